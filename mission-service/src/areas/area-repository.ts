@@ -1,0 +1,176 @@
+import type { Queryable } from '../db/db.ts';
+
+export const AREA_KINDS = ['river', 'farmland', 'hillside', 'nofly', 'jurisdiction'] as const;
+export type AreaKind = (typeof AREA_KINDS)[number];
+
+export type Bbox = [west: number, south: number, east: number, north: number];
+
+export interface AreaFeature {
+  type: 'Feature';
+  id: string;
+  geometry: GeoJSON.Geometry;
+  properties: Record<string, unknown>;
+}
+
+interface AreaRow {
+  id: string;
+  kind: AreaKind;
+  name: string;
+  name_pinyin: string | null;
+  name_en: string | null;
+  level: string | null;
+  parent_id: string | null;
+  grid_code: string | null;
+  grid_name: string | null;
+  properties: Record<string, unknown>;
+  geojson: string;
+}
+
+function toFeature(r: AreaRow): AreaFeature {
+  return {
+    type: 'Feature',
+    id: r.id,
+    geometry: JSON.parse(r.geojson) as GeoJSON.Geometry,
+    properties: {
+      ...r.properties,
+      id: r.id,
+      kind: r.kind,
+      name: r.name,
+      namePinyin: r.name_pinyin,
+      nameEn: r.name_en,
+      ...(r.kind === 'jurisdiction'
+        ? { level: r.level, parentId: r.parent_id, gridCode: r.grid_code, gridName: r.grid_name }
+        : {}),
+    },
+  };
+}
+
+/** Areas of one kind as GeoJSON features, optionally only those intersecting a bbox (uses the GiST index). */
+export async function listAreas(db: Queryable, kind: AreaKind, bbox?: Bbox): Promise<AreaFeature[]> {
+  const params: unknown[] = [kind];
+  let where = 'kind = $1';
+  if (bbox) {
+    params.push(...bbox);
+    where += ' AND geom && ST_MakeEnvelope($2, $3, $4, $5, 4326)';
+  }
+  const r = await db.query<AreaRow>(
+    `SELECT id, kind, name, name_pinyin, name_en, level, parent_id, grid_code, grid_name, properties,
+            ST_AsGeoJSON(geom, 7) AS geojson
+       FROM areas WHERE ${where} ORDER BY id`,
+    params,
+  );
+  return r.rows.map(toFeature);
+}
+
+export interface NewArea {
+  id: string;
+  kind: AreaKind;
+  name: string;
+  namePinyin?: string | null;
+  nameEn?: string | null;
+  level?: string | null;
+  parentId?: string | null;
+  gridCode?: string | null;
+  gridName?: string | null;
+  properties?: Record<string, unknown>;
+  geometry: GeoJSON.Geometry;
+  /** Owning department (object-level authorization); null = shared. */
+  departmentId?: string | null;
+}
+
+/** Inserts one area; the database refuses invalid geometry (CHECK ST_IsValid). */
+export async function insertArea(db: Queryable, a: NewArea): Promise<void> {
+  await db.query(
+    `INSERT INTO areas (id, kind, name, name_pinyin, name_en, level, parent_id, grid_code, grid_name, properties, geom, department_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, ST_SetSRID(ST_GeomFromGeoJSON($11), 4326), $12)`,
+    [
+      a.id,
+      a.kind,
+      a.name,
+      a.namePinyin ?? null,
+      a.nameEn ?? null,
+      a.level ?? null,
+      a.parentId ?? null,
+      a.gridCode ?? null,
+      a.gridName ?? null,
+      JSON.stringify(a.properties ?? {}),
+      JSON.stringify(a.geometry),
+      a.departmentId ?? null,
+    ],
+  );
+}
+
+const FEATURE_COLUMNS = `id, kind, name, name_pinyin, name_en, level, parent_id, grid_code, grid_name, properties,
+  department_id, ST_AsGeoJSON(geom, 7) AS geojson`;
+
+export interface AreaQuery {
+  kind?: AreaKind;
+  bbox?: Bbox;
+  limit: number;
+  offset: number;
+}
+
+/** A page of areas (any kind or one), optionally only those intersecting a bbox, ordered by id. */
+export async function queryAreas(db: Queryable, q: AreaQuery): Promise<AreaFeature[]> {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  if (q.kind) {
+    params.push(q.kind);
+    where.push(`kind = $${params.length}`);
+  }
+  if (q.bbox) {
+    params.push(...q.bbox);
+    const n = params.length;
+    where.push(`geom && ST_MakeEnvelope($${n - 3}, $${n - 2}, $${n - 1}, $${n}, 4326)`);
+  }
+  params.push(q.limit, q.offset);
+  const r = await db.query<AreaRow & { department_id: string | null }>(
+    `SELECT ${FEATURE_COLUMNS} FROM areas ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY id LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    params,
+  );
+  return r.rows.map((row) => withDepartment(toFeature(row), row.department_id));
+}
+
+function withDepartment(f: AreaFeature, departmentId: string | null): AreaFeature {
+  f.properties.departmentId = departmentId;
+  return f;
+}
+
+/** One area as a feature (with `departmentId`), or null. */
+export async function getArea(db: Queryable, id: string): Promise<AreaFeature | null> {
+  const r = await db.query<AreaRow & { department_id: string | null }>(`SELECT ${FEATURE_COLUMNS} FROM areas WHERE id = $1`, [id]);
+  const row = r.rows[0];
+  return row ? withDepartment(toFeature(row), row.department_id) : null;
+}
+
+/** Replaces an area's fields and geometry; false when it does not exist. */
+export async function updateArea(db: Queryable, a: NewArea): Promise<boolean> {
+  const r = await db.query(
+    `UPDATE areas SET kind = $2, name = $3, name_pinyin = $4, name_en = $5, level = $6, parent_id = $7, grid_code = $8,
+            grid_name = $9, properties = $10, geom = ST_SetSRID(ST_GeomFromGeoJSON($11), 4326), department_id = $12,
+            updated_at = now()
+      WHERE id = $1`,
+    [
+      a.id,
+      a.kind,
+      a.name,
+      a.namePinyin ?? null,
+      a.nameEn ?? null,
+      a.level ?? null,
+      a.parentId ?? null,
+      a.gridCode ?? null,
+      a.gridName ?? null,
+      JSON.stringify(a.properties ?? {}),
+      JSON.stringify(a.geometry),
+      a.departmentId ?? null,
+    ],
+  );
+  return r.affectedRows > 0;
+}
+
+/** Deletes an area; false when it does not exist. */
+export async function deleteArea(db: Queryable, id: string): Promise<boolean> {
+  const r = await db.query('DELETE FROM areas WHERE id = $1', [id]);
+  return r.affectedRows > 0;
+}

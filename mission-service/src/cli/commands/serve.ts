@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config.ts';
+import { createLogger } from '../../logger.ts';
+import { startService } from '../../serve.ts';
+
+/** `xuncha serve`: the API on PORT (8080) with the embedded database under XUNCHA_DATA_DIR (./data). */
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('启动服务 / start the API service (embedded database by default)')
+    .option('--port <port>', 'HTTP port (overrides PORT)')
+    .option('--host <host>', 'address to listen on (overrides HOST)')
+    .action(async (opts: { port?: string; host?: string }) => {
+      const env = { ...process.env };
+      if (opts.port) env.PORT = opts.port;
+      if (opts.host) env.HOST = opts.host;
+      const cfg = loadConfig(env);
+      const logger = createLogger(cfg.logLevel);
+      const service = await startService(cfg, logger);
+      const shutdown = (signal: string) => {
+        logger.info({ signal }, 'stopping');
+        service.stop().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+    });
+}

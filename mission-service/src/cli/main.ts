@@ -1,0 +1,26 @@
+import { Command, CommanderError } from 'commander';
+import { registerServeCommand } from './commands/serve.ts';
+
+/** Builds the `xuncha` program with every command registered. */
+export function buildProgram(): Command {
+  const program = new Command('xuncha')
+    .description('巡查 Xuncha — 无人机巡查规划与图像研判 / drone patrol planning and imagery triage')
+    .showHelpAfterError()
+    .exitOverride();
+  registerServeCommand(program);
+  return program;
+}
+
+/** Runs the CLI; errors end as one clear line on stderr and a non-zero exit code. */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    process.stderr.write(`xuncha: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { maskUrl } from './db/pg-db.ts';
+
+/** Every setting of the service, with its environment variable and default. */
+export const ConfigSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  host: z.string().min(1).default('127.0.0.1'),
+  dataDir: z.string().min(1).default('./data'),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
+    .optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  loadSampleData: z.boolean().default(true),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Environment variable behind each setting (the README's configuration table lists the same). */
+export const envNames: Record<keyof Config, string> = {
+  port: 'PORT',
+  host: 'HOST',
+  dataDir: 'XUNCHA_DATA_DIR',
+  databaseUrl: 'DATABASE_URL',
+  logLevel: 'LOG_LEVEL',
+  loadSampleData: 'XUNCHA_SAMPLE_DATA',
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Reads the configuration: an optional JSON file (`XUNCHA_CONFIG`), then environment variables over it.
+ * Throws ConfigError naming the variable that is wrong.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  let fromFile: Record<string, unknown> = {};
+  if (env.XUNCHA_CONFIG) {
+    try {
+      fromFile = JSON.parse(readFileSync(env.XUNCHA_CONFIG, 'utf8')) as Record<string, unknown>;
+    } catch (err) {
+      throw new ConfigError(`配置文件无法读取 / cannot read XUNCHA_CONFIG=${env.XUNCHA_CONFIG}: ${(err as Error).message}`);
+    }
+  }
+  const raw: Record<string, unknown> = { ...fromFile };
+  for (const [key, name] of Object.entries(envNames)) {
+    const v = env[name];
+    if (v !== undefined && v !== '') raw[key] = key === 'loadSampleData' ? !/^(0|false|no)$/i.test(v) : v;
+  }
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = String(issue.path[0]) as keyof Config;
+    throw new ConfigError(`配置错误 / invalid ${envNames[key] ?? key}: ${issue.message}`);
+  }
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.dataDir) };
+}
+
+/** The configuration as it may be logged: secrets masked. */
+export function describeConfig(cfg: Config): Record<string, unknown> {
+  return {
+    ...cfg,
+    databaseUrl: cfg.databaseUrl ? maskUrl(cfg.databaseUrl) : undefined,
+    database: cfg.databaseUrl ? 'postgres' : 'pglite (embedded)',
+  };
+}

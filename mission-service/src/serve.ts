@@ -1,0 +1,62 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describeConfig, type Config } from './config.ts';
+import type { Db } from './db/db.ts';
+import { migrate } from './db/migrate.ts';
+import { openDb } from './db/open-db.ts';
+import { loadSampleDataOnce } from './db/seed-sample-data.ts';
+import { ensureInitialAdmin } from './auth/index.ts';
+import { createApp } from './http/app.ts';
+import type { Logger } from './logger.ts';
+
+export interface RunningService {
+  db: Db;
+  server: Server;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The main job: open the database, apply migrations, load the sample data on first start, serve the API.
+ */
+export async function startService(cfg: Config, logger: Logger): Promise<RunningService> {
+  logger.info({ config: describeConfig(cfg) }, 'effective configuration');
+  const db = await openDb(cfg);
+  try {
+    const applied = await migrate(db);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+    if (cfg.loadSampleData) {
+      const loaded = await loadSampleDataOnce(db);
+      if (loaded) logger.info(loaded, 'sample data loaded (first start)');
+    }
+    await ensureInitialAdmin(db, logger);
+  } catch (err) {
+    await db.close().catch(() => {});
+    throw err;
+  }
+  const app = createApp({ db, logger });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(cfg.port, cfg.host, () => resolve(s));
+    s.once('error', reject);
+  }).catch(async (err: NodeJS.ErrnoException) => {
+    await db.close().catch(() => {});
+    throw new Error(
+      err.code === 'EADDRINUSE'
+        ? `端口被占用 / port ${cfg.port} on ${cfg.host} is already in use: stop the other process or set PORT`
+        : `cannot listen on ${cfg.host}:${cfg.port}: ${err.message}`,
+    );
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host}:${port}`;
+  logger.info({ url }, 'xuncha listening');
+  return {
+    db,
+    server,
+    url,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await db.close();
+    },
+  };
+}
