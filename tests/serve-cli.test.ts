@@ -52,7 +52,9 @@ describe('xuncha serve on a fresh data directory (embedded database)', () => {
       await rm(dataDir, { recursive: true, force: true });
     });
     expect(logs.some((l) => l.includes('effective configuration') && l.includes(dataDir))).toBe(true);
-    const health = (await (await fetch(`${url}/api/health`)).json()) as { db: { backend: string; migrations: unknown[] } };
+    const health = (await (await fetch(`${url}/api/health`)).json()) as {
+      db: { backend: string; migrations: unknown[] };
+    };
     expect(health.db.backend).toBe('pglite');
     expect(health.db.migrations.length).toBeGreaterThan(0);
     const farmland = (await (await fetch(`${url}/api/layers/farmland`)).json()) as GeoJSON.FeatureCollection;
@@ -69,7 +71,10 @@ describe('xuncha serve on a fresh data directory (embedded database)', () => {
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise((r) => child.once('exit', r));
     expect(code).not.toBe(0);
-    const lines = stderr.trim().split('\n').filter((l) => !l.startsWith('npm warn'));
+    const lines = stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('npm warn'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^xuncha: .*cannot reach the database/);
   });

@@ -41,7 +41,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     try {
       fromFile = JSON.parse(readFileSync(env.XUNCHA_CONFIG, 'utf8')) as Record<string, unknown>;
     } catch (err) {
-      throw new ConfigError(`配置文件无法读取 / cannot read XUNCHA_CONFIG=${env.XUNCHA_CONFIG}: ${(err as Error).message}`);
+      throw new ConfigError(
+        `配置文件无法读取 / cannot read XUNCHA_CONFIG=${env.XUNCHA_CONFIG}: ${(err as Error).message}`,
+      );
     }
   }
   const raw: Record<string, unknown> = { ...fromFile };

@@ -23,7 +23,10 @@ describe.each(testBackends)(`health and layers over HTTP on %s`, (backend) => {
   it('reports the backend, the PostGIS version and the migrations', async () => {
     const res = await fetch(`${base}/api/health`);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { status: string; db: { backend: string; postgisVersion: string; migrations: { version: number }[] } };
+    const body = (await res.json()) as {
+      status: string;
+      db: { backend: string; postgisVersion: string; migrations: { version: number }[] };
+    };
     expect(body.status).toBe('ok');
     expect(body.db.backend).toBe(backend);
     expect(body.db.postgisVersion).toMatch(/^3\.\d+/);
@@ -31,23 +34,28 @@ describe.each(testBackends)(`health and layers over HTTP on %s`, (backend) => {
     expect(res.headers.get('x-request-id')).toBeTruthy();
   });
 
-  it.each(['river', 'farmland', 'hillside', 'nofly', 'jurisdiction'])('serves the %s layer as GeoJSON', async (kind) => {
-    const res = await fetch(`${base}/api/layers/${kind}`);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/application\/geo\+json/);
-    const fc = (await res.json()) as GeoJSON.FeatureCollection;
-    expect(fc.type).toBe('FeatureCollection');
-    expect(fc.features.length).toBeGreaterThan(0);
-    for (const f of fc.features) {
-      expect(f.properties!.kind).toBe(kind);
-      expect(typeof f.properties!.name).toBe('string');
-      expect(['Polygon', 'MultiPolygon', 'LineString', 'MultiLineString']).toContain(f.geometry.type);
-    }
-  });
+  it.each(['river', 'farmland', 'hillside', 'nofly', 'jurisdiction'])(
+    'serves the %s layer as GeoJSON',
+    async (kind) => {
+      const res = await fetch(`${base}/api/layers/${kind}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/application\/geo\+json/);
+      const fc = (await res.json()) as GeoJSON.FeatureCollection;
+      expect(fc.type).toBe('FeatureCollection');
+      expect(fc.features.length).toBeGreaterThan(0);
+      for (const f of fc.features) {
+        expect(f.properties!.kind).toBe(kind);
+        expect(typeof f.properties!.name).toBe('string');
+        expect(['Polygon', 'MultiPolygon', 'LineString', 'MultiLineString']).toContain(f.geometry.type);
+      }
+    },
+  );
 
   it('filters a layer by bbox', async () => {
     const all = (await (await fetch(`${base}/api/layers/farmland`)).json()) as GeoJSON.FeatureCollection;
-    const far = (await (await fetch(`${base}/api/layers/farmland?bbox=100,20,100.1,20.1`)).json()) as GeoJSON.FeatureCollection;
+    const far = (await (
+      await fetch(`${base}/api/layers/farmland?bbox=100,20,100.1,20.1`)
+    ).json()) as GeoJSON.FeatureCollection;
     expect(far.features).toHaveLength(0);
     const first = all.features[0]!;
     const ring = (first.geometry as GeoJSON.Polygon).coordinates[0]!;

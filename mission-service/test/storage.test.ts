@@ -23,8 +23,23 @@ describe.each(testBackends)(`storage on %s`, (backend) => {
     );
     const names = tables.rows.map((r) => r.table_name);
     for (const table of [
-      'areas', 'departments', 'routing_rules', 'users', 'user_roles', 'sessions', 'drones', 'plans', 'schedules',
-      'schedule_occurrences', 'missions', 'flights', 'telemetry', 'images', 'detections', 'incidents', 'cases',
+      'areas',
+      'departments',
+      'routing_rules',
+      'users',
+      'user_roles',
+      'sessions',
+      'drones',
+      'plans',
+      'schedules',
+      'schedule_occurrences',
+      'missions',
+      'flights',
+      'telemetry',
+      'images',
+      'detections',
+      'incidents',
+      'cases',
       'case_events',
     ]) {
       expect(names).toContain(table);
@@ -69,7 +84,18 @@ describe.each(testBackends)(`storage on %s`, (backend) => {
   });
 
   it('refuses an invalid (self-intersecting) geometry', async () => {
-    const bowtie = { type: 'Polygon', coordinates: [[[119, 28], [119.01, 28.01], [119.01, 28], [119, 28.01], [119, 28]]] };
+    const bowtie = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [119, 28],
+          [119.01, 28.01],
+          [119.01, 28],
+          [119, 28.01],
+          [119, 28],
+        ],
+      ],
+    };
     await expect(
       t.db.query(
         `INSERT INTO areas (id, kind, name, geom) VALUES ('bad', 'farmland', 'bad', ST_SetSRID(ST_GeomFromGeoJSON($1), 4326))`,
@@ -88,8 +114,12 @@ describe.each(testBackends)(`storage on %s`, (backend) => {
     await expect(t.db.query(`UPDATE case_events SET note = 'x' WHERE case_id = 'case-audit-test'`)).rejects.toThrow(
       /append-only/,
     );
-    await expect(t.db.query(`DELETE FROM case_events WHERE case_id = 'case-audit-test'`)).rejects.toThrow(/append-only/);
-    const n = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM case_events WHERE case_id = 'case-audit-test'`);
+    await expect(t.db.query(`DELETE FROM case_events WHERE case_id = 'case-audit-test'`)).rejects.toThrow(
+      /append-only/,
+    );
+    const n = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM case_events WHERE case_id = 'case-audit-test'`,
+    );
     expect(n.rows[0]!.n).toBe(1);
   });
 

@@ -139,7 +139,10 @@ function withDepartment(f: AreaFeature, departmentId: string | null): AreaFeatur
 
 /** One area as a feature (with `departmentId`), or null. */
 export async function getArea(db: Queryable, id: string): Promise<AreaFeature | null> {
-  const r = await db.query<AreaRow & { department_id: string | null }>(`SELECT ${FEATURE_COLUMNS} FROM areas WHERE id = $1`, [id]);
+  const r = await db.query<AreaRow & { department_id: string | null }>(
+    `SELECT ${FEATURE_COLUMNS} FROM areas WHERE id = $1`,
+    [id],
+  );
   const row = r.rows[0];
   return row ? withDepartment(toFeature(row), row.department_id) : null;
 }

@@ -14,7 +14,7 @@ export async function loadSampleDataOnce(db: Db): Promise<Record<string, number>
   const layers = await loadSampleLayers();
   return db.transaction(async (tx) => {
     // Another instance may have loaded it between our check and this lock.
-    await tx.query("SELECT pg_advisory_xact_lock(7240002)");
+    await tx.query('SELECT pg_advisory_xact_lock(7240002)');
     const again = await tx.query('SELECT 1 FROM app_meta WHERE key = $1', ['sample_data_loaded']);
     if (again.rows.length > 0) return null;
 

@@ -23,7 +23,10 @@ function templateKey(): string {
   const h = createHash('sha256');
   for (const dir of [migrationsDir, path.join(repoRoot, 'geodata', 'data', 'longquan')]) {
     if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort()) {
+    for (const f of readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => e.name)
+      .sort()) {
       h.update(f);
       h.update(readFileSync(path.join(dir, f)));
     }

@@ -9,8 +9,16 @@ const BboxParam = z
   .transform((s) => s.split(',').map(Number))
   .pipe(
     z
-      .tuple([z.number().min(-180).max(180), z.number().min(-90).max(90), z.number().min(-180).max(180), z.number().min(-90).max(90)])
-      .refine(([w, s, e, n]) => w < e && s < n, 'bbox must be west,south,east,north with west < east and south < north'),
+      .tuple([
+        z.number().min(-180).max(180),
+        z.number().min(-90).max(90),
+        z.number().min(-180).max(180),
+        z.number().min(-90).max(90),
+      ])
+      .refine(
+        ([w, s, e, n]) => w < e && s < n,
+        'bbox must be west,south,east,north with west < east and south < north',
+      ),
   );
 
 /** `GET /api/layers/:kind[?bbox=w,s,e,n]`: one layer as a GeoJSON FeatureCollection. */
