@@ -1,0 +1,4 @@
+export { demFromGrid, haversineM } from './dem-grid.ts';
+export type { Dem, DemGrid, DemLineSample } from './dem-grid.ts';
+export { DemError, openDem } from './open-dem.ts';
+export { encodeDemGeoTiff } from './encode-dem.ts';
