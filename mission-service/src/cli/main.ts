@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerServeCommand } from './commands/serve.ts';
+import { registerTriageCommand } from './commands/triage.ts';
 
 /** Builds the `xuncha` program with every command registered. */
 export function buildProgram(): Command {
@@ -8,6 +9,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerServeCommand(program);
+  registerTriageCommand(program);
   return program;
 }
 

@@ -1,0 +1,141 @@
+/**
+ * Model outputs → detections in model-input pixels, per output kind.
+ */
+import { thresholdFor } from './manifest.ts';
+import type { ModelManifest, TriageClass } from './manifest.ts';
+import type { PixelDetection } from './nms.ts';
+
+/** The mapped classes of a manifest as [model index, our class] pairs. */
+export function mappedClasses(m: ModelManifest): [number, TriageClass][] {
+  return Object.entries(m.classMap).map(([k, v]) => [Number(k), v]);
+}
+
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/**
+ * Checks an output shape against the manifest; returns a message when it does not fit.
+ * yolov8 `[1, 4+nc, N]` (or transposed `[1, N, 4+nc]`), classifier `[1, nc]`, segmentation `[1, nc, h, w]`.
+ */
+export function outputShapeProblem(m: ModelManifest, dims: readonly number[]): string | null {
+  const nc = m.numClasses;
+  const got = `[${dims.join(', ')}]`;
+  switch (m.output.kind) {
+    case 'yolov8':
+      return dims.length === 3 && dims[0] === 1 && (dims[1] === 4 + nc || dims[2] === 4 + nc)
+        ? null
+        : `yolov8 输出应为 [1, ${4 + nc}, N] / yolov8 output must be [1, ${4 + nc}, N] for ${nc} classes, got ${got}`;
+    case 'classifier':
+      return dims.length === 2 && dims[0] === 1 && dims[1] === nc
+        ? null
+        : `classifier 输出应为 [1, ${nc}] / classifier output must be [1, ${nc}], got ${got}`;
+    case 'segmentation':
+      return dims.length === 4 && dims[0] === 1 && dims[1] === nc
+        ? null
+        : `segmentation 输出应为 [1, ${nc}, H, W] / segmentation output must be [1, ${nc}, H, W], got ${got}`;
+  }
+}
+
+/** YOLOv8/YOLO11 detection head → boxes (cx, cy, w, h in input pixels) with the best mapped class. */
+export function decodeYolov8(m: ModelManifest, data: Float32Array, dims: readonly number[]): PixelDetection[] {
+  const nc = m.numClasses;
+  const transposed = dims[1] !== 4 + nc;
+  const n = transposed ? dims[1]! : dims[2]!;
+  const at = transposed
+    ? (attr: number, i: number) => data[i * (4 + nc) + attr]!
+    : (attr: number, i: number) => data[attr * n + i]!;
+  const classes = mappedClasses(m).map(([idx, cls]) => ({ idx, cls, thr: thresholdFor(m, cls) }));
+  const out: PixelDetection[] = [];
+  for (let i = 0; i < n; i++) {
+    let best: (typeof classes)[number] | null = null;
+    let bestScore = -Infinity;
+    for (const c of classes) {
+      let s = at(4 + c.idx, i);
+      if (m.output.activation === 'sigmoid') s = sigmoid(s);
+      if (s >= c.thr && s > bestScore) {
+        best = c;
+        bestScore = s;
+      }
+    }
+    if (!best) continue;
+    const w = at(2, i);
+    const h = at(3, i);
+    out.push({
+      cls: best.cls,
+      modelClass: best.idx,
+      score: bestScore,
+      box: { x: at(0, i) - w / 2, y: at(1, i) - h / 2, width: w, height: h },
+    });
+  }
+  return out;
+}
+
+/** Classifier: one detection covering the whole input per mapped class above its threshold. */
+export function decodeClassifier(m: ModelManifest, data: Float32Array): PixelDetection[] {
+  const out: PixelDetection[] = [];
+  for (const [idx, cls] of mappedClasses(m)) {
+    let s = data[idx]!;
+    if (m.output.activation === 'sigmoid') s = sigmoid(s);
+    if (s >= thresholdFor(m, cls))
+      out.push({
+        cls,
+        modelClass: idx,
+        score: s,
+        box: { x: 0, y: 0, width: m.input.widthPx, height: m.input.heightPx },
+      });
+  }
+  return out;
+}
+
+/** Segmentation: connected regions (4-neighbour) above threshold per mapped class → boxes, score = mean. */
+export function decodeSegmentation(m: ModelManifest, data: Float32Array, dims: readonly number[]): PixelDetection[] {
+  const h = dims[2]!;
+  const w = dims[3]!;
+  const sx = m.input.widthPx / w;
+  const sy = m.input.heightPx / h;
+  const out: PixelDetection[] = [];
+  const seen = new Uint8Array(w * h);
+  const stack: number[] = [];
+  for (const [idx, cls] of mappedClasses(m)) {
+    const thr = thresholdFor(m, cls);
+    const base = idx * w * h;
+    const prob = (p: number): number =>
+      m.output.activation === 'sigmoid' ? sigmoid(data[base + p]!) : data[base + p]!;
+    seen.fill(0);
+    for (let p0 = 0; p0 < w * h; p0++) {
+      if (seen[p0] || prob(p0) < thr) continue;
+      let minX = w;
+      let minY = h;
+      let maxX = -1;
+      let maxY = -1;
+      let sum = 0;
+      let count = 0;
+      seen[p0] = 1;
+      stack.push(p0);
+      while (stack.length) {
+        const p = stack.pop()!;
+        const x = p % w;
+        const y = (p - x) / w;
+        sum += prob(p);
+        count++;
+        if (x < minX) minX = x;
+        if (x > maxX) maxX = x;
+        if (y < minY) minY = y;
+        if (y > maxY) maxY = y;
+        for (const q of [x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1, y > 0 ? p - w : -1, y < h - 1 ? p + w : -1]) {
+          if (q >= 0 && !seen[q] && prob(q) >= thr) {
+            seen[q] = 1;
+            stack.push(q);
+          }
+        }
+      }
+      if (count < m.output.minAreaCells) continue;
+      out.push({
+        cls,
+        modelClass: idx,
+        score: sum / count,
+        box: { x: minX * sx, y: minY * sy, width: (maxX - minX + 1) * sx, height: (maxY - minY + 1) * sy },
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,108 @@
+/**
+ * Model manifest: what an operator writes beside their ONNX export so triage can feed it and read
+ * its answers. Validated with zod at startup.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { TriageStartupError } from '../issues.ts';
+
+/** The incident classes triage reports. */
+export const TRIAGE_CLASSES = ['straw_burning', 'sewage_outfall', 'exposed_slope'] as const;
+export type TriageClass = (typeof TRIAGE_CLASSES)[number];
+export const triageClassSchema = z.enum(TRIAGE_CLASSES);
+
+const rgbTriple = z.tuple([z.number(), z.number(), z.number()]);
+
+export const modelManifestSchema = z
+  .object({
+    name: z.string().min(1),
+    /** ONNX file, relative to the manifest. */
+    model: z.string().min(1),
+    input: z.object({
+      name: z.string().optional(),
+      widthPx: z.number().int().min(8).max(8192),
+      heightPx: z.number().int().min(8).max(8192),
+      layout: z.enum(['NCHW', 'NHWC']).default('NCHW'),
+      channelOrder: z.enum(['RGB', 'BGR']).default('RGB'),
+      /** Pixel value v → (v·scale − mean[c]) / std[c]. */
+      scale: z
+        .number()
+        .positive()
+        .default(1 / 255),
+      mean: rgbTriple.default([0, 0, 0]),
+      std: rgbTriple.default([1, 1, 1]),
+      /** `resize`: whole photo shrunk to the input; `tile`: overlapping input-sized tiles. */
+      mode: z.enum(['resize', 'tile']).default('resize'),
+      fit: z.enum(['letterbox', 'stretch']).default('letterbox'),
+      /** Tile mode: photo scaled by this factor before tiling (1 = full resolution). */
+      tileScale: z.number().positive().max(1).default(1),
+      tileOverlapPx: z.number().int().min(0).default(64),
+    }),
+    output: z.object({
+      name: z.string().optional(),
+      kind: z.enum(['yolov8', 'classifier', 'segmentation']),
+      /** Segmentation/classifier scores: already probabilities (`none`) or logits to squash. */
+      activation: z.enum(['none', 'sigmoid']).default('none'),
+      /** Segmentation: smallest component kept, in output cells. */
+      minAreaCells: z.number().int().min(1).default(4),
+    }),
+    /** Number of classes the model outputs. */
+    numClasses: z.number().int().min(1).max(10_000),
+    /** Model class index → our class; indices not listed are ignored. */
+    classMap: z.record(z.string().regex(/^\d+$/, 'class index must be an integer'), triageClassSchema),
+    thresholds: z.partialRecord(triageClassSchema, z.number().min(0).max(1)).default({}),
+    defaultThreshold: z.number().min(0).max(1).default(0.25),
+    nms: z
+      .object({
+        iouThreshold: z.number().min(0).max(1).default(0.45),
+        maxDetections: z.number().int().min(1).default(300),
+      })
+      .default({ iouThreshold: 0.45, maxDetections: 300 }),
+  })
+  .superRefine((m, ctx) => {
+    for (const k of Object.keys(m.classMap)) {
+      if (Number(k) >= m.numClasses)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['classMap', k],
+          message: `class index ${k} ≥ numClasses ${m.numClasses}`,
+        });
+    }
+  });
+
+export type ModelManifest = z.output<typeof modelManifestSchema>;
+export type ModelManifestInput = z.input<typeof modelManifestSchema>;
+
+/** Validates a parsed manifest; throws TriageStartupError naming each bad field. */
+export function parseManifest(raw: unknown, source = 'manifest'): ModelManifest {
+  const r = modelManifestSchema.safeParse(raw);
+  if (!r.success) {
+    const details = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new TriageStartupError(`模型清单无效 / invalid model manifest ${source}: ${details}`);
+  }
+  return r.data;
+}
+
+/** Reads and validates a manifest file; returns it with the model path resolved. */
+export async function loadManifest(file: string): Promise<{ manifest: ModelManifest; modelPath: string }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new TriageStartupError(`无法读取模型清单 / cannot read model manifest ${file}: ${(e as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new TriageStartupError(`模型清单不是 JSON / model manifest ${file} is not JSON: ${(e as Error).message}`);
+  }
+  const manifest = parseManifest(raw, file);
+  return { manifest, modelPath: path.resolve(path.dirname(file), manifest.model) };
+}
+
+/** Score threshold for one of our classes. */
+export function thresholdFor(m: ModelManifest, cls: TriageClass): number {
+  return m.thresholds[cls] ?? m.defaultThreshold;
+}

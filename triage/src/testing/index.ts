@@ -1,0 +1,12 @@
+/** Test helpers: ONNX writer, fixed-weight colour models, synthetic drone photos. */
+export { encodeOnnxModel } from './onnx-writer.ts';
+export type { OnnxModelSpec, OnnxNode, OnnxTensor, OnnxValueInfo } from './onnx-writer.ts';
+export {
+  colourClassifierOnnx,
+  colourDetectorManifest,
+  colourDetectorOnnx,
+  colourSegmenterOnnx,
+} from './colour-models.ts';
+export type { ColourDetectorOptions } from './colour-models.ts';
+export { djiXmp, syntheticPhoto } from './synthetic-photo.ts';
+export type { SyntheticPhotoSpec, SyntheticPose, SyntheticRect } from './synthetic-photo.ts';
