@@ -1,4 +1,7 @@
 import { Command, CommanderError } from 'commander';
+import { registerExportCommand } from './commands/export.ts';
+import { registerImportCommand } from './commands/import.ts';
+import { registerPlanCommand } from './commands/plan.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerTriageCommand } from './commands/triage.ts';
 
@@ -10,6 +13,9 @@ export function buildProgram(): Command {
     .exitOverride();
   registerServeCommand(program);
   registerTriageCommand(program);
+  registerPlanCommand(program);
+  registerExportCommand(program);
+  registerImportCommand(program);
   return program;
 }
 

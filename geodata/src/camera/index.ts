@@ -1,0 +1,3 @@
+export * from './camera.ts';
+export * from './presets.ts';
+export * from './gsd.ts';

@@ -1,0 +1,312 @@
+import { z } from 'zod';
+import type { Plan } from '../plan-schema.ts';
+import {
+  fromDegE7,
+  isNavWithPosition,
+  MAV_FRAME,
+  sequenceItems,
+  toDegE7,
+  type MissionItem,
+} from '../planning/mavlink.ts';
+
+/** Raised for a `.plan` file that cannot be imported; the message says why. */
+export class PlanFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PlanFormatError';
+  }
+}
+
+const nullableNum = z.number().nullable();
+const simpleItemSchema = z.object({
+  type: z.literal('SimpleItem'),
+  command: z.number().int(),
+  frame: z.number().int(),
+  params: z.array(nullableNum).length(7),
+  autoContinue: z.boolean().default(true),
+  doJumpId: z.number().optional(),
+});
+type QgcSimpleItem = z.infer<typeof simpleItemSchema>;
+
+const SUPPORTED_COMPLEX: Record<string, number[]> = {
+  // QGroundControl survey item versions that embed TransectStyleComplexItem.Items.
+  survey: [3, 4, 5],
+  CorridorScan: [2, 3],
+};
+
+// Frames: .plan / WPL files use the non-INT MAV_FRAME values; Xuncha items use the INT family.
+const FILE_TO_ITEM_FRAME: Record<number, number> = {
+  0: MAV_FRAME.GLOBAL_INT,
+  3: MAV_FRAME.GLOBAL_RELATIVE_ALT_INT,
+  10: MAV_FRAME.GLOBAL_TERRAIN_ALT,
+};
+const ITEM_TO_FILE_FRAME: Record<number, number> = {
+  [MAV_FRAME.GLOBAL_INT]: 0,
+  [MAV_FRAME.GLOBAL_RELATIVE_ALT_INT]: 3,
+  [MAV_FRAME.GLOBAL_TERRAIN_ALT]: 10,
+  [MAV_FRAME.GLOBAL_TERRAIN_ALT_INT]: 10,
+};
+
+/** Item frame for a frame number read from a file. */
+export function itemFrameFromFile(frame: number): number {
+  return FILE_TO_ITEM_FRAME[frame] ?? frame;
+}
+
+/** File frame (non-INT) for an item frame. */
+export function fileFrameFromItem(frame: number): number {
+  return ITEM_TO_FILE_FRAME[frame] ?? frame;
+}
+
+function fromSimple(it: QgcSimpleItem): MissionItem {
+  const p = it.params;
+  const hasPos = isNavWithPosition(it.command);
+  return {
+    seq: 0,
+    frame: itemFrameFromFile(it.frame),
+    command: it.command,
+    current: 0,
+    autocontinue: it.autoContinue ? 1 : 0,
+    param1: p[0] ?? null,
+    param2: p[1] ?? null,
+    param3: p[2] ?? null,
+    param4: p[3] ?? null,
+    x: hasPos ? toDegE7(p[4] ?? 0) : Math.round(p[4] ?? 0),
+    y: hasPos ? toDegE7(p[5] ?? 0) : Math.round(p[5] ?? 0),
+    z: p[6] ?? 0,
+  };
+}
+
+function fail(msg: string): never {
+  throw new PlanFormatError(msg);
+}
+
+/**
+ * Imports a QGroundControl `.plan` (JSON text) into a Xuncha plan document: simple items, survey /
+ * corridor complex items through their embedded `TransectStyleComplexItem.Items`, planned home and
+ * geofence polygons. Wrong versions, missing missions and items without embedded items are rejected.
+ */
+export function importQgcPlan(text: string): Plan {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    fail(`不是 JSON / not JSON: ${(e as Error).message}`);
+  }
+  const top = z
+    .object({
+      fileType: z.string(),
+      version: z.number(),
+      mission: z.unknown().optional(),
+      geoFence: z.unknown().optional(),
+    })
+    .safeParse(doc);
+  if (!top.success) fail('不是 QGC .plan 文件 / not a QGroundControl .plan file (fileType/version missing)');
+  if (top.data.fileType !== 'Plan') fail(`fileType 应为 "Plan" / fileType must be "Plan", got "${top.data.fileType}"`);
+  if (top.data.version !== 1) fail(`不支持的 .plan 版本 / unsupported .plan version ${top.data.version} (expected 1)`);
+  if (top.data.mission === undefined) fail('文件中没有任务 / the file has no mission');
+  const mission = z
+    .object({
+      version: z.number(),
+      items: z.array(z.record(z.string(), z.unknown())),
+      plannedHomePosition: z.array(z.number().nullable()).min(2).max(3).optional(),
+      cruiseSpeed: z.number().optional(),
+      hoverSpeed: z.number().optional(),
+    })
+    .safeParse(top.data.mission);
+  if (!mission.success)
+    fail(
+      `任务格式错误 / malformed mission: ${mission.error.issues[0]?.path.join('.')} ${mission.error.issues[0]?.message}`,
+    );
+  if (mission.data.version !== 2)
+    fail(`不支持的任务版本 / unsupported mission version ${mission.data.version} (expected 2)`);
+  const items: MissionItem[] = [];
+  mission.data.items.forEach((raw, i) => {
+    if (raw.type === 'SimpleItem') {
+      const s = simpleItemSchema.safeParse(raw);
+      if (!s.success)
+        fail(
+          `第 ${i} 项格式错误 / item ${i} malformed: ${s.error.issues[0]?.path.join('.')} ${s.error.issues[0]?.message}`,
+        );
+      items.push(fromSimple(s.data));
+      return;
+    }
+    if (raw.type === 'ComplexItem') {
+      const kind = String(raw.complexItemType);
+      const versions = SUPPORTED_COMPLEX[kind];
+      if (!versions) {
+        fail(
+          `第 ${i} 项：不支持复杂项 ${kind}（不含任务项）/ item ${i}: complex item "${kind}" is not supported (it carries no mission items)`,
+        );
+      }
+      if (!versions.includes(Number(raw.version))) {
+        fail(
+          `第 ${i} 项：${kind} 版本 ${String(raw.version)} 不支持 / item ${i}: ${kind} version ${String(raw.version)} unsupported (supported ${versions.join(', ')})`,
+        );
+      }
+      const tsci = raw.TransectStyleComplexItem as Record<string, unknown> | undefined;
+      if (!tsci || !Array.isArray(tsci.Items)) {
+        fail(
+          `第 ${i} 项：${kind} 缺少 TransectStyleComplexItem.Items / item ${i}: ${kind} has no embedded TransectStyleComplexItem.Items`,
+        );
+      }
+      tsci.Items.forEach((sub: unknown, j: number) => {
+        const s = simpleItemSchema.safeParse(sub);
+        if (!s.success) fail(`第 ${i}.${j} 项格式错误 / item ${i}.${j} malformed`);
+        items.push(fromSimple(s.data));
+      });
+      return;
+    }
+    fail(`第 ${i} 项类型未知 / item ${i} has unknown type "${String(raw.type)}"`);
+  });
+  const home = mission.data.plannedHomePosition;
+  const nav = items.filter((it) => isNavWithPosition(it.command) && (it.x !== 0 || it.y !== 0));
+  const homeLat = home?.[0] ?? null;
+  const homeLon = home?.[1] ?? null;
+  const launch =
+    homeLat !== null && homeLon !== null && (homeLat !== 0 || homeLon !== 0)
+      ? { lon: homeLon, lat: homeLat, ...(home?.[2] != null ? { altAmslM: home[2] } : {}) }
+      : nav[0]
+        ? { lon: fromDegE7(nav[0].y), lat: fromDegE7(nav[0].x) }
+        : { lon: 0, lat: 0 };
+  const coords: number[][] = [
+    [launch.lon, launch.lat, 0],
+    ...nav.map((it) => [fromDegE7(it.y), fromDegE7(it.x), it.z]),
+  ];
+  if (coords.length < 2) coords.push([launch.lon, launch.lat, 0]);
+  const fence = z
+    .object({
+      version: z.number().optional(),
+      polygons: z
+        .array(z.object({ inclusion: z.boolean().default(true), polygon: z.array(z.array(z.number()).length(2)) }))
+        .default([]),
+    })
+    .safeParse(top.data.geoFence ?? {});
+  const polygons = fence.success
+    ? fence.data.polygons
+        .filter((p) => p.polygon.length >= 3)
+        .map((p) => {
+          const ring = p.polygon.map(([lat, lon]) => [lon!, lat!]);
+          ring.push([...ring[0]!]);
+          return { inclusion: p.inclusion, polygon: { type: 'Polygon' as const, coordinates: [ring] } };
+        })
+    : [];
+  let lengthM = 0;
+  for (let i = 1; i < coords.length; i++) {
+    const a = coords[i - 1]!;
+    const b = coords[i]!;
+    const dy = (b[1]! - a[1]!) * 111_320;
+    const dx = (b[0]! - a[0]!) * 111_320 * Math.cos((a[1]! * Math.PI) / 180);
+    lengthM += Math.hypot(dx, dy);
+  }
+  const speed = mission.data.cruiseSpeed && mission.data.cruiseSpeed > 0 ? mission.data.cruiseSpeed : 10;
+  const seq = sequenceItems(items);
+  const altitudeMode = seq.some((it) => it.frame === MAV_FRAME.GLOBAL_INT)
+    ? 'amsl'
+    : seq.some((it) => it.frame === MAV_FRAME.GLOBAL_TERRAIN_ALT)
+      ? 'terrain'
+      : 'relative';
+  return {
+    version: 1,
+    pattern: 'imported',
+    camera: 'unknown',
+    drone: 'unknown',
+    launch,
+    altitudeMode,
+    altAglM: nav[0]?.z ?? 0,
+    speedMps: speed,
+    sorties:
+      seq.length === 0
+        ? []
+        : [
+            {
+              index: 0,
+              route: { type: 'LineString', coordinates: coords },
+              items: seq,
+              lengthM,
+              durationS: lengthM / speed,
+              photoCount: 0,
+            },
+          ],
+    photos: [],
+    stats: {
+      areaM2: 0,
+      coveredFraction: 0,
+      lengthM,
+      durationS: lengthM / speed,
+      photoCount: 0,
+      sortieCount: seq.length === 0 ? 0 : 1,
+      laneSpacingM: 0,
+      triggerDistanceM: 0,
+      gsdCm: 0,
+    },
+    warnings: [],
+    geofence: { polygons },
+  };
+}
+
+export interface QgcExportOptions {
+  /** Which sortie to write (default 0). */
+  sortie?: number;
+  /** MAV_AUTOPILOT of the target: 12 PX4 (default), 3 ArduPilot. */
+  firmwareType?: number;
+  /** MAV_TYPE (2 = quadrotor). */
+  vehicleType?: number;
+}
+
+/** Writes one sortie of a plan as a QGroundControl `.plan` (version 1, mission version 2, geofence version 2). */
+export function exportQgcPlan(plan: Plan, o: QgcExportOptions = {}): string {
+  const idx = o.sortie ?? 0;
+  const sortie = plan.sorties[idx];
+  if (!sortie)
+    throw new PlanFormatError(`没有第 ${idx + 1} 架次 / plan has no sortie ${idx + 1} (it has ${plan.sorties.length})`);
+  const items = sortie.items.map((it, i) => {
+    const hasPos = isNavWithPosition(it.command);
+    const frame = fileFrameFromItem(it.frame);
+    const base = {
+      autoContinue: it.autocontinue === 1,
+      command: it.command,
+      doJumpId: i + 1,
+      frame,
+      params: [
+        it.param1,
+        it.param2,
+        it.param3,
+        it.param4,
+        hasPos ? fromDegE7(it.x) : it.x,
+        hasPos ? fromDegE7(it.y) : it.y,
+        it.z,
+      ],
+      type: 'SimpleItem',
+    };
+    return hasPos
+      ? { AMSLAltAboveTerrain: null, Altitude: it.z, AltitudeMode: frame === 0 ? 2 : frame === 10 ? 4 : 1, ...base }
+      : base;
+  });
+  const launch = sortie.launch ?? plan.launch;
+  const doc = {
+    fileType: 'Plan',
+    geoFence: {
+      circles: [],
+      polygons: (plan.geofence?.polygons ?? []).map((p) => ({
+        inclusion: p.inclusion,
+        polygon: (p.polygon.coordinates[0] ?? []).slice(0, -1).map((c) => [c[1], c[0]]),
+        version: 1,
+      })),
+      version: 2,
+    },
+    groundStation: 'Xuncha',
+    mission: {
+      cruiseSpeed: plan.speedMps,
+      firmwareType: o.firmwareType ?? 12,
+      globalPlanAltitudeMode: plan.altitudeMode === 'amsl' ? 2 : 1,
+      hoverSpeed: 5,
+      items,
+      plannedHomePosition: [launch.lat, launch.lon, plan.launch.altAmslM ?? 0],
+      vehicleType: o.vehicleType ?? 2,
+      version: 2,
+    },
+    rallyPoints: { points: [], version: 2 },
+    version: 1,
+  };
+  return JSON.stringify(doc, null, 2);
+}

@@ -1,0 +1,188 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { strToU8, zipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { exportQgcPlan, importQgcPlan, PlanFormatError } from '../src/formats/qgc-plan.ts';
+import { readWpl, writeWpl } from '../src/formats/wpl.ts';
+import { readGmlPolygons, readKml, readKmz, readShapefile } from '../src/formats/areas.ts';
+import { planSchema } from '../src/plan-schema.ts';
+import { planSurvey } from '../src/planning/survey.ts';
+import { MAV_CMD, MAV_FRAME } from '../src/planning/mavlink.ts';
+import { lonLat, polygonM, samplesDir } from './helpers.ts';
+
+// Sample plans from MAVSDK's test suite (BSD-3-Clause), see ../shared/samples/SOURCES.md.
+const plans = path.join(samplesDir, 'mavsdk-plans');
+const read = (n: string) => fs.readFileSync(path.join(plans, n), 'utf8');
+
+describe('QGroundControl .plan import', () => {
+  const expected: Record<string, RegExp | number> = {
+    'qgroundcontrol_sample.plan': 6,
+    'qgroundcontrol_sample_with_digicam_control.plan': 1,
+    'qgroundcontrol_sample_with_survey.plan': 13,
+    'qgroundcontrol_sample_with_structured_scan.plan': /StructureScan.*not supported/,
+    'qgroundcontrol_sample_with_survey_missing_items.plan': /no embedded TransectStyleComplexItem\.Items/,
+    'qgroundcontrol_sample_with_survey_wrong_version.plan': /survey version 9 unsupported/,
+    'qgroundcontrol_sample_without_mission.plan': /no mission/,
+    'qgroundcontrol_sample_wrong_mission_version.plan': /unsupported mission version 7/,
+    'qgroundcontrol_sample_wrong_overall_version.plan': /unsupported \.plan version 42/,
+  };
+  it('covers every sample file', () => {
+    expect(
+      fs
+        .readdirSync(plans)
+        .filter((f) => f.endsWith('.plan'))
+        .sort(),
+    ).toEqual(Object.keys(expected).sort());
+  });
+  for (const [file, want] of Object.entries(expected)) {
+    it(file, () => {
+      if (typeof want === 'number') {
+        const plan = importQgcPlan(read(file));
+        expect(() => planSchema.parse(plan)).not.toThrow();
+        expect(plan.sorties[0]!.items.length).toBeGreaterThanOrEqual(want);
+      } else {
+        expect(() => importQgcPlan(read(file))).toThrow(want);
+        expect(() => importQgcPlan(read(file))).toThrow(PlanFormatError);
+      }
+    });
+  }
+
+  it('reads positions, frames and planned home of the plain sample', () => {
+    const plan = importQgcPlan(read('qgroundcontrol_sample.plan'));
+    const first = plan.sorties[0]!.items[0]!;
+    expect(first.command).toBe(MAV_CMD.NAV_TAKEOFF);
+    expect(first.frame).toBe(MAV_FRAME.GLOBAL_RELATIVE_ALT_INT);
+    expect(first.x).toBe(473977507);
+    expect(first.y).toBe(85456075);
+    expect(plan.launch.lat).toBeCloseTo(47.3977507, 7);
+  });
+
+  it('rejects bytes that are not JSON', () => {
+    expect(() => importQgcPlan('\u0000garbage')).toThrow(/not JSON/);
+  });
+});
+
+describe('QGroundControl .plan export', () => {
+  it('round-trips a planned survey with its geofence', () => {
+    const nofly = polygonM(
+      [
+        [
+          [500, 500],
+          [600, 500],
+          [600, 600],
+          [500, 600],
+        ],
+      ],
+      { id: 'nf' },
+    );
+    const plan = planSurvey(
+      polygonM([
+        [
+          [0, 0],
+          [300, 0],
+          [300, 200],
+          [0, 200],
+        ],
+      ]),
+      { launch: lonLat(-20, -20), altAglM: 60, nofly },
+    );
+    const text = exportQgcPlan(plan);
+    const doc = JSON.parse(text);
+    expect(doc.version).toBe(1);
+    expect(doc.mission.version).toBe(2);
+    expect(doc.geoFence.polygons[0].inclusion).toBe(false);
+    expect(doc.mission.items[0].frame).toBe(3);
+    const back = importQgcPlan(text);
+    expect(back.sorties[0]!.items.map((i) => [i.command, i.frame, i.x, i.y])).toEqual(
+      plan.sorties[0]!.items.map((i) => [i.command, i.frame, i.x, i.y]),
+    );
+    expect(back.geofence!.polygons).toHaveLength(1);
+  });
+});
+
+describe('QGC WPL 110', () => {
+  it('reads the Mission Planner sample and writes it back', () => {
+    const wpl = readWpl(read('mission_planner_sample.txt'));
+    expect(wpl.items).toHaveLength(4);
+    expect(wpl.items[0]!.command).toBe(MAV_CMD.NAV_TAKEOFF);
+    expect(wpl.items[3]!.command).toBe(MAV_CMD.NAV_RETURN_TO_LAUNCH);
+    const again = readWpl(writeWpl({ home: { lat: 47.39, lon: 8.54, altM: 488 }, items: wpl.items }));
+    expect(again.home).toEqual({ lat: 47.39, lon: 8.54, altM: 488 });
+    expect(again.items.map((i) => [i.command, i.frame, i.x, i.y, i.z])).toEqual(
+      wpl.items.map((i) => [i.command, i.frame, i.x, i.y, i.z]),
+    );
+  });
+  it('rejects a file without the header or with short rows', () => {
+    expect(() => readWpl('hello')).toThrow(/QGC WPL 110/);
+    expect(() => readWpl('QGC WPL 110\n0\t1\t0')).toThrow(/line 2: expected 12 numbers/);
+  });
+});
+
+const kmlText = `<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>田块A</name>
+<Polygon><outerBoundaryIs><LinearRing><coordinates>119.13,28.06,0 119.135,28.06,0 119.135,28.064,0 119.13,28.064,0 119.13,28.06,0</coordinates></LinearRing></outerBoundaryIs></Polygon>
+</Placemark></Document></kml>`;
+
+/** A minimal single-polygon .shp (ESRI spec: 100-byte header, one Polygon record). */
+function tinyShp(ring: Array<[number, number]>): Uint8Array {
+  const contentLen = 4 + 32 + 4 + 4 + 4 + ring.length * 16;
+  const buf = new DataView(new ArrayBuffer(100 + 8 + contentLen));
+  buf.setInt32(0, 9994);
+  buf.setInt32(24, (100 + 8 + contentLen) / 2);
+  buf.setInt32(28, 1000, true);
+  buf.setInt32(32, 5, true);
+  const xs = ring.map((p) => p[0]);
+  const ys = ring.map((p) => p[1]);
+  const box = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+  box.forEach((v, i) => buf.setFloat64(36 + i * 8, v, true));
+  buf.setInt32(100, 1);
+  buf.setInt32(104, contentLen / 2);
+  let o = 108;
+  buf.setInt32(o, 5, true);
+  box.forEach((v, i) => buf.setFloat64(o + 4 + i * 8, v, true));
+  buf.setInt32(o + 36, 1, true);
+  buf.setInt32(o + 40, ring.length, true);
+  buf.setInt32(o + 44, 0, true);
+  o += 48;
+  ring.forEach(([x, y], i) => {
+    buf.setFloat64(o + i * 16, x, true);
+    buf.setFloat64(o + i * 16 + 8, y, true);
+  });
+  return new Uint8Array(buf.buffer);
+}
+
+describe('area import', () => {
+  it('reads KML and KMZ polygons', () => {
+    const fc = readKml(kmlText);
+    expect(fc.features).toHaveLength(1);
+    expect(fc.features[0]!.properties!.name).toBe('田块A');
+    const kmz = readKmz(zipSync({ 'doc.kml': strToU8(kmlText) }));
+    expect(kmz.features[0]!.geometry.type).toBe('Polygon');
+    expect(() => readKml('<nope')).toThrow(/cannot parse KML/);
+    expect(() => readKmz(new Uint8Array([1, 2, 3]))).toThrow(/not a valid zip/);
+  });
+
+  it('reads a Shapefile in UTM 50N from a zip and reprojects it to WGS84', async () => {
+    const ring: Array<[number, number]> = [
+      [500000, 3100000],
+      [500000, 3100300],
+      [500400, 3100300],
+      [500400, 3100000],
+      [500000, 3100000],
+    ];
+    const prj =
+      'PROJCS["WGS 84 / UTM zone 50N",GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",117],PARAMETER["scale_factor",0.9996],PARAMETER["false_easting",500000],PARAMETER["false_northing",0],UNIT["metre",1]]';
+    const fc = await readShapefile(zipSync({ 'field.shp': tinyShp(ring), 'field.prj': strToU8(prj) }));
+    const c = (fc.features[0]!.geometry as { coordinates: number[][][] }).coordinates[0]![0]!;
+    expect(c[0]).toBeCloseTo(117, 3);
+    expect(c[1]).toBeGreaterThan(27.9);
+    expect(c[1]).toBeLessThan(28.1);
+    await expect(readShapefile(new Uint8Array([9, 9]))).rejects.toThrow(/not a valid zip/);
+  });
+
+  it('reads the Fields2Cover GML field', () => {
+    const fc = readGmlPolygons(fs.readFileSync(path.join(samplesDir, 'fields2cover/test1.xml'), 'utf8'));
+    expect(fc.features.length).toBeGreaterThanOrEqual(1);
+    expect((fc.features[0]!.geometry as { coordinates: number[][][] }).coordinates[0]!.length).toBe(13);
+  });
+});
