@@ -1,0 +1,150 @@
+import { createRequire } from 'node:module';
+import type { Db, Queryable } from '../db/db.ts';
+import { WorkingCalendar, type CalendarOverride } from './working-calendar.ts';
+
+interface ChineseDaysData {
+  holidays: Record<string, string>;
+  workdays: Record<string, string>;
+}
+
+/** The holiday and make-up workday data shipped by the maintained `chinese-days` package (2004 onwards). */
+export function chineseDaysData(): { overrides: CalendarOverride[]; years: number[] } {
+  const require = createRequire(import.meta.url);
+  const data = require('chinese-days/dist/chinese-days.json') as ChineseDaysData;
+  const overrides: CalendarOverride[] = [];
+  const years = new Set<number>();
+  // Values look like "National Day,国庆节,3": keep the Chinese name first, then the English one.
+  const label = (v: string) => {
+    const [en, zh] = v.split(',');
+    return zh ? `${zh} / ${en}` : v;
+  };
+  for (const [day, v] of Object.entries(data.holidays)) {
+    overrides.push({ day, isWorkday: false, name: label(v) });
+    years.add(Number(day.slice(0, 4)));
+  }
+  for (const [day, v] of Object.entries(data.workdays)) {
+    overrides.push({ day, isWorkday: true, name: `${label(v)} 调休上班 / adjusted working day` });
+    years.add(Number(day.slice(0, 4)));
+  }
+  return { overrides, years: [...years].sort() };
+}
+
+/**
+ * Seeds the years the package knows that the table does not have yet. Years already present (seeded before, or
+ * entered by an admin) are left alone, so admin edits survive package upgrades.
+ */
+export async function seedWorkingCalendar(db: Db): Promise<number[]> {
+  const { overrides, years } = chineseDaysData();
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(7240801)');
+    const have = new Set(
+      (await tx.query<{ year: number }>('SELECT year FROM working_calendar_years')).rows.map((r) => r.year),
+    );
+    const missing = years.filter((y) => !have.has(y));
+    if (missing.length === 0) return [];
+    const rows = overrides.filter((o) => missing.includes(Number(o.day.slice(0, 4))));
+    await tx.query(
+      `INSERT INTO working_calendar (day, is_workday, name, source)
+       SELECT d::date, w, n, 'chinese-days' FROM unnest($1::text[], $2::boolean[], $3::text[]) AS t (d, w, n)
+       ON CONFLICT (day) DO NOTHING`,
+      [rows.map((r) => r.day), rows.map((r) => r.isWorkday), rows.map((r) => r.name ?? null)],
+    );
+    await tx.query(
+      `INSERT INTO working_calendar_years (year, source) SELECT y, 'chinese-days' FROM unnest($1::int[]) AS t (y)
+       ON CONFLICT (year) DO NOTHING`,
+      [missing],
+    );
+    return missing;
+  });
+}
+
+const cache = new WeakMap<Db, { cal: WorkingCalendar; loadedAtMs: number }>();
+const CACHE_MS = 60_000;
+
+/**
+ * The working calendar from the database, seeding it on first use; cached per database for a minute
+ * (admin edits through {@link setCalendarDays} drop the cache at once).
+ */
+export async function loadWorkingCalendar(db: Db): Promise<WorkingCalendar> {
+  const hit = cache.get(db);
+  if (hit && Date.now() - hit.loadedAtMs < CACHE_MS) return hit.cal;
+  const years = await db.query<{ year: number }>('SELECT year FROM working_calendar_years');
+  if (years.rows.length === 0) await seedWorkingCalendar(db);
+  const cal = await readCalendar(db);
+  cache.set(db, { cal, loadedAtMs: Date.now() });
+  return cal;
+}
+
+async function readCalendar(q: Queryable): Promise<WorkingCalendar> {
+  const days = await q.query<{ day: string; is_workday: boolean; name: string | null }>(
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day, is_workday, name FROM working_calendar`,
+  );
+  const years = await q.query<{ year: number }>('SELECT year FROM working_calendar_years');
+  return new WorkingCalendar(
+    days.rows.map((r) => ({ day: r.day, isWorkday: r.is_workday, name: r.name })),
+    years.rows.map((r) => r.year),
+  );
+}
+
+/** Forget the cached calendar (after an edit). */
+export function invalidateWorkingCalendar(db: Db): void {
+  cache.delete(db);
+}
+
+export interface CalendarYear {
+  year: number;
+  published: boolean;
+  source: string | null;
+  days: { day: string; isWorkday: boolean; name: string | null; source: string }[];
+}
+
+/** The overrides of one year, and whether its schedule is published. */
+export async function getCalendarYear(db: Db, year: number): Promise<CalendarYear> {
+  await loadWorkingCalendar(db);
+  const y = await db.query<{ source: string }>('SELECT source FROM working_calendar_years WHERE year = $1', [year]);
+  const days = await db.query<{ day: string; is_workday: boolean; name: string | null; source: string }>(
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day, is_workday, name, source FROM working_calendar
+     WHERE day >= make_date($1, 1, 1) AND day < make_date($1 + 1, 1, 1) ORDER BY day`,
+    [year],
+  );
+  return {
+    year,
+    published: y.rows.length > 0,
+    source: y.rows[0]?.source ?? null,
+    days: days.rows.map((r) => ({ day: r.day, isWorkday: r.is_workday, name: r.name, source: r.source })),
+  };
+}
+
+/**
+ * Admin edit: replaces the overrides of `year` with `days` and marks the year published (the State Council
+ * publishes late and has changed a schedule mid-year). One transaction.
+ */
+export async function setCalendarYear(
+  db: Db,
+  year: number,
+  days: { day: string; isWorkday: boolean; name?: string | null }[],
+): Promise<CalendarYear> {
+  for (const d of days) {
+    if (Number(d.day.slice(0, 4)) !== year) {
+      throw new RangeError(`日期 ${d.day} 不在 ${year} 年 / day ${d.day} is not in year ${year}`);
+    }
+  }
+  await loadWorkingCalendar(db);
+  await db.transaction(async (tx) => {
+    await tx.query('DELETE FROM working_calendar WHERE day >= make_date($1, 1, 1) AND day < make_date($1 + 1, 1, 1)', [
+      year,
+    ]);
+    await tx.query(
+      `INSERT INTO working_calendar (day, is_workday, name, source)
+       SELECT d::date, w, n, 'admin' FROM unnest($1::text[], $2::boolean[], $3::text[]) AS t (d, w, n)`,
+      [days.map((d) => d.day), days.map((d) => d.isWorkday), days.map((d) => d.name ?? null)],
+    );
+    await tx.query(
+      `INSERT INTO working_calendar_years (year, source) VALUES ($1, 'admin')
+       ON CONFLICT (year) DO UPDATE SET source = 'admin', updated_at = now()`,
+      [year],
+    );
+  });
+  invalidateWorkingCalendar(db);
+  return getCalendarYear(db, year);
+}

@@ -1,0 +1,16 @@
+export {
+  WorkingCalendar,
+  shanghaiDay,
+  addDays,
+  type CalendarOverride,
+  type WorkingDaysResult,
+} from './working-calendar.ts';
+export {
+  chineseDaysData,
+  seedWorkingCalendar,
+  loadWorkingCalendar,
+  invalidateWorkingCalendar,
+  getCalendarYear,
+  setCalendarYear,
+  type CalendarYear,
+} from './calendar-repository.ts';

@@ -1,0 +1,313 @@
+import { randomUUID } from 'node:crypto';
+import type { Db, Queryable } from '../db/db.ts';
+import { loadWorkingCalendar } from '../calendar/calendar-repository.ts';
+import { AppError } from '../http/errors.ts';
+import { appendCaseEvent, CASE_COLUMNS, getCase, toCaseView, type CaseRow, type CaseView } from './repository.ts';
+import { buildRoute, routeChainSql, routeRuleSql } from './routing.ts';
+import { FileCaseInput } from './schemas.ts';
+import { computeDeadlines, slaPolicySql, toSlaPolicy } from './sla.ts';
+import { systemActor, type CaseActor } from './state-machine.ts';
+
+export interface FileCaseResult {
+  /** created: a new case; attached: a duplicate report joined an open case nearby (并单); existing: this
+   * incident / idempotency key was filed before (nothing written). */
+  outcome: 'created' | 'attached' | 'existing';
+  caseId: string;
+  reportId: string;
+  case: CaseView;
+}
+
+export interface FileCaseOptions {
+  /** The clock (tests, the bench); defaults to now. */
+  now?: Date;
+  /** Who files; defaults to the service (`system:<source>`). */
+  actor?: CaseActor;
+}
+
+/** PostgreSQL error code of a driver error (pg and PGlite both set `code`). */
+export function pgCode(err: unknown): string | undefined {
+  const c = (err as { code?: unknown } | null)?.code;
+  return typeof c === 'string' ? c : undefined;
+}
+
+/**
+ * Files a report as a case: the one entry for every source (drone triage, the API, Open311).
+ * Exactly once per triage incident and per idempotency key (UNIQUE constraints, so a redelivered queue message
+ * or a retried request returns the first result); a report within the category's duplicate radius of an open
+ * case of the same category attaches to it (重复诉求并单); otherwise a new case is routed (department, grid,
+ * level) and given its SLA deadlines. One transaction: nothing is half-written.
+ */
+export async function fileCase(db: Db, input: FileCaseInput, opts: FileCaseOptions = {}): Promise<FileCaseResult> {
+  const p = FileCaseInput.parse(input);
+  const now = opts.now ?? new Date();
+  const actor = opts.actor ?? systemActor(p.source);
+  const cal = await loadWorkingCalendar(db);
+  const keys = { incidentId: p.incidentId ?? null, idempotencyKey: p.idempotencyKey ?? null };
+  const radiusM = (await categoryRadii(db)).get(p.category);
+  if (radiusM === undefined) throw new AppError(400, 'unknown_category', `未知类别 / unknown category ${p.category}`);
+  try {
+    return await db.transaction(async (tx) => {
+      const before = await lockAndFindExisting(tx, p.category, p.point, radiusM, keys);
+      if (before) return before;
+      if (p.polygon) await assertValidPolygon(tx, p.polygon);
+      const [lon, lat] = p.point;
+      const reportId = `rep_${randomUUID()}`;
+      const dup = radiusM > 0 ? await findOpenDuplicate(tx, p.category, lon, lat, radiusM) : null;
+      if (dup) {
+        const rep = reportInsertSql(2);
+        const r = await tx.query<CaseRow>(
+          `WITH c AS (UPDATE cases SET report_count = report_count + 1, updated_at = $1 WHERE id = $2 RETURNING *),
+           r AS (${rep.sql})
+           SELECT ${CASE_COLUMNS} FROM c`,
+          [now, dup.id, ...rep.params(reportId, dup.id, p, now)],
+        );
+        const attached = toCaseView(r.rows[0]!);
+        await appendCaseEvent(tx, {
+          caseId: dup.id,
+          at: now,
+          actor,
+          kind: 'attach',
+          fromState: attached.state,
+          toState: attached.state,
+          level: attached.level,
+          departmentId: attached.departmentId,
+          note: `重复诉求并单 / duplicate ${p.source} report ${reportId} attached (${Math.round(dup.distance_m)} m)`,
+          evidence: p.evidence,
+          source: attached.source,
+          category: p.category,
+        });
+        return { outcome: 'attached' as const, caseId: dup.id, reportId, case: attached };
+      }
+      const caseId = `case_${randomUUID()}`;
+      const created = await createCaseRow(tx, caseId, p, now, cal, reportId);
+      await appendCaseEvent(tx, {
+        caseId,
+        at: now,
+        actor,
+        kind: 'file',
+        fromState: null,
+        toState: 'new',
+        level: created.level,
+        departmentId: created.departmentId,
+        note: p.description ?? null,
+        evidence: p.evidence,
+        source: p.source,
+        category: p.category,
+      });
+      return { outcome: 'created' as const, caseId, reportId, case: created };
+    });
+  } catch (err) {
+    const code = pgCode(err);
+    // A concurrent filing of the same incident / key won the race: answer with its result.
+    if (code === '23505') {
+      const again = await findExisting(db, keys);
+      if (again) return again;
+    }
+    if (code?.startsWith('22') || (code === 'XX000' && /geojson|geometry/i.test(String((err as Error).message)))) {
+      throw new AppError(400, 'invalid_geometry', `几何无效 / invalid polygon: ${(err as Error).message}`);
+    }
+    if (code === '23514' && /geom_valid|ST_IsValid/i.test(String((err as Error).message))) {
+      throw new AppError(400, 'invalid_geometry', `几何无效 / invalid polygon`);
+    }
+    if (code === '23503') {
+      throw new AppError(400, 'unknown_reference', `引用不存在 / unknown incident ${p.incidentId ?? ''} or department`);
+    }
+    throw err;
+  }
+}
+
+async function findExisting(
+  q: Queryable,
+  keys: { incidentId: string | null; idempotencyKey: string | null },
+): Promise<FileCaseResult | null> {
+  if (!keys.incidentId && !keys.idempotencyKey) return null;
+  const r = await q.query<{ id: string; case_id: string }>(
+    'SELECT id, case_id FROM case_reports WHERE incident_id = $1 OR idempotency_key = $2 LIMIT 1',
+    [keys.incidentId, keys.idempotencyKey],
+  );
+  const row = r.rows[0];
+  if (!row) return null;
+  // A report may since have been merged: follow the case it now belongs to.
+  return { outcome: 'existing', caseId: row.case_id, reportId: row.id, case: await getCase(q, row.case_id) };
+}
+
+interface DupRow {
+  id: string;
+  state: string;
+  level: string;
+  department_id: string | null;
+  source: string;
+  distance_m: number;
+}
+
+/** The nearest open, unmerged case of `category` within `radiusM` metres (geodesic), if any. */
+export async function findOpenDuplicate(
+  q: Queryable,
+  category: string,
+  lon: number,
+  lat: number,
+  radiusM: number,
+): Promise<DupRow | null> {
+  // The open states (OPEN_STATES) are spelled out, not a parameter, so that the partial index on open cases
+  // applies. Degrees pre-filter for that GiST index, generous at any latitude of China; then exact metres.
+  const padDeg = radiusM / 111_000 / Math.cos((Math.min(Math.abs(lat), 60) * Math.PI) / 180) + 1e-6;
+  const r = await q.query<DupRow>(
+    `WITH pt AS (SELECT ST_SetSRID(ST_MakePoint($2, $3), 4326) AS g)
+     SELECT c.id, c.state, c.level, c.department_id, c.source, ST_Distance(c.geom::geography, pt.g::geography) AS distance_m
+     FROM cases c, pt
+     WHERE c.category = $1 AND c.state IN ('new', 'accepted', 'dispatched', 'in_progress') AND c.merged_into_id IS NULL
+       AND c.geom && ST_Expand(pt.g, $5) AND ST_DWithin(c.geom::geography, pt.g::geography, $4)
+     ORDER BY distance_m, c.created_at LIMIT 1 FOR UPDATE OF c`,
+    [category, lon, lat, radiusM, padDeg],
+  );
+  const row = r.rows[0];
+  return row ? { ...row, distance_m: Number(row.distance_m) } : null;
+}
+
+/**
+ * The report INSERT as a CTE body whose parameters start after `offset`, and its parameter values — so that a
+ * report is written in the same statement (round trip) as its case.
+ */
+function reportInsertSql(offset: number) {
+  const n = (i: number) => `$${offset + i}`;
+  return {
+    sql: `INSERT INTO case_reports (id, case_id, source, incident_id, idempotency_key, geom, severity, confidence, description,
+       reporter, evidence, api_key_id, created_at)
+     VALUES (${n(1)}, ${n(2)}, ${n(3)}, ${n(4)}, ${n(5)}, ST_SetSRID(ST_MakePoint(${n(6)}, ${n(7)}), 4326), ${n(8)}, ${n(9)},
+       ${n(10)}, ${n(11)}, ${n(12)}, ${n(13)}, ${n(14)})`,
+    params: (id: string, caseId: string, p: ReturnType<typeof FileCaseInput.parse>, now: Date): unknown[] => [
+      id,
+      caseId,
+      p.source,
+      p.incidentId ?? null,
+      p.idempotencyKey ?? null,
+      p.point[0],
+      p.point[1],
+      p.severity,
+      p.confidence ?? null,
+      p.description ?? null,
+      p.reporter ? JSON.stringify(p.reporter) : null,
+      p.evidence === undefined ? null : JSON.stringify(p.evidence),
+      p.apiKeyId ?? null,
+      now,
+    ],
+  };
+}
+
+/** Inserts the routed case row with its deadlines (used by filing and by split). */
+export async function createCaseRow(
+  q: Queryable,
+  caseId: string,
+  p: ReturnType<typeof FileCaseInput.parse>,
+  now: Date,
+  cal: Awaited<ReturnType<typeof loadWorkingCalendar>>,
+  reportId?: string,
+): Promise<CaseView> {
+  const [lon, lat] = p.point;
+  // One round trip for the route and the SLA.
+  const rs = await q.query<{ chain: unknown; rule: unknown; sla: unknown }>(
+    `SELECT ${routeChainSql('$1', '$2')} AS chain, ${routeRuleSql('$3')} AS rule, ${slaPolicySql('$3', '$4')} AS sla`,
+    [lon, lat, p.category, p.severity],
+  );
+  const route = buildRoute(rs.rows[0]!.chain, rs.rows[0]!.rule);
+  const policy = toSlaPolicy(p.category, p.severity, rs.rows[0]!.sla);
+  const d = computeDeadlines(policy, now, cal);
+  const rep = reportId ? reportInsertSql(23) : null;
+  const r = await q.query<CaseRow>(
+    `WITH c AS (INSERT INTO cases (id, category, state, source, severity, geom, ground_polygon, confidence, incident_id,
+       jurisdiction_id, department_id, description, created_at, updated_at, level, handling_jurisdiction_id, grid_code,
+       assist_department_ids, evidence, address, accept_due_at, dispatch_due_at, resolve_due_at, resolve_due_estimated)
+     VALUES ($1, $2, 'new', $3, $4, ST_SetSRID(ST_MakePoint($5, $6), 4326),
+       CASE WHEN $7::text IS NULL THEN NULL ELSE ST_SetSRID(ST_GeomFromGeoJSON($7::text), 4326) END,
+       $8, $9, $10, $11, $12, $13, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) RETURNING *)${rep ? `, r AS (${rep.sql})` : ''}
+     SELECT ${CASE_COLUMNS} FROM c`,
+    [
+      caseId,
+      p.category,
+      p.source,
+      p.severity,
+      lon,
+      lat,
+      p.polygon ? JSON.stringify(p.polygon) : null,
+      p.confidence ?? null,
+      p.incidentId ?? null,
+      route.jurisdictionId,
+      route.leadDepartmentId,
+      p.description ?? null,
+      now,
+      route.level,
+      route.handlingJurisdictionId,
+      route.gridCode,
+      route.assistDepartmentIds,
+      p.evidence === undefined ? null : JSON.stringify(p.evidence),
+      p.address ?? null,
+      d.acceptDueAt,
+      d.dispatchDueAt,
+      d.resolveDueAt,
+      d.resolveDueEstimated,
+      ...(rep && reportId ? rep.params(reportId, caseId, p, now) : []),
+    ],
+  );
+  return toCaseView(r.rows[0]!);
+}
+
+/** A ground polygon from outside must be a valid simple polygon (the reason is given back). */
+async function assertValidPolygon(q: Queryable, polygon: unknown): Promise<void> {
+  const r = await q.query<{ valid: boolean; reason: string }>(
+    'SELECT ST_IsValid(g) AS valid, ST_IsValidReason(g) AS reason FROM (SELECT ST_GeomFromGeoJSON($1::text) AS g) t',
+    [JSON.stringify(polygon)],
+  );
+  const row = r.rows[0];
+  if (!row?.valid)
+    throw new AppError(400, 'invalid_geometry', `多边形无效 / invalid polygon: ${row?.reason ?? 'unreadable'}`);
+}
+
+const radiiCache = new WeakMap<Db, { radii: Map<string, number>; atMs: number }>();
+
+/** Duplicate radius per category (table `case_categories`), cached for a minute. */
+async function categoryRadii(db: Db): Promise<Map<string, number>> {
+  const hit = radiiCache.get(db);
+  if (hit && Date.now() - hit.atMs < 60_000) return hit.radii;
+  const r = await db.query<{ category: string; duplicate_radius_m: number }>(
+    'SELECT category, duplicate_radius_m FROM case_categories',
+  );
+  const radii = new Map(r.rows.map((x) => [x.category, Number(x.duplicate_radius_m)]));
+  radiiCache.set(db, { radii, atMs: Date.now() });
+  return radii;
+}
+
+/**
+ * Serialises filings that could be duplicates of each other, and only those: a transaction-scoped advisory lock
+ * on each grid cell (of at least the radius) that the report's search square touches, in a fixed order so that
+ * two filings never deadlock. Two reports within the radius of each other always share a cell.
+ */
+async function lockAndFindExisting(
+  q: Queryable,
+  category: string,
+  point: [number, number],
+  radiusM: number,
+  keys: { incidentId: string | null; idempotencyKey: string | null },
+): Promise<FileCaseResult | null> {
+  const [lon, lat] = point;
+  const padLat = radiusM / 111_000;
+  const padLon = padLat / Math.cos((Math.min(Math.abs(lat), 60) * Math.PI) / 180);
+  const cell = Math.max(0.01, 2 * padLon);
+  const cells = new Set<string>();
+  for (const x of [lon - padLon, lon + padLon]) {
+    for (const y of [lat - padLat, lat + padLat])
+      cells.add(`${category}:${Math.floor(x / cell)}:${Math.floor(y / cell)}`);
+  }
+  // One round trip. The existing-report check may miss a filing committed while we waited for the lock: the
+  // UNIQUE constraints catch that one, and fileCase answers with it.
+  const r = await q.query<{ locks: number; existing: unknown }>(
+    `SELECT (SELECT count(*) FROM (SELECT pg_advisory_xact_lock(7240810, h)
+               FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($1::text[]) AS k) t ORDER BY h) l) AS locks,
+            (SELECT row_to_json(x) FROM (SELECT id, case_id FROM case_reports
+               WHERE incident_id = $2 OR idempotency_key = $3 LIMIT 1) x) AS existing`,
+    [[...cells], keys.incidentId, keys.idempotencyKey],
+  );
+  const ex = r.rows[0]?.existing;
+  if (!ex) return null;
+  const row = (typeof ex === 'string' ? JSON.parse(ex) : ex) as { id: string; case_id: string };
+  return { outcome: 'existing', caseId: row.case_id, reportId: row.id, case: await getCase(q, row.case_id) };
+}

@@ -1,0 +1,2 @@
+export { getCaseStats, type CaseStats, type CaseStatsRow } from './case-stats.ts';
+export { statsToCsv, statsToXlsx } from './export.ts';

@@ -1,0 +1,373 @@
+import { createHash } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { unzipSync, strFromU8 } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser } from '../../src/auth/index.ts';
+import { createApp } from '../../src/http/app.ts';
+import { createLogger } from '../../src/logger.ts';
+import { addApiKey } from '../../src/open311/api-keys.ts';
+import { createTestDb, type TestDb } from '../../src/testing/test-db.ts';
+
+let t: TestDb;
+let server: Server;
+let base: string;
+const tokens: Record<string, string> = {};
+let apiKey = '';
+let inXinhua: [number, number];
+let inGongtou: [number, number];
+
+async function call(
+  method: string,
+  path: string,
+  who: string | null,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(who ? { authorization: `Bearer ${tokens[who]}` } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  // Test-side JSON of many shapes: loosely typed on purpose.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let json: any = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
+  return { status: res.status, body: json, headers: res.headers, text };
+}
+
+async function form(path: string, fields: Record<string, string>) {
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
+  return { status: res.status, text: await res.text(), type: res.headers.get('content-type') ?? '' };
+}
+
+beforeAll(async () => {
+  t = await createTestDb();
+  const users = [
+    { username: 'disp', roles: ['dispatcher'] as const, departmentId: null },
+    { username: 'eco', roles: ['officer'] as const, departmentId: 'dept-ecology' },
+    { username: 'water', roles: ['officer'] as const, departmentId: 'dept-water' },
+    { username: 'slope', roles: ['officer'] as const, departmentId: 'dept-natural-resources' },
+    { username: 'op', roles: ['operator'] as const, departmentId: null },
+    { username: 'boss', roles: ['admin'] as const, departmentId: null },
+  ];
+  for (const u of users)
+    await createUser(t.db, {
+      username: u.username,
+      password: 'secret-pass-1',
+      roles: [...u.roles],
+      departmentId: u.departmentId,
+    });
+  server = createApp({ db: t.db, logger: createLogger('silent') }).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  for (const u of users) {
+    const r = await call('POST', '/api/auth/login', null, { username: u.username, password: 'secret-pass-1' });
+    expect(r.status).toBe(200);
+    tokens[u.username] = r.body.token;
+  }
+  apiKey = (await addApiKey(t.db, 'grassroots-app')).key;
+  const pts = await t.db.query<{ id: string; lon: number; lat: number }>(
+    `SELECT id, ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM areas WHERE id IN ('jur-longyuan-xinhua', 'jur-xijie-gongtou')`,
+  );
+  for (const p of pts.rows) {
+    if (p.id === 'jur-longyuan-xinhua') inXinhua = [Number(p.lon), Number(p.lat)];
+    else inGongtou = [Number(p.lon), Number(p.lat)];
+  }
+});
+afterAll(async () => {
+  server?.close();
+  await t?.dispose();
+});
+
+describe('cases over HTTP', () => {
+  let caseId = '';
+  it('takes a hotline report, once per idempotency key, and needs a session', async () => {
+    const body = { category: 'sewage_outfall', point: inGongtou, source: 'hotline', description: '12345：河道有异味' };
+    expect((await call('POST', '/api/cases', null, body)).status).toBe(401);
+    const r1 = await call('POST', '/api/cases', 'disp', body, { 'idempotency-key': 'hotline-0001' });
+    expect(r1.status).toBe(201);
+    expect(r1.body.case).toMatchObject({ state: 'new', source: 'hotline', departmentId: 'dept-ecology' });
+    caseId = r1.body.caseId;
+    const r2 = await call('POST', '/api/cases', 'disp', body, { 'idempotency-key': 'hotline-0001' });
+    expect(r2.status).toBe(200);
+    expect(r2.body).toMatchObject({ outcome: 'existing', caseId });
+  });
+
+  it('answers bad input with a clear 4xx naming the field', async () => {
+    const unknown = await call('POST', '/api/cases', 'disp', {
+      category: 'littering',
+      point: inGongtou,
+      source: 'hotline',
+      description: 'x',
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toMatch(/category.*unknown category/);
+    const outside = await call('POST', '/api/cases', 'disp', {
+      category: 'straw_burning',
+      point: [-74, 40.7],
+      source: 'hotline',
+      description: 'x',
+    });
+    expect(outside.status).toBe(400);
+    expect(outside.body.error.message).toMatch(/point.*outside China/);
+    const badState = await call('GET', '/api/cases?state=open', 'disp');
+    expect(badState.status).toBe(400);
+  });
+
+  it('moves the case through its states with the right roles, and refuses the wrong ones', async () => {
+    expect((await call('POST', `/api/cases/${caseId}/transitions`, 'eco', { action: 'accept' })).status).toBe(403);
+    expect((await call('POST', `/api/cases/${caseId}/transitions`, 'disp', { action: 'accept' })).status).toBe(200);
+    const illegal = await call('POST', `/api/cases/${caseId}/transitions`, 'disp', { action: 'close' });
+    expect(illegal.status).toBe(409);
+    expect(illegal.body.error.code).toBe('illegal_transition');
+    expect(
+      (await call('POST', `/api/cases/${caseId}/transitions`, 'disp', { action: 'dispatch', note: '派生态环境局' }))
+        .status,
+    ).toBe(200);
+    expect((await call('POST', `/api/cases/${caseId}/transitions`, 'water', { action: 'start' })).status).toBe(403);
+    expect((await call('POST', `/api/cases/${caseId}/transitions`, 'eco', { action: 'start' })).status).toBe(200);
+    const detail = await call('GET', `/api/cases/${caseId}`, 'eco');
+    expect(detail.status).toBe(200);
+    expect(detail.body.events.map((e: { toState: string }) => e.toState)).toEqual([
+      'new',
+      'accepted',
+      'dispatched',
+      'in_progress',
+    ]);
+    expect(detail.body.reports).toHaveLength(1);
+    // An officer of an unrelated department neither sees it nor finds it in a list.
+    expect((await call('GET', `/api/cases/${caseId}`, 'slope')).status).toBe(404);
+    const listed = await call('GET', '/api/cases', 'slope');
+    expect(listed.body.cases.map((c: { id: string }) => c.id)).not.toContain(caseId);
+  });
+
+  it('lists by bbox and state', async () => {
+    const [lon, lat] = inGongtou;
+    const r = await call(
+      'GET',
+      `/api/cases?bbox=${lon - 0.01},${lat - 0.01},${lon + 0.01},${lat + 0.01}&state=in_progress`,
+      'disp',
+    );
+    expect(r.status).toBe(200);
+    expect(r.body.cases.map((c: { id: string }) => c.id)).toContain(caseId);
+    const none = await call('GET', `/api/cases?bbox=100,20,100.1,20.1`, 'disp');
+    expect(none.body.cases).toEqual([]);
+  });
+
+  it('lets an admin edit a year of the calendar, and others only read it', async () => {
+    const y = await call('GET', '/api/calendar/2026', 'disp');
+    expect(y.status).toBe(200);
+    expect(y.body.published).toBe(true);
+    expect(y.body.days.find((d: { day: string }) => d.day === '2026-10-10')).toMatchObject({ isWorkday: true });
+    const days = [{ day: '2032-01-01', isWorkday: false, name: '元旦' }];
+    expect((await call('PUT', '/api/calendar/2032', 'disp', { days })).status).toBe(403);
+    const put = await call('PUT', '/api/calendar/2032', 'boss', { days });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ year: 2032, published: true, source: 'admin' });
+    expect(
+      (await call('PUT', '/api/calendar/2032', 'boss', { days: [{ day: '2031-05-01', isWorkday: false }] })).status,
+    ).toBe(400);
+  });
+
+  it('exports statistics as JSON, CSV and XLSX', async () => {
+    const q = 'from=2020-01-01T00:00:00Z&to=2100-01-01T00:00:00Z';
+    const j = await call('GET', `/api/stats/cases?${q}`, 'disp');
+    expect(j.status).toBe(200);
+    expect(j.body.overall.filed).toBeGreaterThanOrEqual(1);
+    expect(j.body.byDepartment.some((r: { key: string }) => r.key === 'dept-ecology')).toBe(true);
+    const csv = await call('GET', `/api/stats/cases?${q}&format=csv`, 'disp');
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    expect(csv.text).toContain('办结率 / closure rate');
+    const x = await fetch(`${base}/api/stats/cases?${q}&format=xlsx`, {
+      headers: { authorization: `Bearer ${tokens.disp}` },
+    });
+    expect(x.status).toBe(200);
+    const files = unzipSync(new Uint8Array(await x.arrayBuffer()));
+    expect(Object.keys(files)).toContain('xl/worksheets/sheet1.xml');
+    expect(strFromU8(files['xl/worksheets/sheet1.xml']!)).toContain('按时办结率 / resolve on time');
+    expect(
+      (await call('GET', `/api/stats/cases?from=2026-01-01T00:00:00Z&to=2025-01-01T00:00:00Z`, 'disp')).status,
+    ).toBe(400);
+    expect((await call('GET', `/api/stats/cases?${q}`, 'op')).status).toBe(403);
+  });
+
+  it('manages webhook subscriptions (admin only)', async () => {
+    expect((await call('POST', '/api/webhooks', 'disp', { url: 'http://127.0.0.1:1/x' })).status).toBe(403);
+    const r = await call('POST', '/api/webhooks', 'boss', { url: 'http://127.0.0.1:1/x', sources: ['open311'] });
+    expect(r.status).toBe(201);
+    expect(r.body.secret).toBeTruthy();
+    const list = await call('GET', '/api/webhooks', 'boss');
+    expect(JSON.stringify(list.body)).not.toContain(r.body.secret);
+  });
+});
+
+const SERVICE_FIELDS = ['service_code', 'service_name', 'description', 'metadata', 'type', 'keywords', 'group'];
+const REQUEST_FIELDS = [
+  'service_request_id',
+  'status',
+  'status_notes',
+  'service_name',
+  'service_code',
+  'description',
+  'agency_responsible',
+  'service_notice',
+  'requested_datetime',
+  'updated_datetime',
+  'expected_datetime',
+  'address',
+  'address_id',
+  'zipcode',
+  'lat',
+  'long',
+  'media_url',
+];
+const W3C = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$/;
+
+describe('Open311 GeoReport v2', () => {
+  let requestId = '';
+  it('lists services in JSON and XML with the spec’s fields and types', async () => {
+    const r = await call('GET', '/open311/v2/services.json', null);
+    expect(r.status).toBe(200);
+    expect(r.body).toHaveLength(3);
+    for (const s of r.body) {
+      expect(Object.keys(s).sort()).toEqual([...SERVICE_FIELDS].sort());
+      expect(typeof s.service_code).toBe('string');
+      expect(typeof s.metadata).toBe('boolean');
+      expect(['realtime', 'batch', 'blackbox']).toContain(s.type);
+      expect(typeof s.keywords).toBe('string');
+    }
+    const x = await fetch(`${base}/open311/v2/services.xml`);
+    expect(x.headers.get('content-type')).toMatch(/application\/xml/);
+    const xml = await x.text();
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\n<services><service><service_code>/);
+    expect(xml.match(/<service>/g)).toHaveLength(3);
+  });
+
+  it('gives a service definition with typed attributes, 404 for an unknown service', async () => {
+    const r = await call('GET', '/open311/v2/services/straw_burning.json', null);
+    expect(r.body.service_code).toBe('straw_burning');
+    const a = r.body.attributes[0];
+    expect(a).toMatchObject({
+      variable: true,
+      code: 'severity',
+      datatype: 'singlevaluelist',
+      required: false,
+      order: 1,
+    });
+    expect(a.values.map((v: { key: string }) => v.key)).toEqual(['urgent', 'normal']);
+    const x = await fetch(`${base}/open311/v2/services/straw_burning.xml`);
+    expect(await x.text()).toContain('<attributes><attribute><variable>true</variable>');
+    const missing = await call('GET', '/open311/v2/services/potholes.json', null);
+    expect(missing.status).toBe(404);
+    expect(missing.body[0]).toMatchObject({ code: 404 });
+    expect(typeof missing.body[0].description).toBe('string');
+  });
+
+  it('creates a request with an api_key (form-encoded) and refuses missing fields', async () => {
+    const fields = {
+      api_key: apiKey,
+      service_code: 'sewage_outfall',
+      lat: String(inXinhua[1]),
+      long: String(inXinhua[0]),
+      description: '河边有排污口 <冒泡> & 异味',
+      address_string: '新华社区河段',
+      first_name: '张',
+      email: 'z@example.com',
+      'attribute[severity]': 'urgent',
+    };
+    const r = await form('/open311/v2/requests.json', fields);
+    expect(r.status).toBe(201);
+    const created = JSON.parse(r.text) as { service_request_id: string; service_notice: string; account_id: null }[];
+    expect(Object.keys(created[0]!).sort()).toEqual(['account_id', 'service_notice', 'service_request_id']);
+    requestId = created[0]!.service_request_id;
+    expect(typeof requestId).toBe('string');
+
+    const missingKey = await form('/open311/v2/requests.json', { ...fields, api_key: '' });
+    expect(missingKey.status).toBe(400);
+    expect(JSON.parse(missingKey.text)[0].description).toMatch(/api_key/);
+    expect((await form('/open311/v2/requests.json', { ...fields, api_key: 'x311_forged' })).status).toBe(403);
+    const { lat: _lat, ...noLat } = fields;
+    const noLatRes = await form('/open311/v2/requests.xml', noLat);
+    expect(noLatRes.status).toBe(400);
+    expect(noLatRes.text).toMatch(/<errors><error><code>400<\/code><description>[^<]*lat is required/);
+    const { service_code: _c, ...noCode } = fields;
+    expect((await form('/open311/v2/requests.json', noCode)).status).toBe(400);
+    expect((await form('/open311/v2/requests.json', { ...fields, service_code: 'potholes' })).status).toBe(400);
+    expect((await form('/open311/v2/requests.json', { ...fields, lat: '51.5', long: '-0.12' })).status).toBe(400);
+    expect((await form('/open311/v2/requests.json', { ...fields, lat: 'north' })).status).toBe(400);
+    // Only the key's hash is stored.
+    const keys = await t.db.query<{ key_hash: string }>('SELECT key_hash FROM api_keys');
+    expect(keys.rows.map((k) => k.key_hash)).toEqual([createHash('sha256').update(apiKey).digest('hex')]);
+    const c = await t.db.query<{ n: number }>(`SELECT count(*) AS n FROM cases WHERE source = 'open311'`);
+    expect(Number(c.rows[0]!.n)).toBe(1);
+  });
+
+  it('returns the request with the spec’s fields, types, status and the SLA deadline as expected_datetime', async () => {
+    const r = await call('GET', `/open311/v2/requests/${requestId}.json`, null);
+    expect(r.status).toBe(200);
+    const req = r.body[0];
+    expect(Object.keys(req).sort()).toEqual([...REQUEST_FIELDS].sort());
+    expect(req).toMatchObject({
+      service_request_id: requestId,
+      status: 'open',
+      service_code: 'sewage_outfall',
+      address: '新华社区河段',
+    });
+    expect(typeof req.lat).toBe('number');
+    expect(typeof req.long).toBe('number');
+    expect(req.lat).toBeCloseTo(inXinhua[1], 6);
+    for (const k of ['requested_datetime', 'updated_datetime', 'expected_datetime']) expect(req[k]).toMatch(W3C);
+    // Urgent: resolution due 24 h after the request.
+    expect(Date.parse(req.expected_datetime) - Date.parse(req.requested_datetime)).toBe(86_400_000);
+    expect(req.agency_responsible).toContain('生态环境');
+    const x = await fetch(`${base}/open311/v2/requests/${requestId}.xml`);
+    const xml = await x.text();
+    expect(xml).toContain(
+      `<service_requests><request><service_request_id>${requestId}</service_request_id><status>open</status>`,
+    );
+    expect(xml).toContain('&lt;冒泡&gt; &amp; 异味');
+    expect((await call('GET', '/open311/v2/requests/case_nope.json', null)).status).toBe(404);
+  });
+
+  it('filters requests by id list, service_code, dates and status, and maps closed states', async () => {
+    const byId = await call(
+      'GET',
+      `/open311/v2/requests.json?service_request_id=${requestId},case_nope&status=closed`,
+      null,
+    );
+    expect(byId.body.map((x: { service_request_id: string }) => x.service_request_id)).toEqual([requestId]);
+    const open = await call('GET', '/open311/v2/requests.json?service_code=sewage_outfall&status=open', null);
+    expect(open.body.map((x: { service_request_id: string }) => x.service_request_id)).toContain(requestId);
+    const wrongCode = await call('GET', '/open311/v2/requests.json?service_code=exposed_slope', null);
+    expect(wrongCode.body.map((x: { service_request_id: string }) => x.service_request_id)).not.toContain(requestId);
+    const past = await call(
+      'GET',
+      '/open311/v2/requests.json?start_date=2020-01-01T00:00:00Z&end_date=2020-02-01T00:00:00Z',
+      null,
+    );
+    expect(past.body).toEqual([]);
+    expect((await call('GET', '/open311/v2/requests.json?start_date=yesterday', null)).status).toBe(400);
+    expect((await call('GET', '/open311/v2/requests.json?status=pending', null)).status).toBe(400);
+    // Reject it as a false positive: Open311 shows it closed.
+    expect(
+      (await call('POST', `/api/cases/${requestId}/transitions`, 'disp', { action: 'reject', note: '误报' })).status,
+    ).toBe(200);
+    const closed = await call('GET', '/open311/v2/requests.json?status=closed', null);
+    const mine = closed.body.find((x: { service_request_id: string }) => x.service_request_id === requestId);
+    expect(mine.status).toBe('closed');
+  });
+});
