@@ -1,0 +1,92 @@
+/**
+ * Render benchmark of the simulated camera: wall and CPU time per photo at 1600×1200 and 4000×3000
+ * (targets 0.3 s and 1.5 s), over geodata's Longquan sample layers and DEM with planted incidents.
+ * One JSON line per case. `npm run bench:render`; `bench:sim` may call it as a child process.
+ * Options: --photos N (default 6 per case).
+ */
+import os from 'node:os';
+import { loadSampleLayers, openDem, sampleDemPath } from '@xuncha/geodata';
+import { createCamera } from '../camera/camera.ts';
+import { M3E_WIDE, type CameraModel } from '../camera/camera-model.ts';
+import type { CaptureRequest } from '../camera/capture-request.ts';
+import type { Incident } from '../scene/incident-schema.ts';
+import { layersBounds } from '../scene/layers.ts';
+
+const photosArg = process.argv.indexOf('--photos');
+const PHOTOS = photosArg > 0 ? Math.max(1, Number(process.argv[photosArg + 1]) || 6) : 6;
+
+const layers = await loadSampleLayers();
+const dem = await openDem(sampleDemPath);
+const b = layersBounds(layers as unknown as Record<string, unknown>);
+if (!b) throw new Error('sample layers are empty');
+const lon0 = (b[0] + b[2]) / 2;
+const lat0 = (b[1] + b[3]) / 2;
+const ground = dem.elevationAt(lon0, lat0) ?? 200;
+
+const incidents: Incident[] = [
+  { id: 'fire', class: 'straw_burning', lon: lon0 + 0.0002, lat: lat0 + 0.0001, radiusM: 15, intensity: 0.9 },
+  { id: 'slope', class: 'exposed_slope', lon: lon0 - 0.0003, lat: lat0 - 0.0002, lengthM: 40, widthM: 25 },
+];
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, c) => a - c);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))] as number;
+}
+
+async function run(
+  name: string,
+  camera: CameraModel,
+  targetMs: number,
+  pose: Partial<CaptureRequest>,
+  useDem: boolean,
+): Promise<void> {
+  const cam = createCamera({ layers, incidents, camera, ...(useDem ? { dem } : {}), seed: 3 });
+  const base: CaptureRequest = {
+    sysId: 1,
+    index: 0,
+    time: new Date('2025-10-20T02:00:00Z'),
+    lon: lon0,
+    lat: lat0,
+    altAmslM: ground + 120,
+    altRelM: 120,
+    headingDeg: 30,
+    gimbalPitchDeg: -90,
+    ...pose,
+  };
+  // Warm-up (JIT, first tiles), then timed photos along a line as a survey would take them.
+  await cam.capture(base);
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < PHOTOS; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await cam.capture({ ...base, index: i + 1, lat: base.lat + i * 0.0004 });
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  console.log(
+    JSON.stringify({
+      bench: 'render',
+      case: name,
+      widthPx: camera.imageWidthPx,
+      heightPx: camera.imageHeightPx,
+      photos: PHOTOS,
+      medianMs: Math.round(percentile(wall, 0.5)),
+      p90Ms: Math.round(percentile(wall, 0.9)),
+      // CPU time includes sharp's worker threads (resize + JPEG encode), so it can exceed wall time.
+      cpuMsMedian: Math.round(percentile(cpu, 0.5)),
+      targetMs,
+      withinTarget: percentile(wall, 0.5) <= targetMs,
+      loadAvg1m: Number(os.loadavg()[0]?.toFixed(2)),
+      cpus: os.cpus().length,
+    }),
+  );
+}
+
+const cam1600: CameraModel = { ...M3E_WIDE, name: 'm3e-1600', imageWidthPx: 1600, imageHeightPx: 1200 };
+const cam4000: CameraModel = { ...M3E_WIDE, name: 'm3e-4000', imageWidthPx: 4000, imageHeightPx: 3000 };
+await run('nadir-1600x1200', cam1600, 300, {}, false);
+await run('nadir-4000x3000', cam4000, 1500, {}, false);
+await run('oblique45-dem-1600x1200', cam1600, 300, { gimbalPitchDeg: -45 }, true);
+await run('oblique45-dem-4000x3000', cam4000, 1500, { gimbalPitchDeg: -45 }, true);

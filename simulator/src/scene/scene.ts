@@ -1,0 +1,71 @@
+/**
+ * The simulated world a camera photographs: geodata layers rasterised in a local metric frame, the
+ * terrain (DEM or none), planted incidents with resolved shapes, weather and a texture seed.
+ * Built once per camera; every photo reads the same scene, so overlapping photos agree.
+ */
+import { z } from 'zod';
+import { DEFAULT_WEATHER, IncidentSchema, WeatherSchema, type Incident, type Weather } from './incident-schema.ts';
+import { resolveIncidentShape, type IncidentShape } from './incident-shape.ts';
+import { layersBounds, sceneFeatures, type LayersInput, type SceneFeature } from './layers.ts';
+import { localFrame, type LocalFrame } from './local-frame.ts';
+import { GroundRaster } from './raster.ts';
+import { demTerrain, type DemLike, type Terrain } from './terrain.ts';
+
+export interface SceneOptions {
+  layers: LayersInput;
+  dem?: DemLike;
+  incidents?: readonly Incident[];
+  weather?: Weather;
+  /** Texture seed: the same seed and layers give the same ground. */
+  seed?: number;
+}
+
+export interface Scene {
+  frame: LocalFrame;
+  features: SceneFeature[];
+  raster: GroundRaster;
+  /** DEM terrain in the scene frame, or null: then each photo uses its takeoff plane. */
+  dem: Terrain | null;
+  incidents: { incident: Incident; shape: IncidentShape }[];
+  weather: Weather;
+  seed: number;
+}
+
+/** Longquan city centre, used as the frame anchor when the layers are empty. */
+const DEFAULT_ORIGIN: [number, number] = [119.14, 28.07];
+
+/** Build the scene; throws a readable error when an incident or the weather is malformed. */
+export function buildScene(opts: SceneOptions): Scene {
+  const incidents = z.array(IncidentSchema).parse(opts.incidents ?? []);
+  const weather = WeatherSchema.parse(opts.weather ?? DEFAULT_WEATHER);
+  const b = layersBounds(opts.layers);
+  // Anchor at the layers' centre rounded to 0.01°, so scenes of the same layers share textures.
+  const origin: [number, number] = b
+    ? [Math.round(((b[0] + b[2]) / 2) * 100) / 100, Math.round(((b[1] + b[3]) / 2) * 100) / 100]
+    : incidents[0]
+      ? [Math.round(incidents[0].lon * 100) / 100, Math.round(incidents[0].lat * 100) / 100]
+      : DEFAULT_ORIGIN;
+  const frame = localFrame(origin[0], origin[1]);
+  const features = sceneFeatures(opts.layers, frame);
+  const dem = opts.dem ? demTerrain(opts.dem, frame) : null;
+  const grad = new Float64Array(3);
+  return {
+    frame,
+    features,
+    raster: new GroundRaster(features),
+    dem,
+    incidents: incidents.map((incident) => {
+      const shape = resolveIncidentShape(incident, weather, features, frame);
+      if (incident.class === 'exposed_slope' && incident.headingDeg === undefined && dem) {
+        // Gullies run downhill: the heading of −∇h.
+        dem.sample(...frame.toLocal(incident.lon, incident.lat), grad);
+        const gx = grad[1] as number;
+        const gy = grad[2] as number;
+        if (Math.hypot(gx, gy) > 1e-3) shape.headingDeg = ((Math.atan2(-gx, -gy) * 180) / Math.PI + 360) % 360;
+      }
+      return { incident, shape };
+    }),
+    weather,
+    seed: (opts.seed ?? 1) | 0,
+  };
+}
