@@ -1,9 +1,14 @@
 import { Command, CommanderError } from 'commander';
+import { registerApikeyCommand } from './commands/apikey.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerPlanCommand } from './commands/plan.ts';
+import { registerIngestCommand } from './commands/ingest.ts';
 import { registerServeCommand } from './commands/serve.ts';
+import { registerSimCommand } from './commands/sim.ts';
+import { registerUserCommand } from './commands/user.ts';
 import { registerTriageCommand } from './commands/triage.ts';
+import { registerWorkerCommand } from './commands/worker.ts';
 
 /** Builds the `xuncha` program with every command registered. */
 export function buildProgram(): Command {
@@ -12,10 +17,15 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerServeCommand(program);
+  registerUserCommand(program);
+  registerIngestCommand(program);
   registerTriageCommand(program);
+  registerWorkerCommand(program);
   registerPlanCommand(program);
   registerExportCommand(program);
   registerImportCommand(program);
+  registerApikeyCommand(program);
+  registerSimCommand(program);
   return program;
 }
 

@@ -1,0 +1,98 @@
+/**
+ * `xuncha sim`: starts simulated drones (ArduPilot SITL-like MAVLink TCP servers on base port + 10·i),
+ * prints each connection string and runs until SIGINT/SIGTERM.
+ */
+import type { Command } from 'commander';
+
+interface SimCliOptions {
+  drones?: string;
+  scenario?: string;
+  speedup?: string;
+  basePort?: string;
+  images?: string;
+  host?: string;
+  udpOut?: string;
+  seed?: string;
+  flat?: boolean;
+}
+
+function intOption(name: string, v: string | undefined, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new Error(`${name} 应为 ${min}–${max} 的整数 / ${name} must be an integer ${min}–${max}, got "${v}"`);
+  }
+  return n;
+}
+
+function numberOption(name: string, v: string | undefined, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= min || n > max) {
+    throw new Error(`${name} 应在 (${min}, ${max}] 内 / ${name} must be in (${min}, ${max}], got "${v}"`);
+  }
+  return n;
+}
+
+/** Runs `xuncha sim` until a signal arrives; resolves after a clean stop. */
+export async function runSim(
+  o: SimCliOptions,
+  out: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Promise<void> {
+  const drones = intOption('--drones', o.drones, 1, 250);
+  const speedup = numberOption('--speedup', o.speedup, 0, 1000);
+  const basePort = intOption('--base-port', o.basePort, 0, 65535);
+  const udpOut = intOption('--udp-out', o.udpOut, 1, 65535);
+  const seed = intOption('--seed', o.seed, 0, 2 ** 31 - 1);
+  const { launchSimulation } = await import('@xuncha/simulator');
+  const launched = await launchSimulation({
+    ...(drones !== undefined ? { drones } : {}),
+    ...(o.scenario ? { scenarioPath: o.scenario } : {}),
+    ...(speedup !== undefined ? { speedup } : {}),
+    ...(basePort !== undefined ? { basePort } : {}),
+    ...(o.host ? { host: o.host } : {}),
+    ...(udpOut !== undefined ? { udpOutBasePort: udpOut } : {}),
+    ...(o.images ? { imagesDir: o.images } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(o.flat ? { demPath: null } : {}),
+    log: (l) => process.stderr.write(`${l}\n`),
+  });
+  const { sim, scenario, scenarioPath } = launched;
+  process.stderr.write(
+    `模拟器已启动 / simulator running: scenario "${scenario.name ?? scenarioPath}", ${sim.vehicles.length} drone(s), ` +
+      `speedup ${sim.loop.speedup}×, terrain ${launched.demLoaded ? 'DEM' : 'flat'}, photos ${launched.photos ? o.images : 'off'}\n`,
+  );
+  for (const v of sim.vehicles) out(`sysid ${v.sysId} ${v.state().personality} ${v.connection}`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  process.stderr.write('正在停止 / stopping\n');
+  await sim.stop();
+}
+
+/** Registers `xuncha sim`. */
+export function registerSimCommand(program: Command): void {
+  program
+    .command('sim')
+    .description(
+      '启动模拟无人机（MAVLink，ArduPilot SITL 风格）/ run simulated drones speaking MAVLink like ArduPilot SITL',
+    )
+    .option('--drones <n>', "无人机数量（默认取场景）/ number of drones (default: the scenario's)")
+    .option('--scenario <file>', '场景文件（默认内置演示）/ scenario JSON (default: the shipped demo)')
+    .option('--speedup <n>', '加速倍数，同 SITL --speedup / simulation speed-up like SITL --speedup', '1')
+    .option('--base-port <p>', '第 i 架无人机的 TCP 端口为 P+10·i / vehicle i listens on P + 10·i', '5760')
+    .option('--images <dir>', '照片输出目录 / write rendered photos here')
+    .option('--host <h>', '监听地址 / address to listen on', '127.0.0.1')
+    .option('--udp-out <port>', '另向 host:port+10·i 发送 UDP / also send UDP to host:port + 10·i (like 14550)')
+    .option('--seed <n>', '随机种子 / random seed')
+    .option('--flat', '不加载 DEM，按平地飞行 / no DEM, flat terrain')
+    .action(async (o: SimCliOptions) => {
+      await runSim(o);
+    });
+}

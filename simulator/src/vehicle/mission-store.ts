@@ -1,0 +1,137 @@
+/**
+ * Stored mission, fence and rally lists with each autopilot's upload semantics:
+ * ArduPilot keeps home at mission seq 0 and writes items in place as they arrive (a failed upload
+ * leaves a partial mission); PX4 has no home item and swaps the whole list in at the end.
+ */
+import { MAV_CMD, MAV_FRAME, MAV_MISSION_RESULT, MAV_MISSION_TYPE } from './mav.ts';
+import type { GeoPoint, MissionItemState, Personality } from './types.ts';
+
+const MAX_ITEMS = 700;
+
+function homeItem(home: GeoPoint | null): MissionItemState {
+  return {
+    seq: 0,
+    frame: MAV_FRAME.GLOBAL,
+    command: MAV_CMD.NAV_WAYPOINT,
+    current: 0,
+    autocontinue: 1,
+    param1: 0,
+    param2: 0,
+    param3: 0,
+    param4: 0,
+    x: home ? Math.round(home.lat * 1e7) : 0,
+    y: home ? Math.round(home.lon * 1e7) : 0,
+    z: home ? home.altAmslM : 0,
+  };
+}
+
+export class MissionStore {
+  private readonly lists = new Map<number, MissionItemState[]>([
+    [MAV_MISSION_TYPE.MISSION, []],
+    [MAV_MISSION_TYPE.FENCE, []],
+    [MAV_MISSION_TYPE.RALLY, []],
+  ]);
+  private readonly pending = new Map<number, MissionItemState[]>();
+  /** Bumped on every change, so the autopilot can notice. */
+  version = 0;
+
+  constructor(
+    readonly personality: Personality,
+    private readonly home: () => GeoPoint | null,
+  ) {
+    if (personality === 'ardupilot') this.list(MAV_MISSION_TYPE.MISSION).push(homeItem(null));
+  }
+
+  /** Whether mission seq 0 is home (ArduPilot) rather than a real item. */
+  homeAtZero(type: number): boolean {
+    return this.personality === 'ardupilot' && type === MAV_MISSION_TYPE.MISSION;
+  }
+
+  private list(type: number): MissionItemState[] {
+    const l = this.lists.get(type);
+    if (!l) throw new Error(`unknown mission type ${type}`);
+    return l;
+  }
+
+  isKnownType(type: number): boolean {
+    return this.lists.has(type);
+  }
+
+  count(type: number): number {
+    return this.list(type).length;
+  }
+
+  /** Item as it reads back (ArduPilot mission seq 0 is the current home). */
+  get(type: number, seq: number): MissionItemState | null {
+    const l = this.list(type);
+    const item = l[seq];
+    if (!item) return null;
+    if (seq === 0 && this.homeAtZero(type)) return homeItem(this.home());
+    return { ...item, seq };
+  }
+
+  /** All items as they read back. */
+  all(type: number): MissionItemState[] {
+    const out: MissionItemState[] = [];
+    for (let i = 0; i < this.count(type); i++) {
+      const it = this.get(type, i);
+      if (it) out.push(it);
+    }
+    return out;
+  }
+
+  /** Items for execution (raw, seq 0 placeholder included for ArduPilot). */
+  raw(type: number): readonly MissionItemState[] {
+    return this.list(type);
+  }
+
+  /** Starts an upload of `count` items; returns a MAV_MISSION_RESULT. */
+  beginUpload(type: number, count: number): number {
+    if (count > MAX_ITEMS) return MAV_MISSION_RESULT.NO_SPACE;
+    if (this.personality === 'px4') {
+      this.pending.set(type, []);
+      return MAV_MISSION_RESULT.ACCEPTED;
+    }
+    const l = this.list(type);
+    if (l.length > count) l.length = count;
+    if (this.homeAtZero(type) && l.length === 0) l.push(homeItem(null));
+    this.version++;
+    return MAV_MISSION_RESULT.ACCEPTED;
+  }
+
+  /** Stores one uploaded item (already validated); returns a MAV_MISSION_RESULT. */
+  put(type: number, item: MissionItemState): number {
+    const l = this.personality === 'px4' ? this.pending.get(type) : this.list(type);
+    if (!l) return MAV_MISSION_RESULT.ERROR;
+    // Whatever arrives at ArduPilot's seq 0 is ignored: it reads back as home.
+    const stored = item.seq === 0 && this.homeAtZero(type) ? homeItem(null) : { ...item };
+    if (item.seq < l.length) l[item.seq] = stored;
+    else if (item.seq === l.length) l.push(stored);
+    else return MAV_MISSION_RESULT.ERROR;
+    this.version++;
+    return MAV_MISSION_RESULT.ACCEPTED;
+  }
+
+  /** Ends an upload: PX4 swaps the new list in (only when complete); ArduPilot keeps what arrived. */
+  endUpload(type: number, complete: boolean): void {
+    const p = this.pending.get(type);
+    this.pending.delete(type);
+    if (this.personality === 'px4' && p && complete) {
+      this.lists.set(type, p);
+      this.version++;
+    }
+  }
+
+  clear(type: number): void {
+    const l = this.list(type);
+    l.length = 0;
+    if (this.homeAtZero(type)) l.push(homeItem(null));
+    this.version++;
+  }
+
+  /** Number of real (non-home) mission items. */
+  missionLength(): number {
+    const n = this.count(MAV_MISSION_TYPE.MISSION);
+    return this.homeAtZero(MAV_MISSION_TYPE.MISSION) ? Math.max(0, n - 1) : n;
+  }
+}

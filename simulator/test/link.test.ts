@@ -1,0 +1,208 @@
+/**
+ * The vehicle's link: fault injection both ways, malformed bytes, MAVLink 2 signing, UDP out.
+ */
+import dgram from 'node:dgram';
+import { afterEach, expect, test } from 'vitest';
+import { MavLinkPacketSignature, MavLinkPacketSplitter, MavLinkProtocolV2, common, minimal } from 'node-mavlink';
+import {
+  startSimulation,
+  type RunningSimulation,
+  type StartSimulationOptions,
+} from '../src/runner/start-simulation.ts';
+import { MAV_RESULT } from '../src/vehicle/mav.ts';
+import { TestGcs, until } from './helpers/test-gcs.ts';
+
+let sim: RunningSimulation | null = null;
+const clients: TestGcs[] = [];
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await sim?.stop();
+  sim = null;
+});
+
+async function setup(opts: StartSimulationOptions = {}, gcsOpts: { signingKey?: Buffer } = {}) {
+  sim = await startSimulation({ basePort: 0, speedup: 10, bootDelayS: 0, ...opts });
+  const v = sim.vehicles[0]!;
+  const g = await TestGcs.connect(v.port, gcsOpts);
+  clients.push(g);
+  return { v, g };
+}
+
+/** Sequence numbers of vehicle packets received since `since`. */
+function seqs(g: TestGcs, since: number): number[] {
+  return g.received.slice(since).map((r) => r.packet.header.seq);
+}
+
+async function simSeconds(v: { state(): { timeS: number } }, s: number): Promise<void> {
+  const t0 = v.state().timeS;
+  await until(() => v.state().timeS >= t0 + s, 10_000, 'sim time');
+}
+
+test('packet loss drops about the configured share, both ways', async () => {
+  const { v, g } = await setup();
+  expect(await g.command(511, [33, 50_000])).toBe(0);
+  v.setFaults({ packetLossPct: 30 });
+  const since = g.received.length;
+  await simSeconds(v, 15);
+  const s = seqs(g, since);
+  let span = 0;
+  for (let i = 1; i < s.length; i++) span += (s[i]! - s[i - 1]! + 256) % 256;
+  const lossShare = 1 - (s.length - 1) / span;
+  expect(lossShare).toBeGreaterThan(0.2);
+  expect(lossShare).toBeLessThan(0.4);
+  // Incoming too: some of many commands never arrive (and get no ack).
+  const before = v.state().link.packetsIn;
+  for (let i = 0; i < 100; i++) {
+    const m = new common.CommandLong();
+    m.targetSystem = 1;
+    m.command = 178;
+    m._param2 = -1;
+    g.send(m);
+  }
+  await until(() => v.state().link.packetsIn >= before + 55, 5000, 'commands in');
+  await simSeconds(v, 5);
+  const arrived = v.state().link.packetsIn - before;
+  expect(arrived).toBeGreaterThan(55);
+  expect(arrived).toBeLessThan(90);
+});
+
+test('duplication sends packets twice; reordering breaks the order; latency delays them', async () => {
+  const { v, g } = await setup();
+  v.setFaults({ duplicatePct: 100 });
+  let since = g.received.length;
+  await simSeconds(v, 3);
+  const d = seqs(g, since);
+  const pairs = d.filter((x, i) => i > 0 && x === d[i - 1]).length;
+  expect(pairs).toBeGreaterThan(d.length / 2 - 2);
+
+  v.setFaults({ duplicatePct: 0, reorderPct: 50 });
+  since = g.received.length;
+  expect(await g.command(511, [33, 20_000])).toBe(0);
+  await simSeconds(v, 5);
+  const r = seqs(g, since);
+  const backwards = r.filter((x, i) => i > 0 && (x - r[i - 1]! + 256) % 256 > 128).length;
+  expect(backwards).toBeGreaterThan(0);
+
+  v.setFaults({ reorderPct: 0, latencyMs: 150 });
+  const t0 = performance.now();
+  expect(await g.command(178, [1, -1])).toBe(0);
+  expect(performance.now() - t0).toBeGreaterThanOrEqual(290);
+});
+
+test('a link cut silences the link both ways, then it comes back', async () => {
+  const { v, g } = await setup();
+  v.setFaults({ linkCutForS: 60 }); // link clock at 10×: six seconds of wall time
+  await new Promise((r) => setTimeout(r, 50));
+  const since = g.received.length;
+  const cmd = new common.CommandLong();
+  cmd.targetSystem = 1;
+  cmd.command = 31001;
+  g.send(cmd);
+  await new Promise((r) => setTimeout(r, 300));
+  expect(g.received.length).toBe(since);
+  v.setFaults({ linkCutForS: 0 });
+  await g.waitFor(minimal.Heartbeat, () => true, 3000, since);
+  expect(g.all(common.CommandAck, since)).toHaveLength(0);
+});
+
+test('malformed bytes are counted and never stop the vehicle', async () => {
+  const { v, g } = await setup();
+  const proto = new MavLinkProtocolV2(255, 190);
+  const m = new common.CommandLong();
+  m.targetSystem = 1;
+  m.command = 178;
+  const good = proto.serialize(m, 1);
+  const badCrc = Buffer.from(good);
+  badCrc.writeUInt8(badCrc.readUInt8(badCrc.length - 1) ^ 0xff, badCrc.length - 1);
+  const unknownId = Buffer.from(good);
+  unknownId.writeUIntLE(0xfffff0, 7, 3);
+  g.writeRaw(
+    Buffer.concat([
+      Buffer.from('garbage '),
+      Buffer.from([0xfd, 0x05]), // a start byte with a length, then no frame
+      Buffer.from(' more garbage, and more'),
+      badCrc,
+      unknownId,
+      Buffer.from([0xfe, 0x03, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]), // MAVLink 1 frame with a bad CRC
+    ]),
+  );
+  // Valid traffic afterwards is still understood.
+  const res = await g.command(176, [1, 4]);
+  expect(res).toBe(MAV_RESULT.ACCEPTED);
+  expect(v.state().mode).toBe('GUIDED');
+  expect(v.state().link.malformedIn).toBeGreaterThan(0);
+});
+
+test('a signed vehicle ignores unsigned, wrongly signed and replayed packets; it signs its own', async () => {
+  const key = Buffer.alloc(32, 7);
+  const { v, g } = await setup({ signingKey: key });
+  // Vehicle → GCS: every packet signed with the key.
+  const hb = await g.waitFor(minimal.Heartbeat);
+  expect(hb).toBeDefined();
+  const last = g.received.at(-1)!;
+  expect(last.packet.header.incompatibilityFlags & 1).toBe(1);
+  expect(new MavLinkPacketSignature(last.packet.buffer).matches(key)).toBe(true);
+  expect(new MavLinkPacketSignature(last.packet.buffer).linkId).toBe(0);
+
+  // Unsigned: no answer.
+  const unsigned = await g.command(176, [1, 4], 1, 400).catch(() => 'timeout');
+  expect(unsigned).toBe('timeout');
+  // Wrong key: no answer.
+  const wrong = await TestGcs.connect(v.port, { signingKey: Buffer.alloc(32, 9), heartbeatMs: 0 });
+  clients.push(wrong);
+  expect(await wrong.command(176, [1, 4], 1, 400).catch(() => 'timeout')).toBe('timeout');
+  expect(v.state().mode).toBe('STABILIZE');
+  expect(v.state().link.rejectedSignature).toBeGreaterThanOrEqual(2);
+
+  // Right key: accepted.
+  const right = await TestGcs.connect(v.port, { signingKey: key, heartbeatMs: 0 });
+  clients.push(right);
+  expect(await right.command(176, [1, 4])).toBe(MAV_RESULT.ACCEPTED);
+  expect(v.state().mode).toBe('GUIDED');
+
+  // Replay of a captured signed frame (old timestamp on a known stream) is rejected.
+  const proto = new MavLinkProtocolV2(255, 190, MavLinkProtocolV2.IFLAG_SIGNED);
+  const m = new common.CommandLong();
+  m.targetSystem = 1;
+  m.command = 176;
+  m._param1 = 1;
+  m._param2 = 5;
+  const frame = right.signing!.sign(proto.serialize(m, 9));
+  right.writeRaw(frame);
+  await until(() => v.state().mode === 'LOITER', 2000, 'first copy');
+  const rejected = v.state().link.rejectedSignature;
+  expect(await right.command(176, [1, 4])).toBe(0);
+  right.writeRaw(frame);
+  await until(() => v.state().link.rejectedSignature === rejected + 1, 2000, 'replay rejected');
+  expect(v.state().mode).toBe('GUIDED');
+});
+
+test('UDP out: the vehicle sends to the GCS port and accepts replies from it', async () => {
+  const sock = dgram.createSocket('udp4');
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+  const port = sock.address().port;
+  const heartbeat = new Promise<{ sysid: number; from: number }>((resolve) => {
+    const splitter = new MavLinkPacketSplitter();
+    sock.on('message', (msg, rinfo) => {
+      splitter.write(msg);
+      resolve({ sysid: msg[5] ?? -1, from: rinfo.port });
+    });
+  });
+  try {
+    sim = await startSimulation({ basePort: 0, speedup: 10, bootDelayS: 0, udpOutBasePort: port });
+    const v = sim.vehicles[0]!;
+    const first = await heartbeat;
+    expect(first.sysid).toBe(1);
+    const proto = new MavLinkProtocolV2(255, 190);
+    const m = new common.CommandLong();
+    m.targetSystem = 1;
+    m.command = 176;
+    m._param1 = 1;
+    m._param2 = 5;
+    sock.send(proto.serialize(m, 0), first.from, '127.0.0.1');
+    await until(() => v.state().mode === 'LOITER', 3000, 'mode over UDP');
+  } finally {
+    sock.close();
+  }
+});
