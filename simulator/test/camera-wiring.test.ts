@@ -74,3 +74,55 @@ test('DO_DIGICAM_CONTROL renders a geotagged photo at the vehicle position', asy
   expect(Number(meta.RelativeAltitude)).toBeCloseTo(c.altRelM, 0);
   expect(Number(meta.GimbalPitchDegree)).toBeCloseTo(-90, 0);
 });
+
+test('the dock delivers the photos of a flight to a folder after landing', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'xuncha-sim-dock-'));
+  const scenarioPath = path.join(dir, 'scenario.json');
+  await writeFile(
+    scenarioPath,
+    JSON.stringify({
+      drones: [{ home: { lon: 119.1114, lat: 28.0607, altAmslM: 210 } }],
+      incidents: [],
+      camera: {
+        name: 'test-cam',
+        sensorWidthMm: 6.4,
+        sensorHeightMm: 4.8,
+        focalLengthMm: 4.5,
+        imageWidthPx: 160,
+        imageHeightPx: 120,
+      },
+    }),
+  );
+  const dockDir = path.join(dir, 'dock');
+  const delivered = new Promise<number>((resolve) => {
+    void launchSimulation({
+      scenarioPath,
+      dock: { dir: dockDir },
+      onDelivered: (_sysId, report) => resolve(report.delivered.length),
+      basePort: 0,
+      demPath: null,
+      bootDelayS: 0,
+      speedup: 20,
+    }).then(async (launched) => {
+      sim = launched.sim;
+      const v = sim.vehicles[0]!;
+      const g = (gcs = await TestGcs.connect(v.port));
+      expect(await g.setMode(4)).toBe(0);
+      expect(await g.command(400, [1])).toBe(0);
+      expect(await g.command(22, [0, 0, 0, 0, 0, 0, 20])).toBe(0);
+      await until(() => v.state().altRelM > 19, 10_000, 'takeoff');
+      for (let i = 0; i < 2; i++) {
+        const shot = new Promise((r) => v.events.once('capture', r));
+        expect(await g.command(203, [0, 0, 0, 0, 1])).toBe(0);
+        await shot;
+      }
+      // Nothing is delivered while airborne.
+      expect(await readdir(dockDir).catch(() => [])).toEqual([]);
+      expect(await g.setMode(9)).toBe(0); // LAND
+    });
+  });
+  expect(await delivered).toBe(2);
+  const files = (await readdir(dockDir)).sort();
+  expect(files.filter((f) => f.endsWith('.JPG'))).toHaveLength(2);
+  expect(files.filter((f) => f.endsWith('.json'))).toHaveLength(2);
+});

@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSampleLayers, openDem, sampleDemPath } from '@xuncha/geodata';
-import { createCamera } from '../camera/camera.ts';
+import { createCamera, type PhotoRecord } from '../camera/camera.ts';
+import { deliverPhotos, type DeliveryReport, type DeliveryTarget } from '../dock/deliver.ts';
 import { CameraModelSchema, M3E_WIDE, type CameraModel } from '../camera/camera-model.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { scenarioWeather, type Scenario } from '../scenario/schema.ts';
@@ -24,8 +25,15 @@ export interface LaunchOptions {
   basePort?: number;
   host?: string;
   udpOutBasePort?: number;
-  /** Render photos into this folder (none: no photos are rendered). */
+  /** Render photos into this folder (none: no photos are rendered unless a dock is set). */
   imagesDir?: string;
+  /**
+   * The dock: after each landing, the photos the vehicle took since its previous landing are delivered to a
+   * folder or POSTed to the mission service's ingest endpoint (e.g. `http://127.0.0.1:8080/api/images?flightId=…`).
+   */
+  dock?: DeliveryTarget;
+  /** Called with each dock delivery's report. */
+  onDelivered?: (sysId: number, report: DeliveryReport) => void;
   /** DEM GeoTIFF; default the sample DEM; null = flat terrain. */
   demPath?: string | null;
   seed?: number;
@@ -61,7 +69,9 @@ export async function launchSimulation(o: LaunchOptions = {}): Promise<Launched>
   }
 
   let camera: CameraHook | undefined;
-  if (o.imagesDir) {
+  // Photos each vehicle took since it last landed, waiting for the dock.
+  const undelivered = new Map<number, PhotoRecord[]>();
+  if (o.imagesDir || o.dock) {
     const model: CameraModel = scenario.camera !== undefined ? CameraModelSchema.parse(scenario.camera) : M3E_WIDE;
     const cam = createCamera({
       layers: await loadSampleLayers(),
@@ -69,11 +79,12 @@ export async function launchSimulation(o: LaunchOptions = {}): Promise<Launched>
       incidents: scenario.incidents,
       weather: scenarioWeather(scenario),
       camera: model,
-      imagesDir: o.imagesDir,
+      ...(o.imagesDir ? { imagesDir: o.imagesDir } : {}),
       seed: o.seed ?? scenario.seed ?? 1,
     });
     camera = async (c) => {
-      await cam.capture(c);
+      const photo = await cam.capture(c);
+      if (o.dock) undelivered.set(c.sysId, [...(undelivered.get(c.sysId) ?? []), photo]);
     };
   }
 
@@ -91,6 +102,24 @@ export async function launchSimulation(o: LaunchOptions = {}): Promise<Launched>
   });
   for (const v of sim.vehicles) {
     v.events.on('cameraError', (err: unknown) => log(`相机错误 / camera error (sysid ${v.sysId}): ${String(err)}`));
+    const dock = o.dock;
+    if (dock) {
+      v.events.on('landed', () => {
+        const photos = undelivered.get(v.sysId) ?? [];
+        undelivered.delete(v.sysId);
+        if (photos.length === 0) return;
+        deliverPhotos({ photos, to: dock }).then(
+          (report) => {
+            log(
+              `机库交付 / dock (sysid ${v.sysId}): ${report.delivered.length} delivered, ${report.failed.length} failed` +
+                (report.failed[0] ? ` (${report.failed[0].reason})` : ''),
+            );
+            o.onDelivered?.(v.sysId, report);
+          },
+          (err: unknown) => log(`机库交付失败 / dock delivery failed (sysid ${v.sysId}): ${String(err)}`),
+        );
+      });
+    }
   }
   return { sim, scenario, scenarioPath, demLoaded: dem !== undefined, photos: camera !== undefined };
 }

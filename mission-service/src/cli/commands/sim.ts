@@ -10,6 +10,8 @@ interface SimCliOptions {
   speedup?: string;
   basePort?: string;
   images?: string;
+  dockDir?: string;
+  ingestUrl?: string;
   host?: string;
   udpOut?: string;
   seed?: string;
@@ -44,6 +46,8 @@ export async function runSim(
   const basePort = intOption('--base-port', o.basePort, 0, 65535);
   const udpOut = intOption('--udp-out', o.udpOut, 1, 65535);
   const seed = intOption('--seed', o.seed, 0, 2 ** 31 - 1);
+  if (o.dockDir && o.ingestUrl)
+    throw new Error('--dock-dir 与 --ingest-url 只能选一 / give --dock-dir or --ingest-url, not both');
   const { launchSimulation } = await import('@xuncha/simulator');
   const launched = await launchSimulation({
     ...(drones !== undefined ? { drones } : {}),
@@ -53,6 +57,10 @@ export async function runSim(
     ...(o.host ? { host: o.host } : {}),
     ...(udpOut !== undefined ? { udpOutBasePort: udpOut } : {}),
     ...(o.images ? { imagesDir: o.images } : {}),
+    ...(o.dockDir ? { dock: { dir: o.dockDir } } : {}),
+    ...(o.ingestUrl
+      ? { dock: { url: o.ingestUrl, ...(process.env.XUNCHA_TOKEN ? { token: process.env.XUNCHA_TOKEN } : {}) } }
+      : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(o.flat ? { demPath: null } : {}),
     log: (l) => process.stderr.write(`${l}\n`),
@@ -60,7 +68,7 @@ export async function runSim(
   const { sim, scenario, scenarioPath } = launched;
   process.stderr.write(
     `模拟器已启动 / simulator running: scenario "${scenario.name ?? scenarioPath}", ${sim.vehicles.length} drone(s), ` +
-      `speedup ${sim.loop.speedup}×, terrain ${launched.demLoaded ? 'DEM' : 'flat'}, photos ${launched.photos ? o.images : 'off'}\n`,
+      `speedup ${sim.loop.speedup}×, terrain ${launched.demLoaded ? 'DEM' : 'flat'}, photos ${launched.photos ? (o.images ?? 'dock only') : 'off'}\n`,
   );
   for (const v of sim.vehicles) out(`sysid ${v.sysId} ${v.state().personality} ${v.connection}`);
   await new Promise<void>((resolve) => {
@@ -88,6 +96,11 @@ export function registerSimCommand(program: Command): void {
     .option('--speedup <n>', '加速倍数，同 SITL --speedup / simulation speed-up like SITL --speedup', '1')
     .option('--base-port <p>', '第 i 架无人机的 TCP 端口为 P+10·i / vehicle i listens on P + 10·i', '5760')
     .option('--images <dir>', '照片输出目录 / write rendered photos here')
+    .option('--dock-dir <dir>', '降落后把照片交付到此目录 / after landing, deliver the photos to this folder')
+    .option(
+      '--ingest-url <url>',
+      '降落后把照片上传到服务（令牌取自 XUNCHA_TOKEN）/ after landing, POST the photos here (token from XUNCHA_TOKEN)',
+    )
     .option('--host <h>', '监听地址 / address to listen on', '127.0.0.1')
     .option('--udp-out <port>', '另向 host:port+10·i 发送 UDP / also send UDP to host:port + 10·i (like 14550)')
     .option('--seed <n>', '随机种子 / random seed')
