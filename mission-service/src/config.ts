@@ -14,6 +14,8 @@ export const ConfigSchema = z.object({
     .optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   loadSampleData: z.boolean().default(true),
+  /** Triage model manifest (JSON beside its ONNX file); unset: triage runs metadata + georeferencing only. */
+  model: z.string().min(1).optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -25,6 +27,7 @@ export const envNames: Record<keyof Config, string> = {
   databaseUrl: 'DATABASE_URL',
   logLevel: 'LOG_LEVEL',
   loadSampleData: 'XUNCHA_SAMPLE_DATA',
+  model: 'XUNCHA_MODEL',
 };
 
 export class ConfigError extends Error {

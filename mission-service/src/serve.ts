@@ -7,6 +7,7 @@ import { openDb } from './db/open-db.ts';
 import { loadSampleDataOnce } from './db/seed-sample-data.ts';
 import { ensureInitialAdmin } from './auth/index.ts';
 import { createApp } from './http/app.ts';
+import { startMissionRuntime } from './missions/runtime.ts';
 import type { Logger } from './logger.ts';
 
 export interface RunningService {
@@ -34,11 +35,13 @@ export async function startService(cfg: Config, logger: Logger): Promise<Running
     await db.close().catch(() => {});
     throw err;
   }
-  const app = createApp({ db, logger });
+  const runtime = startMissionRuntime(db, logger, { dataDir: cfg.dataDir });
+  const app = createApp({ db, logger, ...runtime.deps });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(cfg.port, cfg.host, () => resolve(s));
     s.once('error', reject);
   }).catch(async (err: NodeJS.ErrnoException) => {
+    await runtime.stop().catch(() => {});
     await db.close().catch(() => {});
     throw new Error(
       err.code === 'EADDRINUSE'
@@ -54,8 +57,11 @@ export async function startService(cfg: Config, logger: Logger): Promise<Running
     server,
     url,
     async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Live telemetry streams (SSE) never end by themselves: close them so close() can finish.
       server.closeAllConnections();
+      await closed;
+      await runtime.stop();
       await db.close();
     },
   };

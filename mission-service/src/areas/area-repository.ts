@@ -124,9 +124,11 @@ export async function queryAreas(db: Queryable, q: AreaQuery): Promise<AreaFeatu
     where.push(`geom && ST_MakeEnvelope($${n - 3}, $${n - 2}, $${n - 1}, $${n}, 4326)`);
   }
   params.push(q.limit, q.offset);
+  // Page the ids first (index only), then build GeoJSON for that page alone.
   const r = await db.query<AreaRow & { department_id: string | null }>(
-    `SELECT ${FEATURE_COLUMNS} FROM areas ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY id LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    `WITH page AS (SELECT id FROM areas ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                    ORDER BY id LIMIT $${params.length - 1} OFFSET $${params.length})
+     SELECT ${FEATURE_COLUMNS} FROM areas JOIN page USING (id) ORDER BY id`,
     params,
   );
   return r.rows.map((row) => withDepartment(toFeature(row), row.department_id));
@@ -176,4 +178,35 @@ export async function updateArea(db: Queryable, a: NewArea): Promise<boolean> {
 export async function deleteArea(db: Queryable, id: string): Promise<boolean> {
   const r = await db.query('DELETE FROM areas WHERE id = $1', [id]);
   return r.affectedRows > 0;
+}
+
+/**
+ * The same page as `queryAreas`, as a ready GeoJSON FeatureCollection string built by the database: large
+ * lists skip parsing and re-serialising every geometry in Node (the bbox list is the hot read path).
+ */
+export async function queryAreasGeoJson(db: Queryable, q: AreaQuery): Promise<string> {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  if (q.kind) {
+    params.push(q.kind);
+    where.push(`kind = $${params.length}`);
+  }
+  if (q.bbox) {
+    params.push(...q.bbox);
+    const n = params.length;
+    where.push(`geom && ST_MakeEnvelope($${n - 3}, $${n - 2}, $${n - 1}, $${n}, 4326)`);
+  }
+  params.push(q.limit, q.offset);
+  const r = await db.query<{ f: string }>(
+    `WITH page AS (SELECT id FROM areas ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                    ORDER BY id LIMIT $${params.length - 1} OFFSET $${params.length})
+     SELECT json_build_object('type', 'Feature', 'id', a.id, 'geometry', ST_AsGeoJSON(a.geom, 7)::json,
+              'properties', a.properties || jsonb_build_object('id', a.id, 'kind', a.kind, 'name', a.name,
+                'namePinyin', a.name_pinyin, 'nameEn', a.name_en, 'departmentId', a.department_id)
+                || CASE WHEN a.kind = 'jurisdiction' THEN jsonb_build_object('level', a.level, 'parentId', a.parent_id,
+                     'gridCode', a.grid_code, 'gridName', a.grid_name) ELSE '{}'::jsonb END)::text AS f
+       FROM areas a JOIN page USING (id) ORDER BY a.id`,
+    params,
+  );
+  return `{"type":"FeatureCollection","features":[${r.rows.map((row) => row.f).join(',')}]}`;
 }

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { BboxQuerySchema, IdSchema, LimitQuerySchema, OffsetQuerySchema } from './common.ts';
+
+export const AREA_KINDS = ['river', 'farmland', 'hillside', 'nofly', 'jurisdiction'] as const;
+export const AreaKindSchema = z.enum(AREA_KINDS);
+
+/** Most vertices one area may have: a county field boundary needs hundreds, not millions. */
+export const MAX_AREA_VERTICES = 50_000;
+
+const position = z.array(z.number().finite()).min(2).max(3);
+export const AreaGeometrySchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('Polygon'), coordinates: z.array(z.array(position)) }),
+  z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(z.array(position))) }),
+  z.object({ type: z.literal('LineString'), coordinates: z.array(position) }),
+  z.object({ type: z.literal('MultiLineString'), coordinates: z.array(z.array(position)) }),
+]);
+
+/** Properties of an area as the API takes them; per-kind rules (river halfWidthM, nofly reason…) apply too. */
+export const AreaPropertiesInputSchema = z
+  .object({
+    kind: AreaKindSchema,
+    name: z.string().trim().min(1, 'name不能为空 / name must not be empty').max(200),
+    namePinyin: z.string().trim().min(1).max(200).optional(),
+    nameEn: z.string().trim().min(1).max(200).optional(),
+    departmentId: IdSchema.nullable().optional(),
+  })
+  .catchall(z.unknown());
+
+export const AreaInputSchema = z.object({
+  type: z.literal('Feature'),
+  id: IdSchema.optional(),
+  geometry: AreaGeometrySchema,
+  properties: AreaPropertiesInputSchema,
+});
+export type AreaInput = z.infer<typeof AreaInputSchema>;
+
+export const AreaImportRequestSchema = z.object({
+  type: z.literal('FeatureCollection'),
+  features: z.array(z.unknown()).min(1).max(5000),
+});
+
+export const AreaListQuerySchema = z.object({
+  kind: AreaKindSchema.optional(),
+  bbox: BboxQuerySchema.optional(),
+  limit: LimitQuerySchema,
+  offset: OffsetQuerySchema,
+});
+
+export const AreaFeatureSchema = z.object({
+  type: z.literal('Feature'),
+  id: z.string(),
+  geometry: AreaGeometrySchema,
+  properties: z.record(z.string(), z.unknown()),
+});
+export const AreaCollectionSchema = z.object({
+  type: z.literal('FeatureCollection'),
+  features: z.array(AreaFeatureSchema),
+});

@@ -1,0 +1,13 @@
+/**
+ * The HTTP contract of the mission service: zod schemas of request and response bodies, shared by the service
+ * (validation, OpenAPI) and the planner UI (`@xuncha/mission-service/contract`). Imports only zod.
+ */
+export * from './auth.ts';
+export * from './common.ts';
+export * from './areas.ts';
+export * from './drones.ts';
+export * from './plans.ts';
+export * from './schedules.ts';
+export * from './missions.ts';
+export * from './images.ts';
+export type Role = 'operator' | 'officer' | 'dispatcher' | 'admin';

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { mapConstraintError } from '../areas/db-errors.ts';
+import { canAccessDepartment, hasAnyRole, type AuthUser } from '../auth/index.ts';
+import { DroneInputSchema, type Drone } from '../contract/drones.ts';
+import type { Db } from '../db/db.ts';
+import { AppError, notFound } from '../http/errors.ts';
+import { deleteDrone, getDrone, insertDrone, listDrones, updateDrone, type DroneRecord } from './drone-repository.ts';
+import { liveStatus, type DroneLinkManager } from './link-port.ts';
+
+/** The API view of a drone: never the signing key itself, plus live status from the link. */
+export function droneView(d: DroneRecord, links?: DroneLinkManager): Drone {
+  const { signingKey, ...rest } = d;
+  return { ...rest, hasSigningKey: signingKey !== null, status: liveStatus(links, d.id) };
+}
+
+/** Object-level check shared by everything reached through a drone (missions, telemetry, flights). */
+export function assertDroneAccess(user: AuthUser, d: { departmentId: string | null }): void {
+  if (!canAccessDepartment(user, d.departmentId)) {
+    throw new AppError(
+      403,
+      'forbidden_department',
+      '无权操作其他部门的无人机 / this drone belongs to another department',
+    );
+  }
+}
+
+/** A drone the user may see, or 404/403. */
+export async function loadDrone(db: Db, user: AuthUser, id: string): Promise<DroneRecord> {
+  const d = await getDrone(db, id);
+  if (!d) throw notFound(`drone ${id}`);
+  assertDroneAccess(user, d);
+  return d;
+}
+
+function departmentFor(user: AuthUser, requested: string | null | undefined): string | null {
+  if (hasAnyRole(user, ['dispatcher'])) return requested === undefined ? user.departmentId : requested;
+  if (requested !== undefined && requested !== user.departmentId) {
+    throw new AppError(
+      403,
+      'forbidden_department',
+      '不能为其他部门登记 / cannot register drones for another department',
+    );
+  }
+  return user.departmentId;
+}
+
+/** Drones visible to the user (their department's and shared ones; all for admin/dispatcher). */
+export async function visibleDrones(db: Db, user: AuthUser): Promise<DroneRecord[]> {
+  return (await listDrones(db)).filter((d) => canAccessDepartment(user, d.departmentId));
+}
+
+/** Registers a drone. */
+export async function registerDrone(db: Db, user: AuthUser, body: unknown): Promise<DroneRecord> {
+  const input = DroneInputSchema.parse(body);
+  const id = input.id ?? `drone-${randomUUID()}`;
+  await insertDrone(db, id, input, departmentFor(user, input.departmentId)).catch((e) =>
+    mapConstraintError(e, `drone ${input.name}`),
+  );
+  return (await getDrone(db, id))!;
+}
+
+/** Replaces a drone's registration (keeps its signing key unless one is given or null clears it). */
+export async function changeDrone(db: Db, user: AuthUser, id: string, body: unknown): Promise<DroneRecord> {
+  const existing = await loadDrone(db, user, id);
+  const input = DroneInputSchema.parse(body);
+  const dept = input.departmentId === undefined ? existing.departmentId : departmentFor(user, input.departmentId);
+  await updateDrone(db, id, input, dept).catch((e) => mapConstraintError(e, `drone ${input.name}`));
+  return (await getDrone(db, id))!;
+}
+
+/** Removes a drone (409 while missions or flights refer to it). */
+export async function removeDrone(db: Db, user: AuthUser, id: string, links?: DroneLinkManager): Promise<void> {
+  await loadDrone(db, user, id);
+  await deleteDrone(db, id).catch((e) => mapConstraintError(e, `drone ${id}`));
+  await links?.disconnect(id);
+}

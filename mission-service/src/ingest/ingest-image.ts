@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import exifr from 'exifr';
+import sharp from 'sharp';
+import type { Db } from '../db/db.ts';
+import type { ImageStore } from './image-store.ts';
+import { sniffType } from './sniff.ts';
+
+/** Limits of one photo (ASVS file-upload rules: explicit, far below the libraries' defaults). */
+export const INGEST_LIMITS = {
+  /** Largest photo accepted (bytes). */
+  maxFileBytes: 60 * 1024 * 1024,
+  /** Most files in one upload request. */
+  maxFiles: 500,
+  /** Largest decoded image (pixels): 120 MP, well below sharp's 268 MP default; larger is a bomb. */
+  maxPixels: 120_000_000,
+} as const;
+
+export type IngestStatus = 'accepted' | 'duplicate' | 'rejected';
+
+export interface IngestResult {
+  name: string;
+  status: IngestStatus;
+  sha256?: string;
+  reason?: string;
+}
+
+/** Queues a photo for triage; the triage worker wires it (pg-boss). Default: nothing (rows stay 'queued'). */
+export type EnqueueTriage = (sha256: string) => Promise<void>;
+
+export interface IngestDeps {
+  db: Db;
+  store: ImageStore;
+  enqueueTriage?: EnqueueTriage;
+  maxPixels?: number;
+}
+
+/** A file name as it may be shown and stored as metadata: base name only, no control characters, bounded. */
+export function safeDisplayName(name: string | undefined): string {
+  const base = [...path.posix.basename(path.win32.basename(name ?? ''))]
+    .filter((ch) => ch.charCodeAt(0) > 0x1f && ch.charCodeAt(0) !== 0x7f)
+    .join('');
+  return base.slice(0, 255) || 'unnamed';
+}
+
+async function metadata(bytes: Uint8Array): Promise<{ takenAt: Date | null; lon: number | null; lat: number | null }> {
+  try {
+    const m = (await exifr.parse(Buffer.from(bytes), {
+      gps: true,
+      pick: ['DateTimeOriginal', 'latitude', 'longitude'],
+    })) as { DateTimeOriginal?: Date; latitude?: number; longitude?: number } | undefined;
+    const ok = (v: unknown, lim: number) => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= lim;
+    return {
+      takenAt:
+        m?.DateTimeOriginal instanceof Date && !Number.isNaN(m.DateTimeOriginal.getTime()) ? m.DateTimeOriginal : null,
+      lon: ok(m?.longitude, 180) && ok(m?.latitude, 90) ? m!.longitude! : null,
+      lat: ok(m?.longitude, 180) && ok(m?.latitude, 90) ? m!.latitude! : null,
+    };
+  } catch {
+    // Metadata is triage's business; a photo without readable EXIF is still a photo.
+    return { takenAt: null, lon: null, lat: null };
+  }
+}
+
+/**
+ * Ingests one photo: JPEG by its bytes, fully decodable within the pixel limit (corrupt files and decompression
+ * bombs are rejected), deduplicated by SHA-256, stored, recorded as 'queued' and handed to triage.
+ */
+export async function ingestImage(
+  deps: IngestDeps,
+  file: { name: string; bytes: Uint8Array; flightId: string | null },
+): Promise<IngestResult> {
+  const name = safeDisplayName(file.name);
+  const reject = (reason: string): IngestResult => ({ name, status: 'rejected', reason });
+  if (file.bytes.length === 0) return reject('空文件 / empty file');
+  if (file.bytes.length > INGEST_LIMITS.maxFileBytes)
+    return reject(`文件过大 / file larger than ${INGEST_LIMITS.maxFileBytes} bytes`);
+  const type = sniffType(file.bytes.subarray(0, 16));
+  if (type !== 'jpeg') return reject(`不是 JPEG 照片 / not a JPEG photo (content looks like ${type})`);
+  const sha256 = createHash('sha256').update(file.bytes).digest('hex');
+  const seen = await deps.db.query('SELECT 1 FROM images WHERE sha256 = $1', [sha256]);
+  if (seen.rows.length) return { name, status: 'duplicate', sha256 };
+  let width: number;
+  let height: number;
+  try {
+    const img = sharp(file.bytes, {
+      limitInputPixels: deps.maxPixels ?? INGEST_LIMITS.maxPixels,
+      failOn: 'error',
+      sequentialRead: true,
+    });
+    const meta = await img.metadata();
+    if (meta.format !== 'jpeg' || !meta.width || !meta.height) return reject('不是 JPEG 照片 / not a JPEG image');
+    width = meta.width;
+    height = meta.height;
+    // Decode it all (shrunk on load) so a truncated or corrupt file is caught here, not in triage.
+    await img.resize(64, 64, { fit: 'inside' }).raw().toBuffer();
+  } catch (err) {
+    const msg = (err as Error).message;
+    return reject(
+      /pixel limit/i.test(msg)
+        ? `像素过多 / image exceeds ${deps.maxPixels ?? INGEST_LIMITS.maxPixels} pixels (decompression bomb?)`
+        : '图像损坏或无法解码 / corrupt or undecodable JPEG',
+    );
+  }
+  const meta = await metadata(file.bytes);
+  const { location, created } = await deps.store.put(sha256, file.bytes);
+  try {
+    const ins = await deps.db.query(
+      `INSERT INTO images (sha256, flight_id, original_name, stored_path, byte_size, width_px, height_px, taken_at, geom, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
+               CASE WHEN $9::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($9, $10), 4326) END, 'queued')
+       ON CONFLICT (sha256) DO NOTHING`,
+      [sha256, file.flightId, name, location, file.bytes.length, width, height, meta.takenAt, meta.lon, meta.lat],
+    );
+    if (ins.affectedRows !== 1) return { name, status: 'duplicate', sha256 };
+  } catch (err) {
+    if (created) await deps.store.remove(sha256);
+    throw err;
+  }
+  await deps.enqueueTriage?.(sha256);
+  return { name, status: 'accepted', sha256 };
+}

@@ -1,0 +1,309 @@
+import { randomUUID } from 'node:crypto';
+import type { AuthUser } from '../auth/index.ts';
+import {
+  MissionActionSchema,
+  MissionInputSchema,
+  type MissionAction,
+  type MissionState,
+} from '../contract/missions.ts';
+import type { DroneLiveStatus } from '../contract/drones.ts';
+import type { Db } from '../db/db.ts';
+import { assertDroneAccess, loadDrone } from '../drones/drone-service.ts';
+import type { DroneConnection, DroneLinkManager, PlanMissionItem } from '../drones/link-port.ts';
+import { AppError, notFound } from '../http/errors.ts';
+import type { Logger } from '../logger.ts';
+import { loadPlan } from '../plans/plan-service.ts';
+import { getPlan } from '../plans/plan-repository.ts';
+import type { LaunchPatrol } from '../schedules/scheduler.ts';
+import { endFlight, FlightRecorder, startFlight } from '../telemetry/flight-recorder.ts';
+import { getMission, insertMission, recordProgress, transition, type MissionRecord } from './mission-repository.ts';
+import { ACTIVE_STATES } from './state-machine.ts';
+
+interface Tracker {
+  off: () => void;
+  recorder: FlightRecorder;
+  queue: Promise<void>;
+  lastReached: number;
+  lastCurrent: number;
+}
+
+const conflict = (m: MissionRecord, action: string) =>
+  new AppError(
+    409,
+    'invalid_state',
+    `任务状态为 ${m.state}，不能 ${action} / mission is ${m.state}: cannot ${action}`,
+    { state: m.state },
+  );
+
+/**
+ * Missions: instantiate a plan's sortie for a drone, then upload / start / pause / continue / rtl / abort through
+ * the drone link. State and progress are persisted on every change; a tracker follows each flying mission's
+ * progress (last reached item, completion, link loss) and records its downsampled track.
+ */
+export class MissionControl {
+  private readonly trackers = new Map<string, Tracker>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly links: DroneLinkManager | undefined,
+    private readonly logger: Logger,
+  ) {}
+
+  /** A mission the user may see (through its drone's department), or 404/403. */
+  async load(user: AuthUser, id: string): Promise<MissionRecord> {
+    const m = await getMission(this.db, id);
+    if (!m) throw notFound(`mission ${id}`);
+    assertDroneAccess(user, { departmentId: m.departmentId });
+    return m;
+  }
+
+  /** Creates a planned mission from a plan's sortie for a drone. */
+  async create(user: AuthUser, body: unknown): Promise<MissionRecord> {
+    const input = MissionInputSchema.parse(body);
+    const plan = await loadPlan(this.db, user, input.planId);
+    const drone = await loadDrone(this.db, user, input.droneId);
+    return this.instantiate(plan.id, input.sortieIndex, drone.id, drone.departmentId, null);
+  }
+
+  private async instantiate(
+    planId: string,
+    sortieIndex: number,
+    droneId: string,
+    departmentId: string | null,
+    scheduleId: string | null,
+  ): Promise<MissionRecord> {
+    const plan = await getPlan(this.db, planId);
+    if (!plan) throw notFound(`plan ${planId}`);
+    const sortie = plan.document.sorties[sortieIndex];
+    if (!sortie)
+      throw new AppError(400, 'unknown_sortie', `计划没有第 ${sortieIndex} 架次 / plan has no sortie ${sortieIndex}`);
+    const busy = await this.db.query('SELECT id FROM missions WHERE drone_id = $1 AND state = ANY($2) LIMIT 1', [
+      droneId,
+      ACTIVE_STATES,
+    ]);
+    if (busy.rows.length)
+      throw new AppError(409, 'drone_busy', `无人机正在执行任务 / drone ${droneId} already has an active mission`);
+    const id = `mission-${randomUUID()}`;
+    await insertMission(this.db, {
+      id,
+      planId,
+      sortieIndex,
+      droneId,
+      items: sortie.items as PlanMissionItem[],
+      departmentId,
+      scheduleId,
+    });
+    return (await getMission(this.db, id))!;
+  }
+
+  private connection(m: MissionRecord): DroneConnection {
+    const c = m.droneId ? this.links?.get(m.droneId) : undefined;
+    if (!c || !c.status().connected)
+      throw new AppError(409, 'drone_offline', `无人机未连接 / drone ${m.droneId} is not connected`);
+    return c;
+  }
+
+  private async move(m: MissionRecord, to: MissionState, extra: Parameters<typeof transition>[3] = {}): Promise<void> {
+    if (!(await transition(this.db, m.id, to, extra))) {
+      const now = (await getMission(this.db, m.id))!;
+      throw conflict(now, `→ ${to}`);
+    }
+  }
+
+  /** Runs one action on a mission the user may control; returns the mission afterwards. */
+  async act(user: AuthUser, id: string, rawAction: unknown): Promise<MissionRecord> {
+    const action = MissionActionSchema.parse(rawAction);
+    const m = await this.load(user, id);
+    await this.run(m, action, user.username);
+    return (await getMission(this.db, id))!;
+  }
+
+  private async run(m: MissionRecord, action: MissionAction, actor: string): Promise<void> {
+    switch (action) {
+      case 'upload': {
+        if (!['planned', 'uploaded', 'interrupted'].includes(m.state)) throw conflict(m, 'upload');
+        const c = this.connection(m);
+        await this.move(m, 'uploading');
+        try {
+          await c.uploadMission(m.items);
+        } catch (err) {
+          await transition(this.db, m.id, 'failed', { error: `上传失败 / upload failed: ${(err as Error).message}` });
+          throw linkFailure(err, 'upload');
+        }
+        await this.move({ ...m, state: 'uploading' }, 'uploaded');
+        return;
+      }
+      case 'start': {
+        if (m.state !== 'uploaded') throw conflict(m, 'start');
+        const c = this.connection(m);
+        if (m.progress.resumeFrom !== undefined)
+          await c.setCurrentItem(Number(m.progress.resumeFrom)).catch((e) => Promise.reject(linkFailure(e, 'start')));
+        await c.startMission().catch((e) => Promise.reject(linkFailure(e, 'start')));
+        const flightId = await startFlight(this.db, m.id, m.droneId!);
+        await this.move(m, 'flying', { flightId, progress: { paused: false, startedAt: new Date().toISOString() } });
+        this.track(m.id, c, flightId);
+        return;
+      }
+      case 'pause': {
+        if (m.state !== 'flying') throw conflict(m, 'pause');
+        await this.connection(m)
+          .pauseMission()
+          .catch((e) => Promise.reject(linkFailure(e, 'pause')));
+        await this.move(m, 'interrupted', { progress: { paused: true, interruptedBy: 'pause' } });
+        return;
+      }
+      case 'continue': {
+        if (m.state !== 'interrupted') throw conflict(m, 'continue');
+        const c = this.connection(m);
+        if (m.progress.paused === true) {
+          await c.continueMission().catch((e) => Promise.reject(linkFailure(e, 'continue')));
+        } else {
+          // After RTL or a lost link: re-upload (skipped by the link when unchanged), fly on from the last reached item.
+          const from = Math.max(0, m.lastReachedSeq ?? 0);
+          await c.uploadMission(m.items).catch((e) => Promise.reject(linkFailure(e, 'continue')));
+          await c.setCurrentItem(from).catch((e) => Promise.reject(linkFailure(e, 'continue')));
+          await c.startMission().catch((e) => Promise.reject(linkFailure(e, 'continue')));
+        }
+        let flightId = m.flightId;
+        if (!flightId || !this.trackers.has(m.id)) flightId = await startFlight(this.db, m.id, m.droneId!);
+        await this.move(m, 'flying', { flightId, progress: { paused: false, resumedFrom: m.lastReachedSeq ?? 0 } });
+        this.track(m.id, c, flightId);
+        return;
+      }
+      case 'rtl': {
+        if (m.state !== 'flying' && m.state !== 'interrupted') throw conflict(m, 'return to launch');
+        await this.connection(m)
+          .returnToLaunch()
+          .catch((e) => Promise.reject(linkFailure(e, 'rtl')));
+        if (m.state === 'flying')
+          await this.move(m, 'interrupted', { progress: { paused: false, interruptedBy: 'rtl' } });
+        else await recordProgress(this.db, m.id, null, { paused: false, interruptedBy: 'rtl' });
+        return;
+      }
+      case 'abort': {
+        if (m.state === 'completed' || m.state === 'failed') throw conflict(m, 'abort');
+        if (m.state === 'flying' || m.state === 'interrupted') {
+          // Bring it home; if the link is gone there is nothing more to send.
+          await this.links
+            ?.get(m.droneId ?? '')
+            ?.returnToLaunch()
+            .catch(() => undefined);
+        }
+        await this.move(m, 'failed', { error: `已中止 / aborted by ${actor}` });
+        await this.untrack(m.id, true);
+        return;
+      }
+    }
+  }
+
+  /** Scheduler hook: a mission for the schedule's plan (sortie 0) on the chosen drone, uploaded and started. */
+  readonly launchForSchedule: LaunchPatrol = async ({ schedule, droneId }) => {
+    const drone = await this.db.query<{ department_id: string | null }>(
+      'SELECT department_id FROM drones WHERE id = $1',
+      [droneId],
+    );
+    const m = await this.instantiate(schedule.planId, 0, droneId, drone.rows[0]?.department_id ?? null, schedule.id);
+    try {
+      await this.run(m, 'upload', 'scheduler');
+      await this.run((await getMission(this.db, m.id))!, 'start', 'scheduler');
+    } catch (err) {
+      await transition(this.db, m.id, 'failed', { error: (err as Error).message });
+      throw err;
+    }
+    return { missionId: m.id };
+  };
+
+  private track(missionId: string, c: DroneConnection, flightId: string): void {
+    const existing = this.trackers.get(missionId);
+    if (existing && existing.recorder.flightId === flightId) return;
+    existing?.off();
+    const tracker: Tracker = {
+      off: () => {},
+      recorder: new FlightRecorder(this.db, flightId),
+      queue: Promise.resolve(),
+      lastReached: -1,
+      lastCurrent: -1,
+    };
+    tracker.off = c.subscribe((s) => {
+      tracker.queue = tracker.queue
+        .then(() => this.onStatus(missionId, tracker, s))
+        .catch((err: unknown) => {
+          this.logger.error({ err, missionId }, 'mission tracking failed');
+        });
+    });
+    this.trackers.set(missionId, tracker);
+  }
+
+  private async onStatus(missionId: string, t: Tracker, s: DroneLiveStatus): Promise<void> {
+    t.recorder.push(s);
+    const mp = s.missionProgress;
+    if (mp && (mp.lastReached > t.lastReached || mp.current !== t.lastCurrent)) {
+      t.lastReached = Math.max(t.lastReached, mp.lastReached);
+      t.lastCurrent = mp.current;
+      await recordProgress(this.db, missionId, mp.lastReached >= 0 ? mp.lastReached : null, {
+        current: mp.current,
+        total: mp.total,
+      });
+    }
+    const m = await getMission(this.db, missionId);
+    if (!m || m.state !== 'flying') {
+      // Keep recording a hovering (paused) or returning drone until it has landed and disarmed.
+      if (!m || s.armed === false) await this.untrack(missionId, true);
+      return;
+    }
+    if (!s.connected) {
+      await transition(this.db, missionId, 'interrupted', {
+        error: '链路中断 / link lost',
+        progress: { paused: false, interruptedBy: 'link' },
+      });
+      return;
+    }
+    const total = mp?.total ?? m.itemCount;
+    const done =
+      mp &&
+      (mp.state === 5 ||
+        (total > 0 && mp.lastReached >= total - 1) ||
+        (mp.current >= total - 1 && s.armed === false && t.lastReached >= 0));
+    if (done) {
+      await transition(this.db, missionId, 'completed', { progress: { completedAt: new Date().toISOString() } });
+      if (s.armed === false) await this.untrack(missionId, true);
+    }
+  }
+
+  private async untrack(missionId: string, closeFlight: boolean): Promise<void> {
+    const t = this.trackers.get(missionId);
+    if (!t) return;
+    this.trackers.delete(missionId);
+    t.off();
+    await t.recorder.flush();
+    if (closeFlight) await endFlight(this.db, t.recorder.flightId);
+  }
+
+  /** Stops following missions (service shutdown); flights stay open for the next start to close or continue. */
+  async stop(): Promise<void> {
+    for (const [id, t] of this.trackers) {
+      t.off();
+      await t.recorder.flush();
+      this.trackers.delete(id);
+    }
+  }
+}
+
+/** A link failure as an API error (the link's result code picks the status). */
+function linkFailure(err: unknown, what: string): AppError {
+  if (err instanceof AppError) return err;
+  const result = (err as { result?: string }).result;
+  const status =
+    result === 'timeout'
+      ? 504
+      : result === 'denied' || result === 'temporarily_rejected' || result === 'busy'
+        ? 409
+        : result === 'invalid_argument'
+          ? 400
+          : 502;
+  return new AppError(
+    status,
+    `link_${result ?? 'failed'}`,
+    `无人机执行失败 / drone refused or failed to ${what}: ${(err as Error).message}`,
+  );
+}

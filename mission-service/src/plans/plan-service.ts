@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { mapConstraintError } from '../areas/db-errors.ts';
+import { canAccessDepartment, hasAnyRole, type AuthUser } from '../auth/index.ts';
+import { PlanInputSchema, type PlanInput, type PlanParams } from '../contract/plans.ts';
+import type { Db, Queryable } from '../db/db.ts';
+import { AppError, notFound } from '../http/errors.ts';
+import {
+  getPlan,
+  insertPlan,
+  markPlanStale,
+  plansUsingArea,
+  updatePlanDocument,
+  type PlanRecord,
+} from './plan-repository.ts';
+import { runPlanner, type PlanDocument } from './planner.ts';
+
+/** Which area kinds each pattern covers. */
+const KINDS_FOR_PATTERN: Record<PlanInput['pattern'], string[]> = {
+  survey: ['farmland', 'hillside', 'jurisdiction'],
+  corridor: ['river'],
+  hillside: ['hillside'],
+};
+
+interface AreaGeomRow {
+  id: string;
+  kind: string;
+  name: string;
+  properties: Record<string, unknown>;
+  geojson: string;
+}
+
+const feature = (r: AreaGeomRow): GeoJSON.Feature => ({
+  type: 'Feature',
+  id: r.id,
+  properties: { ...r.properties, id: r.id, kind: r.kind, name: r.name },
+  geometry: JSON.parse(r.geojson) as GeoJSON.Geometry,
+});
+
+/** Loads the areas of a plan (all must exist and suit the pattern) and the no-fly zones around them. */
+async function planInputs(db: Queryable, pattern: PlanInput['pattern'], areaIds: string[]) {
+  const r = await db.query<AreaGeomRow>(
+    'SELECT id, kind, name, properties, ST_AsGeoJSON(geom, 8) AS geojson FROM areas WHERE id = ANY($1)',
+    [areaIds],
+  );
+  const byId = new Map(r.rows.map((row) => [row.id, row]));
+  const missing = areaIds.filter((id) => !byId.has(id));
+  if (missing.length)
+    throw new AppError(400, 'unknown_area', `未知区域 / unknown areas: ${missing.join(', ')}`, { missing });
+  const wrong = r.rows.filter((row) => !KINDS_FOR_PATTERN[pattern].includes(row.kind));
+  if (wrong.length) {
+    throw new AppError(
+      400,
+      'wrong_area_kind',
+      `区域类型不适用 / pattern ${pattern} covers ${KINDS_FOR_PATTERN[pattern].join('/')}, not ${wrong.map((w) => `${w.id} (${w.kind})`).join(', ')}`,
+    );
+  }
+  const nofly = await db.query<AreaGeomRow>(
+    `SELECT id, kind, name, properties, ST_AsGeoJSON(geom, 8) AS geojson FROM areas
+      WHERE kind = 'nofly' AND geom && (SELECT ST_Expand(ST_Collect(geom), 0.05) FROM areas WHERE id = ANY($1))`,
+    [areaIds],
+  );
+  return {
+    areas: {
+      type: 'FeatureCollection',
+      features: areaIds.map((id) => feature(byId.get(id)!)),
+    } as GeoJSON.FeatureCollection,
+    nofly: { type: 'FeatureCollection', features: nofly.rows.map(feature) } as GeoJSON.FeatureCollection,
+  };
+}
+
+async function plan(
+  db: Queryable,
+  pattern: PlanInput['pattern'],
+  areaIds: string[],
+  params: PlanParams,
+): Promise<PlanDocument> {
+  const { areas, nofly } = await planInputs(db, pattern, areaIds);
+  return runPlanner(pattern, areas, nofly, params);
+}
+
+/** A plan the user may see, or 404/403. */
+export async function loadPlan(db: Queryable, user: AuthUser, id: string): Promise<PlanRecord> {
+  const p = await getPlan(db, id);
+  if (!p) throw notFound(`plan ${id}`);
+  if (!canAccessDepartment(user, p.departmentId)) {
+    throw new AppError(403, 'forbidden_department', '无权访问其他部门的计划 / this plan belongs to another department');
+  }
+  return p;
+}
+
+async function checkDrone(db: Queryable, user: AuthUser, droneId: string | null | undefined): Promise<void> {
+  if (!droneId) return;
+  const d = await db.query<{ department_id: string | null }>('SELECT department_id FROM drones WHERE id = $1', [
+    droneId,
+  ]);
+  if (!d.rows[0]) throw new AppError(400, 'unknown_drone', `未知无人机 / unknown drone: ${droneId}`);
+  if (!canAccessDepartment(user, d.rows[0].department_id)) {
+    throw new AppError(403, 'forbidden_department', '无权使用其他部门的无人机 / drone belongs to another department');
+  }
+}
+
+/** Plans areas with a pattern and parameters (geodata's planner) and stores the document. */
+export async function createPlan(db: Db, user: AuthUser, body: unknown): Promise<PlanRecord> {
+  const input = PlanInputSchema.parse(body);
+  await checkDrone(db, user, input.droneId);
+  let departmentId = user.departmentId;
+  if (input.departmentId !== undefined) {
+    if (!hasAnyRole(user, ['dispatcher']) && input.departmentId !== user.departmentId) {
+      throw new AppError(
+        403,
+        'forbidden_department',
+        '不能为其他部门创建 / cannot create plans for another department',
+      );
+    }
+    departmentId = input.departmentId;
+  }
+  const document = await plan(db, input.pattern, input.areaIds, input.params);
+  const id = `plan-${randomUUID()}`;
+  await insertPlan(db, {
+    id,
+    name: input.name,
+    pattern: input.pattern,
+    areaIds: input.areaIds,
+    params: input.params,
+    droneId: input.droneId ?? null,
+    departmentId,
+    createdBy: user.id,
+    document,
+  }).catch((e) => mapConstraintError(e, `plan ${input.name}`));
+  return (await getPlan(db, id))!;
+}
+
+/** Changes a plan's name/areas/parameters and re-plans it. */
+export async function changePlan(db: Db, user: AuthUser, id: string, body: unknown): Promise<PlanRecord> {
+  const existing = await loadPlan(db, user, id);
+  const input = PlanInputSchema.parse(body);
+  if (input.pattern !== existing.pattern) {
+    throw new AppError(400, 'pattern_fixed', '计划类型不可更改 / a plan keeps its pattern; create a new plan instead');
+  }
+  await checkDrone(db, user, input.droneId);
+  const document = await plan(db, input.pattern, input.areaIds, input.params);
+  await updatePlanDocument(db, id, document, {
+    name: input.name,
+    areaIds: input.areaIds,
+    params: input.params,
+    droneId: input.droneId ?? null,
+  });
+  return (await getPlan(db, id))!;
+}
+
+/** Re-plans a stored plan from its current areas and parameters. */
+export async function replan(db: Db, id: string): Promise<void> {
+  const p = await getPlan(db, id);
+  if (!p) throw notFound(`plan ${id}`);
+  const document = await plan(db, p.pattern, p.areaIds, p.params as PlanParams);
+  await updatePlanDocument(db, id, document);
+}
+
+/**
+ * AreaChangedHook: re-plans every plan covering the area. A plan that cannot be re-planned (e.g. the area now
+ * overlaps a no-fly zone entirely) keeps its old document and is marked stale with the reason.
+ */
+export async function replanForArea(db: Db, areaId: string): Promise<void> {
+  for (const id of await plansUsingArea(db, areaId)) {
+    try {
+      await replan(db, id);
+    } catch (err) {
+      await markPlanStale(
+        db,
+        id,
+        `区域 ${areaId} 已修改，重新规划失败 / area ${areaId} changed; re-plan failed: ${(err as Error).message}`,
+      );
+    }
+  }
+}
