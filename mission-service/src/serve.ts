@@ -6,7 +6,9 @@ import { migrate } from './db/migrate.ts';
 import { openDb } from './db/open-db.ts';
 import { loadSampleDataOnce } from './db/seed-sample-data.ts';
 import { ensureInitialAdmin } from './auth/index.ts';
+import { startCaseTimers } from './cases/index.ts';
 import { createApp } from './http/app.ts';
+import { startTriageJobs } from './jobs/index.ts';
 import { startMissionRuntime } from './missions/runtime.ts';
 import type { Logger } from './logger.ts';
 
@@ -35,13 +37,25 @@ export async function startService(cfg: Config, logger: Logger): Promise<Running
     await db.close().catch(() => {});
     throw err;
   }
+  // Triage jobs (pg-boss on this database): ingest → triage → merge → file. With the embedded database this
+  // in-process worker is the only one there can be; on PostgreSQL `xuncha worker` processes add to it.
+  const triage = await startTriageJobs({ db, dataDir: cfg.dataDir, modelManifest: cfg.model, logger }).catch(
+    async (err: unknown) => {
+      await db.close().catch(() => {});
+      throw err;
+    },
+  );
   const runtime = startMissionRuntime(db, logger, { dataDir: cfg.dataDir });
-  const app = createApp({ db, logger, ...runtime.deps });
+  // SLA escalation (督办 → 催办 → 通报) and webhook deliveries with retries.
+  const caseTimers = startCaseTimers({ db, onError: (err) => logger.warn({ err }, 'case timers sweep failed') });
+  const app = createApp({ db, logger, ...runtime.deps, enqueueTriage: triage.enqueueTriage });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(cfg.port, cfg.host, () => resolve(s));
     s.once('error', reject);
   }).catch(async (err: NodeJS.ErrnoException) => {
+    await caseTimers.stop().catch(() => {});
     await runtime.stop().catch(() => {});
+    await triage.stop().catch(() => {});
     await db.close().catch(() => {});
     throw new Error(
       err.code === 'EADDRINUSE'
@@ -61,7 +75,9 @@ export async function startService(cfg: Config, logger: Logger): Promise<Running
       // Live telemetry streams (SSE) never end by themselves: close them so close() can finish.
       server.closeAllConnections();
       await closed;
+      await caseTimers.stop();
       await runtime.stop();
+      await triage.stop();
       await db.close();
     },
   };
