@@ -59,7 +59,8 @@ describe('xuncha serve on a fresh data directory (embedded database)', () => {
     expect(health.db.migrations.length).toBeGreaterThan(0);
     const farmland = (await (await fetch(`${url}/api/layers/farmland`)).json()) as GeoJSON.FeatureCollection;
     expect(farmland.features.length).toBeGreaterThanOrEqual(15);
-  });
+    // Creating the embedded PostGIS takes ~15 s on an idle machine; a loaded CI runner may need several times that.
+  }, 240_000);
 
   it('stops with one clear line when DATABASE_URL does not answer', async () => {
     const child = spawn(process.execPath, [path.join(repoRoot, 'bin/xuncha.mjs'), 'serve'], {
