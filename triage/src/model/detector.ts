@@ -28,6 +28,7 @@ export class Detector {
   private readonly luts: Float32Array[];
   private readonly inputName: string;
   private readonly outputName: string;
+  private readonly spareInputs: Float32Array[] = [];
 
   private constructor(
     readonly manifest: ModelManifest,
@@ -117,10 +118,14 @@ export class Detector {
 
   private async infer(img: DecodedImage, x: number, y: number): Promise<PixelDetection[]> {
     const m = this.manifest;
-    const data = toTensorData(m, this.luts, img, x, y);
-    const out = await this.pool.use((s) =>
-      s.run({ [this.inputName]: new ort.Tensor('float32', data, this.inputDims()) }),
-    );
+    // Input tensors are reused (a photo's is megabytes): ORT has read it once run() resolves.
+    const data = toTensorData(m, this.luts, img, x, y, this.spareInputs.pop());
+    let out: ort.InferenceSession.OnnxValueMapType;
+    try {
+      out = await this.pool.use((s) => s.run({ [this.inputName]: new ort.Tensor('float32', data, this.inputDims()) }));
+    } finally {
+      if (this.spareInputs.length < 4) this.spareInputs.push(data);
+    }
     const t = out[this.outputName]!;
     const values = t.data as Float32Array;
     switch (m.output.kind) {
@@ -135,32 +140,41 @@ export class Detector {
 
   /** Detects in one photo; boxes are in the photo's own pixels. Throws PhotoError for undecodable photos. */
   async detect(bytes: Uint8Array, info: ImageInfo, timings?: DetectTimings): Promise<PixelDetection[]> {
-    const m = this.manifest;
     const t0 = performance.now();
+    const img = await this.decode(bytes, info);
+    if (timings) timings.decodeMs += performance.now() - t0;
+    return this.detectDecoded(img, timings);
+  }
+
+  /**
+   * The decode {@link detect} starts with: the photo as the model's input needs it (resized or letterboxed, or
+   * scaled for tiling). Split out so that a pipeline can decode the next photo while this one is inferred.
+   */
+  decode(bytes: Uint8Array, info: ImageInfo): Promise<DecodedImage> {
+    const m = this.manifest;
     if (m.input.mode === 'resize') {
-      const img = await decodeRgb(bytes, info, {
-        widthPx: m.input.widthPx,
-        heightPx: m.input.heightPx,
-        fit: m.input.fit,
-      });
-      const t1 = performance.now();
-      const raw = await this.infer(img, 0, 0);
-      if (timings) {
-        timings.decodeMs += t1 - t0;
-        timings.inferenceMs += performance.now() - t1;
-      }
-      const dets = raw.map((d) => ({ ...d, box: toPhotoPx(d.box, img) }));
-      return nonMaxSuppression(dets, m.nms.iouThreshold, m.nms.maxDetections);
+      return decodeRgb(bytes, info, { widthPx: m.input.widthPx, heightPx: m.input.heightPx, fit: m.input.fit });
     }
     const scale = m.input.tileScale;
-    const img = await decodeRgb(
+    return decodeRgb(
       bytes,
       info,
       scale < 1
         ? { widthPx: Math.round(info.widthPx * scale), heightPx: Math.round(info.heightPx * scale), fit: 'stretch' }
         : {},
     );
+  }
+
+  /** Detects in a photo decoded by {@link decode}; boxes are in the photo's own pixels. */
+  async detectDecoded(img: DecodedImage, timings?: DetectTimings): Promise<PixelDetection[]> {
+    const m = this.manifest;
     const t1 = performance.now();
+    if (m.input.mode === 'resize') {
+      const raw = await this.infer(img, 0, 0);
+      if (timings) timings.inferenceMs += performance.now() - t1;
+      const dets = raw.map((d) => ({ ...d, box: toPhotoPx(d.box, img) }));
+      return nonMaxSuppression(dets, m.nms.iouThreshold, m.nms.maxDetections);
+    }
     const size = Math.min(m.input.widthPx, m.input.heightPx);
     const tiles = planTiles(img.widthPx, img.heightPx, size, m.input.tileOverlapPx);
     const all: TileDetection[] = [];
@@ -182,10 +196,7 @@ export class Detector {
           all.push({ ...d, box: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, tile: tileBox });
       }
     }
-    if (timings) {
-      timings.decodeMs += t1 - t0;
-      timings.inferenceMs += performance.now() - t1;
-    }
+    if (timings) timings.inferenceMs += performance.now() - t1;
     const joined = mergeTileSeams(all, img.widthPx, img.heightPx).map((d) => ({ ...d, box: toPhotoPx(d.box, img) }));
     return nonMaxSuppression(joined, m.nms.iouThreshold, m.nms.maxDetections);
   }

@@ -7,6 +7,7 @@ import type { ElevationSource } from '@xuncha/geodata';
 import type { Detector } from '../model/detector.ts';
 import { IncidentMerger } from '../merge/incident-merger.ts';
 import type { Incident, MergerOptions } from '../merge/incident-merger.ts';
+import { Gate } from './gate.ts';
 import { triagePhoto, zeroTimings } from './triage-photo.ts';
 import type { PhotoTriage, StageTimings } from './triage-photo.ts';
 
@@ -27,7 +28,10 @@ export interface TriageProgress {
 export interface TriageBatchOptions {
   detector?: Detector | null;
   dem?: ElevationSource | null;
-  /** Photos in flight at once; default cores + 1 (decode and inference overlap). */
+  /**
+   * Photos decoding at once; default cores + 1. Up to as many again wait for or run through the model meanwhile,
+   * so decoding never waits for inference (decode of photo N+1 overlaps inference of photo N).
+   */
   concurrency?: number;
   merge?: MergerOptions;
   /** Known incidents (earlier flights) new detections may join. */
@@ -84,13 +88,16 @@ export async function triageBatch(inputs: PhotoInput[], options: TriageBatchOpti
         dem: options.dem,
         maxPixels: options.maxPixels,
         timings,
+        decodeGate,
       });
       done++;
       detections += photos[i].detections.length;
       options.onProgress?.({ done, total: inputs.length, detections });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, worker));
+  // Photos beyond the decode slots are those being inferred: twice the slots keeps the decoders busy.
+  const decodeGate = new Gate(concurrency);
+  await Promise.all(Array.from({ length: Math.min(2 * concurrency, inputs.length) }, worker));
 
   const t0 = performance.now();
   const merger = new IncidentMerger(options.merge, options.knownIncidents);

@@ -16,6 +16,8 @@ import type { Detector } from '../model/detector.ts';
 import type { PixelDetection } from '../model/nms.ts';
 import { georeferenceDetections, groundModelFor, photoGround } from '../georef/georeference.ts';
 import type { GeoDetection, PhotoGround } from '../georef/georeference.ts';
+import type { DecodedImage } from '../image/decode.ts';
+import type { Gate } from './gate.ts';
 
 /** Milliseconds per stage. */
 export interface StageTimings {
@@ -53,6 +55,11 @@ export interface TriagePhotoOptions {
   dem?: ElevationSource | null;
   maxPixels?: number;
   timings?: StageTimings;
+  /**
+   * Bounds the photos decoding at once: held from the start until the photo is decoded (not while it is
+   * inferred), so that a batch keeps decoding the next photos while this one runs through the model.
+   */
+  decodeGate?: Gate;
 }
 
 /** Triages one photo. */
@@ -74,43 +81,96 @@ export async function triagePhoto(
     detections: [],
     issues: [],
   };
-  let t0 = performance.now();
+  const gate = options.decodeGate;
+  let holding = false;
+  const release = () => {
+    if (holding) {
+      holding = false;
+      gate!.release();
+    }
+  };
+  if (gate) {
+    await gate.acquire();
+    holding = true;
+  }
   try {
-    result.image = await inspectImage(bytes, options.maxPixels);
+    const pixelDets = await inspectAndDetect(result, bytes, options, t, release);
+    if (!pixelDets) return result;
+    locate(result, pixelDets, options, t);
+    return result;
+  } finally {
+    release();
+  }
+}
+
+/** Checks and decodes the photo, reads its metadata meanwhile, runs the model; null when the photo is unusable. */
+async function inspectAndDetect(
+  result: PhotoTriage,
+  bytes: Uint8Array,
+  options: TriagePhotoOptions,
+  t: StageTimings,
+  decoded: () => void,
+): Promise<PixelDetection[] | null> {
+  let t0 = performance.now();
+  let image: ImageInfo;
+  try {
+    image = await inspectImage(bytes, options.maxPixels);
+    result.image = image;
   } catch (e) {
     t.decodeMs += performance.now() - t0;
     result.issues.push(e instanceof PhotoError ? e.issue : issue('error', 'decode_failed', String(e)));
-    return result;
+    return null;
   }
   t.decodeMs += performance.now() - t0;
+
+  // The model's decode starts now, on sharp's threads, while the metadata is read here: the two overlap.
+  const detector = options.detector;
+  const decodeStart = performance.now();
+  const decoding: Promise<{ img: DecodedImage } | { err: unknown }> | null = detector
+    ? detector.decode(bytes, image).then(
+        (img) => ({ img }),
+        (err: unknown) => ({ err }),
+      )
+    : null;
+  void decoding?.then(() => {
+    t.decodeMs += performance.now() - decodeStart;
+    decoded();
+  });
 
   t0 = performance.now();
   const md = await readPhotoMetadata(bytes);
   result.metadata = md.metadata;
   result.issues.push(...md.issues);
-  result.camera = photoCamera(md.metadata, result.image, result.issues);
+  result.camera = photoCamera(md.metadata, image, result.issues);
   t.metadataMs += performance.now() - t0;
-
-  let pixelDets: PixelDetection[] = [];
-  if (options.detector) {
-    try {
-      const dt = { decodeMs: 0, inferenceMs: 0 };
-      pixelDets = await options.detector.detect(bytes, result.image, dt);
-      t.decodeMs += dt.decodeMs;
-      t.inferenceMs += dt.inferenceMs;
-    } catch (e) {
-      result.issues.push(
-        e instanceof PhotoError
-          ? e.issue
-          : issue('error', 'inference_failed', `推理失败 / inference failed: ${String(e)}`),
-      );
-      return result;
-    }
+  if (!detector || !decoding) {
+    decoded();
+    return [];
   }
+  const d = await decoding;
+  decoded();
+  try {
+    if ('err' in d) throw d.err;
+    const dt = { decodeMs: 0, inferenceMs: 0 };
+    const dets = await detector.detectDecoded(d.img, dt);
+    t.inferenceMs += dt.inferenceMs;
+    return dets;
+  } catch (e) {
+    result.issues.push(
+      e instanceof PhotoError
+        ? e.issue
+        : issue('error', 'inference_failed', `推理失败 / inference failed: ${String(e)}`),
+    );
+    return null;
+  }
+}
 
-  t0 = performance.now();
-  const ground = groundModelFor(result.camera, options.dem ?? null);
-  if (result.camera.pose && !ground) {
+/** Places the photo and its detections on the ground. */
+function locate(result: PhotoTriage, pixelDets: PixelDetection[], options: TriagePhotoOptions, t: StageTimings): void {
+  const camera = result.camera!;
+  const t0 = performance.now();
+  const ground = groundModelFor(camera, options.dem ?? null);
+  if (camera.pose && !ground) {
     result.issues.push(
       issue(
         'warning',
@@ -120,9 +180,8 @@ export async function triagePhoto(
       ),
     );
   }
-  result.ground = photoGround(result.camera, ground);
-  result.detections = georeferenceDetections(result.camera, ground, pixelDets);
+  result.ground = photoGround(camera, ground);
+  result.detections = georeferenceDetections(camera, ground, pixelDets);
   t.georeferenceMs += performance.now() - t0;
-  result.status = result.camera.pose && ground ? 'ok' : 'unlocated';
-  return result;
+  result.status = camera.pose && ground ? 'ok' : 'unlocated';
 }
