@@ -1,6 +1,8 @@
 /**
  * Planner benchmark: `npm run bench:planner`. One JSON line per case: compute time, route length,
  * turns, coveredFraction and — for single blocks — the best single-heading lawnmower reference.
+ * Times: `computeMs` is the median wall time of 5 runs (3 for the 1,000 blocks) after a warm-up run,
+ * `computeMsMin` the fastest, `cpuMs` the median CPU time, `firstRunMs` the cold warm-up run.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -45,18 +47,48 @@ function reference(block: Feature<Polygon>, spacingM: number, marginM: number): 
   return referenceLawnmower(poly, spacingM, marginM).lengthM;
 }
 
-function timed<T>(fn: () => T): { value: T; ms: number } {
-  fn(); // warm-up run so the figure is the steady state, not the JIT
-  const t = performance.now();
-  const value = fn();
-  return { value, ms: performance.now() - t };
+interface Timing {
+  /** Median wall time of the timed runs (ms). */
+  ms: number;
+  /** Fastest timed run (ms). */
+  minMs: number;
+  /** Median CPU time of the timed runs (ms): less sensitive than wall time to a busy machine. */
+  cpuMs: number;
+  /** The first (cold) run, JIT compilation included (ms). */
+  firstMs: number;
 }
 
-function line(name: string, plan: Plan, ms: number, extra: Record<string, unknown> = {}) {
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+/**
+ * One warm-up run (its time is reported as `firstRunMs`) so the figures are the steady state, not
+ * the JIT, then `runs` timed runs: the median is robust to a busy machine's hiccups.
+ */
+function timed<T>(fn: () => T, runs = 5): Timing & { value: T } {
+  let t = performance.now();
+  let value = fn();
+  const firstMs = performance.now() - t;
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const c = process.cpuUsage();
+    t = performance.now();
+    value = fn();
+    wall.push(performance.now() - t);
+    const d = process.cpuUsage(c);
+    cpu.push((d.user + d.system) / 1000);
+  }
+  return { value, ms: median(wall), minMs: Math.min(...wall), cpuMs: median(cpu), firstMs };
+}
+
+function line(name: string, plan: Plan, tm: Timing, extra: Record<string, unknown> = {}) {
   console.log(
     JSON.stringify({
       case: name,
-      computeMs: Number(ms.toFixed(1)),
+      computeMs: Number(tm.ms.toFixed(1)),
+      computeMsMin: Number(tm.minMs.toFixed(1)),
+      cpuMs: Number(tm.cpuMs.toFixed(1)),
+      firstRunMs: Number(tm.firstMs.toFixed(1)),
       lengthM: plan.stats.lengthM,
       turns: turns(plan),
       coveredFraction: plan.stats.coveredFraction,
@@ -81,10 +113,10 @@ async function main() {
   for (const f of read('farmland').features as Feature<Polygon>[]) {
     const c = f.geometry.coordinates[0]![0]!;
     const launch: [number, number] = [c[0]!, c[1]!];
-    const { value: plan, ms } = timed(() => planSurvey(f, { altAglM, launch, nofly, turnaroundM: marginM }));
+    const { value: plan, ...tm } = timed(() => planSurvey(f, { altAglM, launch, nofly, turnaroundM: marginM }));
     const ref = reference(f, plan.stats.laneSpacingM, marginM);
     const work = workLengthM(plan);
-    line(`farmland/${String(f.properties?.id)}`, plan, ms, {
+    line(`farmland/${String(f.properties?.id)}`, plan, tm, {
       workLengthM: Number(work.toFixed(1)),
       referenceLengthM: Number(ref.toFixed(1)),
       vsReference: Number((work / ref).toFixed(3)),
@@ -100,10 +132,10 @@ async function main() {
         turf.along(ls, Math.min(len, k * 8000 + 2000), { units: 'meters' }).geometry.coordinates as [number, number],
     );
     try {
-      const { value: plan, ms } = timed(() =>
+      const { value: plan, ...tm } = timed(() =>
         planCorridor(f, { altAglM, launch: sites[0], launchSites: sites.slice(1), nofly, drone: 'm350' }),
       );
-      line(`river/${String(f.properties?.id)}`, plan, ms, { lineLengthM: Number(len.toFixed(0)) });
+      line(`river/${String(f.properties?.id)}`, plan, tm, { lineLengthM: Number(len.toFixed(0)) });
     } catch (e) {
       console.log(JSON.stringify({ case: `river/${String(f.properties?.id)}`, error: (e as Error).message }));
     }
@@ -113,10 +145,10 @@ async function main() {
     for (const f of read('hillsides').features as Feature<Polygon>[]) {
       const c = f.geometry.coordinates[0]![0]!;
       try {
-        const { value: plan, ms } = timed(() =>
+        const { value: plan, ...tm } = timed(() =>
           planHillside(f, { dem, altAglM, launch: [c[0]!, c[1]!], nofly, drone: 'm350' }),
         );
-        line(`hillside/${String(f.properties?.id)}`, plan, ms);
+        line(`hillside/${String(f.properties?.id)}`, plan, tm);
       } catch (e) {
         console.log(JSON.stringify({ case: `hillside/${String(f.properties?.id)}`, error: (e as Error).message }));
       }
@@ -149,11 +181,11 @@ async function main() {
     ]),
   ]) as Feature<Polygon>;
   {
-    const { value: plan, ms } = timed(() =>
+    const { value: plan, ...tm } = timed(() =>
       planSurvey(big, { altAglM, launch: m(o, -50, -50), turnaroundM: marginM, drone: 'm350' }),
     );
     const ref = reference(big, plan.stats.laneSpacingM, marginM);
-    line('stress/100ha-concave-2-holes', plan, ms, {
+    line('stress/100ha-concave-2-holes', plan, tm, {
       referenceLengthM: Number(ref.toFixed(1)),
       vsReference: Number((plan.stats.lengthM / ref).toFixed(3)),
     });
@@ -161,13 +193,13 @@ async function main() {
   {
     const coords = Array.from({ length: 301 }, (_, i) => m(o, i * 100, 300 * Math.sin(i / 15)));
     const sites = [0, 8000, 16000, 24000].map((x) => m(o, x, -200));
-    const { value: plan, ms } = timed(() =>
+    const { value: plan, ...tm } = timed(() =>
       planCorridor(
         { type: 'LineString', coordinates: coords },
         { halfWidthM: 40, altAglM, launch: sites[0]!, launchSites: sites.slice(1), drone: 'm350' },
       ),
     );
-    line('stress/river-30km', plan, ms, {
+    line('stress/river-30km', plan, tm, {
       lineLengthM: Number(turf.length(turf.lineString(coords), { units: 'meters' }).toFixed(0)),
     });
   }
@@ -196,27 +228,29 @@ async function main() {
       );
     }
     const fc: FeatureCollection = { type: 'FeatureCollection', features: blocks };
-    const { value: plan, ms } = timed(() =>
-      planSurvey(fc, {
-        altAglM,
-        launch: m(o, -50, -50),
-        turnaroundM: marginM,
-        drone: {
-          name: 'endless',
-          cruiseSpeedMps: 10,
-          maxSpeedMps: 15,
-          flightTimeS: 1e6,
-          reserveFraction: 0,
-          ascentMps: 6,
-          descentMps: 6,
-          turnPenaltyS: 4,
-          maxAltRelM: 120,
-          minAltRelM: 10,
-        },
-        camera: 'm3e-wide',
-      }),
+    const { value: plan, ...tm } = timed(
+      () =>
+        planSurvey(fc, {
+          altAglM,
+          launch: m(o, -50, -50),
+          turnaroundM: marginM,
+          drone: {
+            name: 'endless',
+            cruiseSpeedMps: 10,
+            maxSpeedMps: 15,
+            flightTimeS: 1e6,
+            reserveFraction: 0,
+            ascentMps: 6,
+            descentMps: 6,
+            turnPenaltyS: 4,
+            maxAltRelM: 120,
+            minAltRelM: 10,
+          },
+          camera: 'm3e-wide',
+        }),
+      3,
     );
-    line('stress/1000-blocks', plan, ms);
+    line('stress/1000-blocks', plan, tm);
   }
 }
 

@@ -1,15 +1,110 @@
 import { bboxOf, polyArea, type Poly, type Pt } from './geom.ts';
 
+/** Corners this close (m) count as equal when chaining footprints. */
+const CHAIN_TOL_M = 1e-6;
+
+function sameShift(a: readonly Pt[], b: readonly Pt[], tx: number, ty: number): boolean {
+  for (let k = 0; k < 4; k++) {
+    const p = a[k]!;
+    const q = b[k]!;
+    if (Math.abs(q[0] - p[0] - tx) > CHAIN_TOL_M || Math.abs(q[1] - p[1] - ty) > CHAIN_TOL_M) return false;
+  }
+  return true;
+}
+
+/**
+ * Replaces each run of consecutive footprints that are one parallelogram slid along its own side
+ * (the photos of a straight lane: same size and heading, each step no longer than the footprint)
+ * by their union, which is exactly the parallelogram from the first one's back to the last one's
+ * front. Other footprints (terrain-following, bends) pass through unchanged. The union of all
+ * footprints is the same set (corners agree within 1e-6 m), with ~50× fewer quads to scan.
+ * Footprints are added one at a time, so a plan need not keep every photo's quad.
+ */
+export class FootprintChains {
+  private readonly out: Pt[][] = [];
+  /** First and latest quad of the open chain. */
+  private head: Pt[] | null = null;
+  private last: Pt[] | null = null;
+  private ax = 0;
+  private ay = 0;
+  private a2 = 0;
+
+  add(q: Pt[]): void {
+    const last = this.last;
+    if (last && q.length === 4) {
+      const tx = q[0]![0] - last[0]![0];
+      const ty = q[0]![1] - last[0]![1];
+      // A forward step along side c0→c3, no longer than it, so the two overlap or touch.
+      const along = tx * this.ax + ty * this.ay;
+      const across = tx * this.ay - ty * this.ax;
+      const len = Math.sqrt(this.a2);
+      if (
+        along >= 0 &&
+        along <= this.a2 + CHAIN_TOL_M * len &&
+        Math.abs(across) <= CHAIN_TOL_M * len &&
+        sameShift(last, q, tx, ty)
+      ) {
+        this.last = q;
+        return;
+      }
+    }
+    this.flush();
+    if (q.length === 4) {
+      const [c0, c1, c2, c3] = q as [Pt, Pt, Pt, Pt];
+      // Parallelogram with sides c0→c1 and c0→c3 (= c1→c2): it may start a chain.
+      const ax = c3[0] - c0[0];
+      const ay = c3[1] - c0[1];
+      const a2 = ax * ax + ay * ay;
+      if (
+        Math.abs(c2[0] - c1[0] - ax) <= CHAIN_TOL_M &&
+        Math.abs(c2[1] - c1[1] - ay) <= CHAIN_TOL_M &&
+        a2 >= CHAIN_TOL_M
+      ) {
+        this.head = q;
+        this.last = q;
+        this.ax = ax;
+        this.ay = ay;
+        this.a2 = a2;
+        return;
+      }
+    }
+    this.out.push(q);
+  }
+
+  private flush(): void {
+    const head = this.head;
+    const last = this.last;
+    if (head && last) this.out.push(last === head ? head : [head[0]!, head[1]!, last[2]!, last[3]!]);
+    this.head = null;
+    this.last = null;
+  }
+
+  /** The chained footprints so far. */
+  quads(): Pt[][] {
+    this.flush();
+    return this.out;
+  }
+}
+
+/** `FootprintChains` over a list. */
+export function chainFootprints(footprints: readonly Pt[][]): Pt[][] {
+  const c = new FootprintChains();
+  for (const q of footprints) c.add(q);
+  return c.quads();
+}
+
 /**
  * Share of an area inside the union of convex photo footprints, integrated along scan lines:
  * on each line the area's intervals are intersected with the merged footprint intervals.
  * Accurate to the line spacing (≤ 1 m or 1/300 of the extent), fast enough for every plan.
+ * Footprints along straight lanes are first chained into their exact union (`chainFootprints`).
  */
 export function coveredFraction(
   area: readonly Poly[],
-  footprints: readonly Pt[][],
+  footprintsIn: readonly Pt[][],
 ): { fraction: number; areaM2: number } {
   const areaM2 = area.reduce((s, p) => s + polyArea(p), 0);
+  const footprints = chainFootprints(footprintsIn);
   if (areaM2 <= 0) return { fraction: 1, areaM2: 0 };
   const [bx0, by0, bx1, by1] = bboxOf(area.flatMap((p) => p[0] ?? []));
   if (bx1 - bx0 > by1 - by0) {

@@ -1,6 +1,8 @@
 import { intersectPolys, normalizeOrientation } from './clip.ts';
-import { bboxOf, convexHull, polyArea, type Poly, type Pt } from './geom.ts';
-import { layoutStrips, rotatedCells, worldCells, type Cell, type RotatedCell } from './lanes.ts';
+import { bboxOf, convexHull, hypot2, polyArea, type Poly, type Pt } from './geom.ts';
+import { splitByLine } from './split.ts';
+import { worldCells, type Cell } from './lanes.ts';
+import { preparePoly, sweepCells, sweepCostS, sweepLayout, type PreparedPoly } from './sweep.ts';
 import { lanesCost, orderCells } from './order.ts';
 
 /** What the coverage cost needs to know about the flight. */
@@ -23,61 +25,84 @@ export interface PieceLayout {
 export function cellsCostS(cells: readonly Cell[], p: CoverageCostParams): number {
   if (cells.length === 0) return 0;
   const first = cells[0]!.lanes[0]![0]!;
+  if (cells.every((c) => c.lanes.every((l) => l.length === 2))) return straightCellsCostS(cells, first, p);
   const { lengthM, turns } = lanesCost(orderCells(cells, first), p.marginM);
   return lengthM / p.speedMps + turns * p.turnPenaltyS;
 }
 
-/** Flight time of rotated-frame cells (distances do not change under rotation). */
-function rotatedCostS(cells: readonly RotatedCell[], p: CoverageCostParams): number {
-  if (cells.length === 0) return 0;
-  if (cells.length > 1) {
-    const asCells: Cell[] = cells.map((c) => ({
-      areaId: '',
-      lanes: c.map(
-        ([y, x0, x1]) =>
-          [
-            [x0, y],
-            [x1, y],
-          ] as Pt[],
-      ),
-    }));
-    return cellsCostS(asCells, p);
-  }
-  // Fast path for one cell: lanes alternate direction, turnaround extensions at each end.
-  const c = cells[0]!;
+/**
+ * `orderCells` + `lanesCost` for cells of straight (two-point) lanes, without building the flown
+ * lanes: the same greedy choice (nearest entry corner, ties to the first), lane extensions and
+ * connections, with the same arithmetic in the same order, so the figure is identical.
+ */
+function straightCellsCostS(cells: readonly Cell[], start: Pt, p: CoverageCostParams): number {
   const m = p.marginM;
-  let len = 0;
-  for (let i = 0; i < c.length; i++) {
-    const [y, x0, x1] = c[i]!;
-    len += x1 - x0 + 2 * m;
-    const nx = c[i + 1];
-    if (nx) {
-      // Lane i ends at x1 (i even) or x0 (i odd), flying +x or -x.
-      const endX = i % 2 === 0 ? x1 + m : x0 - m;
-      const startX = i % 2 === 0 ? nx[2] + m : nx[1] - m;
-      len += Math.hypot(endX - startX, nx[0] - y);
+  const rest = cells.filter((c) => c.lanes.length > 0);
+  const used = new Uint8Array(rest.length);
+  let px = start[0];
+  let py = start[1];
+  let lengthM = 0;
+  let lanes = 0;
+  // Extended end of the previous lane.
+  let ax = 0;
+  let ay = 0;
+  for (let k = 0; k < rest.length; k++) {
+    let best = -1;
+    let bestEntry = 0;
+    let bestD = Infinity;
+    for (let i = 0; i < rest.length; i++) {
+      if (used[i]) continue;
+      const ls = rest[i]!.lanes;
+      for (let e = 0; e < 4; e++) {
+        const lane = e >= 2 ? ls[ls.length - 1]! : ls[0]!;
+        const q = e % 2 === 1 ? lane[1]! : lane[0]!;
+        const dx = q[0] - px;
+        const dy = q[1] - py;
+        // Not nearer than the best so far (within an ulp): cannot pass the test below.
+        if (dx * dx + dy * dy >= bestD * bestD) continue;
+        const d = hypot2(dx, dy);
+        if (d < bestD - 1e-9) {
+          bestD = d;
+          best = i;
+          bestEntry = e;
+        }
+      }
+    }
+    used[best] = 1;
+    const ls = rest[best]!.lanes;
+    const n = ls.length;
+    for (let j = 0; j < n; j++) {
+      const lane = ls[bestEntry >= 2 ? n - 1 - j : j]!;
+      const rev = (j % 2 === 1) !== (bestEntry % 2 === 1);
+      const s = rev ? lane[1]! : lane[0]!;
+      const e = rev ? lane[0]! : lane[1]!;
+      const l = hypot2(e[0] - s[0], e[1] - s[1]);
+      // Unit direction as endDirections computes it (a zero-length lane has none).
+      const ux = (e[0] - s[0]) / (l || 1);
+      const uy = (e[1] - s[1]) / (l || 1);
+      if (lanes > 0) lengthM += hypot2(s[0] - ux * m - ax, s[1] - uy * m - ay);
+      lengthM += l + 2 * m;
+      ax = e[0] + ux * m;
+      ay = e[1] + uy * m;
+      px = e[0];
+      py = e[1];
+      lanes++;
     }
   }
-  return len / p.speedMps + (c.length - 1) * p.turnPenaltyS;
+  return lengthM / p.speedMps + Math.max(0, lanes - 1) * p.turnPenaltyS;
 }
 
-interface RotatedLayout {
-  angleRad: number;
-  costS: number;
-  cells: RotatedCell[];
-  layout: ReturnType<typeof layoutStrips>;
-}
-
-function rotatedAt(poly: Poly, angleRad: number, p: CoverageCostParams): RotatedLayout {
-  const layout = layoutStrips(poly, angleRad, p.spacingM, p.insetM ?? 0);
-  const cells = rotatedCells(layout);
-  return { angleRad, costS: rotatedCostS(cells, p), cells, layout };
+/** Lays out a prepared polygon at one angle and returns the flight-time estimate (no allocation). */
+function sweptCostS(prep: PreparedPoly, angleRad: number, p: CoverageCostParams): number {
+  sweepLayout(prep, angleRad, p.spacingM, p.insetM ?? 0);
+  return sweepCostS(p);
 }
 
 /** Cost of one polygon at one lane angle. */
 export function costAtAngle(poly: Poly, angleRad: number, p: CoverageCostParams, areaId = ''): PieceLayout {
-  const r = rotatedAt(poly, angleRad, p);
-  return { cells: worldCells(r.cells, r.layout, areaId), angleRad, costS: r.costS };
+  const costS = sweptCostS(preparePoly(poly), angleRad, p);
+  const layout = { cos: Math.cos(angleRad), sin: Math.sin(angleRad) };
+  return { cells: worldCells(sweepCells(), layout, areaId), angleRad, costS };
 }
 
 function normAngle(a: number): number {
@@ -106,7 +131,9 @@ export function bestLayout(
     const b = hull[(i + 1) % hull.length]!;
     cands.add(normAngle(Math.atan2(b[1] - a[1], b[0] - a[0])));
   }
-  const evals = [...cands].map((a) => rotatedAt(poly, a, p));
+  // Candidates are scored on the flat sweep; only the winner's cells are built.
+  const prep = preparePoly(poly);
+  const evals = [...cands].map((a) => ({ angleRad: a, costS: sweptCostS(prep, a, p) }));
   evals.sort((x, y) => x.costS - y.costS);
   let best = evals[0]!;
   if (search.refine !== false) {
@@ -115,14 +142,17 @@ export function bestLayout(
       let center = seed;
       for (let h = step / 2; h >= 0.1; h /= 2) {
         for (const sgn of [-1, 1]) {
-          const e = rotatedAt(poly, normAngle(center.angleRad + (sgn * h * Math.PI) / 180), p);
+          const a = normAngle(center.angleRad + (sgn * h * Math.PI) / 180);
+          const e = { angleRad: a, costS: sweptCostS(prep, a, p) };
           if (e.costS < center.costS) center = e;
         }
       }
       if (center.costS < best.costS) best = center;
     }
   }
-  return { cells: worldCells(best.cells, best.layout, areaId), angleRad: best.angleRad, costS: best.costS };
+  sweepLayout(prep, best.angleRad, p.spacingM, p.insetM ?? 0);
+  const layout = { cos: Math.cos(best.angleRad), sin: Math.sin(best.angleRad) };
+  return { cells: worldCells(sweepCells(), layout, areaId), angleRad: best.angleRad, costS: best.costS };
 }
 
 function reflexVertices(poly: Poly): Array<{ v: Pt; dirs: Pt[] }> {
@@ -153,6 +183,9 @@ function reflexVertices(poly: Poly): Array<{ v: Pt; dirs: Pt[] }> {
 }
 
 function cutPolygon(poly: Poly, v: Pt, d: Pt): Poly[] {
+  // Exact floating-point line split (O(edges)); the general clipper only for inputs it refuses.
+  const split = splitByLine(poly, v, d);
+  if (split) return [...split.left, ...split.right];
   const [x0, y0, x1, y1] = bboxOf(poly[0]!);
   const R = 4 * (Math.hypot(x1 - x0, y1 - y0) + 1);
   const nx = -d[1];

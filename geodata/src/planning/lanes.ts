@@ -1,4 +1,5 @@
 import type { Poly, Pt } from './geom.ts';
+import { preparePoly, sweepLayout, sweepStrips } from './sweep.ts';
 
 /** A boustrophedon cell: consecutive parallel lanes flown back and forth. Lanes are polylines in metres. */
 export interface Cell {
@@ -45,7 +46,8 @@ function xAt(e: Edge, y: number): number {
 /**
  * x-extents of the connected parts of (polygon ∩ horizontal strip [ya, yb]) in the rotated frame.
  * Exact: the strip is cut into slabs at vertex heights, each slab holds trapezoids, and trapezoids
- * touching across a slab boundary are joined.
+ * touching across a slab boundary are joined. The reference for the sweep engine (`sweep.ts`),
+ * which computes the same parts for all strips at once.
  */
 export function stripComponents(edges: readonly Edge[], ya: number, yb: number): Array<[number, number]> {
   const inStrip: Edge[] = [];
@@ -140,27 +142,11 @@ export interface LaneLayout {
  * Lays strips of width `spacingM` across the polygon at `angleRad` and finds each strip's parts.
  * Each part is shortened by `insetM` at both ends (half a photo's along-track footprint: the first
  * and last photos still see the strip's ends), never below a 1 m lane at its middle.
+ * (Computed by the flat sweep engine in `sweep.ts`, which the angle search uses directly.)
  */
 export function layoutStrips(poly: Poly, angleRad: number, spacingM: number, insetM = 0): LaneLayout {
-  const c = Math.cos(angleRad);
-  const s = Math.sin(angleRad);
-  const { edges, ymin, ymax } = rotatedEdges(poly, c, s);
-  const h = ymax - ymin;
-  const n = Math.max(1, Math.ceil(h / spacingM - 1e-9));
-  const mid = (ymin + ymax) / 2;
-  const strips: LaneLayout['strips'] = [];
-  for (let i = 0; i < n; i++) {
-    const y = mid + (i - (n - 1) / 2) * spacingM;
-    const ya = Math.max(ymin, y - spacingM / 2);
-    const yb = Math.min(ymax, y + spacingM / 2);
-    const comps = stripComponents(edges, ya, yb).map(([x0, x1]): [number, number] => {
-      if (x1 - x0 - 2 * insetM >= 1) return [x0 + insetM, x1 - insetM];
-      const mid = (x0 + x1) / 2;
-      return [mid - 0.5, mid + 0.5];
-    });
-    strips.push({ y, comps });
-  }
-  return { angleRad, strips, cos: c, sin: s };
+  sweepLayout(preparePoly(poly), angleRad, spacingM, insetM);
+  return { angleRad, strips: sweepStrips(), cos: Math.cos(angleRad), sin: Math.sin(angleRad) };
 }
 
 /** Reference layout: centre-line intervals only (what a plain clipped lawnmower flies). */
@@ -222,7 +208,11 @@ export function rotatedCells(layout: LaneLayout): RotatedCell[] {
 }
 
 /** Rotated cells back to world cells. */
-export function worldCells(cells: readonly RotatedCell[], layout: LaneLayout, areaId: string): Cell[] {
+export function worldCells(
+  cells: readonly RotatedCell[],
+  layout: Pick<LaneLayout, 'cos' | 'sin'>,
+  areaId: string,
+): Cell[] {
   return cells.map((cell) => ({
     areaId,
     lanes: cell.map(([y, x0, x1]) => [toWorld(x0, y, layout.cos, layout.sin), toWorld(x1, y, layout.cos, layout.sin)]),

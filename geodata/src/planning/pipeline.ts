@@ -5,13 +5,14 @@ import type { AltitudeModel } from './altitude.ts';
 import { differencePolys, intersectPolys, normalizeOrientation } from './clip.ts';
 import { coveredFraction } from './coverage.ts';
 import { PlanInputError } from './errors.ts';
-import { bboxOf, closeRing, openRing, polyArea, polylineLength, type Poly, type Pt } from './geom.ts';
+import { bboxOf, openRing, polyArea, polylineLength, type Poly, type Pt } from './geom.ts';
 import { readPolygons, type GeoInput, type InputPolygon } from './input.ts';
 import { sortieItems } from './items.ts';
 import { ObstacleMap, type Obstacle } from './obstacles.ts';
 import type { FlightParams } from './params.ts';
-import { lanePhotoPositions } from './photos.ts';
-import { fastInverse, makeProjection, type Projection } from './projection.ts';
+import { PhotoWriter } from './photo-writer.ts';
+import { makeProjection, type Projection } from './projection.ts';
+import { roundTo } from './round.ts';
 import type { SortieLegs } from './sorties.ts';
 
 /** No-fly options shared by the patterns. */
@@ -145,12 +146,6 @@ export function launchSitesOf(
   return out;
 }
 
-function compassDeg(dir: Pt): number {
-  const d = (Math.atan2(dir[0], dir[1]) * 180) / Math.PI;
-  const r = d < 0 ? d + 360 : d;
-  return r >= 360 ? 0 : r;
-}
-
 export interface FinishInput {
   pattern: Plan['pattern'];
   proj: Projection;
@@ -167,48 +162,33 @@ export interface FinishInput {
 /** Stage 7: photos, footprints, coverage, mission items and stats, published in WGS84. */
 export function finishPlan(f: FinishInput): Plan {
   const { proj, model, params } = f;
+  // Exact inverse for the route and mission items; each waypoint is asked for twice (route and
+  // items), so results are memoised by coordinates.
+  const inverseCache = new Map<number, Map<number, Pt>>();
   const toLonLat = (p: Pt): Pt => {
-    const r = proj.inverse(p);
-    return [Number(r[0].toFixed(8)), Number(r[1].toFixed(8))];
+    let byY = inverseCache.get(p[0]);
+    if (!byY) inverseCache.set(p[0], (byY = new Map()));
+    let r = byY.get(p[1]);
+    if (!r) {
+      const q = proj.inverse(p);
+      byY.set(p[1], (r = [roundTo(q[0], 8), roundTo(q[1], 8)]));
+    }
+    return [r[0], r[1]];
   };
-  const fast = fastInverse(proj);
-  const toLonLatFast = (p: Pt): Pt => {
-    const r = fast(p);
-    return [Number(r[0].toFixed(8)), Number(r[1].toFixed(8))];
-  };
-  const footprintsByArea = new Map<string, Pt[][]>();
-  const photos: Plan['photos'] = [];
+  const photoWriter = new PhotoWriter(proj, model, params.triggerM);
   const sorties: Plan['sorties'] = f.sorties.map((s, index) => {
     let photoCount = 0;
     const coords: number[][] = [];
     const push = (p: Pt, altRel: number) => {
       const [lon, lat] = toLonLat(p);
       const last = coords[coords.length - 1];
-      if (!last || last[0] !== lon || last[1] !== lat) coords.push([lon, lat, Number(altRel.toFixed(2))]);
+      if (!last || last[0] !== lon || last[1] !== lat) coords.push([lon, lat, roundTo(altRel, 2)]);
     };
     push(s.launch, 0);
     for (const leg of s.legs) {
       const prof = model.profile(leg.pts);
       prof.pts.forEach((p, j) => push(p, prof.altRel[j]!));
-      if (leg.kind !== 'lane') continue;
-      for (const ph of lanePhotoPositions(leg.pts, params.triggerM)) {
-        const fp = model.footprint(ph.p, ph.dir);
-        const key = leg.areaId ?? '';
-        let list = footprintsByArea.get(key);
-        if (!list) footprintsByArea.set(key, (list = []));
-        list.push(fp);
-        const [lon, lat] = toLonLatFast(ph.p);
-        photos.push({
-          lon,
-          lat,
-          altRel: Number(model.altRelAt(ph.p).toFixed(2)),
-          headingDeg: Number(compassDeg(ph.dir).toFixed(2)),
-          footprint: { type: 'Polygon', coordinates: [closeRing(fp.map(toLonLatFast))] },
-          sortie: index,
-          areaId: key,
-        });
-        photoCount++;
-      }
+      if (leg.kind === 'lane') photoCount += photoWriter.lane(leg.pts, leg.areaId, index);
     }
     push(s.launch, 0);
     if (coords.length < 2) coords.push([...coords[0]!]);
@@ -232,7 +212,7 @@ export function finishPlan(f: FinishInput): Plan {
   let areaM2 = 0;
   let coveredM2 = 0;
   for (const [id, polys] of f.coverage) {
-    const r = coveredFraction(polys, footprintsByArea.get(id) ?? []);
+    const r = coveredFraction(polys, photoWriter.chainsByArea.get(id)?.quads() ?? []);
     areaM2 += r.areaM2;
     coveredM2 += r.areaM2 * r.fraction;
     if (r.areaM2 > 0 && r.fraction < 0.995) {
@@ -258,13 +238,13 @@ export function finishPlan(f: FinishInput): Plan {
     altAglM: Number(params.altAglM.toFixed(2)),
     speedMps: Number(params.speedMps.toFixed(2)),
     sorties,
-    photos,
+    photos: photoWriter.photos,
     stats: {
       areaM2: Number(areaM2.toFixed(1)),
       coveredFraction: areaM2 > 0 ? Number((coveredM2 / areaM2).toFixed(5)) : 1,
       lengthM: Number(sorties.reduce((s, x) => s + x.lengthM, 0).toFixed(1)),
       durationS: Number(sorties.reduce((s, x) => s + x.durationS, 0).toFixed(1)),
-      photoCount: photos.length,
+      photoCount: photoWriter.photos.length,
       sortieCount: sorties.length,
       laneSpacingM: Number(params.spacingM.toFixed(2)),
       triggerDistanceM: Number(params.triggerM.toFixed(2)),

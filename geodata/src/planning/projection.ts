@@ -40,29 +40,43 @@ export function makeProjection(lon: number, lat: number): Projection {
 
 /**
  * A fast approximate inverse for dense output (photo footprints): exact inverse at the centre of each
- * 250 m grid cell plus its Jacobian. The error within a cell is far below a millimetre in UTM.
+ * 250 m grid cell plus its Jacobian; the error within a cell is far below a millimetre in UTM.
+ * Writes [lon, lat] into `out` (no allocation per point).
  */
-export function fastInverse(proj: Projection): (xy: readonly number[]) => Pt {
+export function fastInverseTo(proj: Projection): (x: number, y: number, out: Float64Array) => void {
   const cell = 250;
-  const cache = new Map<string, [number, number, number, number, number, number, number, number]>();
-  return (xy) => {
-    const x = xy[0]!;
-    const y = xy[1]!;
+  // Direct-mapped cache of cells (integer ids and the 8 coefficients each): no keys to box or
+  // hash per point; a cell pushed out is recomputed identically when it comes back.
+  const slots = 256;
+  const ids = new Int32Array(slots * 2);
+  const filled = new Uint8Array(slots);
+  const coef = new Float64Array(slots * 8);
+  return (x, y, out) => {
     const cx = Math.floor(x / cell);
     const cy = Math.floor(y / cell);
-    const key = `${cx},${cy}`;
-    let c = cache.get(key);
-    if (!c) {
+    const slot = ((cx * 31 + cy) & (slots - 1)) >>> 0;
+    const k = slot * 8;
+    if (!filled[slot] || ids[slot * 2] !== cx || ids[slot * 2 + 1] !== cy) {
       const ax = (cx + 0.5) * cell;
       const ay = (cy + 0.5) * cell;
       const o = proj.inverse([ax, ay]);
       const dx = proj.inverse([ax + 1, ay]);
       const dy = proj.inverse([ax, ay + 1]);
-      c = [ax, ay, o[0], o[1], dx[0] - o[0], dx[1] - o[1], dy[0] - o[0], dy[1] - o[1]];
-      cache.set(key, c);
+      coef[k] = ax;
+      coef[k + 1] = ay;
+      coef[k + 2] = o[0];
+      coef[k + 3] = o[1];
+      coef[k + 4] = dx[0] - o[0];
+      coef[k + 5] = dx[1] - o[1];
+      coef[k + 6] = dy[0] - o[0];
+      coef[k + 7] = dy[1] - o[1];
+      ids[slot * 2] = cx;
+      ids[slot * 2 + 1] = cy;
+      filled[slot] = 1;
     }
-    const u = x - c[0];
-    const v = y - c[1];
-    return [c[2] + u * c[4] + v * c[6], c[3] + u * c[5] + v * c[7]];
+    const u = x - coef[k]!;
+    const v = y - coef[k + 1]!;
+    out[0] = coef[k + 2]! + u * coef[k + 4]! + v * coef[k + 6]!;
+    out[1] = coef[k + 3]! + u * coef[k + 5]! + v * coef[k + 7]!;
   };
 }
