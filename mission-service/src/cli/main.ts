@@ -6,6 +6,8 @@ import { registerPlanCommand } from './commands/plan.ts';
 import { registerIngestCommand } from './commands/ingest.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerSimCommand } from './commands/sim.ts';
+import { registerTelemetryCommand } from './commands/telemetry.ts';
+import { registerUploadCommand } from './commands/upload.ts';
 import { registerUserCommand } from './commands/user.ts';
 import { registerTriageCommand } from './commands/triage.ts';
 import { registerWorkerCommand } from './commands/worker.ts';
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
   registerImportCommand(program);
   registerApikeyCommand(program);
   registerSimCommand(program);
+  registerUploadCommand(program);
+  registerTelemetryCommand(program);
   return program;
 }
 
