@@ -133,6 +133,7 @@ describe('xuncha upload / telemetry', () => {
     for (const args of [
       ['--to', 'tcp:/127.0.0.1:1'],
       ['--to', sim.vehicles[0]!.connection, '--sortie', '5'],
+      ['--to', sim.vehicles[0]!.connection, '--sortie', '0'],
       ['--to', sim.vehicles[0]!.connection, '--signing-key', 'abc'],
     ]) {
       const r = await run(registerUploadCommand, ['upload', '--plan', planFile, ...args]);

@@ -38,8 +38,9 @@ async function loadSortieItems(
   } catch (e) {
     throw new LinkError('invalid_argument', (e as Error).message);
   }
-  const idx = Number(sortie);
-  const s = plan.sorties.find((x) => x.index === idx) ?? (Number.isInteger(idx) ? plan.sorties[idx] : undefined);
+  // Sorties are numbered from 1 for people (as `xuncha plan` and `xuncha export` count them).
+  const n = Number(sortie);
+  const s = Number.isInteger(n) && n >= 1 ? plan.sorties[n - 1] : undefined;
   if (!s) {
     throw new LinkError(
       'invalid_argument',
@@ -55,7 +56,7 @@ export function registerUploadCommand(program: Command): void {
     .command('upload')
     .description('上传航线到飞机并回读校验 / upload a plan sortie to a vehicle and verify it by downloading it back')
     .requiredOption('--plan <file>', 'plan JSON (xuncha plan output)')
-    .option('--sortie <n>', 'sortie index', '0')
+    .option('--sortie <n>', '架次编号，从 1 开始 / sortie number, from 1', '1')
     .requiredOption(
       '--to <connection>',
       'udpin://0.0.0.0:14540 | udpout://host:port | tcp://host:5760 | serial:///dev/ttyUSB0:57600',
