@@ -1,4 +1,5 @@
 import { Router, type Response } from 'express';
+import { BboxQuerySchema } from '../../contract/common.ts';
 import { z } from 'zod';
 import { currentUser, requireRoles, type AuthUser } from '../../auth/index.ts';
 import {
@@ -44,22 +45,7 @@ function assertVisible(user: AuthUser, c: CaseView): void {
   }
 }
 
-const Bbox = z
-  .string()
-  .transform((s) => s.split(',').map(Number))
-  .pipe(
-    z
-      .tuple([
-        z.number().min(-180).max(180),
-        z.number().min(-90).max(90),
-        z.number().min(-180).max(180),
-        z.number().min(-90).max(90),
-      ])
-      .refine(
-        ([w, s, e, n]) => w < e && s < n,
-        'bbox must be west,south,east,north with west < east and south < north',
-      ),
-  );
+const Bbox = BboxQuerySchema;
 
 const ListQuery = z
   .object({

@@ -1,25 +1,8 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { AREA_KINDS, listAreas, type Bbox } from '../../areas/area-repository.ts';
+import { BboxQuerySchema } from '../../contract/common.ts';
 import type { Db } from '../../db/db.ts';
 import { AppError } from '../errors.ts';
-
-const BboxParam = z
-  .string()
-  .transform((s) => s.split(',').map(Number))
-  .pipe(
-    z
-      .tuple([
-        z.number().min(-180).max(180),
-        z.number().min(-90).max(90),
-        z.number().min(-180).max(180),
-        z.number().min(-90).max(90),
-      ])
-      .refine(
-        ([w, s, e, n]) => w < e && s < n,
-        'bbox must be west,south,east,north with west < east and south < north',
-      ),
-  );
 
 /** `GET /api/layers/:kind[?bbox=w,s,e,n]`: one layer as a GeoJSON FeatureCollection. */
 export function layerRoutes(db: Db): Router {
@@ -32,7 +15,7 @@ export function layerRoutes(db: Db): Router {
       }
       let bbox: Bbox | undefined;
       if (typeof req.query.bbox === 'string') {
-        const parsed = BboxParam.safeParse(req.query.bbox);
+        const parsed = BboxQuerySchema.safeParse(req.query.bbox);
         if (!parsed.success) {
           throw new AppError(400, 'invalid_bbox', `bbox 无效 / invalid bbox: ${parsed.error.issues[0]!.message}`);
         }
