@@ -14,10 +14,24 @@ import { AppError, notFound } from '../http/errors.ts';
 import type { Logger } from '../logger.ts';
 import { loadPlan } from '../plans/plan-service.ts';
 import { getPlan } from '../plans/plan-repository.ts';
-import type { LaunchPatrol } from '../schedules/scheduler.ts';
+import type { LaunchPatrol, PreparePatrol } from '../schedules/scheduler.ts';
 import { endFlight, FlightRecorder, startFlight } from '../telemetry/flight-recorder.ts';
 import { getMission, insertMission, recordProgress, transition, type MissionRecord } from './mission-repository.ts';
 import { ACTIVE_STATES } from './state-machine.ts';
+
+export interface RecoverOptions {
+  /** How long to wait for a flying mission's drone to reconnect. Default 30 s. */
+  deadlineMs?: number;
+  pollMs?: number;
+  signal?: AbortSignal;
+}
+
+/** What recovery did with one mission. */
+export interface RecoveryOutcome {
+  missionId: string;
+  outcome: 'tracking' | 'completed' | 'interrupted' | 'failed';
+  lastReachedSeq?: number | null;
+}
 
 interface Tracker {
   off: () => void;
@@ -71,16 +85,20 @@ export class MissionControl {
     droneId: string,
     departmentId: string | null,
     scheduleId: string | null,
+    queued = false,
   ): Promise<MissionRecord> {
     const plan = await getPlan(this.db, planId);
     if (!plan) throw notFound(`plan ${planId}`);
     const sortie = plan.document.sorties[sortieIndex];
     if (!sortie)
       throw new AppError(400, 'unknown_sortie', `计划没有第 ${sortieIndex} 架次 / plan has no sortie ${sortieIndex}`);
-    const busy = await this.db.query('SELECT id FROM missions WHERE drone_id = $1 AND state = ANY($2) LIMIT 1', [
-      droneId,
-      ACTIVE_STATES,
-    ]);
+    // A queued sortie waits (planned) behind the drone's current one: the scheduler starts it later.
+    const busy = queued
+      ? { rows: [] }
+      : await this.db.query('SELECT id FROM missions WHERE drone_id = $1 AND state = ANY($2) LIMIT 1', [
+          droneId,
+          ACTIVE_STATES,
+        ]);
     if (busy.rows.length)
       throw new AppError(409, 'drone_busy', `无人机正在执行任务 / drone ${droneId} already has an active mission`);
     const id = `mission-${randomUUID()}`;
@@ -196,13 +214,34 @@ export class MissionControl {
     }
   }
 
-  /** Scheduler hook: a mission for the schedule's plan (sortie 0) on the chosen drone, uploaded and started. */
-  readonly launchForSchedule: LaunchPatrol = async ({ schedule, droneId }) => {
-    const drone = await this.db.query<{ department_id: string | null }>(
-      'SELECT department_id FROM drones WHERE id = $1',
-      [droneId],
+  /** Scheduler hook: the planned mission of a queued sortie (started later by `launchForSchedule`). */
+  readonly prepareForSchedule: PreparePatrol = async ({ schedule, droneId, sortieIndex }) => {
+    const m = await this.instantiate(
+      schedule.planId,
+      sortieIndex,
+      droneId,
+      await this.droneDepartment(droneId),
+      schedule.id,
+      true,
     );
-    const m = await this.instantiate(schedule.planId, 0, droneId, drone.rows[0]?.department_id ?? null, schedule.id);
+    return { missionId: m.id };
+  };
+
+  /**
+   * Scheduler hook: a mission for one sortie of the schedule's plan on the chosen drone (or the given planned
+   * mission of a queued sortie), uploaded and started.
+   */
+  readonly launchForSchedule: LaunchPatrol = async ({ schedule, droneId, sortieIndex, missionId }) => {
+    const m = missionId
+      ? await getMission(this.db, missionId)
+      : await this.instantiate(
+          schedule.planId,
+          sortieIndex ?? 0,
+          droneId,
+          await this.droneDepartment(droneId),
+          schedule.id,
+        );
+    if (!m) throw notFound(`mission ${missionId}`);
     try {
       await this.run(m, 'upload', 'scheduler');
       await this.run((await getMission(this.db, m.id))!, 'start', 'scheduler');
@@ -213,7 +252,93 @@ export class MissionControl {
     return { missionId: m.id };
   };
 
-  private track(missionId: string, c: DroneConnection, flightId: string): void {
+  private async droneDepartment(droneId: string): Promise<string | null> {
+    const r = await this.db.query<{ department_id: string | null }>('SELECT department_id FROM drones WHERE id = $1', [
+      droneId,
+    ]);
+    return r.rows[0]?.department_id ?? null;
+  }
+
+  /**
+   * After a restart: reconciles the missions the previous process left `uploading` or `flying`. An upload
+   * cut short was never verified, so it fails. A flying mission's drone is waited for (up to `deadlineMs`):
+   * still armed in mission mode → tracking resumes; last item reached → completed; landed, disarmed, out of
+   * mission mode or unreachable → interrupted at its last reached item (an operator resumes from there).
+   */
+  async recover(opts: RecoverOptions = {}): Promise<RecoveryOutcome[]> {
+    const out: RecoveryOutcome[] = [];
+    const uploading = await this.db.query<{ id: string }>(`SELECT id FROM missions WHERE state = 'uploading'`);
+    for (const { id } of uploading.rows) {
+      const moved = await transition(this.db, id, 'failed', {
+        error: '上传被服务重启打断，未经校验 / upload cut short by a service restart: never verified',
+      });
+      if (moved) out.push({ missionId: id, outcome: 'failed' });
+    }
+    const flying = await this.db.query<{ id: string }>(`SELECT id FROM missions WHERE state = 'flying'`);
+    const results = await Promise.all(flying.rows.map(({ id }) => this.recoverFlying(id, opts)));
+    out.push(...results.filter((r): r is RecoveryOutcome => r !== null));
+    for (const r of out) this.logger.info(r, 'mission reconciled after restart');
+    return out;
+  }
+
+  private async recoverFlying(id: string, opts: RecoverOptions): Promise<RecoveryOutcome | null> {
+    const m = await getMission(this.db, id);
+    if (!m || m.state !== 'flying' || !m.droneId) return null;
+    const deadline = Date.now() + (opts.deadlineMs ?? 30_000);
+    let c: DroneConnection | undefined;
+    let s: DroneLiveStatus | undefined;
+    // Wait for the link to reconnect and report mission progress (MISSION_CURRENT streams at ~1 Hz).
+    for (;;) {
+      if (opts.signal?.aborted) return null;
+      c = this.links?.get(m.droneId);
+      s = c?.status();
+      if (c && s?.connected && s.armed !== undefined && s.missionProgress) break;
+      if (Date.now() > deadline) {
+        c = undefined;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, opts.pollMs ?? 250));
+    }
+    const dbReached = m.lastReachedSeq ?? -1;
+    if (!c || !s?.missionProgress) {
+      if (m.flightId) await endFlight(this.db, m.flightId);
+      await transition(this.db, id, 'interrupted', {
+        error: '重启后无人机未在期限内连接 / drone not reachable after the service restarted',
+        progress: { paused: false, interruptedBy: 'restart' },
+      });
+      return { missionId: id, outcome: 'interrupted', lastReachedSeq: m.lastReachedSeq };
+    }
+    const mp = s.missionProgress;
+    const reached = Math.max(dbReached, mp.lastReached);
+    const last = m.itemCount - 1;
+    if (mp.lastReached >= 0)
+      await recordProgress(this.db, id, mp.lastReached, { current: mp.current, total: mp.total });
+    const done = mp.state === 5 || reached >= last || (mp.current >= last && s.armed === false && reached >= 0);
+    if (done) {
+      if (m.flightId) await endFlight(this.db, m.flightId);
+      await transition(this.db, id, 'completed', {
+        progress: { completedAt: new Date().toISOString(), recoveredAfterRestart: true },
+      });
+      return { missionId: id, outcome: 'completed', lastReachedSeq: reached };
+    }
+    if (s.armed === true && s.flightMode === 'mission') {
+      const flightId = m.flightId ?? (await startFlight(this.db, id, m.droneId));
+      await recordProgress(this.db, id, null, { recoveredAt: new Date().toISOString() });
+      if (!m.flightId) await this.db.query('UPDATE missions SET flight_id = $2 WHERE id = $1', [id, flightId]);
+      this.track(id, c, flightId, reached);
+      return { missionId: id, outcome: 'tracking', lastReachedSeq: reached };
+    }
+    if (m.flightId) await endFlight(this.db, m.flightId);
+    await transition(this.db, id, 'interrupted', {
+      error: `重启后发现任务已中断（${s.armed ? '非航线模式' : '已降落/上锁'}）/ found ${
+        s.armed ? `out of mission mode (${s.flightMode ?? 'unknown'})` : 'landed and disarmed'
+      } after the service restarted`,
+      progress: { paused: false, interruptedBy: 'restart' },
+    });
+    return { missionId: id, outcome: 'interrupted', lastReachedSeq: reached >= 0 ? reached : null };
+  }
+
+  private track(missionId: string, c: DroneConnection, flightId: string, lastReached = -1): void {
     const existing = this.trackers.get(missionId);
     if (existing && existing.recorder.flightId === flightId) return;
     existing?.off();
@@ -221,7 +346,7 @@ export class MissionControl {
       off: () => {},
       recorder: new FlightRecorder(this.db, flightId),
       queue: Promise.resolve(),
-      lastReached: -1,
+      lastReached,
       lastCurrent: -1,
     };
     tracker.off = c.subscribe((s) => {
