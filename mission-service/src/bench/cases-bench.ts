@@ -152,6 +152,7 @@ async function benchFiling(db: Db): Promise<void> {
 async function benchBboxQuery(db: Db): Promise<void> {
   const states = ['in_progress', 'closed', 'rejected', 'new'];
   const ms: number[] = [];
+  const byState = new Map<string, number[]>();
   let rows = 0;
   for (let i = 0; i < QUERIES; i++) {
     const w = AREA.west + Math.random() * (AREA.east - AREA.west - 0.01);
@@ -162,7 +163,10 @@ async function benchBboxQuery(db: Db): Promise<void> {
       states: [states[i % states.length]!],
       limit: 100,
     });
-    ms.push(performance.now() - t0);
+    const dt = performance.now() - t0;
+    ms.push(dt);
+    const st = states[i % states.length]!;
+    byState.set(st, [...(byState.get(st) ?? []), dt]);
     rows += r.length;
   }
   emit({
@@ -174,6 +178,7 @@ async function benchBboxQuery(db: Db): Promise<void> {
     avgRows: Math.round(rows / QUERIES),
     p50Ms: pct(ms, 50),
     p99Ms: pct(ms, 99),
+    p99MsByState: Object.fromEntries([...byState].map(([st, xs]) => [st, pct(xs, 99)])),
     targetP99Ms: 50,
   });
 }

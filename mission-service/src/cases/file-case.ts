@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../db/db.ts';
 import { loadWorkingCalendar } from '../calendar/calendar-repository.ts';
 import { AppError } from '../http/errors.ts';
-import { appendCaseEvent, CASE_COLUMNS, getCase, toCaseView, type CaseRow, type CaseView } from './repository.ts';
+import { CASE_COLUMNS, getCase, toCaseView, type CaseRow, type CaseView } from './repository.ts';
 import { buildRoute, routeChainSql, routeRuleSql } from './routing.ts';
 import { FileCaseInput } from './schemas.ts';
 import { computeDeadlines, slaPolicySql, toSlaPolicy } from './sla.ts';
@@ -47,54 +47,55 @@ export async function fileCase(db: Db, input: FileCaseInput, opts: FileCaseOptio
   if (radiusM === undefined) throw new AppError(400, 'unknown_category', `未知类别 / unknown category ${p.category}`);
   try {
     return await db.transaction(async (tx) => {
-      const before = await lockAndFindExisting(tx, p.category, p.point, radiusM, keys);
-      if (before) return before;
+      // Round trip 1: the duplicate locks, an earlier filing of this incident / key, the route and the SLA.
+      const pre = await lockAndPrepare(tx, p.category, p.severity, p.point, radiusM, keys);
+      if (pre.existing) return pre.existing;
       if (p.polygon) await assertValidPolygon(tx, p.polygon);
+      const route = buildRoute(pre.chain, pre.rule);
+      const d = computeDeadlines(toSlaPolicy(p.category, p.severity, pre.sla), now, cal);
+      // Round trip 2 (a fresh snapshot, taken after the locks): attach to an open case nearby, or create one;
+      // the report, the audit event and the webhook outbox rows in the same statement.
       const [lon, lat] = p.point;
       const reportId = `rep_${randomUUID()}`;
-      const dup = radiusM > 0 ? await findOpenDuplicate(tx, p.category, lon, lat, radiusM) : null;
-      if (dup) {
-        const rep = reportInsertSql(2);
-        const r = await tx.query<CaseRow>(
-          `WITH c AS (UPDATE cases SET report_count = report_count + 1, updated_at = $1 WHERE id = $2 RETURNING *),
-           r AS (${rep.sql})
-           SELECT ${CASE_COLUMNS} FROM c`,
-          [now, dup.id, ...rep.params(reportId, dup.id, p, now)],
-        );
-        const attached = toCaseView(r.rows[0]!);
-        await appendCaseEvent(tx, {
-          caseId: dup.id,
-          at: now,
-          actor,
-          kind: 'attach',
-          fromState: attached.state,
-          toState: attached.state,
-          level: attached.level,
-          departmentId: attached.departmentId,
-          note: `重复诉求并单 / duplicate ${p.source} report ${reportId} attached (${Math.round(dup.distance_m)} m)`,
-          evidence: p.evidence,
-          source: attached.source,
-          category: p.category,
-        });
-        return { outcome: 'attached' as const, caseId: dup.id, reportId, case: attached };
-      }
       const caseId = `case_${randomUUID()}`;
-      const created = await createCaseRow(tx, caseId, p, now, cal, reportId);
-      await appendCaseEvent(tx, {
+      const padDeg = radiusM / 111_000 / Math.cos((Math.min(Math.abs(lat), 60) * Math.PI) / 180) + 1e-6;
+      const r = await tx.query<CaseRow & { attached: boolean }>(FILE_SQL, [
+        p.category,
+        lon,
+        lat,
+        radiusM,
+        padDeg,
         caseId,
-        at: now,
-        actor,
-        kind: 'file',
-        fromState: null,
-        toState: 'new',
-        level: created.level,
-        departmentId: created.departmentId,
-        note: p.description ?? null,
-        evidence: p.evidence,
-        source: p.source,
-        category: p.category,
-      });
-      return { outcome: 'created' as const, caseId, reportId, case: created };
+        reportId,
+        now,
+        p.source,
+        p.severity,
+        p.polygon ? JSON.stringify(p.polygon) : null,
+        p.confidence ?? null,
+        p.incidentId ?? null,
+        route.jurisdictionId,
+        route.leadDepartmentId,
+        p.description ?? null,
+        route.level,
+        route.handlingJurisdictionId,
+        route.gridCode,
+        route.assistDepartmentIds,
+        p.evidence === undefined ? null : JSON.stringify(p.evidence),
+        p.address ?? null,
+        d.acceptDueAt,
+        d.dispatchDueAt,
+        d.resolveDueAt,
+        d.resolveDueEstimated,
+        p.idempotencyKey ?? null,
+        p.reporter ? JSON.stringify(p.reporter) : null,
+        p.apiKeyId ?? null,
+        actor.id,
+        [...actor.roles],
+        now.toISOString(),
+      ]);
+      const row = r.rows[0]!;
+      const c = toCaseView(row);
+      return { outcome: row.attached ? ('attached' as const) : ('created' as const), caseId: c.id, reportId, case: c };
     });
   } catch (err) {
     const code = pgCode(err);
@@ -279,15 +280,17 @@ async function categoryRadii(db: Db): Promise<Map<string, number>> {
 /**
  * Serialises filings that could be duplicates of each other, and only those: a transaction-scoped advisory lock
  * on each grid cell (of at least the radius) that the report's search square touches, in a fixed order so that
- * two filings never deadlock. Two reports within the radius of each other always share a cell.
+ * two filings never deadlock. Two reports within the radius of each other always share a cell. In the same
+ * round trip: an earlier filing of the incident / key, the jurisdictions and routing rule, the SLA policy.
  */
-async function lockAndFindExisting(
+async function lockAndPrepare(
   q: Queryable,
   category: string,
+  severity: 'urgent' | 'normal',
   point: [number, number],
   radiusM: number,
   keys: { incidentId: string | null; idempotencyKey: string | null },
-): Promise<FileCaseResult | null> {
+): Promise<{ existing: FileCaseResult | null; chain: unknown; rule: unknown; sla: unknown }> {
   const [lon, lat] = point;
   const padLat = radiusM / 111_000;
   const padLon = padLat / Math.cos((Math.min(Math.abs(lat), 60) * Math.PI) / 180);
@@ -297,17 +300,34 @@ async function lockAndFindExisting(
     for (const y of [lat - padLat, lat + padLat])
       cells.add(`${category}:${Math.floor(x / cell)}:${Math.floor(y / cell)}`);
   }
-  // One round trip. The existing-report check may miss a filing committed while we waited for the lock: the
-  // UNIQUE constraints catch that one, and fileCase answers with it.
-  const r = await q.query<{ locks: number; existing: unknown }>(
+  // The existing-report check may miss a filing committed while we waited for the lock: the UNIQUE constraints
+  // catch that one, and fileCase answers with it.
+  const r = await q.query<{ locks: number; existing: unknown; chain: unknown; rule: unknown; sla: unknown }>(
     `SELECT (SELECT count(*) FROM (SELECT pg_advisory_xact_lock(7240810, h)
                FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($1::text[]) AS k) t ORDER BY h) l) AS locks,
             (SELECT row_to_json(x) FROM (SELECT id, case_id FROM case_reports
-               WHERE incident_id = $2 OR idempotency_key = $3 LIMIT 1) x) AS existing`,
-    [[...cells], keys.incidentId, keys.idempotencyKey],
+               WHERE incident_id = $2 OR idempotency_key = $3 LIMIT 1) x) AS existing,
+            ${routeChainSql('$4', '$5')} AS chain, ${routeRuleSql('$6')} AS rule, ${slaPolicySql('$6', '$7')} AS sla`,
+    [[...cells], keys.incidentId, keys.idempotencyKey, lon, lat, category, severity],
   );
-  const ex = r.rows[0]?.existing;
-  if (!ex) return null;
-  const row = (typeof ex === 'string' ? JSON.parse(ex) : ex) as { id: string; case_id: string };
-  return { outcome: 'existing', caseId: row.case_id, reportId: row.id, case: await getCase(q, row.case_id) };
+  const row = r.rows[0]!;
+  const ex = row.existing;
+  if (!ex) return { existing: null, chain: row.chain, rule: row.rule, sla: row.sla };
+  const e = (typeof ex === 'string' ? JSON.parse(ex) : ex) as { id: string; case_id: string };
+  const existing = {
+    outcome: 'existing' as const,
+    caseId: e.case_id,
+    reportId: e.id,
+    case: await getCase(q, e.case_id),
+  };
+  return { existing, chain: null, rule: null, sla: null };
 }
+
+/**
+ * One filing after the duplicate locks: attach to the nearest open case within the radius or insert the routed
+ * case, with the report, the audit event and the webhook outbox rows — function `case_file_report` of
+ * migration 005 (a PL/pgSQL function, so its plan is cached per connection).
+ */
+const FILE_SQL = `SELECT ${CASE_COLUMNS}, r.out_attached AS attached
+  FROM case_file_report(${Array.from({ length: 32 }, (_, k) => `$${k + 1}`).join(', ')}) r
+  CROSS JOIN LATERAL (SELECT (r.out_case).*) c`;

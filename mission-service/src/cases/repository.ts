@@ -257,8 +257,33 @@ export interface ListCasesFilter {
   offset?: number;
 }
 
-/** Cases matching the filter, newest first. */
-export async function listCases(q: Queryable, f: ListCasesFilter = {}): Promise<CaseView[]> {
+/** How far back the first try of a bbox list of closed cases looks (see {@link listCases}). */
+const CLOSED_WINDOW_MS = 30 * 86_400_000;
+
+/**
+ * Cases matching the filter, newest first. A bbox list of closed cases — most of a mature table — first looks at
+ * the last {@link CLOSED_WINDOW_MS} only, through the space × time index `cases_closed_xyt` (migration 005); when
+ * that window holds a full page (limit + offset rows), the page is the same as the whole table's, because every
+ * case outside the window is older than every case inside. Otherwise the plain query answers.
+ */
+export async function listCases(q: Queryable, f: ListCasesFilter = {}, now = new Date()): Promise<CaseView[]> {
+  const limit = Math.min(f.limit ?? 100, 1000);
+  const offset = f.offset ?? 0;
+  if (f.bbox && f.states?.length === 1 && f.states[0] === 'closed') {
+    const since = new Date(now.getTime() - CLOSED_WINDOW_MS);
+    const page = await queryCases(q, f, limit + offset, 0, { since, bbox: f.bbox });
+    if (page.length === limit + offset) return page.slice(offset);
+  }
+  return queryCases(q, f, limit, offset);
+}
+
+async function queryCases(
+  q: Queryable,
+  f: ListCasesFilter,
+  limit: number,
+  offset: number,
+  window?: { since: Date; bbox: [number, number, number, number] },
+): Promise<CaseView[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   const p = (v: unknown) => {
@@ -267,7 +292,20 @@ export async function listCases(q: Queryable, f: ListCasesFilter = {}): Promise<
   };
   if (f.bbox)
     where.push(`c.geom && ST_MakeEnvelope(${p(f.bbox[0])}, ${p(f.bbox[1])}, ${p(f.bbox[2])}, ${p(f.bbox[3])}, 4326)`);
-  if (f.states?.length) where.push(`c.state = ANY (${p(f.states)}::text[])`);
+  // One parameter per state (c.state IN (...)), not = ANY(array): the partial indexes per state (003, 005) are then
+  // implied by the query, and the planner does not AND a second bitmap over the whole state index.
+  if (f.states?.length) where.push(`c.state IN (${f.states.map((s) => p(s)).join(', ')})`);
+  if (window) {
+    // The exact test on created_at, and the same box in space × time (seconds) for the index, whose float4 keys
+    // are only a pre-filter.
+    const since = p(window.since);
+    const [w, s, e, n] = window.bbox.map((v) => p(v));
+    where.push(`c.created_at >= ${since}`);
+    where.push(
+      `ST_MakePoint(ST_X(c.geom), ST_Y(c.geom), case_epoch_s(c.created_at)) &&& ` +
+        `ST_MakeLine(ST_MakePoint(${w}, ${s}, case_epoch_s(${since}) - 1), ST_MakePoint(${e}, ${n}, 1e15))`,
+    );
+  }
   if (f.category) where.push(`c.category = ${p(f.category)}`);
   if (f.departmentId) where.push(`c.department_id = ${p(f.departmentId)}`);
   if (f.source) where.push(`c.source = ${p(f.source)}`);
@@ -284,7 +322,7 @@ export async function listCases(q: Queryable, f: ListCasesFilter = {}): Promise<
   // created_at index backwards through a million rows hoping to meet the bbox early (300+ ms at 1M cases).
   const from = f.bbox ? `(${filtered} OFFSET 0) c` : `(${filtered}) c`;
   const sql = `SELECT ${CASE_COLUMNS} FROM ${from}
-    ORDER BY c.created_at DESC, c.id LIMIT ${p(Math.min(f.limit ?? 100, 1000))} OFFSET ${p(f.offset ?? 0)}`;
+    ORDER BY c.created_at DESC, c.id LIMIT ${p(limit)} OFFSET ${p(offset)}`;
   const r = await q.query<CaseRow>(sql, params);
   return r.rows.map(toCaseView);
 }

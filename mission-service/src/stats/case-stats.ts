@@ -36,29 +36,75 @@ const CATEGORY_NAMES: Record<string, string> = {
 
 const ratio = (num: number, den: number): number | null => (den > 0 ? num / den : null);
 
+const DAY_MS = 86_400_000;
+/** China time (UTC+8) offset of the rollup's day numbers (`case_stats_day_no` in migration 005). */
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+
+const MEASURES = [
+  'filed',
+  'rejected',
+  'resolved',
+  'open',
+  'accepted',
+  'accepted_on_time',
+  'dispatched',
+  'dispatched_on_time',
+  'resolved_any',
+  'resolved_on_time',
+  'grassroots',
+] as const;
+
+/**
+ * The whole China-time days inside [from, to) (day numbers [d0, d1)) and the two partial stretches at the edges
+ * that are counted from the cases themselves.
+ */
+export function splitPeriod(from: Date, to: Date) {
+  const f = from.getTime();
+  const t = Math.max(f, to.getTime());
+  const d0 = Math.ceil((f + CHINA_OFFSET_MS) / DAY_MS);
+  const d1 = Math.floor((t + CHINA_OFFSET_MS) / DAY_MS);
+  if (d0 >= d1) return { d0: 0, d1: 0, edges: [new Date(f), new Date(t), new Date(t), new Date(t)] };
+  const start = (d: number) => new Date(d * DAY_MS - CHINA_OFFSET_MS);
+  return { d0, d1, edges: [new Date(f), start(d0), start(d1), new Date(t)] };
+}
+
 /**
  * Closure rate, on-time rates per SLA stage (accept, dispatch, resolve) and the grassroots share, over the
- * cases filed in [from, to), overall, per lead department and per category (one pass: GROUPING SETS).
- * Merged-away cases are left out (their reports count in the case they joined).
+ * cases filed in [from, to), overall, per lead department and per category. Whole days come from the daily
+ * rollup `case_stats_daily` (kept by a trigger on `cases`, migration 005), the partial days at the edges from
+ * the cases; one GROUPING SETS pass over those few rows. Merged-away cases are left out (their reports count in
+ * the case they joined).
  */
 export async function getCaseStats(q: Queryable, from: Date, to: Date): Promise<CaseStats> {
+  const { d0, d1, edges } = splitPeriod(from, to);
   const r = await q.query<Record<string, unknown>>(
-    `SELECT GROUPING(c.department_id) AS g_dept, GROUPING(c.category) AS g_cat, c.department_id, c.category,
-       count(*) AS filed,
-       count(*) FILTER (WHERE c.state = 'rejected') AS rejected,
-       count(*) FILTER (WHERE c.state IN ('resolved', 'verified', 'closed')) AS resolved,
-       count(*) FILTER (WHERE c.state IN ('new', 'accepted', 'dispatched', 'in_progress')) AS open,
-       count(c.accepted_at) AS accepted,
-       count(*) FILTER (WHERE c.accepted_at <= c.accept_due_at) AS accepted_on_time,
-       count(c.dispatched_at) AS dispatched,
-       count(*) FILTER (WHERE c.dispatched_at <= c.dispatch_due_at) AS dispatched_on_time,
-       count(c.resolved_at) AS resolved_any,
-       count(*) FILTER (WHERE c.resolved_at <= c.resolve_due_at) AS resolved_on_time,
-       count(*) FILTER (WHERE c.resolved_at IS NOT NULL AND c.resolved_level IN ('village', 'township')) AS grassroots
-     FROM cases c
-     WHERE c.created_at >= $1 AND c.created_at < $2 AND c.merged_into_id IS NULL
-     GROUP BY GROUPING SETS ((), (c.department_id), (c.category))`,
-    [from, to],
+    `WITH g AS (
+       SELECT department_id, category, ${MEASURES.map((m) => `sum(${m}) AS ${m}`).join(', ')}
+       FROM case_stats_daily WHERE day_no >= $1 AND day_no < $2 GROUP BY department_id, category
+       UNION ALL
+       SELECT coalesce(c.department_id, ''), c.category,
+         count(*),
+         count(*) FILTER (WHERE c.state = 'rejected'),
+         count(*) FILTER (WHERE c.state IN ('resolved', 'verified', 'closed')),
+         count(*) FILTER (WHERE c.state IN ('new', 'accepted', 'dispatched', 'in_progress')),
+         count(c.accepted_at),
+         count(*) FILTER (WHERE c.accepted_at <= c.accept_due_at),
+         count(c.dispatched_at),
+         count(*) FILTER (WHERE c.dispatched_at <= c.dispatch_due_at),
+         count(c.resolved_at),
+         count(*) FILTER (WHERE c.resolved_at <= c.resolve_due_at),
+         count(*) FILTER (WHERE c.resolved_at IS NOT NULL AND c.resolved_level IN ('village', 'township'))
+       FROM cases c
+       WHERE ((c.created_at >= $3 AND c.created_at < $4) OR (c.created_at >= $5 AND c.created_at < $6))
+         AND c.merged_into_id IS NULL
+       GROUP BY 1, 2)
+     SELECT GROUPING(g.department_id) AS g_dept, GROUPING(g.category) AS g_cat, nullif(g.department_id, '') AS department_id,
+       g.category, ${MEASURES.map((m) => `sum(g.${m}) AS ${m}`).join(', ')}
+     FROM g
+     -- rows of the rollup whose cases all changed state or were merged away sum to zero: not a group
+     GROUP BY GROUPING SETS ((), (g.department_id), (g.category))
+     HAVING GROUPING(g.department_id, g.category) = 3 OR sum(g.filed) > 0`,
+    [d0, d1, ...edges],
   );
   const depts = await q.query<{ id: string; name: string }>('SELECT id, name FROM departments');
   const deptName = new Map(depts.rows.map((d) => [d.id, d.name]));

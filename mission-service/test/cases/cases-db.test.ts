@@ -8,6 +8,7 @@ import {
   getCase,
   listCaseEvents,
   listCaseReports,
+  listCases,
   listNotifications,
   listReinspections,
   mergeCases,
@@ -20,7 +21,13 @@ import {
   type CaseActor,
 } from '../../src/cases/index.ts';
 import type { Db } from '../../src/db/db.ts';
-import { createSubscription, deliverDueWebhooks, listDeliveries, verifySignature } from '../../src/webhooks/index.ts';
+import {
+  createSubscription,
+  deactivateSubscription,
+  deliverDueWebhooks,
+  listDeliveries,
+  verifySignature,
+} from '../../src/webhooks/index.ts';
 import { createTestDb, type TestDb } from '../../src/testing/test-db.ts';
 import { getCaseStats, statsToCsv } from '../../src/stats/index.ts';
 
@@ -582,6 +589,69 @@ describe('webhooks', () => {
     expect(log[0]).toMatchObject({ status: 'failed', attempts: 3 });
     expect(log[0]!.lastError).toBeTruthy();
   });
+
+  it('queues the file and attach events of a filing in its transaction, with the payload of every event', async () => {
+    const sub = await createSubscription(db, {
+      url: 'http://127.0.0.1:9/none',
+      eventKinds: ['case.file', 'case.attach'],
+      sources: ['manual'],
+    });
+    const now0 = new Date('2026-05-13T09:00:00+08:00');
+    const p = east(inside['jur-longyuan-chengnan']!, 6000);
+    const first = await fileCase(
+      db,
+      { category: 'sewage_outfall', point: p, source: 'manual', description: '排污' },
+      { now: now0 },
+    );
+    const dup = await fileCase(
+      db,
+      { category: 'sewage_outfall', point: east(p, 80), source: 'citizen' },
+      { now: now0 },
+    );
+    expect(dup).toMatchObject({ outcome: 'attached', caseId: first.caseId });
+    const events = await listCaseEvents(db, first.caseId);
+    expect(events.map((e) => [e.kind, e.fromState, e.toState, e.actor])).toEqual([
+      ['file', null, 'new', 'system:manual'],
+      ['attach', 'new', 'new', 'system:citizen'],
+    ]);
+    expect(events[1]!.note).toMatch(new RegExp(`duplicate citizen report ${dup.reportId} attached \\(8\\d m\\)`));
+    const rows = await db.query<{ event_id: string; case_id: string; payload: unknown }>(
+      'SELECT event_id, case_id, payload FROM webhook_deliveries WHERE subscription_id = $1 ORDER BY id',
+      [sub.id],
+    );
+    const payloads = rows.rows.map((r) => (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload));
+    const c = first.case;
+    expect(payloads).toEqual([
+      {
+        type: 'case.file',
+        at: now0.toISOString(),
+        caseId: c.id,
+        category: 'sewage_outfall',
+        source: 'manual',
+        from: null,
+        to: 'new',
+        level: c.level,
+        departmentId: c.departmentId,
+        note: '排污',
+        eventId: `evt-${events[0]!.id}`,
+      },
+      {
+        type: 'case.attach',
+        at: now0.toISOString(),
+        caseId: c.id,
+        category: 'sewage_outfall',
+        source: 'manual',
+        from: 'new',
+        to: 'new',
+        level: c.level,
+        departmentId: c.departmentId,
+        note: events[1]!.note,
+        eventId: `evt-${events[1]!.id}`,
+      },
+    ]);
+    expect(rows.rows.map((r) => r.event_id)).toEqual(events.map((e) => `evt-${e.id}`));
+    await deactivateSubscription(db, sub.id);
+  });
 });
 
 describe('statistics', () => {
@@ -632,5 +702,129 @@ describe('statistics', () => {
     // An empty period has no rates rather than zeros.
     const none = await getCaseStats(db, new Date('2040-01-01T00:00:00Z'), new Date('2040-02-01T00:00:00Z'));
     expect(none.overall).toMatchObject({ filed: 0, closureRate: null });
+  });
+  it('keeps the daily rollup equal to a count over the cases, after every kind of change', async () => {
+    // By now the file has filed, attached, transitioned, returned, reassigned, merged, split and reopened cases.
+    const direct = async (from: Date, to: Date) => {
+      const r = await db.query<Record<string, unknown>>(
+        `SELECT coalesce(department_id, '') AS dept, category, count(*) AS filed,
+           count(*) FILTER (WHERE state = 'rejected') AS rejected,
+           count(*) FILTER (WHERE state IN ('resolved', 'verified', 'closed')) AS resolved,
+           count(*) FILTER (WHERE state IN ('new', 'accepted', 'dispatched', 'in_progress')) AS open,
+           count(accepted_at) AS accepted, count(*) FILTER (WHERE accepted_at <= accept_due_at) AS accepted_on_time,
+           count(*) FILTER (WHERE dispatched_at <= dispatch_due_at) AS dispatched_on_time,
+           count(*) FILTER (WHERE resolved_at <= resolve_due_at) AS resolved_on_time, count(resolved_at) AS resolved_any,
+           count(*) FILTER (WHERE resolved_at IS NOT NULL AND resolved_level IN ('village', 'township')) AS grassroots
+         FROM cases WHERE created_at >= $1 AND created_at < $2 AND merged_into_id IS NULL GROUP BY 1, 2`,
+        [from, to],
+      );
+      return r.rows;
+    };
+    const sum = (rows: Record<string, unknown>[], k: string, f: (r: Record<string, unknown>) => boolean = () => true) =>
+      rows.filter(f).reduce((a, r) => a + Number(r[k]), 0);
+    const bounds = await db.query<{ lo: Date; hi: Date }>(
+      'SELECT min(created_at) AS lo, max(created_at) AS hi FROM cases',
+    );
+    const lo = new Date(bounds.rows[0]!.lo).getTime();
+    const hi = new Date(bounds.rows[0]!.hi).getTime();
+    expect(await count('SELECT count(*) AS n FROM cases WHERE merged_into_id IS NOT NULL')).toBeGreaterThan(0);
+    const periods: [Date, Date][] = [
+      [new Date('2000-01-01T00:00:00+08:00'), new Date('2100-01-01T00:00:00+08:00')],
+      [new Date(lo + 7 * 60_000), new Date(hi - 3 * 3_600_000)], // partial days at both ends
+      [new Date(lo - 60_000), new Date(lo + 60_000)], // inside one day
+      [new Date('2027-06-07T00:00:00+08:00'), new Date('2027-06-08T00:00:00+08:00')], // one whole China day
+    ];
+    for (const [from, to] of periods) {
+      const want = await direct(from, to);
+      const got = await getCaseStats(db, from, to);
+      const label = `${from.toISOString()} – ${to.toISOString()}`;
+      expect(got.overall.filed, label).toBe(sum(want, 'filed'));
+      expect(got.overall.rejected, label).toBe(sum(want, 'rejected'));
+      expect(got.overall.resolved, label).toBe(sum(want, 'resolved'));
+      expect(got.overall.open, label).toBe(sum(want, 'open'));
+      const rate = (n: number, d: number) => (d > 0 ? n / d : null);
+      expect(got.overall.acceptOnTimeRate, label).toBe(rate(sum(want, 'accepted_on_time'), sum(want, 'accepted')));
+      for (const row of got.byDepartment) {
+        const f = (r: Record<string, unknown>) => r.dept === (row.key ?? '');
+        expect(row.filed, `${label} ${row.key}`).toBe(sum(want, 'filed', f));
+        expect(row.open, `${label} ${row.key}`).toBe(sum(want, 'open', f));
+      }
+      expect(got.byDepartment.length, label).toBe(new Set(want.map((r) => r.dept)).size);
+      for (const row of got.byCategory) {
+        const f = (r: Record<string, unknown>) => r.category === row.key;
+        expect(row.filed, `${label} ${row.key}`).toBe(sum(want, 'filed', f));
+        expect(row.grassrootsShare, `${label} ${row.key}`).toBe(
+          rate(sum(want, 'grassroots', f), sum(want, 'resolved_any', f)),
+        );
+      }
+    }
+    // The rollup rows themselves, per China day, department and category.
+    const drift = await db.query<{ n: number }>(
+      `WITH r AS (SELECT day_no, department_id, category, sum(filed) AS filed, sum(open) AS open,
+                    sum(resolved_on_time) AS rot, sum(dispatched) AS dispatched
+                  FROM case_stats_daily GROUP BY 1, 2, 3),
+            d AS (SELECT case_stats_day_no(created_at) AS day_no, coalesce(department_id, '') AS department_id, category,
+                    count(*) AS filed, count(*) FILTER (WHERE state IN ('new', 'accepted', 'dispatched', 'in_progress')) AS open,
+                    count(*) FILTER (WHERE resolved_at <= resolve_due_at) AS rot, count(dispatched_at) AS dispatched
+                  FROM cases WHERE merged_into_id IS NULL GROUP BY 1, 2, 3)
+       SELECT count(*) AS n FROM r FULL JOIN d USING (day_no, department_id, category)
+       WHERE (coalesce(r.filed, 0), coalesce(r.open, 0), coalesce(r.rot, 0), coalesce(r.dispatched, 0))
+         IS DISTINCT FROM (coalesce(d.filed, 0), coalesce(d.open, 0), coalesce(d.rot, 0), coalesce(d.dispatched, 0))`,
+    );
+    expect(Number(drift.rows[0]!.n)).toBe(0);
+  });
+});
+
+describe('bbox list', () => {
+  it('pages closed cases in a box newest first, the recent window and the whole table alike', async () => {
+    const now = new Date();
+    const base: [number, number] = [119.5, 28.9];
+    const day = 86_400_000;
+    // 5 recent (two at the same instant: the id breaks the tie), 3 older than the window, 1 outside the box.
+    const ages = [1, 2, 2, 3, 4, 60, 70, 80];
+    const ids: string[] = [];
+    for (const [i, age] of ages.entries()) {
+      const id = `case_bbox_${i}`;
+      ids.push(id);
+      await db.query(
+        `INSERT INTO cases (id, category, state, source, geom, created_at, updated_at, closed_at)
+         VALUES ($1, 'exposed_slope', 'closed', 'manual', ST_SetSRID(ST_MakePoint($2, $3), 4326), $4, $4, $4)`,
+        [id, base[0] + i * 0.0001, base[1], new Date(now.getTime() - age * day)],
+      );
+    }
+    await db.query(
+      `INSERT INTO cases (id, category, state, source, geom, created_at, updated_at)
+       VALUES ('case_bbox_out', 'exposed_slope', 'closed', 'manual', ST_SetSRID(ST_MakePoint(119.6, 28.9), 4326), $1, $1)`,
+      [now],
+    );
+    const want = (
+      await db.query<{ id: string }>(
+        `SELECT id FROM cases WHERE id LIKE 'case_bbox_%' AND id <> 'case_bbox_out' ORDER BY created_at DESC, id`,
+      )
+    ).rows.map((r) => r.id);
+    expect(want).toHaveLength(8);
+    let queries = 0;
+    const counting = {
+      query: <T>(sql: string, params?: readonly unknown[]) => {
+        queries++;
+        return db.query<T>(sql, params);
+      },
+    };
+    const bbox: [number, number, number, number] = [base[0] - 0.001, base[1] - 0.001, base[0] + 0.002, base[1] + 0.001];
+    const page = async (limit: number, offset: number) => {
+      queries = 0;
+      const r = await listCases(counting, { bbox, states: ['closed'], limit, offset }, now);
+      return { ids: r.map((c) => c.id), queries };
+    };
+    // A full page inside the 30-day window: one query.
+    expect(await page(3, 0)).toEqual({ ids: want.slice(0, 3), queries: 1 });
+    expect(await page(3, 2)).toEqual({ ids: want.slice(2, 5), queries: 1 });
+    // The window holds 5: the plain query answers the rest.
+    expect(await page(3, 4)).toEqual({ ids: want.slice(4, 7), queries: 2 });
+    expect(await page(100, 0)).toEqual({ ids: want, queries: 2 });
+    // Other states take the plain query.
+    queries = 0;
+    expect(await listCases(counting, { bbox, states: ['rejected'] }, now)).toEqual([]);
+    expect(queries).toBe(1);
   });
 });
