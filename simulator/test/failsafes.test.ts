@@ -1,33 +1,20 @@
 /**
  * ArduCopter-like failsafes: low and critical battery, GCS heartbeat loss, fence breach, GPS loss.
  */
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { common } from 'node-mavlink';
-import {
-  startSimulation,
-  type RunningSimulation,
-  type StartSimulationOptions,
-} from '../src/runner/start-simulation.ts';
+import type { StartSimulationOptions } from '../src/runner/start-simulation.ts';
 import { distanceM } from '../src/vehicle/geo.ts';
 import type { FailsafeReason, VehicleState } from '../src/vehicle/types.ts';
 import type { Vehicle } from '../src/vehicle/vehicle.ts';
+import { useSimHarness } from './helpers/sim-harness.ts';
 import { TestGcs, until } from './helpers/test-gcs.ts';
 
-let sim: RunningSimulation | null = null;
-const clients: TestGcs[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await sim?.stop();
-  sim = null;
-});
+const harness = useSimHarness(50);
 
 /** Starts a vehicle and flies it to `altM` in GUIDED. */
 async function airborne(opts: StartSimulationOptions = {}, altM = 20, heartbeatMs = 200) {
-  sim = await startSimulation({ basePort: 0, speedup: 50, bootDelayS: 0, ...opts });
-  const v = sim.vehicles[0]!;
-  const g = await TestGcs.connect(v.port, { heartbeatMs });
-  clients.push(g);
+  const { v, g } = await harness.setup(opts, { heartbeatMs });
   expect(await g.setMode(4)).toBe(0);
   expect(await g.command(400, [1])).toBe(0);
   expect(await g.command(22, [0, 0, 0, 0, 0, 0, altM])).toBe(0);
@@ -83,10 +70,7 @@ test('GCS heartbeats lost for longer than the timeout → RTL', async () => {
 });
 
 test('fence breach → RTL', async () => {
-  sim = await startSimulation({ basePort: 0, speedup: 50, bootDelayS: 0 });
-  const v = sim.vehicles[0]!;
-  const g = await TestGcs.connect(v.port);
-  clients.push(g);
+  const { v, g } = await harness.setup();
   const h = v.state().home!;
   const d = 0.001; // about 100 m
   const fence = TestGcs.items(

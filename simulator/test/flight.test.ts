@@ -2,33 +2,19 @@
  * Flying the vehicle over TCP at high speedup: commands, pre-arm refusals, a full AUTO mission
  * with MISSION_ITEM_REACHED for every waypoint, camera triggers, RTL and landing, terrain.
  */
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { common, minimal, standard } from 'node-mavlink';
-import {
-  startSimulation,
-  type RunningSimulation,
-  type StartSimulationOptions,
-} from '../src/runner/start-simulation.ts';
+import type { StartSimulationOptions } from '../src/runner/start-simulation.ts';
 import { distanceM } from '../src/vehicle/geo.ts';
 import { MAV_RESULT } from '../src/vehicle/mav.ts';
 import type { CameraCapture } from '../src/vehicle/types.ts';
+import { useSimHarness } from './helpers/sim-harness.ts';
 import { TestGcs, until } from './helpers/test-gcs.ts';
 
-let sim: RunningSimulation | null = null;
-const clients: TestGcs[] = [];
+const harness = useSimHarness(100);
 
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await sim?.stop();
-  sim = null;
-});
-
-async function setup(opts: StartSimulationOptions = {}) {
-  sim = await startSimulation({ basePort: 0, speedup: 100, bootDelayS: 0, ...opts });
-  const v = sim.vehicles[0]!;
-  const g = await TestGcs.connect(v.port);
-  clients.push(g);
-  return { v, g };
+function setup(opts: StartSimulationOptions = {}) {
+  return harness.setup(opts);
 }
 
 const AUTO = 3;
@@ -205,8 +191,7 @@ test('a vehicle keeps flying when its GCS disconnects and serves the next one', 
   expect(await g.command(22, [0, 0, 0, 0, 0, 0, 20])).toBe(0);
   g.close();
   await until(() => v.state().altRelM > 19, 5000, 'climb without GCS');
-  const g2 = await TestGcs.connect(v.port);
-  clients.push(g2);
+  const g2 = await harness.connect(v);
   const hb = await g2.waitFor(minimal.Heartbeat);
   expect(hb.autopilot).toBe(3);
   expect(hb.type).toBe(2);

@@ -2,31 +2,17 @@
  * The vehicle's link: fault injection both ways, malformed bytes, MAVLink 2 signing, UDP out.
  */
 import dgram from 'node:dgram';
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { MavLinkPacketSignature, MavLinkPacketSplitter, MavLinkProtocolV2, common, minimal } from 'node-mavlink';
-import {
-  startSimulation,
-  type RunningSimulation,
-  type StartSimulationOptions,
-} from '../src/runner/start-simulation.ts';
+import type { StartSimulationOptions } from '../src/runner/start-simulation.ts';
 import { MAV_RESULT } from '../src/vehicle/mav.ts';
-import { TestGcs, until } from './helpers/test-gcs.ts';
+import { useSimHarness } from './helpers/sim-harness.ts';
+import { until, type TestGcs } from './helpers/test-gcs.ts';
 
-let sim: RunningSimulation | null = null;
-const clients: TestGcs[] = [];
+const harness = useSimHarness(10);
 
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await sim?.stop();
-  sim = null;
-});
-
-async function setup(opts: StartSimulationOptions = {}, gcsOpts: { signingKey?: Buffer } = {}) {
-  sim = await startSimulation({ basePort: 0, speedup: 10, bootDelayS: 0, ...opts });
-  const v = sim.vehicles[0]!;
-  const g = await TestGcs.connect(v.port, gcsOpts);
-  clients.push(g);
-  return { v, g };
+function setup(opts: StartSimulationOptions = {}, gcsOpts: { signingKey?: Buffer } = {}) {
+  return harness.setup(opts, gcsOpts);
 }
 
 /** Sequence numbers of vehicle packets received since `since`. */
@@ -149,15 +135,13 @@ test('a signed vehicle ignores unsigned, wrongly signed and replayed packets; it
   const unsigned = await g.command(176, [1, 4], 1, 400).catch(() => 'timeout');
   expect(unsigned).toBe('timeout');
   // Wrong key: no answer.
-  const wrong = await TestGcs.connect(v.port, { signingKey: Buffer.alloc(32, 9), heartbeatMs: 0 });
-  clients.push(wrong);
+  const wrong = await harness.connect(v, { signingKey: Buffer.alloc(32, 9), heartbeatMs: 0 });
   expect(await wrong.command(176, [1, 4], 1, 400).catch(() => 'timeout')).toBe('timeout');
   expect(v.state().mode).toBe('STABILIZE');
   expect(v.state().link.rejectedSignature).toBeGreaterThanOrEqual(2);
 
   // Right key: accepted.
-  const right = await TestGcs.connect(v.port, { signingKey: key, heartbeatMs: 0 });
-  clients.push(right);
+  const right = await harness.connect(v, { signingKey: key, heartbeatMs: 0 });
   expect(await right.command(176, [1, 4])).toBe(MAV_RESULT.ACCEPTED);
   expect(v.state().mode).toBe('GUIDED');
 
@@ -190,8 +174,7 @@ test('UDP out: the vehicle sends to the GCS port and accepts replies from it', a
     });
   });
   try {
-    sim = await startSimulation({ basePort: 0, speedup: 10, bootDelayS: 0, udpOutBasePort: port });
-    const v = sim.vehicles[0]!;
+    const v = (await harness.start({ udpOutBasePort: port })).vehicles[0]!;
     const first = await heartbeat;
     expect(first.sysid).toBe(1);
     const proto = new MavLinkProtocolV2(255, 190);
@@ -202,6 +185,19 @@ test('UDP out: the vehicle sends to the GCS port and accepts replies from it', a
     m._param2 = 5;
     sock.send(proto.serialize(m, 0), first.from, '127.0.0.1');
     await until(() => v.state().mode === 'LOITER', 3000, 'mode over UDP');
+  } finally {
+    sock.close();
+  }
+});
+
+test('UDP out and the connection string work on an IPv6 host', async () => {
+  const sock = dgram.createSocket('udp6');
+  await new Promise<void>((resolve) => sock.bind(0, '::1', () => resolve()));
+  const heartbeat = new Promise<number>((resolve) => sock.once('message', (msg) => resolve(msg[5] ?? -1)));
+  try {
+    const v = (await harness.start({ host: '::1', udpOutBasePort: sock.address().port })).vehicles[0]!;
+    expect(v.connection).toBe(`tcp://[::1]:${v.port}`);
+    expect(await heartbeat).toBe(1);
   } finally {
     sock.close();
   }

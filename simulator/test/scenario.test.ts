@@ -130,8 +130,14 @@ describe('scenarios drive the simulation', () => {
     expect(sim.vehicles.every((v) => /^tcp:\/\/127\.0\.0\.1:\d+$/.test(v.connection))).toBe(true);
   });
 
-  test('refuses a bad drone count or speedup', async () => {
+  test('refuses a bad drone count, speedup or port range', async () => {
     await expect(startSimulation({ drones: 0, basePort: 0 })).rejects.toThrow(/drones must be/);
     await expect(startSimulation({ speedup: -1, basePort: 0 })).rejects.toThrow(/speedup must be/);
+    // The last drone's UDP port would be 65540: refused up front, not thrown later inside the loop.
+    await expect(startSimulation({ drones: 2, basePort: 0, udpOutBasePort: 65530 })).rejects.toThrow(
+      /udpOutBasePort 65530 gives ports 65530–65540/,
+    );
+    await expect(startSimulation({ drones: 2, basePort: 65530 })).rejects.toThrow(/basePort 65530/);
+    await expect(startSimulation({ basePort: -1 })).rejects.toThrow(/basePort -1/);
   });
 });

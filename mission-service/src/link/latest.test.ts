@@ -64,4 +64,28 @@ describe('EventStream', () => {
     ac.abort();
     expect((await it.next()).done).toBe(true);
   });
+
+  it('return() ends the iterator: queued events are dropped and a waiting next() finishes', async () => {
+    const s = new EventStream<number>();
+    const it = s.stream()[Symbol.asyncIterator]();
+    const waiting = it.next();
+    s.emit(1);
+    expect(await waiting).toEqual({ done: false, value: 1 });
+    const pending = it.next();
+    await it.return?.();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    s.emit(2);
+    expect(await it.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('a stream on an already aborted signal ends at once', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    const l = new Latest<number>();
+    l.set(1);
+    expect(await l.stream({ signal: ac.signal })[Symbol.asyncIterator]().next()).toEqual({
+      done: true,
+      value: undefined,
+    });
+  });
 });

@@ -61,47 +61,20 @@ export class Latest<T> {
 
   /** Async iterable of updates (starting with the current value if any), ending when `signal` aborts. */
   stream(opts: { signal?: AbortSignal; includeCurrent?: boolean } = {}): AsyncIterable<T> {
-    const current = (): T | undefined => this.current;
-    const subscribe = (l: (v: T) => void): (() => void) => this.subscribe(l);
     return {
-      [Symbol.asyncIterator](): AsyncIterator<T> {
-        let pending: T | undefined;
-        let has = false;
-        let wake: (() => void) | undefined;
-        let done = opts.signal?.aborted ?? false;
-        const now = current();
-        if ((opts.includeCurrent ?? true) && now !== undefined) {
-          pending = now;
-          has = true;
-        }
-        const off = subscribe((v) => {
-          pending = v;
-          has = true;
-          wake?.();
+      [Symbol.asyncIterator]: (): AsyncIterator<T> => {
+        // Keep only the newest value; after an abort the pending one is dropped.
+        let pending: { value: T } | undefined;
+        const now = this.current;
+        if ((opts.includeCurrent ?? true) && now !== undefined) pending = { value: now };
+        return listenerIterator<T>((l) => this.subscribe(l), opts.signal, {
+          put: (value) => (pending = { value }),
+          take: (aborted) => {
+            const p = aborted ? undefined : pending;
+            pending = undefined;
+            return p;
+          },
         });
-        const onAbort = (): void => {
-          done = true;
-          wake?.();
-        };
-        opts.signal?.addEventListener('abort', onAbort, { once: true });
-        const finish = (): IteratorResult<T> => {
-          off();
-          opts.signal?.removeEventListener('abort', onAbort);
-          return { done: true, value: undefined };
-        };
-        return {
-          async next(): Promise<IteratorResult<T>> {
-            while (!done && !has) await new Promise<void>((r) => (wake = r));
-            wake = undefined;
-            if (done) return finish();
-            has = false;
-            return { done: false, value: pending as T };
-          },
-          async return(): Promise<IteratorResult<T>> {
-            done = true;
-            return finish();
-          },
-        };
       },
     };
   }
@@ -128,39 +101,60 @@ export class EventStream<T> {
 
   /** Async iterable of events from now on (queued, never dropped), ending when `signal` aborts. */
   stream(opts: { signal?: AbortSignal } = {}): AsyncIterable<T> {
-    const subscribe = (l: (v: T) => void): (() => void) => this.subscribe(l);
     return {
-      [Symbol.asyncIterator](): AsyncIterator<T> {
+      [Symbol.asyncIterator]: (): AsyncIterator<T> => {
+        // Queue every event; events queued before an abort are still delivered.
         const queue: T[] = [];
-        let wake: (() => void) | undefined;
-        let done = opts.signal?.aborted ?? false;
-        const off = subscribe((v) => {
-          queue.push(v);
-          wake?.();
+        return listenerIterator<T>((l) => this.subscribe(l), opts.signal, {
+          put: (v) => queue.push(v),
+          take: () => (queue.length > 0 ? { value: queue.shift() as T } : undefined),
         });
-        const onAbort = (): void => {
-          done = true;
-          wake?.();
-        };
-        opts.signal?.addEventListener('abort', onAbort, { once: true });
-        const finish = (): IteratorResult<T> => {
-          off();
-          opts.signal?.removeEventListener('abort', onAbort);
-          return { done: true, value: undefined };
-        };
-        return {
-          async next(): Promise<IteratorResult<T>> {
-            while (!done && queue.length === 0) await new Promise<void>((r) => (wake = r));
-            wake = undefined;
-            if (queue.length > 0) return { done: false, value: queue.shift() as T };
-            return finish();
-          },
-          async return(): Promise<IteratorResult<T>> {
-            done = true;
-            return finish();
-          },
-        };
       },
     };
   }
+}
+
+/**
+ * The scaffolding both `stream()`s share: subscribe, wake a waiting `next()` on a value or on abort, and
+ * unsubscribe once finished. `buffer` decides what is kept (`take(aborted)` returns undefined when empty).
+ */
+function listenerIterator<T>(
+  subscribe: (l: (v: T) => void) => () => void,
+  signal: AbortSignal | undefined,
+  buffer: { put(v: T): void; take(aborted: boolean): { value: T } | undefined },
+): AsyncIterator<T> {
+  let wake: (() => void) | undefined;
+  let aborted = signal?.aborted ?? false;
+  let returned = false;
+  const off = subscribe((v) => {
+    buffer.put(v);
+    wake?.();
+  });
+  const onAbort = (): void => {
+    aborted = true;
+    wake?.();
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const finish = (): IteratorResult<T> => {
+    returned = true;
+    off();
+    signal?.removeEventListener('abort', onAbort);
+    wake?.(); // a next() still waiting ends too
+    return { done: true, value: undefined };
+  };
+  return {
+    async next(): Promise<IteratorResult<T>> {
+      for (;;) {
+        if (returned) return finish();
+        const item = buffer.take(aborted);
+        if (item) return { done: false, value: item.value };
+        if (aborted) return finish();
+        await new Promise<void>((r) => (wake = r));
+        wake = undefined;
+      }
+    },
+    async return(): Promise<IteratorResult<T>> {
+      return finish();
+    },
+  };
 }

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startSimulation } from '@xuncha/simulator';
+import type { RunningSimulation } from '@xuncha/simulator';
 import { registerUploadCommand } from '../../src/cli/commands/upload.ts';
 import { registerTelemetryCommand } from '../../src/cli/commands/telemetry.ts';
+import { startOneSim } from './one-sim.ts';
 
-type Sim = Awaited<ReturnType<typeof startSimulation>>;
+type Sim = RunningSimulation;
 
 function planDoc(): unknown {
   const item = (seq: number, command: number, x: number, frame = 3) => ({
@@ -91,15 +92,7 @@ describe('xuncha upload / telemetry', () => {
   let sim: Sim;
   let planFile: string;
   beforeAll(async () => {
-    sim = await startSimulation({
-      drones: 1,
-      speedup: 10,
-      basePort: 0,
-      host: '127.0.0.1',
-      personality: 'ardupilot',
-      seed: 21,
-      bootDelayS: 0,
-    });
+    sim = await startOneSim({ personality: 'ardupilot', seed: 21 });
     const dir = await mkdtemp(path.join(tmpdir(), 'xuncha-link-'));
     planFile = path.join(dir, 'plan.json');
     await writeFile(planFile, JSON.stringify(planDoc()));
@@ -139,6 +132,19 @@ describe('xuncha upload / telemetry', () => {
       const r = await run(registerUploadCommand, ['upload', '--plan', planFile, ...args]);
       expect(r.code).toBe(2);
       expect(r.err).toMatch(/invalid/);
+    }
+  });
+
+  it('telemetry exits 2 for an interval or duration out of range, before connecting', async () => {
+    for (const args of [
+      ['--interval-ms', '1e12'],
+      ['--interval-ms', '10'],
+      ['--duration-s', '0'],
+      ['--duration-s', 'abc'],
+    ]) {
+      const r = await run(registerTelemetryCommand, ['telemetry', '--to', 'tcp://127.0.0.1:1', ...args]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/invalid --interval-ms/);
     }
   });
 

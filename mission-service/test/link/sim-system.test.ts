@@ -3,13 +3,14 @@
  * with the lossy proxy in between where the link must survive a bad radio.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulation } from '@xuncha/simulator';
+import type { RunningSimulation } from '@xuncha/simulator';
 import { MavlinkLink, type LinkOptions } from '../../src/link/core/link.ts';
 import type { Vehicle } from '../../src/link/core/vehicle.ts';
 import { LinkError } from '../../src/link/errors.ts';
 import { startLossyProxy } from '../../src/link/testing/lossy-proxy.ts';
+import { startOneSim } from './one-sim.ts';
 
-type Sim = Awaited<ReturnType<typeof startSimulation>>;
+type Sim = RunningSimulation;
 
 /** Mission items the way the planner writes them (geodata plan schema: seq, null = unset param). */
 function planItems(n: number): Array<Record<string, unknown>> {
@@ -53,15 +54,7 @@ async function connect(url: string, opts: LinkOptions = {}): Promise<{ link: Mav
 describe('ArduPilot personality over TCP', () => {
   let sim: Sim;
   beforeAll(async () => {
-    sim = await startSimulation({
-      drones: 1,
-      speedup: 10,
-      basePort: 0,
-      host: '127.0.0.1',
-      personality: 'ardupilot',
-      seed: 3,
-      bootDelayS: 0,
-    });
+    sim = await startOneSim({ personality: 'ardupilot', seed: 3 });
   });
   afterAll(async () => sim.stop());
 
@@ -148,15 +141,7 @@ describe('ArduPilot personality over TCP', () => {
 describe('mission protocol faults of the simulated ArduPilot (QGC failure matrix, end to end)', () => {
   let sim: Sim;
   beforeAll(async () => {
-    sim = await startSimulation({
-      drones: 1,
-      speedup: 10,
-      basePort: 0,
-      host: '127.0.0.1',
-      personality: 'ardupilot',
-      seed: 5,
-      bootDelayS: 0,
-    });
+    sim = await startOneSim({ personality: 'ardupilot', seed: 5 });
   });
   afterAll(async () => sim.stop());
   afterEach(() =>
@@ -212,15 +197,7 @@ describe('PX4 personality over UDP through a lossy radio', () => {
   beforeAll(async () => {
     // Speedup 2: PX4 abandons an upload after 5 s of silence on its link clock, 2.5 s here, which leaves a
     // loaded CI machine room; at 10x it would be 0.5 s.
-    sim = await startSimulation({
-      drones: 1,
-      speedup: 2,
-      basePort: 0,
-      host: '127.0.0.1',
-      personality: 'px4',
-      seed: 7,
-      bootDelayS: 0,
-    });
+    sim = await startOneSim({ speedup: 2, personality: 'px4', seed: 7 });
   });
   afterAll(async () => sim.stop());
 
@@ -259,16 +236,7 @@ describe('signed vehicle', () => {
   const key = Buffer.alloc(32, 0x42);
   let sim: Sim;
   beforeAll(async () => {
-    sim = await startSimulation({
-      drones: 1,
-      speedup: 10,
-      basePort: 0,
-      host: '127.0.0.1',
-      personality: 'ardupilot',
-      seed: 9,
-      bootDelayS: 0,
-      signingKey: key,
-    });
+    sim = await startOneSim({ personality: 'ardupilot', seed: 9, signingKey: key });
   });
   afterAll(async () => sim.stop());
 

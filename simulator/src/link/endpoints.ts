@@ -114,7 +114,7 @@ export class TcpEndpoint {
 }
 
 export class UdpOutEndpoint {
-  private readonly socket = dgram.createSocket('udp4');
+  private readonly socket: dgram.Socket;
   private readonly splitter: MavLinkPacketSplitter;
   readonly channel: Channel;
 
@@ -124,10 +124,17 @@ export class UdpOutEndpoint {
     handlers: EndpointHandlers,
     private readonly bad: BadFrameCounter,
   ) {
+    this.socket = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
     this.channel = {
       name: `udp:${host}:${port}`,
       seq: 0,
-      write: (frame) => this.socket.send(frame, this.port, this.host, () => undefined),
+      write: (frame) => {
+        try {
+          this.socket.send(frame, this.port, this.host, () => undefined);
+        } catch {
+          // A closed socket drops the frame like a dead radio; it must not throw into the simulation loop.
+        }
+      },
     };
     this.splitter = makeSplitter((frame) => handlers.onFrame(frame, this.channel));
     bad.add(this.splitter);
@@ -135,8 +142,16 @@ export class UdpOutEndpoint {
     this.socket.on('error', () => undefined);
   }
 
+  /** Binds the socket; rejects when the host cannot be bound (instead of waiting forever). */
   open(): Promise<void> {
-    return new Promise((resolve) => this.socket.bind(0, this.host, () => resolve()));
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => reject(err);
+      this.socket.once('error', onError);
+      this.socket.bind(0, this.host, () => {
+        this.socket.off('error', onError);
+        resolve();
+      });
+    });
   }
 
   close(): Promise<void> {

@@ -62,6 +62,16 @@ export interface RunningSimulation extends Simulation {
   advance(seconds: number): void;
 }
 
+/** Ports go base + 10·i for the `count` vehicles; all of them must be valid (`min`..65535). */
+function checkPortRange(name: string, base: number, count: number, min: number): void {
+  const last = base === 0 ? 0 : base + 10 * (count - 1);
+  if (!Number.isInteger(base) || base < min || last > 65535) {
+    throw new RangeError(
+      `端口无效 / ${name} ${base} gives ports ${base}–${last} for ${count} drone(s); must be integers ${min}–65535`,
+    );
+  }
+}
+
 /** Starts the vehicles and their clock; resolves once every TCP server listens. */
 export async function startSimulation(opts: StartSimulationOptions = {}): Promise<RunningSimulation> {
   const scenario = opts.scenario;
@@ -75,6 +85,9 @@ export async function startSimulation(opts: StartSimulationOptions = {}): Promis
     throw new RangeError(`加速倍数无效 / speedup must be in (0, 10000], got ${speedup}`);
   const host = opts.host ?? '127.0.0.1';
   const basePort = opts.basePort ?? 5760;
+  // Checked here: a bad UDP port would otherwise throw later, inside the simulation loop, and kill the process.
+  checkPortRange('basePort', basePort, count, 0);
+  if (opts.udpOutBasePort !== undefined) checkPortRange('udpOutBasePort', opts.udpOutBasePort, count, 1);
   const seed = opts.seed ?? scenario?.seed ?? 1;
   const weather = scenarioWeather(scenario);
   const startTime = opts.startTime ?? (scenario?.startTime ? new Date(scenario.startTime) : new Date());

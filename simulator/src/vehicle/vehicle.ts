@@ -283,7 +283,8 @@ export class Vehicle implements SimVehicle {
     };
     this.tcp = new TcpEndpoint(handlers, this.bad);
     this.port = await this.tcp.listen(host, port);
-    this.connection = `tcp://${host}:${this.port}`;
+    // IPv6 literals in brackets, as MAVSDK-style connection strings spell them.
+    this.connection = `tcp://${host.includes(':') ? `[${host}]` : host}:${this.port}`;
     if (udpOutPort !== undefined) {
       this.udp = new UdpOutEndpoint(host, udpOutPort, handlers, this.bad);
       await this.udp.open();

@@ -27,8 +27,9 @@ export function registerTelemetryCommand(program: Command): void {
       try {
         const interval = Number(opts.intervalMs);
         const duration = opts.durationS === undefined ? Infinity : Number(opts.durationS);
-        if (!(interval >= 50) || !(duration > 0))
-          throw new LinkError('invalid_argument', '参数无效 / --interval-ms ≥ 50 and --duration-s > 0');
+        // Capped: beyond ~24.8 days setTimeout fires at once, which would print in a busy loop.
+        if (!(interval >= 50 && interval <= 60_000) || !(duration > 0))
+          throw new LinkError('invalid_argument', '参数无效 / invalid --interval-ms (50–60000) or --duration-s (> 0)');
         const c = await connectFromCli(opts, undefined);
         link = c.link;
         const v = c.vehicle;

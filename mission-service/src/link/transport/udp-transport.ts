@@ -58,9 +58,13 @@ export class UdpTransport implements Transport {
     const targets = peer ? [peer] : [...this.known];
     for (const p of targets) {
       const { address, port } = parsePeer(p);
-      socket.send(chunk, port, address, (err) => {
-        if (err) this.events?.warn(`${this.description}: send to ${p} failed: ${err.message}`);
-      });
+      const fail = (err: Error): void => this.events?.warn(`${this.description}: send to ${p} failed: ${err.message}`);
+      try {
+        socket.send(chunk, port, address, (err) => err && fail(err));
+      } catch (err) {
+        // dgram throws synchronously for a bad port (a datagram from source port 0 makes such a peer).
+        fail(err as Error);
+      }
     }
   }
 
