@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { canAccessDepartment, hasAnyRole, type AuthUser } from '../auth/index.ts';
+import { canAccessDepartment, ownerDepartment, type AuthUser } from '../auth/index.ts';
 import type { Db } from '../db/db.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { deleteArea, getArea, insertArea, updateArea, type AreaFeature, type NewArea } from './area-repository.ts';
@@ -9,13 +9,8 @@ import { validateAreaInput } from './validate-area.ts';
 /** Called after an area's geometry changed (plans covering it re-plan). */
 export type AreaChangedHook = (db: Db, areaId: string) => Promise<void>;
 
-function ownerFor(user: AuthUser, requested: string | null | undefined): string | null {
-  if (hasAnyRole(user, ['dispatcher'])) return requested === undefined ? user.departmentId : requested;
-  if (requested !== undefined && requested !== user.departmentId) {
-    throw new AppError(403, 'forbidden_department', '不能为其他部门创建 / cannot assign objects to another department');
-  }
-  return user.departmentId;
-}
+const ownerFor = (user: AuthUser, requested: string | null | undefined) =>
+  ownerDepartment(user, requested, '不能为其他部门创建 / cannot assign objects to another department');
 
 function checkKindAllowed(user: AuthUser, kind: string): void {
   // Jurisdictions drive case routing: only admins change them.

@@ -17,7 +17,7 @@
  * - `ensureInitialAdmin(db, log)`: on first start creates `admin` with a one-time password printed once on
  *   stderr; demo users (operator/officer/dispatcher) only with XUNCHA_DEMO=1.
  */
-export { ROLES, canAccessDepartment, hasAnyRole, type AuthUser, type Role } from './roles.ts';
+export { ROLES, canAccessDepartment, hasAnyRole, ownerDepartment, type AuthUser, type Role } from './roles.ts';
 export { authenticate, bearerToken, currentUser, requireRoles } from './middleware.ts';
 export { hashPassword, verifyPassword } from './password.ts';
 export { createSession, revokeSession, userForToken, SESSION_TTL_MS } from './sessions.ts';

@@ -1,3 +1,5 @@
+import { AppError } from '../http/errors.ts';
+
 export const ROLES = ['operator', 'officer', 'dispatcher', 'admin'] as const;
 /** operator flies patrols; officer handles cases in a department; dispatcher routes cases; admin manages all. */
 export type Role = (typeof ROLES)[number];
@@ -23,4 +25,15 @@ export function canAccessDepartment(user: AuthUser, departmentId: string | null 
   if (!departmentId) return true;
   if (user.roles.includes('admin') || user.roles.includes('dispatcher')) return true;
   return user.departmentId === departmentId;
+}
+
+/**
+ * The department a new or changed object is assigned to: dispatchers (and admins) may name any department or
+ * none (default: their own); everyone else only their own, else 403 with `refusal` as the message.
+ */
+export function ownerDepartment(user: AuthUser, requested: string | null | undefined, refusal: string): string | null {
+  if (hasAnyRole(user, ['dispatcher'])) return requested === undefined ? user.departmentId : requested;
+  if (requested !== undefined && requested !== user.departmentId)
+    throw new AppError(403, 'forbidden_department', refusal);
+  return user.departmentId;
 }

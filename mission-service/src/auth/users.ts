@@ -112,14 +112,22 @@ export async function listUsers(db: Queryable): Promise<UserRecord[]> {
   return r.rows.map(toRecord);
 }
 
-/** Replaces a user's password and revokes all their sessions (a password change logs out everywhere). */
-export async function setPassword(db: Db, username: string, password: string): Promise<void> {
+/**
+ * Replaces a user's password and revokes all their sessions (a password change logs out everywhere).
+ * `mustChangePassword`: set for an administrator-issued one-time password; a user's own change clears it.
+ */
+export async function setPassword(
+  db: Db,
+  username: string,
+  password: string,
+  mustChangePassword = false,
+): Promise<void> {
   PasswordSchema.parse(password);
   const hash = await hashPassword(password);
   await db.transaction(async (tx) => {
     const r = await tx.query<{ id: string }>(
-      'UPDATE users SET password_hash = $2, must_change_password = false WHERE username = $1 RETURNING id',
-      [username, hash],
+      'UPDATE users SET password_hash = $2, must_change_password = $3 WHERE username = $1 RETURNING id',
+      [username, hash, mustChangePassword],
     );
     const id = r.rows[0]?.id;
     if (!id) throw new AppError(404, 'not_found', `未找到用户 / no such user: ${username}`);

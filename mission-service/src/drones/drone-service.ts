@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mapConstraintError } from '../areas/db-errors.ts';
-import { canAccessDepartment, hasAnyRole, type AuthUser } from '../auth/index.ts';
+import { canAccessDepartment, ownerDepartment, type AuthUser } from '../auth/index.ts';
 import { DroneInputSchema, type Drone } from '../contract/drones.ts';
 import type { Db } from '../db/db.ts';
 import { AppError, notFound } from '../http/errors.ts';
@@ -32,17 +32,16 @@ export async function loadDrone(db: Db, user: AuthUser, id: string): Promise<Dro
   return d;
 }
 
-function departmentFor(user: AuthUser, requested: string | null | undefined): string | null {
-  if (hasAnyRole(user, ['dispatcher'])) return requested === undefined ? user.departmentId : requested;
-  if (requested !== undefined && requested !== user.departmentId) {
-    throw new AppError(
-      403,
-      'forbidden_department',
-      '不能为其他部门登记 / cannot register drones for another department',
-    );
-  }
-  return user.departmentId;
+/** Checks that the flight exists and the user may see it (as they may see its drone), or 404/403. */
+export async function assertFlightAccess(db: Db, user: AuthUser, flightId: string): Promise<void> {
+  const f = await db.query<{ drone_id: string | null }>('SELECT drone_id FROM flights WHERE id = $1', [flightId]);
+  const flight = f.rows[0];
+  if (!flight) throw notFound(`flight ${flightId}`);
+  if (flight.drone_id) await loadDrone(db, user, flight.drone_id);
 }
+
+const departmentFor = (user: AuthUser, requested: string | null | undefined) =>
+  ownerDepartment(user, requested, '不能为其他部门登记 / cannot register drones for another department');
 
 /** Drones visible to the user (their department's and shared ones; all for admin/dispatcher). */
 export async function visibleDrones(db: Db, user: AuthUser): Promise<DroneRecord[]> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mapConstraintError } from '../areas/db-errors.ts';
-import { canAccessDepartment, hasAnyRole, type AuthUser } from '../auth/index.ts';
+import { canAccessDepartment, ownerDepartment, type AuthUser } from '../auth/index.ts';
 import { PlanInputSchema, type PlanInput, type PlanParams } from '../contract/plans.ts';
 import type { Db, Queryable } from '../db/db.ts';
 import { AppError, notFound } from '../http/errors.ts';
@@ -103,17 +103,11 @@ async function checkDrone(db: Queryable, user: AuthUser, droneId: string | null 
 export async function createPlan(db: Db, user: AuthUser, body: unknown): Promise<PlanRecord> {
   const input = PlanInputSchema.parse(body);
   await checkDrone(db, user, input.droneId);
-  let departmentId = user.departmentId;
-  if (input.departmentId !== undefined) {
-    if (!hasAnyRole(user, ['dispatcher']) && input.departmentId !== user.departmentId) {
-      throw new AppError(
-        403,
-        'forbidden_department',
-        '不能为其他部门创建 / cannot create plans for another department',
-      );
-    }
-    departmentId = input.departmentId;
-  }
+  const departmentId = ownerDepartment(
+    user,
+    input.departmentId,
+    '不能为其他部门创建 / cannot create plans for another department',
+  );
   const document = await plan(db, input.pattern, input.areaIds, input.params);
   const id = `plan-${randomUUID()}`;
   await insertPlan(db, {

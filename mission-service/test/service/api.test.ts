@@ -301,6 +301,50 @@ describe('mission service API', () => {
       expect((await h.call('DELETE', `/api/areas/${areaId}`, { token: h.tokens.operator })).status).toBe(409);
     });
 
+    it("assigns new drones, areas and plans to the caller's department; only dispatchers and admins name another", async () => {
+      const [own, other] = h.departments;
+      const drone = (departmentId: string | null) => ({
+        name: `部门测试-${departmentId}`,
+        model: 'm3e',
+        camera: 'm3e-wide',
+        connection: 'tcp://127.0.0.1:5761',
+        departmentId,
+      });
+      const area = (departmentId: string | null) => ({
+        type: 'Feature',
+        geometry: square(119.2, 28.1),
+        properties: { kind: 'farmland', name: '部门测试田', departmentId },
+      });
+      const plan = (departmentId: string | null) => ({
+        name: '部门测试',
+        pattern: 'survey',
+        areaIds: [areaId],
+        departmentId,
+      });
+      for (const [path, body] of [
+        ['/api/drones', drone],
+        ['/api/areas', area],
+        ['/api/plans', plan],
+      ] as const) {
+        const refused = await h.call('POST', path, { token: h.tokens.operator, body: body(other) });
+        expect(refused.status, path).toBe(403);
+        expect(refused.body.error.code, path).toBe('forbidden_department');
+        expect((await h.call('POST', path, { token: h.tokens.operator, body: body(null) })).status, path).toBe(403);
+        const mine = await h.call('POST', path, { token: h.tokens.operator, body: body(own) });
+        expect(mine.status, path).toBe(201);
+        const dispatched = await h.call('POST', path, { token: h.tokens.admin, body: body(other) });
+        expect(dispatched.status, path).toBe(201);
+        const ids = [mine.body.id, dispatched.body.id];
+        const got = await Promise.all(ids.map((id) => h.call('GET', `${path}/${id}`, { token: h.tokens.admin })));
+        const deptOf = (b: { departmentId?: string; properties?: { departmentId?: string } }) =>
+          b.departmentId ?? b.properties?.departmentId;
+        expect(
+          got.map((g) => deptOf(g.body)),
+          path,
+        ).toEqual([own, other]);
+      }
+    });
+
     it('schedules weekly patrols in Asia/Shanghai, pauses and resumes', async () => {
       const post = (body: Record<string, unknown>) =>
         h.call('POST', '/api/schedules', { token: h.tokens.operator, body });

@@ -61,6 +61,7 @@ describe('xuncha user', () => {
       const alice = (await findUserByUsername(db, 'alice'))!;
       expect(await verifyPassword(second, alice.passwordHash)).toBe(true);
       expect(await verifyPassword(first!, alice.passwordHash)).toBe(false);
+      expect(alice.mustChangePassword).toBe(true); // the generated password is one-time
       expect(await findUserByUsername(db, 'bob')).toBeNull();
     } finally {
       await db.close();

@@ -72,7 +72,8 @@ export function registerUserCommand(program: Command): void {
     .option('--password-stdin', 'read the password from stdin instead of generating one')
     .action(async (name: string, o: { passwordStdin?: boolean }) => {
       const password = o.passwordStdin ? await readStdinPassword() : randomPassword();
-      await withDb((db) => setPassword(db, name, password));
+      // A generated password is one-time: the user must change it at the next login, as after `user add`.
+      await withDb((db) => setPassword(db, name, password, !o.passwordStdin));
       process.stdout.write(`已更新 / password changed for ${name}\n`);
       if (!o.passwordStdin) process.stderr.write(`一次性密码 / one-time password: ${password}\n`);
     });

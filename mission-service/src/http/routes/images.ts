@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { currentUser, requireRoles } from '../../auth/index.ts';
 import { IdSchema } from '../../contract/common.ts';
 import type { Db } from '../../db/db.ts';
-import { loadDrone } from '../../drones/drone-service.ts';
+import { assertFlightAccess, loadDrone } from '../../drones/drone-service.ts';
 import type { ImageStore } from '../../ingest/image-store.ts';
 import {
   ingestImage,
@@ -28,11 +28,7 @@ export function imageRoutes(db: Db, store: ImageStore, enqueueTriage?: EnqueueTr
   const router = Router();
   router.post('/images', requireRoles('operator'), async (req, res, next) => {
     const { flightId } = UploadQuerySchema.parse(req.query);
-    if (flightId) {
-      const f = await db.query<{ drone_id: string | null }>('SELECT drone_id FROM flights WHERE id = $1', [flightId]);
-      if (!f.rows[0]) throw notFound(`flight ${flightId}`);
-      if (f.rows[0].drone_id) await loadDrone(db, currentUser(res), f.rows[0].drone_id);
-    }
+    if (flightId) await assertFlightAccess(db, currentUser(res), flightId);
     if (!req.is('multipart/form-data'))
       throw new AppError(
         415,
