@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { strToU8, zipSync } from 'fflate';
+import { strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { exportQgcPlan, importQgcPlan, PlanFormatError } from '../src/formats/qgc-plan.ts';
 import { readWpl, writeWpl } from '../src/formats/wpl.ts';
@@ -184,5 +184,85 @@ describe('area import', () => {
     const fc = readGmlPolygons(fs.readFileSync(path.join(samplesDir, 'fields2cover/test1.xml'), 'utf8'));
     expect(fc.features.length).toBeGreaterThanOrEqual(1);
     expect((fc.features[0]!.geometry as { coordinates: number[][][] }).coordinates[0]!.length).toBe(13);
+  });
+});
+
+describe('file edges: positions out of range and unreadable fences are refused with a reason', () => {
+  const plainPlan = () => JSON.parse(read('qgroundcontrol_sample.plan')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  it('.plan: a waypoint outside ±90/±180 is named, not wrapped into int32 degE7', () => {
+    const doc = plainPlan();
+    doc.mission.items[1].params[4] = 470;
+    expect(() => importQgcPlan(JSON.stringify(doc))).toThrow(/position out of range at item 1: lat 470/);
+  });
+
+  it('.plan: an out-of-range planned home is refused', () => {
+    const doc = plainPlan();
+    doc.mission.plannedHomePosition = [47.39, 853.1, 488];
+    expect(() => importQgcPlan(JSON.stringify(doc))).toThrow(/mission\.plannedHomePosition/);
+  });
+
+  it('.plan: a malformed geofence is refused instead of silently dropped', () => {
+    const doc = plainPlan();
+    doc.geoFence = { version: 2, polygons: [{ inclusion: true, polygon: [[47.39, 8.54, 0]] }] };
+    expect(() => importQgcPlan(JSON.stringify(doc))).toThrow(/malformed geoFence: polygons\.0\.polygon\.0/);
+    doc.geoFence = {
+      version: 2,
+      polygons: [
+        {
+          inclusion: false,
+          polygon: [
+            [47.39, 8.54],
+            [47.4, 8.55],
+          ],
+        },
+      ],
+    };
+    expect(() => importQgcPlan(JSON.stringify(doc))).toThrow(/geoFence\.polygons\.0 has fewer than 3 vertices/);
+  });
+
+  it('WPL: out-of-range item and home positions name their line', () => {
+    const row = (i: number, cmd: number, lat: number, lon: number) =>
+      [i, 0, 3, cmd, 0, 0, 0, 0, lat, lon, 30, 1].join('\t');
+    expect(() => readWpl(`QGC WPL 110\n${row(0, 16, 47.39, 8.54)}\n${row(1, 16, 95, 8.54)}\n`)).toThrow(
+      /position out of range at line 3: lat 95/,
+    );
+    const home = [0, 1, 0, 16, 0, 0, 0, 0, 47.39, 1854, 488, 1].join('\t');
+    expect(() => readWpl(`QGC WPL 110\n${home}\n`)).toThrow(/line 2 \(home\)/);
+  });
+
+  it('Shapefile without .prj in projected metres is refused (not read as degrees)', async () => {
+    const ring: Array<[number, number]> = [
+      [500000, 3100000],
+      [500000, 3100300],
+      [500400, 3100300],
+      [500000, 3100000],
+    ];
+    await expect(readShapefile({ shp: tinyShp(ring) })).rejects.toThrow(/not WGS84 lon\/lat \(missing \.prj\?\)/);
+  });
+
+  it('GML with a broken coordinate is refused', () => {
+    const gml = `<r xmlns:gml="http://www.opengis.net/gml"><gml:Polygon><gml:outerBoundaryIs><gml:LinearRing>
+      <gml:coordinates>0,0 1,0 x,1 0,0</gml:coordinates></gml:LinearRing></gml:outerBoundaryIs></gml:Polygon></r>`;
+    expect(() => readGmlPolygons(gml)).toThrow(/GML feature 1: coordinate \(NaN, 1\)/);
+  });
+});
+
+describe('zip members', () => {
+  it('a KMZ is read without inflating its other members (a broken icon does not spoil the areas)', () => {
+    const zip = zipSync({ 'doc.kml': strToU8(kmlText), 'files/icon.png': new Uint8Array(4096).fill(7) });
+    const name = strToU8('files/icon.png');
+    // Local header of the icon: signature, …, name at +30, data right after (no extra field from fflate).
+    let at = -1;
+    for (let i = 0; i < zip.length - 4 && at < 0; i++) {
+      if (zip[i] === 0x50 && zip[i + 1] === 0x4b && zip[i + 2] === 3 && zip[i + 3] === 4) {
+        const n = zip[i + 26]! | (zip[i + 27]! << 8);
+        if (n === name.length && name.every((b, k) => zip[i + 30 + k] === b)) at = i + 30 + n + zip[i + 28]!;
+      }
+    }
+    expect(at).toBeGreaterThan(0);
+    zip[at] = 0x07; // deflate block type 3: invalid
+    expect(() => unzipSync(zip)).toThrow();
+    expect(readKmz(zip).features[0]!.properties!.name).toBe('田块A');
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { inspectImage } from '../src/image/decode.ts';
 import { TriageStartupError } from '../src/issues.ts';
 import { Detector } from '../src/model/detector.ts';
+import { parseManifest } from '../src/model/manifest.ts';
 import { mergeTileSeams, nonMaxSuppression } from '../src/model/nms.ts';
 import type { TileDetection } from '../src/model/nms.ts';
 import {
@@ -180,6 +181,22 @@ describe('model startup errors', () => {
     const det = await Detector.fromManifestFile(path.join(dir, 'ok.json'), { size: 1 });
     opened.push(det);
     expect(det.manifest.numClasses).toBe(2);
+  });
+});
+
+describe('manifest values that would hang or poison inference', () => {
+  it('a tile overlap as large as the tile (a tile per pixel) and a zero std are named', () => {
+    const base = colourDetectorManifest('x.onnx', {}, 128);
+    expect(() =>
+      parseManifest({ ...base, input: { widthPx: 128, heightPx: 128, mode: 'tile', tileOverlapPx: 128 } }),
+    ).toThrow(/input\.tileOverlapPx: tileOverlapPx 128 must be at most half the tile size \(128 px\)/);
+    expect(() => parseManifest({ ...base, input: { widthPx: 128, heightPx: 128, std: [0.2, 0, 0.2] } })).toThrow(
+      /input\.std\.1/,
+    );
+    // The same overlap is fine when the photo is resized, not tiled.
+    expect(parseManifest({ ...base, input: { widthPx: 128, heightPx: 128, tileOverlapPx: 128 } }).input.mode).toBe(
+      'resize',
+    );
   });
 });
 

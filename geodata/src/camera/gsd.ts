@@ -3,17 +3,20 @@ import type { Camera } from './camera.ts';
 /** Which sensor side lies across the flight direction. Landscape puts the long side across track. */
 export type ImageOrientation = 'landscape' | 'portrait';
 
+/** Pixel pitch (mm): the larger of the two pitches governs (square pixels in practice). */
+function pixelPitchMm(camera: Camera): number {
+  return Math.max(camera.sensorWidthMm / camera.imageWidthPx, camera.sensorHeightMm / camera.imageHeightPx);
+}
+
 /** Ground sample distance in cm/px at a height above ground (nadir camera, flat ground). */
 export function gsdCmAtAltitude(camera: Camera, altAglM: number): number {
-  // Pixel pitch (mm) × height / focal: the larger of the two pitches governs (square pixels in practice).
-  const pitchMm = Math.max(camera.sensorWidthMm / camera.imageWidthPx, camera.sensorHeightMm / camera.imageHeightPx);
-  return ((pitchMm * altAglM) / camera.focalLengthMm) * 100;
+  // Pixel pitch (mm) × height / focal.
+  return ((pixelPitchMm(camera) * altAglM) / camera.focalLengthMm) * 100;
 }
 
 /** Height above ground (m) that gives a ground sample distance (cm/px). */
 export function altitudeForGsd(camera: Camera, gsdCm: number): number {
-  const pitchMm = Math.max(camera.sensorWidthMm / camera.imageWidthPx, camera.sensorHeightMm / camera.imageHeightPx);
-  return ((gsdCm / 100) * camera.focalLengthMm) / pitchMm;
+  return ((gsdCm / 100) * camera.focalLengthMm) / pixelPitchMm(camera);
 }
 
 export interface FootprintSize {

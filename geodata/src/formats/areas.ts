@@ -6,9 +6,29 @@ import * as shapefile from 'shapefile';
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 import { PlanFormatError } from './qgc-plan.ts';
 
+/** Every [lon, lat] of a geometry (nested at any depth). */
+function positionsOf(g: Geometry): Position[] {
+  if (g.type === 'GeometryCollection') return g.geometries.flatMap(positionsOf);
+  const walk = (c: unknown): Position[] =>
+    typeof (c as unknown[])[0] === 'number' ? [c as Position] : (c as unknown[]).flatMap(walk);
+  return walk(g.coordinates);
+}
+
 function onlyAreas(fc: FeatureCollection, what: string): FeatureCollection {
   const features = fc.features.filter((f) => f.geometry && /Polygon|LineString/.test(f.geometry.type));
   if (features.length === 0) throw new PlanFormatError(`${what} 中没有面或线 / no polygons or lines in the ${what}`);
+  // Projected metres read as degrees (a Shapefile without its .prj) or a broken number must not pass as a place.
+  features.forEach((f, i) => {
+    const bad = positionsOf(f.geometry).find(
+      ([lon, lat]) => !(Math.abs(lon ?? NaN) <= 180 && Math.abs(lat ?? NaN) <= 90),
+    );
+    if (bad) {
+      throw new PlanFormatError(
+        `${what} 第 ${i + 1} 个要素坐标不是经纬度 (${bad.slice(0, 2).join(', ')})，缺少 .prj？/ ` +
+          `${what} feature ${i + 1}: coordinate (${bad.slice(0, 2).join(', ')}) is not WGS84 lon/lat (missing .prj?)`,
+      );
+    }
+  });
   return { type: 'FeatureCollection', features };
 }
 
@@ -30,14 +50,38 @@ export function readKml(text: string): FeatureCollection {
   return onlyAreas(kml(dom as unknown as Parameters<typeof kml>[0]) as FeatureCollection, 'KML');
 }
 
-/** Reads areas from a KMZ (zip with a .kml inside). */
-export function readKmz(bytes: Uint8Array): FeatureCollection {
+/** Largest zip member inflated (a KMZ's .kml, a Shapefile's parts): a guard against zip bombs. */
+const MAX_ZIP_MEMBER_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Inflates only the members whose names end with one of `exts` (a KMZ's photos and icons stay packed).
+ * Throws {@link PlanFormatError} for bytes that are not a zip or a member that would inflate too large.
+ */
+function unzipMembers(bytes: Uint8Array, exts: readonly string[], what: string): Record<string, Uint8Array> {
+  let tooLarge: string | null = null;
   let files: Record<string, Uint8Array>;
   try {
-    files = unzipSync(bytes);
+    files = unzipSync(bytes, {
+      filter: (f) => {
+        if (!exts.some((e) => f.name.toLowerCase().endsWith(e))) return false;
+        if (f.originalSize > MAX_ZIP_MEMBER_BYTES) tooLarge ??= f.name;
+        return tooLarge === null;
+      },
+    });
   } catch {
-    throw new PlanFormatError('KMZ 不是有效的 zip / KMZ is not a valid zip');
+    throw new PlanFormatError(`${what} 不是有效的 zip / ${what} is not a valid zip`);
   }
+  if (tooLarge !== null) {
+    throw new PlanFormatError(
+      `${what} 中 ${tooLarge} 解压后过大 / ${tooLarge} in the ${what} inflates to over ${MAX_ZIP_MEMBER_BYTES / 2 ** 20} MiB`,
+    );
+  }
+  return files;
+}
+
+/** Reads areas from a KMZ (zip with a .kml inside). */
+export function readKmz(bytes: Uint8Array): FeatureCollection {
+  const files = unzipMembers(bytes, ['.kml'], 'KMZ');
   const name = Object.keys(files).find((n) => n.toLowerCase().endsWith('.kml'));
   if (!name) throw new PlanFormatError('KMZ 中没有 .kml / no .kml inside the KMZ');
   return readKml(strFromU8(files[name]!));
@@ -60,12 +104,7 @@ export async function readShapefile(
 ): Promise<FeatureCollection> {
   let parts: { shp: Uint8Array; dbf?: Uint8Array; prj?: string };
   if (input instanceof Uint8Array) {
-    let files: Record<string, Uint8Array>;
-    try {
-      files = unzipSync(input);
-    } catch {
-      throw new PlanFormatError('Shapefile zip 无效 / not a valid zip');
-    }
+    const files = unzipMembers(input, ['.shp', '.dbf', '.prj'], 'Shapefile zip');
     const find = (ext: string) => Object.keys(files).find((n) => n.toLowerCase().endsWith(ext));
     const shpName = find('.shp');
     if (!shpName) throw new PlanFormatError('zip 中没有 .shp / no .shp inside the zip');
@@ -127,5 +166,5 @@ export function readGmlPolygons(text: string): FeatureCollection {
       geometry: { type: 'Polygon', coordinates: rings },
     };
   });
-  return { type: 'FeatureCollection', features };
+  return onlyAreas({ type: 'FeatureCollection', features }, 'GML');
 }

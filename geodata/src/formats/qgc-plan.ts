@@ -26,7 +26,6 @@ const simpleItemSchema = z.object({
   autoContinue: z.boolean().default(true),
   doJumpId: z.number().optional(),
 });
-type QgcSimpleItem = z.infer<typeof simpleItemSchema>;
 
 const SUPPORTED_COMPLEX: Record<string, number[]> = {
   // QGroundControl survey item versions that embed TransectStyleComplexItem.Items.
@@ -57,21 +56,40 @@ export function fileFrameFromItem(frame: number): number {
   return ITEM_TO_FILE_FRAME[frame] ?? frame;
 }
 
-function fromSimple(it: QgcSimpleItem): MissionItem {
-  const p = it.params;
-  const hasPos = isNavWithPosition(it.command);
+/** Throws {@link PlanFormatError} naming `where` for a position outside ±90° / ±180° (no int32 degE7 holds it). */
+export function assertLatLon(lat: number, lon: number, where: string): void {
+  if (Math.abs(lat) > 90 || Math.abs(lon) > 180) {
+    throw new PlanFormatError(
+      `坐标超出范围 / position out of range at ${where}: lat ${lat}, lon ${lon} (expected lat ±90, lon ±180)`,
+    );
+  }
+}
+
+/**
+ * A mission item from a file row (`.plan` SimpleItem or WPL line): file frame → item frame, lat/lon of
+ * positioned NAV commands → degE7 (checked with {@link assertLatLon}).
+ */
+export function missionItemFromFile(
+  row: { frame: number; command: number; params: readonly (number | null)[]; autoContinue: boolean },
+  where: string,
+): MissionItem {
+  const p = row.params;
+  const hasPos = isNavWithPosition(row.command);
+  const lat = p[4] ?? 0;
+  const lon = p[5] ?? 0;
+  if (hasPos) assertLatLon(lat, lon, where);
   return {
     seq: 0,
-    frame: itemFrameFromFile(it.frame),
-    command: it.command,
+    frame: itemFrameFromFile(row.frame),
+    command: row.command,
     current: 0,
-    autocontinue: it.autoContinue ? 1 : 0,
+    autocontinue: row.autoContinue ? 1 : 0,
     param1: p[0] ?? null,
     param2: p[1] ?? null,
     param3: p[2] ?? null,
     param4: p[3] ?? null,
-    x: hasPos ? toDegE7(p[4] ?? 0) : Math.round(p[4] ?? 0),
-    y: hasPos ? toDegE7(p[5] ?? 0) : Math.round(p[5] ?? 0),
+    x: hasPos ? toDegE7(lat) : Math.round(lat),
+    y: hasPos ? toDegE7(lon) : Math.round(lon),
     z: p[6] ?? 0,
   };
 }
@@ -127,7 +145,7 @@ export function importQgcPlan(text: string): Plan {
         fail(
           `第 ${i} 项格式错误 / item ${i} malformed: ${s.error.issues[0]?.path.join('.')} ${s.error.issues[0]?.message}`,
         );
-      items.push(fromSimple(s.data));
+      items.push(missionItemFromFile(s.data, `item ${i}`));
       return;
     }
     if (raw.type === 'ComplexItem') {
@@ -152,7 +170,7 @@ export function importQgcPlan(text: string): Plan {
       tsci.Items.forEach((sub: unknown, j: number) => {
         const s = simpleItemSchema.safeParse(sub);
         if (!s.success) fail(`第 ${i}.${j} 项格式错误 / item ${i}.${j} malformed`);
-        items.push(fromSimple(s.data));
+        items.push(missionItemFromFile(s.data, `item ${i}.${j}`));
       });
       return;
     }
@@ -162,6 +180,7 @@ export function importQgcPlan(text: string): Plan {
   const nav = items.filter((it) => isNavWithPosition(it.command) && (it.x !== 0 || it.y !== 0));
   const homeLat = home?.[0] ?? null;
   const homeLon = home?.[1] ?? null;
+  if (homeLat !== null && homeLon !== null) assertLatLon(homeLat, homeLon, 'mission.plannedHomePosition');
   const launch =
     homeLat !== null && homeLon !== null && (homeLat !== 0 || homeLon !== 0)
       ? { lon: homeLon, lat: homeLat, ...(home?.[2] != null ? { altAmslM: home[2] } : {}) }
@@ -181,15 +200,20 @@ export function importQgcPlan(text: string): Plan {
         .default([]),
     })
     .safeParse(top.data.geoFence ?? {});
-  const polygons = fence.success
-    ? fence.data.polygons
-        .filter((p) => p.polygon.length >= 3)
-        .map((p) => {
-          const ring = p.polygon.map(([lat, lon]) => [lon!, lat!]);
-          ring.push([...ring[0]!]);
-          return { inclusion: p.inclusion, polygon: { type: 'Polygon' as const, coordinates: [ring] } };
-        })
-    : [];
+  // A fence that cannot be read is refused, never dropped: flying the mission without it would be unsafe.
+  if (!fence.success)
+    fail(
+      `地理围栏格式错误 / malformed geoFence: ${fence.error.issues[0]?.path.join('.')} ${fence.error.issues[0]?.message}`,
+    );
+  const polygons = fence.data.polygons.map((p, k) => {
+    if (p.polygon.length < 3) fail(`地理围栏多边形少于 3 个顶点 / geoFence.polygons.${k} has fewer than 3 vertices`);
+    const ring = p.polygon.map(([lat, lon]) => {
+      assertLatLon(lat!, lon!, `geoFence.polygons.${k}`);
+      return [lon!, lat!];
+    });
+    ring.push([...ring[0]!]);
+    return { inclusion: p.inclusion, polygon: { type: 'Polygon' as const, coordinates: [ring] } };
+  });
   let lengthM = 0;
   for (let i = 1; i < coords.length; i++) {
     const a = coords[i - 1]!;

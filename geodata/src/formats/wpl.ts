@@ -1,5 +1,5 @@
-import { isNavWithPosition, fromDegE7, sequenceItems, toDegE7, type MissionItem } from '../planning/mavlink.ts';
-import { fileFrameFromItem, itemFrameFromFile, PlanFormatError } from './qgc-plan.ts';
+import { isNavWithPosition, fromDegE7, sequenceItems, type MissionItem } from '../planning/mavlink.ts';
+import { assertLatLon, fileFrameFromItem, missionItemFromFile, PlanFormatError } from './qgc-plan.ts';
 
 /** A `QGC WPL 110` file: the home row (when present) and the mission items. */
 export interface WaypointFile {
@@ -48,24 +48,16 @@ export function readWpl(text: string): WaypointFile {
       number,
     ];
     if (i === 0 && command === 16 && frame === 0) {
+      assertLatLon(lat, lon, 'line 2 (home)');
       home = { lat, lon, altM: alt };
       return;
     }
-    const hasPos = isNavWithPosition(command);
-    items.push({
-      seq: 0,
-      frame: itemFrameFromFile(frame),
-      command,
-      current: 0,
-      autocontinue: ac === 0 ? 0 : 1,
-      param1: p1,
-      param2: p2,
-      param3: p3,
-      param4: p4,
-      x: hasPos ? toDegE7(lat) : Math.round(lat),
-      y: hasPos ? toDegE7(lon) : Math.round(lon),
-      z: alt,
-    });
+    items.push(
+      missionItemFromFile(
+        { frame, command, params: [p1, p2, p3, p4, lat, lon, alt], autoContinue: ac !== 0 },
+        `line ${i + 2}`,
+      ),
+    );
   });
   return { ...(home ? { home } : {}), items: sequenceItems(items) };
 }

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Db, Queryable } from '../db/db.ts';
+import { AppError } from '../http/errors.ts';
 import { WorkingCalendar, type CalendarOverride } from './working-calendar.ts';
 
 interface ChineseDaysData {
@@ -63,7 +64,7 @@ const CACHE_MS = 60_000;
 
 /**
  * The working calendar from the database, seeding it on first use; cached per database for a minute
- * (admin edits through {@link setCalendarDays} drop the cache at once).
+ * (admin edits through {@link setCalendarYear} drop the cache at once).
  */
 export async function loadWorkingCalendar(db: Db): Promise<WorkingCalendar> {
   const hit = cache.get(db);
@@ -124,10 +125,14 @@ export async function setCalendarYear(
   year: number,
   days: { day: string; isWorkday: boolean; name?: string | null }[],
 ): Promise<CalendarYear> {
+  const seen = new Set<string>();
   for (const d of days) {
     if (Number(d.day.slice(0, 4)) !== year) {
-      throw new RangeError(`日期 ${d.day} 不在 ${year} 年 / day ${d.day} is not in year ${year}`);
+      throw new AppError(400, 'day_not_in_year', `日期 ${d.day} 不在 ${year} 年 / day ${d.day} is not in year ${year}`);
     }
+    // A day listed twice would break the table's unique key mid-transaction (an opaque 500 otherwise).
+    if (seen.has(d.day)) throw new AppError(400, 'duplicate_day', `日期 ${d.day} 重复 / day ${d.day} is listed twice`);
+    seen.add(d.day);
   }
   await loadWorkingCalendar(db);
   await db.transaction(async (tx) => {

@@ -1,4 +1,5 @@
 import { strToU8, zipSync } from 'fflate';
+import { escapeXml } from '../open311/xml.ts';
 import type { CaseStats, CaseStatsRow } from './case-stats.ts';
 
 /** Column headers (Chinese first, English beside) and how each cell is read from a row. */
@@ -36,16 +37,6 @@ export function statsToCsv(s: CaseStats): string {
   return `\uFEFF# ${s.from} – ${s.to}\r\n${lines.join('\r\n')}\r\n`;
 }
 
-const xmlEscape = (s: string) =>
-  s
-    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
-    .replace(
-      // Characters XML 1.0 cannot carry at all.
-      // eslint-disable-next-line no-control-regex
-      /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g,
-      '',
-    );
-
 function colName(i: number): string {
   let n = i + 1;
   let s = '';
@@ -65,7 +56,7 @@ function sheetXml(rows: (string | number | null)[][]): string {
           const ref = `${colName(ci)}${ri + 1}`;
           if (v === null) return '';
           if (typeof v === 'number') return `<c r="${ref}"><v>${v}</v></c>`;
-          return `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${xmlEscape(v)}</t></is></c>`;
+          return `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${escapeXml(v)}</t></is></c>`;
         })
         .join('');
       return `<row r="${ri + 1}">${cs}</row>`;

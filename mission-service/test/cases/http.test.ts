@@ -181,6 +181,16 @@ describe('cases over HTTP', () => {
     expect(
       (await call('PUT', '/api/calendar/2032', 'boss', { days: [{ day: '2031-05-01', isWorkday: false }] })).status,
     ).toBe(400);
+    const twice = await call('PUT', '/api/calendar/2032', 'boss', {
+      days: [
+        { day: '2032-05-01', isWorkday: false },
+        { day: '2032-05-01', isWorkday: true },
+      ],
+    });
+    expect(twice.status).toBe(400);
+    expect(twice.body.error).toMatchObject({ code: 'duplicate_day', message: expect.stringMatching(/listed twice/) });
+    // The refused edit left the year as it was.
+    expect((await call('GET', '/api/calendar/2032', 'disp')).body.days).toMatchObject([{ day: '2032-01-01' }]);
   });
 
   it('exports statistics as JSON, CSV and XLSX', async () => {

@@ -31,7 +31,8 @@ export const modelManifestSchema = z
         .positive()
         .default(1 / 255),
       mean: rgbTriple.default([0, 0, 0]),
-      std: rgbTriple.default([1, 1, 1]),
+      // A zero std would turn every pixel into ±Infinity.
+      std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]).default([1, 1, 1]),
       /** `resize`: whole photo shrunk to the input; `tile`: overlapping input-sized tiles. */
       mode: z.enum(['resize', 'tile']).default('resize'),
       fit: z.enum(['letterbox', 'stretch']).default('letterbox'),
@@ -61,6 +62,14 @@ export const modelManifestSchema = z
       .default({ iouThreshold: 0.45, maxDetections: 300 }),
   })
   .superRefine((m, ctx) => {
+    // Tiles step by (size − overlap): an overlap as large as the tile would mean a tile per pixel.
+    const tileSize = Math.min(m.input.widthPx, m.input.heightPx);
+    if (m.input.mode === 'tile' && m.input.tileOverlapPx > tileSize / 2)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['input', 'tileOverlapPx'],
+        message: `tileOverlapPx ${m.input.tileOverlapPx} must be at most half the tile size (${tileSize} px)`,
+      });
     for (const k of Object.keys(m.classMap)) {
       if (Number(k) >= m.numClasses)
         ctx.addIssue({

@@ -22,21 +22,27 @@ export class SessionPool {
     this.free = [...sessions];
   }
 
-  /** Creates `size` sessions from the model bytes. Throws what ORT throws (callers wrap it). */
+  /** Creates `size` sessions from the model bytes. Throws what ORT throws (callers wrap it), releasing any made. */
   static async create(model: Uint8Array, options: SessionPoolOptions = {}): Promise<SessionPool> {
     const cores = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
     const size = Math.max(1, Math.min(8, options.size ?? cores));
     const intraOpNumThreads = options.intraOpThreads ?? Math.max(1, Math.floor(cores / size));
     const sessions: ort.InferenceSession[] = [];
-    for (let i = 0; i < size; i++) {
-      sessions.push(
-        await ort.InferenceSession.create(model, {
-          intraOpNumThreads,
-          interOpNumThreads: 1,
-          executionMode: 'sequential',
-          graphOptimizationLevel: 'all',
-        }),
-      );
+    try {
+      for (let i = 0; i < size; i++) {
+        sessions.push(
+          await ort.InferenceSession.create(model, {
+            intraOpNumThreads,
+            interOpNumThreads: 1,
+            executionMode: 'sequential',
+            graphOptimizationLevel: 'all',
+          }),
+        );
+      }
+    } catch (e) {
+      // Do not leak the sessions made before the one that failed (each holds the model's memory).
+      await Promise.allSettled(sessions.map((s) => s.release()));
+      throw e;
     }
     return new SessionPool(sessions);
   }
