@@ -22,11 +22,12 @@ function allRows(s: CaseStats): CaseStatsRow[] {
   return [s.overall, ...s.byDepartment, ...s.byCategory];
 }
 
-function csvCell(v: string | number | null): string {
+/** One CSV cell, quoted where needed and defused against spreadsheet formula injection. */
+export function csvCell(v: string | number | null): string {
   if (v === null) return '';
   const s = typeof v === 'number' ? String(Math.round(v * 1e6) / 1e6) : v;
-  // Quote always-safe; a leading = + - @ would be read as a formula by spreadsheets: prefix with '.
-  const safe = /^[=+\-@]/.test(s) && typeof v === 'string' ? `'${s}` : s;
+  // A leading = + - @ tab or CR would be read as a formula by spreadsheets (OWASP CSV injection): prefix '.
+  const safe = /^[=+\-@\t\r]/.test(s) && typeof v === 'string' ? `'${s}` : s;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
