@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { audit } from '../audit/audit-log.ts';
 import { canAccessDepartment, ownerDepartment, type AuthUser } from '../auth/index.ts';
 import type { Db } from '../db/db.ts';
 import { AppError, notFound } from '../http/errors.ts';
@@ -76,7 +77,16 @@ export async function removeArea(db: Db, user: AuthUser, id: string): Promise<vo
       },
     );
   }
-  await deleteArea(db, id).catch((e) => mapConstraintError(e, `area ${id}`));
+  await db
+    .transaction(async (tx) => {
+      await deleteArea(tx, id);
+      await audit(tx, user, 'area.delete', 'area', id, {
+        kind: existing.properties.kind,
+        name: existing.properties.name,
+        geometry: existing.geometry,
+      });
+    })
+    .catch((e) => mapConstraintError(e, `area ${id}`));
 }
 
 /**

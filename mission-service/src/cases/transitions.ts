@@ -6,6 +6,7 @@ import { AppError } from '../http/errors.ts';
 import { createCaseRow } from './file-case.ts';
 import { appendCaseEvent, assertStateMatchesLog, getCase, type CaseView } from './repository.ts';
 import { nextLevel } from './routing.ts';
+import { rejectCaseIncidents } from '../review/reject-case-incidents.ts';
 import { FileCaseInput } from './schemas.ts';
 import { getSlaPolicy, resolveDeadline } from './sla.ts';
 import {
@@ -143,6 +144,8 @@ export async function transitionInTx(
     source: c.source,
     category: c.category,
   });
+  // A drone case found false: its incidents are rejected too, their detections kept as labelled negatives.
+  if (action === 'reject' && c.source === 'drone') await rejectCaseIncidents(tx, caseId, actor.id, opts.note ?? null);
   let reinspectionId: string | null = null;
   if (action === 'resolve' && opts.requestReinspection) {
     if (c.source !== 'drone') {
@@ -439,12 +442,20 @@ export async function splitCase(
 /** Survey radius around the case point for a re-inspection flight. */
 export const REINSPECTION_RADIUS_M = 100;
 
-/** Queues a re-inspection of a case's spot: a small survey polygon the next patrol picks up. */
+/**
+ * Queues a re-inspection of a case's spots: one survey polygon the next patrol picks up, covering the case point and
+ * every incident of the case ({@link REINSPECTION_RADIUS_M} around their convex hull), so a case that holds two
+ * fires has both flown over again.
+ */
 export async function requestReinspection(tx: Queryable, c: CaseView, actor: CaseActor, now: Date): Promise<string> {
   const id = `rei_${randomUUID()}`;
   await tx.query(
-    `INSERT INTO reinspections (id, case_id, survey_polygon, requested_by, requested_at)
-     VALUES ($1, $2, ST_Buffer(ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography, $5, 8)::geometry, $6, $7)`,
+    `WITH pts AS (
+       SELECT ST_SetSRID(ST_MakePoint($3, $4), 4326) AS g
+       UNION ALL
+       SELECT n.geom FROM case_reports r JOIN incidents n ON n.id = r.incident_id WHERE r.case_id = $2)
+     INSERT INTO reinspections (id, case_id, survey_polygon, requested_by, requested_at)
+     SELECT $1, $2, ST_Buffer(ST_ConvexHull(ST_Collect(g))::geography, $5, 8)::geometry, $6, $7 FROM pts`,
     [id, c.id, c.point[0], c.point[1], REINSPECTION_RADIUS_M, actor.id, now],
   );
   return id;

@@ -46,6 +46,8 @@ export const PlanSummarySchema = z.object({
   staleReason: z.string().nullable(),
   stats: z.record(z.string(), z.unknown()).nullable(),
   sortieCount: z.number().int(),
+  /** Set when the plan was deleted after it had flown: hidden from lists, kept for its history. */
+  archivedAt: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { mapConstraintError } from '../areas/db-errors.ts';
+import { audit } from '../audit/audit-log.ts';
 import { canAccessDepartment, ownerDepartment, type AuthUser } from '../auth/index.ts';
 import { DroneInputSchema, type Drone } from '../contract/drones.ts';
 import type { Db } from '../db/db.ts';
 import { AppError, notFound } from '../http/errors.ts';
+import { assertKnownCamera } from '../presets/presets.ts';
 import { deleteDrone, getDrone, insertDrone, listDrones, updateDrone, type DroneRecord } from './drone-repository.ts';
 import { liveStatus, type DroneLinkManager } from './link-port.ts';
 
@@ -51,6 +53,7 @@ export async function visibleDrones(db: Db, user: AuthUser): Promise<DroneRecord
 /** Registers a drone. */
 export async function registerDrone(db: Db, user: AuthUser, body: unknown): Promise<DroneRecord> {
   const input = DroneInputSchema.parse(body);
+  await assertKnownCamera(db, input.camera);
   const id = input.id ?? `drone-${randomUUID()}`;
   await insertDrone(db, id, input, departmentFor(user, input.departmentId)).catch((e) =>
     mapConstraintError(e, `drone ${input.name}`),
@@ -62,6 +65,7 @@ export async function registerDrone(db: Db, user: AuthUser, body: unknown): Prom
 export async function changeDrone(db: Db, user: AuthUser, id: string, body: unknown): Promise<DroneRecord> {
   const existing = await loadDrone(db, user, id);
   const input = DroneInputSchema.parse(body);
+  await assertKnownCamera(db, input.camera);
   const dept = input.departmentId === undefined ? existing.departmentId : departmentFor(user, input.departmentId);
   await updateDrone(db, id, input, dept).catch((e) => mapConstraintError(e, `drone ${input.name}`));
   return (await getDrone(db, id))!;
@@ -69,7 +73,12 @@ export async function changeDrone(db: Db, user: AuthUser, id: string, body: unkn
 
 /** Removes a drone (409 while missions or flights refer to it). */
 export async function removeDrone(db: Db, user: AuthUser, id: string, links?: DroneLinkManager): Promise<void> {
-  await loadDrone(db, user, id);
-  await deleteDrone(db, id).catch((e) => mapConstraintError(e, `drone ${id}`));
+  const d = await loadDrone(db, user, id);
+  await db
+    .transaction(async (tx) => {
+      await deleteDrone(tx, id);
+      await audit(tx, user, 'drone.delete', 'drone', id, { name: d.name, model: d.model, camera: d.camera });
+    })
+    .catch((e) => mapConstraintError(e, `drone ${id}`));
   await links?.disconnect(id);
 }

@@ -26,6 +26,11 @@ import { caseRoutes } from './routes/cases.ts';
 import { caseAdminRoutes } from './routes/cases-admin.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { open311Routes } from './routes/open311.ts';
+import { photoRoutes } from './routes/photos.ts';
+import { calendarDayRoutes } from './routes/calendar-days.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { presetRoutes } from './routes/presets.ts';
+import { reviewRoutes } from './routes/review.ts';
 
 export interface AppDeps {
   db: Db;
@@ -69,6 +74,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(authenticate(db));
   api.use(healthRoutes(db));
   api.use(authRoutes(db));
+  api.use(adminRoutes(db));
+  api.use(presetRoutes(db));
   api.use(areaRoutes(db, replanForArea));
   api.use(droneRoutes(db, deps.links));
   api.use(planRoutes(db));
@@ -78,8 +85,11 @@ export function createApp(deps: AppDeps): Express {
   api.use(flightProgressRoutes(db));
   const store = deps.imageStore ?? (deps.dataDir ? diskImageStore(deps.dataDir) : undefined);
   if (store) api.use(imageRoutes(db, store, deps.enqueueTriage));
+  api.use(photoRoutes(db, deps.dataDir));
+  api.use(reviewRoutes(db, deps.dataDir));
   api.use(layerRoutes(db));
   api.use(caseRoutes(db));
+  api.use(calendarDayRoutes(db));
   api.use(caseAdminRoutes(db));
   api.use(statsRoutes(db));
   api.use(unknownRoute);

@@ -75,12 +75,23 @@ export async function insertMission(
     items: PlanMissionItem[];
     departmentId: string | null;
     scheduleId: string | null;
+    /** [lon, lat] of each shot the sortie takes, in order. */
+    expectedShots?: [number, number][];
   },
 ): Promise<void> {
   await db.query(
-    `INSERT INTO missions (id, plan_id, sortie_index, drone_id, state, items, department_id, schedule_id)
-     VALUES ($1, $2, $3, $4, 'planned', $5, $6, $7)`,
-    [m.id, m.planId, m.sortieIndex, m.droneId, JSON.stringify(m.items), m.departmentId, m.scheduleId],
+    `INSERT INTO missions (id, plan_id, sortie_index, drone_id, state, items, department_id, schedule_id, expected_shots)
+     VALUES ($1, $2, $3, $4, 'planned', $5, $6, $7, $8)`,
+    [
+      m.id,
+      m.planId,
+      m.sortieIndex,
+      m.droneId,
+      JSON.stringify(m.items),
+      m.departmentId,
+      m.scheduleId,
+      m.expectedShots ? JSON.stringify(m.expectedShots) : null,
+    ],
   );
 }
 

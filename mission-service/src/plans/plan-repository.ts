@@ -18,13 +18,14 @@ interface PlanRow {
   stale_reason: string | null;
   stats: Record<string, unknown> | null;
   sortie_count: number;
+  archived_at: Date | string | null;
   created_at: Date | string;
   updated_at: Date | string;
   document?: PlanDocument;
 }
 
 const SUMMARY = `id, name, pattern, area_ids, params, drone_id, department_id, revision, stale_reason,
-  document->'stats' AS stats, COALESCE(jsonb_array_length(document->'sorties'), 0) AS sortie_count, created_at, updated_at`;
+  document->'stats' AS stats, COALESCE(jsonb_array_length(document->'sorties'), 0) AS sortie_count, archived_at, created_at, updated_at`;
 
 function toSummary(r: PlanRow): PlanSummary {
   return {
@@ -39,6 +40,7 @@ function toSummary(r: PlanRow): PlanSummary {
     staleReason: r.stale_reason,
     stats: r.stats,
     sortieCount: Number(r.sortie_count),
+    archivedAt: r.archived_at ? new Date(r.archived_at).toISOString() : null,
     createdAt: new Date(r.created_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
   };
@@ -134,7 +136,7 @@ export async function listPlans(
   },
 ): Promise<PlanSummary[]> {
   const params: unknown[] = [];
-  const where: string[] = [];
+  const where: string[] = ['archived_at IS NULL'];
   if (q.bbox) {
     params.push(...q.bbox);
     where.push('route && ST_MakeEnvelope($1, $2, $3, $4, 4326)');
@@ -157,9 +159,4 @@ export async function plansUsingArea(db: Queryable, areaId: string): Promise<str
   return (
     await db.query<{ id: string }>('SELECT id FROM plans WHERE $1 = ANY(area_ids) ORDER BY id', [areaId])
   ).rows.map((r) => r.id);
-}
-
-/** Deletes a plan (its schedules go with it). */
-export async function deletePlan(db: Queryable, id: string): Promise<boolean> {
-  return (await db.query('DELETE FROM plans WHERE id = $1', [id])).affectedRows > 0;
 }

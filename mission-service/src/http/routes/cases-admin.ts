@@ -1,12 +1,15 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { requireRoles } from '../../auth/index.ts';
+import { audit } from '../../audit/audit-log.ts';
+import { currentUser, requireRoles } from '../../auth/index.ts';
+import { CalendarYearReplaceQuerySchema } from '../../contract/calendar.ts';
 import { getCalendarYear, setCalendarYear } from '../../calendar/index.ts';
 import { listSlaPolicies, upsertSlaPolicy } from '../../cases/sla.ts';
 import { Category } from '../../cases/schemas.ts';
 import type { Db } from '../../db/db.ts';
 import { createSubscription, deactivateSubscription, listDeliveries, listSubscriptions } from '../../webhooks/index.ts';
 import { AppError } from '../errors.ts';
+import { parseQuery } from '../validate.ts';
 
 const Year = z.coerce.number().int().min(1990).max(2200);
 const CalendarBody = z
@@ -60,8 +63,10 @@ export function caseAdminRoutes(db: Db): Router {
     res.json(await getCalendarYear(db, Year.parse(req.params.year)));
   });
 
+  // Replacing a whole year is what a new State Council schedule needs, never a side effect of changing one day.
   router.put('/calendar/:year', requireRoles('admin'), async (req, res) => {
     const year = Year.parse(req.params.year);
+    parseQuery(CalendarYearReplaceQuerySchema, req);
     const body = CalendarBody.parse(req.body);
     const wrong = body.days.find((d) => Number(d.day.slice(0, 4)) !== year);
     if (wrong)
@@ -70,7 +75,7 @@ export function caseAdminRoutes(db: Db): Router {
         'invalid_input',
         `日期 ${wrong.day} 不在 ${year} 年 / day ${wrong.day} is not in ${year}`,
       );
-    res.json(await setCalendarYear(db, year, body.days));
+    res.json(await setCalendarYear(db, year, body.days, currentUser(res)));
   });
 
   router.get('/sla-policies', requireRoles(), async (_req, res) => {
@@ -95,7 +100,11 @@ export function caseAdminRoutes(db: Db): Router {
   });
 
   router.delete('/webhooks/:id', requireRoles('admin'), async (req, res) => {
-    await deactivateSubscription(db, req.params.id as string);
+    const id = req.params.id as string;
+    await db.transaction(async (tx) => {
+      await deactivateSubscription(tx, id);
+      await audit(tx, currentUser(res), 'webhook.deactivate', 'webhook', id);
+    });
     res.status(204).end();
   });
 

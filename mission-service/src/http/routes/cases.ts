@@ -28,6 +28,7 @@ import {
   type CaseView,
 } from '../../cases/index.ts';
 import type { Db } from '../../db/db.ts';
+import { listCaseIncidents } from '../../review/case-incidents.ts';
 import { AppError } from '../errors.ts';
 
 const actorOf = (user: AuthUser): CaseActor => ({ id: user.id, roles: user.roles, departmentId: user.departmentId });
@@ -110,7 +111,19 @@ export function caseRoutes(db: Db): Router {
     const user = currentUser(res);
     const c = await getCase(db, req.params.id as string);
     assertVisible(user, c);
-    ok(res, 200, { case: c, events: await listCaseEvents(db, c.id), reports: await listCaseReports(db, c.id) });
+    ok(res, 200, {
+      case: c,
+      events: await listCaseEvents(db, c.id),
+      reports: await listCaseReports(db, c.id),
+      incidents: await listCaseIncidents(db, c.id),
+    });
+  });
+
+  router.get('/cases/:id/incidents', requireRoles(), async (req, res) => {
+    const user = currentUser(res);
+    const c = await getCase(db, req.params.id as string);
+    assertVisible(user, c);
+    ok(res, 200, { items: await listCaseIncidents(db, c.id, 200) });
   });
 
   router.get('/cases/:id/events', requireRoles(), async (req, res) => {

@@ -10,6 +10,7 @@ import {
   removeDrone,
   visibleDrones,
 } from '../../drones/drone-service.ts';
+import { connectFailure } from '../../drones/connect-error.ts';
 import type { DroneLinkManager } from '../../drones/link-port.ts';
 import { AppError } from '../errors.ts';
 
@@ -37,7 +38,9 @@ export function droneRoutes(db: Db, links?: DroneLinkManager): Router {
   router.post('/drones/:id/connect', managers, async (req, res) => {
     const d = await loadDrone(db, currentUser(res), IdSchema.parse(req.params.id));
     if (!links) throw new AppError(503, 'no_link', '未配置无人机链路 / no drone link configured');
-    await links.connect({ id: d.id, connection: d.connection, signingKey: d.signingKey });
+    await links
+      .connect({ id: d.id, connection: d.connection, signingKey: d.signingKey })
+      .catch((err: unknown) => Promise.reject(connectFailure(err, d.connection)));
     res.json(droneView(d, links));
   });
   router.post('/drones/:id/disconnect', managers, async (req, res) => {

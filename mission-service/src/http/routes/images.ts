@@ -1,10 +1,8 @@
 import busboy from 'busboy';
 import { Router } from 'express';
-import { z } from 'zod';
 import { currentUser, requireRoles } from '../../auth/index.ts';
-import { IdSchema } from '../../contract/common.ts';
+import { UploadQuerySchema } from '../../contract/photos.ts';
 import type { Db } from '../../db/db.ts';
-import { assertFlightAccess, loadDrone } from '../../drones/drone-service.ts';
 import type { ImageStore } from '../../ingest/image-store.ts';
 import {
   ingestImage,
@@ -13,22 +11,27 @@ import {
   type EnqueueTriage,
   type IngestResult,
 } from '../../ingest/ingest-image.ts';
-import { AppError, notFound } from '../errors.ts';
-
-const UploadQuerySchema = z.object({ flightId: IdSchema.optional() });
+import { flightForUpload } from '../../photos/attribute-photo.ts';
+import { loadDrone } from '../../drones/drone-service.ts';
+import { AppError } from '../errors.ts';
+import { parseQuery } from '../validate.ts';
 
 /** Largest whole upload request: the per-file limit times a few (bigger batches go in several requests). */
 const MAX_REQUEST_BYTES = 4 * INGEST_LIMITS.maxFileBytes;
 
 /**
- * `POST /api/images?flightId=…` (multipart/form-data, any number of file parts up to the limit): per-file results
- * accepted / duplicate / rejected + reason. Files are read one at a time into memory up to the size limit.
+ * `POST /api/images?flightId=…` or `?droneId=…` (multipart/form-data, any number of file parts up to the limit):
+ * per-file results accepted / duplicate / rejected + reason, and the flight each photo was attributed to (named;
+ * else matched by drone and capture time; else none). Files are read one at a time into memory up to the size limit.
  */
 export function imageRoutes(db: Db, store: ImageStore, enqueueTriage?: EnqueueTriage): Router {
   const router = Router();
   router.post('/images', requireRoles('operator'), async (req, res, next) => {
-    const { flightId } = UploadQuerySchema.parse(req.query);
-    if (flightId) await assertFlightAccess(db, currentUser(res), flightId);
+    const uploader = currentUser(res);
+    const { flightId, droneId } = parseQuery(UploadQuerySchema, req);
+    // A flight or drone of another department is refused before a byte is stored.
+    if (flightId) await flightForUpload(db, uploader, flightId);
+    if (droneId) await loadDrone(db, uploader, droneId);
     if (!req.is('multipart/form-data'))
       throw new AppError(
         415,
@@ -101,7 +104,7 @@ export function imageRoutes(db: Db, store: ImageStore, enqueueTriage?: EnqueueTr
         const bytes = Buffer.concat(chunks, size);
         chain = chain.then(async () => {
           try {
-            results.push(await ingestImage({ db, store, enqueueTriage }, { name, bytes, flightId: flightId ?? null }));
+            results.push(await ingestImage({ db, store, enqueueTriage }, { name, bytes, flightId, droneId, uploader }));
           } catch (err) {
             failed ??= err;
           }
@@ -122,32 +125,5 @@ export function imageRoutes(db: Db, store: ImageStore, enqueueTriage?: EnqueueTr
     req.pipe(bb);
   });
 
-  router.get('/images/:sha256', requireRoles(), async (req, res) => {
-    const sha = z
-      .string()
-      .regex(/^[0-9a-f]{64}$/, 'sha256: 64 lowercase hex')
-      .parse(req.params.sha256);
-    const r = await db.query<Record<string, unknown>>(
-      `SELECT i.sha256, i.flight_id, i.original_name, i.byte_size, i.width_px, i.height_px, i.taken_at, i.status, i.error,
-              ST_AsGeoJSON(i.geom)::json AS geom, f.drone_id
-         FROM images i LEFT JOIN flights f ON f.id = i.flight_id WHERE i.sha256 = $1`,
-      [sha],
-    );
-    const row = r.rows[0];
-    if (!row) throw notFound(`image ${sha}`);
-    if (row.drone_id) await loadDrone(db, currentUser(res), row.drone_id as string);
-    res.json({
-      sha256: row.sha256,
-      flightId: row.flight_id,
-      originalName: row.original_name,
-      byteSize: Number(row.byte_size),
-      widthPx: row.width_px,
-      heightPx: row.height_px,
-      takenAt: row.taken_at ? new Date(row.taken_at as string).toISOString() : null,
-      location: row.geom,
-      status: row.status,
-      error: row.error,
-    });
-  });
   return router;
 }

@@ -4,8 +4,9 @@ import { IdSchema } from '../../contract/common.ts';
 import { PlanExportQuerySchema, PlanListQuerySchema } from '../../contract/plans.ts';
 import type { Db } from '../../db/db.ts';
 import { toGeoJson, toQgcPlan } from '../../plans/export.ts';
-import { deletePlan, listPlans } from '../../plans/plan-repository.ts';
-import { changePlan, createPlan, loadPlan, replan } from '../../plans/plan-service.ts';
+import { deleteOrArchivePlan } from '../../plans/plan-deletion.ts';
+import { listPlans } from '../../plans/plan-repository.ts';
+import { assertPlanLive, changePlan, createPlan, loadPlan, replan } from '../../plans/plan-service.ts';
 import { AppError } from '../errors.ts';
 
 /** `/api/plans`: plan, re-plan, list, read, export (.plan / GeoJSON), delete. Operators write; all logged-in read. */
@@ -45,15 +46,16 @@ export function planRoutes(db: Db): Router {
   });
   router.post('/plans/:id/replan', writers, async (req, res) => {
     const id = IdSchema.parse(req.params.id);
-    await loadPlan(db, currentUser(res), id);
+    assertPlanLive(await loadPlan(db, currentUser(res), id));
     await replan(db, id);
     res.json(await loadPlan(db, currentUser(res), id));
   });
+  // 409 while live schedules fly it; archived (200 with it) when it has history; else deleted (204). Audited.
   router.delete('/plans/:id', writers, async (req, res) => {
     const id = IdSchema.parse(req.params.id);
-    await loadPlan(db, currentUser(res), id);
-    await deletePlan(db, id);
-    res.status(204).end();
+    const user = currentUser(res);
+    if ((await deleteOrArchivePlan(db, user, id)) === 'deleted') return void res.status(204).end();
+    res.json(await loadPlan(db, user, id));
   });
   return router;
 }

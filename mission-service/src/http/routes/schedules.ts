@@ -4,8 +4,15 @@ import { IdSchema } from '../../contract/common.ts';
 import { NextQuerySchema } from '../../contract/schedules.ts';
 import type { Db } from '../../db/db.ts';
 import { nextOccurrences } from '../../schedules/recurrence.ts';
-import { deleteSchedule, listOccurrences, listSchedules, setPaused } from '../../schedules/schedule-repository.ts';
-import { changeSchedule, createSchedule, loadSchedule, scheduleView } from '../../schedules/schedule-service.ts';
+import { deleteOrArchiveSchedule } from '../../schedules/schedule-deletion.ts';
+import { listOccurrences, listSchedules, setPaused } from '../../schedules/schedule-repository.ts';
+import {
+  assertScheduleLive,
+  changeSchedule,
+  createSchedule,
+  loadSchedule,
+  scheduleView,
+} from '../../schedules/schedule-service.ts';
 
 /** `/api/schedules`: recurring patrols (operators write, everyone logged-in reads), pause/resume, next, history. */
 export function scheduleRoutes(db: Db, clock: () => Date = () => new Date()): Router {
@@ -43,14 +50,17 @@ export function scheduleRoutes(db: Db, clock: () => Date = () => new Date()): Ro
   ] as const) {
     router.post(`/schedules/:id/${action}`, writers, async (req, res) => {
       const s = await loadSchedule(db, currentUser(res), IdSchema.parse(req.params.id));
+      assertScheduleLive(s);
       await setPaused(db, s.id, paused);
       res.json(scheduleView({ ...s, paused }, clock()));
     });
   }
+  // A schedule that has fired is archived (200 with it), one that never did is deleted (204); both audited.
   router.delete('/schedules/:id', writers, async (req, res) => {
-    const s = await loadSchedule(db, currentUser(res), IdSchema.parse(req.params.id));
-    await deleteSchedule(db, s.id);
-    res.status(204).end();
+    const user = currentUser(res);
+    const id = IdSchema.parse(req.params.id);
+    if ((await deleteOrArchiveSchedule(db, user, id)) === 'deleted') return void res.status(204).end();
+    res.json(scheduleView(await loadSchedule(db, user, id), clock()));
   });
   return router;
 }

@@ -1,0 +1,39 @@
+/**
+ * Keyset paging: a page ends with the sort key of its last item, handed to the client as an opaque cursor
+ * (base64url JSON). The next page starts strictly after it, so inserts between requests never repeat or skip rows
+ * the way OFFSET would.
+ */
+import { AppError } from './errors.ts';
+
+export type CursorKey = (string | number)[];
+
+export function encodeCursor(key: CursorKey): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+/** The key of a cursor of `arity` values, or 400 for anything that is not one of ours. */
+export function decodeCursor(cursor: string | undefined, arity: number): CursorKey | null {
+  if (!cursor) return null;
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && v.length === arity && v.every((x) => typeof x === 'string' || typeof x === 'number'))
+      return v as CursorKey;
+  } catch {
+    /* answered below */
+  }
+  throw new AppError(400, 'invalid_input', '分页游标无效 / invalid cursor: pass the nextCursor of the previous page', {
+    field: 'cursor',
+    in: 'query',
+  });
+}
+
+/** The page and its next cursor from `limit + 1` rows read. */
+export function pageFrom<T>(
+  rows: T[],
+  limit: number,
+  keyOf: (row: T) => CursorKey,
+): { rows: T[]; nextCursor: string | null } {
+  if (rows.length <= limit) return { rows, nextCursor: null };
+  const page = rows.slice(0, limit);
+  return { rows: page, nextCursor: encodeCursor(keyOf(page[page.length - 1]!)) };
+}
