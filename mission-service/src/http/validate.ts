@@ -15,7 +15,9 @@ const LABEL: Record<Where, string> = {
 
 function invalid(where: Where, err: z.ZodError, prefix = ''): AppError {
   const issues = err.issues.map((i) => {
-    const path = [prefix, ...i.path.map(String)].filter(Boolean).join('.');
+    // A query parameter is named as the client wrote it (`state`, not `state.1` of its parsed list).
+    const segments = where === 'body' ? i.path.map(String) : i.path.slice(0, 1).map(String);
+    const path = [prefix, ...segments].filter(Boolean).join('.');
     // An unknown key is named by the issue itself, not by its path.
     const keys = (i as { keys?: string[] }).keys;
     return { in: where, field: keys?.length ? keys.join(', ') : path || '(whole)', message: i.message };

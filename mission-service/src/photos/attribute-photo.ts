@@ -7,7 +7,7 @@
 import type { AuthUser } from '../auth/index.ts';
 import type { Queryable } from '../db/db.ts';
 import { AppError, notFound } from '../http/errors.ts';
-import { departmentScope, inScope } from './scope.ts';
+import { inScope, scopeSql } from './scope.ts';
 
 /** Camera clocks drift and photos are written just before landing: a flight's window is widened by this. */
 export const FLIGHT_WINDOW_SLACK_S = 120;
@@ -79,18 +79,22 @@ export async function attributePhoto(
     attribution: 'none',
   };
   if (!input.takenAt) return fallback;
-  const scope = user ? departmentScope(user) : null;
+  const params: unknown[] = [input.takenAt, FLIGHT_WINDOW_SLACK_S];
+  const p = (v: unknown) => (params.push(v), `$${params.length}`);
+  const where = [
+    'f.started_at <= $1::timestamptz + make_interval(secs => $2)',
+    'COALESCE(f.ended_at, now()) >= $1::timestamptz - make_interval(secs => $2)',
+  ];
+  if (input.droneId) where.push(`f.drone_id = ${p(input.droneId)}`);
+  const scope = user ? scopeSql(user, 'd.department_id', p) : null;
+  if (scope) where.push(scope);
   const r = await q.query<FlightRow>(
     `SELECT f.id, f.drone_id, d.department_id,
             ($1::timestamptz BETWEEN f.started_at AND COALESCE(f.ended_at, now())) AS inside
        FROM flights f LEFT JOIN drones d ON d.id = f.drone_id
-      WHERE f.started_at <= $1::timestamptz + make_interval(secs => $2)
-        AND COALESCE(f.ended_at, now()) >= $1::timestamptz - make_interval(secs => $2)
-        AND ($3::text IS NULL OR f.drone_id = $3)
-        AND ($4::text IS NULL OR d.department_id IS NULL OR d.department_id = $4)
-        AND NOT ($4::text = '' AND d.department_id IS NOT NULL)
+      WHERE ${where.join(' AND ')}
       ORDER BY f.started_at DESC, f.id LIMIT 20`,
-    [input.takenAt, FLIGHT_WINDOW_SLACK_S, input.droneId ?? null, scope === 'none' ? '' : scope],
+    params,
   );
   let candidates = r.rows;
   // A photo inside one flight's own window belongs to it rather than to a neighbour reached only by the slack.

@@ -174,14 +174,23 @@ describe('cases over HTTP', () => {
     expect(y.body.published).toBe(true);
     expect(y.body.days.find((d: { day: string }) => d.day === '2026-10-10')).toMatchObject({ isWorkday: true });
     const days = [{ day: '2032-01-01', isWorkday: false, name: '元旦' }];
-    expect((await call('PUT', '/api/calendar/2032', 'disp', { days })).status).toBe(403);
-    const put = await call('PUT', '/api/calendar/2032', 'boss', { days });
+    expect((await call('PUT', '/api/calendar/2032?replace=true', 'disp', { days })).status).toBe(403);
+    // replacing a whole year must be meant: without the flag nothing changes and the answer names the parameter
+    const unflagged = await call('PUT', '/api/calendar/2032', 'boss', { days });
+    expect(unflagged.status).toBe(400);
+    expect(unflagged.body.error).toMatchObject({ code: 'invalid_input', details: { field: 'replace', in: 'query' } });
+    expect((await call('GET', '/api/calendar/2032', 'disp')).body.published).toBe(false);
+    const put = await call('PUT', '/api/calendar/2032?replace=true', 'boss', { days });
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ year: 2032, published: true, source: 'admin' });
     expect(
-      (await call('PUT', '/api/calendar/2032', 'boss', { days: [{ day: '2031-05-01', isWorkday: false }] })).status,
+      (
+        await call('PUT', '/api/calendar/2032?replace=true', 'boss', {
+          days: [{ day: '2031-05-01', isWorkday: false }],
+        })
+      ).status,
     ).toBe(400);
-    const twice = await call('PUT', '/api/calendar/2032', 'boss', {
+    const twice = await call('PUT', '/api/calendar/2032?replace=true', 'boss', {
       days: [
         { day: '2032-05-01', isWorkday: false },
         { day: '2032-05-01', isWorkday: true },

@@ -249,7 +249,7 @@ describe('mission service API', () => {
       expect(list.body.drones.map((d: { id: string }) => d.id)).not.toContain(droneId);
       const dup = await h.call('POST', '/api/drones', {
         token: h.tokens.operator,
-        body: { name: '巡查一号', model: 'm', camera: 'c', connection: 'tcp://127.0.0.1:5760' },
+        body: { name: '巡查一号', model: 'm', camera: 'm3e-wide', connection: 'tcp://127.0.0.1:5760' },
       });
       expect(dup.status).toBe(409);
     });
