@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { BoundedMap } from '../limits/rate-limit.ts';
 
 export interface LoginGuardOptions {
@@ -7,7 +8,9 @@ export interface LoginGuardOptions {
   accountFreeFailures: number;
   /** How long failures are remembered. */
   windowMs: number;
-  /** Longest back-off of a source (its wait doubles per failure past the free ones). */
+  /** First back-off of a source past its free failures; doubles with each further failure. */
+  sourceBackoffMs: number;
+  /** Longest back-off of a source. */
   maxSourceBackoffMs: number;
   /** Longest delay added to an attempt on a much-attacked account: it slows, never locks. */
   maxAccountDelayMs: number;
@@ -21,10 +24,11 @@ export const DEFAULT_LOGIN_GUARD: LoginGuardOptions = {
   sourceFreeFailures: 10,
   accountFreeFailures: 5,
   windowMs: 15 * 60_000,
+  sourceBackoffMs: 30_000,
   maxSourceBackoffMs: 15 * 60_000,
   maxAccountDelayMs: 3_000,
   globalFailuresPerMinute: 300,
-  maxConcurrentChecks: 4,
+  maxConcurrentChecks: Math.max(1, Math.floor(os.availableParallelism() / 2)),
 };
 
 /** The guard's answer before a password is checked. */
@@ -32,12 +36,12 @@ export type LoginVerdict = { allowed: true; delayMs: number } | { allowed: false
 
 /**
  * Slows password guessing without letting anyone lock an account out (OWASP API2/4):
- * - per source (address): 10 free failures per 15 min, then a back-off that doubles with each failure (up to
- *   15 min): attempts before it ends answer 429 with Retry-After;
+ * - per source (address): 10 free failures per 15 min, then a back-off of 30 s that doubles with each failure
+ *   (up to 15 min): attempts before it ends answer 429 with Retry-After;
  * - per account: past 5 failures (from anywhere) each attempt is delayed, doubling up to 3 s — the real user
  *   still gets in, from any address, a bit slower;
  * - globally: past 300 failures a minute (a distributed attack), sources that have failed recently are refused
- *   while sources without failures go on; and at most 4 password checks run at once.
+ *   while sources without failures go on; and at most half the CPU cores run password checks at once.
  * In memory per instance; the same guard throttles `POST /api/auth/password` (per user).
  */
 export class LoginGuard {
@@ -65,7 +69,7 @@ export class LoginGuard {
     const bySource = this.recent(this.sources, source);
     const excess = bySource.length - this.opts.sourceFreeFailures;
     if (excess >= 0) {
-      const backoff = Math.min(1000 * 2 ** excess, this.opts.maxSourceBackoffMs);
+      const backoff = Math.min(this.opts.sourceBackoffMs * 2 ** excess, this.opts.maxSourceBackoffMs);
       const wait = bySource[bySource.length - 1]! + backoff - t;
       if (wait > 0) return { allowed: false, retryAfterS: Math.ceil(wait / 1000) };
     }

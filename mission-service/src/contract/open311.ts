@@ -61,17 +61,24 @@ export const Open311RequestsQuerySchema = z
   });
 
 const field = (max: number) => z.string().trim().max(max);
-const number = z
-  .union([z.string().trim().min(1).max(40), z.number()])
-  .transform((v) => Number(v))
-  .pipe(z.number().finite());
+/** lat / long: required (requests are located by them: address_string alone cannot be geocoded), a number. */
+const coordinate = (name: 'lat' | 'long') =>
+  z
+    .union([z.string().trim().min(1).max(40), z.number()], {
+      error: (iss) =>
+        iss.input === undefined || iss.input === ''
+          ? `缺少 ${name} / ${name} is required: requests are located by lat and long (address_string alone cannot be geocoded)`
+          : `${name} 不是数字 / ${name} must be a number`,
+    })
+    .transform((v) => Number(v))
+    .pipe(z.number({ error: `${name} 不是数字 / ${name} must be a number` }).finite());
 
 /** `POST requests` (form-encoded, GeoReport v2 field names). */
 export const Open311CreateBodySchema = z.object({
   api_key: field(200).min(1, 'api_key is required (issued by `xuncha apikey add NAME`)'),
   service_code: code,
-  lat: number,
-  long: number,
+  lat: coordinate('lat'),
+  long: coordinate('long'),
   'attribute[severity]': z.enum(['urgent', 'normal']).optional(),
   description: field(5000).optional(),
   address_string: field(500).optional(),

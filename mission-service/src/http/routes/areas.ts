@@ -4,7 +4,7 @@ import { featureJsonPage, queryAreasGeoJson, type AreaVisibility } from '../../a
 import { createArea, importAreas, removeArea, replaceArea } from '../../areas/area-service.ts';
 import { readAreaFile } from '../../areas/read-area-file.ts';
 import { countVertices } from '../../areas/validate-area.ts';
-import { AppError } from '../../app-error.ts';
+import { AppError, notFound } from '../../app-error.ts';
 import { seesAllDepartments, type AuthUser } from '../../auth/index.ts';
 import {
   AREA_KINDS,
@@ -165,13 +165,13 @@ export function areaRoutes(d: RouteDeps): Route[] {
       summary: '图层（分页；匿名可读共享图层，可配置）/ a layer, paged (anonymous reads of shared areas: configurable)',
       tag: 'areas',
       roles: null,
-      params: z.object({
-        kind: z.enum(AREA_KINDS, { error: `未知图层 / unknown layer; one of ${AREA_KINDS.join(', ')}` }),
-      }),
+      params: z.object({ kind: z.string().max(64) }),
       query: LayerQuerySchema,
       response: LayerPageSchema,
       responseType: 'application/geo+json',
       async handler({ req, caller, params, query }) {
+        const kind = AREA_KINDS.find((k) => k === params.kind);
+        if (!kind) throw notFound(`unknown layer "${params.kind}"; one of ${AREA_KINDS.join(', ')}`);
         if (!caller && !d.security.publicLayers)
           throw new AppError(
             'unauthenticated',
@@ -179,7 +179,7 @@ export function areaRoutes(d: RouteDeps): Route[] {
             '请先登录 / authentication required (public layers are off)',
           );
         const rows = await featureJsonPage(db, {
-          kind: params.kind,
+          kind,
           bbox: query.bbox as [number, number, number, number] | undefined,
           after: query.after,
           limit: query.limit + 1,

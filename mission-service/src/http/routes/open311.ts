@@ -74,24 +74,24 @@ function open311Limiter(d: RouteDeps): RequestHandler {
     burst: Math.max(10, Math.ceil(d.security.open311.keyPerMin / 6)),
     perSecond: d.security.open311.keyPerMin / 60,
   });
-  const validKeys = new BoundedMap<{ id: string; at: number }>(1000);
+  // Key → its id (or null: not a key), for a minute: repeated requests cost no database lookup.
+  const keys = new BoundedMap<{ id: string | null; at: number }>(5000);
   return async (req, _res, next) => {
     try {
       const given = (req.query.api_key ?? (req.body as Record<string, unknown> | undefined)?.api_key) as unknown;
       const key = typeof given === 'string' && given.length <= 200 ? given : undefined;
-      const hit = key ? validKeys.get(hashApiKey(key)) : undefined;
-      let wait: number;
-      if (hit && Date.now() - hit.at < 60_000) wait = keyed.take(hit.id);
-      else {
-        wait = anon.take(sourceOf(req));
-        if (!wait && key) {
-          const v = await verifyApiKey(d.db, key);
-          if (v) {
-            validKeys.set(hashApiKey(key), { id: v.id, at: Date.now() });
-            wait = keyed.take(v.id);
-          }
+      let keyId: string | null = null;
+      if (key) {
+        const h = hashApiKey(key);
+        const hit = keys.get(h);
+        if (hit && Date.now() - hit.at < 60_000) keyId = hit.id;
+        else {
+          keyId = (await verifyApiKey(d.db, key))?.id ?? null;
+          keys.set(h, { id: keyId, at: Date.now() });
         }
       }
+      // A client with a valid key has its own bucket; everyone else shares their address's.
+      const wait = keyId ? keyed.take(keyId) : anon.take(sourceOf(req));
       if (wait) {
         throw new AppError(
           'rate_limited',
