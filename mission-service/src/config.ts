@@ -2,6 +2,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { maskUrl } from './db/pg-db.ts';
+import { DEFAULT_DRONE_CONNECTION_POLICY } from './drones/connection-policy.ts';
+
+/** A list setting: a JSON array in the file, comma-separated in the environment. */
+const list = (defaults: readonly string[]) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((x) => x.trim()).filter(Boolean))
+    .default([...defaults]);
 
 /** Every setting of the service, with its environment variable and default. */
 export const ConfigSchema = z.object({
@@ -16,6 +24,24 @@ export const ConfigSchema = z.object({
   loadSampleData: z.boolean().default(true),
   /** Triage model manifest (JSON beside its ONNX file); unset: triage runs metadata + georeferencing only. */
   model: z.string().min(1).optional(),
+  /** Non-public webhook targets an admin allows: CIDRs (`10.0.0.0/8`) or host names. */
+  webhookAllow: list([]),
+  /** Serial devices drones may be connected on (glob patterns). */
+  droneSerial: list(DEFAULT_DRONE_CONNECTION_POLICY.serialDevices),
+  /** Addresses a `udpin://` drone listener may bind. */
+  droneUdpBind: list(DEFAULT_DRONE_CONNECTION_POLICY.udpBind),
+  /** Hosts (CIDRs or names) `tcp://` and `udpout://` drone connections may reach. */
+  droneHosts: list(DEFAULT_DRONE_CONNECTION_POLICY.hosts),
+  /** Whether anyone may read the shared reference layers (`GET /api/layers/…`, read-only, paged) without logging in. */
+  publicLayers: z.boolean().default(true),
+  /** Bearer token a Prometheus scraper may use for `GET /api/metrics` (else an admin session). Secret. */
+  metricsToken: z.string().min(16, 'at least 16 characters').optional(),
+  /** Express `trust proxy`: set (e.g. `loopback` or `1`) behind a reverse proxy so limits see client addresses. */
+  trustProxy: z.string().min(1).optional(),
+  /** Anonymous Open311 requests per minute per source address (429 beyond). */
+  open311RatePerMin: z.coerce.number().int().min(1).max(100_000).default(60),
+  /** Open311 requests per minute per API key. */
+  open311KeyRatePerMin: z.coerce.number().int().min(1).max(1_000_000).default(600),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -28,7 +54,18 @@ export const envNames: Record<keyof Config, string> = {
   logLevel: 'LOG_LEVEL',
   loadSampleData: 'XUNCHA_SAMPLE_DATA',
   model: 'XUNCHA_MODEL',
+  webhookAllow: 'XUNCHA_WEBHOOK_ALLOW',
+  droneSerial: 'XUNCHA_DRONE_SERIAL',
+  droneUdpBind: 'XUNCHA_DRONE_UDP_BIND',
+  droneHosts: 'XUNCHA_DRONE_HOSTS',
+  publicLayers: 'XUNCHA_PUBLIC_LAYERS',
+  metricsToken: 'XUNCHA_METRICS_TOKEN',
+  trustProxy: 'XUNCHA_TRUST_PROXY',
+  open311RatePerMin: 'XUNCHA_OPEN311_RATE',
+  open311KeyRatePerMin: 'XUNCHA_OPEN311_KEY_RATE',
 };
+
+const BOOLEAN_SETTINGS = new Set<string>(['loadSampleData', 'publicLayers']);
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -52,7 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = { ...fromFile };
   for (const [key, name] of Object.entries(envNames)) {
     const v = env[name];
-    if (v !== undefined && v !== '') raw[key] = key === 'loadSampleData' ? !/^(0|false|no)$/i.test(v) : v;
+    if (v !== undefined && v !== '') raw[key] = BOOLEAN_SETTINGS.has(key) ? !/^(0|false|no)$/i.test(v) : v;
   }
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
@@ -68,6 +105,7 @@ export function describeConfig(cfg: Config): Record<string, unknown> {
   return {
     ...cfg,
     databaseUrl: cfg.databaseUrl ? maskUrl(cfg.databaseUrl) : undefined,
+    metricsToken: cfg.metricsToken ? '***' : undefined,
     database: cfg.databaseUrl ? 'postgres' : 'pglite (embedded)',
   };
 }

@@ -8,6 +8,7 @@ import { loadSampleDataOnce } from './db/seed-sample-data.ts';
 import { ensureInitialAdmin } from './auth/index.ts';
 import { startCaseTimers } from './cases/index.ts';
 import { createApp } from './http/app.ts';
+import { securityFromConfig } from './http/security-options.ts';
 import { startTriageJobs } from './jobs/index.ts';
 import { startMissionRuntime } from './missions/runtime.ts';
 import type { Logger } from './logger.ts';
@@ -24,7 +25,7 @@ export interface RunningService {
  */
 export async function startService(cfg: Config, logger: Logger): Promise<RunningService> {
   logger.info({ config: describeConfig(cfg) }, 'effective configuration');
-  const db = await openDb(cfg);
+  const db = await openDb(cfg, 'serve');
   try {
     const applied = await migrate(db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
@@ -47,8 +48,13 @@ export async function startService(cfg: Config, logger: Logger): Promise<Running
   );
   const runtime = startMissionRuntime(db, logger, { dataDir: cfg.dataDir });
   // SLA escalation (督办 → 催办 → 通报) and webhook deliveries with retries.
-  const caseTimers = startCaseTimers({ db, onError: (err) => logger.warn({ err }, 'case timers sweep failed') });
-  const app = createApp({ db, logger, ...runtime.deps, enqueueTriage: triage.enqueueTriage });
+  const security = securityFromConfig(cfg);
+  const caseTimers = startCaseTimers({
+    db,
+    webhookPolicy: security.webhooks,
+    onError: (err) => logger.warn({ err }, 'case timers sweep failed'),
+  });
+  const app = createApp({ db, logger, ...runtime.deps, enqueueTriage: triage.enqueueTriage, security });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(cfg.port, cfg.host, () => resolve(s));
     s.once('error', reject);

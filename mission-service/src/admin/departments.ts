@@ -7,10 +7,10 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { mapConstraintError } from '../areas/db-errors.ts';
 import type { AuthUser } from '../auth/index.ts';
-import { audit } from '../audit/audit-log.ts';
-import type { DepartmentInputSchema, RoutingRuleInputSchema } from '../contract/admin.ts';
+import { auditChange } from '../audit/audit-log.ts';
+import type { DepartmentInputSchema, RoutingRuleInputSchema } from '../contract/organisation.ts';
 import type { Db, Queryable } from '../db/db.ts';
-import { AppError, notFound } from '../http/errors.ts';
+import { AppError, notFound } from '../app-error.ts';
 
 interface DeptRow {
   id: string;
@@ -42,7 +42,7 @@ export async function createDepartment(db: Db, actor: AuthUser, input: z.output<
         input.nameEn ?? null,
         input.categories,
       ]);
-      await audit(tx, actor, 'department.create', 'department', id, input);
+      await auditChange(tx, actor, 'department.create', 'department', id, input);
     })
     .catch((e) => mapConstraintError(e, `department ${id}`));
   return getDepartment(db, id);
@@ -62,7 +62,7 @@ export async function updateDepartment(
       input.nameEn ?? null,
       input.categories,
     ]);
-    await audit(tx, actor, 'department.update', 'department', id, { before, after: input });
+    await auditChange(tx, actor, 'department.update', 'department', id, { before, after: input });
   });
   return getDepartment(db, id);
 }
@@ -81,7 +81,7 @@ export async function deleteDepartment(db: Db, actor: AuthUser, id: string): Pro
   const used = uses.rows.filter((u) => Number(u.n) > 0);
   if (used.length)
     throw new AppError(
-      409,
+      'conflict',
       'department_in_use',
       `部门仍被使用 / department is still referred to by ${used.map((u) => `${u.n} ${u.what}`).join(', ')}`,
       { uses: Object.fromEntries(used.map((u) => [u.what, Number(u.n)])) },
@@ -89,7 +89,7 @@ export async function deleteDepartment(db: Db, actor: AuthUser, id: string): Pro
   await db
     .transaction(async (tx) => {
       await tx.query('DELETE FROM departments WHERE id = $1', [id]);
-      await audit(tx, actor, 'department.delete', 'department', id, before);
+      await auditChange(tx, actor, 'department.delete', 'department', id, before);
     })
     .catch((e) => mapConstraintError(e, `department ${id}`));
 }
@@ -128,11 +128,16 @@ export async function setRoutingRule(
   const found = await db.query<{ id: string }>('SELECT id FROM departments WHERE id = ANY($1::text[])', [named]);
   const missing = named.filter((d) => !found.rows.some((r) => r.id === d));
   if (missing.length)
-    throw new AppError(400, 'unknown_department', `未知部门 / unknown departments: ${missing.join(', ')}`, {
-      field:
-        input.leadDepartmentId && missing.includes(input.leadDepartmentId) ? 'leadDepartmentId' : 'assistDepartmentIds',
-      in: 'body',
-    });
+    throw new AppError('invalid_input', 'unknown_department', `未知部门 / unknown departments: ${missing.join(', ')}`, [
+      {
+        in: 'body',
+        field:
+          input.leadDepartmentId && missing.includes(input.leadDepartmentId)
+            ? 'leadDepartmentId'
+            : 'assistDepartmentIds',
+        message: `unknown departments: ${missing.join(', ')}`,
+      },
+    ]);
   const before = (await listRoutingRules(db)).find((r) => r.category === category) ?? null;
   await db.transaction(async (tx) => {
     await tx.query(
@@ -141,7 +146,7 @@ export async function setRoutingRule(
        ON CONFLICT (category) DO UPDATE SET lead_department_id = $2, lead_is_township = $3, assist_department_ids = $4`,
       [category, input.leadIsTownship ? null : input.leadDepartmentId, input.leadIsTownship, input.assistDepartmentIds],
     );
-    await audit(tx, actor, 'routing_rule.set', 'routing_rule', category, { before, after: input });
+    await auditChange(tx, actor, 'routing_rule.set', 'routing_rule', category, { before, after: input });
   });
   return (await listRoutingRules(db)).find((r) => r.category === category)!;
 }

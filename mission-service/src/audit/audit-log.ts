@@ -1,80 +1,87 @@
-/**
- * The audit log of everything that is not a case event: deletes, archives and admin changes (who, when, what,
- * which object, details). Append-only (a trigger refuses UPDATE and DELETE, migration 010). Case state changes
- * have their own log (`case_events`).
- */
 import type { Queryable } from '../db/db.ts';
 
-export interface AuditActor {
-  id: string;
-  roles: readonly string[];
+export interface AuditEntry {
+  actor: { id: string; username: string; roles: readonly string[] };
+  /** What was attempted: `POST /areas/{id}`, `user.disable`, … */
+  action: string;
+  objectKind?: string | null;
+  objectId?: string | null;
+  /** Outcome as an HTTP status (200 done, 403 refused, …). */
+  status: number;
+  code?: string | null;
+  sourceIp?: string | null;
+  details?: unknown;
 }
 
-export interface AuditEntry {
+export interface AuditRecord extends Omit<AuditEntry, 'actor'> {
   id: number;
   at: string;
-  actor: string;
+  actorId: string | null;
+  actorName: string | null;
   actorRoles: string[];
-  action: string;
-  objectType: string;
-  objectId: string;
-  details: unknown;
 }
 
-/** Appends one entry; call it inside the transaction of the change it records. */
-export async function audit(
+/** Appends one row to the access audit log (append-only table, migration 007). */
+export async function writeAudit(q: Queryable, e: AuditEntry): Promise<void> {
+  await q.query(
+    `INSERT INTO audit_log (actor_id, actor_name, actor_roles, action, object_kind, object_id, status, code, source_ip, details)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      e.actor.id,
+      e.actor.username,
+      [...e.actor.roles],
+      e.action.slice(0, 200),
+      e.objectKind ?? null,
+      e.objectId?.slice(0, 200) ?? null,
+      e.status,
+      e.code ?? null,
+      e.sourceIp ?? null,
+      e.details === undefined ? null : JSON.stringify(e.details),
+    ],
+  );
+}
+
+/**
+ * A change a use case records itself, with what it changed or removed (the values before): a delete, an archive,
+ * an admin edit. Written in the change's own transaction, so the row and the change commit together. (The mount
+ * also records every change request with its outcome; this row carries the details.)
+ */
+export async function auditChange(
   q: Queryable,
-  actor: AuditActor,
+  actor: AuditEntry['actor'],
   action: string,
-  objectType: string,
+  objectKind: string,
   objectId: string,
   details?: unknown,
 ): Promise<void> {
-  await q.query(
-    `INSERT INTO audit_log (actor, actor_roles, action, object_type, object_id, details) VALUES ($1, $2, $3, $4, $5, $6)`,
-    [actor.id, [...actor.roles], action, objectType, objectId, details === undefined ? null : JSON.stringify(details)],
-  );
+  await writeAudit(q, { actor, action, objectKind, objectId, status: 200, details });
 }
 
-export interface AuditQuery {
-  objectType?: string;
-  objectId?: string;
-  action?: string;
-  /** Entries with an id below this (paging backwards in time). */
-  beforeId?: number;
-  limit: number;
-}
-
-/** Newest first; `total` counts every entry matching the filter. */
-export async function listAudit(q: Queryable, f: AuditQuery): Promise<{ items: AuditEntry[]; total: number }> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const p = (v: unknown) => {
-    params.push(v);
-    return `$${params.length}`;
-  };
-  if (f.objectType) where.push(`object_type = ${p(f.objectType)}`);
-  if (f.objectId) where.push(`object_id = ${p(f.objectId)}`);
-  if (f.action) where.push(`action = ${p(f.action)}`);
-  const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const total = await q.query<{ n: string }>(`SELECT count(*) AS n FROM audit_log ${filter}`, params);
-  const page = f.beforeId ? `${filter ? `${filter} AND` : 'WHERE'} id < ${p(f.beforeId)}` : filter;
+/** The newest audit rows (optionally of one object), newest first. */
+export async function listAudit(
+  q: Queryable,
+  f: { objectKind?: string; objectId?: string; actorId?: string; limit?: number; before?: number },
+): Promise<AuditRecord[]> {
   const r = await q.query<Record<string, unknown>>(
-    `SELECT id, at, actor, actor_roles, action, object_type, object_id, details FROM audit_log ${page}
-     ORDER BY id DESC LIMIT ${p(f.limit)}`,
-    params,
+    `SELECT id, at, actor_id, actor_name, actor_roles, action, object_kind, object_id, status, code, source_ip, details
+       FROM audit_log
+      WHERE ($1::text IS NULL OR object_kind = $1) AND ($2::text IS NULL OR object_id = $2)
+        AND ($3::text IS NULL OR actor_id = $3) AND ($4::bigint IS NULL OR id < $4)
+      ORDER BY id DESC LIMIT $5`,
+    [f.objectKind ?? null, f.objectId ?? null, f.actorId ?? null, f.before ?? null, f.limit ?? 100],
   );
-  return {
-    total: Number(total.rows[0]?.n ?? 0),
-    items: r.rows.map((e) => ({
-      id: Number(e.id),
-      at: new Date(e.at as string).toISOString(),
-      actor: e.actor as string,
-      actorRoles: (e.actor_roles as string[]) ?? [],
-      action: e.action as string,
-      objectType: e.object_type as string,
-      objectId: e.object_id as string,
-      details: e.details ?? null,
-    })),
-  };
+  return r.rows.map((x) => ({
+    id: Number(x.id),
+    at: new Date(x.at as string).toISOString(),
+    actorId: (x.actor_id as string | null) ?? null,
+    actorName: (x.actor_name as string | null) ?? null,
+    actorRoles: (x.actor_roles as string[]) ?? [],
+    action: x.action as string,
+    objectKind: (x.object_kind as string | null) ?? null,
+    objectId: (x.object_id as string | null) ?? null,
+    status: Number(x.status),
+    code: (x.code as string | null) ?? null,
+    sourceIp: (x.source_ip as string | null) ?? null,
+    details: x.details ?? null,
+  }));
 }

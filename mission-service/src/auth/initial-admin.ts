@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/db.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../app-error.ts';
 import type { Logger } from '../logger.ts';
 import type { Role } from './roles.ts';
 import { createUser } from './users.ts';
@@ -48,16 +48,17 @@ export async function ensureInitialAdmin(
       roles: ['admin'],
       displayName: '管理员 / administrator',
       mustChangePassword: !opts.demo,
+      passwordPolicy: opts.demo ? 'skip' : 'enforce',
     });
   } catch (err) {
     // Another instance starting on the same database got there first.
-    if (err instanceof AppError && err.status === 409) return null;
+    if (err instanceof AppError && err.kind === 'conflict') return null;
     throw err;
   }
   log.warn({ username: 'admin' }, 'initial admin created; its one-time password is printed once on stderr');
   print(`初始管理员 / initial admin: username "admin", one-time password "${password}" — change it after logging in`);
   if (opts.demo) {
-    for (const u of DEMO_USERS) await createUser(db, u);
+    for (const u of DEMO_USERS) await createUser(db, { ...u, passwordPolicy: 'skip' });
     log.warn({ users: DEMO_USERS.map((u) => u.username) }, 'demo mode: demo users created (XUNCHA_DEMO=1)');
   }
   return password;

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
-import { audit, type AuditActor } from '../audit/audit-log.ts';
+import { auditChange } from '../audit/audit-log.ts';
+import type { AuthUser } from '../auth/index.ts';
 import type { Db, Queryable } from '../db/db.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../app-error.ts';
 import { WorkingCalendar, type CalendarOverride } from './working-calendar.ts';
 
 interface ChineseDaysData {
@@ -125,15 +126,20 @@ export async function setCalendarYear(
   db: Db,
   year: number,
   days: { day: string; isWorkday: boolean; name?: string | null }[],
-  actor?: AuditActor,
+  actor?: AuthUser,
 ): Promise<CalendarYear> {
   const seen = new Set<string>();
   for (const d of days) {
     if (Number(d.day.slice(0, 4)) !== year) {
-      throw new AppError(400, 'day_not_in_year', `日期 ${d.day} 不在 ${year} 年 / day ${d.day} is not in year ${year}`);
+      throw new AppError(
+        'invalid_input',
+        'day_not_in_year',
+        `日期 ${d.day} 不在 ${year} 年 / day ${d.day} is not in year ${year}`,
+      );
     }
     // A day listed twice would break the table's unique key mid-transaction (an opaque 500 otherwise).
-    if (seen.has(d.day)) throw new AppError(400, 'duplicate_day', `日期 ${d.day} 重复 / day ${d.day} is listed twice`);
+    if (seen.has(d.day))
+      throw new AppError('invalid_input', 'duplicate_day', `日期 ${d.day} 重复 / day ${d.day} is listed twice`);
     seen.add(d.day);
   }
   await loadWorkingCalendar(db);
@@ -142,7 +148,8 @@ export async function setCalendarYear(
     await tx.query('DELETE FROM working_calendar WHERE day >= make_date($1, 1, 1) AND day < make_date($1 + 1, 1, 1)', [
       year,
     ]);
-    if (actor) await audit(tx, actor, 'calendar.year.replace', 'calendar_year', String(year), { before, after: days });
+    if (actor)
+      await auditChange(tx, actor, 'calendar.year.replace', 'calendar_year', String(year), { before, after: days });
     await tx.query(
       `INSERT INTO working_calendar (day, is_workday, name, source)
        SELECT d::date, w, n, 'admin' FROM unnest($1::text[], $2::boolean[], $3::text[]) AS t (d, w, n)`,
@@ -190,7 +197,7 @@ export async function setCalendarDay(
   db: Db,
   day: string,
   value: { isWorkday: boolean; name?: string | null } | null,
-  actor: AuditActor,
+  actor: AuthUser,
 ): Promise<CalendarDay> {
   await loadWorkingCalendar(db);
   await db.transaction(async (tx) => {
@@ -201,7 +208,11 @@ export async function setCalendarDay(
     if (value === null) {
       const d = await tx.query('DELETE FROM working_calendar WHERE day = $1::date', [day]);
       if (d.affectedRows !== 1)
-        throw new AppError(404, 'not_found', `未找到 / not found: no override on ${day} (it follows the Mon–Fri rule)`);
+        throw new AppError(
+          'not_found',
+          'not_found',
+          `未找到 / not found: no override on ${day} (it follows the Mon–Fri rule)`,
+        );
     } else {
       await tx.query(
         `INSERT INTO working_calendar (day, is_workday, name, source) VALUES ($1::date, $2, $3, 'admin')
@@ -209,7 +220,7 @@ export async function setCalendarDay(
         [day, value.isWorkday, value.name ?? null],
       );
     }
-    await audit(tx, actor, value === null ? 'calendar.day.delete' : 'calendar.day.set', 'calendar_day', day, {
+    await auditChange(tx, actor, value === null ? 'calendar.day.delete' : 'calendar.day.set', 'calendar_day', day, {
       before: before.rows[0] ?? null,
       after: value,
     });

@@ -4,9 +4,9 @@
  * drone incident files itself without review (NULL: always reviewed). Cached for a minute; an admin edit drops the
  * cache at once.
  */
-import { audit } from '../audit/audit-log.ts';
+import { auditChange } from '../audit/audit-log.ts';
 import type { Db, Queryable } from '../db/db.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../app-error.ts';
 
 export interface CategorySettings {
   category: string;
@@ -60,12 +60,12 @@ export function attachRadiusM(s: CategorySettings, source: string): number {
 /** Admin change of a category's filing settings (audited); applies to filings from now on. */
 export async function updateCategorySettings(
   db: Db,
-  actor: { id: string; roles: readonly string[] },
+  actor: { id: string; username: string; roles: readonly string[] },
   category: string,
   change: { duplicateRadiusM?: number; droneAttachRadiusM?: number; autoFileMinScore?: number | null },
 ): Promise<CategorySettings> {
   const before = (await readCategorySettings(db)).get(category);
-  if (!before) throw new AppError(404, 'not_found', `未找到 / not found: category ${category}`);
+  if (!before) throw new AppError('not_found', 'not_found', `未找到 / not found: category ${category}`);
   await db.transaction(async (tx) => {
     await tx.query(
       `UPDATE case_categories SET
@@ -81,7 +81,7 @@ export async function updateCategorySettings(
         change.autoFileMinScore ?? null,
       ],
     );
-    await audit(tx, actor, 'category.update', 'category', category, { before, change });
+    await auditChange(tx, actor, 'category.update', 'category', category, { before, change });
   });
   invalidateCategorySettings(db);
   return (await readCategorySettings(db)).get(category)!;

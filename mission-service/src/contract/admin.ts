@@ -1,138 +1,85 @@
 import { z } from 'zod';
-import { RoleSchema } from './auth.ts';
+import { CASE_SOURCES, Category, SeveritySchema } from './cases.ts';
 import { IdSchema } from './common.ts';
-import { PageQuerySchema, pageOf } from './paging.ts';
-import { DetectionClassSchema } from './review.ts';
 
-/** A user as an admin sees it. */
-export const AdminUserSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  displayName: z.string().nullable(),
-  roles: z.array(RoleSchema),
-  departmentId: z.string().nullable(),
-  mustChangePassword: z.boolean(),
-  disabled: z.boolean(),
-  createdAt: z.string(),
-});
+export const CalendarYearParamSchema = z.coerce.number().int().min(1990).max(2200);
 
-/** `PATCH /api/users/{id}`: any of these; disabling ends every session of the user. */
-export const UpdateUserBodySchema = z
-  .object({
-    displayName: z.string().trim().max(200).nullable().optional(),
-    roles: z.array(RoleSchema).min(1, '至少一个角色 / at least one role').optional(),
-    departmentId: IdSchema.nullable().optional(),
-    disabled: z.boolean().optional(),
-  })
-  .strict()
-  .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change', path: ['(body)'] });
-
-export const DepartmentSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  nameEn: z.string().nullable(),
-  /** Case categories the department handles (informative; routing rules decide). */
-  categories: z.array(DetectionClassSchema),
-});
-export const DepartmentInputSchema = z
-  .object({
-    id: IdSchema.optional(),
-    name: z.string().trim().min(1).max(200),
-    nameEn: z.string().trim().max(200).nullable().optional(),
-    categories: z.array(DetectionClassSchema).max(10).default([]),
-  })
+export const CalendarDayInputSchema = z
+  .object({ day: z.iso.date(), isWorkday: z.boolean(), name: z.string().max(200).nullish() })
   .strict();
+export const CalendarBodySchema = z.object({ days: z.array(CalendarDayInputSchema).max(366) }).strict();
 
-/**
- * Routing of a case category: the lead department (主办), or the township office of the place
- * (`leadIsTownship`), and the assisting departments (协办).
- */
-export const RoutingRuleSchema = z.object({
-  category: DetectionClassSchema,
-  leadDepartmentId: z.string().nullable(),
-  leadIsTownship: z.boolean(),
-  assistDepartmentIds: z.array(z.string()),
+export const CalendarYearSchema = z.object({
+  year: z.number().int(),
+  published: z.boolean(),
+  source: z.string().nullable(),
+  days: z.array(z.object({ day: z.string(), isWorkday: z.boolean(), name: z.string().nullable(), source: z.string() })),
 });
-export const RoutingRuleInputSchema = z
+
+export const SlaBodySchema = z
   .object({
-    leadDepartmentId: IdSchema.nullable().default(null),
-    leadIsTownship: z.boolean().default(false),
-    assistDepartmentIds: z.array(IdSchema).max(20).default([]),
+    acceptS: z.number().int().positive().max(86_400),
+    dispatchS: z.number().int().positive().max(86_400),
+    resolveS: z
+      .number()
+      .int()
+      .positive()
+      .max(30 * 86_400)
+      .nullable()
+      .default(null),
+    resolveWorkingDays: z.number().int().positive().max(60).nullable().default(null),
   })
   .strict()
-  .refine((r) => r.leadIsTownship || r.leadDepartmentId, {
-    message: 'give leadDepartmentId, or leadIsTownship: true',
-    path: ['leadDepartmentId'],
+  .refine((b) => (b.resolveS === null) !== (b.resolveWorkingDays === null), {
+    message: 'give exactly one of resolveS and resolveWorkingDays',
+    path: ['resolveS'],
   });
 
-/**
- * Filing settings of a category: the duplicate radius of reports (hotline: rough locations), the attach distance of
- * drone incidents (much tighter: a drone locates to metres), and the score at which a drone incident files itself
- * (null: every incident waits for review).
- */
-export const CategorySettingsSchema = z.object({
-  category: DetectionClassSchema,
-  name: z.string(),
-  nameEn: z.string(),
-  duplicateRadiusM: z.number(),
-  droneAttachRadiusM: z.number(),
-  autoFileMinScore: z.number().nullable(),
+export const SlaPolicySchema = z.object({
+  category: z.string(),
+  severity: SeveritySchema,
+  acceptS: z.number().int(),
+  dispatchS: z.number().int(),
+  resolveS: z.number().int().nullable(),
+  resolveWorkingDays: z.number().int().nullable(),
 });
-export const CategorySettingsInputSchema = z
+export const SlaPolicyListSchema = z.object({ policies: z.array(SlaPolicySchema) });
+export const SlaParamsSchema = z.object({ category: Category, severity: SeveritySchema });
+
+/** Webhook targets: http(s) URLs; private, loopback and link-local addresses only when an admin allow-lists them. */
+export const WebhookBodySchema = z
   .object({
-    duplicateRadiusM: z.number().min(0).max(10_000).optional(),
-    droneAttachRadiusM: z.number().min(0).max(10_000).optional(),
-    autoFileMinScore: z.number().min(0).max(1).nullable().optional(),
+    url: z.url({ protocol: /^https?$/, error: '仅支持 http(s) 地址 / webhook url must be an http(s) URL' }).max(2000),
+    eventKinds: z
+      .array(z.string().regex(/^case\.[a-z_]+$/))
+      .max(50)
+      .optional(),
+    sources: z.array(z.enum(CASE_SOURCES)).max(CASE_SOURCES.length).optional(),
   })
   .strict();
 
-/** A camera preset (the planner's camera model: sensor, lens, image size). */
-export const CameraPresetSpecSchema = z
-  .object({
-    name: IdSchema,
-    label: z.string().max(200).optional(),
-    sensorWidthMm: z.number().positive().max(100),
-    sensorHeightMm: z.number().positive().max(100),
-    focalLengthMm: z.number().positive().max(1000),
-    imageWidthPx: z.number().int().positive().max(100_000),
-    imageHeightPx: z.number().int().positive().max(100_000),
-    minTriggerIntervalS: z.number().nonnegative().max(60).default(1),
-  })
-  .strict();
-/** A drone preset (the endurance model: speeds, flight time, reserve, default camera). */
-export const DronePresetSpecSchema = z
-  .object({
-    name: IdSchema,
-    label: z.string().max(200).optional(),
-    cruiseSpeedMps: z.number().positive().max(40),
-    maxSpeedMps: z.number().positive().max(60),
-    flightTimeS: z.number().positive().max(86_400),
-    reserveFraction: z.number().min(0).max(0.9).default(0.25),
-    ascentMps: z.number().positive().max(30),
-    descentMps: z.number().positive().max(30),
-    turnPenaltyS: z.number().nonnegative().max(120).default(4),
-    maxAltRelM: z.number().positive().max(1000).default(120),
-    minAltRelM: z.number().positive().max(1000).default(10),
-    defaultCamera: IdSchema.optional(),
-  })
-  .strict();
-export const PresetSourceSchema = z.enum(['builtin', 'admin']);
-export const CameraPresetSchema = z.object({ spec: CameraPresetSpecSchema, source: PresetSourceSchema });
-export const DronePresetSchema = z.object({ spec: DronePresetSpecSchema, source: PresetSourceSchema });
-
-export const AuditQuerySchema = PageQuerySchema.extend({
-  objectType: z.string().max(64).optional(),
-  objectId: z.string().max(200).optional(),
-  action: z.string().max(64).optional(),
-}).strict();
-export const AuditEntrySchema = z.object({
+export const WebhookSubscriptionSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  eventKinds: z.array(z.string()),
+  sources: z.array(z.string()),
+  active: z.boolean(),
+  createdAt: z.string(),
+});
+export const WebhookCreatedSchema = WebhookSubscriptionSchema.extend({
+  /** The signing secret: in this answer only. */
+  secret: z.string(),
+});
+export const WebhookDeliverySchema = z.object({
   id: z.number().int(),
-  at: z.string(),
-  actor: z.string(),
-  actorRoles: z.array(z.string()),
-  action: z.string(),
-  objectType: z.string(),
-  objectId: z.string(),
-  details: z.unknown(),
+  subscriptionId: z.string(),
+  eventId: z.string(),
+  caseId: z.string(),
+  status: z.enum(['pending', 'delivered', 'failed', 'cancelled']),
+  attempts: z.number().int(),
+  nextAttemptAt: z.string(),
+  lastStatus: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  deliveredAt: z.string().nullable(),
 });
-export const AuditPageSchema = pageOf(AuditEntrySchema);
+export const WebhookIdParamsSchema = z.object({ id: IdSchema });

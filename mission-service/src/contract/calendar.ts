@@ -14,13 +14,6 @@ export const CalendarDayBodySchema = z
   .object({ isWorkday: z.boolean(), name: z.string().trim().max(200).nullable().optional() })
   .strict();
 
-export const CalendarYearSchema = z.object({
-  year: z.number().int(),
-  published: z.boolean(),
-  source: z.string().nullable(),
-  days: z.array(z.object({ day: z.string(), isWorkday: z.boolean(), name: z.string().nullable(), source: z.string() })),
-});
-
 /** `PUT /api/calendar/{year}?replace=true`: replaces every override of the year; the flag says it is meant. */
 export const CalendarYearReplaceQuerySchema = z
   .object({

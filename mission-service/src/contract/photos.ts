@@ -5,15 +5,6 @@ import { csvList, instantQuery, PageQuerySchema, pageOf, PointSchema } from './p
 export const IMAGE_ATTRIBUTIONS = ['given', 'matched', 'none'] as const;
 export const IMAGE_STATUSES = ['queued', 'processing', 'done', 'unlocated', 'failed'] as const;
 
-/** `POST /api/images?flightId=…` or `?droneId=…`: which flight the photos belong to, or which drone took them. */
-export const UploadQuerySchema = z
-  .object({ flightId: IdSchema.optional(), droneId: IdSchema.optional() })
-  .strict()
-  .refine((q) => !(q.flightId && q.droneId), {
-    message: 'give flightId or droneId, not both',
-    path: ['droneId'],
-  });
-
 /** Where a photo's bytes are served (never a path on the server). */
 export const ImageUrlsSchema = z.object({
   /** The original JPEG. */

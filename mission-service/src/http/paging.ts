@@ -3,7 +3,7 @@
  * (base64url JSON). The next page starts strictly after it, so inserts between requests never repeat or skip rows
  * the way OFFSET would.
  */
-import { AppError } from './errors.ts';
+import { AppError } from '../app-error.ts';
 
 export type CursorKey = (string | number)[];
 
@@ -21,10 +21,12 @@ export function decodeCursor(cursor: string | undefined, arity: number): CursorK
   } catch {
     /* answered below */
   }
-  throw new AppError(400, 'invalid_input', '分页游标无效 / invalid cursor: pass the nextCursor of the previous page', {
-    field: 'cursor',
-    in: 'query',
-  });
+  throw new AppError(
+    'invalid_input',
+    'invalid_input',
+    '分页游标无效 / invalid cursor: pass the nextCursor of the previous page',
+    [{ in: 'query', field: 'cursor', message: 'not a cursor of this list' }],
+  );
 }
 
 /** The page and its next cursor from `limit + 1` rows read. */

@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Request, Response } from 'express';
-import { AppError } from './errors.ts';
+import { AppError } from '../app-error.ts';
 
 /** Whether the client already holds the answer tagged `etag` (If-None-Match). */
 export function isFresh(req: Request, etag: string): boolean {
@@ -31,7 +31,7 @@ export async function sendImmutableJpeg(req: Request, res: Response, file: strin
   const st = await stat(file).catch(() => null);
   if (!st?.isFile())
     throw new AppError(
-      410,
+      'not_found',
       'file_gone',
       '照片文件已不在存储中 / the stored file is gone (storage lost or cleaned up); upload the photo again',
     );

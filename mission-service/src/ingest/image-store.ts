@@ -28,10 +28,16 @@ export function diskImageStore(dataDir: string): ImageStore {
         () => false,
       );
       if (exists) return { location: target, created: false };
-      await mkdir(path.dirname(target), { recursive: true });
+      await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
       const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-      await writeFile(tmp, bytes, { flag: 'wx' });
-      await rename(tmp, target);
+      try {
+        // Owner-only: photos of villages are personal data.
+        await writeFile(tmp, bytes, { flag: 'wx', mode: 0o600 });
+        await rename(tmp, target);
+      } catch (err) {
+        await rm(tmp, { force: true });
+        throw err;
+      }
       return { location: target, created: true };
     },
     async remove(sha256) {

@@ -7,7 +7,7 @@ import { ZodError } from 'zod';
 import { categorySettings } from '../cases/category-settings.ts';
 import { fileCase } from '../cases/index.ts';
 import type { Db } from '../db/db.ts';
-import { AppError } from '../http/errors.ts';
+import { isPermanentError } from '../app-error.ts';
 import { cropUrl } from '../review/incident-repository.ts';
 
 const LABELS: Record<string, string> = {
@@ -124,10 +124,10 @@ export async function runFileJob(db: Db, incidentId: string): Promise<FileOutput
     return { outcome: res.outcome, caseId: res.caseId };
   } catch (err) {
     if (err instanceof ReviewedMeanwhile) return { outcome: 'review', reason: 'reviewed meanwhile' };
-    if (err instanceof ZodError || (err instanceof AppError && err.status < 500)) {
+    if (err instanceof ZodError || isPermanentError(err)) {
       return {
         outcome: 'rejected',
-        reason: err instanceof ZodError ? err.issues.map((i) => i.message).join('; ') : err.message,
+        reason: err instanceof ZodError ? err.issues.map((i) => i.message).join('; ') : (err as Error).message,
       };
     }
     throw err;

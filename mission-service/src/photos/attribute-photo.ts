@@ -6,7 +6,7 @@
  */
 import type { AuthUser } from '../auth/index.ts';
 import type { Queryable } from '../db/db.ts';
-import { AppError, notFound } from '../http/errors.ts';
+import { notFound } from '../app-error.ts';
 import { inScope, scopeSql } from './scope.ts';
 
 /** Camera clocks drift and photos are written just before landing: a flight's window is widened by this. */
@@ -40,7 +40,7 @@ interface FlightRow {
   inside: boolean;
 }
 
-/** The flight `flightId` as the uploader may use it: 404 when missing, 403 when its drone is another department's. */
+/** The flight `flightId` as the uploader may use it: 404 when missing or its drone is another department's. */
 export async function flightForUpload(
   q: Queryable,
   user: AuthUser | null,
@@ -51,13 +51,7 @@ export async function flightForUpload(
     [flightId],
   );
   const f = r.rows[0];
-  if (!f) throw notFound(`flight ${flightId}`);
-  if (user && !inScope(user, f.department_id))
-    throw new AppError(
-      403,
-      'forbidden_department',
-      '不能向其他部门的航班上传照片 / this flight belongs to a drone of another department',
-    );
+  if (!f || (user && !inScope(user, f.department_id))) throw notFound(`flight ${flightId}`);
   return { flightId, droneId: f.drone_id, departmentId: f.department_id, attribution: 'given' };
 }
 
@@ -110,13 +104,7 @@ async function droneDepartmentOf(q: Queryable, user: AuthUser | null, droneId: s
     droneId,
   ]);
   const row = d.rows[0];
-  if (!row) throw notFound(`drone ${droneId}`);
-  if (user && !inScope(user, row.department_id))
-    throw new AppError(
-      403,
-      'forbidden_department',
-      '无权操作其他部门的无人机 / this drone belongs to another department',
-    );
+  if (!row || (user && !inScope(user, row.department_id))) throw notFound(`drone ${droneId}`);
   return row.department_id;
 }
 

@@ -2,7 +2,7 @@
 import type { AuthUser } from '../auth/index.ts';
 import type { Image } from '../contract/photos.ts';
 import type { Queryable } from '../db/db.ts';
-import { notFound } from '../http/errors.ts';
+import { notFound } from '../app-error.ts';
 import { decodeCursor, pageFrom } from '../http/paging.ts';
 import { scopeSql } from './scope.ts';
 

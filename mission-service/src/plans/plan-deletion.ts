@@ -5,9 +5,9 @@
  * used is deleted. Each outcome is audited.
  */
 import type { AuthUser } from '../auth/index.ts';
-import { audit } from '../audit/audit-log.ts';
+import { auditChange } from '../audit/audit-log.ts';
 import type { Db } from '../db/db.ts';
-import { AppError, notFound } from '../http/errors.ts';
+import { AppError, notFound } from '../app-error.ts';
 import { loadPlan } from './plan-service.ts';
 
 export async function deleteOrArchivePlan(db: Db, user: AuthUser, id: string): Promise<'deleted' | 'archived'> {
@@ -19,14 +19,15 @@ export async function deleteOrArchivePlan(db: Db, user: AuthUser, id: string): P
     );
     const plan = p.rows[0];
     if (!plan) throw notFound(`plan ${id}`);
-    if (plan.archived_at) throw new AppError(409, 'plan_archived', `计划已归档 / plan ${id} is already archived`);
+    if (plan.archived_at)
+      throw new AppError('conflict', 'plan_archived', `计划已归档 / plan ${id} is already archived`);
     const live = await tx.query<{ id: string; name: string }>(
       'SELECT id, name FROM schedules WHERE plan_id = $1 AND archived_at IS NULL ORDER BY id LIMIT 20',
       [id],
     );
     if (live.rows.length)
       throw new AppError(
-        409,
+        'conflict',
         'plan_in_use',
         `计划仍被定期巡查使用，请先删除这些巡查 / plan is used by schedules: ${live.rows.map((s) => `${s.name} (${s.id})`).join(', ')}`,
         { scheduleIds: live.rows.map((s) => s.id) },
@@ -38,11 +39,11 @@ export async function deleteOrArchivePlan(db: Db, user: AuthUser, id: string): P
     const details = { name: plan.name, pattern: plan.pattern, areaIds: plan.area_ids };
     if (history.rows.length) {
       await tx.query('UPDATE plans SET archived_at = now(), updated_at = now() WHERE id = $1', [id]);
-      await audit(tx, user, 'plan.archive', 'plan', id, details);
+      await auditChange(tx, user, 'plan.archive', 'plan', id, details);
       return 'archived';
     }
     await tx.query('DELETE FROM plans WHERE id = $1', [id]);
-    await audit(tx, user, 'plan.delete', 'plan', id, details);
+    await auditChange(tx, user, 'plan.delete', 'plan', id, details);
     return 'deleted';
   });
 }

@@ -7,10 +7,10 @@
 import { cameraPresets, cameraSchema, dronePresets, droneSchema, type PresetRegistry } from '@xuncha/geodata';
 import type { z } from 'zod';
 import type { AuthUser } from '../auth/index.ts';
-import { audit } from '../audit/audit-log.ts';
-import type { CameraPresetSpecSchema, DronePresetSpecSchema } from '../contract/admin.ts';
+import { auditChange } from '../audit/audit-log.ts';
+import type { CameraPresetSpecSchema, DronePresetSpecSchema } from '../contract/organisation.ts';
 import type { Db, Queryable } from '../db/db.ts';
-import { AppError, notFound } from '../http/errors.ts';
+import { AppError, notFound } from '../app-error.ts';
 
 export type PresetKind = 'camera' | 'drone';
 const TABLE: Record<PresetKind, string> = { camera: 'camera_presets', drone: 'drone_presets' };
@@ -70,10 +70,10 @@ export async function assertKnownCamera(db: Queryable, camera: string, field = '
   if (await getPreset(db, 'camera', camera)) return;
   const known = (await listPresets(db, 'camera')).map((c) => c.spec.name as string);
   throw new AppError(
-    400,
+    'invalid_input',
     'unknown_camera',
     `未知相机 / unknown camera "${camera}": use a camera preset (${known.join(', ')}) or add one (PUT /api/presets/cameras/{name})`,
-    { field, in: 'body', known },
+    [{ in: 'body', field, message: `known cameras: ${known.join(', ')}` }],
   );
 }
 
@@ -96,7 +96,7 @@ export async function putPreset(
        ON CONFLICT (name) DO UPDATE SET spec = $2::jsonb, source = 'admin', updated_at = now()`,
       [spec.name, JSON.stringify(spec)],
     );
-    await audit(tx, actor, `preset.${kind}.put`, `${kind}_preset`, spec.name, { before, after: spec });
+    await auditChange(tx, actor, `preset.${kind}.put`, `${kind}_preset`, spec.name, { before, after: spec });
   });
   return (await getPreset(db, kind, spec.name))!;
 }
@@ -106,14 +106,14 @@ export async function deletePreset(db: Db, actor: AuthUser, kind: PresetKind, na
   const p = await getPreset(db, kind, name);
   if (!p) throw notFound(`${kind} preset ${name}`);
   if (p.source === 'builtin')
-    throw new AppError(409, 'builtin_preset', `内置预设不可删除 / built-in preset ${name} cannot be deleted`);
+    throw new AppError('conflict', 'builtin_preset', `内置预设不可删除 / built-in preset ${name} cannot be deleted`);
   const used = await db.query<{ id: string }>(
     `SELECT id FROM drones WHERE ${kind === 'camera' ? 'camera' : 'model'} = $1 ORDER BY id LIMIT 20`,
     [name],
   );
   if (used.rows.length)
     throw new AppError(
-      409,
+      'conflict',
       'preset_in_use',
       `预设仍被无人机使用 / preset is used by drones: ${used.rows.map((d) => d.id).join(', ')}`,
       {
@@ -122,6 +122,6 @@ export async function deletePreset(db: Db, actor: AuthUser, kind: PresetKind, na
     );
   await db.transaction(async (tx) => {
     await tx.query(`DELETE FROM ${TABLE[kind]} WHERE name = $1`, [name]);
-    await audit(tx, actor, `preset.${kind}.delete`, `${kind}_preset`, name, p);
+    await auditChange(tx, actor, `preset.${kind}.delete`, `${kind}_preset`, name, p);
   });
 }

@@ -6,7 +6,7 @@
 import type { AuthUser } from '../auth/index.ts';
 import type { Detection, Incident } from '../contract/review.ts';
 import type { Queryable } from '../db/db.ts';
-import { notFound } from '../http/errors.ts';
+import { notFound } from '../app-error.ts';
 import { decodeCursor, pageFrom } from '../http/paging.ts';
 import { imageUrls } from '../photos/image-repository.ts';
 import { scopeSql } from '../photos/scope.ts';

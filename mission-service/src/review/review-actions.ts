@@ -6,11 +6,11 @@
  * Each is one transaction; a second decision on the same incident answers 409 with its current state.
  */
 import type { AuthUser } from '../auth/index.ts';
-import { audit } from '../audit/audit-log.ts';
+import { auditChange } from '../audit/audit-log.ts';
 import { fileCase } from '../cases/index.ts';
 import type { Db, Queryable } from '../db/db.ts';
 import type { Incident } from '../contract/review.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../app-error.ts';
 import { cropUrl, incidentDetections, loadIncident } from './incident-repository.ts';
 
 const LABELS: Record<string, string> = {
@@ -28,7 +28,7 @@ export interface ReviewResult {
 
 function alreadyReviewed(inc: Incident): AppError {
   return new AppError(
-    409,
+    'conflict',
     'already_reviewed',
     `该事件已研判（${inc.reviewState}）/ incident already reviewed: ${inc.reviewState}`,
     { reviewState: inc.reviewState, caseId: inc.caseId },
@@ -160,7 +160,7 @@ export async function changeIncidentClass(
     const inc = await lockForReview(tx, user, id);
     if (inc.class === opts.class) return;
     await setClass(tx, inc, opts.class);
-    await audit(tx, user, 'incident.change_class', 'incident', id, {
+    await auditChange(tx, user, 'incident.change_class', 'incident', id, {
       from: inc.class,
       to: opts.class,
       note: opts.note ?? null,

@@ -5,6 +5,7 @@ import { unzipSync, strFromU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/auth/index.ts';
 import { createApp } from '../../src/http/app.ts';
+import { DEFAULT_SECURITY } from '../../src/http/security-options.ts';
 import { createLogger } from '../../src/logger.ts';
 import { addApiKey } from '../../src/open311/api-keys.ts';
 import { createTestDb, type TestDb } from '../../src/testing/test-db.ts';
@@ -67,15 +68,24 @@ beforeAll(async () => {
   for (const u of users)
     await createUser(t.db, {
       username: u.username,
-      password: 'secret-pass-1',
+      password: 'Secret-Pw-7xq!kz',
       roles: [...u.roles],
       departmentId: u.departmentId,
     });
-  server = createApp({ db: t.db, logger: createLogger('silent') }).listen(0, '127.0.0.1');
+  server = createApp({
+    db: t.db,
+    logger: createLogger('silent'),
+    // Receivers of these tests run on loopback (allow-listed); the rate limits are the abuse tests' business.
+    security: {
+      ...DEFAULT_SECURITY,
+      webhooks: { allow: ['127.0.0.1/32'] },
+      open311: { anonymousPerMin: 100_000, keyPerMin: 100_000 },
+    },
+  }).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   for (const u of users) {
-    const r = await call('POST', '/api/auth/login', null, { username: u.username, password: 'secret-pass-1' });
+    const r = await call('POST', '/api/auth/login', null, { username: u.username, password: 'Secret-Pw-7xq!kz' });
     expect(r.status).toBe(200);
     tokens[u.username] = r.body.token;
   }

@@ -36,9 +36,12 @@ afterAll(async () => {
   await h?.close();
 });
 
-const audit = async (objectType: string, objectId: string) =>
-  (await h.call('GET', `/api/audit?objectType=${objectType}&objectId=${objectId}`, { token: h.tokens.admin })).body
-    .items as { action: string; actor: string; details: Record<string, unknown> }[];
+/** The detailed audit rows of an object (what the use case wrote), newest first; not the mount's request rows. */
+const audit = async (objectKind: string, objectId: string) =>
+  (
+    (await h.call('GET', `/api/audit?objectKind=${objectKind}&objectId=${objectId}`, { token: h.tokens.admin })).body
+      .entries as { action: string; actorId: string; details: Record<string, unknown> }[]
+  ).filter((e) => !/^(POST|PUT|PATCH|DELETE) \//.test(e.action));
 
 describe('presets, drones and plans (19.7)', () => {
   let droneId: string;
@@ -49,7 +52,7 @@ describe('presets, drones and plans (19.7)', () => {
       body: { name: '相机测试', model: 'm3e', camera: 'no-such-cam', connection: 'tcp://127.0.0.1:27911' },
     });
     expect(bad.status).toBe(400);
-    expect(bad.body.error).toMatchObject({ code: 'unknown_camera', details: { field: 'camera' } });
+    expect(bad.body.error).toMatchObject({ code: 'unknown_camera', details: [{ field: 'camera', in: 'body' }] });
     expect(bad.body.error.message).toContain('m3e-wide');
     const list = await h.call('GET', '/api/presets/cameras', { token: h.tokens.officer });
     expect(list.body.items.map((c: { spec: { name: string } }) => c.spec.name)).toContain('m3e-wide');
@@ -69,7 +72,7 @@ describe('presets, drones and plans (19.7)', () => {
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     expect(put.body).toMatchObject({ source: 'admin', spec: { name: 'h20-wide', minTriggerIntervalS: 1 } });
     const mismatch = await h.call('PUT', '/api/presets/cameras/other', { token: h.tokens.admin, body: spec });
-    expect(mismatch.body.error.details).toMatchObject({ field: 'name', in: 'body' });
+    expect(mismatch.body.error.details).toMatchObject([{ field: 'name', in: 'body' }]);
     const ok = await h.call('POST', '/api/drones', {
       token: h.tokens.operator,
       body: { name: '相机测试', model: 'm300', camera: 'h20-wide', connection: 'tcp://127.0.0.1:27911' },
@@ -99,7 +102,7 @@ describe('presets, drones and plans (19.7)', () => {
       body: { name: 'x', pattern: 'survey', areaIds: [a.body.id], params: { camera: 'm3e-wide' }, droneId },
     });
     expect(wrong.status).toBe(400);
-    expect(wrong.body.error).toMatchObject({ code: 'camera_mismatch', details: { field: 'params.camera' } });
+    expect(wrong.body.error).toMatchObject({ code: 'camera_mismatch', details: [{ field: 'params.camera' }] });
   });
 });
 
@@ -207,7 +210,7 @@ describe('nothing deleted by surprise (19.6)', () => {
       body: { isWorkday: false },
     });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.details).toMatchObject({ field: 'date', in: 'path' });
+    expect(bad.body.error.details).toMatchObject([{ field: 'date', in: 'path' }]);
     const removed = await h.call('DELETE', '/api/calendar/days/2026-11-02', { token: h.tokens.admin });
     expect(removed.body).toEqual({ day: '2026-11-02', override: null, isWorkday: true });
     expect((await h.call('GET', '/api/calendar/2026', { token: h.tokens.dispatcher })).body.days.length).toBe(before);
@@ -219,7 +222,7 @@ describe('nothing deleted by surprise (19.6)', () => {
 });
 
 describe('admin endpoints (19.7)', () => {
-  it('reads a user, changes roles and department, disables (ending the sessions), never the last admin', async () => {
+  it('reads a user, changes roles and department, disables (ending the sessions), never themselves', async () => {
     const users = await h.call('GET', '/api/users', { token: h.tokens.admin });
     const officer = users.body.users.find((u: { name: string }) => u.name === 't-officer');
     const admin = users.body.users.find((u: { name: string }) => u.name === 't-admin');
@@ -238,7 +241,7 @@ describe('admin endpoints (19.7)', () => {
       token: h.tokens.admin,
       body: { departmentId: 'dept-none' },
     });
-    expect(unknown.body.error.details).toMatchObject({ field: 'departmentId' });
+    expect(unknown.body.error.details).toMatchObject([{ field: 'departmentId' }]);
     expect((await h.call('GET', '/api/auth/me', { token: h.tokens.officer })).status).toBe(200);
     const off = await h.call('PATCH', `/api/users/${officer.id}`, { token: h.tokens.admin, body: { disabled: true } });
     expect(off.body.user.disabled).toBe(true);
@@ -248,7 +251,7 @@ describe('admin endpoints (19.7)', () => {
       body: { roles: ['officer'] },
     });
     expect(self.status).toBe(409);
-    expect(self.body.error.code).toBe('last_admin');
+    expect(self.body.error.code).toBe('self_lockout');
     expect((await audit('user', officer.id)).map((e) => e.action)).toEqual(['user.disable', 'user.update']);
   });
 
@@ -273,7 +276,7 @@ describe('admin endpoints (19.7)', () => {
       token: h.tokens.admin,
       body: { leadDepartmentId: 'dept-nowhere' },
     });
-    expect(bad.body.error).toMatchObject({ code: 'unknown_department', details: { field: 'leadDepartmentId' } });
+    expect(bad.body.error).toMatchObject({ code: 'unknown_department', details: [{ field: 'leadDepartmentId' }] });
     const inUse = await h.call('DELETE', '/api/departments/dept-test-water', { token: h.tokens.admin });
     expect(inUse.status).toBe(409);
     expect(inUse.body.error.details.uses).toEqual({ 'routing rules': 1 });
@@ -308,12 +311,12 @@ describe('errors a person can act on (19.8)', () => {
         ).body.id as string;
       const r1 = await h.call('POST', `/api/drones/${await mk('死机', dead)}/connect`, { token: h.tokens.operator });
       expect(r1.status).toBe(502);
-      expect(r1.body.error.code).toBe('drone_unreachable');
+      expect(r1.body.error.code).toBe('link_connection_error');
       expect(r1.body.error.message).toMatch(/ECONNREFUSED/);
       const port = (silent.address() as AddressInfo).port;
       const r2 = await h.call('POST', `/api/drones/${await mk('哑机', port)}/connect`, { token: h.tokens.operator });
       expect(r2.status).toBe(504);
-      expect(r2.body.error.code).toBe('drone_no_heartbeat');
+      expect(r2.body.error.code).toBe('link_no_vehicle');
     } finally {
       silent.close();
     }
@@ -328,14 +331,14 @@ describe('errors a person can act on (19.8)', () => {
     expect(csv.headers.get('content-disposition')).toContain('case-stats-2026-11-01-2026-11-30.csv');
     const bad = await h.call('GET', '/api/stats/cases?from=2026-11-31x', { token: h.tokens.dispatcher });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.details).toMatchObject({ field: 'from', in: 'query' });
-    expect(bad.body.error.message).toContain('"from"');
+    expect(bad.body.error.details).toMatchObject([{ field: 'from', in: 'query' }]);
+    expect(bad.body.error.message).toContain('query parameter from');
     const extra = await h.call('GET', '/api/stats/cases?from=2026-11-01&colour=red', { token: h.tokens.dispatcher });
-    expect(extra.body.error.details.field).toBe('colour');
+    expect(extra.body.error.details[0].field).toBe('colour');
     const body = await h.call('PUT', '/api/categories/straw_burning', {
       token: h.tokens.admin,
       body: { autoFileMinScore: 2 },
     });
-    expect(body.body.error.details).toMatchObject({ field: 'autoFileMinScore', in: 'body' });
+    expect(body.body.error.details).toMatchObject([{ field: 'autoFileMinScore', in: 'body' }]);
   });
 });

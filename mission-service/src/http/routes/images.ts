@@ -1,8 +1,11 @@
 import busboy from 'busboy';
-import { Router } from 'express';
-import { currentUser, requireRoles } from '../../auth/index.ts';
-import { UploadQuerySchema } from '../../contract/photos.ts';
+import type { Request, Response } from 'express';
+import { AppError } from '../../app-error.ts';
+import type { AuthUser } from '../../auth/index.ts';
+import { IngestQuerySchema, IngestResponseSchema } from '../../contract/images.ts';
 import type { Db } from '../../db/db.ts';
+import { loadDrone } from '../../drones/drone-service.ts';
+import { flightForUpload } from '../../photos/attribute-photo.ts';
 import type { ImageStore } from '../../ingest/image-store.ts';
 import {
   ingestImage,
@@ -11,40 +14,50 @@ import {
   type EnqueueTriage,
   type IngestResult,
 } from '../../ingest/ingest-image.ts';
-import { flightForUpload } from '../../photos/attribute-photo.ts';
-import { loadDrone } from '../../drones/drone-service.ts';
-import { AppError } from '../errors.ts';
-import { parseQuery } from '../validate.ts';
+import type { Logger } from '../../logger.ts';
+import { defineRoute, type Route } from '../route.ts';
+import type { RouteDeps } from '../route-deps.ts';
 
 /** Largest whole upload request: the per-file limit times a few (bigger batches go in several requests). */
 const MAX_REQUEST_BYTES = 4 * INGEST_LIMITS.maxFileBytes;
 
+interface UploadDeps {
+  db: Db;
+  store: ImageStore;
+  enqueueTriage?: EnqueueTriage;
+  logger: Logger;
+}
+
 /**
- * `POST /api/images?flightId=…` or `?droneId=…` (multipart/form-data, any number of file parts up to the limit):
- * per-file results accepted / duplicate / rejected + reason, and the flight each photo was attributed to (named;
- * else matched by drone and capture time; else none). Files are read one at a time into memory up to the size limit.
+ * Reads a multipart upload one file at a time (each into memory up to the size limit) and ingests each:
+ * per-file results accepted / duplicate / rejected (the file is wrong) / failed (storage: retry). File names are
+ * read as UTF-8.
  */
-export function imageRoutes(db: Db, store: ImageStore, enqueueTriage?: EnqueueTriage): Router {
-  const router = Router();
-  router.post('/images', requireRoles('operator'), async (req, res, next) => {
-    const uploader = currentUser(res);
-    const { flightId, droneId } = parseQuery(UploadQuerySchema, req);
-    // A flight or drone of another department is refused before a byte is stored.
-    if (flightId) await flightForUpload(db, uploader, flightId);
-    if (droneId) await loadDrone(db, uploader, droneId);
+function receiveUpload(
+  deps: UploadDeps,
+  req: Request,
+  res: Response,
+  from: { flightId?: string; droneId?: string; uploader: AuthUser },
+): Promise<{ results: IngestResult[] }> {
+  return new Promise((resolve, reject) => {
     if (!req.is('multipart/form-data'))
-      throw new AppError(
-        415,
-        'unsupported_media_type',
-        '请用 multipart/form-data 上传 / upload as multipart/form-data',
+      return reject(
+        new AppError(
+          'unsupported_media_type',
+          'unsupported_media_type',
+          '请用 multipart/form-data 上传 / upload as multipart/form-data',
+        ),
       );
     const length = Number(req.header('content-length') ?? 0);
     if (length > MAX_REQUEST_BYTES)
-      throw new AppError(413, 'too_large', `请求过大 / request larger than ${MAX_REQUEST_BYTES} bytes`);
+      return reject(
+        new AppError('too_large', 'too_large', `请求过大 / request larger than ${MAX_REQUEST_BYTES} bytes`),
+      );
     let bb: busboy.Busboy;
     try {
       bb = busboy({
         headers: req.headers,
+        defParamCharset: 'utf8',
         limits: {
           fileSize: INGEST_LIMITS.maxFileBytes,
           files: INGEST_LIMITS.maxFiles,
@@ -55,26 +68,21 @@ export function imageRoutes(db: Db, store: ImageStore, enqueueTriage?: EnqueueTr
         },
       });
     } catch {
-      throw new AppError(400, 'bad_multipart', '无效的 multipart 请求 / malformed multipart request');
+      return reject(
+        new AppError('invalid_input', 'bad_multipart', '无效的 multipart 请求 / malformed multipart request'),
+      );
     }
     const results: IngestResult[] = [];
     let chain = Promise.resolve();
     let received = 0;
-    let failed: unknown;
-    let responded = false;
+    let done = false;
     const finish = (err?: unknown) => {
-      if (responded) return;
-      responded = true;
-      chain
-        .then(() => {
-          if (err ?? failed) return next(err ?? failed);
-          const counts = { accepted: 0, duplicate: 0, rejected: 0 };
-          for (const r of results) counts[r.status]++;
-          if (!results.length) return next(new AppError(400, 'no_files', '没有文件 / no files in the upload'));
-          res.json({ results, ...counts });
-        })
-        .catch(next);
+      if (done) return;
+      done = true;
+      chain.then(() => (err ? reject(err) : resolve({ results })), reject);
     };
+    const onStorageError = (err: unknown, sha256: string) =>
+      deps.logger.error({ err, sha256, path: req.path }, 'photo storage failed');
     bb.on('file', (_field, stream, info) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -85,14 +93,14 @@ export function imageRoutes(db: Db, store: ImageStore, enqueueTriage?: EnqueueTr
           // Stop parsing, drain the rest, answer 413 once; nothing of this request is kept beyond finished files.
           req.unpipe(bb);
           req.resume();
-          finish(new AppError(413, 'too_large', `请求过大 / request larger than ${MAX_REQUEST_BYTES} bytes`));
+          finish(new AppError('too_large', 'too_large', `请求过大 / request larger than ${MAX_REQUEST_BYTES} bytes`));
           return;
         }
         chunks.push(c);
       });
       stream.on('end', () => {
         const name = info.filename ?? '';
-        if (responded) return;
+        if (done) return;
         if ((stream as unknown as { truncated?: boolean }).truncated) {
           results.push({
             name: safeDisplayName(name),
@@ -104,9 +112,15 @@ export function imageRoutes(db: Db, store: ImageStore, enqueueTriage?: EnqueueTr
         const bytes = Buffer.concat(chunks, size);
         chain = chain.then(async () => {
           try {
-            results.push(await ingestImage({ db, store, enqueueTriage }, { name, bytes, flightId, droneId, uploader }));
+            results.push(await ingestImage({ ...deps, onStorageError }, { name, bytes, ...from }));
           } catch (err) {
-            failed ??= err;
+            // The database refused this one: report it, keep going with the others.
+            deps.logger.error({ err, path: req.path }, 'photo ingest failed');
+            results.push({
+              name: safeDisplayName(name),
+              status: 'failed',
+              reason: '保存失败，请重试 / could not save: retry',
+            });
           }
         });
       });
@@ -119,11 +133,53 @@ export function imageRoutes(db: Db, store: ImageStore, enqueueTriage?: EnqueueTr
       });
     });
     bb.on('error', () =>
-      finish(new AppError(400, 'bad_multipart', '无效的 multipart 请求 / malformed multipart request')),
+      finish(new AppError('invalid_input', 'bad_multipart', '无效的 multipart 请求 / malformed multipart request')),
     );
     bb.on('close', () => finish());
     req.pipe(bb);
+    void res;
   });
+}
 
-  return router;
+/**
+ * `POST /api/images?flightId=…` or `?droneId=…` (multipart/form-data, any number of file parts up to the limit):
+ * per-file results, with the flight each photo was attributed to (named; else matched by drone and capture time;
+ * else none). Reading photos: `photos.ts`.
+ */
+export function imageRoutes(d: RouteDeps): Route[] {
+  const { db, store } = d;
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/images',
+      summary: '上传照片（multipart，逐个文件结果）/ upload photos (multipart; a result per file)',
+      tag: 'images',
+      roles: ['operator'],
+      query: IngestQuerySchema,
+      bodyType: 'multipart/form-data',
+      rawBody: true,
+      response: IngestResponseSchema,
+      errors: {
+        413: '请求过大 / request too large',
+        415: '须为 multipart / not multipart',
+        503: '未配置存储 / no photo storage',
+      },
+      async handler({ req, res, user, query }) {
+        if (!store) throw new AppError('unavailable', 'no_storage', '未配置照片存储 / no photo storage configured');
+        // A flight or drone of another department is not there (404) before a byte is stored.
+        if (query.flightId) await flightForUpload(db, user, query.flightId);
+        if (query.droneId) await loadDrone(db, user, query.droneId);
+        const { results } = await receiveUpload(
+          { db, store, enqueueTriage: d.enqueueTriage, logger: d.logger },
+          req,
+          res,
+          { flightId: query.flightId, droneId: query.droneId, uploader: user },
+        );
+        if (!results.length) throw new AppError('invalid_input', 'no_files', '没有文件 / no files in the upload');
+        const counts = { accepted: 0, duplicate: 0, rejected: 0, failed: 0 };
+        for (const r of results) counts[r.status]++;
+        return { results, ...counts };
+      },
+    }),
+  ];
 }

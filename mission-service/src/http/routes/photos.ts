@@ -1,84 +1,131 @@
-import { Router } from 'express';
-import { z } from 'zod';
-import { currentUser, requireRoles } from '../../auth/index.ts';
-import { audit } from '../../audit/audit-log.ts';
-import { AttributeImageBodySchema, ImageListQuerySchema, ThumbnailQuerySchema } from '../../contract/photos.ts';
-import type { Db } from '../../db/db.ts';
+import { AppError } from '../../app-error.ts';
+import { auditChange } from '../../audit/audit-log.ts';
+import {
+  AttributeImageBodySchema,
+  ImagePageSchema,
+  ImageListQuerySchema,
+  ImageSchema,
+  ThumbnailQuerySchema,
+} from '../../contract/photos.ts';
+import { Sha256ParamsSchema } from '../../contract/images.ts';
 import { flightForUpload } from '../../photos/attribute-photo.ts';
 import { listImages, loadImage } from '../../photos/image-repository.ts';
 import { thumbnailFile, type ThumbnailSize } from '../../photos/thumbnails.ts';
-import { AppError } from '../errors.ts';
+import { defineRoute, type Route } from '../route.ts';
+import type { RouteDeps } from '../route-deps.ts';
 import { isFresh, sendImmutableJpeg } from '../send-file.ts';
-import { parseBody, parseParam, parseQuery } from '../validate.ts';
 
-const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'sha256: 64 lowercase hex');
-const readers = requireRoles('operator', 'officer', 'dispatcher');
+const READERS = ['operator', 'officer', 'dispatcher'] as const;
+const image = { kind: 'image' as const, param: 'sha256' };
 
 /**
  * Photos: `GET /api/images` (filters, unattributed ones with `attribution=none`, paged), `GET /api/images/{sha256}`,
  * its bytes at `/file` and a thumbnail at `/thumbnail?size=256|512|1024` (cached, 304 on If-None-Match), and
  * `POST /api/images/{sha256}/attribution` to put an unattributed photo on its flight. A photo is seen as its drone
- * is (department); another department's photo is not there (404).
+ * is (department); another department's photo is not there (404). Bytes are immutable (content-addressed).
  */
-export function photoRoutes(db: Db, dataDir: string | undefined): Router {
-  const router = Router();
-
-  router.get('/images', readers, async (req, res) => {
-    const q = parseQuery(ImageListQuerySchema, req);
-    res.json(await listImages(db, currentUser(res), q));
-  });
-
-  router.get('/images/:sha256', readers, async (req, res) => {
-    const { image } = await loadImage(db, currentUser(res), parseParam(Sha256, req, 'sha256'));
-    res.json(image);
-  });
-
-  router.get('/images/:sha256/file', readers, async (req, res) => {
-    const sha = parseParam(Sha256, req, 'sha256');
-    const { storedPath } = await loadImage(db, currentUser(res), sha);
-    await sendImmutableJpeg(req, res, storedPath, sha);
-  });
-
-  router.get('/images/:sha256/thumbnail', readers, async (req, res) => {
-    const sha = parseParam(Sha256, req, 'sha256');
-    const { size } = parseQuery(ThumbnailQuerySchema, req);
-    const { storedPath } = await loadImage(db, currentUser(res), sha);
-    if (!dataDir) throw new AppError(503, 'no_storage', '未配置存储目录 / no data directory configured');
-    const tag = `${sha}-${size}`;
-    if (isFresh(req, tag)) return sendImmutableJpeg(req, res, null, tag);
-    const file = await thumbnailFile(dataDir, sha, storedPath, Number(size) as ThumbnailSize).catch((err: Error) => {
-      throw new AppError(422, 'undecodable', `无法生成缩略图 / cannot make a thumbnail: ${err.message}`);
-    });
-    await sendImmutableJpeg(req, res, file, tag);
-  });
-
-  router.post('/images/:sha256/attribution', requireRoles('operator'), async (req, res) => {
-    const user = currentUser(res);
-    const sha = parseParam(Sha256, req, 'sha256');
-    const { flightId } = parseBody(AttributeImageBodySchema, req);
-    const { image } = await loadImage(db, user, sha);
-    if (image.flightId)
-      throw new AppError(
-        409,
-        'already_attributed',
-        `照片已属于航班 ${image.flightId} / photo already belongs to a flight`,
-        {
-          flightId: image.flightId,
-        },
-      );
-    const who = await flightForUpload(db, user, flightId);
-    await db.transaction(async (tx) => {
-      const u = await tx.query(
-        `UPDATE images SET flight_id = $2, attribution = 'given', drone_id = $3, department_id = $4
-          WHERE sha256 = $1 AND flight_id IS NULL`,
-        [sha, flightId, who.droneId, who.departmentId],
-      );
-      if (u.affectedRows !== 1)
-        throw new AppError(409, 'already_attributed', '照片已属于航班 / photo already belongs to a flight');
-      await audit(tx, user, 'image.attribute', 'image', sha, { flightId });
-    });
-    res.json((await loadImage(db, user, sha)).image);
-  });
-
-  return router;
+export function photoRoutes(d: RouteDeps): Route[] {
+  const { db, dataDir } = d;
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/images',
+      summary: '照片列表（含未归属航班的）/ photos, with filters (attribution=none: unattributed)',
+      tag: 'images',
+      roles: READERS,
+      query: ImageListQuerySchema,
+      response: ImagePageSchema,
+      handler: ({ user, query }) => listImages(db, user, query),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/images/{sha256}',
+      summary: '照片 / photo (record, where it was taken, its flight, URLs of its bytes)',
+      tag: 'images',
+      roles: READERS,
+      params: Sha256ParamsSchema,
+      object: image,
+      response: ImageSchema,
+      handler: async ({ user, params }) => (await loadImage(db, user, params.sha256)).image,
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/images/{sha256}/file',
+      summary: '照片原图（可缓存）/ the original JPEG (immutable, cacheable)',
+      tag: 'images',
+      roles: READERS,
+      params: Sha256ParamsSchema,
+      object: image,
+      responseType: 'image/jpeg',
+      errors: { 304: '未修改 / not modified (If-None-Match)' },
+      async handler({ req, res, user, params }) {
+        const { storedPath } = await loadImage(db, user, params.sha256);
+        await sendImmutableJpeg(req, res, storedPath, params.sha256);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/images/{sha256}/thumbnail',
+      summary: '缩略图（首次生成后缓存）/ thumbnail, made once then cached (size 256, 512 or 1024 px)',
+      tag: 'images',
+      roles: READERS,
+      params: Sha256ParamsSchema,
+      query: ThumbnailQuerySchema,
+      object: image,
+      responseType: 'image/jpeg',
+      errors: { 304: '未修改 / not modified (If-None-Match)', 503: '未配置存储目录 / no data directory' },
+      async handler({ req, res, user, params, query }) {
+        const tag = `${params.sha256}-${query.size}`;
+        if (isFresh(req, tag)) return sendImmutableJpeg(req, res, null, tag);
+        if (!dataDir) throw new AppError('unavailable', 'no_storage', '未配置存储目录 / no data directory configured');
+        const { storedPath } = await loadImage(db, user, params.sha256);
+        const file = await thumbnailFile(dataDir, params.sha256, storedPath, Number(query.size) as ThumbnailSize).catch(
+          (err: Error) => {
+            throw new AppError(
+              'unprocessable',
+              'undecodable',
+              `无法生成缩略图 / cannot make a thumbnail: ${err.message}`,
+            );
+          },
+        );
+        await sendImmutableJpeg(req, res, file, tag);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/images/{sha256}/attribution',
+      summary: '将未归属照片归入航班 / put an unattributed photo on its flight',
+      tag: 'images',
+      roles: ['operator'],
+      params: Sha256ParamsSchema,
+      object: { ...image, write: 'visible' },
+      body: AttributeImageBodySchema,
+      response: ImageSchema,
+      errors: { 409: '照片已属于航班 / already on a flight' },
+      async handler({ user, params, body }) {
+        const { image: img } = await loadImage(db, user, params.sha256);
+        const taken = () =>
+          new AppError(
+            'conflict',
+            'already_attributed',
+            `照片已属于航班 / photo already belongs to flight ${img.flightId}`,
+            {
+              flightId: img.flightId,
+            },
+          );
+        if (img.flightId) throw taken();
+        const who = await flightForUpload(db, user, body.flightId);
+        await db.transaction(async (tx) => {
+          const u = await tx.query(
+            `UPDATE images SET flight_id = $2, attribution = 'given', drone_id = $3, department_id = $4
+              WHERE sha256 = $1 AND flight_id IS NULL`,
+            [params.sha256, body.flightId, who.droneId, who.departmentId],
+          );
+          if (u.affectedRows !== 1) throw taken();
+          await auditChange(tx, user, 'image.attribute', 'image', params.sha256, { flightId: body.flightId });
+        });
+        return (await loadImage(db, user, params.sha256)).image;
+      },
+    }),
+  ];
 }

@@ -1,61 +1,124 @@
-import { Router } from 'express';
-import { currentUser, hasAnyRole, requireRoles } from '../../auth/index.ts';
-import { IdSchema } from '../../contract/common.ts';
-import { PlanExportQuerySchema, PlanListQuerySchema } from '../../contract/plans.ts';
-import type { Db } from '../../db/db.ts';
+import { z } from 'zod';
+import { notFound } from '../../app-error.ts';
+import { seesAllDepartments } from '../../auth/index.ts';
+import {
+  PlanExportQuerySchema,
+  PlanInputSchema,
+  PlanListQuerySchema,
+  PlanSchema,
+  PlanSummarySchema,
+} from '../../contract/plans.ts';
 import { toGeoJson, toQgcPlan } from '../../plans/export.ts';
 import { deleteOrArchivePlan } from '../../plans/plan-deletion.ts';
 import { listPlans } from '../../plans/plan-repository.ts';
 import { assertPlanLive, changePlan, createPlan, loadPlan, replan } from '../../plans/plan-service.ts';
-import { AppError } from '../errors.ts';
+import { defineRoute, type Route } from '../route.ts';
+import type { RouteDeps } from '../route-deps.ts';
 
-/** `/api/plans`: plan, re-plan, list, read, export (.plan / GeoJSON), delete. Operators write; all logged-in read. */
-export function planRoutes(db: Db): Router {
-  const router = Router();
-  const writers = requireRoles('operator');
-
-  router.get('/plans', requireRoles(), async (req, res) => {
-    const q = PlanListQuerySchema.parse(req.query);
-    const user = currentUser(res);
-    const all = hasAnyRole(user, ['dispatcher']);
-    const plans = await listPlans(db, { ...q, departmentIds: all ? 'all' : [user.departmentId] });
-    res.json({ plans });
-  });
-  router.get('/plans/:id', requireRoles(), async (req, res) => {
-    res.json(await loadPlan(db, currentUser(res), IdSchema.parse(req.params.id)));
-  });
-  router.get('/plans/:id/export', requireRoles(), async (req, res) => {
-    const plan = await loadPlan(db, currentUser(res), IdSchema.parse(req.params.id));
-    const q = PlanExportQuerySchema.parse(req.query);
-    const safeName = plan.id.replace(/[^\w.-]/g, '_');
-    if (q.format === 'geojson') {
-      res.setHeader('content-disposition', `attachment; filename="${safeName}.geojson"`);
-      res.type('application/geo+json').json(toGeoJson(plan));
-      return;
-    }
-    const qgc = toQgcPlan(plan, q.sortie);
-    if (!qgc) throw new AppError(404, 'not_found', `没有第 ${q.sortie} 架次 / plan has no sortie ${q.sortie}`);
-    res.setHeader('content-disposition', `attachment; filename="${safeName}-${q.sortie}.plan"`);
-    res.type('application/json').send(qgc);
-  });
-  router.post('/plans', writers, async (req, res) => {
-    res.status(201).json(await createPlan(db, currentUser(res), req.body));
-  });
-  router.put('/plans/:id', writers, async (req, res) => {
-    res.json(await changePlan(db, currentUser(res), IdSchema.parse(req.params.id), req.body));
-  });
-  router.post('/plans/:id/replan', writers, async (req, res) => {
-    const id = IdSchema.parse(req.params.id);
-    assertPlanLive(await loadPlan(db, currentUser(res), id));
-    await replan(db, id);
-    res.json(await loadPlan(db, currentUser(res), id));
-  });
-  // 409 while live schedules fly it; archived (200 with it) when it has history; else deleted (204). Audited.
-  router.delete('/plans/:id', writers, async (req, res) => {
-    const id = IdSchema.parse(req.params.id);
-    const user = currentUser(res);
-    if ((await deleteOrArchivePlan(db, user, id)) === 'deleted') return void res.status(204).end();
-    res.json(await loadPlan(db, user, id));
-  });
-  return router;
+/** `/api/plans`: plan, re-plan, list, read, export (.plan / GeoJSON), delete. Operators write; all signed-in read. */
+export function planRoutes(d: RouteDeps): Route[] {
+  const { db } = d;
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/plans',
+      summary: '计划列表 / plans',
+      tag: 'plans',
+      roles: [],
+      query: PlanListQuerySchema,
+      response: z.object({ plans: z.array(PlanSummarySchema) }),
+      async handler({ user, query }) {
+        const all = seesAllDepartments(user);
+        return { plans: await listPlans(db, { ...query, departmentIds: all ? 'all' : [user.departmentId] }) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/plans/{id}',
+      summary: '计划 / plan with document',
+      tag: 'plans',
+      roles: [],
+      object: { kind: 'plan' },
+      response: PlanSchema,
+      handler: ({ object }) => object,
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/plans/{id}/export',
+      summary: '导出 .plan / GeoJSON / export',
+      tag: 'plans',
+      roles: [],
+      object: { kind: 'plan' },
+      query: PlanExportQuerySchema,
+      responseType: 'application/json',
+      handler({ res, object: plan, query }) {
+        const safeName = plan.id.replace(/[^\w.-]/g, '_');
+        if (query.format === 'geojson') {
+          res.setHeader('content-disposition', `attachment; filename="${safeName}.geojson"`);
+          res.type('application/geo+json').json(toGeoJson(plan));
+          return;
+        }
+        const qgc = toQgcPlan(plan, query.sortie);
+        if (!qgc) throw notFound(`sortie ${query.sortie} of plan ${plan.id}`);
+        res.setHeader('content-disposition', `attachment; filename="${safeName}-${query.sortie}.plan"`);
+        res.type('application/json').send(qgc);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/plans',
+      summary: '规划（大区域在后台线程）/ create a plan (large areas planned off the request thread)',
+      tag: 'plans',
+      roles: ['operator'],
+      body: PlanInputSchema,
+      status: 201,
+      response: PlanSchema,
+      errors: { 422: '无法规划 / cannot plan' },
+      handler: ({ user, body }) => createPlan(db, user, body),
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/plans/{id}',
+      summary: '修改并重新规划 / change and re-plan',
+      tag: 'plans',
+      roles: ['operator'],
+      object: { kind: 'plan' },
+      body: PlanInputSchema,
+      response: PlanSchema,
+      errors: { 422: '无法规划 / cannot plan' },
+      handler: ({ user, params, body }) => changePlan(db, user, params.id, body),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/plans/{id}/replan',
+      summary: '重新规划 / re-plan',
+      tag: 'plans',
+      roles: ['operator'],
+      object: { kind: 'plan' },
+      response: PlanSchema,
+      errors: { 422: '无法规划 / cannot plan' },
+      async handler({ user, params, object }) {
+        assertPlanLive(object);
+        await replan(db, params.id);
+        return loadPlan(db, user, params.id);
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/plans/{id}',
+      summary:
+        '删除计划：有定期巡查在用时 409；有历史的归档（200，返回计划）/ delete a plan: 409 while schedules fly it; archived (200, the plan) when it has history',
+      tag: 'plans',
+      roles: ['operator'],
+      object: { kind: 'plan' },
+      status: 204,
+      response: PlanSchema,
+      errors: { 200: '已归档 / archived (it has history)', 409: '定期巡查在用 / schedules fly it' },
+      async handler({ user, params, setStatus }) {
+        if ((await deleteOrArchivePlan(db, user, params.id)) === 'deleted') return undefined;
+        setStatus(200);
+        return loadPlan(db, user, params.id);
+      },
+    }),
+  ];
 }

@@ -1,50 +1,93 @@
-import { Router } from 'express';
-import { currentUser, requireRoles } from '../../auth/index.ts';
-import { CameraPresetSpecSchema, DronePresetSpecSchema } from '../../contract/admin.ts';
+import { z } from 'zod';
+import { AppError, notFound } from '../../app-error.ts';
+import {
+  CameraPresetSchema,
+  CameraPresetSpecSchema,
+  DronePresetSchema,
+  DronePresetSpecSchema,
+} from '../../contract/organisation.ts';
 import { IdSchema } from '../../contract/common.ts';
-import type { Db } from '../../db/db.ts';
 import { deletePreset, getPreset, listPresets, putPreset, type PresetKind } from '../../presets/presets.ts';
-import { AppError, notFound } from '../errors.ts';
-import { parseBody, parseParam } from '../validate.ts';
+import { defineRoute, type Route } from '../route.ts';
+import type { RouteDeps } from '../route-deps.ts';
+
+const NameParams = z.object({ name: IdSchema });
+
+/** The routes of one kind of preset (cameras or drones). */
+function presetKindRoutes<S extends z.ZodType<{ name: string }>>(
+  d: RouteDeps,
+  kind: PresetKind,
+  path: string,
+  spec: S,
+  view: z.ZodType,
+  label: string,
+): Route[] {
+  const { db } = d;
+  return [
+    defineRoute({
+      method: 'get',
+      path: `/presets/${path}`,
+      summary: `${label}预设 / ${kind} presets`,
+      tag: 'presets',
+      roles: [],
+      response: z.object({ items: z.array(view) }),
+      handler: async () => ({ items: await listPresets(db, kind) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: `/presets/${path}/{name}`,
+      summary: `${label}预设 / a ${kind} preset`,
+      tag: 'presets',
+      roles: [],
+      params: NameParams,
+      response: view,
+      async handler({ params }) {
+        const p = await getPreset(db, kind, params.name);
+        if (!p) throw notFound(`${kind} preset ${params.name}`);
+        return p;
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: `/presets/${path}/{name}`,
+      summary: `新增或修改${label}预设 / add or change a ${kind} preset`,
+      tag: 'presets',
+      roles: ['admin'],
+      params: NameParams,
+      body: spec,
+      response: view,
+      handler({ user, params, body }) {
+        if (body.name !== params.name)
+          throw new AppError(
+            'invalid_input',
+            'invalid_input',
+            `名称与路径不符 / body name "${body.name}" differs from the path "${params.name}"`,
+            [{ in: 'body', field: 'name', message: `must be ${params.name}` }],
+          );
+        return putPreset(db, user, kind, body as never);
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: `/presets/${path}/{name}`,
+      summary: `删除${label}预设（使用中或内置的 409）/ delete a ${kind} preset (409 in use or built in)`,
+      tag: 'presets',
+      roles: ['admin'],
+      params: NameParams,
+      status: 204,
+      errors: { 409: '使用中或内置 / in use or built in' },
+      handler: ({ user, params }) => deletePreset(db, user, kind, params.name),
+    }),
+  ];
+}
 
 /**
  * `/api/presets/cameras` and `/api/presets/drones`: the camera and drone models drones are registered with and plans
  * are made for. Everyone signed in reads; admins add, change and delete their own (built-ins stay).
  */
-export function presetRoutes(db: Db): Router {
-  const router = Router();
-  for (const [kind, path, schema] of [
-    ['camera', 'cameras', CameraPresetSpecSchema],
-    ['drone', 'drones', DronePresetSpecSchema],
-  ] as const) {
-    router.get(`/presets/${path}`, requireRoles(), async (_req, res) => {
-      res.json({ items: await listPresets(db, kind as PresetKind) });
-    });
-    router.get(`/presets/${path}/:name`, requireRoles(), async (req, res) => {
-      const name = parseParam(IdSchema, req, 'name');
-      const p = await getPreset(db, kind, name);
-      if (!p) throw notFound(`${kind} preset ${name}`);
-      res.json(p);
-    });
-    router.put(`/presets/${path}/:name`, requireRoles('admin'), async (req, res) => {
-      const name = parseParam(IdSchema, req, 'name');
-      const spec = parseBody(schema, req);
-      if (spec.name !== name)
-        throw new AppError(
-          400,
-          'invalid_input',
-          `名称与路径不符 / body name "${spec.name}" differs from the path "${name}"`,
-          {
-            field: 'name',
-            in: 'body',
-          },
-        );
-      res.json(await putPreset(db, currentUser(res), kind, spec));
-    });
-    router.delete(`/presets/${path}/:name`, requireRoles('admin'), async (req, res) => {
-      await deletePreset(db, currentUser(res), kind, parseParam(IdSchema, req, 'name'));
-      res.status(204).end();
-    });
-  }
-  return router;
+export function presetRoutes(d: RouteDeps): Route[] {
+  return [
+    ...presetKindRoutes(d, 'camera', 'cameras', CameraPresetSpecSchema, CameraPresetSchema, '相机 / camera'),
+    ...presetKindRoutes(d, 'drone', 'drones', DronePresetSpecSchema, DronePresetSchema, '机型 / drone'),
+  ];
 }

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+export const FlightSchema = z.object({
+  id: z.string(),
+  missionId: z.string().nullable(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+});
+export const FlightListSchema = z.object({ flights: z.array(FlightSchema) });
+
+export const FlightTrackSchema = z.object({
+  type: z.literal('Feature'),
+  geometry: z.unknown(),
+  properties: z.record(z.string(), z.unknown()),
+});
