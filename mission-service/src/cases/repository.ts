@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/db.ts';
+import { ACTOR_NAME_SQL } from './actor-name.ts';
 import { AppError, notFound } from '../app-error.ts';
 import type { CaseState } from './state-machine.ts';
 import type { CaseLevel } from './routing.ts';
@@ -115,6 +116,7 @@ export interface CaseEvent {
   caseId: string;
   at: string;
   actor: string;
+  actorName: string;
   actorRoles: string[];
   kind: string;
   action: string | null;
@@ -129,7 +131,8 @@ export interface CaseEvent {
 /** The audit log of a case, oldest first. */
 export async function listCaseEvents(q: Queryable, caseId: string): Promise<CaseEvent[]> {
   const r = await q.query<CaseRow>(
-    `SELECT id, case_id, at, actor, actor_roles, kind, action, from_state, to_state, level, department_id, note, evidence
+    `SELECT id, case_id, at, actor, ${ACTOR_NAME_SQL('actor')} AS actor_name, actor_roles, kind, action, from_state,
+            to_state, level, department_id, note, evidence
      FROM case_events WHERE case_id = $1 ORDER BY id`,
     [caseId],
   );
@@ -138,6 +141,7 @@ export async function listCaseEvents(q: Queryable, caseId: string): Promise<Case
     caseId: e.case_id as string,
     at: iso(e.at)!,
     actor: e.actor as string,
+    actorName: e.actor_name as string,
     actorRoles: (e.actor_roles as string[]) ?? [],
     kind: e.kind as string,
     action: (e.action as string | null) ?? null,

@@ -174,7 +174,10 @@ export const CaseEventSchema = z.object({
   id: z.number().int(),
   caseId: z.string(),
   at: instant,
+  /** The actor's id (a user id, or `system:<what>` for the service). */
   actor: z.string(),
+  /** The actor's name, for people: display name, else user name. */
+  actorName: z.string(),
   actorRoles: z.array(z.string()),
   kind: z.string(),
   action: z.string().nullable(),

@@ -22,3 +22,4 @@ export type Role = 'operator' | 'officer' | 'dispatcher' | 'admin';
 export * from './review.ts';
 export * from './calendar.ts';
 export * from './organisation.ts';
+export * from './streams.ts';

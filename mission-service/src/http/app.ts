@@ -32,6 +32,7 @@ import { reviewRoutes } from './routes/review.ts';
 import { organisationRoutes } from './routes/organisation.ts';
 import { presetRoutes } from './routes/presets.ts';
 import { calendarDayRoutes } from './routes/calendar-days.ts';
+import { eventRoutes } from './routes/events.ts';
 import { DEFAULT_SECURITY, type SecurityOptions } from './security-options.ts';
 
 export interface AppDeps {
@@ -129,6 +130,7 @@ export function buildRoutes(deps: AppDeps): { tables: RouteTables; routeDeps: Ro
     ...scheduleRoutes(routeDeps),
     ...missionRoutes(routeDeps),
     ...telemetryRoutes(routeDeps),
+    ...eventRoutes(routeDeps),
     ...imageRoutes(routeDeps),
     ...photoRoutes(routeDeps),
     ...reviewRoutes(routeDeps),

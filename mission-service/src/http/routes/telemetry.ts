@@ -6,6 +6,9 @@ import { liveStatus } from '../../drones/link-port.ts';
 import { flightProgress } from '../../jobs/flight-progress.ts';
 import { flightTrack } from '../../telemetry/flight-recorder.ts';
 import { notFound } from '../../app-error.ts';
+import type { DroneLiveStatus } from '../../contract/drones.ts';
+import { TelemetryStreamQuerySchema } from '../../contract/streams.ts';
+import { onChangeAtMost } from '../../events/on-change.ts';
 import { defineRoute, type Route } from '../route.ts';
 import type { RouteDeps } from '../route-deps.ts';
 import { openSse } from '../sse.ts';
@@ -24,11 +27,19 @@ export function telemetryRoutes(d: RouteDeps, fleetIntervalMs = 1000): Route[] {
       tag: 'telemetry',
       roles: [],
       object: { kind: 'drone' },
+      query: TelemetryStreamQuerySchema,
       responseType: 'text/event-stream',
-      handler({ req, res, user, object: drone }) {
+      handler({ req, res, user, object: drone, query }) {
         const stream = openSse(db, req, res, user);
-        stream.send('status', { droneId: drone.id, ...liveStatus(links, drone.id) });
-        const listen = () => links?.get(drone.id)?.subscribe((s) => stream.send('status', { droneId: drone.id, ...s }));
+        stream.send('hello', { stream: 'telemetry', maxHz: query.maxHz, onChange: true });
+        // On change only (the time stamp alone is no change), and at most maxHz a second.
+        const out = onChangeAtMost<DroneLiveStatus>(
+          query.maxHz,
+          (s) => stream.send('status', { droneId: drone.id, ...s }),
+          ({ updatedAt: _t, ...rest }) => JSON.stringify(rest),
+        );
+        out.push(liveStatus(links, drone.id));
+        const listen = () => links?.get(drone.id)?.subscribe((s) => out.push(s));
         let off = listen();
         // Re-attach when the drone connects after the stream opened.
         const timer = setInterval(() => {
@@ -37,6 +48,7 @@ export function telemetryRoutes(d: RouteDeps, fleetIntervalMs = 1000): Route[] {
         stream.onClose(() => {
           clearInterval(timer);
           off?.();
+          out.close();
         });
       },
     }),
@@ -49,9 +61,17 @@ export function telemetryRoutes(d: RouteDeps, fleetIntervalMs = 1000): Route[] {
       responseType: 'text/event-stream',
       async handler({ req, res, user }) {
         const stream = openSse(db, req, res, user);
+        stream.send('hello', { stream: 'fleet', maxHz: 1000 / fleetIntervalMs, onChange: true });
+        // The fleet is looked at every interval; sent only when something in it changed.
+        const out = onChangeAtMost<{ at: string; drones: ({ droneId: string } & DroneLiveStatus)[] }>(
+          1000 / fleetIntervalMs,
+          (f) => stream.send('fleet', f),
+          (f) => JSON.stringify(f.drones.map(({ updatedAt: _t, ...rest }) => rest)),
+        );
+        stream.onClose(() => out.close());
         const snapshot = async () => {
           const drones = (await listDrones(db)).filter((x) => canSee(user, x));
-          stream.send('fleet', {
+          out.push({
             at: new Date().toISOString(),
             drones: drones.map((x) => ({ droneId: x.id, name: x.name, ...liveStatus(links, x.id) })),
           });
