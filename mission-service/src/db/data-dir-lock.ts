@@ -71,7 +71,7 @@ export function lockDataDir(dataDir: string, purpose: string): DataDirLock {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 3) throw err;
       }
       const holder = readLock(file);
-      if (holder && (holder.hostname !== me.hostname || alive(holder.pid)) && holder.pid !== process.pid) {
+      if (holder && (holder.hostname !== me.hostname || alive(holder.pid))) {
         throw new DatabaseSetupError(
           `数据目录正被使用 / XUNCHA_DATA_DIR ${dataDir} is in use by \`xuncha ${holder.purpose}\` (pid ${holder.pid} on ${holder.hostname}, since ${holder.since}): ` +
             `stop it first${holder.purpose === 'serve' ? ', or do this through its API' : ''}; if no such process runs, delete ${file}`,

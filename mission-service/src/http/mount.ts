@@ -22,10 +22,11 @@ export interface MountDeps {
  */
 function auditOnFinish(route: Route, deps: MountDeps, req: Request, res: Response): void {
   if (route.method === 'get') return;
+  // Read now: the router resets req.params once the route is done.
+  const objectId = route.object ? req.params?.[route.object.param ?? 'id'] : undefined;
   res.once('finish', () => {
     const user = res.locals.user as AuthUser | undefined;
     if (!user) return;
-    const objectId = route.object ? req.params?.[route.object.param ?? 'id'] : undefined;
     writeAudit(deps.db, {
       actor: user,
       action: `${route.method.toUpperCase()} ${route.path}`,

@@ -21,6 +21,9 @@ import { insertSchedule } from '../../src/schedules/schedule-repository.ts';
 import { createTestDb, type TestDb } from '../../src/testing/test-db.ts';
 import { StatusOnlyLinks } from '../service/fake-links.ts';
 
+/** The password of every world user. */
+export const WORLD_PASSWORD = 'Security-Pw-7xq!kz';
+
 export const ROLE_NAMES: Role[] = ['operator', 'officer', 'dispatcher', 'admin'];
 export const VARIANTS = ['own', 'other', 'none'] as const;
 export type Variant = (typeof VARIANTS)[number];
@@ -221,19 +224,27 @@ export async function startWorld(deps: Partial<AppDeps> = {}): Promise<SecurityW
     ...deps,
   });
   const server: Server = app.listen(0, '127.0.0.1');
+  // Longer than any pause between two requests of a test on a loaded machine: a reused connection the server is
+  // closing at that moment would be reset.
+  server.keepAliveTimeout = 120_000;
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const users = new Map<string, string>();
+  // One real user through createUser; the other eleven share its password hash (scrypt is slow on purpose).
+  const first = await createUser(t.db, { username: 'sec-probe', password: WORLD_PASSWORD, roles: ['officer'] });
+  const hash = (await t.db.query<{ h: string }>('SELECT password_hash AS h FROM users WHERE id = $1', [first.id]))
+    .rows[0]!.h;
   for (const role of ROLE_NAMES) {
     for (const v of VARIANTS) {
-      const dept = v === 'own' ? departments[0] : v === 'other' ? departments[1] : null;
-      const u = await createUser(t.db, {
-        username: `sec-${role}-${v}`,
-        password: 'Security-Pw-7xq!kz',
-        roles: [role],
-        departmentId: dept,
-      });
-      users.set(`${role}/${v}`, u.id);
+      const id = randomUUID();
+      await t.db.query('INSERT INTO users (id, username, password_hash, department_id) VALUES ($1, $2, $3, $4)', [
+        id,
+        `sec-${role}-${v}`,
+        hash,
+        v === 'own' ? departments[0] : v === 'other' ? departments[1] : null,
+      ]);
+      await t.db.query('INSERT INTO user_roles (user_id, role) VALUES ($1, $2)', [id, role]);
+      users.set(`${role}/${v}`, id);
     }
   }
   return {

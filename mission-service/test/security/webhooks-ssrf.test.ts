@@ -66,7 +66,7 @@ beforeAll(async () => {
   }).listen(0, '127.0.0.1');
   await new Promise((r) => api.once('listening', r));
   base = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
-  const u = await createUser(t.db, { username: 'hook-admin', password: 'Hook-Admin-Pw-7x', roles: ['admin'] });
+  const u = await createUser(t.db, { username: 'hook-admin', password: 'Webhook-Boss-Pw-7x', roles: ['admin'] });
   admin = await createSession(t.db, u.id);
 });
 afterAll(async () => {
