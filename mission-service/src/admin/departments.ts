@@ -33,7 +33,7 @@ export async function getDepartment(q: Queryable, id: string) {
 }
 
 export async function createDepartment(db: Db, actor: AuthUser, input: z.output<typeof DepartmentInputSchema>) {
-  const id = input.id ?? `dept-${randomUUID()}`;
+  const id = input.id ?? `dept_${randomUUID()}`;
   await db
     .transaction(async (tx) => {
       await tx.query('INSERT INTO departments (id, name, name_en, categories) VALUES ($1, $2, $3, $4)', [

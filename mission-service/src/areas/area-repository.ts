@@ -119,21 +119,6 @@ function areaWhere(q: Omit<AreaQuery, 'limit' | 'offset'>, params: unknown[]): s
   return where;
 }
 
-/** A page of areas (any kind or one), optionally only those intersecting a bbox, ordered by id. */
-export async function queryAreas(db: Queryable, q: AreaQuery): Promise<AreaFeature[]> {
-  const params: unknown[] = [];
-  const where = areaWhere(q, params);
-  params.push(q.limit, q.offset);
-  // Page the ids first (index only), then build GeoJSON for that page alone.
-  const r = await db.query<AreaRow & { department_id: string | null }>(
-    `WITH page AS (SELECT id FROM areas ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-                    ORDER BY id LIMIT $${params.length - 1} OFFSET $${params.length})
-     SELECT ${FEATURE_COLUMNS} FROM areas JOIN page USING (id) ORDER BY id`,
-    params,
-  );
-  return r.rows.map((row) => withDepartment(toFeature(row), row.department_id));
-}
-
 function withDepartment(f: AreaFeature, departmentId: string | null): AreaFeature {
   f.properties.departmentId = departmentId;
   return f;
@@ -180,15 +165,18 @@ export async function deleteArea(db: Queryable, id: string): Promise<boolean> {
   return r.affectedRows > 0;
 }
 
-/**
- * The same page as `queryAreas`, as a ready GeoJSON FeatureCollection string built by the database: large
- * lists skip parsing and re-serialising every geometry in Node (the bbox list is the hot read path).
- */
-export async function queryAreasGeoJson(db: Queryable, q: AreaQuery): Promise<string> {
-  return `{"type":"FeatureCollection","features":[${(await featureJsonPage(db, q)).map((x) => x.json).join(',')}]}`;
+/** How many areas match (the total of a list's pages). */
+export async function countAreas(db: Queryable, q: Omit<AreaQuery, 'limit' | 'offset' | 'after'>): Promise<number> {
+  const params: unknown[] = [];
+  const where = areaWhere(q, params);
+  const r = await db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM areas ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+    params,
+  );
+  return Number(r.rows[0]?.n ?? 0);
 }
 
-/** The features of a page as JSON texts built by the database (see {@link queryAreasGeoJson}), with their ids. */
+/** The features of a page as JSON texts built by the database , with their ids. */
 export async function featureJsonPage(db: Queryable, q: AreaQuery): Promise<{ id: string; json: string }[]> {
   const params: unknown[] = [];
   const where = areaWhere(q, params);

@@ -68,7 +68,7 @@ function checkOwner(user: AuthUser, area: AreaFeature): void {
 /** Validates and stores a new area; its id is the feature's id or a fresh one. */
 export async function createArea(db: Db, user: AuthUser, raw: unknown): Promise<AreaFeature> {
   const rawId = (raw as { id?: unknown } | null)?.id;
-  const id = typeof rawId === 'string' ? rawId : `area-${randomUUID()}`;
+  const id = typeof rawId === 'string' ? rawId : `area_${randomUUID()}`;
   checkKindAllowed(user, String((raw as { properties?: { kind?: unknown } } | null)?.properties?.kind));
   const [{ area, departmentId }] = (await validateAreas([{ raw, id, where: '' }])) as [ValidatedArea];
   const row: NewArea = { ...area, departmentId: ownerFor(user, departmentId) };
@@ -141,7 +141,7 @@ export async function importAreas(db: Db, user: AuthUser, features: unknown[]): 
         : typeof rawId?.properties?.id === 'string'
           ? rawId.properties.id
           : undefined;
-    const id = given && /^[\w.:-]{1,64}$/.test(given) ? given : `area-${randomUUID()}`;
+    const id = given && /^[\w.:-]{1,64}$/.test(given) ? given : `area_${randomUUID()}`;
     return { raw, id, where: `features[${i}]` };
   });
   const rows: NewArea[] = (await validateAreas(items)).map(({ area, departmentId }) => {

@@ -391,7 +391,7 @@ export async function splitCase(
     );
     const idx = reports.rows.findIndex((r) => r.id === reportId);
     if (idx < 0)
-      throw new AppError('not_found', 'report_not_found', `该案件无此诉求 / case ${caseId} has no report ${reportId}`);
+      throw new AppError('not_found', 'not_found', `该案件无此诉求 / case ${caseId} has no report ${reportId}`);
     if (idx === 0)
       throw new AppError(
         'conflict',
@@ -465,7 +465,7 @@ export async function requestReinspection(tx: Queryable, c: CaseView, actor: Cas
        SELECT n.geom FROM case_reports r JOIN incidents n ON n.id = r.incident_id WHERE r.case_id = $2)
      INSERT INTO reinspections (id, case_id, survey_polygon, requested_by, requested_at)
      SELECT $1, $2, ST_Buffer(ST_ConvexHull(ST_Collect(g))::geography, $5, 8)::geometry, $6, $7 FROM pts`,
-    [id, c.id, c.point[0], c.point[1], REINSPECTION_RADIUS_M, actor.id, now],
+    [id, c.id, ...c.position.coordinates, REINSPECTION_RADIUS_M, actor.id, now],
   );
   return id;
 }
@@ -535,8 +535,7 @@ export async function recordReinspectionResult(
       [reinspectionId],
     );
     const row = r.rows[0];
-    if (!row)
-      throw new AppError('not_found', 'reinspection_not_found', `无此复飞 / no re-inspection ${reinspectionId}`);
+    if (!row) throw new AppError('not_found', 'not_found', `无此复飞 / no re-inspection ${reinspectionId}`);
     if (row.state === 'done')
       throw new AppError('conflict', 'reinspection_done', '复飞结果已记录 / result already recorded');
     await tx.query(`UPDATE reinspections SET state = 'done', result = $2, completed_at = $3, note = $4 WHERE id = $1`, [

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageOf } from './paging.ts';
 
 export const FlightSchema = z.object({
   id: z.string(),
@@ -6,7 +7,7 @@ export const FlightSchema = z.object({
   startedAt: z.string(),
   endedAt: z.string().nullable(),
 });
-export const FlightListSchema = z.object({ flights: z.array(FlightSchema) });
+export const FlightListSchema = pageOf(FlightSchema);
 
 export const FlightTrackSchema = z.object({
   type: z.literal('Feature'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { BboxQuerySchema, IdSchema, LimitQuerySchema, OffsetQuerySchema, TextSchema } from './common.ts';
+import { BboxQuerySchema, IdSchema, TextSchema } from './common.ts';
+import { PageQuerySchema } from './paging.ts';
 
 export const PLAN_PATTERNS = ['survey', 'corridor', 'hillside'] as const;
 export const PlanPatternSchema = z.enum(PLAN_PATTERNS);
@@ -55,11 +56,7 @@ export type PlanSummary = z.infer<typeof PlanSummarySchema>;
 
 export const PlanSchema = PlanSummarySchema.extend({ document: z.record(z.string(), z.unknown()) });
 
-export const PlanListQuerySchema = z.object({
-  bbox: BboxQuerySchema.optional(),
-  limit: LimitQuerySchema,
-  offset: OffsetQuerySchema,
-});
+export const PlanListQuerySchema = PageQuerySchema.extend({ bbox: BboxQuerySchema.optional() }).strict();
 
 export const PlanExportQuerySchema = z.object({
   format: z.enum(['plan', 'geojson']).default('geojson'),

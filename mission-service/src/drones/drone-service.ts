@@ -61,7 +61,7 @@ export async function registerDrone(
   const input = DroneInputSchema.parse(body);
   assertConnectionAllowed(policy, input.connection);
   await assertKnownCamera(db, input.camera);
-  const id = input.id ?? `drone-${randomUUID()}`;
+  const id = input.id ?? `drone_${randomUUID()}`;
   await insertDrone(db, id, input, departmentFor(user, input.departmentId)).catch((e) =>
     mapConstraintError(e, `drone ${input.name}`),
   );

@@ -15,7 +15,8 @@ function statusOf(v: Vehicle): DroneLiveStatus {
     armed: v.telemetry.armed.value,
     flightMode: v.telemetry.flightMode.value,
     batteryPct: bat && Number.isFinite(bat.remainingPct) ? bat.remainingPct : undefined,
-    position: pos ? { lon: pos.lonDeg, lat: pos.latDeg, altRelM: pos.altRelM } : undefined,
+    position: pos ? { type: 'Point', coordinates: [pos.lonDeg, pos.latDeg] } : undefined,
+    altRelM: pos?.altRelM,
     headingDeg: v.telemetry.attitude.value?.headingDeg,
     speedMps: vel ? Math.hypot(vel.northMps, vel.eastMps) : undefined,
     missionProgress: prog

@@ -109,7 +109,7 @@ export class MissionControl {
         'drone_busy',
         `无人机正在执行任务 / drone ${droneId} already has an active mission`,
       );
-    const id = `mission-${randomUUID()}`;
+    const id = `mission_${randomUUID()}`;
     // The shots this sortie takes, as planned now: the flight's photos are counted against them later.
     const photos = (plan.document.photos ?? []) as { lon: number; lat: number; sortie: number }[];
     await insertMission(this.db, {

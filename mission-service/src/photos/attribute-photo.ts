@@ -7,7 +7,7 @@
 import type { AuthUser } from '../auth/index.ts';
 import type { Queryable } from '../db/db.ts';
 import { notFound } from '../app-error.ts';
-import { inScope, scopeSql } from './scope.ts';
+import { inScope, scopeSql } from '../auth/scope-sql.ts';
 
 /** Camera clocks drift and photos are written just before landing: a flight's window is widened by this. */
 export const FLIGHT_WINDOW_SLACK_S = 120;

@@ -4,7 +4,7 @@ import type { Image } from '../contract/photos.ts';
 import type { Queryable } from '../db/db.ts';
 import { notFound } from '../app-error.ts';
 import { decodeCursor, pageFrom } from '../http/paging.ts';
-import { scopeSql } from './scope.ts';
+import { scopeSql } from '../auth/scope-sql.ts';
 
 /** Where a photo's bytes are served; the only way the API refers to them. */
 export const imageUrls = (sha256: string) => ({

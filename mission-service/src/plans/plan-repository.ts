@@ -134,7 +134,7 @@ export async function listPlans(
     offset: number;
     departmentIds?: (string | null)[] | 'all';
   },
-): Promise<PlanSummary[]> {
+): Promise<{ rows: PlanSummary[]; total: number }> {
   const params: unknown[] = [];
   const where: string[] = ['archived_at IS NULL'];
   if (q.bbox) {
@@ -145,13 +145,15 @@ export async function listPlans(
     params.push(q.departmentIds.filter((d) => d !== null));
     where.push(`(department_id IS NULL OR department_id = ANY($${params.length}))`);
   }
+  const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const total = await db.query<{ n: string }>(`SELECT count(*) AS n FROM plans ${filter}`, params);
   params.push(q.limit, q.offset);
   const r = await db.query<PlanRow>(
-    `SELECT ${SUMMARY} FROM plans ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    `SELECT ${SUMMARY} FROM plans ${filter}
       ORDER BY created_at DESC, id LIMIT $${params.length - 1} OFFSET $${params.length}`,
     params,
   );
-  return r.rows.map(toSummary);
+  return { rows: r.rows.map(toSummary), total: Number(total.rows[0]?.n ?? 0) };
 }
 
 /** Ids of plans covering an area. */

@@ -149,7 +149,7 @@ export async function createPlan(db: Db, user: AuthUser, body: unknown): Promise
   );
   const params = await withDroneCamera(db, input.droneId, input.params);
   const document = await plan(db, input.pattern, input.areaIds, params);
-  const id = `plan-${randomUUID()}`;
+  const id = `plan_${randomUUID()}`;
   await insertPlan(db, {
     id,
     name: input.name,

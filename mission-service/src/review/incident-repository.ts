@@ -9,7 +9,7 @@ import type { Queryable } from '../db/db.ts';
 import { notFound } from '../app-error.ts';
 import { decodeCursor, pageFrom } from '../http/paging.ts';
 import { imageUrls } from '../photos/image-repository.ts';
-import { scopeSql } from '../photos/scope.ts';
+import { scopeSql } from '../auth/scope-sql.ts';
 
 type Row = Record<string, unknown>;
 const iso = (v: unknown) => (v == null ? null : new Date(v as string).toISOString());

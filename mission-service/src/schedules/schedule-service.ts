@@ -94,7 +94,7 @@ async function validated(db: Db, user: AuthUser, body: unknown, now: Date) {
 /** Creates a weekly (or any RRULE) patrol schedule for a plan and a drone pool. */
 export async function createSchedule(db: Db, user: AuthUser, body: unknown, now: Date): Promise<ScheduleRecord> {
   const { fields, plan } = await validated(db, user, body, now);
-  const id = `sched-${randomUUID()}`;
+  const id = `sched_${randomUUID()}`;
   await insertSchedule(db, { id, ...fields, activeFrom: now, departmentId: plan.departmentId }).catch((e) =>
     mapConstraintError(e, 'schedule'),
   );

@@ -323,7 +323,7 @@ describe('the review queue (19.2)', () => {
     });
     expect(again.status).toBe(409);
     const audit = await h.call('GET', `/api/audit?objectKind=image&objectId=${s}`, { token: h.tokens.admin });
-    expect(audit.body.entries.map((e: { action: string }) => e.action)).toContain('image.attribute');
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toContain('image.attribute');
   });
 
   /** An incident beside the fire, `m` metres east, found on photo over0 (as the merge job would write it). */

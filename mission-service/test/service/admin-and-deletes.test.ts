@@ -40,7 +40,7 @@ afterAll(async () => {
 const audit = async (objectKind: string, objectId: string) =>
   (
     (await h.call('GET', `/api/audit?objectKind=${objectKind}&objectId=${objectId}`, { token: h.tokens.admin })).body
-      .entries as { action: string; actorId: string; details: Record<string, unknown> }[]
+      .items as { action: string; actorId: string; details: Record<string, unknown> }[]
   ).filter((e) => !/^(POST|PUT|PATCH|DELETE) \//.test(e.action));
 
 describe('presets, drones and plans (19.7)', () => {
@@ -145,9 +145,9 @@ describe('nothing deleted by surprise (19.6)', () => {
     expect(ds.body).toMatchObject({ id: scheduleId, paused: true, next: [] });
     expect(ds.body.archivedAt).toBeTruthy();
     const occ = await h.call('GET', `/api/schedules/${scheduleId}/occurrences`, { token: h.tokens.operator });
-    expect(occ.body.occurrences).toHaveLength(1);
+    expect(occ.body.items).toHaveLength(1);
     const listed = await h.call('GET', '/api/schedules', { token: h.tokens.operator });
-    expect(listed.body.schedules.map((x: { id: string }) => x.id)).not.toContain(scheduleId);
+    expect(listed.body.items.map((x: { id: string }) => x.id)).not.toContain(scheduleId);
     expect((await h.call('POST', `/api/schedules/${scheduleId}/resume`, { token: h.tokens.operator })).status).toBe(
       409,
     );
@@ -156,7 +156,7 @@ describe('nothing deleted by surprise (19.6)', () => {
     expect(dp.status).toBe(200);
     expect(dp.body.archivedAt).toBeTruthy();
     const plans = await h.call('GET', '/api/plans', { token: h.tokens.operator });
-    expect(plans.body.plans.map((x: { id: string }) => x.id)).not.toContain(planId);
+    expect(plans.body.items.map((x: { id: string }) => x.id)).not.toContain(planId);
     const fly = await h.call('POST', '/api/missions', {
       token: h.tokens.operator,
       body: { planId, droneId: drone.body.id },
@@ -224,8 +224,8 @@ describe('nothing deleted by surprise (19.6)', () => {
 describe('admin endpoints (19.7)', () => {
   it('reads a user, changes roles and department, disables (ending the sessions), never themselves', async () => {
     const users = await h.call('GET', '/api/users', { token: h.tokens.admin });
-    const officer = users.body.users.find((u: { name: string }) => u.name === 't-officer');
-    const admin = users.body.users.find((u: { name: string }) => u.name === 't-admin');
+    const officer = users.body.items.find((u: { name: string }) => u.name === 't-officer');
+    const admin = users.body.items.find((u: { name: string }) => u.name === 't-admin');
     const one = await h.call('GET', `/api/users/${officer.id}`, { token: h.tokens.admin });
     expect(one.body.user).toMatchObject({ name: 't-officer', roles: ['officer'], disabled: false });
     expect((await h.call('GET', `/api/users/${officer.id}`, { token: h.tokens.dispatcher })).status).toBe(403);

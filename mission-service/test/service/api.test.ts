@@ -205,7 +205,7 @@ describe('mission service API', () => {
       expect(bad.body.error.message).toMatch(/connection/);
       expect((await h.call('GET', `/api/drones/${droneId}`, { token: h.tokens.otherOperator })).status).toBe(404);
       const list = await h.call('GET', '/api/drones', { token: h.tokens.otherOperator });
-      expect(list.body.drones.map((d: { id: string }) => d.id)).not.toContain(droneId);
+      expect(list.body.items.map((d: { id: string }) => d.id)).not.toContain(droneId);
       const dup = await h.call('POST', '/api/drones', {
         token: h.tokens.operator,
         body: { name: '巡查一号', model: 'm', camera: 'm3e-wide', connection: 'tcp://127.0.0.1:5760' },

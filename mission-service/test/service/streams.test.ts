@@ -154,7 +154,12 @@ describe('live streams', () => {
       body: { name: '遥测机', model: 'm3e', camera: 'm3e-wide', connection: 'tcp://127.0.0.1:27922' },
     });
     const { cookie } = await cookieLogin('t-operator');
-    links.push({ connected: true, batteryPct: 90, position: { lon: 119.1, lat: 28.0, altRelM: 50 } });
+    links.push({
+      connected: true,
+      batteryPct: 90,
+      position: { type: 'Point', coordinates: [119.1, 28.0] },
+      altRelM: 50,
+    });
     const s = await openStream(h.base, `/api/drones/${d.body.id}/telemetry?maxHz=2`, { cookie });
     expect(s.res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     expect(await s.until(() => s.events.length >= 2)).toBe(true);
@@ -191,7 +196,7 @@ describe('live streams', () => {
       token: h.tokens.dispatcher,
       body: {
         category: 'straw_burning',
-        point: [119.14, 28.07],
+        position: { type: 'Point', coordinates: [119.14, 28.07] },
         source: 'hotline',
         description: '直播测试 / stream test',
       },

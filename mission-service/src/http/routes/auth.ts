@@ -26,6 +26,8 @@ import {
   UserSchema,
 } from '../../contract/auth.ts';
 import { clearedSessionCookie, csrfTokenFor, requestToken, sessionCookie } from '../../auth/cookie-session.ts';
+import { PageQuerySchema, pageOf } from '../../contract/paging.ts';
+import { pageOfArray } from '../paging.ts';
 import { defineRoute, type Route } from '../route.ts';
 import type { RouteDeps } from '../route-deps.ts';
 import { sourceOf } from '../source.ts';
@@ -183,9 +185,10 @@ export function authRoutes(d: RouteDeps): Route[] {
       summary: '用户列表 / users',
       tag: 'users',
       roles: ['admin'],
-      response: z.object({ users: z.array(UserSchema) }),
-      async handler() {
-        return { users: (await listUsers(db)).map(userView) };
+      query: PageQuerySchema,
+      response: pageOf(UserSchema),
+      async handler({ query }) {
+        return pageOfArray((await listUsers(db)).map(userView), query);
       },
     }),
     defineRoute({

@@ -19,6 +19,8 @@ import { CalendarYearReplaceQuerySchema } from '../../contract/calendar.ts';
 import { CaseStatsSchema, StatsQuerySchema } from '../../contract/stats.ts';
 import { getCaseStats, statsToCsv, statsToXlsx } from '../../stats/index.ts';
 import { createSubscription, deactivateSubscription, listDeliveries, listSubscriptions } from '../../webhooks/index.ts';
+import { PageQuerySchema, pageOf } from '../../contract/paging.ts';
+import { pageOfArray } from '../paging.ts';
 import { defineRoute, type Route } from '../route.ts';
 import type { RouteDeps } from '../route-deps.ts';
 
@@ -74,9 +76,10 @@ export function caseAdminRoutes(d: RouteDeps): Route[] {
       summary: '时限规则 / SLA policies',
       tag: 'admin',
       roles: [],
+      query: PageQuerySchema,
       response: SlaPolicyListSchema,
-      async handler() {
-        return { policies: await listSlaPolicies(db) };
+      async handler({ query }) {
+        return pageOfArray(await listSlaPolicies(db), query);
       },
     }),
     defineRoute({
@@ -90,7 +93,7 @@ export function caseAdminRoutes(d: RouteDeps): Route[] {
       response: SlaPolicyListSchema,
       async handler({ params, body }) {
         await upsertSlaPolicy(db, { ...params, ...body });
-        return { policies: await listSlaPolicies(db) };
+        return pageOfArray(await listSlaPolicies(db), { limit: 500 });
       },
     }),
     defineRoute({
@@ -99,9 +102,10 @@ export function caseAdminRoutes(d: RouteDeps): Route[] {
       summary: 'Webhook 订阅 / webhook subscriptions (admin)',
       tag: 'admin',
       roles: ['admin'],
-      response: z.object({ subscriptions: z.array(WebhookSubscriptionSchema) }),
-      async handler() {
-        return { subscriptions: await listSubscriptions(db) };
+      query: PageQuerySchema,
+      response: pageOf(WebhookSubscriptionSchema),
+      async handler({ query }) {
+        return pageOfArray(await listSubscriptions(db), query);
       },
     }),
     defineRoute({
@@ -136,9 +140,10 @@ export function caseAdminRoutes(d: RouteDeps): Route[] {
       tag: 'admin',
       roles: ['admin'],
       params: WebhookIdParamsSchema,
-      response: z.object({ deliveries: z.array(WebhookDeliverySchema) }),
-      async handler({ params }) {
-        return { deliveries: await listDeliveries(db, params.id) };
+      query: PageQuerySchema,
+      response: pageOf(WebhookDeliverySchema),
+      async handler({ params, query }) {
+        return pageOfArray(await listDeliveries(db, params.id), query);
       },
     }),
     defineRoute({

@@ -18,6 +18,8 @@ import {
   RoutingRuleInputSchema,
   RoutingRuleSchema,
 } from '../../contract/organisation.ts';
+import { PageQuerySchema, pageOf } from '../../contract/paging.ts';
+import { pageOfArray } from '../paging.ts';
 import { defineRoute, type Route } from '../route.ts';
 import type { RouteDeps } from '../route-deps.ts';
 
@@ -37,8 +39,9 @@ export function organisationRoutes(d: RouteDeps): Route[] {
       summary: '部门 / departments',
       tag: 'organisation',
       roles: [],
-      response: z.object({ items: z.array(DepartmentSchema) }),
-      handler: async () => ({ items: await listDepartments(db) }),
+      query: PageQuerySchema,
+      response: pageOf(DepartmentSchema),
+      handler: async ({ query }) => pageOfArray(await listDepartments(db), query),
     }),
     defineRoute({
       method: 'get',
@@ -87,8 +90,9 @@ export function organisationRoutes(d: RouteDeps): Route[] {
       summary: '派单规则 / routing rules: category → lead and assisting departments',
       tag: 'organisation',
       roles: [],
-      response: z.object({ items: z.array(RoutingRuleSchema) }),
-      handler: async () => ({ items: await listRoutingRules(db) }),
+      query: PageQuerySchema,
+      response: pageOf(RoutingRuleSchema),
+      handler: async ({ query }) => pageOfArray(await listRoutingRules(db), query),
     }),
     defineRoute({
       method: 'put',
@@ -107,8 +111,9 @@ export function organisationRoutes(d: RouteDeps): Route[] {
       summary: '类别设置 / category settings: duplicate radius, drone attach distance, auto-file score',
       tag: 'organisation',
       roles: [],
-      response: z.object({ items: z.array(CategorySettingsSchema) }),
-      handler: async () => ({ items: [...(await readCategorySettings(db)).values()] }),
+      query: PageQuerySchema,
+      response: pageOf(CategorySettingsSchema),
+      handler: async ({ query }) => pageOfArray([...(await readCategorySettings(db)).values()], query),
     }),
     defineRoute({
       method: 'put',

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { notFound } from '../../app-error.ts';
 import { seesAllDepartments } from '../../auth/index.ts';
 import {
@@ -12,6 +11,8 @@ import { toGeoJson, toQgcPlan } from '../../plans/export.ts';
 import { deleteOrArchivePlan } from '../../plans/plan-deletion.ts';
 import { listPlans } from '../../plans/plan-repository.ts';
 import { assertPlanLive, changePlan, createPlan, loadPlan, replan } from '../../plans/plan-service.ts';
+import { pageOf } from '../../contract/paging.ts';
+import { offsetFrom, offsetPage } from '../paging.ts';
 import { defineRoute, type Route } from '../route.ts';
 import type { RouteDeps } from '../route-deps.ts';
 
@@ -26,10 +27,16 @@ export function planRoutes(d: RouteDeps): Route[] {
       tag: 'plans',
       roles: [],
       query: PlanListQuerySchema,
-      response: z.object({ plans: z.array(PlanSummarySchema) }),
+      response: pageOf(PlanSummarySchema),
       async handler({ user, query }) {
         const all = seesAllDepartments(user);
-        return { plans: await listPlans(db, { ...query, departmentIds: all ? 'all' : [user.departmentId] }) };
+        const { rows, total } = await listPlans(db, {
+          ...query,
+          limit: query.limit + 1,
+          offset: offsetFrom(query.cursor),
+          departmentIds: all ? 'all' : [user.departmentId],
+        });
+        return offsetPage(rows, total, query);
       },
     }),
     defineRoute({

@@ -8,6 +8,8 @@ import {
 } from '../../contract/organisation.ts';
 import { IdSchema } from '../../contract/common.ts';
 import { deletePreset, getPreset, listPresets, putPreset, type PresetKind } from '../../presets/presets.ts';
+import { PageQuerySchema, pageOf } from '../../contract/paging.ts';
+import { pageOfArray } from '../paging.ts';
 import { defineRoute, type Route } from '../route.ts';
 import type { RouteDeps } from '../route-deps.ts';
 
@@ -30,8 +32,9 @@ function presetKindRoutes<S extends z.ZodType<{ name: string }>>(
       summary: `${label}预设 / ${kind} presets`,
       tag: 'presets',
       roles: [],
-      response: z.object({ items: z.array(view) }),
-      handler: async () => ({ items: await listPresets(db, kind) }),
+      query: PageQuerySchema,
+      response: pageOf(view),
+      handler: async ({ query }) => pageOfArray(await listPresets(db, kind), query),
     }),
     defineRoute({
       method: 'get',

@@ -11,6 +11,8 @@ import {
   loadSchedule,
   scheduleView,
 } from '../../schedules/schedule-service.ts';
+import { PageQuerySchema, pageOf } from '../../contract/paging.ts';
+import { pageOfArray } from '../paging.ts';
 import { defineRoute, type Route } from '../route.ts';
 import type { RouteDeps } from '../route-deps.ts';
 
@@ -24,10 +26,14 @@ export function scheduleRoutes(d: RouteDeps): Route[] {
       summary: '定期巡查 / schedules',
       tag: 'schedules',
       roles: [],
-      response: z.object({ schedules: z.array(ScheduleSchema) }),
-      async handler({ user }) {
+      query: PageQuerySchema,
+      response: pageOf(ScheduleSchema),
+      async handler({ user, query }) {
         const all = (await listSchedules(db)).filter((s) => canSee(user, s));
-        return { schedules: all.map((s) => scheduleView(s, clock())) };
+        return pageOfArray(
+          all.map((s) => scheduleView(s, clock())),
+          query,
+        );
       },
     }),
     defineRoute({
@@ -61,9 +67,10 @@ export function scheduleRoutes(d: RouteDeps): Route[] {
       tag: 'schedules',
       roles: [],
       object: { kind: 'schedule' },
-      response: z.object({ occurrences: z.array(OccurrenceSchema) }),
-      async handler({ object }) {
-        return { occurrences: await listOccurrences(db, object.id) };
+      query: PageQuerySchema,
+      response: pageOf(OccurrenceSchema),
+      async handler({ object, query }) {
+        return pageOfArray(await listOccurrences(db, object.id, 10_000), query);
       },
     }),
     defineRoute({

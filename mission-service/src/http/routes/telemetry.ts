@@ -9,6 +9,8 @@ import { notFound } from '../../app-error.ts';
 import type { DroneLiveStatus } from '../../contract/drones.ts';
 import { TelemetryStreamQuerySchema } from '../../contract/streams.ts';
 import { onChangeAtMost } from '../../events/on-change.ts';
+import { PageQuerySchema } from '../../contract/paging.ts';
+import { offsetFrom, offsetPage } from '../paging.ts';
 import { defineRoute, type Route } from '../route.ts';
 import type { RouteDeps } from '../route-deps.ts';
 import { openSse } from '../sse.ts';
@@ -88,20 +90,24 @@ export function telemetryRoutes(d: RouteDeps, fleetIntervalMs = 1000): Route[] {
       tag: 'telemetry',
       roles: [],
       object: { kind: 'drone' },
+      query: PageQuerySchema,
       response: FlightListSchema,
-      async handler({ object: drone }) {
-        const r = await db.query<{ id: string; mission_id: string | null; started_at: Date; ended_at: Date | null }>(
-          'SELECT id, mission_id, started_at, ended_at FROM flights WHERE drone_id = $1 ORDER BY started_at DESC LIMIT 200',
-          [drone.id],
-        );
-        return {
-          flights: r.rows.map((f) => ({
-            id: f.id,
-            missionId: f.mission_id,
-            startedAt: new Date(f.started_at).toISOString(),
-            endedAt: f.ended_at ? new Date(f.ended_at).toISOString() : null,
-          })),
-        };
+      async handler({ object: drone, query }) {
+        const [r, total] = await Promise.all([
+          db.query<{ id: string; mission_id: string | null; started_at: Date; ended_at: Date | null }>(
+            `SELECT id, mission_id, started_at, ended_at FROM flights WHERE drone_id = $1
+              ORDER BY started_at DESC, id LIMIT $2 OFFSET $3`,
+            [drone.id, query.limit + 1, offsetFrom(query.cursor)],
+          ),
+          db.query<{ n: string }>('SELECT count(*) AS n FROM flights WHERE drone_id = $1', [drone.id]),
+        ]);
+        const rows = r.rows.map((f) => ({
+          id: f.id,
+          missionId: f.mission_id,
+          startedAt: new Date(f.started_at).toISOString(),
+          endedAt: f.ended_at ? new Date(f.ended_at).toISOString() : null,
+        }));
+        return offsetPage(rows, Number(total.rows[0]?.n ?? 0), query);
       },
     }),
     defineRoute({

@@ -4,7 +4,7 @@
  * dispatchers see all, everyone else their own department's and the shared ones (no department). One SQL
  * predicate with the same meaning, so lists and single reads agree.
  */
-import { canSee, seesAllDepartments, type AuthUser } from '../auth/index.ts';
+import { canSee, seesAllDepartments, type AuthUser } from './index.ts';
 
 /**
  * `column IS NULL OR column = $n` for a user limited to a department (only `IS NULL` for one without), nothing
