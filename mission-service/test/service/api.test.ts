@@ -11,7 +11,13 @@ import { startHarness, type Harness } from './harness.ts';
 
 // Photos written here (noise, so that a cut-off copy is really truncated), not read from third-party samples.
 const noise = sharp({
-  create: { width: 640, height: 480, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } },
+  create: {
+    width: 640,
+    height: 480,
+    channels: 3,
+    background: '#808080',
+    noise: { type: 'gaussian', mean: 128, sigma: 40 },
+  },
 });
 const jpeg = await noise.clone().jpeg({ quality: 90 }).toBuffer();
 const tiff = await noise.clone().tiff().toBuffer();

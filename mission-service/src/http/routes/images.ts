@@ -1,7 +1,6 @@
 import busboy from 'busboy';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { AppError } from '../../app-error.ts';
-import type { AuthUser } from '../../auth/index.ts';
 import {
   ImageRecordSchema,
   IngestQuerySchema,
@@ -37,12 +36,7 @@ interface UploadDeps {
  * per-file results accepted / duplicate / rejected (the file is wrong) / failed (storage: retry). File names are
  * read as UTF-8.
  */
-function receiveUpload(
-  deps: UploadDeps,
-  req: Request,
-  res: Response,
-  flightId: string | null,
-): Promise<{ results: IngestResult[] }> {
+function receiveUpload(deps: UploadDeps, req: Request, flightId: string | null): Promise<{ results: IngestResult[] }> {
   return new Promise((resolve, reject) => {
     if (!req.is('multipart/form-data'))
       return reject(
@@ -141,7 +135,6 @@ function receiveUpload(
     );
     bb.on('close', () => finish());
     req.pipe(bb);
-    void res;
   });
 }
 
@@ -167,13 +160,12 @@ export function imageRoutes(d: RouteDeps): Route[] {
         415: '须为 multipart / not multipart',
         503: '未配置存储 / no photo storage',
       },
-      async handler({ req, res, user, query }) {
+      async handler({ req, user, query }) {
         if (!store) throw new AppError('unavailable', 'no_storage', '未配置照片存储 / no photo storage configured');
-        if (query.flightId) await assertFlightAccess(db, user as AuthUser, query.flightId);
+        if (query.flightId) await assertFlightAccess(db, user, query.flightId);
         const { results } = await receiveUpload(
           { db, store, enqueueTriage: d.enqueueTriage, logger: d.logger },
           req,
-          res,
           query.flightId ?? null,
         );
         if (!results.length) throw new AppError('invalid_input', 'no_files', '没有文件 / no files in the upload');
