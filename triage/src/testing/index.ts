@@ -1,6 +1,6 @@
 /** Test helpers: ONNX writer, fixed-weight colour models, synthetic drone photos. */
-export { encodeOnnxModel } from './onnx-writer.ts';
-export type { OnnxModelSpec, OnnxNode, OnnxTensor, OnnxValueInfo } from './onnx-writer.ts';
+export { encodeOnnxModel } from '../onnx/onnx-writer.ts';
+export type { OnnxModelSpec, OnnxNode, OnnxTensor, OnnxValueInfo } from '../onnx/onnx-writer.ts';
 export {
   colourClassifierOnnx,
   colourDetectorManifest,
