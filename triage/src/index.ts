@@ -23,6 +23,7 @@ export {
 } from './model/manifest.ts';
 export type { ModelManifest, ModelManifestInput, TriageClass } from './model/manifest.ts';
 export { Detector } from './model/detector.ts';
+export { DEFAULT_MODEL_MANIFEST } from './model/default-model.ts';
 export { SessionPool } from './model/session-pool.ts';
 export { iou, nonMaxSuppression, mergeTileSeams } from './model/nms.ts';
 export type { BoxPx, PixelDetection } from './model/nms.ts';

@@ -26,7 +26,12 @@ export class GraphBuilder {
   }
 
   /** A float (or int64) constant. */
-  constant(prefix: string, dims: number[], values: Float32Array | number[], dataType: 'float' | 'int64' = 'float'): string {
+  constant(
+    prefix: string,
+    dims: number[],
+    values: Float32Array | number[],
+    dataType: 'float' | 'int64' = 'float',
+  ): string {
     const count = dims.reduce((a, b) => a * b, 1);
     if (values.length !== count)
       throw new Error(`constant ${prefix}: ${values.length} values for dims [${dims.join(', ')}]`);
