@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_MODEL_MANIFEST } from '@xuncha/triage/default-model';
 import { z } from 'zod';
 import { maskUrl } from './db/pg-db.ts';
 
@@ -14,8 +15,8 @@ export const ConfigSchema = z.object({
     .optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   loadSampleData: z.boolean().default(true),
-  /** Triage model manifest (JSON beside its ONNX file); unset: triage runs metadata + georeferencing only. */
-  model: z.string().min(1).optional(),
+  /** Triage model manifest (JSON beside its ONNX file); default: the model Xuncha ships (triage/model/). */
+  model: z.string().min(1).default(DEFAULT_MODEL_MANIFEST),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
