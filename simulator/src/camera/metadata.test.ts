@@ -91,10 +91,7 @@ describe('EXIF and DJI XMP', () => {
 
   it('uses the same XMP keys exifr returns for a real DJI file', async () => {
     const real = await readFile(
-      path.resolve(
-        import.meta.dirname,
-        '../../../../shared/samples/drone-metadata/exifr_Mavic2Pro_L1D-20c_issue-exifr-13.jpg',
-      ),
+      path.resolve(import.meta.dirname, 'fixtures/exifr_Mavic2Pro_L1D-20c_issue-exifr-13.jpg'),
     );
     const a = await exifr.parse(real, { xmp: true, gps: true });
     const b = await exifr.parse(await jpegWith({}), { xmp: true, gps: true });
