@@ -1,19 +1,21 @@
 /**
- * npm run train:model -- [--count 1200] [--heldout-count 300] [--seed 1] [--data DIR …] [--heldout DIR]
- *                        [--work data/training] [--out triage/model] [--epochs N]
+ * npm run train:model -- [--count 400] [--val-count 100] [--test-count 120] [--width 512] [--seed 1]
+ *                        [--data DIR] [--out triage/model] [--epochs N]
  *
- * Renders the training and held-out sets with the simulator (`npm run render:dataset`, different seeds
- * and places) unless folders are given, trains the default detector, writes the ONNX model, its
- * manifest, the training log and report to --out, scores the held-out set and rewrites the model card.
+ * Renders the training set with the simulator (`npm run render:dataset`: `train` and `val` splits with
+ * --seed, the held-out `test` split with another seed, other places) into data/training/ unless --data
+ * names a rendered set, trains the default detector (thresholds chosen on `val`), writes the ONNX model,
+ * its manifest, the training log and report to --out, scores `test` and rewrites the model card.
  */
 import { execFileSync } from 'node:child_process';
-import { appendFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Detector } from '../src/model/detector.ts';
 import { evaluateModel, formatReport } from '../src/evaluation/evaluate.ts';
-import { readDatasetFolder } from '../src/training/dataset.ts';
+import { readDatasetSplit } from '../src/training/dataset.ts';
 import { writeModelCard } from '../src/training/model-card.ts';
 import { progressBar } from '../src/training/progress.ts';
 import { DEFAULT_TRAIN_OPTIONS, trainDetector } from '../src/training/train-detector.ts';
@@ -39,8 +41,10 @@ const num = (name: string, def: number): number => {
 };
 
 const seed = num('seed', 1);
-const count = num('count', 1200);
-const heldoutCount = num('heldout-count', 300);
+const count = num('count', 400);
+const valCount = num('val-count', 100);
+const testCount = num('test-count', 120);
+const width = num('width', 512);
 const work = path.resolve(opt('work') ?? path.join(repo, 'data/training'));
 const outDir = path.resolve(opt('out') ?? path.join(repo, 'triage/model'));
 await mkdir(outDir, { recursive: true });
@@ -53,70 +57,72 @@ const log = (line: string): void => {
   void appendFile(logFile, `${stamped}\n`);
 };
 
-async function isDir(p: string): Promise<boolean> {
-  return stat(p).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
+/** How many photos of `split` a rendered set already holds. */
+async function splitCount(dir: string, split: string): Promise<number> {
+  try {
+    const m = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as { photos?: { split: string }[] };
+    return (m.photos ?? []).filter((p) => p.split === split).length;
+  } catch {
+    return 0;
+  }
 }
 
-/** Renders a set with the simulator's command (kept when it is already there with as many photos). */
-async function render(out: string, n: number, s: number): Promise<string> {
-  if (await isDir(path.join(out, 'labels'))) {
-    log(`reusing rendered set ${path.relative(repo, out)}`);
-    return out;
-  }
-  log(`rendering ${n} photos (seed ${s}) into ${path.relative(repo, out)}`);
+/** Renders a split with the simulator's command unless the set already holds it. */
+function render(out: string, args: string[]): void {
+  log(`npm run render:dataset -- ${args.join(' ')}`);
   try {
-    execFileSync(
-      'npm',
-      ['run', '--silent', 'render:dataset', '--', '--count', String(n), '--out', out, '--seed', String(s)],
-      {
-        cwd: repo,
-        stdio: ['ignore', 'inherit', 'inherit'],
-      },
-    );
+    execFileSync('npm', ['run', '--silent', 'render:dataset', '--', ...args], {
+      cwd: repo,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
   } catch (e) {
     console.error(`渲染训练数据失败 / rendering the training set failed: ${(e as Error).message}`);
     process.exit(1);
   }
-  return out;
 }
 
-const trainDirs = opts('data');
-if (!trainDirs.length) trainDirs.push(await render(path.join(work, `train-seed${seed}`), count, seed));
-const heldoutDir =
-  opt('heldout') ?? (await render(path.join(work, `heldout-seed${seed + 1000}`), heldoutCount, seed + 1000));
+const data = path.resolve(opt('data') ?? path.join(work, `sim-seed${seed}-w${width}`));
+if (!opt('data')) {
+  const common = ['--out', data, '--width', String(width)];
+  if ((await splitCount(data, 'train')) < count || (await splitCount(data, 'val')) < valCount)
+    render(data, ['--count', String(count), '--val-count', String(valCount), '--seed', String(seed), ...common]);
+  else log(`reusing rendered train/val splits in ${path.relative(repo, data)}`);
+  if ((await splitCount(data, 'test')) < testCount)
+    render(data, ['--split', 'test', '--count', String(testCount), '--seed', String(seed + 1), ...common]);
+  else log(`reusing rendered test split in ${path.relative(repo, data)}`);
+}
 
-const items = (await Promise.all(trainDirs.map((d) => readDatasetFolder(path.resolve(d))))).flat();
-log(`training sets: ${trainDirs.map((d) => path.relative(repo, path.resolve(d))).join(', ')} (${items.length} photos)`);
+const train = await readDatasetSplit(data, 'train');
+const val = await readDatasetSplit(data, 'val');
+log(`rendered set ${path.relative(repo, data)}: ${train.length} train, ${val.length} val photos`);
 const options = {
   ...DEFAULT_TRAIN_OPTIONS,
   seed: DEFAULT_TRAIN_OPTIONS.seed + seed,
   epochs: num('epochs', DEFAULT_TRAIN_OPTIONS.epochs),
 };
 log(`options: ${JSON.stringify(options)}; ${os.availableParallelism()} cores`);
-const trained = await trainDetector(items, options, { log, progress: progressBar() });
+const trained = await trainDetector(train, val, options, { log, progress: progressBar() });
 
 const modelFile = path.join(outDir, 'xuncha-default.onnx');
 const manifestFile = path.join(outDir, 'xuncha-default.json');
 await writeFile(modelFile, trained.onnx);
-await writeFile(manifestFile, `${JSON.stringify(trained.manifest, null, 2)}\n`);
+const sha256 = createHash('sha256').update(trained.onnx).digest('hex');
+await writeFile(manifestFile, `${JSON.stringify({ ...trained.manifest, sha256 }, null, 2)}\n`);
 const trainS = (performance.now() - started) / 1000;
 log(
   `model written: ${path.relative(repo, modelFile)} (${(trained.onnx.length / 1e6).toFixed(2)} MB), training took ${trainS.toFixed(0)} s`,
 );
 
-const heldout = await readDatasetFolder(path.resolve(heldoutDir));
+const heldout = await readDatasetSplit(data, 'test');
 const detector = await Detector.fromManifestFile(manifestFile);
 const report = await evaluateModel({
   detector,
   labels: heldout,
-  root: path.resolve(heldoutDir),
+  root: data,
   onProgress: (d, t) => progressBar()('held-out evaluation', d, t),
 });
 await detector.close();
-log(`held-out set ${path.relative(repo, path.resolve(heldoutDir))}:\n${formatReport(report)}`);
+log(`held-out test split of ${path.relative(repo, data)}:\n${formatReport(report)}`);
 const { outcomes: _outcomes, ...summary } = report;
 await writeFile(path.join(outDir, 'eval-heldout.json'), `${JSON.stringify(summary, null, 2)}\n`);
 await writeFile(
@@ -125,8 +131,8 @@ await writeFile(
     {
       command: `npm run train:model -- ${argv.join(' ')}`.trim(),
       seed,
-      trainSets: trainDirs.map((d) => path.relative(repo, path.resolve(d))),
-      heldoutSet: path.relative(repo, path.resolve(heldoutDir)),
+      dataset: path.relative(repo, data),
+      splits: { train: train.length, val: val.length, test: heldout.length },
       options,
       counts: trained.counts,
       thresholds: trained.thresholds,

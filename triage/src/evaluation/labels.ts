@@ -26,6 +26,8 @@ export interface ImageLabel {
   classes: Set<TriageClass>;
   /** Boxes, when the labels have them (YOLO); null for image-level labels. */
   boxes: LabelBox[] | null;
+  /** Hard negatives in view, when a rendered set's manifest says (for the false-positive rate per kind). */
+  hardNegatives?: string[];
 }
 
 /** Raised for a labels file or folder that cannot be used as it is; the message lists every problem. */
@@ -118,9 +120,16 @@ export async function readCsvLabels(csvPath: string, imagesDir: string): Promise
   return items;
 }
 
+/** The label folder, its parent and grandparent (a dataset's `labels/<split>/` has its manifest two up). */
+const nearby = (labelsDir: string): string[] => [
+  labelsDir,
+  path.dirname(labelsDir),
+  path.dirname(path.dirname(labelsDir)),
+];
+
 /** Class names of a YOLO label folder: `classes.txt` (one per line) or `manifest.json` `classes`, else ours. */
 async function yoloClassNames(labelsDir: string): Promise<string[]> {
-  for (const dir of [labelsDir, path.dirname(labelsDir)]) {
+  for (const dir of nearby(labelsDir)) {
     const txt = path.join(dir, 'classes.txt');
     if (await exists(txt))
       return (await readFile(txt, 'utf8'))
@@ -219,10 +228,33 @@ export async function readYoloLabels(labelsDir: string, imagesDir: string): Prom
     );
   if (missing.length)
     throw new LabelsError(`标注对应的图像不存在 / labels without an image in ${imagesDir}: ${listed(missing)}`);
+  const tags = await hardNegativeTags(labelsDir);
   return [...images].map(([stem, image]) => {
     const boxes = boxesByStem.get(stem) ?? [];
-    return { image, classes: new Set(boxes.map((b) => b.cls)), boxes };
+    return { image, classes: new Set(boxes.map((b) => b.cls)), boxes, hardNegatives: tags.get(image) ?? [] };
   });
+}
+
+/** Hard negatives per image from a rendered set's manifest near the labels (`photos[].hardNegatives`), if any. */
+async function hardNegativeTags(labelsDir: string): Promise<Map<string, string[]>> {
+  for (const dir of nearby(labelsDir)) {
+    const file = path.join(dir, 'manifest.json');
+    if (!(await exists(file))) continue;
+    try {
+      const m = JSON.parse(await readFile(file, 'utf8')) as { photos?: { image?: unknown; hardNegatives?: unknown }[] };
+      const out = new Map<string, string[]>();
+      for (const p of m.photos ?? [])
+        if (typeof p.image === 'string' && Array.isArray(p.hardNegatives))
+          out.set(
+            path.resolve(dir, p.image),
+            p.hardNegatives.filter((x): x is string => typeof x === 'string'),
+          );
+      return out;
+    } catch {
+      return new Map();
+    }
+  }
+  return new Map();
 }
 
 /** Reads labels in either form: a `.csv` file or a folder of YOLO txt files. */

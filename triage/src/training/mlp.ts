@@ -111,6 +111,11 @@ export function trainMlp(s: Samples, o: TrainMlpOptions): Mlp {
   const beta2 = 0.999;
   let step = 0;
   const order = new Uint32Array(s.n).map((_, i) => i);
+  // Inputs standardised once; dropout draws come from a seeded table (a generator call per input is slow).
+  const xStd = new Float32Array(s.n * d);
+  for (let r = 0; r < s.n; r++) for (let i = 0; i < d; i++) xStd[r * d + i] = (s.x[r * d + i]! - mean[i]!) / std[i]!;
+  const dropTable = Float32Array.from({ length: 65_521 }, () => rnd());
+  let dropAt = 0;
   const xs = new Float64Array(d);
   const hidden = new Float64Array(h);
   const dh = new Float64Array(h);
@@ -126,10 +131,13 @@ export function trainMlp(s: Samples, o: TrainMlpOptions): Mlp {
       let batchWeight = 0;
       for (let q = start; q < end; q++) {
         const r = order[q]!;
-        for (let i = 0; i < d; i++) {
-          const v = (s.x[r * d + i]! - mean[i]!) / std[i]!;
-          xs[i] = keep < 1 ? (rnd() < keep ? v / keep : 0) : v;
-        }
+        const row0 = r * d;
+        if (keep < 1) {
+          for (let i = 0; i < d; i++) {
+            xs[i] = dropTable[dropAt]! < keep ? xStd[row0 + i]! / keep : 0;
+            if (++dropAt === dropTable.length) dropAt = 0;
+          }
+        } else for (let i = 0; i < d; i++) xs[i] = xStd[row0 + i]!;
         for (let j = 0; j < h; j++) hidden[j] = m.b1[j]!;
         for (let i = 0; i < d; i++) {
           const v = xs[i]!;

@@ -55,14 +55,14 @@ export function modelCardMarkdown(
     modelBytes?: number;
     command?: string;
     thresholds?: Record<string, { threshold: number }>;
-    trainSets?: string[];
-    heldoutSet?: string;
+    dataset?: string;
+    splits?: { train: number; val: number; test: number };
   } | null;
   const parts = [sections.body];
   parts.push('## Scores on the held-out rendered set', '');
   if (heldout) {
     parts.push(
-      `${heldout.scored} photos from \`${t?.heldoutSet ?? 'held-out set'}\` (other seed, other places than training). Image level: a photo counts as positive for a class when any detection of that class passes its threshold. AP@0.5 ranks the detections the shipped thresholds let through (the operating point), so it is a lower bound of the full-curve AP.`,
+      `${heldout.scored} photos of the \`test\` split of \`${t?.dataset ?? 'the rendered set'}\` (rendered with another seed, in other generated places than training). Image level: a photo counts as positive for a class when any detection of that class passes its threshold. AP@0.5 ranks the detections the shipped thresholds let through (the operating point), so it is a lower bound of the full-curve AP.`,
       '',
       scoreTable(heldout),
       '',
@@ -96,7 +96,7 @@ export function modelCardMarkdown(
   if (t) {
     parts.push(
       `- command: \`${t.command}\``,
-      `- rendered sets: ${(t.trainSets ?? []).map((s) => `\`${s}\``).join(', ')}; ${t.counts?.trainPhotos} training photos (+ augmented copies), ${t.counts?.validationPhotos} for choosing thresholds, ${t.counts?.samples} cells fitted`,
+      `- rendered set \`${t.dataset}\`: ${t.counts?.trainPhotos} \`train\` photos (each also once augmented), ${t.counts?.validationPhotos} \`val\` photos for choosing thresholds, ${t.splits?.test} \`test\` photos held out; ${t.counts?.samples} cells fitted`,
       `- time: ${t.trainingSeconds} s to the model, ${t.totalSeconds} s with the held-out evaluation, on ${t.cores} cores`,
       `- model size: ${((t.modelBytes ?? 0) / 1e6).toFixed(2)} MB`,
       `- thresholds: ${Object.entries(t.thresholds ?? {})

@@ -23,8 +23,6 @@ import { seededRandom } from './random.ts';
 export interface TrainDetectorOptions {
   spec: FeatureGraphSpec;
   seed: number;
-  /** Share of the training photos kept aside to choose thresholds. */
-  validationShare: number;
   /** Augmented copies per training photo (besides the photo itself). */
   augmentCopies: number;
   /** Negative cells sampled per photo (all positive cells are kept). */
@@ -37,8 +35,12 @@ export interface TrainDetectorOptions {
   inputDropout: number;
   /** Smallest detected region, in cells. */
   minAreaCells: number;
-  /** Image-level precision each class's threshold must reach on the validation share. */
+  /** Regions grow over neighbours down to threshold × regionGrow (boxes cover whole objects). */
+  regionGrow: number;
+  /** Image-level precision each class's threshold must reach on the validation split. */
   targetPrecision: number;
+  /** Largest share of negative validation photos one class may fire on (three classes add up). */
+  maxNegativeRatePerClass: number;
   /** Parallel feature runs (ONNX Runtime sessions, one thread each). */
   workers: number;
 }
@@ -46,7 +48,6 @@ export interface TrainDetectorOptions {
 export const DEFAULT_TRAIN_OPTIONS: TrainDetectorOptions = {
   spec: { inputWidthPx: 512, inputHeightPx: 384, featureLayer: 'block_10_project_BN', contextCells: 5 },
   seed: 20251,
-  validationShare: 0.15,
   augmentCopies: 1,
   negativesPerPhoto: 96,
   hiddenSize: 32,
@@ -56,7 +57,9 @@ export const DEFAULT_TRAIN_OPTIONS: TrainDetectorOptions = {
   batchSize: 256,
   inputDropout: 0.1,
   minAreaCells: 2,
+  regionGrow: 0.5,
   targetPrecision: 0.95,
+  maxNegativeRatePerClass: 0.015,
   workers: 2,
 };
 
@@ -83,6 +86,7 @@ export function defaultManifest(
   modelFile: string,
   thresholds: Partial<Record<(typeof TRIAGE_CLASSES)[number], number>>,
   minAreaCells: number,
+  regionGrow: number,
 ): ModelManifestInput {
   return {
     name: 'xuncha-default',
@@ -99,7 +103,7 @@ export function defaultManifest(
       mode: 'resize',
       fit: 'letterbox',
     },
-    output: { name: SCORES_NAME, kind: 'segmentation', activation: 'none', minAreaCells },
+    output: { name: SCORES_NAME, kind: 'segmentation', activation: 'none', minAreaCells, regionGrow },
     numClasses: TRIAGE_CLASSES.length,
     classMap: Object.fromEntries(TRIAGE_CLASSES.map((c, i) => [String(i), c])),
     thresholds,
@@ -201,23 +205,21 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T, i: number) =
   return out;
 }
 
-/** Trains the detector on rendered photos. */
+/** Trains the detector on rendered photos; `val` (other seeds and places) chooses the thresholds. */
 export async function trainDetector(
-  items: DatasetItem[],
+  train: DatasetItem[],
+  val: DatasetItem[],
   o: TrainDetectorOptions,
   hooks: TrainHooks,
 ): Promise<TrainedDetector> {
   const k = TRIAGE_CLASSES.length;
   const rnd = seededRandom(o.seed);
-  const isVal = items.map(() => rnd() < o.validationShare);
-  const train = items.filter((_, i) => !isVal[i]);
-  const val = items.filter((_, i) => isVal[i]);
   hooks.log(`photos: ${train.length} training, ${val.length} validation (seed ${o.seed})`);
 
   const net = await loadPretrainedMobileNet();
   hooks.log(`backbone: MobileNetV2 from nsfwjs ${net.version} up to ${o.spec.featureLayer}`);
   const pool = await SessionPool.create(featureModelOnnx(net, o.spec), { size: o.workers, intraOpThreads: 1 });
-  const manifest0 = parseManifest(defaultManifest(o.spec, 'features.onnx', {}, o.minAreaCells));
+  const manifest0 = parseManifest(defaultManifest(o.spec, 'features.onnx', {}, o.minAreaCells, o.regionGrow));
 
   // Augmentation draws are made up front so that the parallel feature runs cannot change them.
   const jobs = train.flatMap((item, i) =>
@@ -327,24 +329,31 @@ export async function trainDetector(
     let best = { threshold: 0.5, precision: 0, recall: 0, f1: -1 };
     let chosen: typeof best | null = null;
     for (let t = 0.05; t <= 0.981; t += 0.01) {
-      const m = parseManifest(defaultManifest(o.spec, 'x.onnx', { [cls]: t }, o.minAreaCells));
+      const m = parseManifest(defaultManifest(o.spec, 'x.onnx', { [cls]: t }, o.minAreaCells, o.regionGrow));
       const only = { ...m, classMap: { [String(ci)]: cls } };
       let tp = 0;
       let fp = 0;
       let fn = 0;
+      let negatives = 0;
+      let negativeHits = 0;
       valFeatures.forEach((f, i) => {
         const hit = imageDetects(only, valScores[i]!, f.h, f.w).has(cls);
         const pos = valPositive[ci]![i]!;
         if (hit && pos) tp++;
         else if (hit) fp++;
         else if (pos) fn++;
+        if (val[i]!.classes.size === 0) {
+          negatives++;
+          if (hit) negativeHits++;
+        }
       });
       const precision = tp + fp ? tp / (tp + fp) : 1;
       const recall = tp + fn ? tp / (tp + fn) : 0;
       const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
       const r = { threshold: Math.round(t * 100) / 100, precision, recall, f1 };
       if (f1 > best.f1) best = r;
-      if (!chosen && precision >= o.targetPrecision && tp > 0) chosen = r;
+      const quiet = !negatives || negativeHits / negatives <= o.maxNegativeRatePerClass;
+      if (!chosen && precision >= o.targetPrecision && quiet && tp > 0) chosen = r;
     }
     const pick = chosen ?? best;
     thresholds[cls] = {
@@ -362,6 +371,7 @@ export async function trainDetector(
     'xuncha-default.onnx',
     Object.fromEntries(Object.entries(thresholds).map(([c, t]) => [c, t.threshold])),
     o.minAreaCells,
+    o.regionGrow,
   );
   const onnx = detectorOnnx(net, o.spec, head, {
     'xuncha.backbone': `MobileNetV2 (ImageNet) from npm nsfwjs@${net.version}, ${BACKBONE_PROVENANCE.licence}`,
