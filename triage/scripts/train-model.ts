@@ -26,9 +26,6 @@ function opt(name: string): string | undefined {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? argv[i + 1] : undefined;
 }
-function opts(name: string): string[] {
-  return argv.flatMap((a, i) => (a === `--${name}` && argv[i + 1] ? [argv[i + 1]!] : []));
-}
 const num = (name: string, def: number): number => {
   const v = opt(name);
   if (v === undefined) return def;

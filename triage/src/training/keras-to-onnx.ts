@@ -3,7 +3,7 @@
  * MobileNetV2) into ONNX nodes, channels-last weights to NCHW, batch norms folded into the convolution
  * before them. Only the layer kinds a MobileNet needs are supported; anything else is refused by name.
  */
-import { GraphBuilder } from '../onnx/graph-builder.ts';
+import type { GraphBuilder } from '../onnx/graph-builder.ts';
 
 /** A Keras layer as tfjs-layers serialises it. */
 export interface KerasLayer {
