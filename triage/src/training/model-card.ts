@@ -66,7 +66,7 @@ export function modelCardMarkdown(
       '',
       scoreTable(heldout),
       '',
-      `False-positive rate on negative photos: ${f3(heldout.negativeFalsePositiveRate)}.`,
+      `False-positive rate on negative photos: ${f3(heldout.negativeFalsePositiveRate)}. CPU time per photo (decode + inference, two photos at once on the shared 2-core machine): ${heldout.msPerPhoto} ms; \`npm run bench:triage\` measures the whole pipeline on 12 MP photos.`,
       ...Object.entries(heldout.hardNegatives).map(
         ([k, v]) => `- hard negative \`${k}\`: ${v.images} photos, false-positive rate ${f3(v.falsePositiveRate)}`,
       ),
