@@ -1,3 +1,13 @@
 export { importQgcPlan, exportQgcPlan, PlanFormatError, type QgcExportOptions } from './qgc-plan.ts';
 export { readWpl, writeWpl, type WaypointFile } from './wpl.ts';
 export { readKml, readKmz, readShapefile, readGmlPolygons } from './areas.ts';
+export {
+  exportWpmlKmz,
+  wpmlDocuments,
+  type DjiIdentity,
+  type WpmlDocuments,
+  type WpmlExportOptions,
+} from './wpml-export.ts';
+export { importWpmlDocuments, importWpmlKmz, isWpmlKmz, unzipWpml } from './wpml-import.ts';
+export { waylineFromSortie, WPML_MAPPED_COMMANDS } from './wayline-from-sortie.ts';
+export * from './wpml-model.ts';
