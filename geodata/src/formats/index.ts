@@ -11,3 +11,5 @@ export {
 export { importWpmlDocuments, importWpmlKmz, isWpmlKmz, unzipWpml } from './wpml-import.ts';
 export { waylineFromSortie, WPML_MAPPED_COMMANDS } from './wayline-from-sortie.ts';
 export * from './wpml-model.ts';
+export { exportPlanGeoJson, type RouteExportOptions } from './route-geojson.ts';
+export { exportPlanKml, exportPlanKmz } from './route-kml.ts';
