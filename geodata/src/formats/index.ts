@@ -13,3 +13,17 @@ export { waylineFromSortie, WPML_MAPPED_COMMANDS } from './wayline-from-sortie.t
 export * from './wpml-model.ts';
 export { exportPlanGeoJson, type RouteExportOptions } from './route-geojson.ts';
 export { exportPlanKml, exportPlanKmz } from './route-kml.ts';
+export {
+  bd09ToWgs84,
+  convertToWgs84,
+  crsName,
+  gcj02ToWgs84,
+  INPUT_CRS,
+  isInMainlandChina,
+  toWgs84,
+  wgs84ToBd09,
+  wgs84ToGcj02,
+  type ChineseCrs,
+  type InputCrs,
+} from './chinese-crs.ts';
+export { checkCrsOffset } from './crs-offset-check.ts';
