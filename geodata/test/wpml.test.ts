@@ -30,6 +30,15 @@ const field = polygonM(
 const launch = lonLat(-40, -40);
 const now = new Date('2025-05-01T08:00:00Z');
 
+/** Plans are built once per file (planning is the slow part) and never mutated by the exporter. */
+const memo = new Map<string, Plan>();
+const once = (key: string, make: () => Plan) => memo.get(key) ?? memo.set(key, make()).get(key)!;
+const surveyPlan = () => once('survey', () => planSurvey(field, { altAglM: 70, launch }));
+const m30Plan = (trigger: 'distance' | 'waypoint') =>
+  once(`m30-${trigger}`, () => planSurvey(field, { altAglM: 70, launch, trigger, drone: 'm30', speedMps: 6 }));
+const hillPlan = () =>
+  once('hill', () => planHillside(field, { dem: hill, altAglM: 80, launch, drone: 'm350', camera: 'p1-35mm' }));
+
 /** A synthetic hill (the planner tests' one): 35 % slope northwards plus ripples. */
 const hill: DemLike = {
   elevationAt: (lon, lat) =>
@@ -127,7 +136,7 @@ function texts(text: string, local: string): string[] {
 
 describe('WPML export (plan → DJI KMZ)', () => {
   it('writes a KMZ a zip reader opens, with exactly the two WPML files, valid against DJI element tables', () => {
-    const plan = planSurvey(field, { altAglM: 70, launch });
+    const plan = surveyPlan();
     const kmz = exportWpmlKmz(plan, { now });
     const files = unzipSync(kmz);
     expect(Object.keys(files).sort()).toEqual(['wpmz/template.kml', 'wpmz/waylines.wpml']);
@@ -162,7 +171,7 @@ describe('WPML export (plan → DJI KMZ)', () => {
 
   it('round-trips plan → WPML → plan keeping waypoints, heights, speeds and photo actions', () => {
     for (const trigger of ['distance', 'waypoint'] as const) {
-      const plan = planSurvey(field, { altAglM: 70, launch, trigger, drone: 'm30', speedMps: 6 });
+      const plan = m30Plan(trigger);
       const back = importWpmlKmz(exportWpmlKmz(plan, { now }));
       expect(back.drone).toBe('m30');
       expect(back.camera).toBe('m30-wide');
@@ -180,7 +189,7 @@ describe('WPML export (plan → DJI KMZ)', () => {
   });
 
   it('writes terrain-following AMSL heights as EGM96 (template) and WGS84 ellipsoid (wayline), and reads them back', () => {
-    const plan = planHillside(field, { dem: hill, altAglM: 80, launch, drone: 'm350', camera: 'p1-35mm' });
+    const plan = hillPlan();
     expect(plan.altitudeMode).toBe('amsl');
     const docs = wpmlDocuments(plan, { now });
     expect(checkWpml(docs.templateKml, 'template')).toEqual([]);
@@ -215,7 +224,7 @@ describe('WPML export (plan → DJI KMZ)', () => {
   });
 
   it('reproduces the planned photo positions when DJI shoots as the wayline says', () => {
-    const plan = planSurvey(field, { altAglM: 70, launch });
+    const plan = surveyPlan();
     const docs = wpmlDocuments(plan, { now });
     const root = xml(docs.waylinesWpml);
     const pms = Array.from(root.getElementsByTagNameNS('*', 'Placemark'));
@@ -253,18 +262,17 @@ describe('WPML export (plan → DJI KMZ)', () => {
   });
 
   it('uses the enums of each DJI preset and refuses cameras a drone cannot carry', () => {
+    // The enums follow the plan's drone and camera preset names.
     const id = (drone: string, camera: string) => {
-      const p = planSurvey(field, { altAglM: 60, launch, drone, camera });
-      const w = wpmlDocuments(p, { now }).waylinesWpml;
+      const w = wpmlDocuments({ ...surveyPlan(), drone, camera }, { now }).waylinesWpml;
       return [texts(w, 'droneEnumValue')[0], texts(w, 'droneSubEnumValue')[0], texts(w, 'payloadEnumValue')[0]];
     };
     expect(id('m3e', 'm3e-wide')).toEqual(['77', '0', '66']);
     expect(id('m30', 'm30-wide')).toEqual(['67', '0', '52']);
     expect(id('m350', 'p1-35mm')).toEqual(['89', '0', '50']);
-    const generic = planSurvey(field, { altAglM: 60, launch, camera: 'generic-1in-20mp' });
+    const generic = { ...surveyPlan(), camera: 'generic-1in-20mp' };
     expect(() => wpmlDocuments(generic)).toThrow(/no DJI WPML enum/);
-    const wrong = planSurvey(field, { altAglM: 60, launch, drone: 'm3e', camera: 'p1-35mm' });
-    expect(() => wpmlDocuments(wrong)).toThrow(/cannot carry camera "p1-35mm"/);
+    expect(() => wpmlDocuments({ ...surveyPlan(), camera: 'p1-35mm' })).toThrow(/cannot carry camera "p1-35mm"/);
     const given = wpmlDocuments(generic, {
       dji: { droneEnumValue: 91, droneSubEnumValue: 1, payloadEnumValue: 81, lens: 'wide' },
     }).waylinesWpml;
@@ -272,7 +280,7 @@ describe('WPML export (plan → DJI KMZ)', () => {
   });
 
   it('refuses what WPML cannot carry instead of dropping it', () => {
-    const base = planSurvey(field, { altAglM: 70, launch });
+    const base = surveyPlan();
     const withItems = (f: (items: MissionItem[]) => MissionItem[]): Plan => ({
       ...base,
       sorties: [{ ...base.sorties[0]!, items: f(base.sorties[0]!.items.map((i) => ({ ...i }))) }],
@@ -465,9 +473,7 @@ describe('WPML import (DJI Pilot 2 / FlightHub 2 KMZ → plan)', () => {
   });
 
   it('reads a waypoint template alone (no waylines.wpml), EGM96 heights from wpml:height', () => {
-    const plan = planSurvey(field, { altAglM: 70, launch, trigger: 'waypoint' });
-    const hillPlan = planHillside(field, { dem: hill, altAglM: 80, launch, drone: 'm350', camera: 'p1-35mm' });
-    for (const p of [plan, hillPlan]) {
+    for (const p of [m30Plan('waypoint'), hillPlan()]) {
       const back = importWpmlDocuments({ templateKml: wpmlDocuments(p, { now }).templateKml });
       expectSameFlight(p.sorties[0]!.items, back.sorties[0]!.items);
     }
