@@ -364,17 +364,26 @@ function pilotStyleWaylines(version = '1.0.9'): string {
       '<wpml:actionTriggerType>multipleDistance</wpml:actionTriggerType><wpml:actionTriggerParam>25</wpml:actionTriggerParam>',
       action(0, 'takePhoto', '<wpml:fileSuffix>d</wpml:fileSuffix>'),
     );
-  const wp1 = group(
-    3,
-    1,
-    1,
-    reach,
-    action(
-      0,
-      'rotateYaw',
-      '<wpml:aircraftHeading>-45</wpml:aircraftHeading><wpml:aircraftPathMode>clockwise</wpml:aircraftPathMode>',
-    ) + action(1, 'focus', '<wpml:isPointFocus>1</wpml:isPointFocus>'),
-  );
+  const wp1 =
+    group(
+      3,
+      1,
+      1,
+      reach,
+      action(
+        0,
+        'rotateYaw',
+        '<wpml:aircraftHeading>-45</wpml:aircraftHeading><wpml:aircraftPathMode>clockwise</wpml:aircraftPathMode>',
+      ) + action(1, 'focus', '<wpml:isPointFocus>1</wpml:isPointFocus>'),
+    ) +
+    // A distance trigger that starts and ends at the same waypoint covers nothing: warned, not guessed at.
+    group(
+      6,
+      1,
+      1,
+      '<wpml:actionTriggerType>multipleDistance</wpml:actionTriggerType><wpml:actionTriggerParam>10</wpml:actionTriggerParam>',
+      action(0, 'takePhoto', '<wpml:fileSuffix>z</wpml:fileSuffix>'),
+    );
   const wp2 =
     group(4, 2, 2, reach, action(0, 'takePhoto', '<wpml:fileSuffix>p2</wpml:fileSuffix>')) +
     group(
@@ -443,9 +452,18 @@ describe('WPML import (DJI Pilot 2 / FlightHub 2 KMZ → plan)', () => {
     const codes = plan.warnings.map((w) => w.code);
     expect(codes.filter((c) => c === 'wpml-unknown-version')).toHaveLength(1);
     const unmapped = plan.warnings.filter((w) => w.code === 'wpml-action-unmapped').map((w) => w.message);
-    // zoom, gimbalAngleLock, startTimeLapse, focus, the time-triggered gimbalRotate, setFocusType: six, one each.
-    expect(unmapped).toHaveLength(6);
-    for (const name of ['zoom', 'gimbalAngleLock', 'startTimeLapse', 'focus', 'gimbalRotate', 'setFocusType'])
+    // zoom, gimbalAngleLock, startTimeLapse, focus, the time-triggered gimbalRotate, setFocusType and the empty
+    // distance trigger's takePhoto: seven, one each.
+    expect(unmapped).toHaveLength(7);
+    for (const name of [
+      'zoom',
+      'gimbalAngleLock',
+      'startTimeLapse',
+      'focus',
+      'gimbalRotate',
+      'setFocusType',
+      'takePhoto',
+    ])
       expect(unmapped.some((m) => m.includes(`"${name}"`))).toBe(true);
     expect(unmapped.every((m) => / \/ /.test(m) && /[\u4e00-\u9fff]/.test(m))).toBe(true);
     expect(codes).toContain('wpml-turn-unmapped');
@@ -470,6 +488,13 @@ describe('WPML import (DJI Pilot 2 / FlightHub 2 KMZ → plan)', () => {
     expect(s[2]!.events).toEqual(['trigger 0.000000 once=1']);
     expect(s.map((x) => x.speed)).toEqual([8, 5, 5]);
     expect(stations(items).finish).toBe('rtl');
+    // Exported again, the drone keeps the enums it came with.
+    const again = wpmlDocuments(plan, { now }).waylinesWpml;
+    expect([
+      texts(again, 'droneEnumValue'),
+      texts(again, 'droneSubEnumValue'),
+      texts(again, 'payloadEnumValue'),
+    ]).toEqual([['99'], ['1'], ['89']]);
   });
 
   it('reads a waypoint template alone (no waylines.wpml), EGM96 heights from wpml:height', () => {

@@ -56,6 +56,17 @@ const wNode = (name: string, children: XmlChild[]) => node(W(name), children);
 
 function identityOf(plan: Plan, o: WpmlExportOptions): DjiIdentity {
   if (o.dji) return o.dji;
+  // A plan imported from a DJI file for a drone without a preset keeps its enums in the names (wpml-import.ts).
+  const d = /^dji-(\d+)-(\d+)$/.exec(plan.drone);
+  const c = /^dji-payload-(\d+)$/.exec(plan.camera);
+  if (d && c) {
+    return {
+      droneEnumValue: Number(d[1]),
+      droneSubEnumValue: Number(d[2]),
+      payloadEnumValue: Number(c[1]),
+      lens: 'wide',
+    };
+  }
   const drone = djiDroneEnums[plan.drone];
   const payload = djiPayloadEnums[plan.camera];
   if (!drone || !payload) {

@@ -1,15 +1,13 @@
 import { distance } from '@turf/turf';
-import { strFromU8, unzipSync } from 'fflate';
+import { strFromU8 } from 'fflate';
 import { djiDroneEnums, djiPayloadEnums } from '../camera/presets.ts';
 import { parsePlan, type Plan, type PlanWarning, type Sortie } from '../plan-schema.ts';
 import { MAV_CMD, MAV_FRAME, makeItem, sequenceItems, type MissionItem } from '../planning/mavlink.ts';
 import { ellipsoidToAmslM } from './geoid.ts';
+import { unzipMembers } from './areas.ts';
 import { PlanFormatError } from './qgc-plan.ts';
 import { KMZ_TEMPLATE_PATH, KMZ_WAYLINES_PATH, toCompassDeg, type WpmlAction } from './wpml-model.ts';
 import { readTemplateKml, readWaylinesWpml, type ReadMission, type ReadWayline, type Warn } from './wpml-read.ts';
-
-/** Largest WPML member inflated (a wayline of 65 536 waypoints is a few tens of MB). */
-const MAX_MEMBER_BYTES = 64 * 1024 * 1024;
 
 const FRAME_OF: Record<ReadWayline['heightMode'], number> = {
   relative: MAV_FRAME.GLOBAL_RELATIVE_ALT_INT,
@@ -19,24 +17,7 @@ const FRAME_OF: Record<ReadWayline['heightMode'], number> = {
 
 /** The WPML documents of a KMZ: `wpmz/waylines.wpml` and / or `wpmz/template.kml`. */
 export function unzipWpml(bytes: Uint8Array): { templateKml?: string; waylinesWpml?: string } {
-  let tooLarge: string | null = null;
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(bytes, {
-      filter: (f) => {
-        const keep = /(^|\/)(template\.kml|waylines\.wpml)$/i.test(f.name);
-        if (keep && f.originalSize > MAX_MEMBER_BYTES) tooLarge ??= f.name;
-        return keep && tooLarge === null;
-      },
-    });
-  } catch {
-    throw new PlanFormatError('KMZ 不是有效的 zip / the KMZ is not a valid zip');
-  }
-  if (tooLarge !== null) {
-    throw new PlanFormatError(
-      `KMZ 中 ${tooLarge} 过大 / ${tooLarge} inflates to over ${MAX_MEMBER_BYTES / 2 ** 20} MiB`,
-    );
-  }
+  const files = unzipMembers(bytes, ['template.kml', 'waylines.wpml'], 'KMZ');
   // DJI's names first (wpmz/…); other paths are accepted from exporters that zip the folder differently.
   const pick = (exact: string, tail: string) =>
     files[exact] ?? Object.entries(files).find(([n]) => n.toLowerCase().endsWith(tail))?.[1];

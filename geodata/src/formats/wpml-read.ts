@@ -222,6 +222,10 @@ function readGroup(d: Doc, g: XEl, wpIndex: number, warn: Warn): ReadGroup | nul
       unmappedGroup('重复触发只映射拍照 / repeating triggers are mapped for takePhoto only');
       return null;
     }
+    if (end <= start) {
+      unmappedGroup('起止航点相同，不覆盖任何航段 / it starts and ends at the same waypoint, covering no leg');
+      return null;
+    }
     trigger = type === 'multipleDistance' ? { type, distanceM: param } : { type: 'multipleTiming', intervalS: param };
   } else
     return unmappedGroup(
