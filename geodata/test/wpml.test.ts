@@ -415,7 +415,7 @@ function pilotStyleWaylines(version = '1.0.9'): string {
       <wpml:distance>412.5</wpml:distance>
       <wpml:duration>80.2</wpml:duration>
       <wpml:autoFlightSpeed>8</wpml:autoFlightSpeed>
-      <wpml:startActionGroup>${action(0, 'setFocusType', '<wpml:cameraFocusType>manual</wpml:cameraFocusType>')}</wpml:startActionGroup>
+      <wpml:startActionGroup>${action(0, 'setFocusType', '<wpml:cameraFocusType>manual</wpml:cameraFocusType>')}${action(1, 'hover', '<wpml:hoverTime>0.5</wpml:hoverTime>')}</wpml:startActionGroup>
       ${pm(0, 119.1301, 28.0601, 320.5, wp0)}
       ${pm(1, 119.1321, 28.0601, 321.5, wp1)}
       ${pm(2, 119.1321, 28.0621, 330, wp2)}
@@ -452,9 +452,9 @@ describe('WPML import (DJI Pilot 2 / FlightHub 2 KMZ → plan)', () => {
     const codes = plan.warnings.map((w) => w.code);
     expect(codes.filter((c) => c === 'wpml-unknown-version')).toHaveLength(1);
     const unmapped = plan.warnings.filter((w) => w.code === 'wpml-action-unmapped').map((w) => w.message);
-    // zoom, gimbalAngleLock, startTimeLapse, focus, the time-triggered gimbalRotate, setFocusType and the empty
-    // distance trigger's takePhoto: seven, one each.
-    expect(unmapped).toHaveLength(7);
+    // zoom, gimbalAngleLock, startTimeLapse, focus, the time-triggered gimbalRotate, setFocusType, the hover
+    // before the first waypoint and the empty distance trigger's takePhoto: eight, one each.
+    expect(unmapped).toHaveLength(8);
     for (const name of [
       'zoom',
       'gimbalAngleLock',
@@ -462,6 +462,7 @@ describe('WPML import (DJI Pilot 2 / FlightHub 2 KMZ → plan)', () => {
       'focus',
       'gimbalRotate',
       'setFocusType',
+      'hover',
       'takePhoto',
     ])
       expect(unmapped.some((m) => m.includes(`"${name}"`))).toBe(true);

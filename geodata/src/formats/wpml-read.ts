@@ -345,7 +345,16 @@ function readFolder(
     ? d
         .all(start, 'action')
         .map((a) => readAction(d, a, '航线初始动作 / start action group', warn))
-        .filter((a): a is WpmlAction => a !== null)
+        .filter((a): a is WpmlAction => {
+          if (a?.func !== 'hover') return a !== null;
+          // A hold before the first waypoint has no MAVLink item of its own (holds belong to waypoints).
+          warn(
+            'wpml-action-unmapped',
+            '航线初始动作 / start action group 的动作「hover」未映射，已略过',
+            'start action group: action "hover" is not mapped and was skipped',
+          );
+          return false;
+        })
     : [];
   return {
     autoFlightSpeedMps: autoSpeed,
