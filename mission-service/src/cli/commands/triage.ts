@@ -7,7 +7,14 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { openDem } from '@xuncha/geodata';
 import type { ElevationSource } from '@xuncha/geodata';
-import { Detector, incidentReport, photoReport, triageBatch } from '@xuncha/triage';
+import {
+  assertTimeZone,
+  DEFAULT_PHOTO_TIME_ZONE,
+  Detector,
+  incidentReport,
+  photoReport,
+  triageBatch,
+} from '@xuncha/triage';
 import type { PhotoInput, TriageProgress } from '@xuncha/triage';
 
 const NO_MODEL_NOTE =
@@ -49,6 +56,7 @@ interface TriageOptions {
   json?: boolean;
   concurrency?: string;
   mergeDistance?: string;
+  timeZone: string;
 }
 
 /** Registers `xuncha triage`. */
@@ -62,7 +70,13 @@ export function registerTriageCommand(program: Command): void {
     .option('--json', 'print the full result as JSON on stdout')
     .option('--concurrency <n>', 'photos in flight at once')
     .option('--merge-distance <m>', 'merge same-class detections within this many metres', '25')
+    .option(
+      '--time-zone <iana>',
+      'zone of photo times without an EXIF offset (default XUNCHA_PHOTO_TIMEZONE or Asia/Shanghai)',
+      process.env.XUNCHA_PHOTO_TIMEZONE || DEFAULT_PHOTO_TIME_ZONE,
+    )
     .action(async (paths: string[], opts: TriageOptions) => {
+      assertTimeZone(opts.timeZone);
       const detector = opts.model ? await Detector.fromManifestFile(opts.model) : null;
       try {
         const dem: ElevationSource | null = opts.dem ? await openDem(opts.dem) : null;
@@ -81,6 +95,7 @@ export function registerTriageCommand(program: Command): void {
           dem,
           concurrency,
           merge: { distanceM },
+          photoTimeZone: opts.timeZone,
           onProgress: showBar ? progressBar : undefined,
         });
         const photos = result.photos.map(photoReport);
