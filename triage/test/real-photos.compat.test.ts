@@ -32,10 +32,10 @@ const sums = new Map(
     }),
 );
 /** `images/…` → [width, height], from the "size / px" column of SOURCES.md ("… B, 2500x1875"). */
-const sizes = new Map(
+const sizes = new Map<string, [number, number]>(
   [...text('SOURCES.md').matchAll(/^\| `(images\/[^`]+)` \|.*?\| \d+ B, (\d+)x(\d+) \|/gm)].map((m) => [
     m[1]!,
-    [Number(m[2]), Number(m[3])],
+    [Number(m[2]), Number(m[3])] as [number, number],
   ]),
 );
 
