@@ -38,12 +38,20 @@ const cases: [file: string, specifier: string, allowed: boolean][] = [
   ['planner-ui/src/wall.ts', '../../mission-service/src/db/db.ts', false],
   ['planner-ui/src/wall.ts', '@xuncha/geodata', false],
   ['tests/wall.test.ts', '../simulator/src/index.ts', true],
+  // No production file imports a test file; tests may.
+  ['geodata/src/planning/wall.ts', '../../test/helpers.ts', false],
+  ['geodata/src/planning/wall.test.ts', '../../test/helpers.ts', true],
+  ['mission-service/src/jobs/jobs-bench.ts', '../../test/jobs/sim-photos.ts', false],
+  ['mission-service/src/jobs/wall.ts', '../../../tests/global-setup.ts', false],
 ];
 
 describe('import walls between the packages (npm run lint)', () => {
   it.each(cases)('%s: import %s → allowed %s', async (file, specifier, allowed) => {
     const found = await crossings(file, specifier);
     if (allowed) expect(found).toEqual([]);
-    else expect(found).toEqual([expect.stringContaining('restricted zone')]);
+    else {
+      expect(found.length).toBeGreaterThan(0);
+      for (const m of found) expect(m).toContain('restricted zone');
+    }
   });
 });
