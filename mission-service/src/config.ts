@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_MODEL_MANIFEST } from '@xuncha/triage/default-model';
 import { z } from 'zod';
+import { assertTimeZone, DEFAULT_PHOTO_TIME_ZONE } from '@xuncha/triage';
 import { maskUrl } from './db/pg-db.ts';
 
 /** Every setting of the service, with its environment variable and default. */
@@ -17,6 +18,21 @@ export const ConfigSchema = z.object({
   loadSampleData: z.boolean().default(true),
   /** Triage model manifest (JSON beside its ONNX file); default: the model Xuncha ships (triage/model/). */
   model: z.string().min(1).default(DEFAULT_MODEL_MANIFEST),
+  /** IANA zone of photo times that carry no offset (EXIF OffsetTimeOriginal); DJI drones in China write Beijing time. */
+  photoTimeZone: z
+    .string()
+    .default(DEFAULT_PHOTO_TIME_ZONE)
+    .refine(
+      (tz) => {
+        try {
+          assertTimeZone(tz);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'not an IANA time zone (e.g. Asia/Shanghai)' },
+    ),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -29,6 +45,7 @@ export const envNames: Record<keyof Config, string> = {
   logLevel: 'LOG_LEVEL',
   loadSampleData: 'XUNCHA_SAMPLE_DATA',
   model: 'XUNCHA_MODEL',
+  photoTimeZone: 'XUNCHA_PHOTO_TIMEZONE',
 };
 
 export class ConfigError extends Error {

@@ -5,7 +5,8 @@
 export { issue, PhotoError, TriageStartupError } from './issues.ts';
 export type { PhotoIssue, PhotoIssueCode } from './issues.ts';
 export { readPhotoMetadata } from './metadata/read-metadata.ts';
-export type { PhotoMetadata } from './metadata/read-metadata.ts';
+export type { PhotoMetadata, ReadMetadataOptions } from './metadata/read-metadata.ts';
+export { assertTimeZone, DEFAULT_PHOTO_TIME_ZONE, PHOTO_TIME_TAGS, photoTakenAt } from './metadata/photo-time.ts';
 export { photoCamera, DEFAULT_SIGMA, ASSUMED_HEIGHT_AGL_M, ASSUMED_HEIGHT_SIGMA_M } from './metadata/camera-pose.ts';
 export type { PhotoCamera, PoseSigma } from './metadata/camera-pose.ts';
 export { sensorPreset } from './metadata/camera-presets.ts';

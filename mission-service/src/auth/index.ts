@@ -27,7 +27,6 @@ export {
   findUserByUsername,
   listUsers,
   setPassword,
-  toAuthUser,
   PasswordSchema,
   RoleSchema,
   UsernameSchema,

@@ -41,6 +41,8 @@ export interface AppDeps {
   dataDir?: string;
   /** Hands an ingested photo to triage (wired by the triage jobs); default: rows stay 'queued'. */
   enqueueTriage?: EnqueueTriage;
+  /** IANA zone of uploaded photo times that carry no offset (default Asia/Shanghai). */
+  photoTimeZone?: string;
 }
 
 /** The HTTP API. Thin routes over use cases and repositories; one error path. */
@@ -77,7 +79,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(telemetryRoutes(db, deps.links));
   api.use(flightProgressRoutes(db));
   const store = deps.imageStore ?? (deps.dataDir ? diskImageStore(deps.dataDir) : undefined);
-  if (store) api.use(imageRoutes(db, store, deps.enqueueTriage));
+  if (store) api.use(imageRoutes(db, store, deps.enqueueTriage, deps.photoTimeZone));
   api.use(layerRoutes(db));
   api.use(caseRoutes(db));
   api.use(caseAdminRoutes(db));

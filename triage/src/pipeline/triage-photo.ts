@@ -54,6 +54,8 @@ export interface TriagePhotoOptions {
   detector?: Detector | null;
   dem?: ElevationSource | null;
   maxPixels?: number;
+  /** IANA zone of photo times that carry no offset (default Asia/Shanghai). */
+  photoTimeZone?: string;
   timings?: StageTimings;
   /**
    * Bounds the photos decoding at once: held from the start until the photo is decoded (not while it is
@@ -138,7 +140,7 @@ async function inspectAndDetect(
   });
 
   t0 = performance.now();
-  const md = await readPhotoMetadata(bytes);
+  const md = await readPhotoMetadata(bytes, { timeZone: options.photoTimeZone });
   result.metadata = md.metadata;
   result.issues.push(...md.issues);
   result.camera = photoCamera(md.metadata, image, result.issues);

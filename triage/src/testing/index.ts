@@ -8,5 +8,11 @@ export {
   colourSegmenterOnnx,
 } from './colour-models.ts';
 export type { ColourDetectorOptions } from './colour-models.ts';
-export { djiXmp, syntheticPhoto } from './synthetic-photo.ts';
-export type { SyntheticPhotoSpec, SyntheticPose, SyntheticRect } from './synthetic-photo.ts';
+export { djiXmp, parrotXmp, syntheticPhoto } from './synthetic-photo.ts';
+export type {
+  SyntheticGps,
+  SyntheticParrotAttitude,
+  SyntheticPhotoSpec,
+  SyntheticPose,
+  SyntheticRect,
+} from './synthetic-photo.ts';

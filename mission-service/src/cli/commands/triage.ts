@@ -7,7 +7,15 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { openDem } from '@xuncha/geodata';
 import type { ElevationSource } from '@xuncha/geodata';
-import { DEFAULT_MODEL_MANIFEST, Detector, incidentReport, photoReport, triageBatch } from '@xuncha/triage';
+import {
+  assertTimeZone,
+  DEFAULT_MODEL_MANIFEST,
+  DEFAULT_PHOTO_TIME_ZONE,
+  Detector,
+  incidentReport,
+  photoReport,
+  triageBatch,
+} from '@xuncha/triage';
 import type { PhotoInput, TriageProgress } from '@xuncha/triage';
 
 const NO_MODEL_NOTE =
@@ -50,6 +58,7 @@ interface TriageOptions {
   json?: boolean;
   concurrency?: string;
   mergeDistance?: string;
+  timeZone: string;
 }
 
 /** Registers `xuncha triage`. */
@@ -64,7 +73,13 @@ export function registerTriageCommand(program: Command): void {
     .option('--json', 'print the full result as JSON on stdout')
     .option('--concurrency <n>', 'photos in flight at once')
     .option('--merge-distance <m>', 'merge same-class detections within this many metres', '25')
+    .option(
+      '--time-zone <iana>',
+      'zone of photo times without an EXIF offset (default XUNCHA_PHOTO_TIMEZONE or Asia/Shanghai)',
+      process.env.XUNCHA_PHOTO_TIMEZONE || DEFAULT_PHOTO_TIME_ZONE,
+    )
     .action(async (paths: string[], opts: TriageOptions) => {
+      assertTimeZone(opts.timeZone);
       const manifest = opts.model === false ? null : (opts.model ?? process.env.XUNCHA_MODEL ?? DEFAULT_MODEL_MANIFEST);
       const detector = manifest ? await Detector.fromManifestFile(manifest) : null;
       try {
@@ -84,6 +99,7 @@ export function registerTriageCommand(program: Command): void {
           dem,
           concurrency,
           merge: { distanceM },
+          photoTimeZone: opts.timeZone,
           onProgress: showBar ? progressBar : undefined,
         });
         const photos = result.photos.map(photoReport);

@@ -73,6 +73,7 @@ export function registerWorkerCommand(program: Command): void {
           db,
           dataDir: cfg.dataDir,
           modelManifest: opts.model ?? cfg.model,
+          photoTimeZone: cfg.photoTimeZone,
           ...(concurrency ? { concurrency } : {}),
           logger,
           onEvent: (e) => void progress?.onEvent(db, e),
