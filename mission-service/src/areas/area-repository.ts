@@ -45,6 +45,23 @@ function toFeature(r: AreaRow): AreaFeature {
   };
 }
 
+/** Areas of one kind as GeoJSON features, optionally only those intersecting a bbox (uses the GiST index). */
+export async function listAreas(db: Queryable, kind: AreaKind, bbox?: Bbox): Promise<AreaFeature[]> {
+  const params: unknown[] = [kind];
+  let where = 'kind = $1';
+  if (bbox) {
+    params.push(...bbox);
+    where += ' AND geom && ST_MakeEnvelope($2, $3, $4, $5, 4326)';
+  }
+  const r = await db.query<AreaRow>(
+    `SELECT id, kind, name, name_pinyin, name_en, level, parent_id, grid_code, grid_name, properties,
+            ST_AsGeoJSON(geom, 7) AS geojson
+       FROM areas WHERE ${where} ORDER BY id`,
+    params,
+  );
+  return r.rows.map(toFeature);
+}
+
 export interface NewArea {
   id: string;
   kind: AreaKind;
@@ -119,21 +136,6 @@ function areaWhere(q: Omit<AreaQuery, 'limit' | 'offset'>, params: unknown[]): s
   return where;
 }
 
-/** A page of areas (any kind or one), optionally only those intersecting a bbox, ordered by id. */
-export async function queryAreas(db: Queryable, q: AreaQuery): Promise<AreaFeature[]> {
-  const params: unknown[] = [];
-  const where = areaWhere(q, params);
-  params.push(q.limit, q.offset);
-  // Page the ids first (index only), then build GeoJSON for that page alone.
-  const r = await db.query<AreaRow & { department_id: string | null }>(
-    `WITH page AS (SELECT id FROM areas ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-                    ORDER BY id LIMIT $${params.length - 1} OFFSET $${params.length})
-     SELECT ${FEATURE_COLUMNS} FROM areas JOIN page USING (id) ORDER BY id`,
-    params,
-  );
-  return r.rows.map((row) => withDepartment(toFeature(row), row.department_id));
-}
-
 function withDepartment(f: AreaFeature, departmentId: string | null): AreaFeature {
   f.properties.departmentId = departmentId;
   return f;
@@ -181,8 +183,9 @@ export async function deleteArea(db: Queryable, id: string): Promise<boolean> {
 }
 
 /**
- * The same page as `queryAreas`, as a ready GeoJSON FeatureCollection string built by the database: large
- * lists skip parsing and re-serialising every geometry in Node (the bbox list is the hot read path).
+ * A page of areas (any kind or one), optionally only those intersecting a bbox, ordered by id, as a ready GeoJSON
+ * FeatureCollection string built by the database: large lists skip parsing and re-serialising every geometry in
+ * Node (the bbox list is the hot read path).
  */
 export async function queryAreasGeoJson(db: Queryable, q: AreaQuery): Promise<string> {
   return `{"type":"FeatureCollection","features":[${(await featureJsonPage(db, q)).map((x) => x.json).join(',')}]}`;

@@ -19,6 +19,8 @@ export interface RouteDeps {
   missions: MissionControl;
   store?: ImageStore;
   enqueueTriage?: EnqueueTriage;
+  /** IANA zone of uploaded photo times that carry no offset (default Asia/Shanghai). */
+  photoTimeZone?: string;
   onAreaChanged?: AreaChangedHook;
   security: SecurityOptions;
   loginGuard: LoginGuard;

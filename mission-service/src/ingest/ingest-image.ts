@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import exifr from 'exifr';
 import sharp from 'sharp';
+import { readPhotoMetadata } from '@xuncha/triage';
 import type { Db } from '../db/db.ts';
 import type { ImageStore } from './image-store.ts';
 import { sniffType } from './sniff.ts';
@@ -35,6 +35,8 @@ export interface IngestDeps {
   maxPixels?: number;
   /** Told when the store refuses a photo (the result says `failed`; the cause goes to the log). */
   onStorageError?: (err: unknown, sha256: string) => void;
+  /** IANA zone of photo times that carry no offset (default Asia/Shanghai). */
+  photoTimeZone?: string;
 }
 
 /**
@@ -56,23 +58,13 @@ export function safeDisplayName(name: string | undefined): string {
   return [...base].slice(0, 255).join('') || 'unnamed';
 }
 
-async function metadata(bytes: Uint8Array): Promise<{ takenAt: Date | null; lon: number | null; lat: number | null }> {
-  try {
-    const m = (await exifr.parse(Buffer.from(bytes), {
-      gps: true,
-      pick: ['DateTimeOriginal', 'latitude', 'longitude'],
-    })) as { DateTimeOriginal?: Date; latitude?: number; longitude?: number } | undefined;
-    const ok = (v: unknown, lim: number) => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= lim;
-    return {
-      takenAt:
-        m?.DateTimeOriginal instanceof Date && !Number.isNaN(m.DateTimeOriginal.getTime()) ? m.DateTimeOriginal : null,
-      lon: ok(m?.longitude, 180) && ok(m?.latitude, 90) ? m!.longitude! : null,
-      lat: ok(m?.longitude, 180) && ok(m?.latitude, 90) ? m!.latitude! : null,
-    };
-  } catch {
-    // Metadata is triage's business; a photo without readable EXIF is still a photo.
-    return { takenAt: null, lon: null, lat: null };
-  }
+/** Time and place as triage reads them (never throws: a photo without readable EXIF is still a photo). */
+async function metadata(
+  bytes: Uint8Array,
+  timeZone: string | undefined,
+): Promise<{ takenAt: Date | null; lon: number | null; lat: number | null }> {
+  const { metadata: m } = await readPhotoMetadata(bytes, { timeZone });
+  return { takenAt: m.takenAt ? new Date(m.takenAt) : null, lon: m.lon, lat: m.lat };
 }
 
 /**
@@ -115,7 +107,7 @@ export async function ingestImage(
         : '图像损坏或无法解码 / corrupt or undecodable JPEG',
     );
   }
-  const meta = await metadata(file.bytes);
+  const meta = await metadata(file.bytes, deps.photoTimeZone);
   let stored: { location: string; created: boolean };
   try {
     stored = await deps.store.put(sha256, file.bytes);

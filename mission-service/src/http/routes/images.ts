@@ -28,6 +28,7 @@ interface UploadDeps {
   db: Db;
   store: ImageStore;
   enqueueTriage?: EnqueueTriage;
+  photoTimeZone?: string;
   logger: Logger;
 }
 
@@ -164,7 +165,7 @@ export function imageRoutes(d: RouteDeps): Route[] {
         if (!store) throw new AppError('unavailable', 'no_storage', '未配置照片存储 / no photo storage configured');
         if (query.flightId) await assertFlightAccess(db, user, query.flightId);
         const { results } = await receiveUpload(
-          { db, store, enqueueTriage: d.enqueueTriage, logger: d.logger },
+          { db, store, enqueueTriage: d.enqueueTriage, photoTimeZone: d.photoTimeZone, logger: d.logger },
           req,
           query.flightId ?? null,
         );
