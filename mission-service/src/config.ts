@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_MODEL_MANIFEST } from '@xuncha/triage/default-model';
 import { z } from 'zod';
+import { assertTimeZone, DEFAULT_PHOTO_TIME_ZONE } from '@xuncha/triage';
 import { maskUrl } from './db/pg-db.ts';
 import { DEFAULT_DRONE_CONNECTION_POLICY } from './drones/connection-policy.ts';
 
@@ -22,8 +24,23 @@ export const ConfigSchema = z.object({
     .optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   loadSampleData: z.boolean().default(true),
-  /** Triage model manifest (JSON beside its ONNX file); unset: triage runs metadata + georeferencing only. */
-  model: z.string().min(1).optional(),
+  /** Triage model manifest (JSON beside its ONNX file); default: the model Xuncha ships (triage/model/). */
+  model: z.string().min(1).default(DEFAULT_MODEL_MANIFEST),
+  /** IANA zone of photo times that carry no offset (EXIF OffsetTimeOriginal); DJI drones in China write Beijing time. */
+  photoTimeZone: z
+    .string()
+    .default(DEFAULT_PHOTO_TIME_ZONE)
+    .refine(
+      (tz) => {
+        try {
+          assertTimeZone(tz);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'not an IANA time zone (e.g. Asia/Shanghai)' },
+    ),
   /** Non-public webhook targets an admin allows: CIDRs (`10.0.0.0/8`) or host names. */
   webhookAllow: list([]),
   /** Serial devices drones may be connected on (glob patterns). */
@@ -54,6 +71,7 @@ export const envNames: Record<keyof Config, string> = {
   logLevel: 'LOG_LEVEL',
   loadSampleData: 'XUNCHA_SAMPLE_DATA',
   model: 'XUNCHA_MODEL',
+  photoTimeZone: 'XUNCHA_PHOTO_TIMEZONE',
   webhookAllow: 'XUNCHA_WEBHOOK_ALLOW',
   droneSerial: 'XUNCHA_DRONE_SERIAL',
   droneUdpBind: 'XUNCHA_DRONE_UDP_BIND',

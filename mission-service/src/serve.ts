@@ -40,12 +40,16 @@ export async function startService(cfg: Config, logger: Logger): Promise<Running
   }
   // Triage jobs (pg-boss on this database): ingest → triage → merge → file. With the embedded database this
   // in-process worker is the only one there can be; on PostgreSQL `xuncha worker` processes add to it.
-  const triage = await startTriageJobs({ db, dataDir: cfg.dataDir, modelManifest: cfg.model, logger }).catch(
-    async (err: unknown) => {
-      await db.close().catch(() => {});
-      throw err;
-    },
-  );
+  const triage = await startTriageJobs({
+    db,
+    dataDir: cfg.dataDir,
+    modelManifest: cfg.model,
+    photoTimeZone: cfg.photoTimeZone,
+    logger,
+  }).catch(async (err: unknown) => {
+    await db.close().catch(() => {});
+    throw err;
+  });
   const runtime = startMissionRuntime(db, logger, { dataDir: cfg.dataDir });
   // SLA escalation (督办 → 催办 → 通报) and webhook deliveries with retries.
   const security = securityFromConfig(cfg);
@@ -54,7 +58,14 @@ export async function startService(cfg: Config, logger: Logger): Promise<Running
     webhookPolicy: security.webhooks,
     onError: (err) => logger.warn({ err }, 'case timers sweep failed'),
   });
-  const app = createApp({ db, logger, ...runtime.deps, enqueueTriage: triage.enqueueTriage, security });
+  const app = createApp({
+    db,
+    logger,
+    ...runtime.deps,
+    enqueueTriage: triage.enqueueTriage,
+    photoTimeZone: cfg.photoTimeZone,
+    security,
+  });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(cfg.port, cfg.host, () => resolve(s));
     s.once('error', reject);

@@ -45,6 +45,23 @@ function toFeature(r: AreaRow): AreaFeature {
   };
 }
 
+/** Areas of one kind as GeoJSON features, optionally only those intersecting a bbox (uses the GiST index). */
+export async function listAreas(db: Queryable, kind: AreaKind, bbox?: Bbox): Promise<AreaFeature[]> {
+  const params: unknown[] = [kind];
+  let where = 'kind = $1';
+  if (bbox) {
+    params.push(...bbox);
+    where += ' AND geom && ST_MakeEnvelope($2, $3, $4, $5, 4326)';
+  }
+  const r = await db.query<AreaRow>(
+    `SELECT id, kind, name, name_pinyin, name_en, level, parent_id, grid_code, grid_name, properties,
+            ST_AsGeoJSON(geom, 7) AS geojson
+       FROM areas WHERE ${where} ORDER BY id`,
+    params,
+  );
+  return r.rows.map(toFeature);
+}
+
 export interface NewArea {
   id: string;
   kind: AreaKind;

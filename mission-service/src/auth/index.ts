@@ -47,7 +47,6 @@ export {
   listUsers,
   setPassword,
   updateUser,
-  toAuthUser,
   PasswordSchema,
   RoleSchema,
   UsernameSchema,

@@ -65,11 +65,6 @@ function toRecord(r: UserRow): UserRecord {
   };
 }
 
-/** The caller-facing part of a user record. */
-export function toAuthUser(u: UserRecord): AuthUser {
-  return { id: u.id, username: u.username, roles: u.roles, departmentId: u.departmentId };
-}
-
 // Arbitrary constant: serialises user creation so two look-alike names cannot slip in side by side.
 const USER_NAMES_LOCK = 7_240_002;
 

@@ -25,7 +25,7 @@ import { createLogger } from '../logger.ts';
 const DURATION_S = Number(process.env.DURATION_S ?? 30);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 200);
 const CASES = Number(process.env.CASES ?? 20_000);
-const READER_PASSWORD = 'Bench-Reader-Pw-7xq';
+const READER_PASSWORD = 'Reading-Cases-Pw-7x';
 
 /** Cases over Longquan in every state, department and source (a mature table, not an empty one). */
 async function seedCases(db: Db): Promise<void> {

@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     await db.query(`DELETE FROM users WHERE username = 'bench-reader'`);
     const user = await createUser(db, {
       username: 'bench-reader',
-      password: 'Bench-Reader-Pw-7xq',
+      password: 'Reading-Areas-Pw-7x',
       roles: ['officer'],
     });
     const token = await createSession(db, user.id);

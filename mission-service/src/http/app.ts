@@ -53,6 +53,8 @@ export interface AppDeps {
   security?: SecurityOptions;
   /** The login guard (tests inject one with their own clock). */
   loginGuard?: LoginGuard;
+  /** IANA zone of uploaded photo times that carry no offset (default Asia/Shanghai). */
+  photoTimeZone?: string;
 }
 
 /** The route tables of the API and of Open311: what the app mounts, the OpenAPI document lists and tests walk. */
@@ -115,6 +117,7 @@ export function buildRoutes(deps: AppDeps): { tables: RouteTables; routeDeps: Ro
     store,
     dataDir: deps.dataDir,
     enqueueTriage: deps.enqueueTriage,
+    photoTimeZone: deps.photoTimeZone,
     onAreaChanged: replanForArea,
     security: deps.security ?? DEFAULT_SECURITY,
     loginGuard: deps.loginGuard ?? new LoginGuard(deps.security?.loginGuard),

@@ -21,6 +21,8 @@ export interface RouteDeps {
   /** Where thumbnails and evidence crops are kept (`<dataDir>/thumbs`, `<dataDir>/evidence`). */
   dataDir?: string;
   enqueueTriage?: EnqueueTriage;
+  /** IANA zone of uploaded photo times that carry no offset (default Asia/Shanghai). */
+  photoTimeZone?: string;
   onAreaChanged?: AreaChangedHook;
   security: SecurityOptions;
   loginGuard: LoginGuard;

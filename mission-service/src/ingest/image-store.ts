@@ -35,6 +35,7 @@ export function diskImageStore(dataDir: string): ImageStore {
         await writeFile(tmp, bytes, { flag: 'wx', mode: 0o600 });
         await rename(tmp, target);
       } catch (err) {
+        // A short write (disk full) or a failed rename leaves nothing behind.
         await rm(tmp, { force: true });
         throw err;
       }

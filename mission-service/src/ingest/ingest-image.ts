@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import exifr from 'exifr';
 import sharp from 'sharp';
 import type { AuthUser } from '../auth/index.ts';
+import { readPhotoMetadata } from '@xuncha/triage';
 import type { Db } from '../db/db.ts';
 import { attributePhoto, type AttributionKind } from '../photos/attribute-photo.ts';
-import { captureInstant } from '../photos/capture-time.ts';
 import type { ImageStore } from './image-store.ts';
 import { sniffType } from './sniff.ts';
 
@@ -41,6 +40,8 @@ export interface IngestDeps {
   maxPixels?: number;
   /** Told when the store refuses a photo (the result says `failed`; the cause goes to the log). */
   onStorageError?: (err: unknown, sha256: string) => void;
+  /** IANA zone of photo times that carry no offset (default Asia/Shanghai). */
+  photoTimeZone?: string;
 }
 
 /**
@@ -62,29 +63,13 @@ export function safeDisplayName(name: string | undefined): string {
   return [...base].slice(0, 255).join('') || 'unnamed';
 }
 
-async function metadata(bytes: Uint8Array): Promise<{ takenAt: Date | null; lon: number | null; lat: number | null }> {
-  try {
-    // Times unrevived: DateTimeOriginal has no zone, and exifr would read it in the server's zone.
-    const [times, gps] = await Promise.all([
-      exifr.parse(Buffer.from(bytes), {
-        reviveValues: false,
-        pick: ['DateTimeOriginal', 'OffsetTimeOriginal', 'SubSecTimeOriginal'],
-      }) as Promise<Record<string, unknown> | undefined>,
-      exifr.gps(Buffer.from(bytes)).catch(() => undefined) as Promise<
-        { latitude?: number; longitude?: number } | undefined
-      >,
-    ]);
-    const ok = (v: unknown, lim: number) => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= lim;
-    const located = ok(gps?.longitude, 180) && ok(gps?.latitude, 90);
-    return {
-      takenAt: captureInstant(times),
-      lon: located ? gps!.longitude! : null,
-      lat: located ? gps!.latitude! : null,
-    };
-  } catch {
-    // Metadata is triage's business; a photo without readable EXIF is still a photo.
-    return { takenAt: null, lon: null, lat: null };
-  }
+/** Time and place as triage reads them (never throws: a photo without readable EXIF is still a photo). */
+async function metadata(
+  bytes: Uint8Array,
+  timeZone: string | undefined,
+): Promise<{ takenAt: Date | null; lon: number | null; lat: number | null }> {
+  const { metadata: m } = await readPhotoMetadata(bytes, { timeZone });
+  return { takenAt: m.takenAt ? new Date(m.takenAt) : null, lon: m.lon, lat: m.lat };
 }
 
 /** One photo to ingest: its name and bytes, and what the upload says about where it comes from. */
@@ -139,7 +124,7 @@ export async function ingestImage(deps: IngestDeps, file: IngestFile): Promise<I
         : '图像损坏或无法解码 / corrupt or undecodable JPEG',
     );
   }
-  const meta = await metadata(file.bytes);
+  const meta = await metadata(file.bytes, deps.photoTimeZone);
   const who = await attributePhoto(deps.db, file.uploader ?? null, {
     flightId: file.flightId,
     droneId: file.droneId,

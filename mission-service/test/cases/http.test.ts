@@ -82,6 +82,8 @@ beforeAll(async () => {
       open311: { anonymousPerMin: 100_000, keyPerMin: 100_000 },
     },
   }).listen(0, '127.0.0.1');
+  // A loaded machine may pause longer than Node's 5 s keep-alive between two requests: no resets mid-test.
+  server.keepAliveTimeout = 120_000;
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   for (const u of users) {
@@ -153,7 +155,10 @@ describe('cases over HTTP', () => {
       (await call('POST', `/api/cases/${caseId}/transitions`, 'disp', { action: 'dispatch', note: '派生态环境局' }))
         .status,
     ).toBe(200);
+    // The assisting department (water) sees the case but does not lead it.
     expect((await call('POST', `/api/cases/${caseId}/transitions`, 'water', { action: 'start' })).status).toBe(403);
+    // An unrelated department neither sees it nor acts on it (404, as reading it).
+    expect((await call('POST', `/api/cases/${caseId}/transitions`, 'slope', { action: 'start' })).status).toBe(404);
     expect((await call('POST', `/api/cases/${caseId}/transitions`, 'eco', { action: 'start' })).status).toBe(200);
     const detail = await call('GET', `/api/cases/${caseId}`, 'eco');
     expect(detail.status).toBe(200);

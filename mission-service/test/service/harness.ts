@@ -29,6 +29,8 @@ export async function startHarness(backend?: TestBackend, deps: Partial<AppDeps>
   const departments = deptRows.rows.map((r) => r.id) as [string, string];
   const app = createApp({ db: t.db, logger: createLogger('silent'), ...deps });
   const server: Server = app.listen(0, '127.0.0.1');
+  // A loaded machine may pause longer than Node's 5 s keep-alive between two requests: no resets mid-test.
+  server.keepAliveTimeout = 120_000;
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const mk = async (username: string, roles: Role[], departmentId: string | null) => {

@@ -2,6 +2,7 @@ import express, { type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { countAreas, featureJsonPage, type AreaQuery, type AreaVisibility } from '../../areas/area-repository.ts';
 import { createArea, importAreas, removeArea, replaceArea } from '../../areas/area-service.ts';
+import { applyImportCrs } from '../../areas/import-crs.ts';
 import { readAreaFile } from '../../areas/read-area-file.ts';
 import { countVertices } from '../../areas/validate-area.ts';
 import { AppError, notFound } from '../../app-error.ts';
@@ -10,10 +11,12 @@ import {
   AREA_KINDS,
   AreaCollectionSchema,
   AreaFeatureSchema,
+  AreaImportQuerySchema,
   AreaImportRequestSchema,
+  AreaImportResultSchema,
   AreaInputSchema,
-  AreaKindSchema,
   AreaListQuerySchema,
+  type AreaImportResult,
   LayerPageSchema,
   LayerQuerySchema,
   MAX_AREA_VERTICES,
@@ -61,8 +64,6 @@ const vertexCap: RequestHandler = (req, _res, next) => {
   }
   next();
 };
-
-const ImportQuerySchema = z.object({ kind: AreaKindSchema.optional() }).strict();
 
 /**
  * A page of areas in id order as the GeoJSON text the database built, with the total, the next page's cursor and
@@ -146,15 +147,16 @@ export function areaRoutes(d: RouteDeps): Route[] {
     defineRoute({
       method: 'post',
       path: '/areas/import',
-      summary: '批量导入（GeoJSON、KML、KMZ、Shapefile；全部或全不）/ import areas, all or nothing',
+      summary:
+        '批量导入（GeoJSON、KML、KMZ、Shapefile；全部或全不；crs=gcj02|bd09 转 WGS84）/ import areas, all or nothing (crs converted to WGS84)',
       tag: 'areas',
       roles: ['operator'],
       middleware: [rawFile],
       rawBody: true,
-      query: ImportQuerySchema,
+      query: AreaImportQuerySchema,
       body: AreaImportRequestSchema,
       status: 201,
-      response: z.object({ imported: z.number().int(), ids: z.array(z.string()) }),
+      response: AreaImportResultSchema,
       errors: { 413: '顶点或要素过多 / too many vertices or features' },
       async handler({ user, body, query }) {
         const features = Buffer.isBuffer(body)
@@ -162,8 +164,9 @@ export function areaRoutes(d: RouteDeps): Route[] {
           : AreaImportRequestSchema.parse(body).features;
         if (!features.length || features.length > 5000)
           throw new AppError('invalid_input', 'invalid_input', '要素数须为 1–5000 / 1 to 5000 features per import');
-        const ids = await importAreas(db, user, features);
-        return { imported: ids.length, ids };
+        const wgs84 = await applyImportCrs(db, features, query.crs);
+        const ids = await importAreas(db, user, wgs84.features);
+        return { imported: ids.length, ids, warnings: wgs84.warnings } satisfies AreaImportResult;
       },
     }),
     defineRoute({

@@ -1,5 +1,5 @@
 import busboy from 'busboy';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { AppError } from '../../app-error.ts';
 import type { AuthUser } from '../../auth/index.ts';
 import { IngestQuerySchema, IngestResponseSchema } from '../../contract/images.ts';
@@ -25,6 +25,7 @@ interface UploadDeps {
   db: Db;
   store: ImageStore;
   enqueueTriage?: EnqueueTriage;
+  photoTimeZone?: string;
   logger: Logger;
 }
 
@@ -36,7 +37,6 @@ interface UploadDeps {
 function receiveUpload(
   deps: UploadDeps,
   req: Request,
-  res: Response,
   from: { flightId?: string; droneId?: string; uploader: AuthUser },
 ): Promise<{ results: IngestResult[] }> {
   return new Promise((resolve, reject) => {
@@ -137,7 +137,6 @@ function receiveUpload(
     );
     bb.on('close', () => finish());
     req.pipe(bb);
-    void res;
   });
 }
 
@@ -164,15 +163,14 @@ export function imageRoutes(d: RouteDeps): Route[] {
         415: '须为 multipart / not multipart',
         503: '未配置存储 / no photo storage',
       },
-      async handler({ req, res, user, query }) {
+      async handler({ req, user, query }) {
         if (!store) throw new AppError('unavailable', 'no_storage', '未配置照片存储 / no photo storage configured');
         // A flight or drone of another department is not there (404) before a byte is stored.
         if (query.flightId) await flightForUpload(db, user, query.flightId);
         if (query.droneId) await loadDrone(db, user, query.droneId);
         const { results } = await receiveUpload(
-          { db, store, enqueueTriage: d.enqueueTriage, logger: d.logger },
+          { db, store, enqueueTriage: d.enqueueTriage, photoTimeZone: d.photoTimeZone, logger: d.logger },
           req,
-          res,
           { flightId: query.flightId, droneId: query.droneId, uploader: user },
         );
         if (!results.length) throw new AppError('invalid_input', 'no_files', '没有文件 / no files in the upload');

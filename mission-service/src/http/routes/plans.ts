@@ -1,4 +1,3 @@
-import { notFound } from '../../app-error.ts';
 import { seesAllDepartments } from '../../auth/index.ts';
 import {
   PlanExportQuerySchema,
@@ -7,16 +6,20 @@ import {
   PlanSchema,
   PlanSummarySchema,
 } from '../../contract/plans.ts';
-import { toGeoJson, toQgcPlan } from '../../plans/export.ts';
+import { pageOf } from '../../contract/paging.ts';
+import { exportPlanFile, PER_SORTIE_FORMATS } from '../../plans/export.ts';
+import { planAreas } from '../../plans/plan-areas.ts';
 import { deleteOrArchivePlan } from '../../plans/plan-deletion.ts';
 import { listPlans } from '../../plans/plan-repository.ts';
 import { assertPlanLive, changePlan, createPlan, loadPlan, replan } from '../../plans/plan-service.ts';
-import { pageOf } from '../../contract/paging.ts';
 import { offsetFrom, offsetPage } from '../paging.ts';
 import { defineRoute, type Route } from '../route.ts';
 import type { RouteDeps } from '../route-deps.ts';
 
-/** `/api/plans`: plan, re-plan, list, read, export (.plan / GeoJSON), delete. Operators write; all signed-in read. */
+/**
+ * `/api/plans`: plan, re-plan, list, read, export (QGC, WPL, DJI WPML, KML/KMZ, GeoJSON), delete. Operators write;
+ * all signed-in read.
+ */
 export function planRoutes(d: RouteDeps): Route[] {
   const { db } = d;
   return [
@@ -52,23 +55,18 @@ export function planRoutes(d: RouteDeps): Route[] {
     defineRoute({
       method: 'get',
       path: '/plans/{id}/export',
-      summary: '导出 .plan / GeoJSON / export',
+      summary: '导出 / export: qgc, wpl, wpml (DJI KMZ), kml, kmz, geojson',
       tag: 'plans',
       roles: [],
       object: { kind: 'plan' },
       query: PlanExportQuerySchema,
-      responseType: 'application/json',
-      handler({ res, object: plan, query }) {
-        const safeName = plan.id.replace(/[^\w.-]/g, '_');
-        if (query.format === 'geojson') {
-          res.setHeader('content-disposition', `attachment; filename="${safeName}.geojson"`);
-          res.type('application/geo+json').json(toGeoJson(plan));
-          return;
-        }
-        const qgc = toQgcPlan(plan, query.sortie);
-        if (!qgc) throw notFound(`sortie ${query.sortie} of plan ${plan.id}`);
-        res.setHeader('content-disposition', `attachment; filename="${safeName}-${query.sortie}.plan"`);
-        res.type('application/json').send(qgc);
+      responseType: 'application/octet-stream',
+      errors: { 422: '该格式无法表示此计划 / the format cannot carry this plan' },
+      async handler({ res, object: plan, query }) {
+        const areas = PER_SORTIE_FORMATS.includes(query.format) ? [] : await planAreas(db, plan.areaIds);
+        const file = exportPlanFile(plan, query.format, query.sortie, areas);
+        res.setHeader('content-disposition', `attachment; filename="${file.filename}"`);
+        res.type(file.contentType).send(typeof file.body === 'string' ? file.body : Buffer.from(file.body));
       },
     }),
     defineRoute({
