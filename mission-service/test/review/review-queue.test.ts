@@ -16,7 +16,7 @@ import { Detector } from '@xuncha/triage';
 import { deliverPhotos, DockFlights } from '../../../simulator/src/dock/deliver.ts';
 import { startTriageJobs, type TriageJobs } from '../../src/jobs/index.ts';
 import { startHarness, type Harness } from '../service/harness.ts';
-import { scarDetectorManifest, scarDetectorOnnx } from '../jobs/scar-model.ts';
+import { scarDetectorManifest, scarDetectorOnnx } from '../../src/testing/scar-model.ts';
 import { AWAY, FIRE, LAT0, LON0, OVER_FIRE, shoot, type Shot } from '../jobs/sim-photos.ts';
 
 const START = new Date('2026-10-20T03:00:00Z');
