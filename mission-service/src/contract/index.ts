@@ -14,6 +14,7 @@ export * from './images.ts';
 export * from './photos.ts';
 export * from './paging.ts';
 export * from './cases.ts';
+export * from './case-rules.ts';
 export * from './open311.ts';
 export * from './stats.ts';
 export * from './admin.ts';
