@@ -5,8 +5,13 @@ import { defineConfig } from 'vitest/config';
 // worker process (see mission-service/test/db-fixture.ts), so workers are capped for 2-core machines.
 export default defineConfig({
   test: {
-    include: ['{geodata,simulator,triage,mission-service}/{src,test}/**/*.test.ts', 'tests/**/*.test.ts'],
-    exclude: ['**/node_modules/**'],
+    include: [
+      '{geodata,simulator,triage,mission-service}/{src,test}/**/*.test.ts',
+      'planner-ui/src/**/*.test.ts',
+      'tests/**/*.test.ts',
+    ],
+    // Browser tests have their own script and config (npm run test:ui).
+    exclude: ['**/node_modules/**', 'tests/ui/**'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: 'forks',

@@ -41,7 +41,7 @@ export function startApp(root: HTMLElement): void {
 function langButton(): HTMLButtonElement {
   return h(
     'button',
-    { type: 'button', class: 'btn btn-ghost lang', lang: currentLang() === 'zh' ? 'en' : 'zh-CN', 'aria-label': t('lang.switchLabel'), onclick: () => setLang(currentLang() === 'zh' ? 'en' : 'zh') },
+    { type: 'button', class: 'btn btn-ghost lang', lang: currentLang() === 'zh' ? 'en' : 'zh-CN', title: t('lang.switchLabel'), onclick: () => setLang(currentLang() === 'zh' ? 'en' : 'zh') },
     t('lang.switch'),
   );
 }

@@ -67,6 +67,8 @@ export async function createMap(container: HTMLElement, opts: { onRestyle?: () =
     fadeDuration: 0,
   });
   map.touchZoomRotate.disableRotation();
+  // Browser tests and the UI bench drive and inspect the live map through this handle.
+  (window as unknown as { xunchaMap?: MapLibreMap }).xunchaMap = map;
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
   let restore = opts.onRestyle ?? (() => {});

@@ -138,9 +138,12 @@ const view: View = async (root, ctx) => {
     });
   }
 
-  await handle.ready;
-  if (disposed) return () => {};
-  addCaseLayers();
+  const mapReady = handle.ready.then(() => {
+    if (disposed) return;
+    addCaseLayers();
+    wireMap();
+  });
+  function wireMap(): void {
   map.on('click', 'case-clusters', async (e: MapLayerMouseEvent) => {
     const f = e.features?.[0];
     if (!f) return;
@@ -154,6 +157,7 @@ const view: View = async (root, ctx) => {
   for (const l of ['case-clusters', 'case-points']) {
     map.on('mouseenter', l, () => (map.getCanvas().style.cursor = 'pointer'));
     map.on('mouseleave', l, () => (map.getCanvas().style.cursor = ''));
+  }
   }
   const refreshMap = () => {
     (map.getSource('cases') as GeoJSONSource | undefined)?.setData(geojson());
@@ -287,7 +291,7 @@ const view: View = async (root, ctx) => {
       renderDetail();
       renderList();
       refreshMap();
-      if (fly) map.easeTo({ center: detail.case.point, zoom: Math.max(map.getZoom(), 14) });
+      if (fly) void mapReady.then(() => !disposed && map.easeTo({ center: detail!.case.point, zoom: Math.max(map.getZoom(), 14) }));
     } catch (err) {
       render(detailEl, h('p', { class: 'form-error' }, err instanceof api.ApiError ? localize(err.message) : String(err)));
     }
@@ -389,8 +393,9 @@ const view: View = async (root, ctx) => {
   }
 
   renderDetail();
-  await load();
+  // The list and the detail do not wait for the map (the software renderer can take seconds).
   if (selectedId) void loadDetail(selectedId, true);
+  await load();
 
   return () => {
     disposed = true;
