@@ -13,6 +13,10 @@ export default defineConfig({
   },
   worker: { format: 'es' },
   server: {
-    proxy: { '/api': 'http://127.0.0.1:8080', '/map': 'http://127.0.0.1:8080', '/app-config.json': 'http://127.0.0.1:8080' },
+    proxy: {
+      '/api': 'http://127.0.0.1:8080',
+      '/map': 'http://127.0.0.1:8080',
+      '/app-config.json': 'http://127.0.0.1:8080',
+    },
   },
 });

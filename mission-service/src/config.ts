@@ -63,7 +63,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = { ...fromFile };
   for (const [key, name] of Object.entries(envNames)) {
     const v = env[name];
-    if (v !== undefined && v !== '') raw[key] = key === 'loadSampleData' || key === 'demo' ? !/^(0|false|no)$/i.test(v) : v;
+    if (v !== undefined && v !== '')
+      raw[key] = key === 'loadSampleData' || key === 'demo' ? !/^(0|false|no)$/i.test(v) : v;
   }
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {

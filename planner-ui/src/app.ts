@@ -35,13 +35,22 @@ export function startApp(root: HTMLElement): void {
   scheduleExpiryWarning();
   void show(root, parseRoute());
   // A stored session may have been revoked server-side: check it once, quietly.
-  if (session()) me().then((user) => setSession({ ...session()!, user })).catch(() => {});
+  if (session())
+    me()
+      .then((user) => setSession({ ...session()!, user }))
+      .catch(() => {});
 }
 
 function langButton(): HTMLButtonElement {
   return h(
     'button',
-    { type: 'button', class: 'btn btn-ghost lang', lang: currentLang() === 'zh' ? 'en' : 'zh-CN', title: t('lang.switchLabel'), onclick: () => setLang(currentLang() === 'zh' ? 'en' : 'zh') },
+    {
+      type: 'button',
+      class: 'btn btn-ghost lang',
+      lang: currentLang() === 'zh' ? 'en' : 'zh-CN',
+      title: t('lang.switchLabel'),
+      onclick: () => setLang(currentLang() === 'zh' ? 'en' : 'zh'),
+    },
     t('lang.switch'),
   );
 }
@@ -57,10 +66,14 @@ async function show(root: HTMLElement, route: Route): Promise<void> {
       navigate(`/login${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`, { replace: true, silent: true });
     }
     document.title = `${t('login.title')} · ${t('appName')}`;
-    loginPage(root, () => {
-      const next = parseRoute().query.get('next');
-      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
-    }, langButton());
+    loginPage(
+      root,
+      () => {
+        const next = parseRoute().query.get('next');
+        navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
+      },
+      langButton(),
+    );
     return;
   }
   const allowed = viewsFor(s.user);
@@ -73,7 +86,14 @@ async function show(root: HTMLElement, route: Route): Promise<void> {
   const name = route.view as ViewName;
   if (!(name in VIEWS)) {
     document.title = `${t('notFound')} · ${t('appName')}`;
-    main.append(h('div', { class: 'empty-page' }, h('h1', {}, t('notFound')), h('p', {}, t('notFoundBody', { path: location.pathname }))));
+    main.append(
+      h(
+        'div',
+        { class: 'empty-page' },
+        h('h1', {}, t('notFound')),
+        h('p', {}, t('notFoundBody', { path: location.pathname })),
+      ),
+    );
     return;
   }
   document.title = `${t(`nav.${name}` as StringKey)} · ${t('appName')}`;
@@ -89,7 +109,11 @@ async function show(root: HTMLElement, route: Route): Promise<void> {
   }
 }
 
-function shell(active: string, allowed: ViewName[], user: { name: string; displayName: string | null; roles: string[] }): HTMLElement {
+function shell(
+  active: string,
+  allowed: ViewName[],
+  user: { name: string; displayName: string | null; roles: string[] },
+): HTMLElement {
   const link = (v: ViewName) =>
     h(
       'a',
@@ -112,11 +136,24 @@ function shell(active: string, allowed: ViewName[], user: { name: string; displa
     { class: 'topbar' },
     h('a', { class: 'skip', href: '#main' }, currentLang() === 'zh' ? '跳到内容' : 'Skip to content'),
     h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '巡'), t('appName')),
-    h('nav', { 'aria-label': t('nav.main') }, h('ul', { class: 'nav' }, allowed.map((v) => h('li', {}, link(v))))),
+    h(
+      'nav',
+      { 'aria-label': t('nav.main') },
+      h(
+        'ul',
+        { class: 'nav' },
+        allowed.map((v) => h('li', {}, link(v))),
+      ),
+    ),
     h(
       'div',
       { class: 'user' },
-      h('span', { class: 'user-name' }, user.displayName ? localize(user.displayName) : user.name, h('small', {}, ` · ${roles}`)),
+      h(
+        'span',
+        { class: 'user-name' },
+        user.displayName ? localize(user.displayName) : user.name,
+        h('small', {}, ` · ${roles}`),
+      ),
       langButton(),
       h(
         'button',
@@ -144,7 +181,12 @@ function scheduleExpiryWarning(): void {
   const warnAt = left - 5 * 60_000;
   if (warnAt > 2 ** 31 - 1) return;
   expiryTimer = setTimeout(
-    () => toast(t('login.expiresSoon', { min: 5 }), { kind: 'warn', timeoutMs: 60_000, action: { label: t('login.renew'), run: () => reLogin() } }),
+    () =>
+      toast(t('login.expiresSoon', { min: 5 }), {
+        kind: 'warn',
+        timeoutMs: 60_000,
+        action: { label: t('login.renew'), run: () => reLogin() },
+      }),
     Math.max(0, warnAt),
   );
 }

@@ -21,7 +21,10 @@ const STRINGS = {
   'login.submit': ['登录', 'Log in'],
   'login.busy': ['正在登录…', 'Logging in…'],
   'login.demo': ['演示账号（密码 xuncha-demo）', 'Demo accounts (password xuncha-demo)'],
-  'login.expired': ['登录已过期，请重新登录。当前页面的内容会保留。', 'Your session expired. Log in again; this page keeps what you were doing.'],
+  'login.expired': [
+    '登录已过期，请重新登录。当前页面的内容会保留。',
+    'Your session expired. Log in again; this page keeps what you were doing.',
+  ],
   'login.expiresSoon': ['登录将在 {min} 分钟后过期', 'Your session expires in {min} min'],
   'login.renew': ['重新登录', 'Log in again'],
   'login.throttled': ['尝试次数过多，请 {s} 秒后再试', 'Too many attempts: try again in {s} s'],
@@ -55,7 +58,10 @@ const STRINGS = {
   // plan
   'plan.title': ['巡查规划', 'Patrol plan'],
   'plan.areas': ['巡查区域', 'Areas'],
-  'plan.areasHint': ['在地图上点击农田/山坡/河流选择区域，或绘制新区域。', 'Click farmland, hillsides or rivers on the map, or draw a new area.'],
+  'plan.areasHint': [
+    '在地图上点击农田/山坡/河流选择区域，或绘制新区域。',
+    'Click farmland, hillsides or rivers on the map, or draw a new area.',
+  ],
   'plan.drawPolygon': ['绘制区域', 'Draw area'],
   'plan.drawLine': ['绘制河道线', 'Draw river line'],
   'plan.stopDrawing': ['停止绘制', 'Stop drawing'],
@@ -94,13 +100,25 @@ const STRINGS = {
   'plan.noWarnings': ['无', 'none'],
   'plan.empty': ['选择或绘制区域后自动生成航线。', 'Select or draw areas and the route appears here.'],
   'plan.drawnName': ['绘制区域 {n}', 'Drawn area {n}'],
-  'plan.selfIntersect': ['边线交叉：这一点未加入。请沿边界依次点选，不要让边相交。', 'Edges would cross: that point was not added. Click around the boundary so no edges cross.'],
-  'plan.tooLarge': ['区域过大（{km2} km²，上限 {max} km²）：请分成几块绘制。', 'Area too large ({km2} km², limit {max} km²): draw it in parts.'],
+  'plan.selfIntersect': [
+    '边线交叉：这一点未加入。请沿边界依次点选，不要让边相交。',
+    'Edges would cross: that point was not added. Click around the boundary so no edges cross.',
+  ],
+  'plan.tooLarge': [
+    '区域过大（{km2} km²，上限 {max} km²）：请分成几块绘制。',
+    'Area too large ({km2} km², limit {max} km²): draw it in parts.',
+  ],
   'plan.wrongKind': ['{pattern} 航线不能覆盖 {kind}', 'a {pattern} pattern cannot cover {kind}'],
-  'plan.operatorOnly': ['只有飞手可以创建或修改计划；你可以查看。', 'Only operators create or change plans; you can view them.'],
+  'plan.operatorOnly': [
+    '只有飞手可以创建或修改计划；你可以查看。',
+    'Only operators create or change plans; you can view them.',
+  ],
   'plan.areaCreated': ['区域已保存', 'Area saved'],
   'plan.launch': ['设置起飞点', 'Set launch point'],
-  'plan.patternNewPlan': ['已保存的计划不能更改航线类型，将新建一个计划。', 'A saved plan keeps its pattern: this starts a new plan.'],
+  'plan.patternNewPlan': [
+    '已保存的计划不能更改航线类型，将新建一个计划。',
+    'A saved plan keeps its pattern: this starts a new plan.',
+  ],
   // schedule
   'schedule.title': ['周排班', 'Weekly schedule'],
   'schedule.drone': ['无人机', 'Drone'],
@@ -127,7 +145,10 @@ const STRINGS = {
   'schedule.list': ['排班列表', 'Schedules'],
   'schedule.history': ['历史执行', 'Past occurrences'],
   'schedule.noHistory': ['暂无执行记录', 'Nothing has run yet'],
-  'schedule.deleteConfirm': ['删除排班“{name}”？已执行的记录随之删除。', 'Delete schedule “{name}”? Its history goes with it.'],
+  'schedule.deleteConfirm': [
+    '删除排班“{name}”？已执行的记录随之删除。',
+    'Delete schedule “{name}”? Its history goes with it.',
+  ],
   'schedule.needDays': ['请至少选择一天', 'Pick at least one day'],
   'schedule.needDrone': ['请至少选择一架无人机', 'Pick at least one drone'],
   'schedule.needPlan': ['请选择巡查计划（先在“规划”中创建）', 'Pick a plan (create one under Plan first)'],
@@ -176,7 +197,10 @@ const STRINGS = {
   'mission.failed': ['失败', 'failed'],
   // review
   'review.title': ['照片研判', 'Photo review'],
-  'review.unavailable': ['研判队列接口尚未提供（议题 19.2），此页面的布局与快捷键已就绪。', 'The review-queue API is not available yet (issue 19.2); this page’s layout and shortcuts are ready.'],
+  'review.unavailable': [
+    '研判队列接口尚未提供（议题 19.2），此页面的布局与快捷键已就绪。',
+    'The review-queue API is not available yet (issue 19.2); this page’s layout and shortcuts are ready.',
+  ],
   'review.empty': ['没有待研判的照片', 'Nothing to review'],
   'review.confirm': ['确认 (Y)', 'Confirm (Y)'],
   'review.reject': ['误报 (N)', 'Reject (N)'],
@@ -208,7 +232,10 @@ const STRINGS = {
   'cases.note': ['说明', 'Note'],
   'cases.noteRequired': ['此操作需要填写说明', 'This action needs a note'],
   'cases.done': ['已执行：{action}', 'Done: {action}'],
-  'cases.conflict': ['案件已被他人更新，已刷新为最新状态，请再确认。', 'Someone else changed this case; it is reloaded — check and try again.'],
+  'cases.conflict': [
+    '案件已被他人更新，已刷新为最新状态，请再确认。',
+    'Someone else changed this case; it is reloaded — check and try again.',
+  ],
   'cases.evidence': ['证据', 'Evidence'],
   'cases.photosLater': ['证据照片需要照片接口（议题 19.2）', 'Evidence photos need the photo API (issue 19.2)'],
   'cases.department': ['承办部门', 'Department'],
@@ -241,6 +268,17 @@ const STRINGS = {
   'caseAction.close': ['结案', 'Close'],
   'caseAction.reopen': ['重新打开', 'Reopen'],
   'caseAction.escalate': ['升级督办', 'Escalate'],
+  'event.file': ['上报', 'filed'],
+  'event.attach': ['合并上报', 'report attached'],
+  'event.escalate': ['督办升级', 'escalated'],
+  'event.reassign': ['改派', 'reassigned'],
+  'event.level': ['升级处置层级', 'level raised'],
+  'source.drone': ['无人机巡查', 'drone patrol'],
+  'source.hotline': ['12345 热线', '12345 hotline'],
+  'source.citizen': ['群众上报', 'citizen'],
+  'source.grid_worker': ['网格员', 'grid worker'],
+  'source.manual': ['人工录入', 'manual'],
+  'source.open311': ['Open311 接口', 'Open311'],
   'category.straw_burning': ['秸秆焚烧', 'straw burning'],
   'category.sewage_outfall': ['河道排污', 'sewage outfall'],
   'category.exposed_slope': ['山体裸露', 'exposed slope'],
@@ -258,7 +296,10 @@ const STRINGS = {
   'stats.byCategory': ['各类别', 'By category'],
   'stats.exportCsv': ['导出 CSV', 'Export CSV'],
   'stats.exportXlsx': ['导出 Excel', 'Export XLSX'],
-  'stats.detectionsLater': ['按类别的识别趋势需要识别结果接口（议题 19.2）', 'Detections by class over time need the detections API (issue 19.2)'],
+  'stats.detectionsLater': [
+    '按类别的识别趋势需要识别结果接口（议题 19.2）',
+    'Detections by class over time need the detections API (issue 19.2)',
+  ],
   'stats.noData': ['此期间没有案件', 'No cases in this period'],
   'stats.badRange': ['开始日期须早于结束日期', 'The start must be before the end'],
 } as const satisfies Record<string, readonly [string, string]>;
@@ -294,6 +335,11 @@ export function setLang(l: Lang): void {
 export function onLangChange(f: () => void): () => void {
   listeners.add(f);
   return () => listeners.delete(f);
+}
+
+/** Whether the app has a string for this key (labels of values the service may add later). */
+export function hasString(key: string): key is StringKey {
+  return Object.hasOwn(STRINGS, key);
 }
 
 /** The string in the current language, with `{name}` placeholders filled. */

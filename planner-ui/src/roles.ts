@@ -27,7 +27,8 @@ export function homeFor(user: Pick<SessionUser, 'roles'>): ViewName {
 export const hasRole = (user: Pick<SessionUser, 'roles'>, ...roles: Role[]): boolean =>
   user.roles.includes('admin') || user.roles.some((r) => roles.includes(r));
 
-export type CaseAction = 'accept' | 'reject' | 'dispatch' | 'start' | 'return' | 'resolve' | 'verify' | 'close' | 'reopen';
+export type CaseAction =
+  'accept' | 'reject' | 'dispatch' | 'start' | 'return' | 'resolve' | 'verify' | 'close' | 'reopen';
 
 interface Rule {
   from: readonly CaseState[];
@@ -40,7 +41,12 @@ interface Rule {
 /** The case state machine's transitions (mission-service cases/state-machine.ts). */
 export const CASE_RULES: Record<CaseAction, Rule> = {
   accept: { from: ['new'], roles: ['dispatcher'], leadDepartmentOnly: false, noteRequired: false },
-  reject: { from: ['new', 'accepted'], roles: ['dispatcher', 'officer'], leadDepartmentOnly: false, noteRequired: false },
+  reject: {
+    from: ['new', 'accepted'],
+    roles: ['dispatcher', 'officer'],
+    leadDepartmentOnly: false,
+    noteRequired: false,
+  },
   dispatch: { from: ['accepted'], roles: ['dispatcher'], leadDepartmentOnly: false, noteRequired: false },
   start: { from: ['dispatched'], roles: ['officer'], leadDepartmentOnly: true, noteRequired: false },
   return: { from: ['dispatched'], roles: ['officer'], leadDepartmentOnly: true, noteRequired: true },

@@ -9,13 +9,16 @@ export interface Route {
 }
 
 export function parseRoute(loc: Pick<Location, 'pathname' | 'search'> = location): Route {
-  const parts = loc.pathname.split('/').filter(Boolean).map((p) => {
-    try {
-      return decodeURIComponent(p);
-    } catch {
-      return p;
-    }
-  });
+  const parts = loc.pathname
+    .split('/')
+    .filter(Boolean)
+    .map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        return p;
+      }
+    });
   return { view: parts[0] ?? '', params: parts.slice(1), query: new URLSearchParams(loc.search) };
 }
 

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * `npm run bench:ui`: first load to an interactive map on loopback, the bundle's size, and pan/zoom frame times with
  * 10,000 clustered case pins on the software renderer (headless Chromium, --disable-gpu). Prints JSON lines.
@@ -77,18 +78,38 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     await page.goto(`${s.base}/cases`);
     await mapReady(page);
-    await page.waitForFunction(
-      (n) => {
-        const m = (window as never as { xunchaMap: { getSource(id: string): unknown; querySourceFeatures(id: string): unknown[] } }).xunchaMap;
-        return !!m.getSource('cases') && document.querySelector('.cases-side .hint')?.textContent?.includes(String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ''));
-      },
-      CASES,
-      { timeout: 120_000, polling: 500 },
-    ).catch(() => undefined);
+    await page
+      .waitForFunction(
+        (n) => {
+          const m = (
+            window as never as {
+              xunchaMap: { getSource(id: string): unknown; querySourceFeatures(id: string): unknown[] };
+            }
+          ).xunchaMap;
+          return (
+            !!m.getSource('cases') &&
+            document
+              .querySelector('.cases-side .hint')
+              ?.textContent?.includes(String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ''))
+          );
+        },
+        CASES,
+        { timeout: 120_000, polling: 500 },
+      )
+      .catch(() => undefined);
     await page.waitForTimeout(3000);
     const loadMs = Date.now() - t0;
     const frames = await page.evaluate(async () => {
-      const m = (window as never as { xunchaMap: { easeTo(o: unknown): void; panBy(p: [number, number], o: unknown): void; getZoom(): number; once(e: string, f: () => void): void } }).xunchaMap;
+      const m = (
+        window as never as {
+          xunchaMap: {
+            easeTo(o: unknown): void;
+            panBy(p: [number, number], o: unknown): void;
+            getZoom(): number;
+            once(e: string, f: () => void): void;
+          };
+        }
+      ).xunchaMap;
       const deltas: number[] = [];
       let last = performance.now();
       let running = true;

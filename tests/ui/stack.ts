@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * What the browser tests and the UI bench run against: the real service (`startService`, as `xuncha serve` runs it)
  * on a private copy of the embedded test database with demo users, a simulated drone over MAVLink/TCP, the bundle
@@ -50,9 +51,23 @@ export async function startUiStack(opts: { drones?: number } = {}): Promise<UiSt
   await mkdir(dataDir, { recursive: true });
   await cp(pgliteTemplateDir, path.join(dataDir, 'pg'), { recursive: true });
   const sim = opts.drones
-    ? await startSimulation({ drones: opts.drones, speedup: 5, basePort: 0, host: '127.0.0.1', personality: 'ardupilot', seed: 7, bootDelayS: 0 })
+    ? await startSimulation({
+        drones: opts.drones,
+        speedup: 5,
+        basePort: 0,
+        host: '127.0.0.1',
+        personality: 'ardupilot',
+        seed: 7,
+        bootDelayS: 0,
+      })
     : null;
-  const cfg = loadConfig({ PORT: '0', HOST: '127.0.0.1', XUNCHA_DATA_DIR: dataDir, XUNCHA_DEMO: '1', LOG_LEVEL: 'silent' });
+  const cfg = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    XUNCHA_DATA_DIR: dataDir,
+    XUNCHA_DEMO: '1',
+    LOG_LEVEL: 'silent',
+  });
   const service = await startService(cfg, createLogger('silent'));
   const base = service.url;
   const browser = await chromium.launch({
@@ -78,7 +93,11 @@ export async function startUiStack(opts: { drones?: number } = {}): Promise<UiSt
     sim,
     browser,
     async loggedIn(user, p = '/') {
-      const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'zh-CN', acceptDownloads: true });
+      const context = await browser.newContext({
+        viewport: { width: 1400, height: 860 },
+        locale: 'zh-CN',
+        acceptDownloads: true,
+      });
       const page = await context.newPage();
       page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
       await page.goto(`${base}/login?next=${encodeURIComponent(p)}`);
@@ -91,7 +110,10 @@ export async function startUiStack(opts: { drones?: number } = {}): Promise<UiSt
     async api(user, method, p, body) {
       const r = await fetch(`${base}${p}`, {
         method,
-        headers: { authorization: `Bearer ${await token(user)}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Bearer ${await token(user)}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
         body: body !== undefined ? JSON.stringify(body) : undefined,
       });
       const text = await r.text();
@@ -107,21 +129,19 @@ export async function startUiStack(opts: { drones?: number } = {}): Promise<UiSt
 }
 
 /** Waits until the page's map has loaded its style (the software renderer on a busy machine takes seconds). */
-export async function mapReady(page: Page, timeoutMs = 90_000): Promise<void> {
-  await page.waitForFunction(
-    () => {
-      const m = (window as unknown as { xunchaMap?: { loaded(): boolean; getLayer(id: string): unknown } }).xunchaMap;
-      return !!m && !!m.getLayer('farmland-fill') && m.loaded();
-    },
-    null,
-    { timeout: timeoutMs, polling: 250 },
-  );
+export async function mapReady(page: Page, timeoutMs = 180_000): Promise<void> {
+  await page.locator('[data-map-ready=true]').first().waitFor({ timeout: timeoutMs });
+  await page.waitForFunction(() => !!(window as unknown as { xunchaMap?: unknown }).xunchaMap, null, { timeout: timeoutMs });
 }
 
 /** Screen position of a lon/lat on the page's map. */
 export async function mapPoint(page: Page, lonLat: [number, number]): Promise<{ x: number; y: number }> {
   const p = await page.evaluate(([lon, lat]) => {
-    const m = (window as unknown as { xunchaMap: { project(l: [number, number]): { x: number; y: number }; getCanvas(): HTMLCanvasElement } }).xunchaMap;
+    const m = (
+      window as unknown as {
+        xunchaMap: { project(l: [number, number]): { x: number; y: number }; getCanvas(): HTMLCanvasElement };
+      }
+    ).xunchaMap;
     const pt = m.project([lon!, lat!]);
     const r = m.getCanvas().getBoundingClientRect();
     return { x: r.left + pt.x, y: r.top + pt.y };

@@ -16,14 +16,23 @@ describe('demo accounts (XUNCHA_DEMO=1)', () => {
   });
 
   it('are refused unless the service listens on loopback with the embedded database', async () => {
-    await expect(syncDemoUsers(t.db, log, { enabled: true, host: '0.0.0.0', embedded: true })).rejects.toThrow(DemoRefusedError);
-    await expect(syncDemoUsers(t.db, log, { enabled: true, host: '127.0.0.1', embedded: false })).rejects.toThrow(/embedded/);
+    await expect(syncDemoUsers(t.db, log, { enabled: true, host: '0.0.0.0', embedded: true })).rejects.toThrow(
+      DemoRefusedError,
+    );
+    await expect(syncDemoUsers(t.db, log, { enabled: true, host: '127.0.0.1', embedded: false })).rejects.toThrow(
+      /embedded/,
+    );
     expect(await findUserByUsername(t.db, 'demo-operator')).toBeNull();
   });
 
   it('are created with one role each and the public password, printed at start', async () => {
     const lines: string[] = [];
-    const names = await syncDemoUsers(t.db, log, { enabled: true, host: '127.0.0.1', embedded: true, print: (l) => lines.push(l) });
+    const names = await syncDemoUsers(t.db, log, {
+      enabled: true,
+      host: '127.0.0.1',
+      embedded: true,
+      print: (l) => lines.push(l),
+    });
     expect(names).toEqual(['demo-operator', 'demo-officer', 'demo-dispatcher', 'demo-admin']);
     expect(lines.join('\n')).toContain(DEMO_PASSWORD);
     for (const a of DEMO_ACCOUNTS) {

@@ -9,8 +9,18 @@ export const DEMO_PASSWORD = 'xuncha-demo';
 /** One account per role so anyone can try every view (`XUNCHA_DEMO=1`). */
 export const DEMO_ACCOUNTS: { username: string; roles: Role[]; displayName: string; departmentId: string | null }[] = [
   { username: 'demo-operator', roles: ['operator'], displayName: '演示飞手 / demo operator', departmentId: null },
-  { username: 'demo-officer', roles: ['officer'], displayName: '演示执法人员 / demo officer', departmentId: 'dept-ecology' },
-  { username: 'demo-dispatcher', roles: ['dispatcher'], displayName: '演示调度员 / demo dispatcher', departmentId: null },
+  {
+    username: 'demo-officer',
+    roles: ['officer'],
+    displayName: '演示执法人员 / demo officer',
+    departmentId: 'dept-ecology',
+  },
+  {
+    username: 'demo-dispatcher',
+    roles: ['dispatcher'],
+    displayName: '演示调度员 / demo dispatcher',
+    departmentId: null,
+  },
   { username: 'demo-admin', roles: ['admin'], displayName: '演示管理员 / demo admin', departmentId: null },
 ];
 
@@ -44,7 +54,8 @@ export async function syncDemoUsers(db: Db, log: Logger, o: DemoOptions): Promis
       'UPDATE users SET disabled = true WHERE username = ANY($1) AND NOT disabled RETURNING username',
       [names],
     );
-    if (r.rows.length) log.warn({ users: r.rows.map((x) => x.username) }, 'demo accounts disabled (XUNCHA_DEMO is off)');
+    if (r.rows.length)
+      log.warn({ users: r.rows.map((x) => x.username) }, 'demo accounts disabled (XUNCHA_DEMO is off)');
     return [];
   }
   if (!LOOPBACK.test(o.host) || !o.embedded) {

@@ -18,11 +18,7 @@ export interface InitialAdminOptions {
  * On first start (no users at all) creates `admin` with a random one-time password and prints it once.
  * Returns the password when an admin was created.
  */
-export async function ensureInitialAdmin(
-  db: Db,
-  log: Logger,
-  opts: InitialAdminOptions = {},
-): Promise<string | null> {
+export async function ensureInitialAdmin(db: Db, log: Logger, opts: InitialAdminOptions = {}): Promise<string | null> {
   const print = opts.print ?? ((line: string) => process.stderr.write(`${line}\n`));
   const count = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
   if ((count.rows[0]?.n ?? 0) > 0) return null;

@@ -62,7 +62,8 @@ type Query = Record<string, string | number | boolean | undefined | null>;
 
 function url(path: string, query?: Query): string {
   const u = new URL(path, location.origin);
-  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null && v !== '') u.searchParams.set(k, String(v));
+  for (const [k, v] of Object.entries(query ?? {}))
+    if (v !== undefined && v !== null && v !== '') u.searchParams.set(k, String(v));
   return u.pathname + u.search;
 }
 
@@ -73,7 +74,11 @@ function headers(extra?: Record<string, string>): Record<string, string> {
   return h;
 }
 
-async function send(method: string, path: string, opts: { query?: Query; body?: unknown; signal?: AbortSignal; accept?: string } = {}): Promise<Response> {
+async function send(
+  method: string,
+  path: string,
+  opts: { query?: Query; body?: unknown; signal?: AbortSignal; accept?: string } = {},
+): Promise<Response> {
   if (++inFlight === 1) hooks.onBusy?.(true);
   try {
     let res: Response;
@@ -102,7 +107,12 @@ async function send(method: string, path: string, opts: { query?: Query; body?: 
   }
 }
 
-async function json<T>(method: string, path: string, schema: z.ZodType<T> | null, opts: Parameters<typeof send>[2] = {}): Promise<T> {
+async function json<T>(
+  method: string,
+  path: string,
+  schema: z.ZodType<T> | null,
+  opts: Parameters<typeof send>[2] = {},
+): Promise<T> {
   const res = await send(method, path, opts);
   if (res.status === 204) return undefined as T;
   const body: unknown = await res.json();
@@ -110,7 +120,11 @@ async function json<T>(method: string, path: string, schema: z.ZodType<T> | null
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     const i = parsed.error.issues[0];
-    throw new ApiError(res.status, 'unexpected_response', `服务返回的数据格式不符 / unexpected answer at ${i?.path.join('.')}: ${i?.message}`);
+    throw new ApiError(
+      res.status,
+      'unexpected_response',
+      `服务返回的数据格式不符 / unexpected answer at ${i?.path.join('.')}: ${i?.message}`,
+    );
   }
   return parsed.data;
 }
@@ -142,13 +156,15 @@ export type LayerKind = 'river' | 'farmland' | 'hillside' | 'nofly' | 'jurisdict
 export const layerUrl = (kind: LayerKind): string => new URL(`/api/layers/${kind}`, location.origin).href;
 export const layer = (kind: LayerKind): Promise<GeoJSON.FeatureCollection> =>
   json('GET', `/api/layers/${kind}`, AreaCollectionSchema) as Promise<GeoJSON.FeatureCollection>;
-export const createArea = (area: AreaInput): Promise<GeoJSON.Feature> => json('POST', '/api/areas', null, { body: area });
+export const createArea = (area: AreaInput): Promise<GeoJSON.Feature> =>
+  json('POST', '/api/areas', null, { body: area });
 export const deleteArea = (id: string): Promise<void> => json('DELETE', `/api/areas/${encodeURIComponent(id)}`, null);
 
 // ── drones, plans, missions ──────────────────────────────────────────────────────────────────────────────
 export const drones = (): Promise<Drone[]> =>
   json('GET', '/api/drones', z.object({ drones: z.array(DroneSchema) })).then((r) => r.drones);
-export const connectDrone = (id: string): Promise<Drone> => json('POST', `/api/drones/${encodeURIComponent(id)}/connect`, DroneSchema);
+export const connectDrone = (id: string): Promise<Drone> =>
+  json('POST', `/api/drones/${encodeURIComponent(id)}/connect`, DroneSchema);
 
 export const plans = (): Promise<PlanSummary[]> =>
   json('GET', '/api/plans', z.object({ plans: z.array(PlanSummarySchema) })).then((r) => r.plans);
@@ -164,21 +180,30 @@ export const updatePlan = (id: string, input: PlanInput, signal?: AbortSignal): 
 export const deletePlan = (id: string): Promise<void> => json('DELETE', `/api/plans/${encodeURIComponent(id)}`, null);
 /** The plan as a file: QGroundControl `.plan` for one sortie, or GeoJSON. */
 export const exportPlan = (id: string, format: 'plan' | 'geojson', sortie = 0): Promise<Blob> =>
-  send('GET', `/api/plans/${encodeURIComponent(id)}/export`, { query: { format, sortie }, accept: '*/*' }).then((r) => r.blob());
+  send('GET', `/api/plans/${encodeURIComponent(id)}/export`, { query: { format, sortie }, accept: '*/*' }).then((r) =>
+    r.blob(),
+  );
 
 export const missions = (q: { droneId?: string; state?: string } = {}): Promise<Mission[]> =>
-  json('GET', '/api/missions', z.object({ missions: z.array(MissionSchema) }), { query: { ...q, limit: 50 } }).then((r) => r.missions);
+  json('GET', '/api/missions', z.object({ missions: z.array(MissionSchema) }), { query: { ...q, limit: 50 } }).then(
+    (r) => r.missions,
+  );
 export const createMission = (planId: string, sortieIndex: number, droneId: string): Promise<Mission> =>
   json('POST', '/api/missions', MissionSchema, { body: { planId, sortieIndex, droneId } });
 export const missionAction = (id: string, action: MissionAction): Promise<Mission> =>
   json('POST', `/api/missions/${encodeURIComponent(id)}/${action}`, MissionSchema);
 export const droneFlights = (droneId: string): Promise<FlightSummary[]> =>
-  json<{ flights: FlightSummary[] }>('GET', `/api/drones/${encodeURIComponent(droneId)}/flights`, null).then((r) => r.flights);
+  json<{ flights: FlightSummary[] }>('GET', `/api/drones/${encodeURIComponent(droneId)}/flights`, null).then(
+    (r) => r.flights,
+  );
 export const flightTrack = (flightId: string): Promise<GeoJSON.Feature<GeoJSON.LineString>> =>
   json('GET', `/api/flights/${encodeURIComponent(flightId)}/track`, null);
 
 /** Live fleet telemetry (one snapshot a second). Returns the function that closes the stream. */
-export function fleetStream(onSnapshot: (s: FleetSnapshot) => void, h: Omit<StreamHandlers, 'onMessage'> = {}): () => void {
+export function fleetStream(
+  onSnapshot: (s: FleetSnapshot) => void,
+  h: Omit<StreamHandlers, 'onMessage'> = {},
+): () => void {
   return openStream(
     (signal) => fetch('/api/fleet/telemetry', { headers: headers({ accept: 'text/event-stream' }), signal }),
     {
@@ -193,8 +218,7 @@ export function fleetStream(onSnapshot: (s: FleetSnapshot) => void, h: Omit<Stre
         onSnapshot(s);
       },
       onFatal: (status, res) => {
-        if (status === 401 && hooks.token())
-          void errorFromResponse(res).then((e) => hooks.onSessionExpired(e));
+        if (status === 401 && hooks.token()) void errorFromResponse(res).then((e) => hooks.onSessionExpired(e));
         h.onFatal?.(status, res);
       },
     },
@@ -204,16 +228,24 @@ export function fleetStream(onSnapshot: (s: FleetSnapshot) => void, h: Omit<Stre
 // ── schedules ────────────────────────────────────────────────────────────────────────────────────────────
 export const schedules = (): Promise<Schedule[]> =>
   json('GET', '/api/schedules', z.object({ schedules: z.array(ScheduleSchema) })).then((r) => r.schedules);
-export const createSchedule = (input: ScheduleInput): Promise<Schedule> => json('POST', '/api/schedules', ScheduleSchema, { body: input });
+export const createSchedule = (input: ScheduleInput): Promise<Schedule> =>
+  json('POST', '/api/schedules', ScheduleSchema, { body: input });
 export const updateSchedule = (id: string, input: ScheduleInput): Promise<Schedule> =>
   json('PUT', `/api/schedules/${encodeURIComponent(id)}`, ScheduleSchema, { body: input });
 export const setSchedulePaused = (id: string, paused: boolean): Promise<Schedule> =>
   json('POST', `/api/schedules/${encodeURIComponent(id)}/${paused ? 'pause' : 'resume'}`, ScheduleSchema);
-export const deleteSchedule = (id: string): Promise<void> => json('DELETE', `/api/schedules/${encodeURIComponent(id)}`, null);
+export const deleteSchedule = (id: string): Promise<void> =>
+  json('DELETE', `/api/schedules/${encodeURIComponent(id)}`, null);
 export const scheduleNext = (id: string, count = 100): Promise<string[]> =>
-  json('GET', `/api/schedules/${encodeURIComponent(id)}/next`, z.object({ next: z.array(z.string()) }), { query: { count } }).then((r) => r.next);
+  json('GET', `/api/schedules/${encodeURIComponent(id)}/next`, z.object({ next: z.array(z.string()) }), {
+    query: { count },
+  }).then((r) => r.next);
 export const occurrences = (id: string): Promise<Occurrence[]> =>
-  json('GET', `/api/schedules/${encodeURIComponent(id)}/occurrences`, z.object({ occurrences: z.array(OccurrenceSchema) })).then((r) => r.occurrences);
+  json(
+    'GET',
+    `/api/schedules/${encodeURIComponent(id)}/occurrences`,
+    z.object({ occurrences: z.array(OccurrenceSchema) }),
+  ).then((r) => r.occurrences);
 
 // ── cases ────────────────────────────────────────────────────────────────────────────────────────────────
 function normaliseCase(c: CaseView): CaseView {
@@ -222,7 +254,11 @@ function normaliseCase(c: CaseView): CaseView {
 
 const CASE_PAGE = 1000;
 /** Every case matching the filter, page by page (the service caps a page at 1000). */
-export async function allCases(filter: CaseListFilter = {}, maxCases = 20_000, signal?: AbortSignal): Promise<CaseView[]> {
+export async function allCases(
+  filter: CaseListFilter = {},
+  maxCases = 20_000,
+  signal?: AbortSignal,
+): Promise<CaseView[]> {
   const out: CaseView[] = [];
   for (let offset = 0; offset < maxCases; offset += CASE_PAGE) {
     const page = await json<{ cases: CaseView[] }>('GET', '/api/cases', null, {
@@ -241,8 +277,15 @@ export async function allCases(filter: CaseListFilter = {}, maxCases = 20_000, s
   return out;
 }
 export const caseDetail = (id: string): Promise<CaseDetail> =>
-  json<CaseDetail>('GET', `/api/cases/${encodeURIComponent(id)}`, null).then((d) => ({ ...d, case: normaliseCase(d.case) }));
-export const transitionCase = (id: string, action: string, opts: { note?: string; expectedState?: string } = {}): Promise<unknown> =>
+  json<CaseDetail>('GET', `/api/cases/${encodeURIComponent(id)}`, null).then((d) => ({
+    ...d,
+    case: normaliseCase(d.case),
+  }));
+export const transitionCase = (
+  id: string,
+  action: string,
+  opts: { note?: string; expectedState?: string } = {},
+): Promise<unknown> =>
   json('POST', `/api/cases/${encodeURIComponent(id)}/transitions`, null, { body: { action, ...opts } });
 export const escalateCase = (id: string, note: string): Promise<unknown> =>
   json('POST', `/api/cases/${encodeURIComponent(id)}/escalate-level`, null, { body: { note } });
@@ -251,7 +294,10 @@ export const escalateCase = (id: string, note: string): Promise<unknown> =>
 export const caseStats = (from: Date, to: Date): Promise<CaseStats> =>
   json('GET', '/api/stats/cases', null, { query: { from: from.toISOString(), to: to.toISOString() } });
 export const caseStatsFile = (from: Date, to: Date, format: 'csv' | 'xlsx'): Promise<Blob> =>
-  send('GET', '/api/stats/cases', { query: { from: from.toISOString(), to: to.toISOString(), format }, accept: '*/*' }).then((r) => r.blob());
+  send('GET', '/api/stats/cases', {
+    query: { from: from.toISOString(), to: to.toISOString(), format },
+    accept: '*/*',
+  }).then((r) => r.blob());
 
 // ── review (研判) ─────────────────────────────────────────────────────────────────────────────────────────
 /**
@@ -266,5 +312,9 @@ export async function reviewDecisionPlaceholder(
   _id: string,
   _decision: { action: 'confirm' | 'reject' | 'reclass'; className?: string; reason?: string },
 ): Promise<void> {
-  throw new ApiError(501, 'not_available', '研判接口尚未提供（议题 19.2）/ the review API is not available yet (issue 19.2)');
+  throw new ApiError(
+    501,
+    'not_available',
+    '研判接口尚未提供（议题 19.2）/ the review API is not available yet (issue 19.2)',
+  );
 }

@@ -156,7 +156,10 @@ export interface PlanDocument {
 
 export interface AppConfig {
   map: {
-    hillshade: { url: string; coordinates: [[number, number], [number, number], [number, number], [number, number]] } | null;
+    hillshade: {
+      url: string;
+      coordinates: [[number, number], [number, number], [number, number], [number, number]];
+    } | null;
     basemaps: Array<{
       id: string;
       label: string;

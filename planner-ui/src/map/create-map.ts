@@ -72,13 +72,21 @@ export async function createMap(container: HTMLElement, opts: { onRestyle?: () =
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
   let restore = opts.onRestyle ?? (() => {});
-  if (cfg.map.basemaps.length) map.addControl(basemapControl(cfg, () => basemap, (id) => {
-    basemap = id;
-    if (id) localStorage.setItem(BASEMAP_KEY, id);
-    else localStorage.removeItem(BASEMAP_KEY);
-    map.setStyle(style(), { diff: false });
-    map.once('style.load', () => restore());
-  }), 'top-right');
+  if (cfg.map.basemaps.length)
+    map.addControl(
+      basemapControl(
+        cfg,
+        () => basemap,
+        (id) => {
+          basemap = id;
+          if (id) localStorage.setItem(BASEMAP_KEY, id);
+          else localStorage.removeItem(BASEMAP_KEY);
+          map.setStyle(style(), { diff: false });
+          map.once('style.load', () => restore());
+        },
+      ),
+      'top-right',
+    );
   map.on('error', (e: maplibregl.ErrorEvent) => {
     // Basemap tiles failing (offline) must not hide the project's map: say it once, keep going.
     const src = (e as { sourceId?: string }).sourceId;
@@ -86,8 +94,13 @@ export async function createMap(container: HTMLElement, opts: { onRestyle?: () =
     console.warn('map error', e.error?.message);
   });
   const ready = new Promise<void>((resolve) => {
-    if (map.loaded()) resolve();
-    else map.once('load', () => resolve());
+    const done = () => {
+      // Tests and the bench wait for this: loaded() alone stays false while live sources keep updating.
+      container.dataset.mapReady = 'true';
+      resolve();
+    };
+    if (map.loaded()) done();
+    else map.once('load', done);
   });
   return {
     map,
@@ -111,7 +124,11 @@ function boundsOf(c: [number, number][]): [number, number, number, number] {
   return [w + dx, s + dy, e - dx, n - dy];
 }
 
-function basemapControl(cfg: AppConfig, current: () => string | null, choose: (id: string | null) => void): maplibregl.IControl {
+function basemapControl(
+  cfg: AppConfig,
+  current: () => string | null,
+  choose: (id: string | null) => void,
+): maplibregl.IControl {
   let el: HTMLElement;
   return {
     onAdd() {

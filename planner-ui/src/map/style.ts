@@ -9,7 +9,8 @@ import type { Lang } from '../i18n.ts';
 
 /** Fonts tried in order for labels (CSS families; with no glyphs URL the list is a fallback chain). */
 export const LABEL_FONTS = ['Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', 'PingFang SC', 'sans-serif'];
-export const IDEOGRAPH_FONTS = "'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', 'PingFang SC', 'Source Han Sans SC', sans-serif";
+export const IDEOGRAPH_FONTS =
+  "'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', 'PingFang SC', 'Source Han Sans SC', sans-serif";
 
 /** Label text in the page's language: Chinese name, or English/pinyin name falling back to it. */
 export function nameExpr(lang: Lang): ExpressionSpecification {
@@ -33,25 +34,57 @@ export function buildStyle(o: StyleOptions): StyleSpecification {
     nofly: { type: 'geojson', data: o.layerUrl('nofly') },
     jurisdiction: { type: 'geojson', data: o.layerUrl('jurisdiction') },
   };
-  const layers: LayerSpecification[] = [{ id: 'background', type: 'background', paint: { 'background-color': '#eef1e8' } }];
+  const layers: LayerSpecification[] = [
+    { id: 'background', type: 'background', paint: { 'background-color': '#eef1e8' } },
+  ];
   const base = o.basemap ? o.config.basemaps.find((b) => b.id === o.basemap) : undefined;
   if (base) {
-    sources.basemap = { type: 'raster', tiles: base.tiles, tileSize: 256, maxzoom: base.maxzoom, attribution: base.attribution };
+    sources.basemap = {
+      type: 'raster',
+      tiles: base.tiles,
+      tileSize: 256,
+      maxzoom: base.maxzoom,
+      attribution: base.attribution,
+    };
     layers.push({ id: 'basemap', type: 'raster', source: 'basemap' });
     if (base.overlayTiles) {
       sources['basemap-labels'] = { type: 'raster', tiles: base.overlayTiles, tileSize: 256, maxzoom: base.maxzoom };
     }
   }
   if (o.config.hillshade) {
-    sources.hillshade = { type: 'image', url: new URL(o.config.hillshade.url, location.origin).href, coordinates: o.config.hillshade.coordinates };
-    layers.push({ id: 'hillshade', type: 'raster', source: 'hillshade', paint: { 'raster-opacity': base ? 0.5 : 1, 'raster-fade-duration': 0 } });
+    sources.hillshade = {
+      type: 'image',
+      url: new URL(o.config.hillshade.url, location.origin).href,
+      coordinates: o.config.hillshade.coordinates,
+    };
+    layers.push({
+      id: 'hillshade',
+      type: 'raster',
+      source: 'hillshade',
+      paint: { 'raster-opacity': base ? 0.5 : 1, 'raster-fade-duration': 0 },
+    });
   }
   const fillOpacity = base ? 0.35 : 0.6;
   layers.push(
-    { id: 'farmland-fill', type: 'fill', source: 'farmland', paint: { 'fill-color': '#c5dd8f', 'fill-opacity': fillOpacity } },
+    {
+      id: 'farmland-fill',
+      type: 'fill',
+      source: 'farmland',
+      paint: { 'fill-color': '#c5dd8f', 'fill-opacity': fillOpacity },
+    },
     { id: 'farmland-line', type: 'line', source: 'farmland', paint: { 'line-color': '#7c9a3c', 'line-width': 1 } },
-    { id: 'hillside-fill', type: 'fill', source: 'hillside', paint: { 'fill-color': '#d9b98c', 'fill-opacity': fillOpacity } },
-    { id: 'hillside-line', type: 'line', source: 'hillside', paint: { 'line-color': '#9a7444', 'line-width': 1, 'line-dasharray': [3, 2] } },
+    {
+      id: 'hillside-fill',
+      type: 'fill',
+      source: 'hillside',
+      paint: { 'fill-color': '#d9b98c', 'fill-opacity': fillOpacity },
+    },
+    {
+      id: 'hillside-line',
+      type: 'line',
+      source: 'hillside',
+      paint: { 'line-color': '#9a7444', 'line-width': 1, 'line-dasharray': [3, 2] },
+    },
     {
       id: 'jurisdiction-village',
       type: 'line',
@@ -82,7 +115,12 @@ export function buildStyle(o: StyleOptions): StyleSpecification {
       paint: { 'line-color': '#4a90d9', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 2, 14, 6, 17, 18] },
     },
     { id: 'nofly-fill', type: 'fill', source: 'nofly', paint: { 'fill-color': '#e53935', 'fill-opacity': 0.18 } },
-    { id: 'nofly-line', type: 'line', source: 'nofly', paint: { 'line-color': '#c62828', 'line-width': 2, 'line-dasharray': [2, 1] } },
+    {
+      id: 'nofly-line',
+      type: 'line',
+      source: 'nofly',
+      paint: { 'line-color': '#c62828', 'line-width': 2, 'line-dasharray': [2, 1] },
+    },
   );
   if (base?.overlayTiles) layers.push({ id: 'basemap-labels', type: 'raster', source: 'basemap-labels' });
   const halo = { 'text-halo-color': '#ffffff', 'text-halo-width': 1.6 };

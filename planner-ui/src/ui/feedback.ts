@@ -28,7 +28,11 @@ export function toast(message: string, opts: ToastOptions = {}): () => void {
     { class: `toast toast-${kind}`, role: kind === 'error' ? 'alert' : null },
     h('span', { class: 'toast-text' }, message),
     opts.action
-      ? h('button', { type: 'button', class: 'btn btn-small', onclick: () => (close(), opts.action!.run()) }, opts.action.label)
+      ? h(
+          'button',
+          { type: 'button', class: 'btn btn-small', onclick: () => (close(), opts.action!.run()) },
+          opts.action.label,
+        )
       : null,
     h('button', { type: 'button', class: 'toast-close', 'aria-label': t('close'), onclick: close }, '×'),
   );
@@ -65,7 +69,11 @@ export function setBusy(busy: boolean): void {
 }
 
 /** Runs an action from a button: disables it, shows progress in it, reports errors. */
-export async function withButton<T>(btn: HTMLButtonElement, busyLabel: string | null, run: () => Promise<T>): Promise<T | undefined> {
+export async function withButton<T>(
+  btn: HTMLButtonElement,
+  busyLabel: string | null,
+  run: () => Promise<T>,
+): Promise<T | undefined> {
   const label = btn.textContent;
   btn.disabled = true;
   btn.setAttribute('aria-busy', 'true');
@@ -83,9 +91,17 @@ export async function withButton<T>(btn: HTMLButtonElement, busyLabel: string | 
 }
 
 /** A modal dialog; resolves with the note (or '' without a note field) when confirmed, null when cancelled. */
-export function askConfirm(opts: { title: string; body?: string; confirmLabel?: string; danger?: boolean; note?: { label: string; required: boolean } }): Promise<string | null> {
+export function askConfirm(opts: {
+  title: string;
+  body?: string;
+  confirmLabel?: string;
+  danger?: boolean;
+  note?: { label: string; required: boolean };
+}): Promise<string | null> {
   return new Promise((resolve) => {
-    const note = opts.note ? h('textarea', { rows: 3, required: opts.note.required, 'aria-label': opts.note.label }) : null;
+    const note = opts.note
+      ? h('textarea', { rows: 3, required: opts.note.required, 'aria-label': opts.note.label })
+      : null;
     const error = h('p', { class: 'form-error', role: 'alert' });
     const dialog = h(
       'dialog',
@@ -101,7 +117,11 @@ export function askConfirm(opts: { title: string; body?: string; confirmLabel?: 
           'div',
           { class: 'dialog-buttons' },
           h('button', { type: 'button', class: 'btn', value: 'cancel', onclick: () => finish(null) }, t('cancel')),
-          h('button', { type: 'submit', class: `btn ${opts.danger ? 'btn-danger' : 'btn-primary'}`, value: 'ok' }, opts.confirmLabel ?? t('confirm')),
+          h(
+            'button',
+            { type: 'submit', class: `btn ${opts.danger ? 'btn-danger' : 'btn-primary'}`, value: 'ok' },
+            opts.confirmLabel ?? t('confirm'),
+          ),
         ),
       ),
     );

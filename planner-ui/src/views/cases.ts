@@ -2,11 +2,10 @@
  * 案件 Cases: the dispatcher's map of cases (clustered, coloured by state, ringed by SLA urgency), a list with live
  * SLA countdowns and filters, and the case detail with its audit timeline and exactly the actions the role allows.
  */
-import * as maplibregl from 'maplibre-gl';
 import type { GeoJSONSource, MapLayerMouseEvent } from 'maplibre-gl';
 import * as api from '../api/client.ts';
 import { CASE_CATEGORIES, CASE_STATES, type CaseDetail, type CaseState, type CaseView } from '../api/types.ts';
-import { fmt, localize, t, type StringKey } from '../i18n.ts';
+import { fmt, hasString, localize, t, type StringKey } from '../i18n.ts';
 import { createMap } from '../map/create-map.ts';
 import { CASE_RULES, caseActionsFor, hasRole, type CaseAction } from '../roles.ts';
 import { navigate } from '../router.ts';
@@ -14,6 +13,9 @@ import { field, h, render } from '../ui/dom.ts';
 import { askConfirm, showError, toast, withButton } from '../ui/feedback.ts';
 import { currentDue, formatSpan, slaLevel } from './sla.ts';
 import type { View } from './view.ts';
+
+/** A label that may be unknown to this version of the app (new event kinds, sources): the raw value then. */
+const tr = (key: string, raw: string): string => (hasString(key) ? t(key) : raw);
 
 export const STATE_COLOURS: Record<CaseState, string> = {
   new: '#c62828',
@@ -39,20 +41,31 @@ const view: View = async (root, ctx) => {
 
   const side = h('aside', { class: 'side cases-side', 'aria-label': t('cases.title') });
   const mapEl = h('div', { class: 'map' });
-  const detailEl = h('aside', { class: 'side right case-detail', 'aria-label': t('cases.detail'), 'aria-live': 'polite' });
+  const detailEl = h('aside', {
+    class: 'side right case-detail',
+    'aria-label': t('cases.detail'),
+    'aria-live': 'polite',
+  });
   root.append(side, mapEl, detailEl);
   const legend = h(
     'div',
     { class: 'legend' },
     h('strong', {}, t('map.legend')),
-    h('ul', {}, OPEN.map((s) => h('li', {}, h('span', { class: 'swatch dot', 'data-colour': s }), t(`state.${s}` as StringKey)))),
     h(
       'ul',
       {},
-      (['overdue', 'soon'] as const).map((l) => h('li', {}, h('span', { class: 'swatch dot ring', 'data-ring': l }), t(`cases.legend.${l}` as StringKey))),
+      OPEN.map((s) => h('li', {}, h('span', { class: 'swatch dot', 'data-colour': s }), t(`state.${s}` as StringKey))),
+    ),
+    h(
+      'ul',
+      {},
+      (['overdue', 'soon'] as const).map((l) =>
+        h('li', {}, h('span', { class: 'swatch dot ring', 'data-ring': l }), t(`cases.legend.${l}` as StringKey)),
+      ),
     ),
   );
-  for (const el of legend.querySelectorAll<HTMLElement>('[data-colour]')) el.style.background = STATE_COLOURS[el.dataset.colour as CaseState];
+  for (const el of legend.querySelectorAll<HTMLElement>('[data-colour]'))
+    el.style.background = STATE_COLOURS[el.dataset.colour as CaseState];
   for (const el of legend.querySelectorAll<HTMLElement>('[data-ring]')) {
     el.style.background = '#fff';
     el.style.border = `3px solid ${SLA_RING[el.dataset.ring as 'overdue' | 'soon']}`;
@@ -68,7 +81,10 @@ const view: View = async (root, ctx) => {
       (c) =>
         (filter.state === 'all' || (filter.state === 'open' ? OPEN.includes(c.state) : c.state === filter.state)) &&
         (!filter.category || c.category === filter.category) &&
-        (!text || c.id.toLowerCase().includes(text) || (c.address ?? '').toLowerCase().includes(text) || (c.description ?? '').toLowerCase().includes(text)),
+        (!text ||
+          c.id.toLowerCase().includes(text) ||
+          (c.address ?? '').toLowerCase().includes(text) ||
+          (c.description ?? '').toLowerCase().includes(text)),
     );
   };
 
@@ -102,7 +118,14 @@ const view: View = async (root, ctx) => {
       source: 'cases',
       filter: ['has', 'point_count'],
       paint: {
-        'circle-color': ['case', ['>', ['get', 'overdue'], 0], '#c62828', ['>', ['get', 'soon'], 0], '#f9a825', '#1f6f5c'],
+        'circle-color': [
+          'case',
+          ['>', ['get', 'overdue'], 0],
+          '#c62828',
+          ['>', ['get', 'soon'], 0],
+          '#f9a825',
+          '#1f6f5c',
+        ],
         'circle-radius': ['step', ['get', 'point_count'], 14, 10, 18, 100, 24, 1000, 30],
         'circle-stroke-color': '#ffffff',
         'circle-stroke-width': 2,
@@ -114,7 +137,12 @@ const view: View = async (root, ctx) => {
       type: 'symbol',
       source: 'cases',
       filter: ['has', 'point_count'],
-      layout: { 'text-field': ['get', 'point_count_abbreviated'], 'text-font': ['sans-serif'], 'text-size': 12, 'text-allow-overlap': true },
+      layout: {
+        'text-field': ['get', 'point_count_abbreviated'],
+        'text-font': ['sans-serif'],
+        'text-size': 12,
+        'text-allow-overlap': true,
+      },
       paint: { 'text-color': '#ffffff' },
     });
     map.addLayer({
@@ -134,7 +162,12 @@ const view: View = async (root, ctx) => {
       type: 'circle',
       source: 'cases',
       filter: ['==', ['get', 'id'], selectedId ?? ''],
-      paint: { 'circle-radius': 13, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#111', 'circle-stroke-width': 2.5 },
+      paint: {
+        'circle-radius': 13,
+        'circle-color': 'rgba(0,0,0,0)',
+        'circle-stroke-color': '#111',
+        'circle-stroke-width': 2.5,
+      },
     });
   }
 
@@ -144,20 +177,22 @@ const view: View = async (root, ctx) => {
     wireMap();
   });
   function wireMap(): void {
-  map.on('click', 'case-clusters', async (e: MapLayerMouseEvent) => {
-    const f = e.features?.[0];
-    if (!f) return;
-    const zoom = await (map.getSource('cases') as GeoJSONSource).getClusterExpansionZoom(f.properties!.cluster_id as number);
-    map.easeTo({ center: (f.geometry as GeoJSON.Point).coordinates as [number, number], zoom });
-  });
-  map.on('click', 'case-points', (e: MapLayerMouseEvent) => {
-    const id = e.features?.[0]?.properties?.id as string | undefined;
-    if (id) select(id);
-  });
-  for (const l of ['case-clusters', 'case-points']) {
-    map.on('mouseenter', l, () => (map.getCanvas().style.cursor = 'pointer'));
-    map.on('mouseleave', l, () => (map.getCanvas().style.cursor = ''));
-  }
+    map.on('click', 'case-clusters', async (e: MapLayerMouseEvent) => {
+      const f = e.features?.[0];
+      if (!f) return;
+      const zoom = await (map.getSource('cases') as GeoJSONSource).getClusterExpansionZoom(
+        f.properties!.cluster_id as number,
+      );
+      map.easeTo({ center: (f.geometry as GeoJSON.Point).coordinates as [number, number], zoom });
+    });
+    map.on('click', 'case-points', (e: MapLayerMouseEvent) => {
+      const id = e.features?.[0]?.properties?.id as string | undefined;
+      if (id) select(id);
+    });
+    for (const l of ['case-clusters', 'case-points']) {
+      map.on('mouseenter', l, () => (map.getCanvas().style.cursor = 'pointer'));
+      map.on('mouseleave', l, () => (map.getCanvas().style.cursor = ''));
+    }
   }
   const refreshMap = () => {
     (map.getSource('cases') as GeoJSONSource | undefined)?.setData(geojson());
@@ -207,7 +242,8 @@ const view: View = async (root, ctx) => {
     const left = Date.parse(due) - now;
     const level = slaLevel(c, now);
     el.className = `countdown ${level}`;
-    el.textContent = left < 0 ? t('cases.overdue', { t: formatSpan(left) }) : t('cases.remaining', { t: formatSpan(left) });
+    el.textContent =
+      left < 0 ? t('cases.overdue', { t: formatSpan(left) }) : t('cases.remaining', { t: formatSpan(left) });
   }
   const byUrgency = (a: CaseView, b: CaseView) => {
     const da = currentDue(a);
@@ -239,13 +275,28 @@ const view: View = async (root, ctx) => {
               { class: 'case-row' },
               h('span', { class: 'id mono' }, c.id),
               h('span', { class: 'badge', 'data-state': c.state }, t(`state.${c.state}` as StringKey)),
-              h('span', {}, t(`category.${c.category}` as StringKey), c.severity === 'urgent' ? h('span', { class: 'badge err' }, ` ${t('cases.urgent')}`) : null),
+              h(
+                'span',
+                {},
+                t(`category.${c.category}` as StringKey),
+                c.severity === 'urgent' ? h('span', { class: 'badge err' }, ` ${t('cases.urgent')}`) : null,
+              ),
               cd,
             ),
           ),
         );
       }),
-      list.length > shown ? h('li', {}, h('button', { type: 'button', class: 'btn btn-block', onclick: () => ((shown += LIST_PAGE), renderList()) }, `+${Math.min(LIST_PAGE, list.length - shown)}`)) : null,
+      list.length > shown
+        ? h(
+            'li',
+            {},
+            h(
+              'button',
+              { type: 'button', class: 'btn btn-block', onclick: () => ((shown += LIST_PAGE), renderList()) },
+              `+${Math.min(LIST_PAGE, list.length - shown)}`,
+            ),
+          )
+        : null,
     );
   }
   const tick = setInterval(() => {
@@ -291,9 +342,15 @@ const view: View = async (root, ctx) => {
       renderDetail();
       renderList();
       refreshMap();
-      if (fly) void mapReady.then(() => !disposed && map.easeTo({ center: detail!.case.point, zoom: Math.max(map.getZoom(), 14) }));
+      if (fly)
+        void mapReady.then(
+          () => !disposed && map.easeTo({ center: detail!.case.point, zoom: Math.max(map.getZoom(), 14) }),
+        );
     } catch (err) {
-      render(detailEl, h('p', { class: 'form-error' }, err instanceof api.ApiError ? localize(err.message) : String(err)));
+      render(
+        detailEl,
+        h('p', { class: 'form-error' }, err instanceof api.ApiError ? localize(err.message) : String(err)),
+      );
     }
   }
 
@@ -309,13 +366,19 @@ const view: View = async (root, ctx) => {
     render(
       detailEl,
       h('h2', {}, t('cases.detail'), ' ', h('span', { class: 'mono' }, c.id)),
-      h('p', {}, h('span', { class: 'badge', 'data-state': c.state }, t(`state.${c.state}` as StringKey)), ' ', countdown(c, Date.now())),
+      h(
+        'p',
+        {},
+        h('span', { class: 'badge', 'data-state': c.state }, t(`state.${c.state}` as StringKey)),
+        ' ',
+        countdown(c, Date.now()),
+      ),
       h(
         'dl',
         { class: 'detail-grid' },
         row(t('cases.category'), t(`category.${c.category}` as StringKey)),
         row(t('cases.severity'), c.severity === 'urgent' ? t('cases.urgent') : t('cases.normal')),
-        row(t('cases.source'), c.source),
+        row(t('cases.source'), tr(`source.${c.source}`, c.source)),
         row(t('cases.department'), c.departmentId ?? '—'),
         row(t('cases.created'), fmt.dateTime(c.createdAt)),
         row(t('cases.escalation'), String(c.escalationLevel)),
@@ -341,7 +404,7 @@ const view: View = async (root, ctx) => {
           h(
             'li',
             {},
-            h('strong', {}, e.action ? t(`caseAction.${e.action}` as StringKey) : e.kind),
+            h('strong', {}, e.action ? tr(`caseAction.${e.action}`, e.action) : tr(`event.${e.kind}`, e.kind)),
             ' ',
             e.fromState ? `${t(`state.${e.fromState}` as StringKey)} → ` : '',
             t(`state.${e.toState}` as StringKey),
@@ -360,7 +423,12 @@ const view: View = async (root, ctx) => {
     const b = h('button', { type: 'button', class: `btn ${danger ? '' : 'btn-primary'}`, 'data-action': a }, label);
     b.addEventListener('click', async () => {
       const rule = CASE_RULES[a];
-      const note = await askConfirm({ title: `${label} · ${c.id}`, confirmLabel: label, danger, note: { label: t('cases.note'), required: rule.noteRequired } });
+      const note = await askConfirm({
+        title: `${label} · ${c.id}`,
+        confirmLabel: label,
+        danger,
+        note: { label: t('cases.note'), required: rule.noteRequired },
+      });
       if (note === null) return;
       await withButton(b, null, async () => {
         try {
@@ -381,7 +449,11 @@ const view: View = async (root, ctx) => {
     const label = t('caseAction.escalate');
     const b = h('button', { type: 'button', class: 'btn' }, label);
     b.addEventListener('click', async () => {
-      const note = await askConfirm({ title: `${label} · ${c.id}`, confirmLabel: label, note: { label: t('cases.note'), required: true } });
+      const note = await askConfirm({
+        title: `${label} · ${c.id}`,
+        confirmLabel: label,
+        note: { label: t('cases.note'), required: true },
+      });
       if (note === null) return;
       await withButton(b, null, async () => {
         await api.escalateCase(c.id, note);

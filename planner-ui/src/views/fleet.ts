@@ -7,7 +7,7 @@ import type { Drone, Mission, MissionAction, PlanSummary } from '@xuncha/mission
 import * as api from '../api/client.ts';
 import type { FleetDrone, PlanDocument } from '../api/types.ts';
 import type { StreamState } from '../api/sse.ts';
-import { fmt, localize, t, type StringKey } from '../i18n.ts';
+import { localize, t, type StringKey } from '../i18n.ts';
 import { createMap } from '../map/create-map.ts';
 import { hasRole } from '../roles.ts';
 import { navigate } from '../router.ts';
@@ -72,8 +72,18 @@ const view: View = async (root, ctx) => {
     map.addSource('planned', { type: 'geojson', data: plannedGeo() });
     map.addSource('track', { type: 'geojson', data: trackGeo() });
     map.addSource('drones', { type: 'geojson', data: dronesGeo() });
-    map.addLayer({ id: 'planned-route', type: 'line', source: 'planned', paint: { 'line-color': '#1e88e5', 'line-width': 2, 'line-dasharray': [2, 2] } });
-    map.addLayer({ id: 'flown-track', type: 'line', source: 'track', paint: { 'line-color': '#d81b60', 'line-width': 3, 'line-opacity': 0.85 } });
+    map.addLayer({
+      id: 'planned-route',
+      type: 'line',
+      source: 'planned',
+      paint: { 'line-color': '#1e88e5', 'line-width': 2, 'line-dasharray': [2, 2] },
+    });
+    map.addLayer({
+      id: 'flown-track',
+      type: 'line',
+      source: 'track',
+      paint: { 'line-color': '#d81b60', 'line-width': 3, 'line-opacity': 0.85 },
+    });
     map.addLayer({
       id: 'drone-icons',
       type: 'symbol',
@@ -89,7 +99,12 @@ const view: View = async (root, ctx) => {
         'text-size': 12,
         'text-allow-overlap': true,
       },
-      paint: { 'text-color': '#333', 'text-halo-color': '#fff', 'text-halo-width': 1.5, 'icon-opacity': ['case', ['get', 'connected'], 1, 0.4] },
+      paint: {
+        'text-color': '#333',
+        'text-halo-color': '#fff',
+        'text-halo-width': 1.5,
+        'icon-opacity': ['case', ['get', 'connected'], 1, 0.4],
+      },
     });
   }
   const plannedGeo = (): GeoJSON.FeatureCollection => ({
@@ -100,7 +115,8 @@ const view: View = async (root, ctx) => {
     const features: GeoJSON.Feature[] = [];
     if (track) features.push(track);
     const trail = selectedId ? trails.get(selectedId) : undefined;
-    if (trail && trail.length > 1) features.push({ type: 'Feature', geometry: { type: 'LineString', coordinates: trail }, properties: {} });
+    if (trail && trail.length > 1)
+      features.push({ type: 'Feature', geometry: { type: 'LineString', coordinates: trail }, properties: {} });
     return { type: 'FeatureCollection', features };
   };
   const dronesGeo = (): GeoJSON.FeatureCollection => ({
@@ -113,7 +129,8 @@ const view: View = async (root, ctx) => {
         properties: { id: d.droneId, name: d.name, heading: d.headingDeg ?? 0, connected: d.connected },
       })),
   });
-  const setData = (id: string, data: GeoJSON.FeatureCollection) => (map.getSource(id) as GeoJSONSource | undefined)?.setData(data);
+  const setData = (id: string, data: GeoJSON.FeatureCollection) =>
+    (map.getSource(id) as GeoJSONSource | undefined)?.setData(data);
 
   await handle.ready;
   if (disposed) return () => {};
@@ -125,7 +142,12 @@ const view: View = async (root, ctx) => {
 
   // ── live stream ───────────────────────────────────────────────────────────────────────────────────
   const paintStatus = () => {
-    const key: Record<StreamState, StringKey> = { connecting: 'fleet.connecting', open: 'fleet.live', reconnecting: 'fleet.reconnecting', closed: 'fleet.closed' };
+    const key: Record<StreamState, StringKey> = {
+      connecting: 'fleet.connecting',
+      open: 'fleet.live',
+      reconnecting: 'fleet.reconnecting',
+      closed: 'fleet.closed',
+    };
     status.textContent = `● ${t(key[streamState])}`;
     status.classList.toggle('error', streamState === 'reconnecting' || streamState === 'closed');
     status.dataset.state = streamState;
@@ -139,7 +161,8 @@ const view: View = async (root, ctx) => {
         if (d.position && d.armed) {
           const tr = trails.get(d.droneId) ?? [];
           const last = tr[tr.length - 1];
-          if (!last || last[0] !== d.position.lon || last[1] !== d.position.lat) tr.push([d.position.lon, d.position.lat]);
+          if (!last || last[0] !== d.position.lon || last[1] !== d.position.lat)
+            tr.push([d.position.lon, d.position.lat]);
           if (tr.length > 5000) tr.shift();
           trails.set(d.droneId, tr);
         }
@@ -179,12 +202,30 @@ const view: View = async (root, ctx) => {
           { class: `list-item${d.id === selectedId ? ' selected' : ''}` },
           h(
             'button',
-            { type: 'button', 'aria-current': d.id === selectedId ? 'true' : null, onclick: () => select(d.id), 'data-drone': d.id },
+            {
+              type: 'button',
+              'aria-current': d.id === selectedId ? 'true' : null,
+              onclick: () => select(d.id),
+              'data-drone': d.id,
+            },
             h(
               'div',
               { class: 'drone-card' },
-              h('div', { class: 'top' }, h('strong', {}, d.name), h('span', { class: `badge ${s.connected ? 'ok' : ''}` }, s.connected ? t('fleet.online') : t('fleet.offline'))),
-              h('div', { class: 'muted' }, `${d.model} · ${s.flightMode ?? '—'}${s.armed ? ` · ${t('fleet.armed')}` : ''}`),
+              h(
+                'div',
+                { class: 'top' },
+                h('strong', {}, d.name),
+                h(
+                  'span',
+                  { class: `badge ${s.connected ? 'ok' : ''}` },
+                  s.connected ? t('fleet.online') : t('fleet.offline'),
+                ),
+              ),
+              h(
+                'div',
+                { class: 'muted' },
+                `${d.model} · ${s.flightMode ?? '—'}${s.armed ? ` · ${t('fleet.armed')}` : ''}`,
+              ),
               battery !== undefined ? meter(battery) : null,
             ),
           ),
@@ -195,7 +236,18 @@ const view: View = async (root, ctx) => {
   function meter(pct: number): HTMLElement {
     const bar = h('span');
     bar.style.width = `${Math.max(0, Math.min(100, pct))}%`;
-    return h('div', { class: `meter${pct < 25 ? ' low' : ''}`, role: 'meter', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(pct), 'aria-label': t('fleet.battery') }, bar);
+    return h(
+      'div',
+      {
+        class: `meter${pct < 25 ? ' low' : ''}`,
+        role: 'meter',
+        'aria-valuemin': 0,
+        'aria-valuemax': 100,
+        'aria-valuenow': Math.round(pct),
+        'aria-label': t('fleet.battery'),
+      },
+      bar,
+    );
   }
   function renderLiveDetail(): void {
     const d = registry.find((x) => x.id === selectedId);
@@ -222,7 +274,10 @@ const view: View = async (root, ctx) => {
       !s.connected && canFly
         ? (() => {
             const b = h('button', { type: 'button', class: 'btn' }, t('fleet.connect'));
-            b.addEventListener('click', () => void withButton(b, t('fleet.connecting'), async () => void (await api.connectDrone(d.id))));
+            b.addEventListener(
+              'click',
+              () => void withButton(b, t('fleet.connecting'), async () => void (await api.connectDrone(d.id))),
+            );
             return b;
           })()
         : null,
@@ -235,20 +290,33 @@ const view: View = async (root, ctx) => {
       render(missionsEl);
       return;
     }
-    const planSel = h('select', {}, plans.map((p) => h('option', { value: p.id }, p.name)));
+    const planSel = h(
+      'select',
+      {},
+      plans.map((p) => h('option', { value: p.id }, p.name)),
+    );
     const sortieSel = h('select', {});
     const fillSorties = () => {
       const p = plans.find((x) => x.id === planSel.value);
-      render(sortieSel, Array.from({ length: p?.sortieCount ?? 0 }, (_, i) => h('option', { value: i }, String(i + 1))));
+      render(
+        sortieSel,
+        Array.from({ length: p?.sortieCount ?? 0 }, (_, i) => h('option', { value: i }, String(i + 1))),
+      );
     };
     planSel.addEventListener('change', fillSorties);
     fillSorties();
-    const createBtn = h('button', { type: 'button', class: 'btn btn-primary', disabled: !plans.length }, t('fleet.create'));
-    createBtn.addEventListener('click', () =>
-      void withButton(createBtn, null, async () => {
-        await api.createMission(planSel.value, Number(sortieSel.value), d.id);
-        await loadMissions();
-      }),
+    const createBtn = h(
+      'button',
+      { type: 'button', class: 'btn btn-primary', disabled: !plans.length },
+      t('fleet.create'),
+    );
+    createBtn.addEventListener(
+      'click',
+      () =>
+        void withButton(createBtn, null, async () => {
+          await api.createMission(planSel.value, Number(sortieSel.value), d.id);
+          await loadMissions();
+        }),
     );
     const trackBtn = h('button', { type: 'button', class: 'btn' }, t('fleet.track'));
     trackBtn.addEventListener('click', () => void withButton(trackBtn, null, () => showTrack(d.id)));
@@ -263,17 +331,40 @@ const view: View = async (root, ctx) => {
               h(
                 'li',
                 { class: 'list-item', 'data-mission': m.id, 'data-state': m.state },
-                h('div', { class: 'drone-card' },
-                  h('div', { class: 'top' }, h('span', { class: 'mono' }, `${plans.find((p) => p.id === m.planId)?.name ?? m.planId ?? ''} #${m.sortieIndex + 1}`), h('span', { class: 'badge' }, t(`mission.${m.state}` as StringKey))),
+                h(
+                  'div',
+                  { class: 'drone-card' },
+                  h(
+                    'div',
+                    { class: 'top' },
+                    h(
+                      'span',
+                      { class: 'mono' },
+                      `${plans.find((p) => p.id === m.planId)?.name ?? m.planId ?? ''} #${m.sortieIndex + 1}`,
+                    ),
+                    h('span', { class: 'badge' }, t(`mission.${m.state}` as StringKey)),
+                  ),
                   m.error ? h('div', { class: 'form-error' }, localize(m.error)) : null,
-                  canFly ? h('div', { class: 'btn-row' }, MISSION_ACTIONS_BY_STATE[m.state].map((a) => actionButton(d, m, a))) : null,
+                  canFly
+                    ? h(
+                        'div',
+                        { class: 'btn-row' },
+                        MISSION_ACTIONS_BY_STATE[m.state].map((a) => actionButton(d, m, a)),
+                      )
+                    : null,
                 ),
               ),
             ),
           )
         : h('p', { class: 'hint' }, t('none')),
       canFly
-        ? h('div', { class: 'section' }, h('h3', {}, t('fleet.newMission')), h('div', { class: 'row' }, field(t('schedule.plan'), planSel), field(t('fleet.sortie'), sortieSel)), createBtn)
+        ? h(
+            'div',
+            { class: 'section' },
+            h('h3', {}, t('fleet.newMission')),
+            h('div', { class: 'row' }, field(t('schedule.plan'), planSel), field(t('fleet.sortie'), sortieSel)),
+            createBtn,
+          )
         : null,
       h('div', { class: 'section' }, trackBtn),
     );
@@ -282,9 +373,18 @@ const view: View = async (root, ctx) => {
   function actionButton(d: Drone, m: Mission, a: MissionAction): HTMLButtonElement {
     const label = t(`action.${a}` as StringKey);
     const danger = a === 'abort' || a === 'rtl';
-    const b = h('button', { type: 'button', class: `btn btn-small ${danger ? 'btn-danger' : ''}`, 'data-action': a }, label);
+    const b = h(
+      'button',
+      { type: 'button', class: `btn btn-small ${danger ? 'btn-danger' : ''}`, 'data-action': a },
+      label,
+    );
     b.addEventListener('click', async () => {
-      const ok = await askConfirm({ title: label, body: t('fleet.confirmAction', { drone: d.name, action: label }), confirmLabel: label, danger });
+      const ok = await askConfirm({
+        title: label,
+        body: t('fleet.confirmAction', { drone: d.name, action: label }),
+        confirmLabel: label,
+        danger,
+      });
       if (ok === null) return;
       await withButton(b, '…', async () => {
         try {
@@ -310,7 +410,11 @@ const view: View = async (root, ctx) => {
     if (coords.length) {
       const xs = coords.map((c) => c[0]!);
       const ys = coords.map((c) => c[1]!);
-      map.fitBounds([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)], { padding: 80, duration: 0, maxZoom: 17 });
+      map.fitBounds([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)], {
+        padding: 80,
+        duration: 0,
+        maxZoom: 17,
+      });
     }
   }
 

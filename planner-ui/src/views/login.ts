@@ -5,7 +5,12 @@ import { h } from '../ui/dom.ts';
 
 /** The login form; used as a page and, when a session expires, inside a dialog over the page. */
 export function loginForm(opts: { username?: string; onDone: () => void; autofocus?: boolean }): HTMLFormElement {
-  const username = h('input', { name: 'username', autocomplete: 'username', required: true, value: opts.username ?? '' });
+  const username = h('input', {
+    name: 'username',
+    autocomplete: 'username',
+    required: true,
+    value: opts.username ?? '',
+  });
   const password = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const error = h('p', { class: 'form-error', role: 'alert', 'aria-live': 'assertive' });
   const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, t('login.submit'));
@@ -28,7 +33,15 @@ export function loginForm(opts: { username?: string; onDone: () => void; autofoc
           'div',
           { class: 'demo-buttons' },
           cfg.demoUsers.map((u) =>
-            h('button', { type: 'button', class: 'btn btn-small', onclick: () => ((username.value = u), (password.value = 'xuncha-demo'), password.focus()) }, u),
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'btn btn-small',
+                onclick: () => ((username.value = u), (password.value = 'xuncha-demo'), password.focus()),
+              },
+              u,
+            ),
           ),
         ),
       );
@@ -51,7 +64,11 @@ export function loginForm(opts: { username?: string; onDone: () => void; autofoc
     } catch (err) {
       const a = err instanceof ApiError ? err : null;
       error.textContent =
-        a?.status === 429 && a.retryAfterS ? t('login.throttled', { s: a.retryAfterS }) : a?.status === 0 ? t('offline') : localize((err as Error).message);
+        a?.status === 429 && a.retryAfterS
+          ? t('login.throttled', { s: a.retryAfterS })
+          : a?.status === 0
+            ? t('offline')
+            : localize((err as Error).message);
       password.select();
     } finally {
       submit.disabled = false;

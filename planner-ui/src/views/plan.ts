@@ -26,7 +26,11 @@ import { polygonAreaM2 } from './geometry.ts';
 import type { View } from './view.ts';
 
 type Pattern = PlanInput['pattern'];
-const KINDS: Record<Pattern, string[]> = { survey: ['farmland', 'hillside'], corridor: ['river'], hillside: ['hillside'] };
+const KINDS: Record<Pattern, string[]> = {
+  survey: ['farmland', 'hillside'],
+  corridor: ['river'],
+  hillside: ['hillside'],
+};
 /** Largest area one drawing may cover; bigger patrols are several areas (and several plans). */
 export const MAX_DRAWN_AREA_KM2 = 20;
 const SORTIE_COLOURS = ['#d81b60', '#1e88e5', '#f4511e', '#6d4c41', '#8e24aa', '#00897b'];
@@ -90,10 +94,28 @@ const view: View = async (root, ctx) => {
   const emptyFc: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
   function addPlanLayers(): void {
     map.addSource('plan', { type: 'geojson', data: planGeoJson() });
-    map.addLayer({ id: 'sel-farmland', type: 'line', source: 'farmland', paint: { 'line-color': '#0b5d4b', 'line-width': 3 }, filter: selFilter() });
-    map.addLayer({ id: 'sel-hillside', type: 'line', source: 'hillside', paint: { 'line-color': '#0b5d4b', 'line-width': 3 }, filter: selFilter() });
+    map.addLayer({
+      id: 'sel-farmland',
+      type: 'line',
+      source: 'farmland',
+      paint: { 'line-color': '#0b5d4b', 'line-width': 3 },
+      filter: selFilter(),
+    });
+    map.addLayer({
+      id: 'sel-hillside',
+      type: 'line',
+      source: 'hillside',
+      paint: { 'line-color': '#0b5d4b', 'line-width': 3 },
+      filter: selFilter(),
+    });
     map.addLayer(
-      { id: 'sel-river', type: 'line', source: 'river', paint: { 'line-color': '#0b5d4b', 'line-width': 8, 'line-opacity': 0.5 }, filter: selFilter() },
+      {
+        id: 'sel-river',
+        type: 'line',
+        source: 'river',
+        paint: { 'line-color': '#0b5d4b', 'line-width': 8, 'line-opacity': 0.5 },
+        filter: selFilter(),
+      },
       'river-line',
     );
     map.addLayer({
@@ -116,20 +138,36 @@ const view: View = async (root, ctx) => {
       type: 'circle',
       source: 'plan',
       filter: ['==', ['get', 'kind'], 'launch'],
-      paint: { 'circle-radius': 7, 'circle-color': '#ffffff', 'circle-stroke-color': '#d81b60', 'circle-stroke-width': 3 },
+      paint: {
+        'circle-radius': 7,
+        'circle-color': '#ffffff',
+        'circle-stroke-color': '#d81b60',
+        'circle-stroke-width': 3,
+      },
     });
   }
   const selFilter = (): maplibregl.FilterSpecification => ['in', ['get', 'id'], ['literal', [...selected.keys()]]];
   function refreshSelection(): void {
-    for (const id of ['sel-farmland', 'sel-hillside', 'sel-river']) if (map.getLayer(id)) map.setFilter(id, selFilter());
+    for (const id of ['sel-farmland', 'sel-hillside', 'sel-river'])
+      if (map.getLayer(id)) map.setFilter(id, selFilter());
   }
   function planGeoJson(): GeoJSON.FeatureCollection {
     if (!doc) return emptyFc;
     const features: GeoJSON.Feature[] = [];
-    for (const p of doc.photos ?? []) features.push({ type: 'Feature', geometry: p.footprint, properties: { kind: 'footprint', sortie: p.sortie } });
+    for (const p of doc.photos ?? [])
+      features.push({ type: 'Feature', geometry: p.footprint, properties: { kind: 'footprint', sortie: p.sortie } });
     for (const s of doc.sorties)
-      features.push({ type: 'Feature', geometry: s.route, properties: { kind: 'route', sortie: s.index, colour: SORTIE_COLOURS[s.index % SORTIE_COLOURS.length] } });
-    if (doc.launch) features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [doc.launch.lon, doc.launch.lat] }, properties: { kind: 'launch' } });
+      features.push({
+        type: 'Feature',
+        geometry: s.route,
+        properties: { kind: 'route', sortie: s.index, colour: SORTIE_COLOURS[s.index % SORTIE_COLOURS.length] },
+      });
+    if (doc.launch)
+      features.push({
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: [doc.launch.lon, doc.launch.lat] },
+        properties: { kind: 'launch' },
+      });
     return { type: 'FeatureCollection', features };
   }
   const showPlanOnMap = () => (map.getSource('plan') as GeoJSONSource | undefined)?.setData(planGeoJson());
@@ -146,7 +184,13 @@ const view: View = async (root, ctx) => {
     const kind = f?.properties?.kind as string | undefined;
     if (!id || !kind || !canEdit) return;
     if (!KINDS[form.pattern].includes(kind)) {
-      explainAt(e.lngLat, t('plan.wrongKind', { pattern: t(`plan.pattern.${form.pattern}` as StringKey), kind: t(`layer.${kind}` as StringKey) }));
+      explainAt(
+        e.lngLat,
+        t('plan.wrongKind', {
+          pattern: t(`plan.pattern.${form.pattern}` as StringKey),
+          kind: t(`layer.${kind}` as StringKey),
+        }),
+      );
       return;
     }
     if (selected.has(id)) selected.delete(id);
@@ -172,23 +216,33 @@ const view: View = async (root, ctx) => {
   let popup: maplibregl.Popup | null = null;
   function explainAt(at: maplibregl.LngLatLike, text: string): void {
     popup?.remove();
-    popup = new maplibregl.Popup({ closeButton: true, className: 'explain', maxWidth: '280px' }).setLngLat(at).setText(text).addTo(map);
+    popup = new maplibregl.Popup({ closeButton: true, className: 'explain', maxWidth: '280px' })
+      .setLngLat(at)
+      .setText(text)
+      .addTo(map);
     setStatus(text, true);
     setTimeout(() => setStatus(null), 6000);
   }
 
   // ── drawing new areas ─────────────────────────────────────────────────────────────────────────────
   let lastCoord: [number, number] | null = null;
+  let crossing = false;
   const validation = (feature: GeoJSONStoreFeatures, c: { updateType: string }) => {
-    const coords = feature.geometry.type === 'Polygon' ? feature.geometry.coordinates[0] : (feature.geometry.coordinates as number[][]);
+    const coords =
+      feature.geometry.type === 'Polygon'
+        ? feature.geometry.coordinates[0]
+        : (feature.geometry.coordinates as number[][]);
     const last = coords && coords.length > 1 ? coords[coords.length - 2] : undefined;
     if (last) lastCoord = [last[0]!, last[1]!];
     if (feature.geometry.type !== 'Polygon') return { valid: true };
     const r = ValidateNotSelfIntersecting(feature);
+    // Explained as soon as the next point would make edges cross (once per crossing, not on every mouse move).
     if (!r.valid) {
-      if (c.updateType !== 'provisional' && lastCoord) explainAt(lastCoord, t('plan.selfIntersect'));
+      if (!crossing && lastCoord) explainAt(lastCoord, t('plan.selfIntersect'));
+      crossing = true;
       return r;
     }
+    crossing = false;
     if (c.updateType === 'finish') {
       const km2 = polygonAreaM2(feature.geometry.coordinates as number[][][]) / 1e6;
       if (km2 > MAX_DRAWN_AREA_KM2) {
@@ -301,15 +355,25 @@ const view: View = async (root, ctx) => {
       const p = rec.params as Record<string, unknown>;
       if (typeof p.drone === 'string') form.drone = p.drone;
       if (typeof p.camera === 'string') form.camera = p.camera;
-      if (typeof p.gsdCm === 'number') (form.by = 'gsd'), (form.gsdCm = p.gsdCm);
-      if (typeof p.altAglM === 'number') (form.by = 'alt'), (form.altAglM = p.altAglM);
+      if (typeof p.gsdCm === 'number') {
+        form.by = 'gsd';
+        form.gsdCm = p.gsdCm;
+      }
+      if (typeof p.altAglM === 'number') {
+        form.by = 'alt';
+        form.altAglM = p.altAglM;
+      }
       if (typeof p.frontOverlap === 'number') form.frontPct = Math.round(p.frontOverlap * 100);
       if (typeof p.sideOverlap === 'number') form.sidePct = Math.round(p.sideOverlap * 100);
       if (typeof p.speedMps === 'number') form.speedMps = p.speedMps;
       form.launch = Array.isArray(p.launch) ? (p.launch as [number, number]) : null;
       selected.clear();
       const kinds = await Promise.all(['farmland', 'hillside', 'river'].map((k) => api.layer(k as api.LayerKind)));
-      const kindOf = new Map(kinds.flatMap((fc) => fc.features.map((f) => [String(f.properties?.id ?? f.id), String(f.properties?.kind)] as const)));
+      const kindOf = new Map(
+        kinds.flatMap((fc) =>
+          fc.features.map((f) => [String(f.properties?.id ?? f.id), String(f.properties?.kind)] as const),
+        ),
+      );
       for (const a of rec.areaIds) selected.set(a, kindOf.get(a) ?? 'farmland');
       doc = rec.document;
       refreshSelection();
@@ -334,7 +398,14 @@ const view: View = async (root, ctx) => {
   const resultBox = h('section', { class: 'section', 'aria-live': 'polite', 'aria-label': t('plan.result') });
   let planList: PlanSummary[] = [];
 
-  function num(value: number, min: number, max: number, step: number, onValue: (n: number) => void, label: string): HTMLInputElement {
+  function num(
+    value: number,
+    min: number,
+    max: number,
+    step: number,
+    onValue: (n: number) => void,
+    label: string,
+  ): HTMLInputElement {
     const el = h('input', { type: 'number', value, min, max, step, disabled: !canEdit, 'aria-label': label });
     el.addEventListener('input', () => {
       const n = Number(el.value);
@@ -353,7 +424,9 @@ const view: View = async (root, ctx) => {
     const patternSel = h(
       'select',
       { disabled: !canEdit, onchange: () => void changePattern(patternSel.value as Pattern) },
-      (['survey', 'corridor', 'hillside'] as const).map((p) => h('option', { value: p, selected: p === form.pattern }, t(`plan.pattern.${p}` as StringKey))),
+      (['survey', 'corridor', 'hillside'] as const).map((p) =>
+        h('option', { value: p, selected: p === form.pattern }, t(`plan.pattern.${p}` as StringKey)),
+      ),
     );
     const droneSel = h(
       'select',
@@ -376,24 +449,34 @@ const view: View = async (root, ctx) => {
     );
     const bySel = h(
       'select',
-      { disabled: !canEdit, 'aria-label': t('plan.by'), onchange: () => ((form.by = bySel.value as Form['by']), renderSide(), replanSoon()) },
+      {
+        disabled: !canEdit,
+        'aria-label': t('plan.by'),
+        onchange: () => ((form.by = bySel.value as Form['by']), renderSide(), replanSoon()),
+      },
       h('option', { value: 'gsd', selected: form.by === 'gsd' }, t('plan.gsd')),
       h('option', { value: 'alt', selected: form.by === 'alt' }, t('plan.alt')),
     );
     const nameInput = h('input', { value: form.name, disabled: !canEdit, maxlength: 200 });
     nameInput.addEventListener('input', () => (form.name = nameInput.value));
-    const saveBtn = h('button', { type: 'button', class: 'btn btn-primary', disabled: !canEdit || !selected.size }, t('plan.save'));
-    saveBtn.addEventListener('click', () =>
-      void withButton(saveBtn, t('plan.planning'), async () => {
-        const rec = planId ? await api.updatePlan(planId, input()) : await api.createPlan(input());
-        planId = rec.id;
-        savedByUser = true;
-        doc = rec.document;
-        navigate(`/plan/${encodeURIComponent(rec.id)}`, { replace: true, silent: true });
-        showPlanOnMap();
-        renderResult();
-        toast(t('plan.saved'), { kind: 'ok' });
-      }),
+    const saveBtn = h(
+      'button',
+      { type: 'button', class: 'btn btn-primary', disabled: !canEdit || !selected.size },
+      t('plan.save'),
+    );
+    saveBtn.addEventListener(
+      'click',
+      () =>
+        void withButton(saveBtn, t('plan.planning'), async () => {
+          const rec = planId ? await api.updatePlan(planId, input()) : await api.createPlan(input());
+          planId = rec.id;
+          savedByUser = true;
+          doc = rec.document;
+          navigate(`/plan/${encodeURIComponent(rec.id)}`, { replace: true, silent: true });
+          showPlanOnMap();
+          renderResult();
+          toast(t('plan.saved'), { kind: 'ok' });
+        }),
     );
     const mode = draw.getMode();
     const drawBtn = (m: 'polygon' | 'linestring', label: StringKey) =>
@@ -413,13 +496,21 @@ const view: View = async (root, ctx) => {
       );
     const open = h(
       'select',
-      { 'aria-label': t('plan.existing'), onchange: () => open.value && navigate(`/plan/${encodeURIComponent(open.value)}`) },
+      {
+        'aria-label': t('plan.existing'),
+        onchange: () => open.value && navigate(`/plan/${encodeURIComponent(open.value)}`),
+      },
       h('option', { value: '' }, `— ${t('plan.existing')} —`),
       planList.map((p) => h('option', { value: p.id, selected: p.id === planId }, p.name)),
     );
     render(
       side,
-      h('div', { class: 'side-head' }, h('h2', {}, t('plan.title')), h('button', { type: 'button', class: 'btn btn-small', onclick: () => navigate('/plan') }, t('plan.new'))),
+      h(
+        'div',
+        { class: 'side-head' },
+        h('h2', {}, t('plan.title')),
+        h('button', { type: 'button', class: 'btn btn-small', onclick: () => navigate('/plan') }, t('plan.new')),
+      ),
       open,
       !canEdit ? h('p', { class: 'hint' }, t('plan.operatorOnly')) : null,
       h(
@@ -432,14 +523,31 @@ const view: View = async (root, ctx) => {
           'div',
           { class: 'btn-row' },
           form.pattern === 'corridor' ? drawBtn('linestring', 'plan.drawLine') : drawBtn('polygon', 'plan.drawPolygon'),
-          h('button', { type: 'button', class: 'btn', disabled: !canEdit || !selected.size, onclick: () => (selected.clear(), refreshSelection(), renderSide(), replanSoon()) }, t('plan.clearAreas')),
           h(
             'button',
-            { type: 'button', class: 'btn', disabled: !canEdit, 'aria-pressed': String(settingLaunch), onclick: () => ((settingLaunch = true), (map.getCanvas().style.cursor = 'crosshair'), renderSide()) },
+            {
+              type: 'button',
+              class: 'btn',
+              disabled: !canEdit || !selected.size,
+              onclick: () => (selected.clear(), refreshSelection(), renderSide(), replanSoon()),
+            },
+            t('plan.clearAreas'),
+          ),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn',
+              disabled: !canEdit,
+              'aria-pressed': String(settingLaunch),
+              onclick: () => ((settingLaunch = true), (map.getCanvas().style.cursor = 'crosshair'), renderSide()),
+            },
             t('plan.launch'),
           ),
         ),
-        form.launch ? h('p', { class: 'hint mono' }, `${t('plan.launch')}: ${form.launch[0]}, ${form.launch[1]}`) : null,
+        form.launch
+          ? h('p', { class: 'hint mono' }, `${t('plan.launch')}: ${form.launch[0]}, ${form.launch[1]}`)
+          : null,
       ),
       h(
         'section',
@@ -451,15 +559,30 @@ const view: View = async (root, ctx) => {
           { class: 'row' },
           field(t('plan.by'), bySel),
           form.by === 'gsd'
-            ? field(t('plan.gsd'), num(form.gsdCm, 0.5, 20, 0.1, (n) => (form.gsdCm = n), t('plan.gsd')))
-            : field(t('plan.alt'), num(form.altAglM, 10, 120, 1, (n) => (form.altAglM = n), t('plan.alt'))),
+            ? field(
+                t('plan.gsd'),
+                num(form.gsdCm, 0.5, 20, 0.1, (n) => (form.gsdCm = n), t('plan.gsd')),
+              )
+            : field(
+                t('plan.alt'),
+                num(form.altAglM, 10, 120, 1, (n) => (form.altAglM = n), t('plan.alt')),
+              ),
         ),
         h(
           'div',
           { class: 'row' },
-          field(t('plan.front'), num(form.frontPct, 0, 95, 1, (n) => (form.frontPct = n), t('plan.front'))),
-          field(t('plan.side'), num(form.sidePct, 0, 95, 1, (n) => (form.sidePct = n), t('plan.side'))),
-          field(t('plan.speed'), num(form.speedMps, 1, 20, 0.5, (n) => (form.speedMps = n), t('plan.speed'))),
+          field(
+            t('plan.front'),
+            num(form.frontPct, 0, 95, 1, (n) => (form.frontPct = n), t('plan.front')),
+          ),
+          field(
+            t('plan.side'),
+            num(form.sidePct, 0, 95, 1, (n) => (form.sidePct = n), t('plan.side')),
+          ),
+          field(
+            t('plan.speed'),
+            num(form.speedMps, 1, 20, 0.5, (n) => (form.speedMps = n), t('plan.speed')),
+          ),
         ),
       ),
       resultBox,
@@ -489,7 +612,13 @@ const view: View = async (root, ctx) => {
         kpi(t('plan.spacing'), s.laneSpacingM ? `${s.laneSpacingM.toFixed(0)} m` : '—'),
       ),
       h('h3', {}, t('plan.warnings')),
-      doc.warnings.length ? h('ul', { class: 'warnings' }, doc.warnings.map((w) => h('li', {}, localize(w.message)))) : h('p', { class: 'hint' }, t('plan.noWarnings')),
+      doc.warnings.length
+        ? h(
+            'ul',
+            { class: 'warnings' },
+            doc.warnings.map((w) => h('li', {}, localize(w.message))),
+          )
+        : h('p', { class: 'hint' }, t('plan.noWarnings')),
       planId
         ? h(
             'div',
@@ -508,11 +637,13 @@ const view: View = async (root, ctx) => {
 
   function exportButton(label: string, format: 'plan' | 'geojson', sortie: number): HTMLButtonElement {
     const b = h('button', { type: 'button', class: 'btn btn-small' }, label);
-    b.addEventListener('click', () =>
-      void withButton(b, null, async () => {
-        const blob = await api.exportPlan(planId!, format, sortie);
-        download(blob, format === 'plan' ? `${planId}-${sortie}.plan` : `${planId}.geojson`);
-      }),
+    b.addEventListener(
+      'click',
+      () =>
+        void withButton(b, null, async () => {
+          const blob = await api.exportPlan(planId!, format, sortie);
+          download(blob, format === 'plan' ? `${planId}-${sortie}.plan` : `${planId}.geojson`);
+        }),
     );
     return b;
   }
@@ -539,10 +670,13 @@ const view: View = async (root, ctx) => {
   }
 
   renderSide();
-  void api.plans().then((ps) => {
-    planList = ps;
-    if (!disposed) renderSide();
-  }).catch(() => {});
+  void api
+    .plans()
+    .then((ps) => {
+      planList = ps;
+      if (!disposed) renderSide();
+    })
+    .catch(() => {});
   if (planId) await loadPlan(planId);
 
   return () => {

@@ -1,7 +1,12 @@
 import { area as turfArea, polygon } from '@turf/turf';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CASE_ACTIONS, CASE_STATES, TRANSITIONS, authorizeTransition } from '../../../mission-service/src/cases/state-machine.ts';
+import {
+  CASE_ACTIONS,
+  CASE_STATES,
+  TRANSITIONS,
+  authorizeTransition,
+} from '../../../mission-service/src/cases/state-machine.ts';
 import { localize } from '../i18n.ts';
 import { caseActionsFor, CASE_RULES, viewsFor } from '../roles.ts';
 import { polygonAreaM2 } from './geometry.ts';
@@ -27,8 +32,12 @@ describe('case actions per role', () => {
     for (const u of users)
       for (const state of CASE_STATES)
         for (const lead of ['dept-ecology', null]) {
-          const expected = CASE_ACTIONS.filter((a) => authorizeTransition(a, state, { id: 'u', roles: u.roles, departmentId: u.departmentId }, lead).ok);
-          expect(caseActionsFor({ roles: [...u.roles], departmentId: u.departmentId }, { state, departmentId: lead })).toEqual(expected);
+          const expected = CASE_ACTIONS.filter(
+            (a) => authorizeTransition(a, state, { id: 'u', roles: u.roles, departmentId: u.departmentId }, lead).ok,
+          );
+          expect(
+            caseActionsFor({ roles: [...u.roles], departmentId: u.departmentId }, { state, departmentId: lead }),
+          ).toEqual(expected);
         }
   });
 
@@ -41,7 +50,13 @@ describe('case actions per role', () => {
 });
 
 describe('SLA clocks', () => {
-  const base = { createdAt: '2026-05-01T00:00:00Z', acceptedAt: null, dispatchedAt: null, dispatchDueAt: null, resolveDueAt: null };
+  const base = {
+    createdAt: '2026-05-01T00:00:00Z',
+    acceptedAt: null,
+    dispatchedAt: null,
+    dispatchDueAt: null,
+    resolveDueAt: null,
+  };
   it('run the deadline of the state and say how urgent it is', () => {
     const c = { ...base, state: 'new' as const, acceptDueAt: '2026-05-01T00:03:00Z' };
     expect(currentDue(c)).toBe('2026-05-01T00:03:00Z');
@@ -76,13 +91,22 @@ describe('weekly schedules in Asia/Shanghai', () => {
 describe('drawn-area size check', () => {
   it('agrees with turf on random quadrilaterals around Longquan', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.double({ min: -0.02, max: 0.02, noNaN: true }), fc.double({ min: -0.02, max: 0.02, noNaN: true })), { minLength: 3, maxLength: 8 }), (pts) => {
-        const ring = pts.map(([dx, dy]) => [119.14 + dx, 28.07 + dy]);
-        ring.push(ring[0]!);
-        const mine = polygonAreaM2([ring]);
-        const theirs = turfArea(polygon([ring]));
-        expect(Math.abs(mine - theirs)).toBeLessThanOrEqual(1e-6 * theirs + 0.01);
-      }),
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.double({ min: -0.02, max: 0.02, noNaN: true }),
+            fc.double({ min: -0.02, max: 0.02, noNaN: true }),
+          ),
+          { minLength: 3, maxLength: 8 },
+        ),
+        (pts) => {
+          const ring = pts.map(([dx, dy]) => [119.14 + dx, 28.07 + dy]);
+          ring.push(ring[0]!);
+          const mine = polygonAreaM2([ring]);
+          const theirs = turfArea(polygon([ring]));
+          expect(Math.abs(mine - theirs)).toBeLessThanOrEqual(1e-6 * theirs + 0.01);
+        },
+      ),
     );
   });
 });

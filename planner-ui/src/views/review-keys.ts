@@ -1,7 +1,12 @@
 /** Keyboard shortcuts of the 研判 review page. */
 import { CASE_CATEGORIES } from '../api/types.ts';
 
-export type ReviewCommand = { kind: 'confirm' } | { kind: 'reject' } | { kind: 'reclass'; className: string } | { kind: 'next' } | { kind: 'prev' };
+export type ReviewCommand =
+  | { kind: 'confirm' }
+  | { kind: 'reject' }
+  | { kind: 'reclass'; className: string }
+  | { kind: 'next' }
+  | { kind: 'prev' };
 
 /** The keyboard shortcuts of the review page (ignored while typing in a field). */
 export function reviewKeyCommand(key: string): ReviewCommand | null {

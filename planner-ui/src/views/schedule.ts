@@ -71,7 +71,9 @@ const view: View = async (root, ctx) => {
         fired.add(new Date(o.occursAt).toISOString());
         if (inWeek(o.occursAt)) out.push({ schedule: s, at: o.occursAt, outcome: o.outcome, reason: o.reason });
       }
-      for (const at of next.get(s.id) ?? []) if (inWeek(at) && !fired.has(new Date(at).toISOString())) out.push({ schedule: s, at, outcome: 'upcoming', reason: null });
+      for (const at of next.get(s.id) ?? [])
+        if (inWeek(at) && !fired.has(new Date(at).toISOString()))
+          out.push({ schedule: s, at, outcome: 'upcoming', reason: null });
     }
     return out;
   }
@@ -82,17 +84,23 @@ const view: View = async (root, ctx) => {
     const first = Math.min(6, ...hours);
     const last = Math.max(20, ...hours.map((x) => x + 1));
     const today = shanghai(new Date()).date;
-    const grid = h('div', { class: 'calendar', role: 'grid', 'aria-label': t('schedule.title') });
+    const grid = h('div', { class: 'calendar', 'aria-label': t('schedule.title') });
     grid.append(h('div', { class: 'cal-day-head' }));
     for (let d = 0; d < 7; d++) {
       const date = addDays(weekStart, d);
-      grid.append(h('div', { class: `cal-day-head${date === today ? ' today' : ''}`, role: 'columnheader' }, `${DAY_NAMES[currentLang()][d]} ${date.slice(5)}`));
+      grid.append(
+        h(
+          'div',
+          { class: `cal-day-head${date === today ? ' today' : ''}` },
+          `${DAY_NAMES[currentLang()][d]} ${date.slice(5)}`,
+        ),
+      );
     }
     const cells = new Map<string, HTMLElement>();
     for (let hr = first; hr < last; hr++) {
       grid.append(h('div', { class: 'cal-hour' }, `${String(hr).padStart(2, '0')}:00`));
       for (let d = 0; d < 7; d++) {
-        const cell = h('div', { class: 'cal-cell', role: 'gridcell' });
+        const cell = h('div', { class: 'cal-cell' });
         cells.set(`${d}-${hr}`, cell);
         grid.append(cell);
       }
@@ -118,7 +126,6 @@ const view: View = async (root, ctx) => {
         h('br'),
         h('small', {}, t(`outcome.${slot.outcome}` as StringKey)),
       );
-      ev.style.top = `${2 + (p.minute / 60) * 30}px`;
       cell.append(ev);
     }
     const droneSel = h(
@@ -134,9 +141,21 @@ const view: View = async (root, ctx) => {
         { class: 'cal-head' },
         h('h2', {}, t('schedule.title')),
         droneSel,
-        h('button', { type: 'button', class: 'btn', onclick: () => ((weekStart = addDays(weekStart, -7)), renderCalendar()) }, `‹ ${t('schedule.prevWeek')}`),
-        h('button', { type: 'button', class: 'btn', onclick: () => ((weekStart = mondayOf(new Date())), renderCalendar()) }, t('schedule.thisWeek')),
-        h('button', { type: 'button', class: 'btn', onclick: () => ((weekStart = addDays(weekStart, 7)), renderCalendar()) }, `${t('schedule.nextWeek')} ›`),
+        h(
+          'button',
+          { type: 'button', class: 'btn', onclick: () => ((weekStart = addDays(weekStart, -7)), renderCalendar()) },
+          `‹ ${t('schedule.prevWeek')}`,
+        ),
+        h(
+          'button',
+          { type: 'button', class: 'btn', onclick: () => ((weekStart = mondayOf(new Date())), renderCalendar()) },
+          t('schedule.thisWeek'),
+        ),
+        h(
+          'button',
+          { type: 'button', class: 'btn', onclick: () => ((weekStart = addDays(weekStart, 7)), renderCalendar()) },
+          `${t('schedule.nextWeek')} ›`,
+        ),
         h('span', { class: 'muted' }, `${weekStart} – ${addDays(weekStart, 6)} (Asia/Shanghai)`),
       ),
       grid,
@@ -150,7 +169,19 @@ const view: View = async (root, ctx) => {
     return h(
       'table',
       {},
-      h('thead', {}, h('tr', {}, h('th', {}, t('schedule.name')), h('th', {}, t('schedule.plan')), h('th', {}, t('schedule.drones')), h('th', {}, t('schedule.history')), h('th', {}, ''))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', {}, t('schedule.name')),
+          h('th', {}, t('schedule.plan')),
+          h('th', {}, t('schedule.drones')),
+          h('th', {}, t('schedule.history')),
+          h('th', {}, ''),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -169,7 +200,14 @@ const view: View = async (root, ctx) => {
                 {},
                 hist.length
                   ? hist.map((o) =>
-                      h('span', { class: `badge ${o.outcome === 'flown' ? 'ok' : o.outcome === 'failed' ? 'err' : 'warn'}`, title: o.reason ? localize(o.reason) : '' }, `${fmt.dateTime(o.occursAt)} ${t(`outcome.${o.outcome}` as StringKey)}`),
+                      h(
+                        'span',
+                        {
+                          class: `badge ${o.outcome === 'flown' ? 'ok' : o.outcome === 'failed' ? 'err' : 'warn'}`,
+                          title: o.reason ? localize(o.reason) : '',
+                        },
+                        `${fmt.dateTime(o.occursAt)} ${t(`outcome.${o.outcome}` as StringKey)}`,
+                      ),
                     )
                   : h('span', { class: 'muted' }, t('schedule.noHistory')),
               ),
@@ -193,14 +231,26 @@ const view: View = async (root, ctx) => {
   }
 
   function pauseButton(s: Schedule): HTMLButtonElement {
-    const b = h('button', { type: 'button', class: 'btn btn-small' }, s.paused ? t('schedule.resume') : t('schedule.pause'));
-    b.addEventListener('click', () => void withButton(b, null, async () => (await api.setSchedulePaused(s.id, !s.paused), await load())));
+    const b = h(
+      'button',
+      { type: 'button', class: 'btn btn-small' },
+      s.paused ? t('schedule.resume') : t('schedule.pause'),
+    );
+    b.addEventListener(
+      'click',
+      () => void withButton(b, null, async () => (await api.setSchedulePaused(s.id, !s.paused), await load())),
+    );
     return b;
   }
   function deleteButton(s: Schedule): HTMLButtonElement {
     const b = h('button', { type: 'button', class: 'btn btn-small btn-danger' }, t('delete'));
     b.addEventListener('click', async () => {
-      const ok = await askConfirm({ title: t('delete'), body: t('schedule.deleteConfirm', { name: s.name }), danger: true, confirmLabel: t('delete') });
+      const ok = await askConfirm({
+        title: t('delete'),
+        body: t('schedule.deleteConfirm', { name: s.name }),
+        danger: true,
+        confirmLabel: t('delete'),
+      });
       if (ok === null) return;
       await withButton(b, null, async () => (await api.deleteSchedule(s.id), await load()));
     });
@@ -222,7 +272,11 @@ const view: View = async (root, ctx) => {
     const rule = editing ? parseWeeklyRrule(editing.rrule) : null;
     const startLocal = editing ? shanghai(editing.startsAt) : null;
     const name = h('input', { value: editing?.name ?? '', required: true, maxlength: 200 });
-    const planSel = h('select', { required: true }, plans.map((p) => h('option', { value: p.id, selected: p.id === editing?.planId }, p.name)));
+    const planSel = h(
+      'select',
+      { required: true },
+      plans.map((p) => h('option', { value: p.id, selected: p.id === editing?.planId }, p.name)),
+    );
     const days = new Set<Weekday>(rule?.days ?? ['MO', 'TH']);
     const dayBoxes = h(
       'div',
@@ -233,9 +287,15 @@ const view: View = async (root, ctx) => {
         return h('label', { class: 'chip-check' }, box, DAY_NAMES[currentLang()][i]);
       }),
     );
-    const time = h('input', { type: 'time', value: rule ? `${String(rule.hour).padStart(2, '0')}:${String(rule.minute).padStart(2, '0')}` : '09:00', required: true });
+    const time = h('input', {
+      type: 'time',
+      value: rule ? `${String(rule.hour).padStart(2, '0')}:${String(rule.minute).padStart(2, '0')}` : '09:00',
+      required: true,
+    });
     const start = h('input', { type: 'date', value: startLocal?.date ?? shanghai(new Date()).date, required: true });
-    const chosen = new Set<string>(editing?.droneIds ?? (droneFilter ? [droneFilter] : drones[0] ? [drones[0].id] : []));
+    const chosen = new Set<string>(
+      editing?.droneIds ?? (droneFilter ? [droneFilter] : drones[0] ? [drones[0].id] : []),
+    );
     const droneBoxes = h(
       'div',
       { class: 'chips', role: 'group', 'aria-label': t('schedule.drones') },
@@ -247,7 +307,11 @@ const view: View = async (root, ctx) => {
     );
     const wind = h('input', { type: 'number', min: 1, max: 50, step: 0.5, value: editing?.maxWindMps ?? '' });
     const error = h('p', { class: 'form-error', role: 'alert' });
-    const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, editing ? t('schedule.update') : t('schedule.create'));
+    const submit = h(
+      'button',
+      { type: 'submit', class: 'btn btn-primary' },
+      editing ? t('schedule.update') : t('schedule.create'),
+    );
     const form = h(
       'form',
       { novalidate: true, 'aria-label': editing ? t('schedule.editing') : t('schedule.new') },
@@ -259,7 +323,14 @@ const view: View = async (root, ctx) => {
       h('fieldset', {}, h('legend', {}, t('schedule.drones')), droneBoxes),
       field(t('schedule.maxWind'), wind),
       error,
-      h('div', { class: 'btn-row' }, submit, editing ? h('button', { type: 'button', class: 'btn', onclick: () => ((editing = null), renderForm()) }, t('cancel')) : null),
+      h(
+        'div',
+        { class: 'btn-row' },
+        submit,
+        editing
+          ? h('button', { type: 'button', class: 'btn', onclick: () => ((editing = null), renderForm()) }, t('cancel'))
+          : null,
+      ),
     );
     form.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -291,7 +362,8 @@ const view: View = async (root, ctx) => {
         }
         toast(editing ? t('schedule.updated') : t('schedule.created'), { kind: 'ok' });
         editing = null;
-        weekStart = mondayOf(`${start.value}T12:00:00+08:00`) > weekStart ? mondayOf(`${start.value}T12:00:00+08:00`) : weekStart;
+        weekStart =
+          mondayOf(`${start.value}T12:00:00+08:00`) > weekStart ? mondayOf(`${start.value}T12:00:00+08:00`) : weekStart;
         await load();
       });
     });

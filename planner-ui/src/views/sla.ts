@@ -4,7 +4,9 @@ import type { CaseView } from '../api/types.ts';
 export type SlaLevel = 'overdue' | 'soon' | 'ok' | 'none';
 
 /** The deadline that runs in the case's state: accept (new), dispatch (accepted), resolve (dispatched, in progress). */
-export function currentDue(c: Pick<CaseView, 'state' | 'acceptDueAt' | 'dispatchDueAt' | 'resolveDueAt'>): string | null {
+export function currentDue(
+  c: Pick<CaseView, 'state' | 'acceptDueAt' | 'dispatchDueAt' | 'resolveDueAt'>,
+): string | null {
   switch (c.state) {
     case 'new':
       return c.acceptDueAt;
@@ -22,13 +24,24 @@ export function currentDue(c: Pick<CaseView, 'state' | 'acceptDueAt' | 'dispatch
  * How urgent the running deadline is at `now`: overdue; soon when less than a fifth of the stage's time is left
  * (at least a minute, for the 3- and 5-minute accept/dispatch clocks); ok; none when no clock runs.
  */
-export function slaLevel(c: Pick<CaseView, 'state' | 'acceptDueAt' | 'dispatchDueAt' | 'resolveDueAt' | 'createdAt' | 'acceptedAt' | 'dispatchedAt'>, now: number): SlaLevel {
+export function slaLevel(
+  c: Pick<
+    CaseView,
+    'state' | 'acceptDueAt' | 'dispatchDueAt' | 'resolveDueAt' | 'createdAt' | 'acceptedAt' | 'dispatchedAt'
+  >,
+  now: number,
+): SlaLevel {
   const due = currentDue(c);
   if (!due) return 'none';
   const dueMs = Date.parse(due);
   const left = dueMs - now;
   if (left < 0) return 'overdue';
-  const since = c.state === 'new' ? c.createdAt : c.state === 'accepted' ? (c.acceptedAt ?? c.createdAt) : (c.dispatchedAt ?? c.createdAt);
+  const since =
+    c.state === 'new'
+      ? c.createdAt
+      : c.state === 'accepted'
+        ? (c.acceptedAt ?? c.createdAt)
+        : (c.dispatchedAt ?? c.createdAt);
   const window = Math.max(60_000, dueMs - Date.parse(since));
   return left < Math.max(60_000, window / 5) ? 'soon' : 'ok';
 }

@@ -8,7 +8,11 @@ import type { View } from './view.ts';
 import { shanghai, addDays } from './week.ts';
 
 const SVG = 'http://www.w3.org/2000/svg';
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
+function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number>,
+  text?: string,
+): SVGElementTagNameMap[K] {
   const el = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
   if (text !== undefined) el.textContent = text;
@@ -33,27 +37,66 @@ export function rateChart(title: string, rows: StatsRow[]): HTMLElement {
   const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title });
   rows.forEach((r, i) => {
     const y0 = i * groupH + 4;
-    root.append(svg('text', { x: 0, y: y0 + groupH / 2, 'font-size': 12, fill: '#1d2327', 'dominant-baseline': 'middle' }, `${localize(r.name)} (${r.filed})`));
+    root.append(
+      svg(
+        'text',
+        { x: 0, y: y0 + groupH / 2, 'font-size': 12, fill: '#1d2327', 'dominant-baseline': 'middle' },
+        `${localize(r.name)} (${r.filed})`,
+      ),
+    );
     MEASURES.forEach((m, j) => {
       const v = r[m.key] as number | null;
       const y = y0 + j * rowH;
       root.append(svg('rect', { x: labelW, y, width: barW, height: rowH - 3, fill: '#eef1f0' }));
-      if (v !== null) root.append(svg('rect', { x: labelW, y, width: Math.max(1, v * barW), height: rowH - 3, fill: m.colour }));
-      root.append(svg('text', { x: labelW + barW + 6, y: y + rowH / 2, 'font-size': 11, fill: '#333', 'dominant-baseline': 'middle' }, fmt.pct(v)));
+      if (v !== null)
+        root.append(svg('rect', { x: labelW, y, width: Math.max(1, v * barW), height: rowH - 3, fill: m.colour }));
+      root.append(
+        svg(
+          'text',
+          { x: labelW + barW + 6, y: y + rowH / 2, 'font-size': 11, fill: '#333', 'dominant-baseline': 'middle' },
+          fmt.pct(v),
+        ),
+      );
     });
   });
   return h(
     'figure',
     { class: 'chart' },
     h('figcaption', {}, h('h3', {}, title)),
-    h('div', { class: 'chart-legend' }, MEASURES.map((m) => h('span', {}, h('span', { class: 'swatch', 'data-colour': m.colour }), ` ${m.label()}`))),
+    h(
+      'div',
+      { class: 'chart-legend' },
+      MEASURES.map((m) => h('span', {}, h('span', { class: 'swatch', 'data-colour': m.colour }), ` ${m.label()}`)),
+    ),
     rows.length ? root : h('p', { class: 'hint' }, t('stats.noData')),
     // The same figures as a table for screen readers and for copying.
     h(
       'table',
       { class: 'sr-only' },
-      h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', {}, t('stats.filed')), MEASURES.map((m) => h('th', {}, m.label())))),
-      h('tbody', {}, rows.map((r) => h('tr', {}, h('th', {}, localize(r.name)), h('td', {}, String(r.filed)), MEASURES.map((m) => h('td', {}, fmt.pct(r[m.key] as number | null)))))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', {}, ''),
+          h('th', {}, t('stats.filed')),
+          MEASURES.map((m) => h('th', {}, m.label())),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        rows.map((r) =>
+          h(
+            'tr',
+            {},
+            h('th', {}, localize(r.name)),
+            h('td', {}, String(r.filed)),
+            MEASURES.map((m) => h('td', {}, fmt.pct(r[m.key] as number | null))),
+          ),
+        ),
+      ),
     ),
   );
 }
@@ -79,7 +122,10 @@ const view: View = async (root) => {
     const b = h('button', { type: 'button', class: 'btn', 'data-export': format }, label);
     b.addEventListener('click', () => {
       const r = range();
-      if (r) void withButton(b, null, async () => download(await api.caseStatsFile(r[0], r[1], format), `case-stats-${from.value}-${to.value}.${format}`));
+      if (r)
+        void withButton(b, null, async () =>
+          download(await api.caseStatsFile(r[0], r[1], format), `case-stats-${from.value}-${to.value}.${format}`),
+        );
     });
     return b;
   };
@@ -108,7 +154,12 @@ const view: View = async (root) => {
         kpi(t('stats.dispatchOnTime'), fmt.pct(o.dispatchOnTimeRate)),
         kpi(t('stats.resolveOnTime'), fmt.pct(o.resolveOnTimeRate)),
       ),
-      h('div', { class: 'charts' }, rateChart(t('stats.byDepartment'), s.byDepartment), rateChart(t('stats.byCategory'), s.byCategory)),
+      h(
+        'div',
+        { class: 'charts' },
+        rateChart(t('stats.byDepartment'), s.byDepartment),
+        rateChart(t('stats.byCategory'), s.byCategory),
+      ),
       h('p', { class: 'hint section' }, t('stats.detectionsLater')),
     );
     for (const el of body.querySelectorAll<HTMLElement>('[data-colour]')) el.style.background = el.dataset.colour!;
@@ -119,7 +170,16 @@ const view: View = async (root) => {
     h(
       'section',
       { class: 'stats' },
-      h('div', { class: 'stats-head' }, h('h2', {}, t('stats.title')), field(t('stats.from'), from), field(t('stats.to'), to), show, exportBtn('csv', t('stats.exportCsv')), exportBtn('xlsx', t('stats.exportXlsx'))),
+      h(
+        'div',
+        { class: 'stats-head' },
+        h('h2', {}, t('stats.title')),
+        field(t('stats.from'), from),
+        field(t('stats.to'), to),
+        show,
+        exportBtn('csv', t('stats.exportCsv')),
+        exportBtn('xlsx', t('stats.exportXlsx')),
+      ),
       error,
       body,
     ),

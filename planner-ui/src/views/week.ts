@@ -20,11 +20,19 @@ export function weeklyRrule(r: WeeklyRule): string {
 export function parseWeeklyRrule(rrule: string): WeeklyRule | null {
   const parts = new Map(rrule.split(';').map((p) => p.split('=') as [string, string]));
   if (parts.get('FREQ') !== 'WEEKLY') return null;
-  const days = (parts.get('BYDAY') ?? '').split(',').filter((d): d is Weekday => (WEEKDAYS as readonly string[]).includes(d));
+  const days = (parts.get('BYDAY') ?? '')
+    .split(',')
+    .filter((d): d is Weekday => (WEEKDAYS as readonly string[]).includes(d));
   const hour = Number(parts.get('BYHOUR') ?? NaN);
   const minute = Number(parts.get('BYMINUTE') ?? 0);
   const known = new Set(['FREQ', 'BYDAY', 'BYHOUR', 'BYMINUTE', 'BYSECOND', 'INTERVAL', 'WKST']);
-  if (!days.length || !Number.isInteger(hour) || !Number.isInteger(minute) || [...parts.keys()].some((k) => !known.has(k))) return null;
+  if (
+    !days.length ||
+    !Number.isInteger(hour) ||
+    !Number.isInteger(minute) ||
+    [...parts.keys()].some((k) => !known.has(k))
+  )
+    return null;
   if (parts.has('INTERVAL') && parts.get('INTERVAL') !== '1') return null;
   return { days, hour, minute };
 }

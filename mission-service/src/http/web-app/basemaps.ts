@@ -32,7 +32,8 @@ export interface BasemapConfig {
 }
 
 /** Hosts whose tiles are in GCJ-02 or BD-09. */
-const OFFSET_HOSTS = /(^|\.)(autonavi\.com|amap\.com|gtimg\.com|map\.qq\.com|tencent\.com|qq\.com|baidu\.com|bdimg\.com|bdstatic\.com)$/i;
+const OFFSET_HOSTS =
+  /(^|\.)(autonavi\.com|amap\.com|gtimg\.com|map\.qq\.com|tencent\.com|qq\.com|baidu\.com|bdimg\.com|bdstatic\.com)$/i;
 
 const tianditu = (layer: string, key: string) =>
   Array.from(

@@ -30,16 +30,24 @@ export function hillshadeRgba(grid: DemGrid, zFactor = 1.5): Uint8Array {
   };
   for (let j = 0; j < h; j++) {
     for (let i = 0; i < w; i++) {
-      const a = at(i - 1, j - 1), b = at(i, j - 1), c = at(i + 1, j - 1);
-      const d = at(i - 1, j), f = at(i + 1, j);
-      const g = at(i - 1, j + 1), hh = at(i, j + 1), k = at(i + 1, j + 1);
-      const dzdx = ((c + 2 * f + k) - (a + 2 * d + g)) / (8 * dxM);
-      const dzdy = ((g + 2 * hh + k) - (a + 2 * b + c)) / (8 * dyM);
+      const a = at(i - 1, j - 1),
+        b = at(i, j - 1),
+        c = at(i + 1, j - 1);
+      const d = at(i - 1, j),
+        f = at(i + 1, j);
+      const g = at(i - 1, j + 1),
+        hh = at(i, j + 1),
+        k = at(i + 1, j + 1);
+      const dzdx = (c + 2 * f + k - (a + 2 * d + g)) / (8 * dxM);
+      const dzdy = (g + 2 * hh + k - (a + 2 * b + c)) / (8 * dyM);
       const o = (j * w + i) * 4;
       if (!Number.isFinite(dzdx) || !Number.isFinite(dzdy)) continue; // no data: transparent
       const slope = Math.atan(zFactor * Math.hypot(dzdx, dzdy));
       const aspect = Math.atan2(dzdy, -dzdx);
-      const shade = Math.max(0, Math.cos(zenith) * Math.cos(slope) + Math.sin(zenith) * Math.sin(slope) * Math.cos(azimuth - aspect));
+      const shade = Math.max(
+        0,
+        Math.cos(zenith) * Math.cos(slope) + Math.sin(zenith) * Math.sin(slope) * Math.cos(azimuth - aspect),
+      );
       if (shade < flat) {
         out[o + 3] = Math.round(Math.min(1, (flat - shade) / flat) * 0.55 * 255);
       } else {
@@ -63,5 +71,13 @@ export async function renderHillshade(grid: DemGrid): Promise<HillshadeImage> {
   const n = grid.north;
   const e = w + grid.pixelSizeLonDeg * grid.width;
   const s = n - grid.pixelSizeLatDeg * grid.height;
-  return { png, coordinates: [[w, n], [e, n], [e, s], [w, s]] };
+  return {
+    png,
+    coordinates: [
+      [w, n],
+      [e, n],
+      [e, s],
+      [w, s],
+    ],
+  };
 }

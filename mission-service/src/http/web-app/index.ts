@@ -60,13 +60,19 @@ export function webApp(opts: WebAppOptions = {}): Router {
     res.setHeader('cache-control', 'no-cache');
     res.json({
       map: {
-        hillshade: shade ? { url: `/map/hillshade.png?v=${etagOf(shade.png).slice(1, 9)}`, coordinates: shade.coordinates } : null,
+        hillshade: shade
+          ? { url: `/map/hillshade.png?v=${etagOf(shade.png).slice(1, 9)}`, coordinates: shade.coordinates }
+          : null,
         basemaps: basemaps.basemaps,
         warnings: basemaps.warnings,
       },
       presets: {
         cameras: Object.values(cameraPresets).map((c) => ({ name: c.name, label: c.label })),
-        drones: Object.values(dronePresets).map((d) => ({ name: d.name, label: d.label, defaultCamera: d.defaultCamera })),
+        drones: Object.values(dronePresets).map((d) => ({
+          name: d.name,
+          label: d.label,
+          defaultCamera: d.defaultCamera,
+        })),
       },
       demoUsers: opts.demoUsers ?? [],
     });

@@ -26,7 +26,12 @@ describe('the web app served by the service', () => {
     const app = createApp({
       db: t.db,
       logger: createLogger('silent'),
-      webApp: { distDir: dist, demoUsers: ['demo-operator'], basemap: { url: 'https://webrd01.is.autonavi.com/{z}/{x}/{y}.png' }, warn: (m) => warnings.push(m) },
+      webApp: {
+        distDir: dist,
+        demoUsers: ['demo-operator'],
+        basemap: { url: 'https://webrd01.is.autonavi.com/{z}/{x}/{y}.png' },
+        warn: (m) => warnings.push(m),
+      },
     });
     server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
@@ -129,9 +134,21 @@ describe('hillshade', () => {
     const height = 20;
     const values = new Float32Array(width * height);
     for (let j = 0; j < height; j++) for (let i = 0; i < width; i++) values[j * width + i] = f(i, j);
-    return { width, height, west: 119, north: 28.1, pixelSizeLonDeg: 0.0003, pixelSizeLatDeg: 0.0003, values, noData: null };
+    return {
+      width,
+      height,
+      west: 119,
+      north: 28.1,
+      pixelSizeLonDeg: 0.0003,
+      pixelSizeLatDeg: 0.0003,
+      values,
+      noData: null,
+    };
   };
-  const alphaAt = (rgba: Uint8Array, i: number, j: number) => ({ white: rgba[(j * 20 + i) * 4]! === 255, alpha: rgba[(j * 20 + i) * 4 + 3]! });
+  const alphaAt = (rgba: Uint8Array, i: number, j: number) => ({
+    white: rgba[(j * 20 + i) * 4]! === 255,
+    alpha: rgba[(j * 20 + i) * 4 + 3]!,
+  });
   it('leaves flat ground transparent', () => {
     const rgba = hillshadeRgba(grid(() => 200));
     expect(rgba.every((v, k) => k % 4 !== 3 || v === 0)).toBe(true);
