@@ -98,6 +98,8 @@ export async function startUiStack(opts: { drones?: number } = {}): Promise<UiSt
         locale: 'zh-CN',
         acceptDownloads: true,
       });
+      // The software renderer on a busy 2-core machine is slow: give every action time.
+      context.setDefaultTimeout(120_000);
       const page = await context.newPage();
       page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
       await page.goto(`${base}/login?next=${encodeURIComponent(p)}`);
@@ -131,7 +133,9 @@ export async function startUiStack(opts: { drones?: number } = {}): Promise<UiSt
 /** Waits until the page's map has loaded its style (the software renderer on a busy machine takes seconds). */
 export async function mapReady(page: Page, timeoutMs = 180_000): Promise<void> {
   await page.locator('[data-map-ready=true]').first().waitFor({ timeout: timeoutMs });
-  await page.waitForFunction(() => !!(window as unknown as { xunchaMap?: unknown }).xunchaMap, null, { timeout: timeoutMs });
+  await page.waitForFunction(() => !!(window as unknown as { xunchaMap?: unknown }).xunchaMap, null, {
+    timeout: timeoutMs,
+  });
 }
 
 /** Screen position of a lon/lat on the page's map. */

@@ -71,9 +71,10 @@ describe('planner UI in Chromium', () => {
     await page.click('button.lang');
     expect(await page.locator('form.login-form button[type=submit]').textContent()).toBe('Log in');
     await page.click('button.lang');
+    await page.fill('input[name=username]', 'demo-dispatcher');
     await page.fill('input[name=password]', 'xuncha-demo');
     await page.click('form.login-form button[type=submit]');
-    await page.waitForURL(/\/stats$/, { timeout: 120_000 });
+    await page.waitForFunction(() => location.pathname === '/stats', null, { timeout: 120_000 });
     // The dispatcher's navigation: no Plan, no Review.
     expect(await page.locator('nav .nav-link').allTextContents()).toEqual(['排班', '机队', '案件', '统计']);
     await ctx.close();
@@ -100,6 +101,8 @@ describe('planner UI in Chromium', () => {
     ];
     for (const c of [...corners, corners[0]!]) {
       const p = await mapPoint(page, c);
+      await page.mouse.move(p.x - 6, p.y - 6);
+      await page.mouse.move(p.x, p.y, { steps: 3 });
       await page.mouse.click(p.x, p.y);
       await page.waitForTimeout(300);
     }
@@ -158,6 +161,8 @@ describe('planner UI in Chromium', () => {
       number,
     ][]) {
       const p = await mapPoint(page, c);
+      await page.mouse.move(p.x - 6, p.y - 6);
+      await page.mouse.move(p.x, p.y, { steps: 3 });
       await page.mouse.click(p.x, p.y);
       await page.waitForTimeout(300);
     }

@@ -284,44 +284,22 @@ const view: View = async (root, ctx) => {
     );
   }
 
+  /** The mission list (re-rendered on every poll) and the new-mission form (kept while the person uses it). */
+  const missionList = h('div');
+  const missionForm = h('div');
+  missionsEl.append(missionList, missionForm);
+  let formFor: string | null = null;
+
   function renderMissions(): void {
     const d = registry.find((x) => x.id === selectedId);
     if (!d) {
-      render(missionsEl);
+      render(missionList);
+      render(missionForm);
+      formFor = null;
       return;
     }
-    const planSel = h(
-      'select',
-      {},
-      plans.map((p) => h('option', { value: p.id }, p.name)),
-    );
-    const sortieSel = h('select', {});
-    const fillSorties = () => {
-      const p = plans.find((x) => x.id === planSel.value);
-      render(
-        sortieSel,
-        Array.from({ length: p?.sortieCount ?? 0 }, (_, i) => h('option', { value: i }, String(i + 1))),
-      );
-    };
-    planSel.addEventListener('change', fillSorties);
-    fillSorties();
-    const createBtn = h(
-      'button',
-      { type: 'button', class: 'btn btn-primary', disabled: !plans.length },
-      t('fleet.create'),
-    );
-    createBtn.addEventListener(
-      'click',
-      () =>
-        void withButton(createBtn, null, async () => {
-          await api.createMission(planSel.value, Number(sortieSel.value), d.id);
-          await loadMissions();
-        }),
-    );
-    const trackBtn = h('button', { type: 'button', class: 'btn' }, t('fleet.track'));
-    trackBtn.addEventListener('click', () => void withButton(trackBtn, null, () => showTrack(d.id)));
     render(
-      missionsEl,
+      missionList,
       h('h3', {}, t('fleet.missions')),
       missions.length
         ? h(
@@ -357,6 +335,41 @@ const view: View = async (root, ctx) => {
             ),
           )
         : h('p', { class: 'hint' }, t('none')),
+    );
+    if (formFor === d.id) return;
+    formFor = d.id;
+    const planSel = h(
+      'select',
+      {},
+      plans.map((p) => h('option', { value: p.id }, p.name)),
+    );
+    const sortieSel = h('select', {});
+    const fillSorties = () => {
+      const p = plans.find((x) => x.id === planSel.value);
+      render(
+        sortieSel,
+        Array.from({ length: p?.sortieCount ?? 0 }, (_, i) => h('option', { value: i }, String(i + 1))),
+      );
+    };
+    planSel.addEventListener('change', fillSorties);
+    fillSorties();
+    const createBtn = h(
+      'button',
+      { type: 'button', class: 'btn btn-primary', disabled: !plans.length },
+      t('fleet.create'),
+    );
+    createBtn.addEventListener(
+      'click',
+      () =>
+        void withButton(createBtn, null, async () => {
+          await api.createMission(planSel.value, Number(sortieSel.value), d.id);
+          await loadMissions();
+        }),
+    );
+    const trackBtn = h('button', { type: 'button', class: 'btn' }, t('fleet.track'));
+    trackBtn.addEventListener('click', () => void withButton(trackBtn, null, () => showTrack(d.id)));
+    render(
+      missionForm,
       canFly
         ? h(
             'div',
@@ -437,6 +450,7 @@ const view: View = async (root, ctx) => {
 
   function select(id: string): void {
     selectedId = id;
+    formFor = null;
     track = null;
     navigate(`/fleet/${encodeURIComponent(id)}`, { replace: true, silent: true });
     setData('track', trackGeo());

@@ -123,7 +123,7 @@ const view: View = async (root, ctx) => {
       type: 'fill',
       source: 'plan',
       filter: ['==', ['get', 'kind'], 'footprint'],
-      paint: { 'fill-color': '#ffb300', 'fill-opacity': 0.12, 'fill-outline-color': 'rgba(230,120,0,0.35)' },
+      paint: { 'fill-color': '#ffb300', 'fill-opacity': 0.07, 'fill-outline-color': 'rgba(230,120,0,0.25)' },
     });
     map.addLayer({
       id: 'plan-route',
@@ -178,7 +178,8 @@ const view: View = async (root, ctx) => {
 
   // ── selecting areas ───────────────────────────────────────────────────────────────────────────────
   const onAreaClick = (e: MapLayerMouseEvent) => {
-    if (draw.getMode() !== 'static' || settingLaunch) return;
+    // The click that closes a drawing reaches the map too: it must not also select the area under it.
+    if (draw.getMode() !== 'static' || settingLaunch || Date.now() - finishedAt < 500) return;
     const f = e.features?.[0];
     const id = f?.properties?.id as string | undefined;
     const kind = f?.properties?.kind as string | undefined;
@@ -216,7 +217,7 @@ const view: View = async (root, ctx) => {
   let popup: maplibregl.Popup | null = null;
   function explainAt(at: maplibregl.LngLatLike, text: string): void {
     popup?.remove();
-    popup = new maplibregl.Popup({ closeButton: true, className: 'explain', maxWidth: '280px' })
+    popup = new maplibregl.Popup({ closeButton: true, closeOnClick: false, className: 'explain', maxWidth: '280px' })
       .setLngLat(at)
       .setText(text)
       .addTo(map);
@@ -227,6 +228,7 @@ const view: View = async (root, ctx) => {
   // ── drawing new areas ─────────────────────────────────────────────────────────────────────────────
   let lastCoord: [number, number] | null = null;
   let crossing = false;
+  let finishedAt = 0;
   const validation = (feature: GeoJSONStoreFeatures, c: { updateType: string }) => {
     const coords =
       feature.geometry.type === 'Polygon'
@@ -258,6 +260,7 @@ const view: View = async (root, ctx) => {
   });
   draw.start();
   draw.on('finish', (id) => {
+    finishedAt = Date.now();
     const f = draw.getSnapshotFeature(id);
     draw.clear();
     draw.setMode('static');
