@@ -108,7 +108,8 @@ export function askConfirm(opts: {
       { class: 'dialog', 'aria-labelledby': 'dialog-title' },
       h(
         'form',
-        { method: 'dialog' },
+        // Our own check says what is missing (the browser's bubble is easy to miss and not in the page's language).
+        { method: 'dialog', novalidate: true },
         h('h2', { id: 'dialog-title' }, opts.title),
         opts.body ? h('p', {}, opts.body) : null,
         note ? h('label', { class: 'field' }, h('span', { class: 'field-label' }, opts.note!.label), note) : null,

@@ -289,6 +289,7 @@ const view: View = async (root, ctx) => {
   const missionForm = h('div');
   missionsEl.append(missionList, missionForm);
   let formFor: string | null = null;
+  let listSignature = '';
 
   function renderMissions(): void {
     const d = registry.find((x) => x.id === selectedId);
@@ -298,44 +299,49 @@ const view: View = async (root, ctx) => {
       formFor = null;
       return;
     }
-    render(
-      missionList,
-      h('h3', {}, t('fleet.missions')),
-      missions.length
-        ? h(
-            'ul',
-            { class: 'list', 'data-testid': 'missions' },
-            missions.slice(0, 6).map((m) =>
-              h(
-                'li',
-                { class: 'list-item', 'data-mission': m.id, 'data-state': m.state },
+    // Re-rendered only when something changed, so a button is never replaced under a person's click.
+    const signature = JSON.stringify([d.id, canFly, missions.slice(0, 6).map((m) => [m.id, m.state, m.error])]);
+    if (signature !== listSignature) {
+      listSignature = signature;
+      render(
+        missionList,
+        h('h3', {}, t('fleet.missions')),
+        missions.length
+          ? h(
+              'ul',
+              { class: 'list', 'data-testid': 'missions' },
+              missions.slice(0, 6).map((m) =>
                 h(
-                  'div',
-                  { class: 'drone-card' },
+                  'li',
+                  { class: 'list-item', 'data-mission': m.id, 'data-state': m.state },
                   h(
                     'div',
-                    { class: 'top' },
+                    { class: 'drone-card' },
                     h(
-                      'span',
-                      { class: 'mono' },
-                      `${plans.find((p) => p.id === m.planId)?.name ?? m.planId ?? ''} #${m.sortieIndex + 1}`,
+                      'div',
+                      { class: 'top' },
+                      h(
+                        'span',
+                        { class: 'mono' },
+                        `${plans.find((p) => p.id === m.planId)?.name ?? m.planId ?? ''} #${m.sortieIndex + 1}`,
+                      ),
+                      h('span', { class: 'badge' }, t(`mission.${m.state}` as StringKey)),
                     ),
-                    h('span', { class: 'badge' }, t(`mission.${m.state}` as StringKey)),
+                    m.error ? h('div', { class: 'form-error' }, localize(m.error)) : null,
+                    canFly
+                      ? h(
+                          'div',
+                          { class: 'btn-row' },
+                          MISSION_ACTIONS_BY_STATE[m.state].map((a) => actionButton(d, m, a)),
+                        )
+                      : null,
                   ),
-                  m.error ? h('div', { class: 'form-error' }, localize(m.error)) : null,
-                  canFly
-                    ? h(
-                        'div',
-                        { class: 'btn-row' },
-                        MISSION_ACTIONS_BY_STATE[m.state].map((a) => actionButton(d, m, a)),
-                      )
-                    : null,
                 ),
               ),
-            ),
-          )
-        : h('p', { class: 'hint' }, t('none')),
-    );
+            )
+          : h('p', { class: 'hint' }, t('none')),
+      );
+    }
     if (formFor === d.id) return;
     formFor = d.id;
     const planSel = h(
