@@ -297,6 +297,7 @@ const view: View = async (root, ctx) => {
       render(missionList);
       render(missionForm);
       formFor = null;
+      listSignature = '';
       return;
     }
     // Re-rendered only when something changed, so a button is never replaced under a person's click.

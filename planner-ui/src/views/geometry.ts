@@ -1,6 +1,6 @@
 /** Small geometry helpers for what the page checks before sending (the service validates again). */
 
-const R = 6_378_137;
+const R = 6_371_008.8; // mean Earth radius, as turf (and so the service) uses
 const DEG = Math.PI / 180;
 
 /** Geodesic area of a polygon (rings of [lon, lat]; holes subtract), m². Spherical excess, as turf computes it. */

@@ -104,7 +104,7 @@ describe('drawn-area size check', () => {
           ring.push(ring[0]!);
           const mine = polygonAreaM2([ring]);
           const theirs = turfArea(polygon([ring]));
-          expect(Math.abs(mine - theirs)).toBeLessThanOrEqual(1e-6 * theirs + 0.01);
+          expect(Math.abs(mine - theirs)).toBeLessThanOrEqual(1e-9 * theirs + 1e-6);
         },
       ),
     );
