@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * `npm run bench:ui`: first load to an interactive map on loopback, the bundle's size, and pan/zoom frame times with
  * 10,000 clustered case pins on the software renderer (headless Chromium, --disable-gpu). Prints JSON lines.

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * What the browser tests and the UI bench run against: the real service (`startService`, as `xuncha serve` runs it)
  * on a private copy of the embedded test database with demo users, a simulated drone over MAVLink/TCP, the bundle

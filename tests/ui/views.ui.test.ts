@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The planner UI in a real Chromium against a real service with a simulated drone: one test per view's main flow,
  * a screenshot of each view under test-artifacts/ui/, and an axe-core pass (no serious or critical violations).
