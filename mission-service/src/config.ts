@@ -33,6 +33,13 @@ export const ConfigSchema = z.object({
       },
       { message: 'not an IANA time zone (e.g. Asia/Shanghai)' },
     ),
+  /** Demo accounts for every role (loopback + embedded database only). */
+  demo: z.boolean().default(false),
+  /** Optional online basemap for the web app: an XYZ raster template, its CRS (gcj02/bd09 are refused). */
+  basemapUrl: z.string().min(1).optional(),
+  basemapCrs: z.string().min(1).optional(),
+  /** 天地图 Tianditu key: adds its imagery and vector basemaps to the web app. */
+  tiandituKey: z.string().min(1).optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -46,6 +53,10 @@ export const envNames: Record<keyof Config, string> = {
   loadSampleData: 'XUNCHA_SAMPLE_DATA',
   model: 'XUNCHA_MODEL',
   photoTimeZone: 'XUNCHA_PHOTO_TIMEZONE',
+  demo: 'XUNCHA_DEMO',
+  basemapUrl: 'XUNCHA_BASEMAP_URL',
+  basemapCrs: 'XUNCHA_BASEMAP_CRS',
+  tiandituKey: 'XUNCHA_TIANDITU_KEY',
 };
 
 export class ConfigError extends Error {
@@ -70,7 +81,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = { ...fromFile };
   for (const [key, name] of Object.entries(envNames)) {
     const v = env[name];
-    if (v !== undefined && v !== '') raw[key] = key === 'loadSampleData' ? !/^(0|false|no)$/i.test(v) : v;
+    if (v !== undefined && v !== '')
+      raw[key] = key === 'loadSampleData' || key === 'demo' ? !/^(0|false|no)$/i.test(v) : v;
   }
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
@@ -86,6 +98,7 @@ export function describeConfig(cfg: Config): Record<string, unknown> {
   return {
     ...cfg,
     databaseUrl: cfg.databaseUrl ? maskUrl(cfg.databaseUrl) : undefined,
+    tiandituKey: cfg.tiandituKey ? '***' : undefined,
     database: cfg.databaseUrl ? 'postgres' : 'pglite (embedded)',
   };
 }

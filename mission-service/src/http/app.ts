@@ -26,6 +26,7 @@ import { caseRoutes } from './routes/cases.ts';
 import { caseAdminRoutes } from './routes/cases-admin.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { open311Routes } from './routes/open311.ts';
+import { webApp, type WebAppOptions } from './web-app/index.ts';
 
 export interface AppDeps {
   db: Db;
@@ -43,6 +44,8 @@ export interface AppDeps {
   enqueueTriage?: EnqueueTriage;
   /** IANA zone of uploaded photo times that carry no offset (default Asia/Shanghai). */
   photoTimeZone?: string;
+  /** The planner UI at `/` (off when not given, as in most API tests). */
+  webApp?: WebAppOptions;
 }
 
 /** The HTTP API. Thin routes over use cases and repositories; one error path. */
@@ -87,6 +90,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(unknownRoute);
   app.use('/api', api);
   app.use('/open311/v2', open311Routes(db, logger));
+  if (deps.webApp) app.use(webApp(deps.webApp));
   app.use(errorHandler(logger));
   return app;
 }
