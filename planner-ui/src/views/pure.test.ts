@@ -6,6 +6,7 @@ import {
   CASE_STATES,
   TRANSITIONS,
   authorizeTransition,
+  // eslint-disable-next-line import-x/no-restricted-paths -- test only: proves the UI's copy of the rules matches the service
 } from '../../../mission-service/src/cases/state-machine.ts';
 import { localize } from '../i18n.ts';
 import { caseActionsFor, CASE_RULES, viewsFor } from '../roles.ts';
