@@ -3,7 +3,14 @@
  * (`contract/case-rules.ts`, shared with the planner UI); here it is enforced.
  */
 import { CASE_ACTIONS, CASE_STATES, type CaseAction, type CaseState } from '../contract/cases.ts';
-import { CASE_ROLES, OPEN_STATES, TRANSITIONS, type CaseRole, type TransitionRule } from '../contract/case-rules.ts';
+import {
+  CASE_ROLES,
+  OPEN_STATES,
+  TRANSITIONS,
+  transitionRefusal,
+  type CaseRole,
+  type TransitionRule,
+} from '../contract/case-rules.ts';
 
 export { CASE_STATES, CASE_ACTIONS, OPEN_STATES, TRANSITIONS, type CaseState, type CaseAction, type TransitionRule };
 
@@ -37,28 +44,21 @@ export function authorizeTransition(
   leadDepartmentId: string | null,
 ): AuthorizeResult {
   const rule = TRANSITIONS[action];
-  if (!rule.from.includes(state)) {
+  const refusal = transitionRefusal(action, state, actor, leadDepartmentId);
+  if (refusal === 'illegal')
     return {
       ok: false,
       reason: 'illegal',
       message: `非法状态转换 / illegal transition: cannot ${action} a case in state ${state} (allowed from ${rule.from.join(', ')})`,
     };
-  }
-  if (actor.roles.includes('admin') || actor.roles.includes(SYSTEM_ROLE)) return { ok: true };
-  const roles = rule.roles.filter((r) => actor.roles.includes(r));
-  if (roles.length === 0) {
+  if (refusal === 'role')
     return { ok: false, reason: 'role', message: `无权操作 / ${action} needs role ${rule.roles.join(' or ')}` };
-  }
-  // A dispatcher holding the role directly is not bound to a department; an officer is.
-  if (rule.leadDepartmentOnly && !roles.some((r) => r !== 'officer')) {
-    if (!leadDepartmentId || actor.departmentId !== leadDepartmentId) {
-      return {
-        ok: false,
-        reason: 'department',
-        message: `非承办部门 / only an officer of the lead department (${leadDepartmentId ?? 'none'}) may ${action} this case`,
-      };
-    }
-  }
+  if (refusal === 'department')
+    return {
+      ok: false,
+      reason: 'department',
+      message: `非承办部门 / only an officer of the lead department (${leadDepartmentId ?? 'none'}) may ${action} this case`,
+    };
   return { ok: true };
 }
 

@@ -106,3 +106,41 @@ export const TRANSITIONS: Readonly<Record<CaseAction, TransitionRule>> = {
 
 /** States in which a case is still being worked; new reports nearby attach to these. */
 export const OPEN_STATES: readonly CaseState[] = ['new', 'accepted', 'dispatched', 'in_progress'];
+
+/** Who asks: their roles (`system` is the service itself) and department. */
+export interface CaseActorLike {
+  roles: readonly string[];
+  departmentId: string | null;
+}
+
+/**
+ * Why `actor` may not apply `action` to a case in `state` led by `leadDepartmentId`, or null when they may:
+ * 'illegal' (no such transition from this state), 'role' (not their role), 'department' (an officer, not of the
+ * lead department, for a lead-department-only action). Admins and the service itself may do every legal one.
+ */
+export function transitionRefusal(
+  action: CaseAction,
+  state: CaseState,
+  actor: CaseActorLike,
+  leadDepartmentId: string | null,
+): 'illegal' | 'role' | 'department' | null {
+  const rule = TRANSITIONS[action];
+  if (!rule.from.includes(state)) return 'illegal';
+  if (actor.roles.includes('admin') || actor.roles.includes('system')) return null;
+  const roles = rule.roles.filter((r) => actor.roles.includes(r));
+  if (roles.length === 0) return 'role';
+  // A dispatcher holding the role directly is not bound to a department; an officer is.
+  if (rule.leadDepartmentOnly && !roles.some((r) => r !== 'officer'))
+    if (!leadDepartmentId || actor.departmentId !== leadDepartmentId) return 'department';
+  return null;
+}
+
+/** Exactly the actions `actor` may apply to case `c` now (what the UI offers; the service decides again). */
+export function caseActionsFor(
+  actor: CaseActorLike,
+  c: { state: CaseState; departmentId: string | null },
+): CaseAction[] {
+  return (Object.keys(TRANSITIONS) as CaseAction[]).filter(
+    (a) => transitionRefusal(a, c.state, actor, c.departmentId) === null,
+  );
+}
