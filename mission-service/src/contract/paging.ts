@@ -12,9 +12,25 @@ export const PageQuerySchema = z.object({
     .optional(),
 });
 
-/** A page of `item`s. */
-export const pageOf = <T extends z.ZodType>(item: T) =>
+const makePage = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), total: z.number().int(), nextCursor: z.string().nullable() });
+type Page<T extends z.ZodType> = ReturnType<typeof makePage<T>>;
+const PAGES = new WeakMap<z.ZodType, z.ZodType>();
+const ITEMS = new WeakMap<z.ZodType, z.ZodType>();
+
+/** A page of `item`s (one schema per item schema, so the OpenAPI document names it `<Item>Page`). */
+export const pageOf = <T extends z.ZodType>(item: T): Page<T> => {
+  let page = PAGES.get(item);
+  if (!page) {
+    page = makePage(item);
+    PAGES.set(item, page);
+    ITEMS.set(page, item);
+  }
+  return page as Page<T>;
+};
+
+/** The item schema of a page made by {@link pageOf}, if `page` is one. */
+export const pageItemOf = (page: z.ZodType): z.ZodType | undefined => ITEMS.get(page);
 
 /** A GeoJSON Point, `[lon, lat]` in WGS84 degrees. */
 export const PointSchema = z.object({

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { Detector } from '@xuncha/triage';
 import { deliverPhotos, DockFlights } from '../../../simulator/src/dock/deliver.ts';
 import { startTriageJobs, type TriageJobs } from '../../src/jobs/index.ts';
@@ -454,5 +455,65 @@ describe('the review queue (19.2)', () => {
     expect(after.reviewState).toBe('rejected');
     const l = await h.t.db.query('SELECT label FROM detection_labels WHERE incident_id = $1 ORDER BY id', ['inc_far']);
     expect(l.rows.map((x) => x.label)).toEqual(['positive', 'negative']);
+  });
+});
+
+/**
+ * The contract walk: every JSON GET operation of `openapi.json` that this scenario can reach (a path without
+ * parameters, or one whose `{id}` / `{sha256}` the list above it names; none with a required query) is called on the live server, and its
+ * answer is checked against the response schema the document gives — read back from the document itself.
+ */
+describe('openapi.json against the live server (19 contract)', () => {
+  type Op = {
+    parameters?: { in: string; required: boolean }[];
+    responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>;
+  };
+  it('every reachable JSON read answers the shape its document names', async () => {
+    const doc = (await (await get(null, '/api/openapi.json')).json()) as {
+      paths: Record<string, Record<string, Op>>;
+      components: { schemas: Record<string, object> };
+    };
+    const validator = (s: { $ref?: string }) => {
+      const resolved = s.$ref ? doc.components.schemas[s.$ref.replace('#/components/schemas/', '')]! : s;
+      return z.fromJSONSchema(resolved as never, { defaultTarget: 'openapi-3.0' });
+    };
+    const firstIds = new Map<string, string>();
+    const checked: string[] = [];
+    const mismatches: string[] = [];
+    // Lists first (they name the ids of their items), then the reads of one object.
+    const paths = Object.keys(doc.paths)
+      .filter((p) => p.startsWith('/') && !p.startsWith('/open311'))
+      .sort((a, b) => a.split('{').length - b.split('{').length || a.localeCompare(b));
+    for (const p of paths) {
+      const op = doc.paths[p]!.get;
+      const ok = op?.responses['200']?.content;
+      const media = ok && Object.keys(ok).find((m) => m === 'application/json' || m === 'application/geo+json');
+      // Reads that need a query parameter (a statistics period) are exercised by their own tests.
+      if (!op || !ok || !media || op.parameters?.some((x) => x.in === 'query' && x.required)) continue;
+      const params = [...p.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+      let url = p;
+      if (params.length === 1 && (params[0] === 'id' || params[0] === 'sha256')) {
+        const id = firstIds.get(p.slice(0, p.indexOf('/{')));
+        if (!id) continue;
+        url = p.replace(/\{\w+\}/, encodeURIComponent(id));
+      } else if (params.length) continue;
+      const res = await get(h.tokens.admin, `/api${url}`);
+      if (res.status !== 200) {
+        mismatches.push(`GET ${url}: status ${res.status}`);
+        continue;
+      }
+      const body = (await res.json()) as { items?: { id?: string; sha256?: string }[] };
+      const parsed = validator(ok[media]!.schema).safeParse(body);
+      if (!parsed.success)
+        mismatches.push(`GET ${url}: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.message}`);
+      checked.push(`GET ${p}`);
+      const first = body.items?.[0];
+      if (first && !p.includes('{')) firstIds.set(p, (first.id ?? first.sha256)!);
+    }
+    expect(mismatches).toEqual([]);
+    // The scenario reaches the review queue, photos, flights, cases and the admin lists.
+    for (const must of ['/incidents/{id}', '/detections/{id}', '/images/{sha256}', '/cases/{id}', '/drones/{id}'])
+      expect(checked).toContain(`GET ${must}`);
+    expect(checked.length).toBeGreaterThanOrEqual(30);
   });
 });

@@ -442,9 +442,18 @@ describe('mission service API', () => {
   it('serves OpenAPI 3 from the contract, a docs page, Prometheus metrics and request ids', async () => {
     const doc = await h.call('GET', '/api/openapi.json');
     expect(doc.body.openapi).toBe('3.0.3');
-    expect(
-      doc.body.paths['/areas'].post.requestBody.content['application/json'].schema.properties.geometry,
-    ).toBeTruthy();
+    // Bodies and responses are named schemas of the contract, referenced from components.
+    const body = doc.body.paths['/areas'].post.requestBody.content['application/json'].schema;
+    expect(body).toEqual({ $ref: '#/components/schemas/AreaInput' });
+    expect(doc.body.components.schemas.AreaInput.properties.geometry).toBeTruthy();
+    const cases = doc.body.paths['/cases'].get.responses['200'].content['application/json'].schema;
+    expect(cases).toEqual({ $ref: '#/components/schemas/CaseList' });
+    expect(Object.keys(doc.body.components.schemas.CaseList.properties).sort()).toEqual([
+      'items',
+      'nextCursor',
+      'total',
+    ]);
+    expect(doc.body.components.schemas.ErrorResponse.properties.error).toBeTruthy();
     expect(doc.body.paths['/users'].get['x-roles']).toEqual(['admin', 'admin']);
     expect(doc.body.paths['/schedules'].post.responses['403']).toBeTruthy();
     const page = await fetch(`${h.base}/api/docs`);
