@@ -149,7 +149,10 @@ export class MavlinkLink implements VehicleHost {
           this.retireDecoder('tcp');
           this.retireDecoder('serial');
           this.sendHeartbeat();
-        } else this.logger.warn(`${this.transport.description} down, reconnecting`);
+        } else {
+          this.logger.warn(`${this.transport.description} down, reconnecting`);
+          for (const v of this.vehicles.values()) v.linkDown.emit();
+        }
       },
       warn: (m) => {
         this.counters.transportWarnings++;

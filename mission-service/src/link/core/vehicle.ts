@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.ts';
-import { Latest } from '../latest.ts';
+import { EventStream, Latest } from '../latest.ts';
 import type { DecodedFrame } from '../mavlink/codec.ts';
 import type { MavLinkData, minimal } from '../mavlink/messages.ts';
 import { ActionPlugin } from '../plugins/action/action.ts';
@@ -51,6 +51,8 @@ type Handler = { fn: (msg: MavLinkData, from: MessageSource) => void; anyCompone
  */
 export class Vehicle implements VehicleCore {
   readonly connected = new Latest<boolean>();
+  readonly linkDown = new EventStream<void>();
+  readonly firstHeardMs: number;
   readonly heartbeat = new Latest<HeartbeatInfo>();
   readonly components = new Set<number>();
   readonly commands: CommandSender;
@@ -74,6 +76,7 @@ export class Vehicle implements VehicleCore {
   ) {
     this.autopilot = autopilotOf(hb.autopilot);
     this.vehicleType = vehicleTypeOf(hb.type);
+    this.firstHeardMs = host.clock.now();
     this.commands = new CommandSender(this, host.clock, host.commandTiming);
     this.mission = new MissionPlugin(this);
     this.action = new ActionPlugin(this);

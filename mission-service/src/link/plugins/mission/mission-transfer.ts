@@ -6,12 +6,13 @@
  */
 import type { Clock, TimerHandle } from '../../clock.ts';
 import { LinkError, missionAckError, missionResultName } from '../../errors.ts';
+import { MavMissionResult } from '../../mavlink/enums.ts';
 import type { MissionItem, MissionType } from './mission-items.ts';
 
-export const MAV_MISSION_ACCEPTED = 0;
-export const MAV_MISSION_ERROR = 1;
-export const MAV_MISSION_INVALID_SEQUENCE = 13;
-export const MAV_MISSION_OPERATION_CANCELLED = 15;
+const MAV_MISSION_ACCEPTED = MavMissionResult.ACCEPTED;
+const MAV_MISSION_ERROR = MavMissionResult.ERROR;
+const MAV_MISSION_INVALID_SEQUENCE = MavMissionResult.INVALID_SEQUENCE;
+const MAV_MISSION_OPERATION_CANCELLED = MavMissionResult.OPERATION_CANCELLED;
 
 /** Messages a transfer asks the link to send. */
 export type MissionOut =
@@ -152,6 +153,8 @@ export interface UploadOutcome {
  */
 export class MissionUpload extends Transfer<UploadOutcome> {
   private state: 'idle' | 'count' | 'items' | 'finalAck' = 'idle';
+  /** Items the vehicle asked for so far: after a failure, more than 0 means ArduPilot may keep a partial list. */
+  itemsRequested = 0;
   private highestRequested = -1;
   private lastSentSeq = -1;
   /** We repeated an item on our own: an error ack after the last item may answer that stray copy. */
@@ -214,6 +217,7 @@ export class MissionUpload extends Transfer<UploadOutcome> {
     const progress = seq > this.highestRequested;
     if (progress) {
       this.highestRequested = seq;
+      this.itemsRequested = seq + 1;
       this.specCursor = seq;
     } else {
       this.stats.duplicates++;
@@ -266,7 +270,13 @@ export class MissionUpload extends Transfer<UploadOutcome> {
       this.speculate();
       return true;
     }
-    this.fail(missionAckError(result, '上传被飞控拒绝 / upload rejected by vehicle', Math.max(0, this.lastSentSeq)));
+    this.fail(
+      missionAckError(
+        result,
+        '上传被飞控拒绝 / upload rejected by vehicle',
+        this.lastSentSeq < 0 ? undefined : this.lastSentSeq,
+      ),
+    );
     return true;
   }
 
