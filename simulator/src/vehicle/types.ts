@@ -123,7 +123,7 @@ export interface Faults {
   noResponseToRequestSeq: number | null;
   /** Answer/request the wrong item sequence number. */
   wrongSequence: boolean;
-  /** End uploads with this MAV_MISSION_RESULT instead of ACCEPTED; refuse downloads with it. */
+  /** End uploads with this MavMissionResult instead of ACCEPTED; refuse downloads with it. */
   errorAck: number | null;
   /** Do not send the final MISSION_ACK of an upload. */
   missingFinalAck: boolean;

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MavlinkLink } from './link.ts';
 import { LinkError } from '../errors.ts';
+import { MavMissionResult } from '../mavlink/enums.ts';
 import { common, type minimal } from '../mavlink/messages.ts';
 import { tcpPeerServer, udpPeer, vehicleHeartbeat, type RawPeer } from '../testing/raw-peer.ts';
 
@@ -103,7 +104,7 @@ describe('MavlinkLink over UDP', () => {
     const v = await link.waitForVehicle({ sysId: 6 });
     const ack = new common.MissionAck();
     ack.targetSystem = 255;
-    ack.type = 0;
+    ack.type = MavMissionResult.ACCEPTED;
     peer.send(ack, { sysId: 6 });
     const req = new common.MissionRequestInt();
     req.seq = 3;

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.ts';
 import { EventStream, Latest } from '../latest.ts';
+import { MavModeFlag } from '../mavlink/enums.ts';
 import type { DecodedFrame } from '../mavlink/codec.ts';
 import type { MavLinkData, minimal } from '../mavlink/messages.ts';
 import { ActionPlugin } from '../plugins/action/action.ts';
@@ -145,8 +146,7 @@ export class Vehicle implements VehicleCore {
       vehicleType: this.vehicleType,
       flightMode: flightModeOf(this.autopilot, hb.customMode),
       customMode: hb.customMode,
-      // MAV_MODE_FLAG_SAFETY_ARMED
-      armed: (hb.baseMode & 0x80) !== 0,
+      armed: (hb.baseMode & MavModeFlag.SAFETY_ARMED) !== 0,
       systemStatus: hb.systemStatus,
     });
     if (this.connected.value !== true) {

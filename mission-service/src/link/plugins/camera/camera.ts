@@ -2,11 +2,10 @@ import type { CallOptions } from '../../abort.ts';
 import type { VehicleCore } from '../../core/vehicle-core.ts';
 import { LinkError } from '../../errors.ts';
 import { EventStream } from '../../latest.ts';
+import { MavCmd } from '../../mavlink/enums.ts';
 import { common } from '../../mavlink/messages.ts';
 import type { CaptureInfo } from './camera.types.ts';
 
-const MAV_CMD_IMAGE_START_CAPTURE = 2000;
-const MAV_CMD_DO_DIGICAM_CONTROL = 203;
 
 /**
  * Camera plugin: capture events and photo triggers. Captures are de-duplicated by (component, index)
@@ -47,7 +46,7 @@ export class CameraPlugin {
     try {
       await this.v.commands.send(
         {
-          command: MAV_CMD_IMAGE_START_CAPTURE,
+          command: MavCmd.IMAGE_START_CAPTURE,
           params: [0, 0, 1, this.sequence++],
           targetComponent,
           label: '拍照 / take photo',
@@ -58,7 +57,7 @@ export class CameraPlugin {
       if (!(e instanceof LinkError && e.result === 'unsupported')) throw e;
       await this.v.commands.send(
         {
-          command: MAV_CMD_DO_DIGICAM_CONTROL,
+          command: MavCmd.DO_DIGICAM_CONTROL,
           params: [0, 0, 0, 0, 1],
           targetComponent,
           label: '拍照 / digicam trigger',
