@@ -60,9 +60,7 @@ function item(
   z = 0,
 ): MissionItemState {
   const frame =
-    command === MavCmd.NAV_WAYPOINT || command === MavCmd.NAV_TAKEOFF
-      ? MavFrame.GLOBAL_RELATIVE_ALT
-      : MavFrame.MISSION;
+    command === MavCmd.NAV_WAYPOINT || command === MavCmd.NAV_TAKEOFF ? MavFrame.GLOBAL_RELATIVE_ALT : MavFrame.MISSION;
   return {
     seq,
     frame,

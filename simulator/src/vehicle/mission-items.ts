@@ -3,7 +3,8 @@
  * ArduPilot (or PX4) refuses them, and conversion between MISSION_ITEM (float degrees) and the
  * stored MISSION_ITEM_INT form.
  */
-import { MavCmd, MavFrame, MavMissionResult, MavMissionType, isGlobalFrame, plainFrame } from './mav.ts';
+import { MavCmd, MavFrame, MavMissionResult, MavMissionType, isGlobalFrame } from './mav.ts';
+import { arduPilotStore } from './ardupilot-storage.ts';
 import type { MissionItemState, Personality } from './types.ts';
 
 /** Navigation commands (they move the vehicle and get MISSION_ITEM_REACHED). */
@@ -102,6 +103,11 @@ export function acceptItem(
   isInt: boolean,
   personality: Personality,
 ): { item: MissionItemState } | { result: number } {
+  if (personality === 'ardupilot') {
+    const { missionType, ...item } = wire;
+    const stored = arduPilotStore(missionType, item, isInt);
+    return typeof stored === 'number' ? { result: stored } : { item: stored };
+  }
   const cmd = wire.command;
   const type = wire.missionType;
   const allowed =
@@ -145,7 +151,7 @@ export function acceptItem(
   return {
     item: {
       seq: wire.seq,
-      frame: personality === 'ardupilot' ? plainFrame(wire.frame) : wire.frame,
+      frame: wire.frame,
       command: cmd,
       current: 0,
       autocontinue: wire.autocontinue,

@@ -6,7 +6,7 @@
  * A state machine with an injected clock and sender, plus switchable faults like QGC's mock link.
  */
 import { common, type MavLinkData } from 'node-mavlink';
-import { MavMissionResult, MavMissionType, intFrame, plainFrame } from './mav.ts';
+import { MavMissionResult, MavMissionType, MavSeverity, intFrame, plainFrame } from './mav.ts';
 import { acceptItem, floatXY, type WireItem } from './mission-items.ts';
 import type { MissionStore } from './mission-store.ts';
 import type { Faults, MissionItemState, Personality } from './types.ts';
@@ -28,6 +28,8 @@ export interface MissionProtocolDeps {
   /** Live fault switches (the protocol clears once-faults in place). */
   faults: Faults;
   onUploadComplete(type: number): void;
+  /** STATUSTEXT to the GCS (ArduPilot explains refusals and completed uploads this way). */
+  statustext(severity: number, text: string): void;
   /** Whether clearing this type is allowed now (not while the mission runs). */
   canClear(type: number): boolean;
 }
@@ -116,6 +118,8 @@ export class MissionProtocol {
     }
     if (current) this.finishUpload(current, false);
     const begin = this.d.store.beginUpload(type, count);
+    if (begin === MavMissionResult.NO_SPACE && this.d.personality === 'ardupilot')
+      this.d.statustext(MavSeverity.WARNING, `Only ${this.d.store.capacity(type)} items are supported`);
     if (begin !== MavMissionResult.ACCEPTED) return this.ack(peer, type, begin);
     const now = this.d.nowMs();
     const u: Upload = { type, peer, count, next: 0, lastReceiveMs: now, lastRequestMs: now };
@@ -172,6 +176,10 @@ export class MissionProtocol {
     const result = this.errorAckFault() ?? MavMissionResult.ACCEPTED;
     this.completed.set(u.type, { peer: u.peer, count: u.count, atMs: this.d.nowMs(), result });
     if (!this.fault('missingFinalAck')) this.ack(u.peer, u.type, result);
+    if (this.d.personality === 'ardupilot' && result === MavMissionResult.ACCEPTED) {
+      if (u.type === MavMissionType.MISSION) this.d.statustext(MavSeverity.INFO, 'Flight plan received');
+      if (u.type === MavMissionType.FENCE) this.d.statustext(MavSeverity.DEBUG, 'Fence Indexed OK');
+    }
     this.d.onUploadComplete(u.type);
   }
 
@@ -253,9 +261,7 @@ export class MissionProtocol {
   /** MISSION_CLEAR_ALL (type 255 clears all three lists). */
   handleClearAll(peer: Peer, type: number): void {
     const types =
-      type === MavMissionType.ALL
-        ? [MavMissionType.MISSION, MavMissionType.FENCE, MavMissionType.RALLY]
-        : [type];
+      type === MavMissionType.ALL ? [MavMissionType.MISSION, MavMissionType.FENCE, MavMissionType.RALLY] : [type];
     if (!types.every((t) => this.d.store.isKnownType(t))) {
       return this.ack(peer, type, MavMissionResult.UNSUPPORTED);
     }

@@ -3,26 +3,14 @@
  * ArduPilot keeps home at mission seq 0 and writes items in place as they arrive (a failed upload
  * leaves a partial mission); PX4 has no home item and swaps the whole list in at the end.
  */
-import { MavCmd, MavFrame, MavMissionResult, MavMissionType } from './mav.ts';
+import { ARDUPILOT_MISSION_CAPACITY, arduPilotHomeItem } from './ardupilot-storage.ts';
+import { MavMissionResult, MavMissionType } from './mav.ts';
 import type { GeoPoint, MissionItemState, Personality } from './types.ts';
 
 const MAX_ITEMS = 700;
 
 function homeItem(home: GeoPoint | null): MissionItemState {
-  return {
-    seq: 0,
-    frame: MavFrame.GLOBAL,
-    command: MavCmd.NAV_WAYPOINT,
-    current: 0,
-    autocontinue: 1,
-    param1: 0,
-    param2: 0,
-    param3: 0,
-    param4: 0,
-    x: home ? Math.round(home.lat * 1e7) : 0,
-    y: home ? Math.round(home.lon * 1e7) : 0,
-    z: home ? home.altAmslM : 0,
-  };
+  return arduPilotHomeItem(home);
 }
 
 export class MissionStore {
@@ -85,9 +73,14 @@ export class MissionStore {
     return this.list(type);
   }
 
-  /** Starts an upload of `count` items; returns a MavMissionResult. */
+  /** Most items a list of `type` holds (ArduPilot's mission: home included). */
+  capacity(type: number): number {
+    return this.homeAtZero(type) ? ARDUPILOT_MISSION_CAPACITY : MAX_ITEMS;
+  }
+
+  /** Starts an upload of `count` items; returns a MAV_MISSION_RESULT. */
   beginUpload(type: number, count: number): number {
-    if (count > MAX_ITEMS) return MavMissionResult.NO_SPACE;
+    if (count > this.capacity(type)) return MavMissionResult.NO_SPACE;
     if (this.personality === 'px4') {
       this.pending.set(type, []);
       return MavMissionResult.ACCEPTED;

@@ -19,7 +19,7 @@ import { Battery, DEFAULT_BATTERY, type BatteryOptions } from './battery.ts';
 import { COMMAND_TEXT_SEVERITY, commandAck, executeCommand, type CommandIn } from './commands.ts';
 import { DEFAULT_LIMITS, FlightModel, type Environment, type FlightLimits } from './flight-model.ts';
 import { movePoint } from './geo.ts';
-import { MavModeFlag, MavResult, MavSeverity, MavType, MSG_ID } from './mav.ts';
+import { MavMissionType, MavModeFlag, MavResult, MavSeverity, MavType, MSG_ID } from './mav.ts';
 import type { WireItem } from './mission-items.ts';
 import { MissionProtocol, type Peer } from './mission-protocol.ts';
 import { MissionStore } from './mission-store.ts';
@@ -193,12 +193,18 @@ export class Vehicle implements SimVehicle {
       store: this.store,
       ready: () => this.booted,
       faults: this.faults,
+      statustext: (severity, text) => this.statustext(severity, text),
       onUploadComplete: (type) => {
-        if (type === 0) this.ap.missionChanged();
+        if (type === MavMissionType.MISSION) this.ap.missionChanged();
         this.events.emit('missionUploaded', type);
       },
       canClear: (type) =>
-        !(type === 0 && this.ap.mode === 'AUTO' && this.ap.missionState === 'active' && this.ap.flying),
+        !(
+          type === MavMissionType.MISSION &&
+          this.ap.mode === 'AUTO' &&
+          this.ap.missionState === 'active' &&
+          this.ap.flying
+        ),
     });
     this.signing = o.signingKey ? new Signing(o.signingKey) : null;
     this.encoder = new MavEncoder(this.sysId, this.compId, this.signing);

@@ -1,7 +1,7 @@
 /**
- * Records what a vehicle holds for the readback corpus (mission-service/test/link/fixtures/readback-corpus.json):
+ * Records what a vehicle holds for the readback corpus (tests/sitl/fixtures/readback-corpus.json):
  *
- *   npx tsx tests/sitl/tools/record-readback.ts 5760 > mission-service/test/link/fixtures/arducopter-readback.json
+ *   npx tsx tests/sitl/tools/record-readback.ts 5760 > tests/sitl/fixtures/arducopter-<version>-readback.json
  *
  * Run against a freshly started ArduCopter SITL; the output is the fixture the link's unit tests check the
  * storage model against (captured bytes serve as fixtures, so `npm test` needs no SITL).
@@ -11,7 +11,7 @@ import { connectRawGcs } from '../support/raw-gcs.ts';
 import type { MissionItem } from '../../../mission-service/src/link/plugins/mission/mission-items.ts';
 
 const port = Number(process.argv[2] ?? 5760);
-const corpusPath = new URL('../../../mission-service/test/link/fixtures/readback-corpus.json', import.meta.url);
+const corpusPath = new URL('../fixtures/readback-corpus.json', import.meta.url);
 const corpus = JSON.parse(await readFile(corpusPath, 'utf8')) as Record<string, Array<Record<string, number | null>>>;
 const nan = (items: Array<Record<string, number | null>>): MissionItem[] =>
   items.map(

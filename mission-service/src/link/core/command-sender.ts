@@ -5,7 +5,6 @@ import { MavResult, commandResultName } from '../mavlink/enums.ts';
 import { common } from '../mavlink/messages.ts';
 import type { VehicleCore } from './vehicle-core.ts';
 
-
 export interface CommandTiming {
   timeoutMs: number;
   retries: number;

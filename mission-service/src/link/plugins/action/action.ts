@@ -6,7 +6,6 @@ import { LinkError } from '../../errors.ts';
 import { MavCmd } from '../../mavlink/enums.ts';
 import type { TakeoffOptions } from './action.types.ts';
 
-
 /** Home altitude AMSL, when telemetry knows it (PX4's takeoff altitude is AMSL). */
 export type HomeAltitudeSource = () => number | undefined;
 

@@ -6,7 +6,6 @@ import { MavCmd } from '../../mavlink/enums.ts';
 import { common } from '../../mavlink/messages.ts';
 import type { CaptureInfo } from './camera.types.ts';
 
-
 /**
  * Camera plugin: capture events and photo triggers. Captures are de-duplicated by (component, index)
  * because cameras repeat CAMERA_IMAGE_CAPTURED until it is seen.

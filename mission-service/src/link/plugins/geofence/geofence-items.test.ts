@@ -20,7 +20,16 @@ describe('geofence items', () => {
     };
     const items = geofenceToItems(fence);
     expect(items).toHaveLength(7);
-    expect(items.slice(0, 3).every((i) => i.command === MavCmd.NAV_FENCE_POLYGON_VERTEX_INCLUSION && i.param1 === 3 && i.missionType === MavMissionType.FENCE)).toBe(true);
+    expect(
+      items
+        .slice(0, 3)
+        .every(
+          (i) =>
+            i.command === MavCmd.NAV_FENCE_POLYGON_VERTEX_INCLUSION &&
+            i.param1 === 3 &&
+            i.missionType === MavMissionType.FENCE,
+        ),
+    ).toBe(true);
     expect(items[3]!.command).toBe(5002);
     expect(items[6]).toMatchObject({ command: MavCmd.NAV_FENCE_CIRCLE_EXCLUSION, param1: 150 });
     expect(itemsToGeofence(items)).toEqual(fence);

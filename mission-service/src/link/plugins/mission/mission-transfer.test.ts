@@ -39,7 +39,12 @@ function items(n: number): MissionItem[] {
   return Array.from({ length: n }, (_, i) => item(i));
 }
 
-const req = (seq: number, int = true, missionType: number = T.MISSION) => ({ type: 'request' as const, seq, missionType, int });
+const req = (seq: number, int = true, missionType: number = T.MISSION) => ({
+  type: 'request' as const,
+  seq,
+  missionType,
+  int,
+});
 const ack = (result: number, missionType: number = T.MISSION, opaqueId = 0) => ({
   type: 'ack' as const,
   result,

@@ -9,7 +9,7 @@ import { describeMismatch, findMismatch, itemMismatch } from './verify.ts';
 
 type Raw = Record<string, number | null>;
 const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(`../../../../test/link/fixtures/${name}`, import.meta.url), 'utf8'));
+  JSON.parse(readFileSync(new URL(`../../../../../tests/sitl/fixtures/${name}`, import.meta.url), 'utf8'));
 const items = (raw: Raw[], missionType: number): MissionItem[] =>
   raw.map(
     (r) =>
