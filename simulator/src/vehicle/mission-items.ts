@@ -5,6 +5,7 @@
  */
 import { MavCmd, MavFrame, MavMissionResult, MavMissionType, isGlobalFrame } from './mav.ts';
 import { arduPilotStore } from './ardupilot-storage.ts';
+import { px4Store } from './px4-storage.ts';
 import type { MissionItemState, Personality } from './types.ts';
 
 /** Navigation commands (they move the vehicle and get MISSION_ITEM_REACHED). */
@@ -149,7 +150,7 @@ export function acceptItem(
     return { result: MavMissionResult.INVALID };
   }
   return {
-    item: {
+    item: px4Store({
       seq: wire.seq,
       frame: wire.frame,
       command: cmd,
@@ -162,7 +163,7 @@ export function acceptItem(
       x,
       y,
       z: wire.z,
-    },
+    }),
   };
 }
 

@@ -228,6 +228,7 @@ export class MissionProtocol {
     if (this.fault('wrongSequence')) sendSeq = seq + 1;
     const item = this.d.store.get(type, sendSeq) ?? (sendSeq !== seq ? this.d.store.get(type, seq) : null);
     if (!item) return this.ack(peer, type, MavMissionResult.INVALID_SEQUENCE);
+    if (this.d.faults.readbackDiffersSeq === item.seq) item.z += 5;
     this.d.send(this.itemMessage(peer, { ...item, seq: sendSeq }, type, isInt));
   }
 

@@ -127,6 +127,8 @@ export interface Faults {
   errorAck: number | null;
   /** Do not send the final MISSION_ACK of an upload. */
   missingFinalAck: boolean;
+  /** Read this seq back 5 m higher than it is stored (a vehicle that holds a different mission). */
+  readbackDiffersSeq: number | null;
   /** Each mission-protocol fault fires once, then switches itself off. */
   missionFaultsOnce: boolean;
 }

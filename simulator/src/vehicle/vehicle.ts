@@ -52,6 +52,7 @@ export const DEFAULT_FAULTS: Faults = {
   wrongSequence: false,
   errorAck: null,
   missingFinalAck: false,
+  readbackDiffersSeq: null,
   missionFaultsOnce: false,
 };
 

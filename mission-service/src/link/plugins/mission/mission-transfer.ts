@@ -36,6 +36,11 @@ export interface TransferTiming {
   timeoutMs: number;
   /** Consecutive resends without progress before giving up. */
   retries: number;
+  /**
+   * How long after a vehicle was first heard a NO_SPACE answer to MISSION_COUNT is taken for "still starting"
+   * and retried each second (default 60 s).
+   */
+  bootGraceMs?: number;
 }
 
 /** How far ahead of the last request an upload may send on INVALID_SEQUENCE hints. */

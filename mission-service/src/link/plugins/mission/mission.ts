@@ -31,6 +31,8 @@ import type { DownloadOptions, MissionProgress, UploadOptions, UploadResult, Veh
 /** How long a vehicle that answers MISSION_COUNT with NO_SPACE right after it was first heard gets to get ready. */
 const BOOT_GRACE_MS = 60_000;
 const NO_SPACE_RETRY_MS = 1000;
+/** How long to wait for the STATUSTEXT that explains a refusal (it follows the MISSION_ACK). */
+const TEXT_WAIT_MS = 500;
 /** "Only 650 items are supported" (ArduPilot's STATUSTEXT beside NO_SPACE). */
 const CAPACITY_TEXT = /only\s+(\d+)\s+items/i;
 
@@ -53,6 +55,7 @@ export class MissionPlugin {
   private readonly uncertain = new Set<number>();
   /** Recent STATUSTEXT, to explain refusals ("Only 650 items are supported"). */
   private readonly texts: Array<{ atMs: number; text: string }> = [];
+  private readonly textArrived = new EventStream<string>();
   private lastReachedSeq = -1;
   private readonly offs: Array<() => void> = [];
 
@@ -95,6 +98,7 @@ export class MissionPlugin {
       v.onMessage(common.StatusText, (m) => {
         this.texts.push({ atMs: v.clock.now(), text: m.text });
         if (this.texts.length > 20) this.texts.shift();
+        this.textArrived.emit(m.text);
       }),
       v.connected.subscribe((up) => {
         if (!up)
@@ -272,9 +276,33 @@ export class MissionPlugin {
     return this.hasHome(missionType) ? items.slice(1) : items;
   }
 
-  /** STATUSTEXT the vehicle sent since `sinceMs` (link clock), newest last. */
-  private textsSince(sinceMs: number): string[] {
-    return this.texts.filter((t) => t.atMs >= sinceMs).map((t) => t.text);
+  /** A STATUSTEXT matching `re` sent since `sinceMs` (link clock), waiting up to `waitMs` for it. */
+  private awaitText(
+    re: RegExp,
+    sinceMs: number,
+    waitMs: number,
+    scope: OperationScope,
+  ): Promise<RegExpExecArray | null> {
+    const seen = this.texts
+      .filter((t) => t.atMs >= sinceMs)
+      .map((t) => re.exec(t.text))
+      .find((m) => m !== null);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => {
+      const done = (m: RegExpExecArray | null): void => {
+        off();
+        this.v.clock.clearTimeout(timer);
+        scope.signal.removeEventListener('abort', onAbort);
+        resolve(m);
+      };
+      const off = this.textArrived.subscribe((text) => {
+        const m = re.exec(text);
+        if (m) done(m);
+      });
+      const onAbort = (): void => done(null);
+      const timer = this.v.clock.setTimeout(() => done(null), waitMs);
+      scope.signal.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   /**
@@ -326,21 +354,26 @@ export class MissionPlugin {
         );
       } catch (e) {
         const le = toLinkError(e);
-        this.uncertain.add(missionType);
-        throw new LinkError(le.result, `上传无法验证 / upload could not be verified: ${le.message}`, {
-          cause: le,
-          ...(le.missionResult ? { missionResult: le.missionResult } : {}),
-          partialMission: this.hasHome(missionType),
-        });
+        throw this.uploadFailure(
+          new LinkError(le.result, `上传无法验证 / upload could not be verified: ${le.message}`, {
+            cause: le,
+            ...(le.missionResult ? { missionResult: le.missionResult } : {}),
+          }),
+          missionType,
+          true,
+        );
       }
       const held = this.fromWire(back.items, missionType);
       const mismatch = findMismatch(this.v.autopilot, wire.slice(hidden), held, hidden);
       if (mismatch) {
-        this.uncertain.add(missionType);
-        throw new LinkError(
-          'failed',
-          `上传校验失败 / upload verification failed, the vehicle holds a different mission: ${describeMismatch(mismatch)}`,
-          { mismatch, seq: mismatch.seq < 0 ? undefined : mismatch.seq, partialMission: true },
+        throw this.uploadFailure(
+          new LinkError(
+            'failed',
+            `上传校验失败 / upload verification failed, the vehicle holds a different mission: ${describeMismatch(mismatch)}`,
+            { mismatch, ...(mismatch.seq < 0 ? {} : { seq: mismatch.seq }) },
+          ),
+          missionType,
+          true,
         );
       }
       this.uncertain.delete(missionType);
@@ -376,6 +409,7 @@ export class MissionPlugin {
     onProgress: (done: number, total: number) => void,
   ): Promise<UploadOutcome> {
     let cancelledRetries = 0;
+    let bootRetries = 0;
     let anyRequested = false;
     for (;;) {
       const attemptStarted = this.v.clock.now();
@@ -391,8 +425,8 @@ export class MissionPlugin {
           continue;
         }
         if (le.missionResult === 'MAV_MISSION_NO_SPACE' && t.itemsRequested === 0) {
-          const texts = this.textsSince(attemptStarted - 100);
-          const capacity = texts.map((x) => CAPACITY_TEXT.exec(x)).find((m) => m !== null);
+          // ArduPilot sends its reason ("Only 650 items are supported") just after the ack.
+          const capacity = await this.awaitText(CAPACITY_TEXT, attemptStarted, TEXT_WAIT_MS, scope);
           if (capacity) {
             const home = this.hasHome(missionType) ? 1 : 0;
             const max = Number(capacity[1]) - home;
@@ -403,16 +437,17 @@ export class MissionPlugin {
               { missionResult: le.missionResult, cause: le },
             );
           }
-          const young = this.v.clock.now() - this.v.firstHeardMs < BOOT_GRACE_MS;
-          if (young) {
-            this.v.logger.info(`vehicle ${this.v.sysId}: NO_SPACE right after boot, retrying in 1 s`);
+          const grace = this.v.missionTiming.bootGraceMs ?? BOOT_GRACE_MS;
+          if (this.v.clock.now() - this.v.firstHeardMs < grace) {
+            bootRetries++;
+            this.v.logger.info(`vehicle ${this.v.sysId}: NO_SPACE right after it was first heard, retrying in 1 s`);
             await this.sleep(NO_SPACE_RETRY_MS, scope);
             continue;
           }
-          if (this.v.clock.now() - this.v.firstHeardMs < BOOT_GRACE_MS + NO_SPACE_RETRY_MS * 2) {
+          if (bootRetries > 0) {
             throw new LinkError(
               'temporarily_rejected',
-              `飞控启动后仍未就绪 / the vehicle still refuses missions ${Math.round(BOOT_GRACE_MS / 1000)} s after it was first heard (MAV_MISSION_NO_SPACE): it may still be starting, retry later`,
+              `飞控启动后仍未就绪 / the vehicle still refuses missions ${Math.round(grace / 1000)} s after it was first heard (MAV_MISSION_NO_SPACE): it may still be starting, retry later`,
               { missionResult: le.missionResult, cause: le },
             );
           }
@@ -426,17 +461,17 @@ export class MissionPlugin {
   private uploadFailure(e: LinkError, missionType: MissionType, anyRequested: boolean): LinkError {
     if (!anyRequested) return e;
     this.uncertain.add(missionType);
-    if (!this.hasHome(missionType) && this.v.autopilot !== 'ardupilot') return e;
-    return new LinkError(
-      e.result,
-      `${e.message}；飞控可能保留了部分新航线，请重新上传或清除后再起飞 / the vehicle may keep part of the new list (ArduPilot stores items as they arrive): upload again or clear it before flying`,
-      {
-        cause: e,
-        partialMission: true,
-        ...(e.missionResult ? { missionResult: e.missionResult } : {}),
-        ...(e.seq === undefined ? {} : { seq: e.seq }),
-      },
-    );
+    const note =
+      this.v.autopilot === 'ardupilot'
+        ? '飞控可能保留了部分新航线，请重新上传或清除后再起飞 / the vehicle may keep part of the new list (ArduPilot stores items as they arrive): upload again or clear it before flying'
+        : '飞控上的航线不确定，请重新上传或清除后再起飞 / what the vehicle holds is unknown: upload again or clear it before flying';
+    return new LinkError(e.result, `${e.message}；${note}`, {
+      cause: e,
+      partialMission: true,
+      ...(e.missionResult ? { missionResult: e.missionResult } : {}),
+      ...(e.seq === undefined ? {} : { seq: e.seq }),
+      ...(e.mismatch ? { mismatch: e.mismatch } : {}),
+    });
   }
 
   private sleep(ms: number, scope: OperationScope): Promise<void> {
