@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { fromDegE7, importQgcPlan, readWpl, type Plan } from '@xuncha/geodata';
+import { fromDegE7, importQgcPlan, openDem, readWpl, type ImportOptions, type Plan } from '@xuncha/geodata';
 
 interface ImportCliOptions {
   out?: string;
+  dem?: string;
 }
 
-function planFromWpl(text: string): Plan {
-  const wpl = readWpl(text);
+function planFromWpl(text: string, opts: ImportOptions): Plan {
+  const wpl = readWpl(text, opts);
   const nav = wpl.items.filter((i) => i.x !== 0 || i.y !== 0);
   const launch = wpl.home
     ? { lon: wpl.home.lon, lat: wpl.home.lat, altAmslM: wpl.home.altM }
@@ -49,12 +50,15 @@ function planFromWpl(text: string): Plan {
       triggerDistanceM: 0,
       gsdCm: 0,
     },
-    warnings: [],
+    warnings: wpl.warnings ?? [],
   };
 }
 
-/** Runs `xuncha import`: a QGC `.plan` or a `QGC WPL 110` file into plan.json. */
-export function runImport(file: string, o: ImportCliOptions): Plan {
+/**
+ * Runs `xuncha import`: a QGC `.plan` or a `QGC WPL 110` file into plan.json. With `dem`, altitudes the file
+ * leaves to be computed from terrain are computed from it (each named in a warning); without, such files are refused.
+ */
+export async function runImport(file: string, o: ImportCliOptions): Promise<Plan> {
   if (!o.out) throw new Error('缺少 --out / --out <plan.json> is required');
   let text: string;
   try {
@@ -62,7 +66,8 @@ export function runImport(file: string, o: ImportCliOptions): Plan {
   } catch {
     throw new Error(`无法读取 / cannot read "${file}"`);
   }
-  const plan = text.trimStart().startsWith('QGC WPL') ? planFromWpl(text) : importQgcPlan(text);
+  const opts: ImportOptions = o.dem ? { dem: await openDem(o.dem) } : {};
+  const plan = text.trimStart().startsWith('QGC WPL') ? planFromWpl(text, opts) : importQgcPlan(text, opts);
   fs.writeFileSync(o.out, JSON.stringify(plan, null, 1) + '\n');
   return plan;
 }
@@ -73,10 +78,12 @@ export function registerImportCommand(program: Command): void {
     .command('import <file>')
     .description('导入航线 / import a QGroundControl .plan or QGC WPL 110 file')
     .option('--out <file>', 'output plan.json')
-    .action((file: string, ...rest: unknown[]) => {
+    .option('--dem <geotiff>', '用 DEM 计算文件未算出的海拔高度 / compute AMSL altitudes the file left to terrain data')
+    .action(async (file: string, ...rest: unknown[]) => {
       const last = rest[rest.length - 1] as { opts?: () => ImportCliOptions } & ImportCliOptions;
       try {
-        const plan = runImport(file, typeof last?.opts === 'function' ? last.opts() : last);
+        const plan = await runImport(file, typeof last?.opts === 'function' ? last.opts() : last);
+        for (const w of plan.warnings) console.warn(`警告 / warning: ${w.message}`);
         console.log(`已导入 / imported: ${plan.sorties[0]?.items.length ?? 0} mission items`);
       } catch (e) {
         console.error(`错误 / error: ${(e as Error).message.split('\n')[0]}`);
