@@ -3,7 +3,7 @@
  * with MISSION_ITEM_REACHED for every waypoint, camera triggers, RTL and landing, terrain.
  */
 import { expect, test } from 'vitest';
-import { common, minimal, standard } from 'node-mavlink';
+import { ardupilotmega, common, minimal, standard } from 'node-mavlink';
 import type { StartSimulationOptions } from '../src/runner/start-simulation.ts';
 import { distanceM } from '../src/vehicle/geo.ts';
 import { CopterMode, MavCmd, MavFrame, MavMissionResult, MavResult } from '../src/vehicle/mav.ts';
@@ -59,11 +59,13 @@ test('arm, MISSION_START, survey with camera, RTL and landing: every nav item re
   expect(s.crashed).toBe(false);
   expect(distanceM(s.lon, s.lat, h.lon, h.lat)).toBeLessThan(3);
   expect(s.batteryPct).toBeLessThan(100);
-  // Camera: trigger by distance along the survey legs, reported both ways.
-  const captured = g.all(common.CameraImageCaptured, since);
+  // Camera: trigger by distance along the survey legs, reported both ways — to the GCS as ArduPilot does, with
+  // CAMERA_FEEDBACK numbered from 1 (no CAMERA_IMAGE_CAPTURED from the autopilot itself).
+  const captured = g.all(ardupilotmega.CameraFeedback, since);
   expect(captures.length).toBeGreaterThan(10);
   expect(captured.length).toBe(captures.length);
-  expect(captured.map((c) => c.imageIndex)).toEqual(captures.map((c) => c.index));
+  expect(captured.map((c) => c.imgIdx)).toEqual(captures.map((c) => c.index + 1));
+  expect(g.all(common.CameraImageCaptured, since)).toEqual([]);
   for (const c of captures) {
     expect(c.gimbalPitchDeg).toBe(-90);
     expect(c.altRelM).toBeGreaterThan(25);

@@ -316,13 +316,13 @@ export function imageCaptured(v: Vehicle, c: CameraCapture): MavLinkData {
   return m;
 }
 
-/** ArduPilot's CAMERA_FEEDBACK for a capture. */
+/** ArduPilot's CAMERA_FEEDBACK for a capture (it numbers images from 1). */
 export function cameraFeedback(v: Vehicle, c: CameraCapture, targetSystem: number): MavLinkData {
   const m = new ardupilotmega.CameraFeedback();
   m.timeUsec = BigInt(c.time.getTime() * 1000);
   m.targetSystem = targetSystem;
   m.camIdx = 0;
-  m.imgIdx = c.index;
+  m.imgIdx = c.index + 1;
   m.lat = e7(c.lat);
   m.lng = e7(c.lon);
   m.altMsl = c.altAmslM;

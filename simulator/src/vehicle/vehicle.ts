@@ -384,7 +384,7 @@ export class Vehicle implements SimVehicle {
 
   // ---------------------------------------------------------------- camera
 
-  /** Takes a photo now: CAMERA_IMAGE_CAPTURED out, 'capture' event, camera hook called. */
+  /** Takes a photo now: CAMERA_FEEDBACK (ArduPilot) or CAMERA_IMAGE_CAPTURED (PX4) out, 'capture' event, camera hook called. */
   capture(): void {
     const fm = this.fm;
     const aim = this.aim();
@@ -402,8 +402,8 @@ export class Vehicle implements SimVehicle {
       gimbalYawDeg: aim.yawDeg,
       speedMps: fm.groundSpeedMps,
     };
-    this.send(imageCaptured(this, c));
-    if (this.personality === 'ardupilot') this.send(cameraFeedback(this, c, 0));
+    // ArduPilot reports its own camera's triggers as CAMERA_FEEDBACK only; PX4 as a MAVLink camera would.
+    this.send(this.personality === 'ardupilot' ? cameraFeedback(this, c, 0) : imageCaptured(this, c));
     this.events.emit('capture', c);
     if (this.camera) {
       this.camera(c).catch((err: unknown) => this.events.emit('cameraError', err));
