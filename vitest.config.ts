@@ -6,7 +6,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['{geodata,simulator,triage,mission-service}/{src,test}/**/*.test.ts', 'tests/**/*.test.ts'],
-    exclude: ['**/node_modules/**'],
+    // tests/sitl needs a real ArduPilot SITL: its own script, `npm run test:sitl`.
+    exclude: ['**/node_modules/**', 'tests/sitl/**'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: 'forks',

@@ -85,10 +85,12 @@ describe('ArduPilot storage, checked against a real ArduCopter 4.7 SITL (recorde
     ['fence', MavMissionType.FENCE],
     ['rally', MavMissionType.RALLY],
   ] as const)('the %s list reads back exactly as the real vehicle held it', (name, type) => {
-    // The real vehicle had no home yet (fresh boot): item 0 reads back as zeros there.
+    // Item 0 reads back as the vehicle's home: give ours the real one's.
+    const h = real.mission!.held[0]!;
+    const home = { lat: h.x! / 1e7, lon: h.y! / 1e7, altAmslM: h.z! };
     let now = 0;
     const sent: MavLinkData[] = [];
-    const store = new MissionStore('ardupilot', () => null);
+    const store = new MissionStore('ardupilot', () => home);
     const p = new MissionProtocol({
       personality: 'ardupilot',
       nowMs: () => now++,

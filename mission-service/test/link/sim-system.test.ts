@@ -223,9 +223,9 @@ describe('mission protocol faults of the simulated ArduPilot (QGC failure matrix
     // An older, longer list on the vehicle, 50 m further north.
     const old = planItems(10).map((it) => ({ ...it, x: (it.x as number) === 0 ? 0 : (it.x as number) + 4500 }));
     await v.mission.upload(old);
-    // Item 5 is a command ArduPilot does not store: it refuses it after taking items 0–4 (seq 1–5).
+    // Item 5 is a command ArduPilot does not take in a mission (DO_SET_MODE): it refuses it after items 0–4.
     const items = planItems(8).map((it, i) =>
-      i === 5 ? { ...it, command: MavCmd.SET_CAMERA_ZOOM, frame: MavFrame.MISSION } : it,
+      i === 5 ? { ...it, command: MavCmd.DO_SET_MODE, frame: MavFrame.MISSION } : it,
     );
     const e = (await v.mission.upload(items).catch((x: unknown) => x)) as LinkError;
     expect(e).toMatchObject({

@@ -103,7 +103,12 @@ export async function startArduPilotSitl(o: SitlOptions): Promise<SitlVehicle> {
   for (const f of ['eeprom.bin']) fs.rmSync(path.join(o.workDir, f), { force: true });
   const sysId = o.sysId ?? 1 + o.instance;
   const parmFile = path.join(o.workDir, 'xuncha.parm');
-  fs.writeFileSync(parmFile, Object.entries(o.params ?? {}).map(([k, v]) => `${k} ${v}`).join('\n') + '\n');
+  fs.writeFileSync(
+    parmFile,
+    Object.entries(o.params ?? {})
+      .map(([k, v]) => `${k} ${v}`)
+      .join('\n') + '\n',
+  );
   const h = o.home;
   const args = [
     '--model',

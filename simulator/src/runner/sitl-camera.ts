@@ -58,7 +58,12 @@ export async function attachSitlCamera(o: SitlCameraOptions): Promise<SitlCamera
   const attach = async (): Promise<void> => {
     while (!closed) {
       try {
-        client = await connectSitlClient({ port: o.port, sysId: o.sysId, compId: CAMERA_COMPONENT, mavType: MavType.CAMERA });
+        client = await connectSitlClient({
+          port: o.port,
+          sysId: o.sysId,
+          compId: CAMERA_COMPONENT,
+          mavType: MavType.CAMERA,
+        });
         break;
       } catch {
         await new Promise((r) => setTimeout(r, 500));

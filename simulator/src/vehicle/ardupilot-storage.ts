@@ -6,7 +6,15 @@
  * radius), rally points whole metres. Each rule was checked against a real ArduCopter V4.7 SITL
  * (`npm run test:sitl` compares this simulator with it item by item).
  */
-import { MavCmd, MavFrame, MavMissionResult, MavMissionType, isGlobalFrame, plainFrame } from './mav.ts';
+import {
+  ArduPilotMavCmd,
+  MavCmd,
+  MavFrame,
+  MavMissionResult,
+  MavMissionType,
+  isGlobalFrame,
+  plainFrame,
+} from './mav.ts';
 import type { MissionItemState } from './types.ts';
 
 /** One field's storage: kept as float32, a C integer type, a constant, or a rule. */
@@ -90,6 +98,18 @@ const MISSION_RULES: ReadonlyMap<number, Rule> = new Map<number, Rule>([
   [MavCmd.DO_GIMBAL_MANAGER_PITCHYAW, { p: ['i8', 'i16', 'i8', 'i8'], x: 'u8', z: 'u8' }],
   [MavCmd.IMAGE_START_CAPTURE, { p: ['u8', 'f', 'u16', 'u16'] }],
   [MavCmd.IMAGE_STOP_CAPTURE, { p: ['u8', 0, 0, 0] }],
+  [MavCmd.SET_CAMERA_ZOOM, { p: ['u8', 'f', 0, 0] }],
+  [MavCmd.SET_CAMERA_FOCUS, { p: ['u8', 'f', 0, 0] }],
+  [MavCmd.VIDEO_START_CAPTURE, { p: ['u8', 0, 0, 0] }],
+  [MavCmd.VIDEO_STOP_CAPTURE, { p: ['u8', 0, 0, 0] }],
+  [MavCmd.DO_GUIDED_LIMITS, { p: ['u16', 'f', 'f', 'f'] }],
+  // Height delay kept in whole centimetres, read back × 0.01f.
+  [
+    MavCmd.DO_ENGINE_CONTROL,
+    { p: [positive, positive, (v) => Math.fround(cInt(Math.fround(Math.fround(v) * 100), 16, false) * CM_TO_M), 0] },
+  ],
+  [ArduPilotMavCmd.DO_SEND_SCRIPT_MESSAGE, { p: ['u16', 'f', 'f', 'f'] }],
+  [ArduPilotMavCmd.DO_AUX_FUNCTION, { p: ['u16', 'u8', 0, 0] }],
 ]);
 
 /** Params where ArduPilot accepts NaN (AP_Mission::sanity_check_params), 1-based. */

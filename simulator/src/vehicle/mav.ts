@@ -6,6 +6,8 @@ import { ardupilotmega, common, minimal, standard } from 'node-mavlink';
 
 export const MavCmd = common.MavCmd;
 export type MavCmd = common.MavCmd;
+/** ArduPilot's own commands (ardupilotmega.xml). */
+export const ArduPilotMavCmd = ardupilotmega.MavCmd;
 export const MavFrame = common.MavFrame;
 export type MavFrame = common.MavFrame;
 export const MavMissionType = common.MavMissionType;

@@ -142,9 +142,22 @@ describe('MissionUpload', () => {
     await expect(up.done).resolves.toMatchObject({ acked: true });
   });
 
+  it('ignores a leftover request of an earlier transfer until the vehicle takes the new count (ArduPilot)', async () => {
+    const { sent, env } = setup();
+    const up = new MissionUpload(env, items(3), T.MISSION);
+    up.start();
+    // ArduPilot still re-requests item 41 of a transfer the operator cancelled; it restarts on our count.
+    expect(up.handle(req(41))).toBe(true);
+    expect(up.handle(req(2))).toBe(true);
+    expect(sent.filter((m) => m.type === 'item')).toEqual([]);
+    for (const s of [0, 1, 2]) up.handle(req(s));
+    up.handle(ack(R.ACCEPTED));
+    await expect(up.done).resolves.toMatchObject({ acked: true, stats: { ignored: 2 } });
+  });
+
   it.each([
-    ['request 0 skipped (vehicle asks for 1 first)', [1]],
     ['request 1 skipped (vehicle asks for 2 after 0)', [0, 2]],
+    ['request 2 skipped (vehicle asks for 3 after 1)', [0, 1, 3]],
     ['request beyond the count', [0, 1, 2, 3]],
   ])('fails with MAV_MISSION_INVALID_SEQUENCE on a wrong sequence: %s', async (_name, seqs) => {
     const { sent, env } = setup();

@@ -205,6 +205,12 @@ export class MissionUpload extends Transfer<UploadOutcome> {
     if (this.state === 'idle') return false;
     const count = this.items.length;
     const limit = Math.max(this.highestRequested, this.speculated) + 1;
+    if (this.state === 'count' && seq !== 0) {
+      // Before the vehicle took our MISSION_COUNT, a request is the leftover of an earlier transfer it has not given
+      // up yet (ArduPilot ignores a GCS's cancel and re-requests for 8 s): it restarts on our count.
+      this.stats.ignored++;
+      return true;
+    }
     if (seq >= count || seq > limit) {
       const why =
         seq >= count

@@ -54,6 +54,8 @@ function apply(conv: Conv, v: number): number {
   }
 }
 
+/** ArduPilot reads centimetres back as cm × 0.01f. */
+const CM_TO_M = Math.fround(0.01);
 const sign = (v: number): number => (v < 0 ? -1 : 1);
 const positive = (v: number): number => (v > 0 ? 1 : 0);
 /** Radius with the turn direction in its sign, stored as a 16-bit magnitude. */
@@ -117,6 +119,16 @@ const ARDUPILOT_MISSION: ReadonlyMap<number, Rule> = new Map<number, Rule>([
   [MavCmd.DO_GIMBAL_MANAGER_PITCHYAW, { p: ['i8', 'i16', 'i8', 'i8'], x: 'u8', z: 'u8' }],
   [MavCmd.IMAGE_START_CAPTURE, { p: ['u8', 'f', 'u16', 'u16'] }],
   [MavCmd.IMAGE_STOP_CAPTURE, { p: ['u8', 0, 0, 0] }],
+  [MavCmd.SET_CAMERA_ZOOM, { p: ['u8', 'f', 0, 0] }],
+  [MavCmd.SET_CAMERA_FOCUS, { p: ['u8', 'f', 0, 0] }],
+  [MavCmd.VIDEO_START_CAPTURE, { p: ['u8', 0, 0, 0] }],
+  [MavCmd.VIDEO_STOP_CAPTURE, { p: ['u8', 0, 0, 0] }],
+  // Height delay kept in whole centimetres, read back × 0.01f.
+  [
+    MavCmd.DO_ENGINE_CONTROL,
+    { p: [positive, positive, (v) => Math.fround(cInt(Math.fround(Math.fround(v) * 100), 16, false) * CM_TO_M), 0] },
+  ],
+  [ArduPilotMavCmd.DO_SEND_SCRIPT_MESSAGE, { p: ['u16', 'f', 'f', 'f'] }],
   [ArduPilotMavCmd.DO_AUX_FUNCTION, { p: ['u16', 'u8', 0, 0] }],
 ]);
 
@@ -145,8 +157,6 @@ export function carriesLocation(autopilot: Autopilot, command: number, frame: nu
   if (autopilot === 'ardupilot') return ARDUPILOT_MISSION.get(command)?.loc === true;
   return isGlobalFrame(frame);
 }
-
-const CM_TO_M = Math.fround(0.01);
 
 /** ArduPilot altitude storage: float32 metres × 100 truncated to whole centimetres, read back × 0.01f. */
 function apAltitude(z: number): number {
