@@ -76,11 +76,16 @@ export async function armWhenReady(v: Vehicle, timeoutMs = 240_000): Promise<num
   }
 }
 
-/** Resolve when `pred` holds, polling; rejects with `what` after `timeoutMs`. */
-export async function until(pred: () => boolean, timeoutMs: number, what: string): Promise<void> {
+/** Resolve when `pred` holds, polling; rejects naming `what` (and `context()`, e.g. the vehicle's last words). */
+export async function until(
+  pred: () => boolean,
+  timeoutMs: number,
+  what: string,
+  context: () => string = () => '',
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}\n${context()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
