@@ -29,6 +29,12 @@ export const GroundTruthIncidentSchema = z.object({
   visibleFraction: z.number().min(0).max(1),
   /** Pixel of the anchor point, null when it is behind the camera. May lie outside the image. */
   centerPx: z.tuple([z.number(), z.number()]).nullable(),
+  /**
+   * Box of the pixels where the incident is actually seen in the rendered photo (its ground outline
+   * minus what trees, smoke or terrain hide, plus a fire's dense smoke column), or absent when the
+   * renderer did not report it. Same pixel convention as bboxPx.
+   */
+  visibleBboxPx: z.tuple([z.number(), z.number(), z.number(), z.number()]).optional(),
 });
 export type GroundTruthIncident = z.infer<typeof GroundTruthIncidentSchema>;
 

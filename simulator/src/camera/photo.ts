@@ -3,6 +3,7 @@
  * ground truth. No file I/O.
  */
 import sharp from 'sharp';
+import type { HardNegativeKind } from '../scene/distractor-schema.ts';
 import { incidentActiveAt } from '../scene/incident-schema.ts';
 import type { Scene } from '../scene/scene.ts';
 import { CameraModelSchema, type CameraModel } from './camera-model.ts';
@@ -11,6 +12,7 @@ import { groundTruth, type GroundTruth } from './ground-truth.ts';
 import { fileTimeStamp, withDroneMetadata } from './metadata.ts';
 import { poseGeometry } from './pose-geometry.ts';
 import { renderRaw } from './render.ts';
+import { projectPoint } from './view.ts';
 
 export interface RenderPhotoOptions {
   camera: CameraModel;
@@ -31,6 +33,8 @@ export interface RenderPhotoOptions {
 export interface RenderedPhoto {
   jpeg: Buffer;
   groundTruth: GroundTruth;
+  /** Hard negatives (planted distractors) seen in the photo, each kind once. */
+  hardNegatives: HardNegativeKind[];
 }
 
 const MAX_DEFAULT_BUDGET = 1_200_000;
@@ -78,5 +82,19 @@ export async function renderPhoto(scene: Scene, request: unknown, opts: RenderPh
   const jpeg = await withDroneMetadata(img, req, cam, make, model)
     .jpeg({ quality: opts.quality ?? 88, chromaSubsampling: '4:2:0' })
     .toBuffer();
-  return { jpeg, groundTruth: gt };
+  const hardNegatives: HardNegativeKind[] = [];
+  for (const d of scene.distractors) {
+    const [x, y] = geometry.frame.toLocal(d.lon, d.lat);
+    const p = projectPoint(geometry.view, [x, y, geometry.terrain.heightAt(x, y)]);
+    if (
+      p &&
+      p.u >= 0 &&
+      p.v >= 0 &&
+      p.u <= cam.imageWidthPx &&
+      p.v <= cam.imageHeightPx &&
+      !hardNegatives.includes(d.kind)
+    )
+      hardNegatives.push(d.kind);
+  }
+  return { jpeg, groundTruth: gt, hardNegatives };
 }

@@ -15,6 +15,15 @@ export type IncidentClass = z.infer<typeof IncidentClassSchema>;
 
 const isoTime = z.iso.datetime({ offset: true });
 
+export const SMOKE_COLOURS = ['white', 'grey', 'brown', 'dark'] as const;
+export const SmokeColourSchema = z.enum(SMOKE_COLOURS);
+export const SOILS = ['red', 'ochre', 'tan', 'yellow', 'grey'] as const;
+export const SoilSchema = z.enum(SOILS);
+export const CULVERTS = ['round', 'box'] as const;
+export const CulvertSchema = z.enum(CULVERTS);
+export const DISCHARGES = ['grey', 'black', 'milky', 'foam', 'brown', 'green'] as const;
+export const DischargeSchema = z.enum(DISCHARGES);
+
 export const IncidentSchema = z
   .object({
     id: z.string().min(1, '事件 id 不能为空 / incident id must not be empty'),
@@ -27,6 +36,18 @@ export const IncidentSchema = z
     headingDeg: z.number().min(-360).max(360).optional(),
     /** 0..1: fire/smoke strength, plume darkness, soil exposure contrast. 0 for a straw fire = scar only. */
     intensity: z.number().min(0).max(1).optional(),
+    /** Straw burning: colour of the smoke (default from the seed). */
+    smoke: SmokeColourSchema.optional(),
+    /** Straw burning: 0 = fresh black scar … 1 = old grey ash (default from the seed). */
+    scarAge: z.number().min(0).max(1).optional(),
+    /** Exposed slope: soil colour (default from the seed; Zhejiang's hills are mostly red earth). */
+    soil: SoilSchema.optional(),
+    /** Exposed slope: cut into benches (terraces), as beside new roads and buildings. */
+    terraced: z.boolean().optional(),
+    /** Sewage outfall: the culvert in the bank. */
+    culvert: CulvertSchema.optional(),
+    /** Sewage outfall: colour of the discharge plume. */
+    discharge: DischargeSchema.optional(),
     startTime: isoTime.optional(),
     endTime: isoTime.optional(),
   })
@@ -54,6 +75,12 @@ export const WeatherSchema = z.object({
   windMps: z.number().min(0).max(60).optional(),
   /** Direction the wind blows FROM, clockwise from north (meteorological convention). */
   windDirDeg: z.number().min(-360).max(360).optional(),
+  /** 0 = sunny … 1 = fully overcast (no direct sun, no shadows). */
+  overcast: z.number().min(0).max(1).optional(),
+  /** Share of the sky covered by fair-weather clouds, whose shadows drift over the ground. */
+  clouds: z.number().min(0).max(1).optional(),
+  /** 0..1: thickness of low mist lying in the valleys. */
+  mist: z.number().min(0).max(1).optional(),
 });
 export type Weather = z.infer<typeof WeatherSchema>;
 

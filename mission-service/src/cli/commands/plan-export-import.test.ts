@@ -39,7 +39,7 @@ describe('plan → export → import commands', () => {
     const files = runExport({ plan: path.join(dir, 'plan.json'), format: 'qgc', out: path.join(dir, 'x.plan') });
     expect(files).toEqual([path.join(dir, 'x.plan')]);
     const back = await runImport(path.join(dir, 'x.plan'), { out: path.join(dir, 'back.json') });
-    expect(back.sorties[0]!.items.length).toBe(plan.sorties[0]!.items.length);
+    expect(back.kind === 'plan' && back.plan.sorties[0]!.items.length).toBe(plan.sorties[0]!.items.length);
   });
 
   it('fails with one clear line on bad options', async () => {

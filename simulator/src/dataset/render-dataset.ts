@@ -1,0 +1,242 @@
+/**
+ * `npm run render:dataset -- --count N --out DIR [--seed S] [--split train|val|test] [--val-count M]
+ *  [--width 640] [--height 480] [--workers 2] [--photos-per-place 8] [--quality Q]`
+ *
+ * Renders N training photos (and optionally M held-out photos into `val`) with YOLO labels and a
+ * manifest (format: ./README.md). Work is spread over child processes; every photo is a pure function
+ * of (seed, split, index), so the output is byte-identical whatever the number of workers.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import {
+  DatasetManifestSchema,
+  dataYaml,
+  emptyManifest,
+  type DatasetManifest,
+  type DatasetPhoto,
+} from './dataset-format.ts';
+import { SPLITS, type Split } from './photo-spec.ts';
+import { writeSample, type SampleJob } from './write-sample.ts';
+
+/** Version of the renderer that made a dataset, recorded in its manifest. */
+export const RENDERER_VERSION = 'xuncha-sim-camera/2';
+
+const int = (what: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `${what} 必须是数字 / ${what} must be a number` })
+    .int(`${what} 必须是整数 / ${what} must be an integer`)
+    .min(min, `${what} 至少为 ${min} / ${what} must be at least ${min}`)
+    .max(max, `${what} 至多为 ${max} / ${what} must be at most ${max}`);
+
+export const DatasetOptionsSchema = z.object({
+  count: int('--count', 0, 1_000_000),
+  out: z.string().min(1, '--out 不能为空 / --out must not be empty'),
+  seed: int('--seed', 0, 0xffffffff).default(1),
+  split: z
+    .enum(SPLITS, { error: '--split 须为 train、val 或 test / --split must be train, val or test' })
+    .default('train'),
+  valCount: int('--val-count', 0, 1_000_000).default(0),
+  width: int('--width', 32, 8000).default(640),
+  height: int('--height', 24, 6000).optional(),
+  workers: int('--workers', 1, 64).optional(),
+  photosPerPlace: int('--photos-per-place', 1, 10_000).default(8),
+  quality: int('--quality', 1, 100).optional(),
+});
+export type DatasetOptions = z.input<typeof DatasetOptionsSchema>;
+
+export interface DatasetReport {
+  outDir: string;
+  photos: number;
+  seconds: number;
+  photosPerMin: number;
+  workers: number;
+  objects: Record<string, number>;
+  hardNegatives: Record<string, number>;
+  emptyPhotos: number;
+}
+
+/** Parse `--name value` pairs (and `--name=value`) into an options object. */
+export function parseArgs(argv: readonly string[]): DatasetOptions {
+  const raw: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (!a.startsWith('--')) throw new Error(`无法识别的参数 / unexpected argument: ${a}`);
+    const eq = a.indexOf('=');
+    const key = (eq > 0 ? a.slice(2, eq) : a.slice(2)).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
+    if (value === undefined) throw new Error(`参数缺少取值 / missing value for ${a}`);
+    raw[key] = value;
+  }
+  const known = Object.keys(DatasetOptionsSchema.shape);
+  for (const k of Object.keys(raw))
+    if (!known.includes(k))
+      throw new Error(`未知参数 / unknown option --${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`);
+  return raw as unknown as DatasetOptions;
+}
+
+async function readManifest(file: string): Promise<DatasetManifest | null> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return null;
+  }
+  const parsed = DatasetManifestSchema.safeParse(JSON.parse(text));
+  if (!parsed.success)
+    throw new Error(
+      `${file} 不是本格式的数据集清单，请换一个输出目录 / is not a manifest of this dataset format; use another --out folder`,
+    );
+  return parsed.data;
+}
+
+/** A pool of child processes rendering jobs; `run` resolves with entries in job order. */
+async function runPool(outDir: string, jobs: SampleJob[], workers: number): Promise<DatasetPhoto[]> {
+  const results: (DatasetPhoto | undefined)[] = new Array(jobs.length);
+  if (workers <= 1 || jobs.length <= 1) {
+    for (let i = 0; i < jobs.length; i++) results[i] = await writeSample(outDir, jobs[i] as SampleJob);
+    return results as DatasetPhoto[];
+  }
+  const script = fileURLToPath(new URL('./dataset-worker.ts', import.meta.url));
+  const children: ChildProcess[] = [];
+  let next = 0;
+  let done = 0;
+  const started = Date.now();
+  return new Promise<DatasetPhoto[]>((resolve, reject) => {
+    let failed = false;
+    const finish = (err?: Error): void => {
+      for (const c of children) if (c.connected) c.disconnect();
+      if (err) reject(err);
+      else resolve(results as DatasetPhoto[]);
+    };
+    const feed = (child: ChildProcess): void => {
+      if (failed) return;
+      if (next >= jobs.length) {
+        if (child.connected) child.disconnect();
+        return;
+      }
+      const k = next++;
+      child.send({ outDir, job: jobs[k] });
+      (child as ChildProcess & { jobIndex?: number }).jobIndex = k;
+    };
+    for (let w = 0; w < workers; w++) {
+      const child = fork(script, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      children.push(child);
+      child.on('message', (msg: { ok: boolean; entry?: DatasetPhoto; error?: string }) => {
+        const k = (child as ChildProcess & { jobIndex?: number }).jobIndex as number;
+        if (!msg.ok) {
+          failed = true;
+          finish(new Error(`渲染失败 / rendering photo ${jobs[k]?.split}/${jobs[k]?.index} failed: ${msg.error}`));
+          return;
+        }
+        results[k] = msg.entry;
+        done++;
+        progress(done, jobs.length, started);
+        if (done === jobs.length) finish();
+        else feed(child);
+      });
+      child.on('exit', (code) => {
+        if (!failed && done < jobs.length && code !== 0) {
+          failed = true;
+          finish(new Error(`渲染子进程异常退出 / a render worker exited with code ${code}`));
+        }
+      });
+      feed(child);
+    }
+  });
+}
+
+let lastReport = 0;
+function progress(done: number, total: number, started: number): void {
+  const now = Date.now();
+  if (done < total && now - lastReport < 5000) return;
+  lastReport = now;
+  const rate = (done / Math.max(1, now - started)) * 60_000;
+  process.stderr.write(`render:dataset ${done}/${total} (${rate.toFixed(0)} photos/min)\n`);
+}
+
+/** Render a dataset into `opts.out` (see the file comment); returns a summary. */
+export async function renderDataset(input: DatasetOptions): Promise<DatasetReport> {
+  const parsed = DatasetOptionsSchema.safeParse(input);
+  if (!parsed.success)
+    throw new Error(`参数无效 / invalid options: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  const o = parsed.data;
+  const width = o.width;
+  const height = o.height ?? Math.round((width * 3) / 4);
+  const workers = o.workers ?? Math.max(1, Math.min(2, os.availableParallelism()));
+  const outDir = path.resolve(o.out);
+  await mkdir(outDir, { recursive: true });
+  const manifestPath = path.join(outDir, 'manifest.json');
+  const renderer = RENDERER_VERSION;
+  const manifest = (await readManifest(manifestPath)) ?? emptyManifest(renderer);
+  if (manifest.photos.length && manifest.renderer !== renderer)
+    throw new Error(
+      `${outDir} 中已有另一版渲染器生成的数据 / already holds photos of renderer ${manifest.renderer}; use another --out folder`,
+    );
+
+  const plan: [Split, number][] = [[o.split, o.count]];
+  if (o.valCount > 0) {
+    if (o.split === 'val')
+      throw new Error('--val-count 不能与 --split val 同用 / --val-count needs --split train or test');
+    plan.push(['val', o.valCount]);
+  }
+  const spec = {
+    widthPx: width,
+    heightPx: height,
+    photosPerPlace: o.photosPerPlace,
+    ...(o.quality ? { quality: o.quality } : {}),
+  };
+  const jobs: SampleJob[] = [];
+  for (const [split, n] of plan) for (let i = 0; i < n; i++) jobs.push({ datasetSeed: o.seed, split, index: i, spec });
+
+  const t0 = Date.now();
+  const entries = await runPool(outDir, jobs, workers);
+  const seconds = (Date.now() - t0) / 1000;
+
+  const splits = new Set(plan.map(([s]) => s));
+  manifest.photos = [...manifest.photos.filter((p) => !splits.has(p.split)), ...entries].sort(
+    (a, b) => SPLITS.indexOf(a.split) - SPLITS.indexOf(b.split) || a.id.localeCompare(b.id),
+  );
+  for (const [split, n] of plan)
+    manifest.splits[split] = {
+      seed: o.seed,
+      count: n,
+      places: [...new Set(entries.filter((e) => e.split === split).map((e) => e.place))],
+    };
+  const tmp = `${manifestPath}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(manifest, null, 1) + '\n');
+  await rename(tmp, manifestPath);
+  await writeFile(path.join(outDir, 'data.yaml'), dataYaml(SPLITS.filter((s) => manifest.splits[s] !== undefined)));
+
+  const objects: Record<string, number> = {};
+  const hardNegatives: Record<string, number> = {};
+  let emptyPhotos = 0;
+  for (const e of entries) {
+    if (e.objects.length === 0) emptyPhotos++;
+    for (const ob of e.objects) objects[ob.class] = (objects[ob.class] ?? 0) + 1;
+    for (const h of e.hardNegatives) hardNegatives[h] = (hardNegatives[h] ?? 0) + 1;
+  }
+  return {
+    outDir,
+    photos: entries.length,
+    seconds: Math.round(seconds * 10) / 10,
+    photosPerMin: Math.round((entries.length / Math.max(1e-3, seconds)) * 60),
+    workers,
+    objects,
+    hardNegatives,
+    emptyPhotos,
+  };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    const report = await renderDataset(parseArgs(process.argv.slice(2)));
+    console.log(JSON.stringify({ bench: 'render-dataset', ...report }));
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Render one dataset photo from its spec: build the scene of its place with its weather, incidents
+ * and hard negatives, take the photo, and turn what is visible into YOLO objects and a manifest entry.
+ */
+import { renderPhoto } from '../camera/photo.ts';
+import { buildScene } from '../scene/scene.ts';
+import type { DatasetPhoto } from './dataset-format.ts';
+import type { PhotoSpec } from './photo-spec.ts';
+import { placeFor } from './photo-spec.ts';
+
+/** Smallest box kept as a label, in pixels of the photo (smaller objects are unlearnable noise). */
+export const MIN_BOX_PX = 4;
+
+export interface RenderedSample {
+  jpeg: Buffer;
+  entry: DatasetPhoto;
+}
+
+/** Render `spec`; `image`/`label` are the paths the caller will write, relative to the dataset folder. */
+export async function renderSample(spec: PhotoSpec, image: string, label: string): Promise<RenderedSample> {
+  const k = Number(spec.place.id.slice(spec.place.id.lastIndexOf('p') + 1));
+  const place = placeFor(spec.split, k, spec.place.seed);
+  const scene = buildScene({
+    layers: place.layers,
+    ...(place.dem ? { dem: place.dem } : {}),
+    incidents: spec.incidents,
+    distractors: spec.distractors,
+    weather: spec.weather,
+    seed: spec.seed,
+  });
+  const photo = await renderPhoto(scene, spec.request, {
+    camera: spec.camera,
+    quality: spec.quality,
+    renderPixelBudget: spec.camera.imageWidthPx * spec.camera.imageHeightPx,
+    photoName: `${spec.id}.jpg`,
+  });
+  const objects: DatasetPhoto['objects'] = [];
+  for (const inc of photo.groundTruth.incidents) {
+    const b = inc.visibleBboxPx ?? inc.bboxPx;
+    if (!b || b[2] - b[0] < MIN_BOX_PX || b[3] - b[1] < MIN_BOX_PX) continue;
+    objects.push({ class: inc.class, id: inc.id, bboxPx: b, visibleFraction: inc.visibleFraction });
+  }
+  const req = spec.request;
+  const entry: DatasetPhoto = {
+    id: spec.id,
+    split: spec.split,
+    image,
+    label,
+    seed: spec.seed,
+    place: spec.place.id,
+    placeSeed: spec.place.seed,
+    widthPx: spec.camera.imageWidthPx,
+    heightPx: spec.camera.imageHeightPx,
+    camera: spec.camera.name,
+    pitchDeg: req.gimbalPitchDeg,
+    yawDeg: req.headingDeg,
+    altAglM: spec.altAglM,
+    speedMps: req.speedMps ?? 0,
+    time: req.time.toISOString(),
+    season: spec.weather.season,
+    weather: spec.weatherKind,
+    sunElevationDeg: spec.weather.sunElevationDeg,
+    haze: spec.weather.haze,
+    jpegQuality: spec.quality,
+    aim: spec.aim,
+    hardNegatives: photo.hardNegatives ?? [],
+    objects,
+  };
+  return { jpeg: photo.jpeg, entry };
+}

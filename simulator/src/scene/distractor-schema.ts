@@ -1,0 +1,56 @@
+/**
+ * Hard negatives: things in the countryside a detector must NOT report, planted like incidents.
+ * Each kind resembles one incident class (smoke, dark or bare ground, water of another colour).
+ *
+ * Geometry: (lon, lat) is the anchor; `radiusM` for round things, `lengthM`/`widthM` along
+ * `headingDeg` (clockwise from north) for oblong ones. Defaults per kind in DEFAULT_DISTRACTOR_SIZE.
+ * - cooking_smoke: a thin plume from a chimney at the anchor, drifting with the wind.
+ * - mist: a low cloud bank lying over the ground around the anchor.
+ * - vehicle_dust: a vehicle at the anchor driving toward `headingDeg`, dust trailing behind it.
+ * - wet_field / stubble_field / ploughed_field: fields inside the rectangle get that look.
+ * - construction_site: a flat earthwork pad with machinery (bare soil that is not a slope).
+ * - clean_tributary: clean stream water along `lengthM` from the anchor toward `headingDeg`.
+ * - cloud_shadow: the soft shadow of a cloud on the ground.
+ */
+import { z } from 'zod';
+
+export const HARD_NEGATIVE_KINDS = [
+  'cooking_smoke',
+  'mist',
+  'vehicle_dust',
+  'wet_field',
+  'stubble_field',
+  'ploughed_field',
+  'construction_site',
+  'clean_tributary',
+  'cloud_shadow',
+] as const;
+export const HardNegativeKindSchema = z.enum(HARD_NEGATIVE_KINDS);
+export type HardNegativeKind = z.infer<typeof HardNegativeKindSchema>;
+
+export const DistractorSchema = z.object({
+  id: z.string().min(1, '干扰物 id 不能为空 / distractor id must not be empty'),
+  kind: HardNegativeKindSchema,
+  lon: z.number().min(-180).max(180),
+  lat: z.number().min(-90).max(90),
+  radiusM: z.number().positive().max(3000).optional(),
+  lengthM: z.number().positive().max(5000).optional(),
+  widthM: z.number().positive().max(3000).optional(),
+  headingDeg: z.number().min(-360).max(360).optional(),
+  /** 0..1: smoke/dust density, mist thickness, shadow darkness. */
+  intensity: z.number().min(0).max(1).optional(),
+});
+export type Distractor = z.infer<typeof DistractorSchema>;
+
+/** Default sizes per kind (metres). */
+export const DEFAULT_DISTRACTOR_SIZE: Record<HardNegativeKind, { lengthM: number; widthM: number }> = {
+  cooking_smoke: { lengthM: 30, widthM: 2 },
+  mist: { lengthM: 300, widthM: 300 },
+  vehicle_dust: { lengthM: 40, widthM: 6 },
+  wet_field: { lengthM: 80, widthM: 60 },
+  stubble_field: { lengthM: 80, widthM: 60 },
+  ploughed_field: { lengthM: 80, widthM: 60 },
+  construction_site: { lengthM: 80, widthM: 60 },
+  clean_tributary: { lengthM: 150, widthM: 5 },
+  cloud_shadow: { lengthM: 250, widthM: 180 },
+};
