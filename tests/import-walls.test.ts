@@ -25,6 +25,8 @@ const cases: [file: string, specifier: string, allowed: boolean][] = [
   ['triage/src/metadata/wall.ts', '@xuncha/simulator', false],
   ['mission-service/src/plans/wall.ts', '@xuncha/triage', true],
   ['mission-service/src/plans/wall.ts', '@xuncha/simulator', false],
+  ['mission-service/src/cli/commands/wall.ts', '@xuncha/simulator', false],
+  ['mission-service/src/link/testing/wall.ts', '@xuncha/simulator', false],
   ['mission-service/src/plans/wall.ts', '../../../tests/global-setup.ts', false],
   ['mission-service/test/jobs/wall.test.ts', '@xuncha/simulator', true],
   ['mission-service/src/bench/wall.ts', '@xuncha/simulator', true],

@@ -172,11 +172,10 @@ describe('a survey from `xuncha plan` on a real ArduCopter', () => {
     await armWhenReady(v, 60_000);
     await v.action.takeoff(20);
     await until(() => (v.telemetry.position.value?.altRelM ?? 0) > 15, 60_000, 'takeoff', tail);
+    const reached: number[] = [];
+    v.mission.reached.subscribe((i) => reached.push(i));
     await v.mission.start();
-    await v.mission.reached
-      .stream({ signal: AbortSignal.timeout(60_000) })
-      [Symbol.asyncIterator]()
-      .next();
+    await until(() => reached.length > 0, 60_000, 'first waypoint of the second flight', tail);
     await v.action.returnToLaunch();
     await v.telemetry.flightMode.waitFor((m) => m === 'rtl', AbortSignal.timeout(10_000));
     await v.telemetry.armed.waitFor((a) => !a, AbortSignal.timeout(240_000));

@@ -8,7 +8,7 @@ import { MavlinkLink } from '../link/core/link.ts';
 import { LinkError } from '../link/errors.ts';
 import type { MissionItem } from '../link/plugins/mission/mission-items.ts';
 import { startLossyProxy } from '../link/testing/lossy-proxy.ts';
-import { startSimProcess } from '../link/testing/sim-process.ts';
+import { startSimProcess } from '@xuncha/simulator';
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -17,6 +17,9 @@ export const DEMO_HOME = { lat: 28.0607, lon: 119.1114, altAmslM: 210 };
 
 export const SPEEDUP = Number(process.env.SITL_SPEEDUP ?? 10);
 
+/** Added to every instance number (ports 5760 + 10·instance), so two suites on one machine stay apart. */
+const INSTANCE_BASE = Number(process.env.XUNCHA_SITL_INSTANCE_BASE ?? 0);
+
 export function sitlBinary() {
   const s = findSitlBinary();
   if ('missing' in s) throw new Error(s.missing);
@@ -36,7 +39,7 @@ export async function startSitl(o: StartOptions): Promise<SitlVehicle> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `xuncha-sitl-${o.instance}-`));
   const v = await startArduPilotSitl({
     sitl: sitlBinary(),
-    instance: o.instance,
+    instance: INSTANCE_BASE + o.instance,
     home: o.home ?? DEMO_HOME,
     speedup: SPEEDUP,
     workDir,

@@ -164,7 +164,8 @@ export async function runImport(file: string, o: ImportCliOptions): Promise<Impo
     const waylines = /\.wpml$/i.test(file) || /executeHeightMode/.test(text);
     plan = importWpmlDocuments(waylines ? { waylinesWpml: text } : { templateKml: text });
   } else if (text.startsWith('QGC WPL')) plan = planFromWpl(text, await demOptions(o));
-  else if (text.startsWith('{') && /"fileType"\s*:\s*"Plan"/.test(text)) plan = importQgcPlan(text, await demOptions(o));
+  else if (text.startsWith('{') && /"fileType"\s*:\s*"Plan"/.test(text))
+    plan = importQgcPlan(text, await demOptions(o));
   if (plan) {
     if (o.crs && crs !== 'wgs84')
       throw new Error('--crs 只用于区域文件，航线文件均为 WGS84 / --crs applies to area files; route files are WGS84');
@@ -204,7 +205,10 @@ export function registerImportCommand(program: Command): void {
       '--reference <geojson>',
       'areas: reference layers for the offset check (default: the Longquan sample layers)',
     )
-    .option('--dem <geotiff>', '用 DEM 计算文件未算出的海拔高度 / compute AMSL altitudes a QGC or WPL file left to terrain data')
+    .option(
+      '--dem <geotiff>',
+      '用 DEM 计算文件未算出的海拔高度 / compute AMSL altitudes a QGC or WPL file left to terrain data',
+    )
     .action(async (file: string, ...rest: unknown[]) => {
       const last = rest[rest.length - 1] as { opts?: () => ImportCliOptions } & ImportCliOptions;
       try {

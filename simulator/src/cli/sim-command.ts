@@ -1,8 +1,10 @@
 /**
  * `xuncha sim`: starts simulated drones (ArduPilot SITL-like MAVLink TCP servers on base port + 10·i),
- * prints each connection string and runs until SIGINT/SIGTERM.
+ * prints each connection string and runs until SIGINT/SIGTERM. bin/xuncha.mjs dispatches `xuncha sim` here, so the
+ * mission service never imports the simulator.
  */
-import type { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
+import { launchSimulation } from '../runner/launch.ts';
 
 interface SimCliOptions {
   drones?: string;
@@ -48,7 +50,6 @@ export async function runSim(
   const seed = intOption('--seed', o.seed, 0, 2 ** 31 - 1);
   if (o.dockDir && o.ingestUrl)
     throw new Error('--dock-dir 与 --ingest-url 只能选一 / give --dock-dir or --ingest-url, not both');
-  const { launchSimulation } = await import('@xuncha/simulator');
   const launched = await launchSimulation({
     ...(drones !== undefined ? { drones } : {}),
     ...(o.scenario ? { scenarioPath: o.scenario } : {}),
@@ -84,10 +85,11 @@ export async function runSim(
   await sim.stop();
 }
 
-/** Registers `xuncha sim`. */
-export function registerSimCommand(program: Command): void {
-  program
-    .command('sim')
+/** The `xuncha sim` program. */
+export function buildSimProgram(): Command {
+  return new Command('sim')
+    .exitOverride()
+    .showHelpAfterError()
     .description(
       '启动模拟无人机（MAVLink，ArduPilot SITL 风格）/ run simulated drones speaking MAVLink like ArduPilot SITL',
     )
@@ -108,4 +110,18 @@ export function registerSimCommand(program: Command): void {
     .action(async (o: SimCliOptions) => {
       await runSim(o);
     });
+}
+
+/** Runs `xuncha sim …` (`argv` as process.argv); errors end as one clear line on stderr and a non-zero exit code. */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildSimProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    process.stderr.write(`xuncha sim: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+  }
 }
