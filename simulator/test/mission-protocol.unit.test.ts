@@ -287,11 +287,12 @@ describe('faults', () => {
   test('wrongSequence asks for (and answers with) the wrong item', () => {
     const r = rig('ardupilot', { wrongSequence: true, missionFaultsOnce: true });
     r.p.handleCount(GCS, 3, 0);
-    expect(r.requests()).toEqual([1]);
-    r.p.handleItem(GCS, wp(1), true);
+    r.p.handleItem(GCS, wp(0), true);
+    expect(r.requests()).toEqual([0, 2]);
+    r.p.handleItem(GCS, wp(2), true);
     expect(r.acks()).toEqual([R.INVALID_SEQUENCE]);
     r.tick(1000);
-    expect(r.requests()).toEqual([1, 0]);
+    expect(r.requests()).toEqual([0, 2, 1]);
     const d = rig('px4', { wrongSequence: true });
     d.store.beginUpload(0, 2);
     d.store.put(0, { ...wp(0), current: 0 });

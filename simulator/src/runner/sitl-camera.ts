@@ -4,7 +4,7 @@
  * (ArduPilot's own trigger distance, DO_DIGICAM_CONTROL, …). The camera points straight down (SITL's copter has
  * no gimbal), so the pose is the vehicle's position, altitude and yaw. It reconnects when the SITL reboots.
  */
-import { ardupilotmega, common } from 'node-mavlink';
+import { ardupilotmega, common, minimal } from 'node-mavlink';
 import type { CameraCapture, CameraHook } from '../vehicle/types.ts';
 import { MavCmd, MavType } from '../vehicle/mav.ts';
 import { connectSitlClient, type SitlClient } from './sitl-client.ts';
@@ -17,6 +17,8 @@ export interface SitlCameraOptions {
   /** Each capture, after the hook was started (for counting and logs). */
   onCapture?: (c: CameraCapture) => void;
   onError?: (err: unknown) => void;
+  /** The vehicle disarmed after a flight (its HEARTBEAT lost the armed flag): time for the dock. */
+  onLanded?: () => void;
 }
 
 export interface SitlCamera {
@@ -53,6 +55,7 @@ export async function attachSitlCamera(o: SitlCameraOptions): Promise<SitlCamera
   let count = 0;
   let closed = false;
   let speedMps = 0;
+  let armed = false;
   let client: SitlClient | undefined;
   const seen = new Set<number>();
   const attach = async (): Promise<void> => {
@@ -80,6 +83,12 @@ export async function attachSitlCamera(o: SitlCameraOptions): Promise<SitlCamera
     client.send(rate);
     client.on(common.GlobalPositionInt, (m, compId) => {
       if (compId === 1) speedMps = Math.min(100, Math.hypot(m.vx, m.vy) / 100);
+    });
+    client.on(minimal.Heartbeat, (m, compId) => {
+      if (compId !== 1) return;
+      const nowArmed = (m.baseMode & minimal.MavModeFlag.SAFETY_ARMED) !== 0;
+      if (armed && !nowArmed) o.onLanded?.();
+      armed = nowArmed;
     });
     client.on(ardupilotmega.CameraFeedback, (m, compId) => {
       if (compId !== 1 || seen.has(m.imgIdx)) return;

@@ -96,7 +96,9 @@ export class MissionProtocol {
   private request(u: Upload): void {
     let seq = u.next;
     if (this.skipSeq(seq)) return;
-    if (this.fault('wrongSequence')) seq = seq + 1 < u.count ? seq + 1 : seq + 2;
+    // Not on the first request: a request for another item before any was sent is what a transfer the vehicle has
+    // not given up yet looks like, and a GCS rightly ignores it (ArduPilot re-requests for 8 s).
+    if (seq > 0 && this.fault('wrongSequence')) seq = seq + 1 < u.count ? seq + 1 : seq + 2;
     const m = this.d.personality === 'px4' ? new common.MissionRequestInt() : new common.MissionRequest();
     m.targetSystem = u.peer.sysid;
     m.targetComponent = u.peer.compid;
@@ -111,7 +113,11 @@ export class MissionProtocol {
   handleCount(peer: Peer, count: number, type: number): void {
     if (!this.d.store.isKnownType(type)) return this.ack(peer, type, MavMissionResult.UNSUPPORTED);
     if (this.fault('noResponseToCount')) return;
-    if (!this.d.ready()) return this.ack(peer, type, MavMissionResult.NO_SPACE);
+    if (!this.d.ready()) {
+      // ArduCopter's mission storage is not set up yet: it holds "0 items" (seen on the real SITL).
+      if (this.d.personality === 'ardupilot') this.d.statustext(MavSeverity.WARNING, 'Only 0 items are supported');
+      return this.ack(peer, type, MavMissionResult.NO_SPACE);
+    }
     const current = this.uploads.get(type);
     if (current && (current.peer.sysid !== peer.sysid || current.peer.compid !== peer.compid)) {
       return this.ack(peer, type, MavMissionResult.DENIED);

@@ -121,7 +121,7 @@ export interface Faults {
   noResponseToCount: boolean;
   /** Never answer a MISSION_REQUEST(_INT) for this seq (download), nor request it (upload). */
   noResponseToRequestSeq: number | null;
-  /** Answer/request the wrong item sequence number. */
+  /** Answer/request the wrong item sequence number (uploads: from the second request on). */
   wrongSequence: boolean;
   /** End uploads with this MavMissionResult instead of ACCEPTED; refuse downloads with it. */
   errorAck: number | null;

@@ -32,6 +32,8 @@ export interface StartOptions {
   /** Parameters ArduPilot reads only at boot (e.g. CAM1_TYPE): set, then one reboot. */
   bootParams?: Record<string, number>;
   params?: Record<string, number>;
+  /** Simulation speed-up (default SITL_SPEEDUP, 10). */
+  speedup?: number;
 }
 
 /** Start a SITL for this test file; it is stopped after the file (and dies with the test process anyway). */
@@ -41,7 +43,7 @@ export async function startSitl(o: StartOptions): Promise<SitlVehicle> {
     sitl: sitlBinary(),
     instance: INSTANCE_BASE + o.instance,
     home: o.home ?? DEMO_HOME,
-    speedup: SPEEDUP,
+    speedup: o.speedup ?? SPEEDUP,
     workDir,
     ...(o.params ? { params: o.params } : {}),
   });

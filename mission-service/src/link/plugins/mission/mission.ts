@@ -427,7 +427,8 @@ export class MissionPlugin {
         if (le.missionResult === 'MAV_MISSION_NO_SPACE' && t.itemsRequested === 0) {
           // ArduPilot sends its reason ("Only 650 items are supported") just after the ack.
           const capacity = await this.awaitText(CAPACITY_TEXT, attemptStarted, TEXT_WAIT_MS, scope);
-          if (capacity) {
+          // "Only 0 items": ArduPilot's storage is not set up yet (just booted), not a capacity: retried below.
+          if (capacity && Number(capacity[1]) > 0) {
             const home = this.hasHome(missionType) ? 1 : 0;
             const max = Number(capacity[1]) - home;
             throw new LinkError(
