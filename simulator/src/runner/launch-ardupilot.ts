@@ -48,9 +48,9 @@ export interface ArduPilotLaunched {
 /** The SITL instance of the first vehicle for a GCS port, or an error a person can act on. */
 export function firstInstance(basePort: number): number {
   const k = (basePort - SITL_BASE_PORT) / 10;
-  if (!Number.isInteger(k) || k < 0 || k > 20) {
+  if (!Number.isInteger(k) || k < 0 || SITL_BASE_PORT + 10 * k + 3 > 65535) {
     throw new Error(
-      `--base-port 须为 5760 + 10·k（k = 0–20）/ with --ardupilot, --base-port must be 5760 + 10·k (k 0–20): ArduPilot SITL instance k listens there; got ${basePort}`,
+      `--base-port 须为 5760 + 10·k / with --ardupilot, --base-port must be 5760 + 10·k: ArduPilot SITL instance k listens there; got ${basePort}`,
     );
   }
   return k;
