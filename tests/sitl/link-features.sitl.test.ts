@@ -84,6 +84,12 @@ describe('signing on a real ArduCopter', () => {
   it('after SETUP_SIGNING the vehicle ignores unsigned commands on SERIAL1 and obeys signed ones', async () => {
     const key = Buffer.alloc(32);
     for (let i = 0; i < 32; i++) key[i] = (i * 37 + 11) & 0xff;
+    // Before the key, the same unsigned link on SERIAL1 is obeyed: what follows is signing's doing.
+    const before = await open(`tcp://127.0.0.1:${b.cameraPort}`);
+    const vb = await before.waitForVehicle({ deadlineMs: 30_000 });
+    await vb.action.setFlightMode('stabilize', { deadlineMs: 10_000 });
+    await before.close();
+
     // SERIAL0 is ArduPilot's trusted channel (it accepts unsigned frames there): hand the key over on it.
     const gcs = await connectSitlClient({
       port: b.port,
