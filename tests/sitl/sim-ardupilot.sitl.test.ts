@@ -17,6 +17,7 @@ import { armWhenReady, connect, until } from './support/sitl.ts';
 const INSTANCE = Number(process.env.XUNCHA_SITL_INSTANCE_BASE ?? 0) + 6;
 const basePort = 5760 + 10 * INSTANCE;
 const images = fs.mkdtempSync(path.join(os.tmpdir(), 'xuncha-sim-ardupilot-'));
+const dock = path.join(images, 'dock');
 let child: ChildProcess;
 const lines: string[] = [];
 let stderr = '';
@@ -36,6 +37,8 @@ beforeAll(async () => {
       '10',
       '--images',
       images,
+      '--dock-dir',
+      dock,
       '--flat',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
@@ -60,7 +63,7 @@ afterAll(async () => {
 });
 
 describe('xuncha sim --ardupilot', () => {
-  it('prints one real SITL per drone on 5760 + 10·instance, and a photo is rendered for its camera trigger in flight', async () => {
+  it('prints one real SITL per drone on 5760 + 10·instance, and a photo is rendered for its camera trigger in flight and docked after landing', async () => {
     expect(lines).toEqual([
       `sysid 1 ardupilot-sitl tcp://127.0.0.1:${basePort}`,
       `sysid 2 ardupilot-sitl tcp://127.0.0.1:${basePort + 10}`,
@@ -102,5 +105,17 @@ describe('xuncha sim --ardupilot', () => {
     expect(truth.pose.sysId).toBe(2);
     expect(truth.pose.lat).toBeCloseTo(captures[0]!.latDeg, 6);
     expect(truth.pose.lon).toBeCloseTo(captures[0]!.lonDeg, 6);
+
+    // Landed and disarmed by the real autopilot: the dock delivers the flight's photo.
+    await v.action.setFlightMode('land');
+    await v.telemetry.armed.waitFor((a) => !a, AbortSignal.timeout(120_000));
+    const docked = (): string[] => (fs.existsSync(dock) ? fs.readdirSync(dock).filter((f) => f.endsWith('.JPG')) : []);
+    await until(
+      () => docked().length === 1,
+      30_000,
+      'the dock delivery',
+      () => stderr,
+    );
+    expect(docked()).toEqual(jpg());
   });
 });
