@@ -92,16 +92,16 @@ describe('xuncha sim --ardupilot', () => {
       () => stderr,
     );
     const jpg = (): string[] => fs.readdirSync(images).filter((f) => f.endsWith('.JPG'));
+    const sidecar = (jpgName: string): string => path.join(images, jpgName.replace(/\.JPG$/, '.json'));
+    // The sidecar is written after the JPEG.
     await until(
-      () => jpg().length === 1,
+      () => jpg().length === 1 && fs.existsSync(sidecar(jpg()[0]!)),
       30_000,
-      'the rendered photo',
+      'the rendered photo and its sidecar',
       () => stderr,
     );
     // The photo is taken at the pose the real autopilot reported, by the vehicle that reported it.
-    const truth = GroundTruthSchema.parse(
-      JSON.parse(fs.readFileSync(path.join(images, jpg()[0]!.replace(/\.JPG$/, '.json')), 'utf8')),
-    );
+    const truth = GroundTruthSchema.parse(JSON.parse(fs.readFileSync(sidecar(jpg()[0]!), 'utf8')));
     expect(truth.pose.sysId).toBe(2);
     expect(truth.pose.lat).toBeCloseTo(captures[0]!.latDeg, 6);
     expect(truth.pose.lon).toBeCloseTo(captures[0]!.lonDeg, 6);

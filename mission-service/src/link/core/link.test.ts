@@ -127,6 +127,20 @@ describe('MavlinkLink over UDP', () => {
     expect(link.vehicles.get(5)).toBe(v);
   });
 
+  it('keeps a vehicle whose heartbeats are lost while its other messages arrive (a lossy radio), and loses it when silent', async () => {
+    const link = await udpLink({ vehicleTimeoutMs: 200 });
+    const peer = await peerFor(link);
+    peer.send(vehicleHeartbeat(), { sysId: 6 });
+    const v = await link.waitForVehicle({ sysId: 6 });
+    // 600 ms without a heartbeat, three timeouts' worth, but a position every 50 ms.
+    for (let i = 0; i < 12; i++) {
+      peer.send(new common.GlobalPositionInt(), { sysId: 6 });
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(v.connected.value).toBe(true);
+    await v.connected.waitFor((c) => c === false);
+  });
+
   it('rejects with no_vehicle when nobody shows up before the deadline, and cancelled on abort', async () => {
     const link = await udpLink();
     await expect(link.waitForVehicle({ deadlineMs: 100 })).rejects.toMatchObject({ result: 'no_vehicle' });
