@@ -6,8 +6,13 @@ import { defineConfig } from 'vitest/config';
 // `*.compat.test.ts` read third-party files from ../shared: they run in `npm run test:compat` (vitest.compat.config.ts).
 export default defineConfig({
   test: {
-    include: ['{geodata,simulator,triage,mission-service}/{src,test}/**/*.test.ts', 'tests/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/*.compat.test.ts'],
+    include: [
+      '{geodata,simulator,triage,mission-service}/{src,test}/**/*.test.ts',
+      'planner-ui/src/**/*.test.ts',
+      'tests/**/*.test.ts',
+    ],
+    // Browser tests have their own script and config (npm run test:ui).
+    exclude: ['**/node_modules/**', '**/*.compat.test.ts', 'tests/ui/**'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: 'forks',

@@ -59,6 +59,13 @@ export const ConfigSchema = z.object({
   open311RatePerMin: z.coerce.number().int().min(1).max(100_000).default(60),
   /** Open311 requests per minute per API key. */
   open311KeyRatePerMin: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Demo accounts for every role (loopback + embedded database only). */
+  demo: z.boolean().default(false),
+  /** Optional online basemap for the web app: an XYZ raster template, its CRS (gcj02/bd09 are refused). */
+  basemapUrl: z.string().min(1).optional(),
+  basemapCrs: z.string().min(1).optional(),
+  /** 天地图 Tianditu key: adds its imagery and vector basemaps to the web app. */
+  tiandituKey: z.string().min(1).optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -81,9 +88,13 @@ export const envNames: Record<keyof Config, string> = {
   trustProxy: 'XUNCHA_TRUST_PROXY',
   open311RatePerMin: 'XUNCHA_OPEN311_RATE',
   open311KeyRatePerMin: 'XUNCHA_OPEN311_KEY_RATE',
+  demo: 'XUNCHA_DEMO',
+  basemapUrl: 'XUNCHA_BASEMAP_URL',
+  basemapCrs: 'XUNCHA_BASEMAP_CRS',
+  tiandituKey: 'XUNCHA_TIANDITU_KEY',
 };
 
-const BOOLEAN_SETTINGS = new Set<string>(['loadSampleData', 'publicLayers']);
+const BOOLEAN_SETTINGS = new Set<string>(['loadSampleData', 'publicLayers', 'demo']);
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -124,6 +135,7 @@ export function describeConfig(cfg: Config): Record<string, unknown> {
     ...cfg,
     databaseUrl: cfg.databaseUrl ? maskUrl(cfg.databaseUrl) : undefined,
     metricsToken: cfg.metricsToken ? '***' : undefined,
+    tiandituKey: cfg.tiandituKey ? '***' : undefined,
     database: cfg.databaseUrl ? 'postgres' : 'pglite (embedded)',
   };
 }

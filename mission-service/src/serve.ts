@@ -5,10 +5,11 @@ import type { Db } from './db/db.ts';
 import { migrate } from './db/migrate.ts';
 import { openDb } from './db/open-db.ts';
 import { loadSampleDataOnce } from './db/seed-sample-data.ts';
-import { ensureInitialAdmin } from './auth/index.ts';
+import { ensureInitialAdmin, syncDemoUsers } from './auth/index.ts';
 import { startCaseTimers } from './cases/index.ts';
 import { createApp } from './http/app.ts';
 import { securityFromConfig } from './http/security-options.ts';
+import { ensureWebAppBuilt } from './http/web-app/index.ts';
 import { startTriageJobs } from './jobs/index.ts';
 import { startMissionRuntime } from './missions/runtime.ts';
 import type { Logger } from './logger.ts';
@@ -26,6 +27,7 @@ export interface RunningService {
 export async function startService(cfg: Config, logger: Logger): Promise<RunningService> {
   logger.info({ config: describeConfig(cfg) }, 'effective configuration');
   const db = await openDb(cfg, 'serve');
+  let demoUsers: string[] = [];
   try {
     const applied = await migrate(db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
@@ -34,6 +36,7 @@ export async function startService(cfg: Config, logger: Logger): Promise<Running
       if (loaded) logger.info(loaded, 'sample data loaded (first start)');
     }
     await ensureInitialAdmin(db, logger);
+    demoUsers = await syncDemoUsers(db, logger, { enabled: cfg.demo, host: cfg.host, embedded: !cfg.databaseUrl });
   } catch (err) {
     await db.close().catch(() => {});
     throw err;
@@ -58,6 +61,9 @@ export async function startService(cfg: Config, logger: Logger): Promise<Running
     webhookPolicy: security.webhooks,
     onError: (err) => logger.warn({ err }, 'case timers sweep failed'),
   });
+  await ensureWebAppBuilt(logger);
+  const basemap = { url: cfg.basemapUrl, crs: cfg.basemapCrs, tiandituKey: cfg.tiandituKey };
+  const webApp = { basemap, demoUsers, warn: (message: string) => logger.warn(message) };
   const app = createApp({
     db,
     logger,
@@ -65,6 +71,7 @@ export async function startService(cfg: Config, logger: Logger): Promise<Running
     enqueueTriage: triage.enqueueTriage,
     photoTimeZone: cfg.photoTimeZone,
     security,
+    webApp,
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(cfg.port, cfg.host, () => resolve(s));

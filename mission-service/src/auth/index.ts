@@ -15,7 +15,7 @@
  *   role changes revoke (and close live streams through `sessionEvents`).
  * - `LoginGuard`: per-source back-off, per-account slowing (never locking), a global limit.
  * - `ensureInitialAdmin(db, log)`: on first start creates `admin` with a one-time password printed once on
- *   stderr; demo users (operator/officer/dispatcher) only with XUNCHA_DEMO=1.
+ *   stderr. `syncDemoUsers`: the demo-* accounts of XUNCHA_DEMO=1 (loopback + embedded database only).
  */
 export {
   ROLES,
@@ -53,7 +53,8 @@ export {
   type NewUser,
   type UserRecord,
 } from './users.ts';
-export { DEMO_USERS, ensureInitialAdmin, randomPassword } from './initial-admin.ts';
+export { ensureInitialAdmin, randomPassword } from './initial-admin.ts';
 export { DEFAULT_LOGIN_GUARD, LoginGuard, type LoginGuardOptions } from './login-guard.ts';
 export { assertPasswordPolicy } from './password-policy.ts';
 export { checkNewUsername, normalizeUsername, usernameSkeleton } from './usernames.ts';
+export { DEMO_ACCOUNTS, DEMO_PASSWORD, DemoRefusedError, syncDemoUsers } from './demo-users.ts';

@@ -121,7 +121,7 @@ async function main(): Promise<void> {
     await migrate(db);
     await loadSampleDataOnce(db);
     await seedCases(db);
-    await ensureInitialAdmin(db, createLogger('silent'), { demo: false, print: () => {} });
+    await ensureInitialAdmin(db, createLogger('silent'), { print: () => {} });
     await createUser(db, { username: 'bench-reader', password: READER_PASSWORD, roles: ['dispatcher'] });
     server = createApp({
       db,

@@ -28,6 +28,7 @@ import { scheduleRoutes } from './routes/schedules.ts';
 import { systemRoutes } from './routes/system.ts';
 import { telemetryRoutes } from './routes/telemetry.ts';
 import { DEFAULT_SECURITY, type SecurityOptions } from './security-options.ts';
+import { webApp, type WebAppOptions } from './web-app/index.ts';
 
 export interface AppDeps {
   db: Db;
@@ -49,6 +50,8 @@ export interface AppDeps {
   loginGuard?: LoginGuard;
   /** IANA zone of uploaded photo times that carry no offset (default Asia/Shanghai). */
   photoTimeZone?: string;
+  /** The planner UI at `/` (off when not given, as in most API tests). */
+  webApp?: WebAppOptions;
 }
 
 /** The route tables of the API and of Open311: what the app mounts, the OpenAPI document lists and tests walk. */
@@ -170,6 +173,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(unknownRoute);
   app.use('/api', api);
   app.use('/open311/v2', open311Router(routeDeps, tables.open311));
+  if (deps.webApp) app.use(webApp(deps.webApp));
   app.use(errorHandler(logger));
   return app;
 }
