@@ -35,6 +35,8 @@ export function buildProgram(): Command {
 
 /** Runs the CLI; errors end as one clear line on stderr and a non-zero exit code. */
 export async function main(argv: string[]): Promise<void> {
+  // Everything the CLI writes (the embedded database, photos, exports) is for its owner only: 0700 / 0600.
+  process.umask(0o077);
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {
