@@ -67,7 +67,9 @@ describe('the simulator answers like the real ArduCopter, message by message', (
         expect(heldOurs[0]).toMatchObject({ command: heldReal[0]!.command, frame: heldReal[0]!.frame });
       }
       const relevant = (h: Heard) =>
-        h.type !== 'StatusText' || !/^(EKF|GPS|AHRS|Field|ArduPilot|PreArm|Barometer)/.test(String(h.fields.text));
+        // Boot-time chatter of the real vehicle (sensors, RC switch positions such as "RC7: SaveWaypoint LOW").
+        h.type !== 'StatusText' ||
+        !/^(EKF|GPS|AHRS|Field|ArduPilot|PreArm|Barometer|RC\d+:)/.test(String(h.fields.text));
       expect(ours.heard.filter(relevant).map(shape)).toEqual(real.heard.filter(relevant).map(shape));
     } finally {
       real.close();
