@@ -96,20 +96,14 @@ const limitJsonDepth: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/**
- * Headers on every answer: no MIME sniffing, no framing, no referrer leaks. API and Open311 answers also forbid
- * everything a page could load and are never cached unless a route says; the web app's page and assets keep their
- * own caching (hashed assets for a year) and load their scripts, styles and tiles.
- */
-const securityHeaders: RequestHandler = (req, res, next) => {
+/** Headers on every answer: no MIME sniffing, no framing, no referrer leaks, nothing cached unless a route says. */
+const securityHeaders: RequestHandler = (_req, res, next) => {
   res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
   res.setHeader('x-frame-options', 'DENY');
   res.setHeader('referrer-policy', 'no-referrer');
-  if (/^\/(api|open311)(\/|$)/.test(req.path)) {
-    res.setHeader('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
-    res.setHeader('cache-control', 'no-store');
-    res.setHeader('cross-origin-resource-policy', 'same-origin');
-  }
+  res.setHeader('cache-control', 'no-store');
+  res.setHeader('cross-origin-resource-policy', 'same-origin');
   next();
 };
 

@@ -4,8 +4,8 @@ import {
   exportPlanKmz,
   exportQgcPlan,
   exportWpmlKmz,
+  planSchema,
   writeWpl,
-  type Plan,
 } from '@xuncha/geodata';
 import type { PlanExportFormat } from '../contract/plans.ts';
 import { AppError, notFound } from '../app-error.ts';
@@ -32,7 +32,16 @@ export function exportPlanFile(
   sortie: number,
   areas: readonly GeoJSON.Feature[] = [],
 ): ExportedFile {
-  const doc = plan.document as unknown as Plan;
+  // A stored document that is not a whole plan (planning failed or was never run) has nothing to export.
+  const parsed = planSchema.safeParse(plan.document);
+  if (!parsed.success) {
+    throw new AppError(
+      'unprocessable',
+      'not_exportable',
+      `计划没有可导出的航线 / plan ${plan.id} has no planned route to export (re-plan it first)`,
+    );
+  }
+  const doc = parsed.data;
   const base = plan.id.replace(/[^\w.-]/g, '_');
   if (PER_SORTIE_FORMATS.includes(format) && !doc.sorties[sortie]) {
     throw notFound(`sortie ${sortie} of plan ${plan.id}`);

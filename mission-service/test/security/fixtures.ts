@@ -58,7 +58,7 @@ function fixtureJpeg(): Promise<string> {
   return jpegPath;
 }
 
-const EMPTY_PLAN: PlanDocument = { version: 1, pattern: 'survey', sorties: [], photos: [], stats: {}, warnings: [] };
+const EMPTY_PLAN: PlanDocument = { version: 1, pattern: 'survey', sorties: [], stats: {}, warnings: [] };
 
 /**
  * Makes objects of every kind owned by one department, straight through the repositories (fast and free of the
