@@ -1,7 +1,7 @@
 /**
  * What the drone's camera does to the light: exposure (auto exposure with a bias), white balance,
  * contrast and saturation of the picture style, vignetting, lens softness, motion blur at speed, and
- * sensor noise. The renderer applies the per-pixel parts through a lookup table; `finishImage` does
+ * sensor noise, then the in-camera sharpening every drone JPEG carries. The renderer applies the per-pixel parts through a lookup table; `finishImage` does
  * the neighbourhood parts (blur, noise) on the 8-bit image. Every parameter is drawn from a seed.
  */
 import { Rng, mixSeed } from '../scene/random.ts';
@@ -22,6 +22,11 @@ export interface CameraEffects {
   blur: number;
   /** Exposure time for motion blur (s). */
   shutterS: number;
+  /**
+   * In-camera sharpening after noise, as the image processor does: weight of each neighbour in a
+   * 3-tap [−s, 1 + 2s, −s] kernel per axis (0 = none; optional for effects saved before it existed).
+   */
+  sharpen?: number;
 }
 
 /** Draw camera effects for a photo of `widthPx` from `seed` (smaller renders stand for downscaled photos). */
@@ -38,6 +43,9 @@ export function drawEffects(seed: number, widthPx: number): CameraEffects {
     noise: large ? r.range(1, 4) : r.range(0.5, 2.5),
     blur: large ? r.range(0.12, 0.22) : r.range(0.03, 0.1),
     shutterS: 1 / r.range(200, 1600),
+    // Drawn last so the draws above keep their values. Renders below full size stand for downscaled
+    // photos, whose detail is denser: they get more.
+    sharpen: large ? r.range(0.1, 0.3) : r.range(0.15, 0.4),
   };
 }
 
@@ -83,8 +91,10 @@ export function finishImage(
   if (mlen >= 1) motionBlur(data, width, height, mx, my);
   if (e.blur > 0) blur3(data, width, height, e.blur);
   if (e.noise > 0) addNoise(data, e.noise, seed);
+  if (e.sharpen) blur3(data, width, height, -e.sharpen);
 }
 
+/** Separable 3-tap filter [a, 1 − 2a, a]: a blur for a > 0, a sharpening for a < 0 (clamped to 0..255). */
 function blur3(data: Buffer, width: number, height: number, a: number): void {
   const c = 1 - 2 * a;
   const row = new Float32Array(width * 3);
@@ -94,9 +104,11 @@ function blur3(data: Buffer, width: number, height: number, a: number): void {
     for (let i = 0; i < width; i++) {
       const l = i > 0 ? i - 1 : i;
       const r = i < width - 1 ? i + 1 : i;
-      for (let ch = 0; ch < 3; ch++)
-        data[o + i * 3 + ch] =
+      for (let ch = 0; ch < 3; ch++) {
+        const v =
           (row[l * 3 + ch] as number) * a + (row[i * 3 + ch] as number) * c + (row[r * 3 + ch] as number) * a + 0.5;
+        data[o + i * 3 + ch] = v < 0 ? 0 : v > 255 ? 255 : v;
+      }
     }
   }
   const stride = width * 3;
@@ -110,7 +122,7 @@ function blur3(data: Buffer, width: number, height: number, a: number): void {
     for (let k = 0; k < stride; k++) {
       const v = (prev[k] as number) * a + (cur[k] as number) * c + (data[n + k] as number) * a + 0.5;
       prev[k] = cur[k] as number;
-      data[o + k] = v;
+      data[o + k] = v < 0 ? 0 : v > 255 ? 255 : v;
     }
   }
 }
