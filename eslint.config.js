@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import walls from './eslint.walls.js';
 
 export default tseslint.config(
   {
@@ -24,4 +25,5 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  ...walls,
 );

@@ -2,11 +2,17 @@ import { defineConfig } from 'vitest/config';
 
 // One runner for every workspace: each package keeps its tests beside its code (`*.test.ts`),
 // cross-package tests live in tests/. Database-heavy suites share one embedded PostGIS per
-// worker process (see mission-service/test/db-fixture.ts), so workers are capped for 2-core machines.
+// worker process (see mission-service/src/testing/test-db.ts), so workers are capped for 2-core machines.
+// `*.compat.test.ts` read third-party files from ../shared: they run in `npm run test:compat` (vitest.compat.config.ts).
 export default defineConfig({
   test: {
-    include: ['{geodata,simulator,triage,mission-service}/{src,test}/**/*.test.ts', 'tests/**/*.test.ts'],
-    exclude: ['**/node_modules/**'],
+    include: [
+      '{geodata,simulator,triage,mission-service}/{src,test}/**/*.test.ts',
+      'planner-ui/src/**/*.test.ts',
+      'tests/**/*.test.ts',
+    ],
+    // Browser tests have their own script and config (npm run test:ui).
+    exclude: ['**/node_modules/**', '**/*.compat.test.ts', 'tests/ui/**'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: 'forks',

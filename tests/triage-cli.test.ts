@@ -81,11 +81,18 @@ describe('xuncha triage', () => {
     expect(c.issues[0].code).toBe('unsupported_format');
   });
 
-  it('without --model: metadata and georeferencing only, with a note', async () => {
+  it('without --model: the shipped default model', async () => {
     const dir = await flight();
     const out = JSON.parse(await run([path.join(dir, 'DJI_0001.JPG'), '--json']));
+    expect(out.model).toBe('xuncha-default');
+    expect(out.summary).toMatchObject({ photos: 1, ok: 1, errors: 0 });
+  });
+
+  it('--no-model: metadata and georeferencing only, with a note', async () => {
+    const dir = await flight();
+    const out = JSON.parse(await run([path.join(dir, 'DJI_0001.JPG'), '--no-model', '--json']));
     expect(out.model).toBeNull();
-    expect(out.note).toMatch(/no model given/);
+    expect(out.note).toMatch(/no model/);
     expect(out.photos[0].detections).toEqual([]);
     expect(out.photos[0].centerGround).toEqual([119.14, 28.08]);
   });

@@ -4,13 +4,13 @@ import { missionItemSchema } from './planning/mavlink.ts';
 const position = z.array(z.number()).min(2).max(3);
 
 /** GeoJSON LineString (WGS84; third coordinate = altitude above takeoff, m). */
-export const lineStringSchema = z.object({
+const lineStringSchema = z.object({
   type: z.literal('LineString'),
   coordinates: z.array(position).min(2),
 });
 
 /** GeoJSON Polygon (WGS84). */
-export const polygonSchema = z.object({
+const polygonSchema = z.object({
   type: z.literal('Polygon'),
   coordinates: z.array(z.array(position).min(4)).min(1),
 });

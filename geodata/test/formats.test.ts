@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { exportQgcPlan, importQgcPlan, PlanFormatError } from '../src/formats/qgc-plan.ts';
@@ -8,53 +6,40 @@ import { readGmlPolygons, readKml, readKmz, readShapefile } from '../src/formats
 import { planSchema } from '../src/plan-schema.ts';
 import { planSurvey } from '../src/planning/survey.ts';
 import { MAV_CMD, MAV_FRAME } from '../src/planning/mavlink.ts';
-import { lonLat, polygonM, samplesDir } from './helpers.ts';
+import { lonLat, polygonM } from './helpers.ts';
+import { builtPlans, fields2coverGml, missionPlannerWpl, qgcPlanDoc } from './plan-files.ts';
 
-// Sample plans from MAVSDK's test suite (BSD-3-Clause), see ../shared/samples/SOURCES.md.
-const plans = path.join(samplesDir, 'mavsdk-plans');
-const read = (n: string) => fs.readFileSync(path.join(plans, n), 'utf8');
-
+// Files built in the test (./plan-files.ts); the real third-party samples are read by formats.compat.test.ts.
 describe('QGroundControl .plan import', () => {
-  const expected: Record<string, RegExp | number> = {
-    'qgroundcontrol_sample.plan': 6,
-    'qgroundcontrol_sample_with_digicam_control.plan': 1,
-    'qgroundcontrol_sample_with_survey.plan': 13,
-    'qgroundcontrol_sample_with_structured_scan.plan': /StructureScan.*not supported/,
-    'qgroundcontrol_sample_with_survey_missing_items.plan': /no embedded TransectStyleComplexItem\.Items/,
-    'qgroundcontrol_sample_with_survey_wrong_version.plan': /survey version 9 unsupported/,
-    'qgroundcontrol_sample_without_mission.plan': /no mission/,
-    'qgroundcontrol_sample_wrong_mission_version.plan': /unsupported mission version 7/,
-    'qgroundcontrol_sample_wrong_overall_version.plan': /unsupported \.plan version 42/,
-  };
-  it('covers every sample file', () => {
-    expect(
-      fs
-        .readdirSync(plans)
-        .filter((f) => f.endsWith('.plan'))
-        .sort(),
-    ).toEqual(Object.keys(expected).sort());
-  });
-  for (const [file, want] of Object.entries(expected)) {
-    it(file, () => {
+  for (const [name, { doc, want }] of Object.entries(builtPlans)) {
+    it(name, () => {
+      const text = JSON.stringify(doc, null, 4);
       if (typeof want === 'number') {
-        const plan = importQgcPlan(read(file));
+        const plan = importQgcPlan(text);
         expect(() => planSchema.parse(plan)).not.toThrow();
         expect(plan.sorties[0]!.items.length).toBeGreaterThanOrEqual(want);
       } else {
-        expect(() => importQgcPlan(read(file))).toThrow(want);
-        expect(() => importQgcPlan(read(file))).toThrow(PlanFormatError);
+        expect(() => importQgcPlan(text)).toThrow(want);
+        expect(() => importQgcPlan(text)).toThrow(PlanFormatError);
       }
     });
   }
 
-  it('reads positions, frames and planned home of the plain sample', () => {
-    const plan = importQgcPlan(read('qgroundcontrol_sample.plan'));
+  it('reads positions, frames and planned home of the plain plan', () => {
+    const plan = importQgcPlan(JSON.stringify(qgcPlanDoc()));
     const first = plan.sorties[0]!.items[0]!;
     expect(first.command).toBe(MAV_CMD.NAV_TAKEOFF);
     expect(first.frame).toBe(MAV_FRAME.GLOBAL_RELATIVE_ALT_INT);
     expect(first.x).toBe(473977507);
     expect(first.y).toBe(85456075);
     expect(plan.launch.lat).toBeCloseTo(47.3977507, 7);
+  });
+
+  it('takes the embedded items of the survey in order', () => {
+    const plan = importQgcPlan(JSON.stringify(builtPlans['survey with embedded items']!.doc));
+    const cmds = plan.sorties[0]!.items.map((i) => i.command);
+    expect(cmds.slice(0, 3)).toEqual([530, MAV_CMD.NAV_WAYPOINT, MAV_CMD.DO_SET_CAM_TRIGG_DIST]);
+    expect(cmds.filter((c) => c === MAV_CMD.NAV_WAYPOINT)).toHaveLength(6);
   });
 
   it('rejects bytes that are not JSON', () => {
@@ -101,8 +86,8 @@ describe('QGroundControl .plan export', () => {
 });
 
 describe('QGC WPL 110', () => {
-  it('reads the Mission Planner sample and writes it back', () => {
-    const wpl = readWpl(read('mission_planner_sample.txt'));
+  it('reads a Mission Planner file and writes it back', () => {
+    const wpl = readWpl(missionPlannerWpl());
     expect(wpl.items).toHaveLength(4);
     expect(wpl.items[0]!.command).toBe(MAV_CMD.NAV_TAKEOFF);
     expect(wpl.items[3]!.command).toBe(MAV_CMD.NAV_RETURN_TO_LAUNCH);
@@ -180,15 +165,18 @@ describe('area import', () => {
     await expect(readShapefile(new Uint8Array([9, 9]))).rejects.toThrow(/not a valid zip/);
   });
 
-  it('reads the Fields2Cover GML field', () => {
-    const fc = readGmlPolygons(fs.readFileSync(path.join(samplesDir, 'fields2cover/test1.xml'), 'utf8'));
-    expect(fc.features.length).toBeGreaterThanOrEqual(1);
-    expect((fc.features[0]!.geometry as { coordinates: number[][][] }).coordinates[0]!.length).toBe(13);
+  it('reads a Fields2Cover-style GML field and leaves its edge lines out', () => {
+    const fc = readGmlPolygons(fields2coverGml(12));
+    expect(fc.features).toHaveLength(1);
+    const ring = (fc.features[0]!.geometry as { coordinates: number[][][] }).coordinates[0]!;
+    expect(ring).toHaveLength(13);
+    expect(ring[0]![0]).toBeCloseTo(119.13 + 0.002, 9);
+    expect(ring[0]![1]).toBeCloseTo(28.06, 9);
   });
 });
 
 describe('file edges: positions out of range and unreadable fences are refused with a reason', () => {
-  const plainPlan = () => JSON.parse(read('qgroundcontrol_sample.plan')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const plainPlan = () => qgcPlanDoc() as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
   it('.plan: a waypoint outside ±90/±180 is named, not wrapped into int32 degE7', () => {
     const doc = plainPlan();

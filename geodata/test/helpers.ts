@@ -6,8 +6,6 @@ import type { Plan } from '../src/plan-schema.ts';
 
 export const testDir = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(testDir, '../..');
-/** Samples live beside the clone (CI) or in the shared folder. */
-export const samplesDir = path.resolve(repoRoot, '../shared/samples');
 
 /** Metres → degrees around Longquan (119.13E, 28.06N), for building small test shapes. */
 export function lonLat(xM: number, yM: number, origin: [number, number] = [119.13, 28.06]): [number, number] {

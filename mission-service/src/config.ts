@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_MODEL_MANIFEST } from '@xuncha/triage/default-model';
 import { z } from 'zod';
+import { assertTimeZone, DEFAULT_PHOTO_TIME_ZONE } from '@xuncha/triage';
 import { maskUrl } from './db/pg-db.ts';
 
 /** Every setting of the service, with its environment variable and default. */
@@ -14,8 +16,30 @@ export const ConfigSchema = z.object({
     .optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   loadSampleData: z.boolean().default(true),
-  /** Triage model manifest (JSON beside its ONNX file); unset: triage runs metadata + georeferencing only. */
-  model: z.string().min(1).optional(),
+  /** Triage model manifest (JSON beside its ONNX file); default: the model Xuncha ships (triage/model/). */
+  model: z.string().min(1).default(DEFAULT_MODEL_MANIFEST),
+  /** IANA zone of photo times that carry no offset (EXIF OffsetTimeOriginal); DJI drones in China write Beijing time. */
+  photoTimeZone: z
+    .string()
+    .default(DEFAULT_PHOTO_TIME_ZONE)
+    .refine(
+      (tz) => {
+        try {
+          assertTimeZone(tz);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'not an IANA time zone (e.g. Asia/Shanghai)' },
+    ),
+  /** Demo accounts for every role (loopback + embedded database only). */
+  demo: z.boolean().default(false),
+  /** Optional online basemap for the web app: an XYZ raster template, its CRS (gcj02/bd09 are refused). */
+  basemapUrl: z.string().min(1).optional(),
+  basemapCrs: z.string().min(1).optional(),
+  /** 天地图 Tianditu key: adds its imagery and vector basemaps to the web app. */
+  tiandituKey: z.string().min(1).optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -28,6 +52,11 @@ export const envNames: Record<keyof Config, string> = {
   logLevel: 'LOG_LEVEL',
   loadSampleData: 'XUNCHA_SAMPLE_DATA',
   model: 'XUNCHA_MODEL',
+  photoTimeZone: 'XUNCHA_PHOTO_TIMEZONE',
+  demo: 'XUNCHA_DEMO',
+  basemapUrl: 'XUNCHA_BASEMAP_URL',
+  basemapCrs: 'XUNCHA_BASEMAP_CRS',
+  tiandituKey: 'XUNCHA_TIANDITU_KEY',
 };
 
 export class ConfigError extends Error {
@@ -52,7 +81,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = { ...fromFile };
   for (const [key, name] of Object.entries(envNames)) {
     const v = env[name];
-    if (v !== undefined && v !== '') raw[key] = key === 'loadSampleData' ? !/^(0|false|no)$/i.test(v) : v;
+    if (v !== undefined && v !== '')
+      raw[key] = key === 'loadSampleData' || key === 'demo' ? !/^(0|false|no)$/i.test(v) : v;
   }
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
@@ -68,6 +98,7 @@ export function describeConfig(cfg: Config): Record<string, unknown> {
   return {
     ...cfg,
     databaseUrl: cfg.databaseUrl ? maskUrl(cfg.databaseUrl) : undefined,
+    tiandituKey: cfg.tiandituKey ? '***' : undefined,
     database: cfg.databaseUrl ? 'postgres' : 'pglite (embedded)',
   };
 }

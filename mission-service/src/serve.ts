@@ -5,9 +5,10 @@ import type { Db } from './db/db.ts';
 import { migrate } from './db/migrate.ts';
 import { openDb } from './db/open-db.ts';
 import { loadSampleDataOnce } from './db/seed-sample-data.ts';
-import { ensureInitialAdmin } from './auth/index.ts';
+import { ensureInitialAdmin, syncDemoUsers } from './auth/index.ts';
 import { startCaseTimers } from './cases/index.ts';
 import { createApp } from './http/app.ts';
+import { ensureWebAppBuilt } from './http/web-app/index.ts';
 import { startTriageJobs } from './jobs/index.ts';
 import { startMissionRuntime } from './missions/runtime.ts';
 import type { Logger } from './logger.ts';
@@ -25,6 +26,7 @@ export interface RunningService {
 export async function startService(cfg: Config, logger: Logger): Promise<RunningService> {
   logger.info({ config: describeConfig(cfg) }, 'effective configuration');
   const db = await openDb(cfg);
+  let demoUsers: string[] = [];
   try {
     const applied = await migrate(db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
@@ -33,22 +35,37 @@ export async function startService(cfg: Config, logger: Logger): Promise<Running
       if (loaded) logger.info(loaded, 'sample data loaded (first start)');
     }
     await ensureInitialAdmin(db, logger);
+    demoUsers = await syncDemoUsers(db, logger, { enabled: cfg.demo, host: cfg.host, embedded: !cfg.databaseUrl });
   } catch (err) {
     await db.close().catch(() => {});
     throw err;
   }
   // Triage jobs (pg-boss on this database): ingest → triage → merge → file. With the embedded database this
   // in-process worker is the only one there can be; on PostgreSQL `xuncha worker` processes add to it.
-  const triage = await startTriageJobs({ db, dataDir: cfg.dataDir, modelManifest: cfg.model, logger }).catch(
-    async (err: unknown) => {
-      await db.close().catch(() => {});
-      throw err;
-    },
-  );
+  const triage = await startTriageJobs({
+    db,
+    dataDir: cfg.dataDir,
+    modelManifest: cfg.model,
+    photoTimeZone: cfg.photoTimeZone,
+    logger,
+  }).catch(async (err: unknown) => {
+    await db.close().catch(() => {});
+    throw err;
+  });
   const runtime = startMissionRuntime(db, logger, { dataDir: cfg.dataDir });
   // SLA escalation (督办 → 催办 → 通报) and webhook deliveries with retries.
   const caseTimers = startCaseTimers({ db, onError: (err) => logger.warn({ err }, 'case timers sweep failed') });
-  const app = createApp({ db, logger, ...runtime.deps, enqueueTriage: triage.enqueueTriage });
+  await ensureWebAppBuilt(logger);
+  const basemap = { url: cfg.basemapUrl, crs: cfg.basemapCrs, tiandituKey: cfg.tiandituKey };
+  const webApp = { basemap, demoUsers, warn: (message: string) => logger.warn(message) };
+  const app = createApp({
+    db,
+    logger,
+    ...runtime.deps,
+    enqueueTriage: triage.enqueueTriage,
+    photoTimeZone: cfg.photoTimeZone,
+    webApp,
+  });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(cfg.port, cfg.host, () => resolve(s));
     s.once('error', reject);

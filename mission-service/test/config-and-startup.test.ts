@@ -30,6 +30,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
   });
+
+  it('reads photo times without an offset in Asia/Shanghai unless XUNCHA_PHOTO_TIMEZONE names another zone', () => {
+    expect(loadConfig({}).photoTimeZone).toBe('Asia/Shanghai');
+    expect(loadConfig({ XUNCHA_PHOTO_TIMEZONE: 'Asia/Urumqi' }).photoTimeZone).toBe('Asia/Urumqi');
+    expect(() => loadConfig({ XUNCHA_PHOTO_TIMEZONE: 'Beijing' })).toThrow(/XUNCHA_PHOTO_TIMEZONE.*IANA/);
+  });
 });
 
 describe('database start-up errors', () => {

@@ -78,18 +78,35 @@ test('duplication sends packets twice; reordering breaks the order; latency dela
 
 test('a link cut silences the link both ways, then it comes back', async () => {
   const { v, g } = await setup();
+  expect(v.state().link.clients).toBe(1);
+  await g.waitFor(minimal.Heartbeat, () => true, 3000);
+  const before = g.received.length - 1; // the sequence is followed from a packet sent before the cut
   v.setFaults({ linkCutForS: 60 }); // link clock at 10×: six seconds of wall time
-  await new Promise((r) => setTimeout(r, 50));
-  const since = g.received.length;
+  const cut = v.state().link;
   const cmd = new common.CommandLong();
   cmd.targetSystem = 1;
   cmd.command = 31001;
   g.send(cmd);
-  await new Promise((r) => setTimeout(r, 300));
-  expect(g.received.length).toBe(since);
+  // The vehicle keeps talking into the cut; once it has sent a dozen packets, lift it. Counters are read in the
+  // same turn as setFaults, so `dropped` is exactly what the vehicle sent while cut.
+  await until(() => v.state().link.packetsOut >= cut.packetsOut + 12, 10_000, 'packets sent into the cut');
+  const during = v.state().link;
   v.setFaults({ linkCutForS: 0 });
-  await g.waitFor(minimal.Heartbeat, () => true, 3000, since);
-  expect(g.all(common.CommandAck, since)).toHaveLength(0);
+  const dropped = during.packetsOut - cut.packetsOut;
+  expect(dropped).toBeLessThan(256);
+  // Nothing came in while cut: neither the command nor the ground station's heartbeats.
+  expect(during.packetsIn).toBe(cut.packetsIn);
+  // What went out before the cut arrives in order (TCP); the first packet after it jumps the sequence by exactly
+  // the dropped ones: none of them got through.
+  const jump = () => {
+    const s = seqs(g, before);
+    const i = s.findIndex((x, k) => k > 0 && x !== ((s[k - 1]! + 1) & 255));
+    return i < 0 ? null : (s[i]! - s[i - 1]! - 1 + 256) % 256;
+  };
+  await until(() => jump() !== null, 5000, 'the first packet after the cut');
+  expect(jump()).toBe(dropped);
+  await g.waitFor(minimal.Heartbeat, () => true, 3000);
+  expect(g.all(common.CommandAck, before)).toHaveLength(0);
 });
 
 test('malformed bytes are counted and never stop the vehicle', async () => {

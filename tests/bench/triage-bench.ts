@@ -1,14 +1,14 @@
 /**
  * Triage benchmark: N simulator photos (default 200 at 4000×3000) through the whole pipeline on this
- * machine, with the stage breakdown, next to the decode-only rate of the same files; and the
- * georeferencing accuracy against the simulator's ground truth.
+ * machine with the shipped default model, with the stage breakdown, next to the decode-only rate of the
+ * same files; and the georeferencing accuracy against the simulator's ground truth.
  *
  *   npm run bench:triage -- [--photos 200] [--width 4000] [--height 3000] [--concurrency n]
  *
- * Photos are rendered once and cached under bench-out/triage-<w>x<h>/ (git-ignored).
- * The model is the fixed-weight colour detector of @xuncha/triage/testing at 640×640 (a stand-in
- * until the trained default model exists): its inference cost is far below a real YOLO's, so the
- * inference figure here is a floor. One JSON line per case on stdout.
+ * Photos are rendered once (at about 1 MP, upscaled to the camera size) and made real-like before they
+ * are cached under bench-out/triage-<w>x<h>/ (git-ignored): sensor noise at full resolution and JPEG
+ * quality 92, so that a photo is as costly to decode as a real 12 MP drone JPEG (several MB), with the
+ * render's EXIF/XMP kept. One JSON line per case on stdout.
  */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -24,7 +24,8 @@ import {
   triageBatch,
 } from '@xuncha/triage';
 import type { PhotoInput } from '@xuncha/triage';
-import { colourDetectorManifest, colourDetectorOnnx } from '@xuncha/triage/testing';
+import sharp from 'sharp';
+import { DEFAULT_MODEL_MANIFEST } from '@xuncha/triage';
 // The simulator has no public index yet: import its camera directly (tests/ may import everything).
 import { createCamera } from '../../simulator/src/camera/camera.ts';
 import type { GroundTruth } from '../../simulator/src/camera/ground-truth.ts';
@@ -81,7 +82,7 @@ async function ensurePhotos(): Promise<string[]> {
       imageWidthPx: W,
       imageHeightPx: H,
     };
-    const sim = createCamera({ layers: demoLayers() as never, incidents, camera });
+    const sim = createCamera({ layers: demoLayers() as never, incidents, camera, renderPixelBudget: 1_000_000 });
     const t0 = performance.now();
     let next = 0;
     const worker = async (): Promise<void> => {
@@ -102,7 +103,7 @@ async function ensurePhotos(): Promise<string[]> {
         };
         const rec = await sim.capture(req);
         // keep our own names so the cache is keyed by index
-        await writeFile(path.join(dir, name), rec.jpeg);
+        await writeFile(path.join(dir, name), await realLike(rec.jpeg, i));
         await writeFile(path.join(dir, name.replace('.JPG', '.json')), JSON.stringify(rec.groundTruth));
       }
     };
@@ -110,6 +111,36 @@ async function ensurePhotos(): Promise<string[]> {
     process.stderr.write(`rendered ${missing.length} photos in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   }
   return names.map((n) => path.join(dir, n));
+}
+
+/** APPn segments (EXIF, XMP) of a JPEG, to carry them over to a re-encoded one. */
+function appSegments(jpeg: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let o = 2;
+  while (o + 4 <= jpeg.length && jpeg[o] === 0xff && jpeg[o + 1]! >= 0xe1 && jpeg[o + 1]! <= 0xef) {
+    const len = jpeg.readUInt16BE(o + 2);
+    out.push(jpeg.subarray(o, o + 2 + len));
+    o += 2 + len;
+  }
+  return out;
+}
+
+/** A smooth render → a real-like JPEG: seeded noise at full resolution, quality 92, metadata kept. */
+async function realLike(render: Buffer, seed: number): Promise<Buffer> {
+  const { data, info } = await sharp(render).raw().toBuffer({ resolveWithObject: true });
+  let s = (seed * 2654435761) >>> 0 || 1;
+  for (let i = 0; i < data.length; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    const v = data[i]! + (((s >>> 0) & 0xff) / 255 + ((s >>> 8) & 0xff) / 255 - 1) * 14;
+    data[i] = v < 0 ? 0 : v > 255 ? 255 : v;
+  }
+  const body = await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } })
+    .jpeg({ quality: 92 })
+    .toBuffer();
+  // our JPEG starts SOI + APP0 (JFIF): put the render's EXIF/XMP right after SOI
+  return Buffer.concat([body.subarray(0, 2), ...appSegments(render), body.subarray(2)]);
 }
 
 function median(xs: number[]): number | null {
@@ -127,12 +158,11 @@ function metres(a: readonly number[], b: readonly number[]): number {
 const files = await ensurePhotos();
 const bytes = await Promise.all(files.map((f) => readFile(f)));
 const inputs: PhotoInput[] = files.map((f, i) => ({ source: f, read: async () => bytes[i]! }));
-const detector = await Detector.create(
-  colourDetectorManifest('colour.onnx', {}, 640),
-  colourDetectorOnnx({ inputPx: 640, windowPx: 32, stridePx: 8 }),
-);
+const detector = await Detector.fromManifestFile(DEFAULT_MODEL_MANIFEST);
+const { widthPx: IW, heightPx: IH } = detector.manifest.input;
+const meanBytes = bytes.reduce((n, b) => n + b.length, 0) / bytes.length;
 
-// Decode-only: the same decode the model needs (640×640 letterbox with shrink-on-load), same concurrency.
+// Decode-only: the same decode the model needs (letterbox to its input with shrink-on-load), same concurrency.
 {
   const t0 = performance.now();
   let next = 0;
@@ -140,13 +170,21 @@ const detector = await Detector.create(
     while (next < bytes.length) {
       const b = bytes[next++]!;
       const info = await inspectImage(b);
-      await decodeRgb(b, info, { widthPx: 640, heightPx: 640, fit: 'letterbox' });
+      await decodeRgb(b, info, { widthPx: IW, heightPx: IH, fit: 'letterbox' });
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const s = (performance.now() - t0) / 1000;
   console.log(
-    JSON.stringify({ case: 'decode-only', photos: N, widthPx: W, heightPx: H, seconds: r2(s), photosPerS: r2(N / s) }),
+    JSON.stringify({
+      case: 'decode-only',
+      photos: N,
+      widthPx: W,
+      heightPx: H,
+      meanFileMB: r2(meanBytes / 1e6),
+      seconds: r2(s),
+      photosPerS: r2(N / s),
+    }),
   );
   (globalThis as Record<string, unknown>).decodeRate = N / s;
 }
@@ -158,6 +196,7 @@ const t = result.timings;
 console.log(
   JSON.stringify({
     case: 'end-to-end',
+    model: detector.manifest.name,
     photos: N,
     cores: os.availableParallelism(),
     concurrency: CONCURRENCY,

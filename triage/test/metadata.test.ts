@@ -1,17 +1,26 @@
-// Real drone files: MikeKovarik/exifr test fixtures (MIT), see shared/samples/SOURCES.md.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+// Drone-style files written by the project's own metadata writer (@xuncha/triage/testing); the same readers
+// against real drone files are in metadata.compat.test.ts (`npm run test:compat`).
 import { describe, expect, it } from 'vitest';
 import { photoCamera } from '../src/metadata/camera-pose.ts';
+import { photoTakenAt } from '../src/metadata/photo-time.ts';
 import { readPhotoMetadata } from '../src/metadata/read-metadata.ts';
+import type { PhotoIssue } from '../src/issues.ts';
 import { syntheticPhoto } from '../src/testing/synthetic-photo.ts';
-import { droneSamples } from './paths.ts';
 
-const sample = (name: string): Promise<Buffer> => readFile(path.join(droneSamples, name));
-
-describe('photo metadata from real drone files', () => {
-  it('DJI Zenmuse XT (FLIR): EXIF GPS west/north, DJI XMP nadir gimbal and altitudes', async () => {
-    const { metadata: m, issues } = await readPhotoMetadata(await sample('exifr_DJI-XT-FLIR_issue-exifr-3.jpg'));
+describe('photo metadata from drone-style files', () => {
+  it('DJI JPEG: EXIF GPS west/north and altitude below sea level, DJI XMP nadir gimbal and altitudes', async () => {
+    const bytes = await syntheticPhoto({
+      widthPx: 64,
+      heightPx: 48,
+      make: 'DJI',
+      model: 'FLIR',
+      focalLengthMm: 13,
+      gps: { lat: 40.3775014, lon: -74.4899134, altAmslM: -8.56 },
+      pose: { altAmslM: -8.56, altRelM: 62.5, gimbalPitchDeg: -89.9, gimbalYawDeg: -78.8, flightYawDeg: -78 },
+      dateTimeOriginal: '2019:04:30 15:56:18',
+      offsetTimeOriginal: '-04:00',
+    });
+    const { metadata: m, issues } = await readPhotoMetadata(bytes);
     expect(m.lat).toBeCloseTo(40.3775014, 6);
     expect(m.lon).toBeCloseTo(-74.4899134, 6);
     expect(m.gimbalPitchDeg).toBeCloseTo(-89.9, 6);
@@ -20,23 +29,38 @@ describe('photo metadata from real drone files', () => {
     expect(m.altRelM).toBe(62.5);
     expect(m.altAmslM).toBe(-8.56);
     expect(m.focalLengthMm).toBe(13);
-    expect(m.takenAt).toBe('2019-04-30T15:56:18.000Z');
+    expect(m.takenAt).toBe('2019-04-30T19:56:18.000Z');
     expect(m.attitudeSource).toBe('drone-dji');
     expect(issues).toEqual([]);
   });
 
-  it('DJI XT2 TIFF: position and pose found (XMP altitudes, EXIF-in-TIFF GPS)', async () => {
-    const { metadata: m } = await readPhotoMetadata(await sample('exifr_DJI-XT2_002.tiff'));
+  it('DJI TIFF: position from the drone-dji XMP when the file has no EXIF GPS', async () => {
+    const bytes = await syntheticPhoto({
+      widthPx: 64,
+      heightPx: 48,
+      format: 'tiff',
+      pose: { lat: 39.9169997, lon: -2.8250244, altAmslM: 881.90918, altRelM: 34.7, gimbalYawDeg: 81.3 },
+    });
+    const { metadata: m } = await readPhotoMetadata(bytes);
     expect(m.lat).toBeCloseTo(39.9169997, 6);
     expect(m.lon).toBeCloseTo(-2.8250244, 6);
     expect(m.altAmslM).toBeCloseTo(881.90918, 4);
     expect(m.altRelM).toBeCloseTo(34.7, 4);
     expect(m.gimbalYawDeg).toBeCloseTo(81.3, 4);
-    expect(m.model).toBe('XT2');
   });
 
-  it('Mavic 2 Pro: the declared 5472×3648 is not trusted; the real 100×67 is, and the preset sensor is used', async () => {
-    const bytes = await sample('exifr_Mavic2Pro_L1D-20c_issue-exifr-13.jpg');
+  it('Mavic 2 Pro-style: the declared 5472×3648 is not trusted; the real 100×67 is, and the preset sensor is used', async () => {
+    const bytes = await syntheticPhoto({
+      widthPx: 100,
+      heightPx: 67,
+      make: 'Hasselblad',
+      model: 'L1D-20c',
+      focalLengthMm: 10.26,
+      focalLength35mmMm: 28,
+      declaredSizePx: { width: 5472, height: 3648 },
+      gps: { lat: 47.3541841, lon: 8.4374939, altAmslM: 1252.12 },
+      pose: { altAmslM: 1252.12, altRelM: 125.3, gimbalPitchDeg: 1, gimbalYawDeg: -127.1, flightYawDeg: -127.1 },
+    });
     const { metadata: m, issues } = await readPhotoMetadata(bytes);
     expect(m.declaredWidthPx).toBe(5472);
     expect(m.focalLength35mmMm).toBe(28);
@@ -51,10 +75,19 @@ describe('photo metadata from real drone files', () => {
     expect(issues.some((i) => i.field === 'imageSize' && i.severity === 'warning')).toBe(true);
   });
 
-  it('Parrot Sequoia: Camera: XMP yaw/pitch/roll (pitch 0 = nadir there) and 35 mm focal', async () => {
-    const { metadata: m } = await readPhotoMetadata(
-      await sample('exifr_Parrot-Sequoia_issue-metadata-extractor-152.jpg'),
-    );
+  const sequoia = () =>
+    syntheticPhoto({
+      widthPx: 96,
+      heightPx: 72,
+      make: 'Parrot',
+      model: 'Sequoia',
+      focalLengthMm: 4.88,
+      gps: { lat: 49.1865473, lon: 2.2234, altAmslM: 162.7 },
+      parrot: { yawDeg: -167.088455, pitchDeg: 13.239553, rollDeg: 0.388475 },
+    });
+
+  it('Parrot Sequoia-style: Camera: XMP yaw/pitch/roll (pitch 0 = nadir there)', async () => {
+    const { metadata: m } = await readPhotoMetadata(await sequoia());
     expect(m.attitudeSource).toBe('camera-xmp');
     expect(m.gimbalYawDeg).toBeCloseTo(-167.088455, 5);
     expect(m.gimbalPitchDeg).toBeCloseTo(13.239553 - 90, 5);
@@ -64,13 +97,65 @@ describe('photo metadata from real drone files', () => {
   });
 
   it('Parrot without relative altitude: pose from the GNSS altitude with a larger altitude sigma', async () => {
-    const { metadata: m, issues } = await readPhotoMetadata(
-      await sample('exifr_Parrot-Sequoia_issue-metadata-extractor-152.jpg'),
-    );
+    const { metadata: m, issues } = await readPhotoMetadata(await sequoia());
     const cam = photoCamera(m, { widthPx: 4608, heightPx: 3456 }, issues);
     expect(cam.sensorSource).toBe('preset');
     expect(cam.pose!.altAmslM).toBeCloseTo(162.7, 5);
     expect(cam.sigma.altitudeM).toBeGreaterThan(1);
+  });
+});
+
+describe('photo time: the offset the camera wrote, else the configured local zone', () => {
+  it('a DJI photo taken at 10:31 in Longquan without an offset is 02:31 UTC, whatever the server zone', async () => {
+    const bytes = await syntheticPhoto({
+      widthPx: 32,
+      heightPx: 32,
+      pose: { lat: 28.0607, lon: 119.1114 },
+      dateTimeOriginal: '2026:05:06 10:31:00',
+    });
+    expect((await readPhotoMetadata(bytes)).metadata.takenAt).toBe('2026-05-06T02:31:00.000Z');
+    // Another configured zone: the same wall clock in Berlin (summer time, UTC+2).
+    expect((await readPhotoMetadata(bytes, { timeZone: 'Europe/Berlin' })).metadata.takenAt).toBe(
+      '2026-05-06T08:31:00.000Z',
+    );
+  });
+
+  it('OffsetTimeOriginal wins over the configured zone', async () => {
+    const bytes = await syntheticPhoto({
+      widthPx: 32,
+      heightPx: 32,
+      dateTimeOriginal: '2026:05:06 10:31:00',
+      offsetTimeOriginal: '+08:00',
+    });
+    const { metadata: m } = await readPhotoMetadata(bytes, { timeZone: 'America/New_York' });
+    expect(m.takenAt).toBe('2026-05-06T02:31:00.000Z');
+  });
+
+  it('sub-seconds, older tags, zones with daylight saving and bad values', () => {
+    const issues: PhotoIssue[] = [];
+    expect(photoTakenAt({ DateTimeOriginal: '2026:05:06 10:31:00', SubSecTimeOriginal: '25' })).toBe(
+      '2026-05-06T02:31:00.250Z',
+    );
+    expect(photoTakenAt({ CreateDate: '2026:01:02 00:10:00', OffsetTimeDigitized: '+00:00' })).toBe(
+      '2026-01-02T00:10:00.000Z',
+    );
+    expect(photoTakenAt({ DateTimeOriginal: '2026:01:15 12:00:00' }, 'America/New_York')).toBe(
+      '2026-01-15T17:00:00.000Z',
+    );
+    expect(photoTakenAt({ DateTimeOriginal: '2026:07:15 12:00:00' }, 'America/New_York')).toBe(
+      '2026-07-15T16:00:00.000Z',
+    );
+    expect(photoTakenAt({ DateTimeOriginal: '0000:00:00 00:00:00' }, 'Asia/Shanghai', issues)).toBeNull();
+    expect(photoTakenAt({ DateTimeOriginal: '2026:02:30 10:00:00' }, 'Asia/Shanghai', issues)).toBeNull();
+    expect(
+      photoTakenAt({ DateTimeOriginal: '2026:05:06 10:31:00', OffsetTimeOriginal: '+25:00' }, 'Asia/Shanghai', issues),
+    ).toBe('2026-05-06T02:31:00.000Z');
+    expect(issues.map((i) => [i.field, i.message.split(' / ')[1]])).toEqual([
+      ['takenAt', 'DateTimeOriginal "0000:00:00 00:00:00" is not a date, ignored'],
+      ['takenAt', 'DateTimeOriginal "2026:02:30 10:00:00" is not a date, ignored'],
+      ['takenAt', 'OffsetTimeOriginal "+25:00" ignored, read in Asia/Shanghai'],
+    ]);
+    expect(photoTakenAt({})).toBeNull();
   });
 });
 

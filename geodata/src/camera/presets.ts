@@ -158,3 +158,40 @@ export function getDrone(name: string, registry: PresetRegistry = { cameras: {},
   }
   return drone;
 }
+
+/**
+ * DJI WPML identity of a drone preset (`wpml:droneInfo`). Values from DJI Cloud API, 产品支持 / Product Support,
+ * 飞行器/遥控器/机场枚举值 (https://developer.dji.com/doc/cloud-api-tutorial/cn/overview/product-support.html):
+ * Mavic 3 行业系列 (M3E 相机) 77-0, Matrice 30 67-0, Matrice 350 RTK 89-0. `payloads` are the payloadEnumValues
+ * that drone can carry (same page, 相机枚举值 type of type-subtype-gimbalindex).
+ */
+export interface DjiDroneEnum {
+  droneEnumValue: number;
+  droneSubEnumValue: number;
+  payloads: readonly number[];
+}
+
+/** DJI WPML payload identity of a camera preset (`wpml:payloadInfo`) and the lens its photos are stored from. */
+export interface DjiPayloadEnum {
+  payloadEnumValue: number;
+  /** `wpml:payloadLensIndex` / `wpml:imageFormat` value (DJI WPML 共用元素, takePhoto). */
+  lens: 'wide' | 'visable';
+}
+
+/** DJI WPML drone enums by drone preset name (`m3e`, `m30`, `m350`). */
+export const djiDroneEnums: Readonly<Record<string, DjiDroneEnum>> = {
+  // M3E / M3T cameras: 66 (Mavic 3E Camera), 67 (Mavic 3T Camera).
+  m3e: { droneEnumValue: 77, droneSubEnumValue: 0, payloads: [66, 67] },
+  // M30 / M30T cameras: 52, 53.
+  m30: { droneEnumValue: 67, droneSubEnumValue: 0, payloads: [52, 53] },
+  // M350 RTK: Zenmuse P1 (50, as DJI Pilot 2 writes it; the Cloud API page lists only its H-series), H20 42,
+  // H20T 43, H20N 61, H30 82, H30T 83.
+  m350: { droneEnumValue: 89, droneSubEnumValue: 0, payloads: [50, 42, 43, 61, 82, 83] },
+};
+
+/** DJI WPML payload enums by camera preset name (`m3e-wide`, `m30-wide`, `p1-35mm`). */
+export const djiPayloadEnums: Readonly<Record<string, DjiPayloadEnum>> = {
+  'm3e-wide': { payloadEnumValue: 66, lens: 'wide' },
+  'm30-wide': { payloadEnumValue: 52, lens: 'wide' },
+  'p1-35mm': { payloadEnumValue: 50, lens: 'visable' },
+};

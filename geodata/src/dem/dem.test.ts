@@ -141,6 +141,25 @@ describe('openDem errors', () => {
     // CGCS2000 (China's geodetic datum) is within centimetres of WGS84 and accepted
     await expect(openDem(tinyTiff({ GeographicTypeGeoKey: 4490 }))).resolves.toBeDefined();
   });
+
+  it('refuses a raster over the pixel limit from its header, before decoding it', async () => {
+    await expect(openDem(tinyTiff(), { maxPixels: 5 })).rejects.toThrow(/3×2 pixels exceeds 5/);
+    await expect(openDem(tinyTiff(), { maxPixels: 6 })).resolves.toBeDefined();
+    // A header that claims 50 000 × 40 000 (2 GB of Float32 with 24 bytes behind it): refused by the default limit.
+    const bytes = new Uint8Array(tinyTiff());
+    const view = new DataView(bytes.buffer);
+    const le = view.getUint16(0) === 0x4949;
+    const ifd = view.getUint32(4, le);
+    for (let k = 0; k < view.getUint16(ifd, le); k++) {
+      const at = ifd + 2 + 12 * k;
+      const tag = view.getUint16(at, le);
+      const size = tag === 256 ? 50_000 : tag === 257 ? 40_000 : null;
+      if (size === null) continue;
+      if (view.getUint16(at + 2, le) === 3) view.setUint16(at + 8, size, le);
+      else view.setUint32(at + 8, size, le);
+    }
+    await expect(openDem(bytes)).rejects.toThrow(/50000×40000 pixels exceeds 64000000/);
+  });
 });
 
 describe('Dem.covers and Dem.sampleLine', () => {

@@ -14,6 +14,15 @@ export class DemError extends Error {
   }
 }
 
+/** Largest raster read into memory by default: 64 million pixels (256 MB as Float32), a county at ~7 m. */
+export const DEM_MAX_PIXELS = 64_000_000;
+
+/** Options of {@link openDem}. */
+export interface OpenDemOptions {
+  /** Refuse rasters with more pixels than this (default {@link DEM_MAX_PIXELS}). */
+  maxPixels?: number;
+}
+
 /** Geographic CRS codes accepted as "WGS84 lon/lat": WGS 84 and CGCS2000 (within centimetres of it). */
 const ACCEPTED_GEOGRAPHIC = new Set([4326, 4490]);
 const USER_DEFINED = 32767;
@@ -62,10 +71,10 @@ function checkCrs(geoKeys: Record<string, unknown> | null, label: string): void 
 
 /**
  * Opens a GeoTIFF DEM from a file path or its bytes and reads band 1 into memory.
- * Throws {@link DemError} for missing files, non-TIFF bytes, missing georeferencing, rotated rasters and CRSs
- * other than EPSG:4326 / EPSG:4490.
+ * Throws {@link DemError} for missing files, non-TIFF bytes, missing georeferencing, rotated rasters, CRSs
+ * other than EPSG:4326 / EPSG:4490 and rasters over the pixel limit (checked from the header, before decoding).
  */
-export async function openDem(source: string | ArrayBuffer | Uint8Array): Promise<Dem> {
+export async function openDem(source: string | ArrayBuffer | Uint8Array, options: OpenDemOptions = {}): Promise<Dem> {
   const { buf, label } = await loadBytes(source);
   let image;
   try {
@@ -99,6 +108,14 @@ export async function openDem(source: string | ArrayBuffer | Uint8Array): Promis
   }
   const width = image.getWidth();
   const height = image.getHeight();
+  const maxPixels = options.maxPixels ?? DEM_MAX_PIXELS;
+  if (!(width > 0 && height > 0)) throw new DemError(`DEM ${label}: 栅格为空 / raster has no pixels`);
+  if (width * height > maxPixels) {
+    throw new DemError(
+      `DEM ${label}: 栅格过大（${width}×${height} 像元，上限 ${maxPixels}），请裁剪到作业区或降低分辨率 / raster too ` +
+        `large: ${width}×${height} pixels exceeds ${maxPixels}; crop it to the area (gdalwarp -te) or coarsen it (gdalwarp -tr)`,
+    );
+  }
   // PixelIsPoint: the tie point is the centre of the first pixel, so its outer edge is half a pixel further out
   const isPoint = (image.getGeoKeys() as Record<string, unknown>).GTRasterTypeGeoKey === 2;
   const west = origin[0]! - (isPoint ? dx / 2 : 0);

@@ -57,7 +57,7 @@ const MAX_ZIP_MEMBER_BYTES = 256 * 1024 * 1024;
  * Inflates only the members whose names end with one of `exts` (a KMZ's photos and icons stay packed).
  * Throws {@link PlanFormatError} for bytes that are not a zip or a member that would inflate too large.
  */
-function unzipMembers(bytes: Uint8Array, exts: readonly string[], what: string): Record<string, Uint8Array> {
+export function unzipMembers(bytes: Uint8Array, exts: readonly string[], what: string): Record<string, Uint8Array> {
   let tooLarge: string | null = null;
   let files: Record<string, Uint8Array>;
   try {

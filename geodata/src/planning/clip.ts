@@ -68,10 +68,3 @@ export function differencePolys(a: readonly Poly[], b: readonly Poly[]): Poly[] 
     b,
   );
 }
-
-/** Union of polygons. */
-export function unionPolys(a: readonly Poly[]): Poly[] {
-  if (a.length <= 1) return a.map((p) => p.map((r) => [...r]));
-  const r = turf.union(turf.featureCollection(a.map((p) => turf.polygon(p.map((x) => closeRing(x))))));
-  return fromGeometry(r?.geometry);
-}

@@ -114,7 +114,7 @@ function normAngle(a: number): number {
  * Stage 2 (lanes): searches the lane angle — a 2° sweep plus every hull edge direction, then a fine
  * search around the three best — and returns the cheapest layout. `fixedAngleRad` skips the search.
  */
-export function bestLayout(
+function bestLayout(
   poly: Poly,
   p: CoverageCostParams,
   areaId: string,

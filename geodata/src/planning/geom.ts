@@ -6,7 +6,7 @@ export type Ring = Pt[];
 /** Outer ring followed by holes. */
 export type Poly = Ring[];
 
-export const EPS = 1e-9;
+const EPS = 1e-9;
 
 /** Signed area of an open ring (positive = counter-clockwise). */
 export function ringSignedArea(r: readonly Pt[]): number {
@@ -130,7 +130,7 @@ export function insideIntervals(a: Pt, b: Pt, polys: readonly Poly[]): Array<[nu
 }
 
 /** Sorts and merges overlapping intervals. */
-export function mergeIntervals(iv: Array<[number, number]>): Array<[number, number]> {
+function mergeIntervals(iv: Array<[number, number]>): Array<[number, number]> {
   if (iv.length < 2) return iv;
   const s = [...iv].sort((x, y) => x[0] - y[0]);
   const out: Array<[number, number]> = [[s[0]![0], s[0]![1]]];
@@ -143,13 +143,8 @@ export function mergeIntervals(iv: Array<[number, number]>): Array<[number, numb
   return out;
 }
 
-/** True when segment a→b enters the interior of any polygon. */
-export function segmentEnters(a: Pt, b: Pt, polys: readonly Poly[]): boolean {
-  return insideIntervals(a, b, polys).length > 0;
-}
-
 /** Shortest distance from point p to segment a→b. */
-export function pointSegDist(p: Pt, a: Pt, b: Pt): number {
+function pointSegDist(p: Pt, a: Pt, b: Pt): number {
   const dx = b[0] - a[0];
   const dy = b[1] - a[1];
   const l2 = dx * dx + dy * dy;

@@ -51,7 +51,7 @@ function checkPosition(c: unknown, id: string, field: string): asserts c is Posi
 }
 
 /** Maximum area of one polygon the planner accepts (m²): 100 km², a large township. */
-export const MAX_AREA_M2 = 100e6;
+const MAX_AREA_M2 = 100e6;
 
 /**
  * Reads and validates survey polygons: closed rings of ≥ 4 positions, WGS84 ranges, non-zero area,

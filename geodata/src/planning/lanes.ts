@@ -1,5 +1,4 @@
 import type { Poly, Pt } from './geom.ts';
-import { preparePoly, sweepLayout, sweepStrips } from './sweep.ts';
 
 /** A boustrophedon cell: consecutive parallel lanes flown back and forth. Lanes are polylines in metres. */
 export interface Cell {
@@ -120,7 +119,7 @@ export function stripComponents(edges: readonly Edge[], ya: number, yb: number):
 }
 
 /** Lane x-intervals clipped to the polygon at the centre line y (the "lanes clipped to the block" reference). */
-export function centerlineIntervals(edges: readonly Edge[], y: number): Array<[number, number]> {
+function centerlineIntervals(edges: readonly Edge[], y: number): Array<[number, number]> {
   const xs: number[] = [];
   for (const e of edges) if (e.y1 <= y !== e.y2 <= y) xs.push(xAt(e, y));
   xs.sort((a, b) => a - b);
@@ -136,17 +135,6 @@ export interface LaneLayout {
   strips: Array<{ y: number; comps: Array<[number, number]> }>;
   cos: number;
   sin: number;
-}
-
-/**
- * Lays strips of width `spacingM` across the polygon at `angleRad` and finds each strip's parts.
- * Each part is shortened by `insetM` at both ends (half a photo's along-track footprint: the first
- * and last photos still see the strip's ends), never below a 1 m lane at its middle.
- * (Computed by the flat sweep engine in `sweep.ts`, which the angle search uses directly.)
- */
-export function layoutStrips(poly: Poly, angleRad: number, spacingM: number, insetM = 0): LaneLayout {
-  sweepLayout(preparePoly(poly), angleRad, spacingM, insetM);
-  return { angleRad, strips: sweepStrips(), cos: Math.cos(angleRad), sin: Math.sin(angleRad) };
 }
 
 /** Reference layout: centre-line intervals only (what a plain clipped lawnmower flies). */
@@ -217,9 +205,4 @@ export function worldCells(
     areaId,
     lanes: cell.map(([y, x0, x1]) => [toWorld(x0, y, layout.cos, layout.sin), toWorld(x1, y, layout.cos, layout.sin)]),
   }));
-}
-
-/** Cells of a layout in world coordinates. */
-export function cellsFromLayout(layout: LaneLayout, areaId: string): Cell[] {
-  return worldCells(rotatedCells(layout), layout, areaId);
 }

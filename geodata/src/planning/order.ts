@@ -8,7 +8,7 @@ export interface FlownLane {
 }
 
 /** Stage 3: the lanes of one cell in flying order for one of its four entries. */
-export function orientCell(cell: Cell, entry: number): FlownLane[] {
+function orientCell(cell: Cell, entry: number): FlownLane[] {
   const fromEnd = entry >= 2;
   const startReversed = entry % 2 === 1;
   const lanes = fromEnd ? [...cell.lanes].reverse() : cell.lanes;

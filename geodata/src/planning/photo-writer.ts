@@ -7,7 +7,7 @@ import { fastInverseTo, type Projection } from './projection.ts';
 import { roundTo } from './round.ts';
 
 /** Compass heading (degrees clockwise from north) of a unit direction in the planning frame. */
-export function compassDeg(dir: Pt): number {
+function compassDeg(dir: Pt): number {
   const d = (Math.atan2(dir[0], dir[1]) * 180) / Math.PI;
   const r = d < 0 ? d + 360 : d;
   return r >= 360 ? 0 : r;

@@ -1,14 +1,5 @@
 import { dist, pointAlong, polylineLength, type Pt } from './geom.ts';
 
-/** A planned photo in metres. */
-export interface PlannedPhoto {
-  p: Pt;
-  /** Unit flight direction at the photo. */
-  dir: Pt;
-  areaId: string;
-  sortie: number;
-}
-
 /**
  * Photo positions along a lane flown with distance triggering: one at the start (trigger-once when the
  * trigger is switched on), every `triggerM`, and one at the end (trigger-once when switched off).

@@ -5,7 +5,7 @@ import type { AltitudeModel } from './altitude.ts';
 import { differencePolys, intersectPolys, normalizeOrientation } from './clip.ts';
 import { coveredFraction } from './coverage.ts';
 import { PlanInputError } from './errors.ts';
-import { bboxOf, openRing, polyArea, polylineLength, type Poly, type Pt } from './geom.ts';
+import { bboxOf, openRing, polyArea, type Poly, type Pt } from './geom.ts';
 import { readPolygons, type GeoInput, type InputPolygon } from './input.ts';
 import { sortieItems } from './items.ts';
 import { ObstacleMap, type Obstacle } from './obstacles.ts';
@@ -258,9 +258,4 @@ export function finishPlan(f: FinishInput): Plan {
       })),
     },
   };
-}
-
-/** Total length of legs (m). */
-export function legsLength(legs: readonly { pts: Pt[] }[]): number {
-  return legs.reduce((s, l) => s + polylineLength(l.pts), 0);
 }

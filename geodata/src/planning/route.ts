@@ -113,8 +113,3 @@ export function assembleLegs(lanes: readonly FlownLane[], marginM: number, obsta
   }
   return legs;
 }
-
-/** A transit between two points, routed around no-fly zones. */
-export function transitLeg(from: Pt, to: Pt, obstacles: ObstacleMap): RouteLeg {
-  return { kind: 'transit', pts: obstacles.path(from, to) };
-}

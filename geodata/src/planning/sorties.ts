@@ -23,7 +23,7 @@ export interface SortieLegs {
 }
 
 /** Time of one leg including its turn penalty. */
-export function legDurationS(leg: RouteLeg, t: TimingModel): number {
+function legDurationS(leg: RouteLeg, t: TimingModel): number {
   return t.legTimeS(leg.pts) + (leg.kind === 'turn' ? t.turnPenaltyS : 0);
 }
 

@@ -110,30 +110,6 @@ export interface AreaQuery {
   offset: number;
 }
 
-/** A page of areas (any kind or one), optionally only those intersecting a bbox, ordered by id. */
-export async function queryAreas(db: Queryable, q: AreaQuery): Promise<AreaFeature[]> {
-  const params: unknown[] = [];
-  const where: string[] = [];
-  if (q.kind) {
-    params.push(q.kind);
-    where.push(`kind = $${params.length}`);
-  }
-  if (q.bbox) {
-    params.push(...q.bbox);
-    const n = params.length;
-    where.push(`geom && ST_MakeEnvelope($${n - 3}, $${n - 2}, $${n - 1}, $${n}, 4326)`);
-  }
-  params.push(q.limit, q.offset);
-  // Page the ids first (index only), then build GeoJSON for that page alone.
-  const r = await db.query<AreaRow & { department_id: string | null }>(
-    `WITH page AS (SELECT id FROM areas ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-                    ORDER BY id LIMIT $${params.length - 1} OFFSET $${params.length})
-     SELECT ${FEATURE_COLUMNS} FROM areas JOIN page USING (id) ORDER BY id`,
-    params,
-  );
-  return r.rows.map((row) => withDepartment(toFeature(row), row.department_id));
-}
-
 function withDepartment(f: AreaFeature, departmentId: string | null): AreaFeature {
   f.properties.departmentId = departmentId;
   return f;
@@ -181,8 +157,9 @@ export async function deleteArea(db: Queryable, id: string): Promise<boolean> {
 }
 
 /**
- * The same page as `queryAreas`, as a ready GeoJSON FeatureCollection string built by the database: large
- * lists skip parsing and re-serialising every geometry in Node (the bbox list is the hot read path).
+ * A page of areas (any kind or one), optionally only those intersecting a bbox, ordered by id, as a ready GeoJSON
+ * FeatureCollection string built by the database: large lists skip parsing and re-serialising every geometry in
+ * Node (the bbox list is the hot read path).
  */
 export async function queryAreasGeoJson(db: Queryable, q: AreaQuery): Promise<string> {
   const params: unknown[] = [];

@@ -15,7 +15,7 @@
  * - HTTP: `POST /api/auth/login {username,password}` → `{ token, user: { name, roles, … } }`,
  *   `POST /api/auth/logout` (revokes the token), `GET /api/auth/me`, `POST /api/auth/password`.
  * - `ensureInitialAdmin(db, log)`: on first start creates `admin` with a one-time password printed once on
- *   stderr; demo users (operator/officer/dispatcher) only with XUNCHA_DEMO=1.
+ *   stderr. `syncDemoUsers`: the demo-* accounts of XUNCHA_DEMO=1 (loopback + embedded database only).
  */
 export { ROLES, canAccessDepartment, hasAnyRole, ownerDepartment, type AuthUser, type Role } from './roles.ts';
 export { authenticate, bearerToken, currentUser, requireRoles } from './middleware.ts';
@@ -27,12 +27,12 @@ export {
   findUserByUsername,
   listUsers,
   setPassword,
-  toAuthUser,
   PasswordSchema,
   RoleSchema,
   UsernameSchema,
   type NewUser,
   type UserRecord,
 } from './users.ts';
-export { DEMO_USERS, ensureInitialAdmin, randomPassword } from './initial-admin.ts';
+export { ensureInitialAdmin, randomPassword } from './initial-admin.ts';
 export { LoginThrottle } from './login-throttle.ts';
+export { DEMO_ACCOUNTS, DEMO_PASSWORD, DemoRefusedError, syncDemoUsers } from './demo-users.ts';

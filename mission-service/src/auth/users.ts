@@ -59,11 +59,6 @@ function toRecord(r: UserRow): UserRecord {
   };
 }
 
-/** The caller-facing part of a user record. */
-export function toAuthUser(u: UserRecord): AuthUser {
-  return { id: u.id, username: u.username, roles: u.roles, departmentId: u.departmentId };
-}
-
 /**
  * Creates a user with a scrypt-hashed password and its roles, in one transaction.
  * 409 when the username exists, 400 for an unknown department or invalid fields.

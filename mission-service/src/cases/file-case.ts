@@ -132,39 +132,6 @@ async function findExisting(
   return { outcome: 'existing', caseId: row.case_id, reportId: row.id, case: await getCase(q, row.case_id) };
 }
 
-interface DupRow {
-  id: string;
-  state: string;
-  level: string;
-  department_id: string | null;
-  source: string;
-  distance_m: number;
-}
-
-/** The nearest open, unmerged case of `category` within `radiusM` metres (geodesic), if any. */
-export async function findOpenDuplicate(
-  q: Queryable,
-  category: string,
-  lon: number,
-  lat: number,
-  radiusM: number,
-): Promise<DupRow | null> {
-  // The open states (OPEN_STATES) are spelled out, not a parameter, so that the partial index on open cases
-  // applies. Degrees pre-filter for that GiST index, generous at any latitude of China; then exact metres.
-  const padDeg = radiusM / 111_000 / Math.cos((Math.min(Math.abs(lat), 60) * Math.PI) / 180) + 1e-6;
-  const r = await q.query<DupRow>(
-    `WITH pt AS (SELECT ST_SetSRID(ST_MakePoint($2, $3), 4326) AS g)
-     SELECT c.id, c.state, c.level, c.department_id, c.source, ST_Distance(c.geom::geography, pt.g::geography) AS distance_m
-     FROM cases c, pt
-     WHERE c.category = $1 AND c.state IN ('new', 'accepted', 'dispatched', 'in_progress') AND c.merged_into_id IS NULL
-       AND c.geom && ST_Expand(pt.g, $5) AND ST_DWithin(c.geom::geography, pt.g::geography, $4)
-     ORDER BY distance_m, c.created_at LIMIT 1 FOR UPDATE OF c`,
-    [category, lon, lat, radiusM, padDeg],
-  );
-  const row = r.rows[0];
-  return row ? { ...row, distance_m: Number(row.distance_m) } : null;
-}
-
 /**
  * The report INSERT as a CTE body whose parameters start after `offset`, and its parameter values — so that a
  * report is written in the same statement (round trip) as its case.

@@ -1,7 +1,7 @@
 /**
  * Cases and dispatch: the public surface other modules (triage, serve, HTTP routes) use. See README.md.
  */
-export { fileCase, findOpenDuplicate, type FileCaseResult, type FileCaseOptions } from './file-case.ts';
+export { fileCase, type FileCaseResult, type FileCaseOptions } from './file-case.ts';
 export {
   transitionCase,
   reassignCase,
@@ -37,7 +37,7 @@ export {
   type CaseAction,
   type CaseActor,
 } from './state-machine.ts';
-export { routeCase, nextLevel, TOWNSHIP_OFFICE_DEPARTMENT_ID, type Route, type CaseLevel } from './routing.ts';
+export { nextLevel, TOWNSHIP_OFFICE_DEPARTMENT_ID, type Route, type CaseLevel } from './routing.ts';
 export {
   computeDeadlines,
   resolveDeadline,

@@ -1,5 +1,3 @@
-import type { Queryable } from '../db/db.ts';
-
 export type CaseLevel = 'village' | 'township' | 'city' | 'centre';
 export const LEVEL_ORDER: readonly CaseLevel[] = ['village', 'township', 'city'];
 
@@ -33,19 +31,6 @@ interface RuleRow {
 }
 
 const RANK: Record<string, number> = { village: 0, township: 1, city: 2 };
-
-/**
- * Routes a point of a category: the jurisdictions containing it (PostGIS ST_Contains, lowest level first), the
- * lead department from `routing_rules` (for `lead_is_township`, the township office — department
- * {@link TOWNSHIP_OFFICE_DEPARTMENT_ID} — handling it at the township of the place) and the assisting ones. Outside every jurisdiction → the centre's queue, no department.
- */
-export async function routeCase(q: Queryable, category: string, lon: number, lat: number): Promise<Route> {
-  const r = await q.query<{ chain: unknown; rule: unknown }>(
-    `SELECT ${routeChainSql('$1', '$2')} AS chain, ${routeRuleSql('$3')} AS rule`,
-    [lon, lat, category],
-  );
-  return buildRoute(r.rows[0]!.chain, r.rows[0]!.rule);
-}
 
 /** Scalar subquery: the jurisdictions containing the point (JSON array), for composing one round trip. */
 export function routeChainSql(lon: string, lat: string): string {

@@ -34,6 +34,24 @@ export const AreaInputSchema = z.object({
 });
 export type AreaInput = z.infer<typeof AreaInputSchema>;
 
+/**
+ * Query of `POST /areas/import`: `kind` for features without one (file uploads), `crs` the coordinate system the
+ * areas were drawn in — `wgs84` (default; GPS, Google Earth, 奥维 Ovital, most GIS files), `gcj02` (AMap 高德,
+ * Tencent 腾讯) or `bd09` (Baidu 百度); they are converted to WGS84 before they are stored.
+ */
+export const AreaImportQuerySchema = z.object({
+  kind: AreaKindSchema.optional(),
+  crs: z.enum(['wgs84', 'gcj02', 'bd09']).default('wgs84'),
+});
+
+/** Answer of `POST /areas/import`; `warnings` flag areas that fit the map only in another coordinate system. */
+export const AreaImportResultSchema = z.object({
+  imported: z.number().int(),
+  ids: z.array(z.string()),
+  warnings: z.array(z.object({ code: z.string(), message: z.string(), featureId: z.string().optional() })),
+});
+export type AreaImportResult = z.infer<typeof AreaImportResultSchema>;
+
 export const AreaImportRequestSchema = z.object({
   type: z.literal('FeatureCollection'),
   features: z.array(z.unknown()).min(1).max(5000),

@@ -59,7 +59,15 @@ export const PlanListQuerySchema = z.object({
   offset: OffsetQuerySchema,
 });
 
+/**
+ * Export formats: `qgc` QGroundControl .plan (`plan` is its older name), `wpl` QGC WPL 110, `wpml` DJI WPML KMZ
+ * (DJI Pilot 2 / FlightHub 2 / Dock) — one sortie per file, chosen by `sortie` — and the whole plan's routes,
+ * photo positions and areas as `kml`, `kmz` (Google Earth, 奥维 Ovital) or `geojson`.
+ */
+export const PLAN_EXPORT_FORMATS = ['qgc', 'plan', 'wpl', 'wpml', 'kml', 'kmz', 'geojson'] as const;
+export type PlanExportFormat = (typeof PLAN_EXPORT_FORMATS)[number];
+
 export const PlanExportQuerySchema = z.object({
-  format: z.enum(['plan', 'geojson']).default('geojson'),
+  format: z.enum(PLAN_EXPORT_FORMATS).default('geojson'),
   sortie: z.coerce.number().int().min(0).default(0),
 });

@@ -10,12 +10,23 @@ export interface Migration {
   sql: string;
 }
 
-/** The versioned SQL files `NNN_name.sql`, in order. */
+/**
+ * The versioned SQL files `NNN_name.sql`, in order. Two files with one number are refused: the second would be
+ * taken as applied and silently skipped (branches merged with clashing numbers).
+ */
 export function loadMigrations(dir = migrationsDir): Migration[] {
-  return readdirSync(dir)
+  const migrations = readdirSync(dir)
     .filter((f) => /^\d{3}_[\w-]+\.sql$/.test(f))
     .sort()
     .map((f) => ({ version: Number(f.slice(0, 3)), name: f.slice(4, -4), sql: readFileSync(dir + f, 'utf8') }));
+  const clash = migrations.find((m, i) => i > 0 && migrations[i - 1]!.version === m.version);
+  if (clash) {
+    const first = migrations.find((m) => m.version === clash.version)!;
+    throw new Error(
+      `迁移编号重复 / two migrations numbered ${String(clash.version).padStart(3, '0')}: ${first.name} and ${clash.name}; renumber one`,
+    );
+  }
+  return migrations;
 }
 
 // Arbitrary constant: the advisory lock that serialises migrations across service instances.

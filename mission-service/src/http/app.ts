@@ -26,6 +26,7 @@ import { caseRoutes } from './routes/cases.ts';
 import { caseAdminRoutes } from './routes/cases-admin.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { open311Routes } from './routes/open311.ts';
+import { webApp, type WebAppOptions } from './web-app/index.ts';
 
 export interface AppDeps {
   db: Db;
@@ -41,6 +42,10 @@ export interface AppDeps {
   dataDir?: string;
   /** Hands an ingested photo to triage (wired by the triage jobs); default: rows stay 'queued'. */
   enqueueTriage?: EnqueueTriage;
+  /** IANA zone of uploaded photo times that carry no offset (default Asia/Shanghai). */
+  photoTimeZone?: string;
+  /** The planner UI at `/` (off when not given, as in most API tests). */
+  webApp?: WebAppOptions;
 }
 
 /** The HTTP API. Thin routes over use cases and repositories; one error path. */
@@ -77,7 +82,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(telemetryRoutes(db, deps.links));
   api.use(flightProgressRoutes(db));
   const store = deps.imageStore ?? (deps.dataDir ? diskImageStore(deps.dataDir) : undefined);
-  if (store) api.use(imageRoutes(db, store, deps.enqueueTriage));
+  if (store) api.use(imageRoutes(db, store, deps.enqueueTriage, deps.photoTimeZone));
   api.use(layerRoutes(db));
   api.use(caseRoutes(db));
   api.use(caseAdminRoutes(db));
@@ -85,6 +90,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(unknownRoute);
   app.use('/api', api);
   app.use('/open311/v2', open311Routes(db, logger));
+  if (deps.webApp) app.use(webApp(deps.webApp));
   app.use(errorHandler(logger));
   return app;
 }

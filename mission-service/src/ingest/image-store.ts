@@ -30,8 +30,14 @@ export function diskImageStore(dataDir: string): ImageStore {
       if (exists) return { location: target, created: false };
       await mkdir(path.dirname(target), { recursive: true });
       const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-      await writeFile(tmp, bytes, { flag: 'wx' });
-      await rename(tmp, target);
+      try {
+        await writeFile(tmp, bytes, { flag: 'wx' });
+        await rename(tmp, target);
+      } catch (err) {
+        // A short write (disk full) or a failed rename leaves nothing behind.
+        await rm(tmp, { force: true });
+        throw err;
+      }
       return { location: target, created: true };
     },
     async remove(sha256) {

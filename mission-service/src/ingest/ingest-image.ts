@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import exifr from 'exifr';
 import sharp from 'sharp';
+import { readPhotoMetadata } from '@xuncha/triage';
 import type { Db } from '../db/db.ts';
 import type { ImageStore } from './image-store.ts';
 import { sniffType } from './sniff.ts';
@@ -33,6 +33,8 @@ export interface IngestDeps {
   store: ImageStore;
   enqueueTriage?: EnqueueTriage;
   maxPixels?: number;
+  /** IANA zone of photo times that carry no offset (default Asia/Shanghai). */
+  photoTimeZone?: string;
 }
 
 /** A file name as it may be shown and stored as metadata: base name only, no control characters, bounded. */
@@ -43,23 +45,13 @@ export function safeDisplayName(name: string | undefined): string {
   return base.slice(0, 255) || 'unnamed';
 }
 
-async function metadata(bytes: Uint8Array): Promise<{ takenAt: Date | null; lon: number | null; lat: number | null }> {
-  try {
-    const m = (await exifr.parse(Buffer.from(bytes), {
-      gps: true,
-      pick: ['DateTimeOriginal', 'latitude', 'longitude'],
-    })) as { DateTimeOriginal?: Date; latitude?: number; longitude?: number } | undefined;
-    const ok = (v: unknown, lim: number) => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= lim;
-    return {
-      takenAt:
-        m?.DateTimeOriginal instanceof Date && !Number.isNaN(m.DateTimeOriginal.getTime()) ? m.DateTimeOriginal : null,
-      lon: ok(m?.longitude, 180) && ok(m?.latitude, 90) ? m!.longitude! : null,
-      lat: ok(m?.longitude, 180) && ok(m?.latitude, 90) ? m!.latitude! : null,
-    };
-  } catch {
-    // Metadata is triage's business; a photo without readable EXIF is still a photo.
-    return { takenAt: null, lon: null, lat: null };
-  }
+/** Time and place as triage reads them (never throws: a photo without readable EXIF is still a photo). */
+async function metadata(
+  bytes: Uint8Array,
+  timeZone: string | undefined,
+): Promise<{ takenAt: Date | null; lon: number | null; lat: number | null }> {
+  const { metadata: m } = await readPhotoMetadata(bytes, { timeZone });
+  return { takenAt: m.takenAt ? new Date(m.takenAt) : null, lon: m.lon, lat: m.lat };
 }
 
 /**
@@ -102,7 +94,7 @@ export async function ingestImage(
         : '图像损坏或无法解码 / corrupt or undecodable JPEG',
     );
   }
-  const meta = await metadata(file.bytes);
+  const meta = await metadata(file.bytes, deps.photoTimeZone);
   const { location, created } = await deps.store.put(sha256, file.bytes);
   try {
     const ins = await deps.db.query(

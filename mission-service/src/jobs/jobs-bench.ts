@@ -16,7 +16,7 @@ import { ingestImage } from '../ingest/ingest-image.ts';
 import { createTestDb } from '../testing/test-db.ts';
 import { flightProgress } from './flight-progress.ts';
 import { startTriageJobs } from './triage-jobs.ts';
-import { scarDetectorManifest, scarDetectorOnnx } from '../../test/jobs/scar-model.ts';
+import { scarDetectorManifest, scarDetectorOnnx } from '../testing/scar-model.ts';
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);

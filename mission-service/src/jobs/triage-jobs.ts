@@ -29,6 +29,8 @@ export interface TriageJobsOptions {
   pollMs?: number;
   retry?: Partial<RetryPolicy>;
   mergeDistanceM?: number;
+  /** IANA zone of photo times that carry no offset (default Asia/Shanghai). */
+  photoTimeZone?: string;
   /** How often waiting photos are (re)sent (default 60 s; 0 = only at start). */
   sweepIntervalMs?: number;
   logger?: Logger;
@@ -72,6 +74,7 @@ export async function startTriageJobs(opts: TriageJobsOptions): Promise<TriageJo
     dem: opts.dem ?? null,
     dataDir: opts.dataDir,
     mergeDistanceM: opts.mergeDistanceM,
+    photoTimeZone: opts.photoTimeZone,
   };
   const enqueueTriage = async (sha256: string, tx?: Queryable) => {
     await queue.send(QUEUES.triage, { sha256 }, { key: sha256, ...(tx ? { tx } : {}) });

@@ -23,6 +23,8 @@ export interface TriageJobDeps {
   dataDir: string;
   /** Detections of one class within this distance (metres, geodesic) are one incident. Default 30. */
   mergeDistanceM?: number;
+  /** IANA zone of photo times that carry no offset (default Asia/Shanghai). */
+  photoTimeZone?: string;
 }
 
 interface ImageRow {
@@ -70,6 +72,7 @@ export async function runTriagePhotoJob(
   const result = await triagePhoto(row.original_name ?? sha256, bytes, {
     detector: deps.detector,
     dem: deps.dem ?? null,
+    photoTimeZone: deps.photoTimeZone,
   });
   if (result.id !== sha256) {
     return markFailed(

@@ -108,11 +108,13 @@ export const ROUTES: RouteDoc[] = [
   {
     method: 'post',
     path: '/areas/import',
-    summary: '批量导入（全部或全不）/ import a FeatureCollection, all or nothing',
+    summary: '批量导入（全部或全不；crs=gcj02|bd09 转 WGS84）/ import a FeatureCollection or file, all or nothing',
     tag: 'areas',
     roles: ops,
+    query: C.AreaImportQuerySchema,
     body: C.AreaImportRequestSchema,
     status: 201,
+    response: C.AreaImportResultSchema,
   },
   {
     method: 'put',
@@ -229,7 +231,7 @@ export const ROUTES: RouteDoc[] = [
   {
     method: 'get',
     path: '/plans/{id}/export',
-    summary: '导出 .plan / GeoJSON / export',
+    summary: '导出 / export: qgc, wpl, wpml (DJI KMZ), kml, kmz, geojson',
     tag: 'plans',
     roles: [],
     query: C.PlanExportQuerySchema,

@@ -1,34 +1,87 @@
-import { exportQgcPlan, type Plan } from '@xuncha/geodata';
+import {
+  exportPlanGeoJson,
+  exportPlanKml,
+  exportPlanKmz,
+  exportQgcPlan,
+  exportWpmlKmz,
+  writeWpl,
+  type Plan,
+} from '@xuncha/geodata';
+import type { PlanExportFormat } from '../contract/plans.ts';
+import { AppError } from '../http/errors.ts';
 import type { PlanRecord } from './plan-repository.ts';
 
-/** One sortie as a QGroundControl `.plan` file (geodata's exporter); null when the sortie does not exist. */
-export function toQgcPlan(plan: PlanRecord, sortieIndex: number): string | null {
-  if (!plan.document.sorties[sortieIndex]) return null;
-  return exportQgcPlan(plan.document as unknown as Plan, { sortie: sortieIndex });
+/** An exported file: bytes or text, its media type and a file name. */
+export interface ExportedFile {
+  body: string | Uint8Array;
+  contentType: string;
+  filename: string;
 }
 
-/** The plan as GeoJSON: one LineString feature per sortie and one Point per photo. */
-export function toGeoJson(plan: PlanRecord): GeoJSON.FeatureCollection {
-  const doc = plan.document;
-  const sorties: GeoJSON.Feature[] = doc.sorties.map((s) => ({
-    type: 'Feature',
-    geometry: s.route,
-    properties: {
-      planId: plan.id,
-      kind: 'sortie',
-      sortie: s.index,
-      lengthM: s.lengthM,
-      durationS: s.durationS,
-      photoCount: s.photoCount,
-    },
-  }));
-  const photos = (
-    (doc.photos as
-      Array<{ lon: number; lat: number; altRel: number; sortie: number; headingDeg: number }> | undefined) ?? []
-  ).map((p): GeoJSON.Feature => ({
-    type: 'Feature',
-    geometry: { type: 'Point', coordinates: [p.lon, p.lat, p.altRel] },
-    properties: { kind: 'photo', sortie: p.sortie, headingDeg: p.headingDeg },
-  }));
-  return { type: 'FeatureCollection', features: [...sorties, ...photos] };
+/** Formats written one sortie per file (a flight), the others hold the whole plan. */
+export const PER_SORTIE_FORMATS: readonly PlanExportFormat[] = ['qgc', 'plan', 'wpl', 'wpml'];
+
+/**
+ * A plan in one of the export formats: QGroundControl `.plan` (`qgc`; `plan` is its older name), `QGC WPL 110`
+ * (`wpl`), DJI WPML KMZ (`wpml`) — one sortie each — or the whole plan's routes, photo positions and `areas`
+ * as `kml`, `kmz` or `geojson`. Plans that a format cannot carry are a 422 naming why.
+ */
+export function exportPlanFile(
+  plan: PlanRecord,
+  format: PlanExportFormat,
+  sortie: number,
+  areas: readonly GeoJSON.Feature[] = [],
+): ExportedFile {
+  const doc = plan.document as unknown as Plan;
+  const base = plan.id.replace(/[^\w.-]/g, '_');
+  if (PER_SORTIE_FORMATS.includes(format) && !doc.sorties[sortie]) {
+    throw new AppError(404, 'not_found', `没有第 ${sortie} 架次 / plan has no sortie ${sortie}`);
+  }
+  const file = `${base}-${sortie}`;
+  try {
+    switch (format) {
+      case 'qgc':
+      case 'plan':
+        return { body: exportQgcPlan(doc, { sortie }), contentType: 'application/json', filename: `${file}.plan` };
+      case 'wpl': {
+        const s = doc.sorties[sortie]!;
+        const home = s.launch ?? doc.launch;
+        const altM = s.launch ? 0 : (doc.launch.altAmslM ?? 0);
+        return {
+          body: writeWpl({ home: { lat: home.lat, lon: home.lon, altM }, items: s.items }),
+          contentType: 'text/plain; charset=utf-8',
+          filename: `${file}.waypoints`,
+        };
+      }
+      case 'wpml':
+        return {
+          body: exportWpmlKmz(doc, { sortie }),
+          contentType: 'application/vnd.google-earth.kmz',
+          filename: `${file}.kmz`,
+        };
+      case 'kml':
+        return {
+          body: exportPlanKml(doc, { areas, planId: plan.id, name: plan.name }),
+          contentType: 'application/vnd.google-earth.kml+xml; charset=utf-8',
+          filename: `${base}.kml`,
+        };
+      case 'kmz':
+        return {
+          body: exportPlanKmz(doc, { areas, planId: plan.id, name: plan.name }),
+          contentType: 'application/vnd.google-earth.kmz',
+          filename: `${base}.kmz`,
+        };
+      case 'geojson':
+        return {
+          body: JSON.stringify(exportPlanGeoJson(doc, { areas, planId: plan.id, name: plan.name })),
+          contentType: 'application/geo+json',
+          filename: `${base}.geojson`,
+        };
+    }
+  } catch (e) {
+    if ((e as Error).name === 'PlanFormatError') {
+      throw new AppError(422, 'not_exportable', `无法导出 / cannot export as ${format}: ${(e as Error).message}`);
+    }
+    throw e;
+  }
 }

@@ -40,6 +40,7 @@ const DAY_MS = 86_400_000;
 /** China time (UTC+8) offset of the rollup's day numbers (`case_stats_day_no` in migration 005). */
 const CHINA_OFFSET_MS = 8 * 3_600_000;
 
+/** The columns of `case_stats_daily` and of `case_stats_measures(case)` (migration 012), which owns the rule. */
 const MEASURES = [
   'filed',
   'rejected',
@@ -82,19 +83,8 @@ export async function getCaseStats(q: Queryable, from: Date, to: Date): Promise<
        SELECT department_id, category, ${MEASURES.map((m) => `sum(${m}) AS ${m}`).join(', ')}
        FROM case_stats_daily WHERE day_no >= $1 AND day_no < $2 GROUP BY department_id, category
        UNION ALL
-       SELECT coalesce(c.department_id, ''), c.category,
-         count(*),
-         count(*) FILTER (WHERE c.state = 'rejected'),
-         count(*) FILTER (WHERE c.state IN ('resolved', 'verified', 'closed')),
-         count(*) FILTER (WHERE c.state IN ('new', 'accepted', 'dispatched', 'in_progress')),
-         count(c.accepted_at),
-         count(*) FILTER (WHERE c.accepted_at <= c.accept_due_at),
-         count(c.dispatched_at),
-         count(*) FILTER (WHERE c.dispatched_at <= c.dispatch_due_at),
-         count(c.resolved_at),
-         count(*) FILTER (WHERE c.resolved_at <= c.resolve_due_at),
-         count(*) FILTER (WHERE c.resolved_at IS NOT NULL AND c.resolved_level IN ('village', 'township'))
-       FROM cases c
+       SELECT coalesce(c.department_id, ''), c.category, ${MEASURES.map((m) => `sum(m.${m})`).join(', ')}
+       FROM cases c, case_stats_measures(c) m -- the rule (migration 012), as the rollup's trigger counts it
        WHERE ((c.created_at >= $3 AND c.created_at < $4) OR (c.created_at >= $5 AND c.created_at < $6))
          AND c.merged_into_id IS NULL
        GROUP BY 1, 2)

@@ -30,7 +30,7 @@ import {
 } from '../../src/jobs/index.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createTestDb, testBackends, type TestDb } from '../../src/testing/test-db.ts';
-import { scarDetectorManifest, scarDetectorOnnx } from './scar-model.ts';
+import { scarDetectorManifest, scarDetectorOnnx } from '../../src/testing/scar-model.ts';
 import { AWAY, FIRE, OVER_FIRE, shoot } from './sim-photos.ts';
 
 const FLIGHT_A = 'flt_jobs_a';

@@ -14,7 +14,7 @@ import { diskImageStore } from '../../src/ingest/image-store.ts';
 import { ingestImage } from '../../src/ingest/ingest-image.ts';
 import { flightProgress, startTriageJobs } from '../../src/jobs/index.ts';
 import { createTestDb, testBackends, type TestDb } from '../../src/testing/test-db.ts';
-import { scarDetectorManifest, scarDetectorOnnx } from './scar-model.ts';
+import { scarDetectorManifest, scarDetectorOnnx } from '../../src/testing/scar-model.ts';
 import { AWAY, OVER_FIRE, shoot } from './sim-photos.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));

@@ -1,18 +1,25 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, symlink, writeFile, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFolder } from '../../src/cli/commands/ingest.ts';
 import { diskImageStore } from '../../src/ingest/image-store.ts';
 import { ingestImage } from '../../src/ingest/ingest-image.ts';
+import { syntheticPhoto } from '@xuncha/triage/testing';
 import { startHarness, type Harness } from './harness.ts';
 
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const samples = path.resolve(repoRoot, '../shared/samples/drone-metadata');
-const jpeg = readFileSync(path.join(samples, 'exifr_Mavic2Pro_L1D-20c_issue-exifr-13.jpg'));
-const tiff = readFileSync(path.join(samples, 'exifr_DJI-XT2_002.tiff'));
+// DJI-style photos written by triage's test writer: a JPEG with EXIF and drone-dji XMP, and the same as TIFF.
+const photo = {
+  widthPx: 320,
+  heightPx: 240,
+  rects: [{ x: 40, y: 30, width: 90, height: 60, colour: '#c0392b' }],
+  gps: { lat: 28.0607, lon: 119.1114, altAmslM: 312 },
+  pose: { altRelM: 120, gimbalPitchDeg: -90, gimbalYawDeg: 12 },
+  dateTimeOriginal: '2026:05:06 10:31:00',
+};
+const jpeg = await syntheticPhoto(photo);
+const tiff = await syntheticPhoto({ ...photo, format: 'tiff' });
 
 type RoleName = 'operator' | 'officer' | 'dispatcher' | 'admin';
 const ALL: RoleName[] = ['operator', 'officer', 'dispatcher', 'admin'];
@@ -425,7 +432,7 @@ describe('mission service API', () => {
         { name: '../../../etc/passwd.jpg', bytes: jpeg },
         { name: 'again.jpg', bytes: jpeg },
         { name: 'photo.jpg', bytes: tiff },
-        { name: 'cut.jpg', bytes: jpeg.subarray(0, 4000) },
+        { name: 'cut.jpg', bytes: jpeg.subarray(0, jpeg.length >> 1) },
         { name: 'fake.jpg', bytes: Buffer.from('<?php system($_GET[1]); ?>') },
       ]);
       expect(r.status).toBe(200);
@@ -442,11 +449,13 @@ describe('mission service API', () => {
       const sha = r.body.results[0].sha256 as string;
       expect(existsSync(path.join(dataDir, 'images', sha.slice(0, 2), sha.slice(2, 4), `${sha}.jpg`))).toBe(true);
       expect(await readdir(dataDir)).toEqual(['images']);
-      const row = await h.t.db.query<{ status: string; original_name: string }>(
-        'SELECT status, original_name FROM images WHERE sha256 = $1',
+      const row = await h.t.db.query<{ status: string; original_name: string; taken: string }>(
+        `SELECT status, original_name, to_char(taken_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI') AS taken
+         FROM images WHERE sha256 = $1`,
         [sha],
       );
-      expect(row.rows).toEqual([{ status: 'queued', original_name: 'passwd.jpg' }]);
+      // Shot at 10:31 Beijing time (no EXIF offset: read in the default zone, Asia/Shanghai): 02:31 UTC.
+      expect(row.rows).toEqual([{ status: 'queued', original_name: 'passwd.jpg', taken: '2026-05-06T02:31' }]);
       expect(triaged).toEqual([sha]);
       const meta = await h.call('GET', `/api/images/${sha}`, { token: h.tokens.officer });
       expect(meta.body).toMatchObject({ widthPx: expect.any(Number), status: 'queued' });

@@ -81,7 +81,8 @@ async function toHttp(
   for (let b = 0; b < items.length; b += batchSize) {
     const batch = items.slice(b, b + batchSize);
     const form = new FormData();
-    for (const it of batch) form.append('files', new Blob([await it.jpeg()], { type: 'image/jpeg' }), it.name);
+    for (const it of batch)
+      form.append('files', new Blob([new Uint8Array(await it.jpeg())], { type: 'image/jpeg' }), it.name);
     let reason: string | null = null;
     // One retry for a dropped connection; an HTTP error answer is final.
     for (let attempt = 0; attempt < 2; attempt++) {

@@ -4,6 +4,7 @@
  */
 import { groundFootprint, localFrame, pixelToGround, toLocal } from '@xuncha/geodata';
 import type { CameraPose, ElevationSource, GroundModel, PinholeCamera } from '@xuncha/geodata';
+import { ASSUMED_HEIGHT_AGL_M, ASSUMED_HEIGHT_SIGMA_M } from '../metadata/camera-pose.ts';
 import type { PhotoCamera, PoseSigma } from '../metadata/camera-pose.ts';
 import type { BoxPx, PixelDetection } from '../model/nms.ts';
 
@@ -18,7 +19,8 @@ export interface GroundPoint {
   lon: number;
   lat: number;
   altAmslM: number;
-  surface: 'dem' | 'plane';
+  /** `assumed`: no relative altitude, DEM or flight record; the ground was assumed {@link ASSUMED_HEIGHT_AGL_M} below. */
+  surface: 'dem' | 'plane' | 'assumed';
   errorM: number;
 }
 
@@ -37,12 +39,47 @@ export interface PhotoGround {
   footprintClipped: boolean;
 }
 
-/** The ground model for a photo, or null when there is nothing to intersect with (no DEM, no takeoff altitude). */
+/** A DEM applies only to poses whose altitude is above sea level. */
+function usableDem(cam: PhotoCamera, dem: ElevationSource | null): ElevationSource | null {
+  return cam.verticalDatum === 'amsl' ? dem : null;
+}
+
+/**
+ * The ground model for a photo: the DEM, the takeoff plane, or — when neither is known — a plane
+ * {@link ASSUMED_HEIGHT_AGL_M} below the camera (see {@link heightAssumedFor}). Null only without a pose.
+ */
 export function groundModelFor(cam: PhotoCamera, dem: ElevationSource | null): GroundModel | null {
   if (!cam.pose) return null;
-  const plane = cam.takeoffAltAmslM ?? dem?.elevationAt(cam.pose.lon, cam.pose.lat) ?? null;
-  if (plane === null) return null;
-  return dem ? { dem, planeAltAmslM: plane } : { planeAltAmslM: plane };
+  const d = usableDem(cam, dem);
+  const plane =
+    cam.takeoffAltAmslM ?? d?.elevationAt(cam.pose.lon, cam.pose.lat) ?? cam.pose.altAmslM - ASSUMED_HEIGHT_AGL_M;
+  return d ? { dem: d, planeAltAmslM: plane } : { planeAltAmslM: plane };
+}
+
+/** Whether the photo's height above ground had to be assumed (no relative altitude, no DEM under it). */
+export function heightAssumedFor(cam: PhotoCamera, dem: ElevationSource | null): boolean {
+  if (!cam.pose) return false;
+  if (cam.heightAssumed) return true;
+  return (
+    cam.takeoffAltAmslM === null && (usableDem(cam, dem)?.elevationAt(cam.pose.lon, cam.pose.lat) ?? null) === null
+  );
+}
+
+/** How a photo's positions are computed: the pose sigmas to propagate, and whether the height was assumed. */
+export interface GeorefContext {
+  sigma: PoseSigma;
+  heightAssumed: boolean;
+}
+
+/** The georeferencing context of a photo: an assumed height widens the altitude sigma. */
+export function georefContext(cam: PhotoCamera, dem: ElevationSource | null): GeorefContext {
+  const heightAssumed = heightAssumedFor(cam, dem);
+  return {
+    sigma: heightAssumed
+      ? { ...cam.sigma, altitudeM: Math.max(cam.sigma.altitudeM, ASSUMED_HEIGHT_SIGMA_M) }
+      : cam.sigma,
+    heightAssumed,
+  };
 }
 
 const MAX_RANGE_M = 5000;
@@ -111,22 +148,37 @@ function boxOutline(camera: PinholeCamera, pose: CameraPose, ground: GroundModel
   return { type: 'Polygon', coordinates: [ring] };
 }
 
-/** The photo's centre point and footprint on the ground. */
-export function photoGround(cam: PhotoCamera, ground: GroundModel | null): PhotoGround {
+function markAssumed(p: GroundPoint | null, ctx: GeorefContext | undefined): GroundPoint | null {
+  return p && ctx?.heightAssumed ? { ...p, surface: 'assumed' } : p;
+}
+
+/**
+ * The photo's centre point and footprint on the ground. With an assumed height, a centre ray that misses
+ * the ground (camera at or above the horizon) still leaves the photo at its own position, ±{@link MAX_RANGE_M}.
+ */
+export function photoGround(cam: PhotoCamera, ground: GroundModel | null, ctx?: GeorefContext): PhotoGround {
   if (!cam.pose || !ground) return { centerGround: null, footprint: null, footprintClipped: false };
   const fp = groundFootprint(cam.camera, cam.pose, ground, { pointsPerEdge: 4, maxRangeM: 2000 });
-  return {
-    centerGround: groundPointAt(
+  let centerGround = markAssumed(
+    groundPointAt(
       cam.camera,
       cam.pose,
-      cam.sigma,
+      ctx?.sigma ?? cam.sigma,
       ground,
       cam.camera.widthPx / 2,
       cam.camera.heightPx / 2,
     ),
-    footprint: fp.polygon,
-    footprintClipped: fp.clipped,
-  };
+    ctx,
+  );
+  if (!centerGround && ctx?.heightAssumed)
+    centerGround = {
+      lon: cam.pose.lon,
+      lat: cam.pose.lat,
+      altAmslM: ground.planeAltAmslM,
+      surface: 'assumed',
+      errorM: MAX_RANGE_M,
+    };
+  return { centerGround, footprint: fp.polygon, footprintClipped: fp.clipped };
 }
 
 /** Places detections on the ground (box centre → point with error; box outline → polygon). */
@@ -134,6 +186,7 @@ export function georeferenceDetections(
   cam: PhotoCamera,
   ground: GroundModel | null,
   dets: PixelDetection[],
+  ctx?: GeorefContext,
 ): GeoDetection[] {
   return dets.map((d) => {
     if (!cam.pose || !ground) return { ...d, ground: null, groundOutline: null };
@@ -141,7 +194,7 @@ export function georeferenceDetections(
     const v = d.box.y + d.box.height / 2;
     return {
       ...d,
-      ground: groundPointAt(cam.camera, cam.pose, cam.sigma, ground, u, v),
+      ground: markAssumed(groundPointAt(cam.camera, cam.pose, ctx?.sigma ?? cam.sigma, ground, u, v), ctx),
       groundOutline: boxOutline(cam.camera, cam.pose, ground, d.box),
     };
   });

@@ -29,7 +29,21 @@ export interface PhotoCamera {
   sigma: PoseSigma;
   /** How the sensor size was found. */
   sensorSource: 'preset' | 'focal-35mm' | 'focal-plane' | 'assumed';
+  /**
+   * `amsl`: altAmslM is above sea level (a DEM may be used); `takeoff-frame`: no absolute altitude, the
+   * pose is in a frame whose takeoff plane (or assumed ground) is at 0 m, so a DEM does not apply.
+   */
+  verticalDatum: 'amsl' | 'takeoff-frame';
+  /** The file gives no altitude at all: the camera is placed {@link ASSUMED_HEIGHT_AGL_M} above the ground. */
+  heightAssumed: boolean;
 }
+
+/**
+ * Height above ground assumed when a photo says nothing about it (no relative altitude, no DEM, no flight
+ * record): a typical patrol height (China's rules cap light drones at 120 m), with a wide sigma.
+ */
+export const ASSUMED_HEIGHT_AGL_M = 100;
+export const ASSUMED_HEIGHT_SIGMA_M = 50;
 
 /** Defaults used when the file says nothing better (consumer GNSS, barometric altitude, gimbal). */
 export const DEFAULT_SIGMA: PoseSigma = { horizontalM: 2.5, altitudeM: 1, headingDeg: 2, pitchDeg: 1, rollDeg: 1 };
@@ -134,12 +148,15 @@ export function photoCamera(
 
   let altAmslM = md.altAmslM;
   let takeoffAltAmslM: number | null = null;
+  let verticalDatum: PhotoCamera['verticalDatum'] = 'amsl';
+  let heightAssumed = false;
   const altRelM = md.altRelM;
   if (altAmslM !== null && altRelM !== null) takeoffAltAmslM = altAmslM - altRelM;
   else if (altAmslM === null && altRelM !== null) {
     // Only the height above takeoff is known: work in a frame whose takeoff plane is 0 m.
     altAmslM = altRelM;
     takeoffAltAmslM = 0;
+    verticalDatum = 'takeoff-frame';
     issues.push(
       issue(
         'warning',
@@ -151,6 +168,21 @@ export function photoCamera(
   } else if (altAmslM !== null) {
     // No relative altitude: the absolute one (GNSS) is all there is; less sure against a plane.
     sigma.altitudeM = 10;
+  } else if (md.lon !== null && md.lat !== null) {
+    // No altitude at all: still place the photo, at an assumed height over a ground at 0 m, widely uncertain.
+    altAmslM = ASSUMED_HEIGHT_AGL_M;
+    takeoffAltAmslM = 0;
+    verticalDatum = 'takeoff-frame';
+    heightAssumed = true;
+    sigma.altitudeM = ASSUMED_HEIGHT_SIGMA_M;
+    issues.push(
+      issue(
+        'warning',
+        'field_assumed',
+        `缺少高度，按离地 ${ASSUMED_HEIGHT_AGL_M} m（±${ASSUMED_HEIGHT_SIGMA_M} m）估计，位置不确定度较大 / no altitude: ${ASSUMED_HEIGHT_AGL_M} m ± ${ASSUMED_HEIGHT_SIGMA_M} m above ground assumed, positions widely uncertain`,
+        'altRelM',
+      ),
+    );
   }
 
   let pose: CameraPose | null = null;
@@ -160,5 +192,5 @@ export function photoCamera(
     const why = md.lon === null ? '无可用坐标 / no usable position' : '无可用高度 / no usable altitude';
     issues.push(issue('warning', 'unlocated', `照片未定位：${why}；照片已保留 / photo unlocated, kept`));
   }
-  return { camera, pose, altRelM, takeoffAltAmslM, sigma, sensorSource };
+  return { camera, pose, altRelM, takeoffAltAmslM, sigma, sensorSource, verticalDatum, heightAssumed };
 }

@@ -6,6 +6,7 @@
 import exifr from 'exifr';
 import { issue } from '../issues.ts';
 import type { PhotoIssue } from '../issues.ts';
+import { DEFAULT_PHOTO_TIME_ZONE, photoTakenAt } from './photo-time.ts';
 
 /** What the file says about where and how it was taken. Null = absent or rejected. */
 export interface PhotoMetadata {
@@ -15,6 +16,7 @@ export interface PhotoMetadata {
   lat: number | null;
   altAmslM: number | null;
   altRelM: number | null;
+  /** UTC ISO time: EXIF local time with its `OffsetTimeOriginal`, else read in the configured zone. */
   takenAt: string | null;
   focalLengthMm: number | null;
   focalLength35mmMm: number | null;
@@ -56,7 +58,8 @@ const EXIFR_OPTIONS = {
   ihdr: false,
   mergeOutput: false,
   translateValues: false,
-  reviveValues: true,
+  // Dates stay strings: exifr would read them in the server's zone; photoTakenAt reads them in the photo's.
+  reviveValues: false,
   sanitize: true,
 } as const;
 
@@ -95,11 +98,19 @@ function gpsRef(v: unknown): number | null {
   return num(v);
 }
 
+export interface ReadMetadataOptions {
+  /** IANA zone of photos whose time carries no offset (default Asia/Shanghai). */
+  timeZone?: string;
+}
+
 /**
  * Reads metadata from photo bytes. Never throws for bad bytes: unreadable metadata gives an
  * all-null record with a `metadata_unreadable` warning.
  */
-export async function readPhotoMetadata(bytes: Uint8Array): Promise<{ metadata: PhotoMetadata; issues: PhotoIssue[] }> {
+export async function readPhotoMetadata(
+  bytes: Uint8Array,
+  options: ReadMetadataOptions = {},
+): Promise<{ metadata: PhotoMetadata; issues: PhotoIssue[] }> {
   const issues: PhotoIssue[] = [];
   let seg: Segments = {};
   try {
@@ -148,8 +159,7 @@ export async function readPhotoMetadata(bytes: Uint8Array): Promise<{ metadata: 
   const altAmslM = bounded(issues, 'altAmslM', num(dji.AbsoluteAltitude) ?? exifAlt, -500, 9000);
   const altRelM = bounded(issues, 'altRelM', num(dji.RelativeAltitude), -1500, 3000);
 
-  const taken = exif.DateTimeOriginal ?? exif.CreateDate ?? ifd0.ModifyDate;
-  const takenAt = taken instanceof Date && !Number.isNaN(taken.getTime()) ? taken.toISOString() : str(taken);
+  const takenAt = photoTakenAt({ ...ifd0, ...exif }, options.timeZone ?? DEFAULT_PHOTO_TIME_ZONE, issues);
 
   const focalLengthMm = bounded(issues, 'focalLengthMm', num(exif.FocalLength), 0.5, 2000);
   const focalLength35mmMm = bounded(issues, 'focalLength35mmMm', num(exif.FocalLengthIn35mmFormat), 1, 5000) || null;

@@ -86,7 +86,11 @@ export function decodeClassifier(m: ModelManifest, data: Float32Array): PixelDet
   return out;
 }
 
-/** Segmentation: connected regions (4-neighbour) above threshold per mapped class → boxes, score = mean. */
+/**
+ * Segmentation: connected regions (4-neighbour) per mapped class → boxes. A region is seeded by cells at or
+ * above the threshold and grows over connected cells at or above threshold × `regionGrow`; it is kept when it
+ * has at least `minAreaCells` cells. Score = mean of its seed cells (so it passes the threshold).
+ */
 export function decodeSegmentation(m: ModelManifest, data: Float32Array, dims: readonly number[]): PixelDetection[] {
   const h = dims[2]!;
   const w = dims[3]!;
@@ -97,6 +101,7 @@ export function decodeSegmentation(m: ModelManifest, data: Float32Array, dims: r
   const stack: number[] = [];
   for (const [idx, cls] of mappedClasses(m)) {
     const thr = thresholdFor(m, cls);
+    const low = thr * m.output.regionGrow;
     const base = idx * w * h;
     const prob = (p: number): number =>
       m.output.activation === 'sigmoid' ? sigmoid(data[base + p]!) : data[base + p]!;
@@ -107,7 +112,8 @@ export function decodeSegmentation(m: ModelManifest, data: Float32Array, dims: r
       let minY = h;
       let maxX = -1;
       let maxY = -1;
-      let sum = 0;
+      let seedSum = 0;
+      let seeds = 0;
       let count = 0;
       seen[p0] = 1;
       stack.push(p0);
@@ -115,14 +121,18 @@ export function decodeSegmentation(m: ModelManifest, data: Float32Array, dims: r
         const p = stack.pop()!;
         const x = p % w;
         const y = (p - x) / w;
-        sum += prob(p);
+        const v = prob(p);
+        if (v >= thr) {
+          seedSum += v;
+          seeds++;
+        }
         count++;
         if (x < minX) minX = x;
         if (x > maxX) maxX = x;
         if (y < minY) minY = y;
         if (y > maxY) maxY = y;
         for (const q of [x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1, y > 0 ? p - w : -1, y < h - 1 ? p + w : -1]) {
-          if (q >= 0 && !seen[q] && prob(q) >= thr) {
+          if (q >= 0 && !seen[q] && prob(q) >= low) {
             seen[q] = 1;
             stack.push(q);
           }
@@ -132,7 +142,7 @@ export function decodeSegmentation(m: ModelManifest, data: Float32Array, dims: r
       out.push({
         cls,
         modelClass: idx,
-        score: sum / count,
+        score: seedSum / seeds,
         box: { x: minX * sx, y: minY * sy, width: (maxX - minX + 1) * sx, height: (maxY - minY + 1) * sy },
       });
     }

@@ -2,6 +2,7 @@
  * The model runner: loads a manifest + ONNX model into a session pool, checks at startup that the
  * model's output fits the manifest, and turns photos into detections in photo pixels.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import { TriageStartupError } from '../issues.ts';
@@ -40,7 +41,10 @@ export class Detector {
     this.outputName = manifest.output.name ?? s.outputNames[0]!;
   }
 
-  /** Loads a manifest file and its model. Throws TriageStartupError with the reason when either is unusable. */
+  /**
+   * Loads a manifest file and its model. Throws TriageStartupError naming the file and the reason when either
+   * is unusable: unreadable, not ONNX, another checksum than the manifest's, or outputs that do not fit it.
+   */
   static async fromManifestFile(file: string, pool?: SessionPoolOptions): Promise<Detector> {
     const { manifest, modelPath } = await loadManifest(file);
     let bytes: Uint8Array;
@@ -49,7 +53,19 @@ export class Detector {
     } catch (e) {
       throw new TriageStartupError(`无法读取模型文件 / cannot read model file ${modelPath}: ${(e as Error).message}`);
     }
-    return Detector.create(manifest, bytes, pool);
+    if (manifest.sha256) {
+      const got = createHash('sha256').update(bytes).digest('hex');
+      if (got !== manifest.sha256)
+        throw new TriageStartupError(
+          `模型文件已损坏或被替换（校验和不符）/ model file ${modelPath} is corrupted or replaced: its SHA-256 is ${got}, the manifest ${file} says ${manifest.sha256}`,
+        );
+    }
+    try {
+      return await Detector.create(manifest, bytes, pool);
+    } catch (e) {
+      if (e instanceof TriageStartupError) throw new TriageStartupError(`${e.message} [${modelPath}]`);
+      throw e;
+    }
   }
 
   /** Builds a detector from a manifest object and ONNX bytes (validates both). */

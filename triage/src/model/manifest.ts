@@ -19,6 +19,11 @@ export const modelManifestSchema = z
     name: z.string().min(1),
     /** ONNX file, relative to the manifest. */
     model: z.string().min(1),
+    /** SHA-256 of the ONNX file (hex); when given, a file that differs is refused at load. */
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lowercase hex digits')
+      .optional(),
     input: z.object({
       name: z.string().optional(),
       widthPx: z.number().int().min(8).max(8192),
@@ -47,6 +52,11 @@ export const modelManifestSchema = z
       activation: z.enum(['none', 'sigmoid']).default('none'),
       /** Segmentation: smallest component kept, in output cells. */
       minAreaCells: z.number().int().min(1).default(4),
+      /**
+       * Segmentation: a region starts at cells at or above the class threshold and grows over the connected
+       * cells at or above threshold × regionGrow (1 = no growth), so that its box covers the whole object.
+       */
+      regionGrow: z.number().gt(0).max(1).default(1),
     }),
     /** Number of classes the model outputs. */
     numClasses: z.number().int().min(1).max(10_000),

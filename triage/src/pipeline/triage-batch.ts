@@ -38,6 +38,8 @@ export interface TriageBatchOptions {
   knownIncidents?: Incident[];
   onProgress?: (p: TriageProgress) => void;
   maxPixels?: number;
+  /** IANA zone of photo times that carry no offset (default Asia/Shanghai). */
+  photoTimeZone?: string;
 }
 
 /** What a batch produced. */
@@ -87,6 +89,7 @@ export async function triageBatch(inputs: PhotoInput[], options: TriageBatchOpti
         detector: options.detector,
         dem: options.dem,
         maxPixels: options.maxPixels,
+        photoTimeZone: options.photoTimeZone,
         timings,
         decodeGate,
       });

@@ -8,13 +8,13 @@ import { inspectImage } from '../image/decode.ts';
 import type { ImageInfo } from '../image/decode.ts';
 import { issue, PhotoError } from '../issues.ts';
 import type { PhotoIssue } from '../issues.ts';
-import { photoCamera } from '../metadata/camera-pose.ts';
+import { ASSUMED_HEIGHT_AGL_M, photoCamera } from '../metadata/camera-pose.ts';
 import type { PhotoCamera } from '../metadata/camera-pose.ts';
 import { readPhotoMetadata } from '../metadata/read-metadata.ts';
 import type { PhotoMetadata } from '../metadata/read-metadata.ts';
 import type { Detector } from '../model/detector.ts';
 import type { PixelDetection } from '../model/nms.ts';
-import { georeferenceDetections, groundModelFor, photoGround } from '../georef/georeference.ts';
+import { georefContext, georeferenceDetections, groundModelFor, photoGround } from '../georef/georeference.ts';
 import type { GeoDetection, PhotoGround } from '../georef/georeference.ts';
 import type { DecodedImage } from '../image/decode.ts';
 import type { Gate } from './gate.ts';
@@ -54,6 +54,8 @@ export interface TriagePhotoOptions {
   detector?: Detector | null;
   dem?: ElevationSource | null;
   maxPixels?: number;
+  /** IANA zone of photo times that carry no offset (default Asia/Shanghai). */
+  photoTimeZone?: string;
   timings?: StageTimings;
   /**
    * Bounds the photos decoding at once: held from the start until the photo is decoded (not while it is
@@ -138,7 +140,7 @@ async function inspectAndDetect(
   });
 
   t0 = performance.now();
-  const md = await readPhotoMetadata(bytes);
+  const md = await readPhotoMetadata(bytes, { timeZone: options.photoTimeZone });
   result.metadata = md.metadata;
   result.issues.push(...md.issues);
   result.camera = photoCamera(md.metadata, image, result.issues);
@@ -169,19 +171,21 @@ async function inspectAndDetect(
 function locate(result: PhotoTriage, pixelDets: PixelDetection[], options: TriagePhotoOptions, t: StageTimings): void {
   const camera = result.camera!;
   const t0 = performance.now();
-  const ground = groundModelFor(camera, options.dem ?? null);
-  if (camera.pose && !ground) {
+  const dem = options.dem ?? null;
+  const ground = groundModelFor(camera, dem);
+  const ctx = georefContext(camera, dem);
+  if (ctx.heightAssumed && !camera.heightAssumed) {
     result.issues.push(
       issue(
         'warning',
-        'unlocated',
-        '无起飞高度也无 DEM，无法计算地面位置 / no takeoff altitude and no DEM: ground positions unknown',
+        'field_assumed',
+        `无起飞高度也无 DEM，按离地 ${ASSUMED_HEIGHT_AGL_M} m（±${ctx.sigma.altitudeM} m）估计，地面位置不确定度较大 / no takeoff altitude and no DEM: ${ASSUMED_HEIGHT_AGL_M} m ± ${ctx.sigma.altitudeM} m above ground assumed, ground positions widely uncertain`,
         'altRelM',
       ),
     );
   }
-  result.ground = photoGround(camera, ground);
-  result.detections = georeferenceDetections(camera, ground, pixelDets);
+  result.ground = photoGround(camera, ground, ctx);
+  result.detections = georeferenceDetections(camera, ground, pixelDets, ctx);
   t.georeferenceMs += performance.now() - t0;
   result.status = camera.pose && ground ? 'ok' : 'unlocated';
 }

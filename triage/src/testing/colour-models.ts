@@ -4,8 +4,8 @@
  * Input is NCHW float RGB scaled to [0, 1] (manifest scale 1/255, mean 0, std 1).
  */
 import type { ModelManifestInput } from '../model/manifest.ts';
-import { encodeOnnxModel } from './onnx-writer.ts';
-import type { OnnxModelSpec } from './onnx-writer.ts';
+import { encodeOnnxModel } from '../onnx/onnx-writer.ts';
+import type { OnnxModelSpec } from '../onnx/onnx-writer.ts';
 
 const COLOUR_WEIGHTS = [1, -0.5, -0.5, -0.5, -0.5, 1]; // [2 classes, 3 channels, 1, 1]
 

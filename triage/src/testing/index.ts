@@ -1,6 +1,6 @@
 /** Test helpers: ONNX writer, fixed-weight colour models, synthetic drone photos. */
-export { encodeOnnxModel } from './onnx-writer.ts';
-export type { OnnxModelSpec, OnnxNode, OnnxTensor, OnnxValueInfo } from './onnx-writer.ts';
+export { encodeOnnxModel } from '../onnx/onnx-writer.ts';
+export type { OnnxModelSpec, OnnxNode, OnnxTensor, OnnxValueInfo } from '../onnx/onnx-writer.ts';
 export {
   colourClassifierOnnx,
   colourDetectorManifest,
@@ -8,5 +8,11 @@ export {
   colourSegmenterOnnx,
 } from './colour-models.ts';
 export type { ColourDetectorOptions } from './colour-models.ts';
-export { djiXmp, syntheticPhoto } from './synthetic-photo.ts';
-export type { SyntheticPhotoSpec, SyntheticPose, SyntheticRect } from './synthetic-photo.ts';
+export { djiXmp, parrotXmp, syntheticPhoto } from './synthetic-photo.ts';
+export type {
+  SyntheticGps,
+  SyntheticParrotAttitude,
+  SyntheticPhotoSpec,
+  SyntheticPose,
+  SyntheticRect,
+} from './synthetic-photo.ts';

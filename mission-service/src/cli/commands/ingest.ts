@@ -27,6 +27,7 @@ export async function ingestFolder(
   dir: string,
   flightId: string | null,
   enqueueTriage?: EnqueueTriage,
+  photoTimeZone?: string,
 ): Promise<IngestResult[]> {
   if (flightId) {
     const f = await db.query('SELECT 1 FROM flights WHERE id = $1', [flightId]);
@@ -45,7 +46,10 @@ export async function ingestFolder(
       });
       continue;
     }
-    const r = await ingestImage({ db, store, enqueueTriage }, { name, bytes: await readFile(file), flightId });
+    const r = await ingestImage(
+      { db, store, enqueueTriage, photoTimeZone },
+      { name, bytes: await readFile(file), flightId },
+    );
     results.push({ ...r, name });
   }
   return results;
@@ -62,7 +66,14 @@ export function registerIngestCommand(program: Command): void {
       const db = await openDb(cfg);
       try {
         await migrate(db);
-        const results = await ingestFolder(db, cfg.dataDir, path.resolve(dir), o.flight ?? null);
+        const results = await ingestFolder(
+          db,
+          cfg.dataDir,
+          path.resolve(dir),
+          o.flight ?? null,
+          undefined,
+          cfg.photoTimeZone,
+        );
         for (const r of results) process.stdout.write(`${JSON.stringify(r)}\n`);
         const count = (s: string) => results.filter((r) => r.status === s).length;
         process.stderr.write(

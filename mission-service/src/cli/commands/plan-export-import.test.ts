@@ -38,8 +38,8 @@ describe('plan → export → import commands', () => {
     expect(plan.stats.coveredFraction).toBeGreaterThanOrEqual(0.995);
     const files = runExport({ plan: path.join(dir, 'plan.json'), format: 'qgc', out: path.join(dir, 'x.plan') });
     expect(files).toEqual([path.join(dir, 'x.plan')]);
-    const back = runImport(path.join(dir, 'x.plan'), { out: path.join(dir, 'back.json') });
-    expect(back.sorties[0]!.items.length).toBe(plan.sorties[0]!.items.length);
+    const back = await runImport(path.join(dir, 'x.plan'), { out: path.join(dir, 'back.json') });
+    expect(back.kind === 'plan' && back.plan.sorties[0]!.items.length).toBe(plan.sorties[0]!.items.length);
   });
 
   it('fails with one clear line on bad options', async () => {

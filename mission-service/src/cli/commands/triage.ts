@@ -7,11 +7,19 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { openDem } from '@xuncha/geodata';
 import type { ElevationSource } from '@xuncha/geodata';
-import { Detector, incidentReport, photoReport, triageBatch } from '@xuncha/triage';
+import {
+  assertTimeZone,
+  DEFAULT_MODEL_MANIFEST,
+  DEFAULT_PHOTO_TIME_ZONE,
+  Detector,
+  incidentReport,
+  photoReport,
+  triageBatch,
+} from '@xuncha/triage';
 import type { PhotoInput, TriageProgress } from '@xuncha/triage';
 
 const NO_MODEL_NOTE =
-  '未指定模型（--model），只做元数据与地理定位，不做检测 / no model given (--model): metadata and georeferencing only, detections are empty';
+  '未加载模型（--no-model），只做元数据与地理定位，不做检测 / no model (--no-model): metadata and georeferencing only, detections are empty';
 
 /** Files of a directory that are not photos for sure (sidecars); everything else is judged by its bytes. */
 const SIDECAR = /\.(json|txt|md|csv|log|xml)$/i;
@@ -44,11 +52,13 @@ function progressBar(p: TriageProgress): void {
 }
 
 interface TriageOptions {
-  model?: string;
+  /** A manifest path, false for --no-model, undefined for the default (XUNCHA_MODEL, else the shipped model). */
+  model?: string | false;
   dem?: string;
   json?: boolean;
   concurrency?: string;
   mergeDistance?: string;
+  timeZone: string;
 }
 
 /** Registers `xuncha triage`. */
@@ -57,13 +67,21 @@ export function registerTriageCommand(program: Command): void {
     .command('triage')
     .description('研判照片（本地，无需服务）/ triage photos locally: pose, ground footprint, detections')
     .argument('<paths...>', 'photo files or directories')
-    .option('--model <manifest>', 'model manifest JSON (ONNX model path relative to it)')
+    .option('--model <manifest>', 'model manifest JSON (default: XUNCHA_MODEL, else the shipped model)')
+    .option('--no-model', 'no detection: metadata and georeferencing only')
     .option('--dem <file>', 'DEM GeoTIFF for ray–terrain intersection (default: takeoff plane)')
     .option('--json', 'print the full result as JSON on stdout')
     .option('--concurrency <n>', 'photos in flight at once')
     .option('--merge-distance <m>', 'merge same-class detections within this many metres', '25')
+    .option(
+      '--time-zone <iana>',
+      'zone of photo times without an EXIF offset (default XUNCHA_PHOTO_TIMEZONE or Asia/Shanghai)',
+      process.env.XUNCHA_PHOTO_TIMEZONE || DEFAULT_PHOTO_TIME_ZONE,
+    )
     .action(async (paths: string[], opts: TriageOptions) => {
-      const detector = opts.model ? await Detector.fromManifestFile(opts.model) : null;
+      assertTimeZone(opts.timeZone);
+      const manifest = opts.model === false ? null : (opts.model ?? process.env.XUNCHA_MODEL ?? DEFAULT_MODEL_MANIFEST);
+      const detector = manifest ? await Detector.fromManifestFile(manifest) : null;
       try {
         const dem: ElevationSource | null = opts.dem ? await openDem(opts.dem) : null;
         const inputs = await expandInputs(paths);
@@ -81,6 +99,7 @@ export function registerTriageCommand(program: Command): void {
           dem,
           concurrency,
           merge: { distanceM },
+          photoTimeZone: opts.timeZone,
           onProgress: showBar ? progressBar : undefined,
         });
         const photos = result.photos.map(photoReport);

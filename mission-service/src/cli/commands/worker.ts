@@ -23,8 +23,8 @@ const HELP_AFTER = `
   of machines with the same DATABASE_URL and the same photo storage (XUNCHA_DATA_DIR, e.g. a shared mount).
 
 模型 / model:
-  --model or XUNCHA_MODEL names a model manifest (JSON; see triage/README.md). Without one the worker still reads
-  each photo's metadata, pose, ground footprint and centre, but detects nothing (no default model exists yet).
+  The worker detects with the model Xuncha ships (triage/model/, see its MODEL_CARD.md); --model or XUNCHA_MODEL
+  names another model manifest (JSON; see triage/README.md).
 
 Progress per flight is printed on stderr (a bar on a terminal, a line per 10 % otherwise); job logs go to stdout.`;
 
@@ -73,6 +73,7 @@ export function registerWorkerCommand(program: Command): void {
           db,
           dataDir: cfg.dataDir,
           modelManifest: opts.model ?? cfg.model,
+          photoTimeZone: cfg.photoTimeZone,
           ...(concurrency ? { concurrency } : {}),
           logger,
           onEvent: (e) => void progress?.onEvent(db, e),

@@ -2,7 +2,13 @@ import express, { Router } from 'express';
 import { getArea, queryAreasGeoJson } from '../../areas/area-repository.ts';
 import { createArea, importAreas, removeArea, replaceArea, type AreaChangedHook } from '../../areas/area-service.ts';
 import { currentUser, requireRoles } from '../../auth/index.ts';
-import { AreaImportRequestSchema, AreaKindSchema, AreaListQuerySchema } from '../../contract/areas.ts';
+import {
+  AreaImportQuerySchema,
+  AreaImportRequestSchema,
+  AreaListQuerySchema,
+  type AreaImportResult,
+} from '../../contract/areas.ts';
+import { applyImportCrs } from '../../areas/import-crs.ts';
 import { readAreaFile } from '../../areas/read-area-file.ts';
 import { IdSchema } from '../../contract/common.ts';
 import type { Db } from '../../db/db.ts';
@@ -48,15 +54,15 @@ export function areaRoutes(db: Db, onChanged?: AreaChangedHook): Router {
     limit: '20mb',
   });
   router.post('/areas/import', writers, rawFile, async (req, res) => {
+    const q = AreaImportQuerySchema.parse(req.query);
     let features: unknown[];
-    if (Buffer.isBuffer(req.body)) {
-      const kind = typeof req.query.kind === 'string' ? AreaKindSchema.parse(req.query.kind) : undefined;
-      features = await readAreaFile(req.body, kind);
-    } else features = AreaImportRequestSchema.parse(req.body).features;
+    if (Buffer.isBuffer(req.body)) features = await readAreaFile(req.body, q.kind);
+    else features = AreaImportRequestSchema.parse(req.body).features;
     if (!features.length || features.length > 5000)
       throw new AppError(400, 'invalid_input', '要素数须为 1–5000 / 1 to 5000 features per import');
-    const ids = await importAreas(db, currentUser(res), features);
-    res.status(201).json({ imported: ids.length, ids });
+    const wgs84 = await applyImportCrs(db, features, q.crs);
+    const ids = await importAreas(db, currentUser(res), wgs84.features);
+    res.status(201).json({ imported: ids.length, ids, warnings: wgs84.warnings } satisfies AreaImportResult);
   });
 
   router.put('/areas/:id', writers, async (req, res) => {

@@ -24,7 +24,7 @@ const MAX_REQUEST_BYTES = 4 * INGEST_LIMITS.maxFileBytes;
  * `POST /api/images?flightId=…` (multipart/form-data, any number of file parts up to the limit): per-file results
  * accepted / duplicate / rejected + reason. Files are read one at a time into memory up to the size limit.
  */
-export function imageRoutes(db: Db, store: ImageStore, enqueueTriage?: EnqueueTriage): Router {
+export function imageRoutes(db: Db, store: ImageStore, enqueueTriage?: EnqueueTriage, photoTimeZone?: string): Router {
   const router = Router();
   router.post('/images', requireRoles('operator'), async (req, res, next) => {
     const { flightId } = UploadQuerySchema.parse(req.query);
@@ -101,7 +101,12 @@ export function imageRoutes(db: Db, store: ImageStore, enqueueTriage?: EnqueueTr
         const bytes = Buffer.concat(chunks, size);
         chain = chain.then(async () => {
           try {
-            results.push(await ingestImage({ db, store, enqueueTriage }, { name, bytes, flightId: flightId ?? null }));
+            results.push(
+              await ingestImage(
+                { db, store, enqueueTriage, photoTimeZone },
+                { name, bytes, flightId: flightId ?? null },
+              ),
+            );
           } catch (err) {
             failed ??= err;
           }

@@ -3,12 +3,12 @@ import { currentUser, hasAnyRole, requireRoles } from '../../auth/index.ts';
 import { IdSchema } from '../../contract/common.ts';
 import { PlanExportQuerySchema, PlanListQuerySchema } from '../../contract/plans.ts';
 import type { Db } from '../../db/db.ts';
-import { toGeoJson, toQgcPlan } from '../../plans/export.ts';
+import { exportPlanFile, PER_SORTIE_FORMATS } from '../../plans/export.ts';
+import { planAreas } from '../../plans/plan-areas.ts';
 import { deletePlan, listPlans } from '../../plans/plan-repository.ts';
 import { changePlan, createPlan, loadPlan, replan } from '../../plans/plan-service.ts';
-import { AppError } from '../errors.ts';
 
-/** `/api/plans`: plan, re-plan, list, read, export (.plan / GeoJSON), delete. Operators write; all logged-in read. */
+/** `/api/plans`: plan, re-plan, list, read, export (QGC, WPL, DJI WPML, KML/KMZ, GeoJSON), delete. Operators write; all logged-in read. */
 export function planRoutes(db: Db): Router {
   const router = Router();
   const writers = requireRoles('operator');
@@ -26,16 +26,10 @@ export function planRoutes(db: Db): Router {
   router.get('/plans/:id/export', requireRoles(), async (req, res) => {
     const plan = await loadPlan(db, currentUser(res), IdSchema.parse(req.params.id));
     const q = PlanExportQuerySchema.parse(req.query);
-    const safeName = plan.id.replace(/[^\w.-]/g, '_');
-    if (q.format === 'geojson') {
-      res.setHeader('content-disposition', `attachment; filename="${safeName}.geojson"`);
-      res.type('application/geo+json').json(toGeoJson(plan));
-      return;
-    }
-    const qgc = toQgcPlan(plan, q.sortie);
-    if (!qgc) throw new AppError(404, 'not_found', `没有第 ${q.sortie} 架次 / plan has no sortie ${q.sortie}`);
-    res.setHeader('content-disposition', `attachment; filename="${safeName}-${q.sortie}.plan"`);
-    res.type('application/json').send(qgc);
+    const areas = PER_SORTIE_FORMATS.includes(q.format) ? [] : await planAreas(db, plan.areaIds);
+    const file = exportPlanFile(plan, q.format, q.sortie, areas);
+    res.setHeader('content-disposition', `attachment; filename="${file.filename}"`);
+    res.type(file.contentType).send(typeof file.body === 'string' ? file.body : Buffer.from(file.body));
   });
   router.post('/plans', writers, async (req, res) => {
     res.status(201).json(await createPlan(db, currentUser(res), req.body));

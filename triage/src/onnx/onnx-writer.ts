@@ -1,18 +1,29 @@
 /**
- * A minimal ONNX (protobuf) writer for tests: enough of ModelProto/GraphProto/NodeProto/TensorProto
- * to build small fixed-weight models whose answers are known.
+ * A minimal ONNX (protobuf) writer: enough of ModelProto/GraphProto/NodeProto/TensorProto to write
+ * the default model (a converted backbone plus our head, megabytes of weights) and small test models.
  * Field numbers from onnx/onnx.proto (IR version 8).
  */
 
+/** Protobuf wire encoder that collects byte chunks (weights are copied once, not byte by byte). */
 class Writer {
-  private chunks: number[] = [];
+  private readonly chunks: Uint8Array[] = [];
+  private scratch: number[] = [];
+  private length = 0;
+
+  private flush(): void {
+    if (this.scratch.length) {
+      this.chunks.push(Uint8Array.from(this.scratch));
+      this.length += this.scratch.length;
+      this.scratch = [];
+    }
+  }
   varint(v: number | bigint): this {
     let x = BigInt.asUintN(64, BigInt(v));
     do {
       let b = Number(x & 0x7fn);
       x >>= 7n;
       if (x > 0n) b |= 0x80;
-      this.chunks.push(b);
+      this.scratch.push(b);
     } while (x > 0n);
     return this;
   }
@@ -24,7 +35,9 @@ class Writer {
   }
   bytes(field: number, b: Uint8Array): this {
     this.tag(field, 2).varint(b.length);
-    for (const x of b) this.chunks.push(x);
+    this.flush();
+    this.chunks.push(b);
+    this.length += b.length;
     return this;
   }
   string(field: number, s: string): this {
@@ -34,11 +47,18 @@ class Writer {
     this.tag(field, 5);
     const b = new Uint8Array(4);
     new DataView(b.buffer).setFloat32(0, v, true);
-    for (const x of b) this.chunks.push(x);
+    this.scratch.push(...b);
     return this;
   }
   finish(): Uint8Array {
-    return Uint8Array.from(this.chunks);
+    this.flush();
+    const out = new Uint8Array(this.length);
+    let o = 0;
+    for (const c of this.chunks) {
+      out.set(c, o);
+      o += c.length;
+    }
+    return out;
   }
 }
 
@@ -63,6 +83,8 @@ export interface OnnxNode {
   inputs: string[];
   outputs: string[];
   attributes?: OnnxAttribute[];
+  /** Node name; default `<opType>_<index>`. */
+  name?: string;
 }
 
 /** A graph input/output: float tensor with fixed dims (or a named symbolic dim). */
@@ -79,6 +101,11 @@ export interface OnnxModelSpec {
   inputs: OnnxValueInfo[];
   outputs: OnnxValueInfo[];
   opset?: number;
+  graphName?: string;
+  producerName?: string;
+  docString?: string;
+  /** Free key → value pairs stored in the model (ModelProto.metadata_props). */
+  metadata?: Record<string, string>;
 }
 
 const DT = { float: 1, int64: 7 } as const;
@@ -90,8 +117,8 @@ function tensorProto(t: OnnxTensor): Uint8Array {
   w.string(8, t.name);
   let raw: Uint8Array;
   if (t.dataType === 'float') {
-    const f = Float32Array.from(t.values);
-    raw = new Uint8Array(f.buffer);
+    const f = t.values instanceof Float32Array ? t.values : Float32Array.from(t.values);
+    raw = new Uint8Array(f.buffer, f.byteOffset, f.byteLength);
   } else {
     const b = new BigInt64Array(t.values.length);
     t.values.forEach((v, i) => (b[i] = BigInt(v)));
@@ -116,7 +143,7 @@ function nodeProto(n: OnnxNode, i: number): Uint8Array {
   const w = new Writer();
   for (const s of n.inputs) w.string(1, s);
   for (const s of n.outputs) w.string(2, s);
-  w.string(3, `${n.opType}_${i}`);
+  w.string(3, n.name ?? `${n.opType}_${i}`);
   w.string(4, n.opType);
   for (const a of n.attributes ?? []) w.bytes(5, attributeProto(a));
   return w.finish();
@@ -142,7 +169,7 @@ function valueInfoProto(v: OnnxValueInfo): Uint8Array {
 export function encodeOnnxModel(spec: OnnxModelSpec): Uint8Array {
   const g = new Writer();
   spec.nodes.forEach((n, i) => g.bytes(1, nodeProto(n, i)));
-  g.string(2, 'xuncha_test_graph');
+  g.string(2, spec.graphName ?? 'xuncha_test_graph');
   for (const t of spec.initializers) g.bytes(5, tensorProto(t));
   for (const v of spec.inputs) g.bytes(11, valueInfoProto(v));
   for (const v of spec.outputs) g.bytes(12, valueInfoProto(v));
@@ -150,5 +177,10 @@ export function encodeOnnxModel(spec: OnnxModelSpec): Uint8Array {
     .string(1, '')
     .int(2, spec.opset ?? 13)
     .finish();
-  return new Writer().int(1, 8).string(2, 'xuncha-test').bytes(7, g.finish()).bytes(8, opset).finish();
+  const m = new Writer().int(1, 8).string(2, spec.producerName ?? 'xuncha-test');
+  if (spec.docString) m.string(6, spec.docString);
+  m.bytes(7, g.finish()).bytes(8, opset);
+  for (const [key, value] of Object.entries(spec.metadata ?? {}))
+    m.bytes(14, new Writer().string(1, key).string(2, value).finish());
+  return m.finish();
 }

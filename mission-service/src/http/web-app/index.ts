@@ -1,0 +1,117 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
+import express, { Router, type Request, type Response } from 'express';
+import { cameraPresets, dronePresets, openDem, sampleDemPath } from '@xuncha/geodata';
+import { AppError } from '../errors.ts';
+import { basemapConfig, type BasemapOptions } from './basemaps.ts';
+import { renderHillshade, type HillshadeImage } from './hillshade.ts';
+
+export { basemapConfig, basemapOrigins, type BasemapOptions } from './basemaps.ts';
+export { ensureWebAppBuilt } from './build.ts';
+
+/** Where `vite build` puts the planner UI (planner-ui/dist). */
+export const defaultDistDir = fileURLToPath(new URL('../../../../planner-ui/dist/', import.meta.url));
+
+export interface WebAppOptions {
+  /** The built app; default planner-ui/dist. */
+  distDir?: string;
+  basemap?: BasemapOptions;
+  /** DEM for the hillshade; default the Longquan sample DEM. */
+  demPath?: string;
+  /** Demo user names to offer on the login page (XUNCHA_DEMO=1). */
+  demoUsers?: string[];
+  /** Told why a configured basemap is refused (the service logs it at start). */
+  warn?: (message: string) => void;
+}
+
+/** Paths the app never answers for: the API's and Open311's own 404s stay JSON. */
+const NOT_APP = /^\/(api|open311|assets|map)(\/|$)/;
+
+const notBuiltPage = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>巡查 Xuncha</title>
+<body style="font-family:sans-serif;margin:3rem;max-width:40rem"><h1>网页尚未构建 / The web app is not built</h1>
+<p>在项目目录运行 <code>npm install</code>（会构建网页），然后重新启动 <code>npm start</code>。<br>
+Run <code>npm install</code> in the project folder (it builds the app), then restart <code>npm start</code>.</p>
+<p>接口照常可用 / The API works as usual: <a href="/api/docs">/api/docs</a></p></body></html>`;
+
+/**
+ * The planner UI at `/`: hashed assets cached for a year, `index.html` revalidated on every load, the app for its
+ * own routes (deep links such as `/cases/case_12`), the map's offline pieces (hillshade from the DEM, app
+ * configuration with basemaps and presets). Mounted after `/api` and `/open311`, whose 404s it never swallows.
+ */
+export function webApp(opts: WebAppOptions = {}): Router {
+  const dist = opts.distDir ?? defaultDistDir;
+  const router = Router();
+  const basemaps = basemapConfig(opts.basemap ?? {});
+  for (const w of basemaps.warnings) opts.warn?.(w);
+
+  let hillshade: Promise<HillshadeImage | null> | undefined;
+  const loadHillshade = () =>
+    (hillshade ??= openDem(opts.demPath ?? sampleDemPath)
+      .then((dem) => renderHillshade(dem.grid))
+      .catch(() => {
+        hillshade = undefined;
+        return null;
+      }));
+
+  router.get('/app-config.json', async (_req, res) => {
+    const shade = await loadHillshade();
+    res.setHeader('cache-control', 'no-cache');
+    res.json({
+      map: {
+        hillshade: shade
+          ? { url: `/map/hillshade.png?v=${etagOf(shade.png).slice(1, 9)}`, coordinates: shade.coordinates }
+          : null,
+        basemaps: basemaps.basemaps,
+        warnings: basemaps.warnings,
+      },
+      presets: {
+        cameras: Object.values(cameraPresets).map((c) => ({ name: c.name, label: c.label })),
+        drones: Object.values(dronePresets).map((d) => ({
+          name: d.name,
+          label: d.label,
+          defaultCamera: d.defaultCamera,
+        })),
+      },
+      demoUsers: opts.demoUsers ?? [],
+    });
+  });
+
+  router.get('/map/hillshade.png', async (req, res) => {
+    const shade = await loadHillshade();
+    if (!shade) throw new AppError(503, 'dem_unavailable', '高程模型不可用 / DEM unavailable: no hillshade');
+    const etag = etagOf(shade.png);
+    res.setHeader('etag', etag);
+    res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+    if (req.header('if-none-match') === etag) return void res.status(304).end();
+    res.type('image/png').send(shade.png);
+  });
+
+  router.use(
+    '/assets',
+    express.static(path.join(dist, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: true }),
+  );
+  router.use(express.static(dist, { index: false, maxAge: '1h' }));
+
+  const sendApp = (_req: Request, res: Response) => {
+    const index = path.join(dist, 'index.html');
+    res.setHeader('cache-control', 'no-cache');
+    if (!existsSync(index)) return void res.status(503).type('html').send(notBuiltPage);
+    res.type('html').send(readFileSync(index));
+  };
+  router.get(/.*/, (req, res, next) => {
+    const last = req.path.split('/').pop() ?? '';
+    if (NOT_APP.test(req.path) || last.includes('.') || !req.accepts('html')) return next();
+    sendApp(req, res);
+  });
+  // Anything else here (an unknown Open311 path, a missing asset): a 404 in the API's own shape.
+  router.use((req, _res, next) => {
+    next(new AppError(404, 'no_route', `没有此地址 / nothing at ${req.method} ${req.path}`));
+  });
+  return router;
+}
+
+function etagOf(bytes: Buffer): string {
+  return `"${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}"`;
+}

@@ -1,0 +1,178 @@
+/**
+ * Shapes of answers that the contract does not describe yet (cases, stats, fleet stream, flights). Issue 19.4 moves
+ * them into `@xuncha/mission-service/contract`; until then they are typed here, next to the one client that reads
+ * them, and nowhere else.
+ */
+import type { DroneLiveStatus } from '@xuncha/mission-service/contract';
+
+export const CASE_STATES = [
+  'new',
+  'accepted',
+  'dispatched',
+  'in_progress',
+  'resolved',
+  'verified',
+  'closed',
+  'rejected',
+] as const;
+export type CaseState = (typeof CASE_STATES)[number];
+export const CASE_CATEGORIES = ['straw_burning', 'sewage_outfall', 'exposed_slope'] as const;
+export type CaseCategory = (typeof CASE_CATEGORIES)[number];
+
+export interface CaseView {
+  id: string;
+  category: string;
+  state: CaseState;
+  source: string;
+  severity: 'urgent' | 'normal';
+  /** [lon, lat] WGS84 (normalised by the client whatever shape the service sends). */
+  point: [number, number];
+  groundPolygon: GeoJSON.Polygon | null;
+  confidence: number | null;
+  departmentId: string | null;
+  assistDepartmentIds: string[];
+  description: string | null;
+  address: string | null;
+  evidence: unknown;
+  reportCount: number;
+  acceptDueAt: string | null;
+  dispatchDueAt: string | null;
+  resolveDueAt: string | null;
+  acceptedAt: string | null;
+  dispatchedAt: string | null;
+  resolvedAt: string | null;
+  closedAt: string | null;
+  escalationLevel: number;
+  gridCode: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CaseEvent {
+  id: number;
+  at: string;
+  actor: string;
+  actorRoles: string[];
+  kind: string;
+  action: string | null;
+  fromState: CaseState | null;
+  toState: CaseState;
+  note: string | null;
+}
+
+export interface CaseDetail {
+  case: CaseView;
+  events: CaseEvent[];
+  reports: unknown[];
+}
+
+export interface CaseListFilter {
+  states?: CaseState[];
+  category?: string;
+  bbox?: [number, number, number, number];
+}
+
+export interface StatsRow {
+  scope: 'overall' | 'department' | 'category';
+  key: string | null;
+  name: string;
+  filed: number;
+  rejected: number;
+  resolved: number;
+  open: number;
+  closureRate: number | null;
+  acceptOnTimeRate: number | null;
+  dispatchOnTimeRate: number | null;
+  resolveOnTimeRate: number | null;
+  grassrootsShare: number | null;
+}
+
+export interface CaseStats {
+  from: string;
+  to: string;
+  overall: StatsRow;
+  byDepartment: StatsRow[];
+  byCategory: StatsRow[];
+}
+
+/** One drone in the fleet stream. */
+export type FleetDrone = DroneLiveStatus & { droneId: string; name: string };
+export interface FleetSnapshot {
+  at: string;
+  drones: FleetDrone[];
+}
+
+export interface FlightSummary {
+  id: string;
+  missionId: string | null;
+  startedAt: string;
+  endedAt: string | null;
+}
+
+/** Photo-review queue item (the 研判 queue of issue 19.2). */
+export interface ReviewItem {
+  id: string;
+  imageUrl: string;
+  className: string;
+  score: number;
+  /** Boxes in the photo's pixel frame: [x, y, width, height]. */
+  boxes: Array<{ box: [number, number, number, number]; className: string; score: number }>;
+  imageSize: [number, number];
+  groundPoint: [number, number] | null;
+  footprint: GeoJSON.Polygon | null;
+  flightId: string | null;
+  capturedAt: string | null;
+}
+
+/** Plan document as geodata's planner writes it (only what the UI reads). */
+export interface PlanDocument {
+  pattern: string;
+  camera?: string;
+  drone?: string;
+  altAglM?: number;
+  speedMps?: number;
+  launch?: { lon: number; lat: number };
+  sorties: Array<{
+    index: number;
+    route: GeoJSON.LineString;
+    lengthM: number;
+    durationS: number;
+    photoCount: number;
+  }>;
+  photos?: Array<{ footprint: GeoJSON.Polygon; sortie: number }>;
+  stats: {
+    areaM2?: number;
+    coveredFraction?: number;
+    lengthM?: number;
+    durationS?: number;
+    photoCount?: number;
+    sortieCount?: number;
+    laneSpacingM?: number;
+    gsdCm?: number;
+  };
+  warnings: Array<{ code: string; message: string; featureId?: string }>;
+}
+
+export interface AppConfig {
+  map: {
+    hillshade: {
+      url: string;
+      coordinates: [[number, number], [number, number], [number, number], [number, number]];
+    } | null;
+    basemaps: Array<{
+      id: string;
+      label: string;
+      tiles: string[];
+      overlayTiles?: string[];
+      attribution: string;
+      maxzoom: number;
+    }>;
+    warnings: string[];
+  };
+  presets: {
+    cameras: Array<{ name: string; label: string }>;
+    drones: Array<{ name: string; label: string; defaultCamera: string }>;
+  };
+  demoUsers: string[];
+}

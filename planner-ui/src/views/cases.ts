@@ -1,0 +1,480 @@
+/**
+ * 案件 Cases: the dispatcher's map of cases (clustered, coloured by state, ringed by SLA urgency), a list with live
+ * SLA countdowns and filters, and the case detail with its audit timeline and exactly the actions the role allows.
+ */
+import type { GeoJSONSource, MapLayerMouseEvent } from 'maplibre-gl';
+import * as api from '../api/client.ts';
+import { CASE_CATEGORIES, CASE_STATES, type CaseDetail, type CaseState, type CaseView } from '../api/types.ts';
+import { fmt, hasString, localize, t, type StringKey } from '../i18n.ts';
+import { createMap } from '../map/create-map.ts';
+import { CASE_RULES, caseActionsFor, hasRole, type CaseAction } from '../roles.ts';
+import { navigate } from '../router.ts';
+import { field, h, render } from '../ui/dom.ts';
+import { askConfirm, showError, toast, withButton } from '../ui/feedback.ts';
+import { currentDue, formatSpan, slaLevel } from './sla.ts';
+import type { View } from './view.ts';
+
+/** A label that may be unknown to this version of the app (new event kinds, sources): the raw value then. */
+const tr = (key: string, raw: string): string => (hasString(key) ? t(key) : raw);
+
+export const STATE_COLOURS: Record<CaseState, string> = {
+  new: '#c62828',
+  accepted: '#ef6c00',
+  dispatched: '#6a1b9a',
+  in_progress: '#1565c0',
+  resolved: '#2e7d32',
+  verified: '#00695c',
+  closed: '#616161',
+  rejected: '#9e9e9e',
+};
+const SLA_RING = { overdue: '#b71c1c', soon: '#f9a825', ok: '#ffffff', none: '#ffffff' };
+const OPEN: CaseState[] = ['new', 'accepted', 'dispatched', 'in_progress'];
+const LIST_PAGE = 200;
+
+const view: View = async (root, ctx) => {
+  let cases: CaseView[] = [];
+  let selectedId: string | null = ctx.route.params[0] ?? null;
+  let detail: CaseDetail | null = null;
+  let disposed = false;
+  let shown = LIST_PAGE;
+  const filter = { state: 'open' as string, category: '', text: '' };
+
+  const side = h('aside', { class: 'side cases-side', 'aria-label': t('cases.title') });
+  const mapEl = h('div', { class: 'map' });
+  const detailEl = h('aside', {
+    class: 'side right case-detail',
+    'aria-label': t('cases.detail'),
+    'aria-live': 'polite',
+  });
+  root.append(side, mapEl, detailEl);
+  const legend = h(
+    'div',
+    { class: 'legend' },
+    h('strong', {}, t('map.legend')),
+    h(
+      'ul',
+      {},
+      OPEN.map((s) => h('li', {}, h('span', { class: 'swatch dot', 'data-colour': s }), t(`state.${s}` as StringKey))),
+    ),
+    h(
+      'ul',
+      {},
+      (['overdue', 'soon'] as const).map((l) =>
+        h('li', {}, h('span', { class: 'swatch dot ring', 'data-ring': l }), t(`cases.legend.${l}` as StringKey)),
+      ),
+    ),
+  );
+  for (const el of legend.querySelectorAll<HTMLElement>('[data-colour]'))
+    el.style.background = STATE_COLOURS[el.dataset.colour as CaseState];
+  for (const el of legend.querySelectorAll<HTMLElement>('[data-ring]')) {
+    el.style.background = '#fff';
+    el.style.border = `3px solid ${SLA_RING[el.dataset.ring as 'overdue' | 'soon']}`;
+  }
+  mapEl.append(legend);
+
+  const handle = await createMap(mapEl, { onRestyle: () => addCaseLayers() });
+  const { map } = handle;
+
+  const visible = (): CaseView[] => {
+    const text = filter.text.trim().toLowerCase();
+    return cases.filter(
+      (c) =>
+        (filter.state === 'all' || (filter.state === 'open' ? OPEN.includes(c.state) : c.state === filter.state)) &&
+        (!filter.category || c.category === filter.category) &&
+        (!text ||
+          c.id.toLowerCase().includes(text) ||
+          (c.address ?? '').toLowerCase().includes(text) ||
+          (c.description ?? '').toLowerCase().includes(text)),
+    );
+  };
+
+  function geojson(now = Date.now()): GeoJSON.FeatureCollection {
+    return {
+      type: 'FeatureCollection',
+      features: visible().map((c) => ({
+        type: 'Feature',
+        id: undefined,
+        geometry: { type: 'Point', coordinates: c.point },
+        properties: { id: c.id, state: c.state, sla: slaLevel(c, now), urgent: c.severity === 'urgent' },
+      })),
+    };
+  }
+
+  function addCaseLayers(): void {
+    map.addSource('cases', {
+      type: 'geojson',
+      data: geojson(),
+      cluster: true,
+      clusterRadius: 45,
+      clusterMaxZoom: 15,
+      clusterProperties: {
+        overdue: ['+', ['case', ['==', ['get', 'sla'], 'overdue'], 1, 0]],
+        soon: ['+', ['case', ['==', ['get', 'sla'], 'soon'], 1, 0]],
+      },
+    });
+    map.addLayer({
+      id: 'case-clusters',
+      type: 'circle',
+      source: 'cases',
+      filter: ['has', 'point_count'],
+      paint: {
+        'circle-color': [
+          'case',
+          ['>', ['get', 'overdue'], 0],
+          '#c62828',
+          ['>', ['get', 'soon'], 0],
+          '#f9a825',
+          '#1f6f5c',
+        ],
+        'circle-radius': ['step', ['get', 'point_count'], 14, 10, 18, 100, 24, 1000, 30],
+        'circle-stroke-color': '#ffffff',
+        'circle-stroke-width': 2,
+        'circle-opacity': 0.9,
+      },
+    });
+    map.addLayer({
+      id: 'case-cluster-count',
+      type: 'symbol',
+      source: 'cases',
+      filter: ['has', 'point_count'],
+      layout: {
+        'text-field': ['get', 'point_count_abbreviated'],
+        'text-font': ['sans-serif'],
+        'text-size': 12,
+        'text-allow-overlap': true,
+      },
+      paint: { 'text-color': '#ffffff' },
+    });
+    map.addLayer({
+      id: 'case-points',
+      type: 'circle',
+      source: 'cases',
+      filter: ['!', ['has', 'point_count']],
+      paint: {
+        'circle-color': ['match', ['get', 'state'], ...Object.entries(STATE_COLOURS).flat(), '#888888'] as never,
+        'circle-radius': ['case', ['get', 'urgent'], 8, 6.5],
+        'circle-stroke-color': ['match', ['get', 'sla'], 'overdue', SLA_RING.overdue, 'soon', SLA_RING.soon, '#ffffff'],
+        'circle-stroke-width': ['match', ['get', 'sla'], 'overdue', 3.5, 'soon', 3, 1.5],
+      },
+    });
+    map.addLayer({
+      id: 'case-selected',
+      type: 'circle',
+      source: 'cases',
+      filter: ['==', ['get', 'id'], selectedId ?? ''],
+      paint: {
+        'circle-radius': 13,
+        'circle-color': 'rgba(0,0,0,0)',
+        'circle-stroke-color': '#111',
+        'circle-stroke-width': 2.5,
+      },
+    });
+  }
+
+  const mapReady = handle.ready.then(() => {
+    if (disposed) return;
+    addCaseLayers();
+    wireMap();
+  });
+  function wireMap(): void {
+    map.on('click', 'case-clusters', async (e: MapLayerMouseEvent) => {
+      const f = e.features?.[0];
+      if (!f) return;
+      const zoom = await (map.getSource('cases') as GeoJSONSource).getClusterExpansionZoom(
+        f.properties!.cluster_id as number,
+      );
+      map.easeTo({ center: (f.geometry as GeoJSON.Point).coordinates as [number, number], zoom });
+    });
+    map.on('click', 'case-points', (e: MapLayerMouseEvent) => {
+      const id = e.features?.[0]?.properties?.id as string | undefined;
+      if (id) select(id);
+    });
+    for (const l of ['case-clusters', 'case-points']) {
+      map.on('mouseenter', l, () => (map.getCanvas().style.cursor = 'pointer'));
+      map.on('mouseleave', l, () => (map.getCanvas().style.cursor = ''));
+    }
+  }
+  const refreshMap = () => {
+    (map.getSource('cases') as GeoJSONSource | undefined)?.setData(geojson());
+    if (map.getLayer('case-selected')) map.setFilter('case-selected', ['==', ['get', 'id'], selectedId ?? '']);
+  };
+
+  // ── list ──────────────────────────────────────────────────────────────────────────────────────────
+  const listEl = h('ul', { class: 'list', 'aria-label': t('cases.title') });
+  const countEl = h('p', { class: 'hint', 'aria-live': 'polite' });
+  const stateSel = h(
+    'select',
+    { onchange: () => ((filter.state = stateSel.value), (shown = LIST_PAGE), refresh()) },
+    h('option', { value: 'open' }, t('cases.openStates')),
+    h('option', { value: 'all' }, t('cases.allStates')),
+    CASE_STATES.map((s) => h('option', { value: s }, t(`state.${s}` as StringKey))),
+  );
+  const catSel = h(
+    'select',
+    { onchange: () => ((filter.category = catSel.value), (shown = LIST_PAGE), refresh()) },
+    h('option', { value: '' }, t('cases.allCategories')),
+    CASE_CATEGORIES.map((c) => h('option', { value: c }, t(`category.${c}` as StringKey))),
+  );
+  const search = h('input', { type: 'search', placeholder: t('cases.search'), 'aria-label': t('cases.search') });
+  search.addEventListener('input', () => ((filter.text = search.value), (shown = LIST_PAGE), refresh()));
+  render(
+    side,
+    h('h2', {}, t('cases.title')),
+    h('div', { class: 'row' }, field(t('cases.state'), stateSel), field(t('cases.category'), catSel)),
+    search,
+    countEl,
+    listEl,
+  );
+
+  const countdown = (c: CaseView, now: number): HTMLElement => {
+    const due = currentDue(c);
+    const el = h('span', { class: 'countdown', 'data-due': due ?? '' });
+    paintCountdown(el, c, now);
+    return el;
+  };
+  function paintCountdown(el: HTMLElement, c: CaseView, now: number): void {
+    const due = currentDue(c);
+    if (!due) {
+      el.textContent = t('cases.noDue');
+      el.className = 'countdown';
+      return;
+    }
+    const left = Date.parse(due) - now;
+    const level = slaLevel(c, now);
+    el.className = `countdown ${level}`;
+    el.textContent =
+      left < 0 ? t('cases.overdue', { t: formatSpan(left) }) : t('cases.remaining', { t: formatSpan(left) });
+  }
+  const byUrgency = (a: CaseView, b: CaseView) => {
+    const da = currentDue(a);
+    const db = currentDue(b);
+    if (da && db) return Date.parse(da) - Date.parse(db);
+    if (da) return -1;
+    if (db) return 1;
+    return b.createdAt.localeCompare(a.createdAt);
+  };
+  const rowCases = new Map<HTMLElement, CaseView>();
+  function renderList(): void {
+    const now = Date.now();
+    const list = visible().sort(byUrgency);
+    countEl.textContent = t('cases.count', { n: list.length });
+    rowCases.clear();
+    render(
+      listEl,
+      list.slice(0, shown).map((c) => {
+        const cd = countdown(c, now);
+        rowCases.set(cd, c);
+        return h(
+          'li',
+          { class: `list-item${c.id === selectedId ? ' selected' : ''}` },
+          h(
+            'button',
+            { type: 'button', 'aria-current': c.id === selectedId ? 'true' : null, onclick: () => select(c.id) },
+            h(
+              'div',
+              { class: 'case-row' },
+              h('span', { class: 'id mono' }, c.id),
+              h('span', { class: 'badge', 'data-state': c.state }, t(`state.${c.state}` as StringKey)),
+              h(
+                'span',
+                {},
+                t(`category.${c.category}` as StringKey),
+                c.severity === 'urgent' ? h('span', { class: 'badge err' }, ` ${t('cases.urgent')}`) : null,
+              ),
+              cd,
+            ),
+          ),
+        );
+      }),
+      list.length > shown
+        ? h(
+            'li',
+            {},
+            h(
+              'button',
+              { type: 'button', class: 'btn btn-block', onclick: () => ((shown += LIST_PAGE), renderList()) },
+              `+${Math.min(LIST_PAGE, list.length - shown)}`,
+            ),
+          )
+        : null,
+    );
+  }
+  const tick = setInterval(() => {
+    const now = Date.now();
+    for (const [el, c] of rowCases) paintCountdown(el, c, now);
+    const d = detailEl.querySelector<HTMLElement>('.countdown');
+    if (d && detail) paintCountdown(d, detail.case, now);
+  }, 1000);
+
+  function refresh(): void {
+    renderList();
+    refreshMap();
+  }
+
+  async function load(): Promise<void> {
+    try {
+      cases = await api.allCases();
+      if (disposed) return;
+      refresh();
+    } catch (err) {
+      showError(err, () => void load());
+    }
+  }
+  // Cases change under the dispatcher's eyes: poll until the case stream of issue 19.5 exists.
+  const poll = setInterval(() => void load(), 30_000);
+
+  // ── detail ────────────────────────────────────────────────────────────────────────────────────────
+  function select(id: string): void {
+    selectedId = id;
+    navigate(`/cases/${encodeURIComponent(id)}`, { replace: true, silent: true });
+    renderList();
+    refreshMap();
+    void loadDetail(id, true);
+  }
+
+  async function loadDetail(id: string, fly: boolean): Promise<void> {
+    render(detailEl, h('p', { class: 'loading' }, t('loading')));
+    try {
+      detail = await api.caseDetail(id);
+      if (disposed || selectedId !== id) return;
+      const i = cases.findIndex((c) => c.id === id);
+      if (i >= 0) cases[i] = detail.case;
+      renderDetail();
+      renderList();
+      refreshMap();
+      if (fly)
+        void mapReady.then(
+          () => !disposed && map.easeTo({ center: detail!.case.point, zoom: Math.max(map.getZoom(), 14) }),
+        );
+    } catch (err) {
+      render(
+        detailEl,
+        h('p', { class: 'form-error' }, err instanceof api.ApiError ? localize(err.message) : String(err)),
+      );
+    }
+  }
+
+  function renderDetail(): void {
+    if (!detail) {
+      render(detailEl, h('h2', {}, t('cases.detail')), h('p', { class: 'hint' }, t('cases.select')));
+      return;
+    }
+    const c = detail.case;
+    const actions = caseActionsFor(ctx.user, c);
+    const canEscalate = hasRole(ctx.user, 'dispatcher', 'officer') && OPEN.includes(c.state);
+    const row = (k: string, v: Node | string) => [h('dt', {}, k), h('dd', {}, v)];
+    render(
+      detailEl,
+      h('h2', {}, t('cases.detail'), ' ', h('span', { class: 'mono' }, c.id)),
+      h(
+        'p',
+        {},
+        h('span', { class: 'badge', 'data-state': c.state }, t(`state.${c.state}` as StringKey)),
+        ' ',
+        countdown(c, Date.now()),
+      ),
+      h(
+        'dl',
+        { class: 'detail-grid' },
+        row(t('cases.category'), t(`category.${c.category}` as StringKey)),
+        row(t('cases.severity'), c.severity === 'urgent' ? t('cases.urgent') : t('cases.normal')),
+        row(t('cases.source'), tr(`source.${c.source}`, c.source)),
+        row(t('cases.department'), c.departmentId ?? '—'),
+        row(t('cases.created'), fmt.dateTime(c.createdAt)),
+        row(t('cases.escalation'), String(c.escalationLevel)),
+        c.address ? row(t('cases.address'), c.address) : [],
+        c.description ? row(t('cases.note'), c.description) : [],
+      ),
+      h('h3', {}, t('cases.actions')),
+      actions.length || canEscalate
+        ? h(
+            'div',
+            { class: 'btn-row', 'data-testid': 'case-actions' },
+            actions.map((a) => actionButton(c, a)),
+            canEscalate ? escalateButton(c) : null,
+          )
+        : h('p', { class: 'hint' }, t('cases.noActions')),
+      h('h3', { class: 'section' }, t('cases.evidence')),
+      h('p', { class: 'hint' }, t('cases.photosLater')),
+      h('h3', { class: 'section' }, t('cases.timeline')),
+      h(
+        'ol',
+        { class: 'timeline', 'data-testid': 'case-timeline' },
+        detail.events.map((e) =>
+          h(
+            'li',
+            {},
+            h('strong', {}, e.action ? tr(`caseAction.${e.action}`, e.action) : tr(`event.${e.kind}`, e.kind)),
+            ' ',
+            e.fromState ? `${t(`state.${e.fromState}` as StringKey)} → ` : '',
+            t(`state.${e.toState}` as StringKey),
+            h('br'),
+            h('small', { class: 'muted' }, `${fmt.dateTime(e.at)} · ${e.actor}`),
+            e.note ? h('div', {}, e.note) : null,
+          ),
+        ),
+      ),
+    );
+  }
+
+  function actionButton(c: CaseView, a: CaseAction): HTMLButtonElement {
+    const label = t(`caseAction.${a}` as StringKey);
+    const danger = a === 'reject' || a === 'return';
+    const b = h('button', { type: 'button', class: `btn ${danger ? '' : 'btn-primary'}`, 'data-action': a }, label);
+    b.addEventListener('click', async () => {
+      const rule = CASE_RULES[a];
+      const note = await askConfirm({
+        title: `${label} · ${c.id}`,
+        confirmLabel: label,
+        danger,
+        note: { label: t('cases.note'), required: rule.noteRequired },
+      });
+      if (note === null) return;
+      await withButton(b, null, async () => {
+        try {
+          await api.transitionCase(c.id, a, { note: note || undefined, expectedState: c.state });
+          toast(t('cases.done', { action: label }), { kind: 'ok' });
+        } catch (err) {
+          if (err instanceof api.ApiError && err.status === 409) toast(t('cases.conflict'), { kind: 'warn' });
+          else throw err;
+        } finally {
+          await loadDetail(c.id, false);
+        }
+      });
+    });
+    return b;
+  }
+
+  function escalateButton(c: CaseView): HTMLButtonElement {
+    const label = t('caseAction.escalate');
+    const b = h('button', { type: 'button', class: 'btn' }, label);
+    b.addEventListener('click', async () => {
+      const note = await askConfirm({
+        title: `${label} · ${c.id}`,
+        confirmLabel: label,
+        note: { label: t('cases.note'), required: true },
+      });
+      if (note === null) return;
+      await withButton(b, null, async () => {
+        await api.escalateCase(c.id, note);
+        toast(t('cases.done', { action: label }), { kind: 'ok' });
+        await loadDetail(c.id, false);
+      });
+    });
+    return b;
+  }
+
+  renderDetail();
+  // The list and the detail do not wait for the map (the software renderer can take seconds).
+  if (selectedId) void loadDetail(selectedId, true);
+  await load();
+
+  return () => {
+    disposed = true;
+    clearInterval(tick);
+    clearInterval(poll);
+    handle.dispose();
+  };
+};
+
+export default view;

@@ -1,0 +1,127 @@
+import { area as turfArea, polygon } from '@turf/turf';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  CASE_ACTIONS,
+  CASE_STATES,
+  TRANSITIONS,
+  authorizeTransition,
+  // eslint-disable-next-line import-x/no-restricted-paths -- test only: proves the UI's copy of the rules matches the service
+} from '../../../mission-service/src/cases/state-machine.ts';
+import { localize } from '../i18n.ts';
+import { caseActionsFor, CASE_RULES, viewsFor } from '../roles.ts';
+import { polygonAreaM2 } from './geometry.ts';
+import { reviewKeyCommand } from './review-keys.ts';
+import { currentDue, formatSpan, slaLevel } from './sla.ts';
+import { addDays, mondayOf, parseWeeklyRrule, shanghai, weeklyRrule } from './week.ts';
+
+describe('case actions per role', () => {
+  it('mirror the service state machine exactly (same transitions, roles, departments)', () => {
+    expect(Object.keys(CASE_RULES).sort()).toEqual([...CASE_ACTIONS].sort());
+    for (const a of CASE_ACTIONS) {
+      expect(CASE_RULES[a].from).toEqual(TRANSITIONS[a].from);
+      expect(CASE_RULES[a].roles).toEqual(TRANSITIONS[a].roles);
+      expect(CASE_RULES[a].noteRequired).toBe(TRANSITIONS[a].noteRequired);
+    }
+    const users = [
+      { roles: ['dispatcher'], departmentId: null },
+      { roles: ['officer'], departmentId: 'dept-ecology' },
+      { roles: ['officer'], departmentId: 'dept-water' },
+      { roles: ['operator'], departmentId: null },
+      { roles: ['admin'], departmentId: null },
+    ] as const;
+    for (const u of users)
+      for (const state of CASE_STATES)
+        for (const lead of ['dept-ecology', null]) {
+          const expected = CASE_ACTIONS.filter(
+            (a) => authorizeTransition(a, state, { id: 'u', roles: u.roles, departmentId: u.departmentId }, lead).ok,
+          );
+          expect(
+            caseActionsFor({ roles: [...u.roles], departmentId: u.departmentId }, { state, departmentId: lead }),
+          ).toEqual(expected);
+        }
+  });
+
+  it('give each role its own navigation', () => {
+    expect(viewsFor({ roles: ['operator'] })).toEqual(['plan', 'schedule', 'fleet', 'cases']);
+    expect(viewsFor({ roles: ['officer'] })).toEqual(['fleet', 'review', 'cases', 'stats']);
+    expect(viewsFor({ roles: ['dispatcher'] })).toEqual(['schedule', 'fleet', 'cases', 'stats']);
+    expect(viewsFor({ roles: ['admin'] })).toHaveLength(6);
+  });
+});
+
+describe('SLA clocks', () => {
+  const base = {
+    createdAt: '2026-05-01T00:00:00Z',
+    acceptedAt: null,
+    dispatchedAt: null,
+    dispatchDueAt: null,
+    resolveDueAt: null,
+  };
+  it('run the deadline of the state and say how urgent it is', () => {
+    const c = { ...base, state: 'new' as const, acceptDueAt: '2026-05-01T00:03:00Z' };
+    expect(currentDue(c)).toBe('2026-05-01T00:03:00Z');
+    expect(slaLevel(c, Date.parse('2026-05-01T00:01:00Z'))).toBe('ok');
+    expect(slaLevel(c, Date.parse('2026-05-01T00:02:30Z'))).toBe('soon');
+    expect(slaLevel(c, Date.parse('2026-05-01T00:03:01Z'))).toBe('overdue');
+    expect(slaLevel({ ...c, state: 'closed' as const }, 0)).toBe('none');
+  });
+  it('format spans', () => {
+    expect(formatSpan(65_000)).toBe('01:05');
+    expect(formatSpan(-3_725_000)).toBe('1:02:05');
+    expect(formatSpan(90_061_000)).toBe('1d 01:01');
+  });
+});
+
+describe('weekly schedules in Asia/Shanghai', () => {
+  it('write and read back the rule the form makes', () => {
+    const r = weeklyRrule({ days: ['TH', 'MO'], hour: 9, minute: 30 });
+    expect(r).toBe('FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=9;BYMINUTE=30');
+    expect(parseWeeklyRrule(r)).toEqual({ days: ['MO', 'TH'], hour: 9, minute: 30 });
+    expect(parseWeeklyRrule('FREQ=DAILY;BYHOUR=9')).toBeNull();
+    expect(parseWeeklyRrule('FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;BYHOUR=9')).toBeNull();
+  });
+  it('place instants on Shanghai days and weeks', () => {
+    expect(shanghai('2026-12-06T17:30:00Z')).toEqual({ date: '2026-12-07', hour: 1, minute: 30, weekday: 0 });
+    expect(mondayOf('2026-12-06T15:59:00Z')).toBe('2026-11-30');
+    expect(mondayOf('2026-12-06T16:00:00Z')).toBe('2026-12-07');
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+  });
+});
+
+describe('drawn-area size check', () => {
+  it('agrees with turf on random quadrilaterals around Longquan', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.double({ min: -0.02, max: 0.02, noNaN: true }),
+            fc.double({ min: -0.02, max: 0.02, noNaN: true }),
+          ),
+          { minLength: 3, maxLength: 8 },
+        ),
+        (pts) => {
+          const ring = pts.map(([dx, dy]) => [119.14 + dx, 28.07 + dy]);
+          ring.push(ring[0]!);
+          const mine = polygonAreaM2([ring]);
+          const theirs = turfArea(polygon([ring]));
+          expect(Math.abs(mine - theirs)).toBeLessThanOrEqual(1e-9 * theirs + 1e-6);
+        },
+      ),
+    );
+  });
+});
+
+describe('review shortcuts and messages', () => {
+  it('maps keys to commands', () => {
+    expect(reviewKeyCommand('y')).toEqual({ kind: 'confirm' });
+    expect(reviewKeyCommand('Delete')).toEqual({ kind: 'reject' });
+    expect(reviewKeyCommand('2')).toEqual({ kind: 'reclass', className: 'sewage_outfall' });
+    expect(reviewKeyCommand('ArrowLeft')).toEqual({ kind: 'prev' });
+    expect(reviewKeyCommand('x')).toBeNull();
+  });
+  it('shows the Chinese half of a bilingual service message by default', () => {
+    expect(localize('用户名或密码错误 / wrong username or password')).toBe('用户名或密码错误');
+    expect(localize('plain message')).toBe('plain message');
+  });
+});

@@ -1,0 +1,160 @@
+/**
+ * `npm run bench:ui`: first load to an interactive map on loopback, the bundle's size, and pan/zoom frame times with
+ * 10,000 clustered case pins on the software renderer (headless Chromium, --disable-gpu). Prints JSON lines.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { mapReady, repoRoot, startUiStack } from './stack.ts';
+
+const CASES = 10_000;
+const print = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
+
+function bundleSize(): void {
+  const dir = path.join(repoRoot, 'planner-ui/dist/assets');
+  const index = readFileSync(path.join(repoRoot, 'planner-ui/dist/index.html'), 'utf8');
+  const rows = readdirSync(dir).map((f) => {
+    const bytes = readFileSync(path.join(dir, f));
+    return { f, raw: statSync(path.join(dir, f)).size, gz: gzipSync(bytes).length, initial: index.includes(f) };
+  });
+  const sum = (xs: typeof rows, k: 'raw' | 'gz') => xs.reduce((a, r) => a + r[k], 0);
+  const kb = (n: number) => Math.round(n / 1024);
+  const initial = rows.filter((r) => r.initial);
+  const worker = rows.filter((r) => r.f.includes('worker'));
+  print({
+    bench: 'ui.bundle',
+    totalKiB: kb(sum(rows, 'raw')),
+    totalGzKiB: kb(sum(rows, 'gz')),
+    loginPageKiB: kb(sum(initial, 'raw')),
+    loginPageGzKiB: kb(sum(initial, 'gz')),
+    mapWorkerGzKiB: kb(sum(worker, 'gz')),
+    files: rows.map((r) => `${r.f}:${kb(r.gz)}KiB-gz`).join(' '),
+  });
+}
+
+async function main(): Promise<void> {
+  const s = await startUiStack();
+  try {
+    bundleSize();
+    const db = s.service.db;
+    await db.query(
+      `INSERT INTO cases (id, category, state, source, severity, geom, accept_due_at, dispatch_due_at, resolve_due_at, created_at)
+       SELECT 'bench_' || g,
+              (ARRAY['straw_burning','sewage_outfall','exposed_slope'])[1 + g % 3],
+              (ARRAY['new','accepted','dispatched','in_progress'])[1 + g % 4],
+              'hotline', CASE WHEN g % 7 = 0 THEN 'urgent' ELSE 'normal' END,
+              ST_SetSRID(ST_MakePoint(119.04 + random() * 0.2, 28.01 + random() * 0.11), 4326),
+              now() + ((g % 90) - 30) * interval '1 minute', now() + ((g % 90) - 25) * interval '1 minute',
+              now() + ((g % 500) - 100) * interval '1 hour', now() - interval '10 minutes'
+         FROM generate_series(1, ${CASES}) g`,
+    );
+    const login = await fetch(`${s.base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'demo-dispatcher', password: 'xuncha-demo' }),
+    });
+    const session = await login.json();
+
+    // First load to an interactive map: navigation start → style and project layers loaded, first cold, then warm.
+    for (const run of ['cold', 'warm', 'warm']) {
+      const context = await s.browser.newContext({ viewport: { width: 1400, height: 860 } });
+      await context.addInitScript((sess) => sessionStorage.setItem('xuncha.session', JSON.stringify(sess)), session);
+      const page = await context.newPage();
+      if (run !== 'cold') await page.goto(`${s.base}/plan`).then(() => mapReady(page)); // warm the HTTP cache
+      const t0 = Date.now();
+      await page.goto(`${s.base}/plan`);
+      await mapReady(page);
+      const wallMs = Date.now() - t0;
+      const nav = await page.evaluate(() => performance.now());
+      print({ bench: 'ui.first-load', run, wallMs, pageMs: Math.round(nav), targetMs: 2000 });
+      await context.close();
+    }
+
+    // Pan/zoom with 10,000 clustered pins on the cases map.
+    const context = await s.browser.newContext({ viewport: { width: 1400, height: 860 } });
+    await context.addInitScript((sess) => sessionStorage.setItem('xuncha.session', JSON.stringify(sess)), session);
+    const page = await context.newPage();
+    const t0 = Date.now();
+    await page.goto(`${s.base}/cases`);
+    await mapReady(page);
+    await page
+      .waitForFunction(
+        (n) => {
+          const m = (
+            window as never as {
+              xunchaMap: { getSource(id: string): unknown; querySourceFeatures(id: string): unknown[] };
+            }
+          ).xunchaMap;
+          return (
+            !!m.getSource('cases') &&
+            document
+              .querySelector('.cases-side .hint')
+              ?.textContent?.includes(String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ''))
+          );
+        },
+        CASES,
+        { timeout: 120_000, polling: 500 },
+      )
+      .catch(() => undefined);
+    await page.waitForTimeout(3000);
+    const loadMs = Date.now() - t0;
+    const frames = await page.evaluate(async () => {
+      const m = (
+        window as never as {
+          xunchaMap: {
+            easeTo(o: unknown): void;
+            panBy(p: [number, number], o: unknown): void;
+            getZoom(): number;
+            once(e: string, f: () => void): void;
+          };
+        }
+      ).xunchaMap;
+      const deltas: number[] = [];
+      let last = performance.now();
+      let running = true;
+      const loop = (t: number) => {
+        deltas.push(t - last);
+        last = t;
+        if (running) requestAnimationFrame(loop);
+      };
+      requestAnimationFrame((t) => {
+        last = t;
+        requestAnimationFrame(loop);
+      });
+      const moveEnd = () => new Promise<void>((r) => m.once('moveend', () => r()));
+      const z0 = m.getZoom();
+      for (const step of [
+        () => m.panBy([300, 0], { duration: 1000 }),
+        () => m.panBy([-300, 200], { duration: 1000 }),
+        () => m.easeTo({ zoom: z0 + 2, duration: 1200 }),
+        () => m.panBy([200, -150], { duration: 1000 }),
+        () => m.easeTo({ zoom: z0 + 4, duration: 1200 }),
+        () => m.easeTo({ zoom: z0, duration: 1500 }),
+      ]) {
+        const done = moveEnd();
+        step();
+        await done;
+      }
+      running = false;
+      return deltas.slice(1);
+    });
+    const sorted = [...frames].sort((a, b) => a - b);
+    const q = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!);
+    print({
+      bench: 'ui.cases-pan-zoom',
+      pins: CASES,
+      casesViewLoadMs: loadMs,
+      frames: frames.length,
+      p50Ms: q(0.5),
+      p95Ms: q(0.95),
+      maxMs: Math.round(sorted[sorted.length - 1] ?? 0),
+      framesOver50Ms: frames.filter((f) => f > 50).length,
+      targetMaxMs: 50,
+    });
+    await context.close();
+  } finally {
+    await s.stop();
+  }
+}
+
+await main();

@@ -1,0 +1,153 @@
+/**
+ * What the browser tests and the UI bench run against: the real service (`startService`, as `xuncha serve` runs it)
+ * on a private copy of the embedded test database with demo users, a simulated drone over MAVLink/TCP, the bundle
+ * freshly built, and Debian's Chromium driven by playwright-core.
+ */
+import { execFileSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { loadConfig } from '../../mission-service/src/config.ts';
+import { createLogger } from '../../mission-service/src/logger.ts';
+import { startService, type RunningService } from '../../mission-service/src/serve.ts';
+import { pgliteTemplateDir, prepareTestTemplates } from '../../mission-service/src/testing/test-db.ts';
+import { startSimulation, type RunningSimulation } from '../../simulator/src/index.ts';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const artifactsDir = path.join(repoRoot, 'test-artifacts', 'ui');
+
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export interface UiStack {
+  base: string;
+  service: RunningService;
+  sim: RunningSimulation | null;
+  browser: Browser;
+  /** A fresh browser context (own storage) logged in as `user` with the demo password, on `path`. */
+  loggedIn(user: DemoUser, path?: string): Promise<{ context: BrowserContext; page: Page }>;
+  /** An API call as a demo user (for arranging data the test is not about). */
+  api(user: DemoUser, method: string, p: string, body?: unknown): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  stop(): Promise<void>;
+}
+
+export type DemoUser = 'demo-operator' | 'demo-officer' | 'demo-dispatcher' | 'demo-admin';
+
+export async function startUiStack(opts: { drones?: number } = {}): Promise<UiStack> {
+  // The bundle the service serves must be the current sources (the service itself never builds under vitest).
+  execFileSync(process.execPath, [path.join(repoRoot, 'planner-ui/scripts/build-if-stale.mjs')], { stdio: 'inherit' });
+  await prepareTestTemplates();
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'xuncha-ui-'));
+  await mkdir(dataDir, { recursive: true });
+  await cp(pgliteTemplateDir, path.join(dataDir, 'pg'), { recursive: true });
+  const sim = opts.drones
+    ? await startSimulation({
+        drones: opts.drones,
+        speedup: 5,
+        basePort: 0,
+        host: '127.0.0.1',
+        personality: 'ardupilot',
+        seed: 7,
+        bootDelayS: 0,
+      })
+    : null;
+  const cfg = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    XUNCHA_DATA_DIR: dataDir,
+    XUNCHA_DEMO: '1',
+    LOG_LEVEL: 'silent',
+  });
+  const service = await startService(cfg, createLogger('silent'));
+  const base = service.url;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    // playwright gives every launch a fresh temporary --user-data-dir of its own (it refuses the flag itself).
+    args: CHROMIUM_FLAGS,
+  });
+  const tokens = new Map<DemoUser, string>();
+  const token = async (user: DemoUser) => {
+    if (!tokens.has(user)) {
+      const r = await fetch(`${base}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: user, password: 'xuncha-demo' }),
+      });
+      tokens.set(user, ((await r.json()) as { token: string }).token);
+    }
+    return tokens.get(user)!;
+  };
+  return {
+    base,
+    service,
+    sim,
+    browser,
+    async loggedIn(user, p = '/') {
+      const context = await browser.newContext({
+        viewport: { width: 1400, height: 860 },
+        locale: 'zh-CN',
+        acceptDownloads: true,
+      });
+      // The software renderer on a busy 2-core machine is slow: give every action time.
+      context.setDefaultTimeout(120_000);
+      const page = await context.newPage();
+      page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
+      await page.goto(`${base}/login?next=${encodeURIComponent(p)}`);
+      await page.fill('input[name=username]', user);
+      await page.fill('input[name=password]', 'xuncha-demo');
+      await page.click('form.login-form button[type=submit]');
+      await page.waitForSelector('header.topbar', { timeout: 60_000 });
+      return { context, page };
+    },
+    async api(user, method, p, body) {
+      const r = await fetch(`${base}${p}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${await token(user)}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+      });
+      const text = await r.text();
+      return { status: r.status, body: text ? JSON.parse(text) : null };
+    },
+    async stop() {
+      await browser.close().catch(() => {});
+      await service.stop().catch(() => {});
+      await sim?.stop().catch(() => {});
+      await rm(dataDir, { recursive: true, force: true }).catch(() => {});
+    },
+  };
+}
+
+/** Waits until the page's map has loaded its style (the software renderer on a busy machine takes seconds). */
+export async function mapReady(page: Page, timeoutMs = 180_000): Promise<void> {
+  await page.locator('[data-map-ready=true]').first().waitFor({ timeout: timeoutMs });
+  await page.waitForFunction(() => !!(window as unknown as { xunchaMap?: unknown }).xunchaMap, null, {
+    timeout: timeoutMs,
+  });
+}
+
+/** Screen position of a lon/lat on the page's map. */
+export async function mapPoint(page: Page, lonLat: [number, number]): Promise<{ x: number; y: number }> {
+  const p = await page.evaluate(([lon, lat]) => {
+    const m = (
+      window as unknown as {
+        xunchaMap: { project(l: [number, number]): { x: number; y: number }; getCanvas(): HTMLCanvasElement };
+      }
+    ).xunchaMap;
+    const pt = m.project([lon!, lat!]);
+    const r = m.getCanvas().getBoundingClientRect();
+    return { x: r.left + pt.x, y: r.top + pt.y };
+  }, lonLat);
+  return p;
+}

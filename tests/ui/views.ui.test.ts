@@ -1,0 +1,359 @@
+/**
+ * The planner UI in a real Chromium against a real service with a simulated drone: one test per view's main flow,
+ * a screenshot of each view under test-artifacts/ui/, and an axe-core pass (no serious or critical violations).
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeViolations, seriousViolations } from './axe.ts';
+import { artifactsDir, mapPoint, mapReady, startUiStack, type UiStack } from './stack.ts';
+
+const HOME: [number, number] = [119.1405, 28.0705];
+
+async function shotAndAxe(page: Page, name: string): Promise<void> {
+  mkdirSync(artifactsDir, { recursive: true });
+  await page.screenshot({ path: path.join(artifactsDir, `${name}.png`) });
+  const v = await seriousViolations(page);
+  expect(v, describeViolations(v)).toEqual([]);
+}
+
+/** Clicks the confirm button of the open dialog. */
+async function confirmDialog(page: Page): Promise<void> {
+  await page.locator('dialog[open] button[type=submit]').click();
+  await page.locator('dialog[open]').waitFor({ state: 'detached' });
+}
+
+describe('planner UI in Chromium', () => {
+  let s: UiStack;
+  let droneId = '';
+  let planId = '';
+
+  beforeAll(async () => {
+    s = await startUiStack({ drones: 1 });
+    const d = await s.api('demo-operator', 'POST', '/api/drones', {
+      name: '巡查一号',
+      model: 'm3e',
+      camera: 'm3e-wide',
+      connection: s.sim!.vehicles[0]!.connection,
+    });
+    expect(d.status, JSON.stringify(d.body)).toBe(201);
+    droneId = d.body.id;
+    const c = await s.api('demo-operator', 'POST', `/api/drones/${droneId}/connect`);
+    expect(c.status, JSON.stringify(c.body)).toBe(200);
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it('serves the login page at / in Chinese, switches to English, and comes back to a deep link after login', async () => {
+    const ctx = await s.browser.newContext({ viewport: { width: 1400, height: 860 } });
+    const page = await ctx.newPage();
+    await page.goto(`${s.base}/stats`);
+    await page.waitForSelector('form.login-form');
+    expect(page.url()).toContain('/login?next=%2Fstats');
+    expect(await page.locator('form.login-form button[type=submit]').textContent()).toBe('登录');
+    await page.locator('.demo-buttons button').first().waitFor({ timeout: 60_000 });
+    expect(await page.locator('.demo-buttons button').allTextContents()).toEqual([
+      'demo-operator',
+      'demo-officer',
+      'demo-dispatcher',
+      'demo-admin',
+    ]);
+    await page.fill('input[name=username]', 'demo-dispatcher');
+    await page.fill('input[name=password]', 'wrong-password');
+    await page.click('form.login-form button[type=submit]');
+    await expect
+      .poll(() => page.locator('.form-error').textContent(), { timeout: 30_000 })
+      .toContain('用户名或密码错误');
+    await shotAndAxe(page, 'login');
+    await page.click('button.lang');
+    expect(await page.locator('form.login-form button[type=submit]').textContent()).toBe('Log in');
+    await page.click('button.lang');
+    await page.fill('input[name=username]', 'demo-dispatcher');
+    await page.fill('input[name=password]', 'xuncha-demo');
+    await page.click('form.login-form button[type=submit]');
+    await page.waitForFunction(() => location.pathname === '/stats', null, { timeout: 120_000 });
+    // The dispatcher's navigation: no Plan, no Review.
+    expect(await page.locator('nav .nav-link').allTextContents()).toEqual(['排班', '机队', '案件', '统计']);
+    await ctx.close();
+  });
+
+  it('规划 Plan: draws an area on the map and gets a route with sorties and time; saves and exports a .plan', async () => {
+    const { context, page } = await s.loggedIn('demo-operator', '/plan');
+    await mapReady(page);
+    await page.evaluate(
+      ([lon, lat]) =>
+        (window as never as { xunchaMap: { jumpTo(o: unknown): void } }).xunchaMap.jumpTo({
+          center: [lon, lat],
+          zoom: 15,
+        }),
+      HOME,
+    );
+    await page.getByRole('button', { name: '绘制区域' }).click();
+    const d = 0.0015;
+    const corners: [number, number][] = [
+      [HOME[0] - d, HOME[1] - d],
+      [HOME[0] + d, HOME[1] - d],
+      [HOME[0] + d, HOME[1] + d],
+      [HOME[0] - d, HOME[1] + d],
+    ];
+    for (const c of [...corners, corners[0]!]) {
+      const p = await mapPoint(page, c);
+      await page.mouse.move(p.x - 6, p.y - 6);
+      await page.mouse.move(p.x, p.y, { steps: 3 });
+      await page.mouse.click(p.x, p.y);
+      await page.waitForTimeout(300);
+    }
+    const kpis = page.locator('[data-testid=plan-kpis]');
+    await kpis.waitFor({ timeout: 120_000 });
+    await expect.poll(() => page.url()).toMatch(/\/plan\/plan-/);
+    planId = decodeURIComponent(page.url().split('/plan/')[1]!);
+    const text = await kpis.innerText();
+    expect(text).toMatch(/km/);
+    expect(text).toMatch(/照片/);
+    // Changing a parameter re-plans: a finer GSD flies lower and takes more photos.
+    const photosBefore = Number((await kpis.locator('.kpi').nth(2).locator('b').innerText()).replace(/\D/g, ''));
+    expect(photosBefore).toBeGreaterThan(0);
+    await page.getByLabel('地面分辨率 GSD (cm)').last().fill('2');
+    await expect
+      .poll(
+        async () =>
+          Number(
+            (await page.locator('[data-testid=plan-kpis] .kpi').nth(2).locator('b').innerText()).replace(/\D/g, ''),
+          ),
+        { timeout: 90_000 },
+      )
+      .toBeGreaterThan(photosBefore);
+    await page.getByRole('button', { name: '保存计划' }).click();
+    await page.locator('.toast-ok').filter({ hasText: '计划已保存' }).waitFor({ timeout: 120_000 });
+    const stored = await s.api('demo-operator', 'GET', `/api/plans/${planId}`);
+    expect(stored.status).toBe(200);
+    expect(stored.body.params.gsdCm).toBe(2);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: /QGC \.plan（架次 1）/ }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/\.plan$/);
+    const qgc = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { fileType: string };
+    expect(qgc.fileType).toBe('Plan');
+    await shotAndAxe(page, 'plan');
+    await context.close();
+  });
+
+  it('规划 Plan: a self-intersecting drawing is explained on the map', async () => {
+    const { context, page } = await s.loggedIn('demo-operator', '/plan');
+    await mapReady(page);
+    await page.evaluate(
+      ([lon, lat]) =>
+        (window as never as { xunchaMap: { jumpTo(o: unknown): void } }).xunchaMap.jumpTo({
+          center: [lon, lat],
+          zoom: 15,
+        }),
+      [HOME[0] + 0.01, HOME[1]],
+    );
+    await page.getByRole('button', { name: '绘制区域' }).click();
+    const c0: [number, number] = [HOME[0] + 0.008, HOME[1] - 0.001];
+    // A bow tie: the fourth edge would cross the first one.
+    for (const c of [c0, [c0[0] + 0.002, c0[1] + 0.002], [c0[0] + 0.002, c0[1]], [c0[0], c0[1] + 0.002]] as [
+      number,
+      number,
+    ][]) {
+      const p = await mapPoint(page, c);
+      await page.mouse.move(p.x - 6, p.y - 6);
+      await page.mouse.move(p.x, p.y, { steps: 3 });
+      await page.mouse.click(p.x, p.y);
+      await page.waitForTimeout(300);
+    }
+    await page.locator('.maplibregl-popup').filter({ hasText: '边线交叉' }).waitFor({ timeout: 120_000 });
+    await context.close();
+  });
+
+  it('排班 Schedule: creates a weekly patrol and shows it in the drone’s week', async () => {
+    expect(planId).not.toBe('');
+    const { context, page } = await s.loggedIn('demo-operator', '/schedule');
+    const form = page.locator('aside form');
+    await form.waitFor({ timeout: 120_000 });
+    await form.getByLabel('名称').fill('龙泉溪农田周巡');
+    await form.getByLabel('巡查计划').selectOption(planId);
+    for (const day of ['周二', '周三', '周五', '周六', '周日']) await form.getByText(day, { exact: true }).click();
+    await form.getByLabel('起飞时间').fill('23:50');
+    await form.getByRole('button', { name: '创建排班' }).click();
+    await page.locator('.toast-ok').filter({ hasText: '排班已创建' }).waitFor({ timeout: 120_000 });
+    const list = await s.api('demo-operator', 'GET', '/api/schedules');
+    const created = list.body.schedules.find((x: { name: string }) => x.name === '龙泉溪农田周巡');
+    expect(created.rrule).toBe('FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU;BYHOUR=23;BYMINUTE=50');
+    expect(created.droneIds).toEqual([droneId]);
+    const events = page.locator(`.cal-event[data-schedule="${created.id}"]`);
+    if ((await events.count()) === 0) await page.getByRole('button', { name: /下一周/ }).click();
+    expect(await events.count()).toBeGreaterThan(0);
+    await page.getByLabel('无人机').first().selectOption(droneId);
+    expect(await events.count()).toBeGreaterThan(0);
+    await shotAndAxe(page, 'schedule');
+    await context.close();
+  });
+
+  it('机队 Fleet: creates a mission from the plan, uploads and starts it behind confirmations, and the drone moves', async () => {
+    const { context, page } = await s.loggedIn('demo-operator', `/fleet/${droneId}`);
+    await mapReady(page);
+    await page.locator('.stream-state[data-state=open]').waitFor({ timeout: 120_000 });
+    await page.locator('aside select').first().selectOption(planId);
+    await page.getByRole('button', { name: '创建任务' }).click();
+    const mission = page.locator('[data-testid=missions] li').first();
+    await mission.locator('[data-action=upload]').waitFor({ timeout: 30_000 });
+    await mission.locator('[data-action=upload]').click();
+    expect(await page.locator('dialog[open]').innerText()).toContain('巡查一号');
+    await confirmDialog(page);
+    await page.locator('[data-testid=missions] li[data-state=uploaded]').waitFor({ timeout: 90_000 });
+    await page.locator('[data-testid=missions] li[data-state=uploaded] [data-action=start]').click();
+    await confirmDialog(page);
+    await page.locator('[data-testid=missions] li[data-state=flying]').waitFor({ timeout: 90_000 });
+    const position = () =>
+      page.evaluate(() => {
+        const m = (
+          window as never as {
+            xunchaMap: {
+              getSource(id: string): { _data?: unknown } | undefined;
+              querySourceFeatures(id: string): Array<{ geometry: { coordinates: number[] } }>;
+            };
+          }
+        ).xunchaMap;
+        return m.querySourceFeatures('drones')[0]?.geometry.coordinates ?? null;
+      });
+    await expect.poll(position, { timeout: 120_000 }).not.toBeNull();
+    const first = (await position())!;
+    await expect
+      .poll(
+        async () => {
+          const p = await position();
+          return p ? Math.hypot(p[0]! - first[0]!, p[1]! - first[1]!) : 0;
+        },
+        { timeout: 120_000, interval: 1000 },
+      )
+      .toBeGreaterThan(0.0002);
+    await expect
+      .poll(() => page.locator('[data-testid=drone-live]').innerText(), { timeout: 30_000 })
+      .not.toContain('0 m\n');
+    await page.getByRole('button', { name: '显示飞行轨迹' }).click();
+    await expect
+      .poll(
+        () =>
+          page.evaluate(
+            () =>
+              (
+                window as never as { xunchaMap: { querySourceFeatures(id: string): unknown[] } }
+              ).xunchaMap.querySourceFeatures('track').length,
+          ),
+        { timeout: 30_000 },
+      )
+      .toBeGreaterThan(0);
+    await shotAndAxe(page, 'fleet');
+    // Bring it home through the UI so the simulator is idle for the next tests.
+    await page.locator('[data-testid=missions] li[data-state=flying] [data-action=rtl]').click();
+    await confirmDialog(page);
+    // On a slow machine the 5× simulator may finish the sortie first: home either way.
+    await page
+      .locator('[data-testid=missions] li[data-state=interrupted], [data-testid=missions] li[data-state=completed]')
+      .first()
+      .waitFor({ timeout: 120_000 });
+    await context.close();
+  });
+
+  it('研判 Review: shows its layout and shortcuts and says the review API is not there yet', async () => {
+    const { context, page } = await s.loggedIn('demo-officer', '/review');
+    await page.locator('.review-info').filter({ hasText: '研判队列接口尚未提供' }).waitFor({ timeout: 120_000 });
+    await page.keyboard.press('j');
+    await page.keyboard.press('y');
+    expect(await page.locator('.shortcuts kbd').allTextContents()).toEqual([
+      'Y / Enter',
+      'N / Delete',
+      '1 2 3',
+      'J / →',
+      'K / ←',
+    ]);
+    await shotAndAxe(page, 'review');
+    await context.close();
+  });
+
+  it('案件 Cases: takes a case through accept → dispatch → start → resolve → verify → close, each role seeing only its actions', async () => {
+    const filed = await s.api('demo-dispatcher', 'POST', '/api/cases', {
+      category: 'sewage_outfall',
+      point: [HOME[0] + 0.004, HOME[1] - 0.001],
+      source: 'hotline',
+      severity: 'urgent',
+      description: '12345 热线：龙泉溪有污水直排 / hotline: sewage into the river',
+    });
+    expect(filed.status, JSON.stringify(filed.body)).toBe(201);
+    const id = filed.body.case.id as string;
+    expect(filed.body.case.departmentId).toBe('dept-ecology');
+    const dispatcher = await s.loggedIn('demo-dispatcher', `/cases/${id}`);
+    const officer = await s.loggedIn('demo-officer', `/cases/${id}`);
+    const act = async (page: Page, action: string, state: string) => {
+      const actions = page.locator('[data-testid=case-actions]');
+      await actions.locator(`[data-action=${action}]`).click();
+      await confirmDialog(page);
+      await page
+        .locator('.case-detail .badge[data-state]')
+        .first()
+        .and(page.locator(`[data-state=${state}]`))
+        .waitFor({ timeout: 120_000 });
+    };
+    const actionsOf = async (page: Page) => {
+      await page.reload();
+      await page.locator('.case-detail h2').filter({ hasText: id }).waitFor({ timeout: 120_000 });
+      return page
+        .locator('[data-testid=case-actions] [data-action]')
+        .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.action));
+    };
+    expect(await actionsOf(dispatcher.page)).toEqual(['accept', 'reject']);
+    expect(await actionsOf(officer.page)).toEqual(['reject']);
+    await mapReady(dispatcher.page);
+    await shotAndAxe(dispatcher.page, 'cases');
+    await act(dispatcher.page, 'accept', 'accepted');
+    await act(dispatcher.page, 'dispatch', 'dispatched');
+    expect(await actionsOf(officer.page)).toEqual(['start', 'return']);
+    await act(officer.page, 'start', 'in_progress');
+    await act(officer.page, 'resolve', 'resolved');
+    expect(await actionsOf(dispatcher.page)).toEqual(['reopen']);
+    await act(officer.page, 'verify', 'verified');
+    expect(await actionsOf(dispatcher.page)).toEqual(['close', 'reopen']);
+    await act(dispatcher.page, 'close', 'closed');
+    const timeline = dispatcher.page.locator('[data-testid=case-timeline] li');
+    await expect.poll(() => timeline.count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(7);
+    // A note is required to reopen: the dialog refuses an empty one.
+    await dispatcher.page.locator('[data-testid=case-actions] [data-action=reopen]').click();
+    await dispatcher.page.locator('dialog[open] button[type=submit]').click();
+    expect(await dispatcher.page.locator('dialog[open] .form-error').textContent()).toBe('此操作需要填写说明');
+    await dispatcher.page.locator('dialog[open] button[value=cancel]').click();
+    await dispatcher.context.close();
+    await officer.context.close();
+  });
+
+  it('统计 Stats: shows closure and on-time rates and exports the CSV', async () => {
+    const { context, page } = await s.loggedIn('demo-dispatcher', '/stats');
+    const kpis = page.locator('[data-testid=stats-kpis]');
+    await kpis.waitFor({ timeout: 120_000 });
+    expect(Number(await kpis.locator('.kpi b').first().innerText())).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('figure.chart svg').count()).toBe(2);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export=csv]').click()]);
+    expect(download.suggestedFilename()).toMatch(/^case-stats-.*\.csv$/);
+    expect(readFileSync((await download.path())!, 'utf8').length).toBeGreaterThan(50);
+    await shotAndAxe(page, 'stats');
+    await context.close();
+  });
+
+  it('a session that ends while the page is open asks to log in again over the page', async () => {
+    const { context, page } = await s.loggedIn('demo-dispatcher', '/stats');
+    await page.locator('[data-testid=stats-kpis]').waitFor({ timeout: 120_000 });
+    const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('xuncha.session')!).token as string);
+    await fetch(`${s.base}/api/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    await page.getByRole('button', { name: '查询' }).click();
+    const dialog = page.locator('dialog[open]');
+    await dialog.filter({ hasText: '登录已过期' }).waitFor({ timeout: 30_000 });
+    await dialog.locator('input[name=password]').fill('xuncha-demo');
+    await dialog.locator('button[type=submit]').click();
+    await dialog.waitFor({ state: 'detached', timeout: 120_000 });
+    expect(page.url()).toMatch(/\/stats$/);
+    await context.close();
+  });
+});

@@ -1,0 +1,183 @@
+/**
+ * The training side of the default model: the tfjs → ONNX conversion of the pretrained backbone equals
+ * TensorFlow.js itself, and the exported detector equals the trainer's own forward pass (1e-4).
+ */
+import * as tf from '@tensorflow/tfjs';
+import * as ort from 'onnxruntime-node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GraphBuilder } from '../src/onnx/graph-builder.ts';
+import { encodeOnnxModel } from '../src/onnx/onnx-writer.ts';
+import { detectorOnnx, featureModelOnnx } from '../src/training/detector-graph.ts';
+import type { FeatureGraphSpec } from '../src/training/detector-graph.ts';
+import { mlpForward, trainMlp } from '../src/training/mlp.ts';
+import type { Samples } from '../src/training/mlp.ts';
+import { appendBackbone, loadPretrainedMobileNet } from '../src/training/pretrained-backbone.ts';
+import type { PretrainedMobileNet } from '../src/training/pretrained-backbone.ts';
+import { headScores } from '../src/training/train-detector.ts';
+import { seededRandom } from '../src/training/random.ts';
+
+let net: PretrainedMobileNet;
+beforeAll(async () => {
+  net = await loadPretrainedMobileNet();
+  await tf.setBackend('cpu');
+});
+
+function randomInput(n: number, seed: number): Float32Array {
+  const r = seededRandom(seed);
+  return Float32Array.from({ length: n }, () => r() * 2 - 1);
+}
+
+describe('pretrained backbone conversion', () => {
+  it('ONNX Runtime on the converted MobileNetV2 equals TensorFlow.js on the original (block_10, 224×224)', async () => {
+    const layer = 'block_10_project_BN';
+    const g = new GraphBuilder();
+    g.reserve('images');
+    const bb = appendBackbone(g, net, 'images', layer);
+    expect(bb).toMatchObject({ channels: 96, stride: 16 });
+    const onnx = encodeOnnxModel({
+      nodes: g.nodes,
+      initializers: g.initializers,
+      inputs: [{ name: 'images', dims: [1, 3, 224, 224] }],
+      outputs: [{ name: bb.output, dims: [1, 96, 14, 14] }],
+    });
+    // TensorFlow.js reads the same dequantised weights through its own Keras implementation.
+    const specs = net.model.weightsManifest.flatMap((gr) => gr.weights);
+    const all = new Float32Array(specs.reduce((n, s) => n + net.weights.get(s.name)!.values.length, 0));
+    let o = 0;
+    for (const s of specs) {
+      all.set(net.weights.get(s.name)!.values, o);
+      o += net.weights.get(s.name)!.values.length;
+    }
+    const keras = await tf.loadLayersModel({
+      load: async () => ({
+        modelTopology: net.model.modelTopology as unknown as tf.io.ModelArtifacts['modelTopology'],
+        weightSpecs: specs.map((s) => ({ name: s.name, shape: s.shape, dtype: 'float32' as const })),
+        weightData: all.buffer,
+      }),
+    });
+    const sub = tf.model({ inputs: keras.inputs, outputs: keras.getLayer(layer).output as tf.SymbolicTensor });
+    const nhwc = randomInput(224 * 224 * 3, 7);
+    const ref = tf.tidy(() => (sub.predict(tf.tensor4d(nhwc, [1, 224, 224, 3])) as tf.Tensor).dataSync());
+    const nchw = new Float32Array(nhwc.length);
+    for (let p = 0; p < 224 * 224; p++) for (let c = 0; c < 3; c++) nchw[c * 224 * 224 + p] = nhwc[p * 3 + c]!;
+    const session = await ort.InferenceSession.create(onnx);
+    const out = (await session.run({ images: new ort.Tensor('float32', nchw, [1, 3, 224, 224]) }))[bb.output]!;
+    await session.release();
+    expect(out.dims).toEqual([1, 96, 14, 14]);
+    const got = out.data as Float32Array;
+    let maxDiff = 0;
+    let maxAbs = 0;
+    for (let p = 0; p < 196; p++)
+      for (let c = 0; c < 96; c++) {
+        maxDiff = Math.max(maxDiff, Math.abs(ref[p * 96 + c]! - got[c * 196 + p]!));
+        maxAbs = Math.max(maxAbs, Math.abs(ref[p * 96 + c]!));
+      }
+    expect(maxAbs).toBeGreaterThan(1); // a real activation, not zeros
+    expect(maxDiff).toBeLessThan(1e-4);
+  }, 60_000);
+
+  it('refuses a layer kind it does not know, naming it', () => {
+    const model = structuredClone(net.model);
+    model.modelTopology.model_config.config.layers[1]!.class_name = 'Cropping2D';
+    const g = new GraphBuilder();
+    expect(() => appendBackbone(g, { ...net, model }, 'images', 'block_10_project_BN')).toThrow(
+      /Cropping2D not supported/,
+    );
+  });
+});
+
+describe('exported detector equals the trainer', () => {
+  it('full ONNX graph (backbone + cues + context + head) = trainer head over the feature model, within 1e-4', async () => {
+    const spec: FeatureGraphSpec = {
+      inputWidthPx: 128,
+      inputHeightPx: 96,
+      featureLayer: 'block_10_project_BN',
+      contextCells: 3,
+    };
+    const features = await ort.InferenceSession.create(featureModelOnnx(net, spec));
+    const input = randomInput(3 * 96 * 128, 11);
+    const fOut = (await features.run({ images: new ort.Tensor('float32', input, [1, 3, 96, 128]) }))['features']!;
+    await features.release();
+    const [, d, h, w] = fOut.dims as [number, number, number, number];
+    expect([d, h, w]).toEqual([2 * (96 + 8), 6, 8]);
+    // A head trained for a few epochs on these very cells (any weights would do; trained ones are realistic).
+    const plane = h * w;
+    const fv = fOut.data as Float32Array;
+    const x = new Float32Array(plane * d);
+    for (let p = 0; p < plane; p++) for (let i = 0; i < d; i++) x[p * d + i] = fv[i * plane + p]!;
+    const samples: Samples = {
+      n: plane,
+      d,
+      k: 3,
+      x,
+      y: Uint8Array.from({ length: plane * 3 }, (_, i) => (i % 7 === 0 ? 1 : 0)),
+      w: new Float32Array(plane * 3).fill(1),
+    };
+    const head = trainMlp(samples, {
+      hiddenSize: 16,
+      epochs: 3,
+      learningRate: 0.01,
+      l2: 1e-4,
+      batchSize: 8,
+      seed: 3,
+    });
+    const expected = headScores(head, { d, h, w, values: fv, boxes: [] });
+    const full = await ort.InferenceSession.create(detectorOnnx(net, spec, head));
+    const out = (await full.run({ images: new ort.Tensor('float32', input, [1, 3, 96, 128]) }))['scores']!;
+    await full.release();
+    expect(out.dims).toEqual([1, 3, 6, 8]);
+    const got = out.data as Float32Array;
+    let maxDiff = 0;
+    for (let i = 0; i < got.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i]! - expected[i]!));
+    expect(maxDiff).toBeLessThan(1e-4);
+    // and the scores are not all alike (the comparison would be empty otherwise)
+    expect(Math.max(...expected) - Math.min(...expected)).toBeGreaterThan(0.01);
+    // the trainer's single-vector forward agrees with its map version
+    const one = mlpForward(head, x, 0);
+    expect(one[0]).toBeCloseTo(expected[0]!, 6);
+  }, 60_000);
+
+  it('training is deterministic: the same seed gives the same head', () => {
+    const r = seededRandom(5);
+    const n = 200;
+    const d = 6;
+    const s: Samples = {
+      n,
+      d,
+      k: 3,
+      x: Float32Array.from({ length: n * d }, () => r()),
+      y: Uint8Array.from({ length: n * 3 }, () => (r() < 0.3 ? 1 : 0)),
+      w: new Float32Array(n * 3).fill(1),
+    };
+    const opts = { hiddenSize: 8, epochs: 3, learningRate: 0.01, l2: 1e-4, batchSize: 16, seed: 9, inputDropout: 0.1 };
+    const a = trainMlp(s, opts);
+    const b = trainMlp(s, opts);
+    expect(Array.from(a.w1)).toEqual(Array.from(b.w1));
+    expect(Array.from(a.w2)).toEqual(Array.from(b.w2));
+    const c = trainMlp(s, { ...opts, seed: 10 });
+    expect(Array.from(c.w1)).not.toEqual(Array.from(a.w1));
+  });
+
+  it('the head learns a separable problem', () => {
+    const r = seededRandom(1);
+    const n = 400;
+    const d = 4;
+    const x = Float32Array.from({ length: n * d }, () => r() * 2 - 1);
+    const y = new Uint8Array(n * 3);
+    for (let i = 0; i < n; i++) {
+      y[i * 3] = x[i * d]! > 0 ? 1 : 0;
+      y[i * 3 + 1] = x[i * d + 1]! + x[i * d + 2]! > 0.5 ? 1 : 0;
+      y[i * 3 + 2] = 0;
+    }
+    const head = trainMlp(
+      { n, d, k: 3, x, y, w: new Float32Array(n * 3).fill(1) },
+      { hiddenSize: 16, epochs: 40, learningRate: 0.01, l2: 0, batchSize: 16, seed: 2 },
+    );
+    let right = 0;
+    for (let i = 0; i < n; i++) {
+      const p = mlpForward(head, x, i * d);
+      for (let c = 0; c < 3; c++) if ((p[c]! > 0.5 ? 1 : 0) === y[i * 3 + c]) right++;
+    }
+    expect(right / (n * 3)).toBeGreaterThan(0.95);
+  });
+});
