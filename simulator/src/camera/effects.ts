@@ -177,3 +177,28 @@ function addNoise(data: Buffer, sd: number, seed: number): void {
     data[k + 2] = b < 0 ? 0 : b > 255 ? 255 : b + 0.5;
   }
 }
+
+const F_STOPS = [2.8, 3.2, 3.5, 4, 4.5, 5, 5.6, 6.3, 7.1, 8, 9, 10, 11];
+const ISO_STOPS = [
+  100, 125, 160, 200, 250, 320, 400, 500, 640, 800, 1000, 1250, 1600, 2000, 2500, 3200, 4000, 5000, 6400,
+];
+const nearest = (xs: readonly number[], v: number): number =>
+  xs.reduce((a, b) => (Math.abs(Math.log(b / v)) < Math.abs(Math.log(a / v)) ? b : a));
+
+/**
+ * The exposure an auto-exposure camera with an f/2.8–11 lens would record for `e` under `light`
+ * (scene brightness as EV at ISO 100: about 15 for a sunny midday, 12 overcast): the drawn shutter
+ * time, the aperture that exposes at ISO 100, and a higher ISO only once the aperture is wide open.
+ */
+export function exposureOf(
+  e: CameraEffects,
+  light: { sunElevationDeg: number; overcast?: number; haze: number },
+): { exposureTimeS: number; fNumber: number; iso: number } {
+  const lowSun = Math.max(0, Math.min(1, (25 - light.sunElevationDeg) / 25));
+  const ev100 = 15 - 3 * (light.overcast ?? 0) - 2 * lowSun - 0.5 * light.haze - e.exposureEv;
+  const t = e.shutterS;
+  // N² / t = 2^EV · ISO / 100
+  const n = nearest(F_STOPS, Math.max(2.8, Math.min(11, Math.sqrt(t * 2 ** ev100))));
+  const iso = nearest(ISO_STOPS, Math.max(100, Math.min(6400, (100 * n * n) / (t * 2 ** ev100))));
+  return { exposureTimeS: t, fNumber: n, iso };
+}

@@ -11,7 +11,7 @@ import { parseCaptureRequest, type CaptureRequest } from './capture-request.ts';
 import { groundTruth, type GroundTruth } from './ground-truth.ts';
 import { fileTimeStamp, withDroneMetadata } from './metadata.ts';
 import { poseGeometry } from './pose-geometry.ts';
-import type { CameraEffects } from './effects.ts';
+import { exposureOf, type CameraEffects } from './effects.ts';
 import { renderRaw } from './render.ts';
 
 export interface RenderPhotoOptions {
@@ -86,7 +86,7 @@ export async function renderPhoto(scene: Scene, request: unknown, opts: RenderPh
     img = img.resize(cam.imageWidthPx, cam.imageHeightPx, { fit: 'fill', kernel: 'cubic' });
   const make = opts.make ?? 'DJI';
   const model = opts.model ?? 'M3E';
-  const jpeg = await withDroneMetadata(img, req, cam, make, model)
+  const jpeg = await withDroneMetadata(img, req, cam, make, model, exposureOf(raw.effects, scene.weather))
     .jpeg({ quality: opts.quality ?? 88, chromaSubsampling: '4:2:0' })
     .toBuffer();
   // What the render actually shows: boxes of the incidents' visible pixels, hard negatives in view.

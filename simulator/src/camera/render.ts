@@ -40,6 +40,8 @@ export interface RawImage {
   width: number;
   height: number;
   stats: RenderStats;
+  /** The camera effects the photo was taken with (its EXIF exposure follows them). */
+  effects: CameraEffects;
 }
 
 export interface RenderOptions {
@@ -259,6 +261,7 @@ export function renderRaw(
     data,
     width,
     height,
+    effects,
     stats: {
       incidents,
       incidentPixels: incPixels.map((n) => n * s2),
