@@ -7,7 +7,7 @@
  */
 import type { HardNegativeKind } from './distractor-schema.ts';
 import type { RGB } from './look.ts';
-import { valueNoise } from './noise.ts';
+import { valueNoise, valueNoise3 } from './noise.ts';
 
 export type VolumeKind = 'fire' | 'cooking' | 'dust' | 'mist';
 
@@ -100,14 +100,14 @@ export function density(v: Volume, px: number, py: number, pz: number, ux: numbe
   const zq = dz - hc;
   const r2 = (q * q) / (sigQ * sigQ) + (zq * zq) / (sigZ * sigZ);
   if (r2 > 9) return;
-  // Billows: three octaves of pseudo-3D value noise in plume coordinates; they also roughen the
+  // Billows: three octaves of 3-D value noise in plume coordinates; they also roughen the
   // plume's outline (the Gaussian radius), so its edge is cauliflower-like, not a smooth tube.
   const a = s / sigZ;
   const b = zq / sigZ;
   const c = q / sigQ;
-  const n1 = valueNoise(a * 1.1 + c * 0.6, b * 1.1 - c * 0.3, v.seed);
-  const n2 = valueNoise(a * 2.7 + b * 0.8 + 7, (b + c) * 2.6, v.seed + 1);
-  const n3 = valueNoise(a * 6.5 + c * 2, b * 6.5 - a * 1.5, v.seed + 2);
+  const n1 = valueNoise3(a * 1.1, b * 1.1, c * 1.1, v.seed);
+  const n2 = valueNoise3(a * 2.7 + 7, b * 2.6, c * 2.6, v.seed + 1);
+  const n3 = valueNoise3(a * 6.5, b * 6.5, c * 6.5, v.seed + 2);
   const rough = r2 * (1 + 1.3 * (0.5 - n1) + 0.7 * (0.5 - n2));
   if (rough > 6) return;
   const puff = Math.max(0, 1 + 2.2 * (n1 - 0.5) + 1.5 * (n2 - 0.5) + 0.9 * (n3 - 0.5));

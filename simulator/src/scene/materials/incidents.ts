@@ -102,7 +102,8 @@ export function paintBurn(
   const texture = Math.min(1.7, Math.max(0.45, luma / 0.42));
   const age = p.scarAge;
   const ash = (d[3] as number) * 0.7 + (d[1] as number) * 0.3;
-  const k = age * (0.55 + 0.9 * (ash - 0.5) + 0.45);
+  // Even a fresh scar is mottled: grey ash where the straw lay thick, black char between.
+  const k = Math.min(1, Math.max(0, 0.45 * (ash - 0.4) + age * (0.55 + 0.9 * (ash - 0.5) + 0.45)));
   const rr = s.r;
   const gg = s.g;
   const bb = s.b;
@@ -110,7 +111,7 @@ export function paintBurn(
   s.g = (CHAR[1] + (ASH[1] - CHAR[1]) * k) * texture;
   s.b = (CHAR[2] + (ASH[2] - CHAR[2]) * k) * texture;
   // Unburnt tufts and islands.
-  const keep = smooth(0.72, 0.82, (d[3] as number) * 0.6 + (d[2] as number) * 0.4) * 0.8;
+  const keep = smooth(0.68, 0.8, (d[3] as number) * 0.6 + (d[2] as number) * 0.4) * 0.8;
   if (keep > 0) {
     s.r += (rr * 0.7 - s.r) * keep;
     s.g += (gg * 0.7 - s.g) * keep;
