@@ -391,7 +391,7 @@ export function generatePlace(id: string, seed: number): Place {
           x,
           y,
           lengthM: rng.range(25, 110),
-          widthM: rng.range(15, 70),
+          widthM: rng.range(22, 75),
           headingDeg: (((Math.atan2(dwx, dwy) / DEG) % 360) + 360) % 360,
         });
       }

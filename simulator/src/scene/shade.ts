@@ -593,7 +593,11 @@ export class Shader {
       const q = e * p.cosH - n * p.sinH;
       if (slopeRadius(this, p, sl, q, x, y, 0.3) < 0.95) return 0;
     }
-    const k = this.lookup(this.memo2, x, y, 1);
+    // The class raster has 1 m cells here: dither the lookup so tree-line shadows get ragged edges
+    // instead of 1 m stair steps.
+    const ix = Math.floor(x * 2.5);
+    const iy = Math.floor(y * 2.5);
+    const k = this.lookup(this.memo2, x + (hash2(ix, iy, 107) - 0.5) * 1.4, y + (hash2(iy, ix, 109) - 0.5) * 1.4, 1);
     const tile = this.memo2.tile as GroundTile;
     const cls = tile.cls[k] as number;
     switch (cls) {

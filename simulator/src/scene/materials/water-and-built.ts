@@ -168,10 +168,25 @@ export function shadeConstruction(
   const blot = d[0] as number;
   s.set(look.soil, 1.05 + 0.25 * grain);
   s.mix(SAND, 0.25 + 0.3 * blot);
-  // Curving tyre tracks across the pad.
-  const amp = periodicAmp(2.2, gsd);
-  const tr = Math.sin((u + 6 * Math.sin(v / 9 + salt)) * 2.8);
-  if (tr > 0.85) s.mul(1 - 0.12 * amp);
+  // The pad replaces whatever was painted below it: no crop height, ridges or paddy-water glint.
+  s.spec = 0;
+  s.emit = 0;
+  s.objH = 0;
+  s.gx = 0;
+  s.gy = 0;
+  // Compacted, darker patches where machines turn and water stood.
+  s.mul(1 - 0.18 * smooth(0.55, 0.75, d[3] as number));
+  // A few wheel-rut pairs (2 m gauge) crossing the pad along gentle curves, not a regular pattern.
+  const amp = periodicAmp(0.8, gsd);
+  if (amp > 0)
+    for (let k = 0; k < 4; k++) {
+      const th = hash2(salt, 10 + k, sh.seed) * Math.PI;
+      const off = (hash2(salt, 20 + k, sh.seed) - 0.5) * Math.min(l, w) * 0.8;
+      const along = u * Math.cos(th) + v * Math.sin(th);
+      const across = -u * Math.sin(th) + v * Math.cos(th) - off - 4 * Math.sin(along / 11 + k);
+      const rut = Math.abs(Math.abs(across) - 1) / 0.3;
+      if (rut < 1) s.mul(1 - 0.14 * amp * (1 - rut));
+    }
   // Heaps.
   const hu = (hash2(salt, 1, sh.seed) - 0.5) * l * 0.6;
   const hv = (hash2(salt, 2, sh.seed) - 0.5) * w * 0.6;
