@@ -782,6 +782,8 @@ export class Shader {
   /** Lit colour factor for volume samples (sun side vs shade), 0..1 light → brightness. */
   volumeLight(light: number): number {
     const d = this.direct / (this.direct + this.ambient);
-    return (this.ambient + this.direct * (0.35 + 0.65 * light)) / this.norm / (1 - 0.3 * d);
+    // Sunlit billows a little brighter than flat ground, shaded ones well below it: smoke in sun keeps
+    // its modelling instead of clipping to a white sheet.
+    return ((this.ambient + this.direct * (0.2 + 0.8 * light)) / this.norm) * (1 + 0.1 * d);
   }
 }
