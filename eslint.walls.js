@@ -31,10 +31,6 @@ const packageWalls = (pkg, ...zones) => [
   { files: [`${pkg}/src/**`], ignores: TEST_FILES, rules: walls(...zones, noTestFiles(pkg)) },
 ];
 
-// Production files that still import the simulator: they are being moved into the simulator package (issue 13.2,
-// `xuncha sim` dispatched by bin/xuncha.mjs). Empty this list when they go.
-const BEING_MOVED = ['mission-service/src/cli/commands/sim.ts', 'mission-service/src/link/testing/sim-main.ts'];
-
 const MISSION_SERVICE = zone(
   'mission-service',
   others('mission-service', 'geodata', 'triage'),
@@ -63,12 +59,11 @@ export default [
   ...packageWalls('mission-service', MISSION_SERVICE),
   { files: ['mission-service/test/**', 'mission-service/**/*.test.ts'], rules: walls(MISSION_SERVICE_WITH_SIMULATOR) },
   {
-    files: ['mission-service/src/bench/**', 'mission-service/src/jobs/jobs-bench.ts', ...BEING_MOVED],
+    files: ['mission-service/src/bench/**', 'mission-service/src/jobs/jobs-bench.ts'],
     rules: walls(MISSION_SERVICE_WITH_SIMULATOR, noTestFiles('mission-service')),
   },
   {
     files: [`${LINK}/**`],
-    ignores: BEING_MOVED,
     rules: walls(
       zone(LINK, 'mission-service', LINK_MESSAGE, ['./src/link']),
       zone(LINK, others('mission-service'), LINK_MESSAGE),

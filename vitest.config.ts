@@ -11,8 +11,8 @@ export default defineConfig({
       'planner-ui/src/**/*.test.ts',
       'tests/**/*.test.ts',
     ],
-    // Browser tests have their own script and config (npm run test:ui).
-    exclude: ['**/node_modules/**', '**/*.compat.test.ts', 'tests/ui/**'],
+    // Browser tests (npm run test:ui) and tests/sitl (a real ArduPilot SITL, npm run test:sitl) have their own scripts.
+    exclude: ['**/node_modules/**', '**/*.compat.test.ts', 'tests/ui/**', 'tests/sitl/**'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: 'forks',

@@ -25,6 +25,8 @@ const cases: [file: string, specifier: string, allowed: boolean][] = [
   ['triage/src/metadata/wall.ts', '@xuncha/simulator', false],
   ['mission-service/src/plans/wall.ts', '@xuncha/triage', true],
   ['mission-service/src/plans/wall.ts', '@xuncha/simulator', false],
+  ['mission-service/src/cli/commands/wall.ts', '@xuncha/simulator', false],
+  ['mission-service/src/link/testing/wall.ts', '@xuncha/simulator', false],
   ['mission-service/src/plans/wall.ts', '../../../tests/global-setup.ts', false],
   ['mission-service/test/jobs/wall.test.ts', '@xuncha/simulator', true],
   ['mission-service/src/bench/wall.ts', '@xuncha/simulator', true],
@@ -37,6 +39,9 @@ const cases: [file: string, specifier: string, allowed: boolean][] = [
   ['planner-ui/src/wall.ts', '@xuncha/mission-service/contract', true],
   ['planner-ui/src/wall.ts', '../../mission-service/src/db/db.ts', false],
   ['planner-ui/src/wall.ts', '@xuncha/geodata', false],
+  // The drone link as a library of its own: the package export resolves (a refusal needs a resolved path).
+  ['planner-ui/src/wall.ts', '@xuncha/mission-service/link', false],
+  ['tests/wall.test.ts', '@xuncha/mission-service/link', true],
   ['tests/wall.test.ts', '../simulator/src/index.ts', true],
   // No production file imports a test file; tests may.
   ['geodata/src/planning/wall.ts', '../../test/helpers.ts', false],

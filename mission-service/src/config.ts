@@ -4,6 +4,14 @@ import { DEFAULT_MODEL_MANIFEST } from '@xuncha/triage/default-model';
 import { z } from 'zod';
 import { assertTimeZone, DEFAULT_PHOTO_TIME_ZONE } from '@xuncha/triage';
 import { maskUrl } from './db/pg-db.ts';
+import { DEFAULT_DRONE_CONNECTION_POLICY } from './drones/connection-policy.ts';
+
+/** A list setting: a JSON array in the file, comma-separated in the environment. */
+const list = (defaults: readonly string[]) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((x) => x.trim()).filter(Boolean))
+    .default([...defaults]);
 
 /** Every setting of the service, with its environment variable and default. */
 export const ConfigSchema = z.object({
@@ -33,6 +41,24 @@ export const ConfigSchema = z.object({
       },
       { message: 'not an IANA time zone (e.g. Asia/Shanghai)' },
     ),
+  /** Non-public webhook targets an admin allows: CIDRs (`10.0.0.0/8`) or host names. */
+  webhookAllow: list([]),
+  /** Serial devices drones may be connected on (glob patterns). */
+  droneSerial: list(DEFAULT_DRONE_CONNECTION_POLICY.serialDevices),
+  /** Addresses a `udpin://` drone listener may bind. */
+  droneUdpBind: list(DEFAULT_DRONE_CONNECTION_POLICY.udpBind),
+  /** Hosts (CIDRs or names) `tcp://` and `udpout://` drone connections may reach. */
+  droneHosts: list(DEFAULT_DRONE_CONNECTION_POLICY.hosts),
+  /** Whether anyone may read the shared reference layers (`GET /api/layers/…`, read-only, paged) without logging in. */
+  publicLayers: z.boolean().default(true),
+  /** Bearer token a Prometheus scraper may use for `GET /api/metrics` (else an admin session). Secret. */
+  metricsToken: z.string().min(16, 'at least 16 characters').optional(),
+  /** Express `trust proxy`: set (e.g. `loopback` or `1`) behind a reverse proxy so limits see client addresses. */
+  trustProxy: z.string().min(1).optional(),
+  /** Anonymous Open311 requests per minute per source address (429 beyond). */
+  open311RatePerMin: z.coerce.number().int().min(1).max(100_000).default(60),
+  /** Open311 requests per minute per API key. */
+  open311KeyRatePerMin: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** Demo accounts for every role (loopback + embedded database only). */
   demo: z.boolean().default(false),
   /** Optional online basemap for the web app: an XYZ raster template, its CRS (gcj02/bd09 are refused). */
@@ -53,11 +79,22 @@ export const envNames: Record<keyof Config, string> = {
   loadSampleData: 'XUNCHA_SAMPLE_DATA',
   model: 'XUNCHA_MODEL',
   photoTimeZone: 'XUNCHA_PHOTO_TIMEZONE',
+  webhookAllow: 'XUNCHA_WEBHOOK_ALLOW',
+  droneSerial: 'XUNCHA_DRONE_SERIAL',
+  droneUdpBind: 'XUNCHA_DRONE_UDP_BIND',
+  droneHosts: 'XUNCHA_DRONE_HOSTS',
+  publicLayers: 'XUNCHA_PUBLIC_LAYERS',
+  metricsToken: 'XUNCHA_METRICS_TOKEN',
+  trustProxy: 'XUNCHA_TRUST_PROXY',
+  open311RatePerMin: 'XUNCHA_OPEN311_RATE',
+  open311KeyRatePerMin: 'XUNCHA_OPEN311_KEY_RATE',
   demo: 'XUNCHA_DEMO',
   basemapUrl: 'XUNCHA_BASEMAP_URL',
   basemapCrs: 'XUNCHA_BASEMAP_CRS',
   tiandituKey: 'XUNCHA_TIANDITU_KEY',
 };
+
+const BOOLEAN_SETTINGS = new Set<string>(['loadSampleData', 'publicLayers', 'demo']);
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -81,8 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = { ...fromFile };
   for (const [key, name] of Object.entries(envNames)) {
     const v = env[name];
-    if (v !== undefined && v !== '')
-      raw[key] = key === 'loadSampleData' || key === 'demo' ? !/^(0|false|no)$/i.test(v) : v;
+    if (v !== undefined && v !== '') raw[key] = BOOLEAN_SETTINGS.has(key) ? !/^(0|false|no)$/i.test(v) : v;
   }
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
@@ -98,6 +134,7 @@ export function describeConfig(cfg: Config): Record<string, unknown> {
   return {
     ...cfg,
     databaseUrl: cfg.databaseUrl ? maskUrl(cfg.databaseUrl) : undefined,
+    metricsToken: cfg.metricsToken ? '***' : undefined,
     tiandituKey: cfg.tiandituKey ? '***' : undefined,
     database: cfg.databaseUrl ? 'postgres' : 'pglite (embedded)',
   };

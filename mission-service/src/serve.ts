@@ -8,6 +8,7 @@ import { loadSampleDataOnce } from './db/seed-sample-data.ts';
 import { ensureInitialAdmin, syncDemoUsers } from './auth/index.ts';
 import { startCaseTimers } from './cases/index.ts';
 import { createApp } from './http/app.ts';
+import { securityFromConfig } from './http/security-options.ts';
 import { ensureWebAppBuilt } from './http/web-app/index.ts';
 import { startTriageJobs } from './jobs/index.ts';
 import { startMissionRuntime } from './missions/runtime.ts';
@@ -25,7 +26,7 @@ export interface RunningService {
  */
 export async function startService(cfg: Config, logger: Logger): Promise<RunningService> {
   logger.info({ config: describeConfig(cfg) }, 'effective configuration');
-  const db = await openDb(cfg);
+  const db = await openDb(cfg, 'serve');
   let demoUsers: string[] = [];
   try {
     const applied = await migrate(db);
@@ -54,7 +55,12 @@ export async function startService(cfg: Config, logger: Logger): Promise<Running
   });
   const runtime = startMissionRuntime(db, logger, { dataDir: cfg.dataDir });
   // SLA escalation (督办 → 催办 → 通报) and webhook deliveries with retries.
-  const caseTimers = startCaseTimers({ db, onError: (err) => logger.warn({ err }, 'case timers sweep failed') });
+  const security = securityFromConfig(cfg);
+  const caseTimers = startCaseTimers({
+    db,
+    webhookPolicy: security.webhooks,
+    onError: (err) => logger.warn({ err }, 'case timers sweep failed'),
+  });
   await ensureWebAppBuilt(logger);
   const basemap = { url: cfg.basemapUrl, crs: cfg.basemapCrs, tiandituKey: cfg.tiandituKey };
   const webApp = { basemap, demoUsers, warn: (message: string) => logger.warn(message) };
@@ -64,6 +70,7 @@ export async function startService(cfg: Config, logger: Logger): Promise<Running
     ...runtime.deps,
     enqueueTriage: triage.enqueueTriage,
     photoTimeZone: cfg.photoTimeZone,
+    security,
     webApp,
   });
   const server = await new Promise<Server>((resolve, reject) => {

@@ -3,6 +3,10 @@ export { startSimulation, DEFAULT_HOME } from './runner/start-simulation.ts';
 export type { StartSimulationOptions, RunningSimulation } from './runner/start-simulation.ts';
 export { launchSimulation, demoScenarioPath, scenariosDir } from './runner/launch.ts';
 export type { LaunchOptions, Launched } from './runner/launch.ts';
+export { startSimProcess } from './runner/sim-process.ts';
+export { findSitlBinary, startArduPilotSitl } from './runner/ardupilot-sitl.ts';
+export type { SitlBinary, SitlOptions, SitlVehicle } from './runner/ardupilot-sitl.ts';
+export type { SimProcess, SimProcessOptions } from './runner/sim-process.ts';
 export { Vehicle, DEFAULT_FAULTS } from './vehicle/vehicle.ts';
 export type { VehicleOptions } from './vehicle/vehicle.ts';
 export type {

@@ -12,6 +12,7 @@ import type { RunningSimulation } from '../src/runner/start-simulation.ts';
 import { distanceM } from '../src/vehicle/geo.ts';
 import type { CameraCapture } from '../src/vehicle/types.ts';
 import { TestGcs, until } from './helpers/test-gcs.ts';
+import { CopterMode, MavCmd, MavResult } from '../src/vehicle/mav.ts';
 
 let sim: RunningSimulation | null = null;
 let gcs: TestGcs | null = null;
@@ -53,12 +54,12 @@ test('DO_DIGICAM_CONTROL renders a geotagged photo at the vehicle position', asy
   expect(launched.photos).toBe(true);
   const v = sim.vehicles[0]!;
   const g = (gcs = await TestGcs.connect(v.port));
-  expect(await g.setMode(4)).toBe(0);
-  expect(await g.command(400, [1])).toBe(0);
-  expect(await g.command(22, [0, 0, 0, 0, 0, 0, 40])).toBe(0);
+  expect(await g.setMode(CopterMode.GUIDED)).toBe(MavResult.ACCEPTED);
+  expect(await g.command(MavCmd.COMPONENT_ARM_DISARM, [1])).toBe(MavResult.ACCEPTED);
+  expect(await g.command(MavCmd.NAV_TAKEOFF, [0, 0, 0, 0, 0, 0, 40])).toBe(MavResult.ACCEPTED);
   await until(() => v.state().altRelM > 39, 10_000, 'takeoff');
   const capture = new Promise<CameraCapture>((resolve) => v.events.once('capture', resolve));
-  expect(await g.command(203, [0, 0, 0, 0, 1])).toBe(0);
+  expect(await g.command(MavCmd.DO_DIGICAM_CONTROL, [0, 0, 0, 0, 1])).toBe(MavResult.ACCEPTED);
   const c = await capture;
   // The sidecar is written after the JPEG, so once it exists the photo is complete.
   let jpg: string | undefined;
@@ -107,18 +108,18 @@ test('the dock delivers the photos of a flight to a folder after landing', async
       sim = launched.sim;
       const v = sim.vehicles[0]!;
       const g = (gcs = await TestGcs.connect(v.port));
-      expect(await g.setMode(4)).toBe(0);
-      expect(await g.command(400, [1])).toBe(0);
-      expect(await g.command(22, [0, 0, 0, 0, 0, 0, 20])).toBe(0);
+      expect(await g.setMode(CopterMode.GUIDED)).toBe(MavResult.ACCEPTED);
+      expect(await g.command(MavCmd.COMPONENT_ARM_DISARM, [1])).toBe(MavResult.ACCEPTED);
+      expect(await g.command(MavCmd.NAV_TAKEOFF, [0, 0, 0, 0, 0, 0, 20])).toBe(MavResult.ACCEPTED);
       await until(() => v.state().altRelM > 19, 10_000, 'takeoff');
       for (let i = 0; i < 2; i++) {
         const shot = new Promise((r) => v.events.once('capture', r));
-        expect(await g.command(203, [0, 0, 0, 0, 1])).toBe(0);
+        expect(await g.command(MavCmd.DO_DIGICAM_CONTROL, [0, 0, 0, 0, 1])).toBe(MavResult.ACCEPTED);
         await shot;
       }
       // Nothing is delivered while airborne.
       expect(await readdir(dockDir).catch(() => [])).toEqual([]);
-      expect(await g.setMode(9)).toBe(0); // LAND
+      expect(await g.setMode(CopterMode.LAND)).toBe(MavResult.ACCEPTED); // LAND
     });
   });
   expect(await delivered).toBe(2);

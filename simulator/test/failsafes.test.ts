@@ -9,15 +9,16 @@ import type { FailsafeReason, VehicleState } from '../src/vehicle/types.ts';
 import type { Vehicle } from '../src/vehicle/vehicle.ts';
 import { useSimHarness } from './helpers/sim-harness.ts';
 import { TestGcs, until } from './helpers/test-gcs.ts';
+import { CopterMode, MavCmd, MavFrame, MavMissionResult, MavMissionType, MavResult } from '../src/vehicle/mav.ts';
 
 const harness = useSimHarness(50);
 
 /** Starts a vehicle and flies it to `altM` in GUIDED. */
 async function airborne(opts: StartSimulationOptions = {}, altM = 20, heartbeatMs = 200) {
   const { v, g } = await harness.setup(opts, { heartbeatMs });
-  expect(await g.setMode(4)).toBe(0);
-  expect(await g.command(400, [1])).toBe(0);
-  expect(await g.command(22, [0, 0, 0, 0, 0, 0, altM])).toBe(0);
+  expect(await g.setMode(CopterMode.GUIDED)).toBe(MavResult.ACCEPTED);
+  expect(await g.command(MavCmd.COMPONENT_ARM_DISARM, [1])).toBe(MavResult.ACCEPTED);
+  expect(await g.command(MavCmd.NAV_TAKEOFF, [0, 0, 0, 0, 0, 0, altM])).toBe(MavResult.ACCEPTED);
   await until(() => v.state().altRelM > altM - 1, 10_000, 'takeoff');
   return { v, g };
 }
@@ -36,7 +37,9 @@ function nextFailsafeState(v: Vehicle): Promise<{ reason: FailsafeReason; state:
 test('low battery → RTL, then home and disarmed', async () => {
   const { v, g } = await airborne();
   const h = v.state().home!;
-  expect(await g.command(192, [-1, 0, 0, 0, h.lat + 0.002, h.lon, v.state().altAmslM])).toBe(0);
+  expect(await g.command(MavCmd.DO_REPOSITION, [-1, 0, 0, 0, h.lat + 0.002, h.lon, v.state().altAmslM])).toBe(
+    MavResult.ACCEPTED,
+  );
   await until(() => distanceM(v.state().lon, v.state().lat, h.lon, h.lat) > 100, 10_000, 'away from home');
   const fs = nextFailsafe(v);
   v.setFaults({ batteryDrop: 82 });
@@ -80,21 +83,23 @@ test('fence breach → RTL', async () => {
       [h.lat + d, h.lon + d],
       [h.lat + d, h.lon - d],
     ].map(([lat, lon]) => ({
-      command: 5001,
-      frame: 5,
+      command: MavCmd.NAV_FENCE_POLYGON_VERTEX_INCLUSION,
+      frame: MavFrame.GLOBAL_INT,
       params: [4, 0, 0, 0] as [number, number, number, number],
       lat,
       lon,
     })),
     1,
   );
-  expect((await g.upload(fence, 1)).result).toBe(0);
-  expect(await g.setMode(4)).toBe(0);
-  expect(await g.command(400, [1])).toBe(0);
-  expect(await g.command(22, [0, 0, 0, 0, 0, 0, 15])).toBe(0);
+  expect((await g.upload(fence, MavMissionType.FENCE)).result).toBe(MavMissionResult.ACCEPTED);
+  expect(await g.setMode(CopterMode.GUIDED)).toBe(MavResult.ACCEPTED);
+  expect(await g.command(MavCmd.COMPONENT_ARM_DISARM, [1])).toBe(MavResult.ACCEPTED);
+  expect(await g.command(MavCmd.NAV_TAKEOFF, [0, 0, 0, 0, 0, 0, 15])).toBe(MavResult.ACCEPTED);
   await until(() => v.state().altRelM > 14, 10_000, 'takeoff');
   const fs = nextFailsafeState(v);
-  expect(await g.command(192, [-1, 0, 0, 0, h.lat + 0.004, h.lon, v.state().altAmslM])).toBe(0);
+  expect(await g.command(MavCmd.DO_REPOSITION, [-1, 0, 0, 0, h.lat + 0.004, h.lon, v.state().altAmslM])).toBe(
+    MavResult.ACCEPTED,
+  );
   const { reason, state: s } = await fs;
   expect(reason).toBe('fence');
   expect(s.mode).toBe('RTL');

@@ -9,6 +9,7 @@ import { DEFAULT_LIMITS, FlightModel } from '../src/vehicle/flight-model.ts';
 import { bearingDeg, distanceM, movePoint, offsetM } from '../src/vehicle/geo.ts';
 import { createPrng } from '../src/vehicle/prng.ts';
 import type { MissionItemState } from '../src/vehicle/types.ts';
+import { MavFrame } from '../src/vehicle/mav.ts';
 
 const lonArb = fc.double({ min: 73, max: 135, noNaN: true });
 const latArb = fc.double({ min: 18, max: 53, noNaN: true });
@@ -50,7 +51,7 @@ describe('fence', () => {
       [lat + d, lon - d],
     ].map(([la, lo], seq) => ({
       seq,
-      frame: 5,
+      frame: MavFrame.GLOBAL_INT,
       command,
       current: 0,
       autocontinue: 1,

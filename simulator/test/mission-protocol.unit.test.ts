@@ -2,9 +2,10 @@
  * The vehicle-side mission transfer state machine in fake time: re-requests, cancellation,
  * partial missions, sequence errors and the switchable faults.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { common, type MavLinkData } from 'node-mavlink';
-import { MAV_MISSION_RESULT as R } from '../src/vehicle/mav.ts';
+import { MavCmd, MavFrame, MavMissionResult as R, MavMissionType } from '../src/vehicle/mav.ts';
 import { MissionProtocol } from '../src/vehicle/mission-protocol.ts';
 import { MissionStore } from '../src/vehicle/mission-store.ts';
 import type { WireItem } from '../src/vehicle/mission-items.ts';
@@ -18,6 +19,7 @@ function rig(personality: Personality = 'ardupilot', faults: Partial<Faults> = {
   let now = 0;
   let ready = true;
   const sent: MavLinkData[] = [];
+  const texts: string[] = [];
   const store = new MissionStore(personality, () => HOME);
   const f: Faults = { ...DEFAULT_FAULTS, ...faults };
   const p = new MissionProtocol({
@@ -28,11 +30,13 @@ function rig(personality: Personality = 'ardupilot', faults: Partial<Faults> = {
     ready: () => ready,
     faults: f,
     onUploadComplete: () => undefined,
+    statustext: (_severity, text) => texts.push(text),
     canClear: () => true,
   });
   return {
     p,
     store,
+    texts,
     sent,
     faults: f,
     tick(ms: number) {
@@ -69,6 +73,79 @@ function wp(seq: number, lat = 28.071, lon = 119.141, z = 20, command = 16, fram
   };
 }
 
+type Raw = Record<string, number | null>;
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(new URL(`../../tests/sitl/fixtures/${name}`, import.meta.url), 'utf8'));
+
+describe('ArduPilot storage, checked against a real ArduCopter 4.7 SITL (recorded readback)', () => {
+  const corpus = fixture('readback-corpus.json') as Record<string, Raw[]>;
+  const real = fixture('arducopter-4.7-readback.json') as Record<string, { held: Raw[] }>;
+  test.each([
+    ['mission', MavMissionType.MISSION],
+    ['fence', MavMissionType.FENCE],
+    ['rally', MavMissionType.RALLY],
+  ] as const)('the %s list reads back exactly as the real vehicle held it', (name, type) => {
+    // Item 0 reads back as the vehicle's home: give ours the real one's.
+    const h = real.mission!.held[0]!;
+    const home = { lat: h.x! / 1e7, lon: h.y! / 1e7, altAmslM: h.z! };
+    let now = 0;
+    const sent: MavLinkData[] = [];
+    const store = new MissionStore('ardupilot', () => home);
+    const p = new MissionProtocol({
+      personality: 'ardupilot',
+      nowMs: () => now++,
+      send: (m) => sent.push(m),
+      store,
+      ready: () => true,
+      faults: { ...DEFAULT_FAULTS },
+      onUploadComplete: () => undefined,
+      statustext: () => undefined,
+      canClear: () => true,
+    });
+    const items = corpus[name]!;
+    p.handleCount(GCS, items.length, type);
+    items.forEach((raw, seq) => {
+      const it = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v === null ? Number.NaN : v]));
+      p.handleItem(GCS, { ...(it as unknown as WireItem), seq, missionType: type }, true);
+    });
+    expect(sent.filter((m) => m instanceof common.MissionAck).map((a) => (a as common.MissionAck).type)).toEqual([
+      R.ACCEPTED,
+    ]);
+    const held = store.all(type).map(({ seq: _seq, ...it }) => it);
+    const expected = real[name]!.held.map((h) =>
+      Object.fromEntries(Object.entries(h).map(([k, v]) => [k, v === null ? Number.NaN : v])),
+    );
+    expect(held).toEqual(expected);
+  });
+
+  test('refuses NaN outside the yaw of waypoints, takeoffs and landings, naming the parameter', () => {
+    const r = rig();
+    r.p.handleCount(GCS, 2, MavMissionType.MISSION);
+    r.p.handleItem(GCS, wp(0), true);
+    r.p.handleItem(
+      GCS,
+      { ...wp(1), command: MavCmd.DO_CHANGE_SPEED, frame: MavFrame.MISSION, param2: Number.NaN },
+      true,
+    );
+    expect(r.acks()).toEqual([R.INVALID_PARAM2]);
+    const ok = rig();
+    ok.p.handleCount(GCS, 2, MavMissionType.MISSION);
+    ok.p.handleItem(GCS, wp(0), true);
+    ok.p.handleItem(GCS, { ...wp(1), command: MavCmd.NAV_TAKEOFF, param4: Number.NaN }, true);
+    expect(ok.acks()).toEqual([R.ACCEPTED]);
+    expect(ok.texts).toEqual(['Flight plan received']);
+  });
+
+  test('holds at most 650 items, home included, and says so', () => {
+    const r = rig();
+    r.p.handleCount(GCS, 651, MavMissionType.MISSION);
+    expect(r.acks()).toEqual([R.NO_SPACE]);
+    expect(r.texts).toEqual(['Only 650 items are supported']);
+    r.p.handleCount(GCS, 650, MavMissionType.MISSION);
+    expect(r.requests()).toEqual([0]);
+  });
+});
+
 describe('upload (ArduPilot)', () => {
   test('requests every item with MISSION_REQUEST and acks ACCEPTED; seq 0 reads back as home', () => {
     const r = rig();
@@ -82,10 +159,10 @@ describe('upload (ArduPilot)', () => {
     expect(r.acks()).toEqual([R.ACCEPTED]);
     const home = r.store.get(0, 0)!;
     expect(home.x).toBe(Math.round(HOME.lat * 1e7));
-    expect(home.z).toBe(HOME.altAmslM);
-    expect(home.frame).toBe(0);
+    expect(home.z).toBe(Math.fround(HOME.altAmslM)); // centimetres, as float32
+    expect(home.frame).toBe(MavFrame.GLOBAL);
     expect(r.store.get(0, 2)!.x).toBe(280720000);
-    expect(r.store.get(0, 1)!.frame).toBe(3); // read back without _INT
+    expect(r.store.get(0, 1)!.frame).toBe(MavFrame.GLOBAL_RELATIVE_ALT); // read back without _INT
   });
 
   test('re-requests every second and cancels after 8 s of silence, leaving a partial mission', () => {
@@ -136,7 +213,7 @@ describe('upload (ArduPilot)', () => {
     expect(r.p.uploading(0)).toBe(false);
     r.p.handleCount(GCS, 2, 0);
     r.p.handleItem(GCS, wp(0), true);
-    r.p.handleItem(GCS, { ...wp(1), frame: 1 }, true);
+    r.p.handleItem(GCS, { ...wp(1), frame: MavFrame.LOCAL_NED }, true);
     expect(r.acks()).toEqual([R.UNSUPPORTED, R.UNSUPPORTED_FRAME]);
     r.p.handleCount(GCS, 2, 0);
     r.p.handleItem(GCS, wp(0), true);
@@ -148,9 +225,9 @@ describe('upload (ArduPilot)', () => {
     const r = rig();
     r.p.handleCount(GCS, 2, 0);
     r.p.handleItem(GCS, { ...wp(0), x: 0, y: 0 }, false);
-    r.p.handleItem(GCS, { ...wp(1), x: 28.0715, y: 119.1415, frame: 10 }, false);
+    r.p.handleItem(GCS, { ...wp(1), x: 28.0715, y: 119.1415, frame: MavFrame.GLOBAL_TERRAIN_ALT }, false);
     expect(r.acks()).toEqual([R.ACCEPTED]);
-    expect(r.store.get(0, 1)).toMatchObject({ x: 280715000, y: 1191415000, frame: 10 });
+    expect(r.store.get(0, 1)).toMatchObject({ x: 280715000, y: 1191415000, frame: MavFrame.GLOBAL_TERRAIN_ALT });
   });
 
   test('downloads are refused while an upload is in progress', () => {
@@ -210,11 +287,12 @@ describe('faults', () => {
   test('wrongSequence asks for (and answers with) the wrong item', () => {
     const r = rig('ardupilot', { wrongSequence: true, missionFaultsOnce: true });
     r.p.handleCount(GCS, 3, 0);
-    expect(r.requests()).toEqual([1]);
-    r.p.handleItem(GCS, wp(1), true);
+    r.p.handleItem(GCS, wp(0), true);
+    expect(r.requests()).toEqual([0, 2]);
+    r.p.handleItem(GCS, wp(2), true);
     expect(r.acks()).toEqual([R.INVALID_SEQUENCE]);
     r.tick(1000);
-    expect(r.requests()).toEqual([1, 0]);
+    expect(r.requests()).toEqual([0, 2, 1]);
     const d = rig('px4', { wrongSequence: true });
     d.store.beginUpload(0, 2);
     d.store.put(0, { ...wp(0), current: 0 });

@@ -1,4 +1,12 @@
-export { importQgcPlan, exportQgcPlan, PlanFormatError, type QgcExportOptions } from './qgc-plan.ts';
+export {
+  importQgcPlan,
+  exportQgcPlan,
+  PlanFormatError,
+  type QgcExportOptions,
+  type ImportOptions,
+  type ImportTerrain,
+  type ImportWarning,
+} from './qgc-plan.ts';
 export { readWpl, writeWpl, type WaypointFile } from './wpl.ts';
 export { readKml, readKmz, readShapefile, readGmlPolygons } from './areas.ts';
 export {

@@ -25,7 +25,36 @@ const simpleItemSchema = z.object({
   params: z.array(nullableNum).length(7),
   autoContinue: z.boolean().default(true),
   doJumpId: z.number().optional(),
+  /** QGC's altitude mode: 1 relative, 2 AMSL, 3 calculated above terrain, 4 terrain frame. */
+  AltitudeMode: z.number().int().nullable().optional(),
+  /** The altitude as entered, in the altitude mode's datum (above terrain for mode 3). */
+  Altitude: nullableNum.optional(),
+  /** Mode 3: the AMSL altitude QGC computed from its terrain data; null when it never got terrain. */
+  AMSLAltAboveTerrain: nullableNum.optional(),
 });
+
+/** QGroundControl's AltitudeModeCalcAboveTerrain: AMSL altitude computed from the terrain under the item. */
+const QGC_ALT_CALC_ABOVE_TERRAIN = 3;
+
+/** Terrain heights for filling in altitudes an import file leaves to be computed (geodata's `Dem` fits). */
+export interface ImportTerrain {
+  elevationAt(lon: number, lat: number): number | null;
+}
+
+export interface ImportOptions {
+  /**
+   * A DEM: items whose AMSL altitude the file leaves to be computed from terrain (QGC AltitudeMode 3 without
+   * AMSLAltAboveTerrain) get ground + altitude above terrain, with a warning naming each item. Without it
+   * such items are refused.
+   */
+  dem?: ImportTerrain;
+}
+
+/** Warnings an import collects (altitudes computed from the DEM), in the plan's warning shape. */
+export interface ImportWarning {
+  code: 'altitude_from_dem';
+  message: string;
+}
 
 const SUPPORTED_COMPLEX: Record<string, number[]> = {
   // QGroundControl survey item versions that embed TransectStyleComplexItem.Items.
@@ -65,22 +94,82 @@ export function assertLatLon(lat: number, lon: number, where: string): void {
   }
 }
 
+/** One row of a mission file (`.plan` SimpleItem or WPL line). */
+export interface FileRow {
+  frame: number;
+  command: number;
+  params: readonly (number | null)[];
+  autoContinue: boolean;
+  AltitudeMode?: number | null | undefined;
+  Altitude?: number | null | undefined;
+  AMSLAltAboveTerrain?: number | null | undefined;
+}
+
+/**
+ * The altitude of a positioned item, never invented: the file's own value, or for QGC's "calculated above
+ * terrain" mode without a computed AMSL value, the DEM's ground plus the altitude above terrain (with a
+ * warning naming the item). Anything else missing is refused, naming the item and the reason.
+ */
+function itemAltitude(
+  row: FileRow,
+  lat: number,
+  lon: number,
+  where: string,
+  opts: ImportOptions,
+  warnings: ImportWarning[],
+): { z: number; frame?: number } {
+  const z = row.params[6];
+  const calc = row.AltitudeMode === QGC_ALT_CALC_ABOVE_TERRAIN;
+  if (!calc) {
+    if (z === null || z === undefined || !Number.isFinite(z))
+      fail(`${where} 没有高度 / ${where} has no altitude (params[6] is ${String(z)}); refusing to guess one`);
+    return { z };
+  }
+  // Mode 3 writes the computed AMSL altitude into params[6] (frame GLOBAL); trust it only when QGC computed it.
+  const amsl = row.AMSLAltAboveTerrain ?? (row.AMSLAltAboveTerrain === undefined ? z : null);
+  if (amsl !== null && amsl !== undefined && Number.isFinite(amsl)) return { z: amsl, frame: MAV_FRAME.GLOBAL_INT };
+  const agl = row.Altitude;
+  if (agl === null || agl === undefined || !Number.isFinite(agl))
+    fail(`${where} 的高度未设置 / ${where}: AltitudeMode 3 (calculated above terrain) without an Altitude`);
+  if (!opts.dem)
+    fail(
+      `${where}：“离地计算”高度没有算出海拔（AMSLAltAboveTerrain 为空），拒绝导入 / ${where}: AltitudeMode 3 ` +
+        `(calculated above terrain) but its AMSL altitude was never computed (AMSLAltAboveTerrain is null); ` +
+        `save it again in QGroundControl with terrain data, or import with --dem to compute it`,
+    );
+  const ground = opts.dem.elevationAt(lon, lat);
+  if (ground === null || !Number.isFinite(ground))
+    fail(`${where} 不在 DEM 范围内 / ${where} (${lat}, ${lon}) lies outside the DEM: cannot compute its AMSL altitude`);
+  const amslM = Math.round((ground + agl) * 100) / 100;
+  warnings.push({
+    code: 'altitude_from_dem',
+    message:
+      `${where} 的海拔高度由 DEM 计算：地面 ${ground.toFixed(1)} m + 离地 ${agl} m = ${amslM} m / ` +
+      `${where}: AMSL altitude computed from the DEM: ground ${ground.toFixed(1)} m + ${agl} m above terrain = ${amslM} m`,
+  });
+  return { z: amslM, frame: MAV_FRAME.GLOBAL_INT };
+}
+
 /**
  * A mission item from a file row (`.plan` SimpleItem or WPL line): file frame → item frame, lat/lon of
- * positioned NAV commands → degE7 (checked with {@link assertLatLon}).
+ * positioned NAV commands → degE7 (checked with {@link assertLatLon}), their altitude never invented
+ * (see {@link itemAltitude}).
  */
 export function missionItemFromFile(
-  row: { frame: number; command: number; params: readonly (number | null)[]; autoContinue: boolean },
+  row: FileRow,
   where: string,
+  opts: ImportOptions = {},
+  warnings: ImportWarning[] = [],
 ): MissionItem {
   const p = row.params;
   const hasPos = isNavWithPosition(row.command);
   const lat = p[4] ?? 0;
   const lon = p[5] ?? 0;
   if (hasPos) assertLatLon(lat, lon, where);
+  const alt = hasPos ? itemAltitude(row, lat, lon, where, opts, warnings) : { z: p[6] ?? 0 };
   return {
     seq: 0,
-    frame: itemFrameFromFile(row.frame),
+    frame: alt.frame ?? itemFrameFromFile(row.frame),
     command: row.command,
     current: 0,
     autocontinue: row.autoContinue ? 1 : 0,
@@ -90,7 +179,7 @@ export function missionItemFromFile(
     param4: p[3] ?? null,
     x: hasPos ? toDegE7(lat) : Math.round(lat),
     y: hasPos ? toDegE7(lon) : Math.round(lon),
-    z: p[6] ?? 0,
+    z: alt.z,
   };
 }
 
@@ -101,9 +190,11 @@ function fail(msg: string): never {
 /**
  * Imports a QGroundControl `.plan` (JSON text) into a Xuncha plan document: simple items, survey /
  * corridor complex items through their embedded `TransectStyleComplexItem.Items`, planned home and
- * geofence polygons. Wrong versions, missing missions and items without embedded items are rejected.
+ * geofence polygons. Wrong versions, missing missions and items without embedded items are rejected, and so
+ * is an item whose altitude is missing or was never computed (unless `opts.dem` computes it, with a warning).
  */
-export function importQgcPlan(text: string): Plan {
+export function importQgcPlan(text: string, opts: ImportOptions = {}): Plan {
+  const warnings: ImportWarning[] = [];
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -145,7 +236,7 @@ export function importQgcPlan(text: string): Plan {
         fail(
           `第 ${i} 项格式错误 / item ${i} malformed: ${s.error.issues[0]?.path.join('.')} ${s.error.issues[0]?.message}`,
         );
-      items.push(missionItemFromFile(s.data, `item ${i}`));
+      items.push(missionItemFromFile(s.data, `item ${i}`, opts, warnings));
       return;
     }
     if (raw.type === 'ComplexItem') {
@@ -170,7 +261,7 @@ export function importQgcPlan(text: string): Plan {
       tsci.Items.forEach((sub: unknown, j: number) => {
         const s = simpleItemSchema.safeParse(sub);
         if (!s.success) fail(`第 ${i}.${j} 项格式错误 / item ${i}.${j} malformed`);
-        items.push(missionItemFromFile(s.data, `item ${i}.${j}`));
+        items.push(missionItemFromFile(s.data, `item ${i}.${j}`, opts, warnings));
       });
       return;
     }
@@ -263,7 +354,7 @@ export function importQgcPlan(text: string): Plan {
       triggerDistanceM: 0,
       gsdCm: 0,
     },
-    warnings: [],
+    warnings,
     geofence: { polygons },
   };
 }

@@ -1,18 +1,31 @@
 import { isNavWithPosition, fromDegE7, sequenceItems, type MissionItem } from '../planning/mavlink.ts';
-import { assertLatLon, fileFrameFromItem, missionItemFromFile, PlanFormatError } from './qgc-plan.ts';
+import {
+  assertLatLon,
+  fileFrameFromItem,
+  missionItemFromFile,
+  PlanFormatError,
+  type ImportOptions,
+  type ImportWarning,
+} from './qgc-plan.ts';
 
 /** A `QGC WPL 110` file: the home row (when present) and the mission items. */
 export interface WaypointFile {
   home?: { lat: number; lon: number; altM: number };
   items: MissionItem[];
+  /** What the import had to compute (none: WPL rows carry their altitudes). */
+  warnings?: ImportWarning[];
 }
+
+const COLUMNS = ['index', 'current', 'frame', 'command', 'p1', 'p2', 'p3', 'p4', 'lat', 'lon', 'alt', 'autocontinue'];
 
 /**
  * Reads a `QGC WPL 110` waypoint file (Mission Planner / QGC): tab-separated rows
  * `index current frame command p1 p2 p3 p4 lat lon alt autocontinue`. Row 0 is taken as home when it
- * is a plain waypoint (ArduPilot's convention), otherwise as the first item.
+ * is a plain waypoint (ArduPilot's convention), otherwise as the first item. A row with a field that is not a
+ * number (an empty or "nan" altitude) is refused naming the line and the column: nothing is guessed.
  */
-export function readWpl(text: string): WaypointFile {
+export function readWpl(text: string, opts: ImportOptions = {}): WaypointFile {
+  const warnings: ImportWarning[] = [];
   const lines = text
     .split(/\r?\n/)
     .map((l) => l.trim())
@@ -24,9 +37,16 @@ export function readWpl(text: string): WaypointFile {
     );
   }
   const rows = lines.slice(1).map((l, i) => {
-    const f = l.split(/\s+/).map(Number);
-    if (f.length !== 12 || f.some((v) => !Number.isFinite(v))) {
-      throw new PlanFormatError(`第 ${i + 2} 行应有 12 个数字 / line ${i + 2}: expected 12 numbers`);
+    const raw = l.split(/\s+/);
+    const f = raw.map(Number);
+    if (f.length !== 12) throw new PlanFormatError(`第 ${i + 2} 行应有 12 个数字 / line ${i + 2}: expected 12 numbers`);
+    const bad = f.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      const col = COLUMNS[bad]!;
+      throw new PlanFormatError(
+        `第 ${i + 2} 行的 ${col} 不是数字 / line ${i + 2}: expected 12 numbers, ${col} (column ${bad + 1}) is "${raw[bad]}"` +
+          (col === 'alt' ? '; refusing to guess an altitude' : ''),
+      );
     }
     return f;
   });
@@ -56,10 +76,12 @@ export function readWpl(text: string): WaypointFile {
       missionItemFromFile(
         { frame, command, params: [p1, p2, p3, p4, lat, lon, alt], autoContinue: ac !== 0 },
         `line ${i + 2}`,
+        opts,
+        warnings,
       ),
     );
   });
-  return { ...(home ? { home } : {}), items: sequenceItems(items) };
+  return { ...(home ? { home } : {}), items: sequenceItems(items), warnings };
 }
 
 /** Writes items as `QGC WPL 110`, with home as row 0 (ArduPilot's convention). NaN params are written as 0. */

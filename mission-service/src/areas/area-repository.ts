@@ -103,11 +103,37 @@ export async function insertArea(db: Queryable, a: NewArea): Promise<void> {
 const FEATURE_COLUMNS = `id, kind, name, name_pinyin, name_en, level, parent_id, grid_code, grid_name, properties,
   department_id, ST_AsGeoJSON(geom, 7) AS geojson`;
 
+/** Which areas a reader sees: 'all', or the shared ones plus one department's (null: the shared ones only). */
+export type AreaVisibility = 'all' | { departmentId: string | null };
+
 export interface AreaQuery {
   kind?: AreaKind;
   bbox?: Bbox;
   limit: number;
   offset: number;
+  /** Only areas with an id after this one (keyset paging, ids in order). */
+  after?: string;
+  visible?: AreaVisibility;
+}
+
+/** WHERE terms of an area query, appending their parameters to `params`. */
+function areaWhere(q: Omit<AreaQuery, 'limit' | 'offset'>, params: unknown[]): string[] {
+  const where: string[] = [];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  if (q.kind) where.push(`kind = ${p(q.kind)}`);
+  if (q.bbox) where.push(`geom && ST_MakeEnvelope(${q.bbox.map((v) => p(v)).join(', ')}, 4326)`);
+  if (q.after !== undefined) where.push(`id > ${p(q.after)}`);
+  if (q.visible && q.visible !== 'all') {
+    where.push(
+      q.visible.departmentId === null
+        ? 'department_id IS NULL'
+        : `(department_id IS NULL OR department_id = ${p(q.visible.departmentId)})`,
+    );
+  }
+  return where;
 }
 
 function withDepartment(f: AreaFeature, departmentId: string | null): AreaFeature {
@@ -162,22 +188,18 @@ export async function deleteArea(db: Queryable, id: string): Promise<boolean> {
  * Node (the bbox list is the hot read path).
  */
 export async function queryAreasGeoJson(db: Queryable, q: AreaQuery): Promise<string> {
+  return `{"type":"FeatureCollection","features":[${(await featureJsonPage(db, q)).map((x) => x.json).join(',')}]}`;
+}
+
+/** The features of a page as JSON texts built by the database (see {@link queryAreasGeoJson}), with their ids. */
+export async function featureJsonPage(db: Queryable, q: AreaQuery): Promise<{ id: string; json: string }[]> {
   const params: unknown[] = [];
-  const where: string[] = [];
-  if (q.kind) {
-    params.push(q.kind);
-    where.push(`kind = $${params.length}`);
-  }
-  if (q.bbox) {
-    params.push(...q.bbox);
-    const n = params.length;
-    where.push(`geom && ST_MakeEnvelope($${n - 3}, $${n - 2}, $${n - 1}, $${n}, 4326)`);
-  }
+  const where = areaWhere(q, params);
   params.push(q.limit, q.offset);
-  const r = await db.query<{ f: string }>(
+  const r = await db.query<{ id: string; f: string }>(
     `WITH page AS (SELECT id FROM areas ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
                     ORDER BY id LIMIT $${params.length - 1} OFFSET $${params.length})
-     SELECT json_build_object('type', 'Feature', 'id', a.id, 'geometry', ST_AsGeoJSON(a.geom, 7)::json,
+     SELECT a.id, json_build_object('type', 'Feature', 'id', a.id, 'geometry', ST_AsGeoJSON(a.geom, 7)::json,
               'properties', a.properties || jsonb_build_object('id', a.id, 'kind', a.kind, 'name', a.name,
                 'namePinyin', a.name_pinyin, 'nameEn', a.name_en, 'departmentId', a.department_id)
                 || CASE WHEN a.kind = 'jurisdiction' THEN jsonb_build_object('level', a.level, 'parentId', a.parent_id,
@@ -185,5 +207,5 @@ export async function queryAreasGeoJson(db: Queryable, q: AreaQuery): Promise<st
        FROM areas a JOIN page USING (id) ORDER BY a.id`,
     params,
   );
-  return `{"type":"FeatureCollection","features":[${r.rows.map((row) => row.f).join(',')}]}`;
+  return r.rows.map((row) => ({ id: row.id, json: row.f }));
 }

@@ -1,4 +1,4 @@
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../app-error.ts';
 
 /**
  * Maps constraint violations from PostgreSQL/PGlite (SQLSTATE in `code`) to clear 4xx errors; anything else is
@@ -7,10 +7,10 @@ import { AppError } from '../http/errors.ts';
 export function mapConstraintError(err: unknown, what: string): never {
   const code = (err as { code?: unknown } | null)?.code;
   const constraint = (err as { constraint?: unknown } | null)?.constraint;
-  if (code === '23505') throw new AppError(409, 'conflict', `已存在 / already exists: ${what}`);
+  if (code === '23505') throw new AppError('conflict', 'conflict', `已存在 / already exists: ${what}`);
   if (code === '23503') {
     throw new AppError(
-      409,
+      'conflict',
       'reference_conflict',
       `引用冲突 / ${what} refers to, or is referred to by, another object`,
       {
@@ -19,9 +19,14 @@ export function mapConstraintError(err: unknown, what: string): never {
     );
   }
   if (code === '23514' || code === 'XX000' || code === '22023') {
-    throw new AppError(400, 'invalid_value', `数据无效 / invalid ${what} (rejected by the database check)`, {
-      constraint: typeof constraint === 'string' ? constraint : undefined,
-    });
+    throw new AppError(
+      'invalid_input',
+      'invalid_value',
+      `数据无效 / invalid ${what} (rejected by the database check)`,
+      {
+        constraint: typeof constraint === 'string' ? constraint : undefined,
+      },
+    );
   }
   throw err;
 }

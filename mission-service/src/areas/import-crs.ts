@@ -1,6 +1,6 @@
 import { checkCrsOffset, convertToWgs84, type InputCrs, type PlanWarning } from '@xuncha/geodata';
 import type { Queryable } from '../db/db.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../app-error.ts';
 import { listAreas } from './area-repository.ts';
 
 /** Reference layers an imported area is compared with (the "looks offset" check). */
@@ -45,7 +45,8 @@ export async function applyImportCrs(
   try {
     converted = convertToWgs84({ type: 'FeatureCollection', features: raw }, crs);
   } catch (e) {
-    if ((e as Error).name === 'PlanFormatError') throw new AppError(400, 'outside_china', (e as Error).message);
+    if ((e as Error).name === 'PlanFormatError')
+      throw new AppError('invalid_input', 'outside_china', (e as Error).message);
     throw e;
   }
   const byRaw = new Map(raw.map((f, i) => [f, converted.features[i]!]));

@@ -1,6 +1,6 @@
 import { readKml, readKmz, readShapefile } from '@xuncha/geodata';
 import { unzipSync } from 'fflate';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../app-error.ts';
 import { sniffType } from '../ingest/sniff.ts';
 
 /** Largest total uncompressed size of an imported KMZ / zipped Shapefile (zip bombs stop here). */
@@ -19,10 +19,10 @@ function zipEntries(bytes: Uint8Array): string[] {
       },
     });
   } catch {
-    throw new AppError(400, 'bad_file', '压缩包损坏 / corrupt zip archive');
+    throw new AppError('invalid_input', 'bad_file', '压缩包损坏 / corrupt zip archive');
   }
   if (total > MAX_UNZIPPED_BYTES)
-    throw new AppError(413, 'too_large', `解压后过大 / archive expands beyond ${MAX_UNZIPPED_BYTES} bytes`);
+    throw new AppError('too_large', 'too_large', `解压后过大 / archive expands beyond ${MAX_UNZIPPED_BYTES} bytes`);
   return names;
 }
 
@@ -38,12 +38,13 @@ export async function readAreaFile(bytes: Uint8Array, defaultKind: string | unde
       const names = zipEntries(bytes);
       if (names.some((n) => /\.kml$/i.test(n))) fc = readKmz(bytes);
       else if (names.some((n) => /\.shp$/i.test(n))) fc = await readShapefile(bytes);
-      else throw new AppError(400, 'bad_file', '压缩包内没有 KML 或 SHP / the archive holds no .kml or .shp');
+      else
+        throw new AppError('invalid_input', 'bad_file', '压缩包内没有 KML 或 SHP / the archive holds no .kml or .shp');
     } else {
       const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes).replace(/^\uFEFF/, '');
       if (!/^\s*</.test(text))
         throw new AppError(
-          400,
+          'invalid_input',
           'bad_file',
           `无法识别的文件 / unrecognised file (expects KML, KMZ, zipped Shapefile or GeoJSON; got ${type})`,
         );
@@ -51,7 +52,7 @@ export async function readAreaFile(bytes: Uint8Array, defaultKind: string | unde
     }
   } catch (err) {
     if (err instanceof AppError) throw err;
-    throw new AppError(400, 'bad_file', `文件无法读取 / cannot read the file: ${(err as Error).message}`);
+    throw new AppError('invalid_input', 'bad_file', `文件无法读取 / cannot read the file: ${(err as Error).message}`);
   }
   return fc.features.map((f) => {
     const props = { ...(f.properties ?? {}) } as Record<string, unknown>;

@@ -7,8 +7,8 @@ import {
   validateGeometry,
 } from '@xuncha/geodata';
 import type { z } from 'zod';
-import { AreaInputSchema, MAX_AREA_VERTICES, type AreaInput } from '../contract/areas.ts';
-import { AppError } from '../http/errors.ts';
+import { AreaInputSchema, type AreaInput } from '../contract/areas.ts';
+import { AppError } from '../app-error.ts';
 import type { AreaKind, NewArea } from './area-repository.ts';
 
 /** Counts positions without trusting the shape, stopping early past `limit` (a 10-million-vertex body is cheap to refuse). */
@@ -52,26 +52,17 @@ export interface ValidatedArea {
 }
 
 /**
- * Validates one area feature from outside: vertex cap, structure, geometry type per kind, geodata's per-kind
+ * Validates one area feature from outside (the vertex cap is the caller's, before it): structure, geometry type per kind, geodata's per-kind
  * property rules and geometry validity (closed rings, ranges, self-intersections). Throws a 400/413 AppError
  * naming the field; `where` prefixes messages in imports (e.g. `features[3]`).
  */
 export function validateAreaInput(raw: unknown, id: string, where = ''): ValidatedArea {
   const at = (f: string) => (where ? `${where}.${f}` : f);
-  const geom = (raw as { geometry?: { coordinates?: unknown } } | null)?.geometry;
-  const vertices = countVertices(geom?.coordinates, MAX_AREA_VERTICES);
-  if (vertices > MAX_AREA_VERTICES) {
-    throw new AppError(
-      413,
-      'too_many_vertices',
-      `几何顶点过多 / ${at('geometry')}: more than ${MAX_AREA_VERTICES} vertices`,
-    );
-  }
   const parsed = AreaInputSchema.safeParse(raw);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
     throw new AppError(
-      400,
+      'invalid_input',
       'invalid_input',
       `输入无效 / invalid input at ${at(i.path.join('.') || '(feature)')}: ${i.message}`,
       {
@@ -84,7 +75,7 @@ export function validateAreaInput(raw: unknown, id: string, where = ''): Validat
   const isLine = f.geometry.type === 'LineString' || f.geometry.type === 'MultiLineString';
   if ((kind === 'river') !== isLine) {
     throw new AppError(
-      400,
+      'invalid_input',
       'invalid_geometry',
       `几何类型不符 / ${at('geometry.type')}: ${kind} needs ${kind === 'river' ? 'a (Multi)LineString' : 'a (Multi)Polygon'}, got ${f.geometry.type}`,
     );
@@ -99,16 +90,21 @@ export function validateAreaInput(raw: unknown, id: string, where = ''): Validat
   if (!checked.success) {
     const i = checked.error.issues[0]!;
     throw new AppError(
-      400,
+      'invalid_input',
       'invalid_input',
       `属性无效 / invalid ${at(`properties.${i.path.join('.')}`)}: ${i.message}`,
     );
   }
   const issues = validateGeometry(f.geometry as GeoJSON.Geometry, { winding: 'ignore' });
   if (issues.length) {
-    throw new AppError(400, 'invalid_geometry', `几何无效 / invalid ${at(issues[0]!.field)}: ${issues[0]!.message}`, {
-      issues: issues.slice(0, 20).map((x) => ({ path: at(x.field), message: x.message })),
-    });
+    throw new AppError(
+      'invalid_input',
+      'invalid_geometry',
+      `几何无效 / invalid ${at(issues[0]!.field)}: ${issues[0]!.message}`,
+      {
+        issues: issues.slice(0, 20).map((x) => ({ path: at(x.field), message: x.message })),
+      },
+    );
   }
   const extra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(f.properties)) if (!RESERVED.has(k)) extra[k] = v;

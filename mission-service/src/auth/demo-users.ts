@@ -8,7 +8,14 @@ export const DEMO_PASSWORD = 'xuncha-demo';
 
 /** One account per role so anyone can try every view (`XUNCHA_DEMO=1`). */
 export const DEMO_ACCOUNTS: { username: string; roles: Role[]; displayName: string; departmentId: string | null }[] = [
-  { username: 'demo-operator', roles: ['operator'], displayName: '演示飞手 / demo operator', departmentId: null },
+  // Operators own the drones, plans and schedules they create, so the demo pilot flies for the ecology bureau
+  // (straw burning and outfalls are its patrols); only admins create shared objects.
+  {
+    username: 'demo-operator',
+    roles: ['operator'],
+    displayName: '演示飞手 / demo operator',
+    departmentId: 'dept-ecology',
+  },
   {
     username: 'demo-officer',
     roles: ['officer'],

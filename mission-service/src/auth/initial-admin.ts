@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/db.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../app-error.ts';
 import type { Logger } from '../logger.ts';
 import { createUser } from './users.ts';
 
@@ -33,7 +33,7 @@ export async function ensureInitialAdmin(db: Db, log: Logger, opts: InitialAdmin
     });
   } catch (err) {
     // Another instance starting on the same database got there first.
-    if (err instanceof AppError && err.status === 409) return null;
+    if (err instanceof AppError && err.kind === 'conflict') return null;
     throw err;
   }
   log.warn({ username: 'admin' }, 'initial admin created; its one-time password is printed once on stderr');

@@ -72,7 +72,11 @@ async function main(): Promise<void> {
     await seed(db);
     const seedS = (Date.now() - t0) / 1000;
     await db.query(`DELETE FROM users WHERE username = 'bench-reader'`);
-    const user = await createUser(db, { username: 'bench-reader', password: 'bench-password', roles: ['officer'] });
+    const user = await createUser(db, {
+      username: 'bench-reader',
+      password: 'Reading-Areas-Pw-7x',
+      roles: ['officer'],
+    });
     const token = await createSession(db, user.id);
     const server = createApp({ db, logger: createLogger('silent') }).listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Db, Queryable } from '../db/db.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../app-error.ts';
 import { WorkingCalendar, type CalendarOverride } from './working-calendar.ts';
 
 interface ChineseDaysData {
@@ -128,10 +128,15 @@ export async function setCalendarYear(
   const seen = new Set<string>();
   for (const d of days) {
     if (Number(d.day.slice(0, 4)) !== year) {
-      throw new AppError(400, 'day_not_in_year', `日期 ${d.day} 不在 ${year} 年 / day ${d.day} is not in year ${year}`);
+      throw new AppError(
+        'invalid_input',
+        'day_not_in_year',
+        `日期 ${d.day} 不在 ${year} 年 / day ${d.day} is not in year ${year}`,
+      );
     }
     // A day listed twice would break the table's unique key mid-transaction (an opaque 500 otherwise).
-    if (seen.has(d.day)) throw new AppError(400, 'duplicate_day', `日期 ${d.day} 重复 / day ${d.day} is listed twice`);
+    if (seen.has(d.day))
+      throw new AppError('invalid_input', 'duplicate_day', `日期 ${d.day} 重复 / day ${d.day} is listed twice`);
     seen.add(d.day);
   }
   await loadWorkingCalendar(db);

@@ -4,8 +4,7 @@
  * comes from the `working_calendar` table (seeded from chinese-days, edited by admins).
  */
 
-const SHANGHAI_OFFSET_MS = 8 * 3600_000;
-const DAY_MS = 86_400_000;
+import { chinaDate, chinaWallClock, DAY_MS, fromChinaWallClock } from '../time/china-time.ts';
 
 /** One day that differs from the Mon–Fri rule. */
 export interface CalendarOverride {
@@ -23,7 +22,7 @@ export interface WorkingDaysResult {
 
 /** The Asia/Shanghai calendar date (`YYYY-MM-DD`) of an instant. */
 export function shanghaiDay(at: Date): string {
-  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+  return chinaDate(at);
 }
 
 /** Adds whole days to a `YYYY-MM-DD` date. */
@@ -86,12 +85,12 @@ export class WorkingCalendar {
    * working day after it at 10:00.
    */
   addWorkingDaysTo(at: Date, n: number): WorkingDaysResult {
-    const local = new Date(at.getTime() + SHANGHAI_OFFSET_MS);
+    const local = chinaWallClock(at);
     const day = local.toISOString().slice(0, 10);
     const timeOfDayMs = local.getTime() - Date.parse(`${day}T00:00:00Z`);
     const r = this.addWorkingDays(day, n);
     return {
-      at: new Date(Date.parse(`${r.day}T00:00:00Z`) + timeOfDayMs - SHANGHAI_OFFSET_MS),
+      at: fromChinaWallClock(Date.parse(`${r.day}T00:00:00Z`) + timeOfDayMs),
       estimated: r.estimated,
     };
   }

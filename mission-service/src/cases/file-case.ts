@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../db/db.ts';
 import { loadWorkingCalendar } from '../calendar/calendar-repository.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../app-error.ts';
 import { CASE_COLUMNS, getCase, toCaseView, type CaseRow, type CaseView } from './repository.ts';
 import { buildRoute, routeChainSql, routeRuleSql } from './routing.ts';
 import { FileCaseInput } from './schemas.ts';
@@ -44,7 +44,8 @@ export async function fileCase(db: Db, input: FileCaseInput, opts: FileCaseOptio
   const cal = await loadWorkingCalendar(db);
   const keys = { incidentId: p.incidentId ?? null, idempotencyKey: p.idempotencyKey ?? null };
   const radiusM = (await categoryRadii(db)).get(p.category);
-  if (radiusM === undefined) throw new AppError(400, 'unknown_category', `未知类别 / unknown category ${p.category}`);
+  if (radiusM === undefined)
+    throw new AppError('invalid_input', 'unknown_category', `未知类别 / unknown category ${p.category}`);
   try {
     return await db.transaction(async (tx) => {
       // Round trip 1: the duplicate locks, an earlier filing of this incident / key, the route and the SLA.
@@ -95,6 +96,12 @@ export async function fileCase(db: Db, input: FileCaseInput, opts: FileCaseOptio
       ]);
       const row = r.rows[0]!;
       const c = toCaseView(row);
+      // A report that came in through Open311 publishes its case in the Open311 feed (the reporter chose a public
+      // channel); reporter data never is. Other cases stay unpublished until a dispatcher publishes them.
+      if ((p.public ?? p.source === 'open311') && !c.public) {
+        await tx.query('UPDATE cases SET public = true WHERE id = $1', [c.id]);
+        c.public = true;
+      }
       return { outcome: row.attached ? ('attached' as const) : ('created' as const), caseId: c.id, reportId, case: c };
     });
   } catch (err) {
@@ -105,13 +112,17 @@ export async function fileCase(db: Db, input: FileCaseInput, opts: FileCaseOptio
       if (again) return again;
     }
     if (code?.startsWith('22') || (code === 'XX000' && /geojson|geometry/i.test(String((err as Error).message)))) {
-      throw new AppError(400, 'invalid_geometry', `几何无效 / invalid polygon: ${(err as Error).message}`);
+      throw new AppError('invalid_input', 'invalid_geometry', `几何无效 / invalid polygon: ${(err as Error).message}`);
     }
     if (code === '23514' && /geom_valid|ST_IsValid/i.test(String((err as Error).message))) {
-      throw new AppError(400, 'invalid_geometry', `几何无效 / invalid polygon`);
+      throw new AppError('invalid_input', 'invalid_geometry', `几何无效 / invalid polygon`);
     }
     if (code === '23503') {
-      throw new AppError(400, 'unknown_reference', `引用不存在 / unknown incident ${p.incidentId ?? ''} or department`);
+      throw new AppError(
+        'invalid_input',
+        'unknown_reference',
+        `引用不存在 / unknown incident ${p.incidentId ?? ''} or department`,
+      );
     }
     throw err;
   }
@@ -227,7 +238,11 @@ async function assertValidPolygon(q: Queryable, polygon: unknown): Promise<void>
   );
   const row = r.rows[0];
   if (!row?.valid)
-    throw new AppError(400, 'invalid_geometry', `多边形无效 / invalid polygon: ${row?.reason ?? 'unreadable'}`);
+    throw new AppError(
+      'invalid_input',
+      'invalid_geometry',
+      `多边形无效 / invalid polygon: ${row?.reason ?? 'unreadable'}`,
+    );
 }
 
 const radiiCache = new WeakMap<Db, { radii: Map<string, number>; atMs: number }>();

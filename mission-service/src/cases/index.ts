@@ -10,6 +10,7 @@ export {
   splitCase,
   listReinspections,
   recordReinspectionResult,
+  setCasePublicity,
   REINSPECTION_RADIUS_M,
   type TransitionOptions,
   type TransitionResult,
@@ -17,6 +18,7 @@ export {
 } from './transitions.ts';
 export {
   getCase,
+  findCase,
   listCases,
   listCaseEvents,
   listCaseReports,

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/db.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError, notFound } from '../app-error.ts';
 import type { CaseState } from './state-machine.ts';
 import type { CaseLevel } from './routing.ts';
 
@@ -26,6 +26,8 @@ export interface CaseView {
   evidence: unknown;
   mergedIntoId: string | null;
   reportCount: number;
+  /** Published in the public Open311 feed. */
+  public: boolean;
   acceptDueAt: string | null;
   dispatchDueAt: string | null;
   resolveDueAt: string | null;
@@ -47,7 +49,7 @@ export const CASE_COLUMNS = `c.id, c.category, c.state, c.source, c.severity, ST
   c.handling_jurisdiction_id, c.level, c.grid_code, c.department_id, c.assist_department_ids, c.description, c.address,
   c.evidence, c.merged_into_id, c.report_count, c.accept_due_at, c.dispatch_due_at, c.resolve_due_at,
   c.resolve_due_estimated, c.accepted_at, c.dispatched_at, c.resolved_at, c.resolved_level, c.closed_at,
-  c.escalation_level, c.version, c.created_at, c.updated_at`;
+  c.escalation_level, c.version, c.public, c.created_at, c.updated_at`;
 
 export type CaseRow = Record<string, unknown>;
 
@@ -75,6 +77,7 @@ export function toCaseView(r: CaseRow): CaseView {
     evidence: r.evidence ?? null,
     mergedIntoId: (r.merged_into_id as string | null) ?? null,
     reportCount: Number(r.report_count),
+    public: Boolean(r.public),
     acceptDueAt: iso(r.accept_due_at),
     dispatchDueAt: iso(r.dispatch_due_at),
     resolveDueAt: iso(r.resolve_due_at),
@@ -91,15 +94,20 @@ export function toCaseView(r: CaseRow): CaseView {
   };
 }
 
-/** One case, or a 404. `forUpdate` locks the row for the rest of the transaction. */
-export async function getCase(q: Queryable, id: string, forUpdate = false): Promise<CaseView> {
+/** One case, or null. `forUpdate` locks the row for the rest of the transaction. */
+export async function findCase(q: Queryable, id: string, forUpdate = false): Promise<CaseView | null> {
   const r = await q.query<CaseRow>(
     `SELECT ${CASE_COLUMNS} FROM cases c WHERE c.id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
     [id],
   );
-  const row = r.rows[0];
-  if (!row) throw new AppError(404, 'case_not_found', `案件不存在 / no case ${id}`);
-  return toCaseView(row);
+  return r.rows[0] ? toCaseView(r.rows[0]) : null;
+}
+
+/** One case, or a 404. `forUpdate` locks the row for the rest of the transaction. */
+export async function getCase(q: Queryable, id: string, forUpdate = false): Promise<CaseView> {
+  const c = await findCase(q, id, forUpdate);
+  if (!c) throw notFound(`case ${id}`);
+  return c;
 }
 
 export interface CaseEvent {
@@ -156,7 +164,8 @@ export interface NewEvent {
     | 'return'
     | 'escalate_level'
     | 'overdue'
-    | 'reinspection';
+    | 'reinspection'
+    | 'publicity';
   action?: string | null;
   fromState: CaseState | null;
   toState: CaseState;
@@ -234,7 +243,7 @@ export async function assertStateMatchesLog(q: Queryable, caseId: string, state:
   const last = r.rows[0]?.to_state;
   if (last !== state) {
     throw new AppError(
-      500,
+      'internal',
       'audit_mismatch',
       `案件状态与日志不符 / case ${caseId} is ${state} but its log ends in ${last ?? 'nothing'}`,
     );
@@ -250,8 +259,15 @@ export interface ListCasesFilter {
   createdFrom?: Date;
   createdTo?: Date;
   ids?: readonly string[];
-  /** Only cases this department leads or assists, plus the centre's unassigned queue (an officer's view). */
-  visibleToDepartmentId?: string;
+  /**
+   * Only cases this department leads or assists, plus the centre's unassigned queue (the view of anyone with a
+   * department who is not a dispatcher or admin); null: the unassigned queue only. Undefined: every case.
+   */
+  visibleToDepartmentId?: string | null;
+  /** Only cases published in the public Open311 feed. */
+  publicOnly?: boolean;
+  /** Any of these categories. */
+  categories?: readonly string[];
   includeMerged?: boolean;
   limit?: number;
   offset?: number;
@@ -311,10 +327,13 @@ async function queryCases(
   if (f.source) where.push(`c.source = ${p(f.source)}`);
   if (f.createdFrom) where.push(`c.created_at >= ${p(f.createdFrom)}`);
   if (f.createdTo) where.push(`c.created_at < ${p(f.createdTo)}`);
-  if (f.visibleToDepartmentId) {
+  if (f.visibleToDepartmentId === null) where.push('c.department_id IS NULL');
+  else if (f.visibleToDepartmentId !== undefined) {
     const d = p(f.visibleToDepartmentId);
     where.push(`(c.department_id IS NULL OR c.department_id = ${d} OR ${d} = ANY (c.assist_department_ids))`);
   }
+  if (f.publicOnly) where.push('c.public');
+  if (f.categories?.length) where.push(`c.category IN (${f.categories.map((x) => p(x)).join(', ')})`);
   if (f.ids) where.push(`c.id = ANY (${p(f.ids)}::text[])`);
   if (!f.includeMerged) where.push('c.merged_into_id IS NULL');
   const filtered = `SELECT * FROM cases c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;

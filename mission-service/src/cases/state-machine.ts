@@ -11,37 +11,15 @@
  * - officer of the lead department (承办部门): start, resolve, return
  * - officer (any department: inspection / 核查): verify, reject (reviewing a drone detection)
  */
+import { CASE_ACTIONS, CASE_STATES, type CaseAction, type CaseState } from '../contract/cases.ts';
 
-export const CASE_STATES = [
-  'new',
-  'accepted',
-  'dispatched',
-  'in_progress',
-  'resolved',
-  'verified',
-  'closed',
-  'rejected',
-] as const;
-export type CaseState = (typeof CASE_STATES)[number];
+export { CASE_STATES, CASE_ACTIONS, type CaseState, type CaseAction };
 
 /** States in which a case is still being worked; new reports nearby attach to these. */
 export const OPEN_STATES: readonly CaseState[] = ['new', 'accepted', 'dispatched', 'in_progress'];
 
 export const ROLES = ['operator', 'officer', 'dispatcher', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
-
-export const CASE_ACTIONS = [
-  'accept',
-  'reject',
-  'dispatch',
-  'start',
-  'return',
-  'resolve',
-  'verify',
-  'close',
-  'reopen',
-] as const;
-export type CaseAction = (typeof CASE_ACTIONS)[number];
 
 export interface TransitionRule {
   from: readonly CaseState[];

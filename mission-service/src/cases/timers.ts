@@ -1,5 +1,6 @@
 import type { Db } from '../db/db.ts';
 import { deliverDueWebhooks } from '../webhooks/deliver.ts';
+import type { WebhookTargetPolicy } from '../webhooks/target-guard.ts';
 import { escalateOverdue } from './escalation.ts';
 
 export interface CaseTimersOptions {
@@ -10,6 +11,8 @@ export interface CaseTimersOptions {
   intervalMs?: number;
   /** Called with any error of a sweep (the timer keeps running). */
   onError?: (err: unknown) => void;
+  /** Where webhooks may go (default: public addresses only). */
+  webhookPolicy?: WebhookTargetPolicy;
 }
 
 export interface CaseTimers {
@@ -32,7 +35,7 @@ export function startCaseTimers(opts: CaseTimersOptions): CaseTimers {
       try {
         const now = clock();
         await escalateOverdue(opts.db, now);
-        await deliverDueWebhooks(opts.db, { now });
+        await deliverDueWebhooks(opts.db, { now, policy: opts.webhookPolicy });
       } catch (err) {
         opts.onError?.(err);
       } finally {

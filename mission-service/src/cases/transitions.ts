@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../db/db.ts';
 import { loadWorkingCalendar } from '../calendar/calendar-repository.ts';
 import { WorkingCalendar } from '../calendar/working-calendar.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../app-error.ts';
 import { createCaseRow } from './file-case.ts';
 import { appendCaseEvent, assertStateMatchesLog, getCase, type CaseView } from './repository.ts';
 import { nextLevel } from './routing.ts';
@@ -37,7 +37,7 @@ export interface TransitionResult {
 
 function refuse(result: { reason: 'illegal' | 'role' | 'department'; message: string }): never {
   throw new AppError(
-    result.reason === 'illegal' ? 409 : 403,
+    result.reason === 'illegal' ? 'conflict' : 'forbidden',
     result.reason === 'illegal' ? 'illegal_transition' : 'forbidden',
     result.message,
   );
@@ -72,14 +72,19 @@ export async function transitionInTx(
   const c = await getCase(tx, caseId, true);
   await assertStateMatchesLog(tx, caseId, c.state);
   if (opts.expectedState && opts.expectedState !== c.state) {
-    throw new AppError(409, 'state_changed', `案件状态已变化 / case is now ${c.state}, not ${opts.expectedState}`);
+    throw new AppError(
+      'conflict',
+      'state_changed',
+      `案件状态已变化 / case is now ${c.state}, not ${opts.expectedState}`,
+    );
   }
-  if (c.mergedIntoId) throw new AppError(409, 'case_merged', `案件已并入 / case was merged into ${c.mergedIntoId}`);
+  if (c.mergedIntoId)
+    throw new AppError('conflict', 'case_merged', `案件已并入 / case was merged into ${c.mergedIntoId}`);
   const auth = authorizeTransition(action, c.state, actor, c.departmentId);
   if (!auth.ok) refuse(auth);
   const rule = TRANSITIONS[action];
   if (rule.noteRequired && !opts.note?.trim()) {
-    throw new AppError(400, 'note_required', `需填写说明 / ${action} needs a note saying why`);
+    throw new AppError('invalid_input', 'note_required', `需填写说明 / ${action} needs a note saying why`);
   }
   const sets: string[] = [];
   const params: unknown[] = [caseId, c.state, rule.to, now];
@@ -127,7 +132,7 @@ export async function transitionInTx(
     params,
   );
   if (upd.affectedRows !== 1)
-    throw new AppError(409, 'state_changed', `案件状态已变化 / case ${caseId} changed meanwhile`);
+    throw new AppError('conflict', 'state_changed', `案件状态已变化 / case ${caseId} changed meanwhile`);
   const eventId = await appendCaseEvent(tx, {
     caseId,
     at: now,
@@ -147,7 +152,7 @@ export async function transitionInTx(
   if (action === 'resolve' && opts.requestReinspection) {
     if (c.source !== 'drone') {
       throw new AppError(
-        400,
+        'invalid_input',
         'reinspection_drone_only',
         '仅无人机发现的案件可申请复飞核查 / only drone-found cases can request a re-inspection',
       );
@@ -165,7 +170,8 @@ function isDispatcher(actor: CaseActor): boolean {
 async function lockOpenCase(tx: Queryable, caseId: string): Promise<CaseView> {
   const c = await getCase(tx, caseId, true);
   await assertStateMatchesLog(tx, caseId, c.state);
-  if (c.mergedIntoId) throw new AppError(409, 'case_merged', `案件已并入 / case was merged into ${c.mergedIntoId}`);
+  if (c.mergedIntoId)
+    throw new AppError('conflict', 'case_merged', `案件已并入 / case was merged into ${c.mergedIntoId}`);
   return c;
 }
 
@@ -181,22 +187,22 @@ export async function reassignCase(
   opts: { note: string; now?: Date },
 ): Promise<CaseView> {
   if (!isDispatcher(actor))
-    throw new AppError(403, 'forbidden', '改派需调度员 / reassigning needs the dispatcher role');
+    throw new AppError('forbidden', 'forbidden', '改派需调度员 / reassigning needs the dispatcher role');
   const now = opts.now ?? new Date();
   return db.transaction(async (tx) => {
     const c = await lockOpenCase(tx, caseId);
     if (!['new', 'accepted', 'dispatched', 'in_progress'].includes(c.state)) {
-      throw new AppError(409, 'illegal_transition', `非法操作 / cannot reassign a case in state ${c.state}`);
+      throw new AppError('conflict', 'illegal_transition', `非法操作 / cannot reassign a case in state ${c.state}`);
     }
     const d = await tx.query('SELECT 1 FROM departments WHERE id = $1', [departmentId]);
     if (d.rows.length === 0)
-      throw new AppError(400, 'unknown_department', `部门不存在 / unknown department ${departmentId}`);
+      throw new AppError('invalid_input', 'unknown_department', `部门不存在 / unknown department ${departmentId}`);
     const upd = await tx.query(
       'UPDATE cases SET department_id = $3, updated_at = $4, version = version + 1 WHERE id = $1 AND state = $2',
       [caseId, c.state, departmentId, now],
     );
     if (upd.affectedRows !== 1)
-      throw new AppError(409, 'state_changed', `案件状态已变化 / case ${caseId} changed meanwhile`);
+      throw new AppError('conflict', 'state_changed', `案件状态已变化 / case ${caseId} changed meanwhile`);
     await appendCaseEvent(tx, {
       caseId,
       at: now,
@@ -232,16 +238,16 @@ export async function escalateCaseLevel(
       actor.roles.includes('officer') && actor.departmentId !== null && actor.departmentId === c.departmentId;
     if (!isDispatcher(actor) && !officerOfLead) {
       throw new AppError(
-        403,
+        'forbidden',
         'forbidden',
         '上报需调度员或承办部门 / escalating needs a dispatcher or an officer of the lead department',
       );
     }
     if (!['accepted', 'dispatched', 'in_progress'].includes(c.state)) {
-      throw new AppError(409, 'illegal_transition', `非法操作 / cannot escalate a case in state ${c.state}`);
+      throw new AppError('conflict', 'illegal_transition', `非法操作 / cannot escalate a case in state ${c.state}`);
     }
     const up = nextLevel(c.level);
-    if (!up) throw new AppError(409, 'top_level', `已在最高层级 / the case is already at level ${c.level}`);
+    if (!up) throw new AppError('conflict', 'top_level', `已在最高层级 / the case is already at level ${c.level}`);
     const parent = await tx.query<{ id: string; grid_code: string | null; level: string }>(
       `WITH RECURSIVE chain AS (
          SELECT id, parent_id, level, grid_code FROM areas WHERE id = $1
@@ -284,8 +290,10 @@ export async function mergeCases(
   actor: CaseActor,
   opts: { note?: string; now?: Date } = {},
 ): Promise<CaseView> {
-  if (!isDispatcher(actor)) throw new AppError(403, 'forbidden', '并单需调度员 / merging needs the dispatcher role');
-  if (fromId === intoId) throw new AppError(400, 'merge_self', '不能与自身并单 / cannot merge a case into itself');
+  if (!isDispatcher(actor))
+    throw new AppError('forbidden', 'forbidden', '并单需调度员 / merging needs the dispatcher role');
+  if (fromId === intoId)
+    throw new AppError('invalid_input', 'merge_self', '不能与自身并单 / cannot merge a case into itself');
   const now = opts.now ?? new Date();
   return db.transaction(async (tx) => {
     // Lock in id order so two opposite merges cannot deadlock.
@@ -299,7 +307,7 @@ export async function mergeCases(
     const open = OPEN_STATES as readonly string[];
     if (!open.includes(from.state) || !open.includes(into.state)) {
       throw new AppError(
-        409,
+        'conflict',
         'illegal_transition',
         `只能合并处理中的案件 / both cases must be open (${from.state}, ${into.state})`,
       );
@@ -358,7 +366,8 @@ export async function splitCase(
   actor: CaseActor,
   opts: { note?: string; now?: Date } = {},
 ): Promise<{ original: CaseView; created: CaseView }> {
-  if (!isDispatcher(actor)) throw new AppError(403, 'forbidden', '拆单需调度员 / splitting needs the dispatcher role');
+  if (!isDispatcher(actor))
+    throw new AppError('forbidden', 'forbidden', '拆单需调度员 / splitting needs the dispatcher role');
   const now = opts.now ?? new Date();
   const cal = await loadWorkingCalendar(db);
   return db.transaction(async (tx) => {
@@ -379,10 +388,10 @@ export async function splitCase(
     );
     const idx = reports.rows.findIndex((r) => r.id === reportId);
     if (idx < 0)
-      throw new AppError(404, 'report_not_found', `该案件无此诉求 / case ${caseId} has no report ${reportId}`);
+      throw new AppError('not_found', 'report_not_found', `该案件无此诉求 / case ${caseId} has no report ${reportId}`);
     if (idx === 0)
       throw new AppError(
-        409,
+        'conflict',
         'split_first_report',
         '不能拆出首条诉求 / the first report of a case cannot be split off',
       );
@@ -462,12 +471,23 @@ export interface Reinspection {
   note: string | null;
 }
 
-/** Re-inspections, by state (the patrol planner takes the `requested` ones). */
-export async function listReinspections(q: Queryable, state?: string): Promise<Reinspection[]> {
+/**
+ * Re-inspections, by state (the patrol planner takes the `requested` ones); `visibleToDepartmentId` as in
+ * listCases (the re-inspection goes with its case).
+ */
+export async function listReinspections(
+  q: Queryable,
+  state?: string,
+  visibleToDepartmentId?: string | null,
+): Promise<Reinspection[]> {
   const r = await q.query<Record<string, unknown>>(
-    `SELECT id, case_id, ST_AsGeoJSON(survey_polygon) AS poly, state, result, requested_by, requested_at, completed_at, note
-     FROM reinspections WHERE ($1::text IS NULL OR state = $1) ORDER BY requested_at, id`,
-    [state ?? null],
+    `SELECT r.id, r.case_id, ST_AsGeoJSON(r.survey_polygon) AS poly, r.state, r.result, r.requested_by, r.requested_at,
+            r.completed_at, r.note
+       FROM reinspections r JOIN cases c ON c.id = r.case_id
+      WHERE ($1::text IS NULL OR r.state = $1)
+        AND (NOT $2 OR c.department_id IS NULL OR c.department_id = $3 OR $3 = ANY (c.assist_department_ids))
+      ORDER BY r.requested_at, r.id LIMIT 1000`,
+    [state ?? null, visibleToDepartmentId !== undefined, visibleToDepartmentId ?? null],
   );
   return r.rows.map((x) => ({
     id: x.id as string,
@@ -494,7 +514,7 @@ export async function recordReinspectionResult(
   opts: { note?: string; now?: Date } = {},
 ): Promise<{ case: CaseView; reinspection: Reinspection }> {
   if (!actor.roles.some((r) => ['officer', 'operator', 'dispatcher', 'admin', SYSTEM_ROLE].includes(r))) {
-    throw new AppError(403, 'forbidden', '无权记录复飞结果 / not allowed to record a re-inspection result');
+    throw new AppError('forbidden', 'forbidden', '无权记录复飞结果 / not allowed to record a re-inspection result');
   }
   const now = opts.now ?? new Date();
   const cal = await loadWorkingCalendar(db);
@@ -504,8 +524,10 @@ export async function recordReinspectionResult(
       [reinspectionId],
     );
     const row = r.rows[0];
-    if (!row) throw new AppError(404, 'reinspection_not_found', `无此复飞 / no re-inspection ${reinspectionId}`);
-    if (row.state === 'done') throw new AppError(409, 'reinspection_done', '复飞结果已记录 / result already recorded');
+    if (!row)
+      throw new AppError('not_found', 'reinspection_not_found', `无此复飞 / no re-inspection ${reinspectionId}`);
+    if (row.state === 'done')
+      throw new AppError('conflict', 'reinspection_done', '复飞结果已记录 / result already recorded');
     await tx.query(`UPDATE reinspections SET state = 'done', result = $2, completed_at = $3, note = $4 WHERE id = $1`, [
       reinspectionId,
       found ? 'found' : 'not_found',
@@ -549,4 +571,44 @@ async function loadWorkingCalendarFor(q: Queryable): Promise<WorkingCalendar> {
     days.rows.map((r) => ({ day: r.day, isWorkday: r.is_workday })),
     years.rows.map((r) => r.year),
   );
+}
+
+/**
+ * Marks a case published in the public Open311 feed, or withdraws it (dispatchers). Recorded in the case log;
+ * the state does not change. Reporter data is never published either way.
+ */
+export async function setCasePublicity(
+  db: Db,
+  caseId: string,
+  isPublic: boolean,
+  actor: CaseActor,
+  opts: { note?: string; now?: Date } = {},
+): Promise<CaseView> {
+  if (!isDispatcher(actor))
+    throw new AppError('forbidden', 'forbidden', '公开案件需调度员 / publishing needs the dispatcher role');
+  const now = opts.now ?? new Date();
+  return db.transaction(async (tx) => {
+    const c = await getCase(tx, caseId, true);
+    if (c.public === isPublic) return c;
+    await tx.query('UPDATE cases SET public = $2, updated_at = $3, version = version + 1 WHERE id = $1', [
+      caseId,
+      isPublic,
+      now,
+    ]);
+    await appendCaseEvent(tx, {
+      caseId,
+      at: now,
+      actor,
+      kind: 'publicity',
+      action: isPublic ? 'publish' : 'unpublish',
+      fromState: c.state,
+      toState: c.state,
+      level: c.level,
+      departmentId: c.departmentId,
+      note: `${isPublic ? '公开 / published in the Open311 feed' : '撤回公开 / withdrawn from the Open311 feed'}${opts.note ? `: ${opts.note}` : ''}`,
+      source: c.source,
+      category: c.category,
+    });
+    return getCase(tx, caseId);
+  });
 }

@@ -5,7 +5,6 @@ import { registerImportCommand } from './commands/import.ts';
 import { registerPlanCommand } from './commands/plan.ts';
 import { registerIngestCommand } from './commands/ingest.ts';
 import { registerServeCommand } from './commands/serve.ts';
-import { registerSimCommand } from './commands/sim.ts';
 import { registerTelemetryCommand } from './commands/telemetry.ts';
 import { registerUploadCommand } from './commands/upload.ts';
 import { registerUserCommand } from './commands/user.ts';
@@ -17,7 +16,9 @@ export function buildProgram(): Command {
   const program = new Command('xuncha')
     .description('巡查 Xuncha — 无人机巡查规划与图像研判 / drone patrol planning and imagery triage')
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    // `xuncha sim` is dispatched by bin/xuncha.mjs to the simulator package; listed here so help shows it.
+    .addHelpText('after', '\n  sim [options]  启动模拟无人机 / run simulated drones (xuncha sim --help)');
   registerServeCommand(program);
   registerUserCommand(program);
   registerIngestCommand(program);
@@ -27,7 +28,6 @@ export function buildProgram(): Command {
   registerExportCommand(program);
   registerImportCommand(program);
   registerApikeyCommand(program);
-  registerSimCommand(program);
   registerUploadCommand(program);
   registerTelemetryCommand(program);
   return program;
@@ -35,6 +35,8 @@ export function buildProgram(): Command {
 
 /** Runs the CLI; errors end as one clear line on stderr and a non-zero exit code. */
 export async function main(argv: string[]): Promise<void> {
+  // Everything the CLI writes (the embedded database, photos, exports) is for its owner only: 0700 / 0600.
+  process.umask(0o077);
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {

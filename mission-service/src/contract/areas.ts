@@ -4,8 +4,13 @@ import { BboxQuerySchema, IdSchema, LimitQuerySchema, OffsetQuerySchema } from '
 export const AREA_KINDS = ['river', 'farmland', 'hillside', 'nofly', 'jurisdiction'] as const;
 export const AreaKindSchema = z.enum(AREA_KINDS);
 
-/** Most vertices one area may have: a county field boundary needs hundreds, not millions. */
-export const MAX_AREA_VERTICES = 50_000;
+/**
+ * Most vertices one area may have: a county field boundary needs hundreds, a river a few thousand. Validation of a
+ * large area runs off the request thread (README: limits).
+ */
+export const MAX_AREA_VERTICES = 10_000;
+/** Most vertices one import (all its features together) may have. */
+export const MAX_IMPORT_VERTICES = 200_000;
 
 const position = z.array(z.number().finite()).min(2).max(3);
 export const AreaGeometrySchema = z.discriminatedUnion('type', [
@@ -73,4 +78,23 @@ export const AreaFeatureSchema = z.object({
 export const AreaCollectionSchema = z.object({
   type: z.literal('FeatureCollection'),
   features: z.array(AreaFeatureSchema),
+});
+
+/** Areas per page of `GET /api/layers/{kind}`. */
+export const LAYER_MAX_PAGE = 2000;
+export const LAYER_DEFAULT_PAGE = 500;
+
+export const LayerQuerySchema = z
+  .object({
+    bbox: BboxQuerySchema.optional(),
+    limit: z.coerce.number().int().min(1).max(LAYER_MAX_PAGE).default(LAYER_DEFAULT_PAGE),
+    /** The cursor: the `next` of the previous page (features are ordered by id). */
+    after: IdSchema.optional(),
+  })
+  .strict();
+
+/** One page of a layer: a FeatureCollection with the cursor of the next page (null on the last). */
+export const LayerPageSchema = AreaCollectionSchema.extend({
+  next: z.string().nullable(),
+  links: z.array(z.object({ rel: z.literal('next'), href: z.string() })),
 });

@@ -1,6 +1,10 @@
 import { z } from 'zod';
+import { IdSchema } from './common.ts';
 
 export const RoleSchema = z.enum(['operator', 'officer', 'dispatcher', 'admin']);
+
+/** Shortest password the service accepts (with a common-password list beside it, see the README). */
+export const MIN_PASSWORD_LENGTH = 10;
 
 export const LoginRequestSchema = z.object({
   username: z.string().min(1).max(64),
@@ -18,21 +22,49 @@ export const SessionUserSchema = z.object({
 });
 export type SessionUser = z.infer<typeof SessionUserSchema>;
 
+export const UserSchema = SessionUserSchema.extend({ disabled: z.boolean() });
+
 export const LoginResponseSchema = z.object({ token: z.string(), expiresAt: z.string(), user: SessionUserSchema });
 export type LoginResponse = z.infer<typeof LoginResponseSchema>;
 
+const newPassword = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `密码至少 ${MIN_PASSWORD_LENGTH} 位 / password: at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(256);
+
 export const ChangePasswordRequestSchema = z.object({
   currentPassword: z.string().min(1).max(256),
-  newPassword: z.string().min(8, '密码至少 8 位 / password: at least 8 characters').max(256),
+  newPassword,
 });
 
-export const CreateUserRequestSchema = z.object({
-  username: z
-    .string()
-    .regex(/^[\p{L}\p{N}_.-]{1,64}$/u, '用户名只能含字母、数字、_.- / username: 1–64 letters, digits, _ . -'),
-  password: z.string().min(8, '密码至少 8 位 / password: at least 8 characters').max(256),
-  roles: z.array(RoleSchema).min(1),
-  displayName: z.string().max(200).optional(),
-  departmentId: z.string().max(64).nullable().optional(),
-});
+/**
+ * User names: letters, digits and `_ . -`, 1–64 characters, starting and ending with a letter or digit. The
+ * service also normalises them (NFKC), compares them without case and refuses look-alikes of existing names.
+ */
+export const UsernameInputSchema = z
+  .string()
+  .max(64)
+  .regex(
+    /^[\p{L}\p{N}](?:[\p{L}\p{N}_.-]{0,62}[\p{L}\p{N}])?$/u,
+    '用户名须以字母或数字开头和结尾，只含字母、数字、_.- / username: 1–64 letters, digits, _ . -, starting and ending with a letter or digit',
+  );
+
+export const CreateUserRequestSchema = z
+  .object({
+    username: UsernameInputSchema,
+    password: newPassword,
+    roles: z.array(RoleSchema).min(1).max(4),
+    displayName: z.string().max(200).optional(),
+    departmentId: IdSchema.nullable().optional(),
+  })
+  .strict();
 export type CreateUserRequest = z.infer<typeof CreateUserRequestSchema>;
+
+/** Admin change of a user: roles and/or disabled (a disabled user's sessions end at once). */
+export const UpdateUserRequestSchema = z
+  .object({
+    roles: z.array(RoleSchema).min(1).max(4).optional(),
+    disabled: z.boolean().optional(),
+  })
+  .strict()
+  .refine((b) => b.roles !== undefined || b.disabled !== undefined, { message: 'give roles and/or disabled' });

@@ -1,6 +1,7 @@
 /**
  * The HTTP contract of the mission service: zod schemas of request and response bodies, shared by the service
- * (validation, OpenAPI) and the planner UI (`@xuncha/mission-service/contract`). Imports only zod.
+ * (validation, OpenAPI) and the planner UI (`@xuncha/mission-service/contract`). Imports only zod (and geodata's
+ * types): no module of the service.
  */
 export * from './auth.ts';
 export * from './common.ts';
@@ -10,4 +11,9 @@ export * from './plans.ts';
 export * from './schedules.ts';
 export * from './missions.ts';
 export * from './images.ts';
+export * from './cases.ts';
+export * from './open311.ts';
+export * from './stats.ts';
+export * from './admin.ts';
+export * from './flights.ts';
 export type Role = 'operator' | 'officer' | 'dispatcher' | 'admin';

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Db } from './db.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { openPgliteDb } from './pglite-db.ts';
 import { openPostgresDb } from './pg-db.ts';
 
@@ -14,7 +15,33 @@ export function embeddedDbDir(dataDir: string): string {
   return path.join(dataDir, 'pg');
 }
 
-/** Opens the database the configuration names. */
-export function openDb(cfg: DbConfig): Promise<Db> {
-  return cfg.databaseUrl ? openPostgresDb(cfg.databaseUrl) : openPgliteDb(embeddedDbDir(cfg.dataDir));
+/**
+ * Opens the database the configuration names. The embedded one is opened only under the data directory's lock
+ * (one process at a time: `purpose` says who holds it, e.g. 'serve' or 'user add'); the lock is released when
+ * the database is closed.
+ */
+export async function openDb(cfg: DbConfig, purpose = 'serve'): Promise<Db> {
+  if (cfg.databaseUrl) return openPostgresDb(cfg.databaseUrl);
+  const lock = lockDataDir(cfg.dataDir, purpose);
+  let db: Db;
+  try {
+    db = await openPgliteDb(embeddedDbDir(cfg.dataDir));
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  return {
+    ...db,
+    backend: db.backend,
+    query: db.query.bind(db),
+    exec: db.exec.bind(db),
+    transaction: db.transaction.bind(db),
+    async close() {
+      try {
+        await db.close();
+      } finally {
+        lock.release();
+      }
+    },
+  };
 }

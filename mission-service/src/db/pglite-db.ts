@@ -25,7 +25,7 @@ export async function openPgliteDb(dataDir: string): Promise<Db> {
 
 async function assertUsableDataDir(dataDir: string): Promise<void> {
   if (!existsSync(dataDir)) {
-    await mkdir(dataDir, { recursive: true });
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
     return;
   }
   const entries = readdirSync(dataDir);

@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { mapConstraintError } from '../areas/db-errors.ts';
-import { canAccessDepartment, ownerDepartment, type AuthUser } from '../auth/index.ts';
+import { assertCanChange, canSee, ownerDepartment, type AuthUser } from '../auth/index.ts';
 import { DroneInputSchema, type Drone } from '../contract/drones.ts';
 import type { Db } from '../db/db.ts';
-import { AppError, notFound } from '../http/errors.ts';
+import { notFound } from '../app-error.ts';
+import {
+  assertConnectionAllowed,
+  DEFAULT_DRONE_CONNECTION_POLICY,
+  type DroneConnectionPolicy,
+} from './connection-policy.ts';
 import { deleteDrone, getDrone, insertDrone, listDrones, updateDrone, type DroneRecord } from './drone-repository.ts';
 import { liveStatus, type DroneLinkManager } from './link-port.ts';
 
@@ -13,31 +18,27 @@ export function droneView(d: DroneRecord, links?: DroneLinkManager): Drone {
   return { ...rest, hasSigningKey: signingKey !== null, status: liveStatus(links, d.id) };
 }
 
-/** Object-level check shared by everything reached through a drone (missions, telemetry, flights). */
-export function assertDroneAccess(user: AuthUser, d: { departmentId: string | null }): void {
-  if (!canAccessDepartment(user, d.departmentId)) {
-    throw new AppError(
-      403,
-      'forbidden_department',
-      '无权操作其他部门的无人机 / this drone belongs to another department',
-    );
-  }
+/** Object-level check shared by everything reached through a drone (missions, telemetry, flights): 404 if hidden. */
+export function assertDroneAccess(user: AuthUser, d: { id?: string; departmentId: string | null }): void {
+  if (!canSee(user, d)) throw notFound(`drone ${d.id ?? ''}`.trim());
 }
 
-/** A drone the user may see, or 404/403. */
+/** A drone the user may see, or 404 (also when it belongs to another department). */
 export async function loadDrone(db: Db, user: AuthUser, id: string): Promise<DroneRecord> {
   const d = await getDrone(db, id);
-  if (!d) throw notFound(`drone ${id}`);
-  assertDroneAccess(user, d);
+  if (!d || !canSee(user, d)) throw notFound(`drone ${id}`);
   return d;
 }
 
-/** Checks that the flight exists and the user may see it (as they may see its drone), or 404/403. */
+/** Checks that the flight exists and the user may see it (as they may see its drone), or 404. */
 export async function assertFlightAccess(db: Db, user: AuthUser, flightId: string): Promise<void> {
   const f = await db.query<{ drone_id: string | null }>('SELECT drone_id FROM flights WHERE id = $1', [flightId]);
   const flight = f.rows[0];
   if (!flight) throw notFound(`flight ${flightId}`);
-  if (flight.drone_id) await loadDrone(db, user, flight.drone_id);
+  if (flight.drone_id) {
+    const d = await getDrone(db, flight.drone_id);
+    if (d && !canSee(user, d)) throw notFound(`flight ${flightId}`);
+  }
 }
 
 const departmentFor = (user: AuthUser, requested: string | null | undefined) =>
@@ -45,12 +46,18 @@ const departmentFor = (user: AuthUser, requested: string | null | undefined) =>
 
 /** Drones visible to the user (their department's and shared ones; all for admin/dispatcher). */
 export async function visibleDrones(db: Db, user: AuthUser): Promise<DroneRecord[]> {
-  return (await listDrones(db)).filter((d) => canAccessDepartment(user, d.departmentId));
+  return (await listDrones(db)).filter((d) => canSee(user, d));
 }
 
-/** Registers a drone. */
-export async function registerDrone(db: Db, user: AuthUser, body: unknown): Promise<DroneRecord> {
+/** Registers a drone; its connection must be one the policy allows (400 saying why not). */
+export async function registerDrone(
+  db: Db,
+  user: AuthUser,
+  body: unknown,
+  policy: DroneConnectionPolicy = DEFAULT_DRONE_CONNECTION_POLICY,
+): Promise<DroneRecord> {
   const input = DroneInputSchema.parse(body);
+  assertConnectionAllowed(policy, input.connection);
   const id = input.id ?? `drone-${randomUUID()}`;
   await insertDrone(db, id, input, departmentFor(user, input.departmentId)).catch((e) =>
     mapConstraintError(e, `drone ${input.name}`),
@@ -59,9 +66,17 @@ export async function registerDrone(db: Db, user: AuthUser, body: unknown): Prom
 }
 
 /** Replaces a drone's registration (keeps its signing key unless one is given or null clears it). */
-export async function changeDrone(db: Db, user: AuthUser, id: string, body: unknown): Promise<DroneRecord> {
+export async function changeDrone(
+  db: Db,
+  user: AuthUser,
+  id: string,
+  body: unknown,
+  policy: DroneConnectionPolicy = DEFAULT_DRONE_CONNECTION_POLICY,
+): Promise<DroneRecord> {
   const existing = await loadDrone(db, user, id);
+  assertCanChange(user, existing, 'drone');
   const input = DroneInputSchema.parse(body);
+  assertConnectionAllowed(policy, input.connection);
   const dept = input.departmentId === undefined ? existing.departmentId : departmentFor(user, input.departmentId);
   await updateDrone(db, id, input, dept).catch((e) => mapConstraintError(e, `drone ${input.name}`));
   return (await getDrone(db, id))!;
@@ -69,7 +84,7 @@ export async function changeDrone(db: Db, user: AuthUser, id: string, body: unkn
 
 /** Removes a drone (409 while missions or flights refer to it). */
 export async function removeDrone(db: Db, user: AuthUser, id: string, links?: DroneLinkManager): Promise<void> {
-  await loadDrone(db, user, id);
+  assertCanChange(user, await loadDrone(db, user, id), 'drone');
   await deleteDrone(db, id).catch((e) => mapConstraintError(e, `drone ${id}`));
   await links?.disconnect(id);
 }

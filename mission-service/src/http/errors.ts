@@ -1,58 +1,82 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { ZodError } from 'zod';
+import { ZodError, type z } from 'zod';
+import { AppError } from '../app-error.ts';
 import type { Logger } from '../logger.ts';
+import { httpStatusOf } from './status-table.ts';
 
-/** The one application error: an HTTP status, a stable code and a message a person can act on. */
-export class AppError extends Error {
-  override readonly name = 'AppError';
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
+/** Where a validation problem is: the body field, query parameter or path parameter it names. */
+export type InputLocation = 'body' | 'query' | 'path';
+
+export interface FieldIssue {
+  in: InputLocation;
+  field: string;
+  message: string;
 }
 
-export const notFound = (what: string) => new AppError(404, 'not_found', `未找到 / not found: ${what}`);
+/** A zod failure at the edge as a 400 naming the field (`query bbox: …`, `body areaIds.0: …`). */
+export function invalidInput(where: InputLocation, error: z.ZodError): AppError {
+  const issues: FieldIssue[] = error.issues.slice(0, 20).map((i) => ({
+    in: where,
+    field: i.path.map(String).join('.'),
+    message: i.message,
+  }));
+  const first = issues[0];
+  const what = first
+    ? `${where === 'query' ? 'query parameter' : where === 'path' ? 'path parameter' : 'body field'} ${first.field || '(whole)'}: ${first.message}`
+    : where;
+  return new AppError('invalid_input', 'invalid_input', `输入无效 / invalid ${what}`, issues);
+}
 
 /** 404 for routes that do not exist under /api. */
 export const unknownRoute: RequestHandler = (req, _res, next) => {
-  next(new AppError(404, 'no_route', `没有此接口 / no such endpoint: ${req.method} ${req.path}`));
+  next(
+    new AppError('not_found', 'not_found', `没有此接口 / no such endpoint: ${req.method} ${req.path}`, {
+      route: `${req.method} ${req.path}`,
+    }),
+  );
 };
 
+/** An error as the status and body every API answer uses: `{ error: { code, message, details, requestId } }`. */
+export function errorBody(
+  err: unknown,
+  requestId: unknown,
+): { status: number; body: { error: { code: string; message: string; details?: unknown; requestId?: unknown } } } {
+  if (err instanceof AppError) {
+    return {
+      status: httpStatusOf(err.kind),
+      body: { error: { code: err.code, message: err.message, details: err.details, requestId } },
+    };
+  }
+  if (err instanceof ZodError) return errorBody(invalidInput('body', err), requestId);
+  const e = err as { status?: unknown; type?: unknown; message?: unknown } | null;
+  const status = typeof e?.status === 'number' && e.status >= 400 && e.status < 500 ? e.status : 500;
+  if (status < 500) {
+    // body-parser and friends: too large, malformed JSON… Their messages are safe and useful.
+    const code = typeof e?.type === 'string' ? e.type : 'bad_request';
+    return { status, body: { error: { code, message: `请求无效 / ${String(e?.message)}`, requestId } } };
+  }
+  return { status: 500, body: { error: { code: 'internal', message: '服务器内部错误 / internal error', requestId } } };
+}
+
 /**
- * Turns every error into a JSON answer. Validation and application errors say what is wrong;
- * anything unexpected is logged with the request id and answered without internals.
+ * Turns every error into the JSON answer. Validation and application errors say what is wrong; anything
+ * unexpected is logged with the request id and answered without internals.
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const requestId = res.getHeader('x-request-id');
-    if (err instanceof AppError) {
-      res.status(err.status).json({ error: { code: err.code, message: err.message, details: err.details, requestId } });
+    const { status, body } = errorBody(err, requestId);
+    res.locals.errorCode = body.error.code;
+    const retryAfterS = (err as AppError | undefined)?.details as { retryAfterS?: unknown } | undefined;
+    if (status === 429 || status === 503) {
+      if (typeof retryAfterS?.retryAfterS === 'number') res.setHeader('retry-after', String(retryAfterS.retryAfterS));
+    }
+    if (status >= 500 && !(err instanceof AppError))
+      logger.error({ err, requestId, path: req.path }, 'unhandled error');
+    if (res.headersSent) {
+      res.end();
       return;
     }
-    if (err instanceof ZodError) {
-      const issues = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-      const first = issues[0];
-      res.status(400).json({
-        error: {
-          code: 'invalid_input',
-          message: `输入无效 / invalid input${first ? ` at ${first.path || '(body)'}: ${first.message}` : ''}`,
-          details: issues,
-          requestId,
-        },
-      });
-      return;
-    }
-    const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (status < 500) {
-      // body-parser and friends: too large, malformed JSON… Their messages are safe and useful.
-      res.status(status).json({ error: { code: err.type ?? 'bad_request', message: String(err.message), requestId } });
-      return;
-    }
-    logger.error({ err, requestId, path: req.path }, 'unhandled error');
-    res.status(500).json({ error: { code: 'internal', message: '服务器内部错误 / internal error', requestId } });
+    res.status(status).json(body);
   };
 }

@@ -28,10 +28,11 @@ export function diskImageStore(dataDir: string): ImageStore {
         () => false,
       );
       if (exists) return { location: target, created: false };
-      await mkdir(path.dirname(target), { recursive: true });
+      await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
       const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
       try {
-        await writeFile(tmp, bytes, { flag: 'wx' });
+        // Owner-only: photos of villages are personal data.
+        await writeFile(tmp, bytes, { flag: 'wx', mode: 0o600 });
         await rename(tmp, target);
       } catch (err) {
         // A short write (disk full) or a failed rename leaves nothing behind.

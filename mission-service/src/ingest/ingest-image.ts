@@ -16,7 +16,7 @@ export const INGEST_LIMITS = {
   maxPixels: 120_000_000,
 } as const;
 
-export type IngestStatus = 'accepted' | 'duplicate' | 'rejected';
+export type IngestStatus = 'accepted' | 'duplicate' | 'rejected' | 'failed';
 
 export interface IngestResult {
   name: string;
@@ -33,16 +33,29 @@ export interface IngestDeps {
   store: ImageStore;
   enqueueTriage?: EnqueueTriage;
   maxPixels?: number;
+  /** Told when the store refuses a photo (the result says `failed`; the cause goes to the log). */
+  onStorageError?: (err: unknown, sha256: string) => void;
   /** IANA zone of photo times that carry no offset (default Asia/Shanghai). */
   photoTimeZone?: string;
 }
 
-/** A file name as it may be shown and stored as metadata: base name only, no control characters, bounded. */
+/**
+ * Control characters, and the bidirectional formatting characters that make `gpj.exe` look like `exe.jpg`
+ * (U+202A–U+202E, U+2066–U+2069, LRM/RLM, ALM).
+ */
+// eslint-disable-next-line no-control-regex
+const UNSAFE_NAME_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+
+/**
+ * A file name as it may be shown and stored as metadata: base name only, NFC, no control or bidi formatting
+ * characters, at most 255 characters.
+ */
 export function safeDisplayName(name: string | undefined): string {
-  const base = [...path.posix.basename(path.win32.basename(name ?? ''))]
-    .filter((ch) => ch.charCodeAt(0) > 0x1f && ch.charCodeAt(0) !== 0x7f)
-    .join('');
-  return base.slice(0, 255) || 'unnamed';
+  const base = path.posix
+    .basename(path.win32.basename(name ?? ''))
+    .normalize('NFC')
+    .replace(UNSAFE_NAME_CHARS, '');
+  return [...base].slice(0, 255).join('') || 'unnamed';
 }
 
 /** Time and place as triage reads them (never throws: a photo without readable EXIF is still a photo). */
@@ -95,7 +108,15 @@ export async function ingestImage(
     );
   }
   const meta = await metadata(file.bytes, deps.photoTimeZone);
-  const { location, created } = await deps.store.put(sha256, file.bytes);
+  let stored: { location: string; created: boolean };
+  try {
+    stored = await deps.store.put(sha256, file.bytes);
+  } catch (err) {
+    // One file the disk could not take does not fail the others: the caller reports it and may retry it.
+    deps.onStorageError?.(err, sha256);
+    return { name, sha256, status: 'failed', reason: '存储失败，请稍后重试 / could not store the photo: retry later' };
+  }
+  const { location, created } = stored;
   try {
     const ins = await deps.db.query(
       `INSERT INTO images (sha256, flight_id, original_name, stored_path, byte_size, width_px, height_px, taken_at, geom, status)

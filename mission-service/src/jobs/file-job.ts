@@ -5,7 +5,7 @@
 import { ZodError } from 'zod';
 import { fileCase } from '../cases/index.ts';
 import type { Db } from '../db/db.ts';
-import { AppError } from '../http/errors.ts';
+import { isPermanentError } from '../app-error.ts';
 
 const LABELS: Record<string, string> = {
   straw_burning: '秸秆焚烧 / straw burning',
@@ -88,10 +88,10 @@ export async function runFileJob(db: Db, incidentId: string): Promise<FileOutput
     });
     return { outcome: res.outcome, caseId: res.caseId };
   } catch (err) {
-    if (err instanceof ZodError || (err instanceof AppError && err.status < 500)) {
+    if (err instanceof ZodError || isPermanentError(err)) {
       return {
         outcome: 'rejected',
-        reason: err instanceof ZodError ? err.issues.map((i) => i.message).join('; ') : err.message,
+        reason: err instanceof ZodError ? err.issues.map((i) => i.message).join('; ') : (err as Error).message,
       };
     }
     throw err;

@@ -1,3 +1,8 @@
+import { MavMissionResult, missionResultName } from './mavlink/enums.ts';
+import type { ItemMismatch } from './plugins/mission/verify.ts';
+
+export { missionResultName };
+
 /**
  * One result vocabulary for everything that crosses the vehicle boundary, and one error class carrying it.
  * MAVSDK returns a per-plugin result enum; we keep the same codes but deliver them as a value on success
@@ -34,49 +39,24 @@ export const LINK_RESULT_HTTP_STATUS: Readonly<Record<LinkResult, number>> = {
   timeout: 504,
 };
 
-/** MAV_MISSION_RESULT values, by number (MAVLink common.xml). */
-export const MAV_MISSION_RESULT_NAMES: Readonly<Record<number, string>> = {
-  0: 'MAV_MISSION_ACCEPTED',
-  1: 'MAV_MISSION_ERROR',
-  2: 'MAV_MISSION_UNSUPPORTED_FRAME',
-  3: 'MAV_MISSION_UNSUPPORTED',
-  4: 'MAV_MISSION_NO_SPACE',
-  5: 'MAV_MISSION_INVALID',
-  6: 'MAV_MISSION_INVALID_PARAM1',
-  7: 'MAV_MISSION_INVALID_PARAM2',
-  8: 'MAV_MISSION_INVALID_PARAM3',
-  9: 'MAV_MISSION_INVALID_PARAM4',
-  10: 'MAV_MISSION_INVALID_PARAM5_X',
-  11: 'MAV_MISSION_INVALID_PARAM6_Y',
-  12: 'MAV_MISSION_INVALID_PARAM7',
-  13: 'MAV_MISSION_INVALID_SEQUENCE',
-  14: 'MAV_MISSION_DENIED',
-  15: 'MAV_MISSION_OPERATION_CANCELLED',
-};
-
 /** Human text (Chinese first, English beside) for each MAV_MISSION_* result. */
-const MAV_MISSION_RESULT_TEXT: Readonly<Record<number, string>> = {
-  1: '飞控拒绝航线 / generic mission error',
-  2: '坐标系不受支持 / coordinate frame not supported',
-  3: '指令不受支持 / command not supported',
-  4: '航点数量超出飞控容量 / mission does not fit the vehicle storage',
-  5: '航点参数无效 / invalid mission item',
-  6: '参数1无效 / param1 invalid',
-  7: '参数2无效 / param2 invalid',
-  8: '参数3无效 / param3 invalid',
-  9: '参数4无效 / param4 invalid',
-  10: '纬度/x 无效 / x (latitude) invalid',
-  11: '经度/y 无效 / y (longitude) invalid',
-  12: '高度/参数7无效 / param7 (altitude) invalid',
-  13: '航点序号错误 / item received out of sequence',
-  14: '飞控拒绝接收航线 / vehicle refuses missions (denied)',
-  15: '飞控取消了传输 / vehicle cancelled the transfer',
+const MAV_MISSION_RESULT_TEXT: Readonly<Partial<Record<number, string>>> = {
+  [MavMissionResult.ERROR]: '飞控拒绝航线 / generic mission error',
+  [MavMissionResult.UNSUPPORTED_FRAME]: '坐标系不受支持 / coordinate frame not supported',
+  [MavMissionResult.UNSUPPORTED]: '指令不受支持 / command not supported',
+  [MavMissionResult.NO_SPACE]: '航点数量超出飞控容量 / mission does not fit the vehicle storage',
+  [MavMissionResult.INVALID]: '航点参数无效 / invalid mission item',
+  [MavMissionResult.INVALID_PARAM1]: '参数1无效 / param1 invalid',
+  [MavMissionResult.INVALID_PARAM2]: '参数2无效 / param2 invalid',
+  [MavMissionResult.INVALID_PARAM3]: '参数3无效 / param3 invalid',
+  [MavMissionResult.INVALID_PARAM4]: '参数4无效 / param4 invalid',
+  [MavMissionResult.INVALID_PARAM5_X]: '纬度/x 无效 / x (latitude) invalid',
+  [MavMissionResult.INVALID_PARAM6_Y]: '经度/y 无效 / y (longitude) invalid',
+  [MavMissionResult.INVALID_PARAM7]: '高度/参数7无效 / param7 (altitude) invalid',
+  [MavMissionResult.INVALID_SEQUENCE]: '航点序号错误 / item received out of sequence',
+  [MavMissionResult.DENIED]: '飞控拒绝接收航线 / vehicle refuses missions (denied)',
+  [MavMissionResult.OPERATION_CANCELLED]: '飞控取消了传输 / vehicle cancelled the transfer',
 };
-
-/** Name of a MAV_MISSION_RESULT code, `MAV_MISSION_UNKNOWN_<n>` for values outside the spec. */
-export function missionResultName(code: number): string {
-  return MAV_MISSION_RESULT_NAMES[code] ?? `MAV_MISSION_UNKNOWN_${code}`;
-}
 
 export interface LinkErrorDetails {
   /** MAV_MISSION_* name when result is 'mission_error'. */
@@ -85,6 +65,10 @@ export interface LinkErrorDetails {
   commandResult?: string;
   /** Mission sequence number the error refers to, when known. */
   seq?: number;
+  /** Verification: the first item/field where the vehicle holds something else than was sent. */
+  mismatch?: ItemMismatch;
+  /** The vehicle may hold part of the new mission (ArduPilot writes items as they arrive): do not fly it. */
+  partialMission?: boolean;
   cause?: unknown;
 }
 
@@ -95,6 +79,8 @@ export class LinkError extends Error {
   readonly missionResult: string | undefined;
   readonly commandResult: string | undefined;
   readonly seq: number | undefined;
+  readonly mismatch: ItemMismatch | undefined;
+  readonly partialMission: boolean;
 
   constructor(result: Exclude<LinkResult, 'success'>, message: string, details: LinkErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -102,6 +88,8 @@ export class LinkError extends Error {
     this.missionResult = details.missionResult;
     this.commandResult = details.commandResult;
     this.seq = details.seq;
+    this.mismatch = details.mismatch;
+    this.partialMission = details.partialMission ?? false;
   }
 
   /** HTTP status code for this error (see LINK_RESULT_HTTP_STATUS). */
@@ -110,13 +98,23 @@ export class LinkError extends Error {
   }
 
   /** Plain JSON shape for API responses and CLI output. */
-  toJSON(): { result: LinkResult; message: string; missionResult?: string; commandResult?: string; seq?: number } {
+  toJSON(): {
+    result: LinkResult;
+    message: string;
+    missionResult?: string;
+    commandResult?: string;
+    seq?: number;
+    mismatch?: ItemMismatch;
+    partialMission?: boolean;
+  } {
     return {
       result: this.result,
       message: this.message,
       ...(this.missionResult === undefined ? {} : { missionResult: this.missionResult }),
       ...(this.commandResult === undefined ? {} : { commandResult: this.commandResult }),
       ...(this.seq === undefined ? {} : { seq: this.seq }),
+      ...(this.mismatch === undefined ? {} : { mismatch: this.mismatch }),
+      ...(this.partialMission ? { partialMission: true } : {}),
     };
   }
 }

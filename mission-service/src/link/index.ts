@@ -15,7 +15,6 @@ export type { LinkLogger } from './core/logger.ts';
 export {
   LinkError,
   LINK_RESULT_HTTP_STATUS,
-  MAV_MISSION_RESULT_NAMES,
   missionResultName,
   isLinkError,
   toLinkError,
@@ -27,14 +26,29 @@ export { parseConnectionUrl, formatConnection, type ConnectionSpec } from './con
 export { parseSigningKey, type SigningKey } from './mavlink/signing.ts';
 export { realClock, type Clock } from './clock.ts';
 export {
-  MissionType,
-  MavFrame,
   MavCmd,
+  MavFrame,
+  MavMissionType,
+  MavMissionResult,
+  MavResult,
+  ArduPilotMavCmd,
+  commandName,
+} from './mavlink/enums.ts';
+export {
+  MissionType,
   parseMissionItems,
-  compareMissionItems,
   missionItemSchema,
   type MissionItem,
 } from './plugins/mission/mission-items.ts';
+export {
+  findMismatch,
+  describeMismatch,
+  ALTITUDE_TOLERANCE_M,
+  ANGLE_TOLERANCE_DEG,
+  FLOAT_RELATIVE_TOLERANCE,
+  type ItemMismatch,
+} from './plugins/mission/verify.ts';
+export { expectedOnVehicle, prepareForVehicle } from './plugins/mission/vehicle-storage.ts';
 export { missionItemsFromPlan } from './plugins/mission/plan-items.ts';
 export { QGC_TIMING, type TransferTiming } from './plugins/mission/mission-transfer.ts';
 export type { MissionPlugin } from './plugins/mission/mission.ts';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AuthUser } from '../auth/index.ts';
+import { canSee, type AuthUser } from '../auth/index.ts';
 import {
   MissionActionSchema,
   MissionInputSchema,
@@ -8,9 +8,9 @@ import {
 } from '../contract/missions.ts';
 import type { DroneLiveStatus } from '../contract/drones.ts';
 import type { Db } from '../db/db.ts';
-import { assertDroneAccess, loadDrone } from '../drones/drone-service.ts';
+import { loadDrone } from '../drones/drone-service.ts';
 import type { DroneConnection, DroneLinkManager, PlanMissionItem } from '../drones/link-port.ts';
-import { AppError, notFound } from '../http/errors.ts';
+import { AppError, linkFailure, notFound } from '../app-error.ts';
 import type { Logger } from '../logger.ts';
 import { loadPlan } from '../plans/plan-service.ts';
 import { getPlan } from '../plans/plan-repository.ts';
@@ -43,7 +43,7 @@ interface Tracker {
 
 const conflict = (m: MissionRecord, action: string) =>
   new AppError(
-    409,
+    'conflict',
     'invalid_state',
     `任务状态为 ${m.state}，不能 ${action} / mission is ${m.state}: cannot ${action}`,
     { state: m.state },
@@ -63,11 +63,10 @@ export class MissionControl {
     private readonly logger: Logger,
   ) {}
 
-  /** A mission the user may see (through its drone's department), or 404/403. */
+  /** A mission the user may see (through its drone's department), or 404. */
   async load(user: AuthUser, id: string): Promise<MissionRecord> {
     const m = await getMission(this.db, id);
-    if (!m) throw notFound(`mission ${id}`);
-    assertDroneAccess(user, { departmentId: m.departmentId });
+    if (!m || !canSee(user, m)) throw notFound(`mission ${id}`);
     return m;
   }
 
@@ -91,7 +90,11 @@ export class MissionControl {
     if (!plan) throw notFound(`plan ${planId}`);
     const sortie = plan.document.sorties[sortieIndex];
     if (!sortie)
-      throw new AppError(400, 'unknown_sortie', `计划没有第 ${sortieIndex} 架次 / plan has no sortie ${sortieIndex}`);
+      throw new AppError(
+        'invalid_input',
+        'unknown_sortie',
+        `计划没有第 ${sortieIndex} 架次 / plan has no sortie ${sortieIndex}`,
+      );
     // A queued sortie waits (planned) behind the drone's current one: the scheduler starts it later.
     const busy = queued
       ? { rows: [] }
@@ -100,7 +103,11 @@ export class MissionControl {
           ACTIVE_STATES,
         ]);
     if (busy.rows.length)
-      throw new AppError(409, 'drone_busy', `无人机正在执行任务 / drone ${droneId} already has an active mission`);
+      throw new AppError(
+        'conflict',
+        'drone_busy',
+        `无人机正在执行任务 / drone ${droneId} already has an active mission`,
+      );
     const id = `mission-${randomUUID()}`;
     await insertMission(this.db, {
       id,
@@ -117,7 +124,7 @@ export class MissionControl {
   private connection(m: MissionRecord): DroneConnection {
     const c = m.droneId ? this.links?.get(m.droneId) : undefined;
     if (!c || !c.status().connected)
-      throw new AppError(409, 'drone_offline', `无人机未连接 / drone ${m.droneId} is not connected`);
+      throw new AppError('conflict', 'drone_offline', `无人机未连接 / drone ${m.droneId} is not connected`);
     return c;
   }
 
@@ -412,23 +419,4 @@ export class MissionControl {
       this.trackers.delete(id);
     }
   }
-}
-
-/** A link failure as an API error (the link's result code picks the status). */
-function linkFailure(err: unknown, what: string): AppError {
-  if (err instanceof AppError) return err;
-  const result = (err as { result?: string }).result;
-  const status =
-    result === 'timeout'
-      ? 504
-      : result === 'denied' || result === 'temporarily_rejected' || result === 'busy'
-        ? 409
-        : result === 'invalid_argument'
-          ? 400
-          : 502;
-  return new AppError(
-    status,
-    `link_${result ?? 'failed'}`,
-    `无人机执行失败 / drone refused or failed to ${what}: ${(err as Error).message}`,
-  );
 }

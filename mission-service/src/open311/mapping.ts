@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/db.ts';
+import { w3cChina } from '../time/china-time.ts';
 import type { CaseView } from '../cases/repository.ts';
 import type { CaseState } from '../cases/state-machine.ts';
 
@@ -26,9 +27,7 @@ const STATUS_NOTES: Record<CaseState, string> = {
 
 /** W3C / ISO 8601 with the Asia/Shanghai offset, e.g. 2026-02-13T10:00:00+08:00. */
 export function w3cShanghai(iso: string | null): string | null {
-  if (!iso) return null;
-  const local = new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 19);
-  return `${local}+08:00`;
+  return iso ? w3cChina(new Date(iso)) : null;
 }
 
 export interface Open311Service {

@@ -4,11 +4,11 @@ import {
   exportPlanKmz,
   exportQgcPlan,
   exportWpmlKmz,
+  planSchema,
   writeWpl,
-  type Plan,
 } from '@xuncha/geodata';
 import type { PlanExportFormat } from '../contract/plans.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError, notFound } from '../app-error.ts';
 import type { PlanRecord } from './plan-repository.ts';
 
 /** An exported file: bytes or text, its media type and a file name. */
@@ -32,10 +32,19 @@ export function exportPlanFile(
   sortie: number,
   areas: readonly GeoJSON.Feature[] = [],
 ): ExportedFile {
-  const doc = plan.document as unknown as Plan;
+  // A stored document that is not a whole plan (planning failed or was never run) has nothing to export.
+  const parsed = planSchema.safeParse(plan.document);
+  if (!parsed.success) {
+    throw new AppError(
+      'unprocessable',
+      'not_exportable',
+      `计划没有可导出的航线 / plan ${plan.id} has no planned route to export (re-plan it first)`,
+    );
+  }
+  const doc = parsed.data;
   const base = plan.id.replace(/[^\w.-]/g, '_');
   if (PER_SORTIE_FORMATS.includes(format) && !doc.sorties[sortie]) {
-    throw new AppError(404, 'not_found', `没有第 ${sortie} 架次 / plan has no sortie ${sortie}`);
+    throw notFound(`sortie ${sortie} of plan ${plan.id}`);
   }
   const file = `${base}-${sortie}`;
   try {
@@ -80,7 +89,11 @@ export function exportPlanFile(
     }
   } catch (e) {
     if ((e as Error).name === 'PlanFormatError') {
-      throw new AppError(422, 'not_exportable', `无法导出 / cannot export as ${format}: ${(e as Error).message}`);
+      throw new AppError(
+        'unprocessable',
+        'not_exportable',
+        `无法导出 / cannot export as ${format}: ${(e as Error).message}`,
+      );
     }
     throw e;
   }

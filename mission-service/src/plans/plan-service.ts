@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { mapConstraintError } from '../areas/db-errors.ts';
-import { canAccessDepartment, ownerDepartment, type AuthUser } from '../auth/index.ts';
+import { assertCanChange, canSee, ownerDepartment, type AuthUser } from '../auth/index.ts';
 import { PlanInputSchema, type PlanInput, type PlanParams } from '../contract/plans.ts';
 import type { Db, Queryable } from '../db/db.ts';
-import { AppError, notFound } from '../http/errors.ts';
+import { AppError, notFound } from '../app-error.ts';
 import {
   getPlan,
   insertPlan,
@@ -12,7 +12,9 @@ import {
   updatePlanDocument,
   type PlanRecord,
 } from './plan-repository.ts';
-import { runPlanner, type PlanDocument } from './planner.ts';
+import { countVertices } from '../areas/validate-area.ts';
+import { compute } from '../compute/compute-pool.ts';
+import type { PlanDocument } from './planner.ts';
 
 /** Which area kinds each pattern covers. */
 const KINDS_FOR_PATTERN: Record<PlanInput['pattern'], string[]> = {
@@ -45,11 +47,11 @@ async function planInputs(db: Queryable, pattern: PlanInput['pattern'], areaIds:
   const byId = new Map(r.rows.map((row) => [row.id, row]));
   const missing = areaIds.filter((id) => !byId.has(id));
   if (missing.length)
-    throw new AppError(400, 'unknown_area', `未知区域 / unknown areas: ${missing.join(', ')}`, { missing });
+    throw new AppError('invalid_input', 'unknown_area', `未知区域 / unknown areas: ${missing.join(', ')}`, { missing });
   const wrong = r.rows.filter((row) => !KINDS_FOR_PATTERN[pattern].includes(row.kind));
   if (wrong.length) {
     throw new AppError(
-      400,
+      'invalid_input',
       'wrong_area_kind',
       `区域类型不适用 / pattern ${pattern} covers ${KINDS_FOR_PATTERN[pattern].join('/')}, not ${wrong.map((w) => `${w.id} (${w.kind})`).join(', ')}`,
     );
@@ -75,16 +77,15 @@ async function plan(
   params: PlanParams,
 ): Promise<PlanDocument> {
   const { areas, nofly } = await planInputs(db, pattern, areaIds);
-  return runPlanner(pattern, areas, nofly, params);
+  // Planning a large area takes seconds of CPU: off the request thread, so other requests go on.
+  const weight = countVertices(areas.features.map((f) => (f.geometry as { coordinates?: unknown }).coordinates));
+  return compute('plan', { pattern, areas, nofly, params }, weight);
 }
 
-/** A plan the user may see, or 404/403. */
+/** A plan the user may see, or 404 (also when it belongs to another department). */
 export async function loadPlan(db: Queryable, user: AuthUser, id: string): Promise<PlanRecord> {
   const p = await getPlan(db, id);
-  if (!p) throw notFound(`plan ${id}`);
-  if (!canAccessDepartment(user, p.departmentId)) {
-    throw new AppError(403, 'forbidden_department', '无权访问其他部门的计划 / this plan belongs to another department');
-  }
+  if (!p || !canSee(user, p)) throw notFound(`plan ${id}`);
   return p;
 }
 
@@ -93,10 +94,11 @@ async function checkDrone(db: Queryable, user: AuthUser, droneId: string | null 
   const d = await db.query<{ department_id: string | null }>('SELECT department_id FROM drones WHERE id = $1', [
     droneId,
   ]);
-  if (!d.rows[0]) throw new AppError(400, 'unknown_drone', `未知无人机 / unknown drone: ${droneId}`);
-  if (!canAccessDepartment(user, d.rows[0].department_id)) {
-    throw new AppError(403, 'forbidden_department', '无权使用其他部门的无人机 / drone belongs to another department');
-  }
+  // Another department's drone is as unknown as a missing one (its existence is not revealed).
+  if (!d.rows[0] || !canSee(user, { departmentId: d.rows[0].department_id }))
+    throw new AppError('invalid_input', 'unknown_drone', `未知无人机 / unknown drone: ${droneId}`, [
+      { in: 'body', field: 'droneId', message: 'unknown drone' },
+    ]);
 }
 
 /** Plans areas with a pattern and parameters (geodata's planner) and stores the document. */
@@ -127,9 +129,14 @@ export async function createPlan(db: Db, user: AuthUser, body: unknown): Promise
 /** Changes a plan's name/areas/parameters and re-plans it. */
 export async function changePlan(db: Db, user: AuthUser, id: string, body: unknown): Promise<PlanRecord> {
   const existing = await loadPlan(db, user, id);
+  assertCanChange(user, existing, 'plan');
   const input = PlanInputSchema.parse(body);
   if (input.pattern !== existing.pattern) {
-    throw new AppError(400, 'pattern_fixed', '计划类型不可更改 / a plan keeps its pattern; create a new plan instead');
+    throw new AppError(
+      'invalid_input',
+      'pattern_fixed',
+      '计划类型不可更改 / a plan keeps its pattern; create a new plan instead',
+    );
   }
   await checkDrone(db, user, input.droneId);
   const document = await plan(db, input.pattern, input.areaIds, input.params);

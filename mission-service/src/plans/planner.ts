@@ -1,6 +1,6 @@
 import { openDem, planCorridor, planHillside, planSurvey, sampleDemPath, type Plan } from '@xuncha/geodata';
 import type { PlanParams } from '../contract/plans.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../app-error.ts';
 
 /** The plan document geodata's planners produce (plan-schema.ts); only what the service reads is typed here. */
 export interface PlanDocument {
@@ -29,6 +29,7 @@ const PLANNERS = {
   corridor: (a: GeoJSON.FeatureCollection, o: Record<string, unknown>) => planCorridor(a, o),
   hillside: (a: GeoJSON.FeatureCollection, o: Record<string, unknown>) => planHillside(a, o as never),
 } satisfies Record<string, (a: GeoJSON.FeatureCollection, o: Record<string, unknown>) => Plan>;
+export type PlannerPattern = keyof typeof PLANNERS;
 
 let demPromise: ReturnType<typeof openDem> | undefined;
 
@@ -36,7 +37,7 @@ let demPromise: ReturnType<typeof openDem> | undefined;
 function dem(): ReturnType<typeof openDem> {
   demPromise ??= openDem(sampleDemPath).catch((e: unknown) => {
     demPromise = undefined;
-    throw new AppError(503, 'dem_unavailable', `高程模型不可用 / DEM unavailable: ${(e as Error).message}`);
+    throw new AppError('unavailable', 'dem_unavailable', `高程模型不可用 / DEM unavailable: ${(e as Error).message}`);
   });
   return demPromise;
 }
@@ -46,7 +47,7 @@ function dem(): ReturnType<typeof openDem> {
  * Planner input errors (PlanInputError) become 422 with the planner's message (it names the feature and field).
  */
 export async function runPlanner(
-  pattern: keyof typeof PLANNERS,
+  pattern: PlannerPattern,
   areas: GeoJSON.FeatureCollection,
   nofly: GeoJSON.FeatureCollection,
   params: PlanParams,
@@ -60,7 +61,7 @@ export async function runPlanner(
   } catch (err) {
     const e = err as Error & { field?: string; featureId?: string };
     if (e.name === 'PlanInputError') {
-      throw new AppError(422, 'plan_failed', `无法规划 / cannot plan: ${e.message}`, {
+      throw new AppError('unprocessable', 'plan_failed', `无法规划 / cannot plan: ${e.message}`, {
         field: e.field,
         featureId: e.featureId,
       });

@@ -1,5 +1,5 @@
 import rrule from 'rrule';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../app-error.ts';
 
 const { RRule } = rrule;
 
@@ -64,7 +64,7 @@ export function localToUtc(local: string, tz: string): Date {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local);
   if (!m)
     throw new AppError(
-      400,
+      'invalid_input',
       'invalid_input',
       `dtstart 格式应为 YYYY-MM-DDTHH:mm（当地时间）/ dtstart must be local time YYYY-MM-DDTHH:mm, got ${local}`,
     );
@@ -84,7 +84,11 @@ export function localToUtc(local: string, tz: string): Date {
     floating.getUTCHours() !== h ||
     floating.getUTCMinutes() !== mi
   ) {
-    throw new AppError(400, 'invalid_input', `dtstart 不是有效时间 / dtstart is not a valid date-time: ${local}`);
+    throw new AppError(
+      'invalid_input',
+      'invalid_input',
+      `dtstart 不是有效时间 / dtstart is not a valid date-time: ${local}`,
+    );
   }
   return fromFloating(floating, tz);
 }
@@ -96,7 +100,7 @@ export function localToUtc(local: string, tz: string): Date {
 export function normaliseRule(text: string): string {
   const body = text.trim().replace(/^RRULE:/i, '');
   if (!body || body.length > 500)
-    throw new AppError(400, 'invalid_rrule', 'RRULE 为空或过长 / rrule is empty or too long');
+    throw new AppError('invalid_input', 'invalid_rrule', 'RRULE 为空或过长 / rrule is empty or too long');
   const parts = body
     .split(';')
     .map((p) => p.trim())
@@ -106,24 +110,24 @@ export function normaliseRule(text: string): string {
     const [k, v] = p.split('=');
     const key = (k ?? '').toUpperCase();
     if (!ALLOWED_KEYS.has(key) || !v)
-      throw new AppError(400, 'invalid_rrule', `RRULE 不支持 / unsupported rrule part: ${p.slice(0, 40)}`);
-    if (keys.has(key)) throw new AppError(400, 'invalid_rrule', `RRULE 重复 / repeated rrule part: ${key}`);
+      throw new AppError('invalid_input', 'invalid_rrule', `RRULE 不支持 / unsupported rrule part: ${p.slice(0, 40)}`);
+    if (keys.has(key)) throw new AppError('invalid_input', 'invalid_rrule', `RRULE 重复 / repeated rrule part: ${key}`);
     keys.add(key);
     if (key === 'FREQ' && !ALLOWED_FREQ.has(v.toUpperCase())) {
       throw new AppError(
-        400,
+        'invalid_input',
         'invalid_rrule',
         `频率不支持 / FREQ must be HOURLY, DAILY, WEEKLY, MONTHLY or YEARLY, got ${v}`,
       );
     }
   }
-  if (!keys.has('FREQ')) throw new AppError(400, 'invalid_rrule', 'RRULE 缺少 FREQ / rrule needs FREQ');
+  if (!keys.has('FREQ')) throw new AppError('invalid_input', 'invalid_rrule', 'RRULE 缺少 FREQ / rrule needs FREQ');
   const normal = parts.join(';').toUpperCase();
   try {
     const opts = RRule.parseString(normal);
     new RRule(opts).all((_, i) => i < 1);
   } catch (err) {
-    throw new AppError(400, 'invalid_rrule', `RRULE 无效 / invalid rrule: ${(err as Error).message}`);
+    throw new AppError('invalid_input', 'invalid_rrule', `RRULE 无效 / invalid rrule: ${(err as Error).message}`);
   }
   return normal;
 }

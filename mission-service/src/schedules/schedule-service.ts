@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { mapConstraintError } from '../areas/db-errors.ts';
-import { canAccessDepartment, type AuthUser } from '../auth/index.ts';
+import { assertCanChange, canSee, type AuthUser } from '../auth/index.ts';
 import { ScheduleInputSchema, type Schedule } from '../contract/schedules.ts';
 import type { Db } from '../db/db.ts';
-import { AppError, notFound } from '../http/errors.ts';
+import { AppError, notFound } from '../app-error.ts';
 import { loadPlan } from '../plans/plan-service.ts';
 import { isTimeZone, localToUtc, nextOccurrences, normaliseRule } from './recurrence.ts';
 import { getSchedule, insertSchedule, updateSchedule, type ScheduleRecord } from './schedule-repository.ts';
@@ -30,24 +30,17 @@ export function scheduleView(s: ScheduleRecord, now: Date, count = 5): Schedule 
   };
 }
 
-/** A schedule the user may see, or 404/403. */
+/** A schedule the user may see, or 404 (also when it belongs to another department). */
 export async function loadSchedule(db: Db, user: AuthUser, id: string): Promise<ScheduleRecord> {
   const s = await getSchedule(db, id);
-  if (!s) throw notFound(`schedule ${id}`);
-  if (!canAccessDepartment(user, s.departmentId)) {
-    throw new AppError(
-      403,
-      'forbidden_department',
-      '无权访问其他部门的巡查计划 / this schedule belongs to another department',
-    );
-  }
+  if (!s || !canSee(user, s)) throw notFound(`schedule ${id}`);
   return s;
 }
 
 async function validated(db: Db, user: AuthUser, body: unknown, now: Date) {
   const input = ScheduleInputSchema.parse(body);
   if (!isTimeZone(input.timezone))
-    throw new AppError(400, 'invalid_input', `未知时区 / unknown timezone: ${input.timezone}`);
+    throw new AppError('invalid_input', 'invalid_input', `未知时区 / unknown timezone: ${input.timezone}`);
   const rrule = normaliseRule(input.rrule);
   const plan = await loadPlan(db, user, input.planId);
   const drones = await db.query<{ id: string; department_id: string | null }>(
@@ -55,17 +48,14 @@ async function validated(db: Db, user: AuthUser, body: unknown, now: Date) {
     [input.droneIds],
   );
   const found = new Map(drones.rows.map((d) => [d.id, d]));
-  const missing = input.droneIds.filter((d) => !found.has(d));
-  if (missing.length) throw new AppError(400, 'unknown_drone', `未知无人机 / unknown drones: ${missing.join(', ')}`);
-  for (const d of drones.rows) {
-    if (!canAccessDepartment(user, d.department_id)) {
-      throw new AppError(
-        403,
-        'forbidden_department',
-        `无权使用其他部门的无人机 / drone ${d.id} belongs to another department`,
-      );
-    }
-  }
+  // Another department's drone is as unknown as a missing one (its existence is not revealed).
+  const missing = input.droneIds.filter(
+    (d) => !found.has(d) || !canSee(user, { departmentId: found.get(d)!.department_id }),
+  );
+  if (missing.length)
+    throw new AppError('invalid_input', 'unknown_drone', `未知无人机 / unknown drones: ${missing.join(', ')}`, [
+      { in: 'body', field: 'droneIds', message: 'unknown drone' },
+    ]);
   const startsAt = input.dtstart
     ? localToUtc(input.dtstart, input.timezone)
     : new Date(Math.floor(now.getTime() / 60_000) * 60_000);
@@ -79,7 +69,11 @@ async function validated(db: Db, user: AuthUser, body: unknown, now: Date) {
     maxWindMps: input.maxWindMps ?? null,
   };
   if (!nextOccurrences(fields, now, 1).length) {
-    throw new AppError(400, 'no_occurrences', '该规则今后没有任何时刻 / the rule has no occurrence in the future');
+    throw new AppError(
+      'invalid_input',
+      'no_occurrences',
+      '该规则今后没有任何时刻 / the rule has no occurrence in the future',
+    );
   }
   return { fields, plan };
 }
@@ -102,7 +96,7 @@ export async function changeSchedule(
   body: unknown,
   now: Date,
 ): Promise<ScheduleRecord> {
-  await loadSchedule(db, user, id);
+  assertCanChange(user, await loadSchedule(db, user, id), 'schedule');
   const { fields } = await validated(db, user, body, now);
   await updateSchedule(db, { id, ...fields });
   return (await getSchedule(db, id))!;

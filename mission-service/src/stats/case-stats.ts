@@ -1,4 +1,6 @@
 import type { Queryable } from '../db/db.ts';
+// The rollup's day numbers are China-time days (`case_stats_day_no` in migration 005).
+import { CHINA_OFFSET_MS, DAY_MS } from '../time/china-time.ts';
 
 /** Figures of one group of cases (all, one department, one category) filed in the period. */
 export interface CaseStatsRow {
@@ -35,10 +37,6 @@ const CATEGORY_NAMES: Record<string, string> = {
 };
 
 const ratio = (num: number, den: number): number | null => (den > 0 ? num / den : null);
-
-const DAY_MS = 86_400_000;
-/** China time (UTC+8) offset of the rollup's day numbers (`case_stats_day_no` in migration 005). */
-const CHINA_OFFSET_MS = 8 * 3_600_000;
 
 /** The columns of `case_stats_daily` and of `case_stats_measures(case)` (migration 012), which owns the rule. */
 const MEASURES = [

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Queryable } from '../db/db.ts';
-import { AppError } from '../http/errors.ts';
+import type { Db, Queryable } from '../db/db.ts';
+import { AppError } from '../app-error.ts';
+import { assertWebhookTarget, DEFAULT_WEBHOOK_POLICY, type WebhookTargetPolicy } from './target-guard.ts';
 
 export interface WebhookSubscription {
   id: string;
@@ -13,21 +14,15 @@ export interface WebhookSubscription {
 
 /**
  * Subscribes `url` to case events (all, or the given `eventKinds` such as `case.dispatch`, and only cases from
- * `sources` if given). The signing secret is generated and returned once.
+ * `sources` if given). The target must pass the SSRF policy (target-guard.ts). The signing secret is generated
+ * and returned once.
  */
 export async function createSubscription(
   q: Queryable,
   s: { url: string; eventKinds?: string[]; sources?: string[]; secret?: string },
+  policy: WebhookTargetPolicy = DEFAULT_WEBHOOK_POLICY,
 ): Promise<WebhookSubscription & { secret: string }> {
-  let u: URL;
-  try {
-    u = new URL(s.url);
-  } catch {
-    throw new AppError(400, 'invalid_url', `地址无效 / invalid webhook url ${s.url}`);
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw new AppError(400, 'invalid_url', `仅支持 http(s) / webhook url must be http or https`);
-  }
+  const u = await assertWebhookTarget(policy, s.url);
   const id = `whs_${randomUUID()}`;
   const secret = s.secret ?? randomBytes(32).toString('base64url');
   const r = await q.query<Record<string, unknown>>(
@@ -56,10 +51,22 @@ export async function listSubscriptions(q: Queryable): Promise<WebhookSubscripti
   return r.rows.map(toSub);
 }
 
-/** Deactivates a subscription (its delivery log stays). */
-export async function deactivateSubscription(q: Queryable, id: string): Promise<void> {
-  const r = await q.query('UPDATE webhook_subscriptions SET active = false WHERE id = $1', [id]);
-  if (r.affectedRows !== 1) throw new AppError(404, 'not_found', `无此订阅 / no webhook subscription ${id}`);
+/**
+ * Deactivates a subscription: its pending deliveries are cancelled, never sent (its delivery log stays).
+ * Returns how many were cancelled.
+ */
+export async function deactivateSubscription(db: Db, id: string): Promise<number> {
+  return db.transaction(async (tx) => {
+    const r = await tx.query('UPDATE webhook_subscriptions SET active = false WHERE id = $1', [id]);
+    if (r.affectedRows !== 1)
+      throw new AppError('not_found', 'not_found', `未找到 / not found: webhook subscription ${id}`);
+    const c = await tx.query(
+      `UPDATE webhook_deliveries SET status = 'cancelled', last_error = 'subscription deactivated'
+        WHERE subscription_id = $1 AND status = 'pending'`,
+      [id],
+    );
+    return c.affectedRows;
+  });
 }
 
 export interface WebhookDelivery {
@@ -67,7 +74,7 @@ export interface WebhookDelivery {
   subscriptionId: string;
   eventId: string;
   caseId: string;
-  status: 'pending' | 'delivered' | 'failed';
+  status: 'pending' | 'delivered' | 'failed' | 'cancelled';
   attempts: number;
   nextAttemptAt: string;
   lastStatus: number | null;

@@ -29,6 +29,10 @@ import {
   verifySignature,
 } from '../../src/webhooks/index.ts';
 import { createTestDb, type TestDb } from '../../src/testing/test-db.ts';
+import type { WebhookTargetPolicy } from '../../src/webhooks/index.ts';
+
+/** The receivers of these tests listen on loopback, which an admin must allow-list (SSRF policy). */
+const LOOPBACK: WebhookTargetPolicy = { allow: ['127.0.0.1/32'] };
 import { getCaseStats, statsToCsv } from '../../src/stats/index.ts';
 
 const dispatcher: CaseActor = { id: 'u-dispatcher', roles: ['dispatcher'], departmentId: null };
@@ -209,7 +213,7 @@ describe('filing and routing', () => {
         source: 'drone',
         incidentId: 'no-such-incident',
       }),
-    ).rejects.toMatchObject({ status: 400, code: 'unknown_reference' });
+    ).rejects.toMatchObject({ kind: 'invalid_input', code: 'unknown_reference' });
     await expect(
       fileCase(db, {
         category: 'straw_burning',
@@ -228,7 +232,7 @@ describe('filing and routing', () => {
           ],
         },
       }),
-    ).rejects.toMatchObject({ status: 400 });
+    ).rejects.toMatchObject({ kind: 'invalid_input' });
     expect(await count('SELECT count(*) AS n FROM cases')).toBe(before);
     expect(await count('SELECT count(*) AS n FROM case_events')).toBe(events);
   });
@@ -293,7 +297,7 @@ describe('transitions and the audit log', () => {
     });
     await transitionCase(db, caseId, 'accept', dispatcher);
     await transitionCase(db, caseId, 'dispatch', dispatcher, { note: '请生态环境局处置' });
-    await expect(transitionCase(db, caseId, 'start', waterOfficer)).rejects.toMatchObject({ status: 403 });
+    await expect(transitionCase(db, caseId, 'start', waterOfficer)).rejects.toMatchObject({ kind: 'forbidden' });
     await transitionCase(db, caseId, 'start', ecologyOfficer);
     const res = await transitionCase(db, caseId, 'resolve', ecologyOfficer, {
       note: '已封堵',
@@ -338,19 +342,19 @@ describe('transitions and the audit log', () => {
       source: 'citizen',
     });
     await expect(transitionCase(db, caseId, 'close', dispatcher)).rejects.toMatchObject({
-      status: 409,
+      kind: 'conflict',
       code: 'illegal_transition',
     });
     await expect(transitionCase(db, caseId, 'accept', dispatcher, { expectedState: 'accepted' })).rejects.toMatchObject(
-      { status: 409 },
+      { kind: 'conflict' },
     );
-    await expect(transitionCase(db, caseId, 'reopen', dispatcher)).rejects.toMatchObject({ status: 409 });
-    await expect(transitionCase(db, 'case_nope', 'accept', dispatcher)).rejects.toMatchObject({ status: 404 });
+    await expect(transitionCase(db, caseId, 'reopen', dispatcher)).rejects.toMatchObject({ kind: 'conflict' });
+    await expect(transitionCase(db, 'case_nope', 'accept', dispatcher)).rejects.toMatchObject({ kind: 'not_found' });
     expect(await listCaseEvents(db, caseId)).toHaveLength(1);
     // Rejected as a false positive, then reopened with a reason.
     await transitionCase(db, caseId, 'reject', ecologyOfficer, { note: '误报：晒谷场' });
     await expect(transitionCase(db, caseId, 'reopen', dispatcher)).rejects.toMatchObject({
-      status: 400,
+      kind: 'invalid_input',
       code: 'note_required',
     });
     const re = await transitionCase(db, caseId, 'reopen', dispatcher, { note: '群众再次反映' });
@@ -394,10 +398,10 @@ describe('transitions and the audit log', () => {
     await expect(transitionCase(db, caseId, 'return', ecologyOfficer)).rejects.toMatchObject({ code: 'note_required' });
     await transitionCase(db, caseId, 'return', ecologyOfficer, { note: '属水利局职责' });
     await expect(reassignCase(db, caseId, 'dept-water', ecologyOfficer, { note: 'x' })).rejects.toMatchObject({
-      status: 403,
+      kind: 'forbidden',
     });
     await expect(reassignCase(db, caseId, 'dept-nope', dispatcher, { note: 'x' })).rejects.toMatchObject({
-      status: 400,
+      kind: 'invalid_input',
     });
     const re = await reassignCase(db, caseId, 'dept-water', dispatcher, { note: '改派水利局' });
     expect(re.departmentId).toBe('dept-water');
@@ -409,7 +413,7 @@ describe('transitions and the audit log', () => {
     expect(up1).toMatchObject({ level: 'township', handlingJurisdictionId: 'jur-tashi' });
     const up2 = await escalateCaseLevel(db, caseId, dispatcher, { note: '乡镇无法处置' });
     expect(up2).toMatchObject({ level: 'city', handlingJurisdictionId: 'jur-longquan' });
-    await expect(escalateCaseLevel(db, caseId, dispatcher, { note: 'x' })).rejects.toMatchObject({ status: 409 });
+    await expect(escalateCaseLevel(db, caseId, dispatcher, { note: 'x' })).rejects.toMatchObject({ kind: 'conflict' });
     await transitionCase(db, caseId, 'resolve', waterOfficer);
     expect((await getCase(db, caseId)).resolvedLevel).toBe('city');
     const levels = (await listCaseEvents(db, caseId)).map((e) => e.level);
@@ -422,7 +426,7 @@ describe('transitions and the audit log', () => {
     const a = await fileCase(db, { category: 'sewage_outfall', point: p, source: 'hotline' });
     const b = await fileCase(db, { category: 'sewage_outfall', point: east(p, 600), source: 'citizen' });
     expect(b.outcome).toBe('created');
-    await expect(mergeCases(db, b.caseId, a.caseId, ecologyOfficer)).rejects.toMatchObject({ status: 403 });
+    await expect(mergeCases(db, b.caseId, a.caseId, ecologyOfficer)).rejects.toMatchObject({ kind: 'forbidden' });
     const merged = await mergeCases(db, b.caseId, a.caseId, dispatcher, { note: '同一排污口' });
     expect(merged.reportCount).toBe(2);
     const gone = await getCase(db, b.caseId);
@@ -431,7 +435,7 @@ describe('transitions and the audit log', () => {
       code: 'case_merged',
     });
     const reports = await listCaseReports(db, a.caseId);
-    await expect(splitCase(db, a.caseId, reports[0]!.id, dispatcher)).rejects.toMatchObject({ status: 409 });
+    await expect(splitCase(db, a.caseId, reports[0]!.id, dispatcher)).rejects.toMatchObject({ kind: 'conflict' });
     const split = await splitCase(db, a.caseId, reports[1]!.id, dispatcher, { note: '不是同一处' });
     expect(split.original.reportCount).toBe(1);
     expect(split.created).toMatchObject({ state: 'new', reportCount: 1, source: 'citizen' });
@@ -526,7 +530,7 @@ describe('webhooks', () => {
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
   it('retries with backoff until delivered, signed, once per event', async () => {
-    const sub = await createSubscription(db, { url, sources: ['grid_worker'] });
+    const sub = await createSubscription(db, { url, sources: ['grid_worker'] }, LOOPBACK);
     const now0 = new Date('2026-05-11T09:00:00+08:00');
     const { caseId } = await fileCase(
       db,
@@ -540,18 +544,28 @@ describe('webhooks', () => {
       { now: now0 },
     );
     const base = 1000;
-    const s1 = await deliverDueWebhooks(db, { now: now0, baseBackoffMs: base });
+    const s1 = await deliverDueWebhooks(db, { policy: LOOPBACK, now: now0, baseBackoffMs: base });
     expect(s1).toMatchObject({ attempted: 1, retrying: 1 });
     // Not due yet: the backoff holds it back.
-    expect((await deliverDueWebhooks(db, { now: new Date(now0.getTime() + 500), baseBackoffMs: base })).attempted).toBe(
-      0,
-    );
-    const s2 = await deliverDueWebhooks(db, { now: new Date(now0.getTime() + 1000), baseBackoffMs: base });
+    expect(
+      (await deliverDueWebhooks(db, { policy: LOOPBACK, now: new Date(now0.getTime() + 500), baseBackoffMs: base }))
+        .attempted,
+    ).toBe(0);
+    const s2 = await deliverDueWebhooks(db, {
+      policy: LOOPBACK,
+      now: new Date(now0.getTime() + 1000),
+      baseBackoffMs: base,
+    });
     expect(s2).toMatchObject({ attempted: 1, retrying: 1 });
     expect(
-      (await deliverDueWebhooks(db, { now: new Date(now0.getTime() + 2500), baseBackoffMs: base })).attempted,
+      (await deliverDueWebhooks(db, { policy: LOOPBACK, now: new Date(now0.getTime() + 2500), baseBackoffMs: base }))
+        .attempted,
     ).toBe(0);
-    const s3 = await deliverDueWebhooks(db, { now: new Date(now0.getTime() + 3000), baseBackoffMs: base });
+    const s3 = await deliverDueWebhooks(db, {
+      policy: LOOPBACK,
+      now: new Date(now0.getTime() + 3000),
+      baseBackoffMs: base,
+    });
     expect(s3).toMatchObject({ attempted: 1, delivered: 1 });
     expect(received).toHaveLength(1);
     const got = received[0]!;
@@ -573,7 +587,7 @@ describe('webhooks', () => {
   });
 
   it('gives up after maxAttempts against a dead receiver', async () => {
-    const sub = await createSubscription(db, { url: 'http://127.0.0.1:9/none', sources: ['citizen'] });
+    const sub = await createSubscription(db, { url: 'http://127.0.0.1:9/none', sources: ['citizen'] }, LOOPBACK);
     const now0 = new Date('2026-05-12T09:00:00+08:00');
     await fileCase(
       db,
@@ -582,7 +596,7 @@ describe('webhooks', () => {
     );
     let now = now0;
     for (let i = 0; i < 3; i++) {
-      await deliverDueWebhooks(db, { now, maxAttempts: 3, baseBackoffMs: 10, timeoutMs: 2000 });
+      await deliverDueWebhooks(db, { policy: LOOPBACK, now, maxAttempts: 3, baseBackoffMs: 10, timeoutMs: 2000 });
       now = new Date(now.getTime() + 60_000);
     }
     const log = await listDeliveries(db, sub.id);
@@ -591,11 +605,11 @@ describe('webhooks', () => {
   });
 
   it('queues the file and attach events of a filing in its transaction, with the payload of every event', async () => {
-    const sub = await createSubscription(db, {
-      url: 'http://127.0.0.1:9/none',
-      eventKinds: ['case.file', 'case.attach'],
-      sources: ['manual'],
-    });
+    const sub = await createSubscription(
+      db,
+      { url: 'http://127.0.0.1:9/none', eventKinds: ['case.file', 'case.attach'], sources: ['manual'] },
+      LOOPBACK,
+    );
     const now0 = new Date('2026-05-13T09:00:00+08:00');
     const p = east(inside['jur-longyuan-chengnan']!, 6000);
     const first = await fileCase(

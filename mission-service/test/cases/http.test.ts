@@ -5,6 +5,7 @@ import { unzipSync, strFromU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/auth/index.ts';
 import { createApp } from '../../src/http/app.ts';
+import { DEFAULT_SECURITY } from '../../src/http/security-options.ts';
 import { createLogger } from '../../src/logger.ts';
 import { addApiKey } from '../../src/open311/api-keys.ts';
 import { createTestDb, type TestDb } from '../../src/testing/test-db.ts';
@@ -67,15 +68,26 @@ beforeAll(async () => {
   for (const u of users)
     await createUser(t.db, {
       username: u.username,
-      password: 'secret-pass-1',
+      password: 'Secret-Pw-7xq!kz',
       roles: [...u.roles],
       departmentId: u.departmentId,
     });
-  server = createApp({ db: t.db, logger: createLogger('silent') }).listen(0, '127.0.0.1');
+  server = createApp({
+    db: t.db,
+    logger: createLogger('silent'),
+    // Receivers of these tests run on loopback (allow-listed); the rate limits are the abuse tests' business.
+    security: {
+      ...DEFAULT_SECURITY,
+      webhooks: { allow: ['127.0.0.1/32'] },
+      open311: { anonymousPerMin: 100_000, keyPerMin: 100_000 },
+    },
+  }).listen(0, '127.0.0.1');
+  // A loaded machine may pause longer than Node's 5 s keep-alive between two requests: no resets mid-test.
+  server.keepAliveTimeout = 120_000;
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   for (const u of users) {
-    const r = await call('POST', '/api/auth/login', null, { username: u.username, password: 'secret-pass-1' });
+    const r = await call('POST', '/api/auth/login', null, { username: u.username, password: 'Secret-Pw-7xq!kz' });
     expect(r.status).toBe(200);
     tokens[u.username] = r.body.token;
   }
@@ -138,7 +150,10 @@ describe('cases over HTTP', () => {
       (await call('POST', `/api/cases/${caseId}/transitions`, 'disp', { action: 'dispatch', note: '派生态环境局' }))
         .status,
     ).toBe(200);
+    // The assisting department (water) sees the case but does not lead it.
     expect((await call('POST', `/api/cases/${caseId}/transitions`, 'water', { action: 'start' })).status).toBe(403);
+    // An unrelated department neither sees it nor acts on it (404, as reading it).
+    expect((await call('POST', `/api/cases/${caseId}/transitions`, 'slope', { action: 'start' })).status).toBe(404);
     expect((await call('POST', `/api/cases/${caseId}/transitions`, 'eco', { action: 'start' })).status).toBe(200);
     const detail = await call('GET', `/api/cases/${caseId}`, 'eco');
     expect(detail.status).toBe(200);

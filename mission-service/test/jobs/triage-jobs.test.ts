@@ -147,7 +147,7 @@ describe.each(testBackends)('triage jobs on %s', (backend) => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const user = await createUser(t.db, {
       username: 'jobs-officer',
-      password: 'jobs-officer-password',
+      password: 'Jobs-Pw-7xq!kz',
       roles: ['officer'],
     });
     token = await createSession(t.db, user.id);

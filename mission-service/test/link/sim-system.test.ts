@@ -7,6 +7,7 @@ import type { RunningSimulation } from '@xuncha/simulator';
 import { MavlinkLink, type LinkOptions } from '../../src/link/core/link.ts';
 import type { Vehicle } from '../../src/link/core/vehicle.ts';
 import { LinkError } from '../../src/link/errors.ts';
+import { MavCmd, MavFrame, MavMissionResult } from '../../src/link/mavlink/enums.ts';
 import { startLossyProxy } from '../../src/link/testing/lossy-proxy.ts';
 import { startOneSim } from './one-sim.ts';
 
@@ -14,15 +15,22 @@ type Sim = RunningSimulation;
 
 /** Mission items the way the planner writes them (geodata plan schema: seq, null = unset param). */
 function planItems(n: number): Array<Record<string, unknown>> {
-  const base = { frame: 3, current: 0, autocontinue: 1, param2: null, param3: null, param4: null };
+  const base = {
+    frame: MavFrame.GLOBAL_RELATIVE_ALT,
+    current: 0,
+    autocontinue: 1,
+    param2: null,
+    param3: null,
+    param4: null,
+  };
   const items: Array<Record<string, unknown>> = [
-    { ...base, seq: 0, command: 22, param1: 0, x: 280_700_000, y: 1_191_400_000, z: 30 },
+    { ...base, seq: 0, command: MavCmd.NAV_TAKEOFF, param1: 0, x: 280_700_000, y: 1_191_400_000, z: 30 },
   ];
   for (let i = 1; i < n - 1; i++) {
     items.push({
       ...base,
       seq: i,
-      command: 16,
+      command: MavCmd.NAV_WAYPOINT,
       param1: 0,
       param2: 2,
       x: 280_700_000 + i * 300,
@@ -30,7 +38,16 @@ function planItems(n: number): Array<Record<string, unknown>> {
       z: 30,
     });
   }
-  items.push({ ...base, frame: 2, seq: n - 1, command: 20, param1: null, x: 0, y: 0, z: 0 });
+  items.push({
+    ...base,
+    frame: MavFrame.MISSION,
+    seq: n - 1,
+    command: MavCmd.NAV_RETURN_TO_LAUNCH,
+    param1: null,
+    x: 0,
+    y: 0,
+    z: 0,
+  });
   return items;
 }
 
@@ -75,7 +92,7 @@ describe('ArduPilot personality over TCP', () => {
     const stored = sim.vehicles[0]!.state().mission;
     expect(stored).toHaveLength(26);
     // The takeoff survives at seq 1: ArduPilot's home slot got the placeholder, not our first item.
-    expect(stored[1]!.command).toBe(22);
+    expect(stored[1]!.command).toBe(MavCmd.NAV_TAKEOFF);
     const back = await v.mission.download();
     expect(back.map((i) => i.command)).toEqual(items.map((i) => i.command));
     expect(back[5]).toMatchObject({ x: items[5]!.x, y: items[5]!.y, z: 30 });
@@ -151,6 +168,7 @@ describe('mission protocol faults of the simulated ArduPilot (QGC failure matrix
       wrongSequence: false,
       errorAck: null,
       missingFinalAck: false,
+      readbackDiffersSeq: null,
     }),
   );
 
@@ -163,7 +181,7 @@ describe('mission protocol faults of the simulated ArduPilot (QGC failure matrix
 
   it('reports an error ack as mission_error with its MAV_MISSION name', async () => {
     const { v } = await connect(sim.vehicles[0]!.connection);
-    sim.vehicles[0]!.setFaults({ errorAck: 4, missionFaultsOnce: true });
+    sim.vehicles[0]!.setFaults({ errorAck: MavMissionResult.NO_SPACE, missionFaultsOnce: true });
     const e = (await v.mission.upload(planItems(5)).catch((x: unknown) => x)) as LinkError;
     expect(e.result).toBe('mission_error');
     expect(e.missionResult).toBe('MAV_MISSION_NO_SPACE');
@@ -183,12 +201,122 @@ describe('mission protocol faults of the simulated ArduPilot (QGC failure matrix
     expect(r).toMatchObject({ acked: false, verified: true });
   });
 
+  it('names the item, field, sent and held values when the vehicle holds a different mission, and will not start it', async () => {
+    const { v } = await connect(sim.vehicles[0]!.connection);
+    sim.vehicles[0]!.setFaults({ readbackDiffersSeq: 3, missionFaultsOnce: false });
+    const e = (await v.mission.upload(planItems(6)).catch((x: unknown) => x)) as LinkError;
+    expect(e).toBeInstanceOf(LinkError);
+    expect(e.result).toBe('failed');
+    expect(e.mismatch).toMatchObject({ index: 2, seq: 3, command: 'MAV_CMD_NAV_WAYPOINT', field: 'z', held: 35 });
+    expect(e.message).toContain('item 2 (MAV_CMD_NAV_WAYPOINT, vehicle seq 3) differs in z: sent 30, vehicle holds 35');
+    expect(e.partialMission).toBe(true);
+    const s = (await v.mission.start().catch((x: unknown) => x)) as LinkError;
+    expect(s).toMatchObject({ result: 'failed', partialMission: true });
+    sim.vehicles[0]!.setFaults({ readbackDiffersSeq: null });
+    const ok = await v.mission.upload(planItems(6));
+    expect(ok.verified).toBe(true);
+    expect(ok.home).toMatchObject({ latDeg: expect.closeTo(28.07, 1) as number });
+  });
+
+  it('says the vehicle may keep a partial mission after a failed upload (ArduPilot writes items as they arrive)', async () => {
+    const { v } = await connect(sim.vehicles[0]!.connection);
+    // An older, longer list on the vehicle, 50 m further north.
+    const old = planItems(10).map((it) => ({ ...it, x: (it.x as number) === 0 ? 0 : (it.x as number) + 4500 }));
+    await v.mission.upload(old);
+    // Item 5 is a command ArduPilot does not take in a mission (DO_SET_MODE): it refuses it after items 0–4.
+    const items = planItems(8).map((it, i) =>
+      i === 5 ? { ...it, command: MavCmd.DO_SET_MODE, frame: MavFrame.MISSION } : it,
+    );
+    const e = (await v.mission.upload(items).catch((x: unknown) => x)) as LinkError;
+    expect(e).toMatchObject({
+      result: 'mission_error',
+      missionResult: 'MAV_MISSION_UNSUPPORTED',
+      seq: 6,
+      partialMission: true,
+    });
+    expect(e.message).toContain('may keep part of the new list');
+    // Cut to the new count at MISSION_COUNT: home, new items 0–4, then the old list's items 5–7.
+    const held = sim.vehicles[0]!.state().mission;
+    expect(held).toHaveLength(9);
+    expect(held[5]!.x).toBe(items[4]!.x);
+    expect(held[7]!.x).toBe(old[6]!.x);
+    await expect(v.mission.start()).rejects.toMatchObject({ result: 'failed', partialMission: true });
+  });
+
+  it('says so when the upload could not be verified, and will not start it', async () => {
+    const { v } = await connect(sim.vehicles[0]!.connection);
+    sim.vehicles[0]!.setFaults({ noResponseToRequestSeq: 4, missionFaultsOnce: false });
+    const e = (await v.mission.upload(planItems(8), { deadlineMs: 20_000 }).catch((x: unknown) => x)) as LinkError;
+    expect(e).toBeInstanceOf(LinkError);
+    expect(e.partialMission).toBe(true);
+    expect(e.message).toContain('could not be verified');
+    await expect(v.mission.start()).rejects.toMatchObject({ result: 'failed', partialMission: true });
+  });
+
+  it('refuses a list longer than the vehicle holds with its own reason', async () => {
+    const { v } = await connect(sim.vehicles[0]!.connection);
+    const e = (await v.mission.upload(planItems(700)).catch((x: unknown) => x)) as LinkError;
+    expect(e).toMatchObject({ result: 'mission_error', missionResult: 'MAV_MISSION_NO_SPACE' });
+    expect(e.message).toContain('at most 649 besides home, this list has 700');
+    expect(e.partialMission).toBe(false);
+  });
+
   it('ends with a typed error, not a hang, when the vehicle never requests item 2', async () => {
     const { v } = await connect(sim.vehicles[0]!.connection);
     sim.vehicles[0]!.setFaults({ noResponseToRequestSeq: 2, missionFaultsOnce: false });
     const e = (await v.mission.upload(planItems(5), { deadlineMs: 20_000 }).catch((x: unknown) => x)) as LinkError;
     expect(e).toBeInstanceOf(LinkError);
     expect(['timeout', 'mission_error']).toContain(e.result);
+  });
+});
+
+describe('a vehicle that is still booting, and one that dies mid-transfer', () => {
+  it('retries NO_SPACE while the vehicle was only just heard, then uploads', async () => {
+    // Boot takes 30 simulated seconds (3 s at 10x): uploads are refused with NO_SPACE until then.
+    const sim = await startOneSim({ personality: 'ardupilot', seed: 12, bootDelayS: 30 });
+    cleanups.push(() => sim.stop());
+    const lines: string[] = [];
+    const { v } = await connect(sim.vehicles[0]!.connection, {
+      logger: { debug: () => {}, info: (l) => lines.push(l), warn: (l) => lines.push(l) },
+    });
+    const r = await v.mission.upload(planItems(5), { deadlineMs: 20_000 });
+    expect(r.verified).toBe(true);
+    expect(lines.some((l) => l.includes('NO_SPACE right after'))).toBe(true);
+  });
+
+  it('gives up with temporarily_rejected when the vehicle stays unready past the grace time', async () => {
+    const sim = await startOneSim({ personality: 'ardupilot', seed: 13, bootDelayS: 100_000 });
+    cleanups.push(() => sim.stop());
+    const { v } = await connect(sim.vehicles[0]!.connection, {
+      missionTiming: { timeoutMs: 100, retries: 12, bootGraceMs: 1500 },
+    });
+    const e = (await v.mission.upload(planItems(5), { deadlineMs: 20_000 }).catch((x: unknown) => x)) as LinkError;
+    expect(e).toMatchObject({ result: 'temporarily_rejected', missionResult: 'MAV_MISSION_NO_SPACE' });
+    expect(e.message).toContain('still refuses missions');
+  });
+
+  it('fails fast with connection_error when the vehicle dies mid-transfer', async () => {
+    const sim = await startOneSim({ personality: 'ardupilot', seed: 14 });
+    let stopped = false;
+    cleanups.push(async () => {
+      if (!stopped) await sim.stop();
+    });
+    const { v } = await connect(sim.vehicles[0]!.connection);
+    const e = (await v.mission
+      .upload(planItems(400), {
+        onProgress: (p) => {
+          if (p.phase === 'upload' && p.done === 50 && !stopped) {
+            stopped = true;
+            void sim.stop();
+          }
+        },
+      })
+      .catch((x: unknown) => x)) as LinkError;
+    expect(e).toBeInstanceOf(LinkError);
+    expect(e.result).toBe('connection_error');
+    expect(e.partialMission).toBe(true);
+    // The closed connection ends it (a spent resend budget would say 'timeout').
+    expect(e.message).toContain('connection to the vehicle dropped');
   });
 });
 
@@ -224,7 +352,9 @@ describe('PX4 personality over UDP through a lossy radio', () => {
   it('refuses terrain frames before sending anything', async () => {
     const { v } = await connect(sim.vehicles[0]!.connection);
     const before = sim.vehicles[0]!.state().mission.length;
-    const items = planItems(4).map((i) => (i.command === 16 ? { ...i, frame: 10 } : i));
+    const items = planItems(4).map((i) =>
+      i.command === MavCmd.NAV_WAYPOINT ? { ...i, frame: MavFrame.GLOBAL_TERRAIN_ALT } : i,
+    );
     const e = (await v.mission.upload(items).catch((x: unknown) => x)) as LinkError;
     expect(e.result).toBe('unsupported');
     expect(e.message).toContain('terrain');

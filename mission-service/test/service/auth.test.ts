@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureInitialAdmin, hashPassword, verifyPassword } from '../../src/auth/index.ts';
 import { tokenHash } from '../../src/auth/sessions.ts';
 import { createLogger } from '../../src/logger.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { HARNESS_PASSWORD, startHarness, type Harness } from './harness.ts';
 
 describe('auth', () => {
   let h: Harness;
@@ -23,7 +23,7 @@ describe('auth', () => {
 
   it('logs in, answers me, logs out and refuses the revoked token', async () => {
     const login = await h.call('POST', '/api/auth/login', {
-      body: { username: 't-operator', password: 't-operator-password' },
+      body: { username: 't-operator', password: HARNESS_PASSWORD },
     });
     expect(login.status).toBe(200);
     expect(login.body.user).toMatchObject({ name: 't-operator', roles: ['operator'] });
@@ -49,7 +49,7 @@ describe('auth', () => {
     expect((await h.call('GET', '/api/auth/me', { token: 'forged-token-forged-token-forged' })).status).toBe(401);
     expect((await h.call('GET', '/api/auth/me', { headers: { authorization: 'Basic abc' } })).status).toBe(401);
     const login = await h.call('POST', '/api/auth/login', {
-      body: { username: 't-officer', password: 't-officer-password' },
+      body: { username: 't-officer', password: HARNESS_PASSWORD },
     });
     await h.t.db.query(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = $1`, [
       tokenHash(login.body.token),
@@ -58,7 +58,7 @@ describe('auth', () => {
   });
 
   it('lets only admins manage users', async () => {
-    const body = { username: 'new-officer', password: 'long-enough', roles: ['officer'] };
+    const body = { username: 'new-officer', password: 'Long-Enough-7xq', roles: ['officer'] };
     expect((await h.call('POST', '/api/users', { token: h.tokens.operator, body })).status).toBe(403);
     const created = await h.call('POST', '/api/users', { token: h.tokens.admin, body });
     expect(created.status).toBe(201);

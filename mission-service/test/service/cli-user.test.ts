@@ -63,8 +63,13 @@ describe('xuncha user', () => {
       expect(await verifyPassword(first!, alice.passwordHash)).toBe(false);
       expect(alice.mustChangePassword).toBe(true); // the generated password is one-time
       expect(await findUserByUsername(db, 'bob')).toBeNull();
+      const audit = await db.query<{ action: string }>(
+        "SELECT action FROM audit_log WHERE action LIKE 'user.%' ORDER BY id",
+      );
+      expect(audit.rows.map((r) => r.action)).toEqual(['user.add', 'user.passwd']);
     } finally {
       await db.close();
     }
-  });
+    // Each command opens the embedded database once (seconds each on a loaded machine).
+  }, 240_000);
 });

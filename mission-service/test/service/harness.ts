@@ -5,6 +5,9 @@ import { createApp, type AppDeps } from '../../src/http/app.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createTestDb, type TestBackend, type TestDb } from '../../src/testing/test-db.ts';
 
+/** The password of every harness user (passes the password policy). */
+export const HARNESS_PASSWORD = 'Harness-Pw-7xq!kz';
+
 /** A real app on a private test database with one logged-in user per role (and department variants). */
 export interface Harness {
   t: TestDb;
@@ -26,10 +29,12 @@ export async function startHarness(backend?: TestBackend, deps: Partial<AppDeps>
   const departments = deptRows.rows.map((r) => r.id) as [string, string];
   const app = createApp({ db: t.db, logger: createLogger('silent'), ...deps });
   const server: Server = app.listen(0, '127.0.0.1');
+  // A loaded machine may pause longer than Node's 5 s keep-alive between two requests: no resets mid-test.
+  server.keepAliveTimeout = 120_000;
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const mk = async (username: string, roles: Role[], departmentId: string | null) => {
-    const u = await createUser(t.db, { username, password: `${username}-password`, roles, departmentId });
+    const u = await createUser(t.db, { username, password: HARNESS_PASSWORD, roles, departmentId });
     return createSession(t.db, u.id);
   };
   const tokens = {

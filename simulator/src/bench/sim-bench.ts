@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { MavLinkProtocolV2, minimal } from 'node-mavlink';
 import { startSimulation } from '../runner/start-simulation.ts';
 import { movePoint } from '../vehicle/geo.ts';
-import { MAV_CMD, MAV_FRAME } from '../vehicle/mav.ts';
+import { MavCmd, MavFrame } from '../vehicle/mav.ts';
 import type { MissionItemState } from '../vehicle/types.ts';
 import type { Vehicle } from '../vehicle/vehicle.ts';
 
@@ -60,9 +60,7 @@ function item(
   z = 0,
 ): MissionItemState {
   const frame =
-    command === MAV_CMD.NAV_WAYPOINT || command === MAV_CMD.NAV_TAKEOFF
-      ? MAV_FRAME.GLOBAL_RELATIVE_ALT
-      : MAV_FRAME.MISSION;
+    command === MavCmd.NAV_WAYPOINT || command === MavCmd.NAV_TAKEOFF ? MavFrame.GLOBAL_RELATIVE_ALT : MavFrame.MISSION;
   return {
     seq,
     frame,
@@ -83,19 +81,19 @@ function item(
 function flySurvey(v: Vehicle): void {
   const h = v.state().home!;
   const items: MissionItemState[] = [
-    item(0, MAV_CMD.NAV_WAYPOINT, [0, 0, 0, 0]),
-    item(1, MAV_CMD.NAV_TAKEOFF, [0, 0, 0, 0], 0, 0, 40),
+    item(0, MavCmd.NAV_WAYPOINT, [0, 0, 0, 0]),
+    item(1, MavCmd.NAV_TAKEOFF, [0, 0, 0, 0], 0, 0, 40),
   ];
-  items.push(item(2, MAV_CMD.DO_SET_CAM_TRIGG_DIST, [20, 0, 0, 0]));
+  items.push(item(2, MavCmd.DO_SET_CAM_TRIGG_DIST, [20, 0, 0, 0]));
   for (let lane = 0; lane < 10; lane++) {
     const e = lane * 40;
     const [n0, n1] = lane % 2 === 0 ? [0, 500] : [500, 0];
     for (const n of [n0, n1]) {
       const p = movePoint(h.lon, h.lat, n, e);
-      items.push(item(items.length, MAV_CMD.NAV_WAYPOINT, [0, 0, 0, 0], p.lat, p.lon, 40));
+      items.push(item(items.length, MavCmd.NAV_WAYPOINT, [0, 0, 0, 0], p.lat, p.lon, 40));
     }
   }
-  items.push(item(items.length, MAV_CMD.NAV_RETURN_TO_LAUNCH, [0, 0, 0, 0]));
+  items.push(item(items.length, MavCmd.NAV_RETURN_TO_LAUNCH, [0, 0, 0, 0]));
   v.store.beginUpload(0, items.length);
   for (const it of items) v.store.put(0, it);
   v.store.endUpload(0, true);

@@ -4,13 +4,12 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadSampleLayers, openDem, sampleDemPath } from '@xuncha/geodata';
-import { createCamera, type PhotoRecord } from '../camera/camera.ts';
-import { deliverPhotos, type DeliveryReport, type DeliveryTarget } from '../dock/deliver.ts';
-import { CameraModelSchema, M3E_WIDE, type CameraModel } from '../camera/camera-model.ts';
+import { openDem, sampleDemPath } from '@xuncha/geodata';
+import type { DeliveryReport, DeliveryTarget } from '../dock/deliver.ts';
 import { loadScenario } from '../scenario/load.ts';
-import { scenarioWeather, type Scenario } from '../scenario/schema.ts';
-import type { CameraHook, Dem } from '../vehicle/types.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import type { Dem } from '../vehicle/types.ts';
+import { createPhotoPipeline } from './photo-pipeline.ts';
 import { startSimulation, type RunningSimulation } from './start-simulation.ts';
 
 /** Folder of the shipped scenarios. */
@@ -50,43 +49,39 @@ export interface Launched {
   photos: boolean;
 }
 
+/** The DEM at `demPath` (default the sample DEM; null = flat); a DEM that does not open is a warning, not an error. */
+export async function loadTerrain(
+  demPath: string | null | undefined,
+  log: (line: string) => void,
+): Promise<Dem | undefined> {
+  const file = demPath === undefined ? sampleDemPath : demPath;
+  if (!file) return undefined;
+  try {
+    return await openDem(file);
+  } catch (err) {
+    log(`警告：无法加载 DEM，按平地模拟 / warning: DEM not loaded, flying over flat ground: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
 /** Loads the scenario, DEM and camera and starts the vehicles. */
 export async function launchSimulation(o: LaunchOptions = {}): Promise<Launched> {
   const log = o.log ?? (() => undefined);
   const scenarioPath = o.scenarioPath ?? demoScenarioPath;
   const scenario = await loadScenario(scenarioPath);
 
-  let dem: Dem | undefined;
-  const demPath = o.demPath === undefined ? sampleDemPath : o.demPath;
-  if (demPath) {
-    try {
-      dem = await openDem(demPath);
-    } catch (err) {
-      log(
-        `警告：无法加载 DEM，按平地模拟 / warning: DEM not loaded, flying over flat ground: ${(err as Error).message}`,
-      );
-    }
-  }
+  const dem = await loadTerrain(o.demPath, log);
 
-  let camera: CameraHook | undefined;
-  // Photos each vehicle took since it last landed, waiting for the dock.
-  const undelivered = new Map<number, PhotoRecord[]>();
-  if (o.imagesDir || o.dock) {
-    const model: CameraModel = scenario.camera !== undefined ? CameraModelSchema.parse(scenario.camera) : M3E_WIDE;
-    const cam = createCamera({
-      layers: await loadSampleLayers(),
-      ...(dem ? { dem } : {}),
-      incidents: scenario.incidents,
-      weather: scenarioWeather(scenario),
-      camera: model,
-      ...(o.imagesDir ? { imagesDir: o.imagesDir } : {}),
-      seed: o.seed ?? scenario.seed ?? 1,
-    });
-    camera = async (c) => {
-      const photo = await cam.capture(c);
-      if (o.dock) undelivered.set(c.sysId, [...(undelivered.get(c.sysId) ?? []), photo]);
-    };
-  }
+  const photos = await createPhotoPipeline({
+    scenario,
+    ...(dem ? { dem } : {}),
+    ...(o.imagesDir ? { imagesDir: o.imagesDir } : {}),
+    ...(o.dock ? { dock: o.dock } : {}),
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    ...(o.onDelivered ? { onDelivered: o.onDelivered } : {}),
+    log,
+  });
+  const camera = photos.camera;
 
   const sim = await startSimulation({
     scenario,
@@ -102,24 +97,7 @@ export async function launchSimulation(o: LaunchOptions = {}): Promise<Launched>
   });
   for (const v of sim.vehicles) {
     v.events.on('cameraError', (err: unknown) => log(`相机错误 / camera error (sysid ${v.sysId}): ${String(err)}`));
-    const dock = o.dock;
-    if (dock) {
-      v.events.on('landed', () => {
-        const photos = undelivered.get(v.sysId) ?? [];
-        undelivered.delete(v.sysId);
-        if (photos.length === 0) return;
-        deliverPhotos({ photos, to: dock }).then(
-          (report) => {
-            log(
-              `机库交付 / dock (sysid ${v.sysId}): ${report.delivered.length} delivered, ${report.failed.length} failed` +
-                (report.failed[0] ? ` (${report.failed[0].reason})` : ''),
-            );
-            o.onDelivered?.(v.sysId, report);
-          },
-          (err: unknown) => log(`机库交付失败 / dock delivery failed (sysid ${v.sysId}): ${String(err)}`),
-        );
-      });
-    }
+    if (o.dock) v.events.on('landed', () => photos.landed(v.sysId));
   }
   return { sim, scenario, scenarioPath, demLoaded: dem !== undefined, photos: camera !== undefined };
 }

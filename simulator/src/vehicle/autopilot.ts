@@ -7,7 +7,7 @@ import type { Battery } from './battery.ts';
 import { buildFence, breachesFence, fenceIsEmpty, type Fence } from './fence.ts';
 import type { Environment, FlightModel, Setpoint } from './flight-model.ts';
 import { bearingDeg, distanceM, movePoint } from './geo.ts';
-import { MAV_CMD, MAV_FRAME, MAV_MISSION_TYPE, MAV_SEVERITY } from './mav.ts';
+import { MavCmd, MavFrame, MavMissionType, MavSeverity } from './mav.ts';
 import { isNavCommand } from './mission-items.ts';
 import type { MissionStore } from './mission-store.ts';
 import type { Payload } from './payload.ts';
@@ -186,11 +186,11 @@ export class Autopilot {
   /** AMSL altitude of a mission altitude in its frame, evaluated at (lon, lat). */
   private altFor(frame: number, z: number, lon: number, lat: number): number {
     switch (frame) {
-      case MAV_FRAME.GLOBAL_RELATIVE_ALT:
-      case MAV_FRAME.GLOBAL_RELATIVE_ALT_INT:
+      case MavFrame.GLOBAL_RELATIVE_ALT:
+      case MavFrame.GLOBAL_RELATIVE_ALT_INT:
         return this.homeAltAmslM + z;
-      case MAV_FRAME.GLOBAL_TERRAIN_ALT:
-      case MAV_FRAME.GLOBAL_TERRAIN_ALT_INT:
+      case MavFrame.GLOBAL_TERRAIN_ALT:
+      case MavFrame.GLOBAL_TERRAIN_ALT_INT:
         return this.d.groundAt(lon, lat) + z;
       default:
         return z;
@@ -219,13 +219,13 @@ export class Autopilot {
     if (!force) {
       if (POSITION_MODES.has(mode) && !this.d.gpsOk()) return no(`Mode change to ${mode} failed: requires position`);
       if (mode === 'AUTO') {
-        const first = this.d.store.homeAtZero(MAV_MISSION_TYPE.MISSION) ? 1 : 0;
+        const first = this.d.store.homeAtZero(MavMissionType.MISSION) ? 1 : 0;
         if (this.d.store.missionLength() === 0) return no('Mode change to AUTO failed: no mission');
         if (
           this.d.personality === 'ardupilot' &&
           this.armed &&
           this.fm.onGround &&
-          this.firstNavCommand(first) !== MAV_CMD.NAV_TAKEOFF
+          this.firstNavCommand(first) !== MavCmd.NAV_TAKEOFF
         ) {
           return no('Auto: Missing Takeoff Cmd');
         }
@@ -262,7 +262,7 @@ export class Autopilot {
   }
 
   private firstNavCommand(from: number): number | null {
-    const items = this.d.store.raw(MAV_MISSION_TYPE.MISSION);
+    const items = this.d.store.raw(MavMissionType.MISSION);
     for (let i = from; i < items.length; i++) {
       const c = items[i]!.command;
       if (isNavCommand(c)) return c;
@@ -318,7 +318,7 @@ export class Autopilot {
     this.armed = false;
     this.autoArmed = false;
     this.failsafe = null;
-    this.text(MAV_SEVERITY.INFO, reason);
+    this.text(MavSeverity.INFO, reason);
     this.d.out.armedChanged(false);
     return OK;
   }
@@ -384,7 +384,7 @@ export class Autopilot {
   }
 
   private firstIndex(): number {
-    return this.d.store.homeAtZero(MAV_MISSION_TYPE.MISSION) ? 1 : 0;
+    return this.d.store.homeAtZero(MavMissionType.MISSION) ? 1 : 0;
   }
 
   private startOrResumeMission(): void {
@@ -402,8 +402,8 @@ export class Autopilot {
 
   /** MISSION_SET_CURRENT: jump now when running, else start there later. */
   setCurrent(seq: number): boolean {
-    const count = this.d.store.count(MAV_MISSION_TYPE.MISSION);
-    const s = this.d.store.homeAtZero(MAV_MISSION_TYPE.MISSION) && seq === 0 ? 1 : seq;
+    const count = this.d.store.count(MavMissionType.MISSION);
+    const s = this.d.store.homeAtZero(MavMissionType.MISSION) && seq === 0 ? 1 : seq;
     if (s < 0 || s >= count) return false;
     if (this.mode === 'AUTO' && this.missionState === 'active') {
       this.advanceFrom(s);
@@ -430,11 +430,11 @@ export class Autopilot {
   }
 
   private advanceFrom(start: number): void {
-    const items = this.d.store.raw(MAV_MISSION_TYPE.MISSION);
+    const items = this.d.store.raw(MavMissionType.MISSION);
     let i = start;
     for (let guard = 0; guard < 10_000 && i < items.length; guard++) {
       const it = items[i]!;
-      if (it.command === MAV_CMD.DO_JUMP) {
+      if (it.command === MavCmd.DO_JUMP) {
         const target = Math.round(it.param1);
         const left = this.jumpCounters.get(i) ?? Math.round(it.param2);
         if (left !== 0 && target >= 0 && target < items.length) {
@@ -449,7 +449,7 @@ export class Autopilot {
         this.beginNav(i);
         // DO items after a NAV item run as soon as it starts (AP_Mission semantics).
         let k = i + 1;
-        while (k < items.length && !isNavCommand(items[k]!.command) && items[k]!.command !== MAV_CMD.DO_JUMP) {
+        while (k < items.length && !isNavCommand(items[k]!.command) && items[k]!.command !== MavCmd.DO_JUMP) {
           this.runDo(items[k]!);
           k++;
         }
@@ -463,7 +463,7 @@ export class Autopilot {
   }
 
   private beginNav(index: number): void {
-    const it = this.d.store.raw(MAV_MISSION_TYPE.MISSION)[index];
+    const it = this.d.store.raw(MavMissionType.MISSION)[index];
     if (!it) return this.missionComplete();
     const hasPos = it.x !== 0 || it.y !== 0;
     const nav: NavState = {
@@ -478,45 +478,45 @@ export class Autopilot {
       holdUntilS: 0,
     };
     switch (it.command) {
-      case MAV_CMD.NAV_TAKEOFF:
+      case MavCmd.NAV_TAKEOFF:
         nav.phase = 'takeoff';
         nav.lat = this.fm.lat;
         nav.lon = this.fm.lon;
-        if (nav.frame === MAV_FRAME.MISSION) nav.frame = MAV_FRAME.GLOBAL_RELATIVE_ALT;
+        if (nav.frame === MavFrame.MISSION) nav.frame = MavFrame.GLOBAL_RELATIVE_ALT;
         break;
-      case MAV_CMD.NAV_WAYPOINT:
-      case MAV_CMD.NAV_SPLINE_WAYPOINT:
+      case MavCmd.NAV_WAYPOINT:
+      case MavCmd.NAV_SPLINE_WAYPOINT:
         nav.holdS = Number.isFinite(it.param1) ? Math.max(0, it.param1) : 0;
         break;
-      case MAV_CMD.NAV_LOITER_UNLIM:
+      case MavCmd.NAV_LOITER_UNLIM:
         nav.holdS = Infinity;
         break;
-      case MAV_CMD.NAV_LOITER_TIME:
+      case MavCmd.NAV_LOITER_TIME:
         nav.holdS = Number.isFinite(it.param1) ? Math.max(0, it.param1) : 0;
         break;
-      case MAV_CMD.NAV_LOITER_TURNS:
+      case MavCmd.NAV_LOITER_TURNS:
         nav.holdS = (Number.isFinite(it.param1) ? Math.max(0, it.param1) : 1) * 20;
         break;
-      case MAV_CMD.NAV_DELAY:
+      case MavCmd.NAV_DELAY:
         nav.phase = 'hold';
         nav.lat = this.fm.lat;
         nav.lon = this.fm.lon;
-        nav.frame = MAV_FRAME.GLOBAL;
+        nav.frame = MavFrame.GLOBAL;
         nav.z = this.fm.altAmslM;
         nav.holdS = Number.isFinite(it.param1) ? Math.max(0, it.param1) : 0;
         nav.holdUntilS = this.timeS + nav.holdS;
         break;
-      case MAV_CMD.NAV_LAND:
-        nav.frame = MAV_FRAME.GLOBAL;
+      case MavCmd.NAV_LAND:
+        nav.frame = MavFrame.GLOBAL;
         nav.z = this.fm.altAmslM;
         break;
-      case MAV_CMD.NAV_RETURN_TO_LAUNCH:
+      case MavCmd.NAV_RETURN_TO_LAUNCH:
         nav.phase = 'rtl';
         this.startRtl();
         break;
     }
     // A vehicle still on the ground climbs first when the mission starts with a waypoint (PX4).
-    if (this.fm.onGround && nav.phase === 'goto' && it.command !== MAV_CMD.NAV_LAND) nav.phase = 'climb';
+    if (this.fm.onGround && nav.phase === 'goto' && it.command !== MavCmd.NAV_LAND) nav.phase = 'climb';
     this.nav = nav;
     this.currentSeq = index;
     this.d.out.currentChanged(index);
@@ -526,7 +526,7 @@ export class Autopilot {
     const nav = this.nav;
     if (!nav) return;
     this.lastReachedSeq = nav.index;
-    this.text(MAV_SEVERITY.INFO, `Reached command #${nav.index}`);
+    this.text(MavSeverity.INFO, `Reached command #${nav.index}`);
     this.d.out.reached(nav.index);
     this.advanceFrom(this.nextSearch);
   }
@@ -541,39 +541,39 @@ export class Autopilot {
   private runDo(it: MissionItemState): void {
     const p = this.d.payload;
     switch (it.command) {
-      case MAV_CMD.DO_CHANGE_SPEED:
+      case MavCmd.DO_CHANGE_SPEED:
         if (Number.isFinite(it.param2) && it.param2 > 0) this.speedOverrideMps = it.param2;
         break;
-      case MAV_CMD.DO_SET_CAM_TRIGG_DIST:
+      case MavCmd.DO_SET_CAM_TRIGG_DIST:
         p.setTriggerDistance(it.param1, this.fm.lon, this.fm.lat);
         if (it.param3 === 1) this.onShutter?.();
         break;
-      case MAV_CMD.DO_DIGICAM_CONTROL:
+      case MavCmd.DO_DIGICAM_CONTROL:
         if (it.x === 1) this.onShutter?.();
         break;
-      case MAV_CMD.IMAGE_START_CAPTURE:
+      case MavCmd.IMAGE_START_CAPTURE:
         p.startInterval(Number.isFinite(it.param2) ? it.param2 : 1, Math.round(it.param3) || 0, this.timeS);
         break;
-      case MAV_CMD.IMAGE_STOP_CAPTURE:
+      case MavCmd.IMAGE_STOP_CAPTURE:
         p.stopInterval();
         break;
-      case MAV_CMD.DO_MOUNT_CONTROL:
+      case MavCmd.DO_MOUNT_CONTROL:
         p.point(it.param1, it.param3);
         break;
-      case MAV_CMD.DO_GIMBAL_MANAGER_PITCHYAW:
+      case MavCmd.DO_GIMBAL_MANAGER_PITCHYAW:
         p.point(it.param1, it.param2);
         break;
-      case MAV_CMD.DO_SET_ROI:
-      case MAV_CMD.DO_SET_ROI_LOCATION:
+      case MavCmd.DO_SET_ROI:
+      case MavCmd.DO_SET_ROI_LOCATION:
         this.setRoi(it.x / 1e7, it.y / 1e7, this.altFor(it.frame, it.z, it.y / 1e7, it.x / 1e7));
         break;
-      case MAV_CMD.DO_SET_ROI_NONE:
+      case MavCmd.DO_SET_ROI_NONE:
         p.roi = null;
         break;
-      case MAV_CMD.DO_FENCE_ENABLE:
+      case MavCmd.DO_FENCE_ENABLE:
         this.fenceEnabled = it.param1 !== 0;
         break;
-      case MAV_CMD.DO_SET_HOME:
+      case MavCmd.DO_SET_HOME:
         if (it.param1 === 1) this.setHome({ lon: this.fm.lon, lat: this.fm.lat, altAmslM: this.fm.altAmslM });
         else this.setHome({ lon: it.y / 1e7, lat: it.x / 1e7, altAmslM: it.z });
         break;
@@ -712,7 +712,7 @@ export class Autopilot {
 
   /** Target altitude of a leg: terrain frames follow the ground under the vehicle. */
   private navAlt(nav: NavState): number {
-    const terrain = nav.frame === MAV_FRAME.GLOBAL_TERRAIN_ALT || nav.frame === MAV_FRAME.GLOBAL_TERRAIN_ALT_INT;
+    const terrain = nav.frame === MavFrame.GLOBAL_TERRAIN_ALT || nav.frame === MavFrame.GLOBAL_TERRAIN_ALT_INT;
     return terrain
       ? this.altFor(nav.frame, nav.z, this.fm.lon, this.fm.lat)
       : this.altFor(nav.frame, nav.z, nav.lon, nav.lat);
@@ -723,7 +723,7 @@ export class Autopilot {
   private autoProgress(): void {
     const nav = this.nav;
     if (!nav || this.missionState !== 'active' || this.paused || !this.autoArmed) return;
-    if (nav.index >= this.d.store.count(MAV_MISSION_TYPE.MISSION)) return this.missionComplete();
+    if (nav.index >= this.d.store.count(MavMissionType.MISSION)) return this.missionComplete();
     const fm = this.fm;
     switch (nav.phase) {
       case 'takeoff':
@@ -735,7 +735,7 @@ export class Autopilot {
         break;
       case 'goto': {
         const horiz = distanceM(fm.lon, fm.lat, nav.lon, nav.lat);
-        if (nav.command === MAV_CMD.NAV_LAND) {
+        if (nav.command === MavCmd.NAV_LAND) {
           if (horiz <= this.d.opts.wpRadiusM) {
             nav.phase = 'land';
             this.landPoint = { lat: nav.lat, lon: nav.lon };
@@ -781,7 +781,7 @@ export class Autopilot {
     this.crashed = true;
     this.armed = false;
     this.autoArmed = false;
-    this.text(MAV_SEVERITY.EMERGENCY, 'Crash: Disarming');
+    this.text(MavSeverity.EMERGENCY, 'Crash: Disarming');
     this.d.out.armedChanged(false);
     this.d.out.crashed(reason);
   }
@@ -791,7 +791,7 @@ export class Autopilot {
   private fenceActive(): boolean {
     if (this.fenceVersion !== this.d.store.version) {
       this.fenceVersion = this.d.store.version;
-      this.fence = buildFence(this.d.store.raw(MAV_MISSION_TYPE.FENCE));
+      this.fence = buildFence(this.d.store.raw(MavMissionType.FENCE));
     }
     return this.fenceEnabled && !fenceIsEmpty(this.fence);
   }
@@ -802,7 +802,7 @@ export class Autopilot {
     this.failsafe = reason;
     const escalate = mode === 'LAND' ? this.mode !== 'LAND' : this.mode !== 'RTL' && this.mode !== 'LAND';
     if (escalate) this.setMode(mode, true);
-    this.text(MAV_SEVERITY.CRITICAL, text);
+    this.text(MavSeverity.CRITICAL, text);
     this.d.out.failsafe(reason);
   }
 

@@ -3,7 +3,7 @@
  * polygon fence does: the vehicle must be inside every inclusion zone and outside every exclusion zone.
  */
 import { offsetM } from './geo.ts';
-import { MAV_CMD } from './mav.ts';
+import { MavCmd } from './mav.ts';
 import type { MissionItemState } from './types.ts';
 
 interface Polygon {
@@ -31,8 +31,8 @@ export function buildFence(items: readonly MissionItemState[]): Fence {
   let i = 0;
   while (i < items.length) {
     const it = items[i]!;
-    const inclusionVertex = it.command === MAV_CMD.NAV_FENCE_POLYGON_VERTEX_INCLUSION;
-    if (inclusionVertex || it.command === MAV_CMD.NAV_FENCE_POLYGON_VERTEX_EXCLUSION) {
+    const inclusionVertex = it.command === MavCmd.NAV_FENCE_POLYGON_VERTEX_INCLUSION;
+    if (inclusionVertex || it.command === MavCmd.NAV_FENCE_POLYGON_VERTEX_EXCLUSION) {
       const n = Math.round(it.param1);
       const ring: Array<[number, number]> = [];
       for (let k = 0; k < n && i + k < items.length; k++) {
@@ -44,9 +44,9 @@ export function buildFence(items: readonly MissionItemState[]): Fence {
       i += Math.max(1, ring.length);
       continue;
     }
-    if (it.command === MAV_CMD.NAV_FENCE_CIRCLE_INCLUSION || it.command === MAV_CMD.NAV_FENCE_CIRCLE_EXCLUSION) {
+    if (it.command === MavCmd.NAV_FENCE_CIRCLE_INCLUSION || it.command === MavCmd.NAV_FENCE_CIRCLE_EXCLUSION) {
       circles.push({
-        inclusion: it.command === MAV_CMD.NAV_FENCE_CIRCLE_INCLUSION,
+        inclusion: it.command === MavCmd.NAV_FENCE_CIRCLE_INCLUSION,
         lon: it.y / 1e7,
         lat: it.x / 1e7,
         radiusM: it.param1,

@@ -3,67 +3,69 @@
  * ArduPilot (or PX4) refuses them, and conversion between MISSION_ITEM (float degrees) and the
  * stored MISSION_ITEM_INT form.
  */
-import { MAV_CMD, MAV_FRAME, MAV_MISSION_RESULT, MAV_MISSION_TYPE, isGlobalFrame, plainFrame } from './mav.ts';
+import { MavCmd, MavFrame, MavMissionResult, MavMissionType, isGlobalFrame } from './mav.ts';
+import { arduPilotStore } from './ardupilot-storage.ts';
+import { px4Store } from './px4-storage.ts';
 import type { MissionItemState, Personality } from './types.ts';
 
 /** Navigation commands (they move the vehicle and get MISSION_ITEM_REACHED). */
 export const NAV_COMMANDS: ReadonlySet<number> = new Set([
-  MAV_CMD.NAV_WAYPOINT,
-  MAV_CMD.NAV_LOITER_UNLIM,
-  MAV_CMD.NAV_LOITER_TURNS,
-  MAV_CMD.NAV_LOITER_TIME,
-  MAV_CMD.NAV_RETURN_TO_LAUNCH,
-  MAV_CMD.NAV_LAND,
-  MAV_CMD.NAV_TAKEOFF,
-  MAV_CMD.NAV_SPLINE_WAYPOINT,
-  MAV_CMD.NAV_DELAY,
+  MavCmd.NAV_WAYPOINT,
+  MavCmd.NAV_LOITER_UNLIM,
+  MavCmd.NAV_LOITER_TURNS,
+  MavCmd.NAV_LOITER_TIME,
+  MavCmd.NAV_RETURN_TO_LAUNCH,
+  MavCmd.NAV_LAND,
+  MavCmd.NAV_TAKEOFF,
+  MavCmd.NAV_SPLINE_WAYPOINT,
+  MavCmd.NAV_DELAY,
 ]);
 
 /** Commands accepted in a MISSION (type 0) upload that are not navigation. */
 const DO_COMMANDS: ReadonlySet<number> = new Set([
-  MAV_CMD.CONDITION_DELAY,
-  MAV_CMD.CONDITION_DISTANCE,
-  MAV_CMD.CONDITION_YAW,
-  MAV_CMD.DO_JUMP,
-  MAV_CMD.DO_CHANGE_SPEED,
-  MAV_CMD.DO_SET_HOME,
-  MAV_CMD.DO_SET_RELAY,
-  MAV_CMD.DO_SET_SERVO,
-  MAV_CMD.DO_SET_ROI_LOCATION,
-  MAV_CMD.DO_SET_ROI_NONE,
-  MAV_CMD.DO_SET_ROI,
-  MAV_CMD.DO_DIGICAM_CONFIGURE,
-  MAV_CMD.DO_DIGICAM_CONTROL,
-  MAV_CMD.DO_MOUNT_CONTROL,
-  MAV_CMD.DO_SET_CAM_TRIGG_DIST,
-  MAV_CMD.DO_FENCE_ENABLE,
-  MAV_CMD.DO_GIMBAL_MANAGER_PITCHYAW,
-  MAV_CMD.IMAGE_START_CAPTURE,
-  MAV_CMD.IMAGE_STOP_CAPTURE,
+  MavCmd.CONDITION_DELAY,
+  MavCmd.CONDITION_DISTANCE,
+  MavCmd.CONDITION_YAW,
+  MavCmd.DO_JUMP,
+  MavCmd.DO_CHANGE_SPEED,
+  MavCmd.DO_SET_HOME,
+  MavCmd.DO_SET_RELAY,
+  MavCmd.DO_SET_SERVO,
+  MavCmd.DO_SET_ROI_LOCATION,
+  MavCmd.DO_SET_ROI_NONE,
+  MavCmd.DO_SET_ROI,
+  MavCmd.DO_DIGICAM_CONFIGURE,
+  MavCmd.DO_DIGICAM_CONTROL,
+  MavCmd.DO_MOUNT_CONTROL,
+  MavCmd.DO_SET_CAM_TRIGG_DIST,
+  MavCmd.DO_FENCE_ENABLE,
+  MavCmd.DO_GIMBAL_MANAGER_PITCHYAW,
+  MavCmd.IMAGE_START_CAPTURE,
+  MavCmd.IMAGE_STOP_CAPTURE,
 ]);
 
 const FENCE_COMMANDS: ReadonlySet<number> = new Set([
-  MAV_CMD.NAV_FENCE_RETURN_POINT,
-  MAV_CMD.NAV_FENCE_POLYGON_VERTEX_INCLUSION,
-  MAV_CMD.NAV_FENCE_POLYGON_VERTEX_EXCLUSION,
-  MAV_CMD.NAV_FENCE_CIRCLE_INCLUSION,
-  MAV_CMD.NAV_FENCE_CIRCLE_EXCLUSION,
+  MavCmd.NAV_FENCE_RETURN_POINT,
+  MavCmd.NAV_FENCE_POLYGON_VERTEX_INCLUSION,
+  MavCmd.NAV_FENCE_POLYGON_VERTEX_EXCLUSION,
+  MavCmd.NAV_FENCE_CIRCLE_INCLUSION,
+  MavCmd.NAV_FENCE_CIRCLE_EXCLUSION,
 ]);
 
 /** Commands whose x/y carry a latitude/longitude. */
 const LOCATION_COMMANDS: ReadonlySet<number> = new Set([
-  MAV_CMD.NAV_WAYPOINT,
-  MAV_CMD.NAV_LOITER_UNLIM,
-  MAV_CMD.NAV_LOITER_TURNS,
-  MAV_CMD.NAV_LOITER_TIME,
-  MAV_CMD.NAV_LAND,
-  MAV_CMD.NAV_TAKEOFF,
-  MAV_CMD.NAV_SPLINE_WAYPOINT,
-  MAV_CMD.DO_SET_HOME,
-  MAV_CMD.DO_SET_ROI,
-  MAV_CMD.DO_SET_ROI_LOCATION,
+  MavCmd.NAV_WAYPOINT,
+  MavCmd.NAV_LOITER_UNLIM,
+  MavCmd.NAV_LOITER_TURNS,
+  MavCmd.NAV_LOITER_TIME,
+  MavCmd.NAV_LAND,
+  MavCmd.NAV_TAKEOFF,
+  MavCmd.NAV_SPLINE_WAYPOINT,
+  MavCmd.DO_SET_HOME,
+  MavCmd.DO_SET_ROI,
+  MavCmd.DO_SET_ROI_LOCATION,
   ...FENCE_COMMANDS,
-  MAV_CMD.NAV_RALLY_POINT,
+  MavCmd.NAV_RALLY_POINT,
 ]);
 
 /** Whether a command's x/y are latitude/longitude. */
@@ -95,24 +97,29 @@ export interface WireItem {
 
 /**
  * Checks an item and converts it to the stored form. `isInt` says whether x/y are degE7 already
- * (MISSION_ITEM_INT) or float degrees (MISSION_ITEM). Returns a MAV_MISSION_RESULT on refusal.
+ * (MISSION_ITEM_INT) or float degrees (MISSION_ITEM). Returns a MavMissionResult on refusal.
  */
 export function acceptItem(
   wire: WireItem,
   isInt: boolean,
   personality: Personality,
 ): { item: MissionItemState } | { result: number } {
+  if (personality === 'ardupilot') {
+    const { missionType, ...item } = wire;
+    const stored = arduPilotStore(missionType, item, isInt);
+    return typeof stored === 'number' ? { result: stored } : { item: stored };
+  }
   const cmd = wire.command;
   const type = wire.missionType;
   const allowed =
-    type === MAV_MISSION_TYPE.MISSION
+    type === MavMissionType.MISSION
       ? NAV_COMMANDS.has(cmd) || DO_COMMANDS.has(cmd)
-      : type === MAV_MISSION_TYPE.FENCE
+      : type === MavMissionType.FENCE
         ? FENCE_COMMANDS.has(cmd)
-        : type === MAV_MISSION_TYPE.RALLY
-          ? cmd === MAV_CMD.NAV_RALLY_POINT
+        : type === MavMissionType.RALLY
+          ? cmd === MavCmd.NAV_RALLY_POINT
           : false;
-  if (!allowed) return { result: MAV_MISSION_RESULT.UNSUPPORTED };
+  if (!allowed) return { result: MavMissionResult.UNSUPPORTED };
 
   let x = wire.x;
   let y = wire.y;
@@ -120,16 +127,16 @@ export function acceptItem(
   if (located) {
     const frameOk =
       personality === 'px4'
-        ? wire.frame === MAV_FRAME.GLOBAL ||
-          wire.frame === MAV_FRAME.GLOBAL_INT ||
-          wire.frame === MAV_FRAME.GLOBAL_RELATIVE_ALT ||
-          wire.frame === MAV_FRAME.GLOBAL_RELATIVE_ALT_INT
-        : isGlobalFrame(wire.frame) || wire.frame === MAV_FRAME.MISSION;
-    if (!frameOk) return { result: MAV_MISSION_RESULT.UNSUPPORTED_FRAME };
+        ? wire.frame === MavFrame.GLOBAL ||
+          wire.frame === MavFrame.GLOBAL_INT ||
+          wire.frame === MavFrame.GLOBAL_RELATIVE_ALT ||
+          wire.frame === MavFrame.GLOBAL_RELATIVE_ALT_INT
+        : isGlobalFrame(wire.frame) || wire.frame === MavFrame.MISSION;
+    if (!frameOk) return { result: MavMissionResult.UNSUPPORTED_FRAME };
     const latDeg = isInt ? x / 1e7 : x;
     const lonDeg = isInt ? y / 1e7 : y;
-    if (!Number.isFinite(latDeg) || Math.abs(latDeg) > 90) return { result: MAV_MISSION_RESULT.INVALID_PARAM5_X };
-    if (!Number.isFinite(lonDeg) || Math.abs(lonDeg) > 180) return { result: MAV_MISSION_RESULT.INVALID_PARAM6_Y };
+    if (!Number.isFinite(latDeg) || Math.abs(latDeg) > 90) return { result: MavMissionResult.INVALID_PARAM5_X };
+    if (!Number.isFinite(lonDeg) || Math.abs(lonDeg) > 180) return { result: MavMissionResult.INVALID_PARAM6_Y };
     if (!isInt) {
       x = Math.round(latDeg * 1e7);
       y = Math.round(lonDeg * 1e7);
@@ -139,13 +146,13 @@ export function acceptItem(
     x = Math.trunc(Number.isFinite(x) ? x : 0);
     y = Math.trunc(Number.isFinite(y) ? y : 0);
   }
-  if (!Number.isFinite(wire.z) && located && cmd !== MAV_CMD.NAV_RETURN_TO_LAUNCH) {
-    return { result: MAV_MISSION_RESULT.INVALID };
+  if (!Number.isFinite(wire.z) && located && cmd !== MavCmd.NAV_RETURN_TO_LAUNCH) {
+    return { result: MavMissionResult.INVALID };
   }
   return {
-    item: {
+    item: px4Store({
       seq: wire.seq,
-      frame: personality === 'ardupilot' ? plainFrame(wire.frame) : wire.frame,
+      frame: wire.frame,
       command: cmd,
       current: 0,
       autocontinue: wire.autocontinue,
@@ -156,7 +163,7 @@ export function acceptItem(
       x,
       y,
       z: wire.z,
-    },
+    }),
   };
 }
 

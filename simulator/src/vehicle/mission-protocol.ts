@@ -6,7 +6,7 @@
  * A state machine with an injected clock and sender, plus switchable faults like QGC's mock link.
  */
 import { common, type MavLinkData } from 'node-mavlink';
-import { MAV_MISSION_RESULT, MAV_MISSION_TYPE, intFrame, plainFrame } from './mav.ts';
+import { MavMissionResult, MavMissionType, MavSeverity, intFrame, plainFrame } from './mav.ts';
 import { acceptItem, floatXY, type WireItem } from './mission-items.ts';
 import type { MissionStore } from './mission-store.ts';
 import type { Faults, MissionItemState, Personality } from './types.ts';
@@ -28,6 +28,8 @@ export interface MissionProtocolDeps {
   /** Live fault switches (the protocol clears once-faults in place). */
   faults: Faults;
   onUploadComplete(type: number): void;
+  /** STATUSTEXT to the GCS (ArduPilot explains refusals and completed uploads this way). */
+  statustext(severity: number, text: string): void;
   /** Whether clearing this type is allowed now (not while the mission runs). */
   canClear(type: number): boolean;
 }
@@ -94,7 +96,9 @@ export class MissionProtocol {
   private request(u: Upload): void {
     let seq = u.next;
     if (this.skipSeq(seq)) return;
-    if (this.fault('wrongSequence')) seq = seq + 1 < u.count ? seq + 1 : seq + 2;
+    // Not on the first request: a request for another item before any was sent is what a transfer the vehicle has
+    // not given up yet looks like, and a GCS rightly ignores it (ArduPilot re-requests for 8 s).
+    if (seq > 0 && this.fault('wrongSequence')) seq = seq + 1 < u.count ? seq + 1 : seq + 2;
     const m = this.d.personality === 'px4' ? new common.MissionRequestInt() : new common.MissionRequest();
     m.targetSystem = u.peer.sysid;
     m.targetComponent = u.peer.compid;
@@ -107,16 +111,22 @@ export class MissionProtocol {
 
   /** MISSION_COUNT from a GCS: starts (or restarts) an upload. */
   handleCount(peer: Peer, count: number, type: number): void {
-    if (!this.d.store.isKnownType(type)) return this.ack(peer, type, MAV_MISSION_RESULT.UNSUPPORTED);
+    if (!this.d.store.isKnownType(type)) return this.ack(peer, type, MavMissionResult.UNSUPPORTED);
     if (this.fault('noResponseToCount')) return;
-    if (!this.d.ready()) return this.ack(peer, type, MAV_MISSION_RESULT.NO_SPACE);
+    if (!this.d.ready()) {
+      // ArduCopter's mission storage is not set up yet: it holds "0 items" (seen on the real SITL).
+      if (this.d.personality === 'ardupilot') this.d.statustext(MavSeverity.WARNING, 'Only 0 items are supported');
+      return this.ack(peer, type, MavMissionResult.NO_SPACE);
+    }
     const current = this.uploads.get(type);
     if (current && (current.peer.sysid !== peer.sysid || current.peer.compid !== peer.compid)) {
-      return this.ack(peer, type, MAV_MISSION_RESULT.DENIED);
+      return this.ack(peer, type, MavMissionResult.DENIED);
     }
     if (current) this.finishUpload(current, false);
     const begin = this.d.store.beginUpload(type, count);
-    if (begin !== MAV_MISSION_RESULT.ACCEPTED) return this.ack(peer, type, begin);
+    if (begin === MavMissionResult.NO_SPACE && this.d.personality === 'ardupilot')
+      this.d.statustext(MavSeverity.WARNING, `Only ${this.d.store.capacity(type)} items are supported`);
+    if (begin !== MavMissionResult.ACCEPTED) return this.ack(peer, type, begin);
     const now = this.d.nowMs();
     const u: Upload = { type, peer, count, next: 0, lastReceiveMs: now, lastRequestMs: now };
     if (count === 0) {
@@ -145,13 +155,13 @@ export class MissionProtocol {
         if (!this.d.faults.missingFinalAck) this.ack(peer, type, done.result);
         return;
       }
-      return this.ack(peer, type, MAV_MISSION_RESULT.ERROR);
+      return this.ack(peer, type, MavMissionResult.ERROR);
     }
-    if (wire.seq !== u.next) return this.ack(peer, type, MAV_MISSION_RESULT.INVALID_SEQUENCE);
-    if (peer.sysid !== u.peer.sysid) return this.ack(peer, type, MAV_MISSION_RESULT.DENIED);
+    if (wire.seq !== u.next) return this.ack(peer, type, MavMissionResult.INVALID_SEQUENCE);
+    if (peer.sysid !== u.peer.sysid) return this.ack(peer, type, MavMissionResult.DENIED);
     const accepted = acceptItem(wire, isInt, this.d.personality);
     const result = 'item' in accepted ? this.d.store.put(type, accepted.item) : accepted.result;
-    if (result !== MAV_MISSION_RESULT.ACCEPTED) {
+    if (result !== MavMissionResult.ACCEPTED) {
       this.ack(u.peer, type, result);
       this.finishUpload(u, false);
       return;
@@ -169,9 +179,13 @@ export class MissionProtocol {
 
   private completeUpload(u: Upload): void {
     this.finishUpload(u, true);
-    const result = this.errorAckFault() ?? MAV_MISSION_RESULT.ACCEPTED;
+    const result = this.errorAckFault() ?? MavMissionResult.ACCEPTED;
     this.completed.set(u.type, { peer: u.peer, count: u.count, atMs: this.d.nowMs(), result });
     if (!this.fault('missingFinalAck')) this.ack(u.peer, u.type, result);
+    if (this.d.personality === 'ardupilot' && result === MavMissionResult.ACCEPTED) {
+      if (u.type === MavMissionType.MISSION) this.d.statustext(MavSeverity.INFO, 'Flight plan received');
+      if (u.type === MavMissionType.FENCE) this.d.statustext(MavSeverity.DEBUG, 'Fence Indexed OK');
+    }
     this.d.onUploadComplete(u.type);
   }
 
@@ -187,7 +201,7 @@ export class MissionProtocol {
     for (const u of [...this.uploads.values()]) {
       if (now - u.lastReceiveMs > this.timeoutMs) {
         this.finishUpload(u, false);
-        this.ack(u.peer, u.type, MAV_MISSION_RESULT.OPERATION_CANCELLED);
+        this.ack(u.peer, u.type, MavMissionResult.OPERATION_CANCELLED);
       } else if (now - u.lastRequestMs >= this.retryMs) {
         u.lastRequestMs = now;
         this.request(u);
@@ -199,8 +213,8 @@ export class MissionProtocol {
 
   /** MISSION_REQUEST_LIST. */
   handleRequestList(peer: Peer, type: number): void {
-    if (!this.d.store.isKnownType(type)) return this.ack(peer, type, MAV_MISSION_RESULT.UNSUPPORTED);
-    if (this.uploads.has(type)) return this.ack(peer, type, MAV_MISSION_RESULT.DENIED);
+    if (!this.d.store.isKnownType(type)) return this.ack(peer, type, MavMissionResult.UNSUPPORTED);
+    if (this.uploads.has(type)) return this.ack(peer, type, MavMissionResult.DENIED);
     const err = this.errorAckFault();
     if (err !== null) return this.ack(peer, type, err);
     const m = new common.MissionCount();
@@ -213,13 +227,14 @@ export class MissionProtocol {
 
   /** MISSION_REQUEST (isInt false) or MISSION_REQUEST_INT. */
   handleRequest(peer: Peer, seq: number, type: number, isInt: boolean): void {
-    if (!this.d.store.isKnownType(type)) return this.ack(peer, type, MAV_MISSION_RESULT.UNSUPPORTED);
-    if (this.uploads.has(type)) return this.ack(peer, type, MAV_MISSION_RESULT.DENIED);
+    if (!this.d.store.isKnownType(type)) return this.ack(peer, type, MavMissionResult.UNSUPPORTED);
+    if (this.uploads.has(type)) return this.ack(peer, type, MavMissionResult.DENIED);
     if (this.skipSeq(seq)) return;
     let sendSeq = seq;
     if (this.fault('wrongSequence')) sendSeq = seq + 1;
     const item = this.d.store.get(type, sendSeq) ?? (sendSeq !== seq ? this.d.store.get(type, seq) : null);
-    if (!item) return this.ack(peer, type, MAV_MISSION_RESULT.INVALID_SEQUENCE);
+    if (!item) return this.ack(peer, type, MavMissionResult.INVALID_SEQUENCE);
+    if (this.d.faults.readbackDiffersSeq === item.seq) item.z += 5;
     this.d.send(this.itemMessage(peer, { ...item, seq: sendSeq }, type, isInt));
   }
 
@@ -253,19 +268,17 @@ export class MissionProtocol {
   /** MISSION_CLEAR_ALL (type 255 clears all three lists). */
   handleClearAll(peer: Peer, type: number): void {
     const types =
-      type === MAV_MISSION_TYPE.ALL
-        ? [MAV_MISSION_TYPE.MISSION, MAV_MISSION_TYPE.FENCE, MAV_MISSION_TYPE.RALLY]
-        : [type];
+      type === MavMissionType.ALL ? [MavMissionType.MISSION, MavMissionType.FENCE, MavMissionType.RALLY] : [type];
     if (!types.every((t) => this.d.store.isKnownType(t))) {
-      return this.ack(peer, type, MAV_MISSION_RESULT.UNSUPPORTED);
+      return this.ack(peer, type, MavMissionResult.UNSUPPORTED);
     }
-    if (!types.every((t) => this.d.canClear(t))) return this.ack(peer, type, MAV_MISSION_RESULT.ERROR);
+    if (!types.every((t) => this.d.canClear(t))) return this.ack(peer, type, MavMissionResult.ERROR);
     for (const t of types) {
       const u = this.uploads.get(t);
       if (u) this.finishUpload(u, false);
       this.d.store.clear(t);
       this.d.onUploadComplete(t);
     }
-    this.ack(peer, type, MAV_MISSION_RESULT.ACCEPTED);
+    this.ack(peer, type, MavMissionResult.ACCEPTED);
   }
 }

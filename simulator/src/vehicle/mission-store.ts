@@ -3,33 +3,21 @@
  * ArduPilot keeps home at mission seq 0 and writes items in place as they arrive (a failed upload
  * leaves a partial mission); PX4 has no home item and swaps the whole list in at the end.
  */
-import { MAV_CMD, MAV_FRAME, MAV_MISSION_RESULT, MAV_MISSION_TYPE } from './mav.ts';
+import { ARDUPILOT_MISSION_CAPACITY, arduPilotHomeItem } from './ardupilot-storage.ts';
+import { MavMissionResult, MavMissionType } from './mav.ts';
 import type { GeoPoint, MissionItemState, Personality } from './types.ts';
 
 const MAX_ITEMS = 700;
 
 function homeItem(home: GeoPoint | null): MissionItemState {
-  return {
-    seq: 0,
-    frame: MAV_FRAME.GLOBAL,
-    command: MAV_CMD.NAV_WAYPOINT,
-    current: 0,
-    autocontinue: 1,
-    param1: 0,
-    param2: 0,
-    param3: 0,
-    param4: 0,
-    x: home ? Math.round(home.lat * 1e7) : 0,
-    y: home ? Math.round(home.lon * 1e7) : 0,
-    z: home ? home.altAmslM : 0,
-  };
+  return arduPilotHomeItem(home);
 }
 
 export class MissionStore {
   private readonly lists = new Map<number, MissionItemState[]>([
-    [MAV_MISSION_TYPE.MISSION, []],
-    [MAV_MISSION_TYPE.FENCE, []],
-    [MAV_MISSION_TYPE.RALLY, []],
+    [MavMissionType.MISSION, []],
+    [MavMissionType.FENCE, []],
+    [MavMissionType.RALLY, []],
   ]);
   private readonly pending = new Map<number, MissionItemState[]>();
   /** Bumped on every change, so the autopilot can notice. */
@@ -39,12 +27,12 @@ export class MissionStore {
     readonly personality: Personality,
     private readonly home: () => GeoPoint | null,
   ) {
-    if (personality === 'ardupilot') this.list(MAV_MISSION_TYPE.MISSION).push(homeItem(null));
+    if (personality === 'ardupilot') this.list(MavMissionType.MISSION).push(homeItem(null));
   }
 
   /** Whether mission seq 0 is home (ArduPilot) rather than a real item. */
   homeAtZero(type: number): boolean {
-    return this.personality === 'ardupilot' && type === MAV_MISSION_TYPE.MISSION;
+    return this.personality === 'ardupilot' && type === MavMissionType.MISSION;
   }
 
   private list(type: number): MissionItemState[] {
@@ -85,31 +73,36 @@ export class MissionStore {
     return this.list(type);
   }
 
+  /** Most items a list of `type` holds (ArduPilot's mission: home included). */
+  capacity(type: number): number {
+    return this.homeAtZero(type) ? ARDUPILOT_MISSION_CAPACITY : MAX_ITEMS;
+  }
+
   /** Starts an upload of `count` items; returns a MAV_MISSION_RESULT. */
   beginUpload(type: number, count: number): number {
-    if (count > MAX_ITEMS) return MAV_MISSION_RESULT.NO_SPACE;
+    if (count > this.capacity(type)) return MavMissionResult.NO_SPACE;
     if (this.personality === 'px4') {
       this.pending.set(type, []);
-      return MAV_MISSION_RESULT.ACCEPTED;
+      return MavMissionResult.ACCEPTED;
     }
     const l = this.list(type);
     if (l.length > count) l.length = count;
     if (this.homeAtZero(type) && l.length === 0) l.push(homeItem(null));
     this.version++;
-    return MAV_MISSION_RESULT.ACCEPTED;
+    return MavMissionResult.ACCEPTED;
   }
 
-  /** Stores one uploaded item (already validated); returns a MAV_MISSION_RESULT. */
+  /** Stores one uploaded item (already validated); returns a MavMissionResult. */
   put(type: number, item: MissionItemState): number {
     const l = this.personality === 'px4' ? this.pending.get(type) : this.list(type);
-    if (!l) return MAV_MISSION_RESULT.ERROR;
+    if (!l) return MavMissionResult.ERROR;
     // Whatever arrives at ArduPilot's seq 0 is ignored: it reads back as home.
     const stored = item.seq === 0 && this.homeAtZero(type) ? homeItem(null) : { ...item };
     if (item.seq < l.length) l[item.seq] = stored;
     else if (item.seq === l.length) l.push(stored);
-    else return MAV_MISSION_RESULT.ERROR;
+    else return MavMissionResult.ERROR;
     this.version++;
-    return MAV_MISSION_RESULT.ACCEPTED;
+    return MavMissionResult.ACCEPTED;
   }
 
   /** Ends an upload: PX4 swaps the new list in (only when complete); ArduPilot keeps what arrived. */
@@ -131,7 +124,7 @@ export class MissionStore {
 
   /** Number of real (non-home) mission items. */
   missionLength(): number {
-    const n = this.count(MAV_MISSION_TYPE.MISSION);
-    return this.homeAtZero(MAV_MISSION_TYPE.MISSION) ? Math.max(0, n - 1) : n;
+    const n = this.count(MavMissionType.MISSION);
+    return this.homeAtZero(MavMissionType.MISSION) ? Math.max(0, n - 1) : n;
   }
 }

@@ -2,25 +2,27 @@
  * Flight-mode numbers on the wire: ArduCopter's custom_mode numbers, and PX4's
  * (main_mode << 16) | (sub_mode << 24) encoding.
  */
+import { CopterMode } from './mav.ts';
 import type { ModeName, Personality } from './types.ts';
 
-const COPTER_MODES: Record<number, ModeName> = {
-  0: 'STABILIZE',
-  2: 'ALT_HOLD',
-  3: 'AUTO',
-  4: 'GUIDED',
-  5: 'LOITER',
-  6: 'RTL',
-  9: 'LAND',
-  16: 'POSHOLD',
-  17: 'BRAKE',
+/** ArduCopter's mode numbers come from node-mavlink's CopterMode (ardupilotmega.xml). */
+const COPTER_MODES: Partial<Record<number, ModeName>> = {
+  [CopterMode.STABILIZE]: 'STABILIZE',
+  [CopterMode.ALT_HOLD]: 'ALT_HOLD',
+  [CopterMode.AUTO]: 'AUTO',
+  [CopterMode.GUIDED]: 'GUIDED',
+  [CopterMode.LOITER]: 'LOITER',
+  [CopterMode.RTL]: 'RTL',
+  [CopterMode.LAND]: 'LAND',
+  [CopterMode.POSHOLD]: 'POSHOLD',
+  [CopterMode.BRAKE]: 'BRAKE',
 };
 
 const COPTER_NUMBERS: Partial<Record<ModeName, number>> = Object.fromEntries(
   Object.entries(COPTER_MODES).map(([n, m]) => [m, Number(n)]),
 );
 
-/** PX4 main modes and AUTO sub-modes. */
+/** PX4 main modes and AUTO sub-modes (px4_custom_mode.h; node-mavlink has no PX4 dialect). */
 const PX4_MAIN = { MANUAL: 1, ALTCTL: 2, POSCTL: 3, AUTO: 4, STABILIZED: 7 } as const;
 const PX4_AUTO = { READY: 1, TAKEOFF: 2, LOITER: 3, MISSION: 4, RTL: 5, LAND: 6 } as const;
 

@@ -3,7 +3,7 @@
  * SET_MESSAGE_INTERVAL and REQUEST_DATA_STREAM), and builders for each message.
  */
 import { ardupilotmega, common, minimal, standard, type MavLinkData } from 'node-mavlink';
-import { MAV_AUTOPILOT, MAV_MODE_FLAG, MAV_STATE, MAV_TYPE, MSG_ID } from './mav.ts';
+import { MavAutopilot, MavModeFlag, MavState, MavType, MSG_ID } from './mav.ts';
 import type { CameraCapture, ModeName } from './types.ts';
 import type { Vehicle } from './vehicle.ts';
 
@@ -89,15 +89,15 @@ function e7(deg: number): number {
 }
 
 function baseMode(v: Vehicle): number {
-  let m = MAV_MODE_FLAG.CUSTOM_MODE_ENABLED;
-  if (v.ap.armed) m |= MAV_MODE_FLAG.SAFETY_ARMED;
+  let m = MavModeFlag.CUSTOM_MODE_ENABLED;
+  if (v.ap.armed) m |= MavModeFlag.SAFETY_ARMED;
   if (v.personality === 'ardupilot') {
-    m |= MAV_MODE_FLAG.STABILIZE_ENABLED | MAV_MODE_FLAG.MANUAL_INPUT_ENABLED;
-    if (v.ap.mode !== 'STABILIZE' && v.ap.mode !== 'ALT_HOLD') m |= MAV_MODE_FLAG.GUIDED_ENABLED;
+    m |= MavModeFlag.STABILIZE_ENABLED | MavModeFlag.MANUAL_INPUT_ENABLED;
+    if (v.ap.mode !== 'STABILIZE' && v.ap.mode !== 'ALT_HOLD') m |= MavModeFlag.GUIDED_ENABLED;
   } else {
     const auto: ModeName[] = ['AUTO', 'RTL', 'LAND', 'TAKEOFF', 'GUIDED'];
-    m |= MAV_MODE_FLAG.STABILIZE_ENABLED;
-    if (auto.includes(v.ap.mode)) m |= MAV_MODE_FLAG.AUTO_ENABLED | MAV_MODE_FLAG.GUIDED_ENABLED;
+    m |= MavModeFlag.STABILIZE_ENABLED;
+    if (auto.includes(v.ap.mode)) m |= MavModeFlag.AUTO_ENABLED | MavModeFlag.GUIDED_ENABLED;
   }
   return m;
 }
@@ -108,19 +108,19 @@ export function buildMessage(v: Vehicle, msgId: number): MavLinkData | null {
   switch (msgId) {
     case MSG_ID.HEARTBEAT: {
       const m = new minimal.Heartbeat();
-      m.type = MAV_TYPE.QUADROTOR;
-      m.autopilot = v.personality === 'px4' ? MAV_AUTOPILOT.PX4 : MAV_AUTOPILOT.ARDUPILOTMEGA;
+      m.type = MavType.QUADROTOR;
+      m.autopilot = v.personality === 'px4' ? MavAutopilot.PX4 : MavAutopilot.ARDUPILOTMEGA;
       m.baseMode = baseMode(v);
       m.customMode = v.customMode();
       m.systemStatus = !v.booted
-        ? MAV_STATE.BOOT
+        ? MavState.BOOT
         : v.ap.crashed
-          ? MAV_STATE.EMERGENCY
+          ? MavState.EMERGENCY
           : v.ap.failsafe
-            ? MAV_STATE.CRITICAL
+            ? MavState.CRITICAL
             : v.ap.armed
-              ? MAV_STATE.ACTIVE
-              : MAV_STATE.STANDBY;
+              ? MavState.ACTIVE
+              : MavState.STANDBY;
       m.mavlinkVersion = 3;
       return m;
     }
@@ -316,13 +316,13 @@ export function imageCaptured(v: Vehicle, c: CameraCapture): MavLinkData {
   return m;
 }
 
-/** ArduPilot's CAMERA_FEEDBACK for a capture. */
+/** ArduPilot's CAMERA_FEEDBACK for a capture (it numbers images from 1). */
 export function cameraFeedback(v: Vehicle, c: CameraCapture, targetSystem: number): MavLinkData {
   const m = new ardupilotmega.CameraFeedback();
   m.timeUsec = BigInt(c.time.getTime() * 1000);
   m.targetSystem = targetSystem;
   m.camIdx = 0;
-  m.imgIdx = c.index;
+  m.imgIdx = c.index + 1;
   m.lat = e7(c.lat);
   m.lng = e7(c.lon);
   m.altMsl = c.altAmslM;

@@ -121,12 +121,14 @@ export interface Faults {
   noResponseToCount: boolean;
   /** Never answer a MISSION_REQUEST(_INT) for this seq (download), nor request it (upload). */
   noResponseToRequestSeq: number | null;
-  /** Answer/request the wrong item sequence number. */
+  /** Answer/request the wrong item sequence number (uploads: from the second request on). */
   wrongSequence: boolean;
-  /** End uploads with this MAV_MISSION_RESULT instead of ACCEPTED; refuse downloads with it. */
+  /** End uploads with this MavMissionResult instead of ACCEPTED; refuse downloads with it. */
   errorAck: number | null;
   /** Do not send the final MISSION_ACK of an upload. */
   missingFinalAck: boolean;
+  /** Read this seq back 5 m higher than it is stored (a vehicle that holds a different mission). */
+  readbackDiffersSeq: number | null;
   /** Each mission-protocol fault fires once, then switches itself off. */
   missionFaultsOnce: boolean;
 }

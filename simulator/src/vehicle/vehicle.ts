@@ -19,7 +19,7 @@ import { Battery, DEFAULT_BATTERY, type BatteryOptions } from './battery.ts';
 import { COMMAND_TEXT_SEVERITY, commandAck, executeCommand, type CommandIn } from './commands.ts';
 import { DEFAULT_LIMITS, FlightModel, type Environment, type FlightLimits } from './flight-model.ts';
 import { movePoint } from './geo.ts';
-import { MAV_MODE_FLAG, MAV_RESULT, MAV_SEVERITY, MAV_TYPE, MSG_ID } from './mav.ts';
+import { MavMissionType, MavModeFlag, MavResult, MavSeverity, MavType, MSG_ID } from './mav.ts';
 import type { WireItem } from './mission-items.ts';
 import { MissionProtocol, type Peer } from './mission-protocol.ts';
 import { MissionStore } from './mission-store.ts';
@@ -52,6 +52,7 @@ export const DEFAULT_FAULTS: Faults = {
   wrongSequence: false,
   errorAck: null,
   missingFinalAck: false,
+  readbackDiffersSeq: null,
   missionFaultsOnce: false,
 };
 
@@ -193,12 +194,18 @@ export class Vehicle implements SimVehicle {
       store: this.store,
       ready: () => this.booted,
       faults: this.faults,
+      statustext: (severity, text) => this.statustext(severity, text),
       onUploadComplete: (type) => {
-        if (type === 0) this.ap.missionChanged();
+        if (type === MavMissionType.MISSION) this.ap.missionChanged();
         this.events.emit('missionUploaded', type);
       },
       canClear: (type) =>
-        !(type === 0 && this.ap.mode === 'AUTO' && this.ap.missionState === 'active' && this.ap.flying),
+        !(
+          type === MavMissionType.MISSION &&
+          this.ap.mode === 'AUTO' &&
+          this.ap.missionState === 'active' &&
+          this.ap.flying
+        ),
     });
     this.signing = o.signingKey ? new Signing(o.signingKey) : null;
     this.encoder = new MavEncoder(this.sysId, this.compId, this.signing);
@@ -268,7 +275,7 @@ export class Vehicle implements SimVehicle {
         northM: Math.cos(a) * this.faults.gpsGlitchOffsetM,
         eastM: Math.sin(a) * this.faults.gpsGlitchOffsetM,
       };
-      this.statustext(MAV_SEVERITY.WARNING, 'GPS Glitch');
+      this.statustext(MavSeverity.WARNING, 'GPS Glitch');
     }
   }
 
@@ -312,7 +319,7 @@ export class Vehicle implements SimVehicle {
   private boot(): void {
     this.booted = true;
     this.ap.setHome({ lon: this.fm.lon, lat: this.fm.lat, altAmslM: this.fm.altAmslM });
-    this.statustext(MAV_SEVERITY.INFO, 'EKF3 IMU0 is using GPS');
+    this.statustext(MavSeverity.INFO, 'EKF3 IMU0 is using GPS');
   }
 
   /** One physics tick. */
@@ -377,7 +384,7 @@ export class Vehicle implements SimVehicle {
 
   // ---------------------------------------------------------------- camera
 
-  /** Takes a photo now: CAMERA_IMAGE_CAPTURED out, 'capture' event, camera hook called. */
+  /** Takes a photo now: CAMERA_FEEDBACK (ArduPilot) or CAMERA_IMAGE_CAPTURED (PX4) out, 'capture' event, camera hook called. */
   capture(): void {
     const fm = this.fm;
     const aim = this.aim();
@@ -395,8 +402,8 @@ export class Vehicle implements SimVehicle {
       gimbalYawDeg: aim.yawDeg,
       speedMps: fm.groundSpeedMps,
     };
-    this.send(imageCaptured(this, c));
-    if (this.personality === 'ardupilot') this.send(cameraFeedback(this, c, 0));
+    // ArduPilot reports its own camera's triggers as CAMERA_FEEDBACK only; PX4 as a MAVLink camera would.
+    this.send(this.personality === 'ardupilot' ? cameraFeedback(this, c, 0) : imageCaptured(this, c));
     this.events.emit('capture', c);
     if (this.camera) {
       this.camera(c).catch((err: unknown) => this.events.emit('cameraError', err));
@@ -463,7 +470,7 @@ export class Vehicle implements SimVehicle {
     if (peer.sysid === this.sysId && peer.compid === this.compId) return;
     if (msgid === MSG_ID.HEARTBEAT) {
       const hb = data as { type: number };
-      if (hb.type === MAV_TYPE.GCS) this.lastGcsHeartbeatMs = this.linkNowMs();
+      if (hb.type === MavType.GCS) this.lastGcsHeartbeatMs = this.linkNowMs();
       return;
     }
     if (data instanceof common.CommandLong) {
@@ -493,11 +500,11 @@ export class Vehicle implements SimVehicle {
     if (data instanceof common.SetMode) {
       if (!this.forMe(data.targetSystem)) return;
       const mode = modeFromCustom(this.personality, data.customMode >>> 0);
-      let result: number = MAV_RESULT.FAILED;
-      if ((data.baseMode & MAV_MODE_FLAG.CUSTOM_MODE_ENABLED) === 0) result = MAV_RESULT.DENIED;
+      let result: number = MavResult.FAILED;
+      if ((data.baseMode & MavModeFlag.CUSTOM_MODE_ENABLED) === 0) result = MavResult.DENIED;
       else if (mode) {
         const r = this.ap.setMode(mode);
-        if (r.ok) result = MAV_RESULT.ACCEPTED;
+        if (r.ok) result = MavResult.ACCEPTED;
         else this.statustext(COMMAND_TEXT_SEVERITY, r.text);
       }
       this.send(commandAck(MSG_ID.SET_MODE, result, peer));
@@ -550,7 +557,7 @@ export class Vehicle implements SimVehicle {
     }
     if (data instanceof common.MissionSetCurrent) {
       if (!this.forMe(data.targetSystem)) return;
-      if (!this.ap.setCurrent(data.seq)) this.statustext(MAV_SEVERITY.WARNING, `Mission: bad seq ${data.seq}`);
+      if (!this.ap.setCurrent(data.seq)) this.statustext(MavSeverity.WARNING, `Mission: bad seq ${data.seq}`);
       this.sendNow(MSG_ID.MISSION_CURRENT);
       return;
     }
@@ -569,7 +576,7 @@ export class Vehicle implements SimVehicle {
   private onCommand(c: CommandIn, peer: Peer): void {
     const r = executeCommand(this, c);
     if (r.text)
-      this.statustext(r.result === MAV_RESULT.UNSUPPORTED ? MAV_SEVERITY.WARNING : COMMAND_TEXT_SEVERITY, r.text);
+      this.statustext(r.result === MavResult.UNSUPPORTED ? MavSeverity.WARNING : COMMAND_TEXT_SEVERITY, r.text);
     this.send(commandAck(c.command, r.result, peer));
   }
 }

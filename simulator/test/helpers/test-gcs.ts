@@ -190,7 +190,7 @@ export class TestGcs {
 
   /**
    * Uploads like a well-behaved GCS: MISSION_COUNT, then answers each MISSION_REQUEST(_INT) with
-   * MISSION_ITEM_INT. Resolves with the final MISSION_ACK result and the seqs requested.
+   * MISSION_ITEM_INT. Resolves with the final MISSION_ACK result and the seqs requested (each once).
    */
   async upload(
     items: common.MissionItemInt[],
@@ -211,12 +211,18 @@ export class TestGcs {
           (m instanceof common.MissionRequest || m instanceof common.MissionRequestInt) &&
           m.missionType === missionType
         ) {
-          requested.push(m.seq);
+          // A re-request that crossed our answer (slow machine) is answered again but recorded once.
+          if (!requested.includes(m.seq)) requested.push(m.seq);
           const item = items[m.seq];
           if (item) this.send(item);
           return false;
         }
-        return m instanceof common.MissionAck && m.missionType === missionType;
+        // INVALID_SEQUENCE answers the second copy of an item sent twice; the transfer goes on (ArduPilot).
+        return (
+          m instanceof common.MissionAck &&
+          m.missionType === missionType &&
+          m.type !== common.MavMissionResult.INVALID_SEQUENCE
+        );
       };
       const w: Waiter = {
         match: onReq,

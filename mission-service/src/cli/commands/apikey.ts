@@ -10,7 +10,7 @@ import { openDb } from '../../db/open-db.ts';
 import { addApiKey, revokeApiKey } from '../../open311/api-keys.ts';
 
 async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openDb(loadConfig(process.env));
+  const db = await openDb(loadConfig(process.env), 'apikey');
   try {
     await migrate(db);
     return await fn(db);

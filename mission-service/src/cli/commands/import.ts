@@ -9,6 +9,7 @@ import {
   importQgcPlan,
   importWpmlDocuments,
   importWpmlKmz,
+  openDem,
   INPUT_CRS,
   isWpmlKmz,
   loadSampleLayers,
@@ -16,6 +17,7 @@ import {
   readKmz,
   readShapefile,
   readWpl,
+  type ImportOptions,
   type InputCrs,
   type Plan,
   type PlanWarning,
@@ -26,6 +28,7 @@ interface ImportCliOptions {
   crs?: string;
   kind?: string;
   reference?: string;
+  dem?: string;
 }
 
 /** What `xuncha import` read: a plan (QGC, WPL, DJI WPML) or areas (KML, KMZ, Shapefile, GeoJSON). */
@@ -33,8 +36,8 @@ export type ImportResult =
   | { kind: 'plan'; plan: Plan; warnings: PlanWarning[] }
   | { kind: 'areas'; areas: GeoJSON.FeatureCollection; warnings: PlanWarning[] };
 
-function planFromWpl(text: string): Plan {
-  const wpl = readWpl(text);
+function planFromWpl(text: string, opts: ImportOptions): Plan {
+  const wpl = readWpl(text, opts);
   const nav = wpl.items.filter((i) => i.x !== 0 || i.y !== 0);
   const launch = wpl.home
     ? { lon: wpl.home.lon, lat: wpl.home.lat, altAmslM: wpl.home.altM }
@@ -128,6 +131,9 @@ async function referenceLayers(file: string | undefined): Promise<GeoJSON.Featur
   return [...l.farmland.features, ...l.rivers.features, ...l.hillsides.features];
 }
 
+/** With `--dem`, altitudes a QGC or WPL file leaves to terrain are computed from it (each named in a warning). */
+const demOptions = async (o: ImportCliOptions): Promise<ImportOptions> => (o.dem ? { dem: await openDem(o.dem) } : {});
+
 /**
  * Runs `xuncha import FILE --out OUT`. Plans: QGroundControl `.plan`, `QGC WPL 110`, DJI WPML (a KMZ from DJI
  * Pilot 2 / FlightHub 2, or its `waylines.wpml` / `template.kml`) → plan.json, with a warning per WPML item not
@@ -157,8 +163,9 @@ export async function runImport(file: string, o: ImportCliOptions): Promise<Impo
   else if (isWpmlText) {
     const waylines = /\.wpml$/i.test(file) || /executeHeightMode/.test(text);
     plan = importWpmlDocuments(waylines ? { waylinesWpml: text } : { templateKml: text });
-  } else if (text.startsWith('QGC WPL')) plan = planFromWpl(text);
-  else if (text.startsWith('{') && /"fileType"\s*:\s*"Plan"/.test(text)) plan = importQgcPlan(text);
+  } else if (text.startsWith('QGC WPL')) plan = planFromWpl(text, await demOptions(o));
+  else if (text.startsWith('{') && /"fileType"\s*:\s*"Plan"/.test(text))
+    plan = importQgcPlan(text, await demOptions(o));
   if (plan) {
     if (o.crs && crs !== 'wgs84')
       throw new Error('--crs 只用于区域文件，航线文件均为 WGS84 / --crs applies to area files; route files are WGS84');
@@ -197,6 +204,10 @@ export function registerImportCommand(program: Command): void {
     .option(
       '--reference <geojson>',
       'areas: reference layers for the offset check (default: the Longquan sample layers)',
+    )
+    .option(
+      '--dem <geotiff>',
+      '用 DEM 计算文件未算出的海拔高度 / compute AMSL altitudes a QGC or WPL file left to terrain data',
     )
     .action(async (file: string, ...rest: unknown[]) => {
       const last = rest[rest.length - 1] as { opts?: () => ImportCliOptions } & ImportCliOptions;

@@ -63,7 +63,7 @@ export function registerIngestCommand(program: Command): void {
     .option('--flight <id>', 'flight the photos belong to')
     .action(async (dir: string, o: { flight?: string }) => {
       const cfg = loadConfig();
-      const db = await openDb(cfg);
+      const db = await openDb(cfg, 'ingest');
       try {
         await migrate(db);
         const results = await ingestFolder(

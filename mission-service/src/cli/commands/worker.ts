@@ -64,7 +64,7 @@ export function registerWorkerCommand(program: Command): void {
         );
       }
       const logger = createLogger(cfg.logLevel);
-      const db = await openDb(cfg);
+      const db = await openDb(cfg, 'worker');
       const progress = opts.progress ? new ProgressPrinter(process.stderr) : null;
       let jobs;
       try {

@@ -1,78 +1,204 @@
-import express, { Router } from 'express';
-import { getArea, queryAreasGeoJson } from '../../areas/area-repository.ts';
-import { createArea, importAreas, removeArea, replaceArea, type AreaChangedHook } from '../../areas/area-service.ts';
-import { currentUser, requireRoles } from '../../auth/index.ts';
-import {
-  AreaImportQuerySchema,
-  AreaImportRequestSchema,
-  AreaListQuerySchema,
-  type AreaImportResult,
-} from '../../contract/areas.ts';
+import express, { type RequestHandler } from 'express';
+import { z } from 'zod';
+import { featureJsonPage, queryAreasGeoJson, type AreaVisibility } from '../../areas/area-repository.ts';
+import { createArea, importAreas, removeArea, replaceArea } from '../../areas/area-service.ts';
 import { applyImportCrs } from '../../areas/import-crs.ts';
 import { readAreaFile } from '../../areas/read-area-file.ts';
-import { IdSchema } from '../../contract/common.ts';
-import type { Db } from '../../db/db.ts';
-import { AppError, notFound } from '../errors.ts';
+import { countVertices } from '../../areas/validate-area.ts';
+import { AppError, notFound } from '../../app-error.ts';
+import { seesAllDepartments, type AuthUser } from '../../auth/index.ts';
+import {
+  AREA_KINDS,
+  AreaCollectionSchema,
+  AreaFeatureSchema,
+  AreaImportQuerySchema,
+  AreaImportRequestSchema,
+  AreaImportResultSchema,
+  AreaInputSchema,
+  AreaListQuerySchema,
+  type AreaImportResult,
+  LayerPageSchema,
+  LayerQuerySchema,
+  MAX_AREA_VERTICES,
+} from '../../contract/areas.ts';
+import { defineRoute, type Route } from '../route.ts';
+import type { RouteDeps } from '../route-deps.ts';
+
+/** What a reader sees: everything (admins, dispatchers), shared areas and their own department's, or shared only. */
+export function areaVisibility(user: AuthUser | undefined): AreaVisibility {
+  if (!user) return { departmentId: null };
+  return seesAllDepartments(user) ? 'all' : { departmentId: user.departmentId };
+}
+
+const rawFile = express.raw({
+  type: [
+    'application/vnd.google-earth.kml+xml',
+    'application/vnd.google-earth.kmz',
+    'application/zip',
+    'application/xml',
+    'text/xml',
+    'application/octet-stream',
+  ],
+  limit: '20mb',
+});
+
+const geoJsonBody = express.json({ type: 'application/geo+json', limit: '5mb' });
+
+/** Refuses an area over the vertex cap before anything parses it (a 5 MB body of coordinates is cheap to count). */
+const vertexCap: RequestHandler = (req, _res, next) => {
+  const coords = (req.body as { geometry?: { coordinates?: unknown } } | undefined)?.geometry?.coordinates;
+  if (countVertices(coords, MAX_AREA_VERTICES) > MAX_AREA_VERTICES) {
+    next(
+      new AppError(
+        'too_large',
+        'too_many_vertices',
+        `几何顶点过多 / geometry: more than ${MAX_AREA_VERTICES} vertices (simplify it)`,
+        {
+          limit: MAX_AREA_VERTICES,
+        },
+      ),
+    );
+    return;
+  }
+  next();
+};
 
 /**
- * `/api/areas`: list (GeoJSON, bbox/kind filters, paging) and read for any logged-in user; create, replace,
- * delete and import for operators (jurisdictions: admins), within their department.
+ * `/api/areas`: list (GeoJSON, bbox/kind filters, paging) and read for any logged-in user, within what their
+ * department sees; create, replace, delete and import for operators of the owning department. No-fly zones and
+ * jurisdictions: admins only. `/api/layers/{kind}`: the layers, paged; anonymous reads of the shared ones when
+ * the configuration allows (default).
  */
-export function areaRoutes(db: Db, onChanged?: AreaChangedHook): Router {
-  const router = Router();
-  router.use('/areas', express.json({ type: 'application/geo+json', limit: '5mb' }));
-  const writers = requireRoles('operator');
-
-  router.get('/areas', requireRoles(), async (req, res) => {
-    const q = AreaListQuerySchema.parse(req.query);
-    res.type('application/geo+json').send(await queryAreasGeoJson(db, q));
-  });
-
-  router.get('/areas/:id', requireRoles(), async (req, res) => {
-    const id = IdSchema.parse(req.params.id);
-    const area = await getArea(db, id);
-    if (!area) throw notFound(`area ${id}`);
-    res.type('application/geo+json').json(area);
-  });
-
-  router.post('/areas', writers, async (req, res) => {
-    res
-      .status(201)
-      .type('application/geo+json')
-      .json(await createArea(db, currentUser(res), req.body));
-  });
-
-  const rawFile = express.raw({
-    type: [
-      'application/vnd.google-earth.kml+xml',
-      'application/vnd.google-earth.kmz',
-      'application/zip',
-      'application/xml',
-      'text/xml',
-      'application/octet-stream',
-    ],
-    limit: '20mb',
-  });
-  router.post('/areas/import', writers, rawFile, async (req, res) => {
-    const q = AreaImportQuerySchema.parse(req.query);
-    let features: unknown[];
-    if (Buffer.isBuffer(req.body)) features = await readAreaFile(req.body, q.kind);
-    else features = AreaImportRequestSchema.parse(req.body).features;
-    if (!features.length || features.length > 5000)
-      throw new AppError(400, 'invalid_input', '要素数须为 1–5000 / 1 to 5000 features per import');
-    const wgs84 = await applyImportCrs(db, features, q.crs);
-    const ids = await importAreas(db, currentUser(res), wgs84.features);
-    res.status(201).json({ imported: ids.length, ids, warnings: wgs84.warnings } satisfies AreaImportResult);
-  });
-
-  router.put('/areas/:id', writers, async (req, res) => {
-    const id = IdSchema.parse(req.params.id);
-    res.type('application/geo+json').json(await replaceArea(db, currentUser(res), id, { ...req.body, id }, onChanged));
-  });
-
-  router.delete('/areas/:id', writers, async (req, res) => {
-    await removeArea(db, currentUser(res), IdSchema.parse(req.params.id));
-    res.status(204).end();
-  });
-  return router;
+export function areaRoutes(d: RouteDeps): Route[] {
+  const { db } = d;
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/areas',
+      summary: '区域（GeoJSON，bbox 过滤，分页）/ areas as GeoJSON (bbox, kind, paging)',
+      tag: 'areas',
+      roles: [],
+      query: AreaListQuerySchema,
+      response: AreaCollectionSchema,
+      responseType: 'application/geo+json',
+      async handler({ query, user }) {
+        return queryAreasGeoJson(db, { ...query, visible: areaVisibility(user) });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/areas/{id}',
+      summary: '单个区域 / one area',
+      tag: 'areas',
+      roles: [],
+      object: { kind: 'area' },
+      response: AreaFeatureSchema,
+      responseType: 'application/geo+json',
+      handler: ({ object }) => object,
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/areas',
+      summary: '新建区域（禁飞区、辖区仅管理员）/ create area (no-fly zones and jurisdictions: admins)',
+      tag: 'areas',
+      roles: ['operator'],
+      middleware: [geoJsonBody, vertexCap],
+      body: AreaInputSchema,
+      status: 201,
+      response: AreaFeatureSchema,
+      responseType: 'application/geo+json',
+      errors: { 409: '已存在 / id exists', 413: '顶点过多 / too many vertices' },
+      handler: ({ user, req }) => createArea(db, user, req.body),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/areas/import',
+      summary:
+        '批量导入（GeoJSON、KML、KMZ、Shapefile；全部或全不；crs=gcj02|bd09 转 WGS84）/ import areas, all or nothing (crs converted to WGS84)',
+      tag: 'areas',
+      roles: ['operator'],
+      middleware: [rawFile],
+      rawBody: true,
+      query: AreaImportQuerySchema,
+      body: AreaImportRequestSchema,
+      status: 201,
+      response: AreaImportResultSchema,
+      errors: { 413: '顶点或要素过多 / too many vertices or features' },
+      async handler({ user, body, query }) {
+        const features = Buffer.isBuffer(body)
+          ? await readAreaFile(body, query.kind)
+          : AreaImportRequestSchema.parse(body).features;
+        if (!features.length || features.length > 5000)
+          throw new AppError('invalid_input', 'invalid_input', '要素数须为 1–5000 / 1 to 5000 features per import');
+        const wgs84 = await applyImportCrs(db, features, query.crs);
+        const ids = await importAreas(db, user, wgs84.features);
+        return { imported: ids.length, ids, warnings: wgs84.warnings } satisfies AreaImportResult;
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/areas/{id}',
+      summary: '修改区域（相关计划重新规划；共享区域仅管理员）/ replace area (plans re-plan; shared areas: admins)',
+      tag: 'areas',
+      roles: ['operator'],
+      object: { kind: 'area' },
+      middleware: [geoJsonBody, vertexCap],
+      body: AreaInputSchema,
+      response: AreaFeatureSchema,
+      responseType: 'application/geo+json',
+      handler: ({ user, params, req }) =>
+        replaceArea(db, user, params.id, { ...req.body, id: params.id }, d.onAreaChanged),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/areas/{id}',
+      summary: '删除区域（共享区域仅管理员）/ delete area (shared areas: admins)',
+      tag: 'areas',
+      roles: ['operator'],
+      object: { kind: 'area' },
+      status: 204,
+      errors: { 409: '仍被计划使用 / used by plans' },
+      async handler({ user, params }) {
+        await removeArea(db, user, params.id);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/layers/{kind}',
+      summary: '图层（分页；匿名可读共享图层，可配置）/ a layer, paged (anonymous reads of shared areas: configurable)',
+      tag: 'areas',
+      roles: null,
+      params: z.object({ kind: z.string().max(64) }),
+      query: LayerQuerySchema,
+      response: LayerPageSchema,
+      responseType: 'application/geo+json',
+      async handler({ req, caller, params, query }) {
+        const kind = AREA_KINDS.find((k) => k === params.kind);
+        if (!kind) throw notFound(`unknown layer "${params.kind}"; one of ${AREA_KINDS.join(', ')}`);
+        if (!caller && !d.security.publicLayers)
+          throw new AppError(
+            'unauthenticated',
+            'unauthenticated',
+            '请先登录 / authentication required (public layers are off)',
+          );
+        const rows = await featureJsonPage(db, {
+          kind,
+          bbox: query.bbox as [number, number, number, number] | undefined,
+          after: query.after,
+          limit: query.limit + 1,
+          offset: 0,
+          visible: areaVisibility(caller),
+        });
+        const page = rows.slice(0, query.limit);
+        const next = rows.length > query.limit ? page[page.length - 1]!.id : null;
+        const links: { rel: 'next'; href: string }[] = [];
+        if (next) {
+          const u = new URL(req.originalUrl, 'http://x');
+          u.searchParams.set('after', next);
+          links.push({ rel: 'next', href: `${u.pathname}${u.search}` });
+        }
+        return `{"type":"FeatureCollection","features":[${page.map((x) => x.json).join(',')}],"next":${JSON.stringify(next)},"links":${JSON.stringify(links)}}`;
+      },
+    }),
+  ];
 }

@@ -1,24 +1,34 @@
-import { Router } from 'express';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { AppError } from '../../app-error.ts';
 import {
   bearerToken,
   createSession,
   createUser,
-  currentUser,
   findUserById,
   findUserByUsername,
   hashPassword,
   listUsers,
-  LoginThrottle,
-  requireRoles,
+  normalizeUsername,
   revokeSession,
   SESSION_TTL_MS,
   setPassword,
+  updateUser,
   verifyPassword,
   type UserRecord,
 } from '../../auth/index.ts';
-import { ChangePasswordRequestSchema, CreateUserRequestSchema, LoginRequestSchema } from '../../contract/auth.ts';
-import type { Db } from '../../db/db.ts';
-import { AppError } from '../errors.ts';
+import {
+  ChangePasswordRequestSchema,
+  CreateUserRequestSchema,
+  LoginRequestSchema,
+  LoginResponseSchema,
+  SessionUserSchema,
+  UpdateUserRequestSchema,
+  UserSchema,
+} from '../../contract/auth.ts';
+import { defineRoute, type Route } from '../route.ts';
+import type { RouteDeps } from '../route-deps.ts';
+import { sourceOf } from '../source.ts';
 
 function sessionUser(u: UserRecord) {
   return {
@@ -31,66 +41,158 @@ function sessionUser(u: UserRecord) {
   };
 }
 
+const userView = (u: UserRecord) => ({ ...sessionUser(u), disabled: u.disabled });
+
 let dummyHash: Promise<string> | undefined;
 
-/** `/api/auth/*` (login, logout, me, password) and `/api/users` (admin). */
-export function authRoutes(db: Db, throttle = new LoginThrottle()): Router {
-  const router = Router();
-  const badLogin = () => new AppError(401, 'bad_credentials', '用户名或密码错误 / wrong username or password');
+const badLogin = () =>
+  new AppError('unauthenticated', 'bad_credentials', '用户名或密码错误 / wrong username or password');
 
-  router.post('/auth/login', async (req, res) => {
-    const { username, password } = LoginRequestSchema.parse(req.body);
-    const wait = throttle.retryAfterS(username);
-    if (wait > 0) {
-      res.setHeader('retry-after', String(wait));
-      throw new AppError(
-        429,
-        'too_many_attempts',
-        `尝试次数过多，请稍后再试 / too many failed logins; retry in ${wait} s`,
-      );
-    }
-    const user = await findUserByUsername(db, username);
-    // Hash even for unknown users so response time does not reveal which usernames exist.
-    const ok = user
-      ? await verifyPassword(password, user.passwordHash)
-      : await verifyPassword(password, await (dummyHash ??= hashPassword('not-a-user-password')));
-    if (!user || !ok || user.disabled) {
-      throttle.fail(username);
-      throw badLogin();
-    }
-    throttle.succeed(username);
-    const token = await createSession(db, user.id);
-    res.json({ token, expiresAt: new Date(Date.now() + SESSION_TTL_MS).toISOString(), user: sessionUser(user) });
-  });
+const tooMany = (retryAfterS: number) =>
+  new AppError(
+    'rate_limited',
+    'too_many_attempts',
+    `尝试次数过多，请 ${retryAfterS} 秒后再试 / too many attempts: retry in ${retryAfterS} s`,
+    { retryAfterS },
+  );
 
-  router.post('/auth/logout', requireRoles(), async (req, res) => {
-    await revokeSession(db, bearerToken(req.header('authorization'))!);
-    res.status(204).end();
-  });
-
-  router.get('/auth/me', requireRoles(), async (_req, res) => {
-    const user = await findUserById(db, currentUser(res).id);
-    if (!user) throw new AppError(401, 'invalid_token', '登录已失效 / session user no longer exists');
-    res.json({ user: sessionUser(user) });
-  });
-
-  router.post('/auth/password', requireRoles(), async (req, res) => {
-    const body = ChangePasswordRequestSchema.parse(req.body);
-    const user = await findUserById(db, currentUser(res).id);
-    if (!user || !(await verifyPassword(body.currentPassword, user.passwordHash))) throw badLogin();
-    await setPassword(db, user.username, body.newPassword);
-    res.status(204).end();
-  });
-
-  router.get('/users', requireRoles('admin'), async (_req, res) => {
-    res.json({ users: (await listUsers(db)).map(sessionUser) });
-  });
-
-  router.post('/users', requireRoles('admin'), async (req, res) => {
-    const body = CreateUserRequestSchema.parse(req.body);
-    const u = await createUser(db, body);
-    res.status(201).json({ user: sessionUser((await findUserById(db, u.id))!) });
-  });
-
-  return router;
+/** `/api/auth/*` (login, logout, me, password) and `/api/users` (admin: list, add, change roles, disable). */
+export function authRoutes(d: RouteDeps): Route[] {
+  const { db, loginGuard: guard } = d;
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/auth/login',
+      summary: '登录（按来源退避，账户只减速不锁定）/ log in (per-source back-off; accounts slow down, never lock)',
+      tag: 'auth',
+      roles: null,
+      body: LoginRequestSchema,
+      response: LoginResponseSchema,
+      errors: { 429: '尝试次数过多 / too many attempts (Retry-After)' },
+      async handler({ req, res, body }) {
+        res.setHeader('cache-control', 'no-store');
+        const source = sourceOf(req);
+        const account = normalizeUsername(body.username).toLowerCase();
+        const verdict = guard.check(source, account);
+        if (!verdict.allowed) throw tooMany(verdict.retryAfterS);
+        if (verdict.delayMs) await sleep(verdict.delayMs);
+        const { user, ok } = await guard.guarded(async () => {
+          const found = await findUserByUsername(db, body.username);
+          // Hash even for unknown users so response time does not reveal which usernames exist.
+          const match = found
+            ? await verifyPassword(body.password, found.passwordHash)
+            : await verifyPassword(body.password, await (dummyHash ??= hashPassword('not-a-user-password')));
+          return { user: found, ok: match };
+        });
+        if (!user || !ok || user.disabled) {
+          guard.fail(source, account);
+          d.logger.warn({ username: account.slice(0, 64), source }, 'login failed');
+          throw badLogin();
+        }
+        guard.succeed(source);
+        const token = await createSession(db, user.id);
+        return { token, expiresAt: new Date(Date.now() + SESSION_TTL_MS).toISOString(), user: sessionUser(user) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/logout',
+      summary: '注销令牌（并关闭其实时流）/ revoke the token (and close its live streams)',
+      tag: 'auth',
+      roles: [],
+      allowPendingPasswordChange: true,
+      status: 204,
+      async handler({ req, res }) {
+        res.setHeader('cache-control', 'no-store');
+        await revokeSession(db, bearerToken(req.header('authorization'))!);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/auth/me',
+      summary: '当前用户 / current user',
+      tag: 'auth',
+      roles: [],
+      allowPendingPasswordChange: true,
+      response: z.object({ user: SessionUserSchema }),
+      async handler({ res, user }) {
+        res.setHeader('cache-control', 'no-store');
+        const u = await findUserById(db, user.id);
+        if (!u) throw new AppError('unauthenticated', 'invalid_token', '登录已失效 / session user no longer exists');
+        return { user: sessionUser(u) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/password',
+      summary: '修改密码（注销所有会话；限速）/ change password (ends every session; throttled)',
+      tag: 'auth',
+      roles: [],
+      allowPendingPasswordChange: true,
+      body: ChangePasswordRequestSchema,
+      status: 204,
+      errors: { 429: '尝试次数过多 / too many attempts (Retry-After)' },
+      async handler({ res, user, body }) {
+        res.setHeader('cache-control', 'no-store');
+        const key = `user:${user.id}`;
+        const verdict = guard.check(key, key);
+        if (!verdict.allowed) throw tooMany(verdict.retryAfterS);
+        if (verdict.delayMs) await sleep(verdict.delayMs);
+        const u = await findUserById(db, user.id);
+        const ok = u && (await guard.guarded(() => verifyPassword(body.currentPassword, u.passwordHash)));
+        if (!u || !ok) {
+          guard.fail(key, key);
+          throw badLogin();
+        }
+        if (body.newPassword === body.currentPassword)
+          throw new AppError(
+            'invalid_input',
+            'same_password',
+            '新密码不能与旧密码相同 / the new password must differ',
+            [{ in: 'body', field: 'newPassword', message: 'same as the current password' }],
+          );
+        guard.succeed(key);
+        await setPassword(db, u.username, body.newPassword);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/users',
+      summary: '用户列表 / users',
+      tag: 'users',
+      roles: ['admin'],
+      response: z.object({ users: z.array(UserSchema) }),
+      async handler() {
+        return { users: (await listUsers(db)).map(userView) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/users',
+      summary: '添加用户（密码策略，拒绝相似用户名）/ add user (password policy, look-alike names refused)',
+      tag: 'users',
+      roles: ['admin'],
+      body: CreateUserRequestSchema,
+      status: 201,
+      response: z.object({ user: UserSchema }),
+      errors: { 409: '用户名已存在或与已有用户名相似 / name taken, or looks like an existing one' },
+      async handler({ body }) {
+        const u = await createUser(db, body);
+        return { user: userView((await findUserById(db, u.id))!) };
+      },
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/users/{id}',
+      summary: '修改角色或停用用户（审计）/ change roles or disable a user (audited)',
+      tag: 'users',
+      roles: ['admin'],
+      body: UpdateUserRequestSchema,
+      response: z.object({ user: UserSchema }),
+      errors: { 404: '未找到 / no such user', 409: '不能停用自己 / cannot disable yourself' },
+      async handler({ user, params, body }) {
+        return { user: userView(await updateUser(db, user, params.id, body)) };
+      },
+    }),
+  ];
 }

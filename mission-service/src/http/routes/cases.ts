@@ -1,11 +1,8 @@
-import { Router, type Response } from 'express';
-import { BboxQuerySchema } from '../../contract/common.ts';
 import { z } from 'zod';
-import { currentUser, requireRoles, type AuthUser } from '../../auth/index.ts';
+import { canSee, seesAllDepartments, type AuthUser } from '../../auth/index.ts';
 import {
   escalateCaseLevel,
   fileCase,
-  getCase,
   listCaseEvents,
   listCaseReports,
   listCases,
@@ -14,173 +11,267 @@ import {
   mergeCases,
   reassignCase,
   recordReinspectionResult,
+  setCasePublicity,
   splitCase,
   transitionCase,
-  CASE_STATES,
+  type CaseActor,
+  type CaseReport,
+} from '../../cases/index.ts';
+import {
+  CaseDetailSchema,
+  CaseEnvelopeSchema,
+  CaseEventSchema,
+  CaseListQuerySchema,
+  CaseListSchema,
+  FileCaseResultSchema,
   MergeBody,
   NoteBody,
+  NotificationListQuerySchema,
+  NotificationSchema,
+  PublicityBody,
   ReassignBody,
+  ReinspectionListQuerySchema,
   ReinspectionResultBody,
+  ReinspectionResultSchema,
+  ReinspectionSchema,
   ReportCaseBody,
   SplitBody,
+  SplitResultSchema,
   TransitionBody,
-  type CaseActor,
-  type CaseView,
-} from '../../cases/index.ts';
-import type { Db } from '../../db/db.ts';
-import { AppError } from '../errors.ts';
+  TransitionResultSchema,
+} from '../../contract/cases.ts';
+import { defineRoute, type Route } from '../route.ts';
+import type { RouteDeps } from '../route-deps.ts';
 
 const actorOf = (user: AuthUser): CaseActor => ({ id: user.id, roles: user.roles, departmentId: user.departmentId });
 
-/** Officers of a department see what their department leads or assists (and the centre queue); others see all. */
-function departmentScope(user: AuthUser): string | undefined {
-  if (user.roles.includes('admin') || user.roles.includes('dispatcher')) return undefined;
-  return user.roles.includes('officer') && user.departmentId ? user.departmentId : undefined;
+/**
+ * The case list filter of a caller: dispatchers and admins see every case; anyone else the cases their
+ * department leads or assists and the centre's unassigned queue (without a department: that queue only).
+ */
+export function caseScope(user: AuthUser): string | null | undefined {
+  return seesAllDepartments(user) ? undefined : user.departmentId;
 }
 
-function assertVisible(user: AuthUser, c: CaseView): void {
-  const d = departmentScope(user);
-  if (d && c.departmentId && c.departmentId !== d && !c.assistDepartmentIds.includes(d)) {
-    throw new AppError(404, 'case_not_found', `案件不存在 / no case ${c.id}`);
-  }
+/** Reporter contact data (name, phone, e-mail) is for the roles that call reporters back: dispatchers, admins. */
+export function seesReporters(user: AuthUser): boolean {
+  return seesAllDepartments(user);
 }
 
-const Bbox = BboxQuerySchema;
-
-const ListQuery = z
-  .object({
-    bbox: Bbox.optional(),
-    state: z
-      .string()
-      .transform((s) => s.split(','))
-      .pipe(z.array(z.enum(CASE_STATES)))
-      .optional(),
-    category: z.string().optional(),
-    departmentId: z.string().optional(),
-    source: z.string().optional(),
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
-    limit: z.coerce.number().int().min(1).max(1000).optional(),
-    offset: z.coerce.number().int().min(0).optional(),
-  })
-  .strict();
-
-function ok(res: Response, status: number, body: unknown): void {
-  res.status(status).json(body);
+function reportsFor(user: AuthUser, reports: CaseReport[]) {
+  const full = seesReporters(user);
+  return reports.map((r) => ({
+    ...r,
+    reporter: full ? ((r.reporter as Record<string, string> | null) ?? null) : null,
+    reporterRedacted: !full && r.reporter != null,
+  }));
 }
 
 /**
  * Cases API (all under /api, signed in): report, list, read, transitions, reassign, level escalation, merge,
- * split, re-inspections, notifications. Roles per action are the state machine's (cases/state-machine.ts).
+ * split, publicity, re-inspections, notifications. Every action on a case goes through the same visibility rule
+ * as reading it (a hidden case answers 404 and is never returned); roles per action are the state machine's.
  */
-export function caseRoutes(db: Db): Router {
-  const router = Router();
-
-  router.post('/cases', requireRoles('dispatcher', 'officer', 'operator'), async (req, res) => {
-    const user = currentUser(res);
-    const body = ReportCaseBody.parse(req.body);
-    const headerKey = req.header('idempotency-key');
-    const r = await fileCase(
-      db,
-      { ...body, idempotencyKey: body.idempotencyKey ?? headerKey ?? null },
-      { actor: actorOf(user) },
-    );
-    ok(res, r.outcome === 'created' ? 201 : 200, r);
-  });
-
-  router.get('/cases', requireRoles(), async (req, res) => {
-    const user = currentUser(res);
-    const q = ListQuery.parse(req.query);
-    const cases = await listCases(db, {
-      bbox: q.bbox as [number, number, number, number] | undefined,
-      states: q.state,
-      category: q.category,
-      departmentId: q.departmentId,
-      source: q.source,
-      createdFrom: q.from ? new Date(q.from) : undefined,
-      createdTo: q.to ? new Date(q.to) : undefined,
-      visibleToDepartmentId: departmentScope(user),
-      limit: q.limit,
-      offset: q.offset,
-    });
-    ok(res, 200, { cases });
-  });
-
-  router.get('/cases/:id', requireRoles(), async (req, res) => {
-    const user = currentUser(res);
-    const c = await getCase(db, req.params.id as string);
-    assertVisible(user, c);
-    ok(res, 200, { case: c, events: await listCaseEvents(db, c.id), reports: await listCaseReports(db, c.id) });
-  });
-
-  router.get('/cases/:id/events', requireRoles(), async (req, res) => {
-    const user = currentUser(res);
-    const c = await getCase(db, req.params.id as string);
-    assertVisible(user, c);
-    ok(res, 200, { events: await listCaseEvents(db, c.id) });
-  });
-
-  router.post('/cases/:id/transitions', requireRoles(), async (req, res) => {
-    const user = currentUser(res);
-    const b = TransitionBody.parse(req.body);
-    const r = await transitionCase(db, req.params.id as string, b.action, actorOf(user), {
-      note: b.note,
-      evidence: b.evidence,
-      expectedState: b.expectedState,
-      requestReinspection: b.requestReinspection,
-    });
-    ok(res, 200, r);
-  });
-
-  router.post('/cases/:id/reassign', requireRoles('dispatcher'), async (req, res) => {
-    const b = ReassignBody.parse(req.body);
-    ok(res, 200, {
-      case: await reassignCase(db, req.params.id as string, b.departmentId, actorOf(currentUser(res)), {
-        note: b.note,
-      }),
-    });
-  });
-
-  router.post('/cases/:id/escalate-level', requireRoles('dispatcher', 'officer'), async (req, res) => {
-    const b = NoteBody.parse(req.body);
-    ok(res, 200, {
-      case: await escalateCaseLevel(db, req.params.id as string, actorOf(currentUser(res)), { note: b.note }),
-    });
-  });
-
-  router.post('/cases/:id/merge', requireRoles('dispatcher'), async (req, res) => {
-    const b = MergeBody.parse(req.body);
-    ok(res, 200, {
-      case: await mergeCases(db, req.params.id as string, b.intoCaseId, actorOf(currentUser(res)), { note: b.note }),
-    });
-  });
-
-  router.post('/cases/:id/split', requireRoles('dispatcher'), async (req, res) => {
-    const b = SplitBody.parse(req.body);
-    ok(res, 200, await splitCase(db, req.params.id as string, b.reportId, actorOf(currentUser(res)), { note: b.note }));
-  });
-
-  router.get('/reinspections', requireRoles(), async (req, res) => {
-    const state = z.enum(['requested', 'planned', 'done']).optional().parse(req.query.state);
-    ok(res, 200, { reinspections: await listReinspections(db, state) });
-  });
-
-  router.post('/reinspections/:id/result', requireRoles('operator', 'officer', 'dispatcher'), async (req, res) => {
-    const b = ReinspectionResultBody.parse(req.body);
-    ok(
-      res,
-      200,
-      await recordReinspectionResult(db, req.params.id as string, b.found, actorOf(currentUser(res)), { note: b.note }),
-    );
-  });
-
-  router.get('/notifications', requireRoles(), async (req, res) => {
-    const user = currentUser(res);
-    const unreadOnly = req.query.unread === 'true' || req.query.unread === '1';
-    ok(res, 200, {
-      notifications: await listNotifications(db, { roles: user.roles, departmentId: user.departmentId, unreadOnly }),
-    });
-  });
-
-  return router;
+export function caseRoutes(d: RouteDeps): Route[] {
+  const { db } = d;
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/cases',
+      summary: '登记诉求（热线、市民、网格员）/ report a case (hotline, citizen, grid worker)',
+      tag: 'cases',
+      roles: ['dispatcher', 'officer', 'operator'],
+      body: ReportCaseBody,
+      status: 201,
+      response: FileCaseResultSchema,
+      async handler({ req, user, body, setStatus }) {
+        const headerKey = req.header('idempotency-key');
+        const r = await fileCase(
+          db,
+          { ...body, idempotencyKey: body.idempotencyKey ?? headerKey ?? null },
+          { actor: actorOf(user) },
+        );
+        setStatus(r.outcome === 'created' ? 201 : 200);
+        // A report that joined another department's case: the caller learns the id, not the case.
+        return canSee(user, r.case) ? r : { outcome: r.outcome, caseId: r.caseId, reportId: r.reportId };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/cases',
+      summary: '案件列表（按部门可见）/ cases the caller’s department may see',
+      tag: 'cases',
+      roles: [],
+      query: CaseListQuerySchema,
+      response: CaseListSchema,
+      async handler({ user, query: q }) {
+        const cases = await listCases(db, {
+          bbox: q.bbox as [number, number, number, number] | undefined,
+          states: q.state,
+          category: q.category,
+          departmentId: q.departmentId,
+          source: q.source,
+          createdFrom: q.from ? new Date(q.from) : undefined,
+          createdTo: q.to ? new Date(q.to) : undefined,
+          visibleToDepartmentId: caseScope(user),
+          limit: q.limit,
+          offset: q.offset,
+        });
+        return { cases };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/cases/{id}',
+      summary: '案件详情（举报人联系方式仅调度员可见）/ a case, its log and reports (reporter contacts: dispatchers)',
+      tag: 'cases',
+      roles: [],
+      object: { kind: 'case' },
+      response: CaseDetailSchema,
+      async handler({ user, object: c }) {
+        return {
+          case: c,
+          events: await listCaseEvents(db, c.id),
+          reports: reportsFor(user, await listCaseReports(db, c.id)),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/cases/{id}/events',
+      summary: '案件日志 / the case log',
+      tag: 'cases',
+      roles: [],
+      object: { kind: 'case' },
+      response: z.object({ events: z.array(CaseEventSchema) }),
+      async handler({ object: c }) {
+        return { events: await listCaseEvents(db, c.id) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/cases/{id}/transitions',
+      summary: '状态转换（受理、派遣、办结…）/ move the case (accept, dispatch, resolve, …)',
+      tag: 'cases',
+      roles: [],
+      object: { kind: 'case', write: 'visible' },
+      body: TransitionBody,
+      response: TransitionResultSchema,
+      errors: { 409: '非法转换或状态已变 / illegal transition, or the case changed meanwhile' },
+      handler: ({ user, params, body: b }) =>
+        transitionCase(db, params.id, b.action, actorOf(user), {
+          note: b.note,
+          evidence: b.evidence,
+          expectedState: b.expectedState,
+          requestReinspection: b.requestReinspection,
+        }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/cases/{id}/reassign',
+      summary: '改派 / reassign to another department',
+      tag: 'cases',
+      roles: ['dispatcher'],
+      object: { kind: 'case', write: 'visible' },
+      body: ReassignBody,
+      response: CaseEnvelopeSchema,
+      async handler({ user, params, body: b }) {
+        return { case: await reassignCase(db, params.id, b.departmentId, actorOf(user), { note: b.note }) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/cases/{id}/escalate-level',
+      summary: '逐级上报 / escalate one level up',
+      tag: 'cases',
+      roles: ['dispatcher', 'officer'],
+      object: { kind: 'case', write: 'visible' },
+      body: NoteBody,
+      response: CaseEnvelopeSchema,
+      async handler({ user, params, body: b }) {
+        return { case: await escalateCaseLevel(db, params.id, actorOf(user), { note: b.note }) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/cases/{id}/merge',
+      summary: '并单 / merge into another case',
+      tag: 'cases',
+      roles: ['dispatcher'],
+      object: { kind: 'case', write: 'visible' },
+      body: MergeBody,
+      response: CaseEnvelopeSchema,
+      async handler({ user, params, body: b }) {
+        return { case: await mergeCases(db, params.id, b.intoCaseId, actorOf(user), { note: b.note }) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/cases/{id}/split',
+      summary: '拆单 / split a report off into a new case',
+      tag: 'cases',
+      roles: ['dispatcher'],
+      object: { kind: 'case', write: 'visible' },
+      body: SplitBody,
+      response: SplitResultSchema,
+      handler: ({ user, params, body: b }) => splitCase(db, params.id, b.reportId, actorOf(user), { note: b.note }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/cases/{id}/publicity',
+      summary: '在 Open311 公开或撤回 / publish in, or withdraw from, the public Open311 feed',
+      tag: 'cases',
+      roles: ['dispatcher'],
+      object: { kind: 'case', write: 'visible' },
+      body: PublicityBody,
+      response: CaseEnvelopeSchema,
+      async handler({ user, params, body: b }) {
+        return { case: await setCasePublicity(db, params.id, b.public, actorOf(user), { note: b.note }) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/reinspections',
+      summary: '复飞核查（按部门可见）/ re-inspections (of cases the caller may see)',
+      tag: 'cases',
+      roles: [],
+      query: ReinspectionListQuerySchema,
+      response: z.object({ reinspections: z.array(ReinspectionSchema) }),
+      async handler({ user, query }) {
+        return { reinspections: await listReinspections(db, query.state, caseScope(user)) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/reinspections/{id}/result',
+      summary: '复飞结果 / record a re-inspection result',
+      tag: 'cases',
+      roles: ['operator', 'officer', 'dispatcher'],
+      object: { kind: 'reinspection', write: 'visible' },
+      body: ReinspectionResultBody,
+      response: ReinspectionResultSchema,
+      errors: { 409: '结果已记录 / result already recorded' },
+      handler: ({ user, params, body: b }) =>
+        recordReinspectionResult(db, params.id, b.found, actorOf(user), { note: b.note }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/notifications',
+      summary: '督办通知 / notifications for the caller’s role and department',
+      tag: 'cases',
+      roles: [],
+      query: NotificationListQuerySchema,
+      response: z.object({ notifications: z.array(NotificationSchema) }),
+      async handler({ user, query }) {
+        const unreadOnly = query.unread === 'true' || query.unread === '1';
+        return {
+          notifications: await listNotifications(db, {
+            roles: user.roles,
+            departmentId: user.departmentId,
+            unreadOnly,
+          }),
+        };
+      },
+    }),
+  ];
 }

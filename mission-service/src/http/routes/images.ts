@@ -1,10 +1,14 @@
 import busboy from 'busboy';
-import { Router } from 'express';
-import { z } from 'zod';
-import { currentUser, requireRoles } from '../../auth/index.ts';
-import { IdSchema } from '../../contract/common.ts';
+import type { Request } from 'express';
+import { AppError } from '../../app-error.ts';
+import {
+  ImageRecordSchema,
+  IngestQuerySchema,
+  IngestResponseSchema,
+  Sha256ParamsSchema,
+} from '../../contract/images.ts';
 import type { Db } from '../../db/db.ts';
-import { assertFlightAccess, loadDrone } from '../../drones/drone-service.ts';
+import { assertFlightAccess } from '../../drones/drone-service.ts';
 import type { ImageStore } from '../../ingest/image-store.ts';
 import {
   ingestImage,
@@ -13,35 +17,46 @@ import {
   type EnqueueTriage,
   type IngestResult,
 } from '../../ingest/ingest-image.ts';
-import { AppError, notFound } from '../errors.ts';
-
-const UploadQuerySchema = z.object({ flightId: IdSchema.optional() });
+import type { Logger } from '../../logger.ts';
+import { defineRoute, type Route } from '../route.ts';
+import type { RouteDeps } from '../route-deps.ts';
 
 /** Largest whole upload request: the per-file limit times a few (bigger batches go in several requests). */
 const MAX_REQUEST_BYTES = 4 * INGEST_LIMITS.maxFileBytes;
 
+interface UploadDeps {
+  db: Db;
+  store: ImageStore;
+  enqueueTriage?: EnqueueTriage;
+  photoTimeZone?: string;
+  logger: Logger;
+}
+
 /**
- * `POST /api/images?flightId=…` (multipart/form-data, any number of file parts up to the limit): per-file results
- * accepted / duplicate / rejected + reason. Files are read one at a time into memory up to the size limit.
+ * Reads a multipart upload one file at a time (each into memory up to the size limit) and ingests each:
+ * per-file results accepted / duplicate / rejected (the file is wrong) / failed (storage: retry). File names are
+ * read as UTF-8.
  */
-export function imageRoutes(db: Db, store: ImageStore, enqueueTriage?: EnqueueTriage, photoTimeZone?: string): Router {
-  const router = Router();
-  router.post('/images', requireRoles('operator'), async (req, res, next) => {
-    const { flightId } = UploadQuerySchema.parse(req.query);
-    if (flightId) await assertFlightAccess(db, currentUser(res), flightId);
+function receiveUpload(deps: UploadDeps, req: Request, flightId: string | null): Promise<{ results: IngestResult[] }> {
+  return new Promise((resolve, reject) => {
     if (!req.is('multipart/form-data'))
-      throw new AppError(
-        415,
-        'unsupported_media_type',
-        '请用 multipart/form-data 上传 / upload as multipart/form-data',
+      return reject(
+        new AppError(
+          'unsupported_media_type',
+          'unsupported_media_type',
+          '请用 multipart/form-data 上传 / upload as multipart/form-data',
+        ),
       );
     const length = Number(req.header('content-length') ?? 0);
     if (length > MAX_REQUEST_BYTES)
-      throw new AppError(413, 'too_large', `请求过大 / request larger than ${MAX_REQUEST_BYTES} bytes`);
+      return reject(
+        new AppError('too_large', 'too_large', `请求过大 / request larger than ${MAX_REQUEST_BYTES} bytes`),
+      );
     let bb: busboy.Busboy;
     try {
       bb = busboy({
         headers: req.headers,
+        defParamCharset: 'utf8',
         limits: {
           fileSize: INGEST_LIMITS.maxFileBytes,
           files: INGEST_LIMITS.maxFiles,
@@ -52,26 +67,21 @@ export function imageRoutes(db: Db, store: ImageStore, enqueueTriage?: EnqueueTr
         },
       });
     } catch {
-      throw new AppError(400, 'bad_multipart', '无效的 multipart 请求 / malformed multipart request');
+      return reject(
+        new AppError('invalid_input', 'bad_multipart', '无效的 multipart 请求 / malformed multipart request'),
+      );
     }
     const results: IngestResult[] = [];
     let chain = Promise.resolve();
     let received = 0;
-    let failed: unknown;
-    let responded = false;
+    let done = false;
     const finish = (err?: unknown) => {
-      if (responded) return;
-      responded = true;
-      chain
-        .then(() => {
-          if (err ?? failed) return next(err ?? failed);
-          const counts = { accepted: 0, duplicate: 0, rejected: 0 };
-          for (const r of results) counts[r.status]++;
-          if (!results.length) return next(new AppError(400, 'no_files', '没有文件 / no files in the upload'));
-          res.json({ results, ...counts });
-        })
-        .catch(next);
+      if (done) return;
+      done = true;
+      chain.then(() => (err ? reject(err) : resolve({ results })), reject);
     };
+    const onStorageError = (err: unknown, sha256: string) =>
+      deps.logger.error({ err, sha256, path: req.path }, 'photo storage failed');
     bb.on('file', (_field, stream, info) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -82,14 +92,14 @@ export function imageRoutes(db: Db, store: ImageStore, enqueueTriage?: EnqueueTr
           // Stop parsing, drain the rest, answer 413 once; nothing of this request is kept beyond finished files.
           req.unpipe(bb);
           req.resume();
-          finish(new AppError(413, 'too_large', `请求过大 / request larger than ${MAX_REQUEST_BYTES} bytes`));
+          finish(new AppError('too_large', 'too_large', `请求过大 / request larger than ${MAX_REQUEST_BYTES} bytes`));
           return;
         }
         chunks.push(c);
       });
       stream.on('end', () => {
         const name = info.filename ?? '';
-        if (responded) return;
+        if (done) return;
         if ((stream as unknown as { truncated?: boolean }).truncated) {
           results.push({
             name: safeDisplayName(name),
@@ -101,14 +111,15 @@ export function imageRoutes(db: Db, store: ImageStore, enqueueTriage?: EnqueueTr
         const bytes = Buffer.concat(chunks, size);
         chain = chain.then(async () => {
           try {
-            results.push(
-              await ingestImage(
-                { db, store, enqueueTriage, photoTimeZone },
-                { name, bytes, flightId: flightId ?? null },
-              ),
-            );
+            results.push(await ingestImage({ ...deps, onStorageError }, { name, bytes, flightId }));
           } catch (err) {
-            failed ??= err;
+            // The database refused this one: report it, keep going with the others.
+            deps.logger.error({ err, path: req.path }, 'photo ingest failed');
+            results.push({
+              name: safeDisplayName(name),
+              status: 'failed',
+              reason: '保存失败，请重试 / could not save: retry',
+            });
           }
         });
       });
@@ -121,38 +132,78 @@ export function imageRoutes(db: Db, store: ImageStore, enqueueTriage?: EnqueueTr
       });
     });
     bb.on('error', () =>
-      finish(new AppError(400, 'bad_multipart', '无效的 multipart 请求 / malformed multipart request')),
+      finish(new AppError('invalid_input', 'bad_multipart', '无效的 multipart 请求 / malformed multipart request')),
     );
     bb.on('close', () => finish());
     req.pipe(bb);
   });
+}
 
-  router.get('/images/:sha256', requireRoles(), async (req, res) => {
-    const sha = z
-      .string()
-      .regex(/^[0-9a-f]{64}$/, 'sha256: 64 lowercase hex')
-      .parse(req.params.sha256);
-    const r = await db.query<Record<string, unknown>>(
-      `SELECT i.sha256, i.flight_id, i.original_name, i.byte_size, i.width_px, i.height_px, i.taken_at, i.status, i.error,
-              ST_AsGeoJSON(i.geom)::json AS geom, f.drone_id
-         FROM images i LEFT JOIN flights f ON f.id = i.flight_id WHERE i.sha256 = $1`,
-      [sha],
-    );
-    const row = r.rows[0];
-    if (!row) throw notFound(`image ${sha}`);
-    if (row.drone_id) await loadDrone(db, currentUser(res), row.drone_id as string);
-    res.json({
-      sha256: row.sha256,
-      flightId: row.flight_id,
-      originalName: row.original_name,
-      byteSize: Number(row.byte_size),
-      widthPx: row.width_px,
-      heightPx: row.height_px,
-      takenAt: row.taken_at ? new Date(row.taken_at as string).toISOString() : null,
-      location: row.geom,
-      status: row.status,
-      error: row.error,
-    });
-  });
-  return router;
+/**
+ * `POST /api/images?flightId=…` (multipart/form-data, any number of file parts up to the limit): per-file results.
+ * `GET /api/images/{sha256}`: the photo's record, for those who may see its flight's drone.
+ */
+export function imageRoutes(d: RouteDeps): Route[] {
+  const { db, store } = d;
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/images',
+      summary: '上传照片（multipart，逐个文件结果）/ upload photos (multipart; a result per file)',
+      tag: 'images',
+      roles: ['operator'],
+      query: IngestQuerySchema,
+      bodyType: 'multipart/form-data',
+      rawBody: true,
+      response: IngestResponseSchema,
+      errors: {
+        413: '请求过大 / request too large',
+        415: '须为 multipart / not multipart',
+        503: '未配置存储 / no photo storage',
+      },
+      async handler({ req, user, query }) {
+        if (!store) throw new AppError('unavailable', 'no_storage', '未配置照片存储 / no photo storage configured');
+        if (query.flightId) await assertFlightAccess(db, user, query.flightId);
+        const { results } = await receiveUpload(
+          { db, store, enqueueTriage: d.enqueueTriage, photoTimeZone: d.photoTimeZone, logger: d.logger },
+          req,
+          query.flightId ?? null,
+        );
+        if (!results.length) throw new AppError('invalid_input', 'no_files', '没有文件 / no files in the upload');
+        const counts = { accepted: 0, duplicate: 0, rejected: 0, failed: 0 };
+        for (const r of results) counts[r.status]++;
+        return { results, ...counts };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/images/{sha256}',
+      summary: '照片信息 / photo record',
+      tag: 'images',
+      roles: [],
+      params: Sha256ParamsSchema,
+      object: { kind: 'image', param: 'sha256' },
+      response: ImageRecordSchema,
+      async handler({ object }) {
+        const r = await db.query<Record<string, unknown>>(
+          `SELECT sha256, flight_id, original_name, byte_size, width_px, height_px, taken_at, status, error,
+                  ST_AsGeoJSON(geom)::json AS geom FROM images WHERE sha256 = $1`,
+          [object.sha256],
+        );
+        const row = r.rows[0]!;
+        return {
+          sha256: row.sha256,
+          flightId: row.flight_id ?? null,
+          originalName: row.original_name ?? null,
+          byteSize: Number(row.byte_size),
+          widthPx: row.width_px ?? null,
+          heightPx: row.height_px ?? null,
+          takenAt: row.taken_at ? new Date(row.taken_at as string).toISOString() : null,
+          location: row.geom ?? null,
+          status: row.status,
+          error: row.error ?? null,
+        };
+      },
+    }),
+  ];
 }

@@ -1,30 +1,70 @@
-import { Router } from 'express';
-import { canAccessDepartment, currentUser, requireRoles } from '../../auth/index.ts';
-import { IdSchema } from '../../contract/common.ts';
-import { MissionListQuerySchema } from '../../contract/missions.ts';
-import type { Db } from '../../db/db.ts';
-import type { MissionControl } from '../../missions/mission-control.ts';
+import { z } from 'zod';
+import { canSee } from '../../auth/index.ts';
+import { MISSION_ACTIONS, MissionInputSchema, MissionListQuerySchema, MissionSchema } from '../../contract/missions.ts';
 import { listMissions, missionView } from '../../missions/mission-repository.ts';
+import { defineRoute, type Route } from '../route.ts';
+import type { RouteDeps } from '../route-deps.ts';
 
 /** `/api/missions`: create from a plan sortie, act (upload/start/pause/continue/rtl/abort), read. */
-export function missionRoutes(db: Db, control: MissionControl): Router {
-  const router = Router();
-  const pilots = requireRoles('operator');
-
-  router.get('/missions', requireRoles(), async (req, res) => {
-    const q = MissionListQuerySchema.parse(req.query);
-    const user = currentUser(res);
-    const missions = (await listMissions(db, q)).filter((m) => canAccessDepartment(user, m.departmentId));
-    res.json({ missions: missions.map(missionView) });
-  });
-  router.get('/missions/:id', requireRoles(), async (req, res) => {
-    res.json(missionView(await control.load(currentUser(res), IdSchema.parse(req.params.id))));
-  });
-  router.post('/missions', pilots, async (req, res) => {
-    res.status(201).json(missionView(await control.create(currentUser(res), req.body)));
-  });
-  router.post('/missions/:id/:action', pilots, async (req, res) => {
-    res.json(missionView(await control.act(currentUser(res), IdSchema.parse(req.params.id), req.params.action)));
-  });
-  return router;
+export function missionRoutes(d: RouteDeps): Route[] {
+  const { db, missions: control } = d;
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/missions',
+      summary: '任务 / missions',
+      tag: 'missions',
+      roles: [],
+      query: MissionListQuerySchema,
+      response: z.object({ missions: z.array(MissionSchema) }),
+      async handler({ user, query }) {
+        const missions = (await listMissions(db, query)).filter((m) => canSee(user, m));
+        return { missions: missions.map(missionView) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/missions/{id}',
+      summary: '任务 / mission',
+      tag: 'missions',
+      roles: [],
+      object: { kind: 'mission' },
+      response: MissionSchema,
+      handler: ({ object }) => missionView(object),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/missions',
+      summary: '由计划架次创建任务 / mission from a plan sortie',
+      tag: 'missions',
+      roles: ['operator'],
+      body: MissionInputSchema,
+      status: 201,
+      response: MissionSchema,
+      errors: { 409: '无人机忙 / drone busy' },
+      async handler({ user, body }) {
+        return missionView(await control.create(user, body));
+      },
+    }),
+    ...MISSION_ACTIONS.map((a) =>
+      defineRoute({
+        method: 'post',
+        path: `/missions/{id}/${a}`,
+        summary: `任务操作 / mission ${a}`,
+        tag: 'missions',
+        roles: ['operator'],
+        object: { kind: 'mission', write: 'visible' },
+        response: MissionSchema,
+        errors: {
+          409: '状态不允许或飞机拒绝 / not in a state for this, or the vehicle refused',
+          422: '飞机不接受航线 / the vehicle cannot take the mission',
+          502: '链路失败 / link failed',
+          504: '飞机无应答 / the vehicle did not answer',
+        },
+        async handler({ user, params }) {
+          return missionView(await control.act(user, params.id, a));
+        },
+      }),
+    ),
+  ];
 }

@@ -1,53 +1,115 @@
-import { Router } from 'express';
-import { currentUser, hasAnyRole, requireRoles } from '../../auth/index.ts';
-import { IdSchema } from '../../contract/common.ts';
-import { PlanExportQuerySchema, PlanListQuerySchema } from '../../contract/plans.ts';
-import type { Db } from '../../db/db.ts';
+import { z } from 'zod';
+import { seesAllDepartments } from '../../auth/index.ts';
+import {
+  PlanExportQuerySchema,
+  PlanInputSchema,
+  PlanListQuerySchema,
+  PlanSchema,
+  PlanSummarySchema,
+} from '../../contract/plans.ts';
 import { exportPlanFile, PER_SORTIE_FORMATS } from '../../plans/export.ts';
 import { planAreas } from '../../plans/plan-areas.ts';
 import { deletePlan, listPlans } from '../../plans/plan-repository.ts';
 import { changePlan, createPlan, loadPlan, replan } from '../../plans/plan-service.ts';
+import { defineRoute, type Route } from '../route.ts';
+import type { RouteDeps } from '../route-deps.ts';
 
-/** `/api/plans`: plan, re-plan, list, read, export (QGC, WPL, DJI WPML, KML/KMZ, GeoJSON), delete. Operators write; all logged-in read. */
-export function planRoutes(db: Db): Router {
-  const router = Router();
-  const writers = requireRoles('operator');
-
-  router.get('/plans', requireRoles(), async (req, res) => {
-    const q = PlanListQuerySchema.parse(req.query);
-    const user = currentUser(res);
-    const all = hasAnyRole(user, ['dispatcher']);
-    const plans = await listPlans(db, { ...q, departmentIds: all ? 'all' : [user.departmentId] });
-    res.json({ plans });
-  });
-  router.get('/plans/:id', requireRoles(), async (req, res) => {
-    res.json(await loadPlan(db, currentUser(res), IdSchema.parse(req.params.id)));
-  });
-  router.get('/plans/:id/export', requireRoles(), async (req, res) => {
-    const plan = await loadPlan(db, currentUser(res), IdSchema.parse(req.params.id));
-    const q = PlanExportQuerySchema.parse(req.query);
-    const areas = PER_SORTIE_FORMATS.includes(q.format) ? [] : await planAreas(db, plan.areaIds);
-    const file = exportPlanFile(plan, q.format, q.sortie, areas);
-    res.setHeader('content-disposition', `attachment; filename="${file.filename}"`);
-    res.type(file.contentType).send(typeof file.body === 'string' ? file.body : Buffer.from(file.body));
-  });
-  router.post('/plans', writers, async (req, res) => {
-    res.status(201).json(await createPlan(db, currentUser(res), req.body));
-  });
-  router.put('/plans/:id', writers, async (req, res) => {
-    res.json(await changePlan(db, currentUser(res), IdSchema.parse(req.params.id), req.body));
-  });
-  router.post('/plans/:id/replan', writers, async (req, res) => {
-    const id = IdSchema.parse(req.params.id);
-    await loadPlan(db, currentUser(res), id);
-    await replan(db, id);
-    res.json(await loadPlan(db, currentUser(res), id));
-  });
-  router.delete('/plans/:id', writers, async (req, res) => {
-    const id = IdSchema.parse(req.params.id);
-    await loadPlan(db, currentUser(res), id);
-    await deletePlan(db, id);
-    res.status(204).end();
-  });
-  return router;
+/**
+ * `/api/plans`: plan, re-plan, list, read, export (QGC, WPL, DJI WPML, KML/KMZ, GeoJSON), delete. Operators write;
+ * all signed-in read.
+ */
+export function planRoutes(d: RouteDeps): Route[] {
+  const { db } = d;
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/plans',
+      summary: '计划列表 / plans',
+      tag: 'plans',
+      roles: [],
+      query: PlanListQuerySchema,
+      response: z.object({ plans: z.array(PlanSummarySchema) }),
+      async handler({ user, query }) {
+        const all = seesAllDepartments(user);
+        return { plans: await listPlans(db, { ...query, departmentIds: all ? 'all' : [user.departmentId] }) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/plans/{id}',
+      summary: '计划 / plan with document',
+      tag: 'plans',
+      roles: [],
+      object: { kind: 'plan' },
+      response: PlanSchema,
+      handler: ({ object }) => object,
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/plans/{id}/export',
+      summary: '导出 / export: qgc, wpl, wpml (DJI KMZ), kml, kmz, geojson',
+      tag: 'plans',
+      roles: [],
+      object: { kind: 'plan' },
+      query: PlanExportQuerySchema,
+      responseType: 'application/octet-stream',
+      errors: { 422: '该格式无法表示此计划 / the format cannot carry this plan' },
+      async handler({ res, object: plan, query }) {
+        const areas = PER_SORTIE_FORMATS.includes(query.format) ? [] : await planAreas(db, plan.areaIds);
+        const file = exportPlanFile(plan, query.format, query.sortie, areas);
+        res.setHeader('content-disposition', `attachment; filename="${file.filename}"`);
+        res.type(file.contentType).send(typeof file.body === 'string' ? file.body : Buffer.from(file.body));
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/plans',
+      summary: '规划（大区域在后台线程）/ create a plan (large areas planned off the request thread)',
+      tag: 'plans',
+      roles: ['operator'],
+      body: PlanInputSchema,
+      status: 201,
+      response: PlanSchema,
+      errors: { 422: '无法规划 / cannot plan' },
+      handler: ({ user, body }) => createPlan(db, user, body),
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/plans/{id}',
+      summary: '修改并重新规划 / change and re-plan',
+      tag: 'plans',
+      roles: ['operator'],
+      object: { kind: 'plan' },
+      body: PlanInputSchema,
+      response: PlanSchema,
+      errors: { 422: '无法规划 / cannot plan' },
+      handler: ({ user, params, body }) => changePlan(db, user, params.id, body),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/plans/{id}/replan',
+      summary: '重新规划 / re-plan',
+      tag: 'plans',
+      roles: ['operator'],
+      object: { kind: 'plan' },
+      response: PlanSchema,
+      errors: { 422: '无法规划 / cannot plan' },
+      async handler({ user, params }) {
+        await replan(db, params.id);
+        return loadPlan(db, user, params.id);
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/plans/{id}',
+      summary: '删除计划 / delete plan',
+      tag: 'plans',
+      roles: ['operator'],
+      object: { kind: 'plan' },
+      status: 204,
+      async handler({ params }) {
+        await deletePlan(db, params.id);
+      },
+    }),
+  ];
 }

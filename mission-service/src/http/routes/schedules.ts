@@ -1,56 +1,122 @@
-import { Router } from 'express';
-import { canAccessDepartment, currentUser, requireRoles } from '../../auth/index.ts';
-import { IdSchema } from '../../contract/common.ts';
-import { NextQuerySchema } from '../../contract/schedules.ts';
-import type { Db } from '../../db/db.ts';
+import { z } from 'zod';
+import { canSee } from '../../auth/index.ts';
+import { NextQuerySchema, OccurrenceSchema, ScheduleInputSchema, ScheduleSchema } from '../../contract/schedules.ts';
 import { nextOccurrences } from '../../schedules/recurrence.ts';
 import { deleteSchedule, listOccurrences, listSchedules, setPaused } from '../../schedules/schedule-repository.ts';
-import { changeSchedule, createSchedule, loadSchedule, scheduleView } from '../../schedules/schedule-service.ts';
+import { changeSchedule, createSchedule, scheduleView } from '../../schedules/schedule-service.ts';
+import { defineRoute, type Route } from '../route.ts';
+import type { RouteDeps } from '../route-deps.ts';
 
-/** `/api/schedules`: recurring patrols (operators write, everyone logged-in reads), pause/resume, next, history. */
-export function scheduleRoutes(db: Db, clock: () => Date = () => new Date()): Router {
-  const router = Router();
-  const writers = requireRoles('operator');
-
-  router.get('/schedules', requireRoles(), async (_req, res) => {
-    const user = currentUser(res);
-    const all = (await listSchedules(db)).filter((s) => canAccessDepartment(user, s.departmentId));
-    res.json({ schedules: all.map((s) => scheduleView(s, clock())) });
-  });
-  router.get('/schedules/:id', requireRoles(), async (req, res) => {
-    res.json(scheduleView(await loadSchedule(db, currentUser(res), IdSchema.parse(req.params.id)), clock()));
-  });
-  router.get('/schedules/:id/next', requireRoles(), async (req, res) => {
-    const s = await loadSchedule(db, currentUser(res), IdSchema.parse(req.params.id));
-    const { count } = NextQuerySchema.parse(req.query);
-    const after = new Date(Math.max(clock().getTime(), s.activeFrom.getTime()));
-    res.json({ timezone: s.timezone, next: nextOccurrences(s, after, count).map((d) => d.toISOString()) });
-  });
-  router.get('/schedules/:id/occurrences', requireRoles(), async (req, res) => {
-    const s = await loadSchedule(db, currentUser(res), IdSchema.parse(req.params.id));
-    res.json({ occurrences: await listOccurrences(db, s.id) });
-  });
-  router.post('/schedules', writers, async (req, res) => {
-    res.status(201).json(scheduleView(await createSchedule(db, currentUser(res), req.body, clock()), clock()));
-  });
-  router.put('/schedules/:id', writers, async (req, res) => {
-    const s = await changeSchedule(db, currentUser(res), IdSchema.parse(req.params.id), req.body, clock());
-    res.json(scheduleView(s, clock()));
-  });
+/** `/api/schedules`: recurring patrols (operators write, everyone signed in reads), pause/resume, next, history. */
+export function scheduleRoutes(d: RouteDeps): Route[] {
+  const { db, clock } = d;
+  const routes: Route[] = [
+    defineRoute({
+      method: 'get',
+      path: '/schedules',
+      summary: '定期巡查 / schedules',
+      tag: 'schedules',
+      roles: [],
+      response: z.object({ schedules: z.array(ScheduleSchema) }),
+      async handler({ user }) {
+        const all = (await listSchedules(db)).filter((s) => canSee(user, s));
+        return { schedules: all.map((s) => scheduleView(s, clock())) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/schedules/{id}',
+      summary: '定期巡查 / schedule',
+      tag: 'schedules',
+      roles: [],
+      object: { kind: 'schedule' },
+      response: ScheduleSchema,
+      handler: ({ object }) => scheduleView(object, clock()),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/schedules/{id}/next',
+      summary: '接下来的时刻 / next occurrences',
+      tag: 'schedules',
+      roles: [],
+      object: { kind: 'schedule' },
+      query: NextQuerySchema,
+      response: z.object({ timezone: z.string(), next: z.array(z.string()) }),
+      handler({ object: s, query }) {
+        const after = new Date(Math.max(clock().getTime(), s.activeFrom.getTime()));
+        return { timezone: s.timezone, next: nextOccurrences(s, after, query.count).map((x) => x.toISOString()) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/schedules/{id}/occurrences',
+      summary: '执行记录 / recorded outcomes',
+      tag: 'schedules',
+      roles: [],
+      object: { kind: 'schedule' },
+      response: z.object({ occurrences: z.array(OccurrenceSchema) }),
+      async handler({ object }) {
+        return { occurrences: await listOccurrences(db, object.id) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/schedules',
+      summary: '新建 / create schedule',
+      tag: 'schedules',
+      roles: ['operator'],
+      body: ScheduleInputSchema,
+      status: 201,
+      response: ScheduleSchema,
+      async handler({ user, body }) {
+        return scheduleView(await createSchedule(db, user, body, clock()), clock());
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/schedules/{id}',
+      summary: '修改 / update schedule',
+      tag: 'schedules',
+      roles: ['operator'],
+      object: { kind: 'schedule' },
+      body: ScheduleInputSchema,
+      response: ScheduleSchema,
+      async handler({ user, params, body }) {
+        return scheduleView(await changeSchedule(db, user, params.id, body, clock()), clock());
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/schedules/{id}',
+      summary: '删除 / delete',
+      tag: 'schedules',
+      roles: ['operator'],
+      object: { kind: 'schedule' },
+      status: 204,
+      async handler({ object }) {
+        await deleteSchedule(db, object.id);
+      },
+    }),
+  ];
   for (const [action, paused] of [
     ['pause', true],
     ['resume', false],
   ] as const) {
-    router.post(`/schedules/:id/${action}`, writers, async (req, res) => {
-      const s = await loadSchedule(db, currentUser(res), IdSchema.parse(req.params.id));
-      await setPaused(db, s.id, paused);
-      res.json(scheduleView({ ...s, paused }, clock()));
-    });
+    routes.push(
+      defineRoute({
+        method: 'post',
+        path: `/schedules/{id}/${action}`,
+        summary: paused ? '暂停 / pause' : '恢复 / resume',
+        tag: 'schedules',
+        roles: ['operator'],
+        object: { kind: 'schedule' },
+        response: ScheduleSchema,
+        async handler({ object: s }) {
+          await setPaused(db, s.id, paused);
+          return scheduleView({ ...s, paused }, clock());
+        },
+      }),
+    );
   }
-  router.delete('/schedules/:id', writers, async (req, res) => {
-    const s = await loadSchedule(db, currentUser(res), IdSchema.parse(req.params.id));
-    await deleteSchedule(db, s.id);
-    res.status(204).end();
-  });
-  return router;
+  return routes;
 }

@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import { cameraPresets, dronePresets, openDem, sampleDemPath } from '@xuncha/geodata';
-import { AppError } from '../errors.ts';
-import { basemapConfig, type BasemapOptions } from './basemaps.ts';
+import { AppError } from '../../app-error.ts';
+import { basemapConfig, basemapOrigins, type BasemapOptions } from './basemaps.ts';
 import { renderHillshade, type HillshadeImage } from './hillshade.ts';
 
 export { basemapConfig, basemapOrigins, type BasemapOptions } from './basemaps.ts';
@@ -30,7 +30,7 @@ export interface WebAppOptions {
 const NOT_APP = /^\/(api|open311|assets|map)(\/|$)/;
 
 const notBuiltPage = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>巡查 Xuncha</title>
-<body style="font-family:sans-serif;margin:3rem;max-width:40rem"><h1>网页尚未构建 / The web app is not built</h1>
+<body><h1>网页尚未构建 / The web app is not built</h1>
 <p>在项目目录运行 <code>npm install</code>（会构建网页），然后重新启动 <code>npm start</code>。<br>
 Run <code>npm install</code> in the project folder (it builds the app), then restart <code>npm start</code>.</p>
 <p>接口照常可用 / The API works as usual: <a href="/api/docs">/api/docs</a></p></body></html>`;
@@ -45,6 +45,15 @@ export function webApp(opts: WebAppOptions = {}): Router {
   const router = Router();
   const basemaps = basemapConfig(opts.basemap ?? {});
   for (const w of basemaps.warnings) opts.warn?.(w);
+  // The API's answers forbid everything and are never cached; the app's pages may load their own scripts, styles,
+  // worker and data, and tiles from the configured basemaps only (no inline script, no eval, no other origin),
+  // and its files are cached as each handler below says.
+  const policy = webAppPolicy(basemapOrigins(basemaps));
+  router.use((_req, res, next) => {
+    res.setHeader('content-security-policy', policy);
+    res.removeHeader('cache-control');
+    next();
+  });
 
   let hillshade: Promise<HillshadeImage | null> | undefined;
   const loadHillshade = () =>
@@ -80,7 +89,7 @@ export function webApp(opts: WebAppOptions = {}): Router {
 
   router.get('/map/hillshade.png', async (req, res) => {
     const shade = await loadHillshade();
-    if (!shade) throw new AppError(503, 'dem_unavailable', '高程模型不可用 / DEM unavailable: no hillshade');
+    if (!shade) throw new AppError('unavailable', 'dem_unavailable', '高程模型不可用 / DEM unavailable: no hillshade');
     const etag = etagOf(shade.png);
     res.setHeader('etag', etag);
     res.setHeader('cache-control', 'public, max-age=31536000, immutable');
@@ -107,9 +116,27 @@ export function webApp(opts: WebAppOptions = {}): Router {
   });
   // Anything else here (an unknown Open311 path, a missing asset): a 404 in the API's own shape.
   router.use((req, _res, next) => {
-    next(new AppError(404, 'no_route', `没有此地址 / nothing at ${req.method} ${req.path}`));
+    next(new AppError('not_found', 'no_route', `没有此地址 / nothing at ${req.method} ${req.path}`));
   });
   return router;
+}
+
+/** The Content-Security-Policy of the app's pages, given the basemap origins tiles may come from. */
+export function webAppPolicy(tileOrigins: readonly string[]): string {
+  const tiles = tileOrigins.length ? ` ${tileOrigins.join(' ')}` : '';
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    `img-src 'self' data: blob:${tiles}`,
+    "worker-src 'self' blob:",
+    `connect-src 'self'${tiles}`,
+    "font-src 'self' data:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
 }
 
 function etagOf(bytes: Buffer): string {

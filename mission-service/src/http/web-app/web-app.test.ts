@@ -9,6 +9,7 @@ import { createLogger } from '../../logger.ts';
 import { createTestDb, type TestDb } from '../../testing/test-db.ts';
 import { basemapConfig, basemapOrigins } from './basemaps.ts';
 import { hillshadeRgba } from './hillshade.ts';
+import { webAppPolicy } from './index.ts';
 
 describe('the web app served by the service', () => {
   let t: TestDb;
@@ -61,6 +62,26 @@ describe('the web app served by the service', () => {
     const missing = await fetch(`${base}/assets/index-gone.js`, { headers: html });
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('no_route');
+  });
+
+  it('gives the app’s pages a policy that allows only its own scripts, while the API keeps forbidding everything', async () => {
+    const page = await fetch(`${base}/plan`, { headers: html });
+    const policy = page.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).not.toMatch(/unsafe-inline|unsafe-eval/);
+    // The refused GCJ-02 basemap (see the warnings) is not an allowed origin either.
+    expect(policy).not.toContain('autonavi');
+    const api = await fetch(`${base}/api/health`);
+    expect(api.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(api.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('lets tiles come from the configured basemap origins only', () => {
+    const policy = webAppPolicy(['https://t0.tianditu.gov.cn']);
+    expect(policy).toMatch(/img-src 'self' data: blob: https:\/\/t0\.tianditu\.gov\.cn/);
+    expect(policy).toMatch(/connect-src 'self' https:\/\/t0\.tianditu\.gov\.cn/);
+    expect(webAppPolicy([])).toContain("connect-src 'self';");
   });
 
   it('never swallows the API’s or Open311’s 404s', async () => {

@@ -2,7 +2,7 @@
  * What a HEARTBEAT tells about a vehicle: which autopilot, what airframe, which flight mode.
  * ArduPilot and PX4 encode custom modes differently; both map onto one FlightMode vocabulary.
  */
-import { MAV_AUTOPILOT } from '../mavlink/messages.ts';
+import { CopterMode, MavAutopilot, MavType } from '../mavlink/enums.ts';
 
 export type Autopilot = 'ardupilot' | 'px4' | 'generic';
 export type VehicleType = 'copter' | 'fixed_wing' | 'vtol' | 'helicopter' | 'rover' | 'boat' | 'submarine' | 'other';
@@ -24,38 +24,51 @@ export type FlightMode =
 
 /** MAV_AUTOPILOT → Autopilot. */
 export function autopilotOf(mavAutopilot: number): Autopilot {
-  if (mavAutopilot === MAV_AUTOPILOT.ardupilotmega) return 'ardupilot';
-  if (mavAutopilot === MAV_AUTOPILOT.px4) return 'px4';
+  if (mavAutopilot === MavAutopilot.ARDUPILOTMEGA) return 'ardupilot';
+  if (mavAutopilot === MavAutopilot.PX4) return 'px4';
   return 'generic';
 }
 
 /** MAV_TYPE → VehicleType. */
 export function vehicleTypeOf(mavType: number): VehicleType {
-  if ([2, 3, 13, 14, 15, 29].includes(mavType)) return 'copter';
-  if (mavType === 1) return 'fixed_wing';
-  if (mavType === 4) return 'helicopter';
-  if (mavType >= 19 && mavType <= 25) return 'vtol';
-  if (mavType === 10) return 'rover';
-  if (mavType === 11) return 'boat';
-  if (mavType === 12) return 'submarine';
-  return 'other';
+  switch (mavType) {
+    case MavType.QUADROTOR:
+    case MavType.COAXIAL:
+    case MavType.HEXAROTOR:
+    case MavType.OCTOROTOR:
+    case MavType.TRICOPTER:
+    case MavType.DODECAROTOR:
+      return 'copter';
+    case MavType.FIXED_WING:
+      return 'fixed_wing';
+    case MavType.HELICOPTER:
+      return 'helicopter';
+    case MavType.GROUND_ROVER:
+      return 'rover';
+    case MavType.SURFACE_BOAT:
+      return 'boat';
+    case MavType.SUBMARINE:
+      return 'submarine';
+    default:
+      return mavType >= MavType.VTOL_TAILSITTER_DUOROTOR && mavType <= MavType.VTOL_RESERVED5 ? 'vtol' : 'other';
+  }
 }
 
-/** ArduCopter custom_mode numbers. */
+/** ArduCopter custom_mode numbers (node-mavlink's CopterMode, ardupilotmega.xml). */
 const ARDUCOPTER_MODES: ReadonlyArray<[number, FlightMode]> = [
-  [0, 'stabilize'],
-  [1, 'acro'],
-  [2, 'alt_hold'],
-  [3, 'mission'],
-  [4, 'guided'],
-  [5, 'hold'],
-  [6, 'rtl'],
-  [9, 'land'],
-  [16, 'position'],
-  [17, 'brake'],
+  [CopterMode.STABILIZE, 'stabilize'],
+  [CopterMode.ACRO, 'acro'],
+  [CopterMode.ALT_HOLD, 'alt_hold'],
+  [CopterMode.AUTO, 'mission'],
+  [CopterMode.GUIDED, 'guided'],
+  [CopterMode.LOITER, 'hold'],
+  [CopterMode.RTL, 'rtl'],
+  [CopterMode.LAND, 'land'],
+  [CopterMode.POSHOLD, 'position'],
+  [CopterMode.BRAKE, 'brake'],
 ];
 
-/** PX4 main/sub modes (custom_mode bytes 2 and 3). */
+/** PX4 main/sub modes (custom_mode bytes 2 and 3; px4_custom_mode.h, not in node-mavlink). */
 const PX4_MODES: ReadonlyArray<[main: number, sub: number, FlightMode]> = [
   [1, 0, 'manual'],
   [2, 0, 'alt_hold'],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../testing/fake-clock.ts';
+import { MavCmd, MavResult } from '../mavlink/enums.ts';
 import { common, type MavLinkData } from '../mavlink/messages.ts';
 import { CommandSender } from './command-sender.ts';
 import type { VehicleCore } from './vehicle-core.ts';
@@ -35,32 +36,32 @@ const flush = () => new Promise((r) => setTimeout(r, 0));
 
 describe('CommandSender', () => {
   it.each([
-    [1, 'temporarily_rejected', 'MAV_RESULT_TEMPORARILY_REJECTED'],
-    [2, 'denied', 'MAV_RESULT_DENIED'],
-    [3, 'unsupported', 'MAV_RESULT_UNSUPPORTED'],
-    [4, 'failed', 'MAV_RESULT_FAILED'],
-    [6, 'cancelled', 'MAV_RESULT_CANCELLED'],
+    [MavResult.TEMPORARILY_REJECTED, 'temporarily_rejected', 'MAV_RESULT_TEMPORARILY_REJECTED'],
+    [MavResult.DENIED, 'denied', 'MAV_RESULT_DENIED'],
+    [MavResult.UNSUPPORTED, 'unsupported', 'MAV_RESULT_UNSUPPORTED'],
+    [MavResult.FAILED, 'failed', 'MAV_RESULT_FAILED'],
+    [MavResult.CANCELLED, 'cancelled', 'MAV_RESULT_CANCELLED'],
   ])('maps MAV_RESULT %i to %s', async (code, result, name) => {
     const h = harness();
-    const p = h.sender.send({ command: 400, params: [1] });
+    const p = h.sender.send({ command: MavCmd.COMPONENT_ARM_DISARM, params: [1] });
     await flush();
-    h.ack(400, code);
+    h.ack(MavCmd.COMPONENT_ARM_DISARM, code);
     await expect(p).rejects.toMatchObject({ result, commandResult: name });
   });
 
   it('resolves on ACCEPTED and ignores acks of other commands', async () => {
     const h = harness();
-    const p = h.sender.send({ command: 400, params: [1] });
+    const p = h.sender.send({ command: MavCmd.COMPONENT_ARM_DISARM, params: [1] });
     await flush();
-    h.ack(176, 2);
-    h.ack(400, 0);
+    h.ack(MavCmd.DO_SET_MODE, MavResult.DENIED);
+    h.ack(MavCmd.COMPONENT_ARM_DISARM, MavResult.ACCEPTED);
     await expect(p).resolves.toBeUndefined();
     expect(h.sent[0]!._param1).toBe(1);
   });
 
   it('resends with increasing confirmation and times out after the retries', async () => {
     const h = harness();
-    const p = h.sender.send({ command: 22 });
+    const p = h.sender.send({ command: MavCmd.NAV_TAKEOFF });
     await flush();
     h.clock.advance(3000);
     expect(h.sent.map((m) => m.confirmation)).toEqual([0, 1, 2, 3]);
@@ -70,14 +71,14 @@ describe('CommandSender', () => {
 
   it('keeps waiting without resending while the vehicle reports IN_PROGRESS', async () => {
     const h = harness();
-    const p = h.sender.send({ command: 22 });
+    const p = h.sender.send({ command: MavCmd.NAV_TAKEOFF });
     await flush();
     h.clock.advance(900);
-    h.ack(22, 5);
+    h.ack(MavCmd.NAV_TAKEOFF, MavResult.IN_PROGRESS);
     h.clock.advance(900);
-    h.ack(22, 5);
+    h.ack(MavCmd.NAV_TAKEOFF, MavResult.IN_PROGRESS);
     h.clock.advance(900);
-    h.ack(22, 0);
+    h.ack(MavCmd.NAV_TAKEOFF, MavResult.ACCEPTED);
     await expect(p).resolves.toBeUndefined();
     expect(h.sent).toHaveLength(1);
   });
@@ -85,11 +86,11 @@ describe('CommandSender', () => {
   it('is cancellable and has an overall deadline', async () => {
     const h = harness();
     const ac = new AbortController();
-    const p = h.sender.send({ command: 22 }, { signal: ac.signal });
+    const p = h.sender.send({ command: MavCmd.NAV_TAKEOFF }, { signal: ac.signal });
     await flush();
     ac.abort();
     await expect(p).rejects.toMatchObject({ result: 'cancelled' });
-    const q = h.sender.send({ command: 21 }, { deadlineMs: 500 });
+    const q = h.sender.send({ command: MavCmd.NAV_LAND }, { deadlineMs: 500 });
     await flush();
     h.clock.advance(500);
     await expect(q).rejects.toMatchObject({ result: 'timeout' });
@@ -97,17 +98,17 @@ describe('CommandSender', () => {
 
   it('sends the same command one at a time (an ack does not say which request it answers)', async () => {
     const h = harness();
-    const a = h.sender.send({ command: 400, params: [1] });
+    const a = h.sender.send({ command: MavCmd.COMPONENT_ARM_DISARM, params: [1] });
     await flush();
-    const b = h.sender.send({ command: 400, params: [0] });
+    const b = h.sender.send({ command: MavCmd.COMPONENT_ARM_DISARM, params: [0] });
     await flush();
     expect(h.sent).toHaveLength(1);
-    h.ack(400, 0);
+    h.ack(MavCmd.COMPONENT_ARM_DISARM, MavResult.ACCEPTED);
     await a;
     await new Promise((r) => setTimeout(r, 0));
     expect(h.sent).toHaveLength(2);
     expect(h.sent[1]!._param1).toBe(0);
-    h.ack(400, 2);
+    h.ack(MavCmd.COMPONENT_ARM_DISARM, MavResult.DENIED);
     await expect(b).rejects.toMatchObject({ result: 'denied' });
   });
 });

@@ -1,19 +1,9 @@
 import { OperationScope, type CallOptions } from '../abort.ts';
 import type { Clock, TimerHandle } from '../clock.ts';
 import { LinkError } from '../errors.ts';
+import { MavResult, commandResultName } from '../mavlink/enums.ts';
 import { common } from '../mavlink/messages.ts';
 import type { VehicleCore } from './vehicle-core.ts';
-
-/** MAV_RESULT names by value. */
-const MAV_RESULT_NAMES: Readonly<Record<number, string>> = {
-  0: 'MAV_RESULT_ACCEPTED',
-  1: 'MAV_RESULT_TEMPORARILY_REJECTED',
-  2: 'MAV_RESULT_DENIED',
-  3: 'MAV_RESULT_UNSUPPORTED',
-  4: 'MAV_RESULT_FAILED',
-  5: 'MAV_RESULT_IN_PROGRESS',
-  6: 'MAV_RESULT_CANCELLED',
-};
 
 export interface CommandTiming {
   timeoutMs: number;
@@ -35,22 +25,22 @@ export interface CommandRequest {
 
 /** Turn a COMMAND_ACK result into a LinkError (undefined for ACCEPTED). */
 export function commandResultError(result: number, label: string): LinkError | undefined {
-  const name = MAV_RESULT_NAMES[result] ?? `MAV_RESULT_${result}`;
+  const name = commandResultName(result);
   const d = { commandResult: name };
   switch (result) {
-    case 0:
+    case MavResult.ACCEPTED:
       return undefined;
-    case 1:
+    case MavResult.TEMPORARILY_REJECTED:
       return new LinkError(
         'temporarily_rejected',
         `${label}: 飞控暂时拒绝 / temporarily rejected by the vehicle (${name})`,
         d,
       );
-    case 2:
+    case MavResult.DENIED:
       return new LinkError('denied', `${label}: 飞控拒绝 / denied by the vehicle (${name})`, d);
-    case 3:
+    case MavResult.UNSUPPORTED:
       return new LinkError('unsupported', `${label}: 飞控不支持 / not supported by the vehicle (${name})`, d);
-    case 6:
+    case MavResult.CANCELLED:
       return new LinkError('cancelled', `${label}: 飞控已取消 / cancelled by the vehicle (${name})`, d);
     default:
       return new LinkError('failed', `${label}: 执行失败 / failed on the vehicle (${name})`, d);
@@ -99,7 +89,7 @@ export class CommandSender {
       const off = this.vehicle.onMessage(common.CommandAck, (ack) => {
         if (ack.command !== req.command) return;
         if (ack.targetSystem !== 0 && ack.targetSystem !== this.vehicle.gcsSystemId) return;
-        if (ack.result === 5) {
+        if (ack.result === MavResult.IN_PROGRESS) {
           // IN_PROGRESS: the vehicle has it; wait for the final ack without resending.
           arm();
           return;

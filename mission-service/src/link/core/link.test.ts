@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MavlinkLink } from './link.ts';
 import { LinkError } from '../errors.ts';
+import { MavMissionResult } from '../mavlink/enums.ts';
 import { common, type minimal } from '../mavlink/messages.ts';
 import { tcpPeerServer, udpPeer, vehicleHeartbeat, type RawPeer } from '../testing/raw-peer.ts';
 
@@ -103,7 +104,7 @@ describe('MavlinkLink over UDP', () => {
     const v = await link.waitForVehicle({ sysId: 6 });
     const ack = new common.MissionAck();
     ack.targetSystem = 255;
-    ack.type = 0;
+    ack.type = MavMissionResult.ACCEPTED;
     peer.send(ack, { sysId: 6 });
     const req = new common.MissionRequestInt();
     req.seq = 3;
@@ -124,6 +125,20 @@ describe('MavlinkLink over UDP', () => {
     peer.send(vehicleHeartbeat(), { sysId: 5 });
     await v.connected.waitFor((c) => c === true);
     expect(link.vehicles.get(5)).toBe(v);
+  });
+
+  it('keeps a vehicle whose heartbeats are lost while its other messages arrive (a lossy radio), and loses it when silent', async () => {
+    const link = await udpLink({ vehicleTimeoutMs: 1000 });
+    const peer = await peerFor(link);
+    peer.send(vehicleHeartbeat(), { sysId: 6 });
+    const v = await link.waitForVehicle({ sysId: 6 });
+    // 3 s without a heartbeat, three timeouts' worth, but a position every 100 ms (margin for a busy machine).
+    for (let i = 0; i < 30; i++) {
+      peer.send(new common.GlobalPositionInt(), { sysId: 6 });
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(v.connected.value).toBe(true);
+    await v.connected.waitFor((c) => c === false);
   });
 
   it('rejects with no_vehicle when nobody shows up before the deadline, and cancelled on abort', async () => {

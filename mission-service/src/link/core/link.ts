@@ -4,7 +4,8 @@ import { parseConnectionUrl, type ConnectionSpec } from '../connection-url.ts';
 import { LinkError } from '../errors.ts';
 import { EventStream, Latest } from '../latest.ts';
 import { FrameDecoder, FrameEncoder, type DecodedFrame, type DecoderCounts } from '../mavlink/codec.ts';
-import { MAV_AUTOPILOT, MAV_COMP_ID, MAV_TYPE_GCS, minimal, type MavLinkData } from '../mavlink/messages.ts';
+import { MavAutopilot, MavComponent, MavState, MavType } from '../mavlink/enums.ts';
+import { minimal, type MavLinkData } from '../mavlink/messages.ts';
 import { SignatureVerifier, type SigningKey } from '../mavlink/signing.ts';
 import { QGC_TIMING, type TransferTiming } from '../plugins/mission/mission-transfer.ts';
 import type { BackoffOptions } from '../transport/backoff.ts';
@@ -97,7 +98,7 @@ export class MavlinkLink implements VehicleHost {
     this.clock = opts.clock ?? realClock;
     this.logger = opts.logger ?? silentLogger;
     this.gcsSystemId = opts.gcsSystemId ?? 255;
-    this.gcsComponentId = opts.gcsComponentId ?? MAV_COMP_ID.missionPlanner;
+    this.gcsComponentId = opts.gcsComponentId ?? MavComponent.MISSIONPLANNER;
     this.missionTiming = opts.missionTiming ?? QGC_TIMING;
     this.commandTiming = opts.commandTiming ?? DEFAULT_COMMAND_TIMING;
     this.encoder = new FrameEncoder(this.gcsSystemId, this.gcsComponentId, opts.signing?.linkId ?? 0);
@@ -149,7 +150,10 @@ export class MavlinkLink implements VehicleHost {
           this.retireDecoder('tcp');
           this.retireDecoder('serial');
           this.sendHeartbeat();
-        } else this.logger.warn(`${this.transport.description} down, reconnecting`);
+        } else {
+          this.logger.warn(`${this.transport.description} down, reconnecting`);
+          for (const v of this.vehicles.values()) v.linkDown.emit();
+        }
       },
       warn: (m) => {
         this.counters.transportWarnings++;
@@ -180,11 +184,11 @@ export class MavlinkLink implements VehicleHost {
 
   private sendHeartbeat(): void {
     const hb = new minimal.Heartbeat();
-    hb.type = MAV_TYPE_GCS;
-    hb.autopilot = MAV_AUTOPILOT.invalid;
+    hb.type = MavType.GCS;
+    hb.autopilot = MavAutopilot.INVALID;
     hb.baseMode = 0 as minimal.Heartbeat['baseMode'];
     hb.customMode = 0;
-    hb.systemStatus = 4; // MAV_STATE_ACTIVE
+    hb.systemStatus = MavState.ACTIVE;
     hb.mavlinkVersion = 3;
     if (this.keys.size === 0) {
       this.write(this.encoder.encode(hb, this.defaultKey));
@@ -252,9 +256,9 @@ export class MavlinkLink implements VehicleHost {
 
   private onHeartbeat(frame: DecodedFrame, peer: PeerId): void {
     const hb = frame.data as minimal.Heartbeat;
-    if (hb.type === MAV_TYPE_GCS) return;
+    if (hb.type === MavType.GCS) return;
     let v = this.vehicles.get(frame.sysId);
-    if (hb.autopilot === MAV_AUTOPILOT.invalid) {
+    if (hb.autopilot === MavAutopilot.INVALID) {
       // Camera, gimbal, companion: a component of a vehicle we may already know.
       v?.components.add(frame.compId);
       return;

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.ts';
-import type { Latest } from '../latest.ts';
+import type { EventStream, Latest } from '../latest.ts';
 import type { MavLinkData } from '../mavlink/messages.ts';
 import type { TransferTiming } from '../plugins/mission/mission-transfer.ts';
 import type { Autopilot, VehicleType } from './autopilot.ts';
@@ -33,6 +33,10 @@ export interface VehicleCore {
   readonly commands: CommandSender;
   /** True while heartbeats arrive. */
   readonly connected: Latest<boolean>;
+  /** Fires when the transport under this vehicle drops (TCP closed, serial unplugged). */
+  readonly linkDown: EventStream<void>;
+  /** Link-clock time of the first heartbeat heard from this vehicle. */
+  readonly firstHeardMs: number;
   /** Send a message to this vehicle (signed with its key when one is configured). */
   send(msg: MavLinkData): void;
   /**

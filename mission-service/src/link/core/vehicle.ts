@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.ts';
-import { Latest } from '../latest.ts';
+import { EventStream, Latest } from '../latest.ts';
+import { MavModeFlag } from '../mavlink/enums.ts';
 import type { DecodedFrame } from '../mavlink/codec.ts';
 import type { MavLinkData, minimal } from '../mavlink/messages.ts';
 import { ActionPlugin } from '../plugins/action/action.ts';
@@ -51,6 +52,8 @@ type Handler = { fn: (msg: MavLinkData, from: MessageSource) => void; anyCompone
  */
 export class Vehicle implements VehicleCore {
   readonly connected = new Latest<boolean>();
+  readonly linkDown = new EventStream<void>();
+  readonly firstHeardMs: number;
   readonly heartbeat = new Latest<HeartbeatInfo>();
   readonly components = new Set<number>();
   readonly commands: CommandSender;
@@ -64,6 +67,8 @@ export class Vehicle implements VehicleCore {
   /** Where this vehicle was last heard from (UDP address), so replies go only to it. */
   peer: PeerId | undefined;
   lastHeartbeatMs = 0;
+  /** Last frame of any kind from the autopilot component: on a lossy radio, proof of life between heartbeats. */
+  lastHeardMs = 0;
   private readonly handlers = new Map<number, Set<Handler>>();
 
   constructor(
@@ -74,6 +79,7 @@ export class Vehicle implements VehicleCore {
   ) {
     this.autopilot = autopilotOf(hb.autopilot);
     this.vehicleType = vehicleTypeOf(hb.type);
+    this.firstHeardMs = host.clock.now();
     this.commands = new CommandSender(this, host.clock, host.commandTiming);
     this.mission = new MissionPlugin(this);
     this.action = new ActionPlugin(this);
@@ -122,6 +128,7 @@ export class Vehicle implements VehicleCore {
     if (!set) return;
     const from = { sysId: frame.sysId, compId: frame.compId };
     const fromAutopilot = frame.compId === this.compId;
+    if (fromAutopilot) this.lastHeardMs = this.clock.now();
     for (const h of [...set]) {
       if (!fromAutopilot && !h.anyComponent) continue;
       try {
@@ -142,8 +149,7 @@ export class Vehicle implements VehicleCore {
       vehicleType: this.vehicleType,
       flightMode: flightModeOf(this.autopilot, hb.customMode),
       customMode: hb.customMode,
-      // MAV_MODE_FLAG_SAFETY_ARMED
-      armed: (hb.baseMode & 0x80) !== 0,
+      armed: (hb.baseMode & MavModeFlag.SAFETY_ARMED) !== 0,
       systemStatus: hb.systemStatus,
     });
     if (this.connected.value !== true) {
@@ -152,11 +158,16 @@ export class Vehicle implements VehicleCore {
     }
   }
 
-  /** Mark the vehicle lost when its heartbeats stopped. */
+  /**
+   * Mark the vehicle lost when it fell silent. Any frame of its autopilot counts, not only heartbeats: at 30 % loss
+   * three heartbeats in a row go missing every minute or so while the vehicle is answering a mission transfer
+   * (seen on a real ArduCopter through the lossy proxy), and that is not a lost vehicle.
+   */
   checkAlive(now: number, timeoutMs: number): void {
-    if (this.connected.value === true && now - this.lastHeartbeatMs > timeoutMs) {
+    const heard = Math.max(this.lastHeartbeatMs, this.lastHeardMs);
+    if (this.connected.value === true && now - heard > timeoutMs) {
       this.connected.set(false);
-      this.logger.warn(`vehicle ${this.sysId}: no heartbeat for ${timeoutMs} ms, link lost`);
+      this.logger.warn(`vehicle ${this.sysId}: nothing heard for ${timeoutMs} ms, link lost`);
     }
   }
 

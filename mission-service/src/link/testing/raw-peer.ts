@@ -19,13 +19,16 @@ export interface RawPeer {
 }
 
 /** An ArduCopter-like or PX4-like heartbeat. */
-export function vehicleHeartbeat(autopilot: 'ardupilot' | 'px4' = 'ardupilot', mavType = 2): minimal.Heartbeat {
+export function vehicleHeartbeat(
+  autopilot: 'ardupilot' | 'px4' = 'ardupilot',
+  mavType: number = minimal.MavType.QUADROTOR,
+): minimal.Heartbeat {
   const hb = new minimal.Heartbeat();
   hb.type = mavType;
-  hb.autopilot = autopilot === 'px4' ? 12 : 3;
-  hb.baseMode = 0x01 as minimal.Heartbeat['baseMode'];
+  hb.autopilot = autopilot === 'px4' ? minimal.MavAutopilot.PX4 : minimal.MavAutopilot.ARDUPILOTMEGA;
+  hb.baseMode = minimal.MavModeFlag.CUSTOM_MODE_ENABLED as minimal.Heartbeat['baseMode'];
   hb.customMode = 0;
-  hb.systemStatus = 3;
+  hb.systemStatus = minimal.MavState.STANDBY;
   hb.mavlinkVersion = 3;
   return hb;
 }

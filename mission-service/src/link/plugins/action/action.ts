@@ -3,9 +3,8 @@ import type { FlightMode } from '../../core/autopilot.ts';
 import { MAV_CMD_DO_SET_MODE, modeParams } from '../../core/set-mode.ts';
 import type { VehicleCore } from '../../core/vehicle-core.ts';
 import { LinkError } from '../../errors.ts';
+import { MavCmd } from '../../mavlink/enums.ts';
 import type { TakeoffOptions } from './action.types.ts';
-
-const MAV_CMD = { componentArmDisarm: 400, navTakeoff: 22, navLand: 21, navReturnToLaunch: 20 } as const;
 
 /** Home altitude AMSL, when telemetry knows it (PX4's takeoff altitude is AMSL). */
 export type HomeAltitudeSource = () => number | undefined;
@@ -26,11 +25,11 @@ export class ActionPlugin {
   }
 
   arm(opts: CallOptions = {}): Promise<void> {
-    return this.v.commands.send({ command: MAV_CMD.componentArmDisarm, params: [1], label: '解锁 / arm' }, opts);
+    return this.v.commands.send({ command: MavCmd.COMPONENT_ARM_DISARM, params: [1], label: '解锁 / arm' }, opts);
   }
 
   disarm(opts: CallOptions = {}): Promise<void> {
-    return this.v.commands.send({ command: MAV_CMD.componentArmDisarm, params: [0], label: '上锁 / disarm' }, opts);
+    return this.v.commands.send({ command: MavCmd.COMPONENT_ARM_DISARM, params: [0], label: '上锁 / disarm' }, opts);
   }
 
   setFlightMode(mode: FlightMode, opts: CallOptions = {}): Promise<void> {
@@ -54,7 +53,7 @@ export class ActionPlugin {
     const alt = this.v.autopilot === 'px4' ? (home === undefined ? Number.NaN : home + altRelM) : altRelM;
     await this.v.commands.send(
       {
-        command: MAV_CMD.navTakeoff,
+        command: MavCmd.NAV_TAKEOFF,
         params: [0, 0, 0, Number.NaN, Number.NaN, Number.NaN, alt],
         label: `起飞 / takeoff to ${altRelM} m`,
       },
@@ -69,7 +68,7 @@ export class ActionPlugin {
   /** Return to launch; falls back to the RTL flight mode when the command is not supported. */
   async returnToLaunch(opts: CallOptions = {}): Promise<void> {
     try {
-      await this.v.commands.send({ command: MAV_CMD.navReturnToLaunch, label: '返航 / return to launch' }, opts);
+      await this.v.commands.send({ command: MavCmd.NAV_RETURN_TO_LAUNCH, label: '返航 / return to launch' }, opts);
     } catch (e) {
       if (!(e instanceof LinkError && e.result === 'unsupported')) throw e;
       await this.setFlightMode('rtl', opts);

@@ -2,15 +2,15 @@ import type { CallOptions } from '../../abort.ts';
 import type { VehicleCore } from '../../core/vehicle-core.ts';
 import { LinkError } from '../../errors.ts';
 import { EventStream } from '../../latest.ts';
-import { common } from '../../mavlink/messages.ts';
+import { MavCmd } from '../../mavlink/enums.ts';
+import { ardupilotmega, common } from '../../mavlink/messages.ts';
 import type { CaptureInfo } from './camera.types.ts';
 
-const MAV_CMD_IMAGE_START_CAPTURE = 2000;
-const MAV_CMD_DO_DIGICAM_CONTROL = 203;
-
 /**
- * Camera plugin: capture events and photo triggers. Captures are de-duplicated by (component, index)
- * because cameras repeat CAMERA_IMAGE_CAPTURED until it is seen.
+ * Camera plugin: capture events and photo triggers. A MAVLink camera reports CAMERA_IMAGE_CAPTURED; ArduPilot
+ * itself reports each trigger of its camera (servo, relay, trigger distance) as CAMERA_FEEDBACK, numbered from 1.
+ * Both become one `CaptureInfo`. Captures are de-duplicated by (component, index) because cameras repeat
+ * CAMERA_IMAGE_CAPTURED until it is seen.
  */
 export class CameraPlugin {
   readonly captures = new EventStream<CaptureInfo>();
@@ -39,6 +39,25 @@ export class CameraPlugin {
       },
       { anyComponent: true },
     );
+    v.onMessage(ardupilotmega.CameraFeedback, (m, from) => {
+      const index = m.imgIdx - 1;
+      const key = `${from.compId}/feedback/${index}`;
+      if (this.seen.has(key)) return;
+      this.seen.add(key);
+      const utcMs = Number(m.timeUsec) / 1000;
+      this.captures.emit({
+        index,
+        latDeg: m.lat / 1e7,
+        lonDeg: m.lng / 1e7,
+        altAmslM: m.altMsl,
+        altRelM: m.altRel,
+        timeUtcMs: utcMs > Date.UTC(2015, 0, 1) ? utcMs : 0,
+        success: true,
+        fileUrl: '',
+        q: eulerToQuaternion(m.roll, m.pitch, m.yaw),
+        cameraComponent: from.compId,
+      });
+    });
   }
 
   /** Take one photo (IMAGE_START_CAPTURE; DO_DIGICAM_CONTROL where that is not supported). */
@@ -47,7 +66,7 @@ export class CameraPlugin {
     try {
       await this.v.commands.send(
         {
-          command: MAV_CMD_IMAGE_START_CAPTURE,
+          command: MavCmd.IMAGE_START_CAPTURE,
           params: [0, 0, 1, this.sequence++],
           targetComponent,
           label: '拍照 / take photo',
@@ -58,7 +77,7 @@ export class CameraPlugin {
       if (!(e instanceof LinkError && e.result === 'unsupported')) throw e;
       await this.v.commands.send(
         {
-          command: MAV_CMD_DO_DIGICAM_CONTROL,
+          command: MavCmd.DO_DIGICAM_CONTROL,
           params: [0, 0, 0, 0, 1],
           targetComponent,
           label: '拍照 / digicam trigger',
@@ -67,4 +86,18 @@ export class CameraPlugin {
       );
     }
   }
+}
+
+/** Roll/pitch/yaw in degrees → quaternion [w, x, y, z] (aerospace ZYX order). */
+function eulerToQuaternion(rollDeg: number, pitchDeg: number, yawDeg: number): number[] {
+  const r = (rollDeg * Math.PI) / 360;
+  const p = (pitchDeg * Math.PI) / 360;
+  const y = (yawDeg * Math.PI) / 360;
+  const [cr, sr, cp, sp, cy, sy] = [Math.cos(r), Math.sin(r), Math.cos(p), Math.sin(p), Math.cos(y), Math.sin(y)];
+  return [
+    cr * cp * cy + sr * sp * sy,
+    sr * cp * cy - cr * sp * sy,
+    cr * sp * cy + sr * cp * sy,
+    cr * cp * sy - sr * sp * cy,
+  ];
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MavCmd, MavMissionType } from '../../mavlink/enums.ts';
 import { geofenceToItems, itemsToGeofence, noFlyZonesToGeofence } from './geofence-items.ts';
 
 const ring = [
@@ -19,9 +20,18 @@ describe('geofence items', () => {
     };
     const items = geofenceToItems(fence);
     expect(items).toHaveLength(7);
-    expect(items.slice(0, 3).every((i) => i.command === 5001 && i.param1 === 3 && i.missionType === 1)).toBe(true);
+    expect(
+      items
+        .slice(0, 3)
+        .every(
+          (i) =>
+            i.command === MavCmd.NAV_FENCE_POLYGON_VERTEX_INCLUSION &&
+            i.param1 === 3 &&
+            i.missionType === MavMissionType.FENCE,
+        ),
+    ).toBe(true);
     expect(items[3]!.command).toBe(5002);
-    expect(items[6]).toMatchObject({ command: 5004, param1: 150 });
+    expect(items[6]).toMatchObject({ command: MavCmd.NAV_FENCE_CIRCLE_EXCLUSION, param1: 150 });
     expect(itemsToGeofence(items)).toEqual(fence);
   });
 

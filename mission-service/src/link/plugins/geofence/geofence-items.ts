@@ -1,12 +1,13 @@
 import { LinkError } from '../../errors.ts';
-import { MavCmd, MavFrame, MissionType, type MissionItem } from '../mission/mission-items.ts';
+import { MavCmd, MavFrame, MavMissionType } from '../../mavlink/enums.ts';
+import type { MissionItem } from '../mission/mission-items.ts';
 import type { FenceCircle, FencePolygon, Geofence } from './geofence.types.ts';
 
 const e7 = (deg: number): number => Math.round(deg * 1e7);
 
 function vertexItem(command: number, count: number, lon: number, lat: number): MissionItem {
   return {
-    frame: MavFrame.global,
+    frame: MavFrame.GLOBAL,
     command,
     autocontinue: 1,
     param1: count,
@@ -16,7 +17,7 @@ function vertexItem(command: number, count: number, lon: number, lat: number): M
     x: e7(lat),
     y: e7(lon),
     z: 0,
-    missionType: MissionType.fence,
+    missionType: MavMissionType.FENCE,
   };
 }
 
@@ -40,13 +41,13 @@ export function geofenceToItems(fence: Geofence): MissionItem[] {
         );
       }
     }
-    const cmd = p.inclusion ? MavCmd.fencePolygonVertexInclusion : MavCmd.fencePolygonVertexExclusion;
+    const cmd = p.inclusion ? MavCmd.NAV_FENCE_POLYGON_VERTEX_INCLUSION : MavCmd.NAV_FENCE_POLYGON_VERTEX_EXCLUSION;
     for (const [lon, lat] of open) items.push(vertexItem(cmd, open.length, lon!, lat!));
   });
   (fence.circles ?? []).forEach((c: FenceCircle, i) => {
     if (!(c.radiusM > 0))
       throw new LinkError('invalid_argument', `围栏圆 ${i} 半径无效 / fence circle ${i} radius must be > 0`);
-    const cmd = c.inclusion ? MavCmd.fenceCircleInclusion : MavCmd.fenceCircleExclusion;
+    const cmd = c.inclusion ? MavCmd.NAV_FENCE_CIRCLE_INCLUSION : MavCmd.NAV_FENCE_CIRCLE_EXCLUSION;
     items.push({ ...vertexItem(cmd, c.radiusM, c.center.lonDeg, c.center.latDeg) });
   });
   return items;
@@ -58,18 +59,21 @@ export function itemsToGeofence(items: readonly MissionItem[]): Geofence {
   const circles: FenceCircle[] = [];
   for (let i = 0; i < items.length;) {
     const it = items[i]!;
-    if (it.command === MavCmd.fencePolygonVertexInclusion || it.command === MavCmd.fencePolygonVertexExclusion) {
+    if (
+      it.command === MavCmd.NAV_FENCE_POLYGON_VERTEX_INCLUSION ||
+      it.command === MavCmd.NAV_FENCE_POLYGON_VERTEX_EXCLUSION
+    ) {
       const n = Math.max(1, Math.round(it.param1));
       const ring = items.slice(i, i + n).map((v) => [v.y / 1e7, v.x / 1e7]);
       ring.push([...ring[0]!]);
       polygons.push({
-        inclusion: it.command === MavCmd.fencePolygonVertexInclusion,
+        inclusion: it.command === MavCmd.NAV_FENCE_POLYGON_VERTEX_INCLUSION,
         polygon: { type: 'Polygon', coordinates: [ring] },
       });
       i += n;
-    } else if (it.command === MavCmd.fenceCircleInclusion || it.command === MavCmd.fenceCircleExclusion) {
+    } else if (it.command === MavCmd.NAV_FENCE_CIRCLE_INCLUSION || it.command === MavCmd.NAV_FENCE_CIRCLE_EXCLUSION) {
       circles.push({
-        inclusion: it.command === MavCmd.fenceCircleInclusion,
+        inclusion: it.command === MavCmd.NAV_FENCE_CIRCLE_INCLUSION,
         center: { lonDeg: it.y / 1e7, latDeg: it.x / 1e7 },
         radiusM: it.param1,
       });

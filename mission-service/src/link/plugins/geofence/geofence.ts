@@ -1,7 +1,7 @@
 import type { CallOptions } from '../../abort.ts';
 import type { VehicleCore } from '../../core/vehicle-core.ts';
 import type { MissionPlugin } from '../mission/mission.ts';
-import { MissionType } from '../mission/mission-items.ts';
+import { MavMissionType } from '../../mavlink/enums.ts';
 import type { UploadResult } from '../mission/mission.types.ts';
 import { geofenceToItems, itemsToGeofence } from './geofence-items.ts';
 import type { Geofence, GeofenceUploadOptions } from './geofence.types.ts';
@@ -23,16 +23,16 @@ export class GeofencePlugin {
     }
     return this.v.mission.upload(items, {
       ...opts,
-      missionType: MissionType.fence,
+      missionType: MavMissionType.FENCE,
       onProgress: (p) => (p.phase === 'upload' ? opts.onProgress?.(p.done, p.total) : undefined),
     });
   }
 
   async download(opts: CallOptions = {}): Promise<Geofence> {
-    return itemsToGeofence(await this.v.mission.download({ ...opts, missionType: MissionType.fence }));
+    return itemsToGeofence(await this.v.mission.download({ ...opts, missionType: MavMissionType.FENCE }));
   }
 
   clear(opts: CallOptions = {}): Promise<void> {
-    return this.v.mission.clear({ ...opts, missionType: MissionType.fence });
+    return this.v.mission.clear({ ...opts, missionType: MavMissionType.FENCE });
   }
 }

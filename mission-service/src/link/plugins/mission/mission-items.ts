@@ -1,34 +1,10 @@
 import { z } from 'zod';
 import { LinkError } from '../../errors.ts';
+import { MavCmd, MavFrame, MavMissionType } from '../../mavlink/enums.ts';
 
-/** MAV_MISSION_TYPE values. */
-export const MissionType = { mission: 0, fence: 1, rally: 2 } as const;
-export type MissionType = (typeof MissionType)[keyof typeof MissionType];
-
-/** MAV_FRAME values used in missions. */
-export const MavFrame = {
-  global: 0,
-  localNed: 1,
-  mission: 2,
-  globalRelativeAlt: 3,
-  globalInt: 5,
-  globalRelativeAltInt: 6,
-  globalTerrainAlt: 10,
-  globalTerrainAltInt: 11,
-} as const;
-
-/** MAV_CMD values the link itself uses. */
-export const MavCmd = {
-  navWaypoint: 16,
-  navReturnToLaunch: 20,
-  navLand: 21,
-  navTakeoff: 22,
-  fencePolygonVertexInclusion: 5001,
-  fencePolygonVertexExclusion: 5002,
-  fenceCircleInclusion: 5003,
-  fenceCircleExclusion: 5004,
-  rallyPoint: 5100,
-} as const;
+/** MAV_MISSION_TYPE of a list: mission, fence or rally (node-mavlink's enum). */
+export type MissionType = MavMissionType;
+export const MissionType = MavMissionType;
 
 /**
  * One MAVLink mission item as it travels in MISSION_ITEM_INT: `x`/`y` are latitude/longitude in degE7
@@ -82,54 +58,16 @@ export function parseMissionItems(input: unknown): MissionItem[] {
 
 /** The non-INT variant of a frame, so items compare equal whichever variant the vehicle answers with. */
 export function normalizeFrame(frame: number): number {
-  if (frame === MavFrame.globalInt) return MavFrame.global;
-  if (frame === MavFrame.globalRelativeAltInt) return MavFrame.globalRelativeAlt;
-  if (frame === MavFrame.globalTerrainAltInt) return MavFrame.globalTerrainAlt;
+  if (frame === MavFrame.GLOBAL_INT) return MavFrame.GLOBAL;
+  if (frame === MavFrame.GLOBAL_RELATIVE_ALT_INT) return MavFrame.GLOBAL_RELATIVE_ALT;
+  if (frame === MavFrame.GLOBAL_TERRAIN_ALT_INT) return MavFrame.GLOBAL_TERRAIN_ALT;
   return frame;
 }
 
 /** True for frames that carry a geographic position in x/y. */
 export function isGlobalFrame(frame: number): boolean {
   const f = normalizeFrame(frame);
-  return f === MavFrame.global || f === MavFrame.globalRelativeAlt || f === MavFrame.globalTerrainAlt;
-}
-
-function sameFloat(a: number, b: number): boolean {
-  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
-  // Values travel as float32; compare after the same rounding, with a little slack for vehicles that
-  // store altitudes in centimetres.
-  const fa = Math.fround(a);
-  const fb = Math.fround(b);
-  return fa === fb || Math.abs(fa - fb) <= 1e-3 * Math.max(1, Math.abs(fa));
-}
-
-/** Describe the first difference between two items, or undefined if they are the same mission item. */
-export function missionItemDifference(a: MissionItem, b: MissionItem): string | undefined {
-  if (a.command !== b.command) return `command ${a.command} ≠ ${b.command}`;
-  if (normalizeFrame(a.frame) !== normalizeFrame(b.frame)) return `frame ${a.frame} ≠ ${b.frame}`;
-  if (a.x !== b.x) return `x ${a.x} ≠ ${b.x}`;
-  if (a.y !== b.y) return `y ${a.y} ≠ ${b.y}`;
-  if (!sameFloat(a.z, b.z)) return `z ${a.z} ≠ ${b.z}`;
-  for (const p of ['param1', 'param2', 'param3', 'param4'] as const) {
-    if (!sameFloat(a[p], b[p])) return `${p} ${a[p]} ≠ ${b[p]}`;
-  }
-  if ((a.autocontinue ? 1 : 0) !== (b.autocontinue ? 1 : 0))
-    return `autocontinue ${a.autocontinue} ≠ ${b.autocontinue}`;
-  return undefined;
-}
-
-/** Compare two item lists; returns undefined when equal, else a message naming the first differing index. */
-export function compareMissionItems(
-  expected: readonly MissionItem[],
-  actual: readonly MissionItem[],
-): string | undefined {
-  if (expected.length !== actual.length)
-    return `航点数量不符 / item count differs: sent ${expected.length}, vehicle has ${actual.length}`;
-  for (let i = 0; i < expected.length; i++) {
-    const d = missionItemDifference(expected[i]!, actual[i]!);
-    if (d) return `航点 ${i} 不一致 / item ${i} differs: ${d}`;
-  }
-  return undefined;
+  return f === MavFrame.GLOBAL || f === MavFrame.GLOBAL_RELATIVE_ALT || f === MavFrame.GLOBAL_TERRAIN_ALT;
 }
 
 /**
@@ -138,8 +76,8 @@ export function compareMissionItems(
  */
 export function homePlaceholder(home?: { latE7: number; lonE7: number; altAmslM: number }): MissionItem {
   return {
-    frame: MavFrame.global,
-    command: MavCmd.navWaypoint,
+    frame: MavFrame.GLOBAL,
+    command: MavCmd.NAV_WAYPOINT,
     current: 0,
     autocontinue: 1,
     param1: 0,
@@ -149,13 +87,13 @@ export function homePlaceholder(home?: { latE7: number; lonE7: number; altAmslM:
     x: home?.latE7 ?? 0,
     y: home?.lonE7 ?? 0,
     z: home?.altAmslM ?? 0,
-    missionType: MissionType.mission,
+    missionType: MavMissionType.MISSION,
   };
 }
 
 /** PX4 rejects terrain-relative frames; refuse them before any byte goes out. */
 export function assertNoTerrainFrames(items: readonly MissionItem[]): void {
-  const i = items.findIndex((it) => normalizeFrame(it.frame) === MavFrame.globalTerrainAlt);
+  const i = items.findIndex((it) => normalizeFrame(it.frame) === MavFrame.GLOBAL_TERRAIN_ALT);
   if (i >= 0) {
     throw new LinkError(
       'unsupported',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../testing/fake-clock.ts';
 import { LinkError } from '../../errors.ts';
+import { MavCmd, MavFrame, MavMissionResult as R, MavMissionType as T } from '../../mavlink/enums.ts';
 import type { MissionItem } from './mission-items.ts';
 import {
   MissionClear,
@@ -14,8 +15,8 @@ const TIMING: TransferTiming = { timeoutMs: 1500, retries: 5 };
 
 function item(i: number): MissionItem {
   return {
-    frame: 6,
-    command: 16,
+    frame: MavFrame.GLOBAL_RELATIVE_ALT_INT,
+    command: MavCmd.NAV_WAYPOINT,
     autocontinue: 1,
     param1: 0,
     param2: 0,
@@ -38,8 +39,13 @@ function items(n: number): MissionItem[] {
   return Array.from({ length: n }, (_, i) => item(i));
 }
 
-const req = (seq: number, int = true, missionType = 0) => ({ type: 'request' as const, seq, missionType, int });
-const ack = (result: number, missionType = 0, opaqueId = 0) => ({
+const req = (seq: number, int = true, missionType: number = T.MISSION) => ({
+  type: 'request' as const,
+  seq,
+  missionType,
+  int,
+});
+const ack = (result: number, missionType: number = T.MISSION, opaqueId = 0) => ({
   type: 'ack' as const,
   result,
   missionType,
@@ -62,13 +68,13 @@ describe('MissionUpload', () => {
     const progress: number[] = [];
     const up = new MissionUpload(env, items(3), 0, (n) => progress.push(n));
     up.start();
-    expect(sent).toEqual([{ type: 'count', count: 3, missionType: 0 }]);
+    expect(sent).toEqual([{ type: 'count', count: 3, missionType: T.MISSION }]);
     up.handle(req(0, false)); // ArduPilot's old MISSION_REQUEST
     up.handle(req(1, true));
     up.handle(req(2, true));
     expect(sent.slice(1).map((m) => (m.type === 'item' ? m.seq : -1))).toEqual([0, 1, 2]);
     expect(sent[1]).toMatchObject({ type: 'item', item: item(0) });
-    up.handle(ack(0, 0, 77));
+    up.handle(ack(R.ACCEPTED, T.MISSION, 77));
     await expect(up.done).resolves.toMatchObject({ acked: true, opaqueId: 77 });
     expect(progress).toEqual([1, 2, 3]);
   });
@@ -132,13 +138,26 @@ describe('MissionUpload', () => {
     clock.advance(1500 * 4); // four resends of item 0, no request yet
     up.handle(req(1));
     clock.advance(1500 * 4);
-    up.handle(ack(0));
+    up.handle(ack(R.ACCEPTED));
     await expect(up.done).resolves.toMatchObject({ acked: true });
   });
 
+  it('ignores a leftover request of an earlier transfer until the vehicle takes the new count (ArduPilot)', async () => {
+    const { sent, env } = setup();
+    const up = new MissionUpload(env, items(3), T.MISSION);
+    up.start();
+    // ArduPilot still re-requests item 41 of a transfer the operator cancelled; it restarts on our count.
+    expect(up.handle(req(41))).toBe(true);
+    expect(up.handle(req(2))).toBe(true);
+    expect(sent.filter((m) => m.type === 'item')).toEqual([]);
+    for (const s of [0, 1, 2]) up.handle(req(s));
+    up.handle(ack(R.ACCEPTED));
+    await expect(up.done).resolves.toMatchObject({ acked: true, stats: { ignored: 2 } });
+  });
+
   it.each([
-    ['request 0 skipped (vehicle asks for 1 first)', [1]],
     ['request 1 skipped (vehicle asks for 2 after 0)', [0, 2]],
+    ['request 2 skipped (vehicle asks for 3 after 1)', [0, 1, 3]],
     ['request beyond the count', [0, 1, 2, 3]],
   ])('fails with MAV_MISSION_INVALID_SEQUENCE on a wrong sequence: %s', async (_name, seqs) => {
     const { sent, env } = setup();
@@ -149,7 +168,7 @@ describe('MissionUpload', () => {
     expect(e.result).toBe('mission_error');
     expect(e.missionResult).toBe('MAV_MISSION_INVALID_SEQUENCE');
     // The vehicle is told to drop its half-finished transfer.
-    expect(sent.at(-1)).toEqual({ type: 'ack', result: 13, missionType: 0 });
+    expect(sent.at(-1)).toEqual({ type: 'ack', result: R.INVALID_SEQUENCE, missionType: T.MISSION });
   });
 
   it.each([
@@ -187,7 +206,7 @@ describe('MissionUpload', () => {
     up.handle(req(0));
     up.handle(req(1));
     clock.advance(1500);
-    up.handle(ack(1));
+    up.handle(ack(R.ERROR));
     await expect(up.done).resolves.toMatchObject({ acked: false });
   });
 
@@ -198,7 +217,7 @@ describe('MissionUpload', () => {
     up.handle(req(0));
     up.handle(req(1));
     clock.advance(1500);
-    up.handle(ack(4));
+    up.handle(ack(R.NO_SPACE));
     expect((await rejection(up.done)).missionResult).toBe('MAV_MISSION_NO_SPACE');
   });
 
@@ -207,7 +226,7 @@ describe('MissionUpload', () => {
     const up = new MissionUpload(env, items(3), 0);
     up.start();
     up.handle(req(0));
-    up.handle(ack(0));
+    up.handle(ack(R.ACCEPTED));
     const e = await rejection(up.done);
     expect(e.result).toBe('failed');
     expect(e.message).toContain('1 of 3');
@@ -219,7 +238,7 @@ describe('MissionUpload', () => {
     const up = new MissionUpload(env, items(3), 0, (n) => progress.push(n));
     up.start();
     for (const s of [0, 0, 1, 0, 2, 1]) up.handle(req(s));
-    up.handle(ack(0));
+    up.handle(ack(R.ACCEPTED));
     const out = await up.done;
     expect(out.stats.duplicates).toBe(3);
     expect(sent.filter((m) => m.type === 'item').map((m) => (m as { seq: number }).seq)).toEqual([0, 0, 1, 0, 2, 1]);
@@ -232,10 +251,10 @@ describe('MissionUpload', () => {
     up.start();
     up.handle(req(0));
     clock.advance(1500); // request 1 was lost: we resend item 0
-    up.handle(ack(13));
+    up.handle(ack(R.INVALID_SEQUENCE));
     up.handle(req(1));
     up.handle(req(2));
-    up.handle(ack(0));
+    up.handle(ack(R.ACCEPTED));
     await expect(up.done).resolves.toMatchObject({ acked: true });
   });
 
@@ -246,9 +265,9 @@ describe('MissionUpload', () => {
     up.handle(req(0));
     clock.advance(1500);
     up.handle(req(1));
-    up.handle(ack(13));
+    up.handle(ack(R.INVALID_SEQUENCE));
     up.handle(req(2));
-    up.handle(ack(0));
+    up.handle(ack(R.ACCEPTED));
     await expect(up.done).resolves.toMatchObject({ acked: true });
   });
 
@@ -259,11 +278,11 @@ describe('MissionUpload', () => {
     up.start();
     up.handle(req(0));
     clock.advance(1500); // request 1 lost: resend item 0
-    up.handle(ack(13)); // vehicle already had 0
-    up.handle(ack(13)); // a second one within the timeout: no second speculative send
+    up.handle(ack(R.INVALID_SEQUENCE)); // vehicle already had 0
+    up.handle(ack(R.INVALID_SEQUENCE)); // a second one within the timeout: no second speculative send
     expect(sent.filter((m) => m.type === 'item').map((m) => (m as { seq: number }).seq)).toEqual([0, 0, 1]);
     up.handle(req(2)); // vehicle took item 1 and asks for 2
-    up.handle(ack(0));
+    up.handle(ack(R.ACCEPTED));
     await expect(up.done).resolves.toMatchObject({ acked: true });
     expect(progress).toEqual([1, 3]);
   });
@@ -274,8 +293,8 @@ describe('MissionUpload', () => {
     up.start();
     up.handle(req(0));
     clock.advance(1500);
-    up.handle(ack(13));
-    up.handle(ack(0));
+    up.handle(ack(R.INVALID_SEQUENCE));
+    up.handle(ack(R.ACCEPTED));
     await expect(up.done).resolves.toMatchObject({ acked: true });
   });
 
@@ -285,13 +304,13 @@ describe('MissionUpload', () => {
     up.start();
     up.handle(req(0));
     clock.advance(1500);
-    up.handle(ack(13)); // -> item 1 sent ahead; the vehicle completes, its ACCEPTED is lost
+    up.handle(ack(R.INVALID_SEQUENCE)); // -> item 1 sent ahead; the vehicle completes, its ACCEPTED is lost
     clock.advance(1500); // resend of item 0 and of the last item
     expect(sent.slice(-2)).toMatchObject([
       { type: 'item', seq: 0 },
       { type: 'item', seq: 1 },
     ]);
-    up.handle(ack(1)); // vehicle with no transfer answers the stray item 0 with ERROR
+    up.handle(ack(R.ERROR)); // vehicle with no transfer answers the stray item 0 with ERROR
     await expect(up.done).resolves.toMatchObject({ acked: false });
   });
 
@@ -300,7 +319,7 @@ describe('MissionUpload', () => {
     const up = new MissionUpload(env, items(3), 0);
     up.start();
     up.handle(req(0));
-    up.handle(ack(13));
+    up.handle(ack(R.INVALID_SEQUENCE));
     up.handle(req(1));
     clock.advance(1500 * 6);
     const e = await rejection(up.done);
@@ -313,11 +332,11 @@ describe('MissionUpload', () => {
     const up = new MissionUpload(env, items(1), 0);
     up.start();
     expect(up.handle(req(0, true, 1))).toBe(false); // fence request
-    expect(up.handle(ack(0))).toBe(false); // stale ack of an earlier upload
+    expect(up.handle(ack(R.ACCEPTED))).toBe(false); // stale ack of an earlier upload
     expect(sent).toHaveLength(1);
     up.handle(req(0));
-    up.handle(ack(3, 2)); // rally error ack: not ours
-    up.handle(ack(0));
+    up.handle(ack(R.UNSUPPORTED, T.RALLY)); // rally error ack: not ours
+    up.handle(ack(R.ACCEPTED));
     await expect(up.done).resolves.toMatchObject({ acked: true });
   });
 
@@ -325,8 +344,8 @@ describe('MissionUpload', () => {
     const { sent, env } = setup();
     const up = new MissionUpload(env, [], 1);
     up.start();
-    expect(sent).toEqual([{ type: 'count', count: 0, missionType: 1 }]);
-    up.handle(ack(0, 1));
+    expect(sent).toEqual([{ type: 'count', count: 0, missionType: T.FENCE }]);
+    up.handle(ack(R.ACCEPTED, T.FENCE));
     await expect(up.done).resolves.toMatchObject({ acked: true });
   });
 
@@ -336,7 +355,7 @@ describe('MissionUpload', () => {
     up.start();
     up.handle(req(0));
     up.cancel(new LinkError('cancelled', 'user'));
-    expect(sent.at(-1)).toEqual({ type: 'ack', result: 15, missionType: 0 });
+    expect(sent.at(-1)).toEqual({ type: 'ack', result: R.OPERATION_CANCELLED, missionType: T.MISSION });
     expect((await rejection(up.done)).result).toBe('cancelled');
     expect(up.handle(req(1))).toBe(false);
     expect(clock.pending).toBe(0);
@@ -345,7 +364,7 @@ describe('MissionUpload', () => {
   it('does not react before start()', () => {
     const { sent, env } = setup();
     const up = new MissionUpload(env, items(1), 0);
-    expect(up.handle(ack(0))).toBe(false);
+    expect(up.handle(ack(R.ACCEPTED))).toBe(false);
     expect(up.handle(req(0))).toBe(false);
     expect(sent).toHaveLength(0);
   });
@@ -371,10 +390,10 @@ describe('MissionDownload', () => {
     expect(out.items).toEqual([item(0), item(1)]);
     expect(out.opaqueId).toBe(9);
     expect(sent).toEqual([
-      { type: 'requestList', missionType: 0 },
-      { type: 'request', seq: 0, missionType: 0 },
-      { type: 'request', seq: 1, missionType: 0 },
-      { type: 'ack', result: 0, missionType: 0 },
+      { type: 'requestList', missionType: T.MISSION },
+      { type: 'request', seq: 0, missionType: T.MISSION },
+      { type: 'request', seq: 1, missionType: T.MISSION },
+      { type: 'ack', result: R.ACCEPTED, missionType: T.MISSION },
     ]);
   });
 
@@ -413,7 +432,7 @@ describe('MissionDownload', () => {
     for (const s of seqs) dl.handle(itemMsg(s));
     const e = await rejection(dl.done);
     expect(e.missionResult).toBe('MAV_MISSION_INVALID_SEQUENCE');
-    expect(sent.at(-1)).toMatchObject({ type: 'ack', result: 13 });
+    expect(sent.at(-1)).toMatchObject({ type: 'ack', result: R.INVALID_SEQUENCE });
   });
 
   it.each([
@@ -424,7 +443,7 @@ describe('MissionDownload', () => {
     const dl = new MissionDownload(env, 0);
     dl.start();
     if (afterCount) dl.handle(count(3));
-    dl.handle(ack(1));
+    dl.handle(ack(R.ERROR));
     const e = await rejection(dl.done);
     expect(e.result).toBe('mission_error');
     expect(e.missionResult).toBe('MAV_MISSION_ERROR');
@@ -438,7 +457,7 @@ describe('MissionDownload', () => {
     dl.handle(count(2));
     dl.handle(itemMsg(0));
     dl.handle(itemMsg(0));
-    dl.handle(ack(0));
+    dl.handle(ack(R.ACCEPTED));
     dl.handle(itemMsg(1));
     const out = await dl.done;
     expect(out.items).toHaveLength(2);
@@ -460,7 +479,7 @@ describe('MissionDownload', () => {
       const dl = new MissionDownload(env, 0, { knownOpaqueId: id === 0 ? 0 : 1234 });
       dl.start();
       dl.handle(count(1, id));
-      expect(sent.at(-1)).toEqual({ type: 'request', seq: 0, missionType: 0 });
+      expect(sent.at(-1)).toEqual({ type: 'request', seq: 0, missionType: T.MISSION });
       dl.handle(itemMsg(0));
       await expect(dl.done).resolves.toMatchObject({ skipped: false });
     }
@@ -481,13 +500,13 @@ describe('MissionClear', () => {
     const a = setup();
     const ok = new MissionClear(a.env, 0);
     ok.start();
-    ok.handle(ack(0));
+    ok.handle(ack(R.ACCEPTED));
     await expect(ok.done).resolves.toBeUndefined();
 
     const b = setup();
     const bad = new MissionClear(b.env, 1);
     bad.start();
-    bad.handle(ack(14, 1));
+    bad.handle(ack(R.DENIED, T.FENCE));
     expect((await rejection(bad.done)).missionResult).toBe('MAV_MISSION_DENIED');
 
     const c = setup();

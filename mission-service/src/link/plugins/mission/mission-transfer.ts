@@ -6,12 +6,13 @@
  */
 import type { Clock, TimerHandle } from '../../clock.ts';
 import { LinkError, missionAckError, missionResultName } from '../../errors.ts';
+import { MavMissionResult } from '../../mavlink/enums.ts';
 import type { MissionItem, MissionType } from './mission-items.ts';
 
-export const MAV_MISSION_ACCEPTED = 0;
-export const MAV_MISSION_ERROR = 1;
-export const MAV_MISSION_INVALID_SEQUENCE = 13;
-export const MAV_MISSION_OPERATION_CANCELLED = 15;
+const MAV_MISSION_ACCEPTED = MavMissionResult.ACCEPTED;
+const MAV_MISSION_ERROR = MavMissionResult.ERROR;
+const MAV_MISSION_INVALID_SEQUENCE = MavMissionResult.INVALID_SEQUENCE;
+const MAV_MISSION_OPERATION_CANCELLED = MavMissionResult.OPERATION_CANCELLED;
 
 /** Messages a transfer asks the link to send. */
 export type MissionOut =
@@ -35,6 +36,11 @@ export interface TransferTiming {
   timeoutMs: number;
   /** Consecutive resends without progress before giving up. */
   retries: number;
+  /**
+   * How long after a vehicle was first heard a NO_SPACE answer to MISSION_COUNT is taken for "still starting"
+   * and retried each second (default 60 s).
+   */
+  bootGraceMs?: number;
 }
 
 /** How far ahead of the last request an upload may send on INVALID_SEQUENCE hints. */
@@ -152,6 +158,8 @@ export interface UploadOutcome {
  */
 export class MissionUpload extends Transfer<UploadOutcome> {
   private state: 'idle' | 'count' | 'items' | 'finalAck' = 'idle';
+  /** Items the vehicle asked for so far: after a failure, more than 0 means ArduPilot may keep a partial list. */
+  itemsRequested = 0;
   private highestRequested = -1;
   private lastSentSeq = -1;
   /** We repeated an item on our own: an error ack after the last item may answer that stray copy. */
@@ -197,6 +205,12 @@ export class MissionUpload extends Transfer<UploadOutcome> {
     if (this.state === 'idle') return false;
     const count = this.items.length;
     const limit = Math.max(this.highestRequested, this.speculated) + 1;
+    if (this.state === 'count' && seq !== 0) {
+      // Before the vehicle took our MISSION_COUNT, a request is the leftover of an earlier transfer it has not given
+      // up yet (ArduPilot ignores a GCS's cancel and re-requests for 8 s): it restarts on our count.
+      this.stats.ignored++;
+      return true;
+    }
     if (seq >= count || seq > limit) {
       const why =
         seq >= count
@@ -214,6 +228,7 @@ export class MissionUpload extends Transfer<UploadOutcome> {
     const progress = seq > this.highestRequested;
     if (progress) {
       this.highestRequested = seq;
+      this.itemsRequested = seq + 1;
       this.specCursor = seq;
     } else {
       this.stats.duplicates++;
@@ -266,7 +281,13 @@ export class MissionUpload extends Transfer<UploadOutcome> {
       this.speculate();
       return true;
     }
-    this.fail(missionAckError(result, '上传被飞控拒绝 / upload rejected by vehicle', Math.max(0, this.lastSentSeq)));
+    this.fail(
+      missionAckError(
+        result,
+        '上传被飞控拒绝 / upload rejected by vehicle',
+        this.lastSentSeq < 0 ? undefined : this.lastSentSeq,
+      ),
+    );
     return true;
   }
 

@@ -18,6 +18,13 @@ export interface UploadOptions extends CallOptions {
   skipIfUnchanged?: boolean;
 }
 
+/** Where the vehicle's home is, as it reports it (ArduPilot: mission item 0). */
+export interface VehicleHome {
+  latDeg: number;
+  lonDeg: number;
+  altAmslM: number;
+}
+
 export interface UploadResult {
   /** Items of the caller's list (without ArduPilot's home placeholder). */
   itemCount: number;
@@ -31,6 +38,8 @@ export interface UploadResult {
   acked: boolean;
   durationMs: number;
   stats: TransferStats;
+  /** ArduPilot: the home the vehicle holds at item 0 (it replaces whatever is uploaded there). */
+  home?: VehicleHome;
 }
 
 export interface DownloadOptions extends CallOptions {

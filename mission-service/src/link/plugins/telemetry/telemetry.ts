@@ -2,6 +2,7 @@ import type { CallOptions } from '../../abort.ts';
 import type { FlightMode } from '../../core/autopilot.ts';
 import type { VehicleCore } from '../../core/vehicle-core.ts';
 import { Latest } from '../../latest.ts';
+import { MavCmd, MavSysStatusSensor } from '../../mavlink/enums.ts';
 import { common } from '../../mavlink/messages.ts';
 import type {
   Attitude,
@@ -14,10 +15,12 @@ import type {
   VelocityNed,
 } from './telemetry.types.ts';
 
-const MAV_CMD_SET_MESSAGE_INTERVAL = 511;
-const MAV_CMD_REQUEST_MESSAGE = 512;
-/** MAV_SYS_STATUS_SENSOR bits. */
-const SENSOR = { gyro: 0x1, accel: 0x2, mag: 0x4, gps: 0x20 } as const;
+const SENSOR = {
+  gyro: MavSysStatusSensor.SENSOR_3D_GYRO,
+  accel: MavSysStatusSensor.SENSOR_3D_ACCEL,
+  mag: MavSysStatusSensor.SENSOR_3D_MAG,
+  gps: MavSysStatusSensor.SENSOR_GPS,
+} as const;
 
 export const DEFAULT_RATES: Required<TelemetryRates> = {
   positionHz: 5,
@@ -132,7 +135,7 @@ export class TelemetryPlugin {
       .map(([id, hz]) =>
         this.v.commands.send(
           {
-            command: MAV_CMD_SET_MESSAGE_INTERVAL,
+            command: MavCmd.SET_MESSAGE_INTERVAL,
             params: [id, hz <= 0 ? -1 : Math.round(1e6 / hz)],
             label: `message rate ${id}`,
           },
@@ -141,7 +144,7 @@ export class TelemetryPlugin {
       );
     sends.push(
       this.v.commands.send(
-        { command: MAV_CMD_REQUEST_MESSAGE, params: [common.HomePosition.MSG_ID], label: 'request home' },
+        { command: MavCmd.REQUEST_MESSAGE, params: [common.HomePosition.MSG_ID], label: 'request home' },
         opts,
       ),
     );

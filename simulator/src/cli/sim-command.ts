@@ -1,8 +1,12 @@
 /**
  * `xuncha sim`: starts simulated drones (ArduPilot SITL-like MAVLink TCP servers on base port + 10·i),
- * prints each connection string and runs until SIGINT/SIGTERM.
+ * prints each connection string and runs until SIGINT/SIGTERM. bin/xuncha.mjs dispatches `xuncha sim` here, so the
+ * mission service never imports the simulator.
  */
-import type { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
+import { findSitlBinary } from '../runner/ardupilot-sitl.ts';
+import { launchSimulation } from '../runner/launch.ts';
+import { launchArduPilot } from '../runner/launch-ardupilot.ts';
 
 interface SimCliOptions {
   drones?: string;
@@ -16,6 +20,7 @@ interface SimCliOptions {
   udpOut?: string;
   seed?: string;
   flat?: boolean;
+  ardupilot?: boolean;
 }
 
 function intOption(name: string, v: string | undefined, min: number, max: number): number | undefined {
@@ -48,7 +53,7 @@ export async function runSim(
   const seed = intOption('--seed', o.seed, 0, 2 ** 31 - 1);
   if (o.dockDir && o.ingestUrl)
     throw new Error('--dock-dir 与 --ingest-url 只能选一 / give --dock-dir or --ingest-url, not both');
-  const { launchSimulation } = await import('@xuncha/simulator');
+  if (o.ardupilot) return runArduPilot(o, { drones, speedup, basePort, udpOut, seed }, out);
   const launched = await launchSimulation({
     ...(drones !== undefined ? { drones } : {}),
     ...(o.scenario ? { scenarioPath: o.scenario } : {}),
@@ -71,7 +76,14 @@ export async function runSim(
       `speedup ${sim.loop.speedup}×, terrain ${launched.demLoaded ? 'DEM' : 'flat'}, photos ${launched.photos ? (o.images ?? 'dock only') : 'off'}\n`,
   );
   for (const v of sim.vehicles) out(`sysid ${v.sysId} ${v.state().personality} ${v.connection}`);
-  await new Promise<void>((resolve) => {
+  await untilSignal();
+  process.stderr.write('正在停止 / stopping\n');
+  await sim.stop();
+}
+
+/** Waits for SIGINT or SIGTERM. */
+function untilSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -80,14 +92,50 @@ export async function runSim(
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  process.stderr.write('正在停止 / stopping\n');
-  await sim.stop();
 }
 
-/** Registers `xuncha sim`. */
-export function registerSimCommand(program: Command): void {
-  program
-    .command('sim')
+/** `xuncha sim --ardupilot`: real ArduPilot SITL copters (XUNCHA_SITL_BIN) with our camera and dock. */
+async function runArduPilot(
+  o: SimCliOptions,
+  n: { drones?: number; speedup?: number; basePort?: number; udpOut?: number; seed?: number },
+  out: (line: string) => void,
+): Promise<void> {
+  const sitl = findSitlBinary();
+  if ('missing' in sitl) throw new Error(sitl.missing);
+  if (o.host && o.host !== '127.0.0.1')
+    throw new Error('--ardupilot 只监听 127.0.0.1 / with --ardupilot the SITL listens on 127.0.0.1 only');
+  if (n.udpOut !== undefined)
+    throw new Error('--ardupilot 不支持 --udp-out / --udp-out is not available with --ardupilot (TCP ports only)');
+  const launched = await launchArduPilot({
+    sitl,
+    ...(n.drones !== undefined ? { drones: n.drones } : {}),
+    ...(o.scenario ? { scenarioPath: o.scenario } : {}),
+    ...(n.speedup !== undefined ? { speedup: n.speedup } : {}),
+    ...(n.basePort !== undefined ? { basePort: n.basePort } : {}),
+    ...(o.images ? { imagesDir: o.images } : {}),
+    ...(o.dockDir ? { dock: { dir: o.dockDir } } : {}),
+    ...(o.ingestUrl
+      ? { dock: { url: o.ingestUrl, ...(process.env.XUNCHA_TOKEN ? { token: process.env.XUNCHA_TOKEN } : {}) } }
+      : {}),
+    ...(n.seed !== undefined ? { seed: n.seed } : {}),
+    ...(o.flat ? { demPath: null } : {}),
+    log: (l) => process.stderr.write(`${l}\n`),
+  });
+  process.stderr.write(
+    `ArduPilot SITL 已启动 / ArduPilot SITL running: ${sitl.binary}, ${launched.vehicles.length} copter(s), ` +
+      `photos ${launched.photos ? (o.images ?? 'dock only') : 'off'}\n`,
+  );
+  for (const v of launched.vehicles) out(`sysid ${v.sysId} ardupilot-sitl ${v.connection}`);
+  await untilSignal();
+  process.stderr.write('正在停止 / stopping\n');
+  await launched.stop();
+}
+
+/** The `xuncha sim` program. */
+export function buildSimProgram(): Command {
+  return new Command('sim')
+    .exitOverride()
+    .showHelpAfterError()
     .description(
       '启动模拟无人机（MAVLink，ArduPilot SITL 风格）/ run simulated drones speaking MAVLink like ArduPilot SITL',
     )
@@ -105,7 +153,25 @@ export function registerSimCommand(program: Command): void {
     .option('--udp-out <port>', '另向 host:port+10·i 发送 UDP / also send UDP to host:port + 10·i (like 14550)')
     .option('--seed <n>', '随机种子 / random seed')
     .option('--flat', '不加载 DEM，按平地飞行 / no DEM, flat terrain')
+    .option(
+      '--ardupilot',
+      '用真实 ArduPilot SITL（XUNCHA_SITL_BIN）代替内置无人机 / fly real ArduPilot SITL copters (XUNCHA_SITL_BIN) instead of the built-in ones',
+    )
     .action(async (o: SimCliOptions) => {
       await runSim(o);
     });
+}
+
+/** Runs `xuncha sim …` (`argv` as process.argv); errors end as one clear line on stderr and a non-zero exit code. */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildSimProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    process.stderr.write(`xuncha sim: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+  }
 }

@@ -1,5 +1,5 @@
 /** Child-process entry of sim-process.ts: start the simulation, print its connections, run until SIGTERM. */
-import { startSimulation } from '@xuncha/simulator';
+import { startSimulation } from './start-simulation.ts';
 import type { SimProcessOptions } from './sim-process.ts';
 
 const opts = JSON.parse(process.argv[2] ?? '{}') as SimProcessOptions;

@@ -26,7 +26,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** Start `sim-main.ts` under tsx and wait for its connection line. */
 export function startSimProcess(opts: SimProcessOptions = {}): Promise<SimProcess> {
-  const tsx = path.resolve(here, '../../../../node_modules/.bin/tsx');
+  const tsx = path.resolve(here, '../../../node_modules/.bin/tsx');
   const child: ChildProcess = spawn(tsx, [path.join(here, 'sim-main.ts'), JSON.stringify(opts)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });

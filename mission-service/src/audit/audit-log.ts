@@ -1,0 +1,71 @@
+import type { Queryable } from '../db/db.ts';
+
+export interface AuditEntry {
+  actor: { id: string; username: string; roles: readonly string[] };
+  /** What was attempted: `POST /areas/{id}`, `user.disable`, … */
+  action: string;
+  objectKind?: string | null;
+  objectId?: string | null;
+  /** Outcome as an HTTP status (200 done, 403 refused, …). */
+  status: number;
+  code?: string | null;
+  sourceIp?: string | null;
+  details?: unknown;
+}
+
+export interface AuditRecord extends Omit<AuditEntry, 'actor'> {
+  id: number;
+  at: string;
+  actorId: string | null;
+  actorName: string | null;
+  actorRoles: string[];
+}
+
+/** Appends one row to the access audit log (append-only table, migration 007). */
+export async function writeAudit(q: Queryable, e: AuditEntry): Promise<void> {
+  await q.query(
+    `INSERT INTO audit_log (actor_id, actor_name, actor_roles, action, object_kind, object_id, status, code, source_ip, details)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      e.actor.id,
+      e.actor.username,
+      [...e.actor.roles],
+      e.action.slice(0, 200),
+      e.objectKind ?? null,
+      e.objectId?.slice(0, 200) ?? null,
+      e.status,
+      e.code ?? null,
+      e.sourceIp ?? null,
+      e.details === undefined ? null : JSON.stringify(e.details),
+    ],
+  );
+}
+
+/** The newest audit rows (optionally of one object), newest first. */
+export async function listAudit(
+  q: Queryable,
+  f: { objectKind?: string; objectId?: string; actorId?: string; limit?: number; before?: number },
+): Promise<AuditRecord[]> {
+  const r = await q.query<Record<string, unknown>>(
+    `SELECT id, at, actor_id, actor_name, actor_roles, action, object_kind, object_id, status, code, source_ip, details
+       FROM audit_log
+      WHERE ($1::text IS NULL OR object_kind = $1) AND ($2::text IS NULL OR object_id = $2)
+        AND ($3::text IS NULL OR actor_id = $3) AND ($4::bigint IS NULL OR id < $4)
+      ORDER BY id DESC LIMIT $5`,
+    [f.objectKind ?? null, f.objectId ?? null, f.actorId ?? null, f.before ?? null, f.limit ?? 100],
+  );
+  return r.rows.map((x) => ({
+    id: Number(x.id),
+    at: new Date(x.at as string).toISOString(),
+    actorId: (x.actor_id as string | null) ?? null,
+    actorName: (x.actor_name as string | null) ?? null,
+    actorRoles: (x.actor_roles as string[]) ?? [],
+    action: x.action as string,
+    objectKind: (x.object_kind as string | null) ?? null,
+    objectId: (x.object_id as string | null) ?? null,
+    status: Number(x.status),
+    code: (x.code as string | null) ?? null,
+    sourceIp: (x.source_ip as string | null) ?? null,
+    details: x.details ?? null,
+  }));
+}

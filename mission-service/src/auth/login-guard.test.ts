@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LOGIN_GUARD, LoginGuard } from './login-guard.ts';
+
+describe('LoginGuard', () => {
+  const clock = () => {
+    let t = 1_000_000;
+    return { now: () => t, advance: (ms: number) => (t += ms) };
+  };
+
+  it('backs a failing source off, doubling, while other sources and the account stay open', () => {
+    const c = clock();
+    const g = new LoginGuard(DEFAULT_LOGIN_GUARD, c.now);
+    for (let i = 0; i < 10; i++) {
+      expect(g.check('1.1.1.1', 'admin').allowed).toBe(true);
+      g.fail('1.1.1.1', 'admin');
+    }
+    expect(g.check('1.1.1.1', 'admin')).toEqual({ allowed: false, retryAfterS: 30 });
+    expect(g.check('2.2.2.2', 'admin').allowed).toBe(true);
+    c.advance(31_000);
+    expect(g.check('1.1.1.1', 'admin').allowed).toBe(true);
+    g.fail('1.1.1.1', 'admin');
+    expect(g.check('1.1.1.1', 'admin')).toEqual({ allowed: false, retryAfterS: 60 });
+  });
+
+  it('slows a much-attacked account, never more than the cap, and never locks it', () => {
+    const c = clock();
+    const g = new LoginGuard(DEFAULT_LOGIN_GUARD, c.now);
+    for (let i = 0; i < 200; i++) g.fail(`10.0.${Math.floor(i / 200)}.${i % 250}`, 'admin');
+    const v = g.check('9.9.9.9', 'admin');
+    expect(v).toEqual({ allowed: true, delayMs: DEFAULT_LOGIN_GUARD.maxAccountDelayMs });
+    expect(g.check('9.9.9.9', 'someone-else')).toEqual({ allowed: true, delayMs: 0 });
+  });
+
+  it('under a distributed attack refuses sources that failed, not new ones', () => {
+    const c = clock();
+    const g = new LoginGuard({ ...DEFAULT_LOGIN_GUARD, globalFailuresPerMinute: 50 }, c.now);
+    for (let i = 0; i < 50; i++) g.fail(`10.1.0.${i}`, `user${i}`);
+    expect(g.check('10.1.0.3', 'x').allowed).toBe(false);
+    expect(g.check('192.0.2.1', 'x').allowed).toBe(true);
+    c.advance(61_000);
+    expect(g.check('10.1.0.3', 'x').allowed).toBe(true);
+  });
+
+  it('caps concurrent password checks', async () => {
+    const g = new LoginGuard({ ...DEFAULT_LOGIN_GUARD, maxConcurrentChecks: 1 });
+    let release!: () => void;
+    const running = g.guarded(() => new Promise<void>((r) => (release = r)));
+    expect(g.check('1.2.3.4', 'a')).toEqual({ allowed: false, retryAfterS: 1 });
+    release();
+    await running;
+    expect(g.check('1.2.3.4', 'a').allowed).toBe(true);
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * The flood of `npm run bench:abuse`, run in its own process (so that its load generator does not share the event
+ * loop it measures): anonymous Open311 reads with a service_code repeated 1,000 times, Open311 creations without a
+ * valid key, and password guesses for `admin`, with autocannon for `seconds`. `spread` forges a different source
+ * address per request (X-Forwarded-For, the service trusting loopback). Prints one JSON line: status counts.
+ * Argument: JSON `{ base, seconds, connections, spread }`.
+ */
+import autocannon from 'autocannon';
+
+const { base, seconds, connections, spread } = JSON.parse(process.argv[2] ?? '{}') as {
+  base: string;
+  seconds: number;
+  connections: number;
+  spread: boolean;
+};
+
+let n = 0;
+/** A different documentation-range address per request (198.18.0.0/15 holds 131,072). */
+const forged = () => {
+  n = (n + 1) % 131_072;
+  return `198.${18 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`;
+};
+
+function flood(
+  name: string,
+  share: number,
+  request: { method: 'GET' | 'POST'; path: string; headers?: Record<string, string>; body?: () => string },
+): Promise<{ name: string; requests: number; status: Record<string, number>; errors: number }> {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: base,
+        connections: Math.max(1, Math.round(connections * share)),
+        duration: seconds,
+        requests: [
+          {
+            method: request.method,
+            path: request.path,
+            headers: request.headers,
+            setupRequest: (req) => ({
+              ...req,
+              headers: { ...req.headers, ...(spread ? { 'x-forwarded-for': forged() } : {}) },
+              ...(request.body ? { body: request.body() } : {}),
+            }),
+          },
+        ],
+      },
+      (err, r) => {
+        if (err) return reject(err);
+        const status: Record<string, number> = {};
+        for (const [code, v] of Object.entries(r.statusCodeStats ?? {})) status[code] = (v as { count: number }).count;
+        resolve({ name, requests: r.requests.total, status, errors: r.errors });
+      },
+    );
+  });
+}
+
+const codes = Array.from({ length: 1000 }, () => 'straw_burning').join(',');
+const results = await Promise.all([
+  flood('open311 GET requests (service_code ×1000)', 0.25, {
+    method: 'GET',
+    path: `/open311/v2/requests.json?service_code=${codes}`,
+  }),
+  flood('open311 POST requests (no valid key)', 0.25, {
+    method: 'POST',
+    path: '/open311/v2/requests.json',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: () =>
+      new URLSearchParams({
+        api_key: `x311_forged_${Math.random().toString(36).slice(2)}`,
+        service_code: 'straw_burning',
+        lat: '28.07',
+        long: '119.14',
+        description: 'flood',
+      }).toString(),
+  }),
+  flood('login guesses for admin', 0.5, {
+    method: 'POST',
+    path: '/api/auth/login',
+    headers: { 'content-type': 'application/json' },
+    body: () => JSON.stringify({ username: 'admin', password: `guess-${Math.random().toString(36).slice(2)}` }),
+  }),
+]);
+process.stdout.write(`${JSON.stringify(results)}\n`);
