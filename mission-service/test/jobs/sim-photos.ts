@@ -5,6 +5,7 @@
 // The simulator has no public index yet: tests import its camera directly.
 import { createCamera } from '../../../simulator/src/camera/camera.ts';
 import { DEMO_ORIGIN, demoLayers } from '../../../simulator/src/scene/demo-world.ts';
+import { DEFAULT_WEATHER } from '../../../simulator/src/scene/incident-schema.ts';
 
 export const [LON0, LAT0] = DEMO_ORIGIN;
 /** Where the fire is planted (east of the demo origin, on the farmland by the river). */
@@ -38,7 +39,10 @@ export const OVER_FIRE: Shot[] = [
 /** A nadir shot that sees no fire. */
 export const AWAY: Shot = { dLon: 0.001, dLat: 0.001, headingDeg: 0, t: 16 };
 
-const sim = createCamera({ layers: demoLayers() as never, incidents: [FIRE], camera });
+// A green summer under an overcast sky: the fixed-weight test detector looks for dark grey pixels, which autumn
+// stubble, flooded paddies and tree shadows also are; the real model is evaluated on every season elsewhere.
+const weather = { ...DEFAULT_WEATHER, season: 'summer' as const, overcast: 1 };
+const sim = createCamera({ layers: demoLayers() as never, incidents: [FIRE], camera, weather });
 
 /** Renders one photo of a flight starting at `start`. */
 export async function shoot(s: Shot, start: Date, index = 0): Promise<Buffer> {

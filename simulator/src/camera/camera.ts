@@ -9,6 +9,7 @@ import type { Incident, Weather } from '../scene/incident-schema.ts';
 import type { LayersInput } from '../scene/layers.ts';
 import { buildScene, type Scene } from '../scene/scene.ts';
 import type { DemLike } from '../scene/terrain.ts';
+import { warmTextures } from '../scene/textures.ts';
 import { CameraModelSchema, type CameraModel } from './camera-model.ts';
 import type { CaptureRequest } from './capture-request.ts';
 import type { GroundTruth } from './ground-truth.ts';
@@ -54,10 +55,13 @@ export function createCamera(opts: CreateCameraOptions): SimCamera {
     ...(opts.weather ? { weather: opts.weather } : {}),
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
   });
+  warmTextures();
   return {
     scene,
     camera,
     async capture(req) {
+      // The render is synchronous CPU work: let the trigger's acknowledgement and telemetry go out first.
+      await new Promise((resolve) => setImmediate(resolve));
       const photo = await renderPhoto(scene, req, {
         camera,
         ...(opts.make ? { make: opts.make } : {}),

@@ -31,10 +31,10 @@ export const GroundTruthIncidentSchema = z.object({
   centerPx: z.tuple([z.number(), z.number()]).nullable(),
   /**
    * Box of the pixels where the incident is actually seen in the rendered photo (its ground outline
-   * minus what trees, smoke or terrain hide, plus a fire's dense smoke column), or absent when the
-   * renderer did not report it. Same pixel convention as bboxPx.
+   * minus what smoke or terrain hide, plus a fire's dense smoke column); null when nothing of it shows
+   * (e.g. hidden under smoke), absent when the renderer did not report it. Same convention as bboxPx.
    */
-  visibleBboxPx: z.tuple([z.number(), z.number(), z.number(), z.number()]).optional(),
+  visibleBboxPx: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullable().optional(),
 });
 export type GroundTruthIncident = z.infer<typeof GroundTruthIncidentSchema>;
 

@@ -3,7 +3,8 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { CameraModel } from './camera-model.ts';
 import { parseCaptureRequest } from './capture-request.ts';
-import { withDroneMetadata } from './metadata.ts';
+import { drawEffects, exposureOf } from './effects.ts';
+import { withDroneMetadata, type Exposure } from './metadata.ts';
 
 const cam: CameraModel = {
   name: 'test',
@@ -14,7 +15,7 @@ const cam: CameraModel = {
   imageHeightPx: 48,
 };
 
-async function jpegWith(over: Record<string, unknown>): Promise<Buffer> {
+async function jpegWith(over: Record<string, unknown>, exposure?: Exposure): Promise<Buffer> {
   const req = parseCaptureRequest({
     sysId: 2,
     index: 7,
@@ -29,7 +30,7 @@ async function jpegWith(over: Record<string, unknown>): Promise<Buffer> {
     ...over,
   });
   const img = sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 90, g: 120, b: 60 } } });
-  return withDroneMetadata(img, req, cam, 'DJI', 'M3E').jpeg({ quality: 80 }).toBuffer();
+  return withDroneMetadata(img, req, cam, 'DJI', 'M3E', exposure).jpeg({ quality: 80 }).toBuffer();
 }
 
 /** Metres between two lon/lat points (equirectangular, fine at these distances). */
@@ -85,5 +86,35 @@ describe('EXIF and DJI XMP', () => {
     expect(m.AbsoluteAltitude).toBeCloseTo(-12.5, 3);
     expect(m.GimbalYawDegree).toBe(45);
     expect(m.GimbalPitchDegree).toBe(-30.5);
+  });
+
+  it('records the exposure and, as DJI does, flight speed and calibrated optics', async () => {
+    const m = await exifr.parse(await jpegWith({}, { exposureTimeS: 1 / 640, fNumber: 5.6, iso: 100 }), {
+      xmp: true,
+      gps: true,
+    });
+    expect(m.ExposureTime).toBeCloseTo(1 / 640, 6);
+    expect(m.FNumber).toBeCloseTo(5.6, 2);
+    expect(m.ISO).toBe(100);
+    expect(m.ExposureProgram).toBe('Normal program');
+    expect(m.WhiteBalance).toBe('Auto');
+    // 8 m/s on heading 263.4°: mostly west, a little south (north-east-down frame).
+    expect(m.FlightXSpeed).toBeCloseTo(8 * Math.cos((263.4 * Math.PI) / 180), 2);
+    expect(m.FlightYSpeed).toBeCloseTo(8 * Math.sin((263.4 * Math.PI) / 180), 2);
+    expect(m.FlightZSpeed).toBe(0);
+    expect(m.CalibratedFocalLength).toBeCloseTo((12.29 * 64) / 17.3, 3);
+    expect(m.CalibratedOpticalCenterX).toBe(32);
+    expect(m.CalibratedOpticalCenterY).toBe(24);
+  });
+
+  it('derives a plausible auto exposure: dim light opens the aperture, then raises ISO', () => {
+    const e = { ...drawEffects(4, 640), exposureEv: 0, shutterS: 1 / 500 };
+    const sunny = exposureOf(e, { sunElevationDeg: 60, overcast: 0, haze: 0.1 });
+    const dull = exposureOf(e, { sunElevationDeg: 8, overcast: 1, haze: 0.8 });
+    expect(sunny.iso).toBe(100);
+    expect(sunny.fNumber).toBeGreaterThan(4);
+    expect(dull.fNumber).toBeLessThan(sunny.fNumber);
+    expect(dull.iso).toBeGreaterThan(100);
+    expect(dull.exposureTimeS).toBe(1 / 500);
   });
 });

@@ -4,11 +4,15 @@
  *   Asia/Shanghai time, as DJI cameras write it) with OffsetTimeOriginal '+08:00', SubSecTimeOriginal,
  *   FocalLength, FocalLengthIn35mmFilm, PixelX/YDimension; GPS IFD: latitude/longitude (DMS rationals
  *   with N/S, E/W refs), GPSAltitude = altAmslM (ref 0 above / 1 below sea level), GPSDateStamp and
- *   GPSTimeStamp in UTC, GPSImgDirection = camera yaw (true north), GPSSpeed (km/h).
+ *   GPSTimeStamp in UTC, GPSImgDirection = camera yaw (true north), GPSSpeed (km/h); with an
+ *   exposure: ExposureTime, FNumber, ISOSpeedRatings, ExposureProgram (normal),
+ *   MeteringMode (centre-weighted), WhiteBalance (auto), as a DJI camera in auto mode records them.
  * - XMP `rdf:Description rdf:about="DJI Meta Data"` with `drone-dji:` attributes exactly as a DJI file
  *   carries them (signed, fixed decimals): GpsLatitude/GpsLongitude, AbsoluteAltitude (= altAmslM),
- *   RelativeAltitude (= altRelM), GimbalRoll/Yaw/PitchDegree, FlightRoll/Yaw/PitchDegree. Yaw angles
- *   are folded to (−180, 180]; GimbalYawDegree is absolute (clockwise from north).
+ *   RelativeAltitude (= altRelM), GimbalRoll/Yaw/PitchDegree, FlightRoll/Yaw/PitchDegree,
+ *   FlightX/Y/ZSpeed (m/s north, east, down), CalibratedFocalLength and CalibratedOpticalCenterX/Y
+ *   (pixels, what photogrammetry reads). Yaw angles are folded to (−180, 180]; GimbalYawDegree is
+ *   absolute (clockwise from north).
  */
 import type { Sharp } from 'sharp';
 import { focalLength35mm, type CameraModel } from './camera-model.ts';
@@ -16,6 +20,14 @@ import { wrap180, type CaptureRequest } from './capture-request.ts';
 import { cameraYawDeg } from './pose-geometry.ts';
 
 type ExifDir = Record<string, string>;
+
+/** How a photo was exposed, for the EXIF exposure tags. */
+export interface Exposure {
+  /** Shutter time (s). */
+  exposureTimeS: number;
+  fNumber: number;
+  iso: number;
+}
 export type ExifTags = { IFD0: ExifDir; IFD2: ExifDir; IFD3: ExifDir };
 
 const CHINA_OFFSET_MS = 8 * 3600 * 1000; // Asia/Shanghai has no daylight saving
@@ -57,8 +69,25 @@ function rational(v: number, den = 1000): string {
 }
 
 /** EXIF tags of a capture. */
-export function exifTags(req: CaptureRequest, cam: CameraModel, make: string, model: string): ExifTags {
+export function exifTags(
+  req: CaptureRequest,
+  cam: CameraModel,
+  make: string,
+  model: string,
+  exposure?: Exposure,
+): ExifTags {
   const t = req.time;
+  // Shutter times as 1/n s, as DJI writes them. (libvips cannot write the signed ExposureBiasValue.)
+  const exposureTags: ExifDir = exposure
+    ? {
+        ExposureTime: `1/${Math.max(1, Math.round(1 / exposure.exposureTimeS))}`,
+        FNumber: rational(exposure.fNumber, 100),
+        ISOSpeedRatings: String(Math.round(exposure.iso)),
+        ExposureProgram: '2',
+        MeteringMode: '2',
+        WhiteBalance: '0',
+      }
+    : {};
   return {
     IFD0: {
       Make: make,
@@ -77,6 +106,7 @@ export function exifTags(req: CaptureRequest, cam: CameraModel, make: string, mo
       FocalLengthIn35mmFilm: String(focalLength35mm(cam)),
       PixelXDimension: String(cam.imageWidthPx),
       PixelYDimension: String(cam.imageHeightPx),
+      ...exposureTags,
     },
     IFD3: {
       GPSVersionID: '2 3 0 0',
@@ -105,7 +135,10 @@ function escapeXml(s: string): string {
 }
 
 /** DJI-style XMP packet of a capture. */
-export function djiXmp(req: CaptureRequest, make: string, model: string): string {
+export function djiXmp(req: CaptureRequest, make: string, model: string, cam?: CameraModel): string {
+  const v = req.speedMps ?? 0;
+  const h = (req.headingDeg * Math.PI) / 180;
+  const fx = cam ? (cam.focalLengthMm * cam.imageWidthPx) / cam.sensorWidthMm : 0;
   const attrs: [string, string][] = [
     ['tiff:Make', escapeXml(make)],
     ['tiff:Model', escapeXml(model)],
@@ -121,6 +154,17 @@ export function djiXmp(req: CaptureRequest, make: string, model: string): string
     ['drone-dji:FlightRollDegree', signed(0, 2)],
     ['drone-dji:FlightYawDegree', signed(wrap180(req.headingDeg), 2)],
     ['drone-dji:FlightPitchDegree', signed(0, 2)],
+    // Velocity in DJI's north-east-down frame; the simulated drone flies level along its heading.
+    ['drone-dji:FlightXSpeed', signed(v * Math.cos(h), 2)],
+    ['drone-dji:FlightYSpeed', signed(v * Math.sin(h), 2)],
+    ['drone-dji:FlightZSpeed', signed(0, 2)],
+    ...(cam
+      ? ([
+          ['drone-dji:CalibratedFocalLength', fx.toFixed(6)],
+          ['drone-dji:CalibratedOpticalCenterX', (cam.imageWidthPx / 2).toFixed(6)],
+          ['drone-dji:CalibratedOpticalCenterY', (cam.imageHeightPx / 2).toFixed(6)],
+        ] as [string, string][])
+      : []),
     ['drone-dji:CamReverse', '0'],
     ['drone-dji:GimbalReverse', '0'],
     ['drone-dji:RtkFlag', '0'],
@@ -149,6 +193,7 @@ export function withDroneMetadata(
   cam: CameraModel,
   make: string,
   model: string,
+  exposure?: Exposure,
 ): Sharp {
-  return img.withExif(exifTags(req, cam, make, model)).withXmp(djiXmp(req, make, model));
+  return img.withExif(exifTags(req, cam, make, model, exposure)).withXmp(djiXmp(req, make, model, cam));
 }

@@ -3,16 +3,16 @@
  * ground truth. No file I/O.
  */
 import sharp from 'sharp';
-import type { HardNegativeKind } from '../scene/distractor-schema.ts';
-import { incidentActiveAt } from '../scene/incident-schema.ts';
+import { HARD_NEGATIVE_KINDS, type HardNegativeKind } from '../scene/distractor-schema.ts';
+import { incidentActiveAt, type IncidentClass } from '../scene/incident-schema.ts';
 import type { Scene } from '../scene/scene.ts';
 import { CameraModelSchema, type CameraModel } from './camera-model.ts';
 import { parseCaptureRequest, type CaptureRequest } from './capture-request.ts';
 import { groundTruth, type GroundTruth } from './ground-truth.ts';
 import { fileTimeStamp, withDroneMetadata } from './metadata.ts';
 import { poseGeometry } from './pose-geometry.ts';
+import { exposureOf, type CameraEffects } from './effects.ts';
 import { renderRaw } from './render.ts';
-import { projectPoint } from './view.ts';
 
 export interface RenderPhotoOptions {
   camera: CameraModel;
@@ -21,11 +21,12 @@ export interface RenderPhotoOptions {
   /** JPEG quality 1..100 (default 88). */
   quality?: number;
   /**
-   * Pixels rendered before sharp upscales to the camera's resolution (default: a quarter of the
-   * photo's pixels, at most 1.2 MP, which keeps 1600×1200 under 0.3 s and 4000×3000 under 1.5 s).
-   * Set ≥ the photo's pixel count to render 1:1.
+   * Pixels to render; below the photo's pixel count the render is upscaled by sharp (a cheap preview:
+   * the detail of a native render is lost). Default: the photo's own resolution, rendered 1:1.
    */
   renderPixelBudget?: number;
+  /** Camera effects (exposure, noise, blur …); default drawn from the scene seed and capture index. */
+  effects?: CameraEffects;
   /** File name written into the ground truth (default from the time, index and system id). */
   photoName?: string;
 }
@@ -33,11 +34,17 @@ export interface RenderPhotoOptions {
 export interface RenderedPhoto {
   jpeg: Buffer;
   groundTruth: GroundTruth;
-  /** Hard negatives (planted distractors) seen in the photo, each kind once. */
+  /** Hard negatives seen in the photo (planted or part of the scene), each kind once. */
   hardNegatives: HardNegativeKind[];
+  /**
+   * Incidents as the render shows them: box of their visible pixels (full-resolution pixel
+   * coordinates), including those whose ground outline is out of frame but whose smoke is in it.
+   */
+  visible: { id: string; class: IncidentClass; bboxPx: [number, number, number, number]; pixels: number }[];
 }
 
-const MAX_DEFAULT_BUDGET = 1_200_000;
+/** Share of a photo's pixels a hard negative must cover to count as seen. */
+const HARD_NEGATIVE_MIN_SHARE = 0.002;
 
 /** DJI-like file name of a capture: DJI_<local yyyymmddhhmmss>_<index+1>_V<sysId>.JPG. */
 export function photoFileName(req: CaptureRequest): string {
@@ -52,7 +59,7 @@ export function sidecarPathFor(photoPath: string): string {
 /** Render size for a camera under a pixel budget (aspect kept, never larger than the camera). */
 export function renderSize(cam: CameraModel, budget?: number): { width: number; height: number } {
   const full = cam.imageWidthPx * cam.imageHeightPx;
-  budget ??= Math.min(MAX_DEFAULT_BUDGET, full / 4);
+  budget ??= full;
   const k = Math.min(1, Math.sqrt(budget / full));
   return {
     width: Math.max(16, Math.round(cam.imageWidthPx * k)),
@@ -73,28 +80,34 @@ export async function renderPhoto(scene: Scene, request: unknown, opts: RenderPh
   const gt = groundTruth(geometry, name, req, cam, shapes);
 
   const { width, height } = renderSize(cam, opts.renderPixelBudget);
-  const raw = renderRaw(scene, cam, req, shapes, width, height);
+  const raw = renderRaw(scene, cam, req, shapes, width, height, opts.effects ? { effects: opts.effects } : {});
   let img = sharp(raw.data, { raw: { width, height, channels: 3 } });
   if (width !== cam.imageWidthPx || height !== cam.imageHeightPx)
     img = img.resize(cam.imageWidthPx, cam.imageHeightPx, { fit: 'fill', kernel: 'cubic' });
   const make = opts.make ?? 'DJI';
   const model = opts.model ?? 'M3E';
-  const jpeg = await withDroneMetadata(img, req, cam, make, model)
+  const jpeg = await withDroneMetadata(img, req, cam, make, model, exposureOf(raw.effects, scene.weather))
     .jpeg({ quality: opts.quality ?? 88, chromaSubsampling: '4:2:0' })
     .toBuffer();
-  const hardNegatives: HardNegativeKind[] = [];
-  for (const d of scene.distractors) {
-    const [x, y] = geometry.frame.toLocal(d.lon, d.lat);
-    const p = projectPoint(geometry.view, [x, y, geometry.terrain.heightAt(x, y)]);
-    if (
-      p &&
-      p.u >= 0 &&
-      p.v >= 0 &&
-      p.u <= cam.imageWidthPx &&
-      p.v <= cam.imageHeightPx &&
-      !hardNegatives.includes(d.kind)
-    )
-      hardNegatives.push(d.kind);
-  }
-  return { jpeg, groundTruth: gt, hardNegatives };
+  // What the render actually shows: boxes of the incidents' visible pixels, hard negatives in view.
+  const kx = cam.imageWidthPx / width;
+  const ky = cam.imageHeightPx / height;
+  const visible: RenderedPhoto['visible'] = [];
+  shapes.forEach((shape, k) => {
+    const b = raw.stats.incidents[k];
+    const entry = gt.incidents.find((i) => i.id === shape.id);
+    if (!b) return;
+    const box: [number, number, number, number] = [
+      Math.round(b[0] * kx * 100) / 100,
+      Math.round(b[1] * ky * 100) / 100,
+      Math.round(b[2] * kx * 100) / 100,
+      Math.round(b[3] * ky * 100) / 100,
+    ];
+    if (entry) entry.visibleBboxPx = box;
+    visible.push({ id: shape.id, class: shape.cls, bboxPx: box, pixels: (raw.stats.incidentPixels[k] ?? 0) * kx * ky });
+  });
+  for (const inc of gt.incidents) if (!inc.visibleBboxPx) inc.visibleBboxPx = null;
+  const minPixels = Math.max(20, width * height * HARD_NEGATIVE_MIN_SHARE);
+  const hardNegatives = HARD_NEGATIVE_KINDS.filter((_, k) => (raw.stats.hardNegativePixels[k] ?? 0) >= minPixels);
+  return { jpeg, groundTruth: gt, hardNegatives, visible };
 }

@@ -111,11 +111,23 @@ function drawWeather(
       ? rng.weighted({ autumn: 0.45, summer: 0.25, winter: 0.2, spring: 0.1 })
       : rng.weighted({ spring: 0.25, summer: 0.25, autumn: 0.3, winter: 0.2 });
   const kind = rng.weighted<WeatherKind>({ clear: 0.38, hazy: 0.24, overcast: 0.18, cloudy: 0.12, misty: 0.08 });
+  return weatherFor(rng, season, kind, lon, lat);
+}
+
+/** Weather of `kind` in `season` at a place: a day and hour drawn from `rng`, the sun from those. */
+export function weatherFor(
+  rng: Rng,
+  season: Season,
+  kind: WeatherKind,
+  lon: number,
+  lat: number,
+  hour?: number,
+): { weather: Weather; kind: WeatherKind; time: Date } {
   const month = rng.pick(SEASON_MONTHS[season]);
   const year = rng.int(2024, 2026);
   const day = rng.int(1, 28);
-  const hour = kind === 'misty' ? rng.range(6.5, 9.5) : rng.range(7, 17.5);
-  const time = new Date(Date.UTC(year, month - 1, day, 0, 0, 0) + (hour - 8) * 3600_000);
+  const h = hour ?? (kind === 'misty' ? rng.range(6.5, 9.5) : rng.range(7, 17.5));
+  const time = new Date(Date.UTC(year, month - 1, day, 0, 0, 0) + (h - 8) * 3600_000);
   const sun = sunPosition(time, lon, lat);
   const weather: Weather = {
     sunElevationDeg: Math.max(-10, Math.min(90, Math.round(sun.elevationDeg * 10) / 10)),
@@ -164,9 +176,20 @@ function nearest<T extends { x: number; y: number }>(items: readonly T[], x: num
 }
 
 const r1 = (v: number): number => Math.round(v * 10) / 10;
+/**
+ * An angle folded into [0, 360) and rounded to `step` degrees. Folded after rounding too: 359.96
+ * rounds to 360, which schemas and EXIF writers take as out of range.
+ */
+export function foldDeg(v: number, step = 0.1): number {
+  const fold = (a: number): number => ((a % 360) + 360) % 360;
+  const r = Math.round(fold(v) / step) * step;
+  const out = Math.round(fold(r) / step) * step;
+  return out >= 360 ? 0 : Number(out.toFixed(6));
+}
+const deg = (v: number): number => foldDeg(v);
 
 /** Plant one incident of `cls` in `place` (null when the place has no site for it). */
-function plantIncident(
+export function plantIncident(
   rng: Rng,
   place: Place,
   cls: IncidentClass,
@@ -194,7 +217,7 @@ function plantIncident(
       const w = Math.min(f.widthM * rng.range(0.4, 0.95), 70);
       const [x, y] = pointIn(rng, f, Math.max(l, w) / 2);
       const [lon, lat] = ll(x, y);
-      return { ...common, lon, lat, lengthM: r1(l), widthM: r1(w), headingDeg: r1(f.headingDeg) };
+      return { ...common, lon, lat, lengthM: r1(l), widthM: r1(w), headingDeg: deg(f.headingDeg) };
     }
     const r = Math.min(Math.exp(rng.range(Math.log(3), Math.log(30))), Math.min(f.lengthM, f.widthM) / 2);
     const [x, y] = pointIn(rng, f, r);
@@ -228,14 +251,14 @@ function plantIncident(
     lat,
     lengthM: r1(s.lengthM * rng.range(0.6, 1.2)),
     widthM: r1(s.widthM * rng.range(0.6, 1.2)),
-    headingDeg: r1(s.headingDeg + rng.range(-25, 25)),
+    headingDeg: deg(s.headingDeg + rng.range(-25, 25)),
     intensity: Math.round(rng.range(0.5, 1) * 100) / 100,
     soil: rng.weighted({ red: 0.45, ochre: 0.2, tan: 0.15, yellow: 0.15, grey: 0.05 }),
     terraced: rng.chance(0.35),
   };
 }
 
-function plantDistractors(rng: Rng, place: Place, tx: number, ty: number, weather: Weather): Distractor[] {
+export function plantDistractors(rng: Rng, place: Place, tx: number, ty: number, weather: Weather): Distractor[] {
   const out: Distractor[] = [];
   const ll = (x: number, y: number): [number, number] => place.frame.toLonLat(x, y);
   const add = (kind: HardNegativeKind, x: number, y: number, extra: Partial<Distractor> = {}): void => {
@@ -246,7 +269,7 @@ function plantDistractors(rng: Rng, place: Place, tx: number, ty: number, weathe
   for (const kind of ['wet_field', 'stubble_field', 'ploughed_field'] as const)
     if (fields.length && rng.chance(0.3)) {
       const f = rng.pick(fields);
-      add(kind, f.x, f.y, { lengthM: r1(f.lengthM), widthM: r1(f.widthM), headingDeg: r1(f.headingDeg) });
+      add(kind, f.x, f.y, { lengthM: r1(f.lengthM), widthM: r1(f.widthM), headingDeg: deg(f.headingDeg) });
     }
   const villages = nearest(place.sites.villages, tx, ty, 450);
   if (villages.length && rng.chance(0.5)) {
@@ -263,7 +286,7 @@ function plantDistractors(rng: Rng, place: Place, tx: number, ty: number, weathe
   if (tracks.length && weather.season !== 'summer' && rng.chance(0.25)) {
     const t = rng.pick(tracks);
     add('vehicle_dust', t.x, t.y, {
-      headingDeg: r1(t.headingDeg + (rng.chance(0.5) ? 0 : 180)),
+      headingDeg: deg(t.headingDeg + (rng.chance(0.5) ? 0 : 180)),
       lengthM: r1(rng.range(15, 70)),
       intensity: Math.round(rng.range(0.3, 1) * 100) / 100,
     });
@@ -273,17 +296,15 @@ function plantDistractors(rng: Rng, place: Place, tx: number, ty: number, weathe
     add('construction_site', f.x, f.y, {
       lengthM: r1(Math.min(f.lengthM, rng.range(30, 90))),
       widthM: r1(Math.min(f.widthM, rng.range(25, 70))),
-      headingDeg: r1(f.headingDeg),
+      headingDeg: deg(f.headingDeg),
     });
   }
   const banks = nearest(place.sites.banks, tx, ty, 250);
   if (banks.length && rng.chance(0.15)) {
     const b = rng.pick(banks);
     // A small clean stream entering the river at the bank, coming from the land side.
-    const [cx, cy] = [b.x - tx, b.y - ty];
-    const away = (Math.atan2(-cx, -cy) / DEG + 360) % 360;
     add('clean_tributary', b.x, b.y, {
-      headingDeg: r1(away),
+      headingDeg: deg(b.landDeg),
       lengthM: r1(rng.range(60, 200)),
       widthM: r1(rng.range(2, 6)),
     });
@@ -339,63 +360,12 @@ export function photoSpec(datasetSeed: number, split: Split, index: number, opts
   }
   const distractors = plantDistractors(rng.fork(4), place, tx, ty, weather);
 
-  // Camera and pose.
-  const model = rng.pick(CAMERAS);
-  const camera: CameraModel = {
-    name: model.name,
-    sensorWidthMm: model.sensorWidthMm,
-    sensorHeightMm: Math.round(((model.sensorWidthMm * opts.heightPx) / opts.widthPx) * 1000) / 1000,
-    focalLengthMm: model.focalLengthMm,
-    imageWidthPx: opts.widthPx,
-    imageHeightPx: opts.heightPx,
-  };
-  const band = rng.weighted({ nadir: 0.35, steep: 0.2, mid: 0.25, low: 0.2 });
-  let pitch =
-    band === 'nadir'
-      ? -90 + rng.range(0, 4)
-      : band === 'steep'
-        ? rng.range(-70, -52)
-        : band === 'mid'
-          ? rng.range(-52, -38)
-          : rng.range(-36, -20);
-  const hTarget = Math.exp(rng.range(Math.log(30), Math.log(150)));
-  let yaw = rng.range(0, 360);
-  if (aim === 'exposed_slope') {
-    // Slopes are photographed from the valley: look uphill, against the slope's downhill heading.
-    yaw = (incidents[0]!.headingDeg ?? 0) + 180 + rng.range(-50, 50);
-  }
-  const fovX = 2 * Math.atan(camera.sensorWidthMm / 2 / camera.focalLengthMm);
-  const fovY = 2 * Math.atan(camera.sensorHeightMm / 2 / camera.focalLengthMm);
-  const zT = place.heightAt(tx, ty);
-  const dist = band === 'nadir' ? 0 : hTarget / Math.tan(-pitch * DEG);
-  let cx = tx - dist * Math.sin(yaw * DEG);
-  let cy = ty - dist * Math.cos(yaw * DEG);
-  if (band === 'nadir') {
-    // Put the target anywhere in the middle 70 % of the frame.
-    const halfW = hTarget * Math.tan(fovX / 2) * 0.7;
-    const halfH = hTarget * Math.tan(fovY / 2) * 0.7;
-    cx += rng.range(-halfW, halfW);
-    cy += rng.range(-halfH, halfH);
-  } else {
-    yaw += rng.range(-0.35, 0.35) * (fovX / DEG);
-    pitch = Math.max(-89, Math.min(-12, pitch + rng.range(-0.3, 0.3) * (fovY / DEG)));
-  }
-  const zUnder = place.heightAt(cx, cy);
-  const camZ = Math.max(zT + hTarget, zUnder + 20);
-  const [lon, lat] = place.frame.toLonLat(cx, cy);
-  const speed = band === 'nadir' ? rng.range(0, 12) : rng.range(0, 3);
-  const request: CaptureRequest = {
-    sysId: 1,
-    index,
-    time,
-    lon,
-    lat,
-    altAmslM: Math.round(camZ * 100) / 100,
-    altRelM: Math.round((camZ - zUnder) * 100) / 100,
-    headingDeg: Math.round((((yaw % 360) + 360) % 360) * 100) / 100,
-    gimbalPitchDeg: Math.round(pitch * 100) / 100,
-    speedMps: Math.round(speed * 10) / 10,
-  };
+  const aimed = aimCamera(rng.fork(5), place, tx, ty, opts, {
+    band: rng.weighted({ nadir: 0.35, steep: 0.2, mid: 0.25, low: 0.2 }),
+    ...(aim === 'exposed_slope' ? { facingDeg: foldDeg((incidents[0]!.headingDeg ?? 0) + 180) } : {}),
+  });
+  const request: CaptureRequest = { ...aimed.request, index, time };
+  const { camera } = aimed;
   return {
     id: `${split}-${String(index).padStart(6, '0')}`,
     split,
@@ -409,7 +379,87 @@ export function photoSpec(datasetSeed: number, split: Split, index: number, opts
     incidents,
     distractors,
     quality: opts.quality ?? rng.int(75, 95),
-    altAglM: Math.round((camZ - zUnder) * 10) / 10,
+    altAglM: aimed.altAglM,
     aim,
+  };
+}
+
+export type PitchBand = 'nadir' | 'steep' | 'mid' | 'low';
+
+/**
+ * Pick a drone camera and a pose that sees ground point (tx, ty): gimbal pitch from `band` (nadir,
+ * ~60°, ~45°, ~30° below the horizon, or exactly `pitchDeg`), 30–150 m above the target, the target
+ * somewhere in the middle of the frame, looking toward `facingDeg` when given (± 50°).
+ */
+export function aimCamera(
+  rng: Rng,
+  place: Place,
+  tx: number,
+  ty: number,
+  opts: Pick<PhotoSpecOptions, 'widthPx' | 'heightPx'>,
+  how: { band: PitchBand; pitchDeg?: number; facingDeg?: number; heightM?: number; centred?: boolean },
+): {
+  camera: CameraModel;
+  request: Omit<CaptureRequest, 'index' | 'time'> & { index: number; time: Date };
+  altAglM: number;
+} {
+  const model = rng.pick(CAMERAS);
+  const camera: CameraModel = {
+    name: model.name,
+    sensorWidthMm: model.sensorWidthMm,
+    sensorHeightMm: Math.round(((model.sensorWidthMm * opts.heightPx) / opts.widthPx) * 1000) / 1000,
+    focalLengthMm: model.focalLengthMm,
+    imageWidthPx: opts.widthPx,
+    imageHeightPx: opts.heightPx,
+  };
+  const band = how.band;
+  let pitch =
+    how.pitchDeg ??
+    (band === 'nadir'
+      ? -90 + rng.range(0, 4)
+      : band === 'steep'
+        ? rng.range(-70, -52)
+        : band === 'mid'
+          ? rng.range(-52, -38)
+          : rng.range(-36, -20));
+  const hTarget = how.heightM ?? Math.exp(rng.range(Math.log(30), Math.log(150)));
+  let yaw = how.facingDeg !== undefined ? how.facingDeg + rng.range(-50, 50) : rng.range(0, 360);
+  const fovX = 2 * Math.atan(camera.sensorWidthMm / 2 / camera.focalLengthMm);
+  const fovY = 2 * Math.atan(camera.sensorHeightMm / 2 / camera.focalLengthMm);
+  const zT = place.heightAt(tx, ty);
+  const nadir = pitch <= -85;
+  const dist = nadir ? 0 : hTarget / Math.tan(-pitch * DEG);
+  let cx = tx - dist * Math.sin(yaw * DEG);
+  let cy = ty - dist * Math.cos(yaw * DEG);
+  const spread = how.centred ? 0 : 1;
+  if (nadir) {
+    // Put the target anywhere in the middle 70 % of the frame.
+    const halfW = hTarget * Math.tan(fovX / 2) * 0.7 * spread;
+    const halfH = hTarget * Math.tan(fovY / 2) * 0.7 * spread;
+    cx += rng.range(-halfW, halfW);
+    cy += rng.range(-halfH, halfH);
+  } else {
+    yaw += rng.range(-0.35, 0.35) * (fovX / DEG) * spread;
+    if (how.pitchDeg === undefined) pitch = Math.max(-89, Math.min(-12, pitch + rng.range(-0.3, 0.3) * (fovY / DEG)));
+  }
+  const zUnder = place.heightAt(cx, cy);
+  const camZ = Math.max(zT + hTarget, zUnder + 20);
+  const [lon, lat] = place.frame.toLonLat(cx, cy);
+  const speed = nadir ? rng.range(0, 12) : rng.range(0, 3);
+  return {
+    camera,
+    altAglM: Math.round((camZ - zUnder) * 10) / 10,
+    request: {
+      sysId: 1,
+      index: 0,
+      time: new Date(0),
+      lon,
+      lat,
+      altAmslM: Math.round(camZ * 100) / 100,
+      altRelM: Math.round((camZ - zUnder) * 100) / 100,
+      headingDeg: foldDeg(yaw, 0.01),
+      gimbalPitchDeg: Math.round(pitch * 100) / 100,
+      speedMps: Math.round(speed * 10) / 10,
+    },
   };
 }

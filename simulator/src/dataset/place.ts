@@ -24,6 +24,8 @@ export interface BankSite {
   headingDeg: number;
   /** Half-width of the channel there (m). */
   halfWidthM: number;
+  /** Direction from the water toward the land, clockwise from north. */
+  landDeg: number;
 }
 
 /** A rectangle on the ground (centre, size, heading of its length). */
@@ -188,7 +190,8 @@ export function generatePlace(id: string, seed: number): Place {
     for (const side of [-1, 1]) {
       const c = riverC(a) + side * (riverWidthM / 2 + 0.6);
       const [x, y] = toXY(a, c);
-      sites.banks.push({ x, y, headingDeg: riverHeadingAt(a), halfWidthM: riverWidthM / 2 });
+      const landDeg = (((Math.atan2(side * C[0], side * C[1]) / DEG) % 360) + 360) % 360;
+      sites.banks.push({ x, y, headingDeg: riverHeadingAt(a), halfWidthM: riverWidthM / 2, landDeg });
     }
 
   // Hills: forest beyond each foot line, out to the edge of the generated area.
@@ -388,7 +391,7 @@ export function generatePlace(id: string, seed: number): Place {
           x,
           y,
           lengthM: rng.range(25, 110),
-          widthM: rng.range(15, 70),
+          widthM: rng.range(22, 75),
           headingDeg: (((Math.atan2(dwx, dwy) / DEG) % 360) + 360) % 360,
         });
       }

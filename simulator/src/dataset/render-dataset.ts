@@ -6,21 +6,16 @@
  * manifest (format: ./README.md). Work is spread over child processes; every photo is a pure function
  * of (seed, split, index), so the output is byte-identical whatever the number of workers.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import {
-  DatasetManifestSchema,
-  dataYaml,
-  emptyManifest,
-  type DatasetManifest,
-  type DatasetPhoto,
-} from './dataset-format.ts';
+import { DatasetManifestSchema, dataYaml, emptyManifest, type DatasetManifest } from './dataset-format.ts';
 import { SPLITS, type Split } from './photo-spec.ts';
-import { writeSample, type SampleJob } from './write-sample.ts';
+import { parseArgs as parseKv } from './cli-args.ts';
+import { runPool } from './pool.ts';
+import type { SampleJob } from './write-sample.ts';
 
 /** Version of the renderer that made a dataset, recorded in its manifest. */
 export const RENDERER_VERSION = 'xuncha-sim-camera/2';
@@ -59,23 +54,9 @@ export interface DatasetReport {
   emptyPhotos: number;
 }
 
-/** Parse `--name value` pairs (and `--name=value`) into an options object. */
+/** Parse the command line of `render:dataset`. */
 export function parseArgs(argv: readonly string[]): DatasetOptions {
-  const raw: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    if (!a.startsWith('--')) throw new Error(`无法识别的参数 / unexpected argument: ${a}`);
-    const eq = a.indexOf('=');
-    const key = (eq > 0 ? a.slice(2, eq) : a.slice(2)).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
-    if (value === undefined) throw new Error(`参数缺少取值 / missing value for ${a}`);
-    raw[key] = value;
-  }
-  const known = Object.keys(DatasetOptionsSchema.shape);
-  for (const k of Object.keys(raw))
-    if (!known.includes(k))
-      throw new Error(`未知参数 / unknown option --${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`);
-  return raw as unknown as DatasetOptions;
+  return parseKv(argv, Object.keys(DatasetOptionsSchema.shape)) as unknown as DatasetOptions;
 }
 
 async function readManifest(file: string): Promise<DatasetManifest | null> {
@@ -91,62 +72,6 @@ async function readManifest(file: string): Promise<DatasetManifest | null> {
       `${file} 不是本格式的数据集清单，请换一个输出目录 / is not a manifest of this dataset format; use another --out folder`,
     );
   return parsed.data;
-}
-
-/** A pool of child processes rendering jobs; `run` resolves with entries in job order. */
-async function runPool(outDir: string, jobs: SampleJob[], workers: number): Promise<DatasetPhoto[]> {
-  const results: (DatasetPhoto | undefined)[] = new Array(jobs.length);
-  if (workers <= 1 || jobs.length <= 1) {
-    for (let i = 0; i < jobs.length; i++) results[i] = await writeSample(outDir, jobs[i] as SampleJob);
-    return results as DatasetPhoto[];
-  }
-  const script = fileURLToPath(new URL('./dataset-worker.ts', import.meta.url));
-  const children: ChildProcess[] = [];
-  let next = 0;
-  let done = 0;
-  const started = Date.now();
-  return new Promise<DatasetPhoto[]>((resolve, reject) => {
-    let failed = false;
-    const finish = (err?: Error): void => {
-      for (const c of children) if (c.connected) c.disconnect();
-      if (err) reject(err);
-      else resolve(results as DatasetPhoto[]);
-    };
-    const feed = (child: ChildProcess): void => {
-      if (failed) return;
-      if (next >= jobs.length) {
-        if (child.connected) child.disconnect();
-        return;
-      }
-      const k = next++;
-      child.send({ outDir, job: jobs[k] });
-      (child as ChildProcess & { jobIndex?: number }).jobIndex = k;
-    };
-    for (let w = 0; w < workers; w++) {
-      const child = fork(script, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      children.push(child);
-      child.on('message', (msg: { ok: boolean; entry?: DatasetPhoto; error?: string }) => {
-        const k = (child as ChildProcess & { jobIndex?: number }).jobIndex as number;
-        if (!msg.ok) {
-          failed = true;
-          finish(new Error(`渲染失败 / rendering photo ${jobs[k]?.split}/${jobs[k]?.index} failed: ${msg.error}`));
-          return;
-        }
-        results[k] = msg.entry;
-        done++;
-        progress(done, jobs.length, started);
-        if (done === jobs.length) finish();
-        else feed(child);
-      });
-      child.on('exit', (code) => {
-        if (!failed && done < jobs.length && code !== 0) {
-          failed = true;
-          finish(new Error(`渲染子进程异常退出 / a render worker exited with code ${code}`));
-        }
-      });
-      feed(child);
-    }
-  });
 }
 
 let lastReport = 0;
@@ -193,7 +118,11 @@ export async function renderDataset(input: DatasetOptions): Promise<DatasetRepor
   for (const [split, n] of plan) for (let i = 0; i < n; i++) jobs.push({ datasetSeed: o.seed, split, index: i, spec });
 
   const t0 = Date.now();
-  const entries = await runPool(outDir, jobs, workers);
+  const results = await runPool(
+    jobs.map((job) => ({ type: 'sample' as const, outDir, job })),
+    { workers, onProgress: (done, total) => progress(done, total, t0) },
+  );
+  const entries = results.map((r) => r.entry);
   const seconds = (Date.now() - t0) / 1000;
 
   const splits = new Set(plan.map(([s]) => s));

@@ -10,6 +10,8 @@ import { placeFor } from './photo-spec.ts';
 
 /** Smallest box kept as a label, in pixels of the photo (smaller objects are unlearnable noise). */
 export const MIN_BOX_PX = 4;
+/** Fewest visible pixels for a label (a sliver of a box's area is not an object one can see). */
+export const MIN_PIXELS = 12;
 
 export interface RenderedSample {
   jpeg: Buffer;
@@ -35,10 +37,11 @@ export async function renderSample(spec: PhotoSpec, image: string, label: string
     photoName: `${spec.id}.jpg`,
   });
   const objects: DatasetPhoto['objects'] = [];
-  for (const inc of photo.groundTruth.incidents) {
-    const b = inc.visibleBboxPx ?? inc.bboxPx;
-    if (!b || b[2] - b[0] < MIN_BOX_PX || b[3] - b[1] < MIN_BOX_PX) continue;
-    objects.push({ class: inc.class, id: inc.id, bboxPx: b, visibleFraction: inc.visibleFraction });
+  for (const v of photo.visible) {
+    const b = v.bboxPx;
+    if (b[2] - b[0] < MIN_BOX_PX || b[3] - b[1] < MIN_BOX_PX || v.pixels < MIN_PIXELS) continue;
+    const gt = photo.groundTruth.incidents.find((i) => i.id === v.id);
+    objects.push({ class: v.class, id: v.id, bboxPx: b, visibleFraction: gt?.visibleFraction ?? 0 });
   }
   const req = spec.request;
   const entry: DatasetPhoto = {
@@ -63,7 +66,7 @@ export async function renderSample(spec: PhotoSpec, image: string, label: string
     haze: spec.weather.haze,
     jpegQuality: spec.quality,
     aim: spec.aim,
-    hardNegatives: photo.hardNegatives ?? [],
+    hardNegatives: photo.hardNegatives,
     objects,
   };
   return { jpeg: photo.jpeg, entry };

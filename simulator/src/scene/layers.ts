@@ -3,11 +3,13 @@
  *
  * Accepted input: a record of FeatureCollections keyed by layer kind (as `loadSampleLayers()` gives,
  * e.g. `{ river, farmland, hillside, nofly, jurisdiction }`), or one FeatureCollection whose features
- * carry `properties.kind`. Kinds are matched by name: river/stream/water/lake → water, farmland/field
- * → farmland, hillside/forest → forest, road → road, village/settlement/building → village. Other
- * kinds (no-fly zones, jurisdictions) are not visible on the ground and are ignored.
- * Lines are buffered by `properties.widthM` (or 1.7 × geodata's `halfWidthM`, which includes the banks; rivers default 40 m when longer than 5 km, else 15 m;
- * roads 6 m); village points become a built-up disc of `properties.radiusM` (default 120 m).
+ * carry `properties.kind`. Kinds are matched by name: river/stream/water/lake/pond/canal → water,
+ * farmland/field → farmland, hillside/forest → forest, road → road, track/path → track,
+ * village/settlement/building → village, bamboo → bamboo, tea/orchard → tea, construction → construction.
+ * Other kinds (no-fly zones, jurisdictions) are not visible on the ground and are ignored.
+ * Lines are buffered by `properties.widthM` (or 1.7 × geodata's `halfWidthM`, which includes the banks;
+ * rivers default 40 m when longer than 5 km, else 15 m; roads 6 m, tracks 3 m); village points become a
+ * built-up disc of `properties.radiusM` (default 120 m). Water lines get banks (embankments).
  */
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 import type { LocalFrame } from './local-frame.ts';
@@ -21,6 +23,10 @@ export const GROUND = {
   road: 4,
   village: 5,
   bank: 6,
+  track: 7,
+  bamboo: 8,
+  tea: 9,
+  construction: 10,
 } as const;
 export type GroundClass = (typeof GROUND)[keyof typeof GROUND];
 
@@ -40,15 +46,31 @@ export interface SceneFeature {
   /** Stable per-feature random number in [0, 1). */
   rand: number;
   name?: string;
+  /** Water only: what kind of water the layer said it is. */
+  water?: 'river' | 'stream' | 'pond';
+  /** Direction of the feature's longest edge or segment (rad, from +x toward +y), for plot grids. */
+  axisRad: number;
 }
 
 const KIND_PATTERNS: [RegExp, GroundClass][] = [
-  [/^(rivers?|streams?|waters?|lakes?|waterways?|reservoirs?|ponds?)$/, GROUND.water],
+  [/^(rivers?|streams?|waters?|lakes?|waterways?|reservoirs?|ponds?|canals?|ditch(es)?)$/, GROUND.water],
   [/^(farmlands?|fields?|farms?|paddy|paddies|crops?|cropland)$/, GROUND.farmland],
   [/^(hillsides?|forests?|woods?|woodland|mountains?|hills?|slopes?)$/, GROUND.forest],
-  [/^(roads?|highways?|tracks?|streets?)$/, GROUND.road],
+  [/^(roads?|highways?|streets?)$/, GROUND.road],
+  [/^(tracks?|paths?|footpaths?|dirt_roads?)$/, GROUND.track],
   [/^(villages?|settlements?|towns?|buildings?|urban|residential|built)$/, GROUND.village],
+  [/^(bamboo|bamboos|bamboo_groves?)$/, GROUND.bamboo],
+  [/^(tea|teas|tea_gardens?|tea_terraces?|orchards?)$/, GROUND.tea],
+  [/^(construction|construction_sites?|earthworks?|building_sites?)$/, GROUND.construction],
 ];
+
+/** Water kinds, told apart for their looks: ponds are still, streams small and clear. */
+function waterKind(kind: string | undefined): 'river' | 'stream' | 'pond' {
+  const k = (kind ?? '').toLowerCase();
+  if (/pond|lake|reservoir/.test(k)) return 'pond';
+  if (/stream|ditch|canal/.test(k)) return 'stream';
+  return 'river';
+}
 
 function classOfKind(kind: unknown): GroundClass | undefined {
   if (typeof kind !== 'string') return undefined;
@@ -103,25 +125,50 @@ function lineLength(l: Float64Array): number {
 }
 
 /** All (layer kind, feature) pairs of the input, ignoring anything that is not GeoJSON. */
-function collect(layers: LayersInput): [GroundClass, Feature][] {
-  const out: [GroundClass, Feature][] = [];
-  const take = (cls: GroundClass | undefined, f: unknown, useProp: boolean): void => {
+function collect(layers: LayersInput): [GroundClass, Feature, string | undefined][] {
+  const out: [GroundClass, Feature, string | undefined][] = [];
+  const take = (cls: GroundClass | undefined, f: unknown, kind: string | undefined): void => {
     if (typeof f !== 'object' || f === null || (f as Feature).type !== 'Feature') return;
     const feat = f as Feature;
-    const c = useProp ? classOfKind(feat.properties?.kind ?? feat.properties?.layer) : cls;
-    if (c !== undefined && feat.geometry) out.push([c, feat]);
+    let k = kind;
+    if (k === undefined) {
+      const p = feat.properties?.kind ?? feat.properties?.layer;
+      k = typeof p === 'string' ? p : undefined;
+    }
+    const c = cls ?? classOfKind(k);
+    if (c !== undefined && feat.geometry) out.push([c, feat, k]);
   };
   if (isFeatureCollection(layers)) {
-    for (const f of layers.features) take(undefined, f, true);
+    for (const f of layers.features) take(undefined, f, undefined);
     return out;
   }
   for (const [key, value] of Object.entries(layers)) {
     const cls = classOfKind(key);
     if (cls === undefined) continue;
     const feats = isFeatureCollection(value) ? value.features : Array.isArray(value) ? value : [];
-    for (const f of feats) take(cls, f, false);
+    for (const f of feats) take(cls, f, key);
   }
   return out;
+}
+
+/** Direction of the longest segment of any ring or line (rad), 0 when there is none. */
+function longestAxis(polygons: Float64Array[][], lines: Float64Array[]): number {
+  let best = -1;
+  let axis = 0;
+  const visit = (a: Float64Array): void => {
+    for (let i = 0; i + 3 < a.length; i += 2) {
+      const dx = (a[i + 2] as number) - (a[i] as number);
+      const dy = (a[i + 3] as number) - (a[i + 1] as number);
+      const l = dx * dx + dy * dy;
+      if (l > best) {
+        best = l;
+        axis = Math.atan2(dy, dx);
+      }
+    }
+  };
+  for (const p of polygons) for (const r of p) visit(r);
+  for (const l of lines) visit(l);
+  return axis;
 }
 
 function geometryParts(g: Geometry): { polygons: Position[][][]; lines: Position[][]; points: Position[] } {
@@ -159,10 +206,20 @@ function geometryParts(g: Geometry): { polygons: Position[][][]; lines: Position
 
 /** Scene features of `layers` in `frame`, in drawing order (later features paint over earlier ones). */
 export function sceneFeatures(layers: LayersInput, frame: LocalFrame): SceneFeature[] {
-  const order: GroundClass[] = [GROUND.forest, GROUND.farmland, GROUND.village, GROUND.water, GROUND.road];
+  const order: GroundClass[] = [
+    GROUND.forest,
+    GROUND.tea,
+    GROUND.bamboo,
+    GROUND.farmland,
+    GROUND.construction,
+    GROUND.village,
+    GROUND.water,
+    GROUND.track,
+    GROUND.road,
+  ];
   const items = collect(layers).sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]));
   const out: SceneFeature[] = [];
-  for (const [cls, f] of items) {
+  for (const [cls, f, kind] of items) {
     const parts = geometryParts(f.geometry);
     const polygons = parts.polygons.map((p) => p.map((r) => ringToLocal(r, frame)));
     const lines = parts.lines.map((l) => ringToLocal(l, frame)).filter((l) => l.length >= 4);
@@ -178,9 +235,9 @@ export function sceneFeatures(layers: LayersInput, frame: LocalFrame): SceneFeat
     const widthM =
       numberProp(f, 'widthM', 'width_m', 'width') ??
       (halfProp !== undefined ? halfProp * (cls === GROUND.water ? 1.7 : 2) : undefined) ??
-      (cls === GROUND.water ? (total > 5000 ? 40 : 15) : cls === GROUND.road ? 6 : 4);
+      (cls === GROUND.water ? (total > 5000 ? 40 : 15) : cls === GROUND.road ? 6 : cls === GROUND.track ? 3 : 4);
     const halfWidthM = widthM / 2;
-    const bankM = cls === GROUND.water ? Math.min(6, Math.max(1.5, halfWidthM * 0.15)) : 0;
+    const bankM = cls === GROUND.water ? Math.min(6, Math.max(1.2, halfWidthM * 0.18)) : 0;
     const pad = lines.length ? halfWidthM + bankM : 0;
     const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
     for (const arr of [...polygons.flat(), ...lines])
@@ -197,7 +254,19 @@ export function sceneFeatures(layers: LayersInput, frame: LocalFrame): SceneFeat
     const idKey = String(f.id ?? name ?? index);
     let h = 0;
     for (let i = 0; i < idKey.length; i++) h = (Math.imul(h, 31) + idKey.charCodeAt(i)) | 0;
-    out.push({ cls, index, polygons, lines, halfWidthM, bankM, bbox, rand: hash1(h, 17), ...(name ? { name } : {}) });
+    out.push({
+      cls,
+      index,
+      polygons,
+      lines,
+      halfWidthM,
+      bankM,
+      bbox,
+      rand: hash1(h, 17),
+      axisRad: longestAxis(polygons, lines),
+      ...(name ? { name } : {}),
+      ...(cls === GROUND.water ? { water: waterKind(kind) } : {}),
+    });
   }
   return out;
 }

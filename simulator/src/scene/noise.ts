@@ -46,6 +46,20 @@ export function valueNoise(x: number, y: number, seed: number): number {
 }
 
 /**
+ * Smooth 3-D value noise in [0, 1): 2-D slices at integer z (each shifted across the lattice)
+ * blended smoothly in z. Unlike sums of 2-D noise in skewed planes it has no direction along which
+ * it stays constant, so a ray integrating it through smoke sees no streaks.
+ */
+export function valueNoise3(x: number, y: number, z: number, seed: number): number {
+  const iz = Math.floor(z);
+  let fz = z - iz;
+  fz = fz * fz * (3 - 2 * fz);
+  const a = valueNoise(x + iz * 37.17, y + iz * 17.31, seed);
+  const b = valueNoise(x + (iz + 1) * 37.17, y + (iz + 1) * 17.31, seed);
+  return a + (b - a) * fz;
+}
+
+/**
  * Fractal value noise in about [0, 1): octaves from `scaleM` down, skipping those finer than
  * `minScaleM` (the pixel's ground size) so distant ground does not alias into moiré.
  */

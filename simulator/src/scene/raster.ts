@@ -15,7 +15,10 @@ export interface GroundTile {
   cls: Uint8Array;
   /** 1-based feature index per cell, 0 = none. */
   feat: Uint16Array;
-  /** Water/road: distance from the centreline relative to half-width, 0..255 (255 = edge or beyond). */
+  /**
+   * Water/road/track: distance from the centreline relative to the half-width, 0..255 (255 = edge);
+   * bank: distance from the water's edge relative to the bank width, 0..255.
+   */
   aux: Uint8Array;
 }
 
@@ -117,10 +120,12 @@ function strokeLines(tile: GroundTile, x0: number, y0: number, cell: number, f: 
               tile.feat[k] = f.index;
               tile.aux[k] = rel;
             }
-          } else if (tile.cls[k] !== GROUND.water && tile.cls[k] !== GROUND.road) {
+          } else if (tile.cls[k] !== GROUND.water && tile.cls[k] !== GROUND.road && tile.cls[k] !== GROUND.track) {
+            const rel = Math.min(255, Math.round(((d - hw) / f.bankM) * 255));
+            if (tile.cls[k] === GROUND.bank && tile.feat[k] === f.index && rel >= (tile.aux[k] as number)) continue;
             tile.cls[k] = GROUND.bank;
             tile.feat[k] = f.index;
-            tile.aux[k] = 255;
+            tile.aux[k] = rel;
           }
         }
       }

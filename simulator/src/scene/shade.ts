@@ -1,131 +1,195 @@
 /**
- * Colour of the world along one camera ray: ground classes with procedural textures, planted
- * incidents painted over them, sun shading on the terrain, smoke plumes in 3D, haze and sky.
+ * Colour of the world along one camera ray. For a ground point the shader works out the surface
+ * (ground class from the layers → material, then planted incidents and hard negatives over it), the
+ * sunlight it gets (terrain and surface slope, shadows of trees and houses, cloud shadows, overcast
+ * sky light), mirror reflections on water and wet ground, then haze and low mist along the ray.
+ * Above the horizon it gives the sky (gradient, sun glow, clouds). Smoke, dust and mist banks are
+ * volumes (volumes.ts) the renderer composites on top.
  * All textures are functions of scene-frame ground position and the scene seed.
  */
+import { HARD_NEGATIVE_KINDS, type HardNegativeKind } from './distractor-schema.ts';
 import type { IncidentShape } from './incident-shape.ts';
-import { enToSQ, plumeWidth } from './incident-shape.ts';
-import { GROUND } from './layers.ts';
-import { fbm, hash2, valueNoise } from './noise.ts';
-import { CROP_COLOUR, PALETTE, cropState, type CropState, type RGB, type SeasonPalette } from './palette.ts';
+import { GROUND, type SceneFeature } from './layers.ts';
+import { hash2 } from './noise.ts';
+import { CROP, drawLook, type CropState, type RGB, type SceneLook } from './look.ts';
+import {
+  DISCHARGE_COLOURS,
+  SOIL_COLOURS,
+  paintBurn,
+  paintOutfall,
+  paintSlope,
+  slopeRadius,
+  type PreparedIncident,
+} from './materials/incidents.ts';
+import { farmlandHeight, plotGrid, shadeFarmland, type PlotGrid } from './materials/fields.ts';
+import { canopyHeight, forestHeight, shadeBamboo, shadeForest, shadeScrub, shadeTea } from './materials/vegetation.ts';
+import { lotAt, shadeVillage } from './materials/village.ts';
+import { shadeBank, shadeConstruction, shadeRoad, shadeTrack, shadeWater } from './materials/water-and-built.ts';
+import { Rng, mixSeed } from './random.ts';
 import { LEVEL_CELL_M, TILE_CELLS, levelForGsd, type GroundTile } from './raster.ts';
-import type { Scene } from './scene.ts';
+import type { DistractorShape, Scene } from './scene.ts';
+import { smooth, type Surface } from './surface.ts';
+import {
+  canopyTexture,
+  detail4Texture,
+  noiseTexture,
+  sampleTex,
+  sampleTex4,
+  type CanopyTexture,
+  type MipTexture,
+} from './textures.ts';
+import { withBox, type Volume } from './volumes.ts';
 
 const DEG = Math.PI / 180;
-const TAU = 2 * Math.PI;
 
-/** An incident prepared for per-pixel tests in the scene frame. */
-interface PreparedIncident {
-  shape: IncidentShape;
-  cx: number;
-  cy: number;
+const SMOKE_RGB: Record<string, RGB> = {
+  white: [0.9, 0.9, 0.89],
+  grey: [0.66, 0.66, 0.65],
+  brown: [0.62, 0.55, 0.45],
+  dark: [0.36, 0.35, 0.34],
+};
+const VEHICLE_COLOURS: RGB[] = [
+  [0.85, 0.85, 0.84],
+  [0.2, 0.35, 0.6],
+  [0.6, 0.15, 0.12],
+  [0.25, 0.45, 0.3],
+  [0.15, 0.15, 0.16],
+];
+
+/** A stand-in feature for planted tributaries: clean stream water. */
+const STREAM = { water: 'stream', rand: 0.9 } as SceneFeature;
+
+interface FieldForce {
+  x: number;
+  y: number;
+  sinH: number;
+  cosH: number;
+  hl: number;
+  hw: number;
+  state: CropState;
+}
+
+/** A ground-level hard negative prepared for per-pixel tests (construction, stream, vehicle, shadow). */
+interface PreparedDistractor {
+  d: DistractorShape;
   sinH: number;
   cosH: number;
   boundM: number;
-  seed: number;
+  salt: number;
 }
 
-/** A smoke plume: a bent Gaussian tube drifting downwind and rising to a ceiling. */
-interface Plume {
-  sx: number;
-  sy: number;
-  sz: number;
-  /** Downwind unit vector. */
-  wx: number;
-  wy: number;
-  sigma0: number;
-  lengthM: number;
-  rise: number;
-  ceilM: number;
-  beta: number;
-  box: [number, number, number, number, number, number];
-  seed: number;
+class RasterMemo {
+  tile: GroundTile | null = null;
+  x0 = 0;
+  y0 = 0;
+  cell = 1;
+  level = -1;
+  tx = 0;
+  ty = 0;
 }
-
-interface FieldLook {
-  state: CropState;
-  cosA: number;
-  sinA: number;
-  periodM: number;
-  tint: number;
-}
-
-function mix(out: Float64Array, c: RGB, k: number): void {
-  out[0] = (out[0] as number) + (c[0] - (out[0] as number)) * k;
-  out[1] = (out[1] as number) + (c[1] - (out[1] as number)) * k;
-  out[2] = (out[2] as number) + (c[2] - (out[2] as number)) * k;
-}
-
-function set(out: Float64Array, c: RGB, k = 1): void {
-  out[0] = c[0] * k;
-  out[1] = c[1] * k;
-  out[2] = c[2] * k;
-}
-
-const SCORCH: RGB = [0.3, 0.24, 0.16];
-const FLAME_A: RGB = [1.0, 0.5, 0.08];
-const FLAME_B: RGB = [1.0, 0.86, 0.35];
-const SOIL_A: RGB = [0.74, 0.5, 0.31];
-const SOIL_B: RGB = [0.84, 0.66, 0.45];
-const SOIL_RILL: RGB = [0.5, 0.32, 0.2];
-const SEWAGE: RGB = [0.15, 0.13, 0.1];
-const FOAM: RGB = [0.72, 0.7, 0.62];
-const PIPE: RGB = [0.56, 0.56, 0.53];
-const ROOFS: RGB[] = [
-  [0.42, 0.44, 0.47],
-  [0.3, 0.32, 0.36],
-  [0.62, 0.36, 0.28],
-  [0.75, 0.74, 0.72],
-  [0.35, 0.45, 0.55],
-];
-const COURTYARD: RGB = [0.62, 0.6, 0.56];
 
 export class Shader {
-  private readonly pal: SeasonPalette;
-  private readonly seed: number;
-  private readonly incidents: PreparedIncident[];
-  readonly plumes: Plume[];
-  private readonly fields = new Map<number, FieldLook>();
-  /** Sun direction (unit, toward the sun). */
-  private readonly sunX: number;
-  private readonly sunY: number;
-  private readonly sunZ: number;
-  private readonly sunRef: number;
-  private readonly warm: number;
-  private readonly visibilityM: number;
+  readonly look: SceneLook;
+  readonly seed: number;
+  readonly noise: MipTexture;
+  /** Scratch for canopy samples (height, normal x, normal y). */
+  readonly hn = new Float64Array(3);
+  /** The four detail channels of the last det4 lookup. */
+  readonly d4 = new Float64Array(4);
+  readonly detail4: MipTexture;
+  /** Centre of the last crown shadeCanopy drew (scene frame). */
+  crownX = 0;
+  crownY = 0;
+  /** Whether any hard negative forces a crop state (skip the test otherwise). */
+  hasForcedCrops = false;
+  readonly canopy: CanopyTexture;
+  readonly canopyOffU: number;
+  readonly canopyOffV: number;
+  readonly incidents: PreparedIncident[];
+  /** Incidents that clear the ground of trees (exposed slopes), for shadow tests. */
+  private readonly clearings: PreparedIncident[];
+  readonly volumes: Volume[];
+  /** Wind ripple strength on water, 0..1. */
+  readonly ripple: number;
+  // Sun and sky light.
+  readonly sunX: number;
+  readonly sunY: number;
+  readonly sunZ: number;
+  readonly tanSun: number;
+  readonly sunCol: RGB;
+  readonly skyCol: RGB;
+  readonly direct: number;
+  readonly ambient: number;
+  private readonly norm: number;
+  readonly overcast: number;
   readonly hazeColour: RGB;
-  private readonly haze: number;
-  // Single-tile memo for raster lookups.
-  /** Emissive weight of the current pixel (flames ignore sun shading). */
-  private emissive = 0;
-  private memoTile: GroundTile | null = null;
-  private memoX0 = 0;
-  private memoY0 = 0;
-  private memoCell = 1;
-  private memoLevel = -1;
-  private memoTx = 0;
-  private memoTy = 0;
+  readonly haze: number;
+  private readonly visibilityM: number;
+  private readonly zenith: RGB;
+  private readonly cloudCover: number;
+  private readonly mist: number;
+  private readonly mistTopM: number;
+  private readonly noiseOff: Float64Array;
+  private readonly fieldForces: FieldForce[] = [];
+  private readonly grounds: PreparedDistractor[] = [];
+  private readonly shadows: PreparedDistractor[] = [];
+  private readonly grids = new Map<number, PlotGrid>();
+  private readonly bgGrid: PlotGrid;
+  private readonly memo = new RasterMemo();
+  private readonly memo2 = new RasterMemo();
+  /** Index + 1 of each hard-negative kind (for Surface.tag). */
+  static readonly tagOf: Record<HardNegativeKind, number> = Object.fromEntries(
+    HARD_NEGATIVE_KINDS.map((k, i) => [k, i + 1]),
+  ) as Record<HardNegativeKind, number>;
 
   constructor(
     private readonly scene: Scene,
-    incidents: readonly IncidentShape[],
-    /** Ground elevation at a scene-frame point, for plume bases. */
+    shapes: readonly IncidentShape[],
+    /** Ground elevation at a scene-frame point (plume bases, mist). */
     groundZ: (x: number, y: number) => number,
   ) {
     const w = scene.weather;
-    this.pal = PALETTE[w.season];
     this.seed = scene.seed;
-    const el = Math.max(2, w.sunElevationDeg) * DEG;
+    this.look = drawLook(scene.seed, w.season);
+    this.noise = noiseTexture();
+    this.detail4 = detail4Texture();
+    this.canopy = canopyTexture();
+    const rng = new Rng(mixSeed(scene.seed, 0x5ead));
+    this.canopyOffU = rng.range(0, 1024);
+    this.canopyOffV = rng.range(0, 1024);
+    this.noiseOff = new Float64Array(256);
+    for (let i = 0; i < 256; i++) this.noiseOff[i] = rng.range(0, 512);
+
+    const el = Math.max(1, w.sunElevationDeg) * DEG;
     const az = w.sunAzimuthDeg * DEG;
     this.sunX = Math.cos(el) * Math.sin(az);
     this.sunY = Math.cos(el) * Math.cos(az);
     this.sunZ = Math.sin(el);
-    this.sunRef = Math.max(0.2, this.sunZ);
-    this.warm = w.sunElevationDeg < 25 ? (25 - Math.max(0, w.sunElevationDeg)) / 25 : 0;
+    this.tanSun = Math.tan(el);
+    this.overcast = w.overcast ?? 0;
     this.haze = w.haze;
-    this.visibilityM = 30000 * Math.exp(-3 * w.haze);
-    this.hazeColour = [0.74 + 0.06 * w.haze, 0.78 + 0.02 * w.haze, 0.84 - 0.06 * w.haze];
-    this.incidents = incidents.map((shape, i) => {
+    this.cloudCover = w.clouds ?? 0;
+    this.mist = w.mist ?? 0;
+    const warm = smooth(30, 3, w.sunElevationDeg);
+    this.sunCol = [1, 0.95 - 0.15 * warm, 0.88 - 0.35 * warm];
+    const o = this.overcast;
+    this.skyCol = [0.8 + 0.2 * o, 0.88 + 0.1 * o, 1];
+    // Direct sun weakens under cloud and haze and near the horizon; sky light grows under cloud.
+    this.direct = (1 - 0.92 * o) * (1 - 0.35 * w.haze) * smooth(-2, 12, w.sunElevationDeg);
+    this.ambient = 0.42 + 0.45 * o + 0.1 * w.haze;
+    this.norm = this.ambient + this.direct * Math.max(0.2, this.sunZ);
+    this.visibilityM = 35000 * Math.exp(-3.2 * w.haze) * (1 - 0.3 * o);
+    this.hazeColour = [
+      0.74 + 0.08 * w.haze + 0.06 * o + 0.06 * warm,
+      0.79 + 0.04 * w.haze + 0.04 * o,
+      0.87 - 0.07 * w.haze - 0.03 * o - 0.08 * warm,
+    ];
+    this.zenith = [0.3 + 0.35 * w.haze + 0.45 * o, 0.5 + 0.22 * w.haze + 0.3 * o, 0.86 - 0.02 * w.haze - 0.04 * o];
+    this.ripple = Math.min(1, 0.2 + (w.windMps ?? 2) / 6);
+    this.bgGrid = plotGrid(this, undefined);
+
+    const lookRng = new Rng(mixSeed(scene.seed, 0x1c1d));
+    this.incidents = shapes.map((shape, index) => {
       const [cx, cy] = scene.frame.toLocal(shape.lon, shape.lat);
       const bound =
         shape.shape === 'disc'
@@ -133,399 +197,593 @@ export class Shader {
           : shape.shape === 'rect'
             ? Math.hypot(shape.lengthM, shape.widthM) / 2
             : shape.lengthM + shape.widthM + 2;
+      const inc = scene.incidents.find((i) => i.shape === shape)?.incident;
+      const r = lookRng.fork(index);
+      const soil = inc?.soil ?? r.weighted({ red: 0.45, ochre: 0.2, tan: 0.15, yellow: 0.15, grey: 0.05 });
+      const discharge = inc?.discharge ?? r.weighted({ grey: 0.35, black: 0.2, milky: 0.2, foam: 0.1, brown: 0.15 });
       return {
+        index,
         shape,
         cx,
         cy,
         sinH: Math.sin(shape.headingDeg * DEG),
         cosH: Math.cos(shape.headingDeg * DEG),
-        boundM: bound * 1.25 + 2,
-        seed: this.seed * 31 + i * 977 + 13,
+        boundM: bound * 1.35 + 3,
+        seed: (this.seed * 31 + index * 977 + 13) | 0,
+        scarAge: inc?.scarAge ?? r.next(),
+        soil: SOIL_COLOURS[soil] as RGB,
+        terraced: inc?.terraced ?? r.chance(0.3),
+        benchM: r.range(2.5, 5),
+        rillM: r.range(1.2, 3.5),
+        culvert: inc?.culvert ?? (r.chance(0.6) ? 'round' : 'box'),
+        pipeM: 0.3 + 0.5 * shape.intensity * r.range(0.6, 1.2),
+        discharge: DISCHARGE_COLOURS[discharge] as RGB,
+        foam: discharge === 'foam' || r.chance(0.25),
       };
     });
+
+    this.clearings = this.incidents.filter((p) => p.shape.cls === 'exposed_slope');
     const downwind = ((w.windDirDeg ?? 0) + 180) * DEG;
     const wx = Math.sin(downwind);
     const wy = Math.cos(downwind);
-    const windMps = w.windMps ?? 2;
-    this.plumes = this.incidents
-      .filter((p) => p.shape.cls === 'straw_burning' && p.shape.intensity > 0.05)
-      .map((p) => {
-        const r = p.shape.shape === 'disc' ? p.shape.radiusM : Math.min(p.shape.lengthM, p.shape.widthM) / 2;
-        const I = p.shape.intensity;
-        const sx = p.cx + wx * r * 0.5;
-        const sy = p.cy + wy * r * 0.5;
-        const sz = groundZ(sx, sy);
-        const sigma0 = Math.max(2, 0.4 * r);
-        const lengthM = 60 + 220 * I;
-        const ceilM = 30 + 70 * I;
-        const rise = 1.6 / (0.6 + windMps);
-        const sigmaEnd = sigma0 + 0.2 * lengthM;
-        const m = 3 * sigmaEnd;
-        const ex = [sx - wx * sigma0 * 2, sx + wx * lengthM];
-        const ey = [sy - wy * sigma0 * 2, sy + wy * lengthM];
-        const box: Plume['box'] = [
-          Math.min(...ex) - m,
-          Math.min(...ey) - m,
-          sz - 5,
-          Math.max(...ex) + m,
-          Math.max(...ey) + m,
-          sz + ceilM + m,
-        ];
-        return { sx, sy, sz, wx, wy, sigma0, lengthM, rise, ceilM, beta: 0.09 * I, box, seed: p.seed };
-      });
-  }
-
-  private field(index: number, rand: number): FieldLook {
-    let f = this.fields.get(index);
-    if (!f) {
-      const a = hash2(index, 3, this.seed) * Math.PI;
-      f = {
-        state: cropState(this.scene.weather.season, rand),
-        cosA: Math.cos(a),
-        sinA: Math.sin(a),
-        periodM: 0.45 + 0.5 * hash2(index, 5, this.seed),
-        tint: hash2(index, 7, this.seed) - 0.5,
-      };
-      this.fields.set(index, f);
+    const windMps = Math.max(0.3, w.windMps ?? 2);
+    const volumes: Volume[] = [];
+    for (const p of this.incidents) {
+      const shape = p.shape;
+      if (shape.cls !== 'straw_burning' || shape.intensity <= 0.05) continue;
+      const inc = scene.incidents.find((i) => i.shape === shape)?.incident;
+      const r = lookRng.fork(100 + p.index);
+      const size = shape.shape === 'disc' ? shape.radiusM : Math.min(shape.lengthM, shape.widthM) / 2;
+      const I = shape.intensity;
+      // The front is on the downwind edge of the scar; smoke leaves along it.
+      const sx = p.cx + wx * size * 0.85;
+      const sy = p.cy + wy * size * 0.85;
+      const smoke = inc?.smoke ?? r.weighted({ white: 0.35, grey: 0.35, brown: 0.15, dark: 0.15 });
+      const ceil = (15 + 90 * I) * r.range(0.7, 1.3);
+      volumes.push(
+        withBox({
+          kind: 'fire',
+          incident: p.index + 1,
+          tag: null,
+          sx,
+          sy,
+          sz: groundZ(sx, sy),
+          wx,
+          wy,
+          sigmaQ0: Math.max(1.2, size * r.range(0.2, 0.4)),
+          sigmaZ0: Math.max(1, 0.8 + 2 * I),
+          growth: r.range(0.08, 0.16),
+          ceilM: ceil,
+          rise: (2.5 * r.range(0.6, 1.4)) / windMps,
+          lengthM: (50 + 260 * I) * r.range(0.7, 1.3),
+          beta: (0.15 + 0.5 * I) * r.range(0.6, 1.4),
+          colour: SMOKE_RGB[smoke] as RGB,
+          darkening: smoke === 'white' ? 0.25 : smoke === 'dark' ? 0.6 : 0.4,
+          columnM: Math.max(12, size * 1.2),
+          seed: p.seed + 8,
+        }),
+      );
     }
-    return f;
+
+    const drng = new Rng(mixSeed(scene.seed, 0xd157));
+    scene.distractors.forEach((d, i) => {
+      const sinH = Math.sin(d.headingDeg * DEG);
+      const cosH = Math.cos(d.headingDeg * DEG);
+      const prep: PreparedDistractor = {
+        d,
+        sinH,
+        cosH,
+        boundM: Math.hypot(d.lengthM, d.widthM) / 2 + d.radiusM + 4,
+        salt: (this.seed * 17 + i * 131 + 7) | 0,
+      };
+      const z = groundZ(d.x, d.y);
+      switch (d.kind) {
+        case 'wet_field':
+        case 'stubble_field':
+        case 'ploughed_field':
+          this.fieldForces.push({
+            x: d.x,
+            y: d.y,
+            sinH,
+            cosH,
+            hl: d.lengthM / 2,
+            hw: d.widthM / 2,
+            state: d.kind === 'wet_field' ? CROP.wet_soil : d.kind === 'stubble_field' ? CROP.stubble : CROP.ploughed,
+          });
+          this.hasForcedCrops = true;
+          break;
+        case 'construction_site':
+        case 'clean_tributary':
+          this.grounds.push(prep);
+          break;
+        case 'cloud_shadow':
+          this.shadows.push(prep);
+          break;
+        case 'vehicle_dust': {
+          this.grounds.push(prep);
+          // Dust trails behind the vehicle (opposite its heading), low and brownish.
+          volumes.push(
+            withBox({
+              kind: 'dust',
+              incident: 0,
+              tag: 'vehicle_dust',
+              sx: d.x - sinH * 2,
+              sy: d.y - cosH * 2,
+              sz: z,
+              wx: -sinH,
+              wy: -cosH,
+              sigmaQ0: 1.5,
+              sigmaZ0: 1,
+              growth: 0.1,
+              ceilM: 4 + 6 * d.intensity,
+              rise: 0.3,
+              lengthM: d.lengthM,
+              beta: 0.1 + 0.3 * d.intensity,
+              colour: [0.72, 0.66, 0.55],
+              darkening: 0.2,
+              columnM: 0,
+              seed: prep.salt,
+            }),
+          );
+          break;
+        }
+        case 'cooking_smoke':
+          volumes.push(
+            withBox({
+              kind: 'cooking',
+              incident: 0,
+              tag: 'cooking_smoke',
+              sx: d.x,
+              sy: d.y,
+              sz: z + drng.range(7, 12),
+              wx,
+              wy,
+              sigmaQ0: drng.range(0.4, 1.1),
+              sigmaZ0: drng.range(0.4, 1),
+              growth: drng.range(0.08, 0.16),
+              ceilM: drng.range(8, 30),
+              rise: 1.2 / windMps,
+              lengthM: d.lengthM * drng.range(0.8, 1.8),
+              beta: 0.08 + 0.35 * d.intensity,
+              colour: drng.chance(0.5) ? [0.86, 0.87, 0.9] : [0.74, 0.76, 0.8],
+              darkening: 0.15,
+              columnM: 0,
+              seed: prep.salt,
+            }),
+          );
+          break;
+        case 'mist':
+          volumes.push(
+            withBox({
+              kind: 'mist',
+              incident: 0,
+              tag: 'mist',
+              sx: d.x,
+              sy: d.y,
+              sz: z,
+              wx,
+              wy,
+              sigmaQ0: d.radiusM,
+              sigmaZ0: 0,
+              growth: 0,
+              ceilM: drng.range(6, 25),
+              rise: 0,
+              lengthM: 0,
+              beta: 0.015 + 0.06 * d.intensity,
+              colour: [0.9, 0.91, 0.92],
+              darkening: 0,
+              columnM: 0,
+              seed: prep.salt,
+            }),
+          );
+          break;
+      }
+    });
+    this.volumes = volumes;
+    // Valley mist lies below a level a few tens of metres over the ground at the scene's centre.
+    this.mistTopM = groundZ(0, 0) + 25 + 40 * this.mist;
   }
 
-  /** Ground class, feature and aux of the cell under (x, y) at the level for `gsdM`. */
-  private lookup(x: number, y: number, gsdM: number): number {
-    const level = levelForGsd(gsdM);
+  /** Fractal noise texture at (x, y) with `texelM` metres per texel (feature size ~64 texels), ~[0, 1]. */
+  tex(x: number, y: number, texelM: number, gsd: number, salt: number): number {
+    const o = salt & 255;
+    return sampleTex(
+      this.noise,
+      x / texelM + (this.noiseOff[o] as number),
+      y / texelM + (this.noiseOff[(o + 101) & 255] as number),
+      gsd / texelM,
+    );
+  }
+
+  /**
+   * Four detail channels at (x, y) in `d4` with `texelM` metres per texel: blobs up to 32 texels,
+   * 8 texels, grain of 2 texels, and another field of 16-texel blobs.
+   */
+  det4(x: number, y: number, texelM: number, gsd: number): Float64Array {
+    sampleTex4(
+      this.detail4,
+      x / texelM + (this.noiseOff[7] as number) * 2,
+      y / texelM + (this.noiseOff[8] as number) * 2,
+      gsd / texelM,
+      this.d4,
+    );
+    return this.d4;
+  }
+
+  /** Mark the surface as showing a hard negative (only when no incident claims the pixel). */
+  tagIfNegative(s: Surface, kind: HardNegativeKind): void {
+    s.tag = Shader.tagOf[kind];
+  }
+
+  /** The crop state a hard negative forces on the plot centred at (x, y), if any. */
+  forcedCrop(x: number, y: number): CropState {
+    for (const f of this.fieldForces) {
+      const ex = x - f.x;
+      const ny = y - f.y;
+      const s = ex * f.sinH + ny * f.cosH;
+      const q = ex * f.cosH - ny * f.sinH;
+      if (Math.abs(s) <= f.hl && Math.abs(q) <= f.hw) return f.state;
+    }
+    return -1;
+  }
+
+  private lastGridIndex = -1;
+  private lastGrid: PlotGrid | null = null;
+
+  private fieldGrid(index: number, feat: SceneFeature | undefined): PlotGrid {
+    if (index === this.lastGridIndex && this.lastGrid) return this.lastGrid;
+    let g = this.grids.get(index);
+    if (!g) {
+      g = plotGrid(this, feat);
+      this.grids.set(index, g);
+    }
+    this.lastGridIndex = index;
+    this.lastGrid = g;
+    return g;
+  }
+
+  private lookup(m: RasterMemo, x: number, y: number, level: number): number {
     const cell = LEVEL_CELL_M[level] ?? 16;
     const span = cell * TILE_CELLS;
     const tx = Math.floor(x / span);
     const ty = Math.floor(y / span);
-    if (level !== this.memoLevel || tx !== this.memoTx || ty !== this.memoTy || !this.memoTile) {
-      this.memoTile = this.scene.raster.tile(level, tx, ty);
-      this.memoLevel = level;
-      this.memoTx = tx;
-      this.memoTy = ty;
-      this.memoX0 = tx * span;
-      this.memoY0 = ty * span;
-      this.memoCell = cell;
+    if (level !== m.level || tx !== m.tx || ty !== m.ty || !m.tile) {
+      m.tile = this.scene.raster.tile(level, tx, ty);
+      m.level = level;
+      m.tx = tx;
+      m.ty = ty;
+      m.x0 = tx * span;
+      m.y0 = ty * span;
+      m.cell = cell;
     }
-    const i = Math.min(TILE_CELLS - 1, Math.floor((x - this.memoX0) / this.memoCell));
-    const j = Math.min(TILE_CELLS - 1, Math.floor((y - this.memoY0) / this.memoCell));
+    const i = Math.min(TILE_CELLS - 1, Math.floor((x - m.x0) / m.cell));
+    const j = Math.min(TILE_CELLS - 1, Math.floor((y - m.y0) / m.cell));
     return j * TILE_CELLS + i;
   }
 
   /**
-   * Colour of the ground at scene point (x, y) (elevation z, slope hx, hy) seen with a pixel
-   * footprint of gsdM metres, written to out[0..2] before haze.
+   * The surface at scene point (x, y) (terrain elevation z, slope hx = ∂z/∂x, hy = ∂z/∂y) seen with a
+   * pixel footprint of gsd metres, written into `s`.
    */
-  ground(x: number, y: number, hx: number, hy: number, gsdM: number, out: Float64Array): void {
-    const seed = this.seed;
-    const pal = this.pal;
+  surface(x: number, y: number, z: number, hx: number, hy: number, gsd: number, s: Surface): void {
+    s.reset();
     // Small domain warp so class edges of the raster look organic rather than stair-stepped.
-    const wob = 0.35 * Math.min(1, Math.max(0, (0.6 - gsdM) / 0.2));
-    const wx = wob ? x + (valueNoise(x * 0.7, y * 0.7, seed + 101) - 0.5) * wob : x;
-    const wy = wob ? y + (valueNoise(x * 0.7, y * 0.7, seed + 103) - 0.5) * wob : y;
-    const k = this.lookup(wx, wy, gsdM);
-    const tile = this.memoTile as GroundTile;
+    const wob = 0.35 * Math.min(1, Math.max(0, (0.6 - gsd) / 0.2));
+    let wx = x;
+    let wy = y;
+    if (wob) {
+      // A hashed jitter on a 0.4 m lattice: cheap, and enough to dither the raster's cell edges.
+      const ix = Math.floor(x * 2.5);
+      const iy = Math.floor(y * 2.5);
+      wx += (hash2(ix, iy, 101) - 0.5) * wob * 2;
+      wy += (hash2(iy, ix, 103) - 0.5) * wob * 2;
+    }
+    const k = this.lookup(this.memo, wx, wy, levelForGsd(gsd));
+    const tile = this.memo.tile as GroundTile;
     const cls = tile.cls[k] as number;
     const featIndex = tile.feat[k] as number;
-    const aux = tile.aux[k] as number;
-    const detail = gsdM * 1.5;
-    this.emissive = 0;
+    const aux = (tile.aux[k] as number) / 255;
+    const feat = featIndex ? this.scene.raster.feature(featIndex) : undefined;
     switch (cls) {
-      case GROUND.forest: {
-        const crowns = fbm(x, y, seed + 11, 6, 4, detail);
-        const patch = valueNoise(x / 40, y / 40, seed + 12);
-        set(out, pal.forest, 0.65 + 0.7 * crowns);
-        if (patch > 0.62) mix(out, pal.forestAccent, (patch - 0.62) * 1.6);
+      case GROUND.forest:
+        shadeForest(this, s, x, y, gsd);
+        break;
+      case GROUND.farmland:
+        shadeFarmland(this, s, x, y, gsd, this.fieldGrid(featIndex, feat), false);
+        break;
+      case GROUND.water:
+        shadeWater(this, s, x, y, gsd, aux, feat);
+        break;
+      case GROUND.bank:
+        shadeBank(this, s, x, y, gsd, aux, feat);
+        break;
+      case GROUND.road:
+        shadeRoad(this, s, x, y, gsd, aux, feat);
+        break;
+      case GROUND.track:
+        shadeTrack(this, s, x, y, gsd, aux);
+        break;
+      case GROUND.village:
+        shadeVillage(this, s, x, y, gsd, featIndex);
+        break;
+      case GROUND.bamboo:
+        shadeBamboo(this, s, x, y, gsd);
+        break;
+      case GROUND.tea:
+        shadeTea(this, s, x, y, z, hx, hy, gsd, feat?.axisRad ?? 0);
+        break;
+      case GROUND.construction: {
+        const ax = feat?.axisRad ?? 0;
+        const u = x * Math.cos(ax) + y * Math.sin(ax);
+        const v = -x * Math.sin(ax) + y * Math.cos(ax);
+        shadeConstruction(this, s, x, y, gsd, u % 60, v % 40, 60, 40, featIndex);
         break;
       }
-      case GROUND.farmland: {
-        const feature = this.scene.raster.feature(featIndex);
-        const f = this.field(featIndex, feature?.rand ?? 0.5);
-        set(out, CROP_COLOUR[f.state], 1 + f.tint * 0.12);
-        const across = x * f.cosA + y * f.sinA;
-        const along = -x * f.sinA + y * f.cosA;
-        const rowAmp = Math.max(0, Math.min(1, (f.periodM / gsdM - 2) / 4));
-        let k2 = 0.88 + 0.14 * fbm(x, y, seed + 21, 25, 3, detail) + 0.1 * fbm(x, y, seed + 22, 2, 3, detail) - 0.05;
-        // Harvester / tractor passes: broad stripes along the rows.
-        const swath = 2.2 + f.tint * 1.5;
-        const swathAmp = Math.min(1, Math.max(0, (swath / gsdM - 3) / 3));
-        if (swathAmp > 0 && (f.state === 'stubble' || f.state === 'golden' || f.state === 'bare'))
-          k2 += 0.05 * swathAmp * Math.sin((TAU * across) / swath);
-        if (rowAmp > 0) {
-          const row = Math.sin((TAU * across) / f.periodM);
-          const depth = f.state === 'flooded' ? 0.05 : f.state === 'stubble' || f.state === 'bare' ? 0.16 : 0.12;
-          k2 += depth * rowAmp * row;
-          if (f.state === 'stubble' && gsdM < 0.08)
-            k2 += 0.12 * (valueNoise(along / 0.6, across / 0.08, seed + 23) - 0.5);
-        }
-        out[0] = (out[0] as number) * k2;
-        out[1] = (out[1] as number) * k2;
-        out[2] = (out[2] as number) * k2;
+      default:
+        shadeFarmland(this, s, x, y, gsd, this.bgGrid, true);
         break;
-      }
-      case GROUND.water: {
-        // Sediment along the banks, deeper green-blue in the channel, slow swirls.
-        const rel = aux / 255;
-        set(out, pal.waterDeep);
-        const swirl = fbm(x, y, seed + 31, 30, 3, detail);
-        mix(out, pal.waterSediment, Math.min(1, Math.pow(rel, 3) * 0.9 + (swirl - 0.5) * 0.3 + 0.1));
-        break;
-      }
-      case GROUND.bank: {
-        const g = fbm(x, y, seed + 41, 3, 4, detail);
-        set(out, pal.bank, 0.8 + 0.35 * g);
-        if (valueNoise(x / 8, y / 8, seed + 42) > 0.68) mix(out, pal.grass, 0.6);
-        break;
-      }
-      case GROUND.road: {
-        set(out, pal.road, 0.92 + 0.12 * fbm(x, y, seed + 51, 4, 3, detail));
-        break;
-      }
-      case GROUND.village: {
-        this.village(x, y, featIndex, gsdM, out);
-        break;
-      }
-      default: {
-        const g = fbm(x, y, seed + 61, 20, 6, detail);
-        set(out, pal.grass, 0.72 + 0.56 * g);
-        // Scattered trees and scrub with soft edges.
-        const trees = fbm(x, y, seed + 62, 14, 3, detail);
-        if (trees > 0.6) {
-          const k = Math.min(1, (trees - 0.6) * 12);
-          mix(out, pal.forest, k * (0.7 + 0.6 * fbm(x, y, seed + 63, 3, 3, detail)));
-        }
-        break;
-      }
     }
-    if (this.incidents.length) this.paintIncidents(x, y, cls, gsdM, out);
-    this.light(hx, hy, out);
+    if (this.grounds.length) this.paintDistractors(x, y, gsd, cls, s);
+    if (this.incidents.length) this.paintIncidents(x, y, z, hx, hy, gsd, cls, s);
   }
 
-  private village(x: number, y: number, featIndex: number, gsdM: number, out: Float64Array): void {
-    const a = hash2(featIndex, 9, this.seed) * Math.PI * 0.5;
-    const c = Math.cos(a);
-    const s = Math.sin(a);
-    const u = x * c + y * s;
-    const v = -x * s + y * c;
-    const lot = 14;
-    const iu = Math.floor(u / lot);
-    const iv = Math.floor(v / lot);
-    const fu = u / lot - iu;
-    const fv = v / lot - iv;
-    const h = hash2(iu, iv, this.seed + featIndex);
-    if (h < 0.18) {
-      set(out, COURTYARD, 0.9 + 0.15 * valueNoise(x / 2, y / 2, this.seed + 71));
-      return;
+  private paintDistractors(x: number, y: number, gsd: number, cls: number, s: Surface): void {
+    for (const p of this.grounds) {
+      const d = p.d;
+      const ex = x - d.x;
+      const ny = y - d.y;
+      if (ex > p.boundM || ex < -p.boundM || ny > p.boundM || ny < -p.boundM) continue;
+      const a = ex * p.sinH + ny * p.cosH;
+      const q = ex * p.cosH - ny * p.sinH;
+      if (d.kind === 'construction_site') {
+        if (Math.abs(a) <= d.lengthM / 2 && Math.abs(q) <= d.widthM / 2)
+          shadeConstruction(this, s, x, y, gsd, a, q, d.lengthM, d.widthM, p.salt);
+      } else if (d.kind === 'clean_tributary') {
+        if (a < 0 || a > d.lengthM) continue;
+        const wig = (this.tex(x, y, 0.2, gsd, p.salt) - 0.5) * 6;
+        const dq = Math.abs(q - wig * Math.min(1, a / 10));
+        if (dq < d.widthM / 2) {
+          shadeWater(this, s, x, y, gsd, dq / (d.widthM / 2), STREAM);
+        } else if (dq < d.widthM / 2 + 1.2 && cls !== GROUND.water) {
+          shadeScrub(this, s, x, y, gsd);
+          s.mul(0.85);
+        }
+      } else if (d.kind === 'vehicle_dust') {
+        if (Math.abs(a) < 2.3 && Math.abs(q) < 1.0) {
+          const c = VEHICLE_COLOURS[(p.salt >>> 0) % VEHICLE_COLOURS.length] as RGB;
+          s.set(c, a > 0.9 ? 0.8 : 1);
+          s.objH = 2;
+          s.spec = 0.2;
+          s.tag = Shader.tagOf.vehicle_dust;
+        }
+      }
     }
-    const bw = 0.55 + 0.3 * hash2(iu, iv, this.seed + 72);
-    const bh = 0.5 + 0.35 * hash2(iu, iv, this.seed + 73);
-    if (fu > 0.08 && fu < 0.08 + bw && fv > 0.08 && fv < 0.08 + bh) {
-      const roof = ROOFS[Math.floor(hash2(iu, iv, this.seed + 74) * ROOFS.length)] ?? ROOFS[0]!;
-      // Gable roof: the two halves catch the sun differently.
-      const ridge = (fv - 0.08) / bh < 0.5 ? 1.08 : 0.86;
-      set(out, roof, gsdM < 1 ? ridge : 0.97);
-    } else set(out, COURTYARD, 0.85 + 0.1 * valueNoise(x / 3, y / 3, this.seed + 75));
   }
 
-  private paintIncidents(x: number, y: number, cls: number, gsdM: number, out: Float64Array): void {
+  private paintIncidents(
+    x: number,
+    y: number,
+    z: number,
+    hx: number,
+    hy: number,
+    gsd: number,
+    cls: number,
+    s: Surface,
+  ): void {
     for (const p of this.incidents) {
       const e = x - p.cx;
       const n = y - p.cy;
       if (e > p.boundM || e < -p.boundM || n > p.boundM || n < -p.boundM) continue;
-      const [s, q] = enToSQ(p.shape, e, n);
-      const shape = p.shape;
-      const edge = valueNoise(x / 4, y / 4, p.seed) - 0.5;
-      if (shape.cls === 'sewage_outfall') {
-        this.paintSewage(p, s, q, x, y, cls, edge, out);
-        continue;
+      const sl = e * p.sinH + n * p.cosH;
+      const q = e * p.cosH - n * p.sinH;
+      if (p.shape.cls === 'straw_burning') paintBurn(this, s, p, sl, q, x, y, gsd);
+      else if (p.shape.cls === 'exposed_slope') paintSlope(this, s, p, sl, q, x, y, z, hx, hy, gsd);
+      else paintOutfall(this, s, p, sl, q, x, y, gsd, cls === GROUND.water);
+    }
+  }
+
+  /** Height of trees and houses at (x, y) above the ground (m), for shadow tests. */
+  objectHeight(x: number, y: number): number {
+    // Exposed slopes are bare: no trees stand there any more.
+    for (const p of this.clearings) {
+      const e = x - p.cx;
+      const n = y - p.cy;
+      if (e > p.boundM || e < -p.boundM || n > p.boundM || n < -p.boundM) continue;
+      const sl = e * p.sinH + n * p.cosH;
+      const q = e * p.cosH - n * p.sinH;
+      if (slopeRadius(this, p, sl, q, x, y, 0.3) < 0.95) return 0;
+    }
+    // The class raster has 1 m cells here: dither the lookup so tree-line shadows get ragged edges
+    // instead of 1 m stair steps.
+    const ix = Math.floor(x * 2.5);
+    const iy = Math.floor(y * 2.5);
+    const k = this.lookup(this.memo2, x + (hash2(ix, iy, 107) - 0.5) * 1.4, y + (hash2(iy, ix, 109) - 0.5) * 1.4, 1);
+    const tile = this.memo2.tile as GroundTile;
+    const cls = tile.cls[k] as number;
+    switch (cls) {
+      case GROUND.forest:
+        return forestHeight(this, x, y);
+      case GROUND.bamboo:
+        return canopyHeight(this, x, y, 1, 0.5, 11);
+      case GROUND.village: {
+        const L = lotAt(this, x, y, tile.feat[k] as number);
+        if (L.kind === 1) return L.heightM + 1.5;
+        if (L.kind === 4) return canopyHeight(this, x, y, 0.9, 0.7, 9);
+        return 0;
       }
-      const rho =
-        shape.shape === 'disc'
-          ? Math.sqrt(s * s + q * q) / shape.radiusM
-          : Math.max(Math.abs(s) / (shape.lengthM / 2), Math.abs(q) / (shape.widthM / 2));
-      const r = rho + edge * 0.16;
-      if (shape.cls === 'straw_burning') {
-        if (r > 1.12) continue;
-        if (r > 1) {
-          mix(out, SCORCH, 0.5 * (1.12 - r) * 8.3 * 0.6);
-          continue;
-        }
-        const ash = fbm(x, y, p.seed + 1, 5, 3, gsdM * 1.5);
-        const dark = 0.07 + 0.17 * ash;
-        out[0] = dark * 1.05;
-        out[1] = dark;
-        out[2] = dark * 0.92;
-        // Fire front on the downwind rim.
-        const along = shape.shape === 'disc' ? s / Math.max(1e-6, Math.sqrt(s * s + q * q)) : s > 0 ? 1 : -1;
-        if (shape.intensity > 0.05 && r > 0.86 && along > 0.1) {
-          const flicker = valueNoise(x / 1.5, y / 1.5, p.seed + 2);
-          const k = Math.min(1, (r - 0.86) / 0.08) * shape.intensity;
-          const flame: RGB = flicker > 0.5 ? FLAME_B : FLAME_A;
-          mix(out, flame, k * (0.6 + 0.4 * flicker));
-          this.emissive = k;
-        }
-      } else {
-        // Exposed slope: red-ochre soil with rills running downhill (along s).
-        if (r > 1.05) continue;
-        const I = shape.intensity;
-        const soil = fbm(x, y, p.seed + 3, 8, 4, gsdM * 1.5);
-        const base: RGB = [
-          SOIL_A[0] + (SOIL_B[0] - SOIL_A[0]) * soil,
-          SOIL_A[1] + (SOIL_B[1] - SOIL_A[1]) * soil,
-          SOIL_A[2] + (SOIL_B[2] - SOIL_A[2]) * soil,
-        ];
-        const blend = r > 1 ? (1.05 - r) * 20 : 1;
-        mix(out, base, blend * (0.55 + 0.45 * I));
-        if (gsdM < 0.6) {
-          const wig = valueNoise(s / 6, q / 6, p.seed + 4) * 2;
-          const rill = Math.pow(Math.abs(Math.sin(Math.PI * (q / 2.2 + wig))), 12);
-          mix(out, SOIL_RILL, rill * 0.7 * blend);
-        }
-        if (valueNoise(x / 3, y / 3, p.seed + 5) > 0.8 - 0.1 * (1 - I)) mix(out, this.pal.grass, 0.5);
+      case GROUND.background:
+        return farmlandHeight(this, x, y, this.bgGrid, true);
+      case GROUND.farmland: {
+        const f = tile.feat[k] as number;
+        return farmlandHeight(this, x, y, this.fieldGrid(f, this.scene.raster.feature(f)), false);
       }
+      default:
+        return 0;
     }
-  }
-
-  private paintSewage(
-    p: PreparedIncident,
-    s: number,
-    q: number,
-    x: number,
-    y: number,
-    cls: number,
-    edge: number,
-    out: Float64Array,
-  ): void {
-    const shape = p.shape;
-    // The outfall pipe on the bank.
-    const dPipe = Math.sqrt(s * s + q * q);
-    if (dPipe < 0.9) {
-      if (dPipe < 0.4) set(out, [0.08, 0.08, 0.08]);
-      else set(out, PIPE);
-      return;
-    }
-    if (s < -1 || s > shape.lengthM * 1.1) return;
-    const w = plumeWidth(shape, s);
-    let lat: number;
-    if (shape.side === 0) lat = Math.abs(q) / (w / 2);
-    else {
-      const qq = q * shape.side;
-      if (qq < -1.5) return;
-      lat = Math.max(0, qq) / w;
-    }
-    const swirl = valueNoise(s / 6, q / 2, p.seed + 6);
-    const r = Math.max(lat, s / shape.lengthM) + edge * 0.2 + (swirl - 0.5) * 0.25;
-    if (r > 1) return;
-    const conc = shape.intensity * (1 - 0.55 * (s / shape.lengthM)) * Math.min(1, (1 - r) * 4);
-    const onWater = cls === GROUND.water;
-    mix(out, SEWAGE, Math.min(0.92, conc * (onWater ? 1 : 0.6)));
-    if (onWater && s < shape.lengthM * 0.2 && valueNoise(x / 1.2, y / 1.2, p.seed + 7) > 0.72)
-      mix(out, FOAM, 0.6 * shape.intensity);
-  }
-
-  /** Sun shading on a slope (hx, hy = ∂h/∂x, ∂h/∂y), exposure-normalised so flat ground is ~1. */
-  private light(hx: number, hy: number, out: Float64Array): void {
-    const nl = 1 / Math.sqrt(hx * hx + hy * hy + 1);
-    const dot = (-hx * this.sunX - hy * this.sunY + this.sunZ) * nl;
-    let l = 0.45 + (0.55 * Math.max(0, dot)) / this.sunRef;
-    if (l > 1.5) l = 1.5;
-    const lr = l + (1 - l) * this.emissive;
-    out[0] = (out[0] as number) * lr;
-    out[1] = (out[1] as number) * lr * (1 - 0.05 * this.warm);
-    out[2] = (out[2] as number) * lr * (1 - 0.15 * this.warm);
-  }
-
-  /** Blend atmospheric haze over `out` for a surface `distM` away. */
-  applyHaze(distM: number, out: Float64Array): void {
-    const k = Math.min(1, 1 - Math.exp((-3 * distM) / this.visibilityM) + this.haze * 0.06);
-    mix(out, this.hazeColour, k);
-  }
-
-  /** Sky colour along a unit direction. */
-  sky(dx: number, dy: number, dz: number, out: Float64Array): void {
-    const up = Math.max(0, dz);
-    const t = Math.pow(up, 0.45);
-    const h = this.hazeColour;
-    const zen: RGB = [0.3 + 0.3 * this.haze, 0.5 + 0.2 * this.haze, 0.85 - 0.05 * this.haze];
-    out[0] = h[0] + (zen[0] - h[0]) * t;
-    out[1] = h[1] + (zen[1] - h[1]) * t;
-    out[2] = h[2] + (zen[2] - h[2]) * t;
-    const cosSun = dx * this.sunX + dy * this.sunY + dz * this.sunZ;
-    if (cosSun > 0.9) {
-      const g = Math.pow((cosSun - 0.9) * 10, 8) * 0.8;
-      out[0] = (out[0] as number) + g;
-      out[1] = (out[1] as number) + g * 0.95;
-      out[2] = (out[2] as number) + g * 0.85;
-    }
-  }
-
-  /** Colour of sunlit smoke. */
-  get smokeColour(): RGB {
-    const shade = 0.62 + 0.2 * this.sunZ;
-    return [0.8 * shade + 0.1, 0.79 * shade + 0.1, 0.77 * shade + 0.1];
   }
 
   /**
-   * Opacity of all smoke plumes along the ray origin + t·dir for t in [0, tEnd]; `jitter` in [0, 1)
-   * de-bands the samples.
+   * Share of direct sun reaching (x, y) from standing height objH (0 = fully shadowed by trees or
+   * houses between it and the sun).
    */
-  smokeAlpha(
-    ox: number,
-    oy: number,
-    oz: number,
-    dx: number,
-    dy: number,
-    dz: number,
-    tEnd: number,
-    jitter: number,
-  ): number {
-    let tau = 0;
-    const len = Math.sqrt(dx * dx + dy * dy + dz * dz);
-    for (const pl of this.plumes) {
-      const b = pl.box;
-      // Slab test against the plume's bounding box.
-      let t0 = 0;
-      let t1 = tEnd;
-      for (let axis = 0; axis < 3; axis++) {
-        const o = axis === 0 ? ox : axis === 1 ? oy : oz;
-        const d = axis === 0 ? dx : axis === 1 ? dy : dz;
-        const lo = b[axis] as number;
-        const hi = b[axis + 3] as number;
-        if (Math.abs(d) < 1e-12) {
-          if (o < lo || o > hi) {
-            t0 = 1;
-            t1 = 0;
-          }
-        } else {
-          let a = (lo - o) / d;
-          let c = (hi - o) / d;
-          if (a > c) [a, c] = [c, a];
-          if (a > t0) t0 = a;
-          if (c < t1) t1 = c;
-        }
-        if (t0 >= t1) break;
-      }
-      if (t0 >= t1) continue;
-      const steps = 12;
-      const dt = (t1 - t0) / steps;
-      for (let i = 0; i < steps; i++) {
-        const t = t0 + (i + jitter) * dt;
-        const px = ox + t * dx - pl.sx;
-        const py = oy + t * dy - pl.sy;
-        const pz = oz + t * dz - pl.sz;
-        const s = px * pl.wx + py * pl.wy;
-        if (s < -2 * pl.sigma0 || s > pl.lengthM) continue;
-        const q = -px * pl.wy + py * pl.wx;
-        const sig = pl.sigma0 + 0.2 * Math.max(0, s);
-        const hc = Math.min(pl.ceilM, Math.max(0, s) * pl.rise) + sig * 0.5;
-        const r2 = (q * q + (pz - hc) * (pz - hc)) / (sig * sig);
-        if (r2 > 9) continue;
-        const puff = 0.3 + 1.4 * valueNoise((px + py) / 9, (pz - s * 0.3) / 7, pl.seed + 8);
-        const dens =
-          pl.beta * (pl.sigma0 / sig) * Math.exp(-0.5 * r2) * Math.exp(-1.5 * (Math.max(0, s) / pl.lengthM)) * puff;
-        tau += dens * dt * len;
+  sunVisibility(x: number, y: number, objH: number): number {
+    if (this.direct < 0.02) return 1;
+    const maxH = 20;
+    if (objH >= maxH) return 1;
+    const reach = Math.min(45, (maxH - objH) / this.tanSun);
+    const ux = this.sunX / Math.max(1e-6, Math.hypot(this.sunX, this.sunY));
+    const uy = this.sunY / Math.max(1e-6, Math.hypot(this.sunX, this.sunY));
+    const n = Math.max(2, Math.min(5, Math.ceil(reach / 3)));
+    let vis = 1;
+    for (let i = 1; i <= n; i++) {
+      const d = (reach * (i - 0.35)) / n;
+      const h = this.objectHeight(x + ux * d, y + uy * d);
+      const over = h - (objH + d * this.tanSun);
+      if (over > 0) {
+        vis = Math.min(vis, Math.max(0, 1 - over / 0.8));
+        if (vis === 0) return 0;
       }
     }
-    return tau > 0 ? 1 - Math.exp(-tau) : 0;
+    return vis;
+  }
+
+  /** Cloud shadows on the ground at (x, y): 1 = none, lower = shaded. */
+  cloudShade(x: number, y: number): number {
+    let k = 1;
+    if (this.cloudCover > 0) {
+      // The cloud field at 1.2 km, seen from the ground toward the sun.
+      const off = 1200 / Math.max(0.2, this.tanSun);
+      const c = this.tex(x + this.sunX * off, y + this.sunY * off, 3, 6, 201);
+      k *= 1 - 0.6 * smooth(1 - this.cloudCover * 0.55 - 0.08, 1 - this.cloudCover * 0.55 + 0.06, c);
+    }
+    for (const p of this.shadows) {
+      const d = p.d;
+      const dist = Math.hypot(x - d.x, y - d.y) / d.radiusM;
+      if (dist > 1.4) continue;
+      const edge = (this.tex(x, y, 0.8, 6, p.salt) - 0.5) * 0.6;
+      k *= 1 - 0.7 * d.intensity * smooth(1.1, 0.7, dist + edge);
+    }
+    return k;
+  }
+
+  /**
+   * Lit colour of surface `s` into out[0..2]: terrain slope (hx, hy), share of direct sun `vis`,
+   * cloud shading `cloud`, unit view ray (vx, vy, vz) from the camera.
+   */
+  light(
+    s: Surface,
+    hx: number,
+    hy: number,
+    vis: number,
+    cloud: number,
+    vx: number,
+    vy: number,
+    vz: number,
+    out: Float64Array,
+  ): void {
+    let nx = -(hx + s.gx);
+    let ny = -(hy + s.gy);
+    const inv = 1 / Math.sqrt(nx * nx + ny * ny + 1);
+    nx *= inv;
+    ny *= inv;
+    const nz = inv;
+    const ndl = nx * this.sunX + ny * this.sunY + nz * this.sunZ;
+    const sun = this.direct * (ndl > 0 ? ndl : 0) * vis * cloud;
+    const amb = this.ambient * s.ao * (0.7 + 0.3 * nz) * (0.85 + 0.15 * cloud);
+    const n = 1 / this.norm;
+    let r = s.r * (sun * this.sunCol[0] + amb * this.skyCol[0]) * n;
+    let g = s.g * (sun * this.sunCol[1] + amb * this.skyCol[1]) * n;
+    let b = s.b * (sun * this.sunCol[2] + amb * this.skyCol[2]) * n;
+    if (s.emit > 0) {
+      const e = s.emit;
+      r += (s.r * 1.5 - r) * e;
+      g += (s.g * 1.5 - g) * e;
+      b += (s.b * 1.5 - b) * e;
+    }
+    if (s.spec > 0) {
+      // Mirror: Fresnel-weighted sky reflection plus a sun glint.
+      const dn = vx * nx + vy * ny + vz * nz;
+      const rx = vx - 2 * dn * nx;
+      const ry = vy - 2 * dn * ny;
+      const rz = vz - 2 * dn * nz;
+      const c = Math.min(1, Math.max(0, -dn));
+      const f = 0.02 + 0.98 * Math.pow(1 - c, 5);
+      const k = s.spec * Math.min(1, f + 0.03);
+      this.skyGradient(rx, ry, Math.max(0.02, rz), this.refl);
+      const rs = rx * this.sunX + ry * this.sunY + rz * this.sunZ;
+      const glint = rs > 0.995 ? this.direct * vis * cloud * Math.pow((rs - 0.995) / 0.005, 4) * 1.2 * s.spec : 0;
+      r = r * (1 - k) + (this.refl[0] as number) * k + glint;
+      g = g * (1 - k) + (this.refl[1] as number) * k + glint;
+      b = b * (1 - k) + (this.refl[2] as number) * k + glint * 0.95;
+    }
+    out[0] = r;
+    out[1] = g;
+    out[2] = b;
+  }
+
+  private readonly refl = new Float64Array(3);
+
+  /** Sky colour without clouds along a unit direction (for reflections). */
+  private skyGradient(dx: number, dy: number, dz: number, out: Float64Array): void {
+    const t = Math.sqrt(Math.max(0, dz));
+    const h = this.hazeColour;
+    const z = this.zenith;
+    out[0] = h[0] + (z[0] - h[0]) * t;
+    out[1] = h[1] + (z[1] - h[1]) * t;
+    out[2] = h[2] + (z[2] - h[2]) * t;
+    void dx;
+    void dy;
+  }
+
+  /** Sky colour along a unit direction, with sun glow and clouds. */
+  sky(dx: number, dy: number, dz: number, out: Float64Array): void {
+    this.skyGradient(dx, dy, dz, out);
+    const cosSun = dx * this.sunX + dy * this.sunY + dz * this.sunZ;
+    if (cosSun > 0.8) {
+      const gl = Math.pow((cosSun - 0.8) / 0.2, 6) * (0.5 + 0.5 * (1 - this.overcast)) * 0.6;
+      out[0] = (out[0] as number) + gl;
+      out[1] = (out[1] as number) + gl * 0.95;
+      out[2] = (out[2] as number) + gl * 0.85;
+    }
+    const cover = Math.max(this.cloudCover, this.overcast);
+    if (cover > 0 && dz > 0.01) {
+      // Clouds on a layer at 1.2 km, fading into the haze toward the horizon.
+      const k = 1200 / dz;
+      const c = this.tex(dx * k, dy * k, 3, 3 * k * 0.002, 202);
+      const cl = smooth(1 - cover * 0.6 - 0.1, 1 - cover * 0.6 + 0.12, c) * smooth(0.01, 0.15, dz);
+      const lit = 0.78 + 0.2 * (1 - this.overcast) + 0.1 * (c - 0.5);
+      out[0] = (out[0] as number) + (lit - (out[0] as number)) * cl;
+      out[1] = (out[1] as number) + (lit - (out[1] as number)) * cl;
+      out[2] = (out[2] as number) + (lit * 1.02 - (out[2] as number)) * cl;
+    }
+  }
+
+  /**
+   * Blend haze and valley mist over `out` for a ground point `distM` away at elevation zG, seen along a
+   * ray with vertical component vz (unit); returns the mist share (for tagging).
+   */
+  applyHaze(distM: number, x: number, y: number, zG: number, vz: number, out: Float64Array): number {
+    const k = 1 - Math.exp((-3 * distM) / this.visibilityM);
+    const h = this.hazeColour;
+    out[0] = (out[0] as number) + (h[0] - (out[0] as number)) * k;
+    out[1] = (out[1] as number) + (h[1] - (out[1] as number)) * k;
+    out[2] = (out[2] as number) + (h[2] - (out[2] as number)) * k;
+    if (this.mist <= 0 || zG >= this.mistTopM) return 0;
+    const path = Math.min(distM, (this.mistTopM - zG) / Math.max(0.05, -vz));
+    const patch = 0.3 + 1.4 * this.tex(x, y, 4, 8, 203);
+    const m = 1 - Math.exp(-path * this.mist * 0.012 * patch);
+    const w = 0.9;
+    out[0] = (out[0] as number) + (w - (out[0] as number)) * m;
+    out[1] = (out[1] as number) + (w - (out[1] as number)) * m;
+    out[2] = (out[2] as number) + (w + 0.01 - (out[2] as number)) * m;
+    return m;
+  }
+
+  /** Lit colour factor for volume samples (sun side vs shade), 0..1 light → brightness. */
+  volumeLight(light: number): number {
+    const d = this.direct / (this.direct + this.ambient);
+    // Sunlit billows a little brighter than flat ground, shaded ones well below it: smoke in sun keeps
+    // its modelling instead of clipping to a white sheet.
+    return ((this.ambient + this.direct * (0.2 + 0.8 * light)) / this.norm) * (1 + 0.1 * d);
   }
 }

@@ -1,0 +1,280 @@
+/**
+ * Farmland as it looks from the air: blocks split into plots by grassy ridges (田埂), each plot in a
+ * crop state of the season (paddy water with seedlings, green or golden rice, harvested stubble with
+ * straw windrows and machine swaths, ploughed furrows, dark wet soil, weedy fallow, rapeseed, milk
+ * vetch, vegetable beds with mulch film). Unmapped ground ("background") is the same plot grid with
+ * some plots left to scrub and tree clumps, so any area reads as countryside. Trees stand along
+ * some ridges, whole crowns at a time.
+ */
+import type { SceneFeature } from '../layers.ts';
+import { CROP, pickCrop, type CropState, type RGB } from '../look.ts';
+import { hash2 } from '../noise.ts';
+import type { Shader } from '../shade.ts';
+import { periodicAmp, smooth, type Surface } from '../surface.ts';
+import { canopyHeight, shadeCanopy, shadeScrub } from './vegetation.ts';
+
+const TAU = Math.PI * 2;
+
+/** Plot grid of one farmland feature (or of the background). */
+export interface PlotGrid {
+  cos: number;
+  sin: number;
+  widthM: number;
+  lengthM: number;
+  salt: number;
+}
+
+export function plotGrid(sh: Shader, feat: SceneFeature | undefined): PlotGrid {
+  const a = feat ? feat.axisRad : sh.look.gridAngle;
+  const r = feat ? feat.rand : 0.5;
+  return {
+    cos: Math.cos(a),
+    sin: Math.sin(a),
+    widthM: sh.look.plotWidthM * (0.7 + 0.6 * r),
+    lengthM: sh.look.plotLengthM * (0.7 + 0.6 * hash2(feat?.index ?? 0, 5, sh.seed)),
+    salt: (feat?.index ?? 0) * 7919 + 17,
+  };
+}
+
+const SOIL_GAP: RGB = [0.3, 0.25, 0.2];
+const STRAW: RGB = [0.8, 0.74, 0.58];
+const SEEDLING: RGB = [0.3, 0.44, 0.2];
+const FILM: RGB = [0.84, 0.85, 0.86];
+const WEED: RGB = [0.32, 0.4, 0.2];
+
+/** Where (x, y) falls in a plot grid (reused object; the last plot's hashes are kept). */
+const plot = { iu: 0, iv: 0, u: 0, v: 0, fu: 0, fv: 0, stripL: 0, off: 0, h: 0, h2: 0, du: 0, dv: 0, salt: NaN };
+
+function locate(sh: Shader, x: number, y: number, grid: PlotGrid, gsd: number): typeof plot {
+  // Plot edges wander a little: paddies are laid out by hand, not by a ruler.
+  const wob = sh.tex(x, y, 0.5, gsd, 11) - 0.5;
+  const u = x * grid.cos + y * grid.sin + wob * 1.4;
+  const v = -x * grid.sin + y * grid.cos + wob * 1.1;
+  const iu = Math.floor(u / grid.widthM);
+  // Neighbouring pixels are mostly in the same strip and plot: reuse their hashes.
+  if (iu !== plot.iu || grid.salt !== plot.salt) {
+    plot.stripL = grid.lengthM * (0.6 + 0.8 * hash2(iu, grid.salt, sh.seed));
+    plot.off = hash2(iu, grid.salt + 1, sh.seed) * plot.stripL;
+    plot.iv = Number.NaN;
+  }
+  const stripL = plot.stripL;
+  const vv = v + plot.off;
+  const iv = Math.floor(vv / stripL);
+  if (iv !== plot.iv || iu !== plot.iu || grid.salt !== plot.salt) {
+    plot.h = hash2(iu * 7919 + iv, grid.salt + 2, sh.seed);
+    plot.h2 = hash2(iu * 7919 + iv, grid.salt + 3, sh.seed);
+  }
+  plot.iu = iu;
+  plot.iv = iv;
+  plot.salt = grid.salt;
+  plot.u = u;
+  plot.v = v;
+  plot.fu = u / grid.widthM - iu;
+  plot.fv = vv / stripL - iv;
+  plot.du = Math.min(plot.fu, 1 - plot.fu) * grid.widthM;
+  plot.dv = Math.min(plot.fv, 1 - plot.fv) * stripL;
+  return plot;
+}
+
+function isWild(sh: Shader, x: number, y: number, gsd: number, h: number): boolean {
+  return sh.tex(x, y, 4, gsd, 12) > 0.5 + sh.look.backgroundFields * 0.35 || h > 0.93;
+}
+
+/** Ridge trees stand on some ridges: those whose crown centre is within 2 m of the ridge line. */
+function ridgeTrees(sh: Shader, grid: PlotGrid, p: typeof plot): boolean {
+  return hash2(p.iu, grid.salt + 9, sh.seed) < sh.look.treeDensity * 0.35 && Math.min(p.du, p.dv) < 5;
+}
+
+/** Shade farmland at (x, y); `background` = unmapped ground (plots mixed with scrub and trees). */
+export function shadeFarmland(
+  sh: Shader,
+  s: Surface,
+  x: number,
+  y: number,
+  gsd: number,
+  grid: PlotGrid,
+  background: boolean,
+): void {
+  const look = sh.look;
+  const p = locate(sh, x, y, grid, gsd);
+  const h = p.h;
+  const h2 = p.h2;
+  if (background && isWild(sh, x, y, gsd, h)) {
+    // Whole plots go to scrub or trees where the slow noise says the land is not farmed.
+    if (h2 < 0.45 && shadeCanopy(sh, s, x, y, gsd, 0.85, 0.55, 9)) return;
+    shadeScrub(sh, s, x, y, gsd);
+    return;
+  }
+  const d = sh.det4(x, y, 0.08, gsd); // blobs ~2.5 m, 60 cm, grain 16 cm
+  // Trees along some ridges (whole crowns: the test is at the crown's centre).
+  if (ridgeTrees(sh, grid, p) && shadeCanopy(sh, s, x, y, gsd, 0.5, 0.45, 7)) {
+    const cx = sh.crownX;
+    const cy = sh.crownY;
+    const q = locate(sh, cx, cy, grid, gsd);
+    if (Math.min(q.du, q.dv) < 1.8) return;
+    locate(sh, x, y, grid, gsd);
+    s.reset();
+  }
+  // Ridges (田埂) between plots: grass, a beaten path down the middle of the wider ones.
+  const ridgeHalf = look.ridgeHalfM * (h2 < 0.15 ? 2.2 : 1);
+  const dEdge = Math.min(p.du, p.dv);
+  if (dEdge < ridgeHalf + gsd * 0.35) {
+    s.set(look.ridge, 0.78 + 0.5 * (d[1] as number) + 0.2 * ((d[2] as number) - 0.5));
+    if (ridgeHalf > 0.6 && dEdge > ridgeHalf * 0.55) s.mix(look.dirt, 0.6);
+    // Ridges stand proud of the plots: their flanks catch the light.
+    const side = p.du < p.dv ? (p.fu < 0.5 ? 1 : -1) : 0;
+    s.gx = side * 0.3 * grid.cos;
+    s.gy = side * 0.3 * grid.sin;
+    return;
+  }
+  let state: CropState = pickCrop(look, h);
+  if (sh.hasForcedCrops) {
+    const uc = (p.iu + 0.5) * grid.widthM;
+    const vc = (p.iv + 0.5) * p.stripL - p.off;
+    const forced = sh.forcedCrop(uc * grid.cos - vc * grid.sin, uc * grid.sin + vc * grid.cos);
+    if (forced >= 0) state = forced;
+  }
+  shadeCrop(sh, s, x, y, gsd, p.u, p.v, state, h2, dEdge, grid, d);
+}
+
+/** Height of the trees `shadeFarmland` would draw at (x, y) (for shadows), 0 elsewhere. */
+export function farmlandHeight(sh: Shader, x: number, y: number, grid: PlotGrid, background: boolean): number {
+  const p = locate(sh, x, y, grid, 0.3);
+  if (background && isWild(sh, x, y, 0.3, p.h)) return p.h2 < 0.45 ? canopyHeight(sh, x, y, 0.85, 0.55, 9) : 0;
+  if (ridgeTrees(sh, grid, p)) return canopyHeight(sh, x, y, 0.5, 0.45, 7);
+  return 0;
+}
+
+/** Shade a plot in `state`; (u, v) plot-grid coordinates, `d` the pixel's four detail channels. */
+export function shadeCrop(
+  sh: Shader,
+  s: Surface,
+  x: number,
+  y: number,
+  gsd: number,
+  u: number,
+  v: number,
+  state: CropState,
+  rnd: number,
+  edge: number,
+  grid: PlotGrid,
+  d: Float64Array,
+): void {
+  const look = sh.look;
+  const base = look.crops[state] as RGB;
+  s.set(base, 0.9 + 0.2 * rnd);
+  const patch = sh.tex(x, y, 0.25, gsd, 21); // 15–60 m patches
+  const blob = d[0] as number;
+  const mid = d[1] as number;
+  const grain = d[2] as number;
+  const alt = d[3] as number;
+  const rowAlongU = rnd > 0.7;
+  const across = rowAlongU ? v : u;
+  const along = rowAlongU ? u : v;
+  switch (state) {
+    case CROP.paddy_water: {
+      // Standing water between seedling rows: mirror-like, muddy, seedlings as a green haze or dots.
+      s.mul(0.85 + 0.3 * patch + 0.15 * (blob - 0.5));
+      s.spec = 0.55 + 0.3 * rnd;
+      const amp = periodicAmp(0.25, gsd);
+      const cover = 0.15 + 0.45 * rnd;
+      if (amp > 0) {
+        const a = Math.abs(Math.sin((TAU * across) / 0.25)) * Math.abs(Math.sin((TAU * along) / 0.18));
+        const dot = smooth(0.55, 0.85, a + (grain - 0.5) * 0.4);
+        s.mix(SEEDLING, dot * cover * 1.6 * amp + cover * 0.5 * (1 - amp));
+        s.spec *= 1 - dot * amp * 0.8;
+      } else s.mix(SEEDLING, cover * 0.5);
+      break;
+    }
+    case CROP.green_rice:
+    case CROP.golden_rice:
+    case CROP.rapeseed:
+    case CROP.milk_vetch: {
+      s.mul(0.8 + 0.3 * patch + 0.22 * (blob - 0.5) + 0.2 * (mid - 0.5) + 0.2 * (grain - 0.5));
+      const amp = periodicAmp(0.3, gsd);
+      if (amp > 0) {
+        const row = Math.sin((TAU * across) / 0.3 + (alt - 0.5) * 3);
+        s.mul(1 + 0.1 * amp * row);
+        s.gx = 0.2 * amp * row * grid.cos;
+        s.gy = 0.2 * amp * row * grid.sin;
+      }
+      if (state === CROP.milk_vetch) s.mix([0.5, 0.35, 0.45], smooth(0.45, 0.65, blob) * 0.45);
+      if (state === CROP.rapeseed) s.mix(WEED, smooth(0.58, 0.75, blob) * 0.4);
+      // Lodged (flattened) patches read lighter in ripe rice; thin patches show the ground.
+      if (state === CROP.golden_rice && alt > 0.66) s.mul(1.08);
+      if (alt < 0.3) s.mix(look.soil, (0.3 - alt) * 0.8);
+      break;
+    }
+    case CROP.stubble: {
+      // Cut stubble in rows, straw left in windrows behind the harvester, machine swaths, bare gaps.
+      const swath = 2.4 + 0.8 * rnd;
+      const ampS = periodicAmp(swath, gsd);
+      const sw = Math.sin((TAU * across) / swath);
+      s.mul(0.82 + 0.3 * patch + 0.2 * (blob - 0.5) + 0.15 * (grain - 0.5));
+      s.mul(1 + 0.07 * sw * ampS);
+      const ampR = periodicAmp(0.25, gsd);
+      if (ampR > 0) {
+        const row = Math.sin((TAU * across) / 0.25 + (mid - 0.5) * 2);
+        s.mix(SOIL_GAP, (0.5 - 0.5 * row) * 0.4 * ampR);
+      } else s.mix(SOIL_GAP, 0.12);
+      const wind = Math.abs(Math.sin((Math.PI * across) / (swath * 2)));
+      const straw = smooth(0.93, 0.99, wind + (mid - 0.5) * 0.15) * (0.6 + 0.4 * rnd);
+      s.mix(STRAW, straw * ampS * 0.9 + (1 - ampS) * 0.08);
+      // Greenish regrowth between seasons.
+      s.mix(WEED, smooth(0.62, 0.8, alt) * 0.35);
+      sh.tagIfNegative(s, 'stubble_field');
+      break;
+    }
+    case CROP.ploughed: {
+      const period = 0.35 + 0.3 * rnd;
+      const amp = periodicAmp(period, gsd);
+      const ph = (TAU * across) / period + (blob - 0.5) * 3;
+      const furrow = Math.sin(ph);
+      s.mul(0.8 + 0.3 * patch + 0.3 * (grain - 0.5) + 0.15 * (mid - 0.5));
+      s.mul(1 + 0.1 * furrow * amp);
+      const slope = 0.9 * Math.cos(ph) * amp;
+      s.gx = slope * (rowAlongU ? -grid.sin : grid.cos);
+      s.gy = slope * (rowAlongU ? grid.cos : grid.sin);
+      // Damp furrow bottoms.
+      if (furrow < -0.75) s.spec = 0.12 * amp;
+      sh.tagIfNegative(s, 'ploughed_field');
+      break;
+    }
+    case CROP.wet_soil: {
+      s.mul(0.75 + 0.5 * patch + 0.25 * (grain - 0.5) + 0.2 * (mid - 0.5));
+      const pool = smooth(0.58, 0.66, blob * 0.7 + patch * 0.3);
+      s.spec = 0.2 + 0.5 * pool;
+      // Tractor tyre tracks in the mud.
+      const amp = periodicAmp(1.8, gsd);
+      if (amp > 0) {
+        const tr = Math.abs(Math.sin((TAU * across) / 1.8));
+        s.mul(1 - 0.15 * smooth(0.9, 0.98, tr) * amp);
+      }
+      sh.tagIfNegative(s, 'wet_field');
+      break;
+    }
+    case CROP.fallow: {
+      s.mul(0.82 + 0.3 * patch + 0.18 * (grain - 0.5));
+      s.mix(look.soil, smooth(0.45, 0.6, blob) * 0.55);
+      s.mix(WEED, smooth(0.55, 0.7, mid) * 0.5);
+      s.mix(look.grassDry, smooth(0.6, 0.75, alt) * 0.4);
+      break;
+    }
+    case CROP.vegetables: {
+      // Raised beds with furrows; some plots under silver-white mulch film.
+      const bed = 1.3;
+      const amp = periodicAmp(bed, gsd);
+      const f = across / bed - Math.floor(across / bed);
+      s.set(look.soil, 0.9 + 0.2 * patch);
+      if (f >= 0.22 || amp === 0) {
+        if (rnd > 0.55) {
+          s.mix(FILM, 0.85 * amp + 0.35 * (1 - amp));
+          s.spec = 0.3 * amp;
+        } else s.mix(base, (0.5 + 0.5 * smooth(0.35, 0.6, mid)) * (amp + 0.5 * (1 - amp)));
+      } else s.mul(0.8);
+      break;
+    }
+  }
+  // Plot margins are trodden and a little darker.
+  if (edge < 0.8) s.mul(0.92 + 0.1 * (edge / 0.8));
+}

@@ -1,0 +1,191 @@
+/**
+ * Trees, bamboo, tea and scrub. Crowns come from the shared canopy texture (domes with leaf-cluster
+ * bumps, per-crown random ids), warped and scaled per place so they never line up; their height
+ * feeds the shadow tests and their surface tilt the lighting, which is what makes a canopy read as a
+ * canopy from the air. Tea bushes run in rows along the contour lines of the DEM.
+ */
+import type { RGB } from '../look.ts';
+import type { Shader } from '../shade.ts';
+import { smooth, type Surface } from '../surface.ts';
+import { sampleTex3, texelAt } from '../textures.ts';
+
+const FLOOR: RGB = [0.16, 0.17, 0.11];
+
+/**
+ * Shade a tree crown at (x, y) if one stands there: `density` 0..1 keeps that share of crowns,
+ * `crownScale` shrinks (<1) or grows crowns, `heightM` is the tallest tree. False = ground between.
+ */
+export function shadeCanopy(
+  sh: Shader,
+  s: Surface,
+  x: number,
+  y: number,
+  gsd: number,
+  density: number,
+  crownScale: number,
+  heightM: number,
+  /** The stand noise at (x, y) (`standAt`) when the caller has it already. */
+  stand = -1,
+): boolean {
+  const c = sh.canopy;
+  const tm = c.texelM * crownScale;
+  // A slowly turning offset breaks the texture's repeat without distorting the crowns.
+  const st = stand >= 0 ? stand : standAt(sh, x, y, gsd);
+  const wa = st * 3;
+  const ox = Math.cos(wa) * 4;
+  const oy = Math.sin(wa) * 4;
+  const u = (x + ox) / tm + sh.canopyOffU;
+  const v = (y + oy) / tm + sh.canopyOffV;
+  const foot = gsd / tm;
+  const k = ((Math.floor(v) & (c.size - 1)) * c.size + (Math.floor(u) & (c.size - 1))) | 0;
+  const id = c.crownId[k] as number;
+  let present = 1;
+  if (density < 1) {
+    if (foot < 6) {
+      if (id >= density) return false;
+    } else present = density; // coarse pixels: a blend of crowns and ground
+  }
+  sampleTex3(c.hn, u, v, foot, sh.hn);
+  const hgt = sh.hn[0] as number;
+  if (hgt < 0.03) return false;
+  sh.crownX = x + (c.centreDu[k] as number) * tm;
+  sh.crownY = y + (c.centreDv[k] as number) * tm;
+  const look = sh.look;
+  // Species and health vary by crown and by stand.
+  const pick = (id * 7.31 + st * 2.3) % 1;
+  const col: RGB = pick < 0.55 ? look.forest : pick < 0.88 ? look.forestAlt : look.forestAutumn;
+  const idv = foot < 6 ? id : 0.5;
+  if (present < 1) {
+    s.mix(col, present);
+    s.mul(1 - 0.25 * present);
+    s.objH = heightM * hgt * present;
+    return true;
+  }
+  s.set(col, 0.62 + 0.55 * hgt + 0.18 * (idv - 0.5));
+  const nx = sh.hn[1] as number;
+  const ny = sh.hn[2] as number;
+  const nz = Math.sqrt(Math.max(0.05, 1 - nx * nx - ny * ny));
+  s.gx = -nx / nz;
+  s.gy = -ny / nz;
+  s.objH = heightM * (0.55 + 0.45 * hgt);
+  s.ao = 0.75 + 0.25 * hgt;
+  s.grain = 0.85;
+  return true;
+}
+
+/** Height (m) of the crown `shadeCanopy` would draw at (x, y), 0 where there is none (for shadows). */
+export function canopyHeight(
+  sh: Shader,
+  x: number,
+  y: number,
+  density: number,
+  crownScale: number,
+  heightM: number,
+): number {
+  const c = sh.canopy;
+  const tm = c.texelM * crownScale;
+  const wa = standAt(sh, x, y, 0.3) * 3;
+  const u = (x + Math.cos(wa) * 4) / tm + sh.canopyOffU;
+  const v = (y + Math.sin(wa) * 4) / tm + sh.canopyOffV;
+  if (density < 1 && texelAt(c.crownId, c.size, u, v) >= density) return 0;
+  sampleTex3(c.hn, u, v, 0.2 / tm, sh.hn);
+  const h = sh.hn[0] as number;
+  return h < 0.03 ? 0 : heightM * (0.55 + 0.45 * h);
+}
+
+/** Closed forest: crowns everywhere, dark floor in the gaps. */
+export function shadeForest(sh: Shader, s: Surface, x: number, y: number, gsd: number): void {
+  // Crown size is one per scene: scaling texture coordinates by a varying factor would smear them.
+  const stand = standAt(sh, x, y, gsd);
+  if (shadeCanopy(sh, s, x, y, gsd, 1, sh.look.crownScale, 9 + 10 * stand, stand)) return;
+  s.set(FLOOR, 0.8 + 0.5 * (sh.hn[0] as number));
+  s.ao = 0.55;
+}
+
+/** Slow noise describing the stand of trees (crown size, height, species mix; 80–300 m patches). */
+export function standAt(sh: Shader, x: number, y: number, gsd: number): number {
+  return sh.tex(x, y, 1.2, gsd, 31);
+}
+
+/** Height of the forest canopy at (x, y) (for shadows). */
+export function forestHeight(sh: Shader, x: number, y: number): number {
+  const stand = standAt(sh, x, y, 0.3);
+  return canopyHeight(sh, x, y, 1, sh.look.crownScale, 9 + 10 * stand);
+}
+
+/** Grass, weeds and low bushes on uncultivated ground. */
+export function shadeScrub(sh: Shader, s: Surface, x: number, y: number, gsd: number): void {
+  const look = sh.look;
+  const d = sh.det4(x, y, 0.06, gsd);
+  s.set(look.grass, 0.75 + 0.45 * (d[1] as number) + 0.25 * ((d[2] as number) - 0.5));
+  s.mix(look.grassDry, smooth(0.5, 0.7, sh.tex(x, y, 0.3, gsd, 38)) * 0.6);
+  const bush = d[0] as number;
+  if (bush > 0.66) {
+    const k = smooth(0.66, 0.76, bush);
+    s.mix(look.forestAlt, k * (0.6 + 0.4 * (d[3] as number)));
+    s.objH = 1.5 * k;
+    s.gx = ((d[3] as number) - 0.5) * 2;
+    s.gy = ((d[1] as number) - 0.5) * 2;
+  }
+}
+
+/** Bamboo grove: small, bright, feathery crowns packed tight. */
+export function shadeBamboo(sh: Shader, s: Surface, x: number, y: number, gsd: number): void {
+  if (shadeCanopy(sh, s, x, y, gsd, 1, 0.5, 11)) {
+    const f = sh.det4(x, y, 0.02, gsd)[1] as number;
+    const h = s.objH;
+    s.set(sh.look.bamboo, 0.7 + 0.5 * f + 0.2 * (h / 11));
+    return;
+  }
+  s.set(FLOOR, 0.9);
+  s.ao = 0.6;
+}
+
+/**
+ * Tea garden: rounded bushes in rows along the contour (rows follow the elevation `z` where the
+ * ground is steep enough, the feature's axis elsewhere), bare paths between.
+ */
+export function shadeTea(
+  sh: Shader,
+  s: Surface,
+  x: number,
+  y: number,
+  z: number,
+  hx: number,
+  hy: number,
+  gsd: number,
+  axis: number,
+): void {
+  const slope = Math.sqrt(hx * hx + hy * hy);
+  let r: number;
+  let spacing: number;
+  let dirx: number;
+  let diry: number;
+  if (slope > 0.12) {
+    // One row every 0.5 m of height: closer rows on steeper ground, as terraces are.
+    r = z / 0.5;
+    spacing = 0.5 / slope;
+    dirx = hx / slope;
+    diry = hy / slope;
+  } else {
+    spacing = 1.5;
+    dirx = -Math.sin(axis);
+    diry = Math.cos(axis);
+    r = (x * dirx + y * diry) / spacing;
+  }
+  const look = sh.look;
+  const f = r - Math.floor(r);
+  const prof = Math.sin(Math.PI * Math.min(1, f / 0.75));
+  const amp = Math.min(1, Math.max(0, (spacing / gsd - 2) / 3));
+  const leaf = sh.det4(x, y, 0.02, gsd)[3] as number;
+  if (f < 0.75 || amp === 0) {
+    s.set(look.tea, (0.7 + 0.45 * prof * amp + 0.25 * (leaf - 0.5)) * (amp > 0 ? 1 : 0.92));
+    s.objH = 1.1 * prof * amp;
+    const d = Math.cos(Math.PI * Math.min(1, f / 0.75)) * 1.2 * amp;
+    s.gx = -dirx * d;
+    s.gy = -diry * d;
+  } else {
+    s.set(look.dirt, 0.8 + 0.2 * leaf);
+    s.ao = 0.7;
+  }
+}

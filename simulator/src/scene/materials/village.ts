@@ -1,0 +1,200 @@
+/**
+ * Villages: rows of house lots along concrete lanes. A lot holds a house (gable roof of grey, dark
+ * or red tiles with tile courses and a ridge line, a flat concrete roof with parapet, water tank and
+ * solar water heater, or blue steel sheet), a concrete yard, a vegetable patch or a tree. Houses are
+ * 2–4 storeys: their height casts shadows across lanes and yards.
+ */
+import { CROP, type RGB } from '../look.ts';
+import { hash2 } from '../noise.ts';
+import type { Shader } from '../shade.ts';
+import { periodicAmp, smooth, type Surface } from '../surface.ts';
+import { shadeCanopy } from './vegetation.ts';
+
+const LANE_M = 3;
+const SOLAR: RGB = [0.14, 0.17, 0.26];
+const TANK: RGB = [0.85, 0.85, 0.83];
+const PARAPET: RGB = [0.5, 0.5, 0.48];
+
+/** The house lot under a point (reused object: read it before the next call). */
+export interface Lot {
+  /** 0 = lane, 1 = house, 2 = yard, 3 = garden, 4 = tree. */
+  kind: number;
+  /** Position inside the lot / house footprint, 0..1. */
+  fu: number;
+  fv: number;
+  hash: number;
+  heightM: number;
+  /** Inside the house footprint: across (0..1) the ridge. */
+  across: number;
+  ridgeAlongU: boolean;
+  cos: number;
+  sin: number;
+  widthM: number;
+  depthM: number;
+}
+
+const lot: Lot = {
+  kind: 0,
+  fu: 0,
+  fv: 0,
+  hash: 0,
+  heightM: 0,
+  across: 0,
+  ridgeAlongU: true,
+  cos: 1,
+  sin: 0,
+  widthM: 1,
+  depthM: 1,
+};
+
+/** Which lot (x, y) falls in, for village feature `feat`. */
+export function lotAt(sh: Shader, x: number, y: number, feat: number): Lot {
+  const a = hash2(feat, 9, sh.seed) * Math.PI;
+  const c = Math.cos(a);
+  const s = Math.sin(a);
+  const u = x * c + y * s;
+  const v = -x * s + y * c;
+  const rowM = 15 + 4 * hash2(feat, 10, sh.seed);
+  const jv = Math.floor(v / (rowM + LANE_M));
+  const fvRow = v / (rowM + LANE_M) - jv;
+  lot.cos = c;
+  lot.sin = s;
+  if (fvRow * (rowM + LANE_M) > rowM) {
+    lot.kind = 0;
+    lot.heightM = 0;
+    return lot;
+  }
+  const lotM = 11 + 5 * hash2(jv, feat, sh.seed + 1);
+  const uu = u + hash2(jv, feat, sh.seed + 2) * lotM;
+  const iu = Math.floor(uu / lotM);
+  const h = hash2(iu * 131 + jv, feat, sh.seed + 3);
+  lot.hash = h;
+  lot.fu = uu / lotM - iu;
+  lot.fv = (fvRow * (rowM + LANE_M)) / rowM;
+  if (h < 0.1) {
+    lot.kind = 2;
+    lot.heightM = 0;
+    return lot;
+  }
+  if (h < 0.17) {
+    lot.kind = 3;
+    lot.heightM = 0;
+    return lot;
+  }
+  if (h < 0.26) {
+    lot.kind = 4;
+    lot.heightM = 0;
+    return lot;
+  }
+  // House footprint inside the lot, front yard toward the lane.
+  const w = 0.62 + 0.3 * hash2(iu, jv, sh.seed + 4);
+  const d = 0.55 + 0.3 * hash2(iu, jv, sh.seed + 5);
+  const ou = 0.04 + (0.92 - w) * hash2(iu, jv, sh.seed + 6);
+  const ov = 0.05;
+  const pu = (lot.fu - ou) / w;
+  const pv = (lot.fv - ov) / d;
+  if (pu < 0 || pu > 1 || pv < 0 || pv > 1) {
+    lot.kind = 2;
+    lot.heightM = 0;
+    return lot;
+  }
+  lot.kind = 1;
+  lot.fu = pu;
+  lot.fv = pv;
+  lot.widthM = w * lotM;
+  lot.depthM = d * rowM;
+  lot.ridgeAlongU = lot.widthM >= lot.depthM;
+  lot.across = lot.ridgeAlongU ? pv : pu;
+  lot.heightM = 3 * (2 + Math.floor(3 * hash2(iu, jv, sh.seed + 7))) + 1;
+  return lot;
+}
+
+/** Height of what stands at (x, y) in village `feat` (houses; trees are added by the caller). */
+export function villageHeight(sh: Shader, x: number, y: number, feat: number): number {
+  return lotAt(sh, x, y, feat).heightM;
+}
+
+export function shadeVillage(sh: Shader, s: Surface, x: number, y: number, gsd: number, feat: number): void {
+  const look = sh.look;
+  const L = lotAt(sh, x, y, feat);
+  const d = sh.det4(x, y, 0.05, gsd);
+  const grain = d[1] as number;
+  switch (L.kind) {
+    case 0:
+      s.set(look.concrete, 0.88 + 0.2 * grain);
+      s.ao = 0.8;
+      return;
+    case 2:
+      s.set(look.concrete, 0.82 + 0.2 * grain + 0.12 * ((d[0] as number) - 0.5));
+      if (L.hash < 0.05) s.mix(look.dirt, 0.6);
+      return;
+    case 3: {
+      const amp = periodicAmp(1.2, gsd);
+      const row = Math.sin((Math.PI * 2 * (x * L.cos + y * L.sin)) / 1.2);
+      s.set(look.soil, 0.9 + 0.2 * grain);
+      s.mix(look.crops[CROP.vegetables] as RGB, (0.55 + 0.35 * row * amp) * (0.7 + 0.3 * grain));
+      return;
+    }
+    case 4:
+      if (!shadeCanopy(sh, s, x, y, gsd, 0.9, 0.7, 9)) s.set(look.concrete, 0.75 + 0.2 * grain);
+      return;
+  }
+  // A house roof.
+  const roof = pickRoof(sh, L.hash);
+  const wear = d[0] as number;
+  s.objH = L.heightM;
+  s.grain = 0.3;
+  const edge = Math.min(L.fu, 1 - L.fu) * L.widthM;
+  const edgeV = Math.min(L.fv, 1 - L.fv) * L.depthM;
+  if (roof.flat) {
+    s.set(roof.colour, 0.85 + 0.18 * wear + 0.1 * (grain - 0.5));
+    // Parapet, water tank and solar water heater on many flat roofs.
+    if (Math.min(edge, edgeV) < 0.35) s.set(PARAPET, 0.95 + 0.1 * grain);
+    else if (L.hash > 0.5) {
+      const tu = L.fu * L.widthM;
+      const tv = L.fv * L.depthM;
+      const sx = 1.5 + 2 * ((L.hash * 13.7) % 1);
+      if (tu > sx && tu < sx + 2 && tv > 1 && tv < 2.6) {
+        s.set(SOLAR, 0.9 + 0.2 * grain);
+        s.spec = 0.25;
+        s.objH += 1.2;
+        if (tv > 2.3) s.set(TANK, 1);
+      }
+    }
+    return;
+  }
+  // Gable roof: two planes falling away from the ridge, tile courses across them.
+  const side = L.across < 0.5 ? -1 : 1;
+  const pitch = 0.48;
+  const au = L.ridgeAlongU ? 0 : 1;
+  // Slope direction in the scene frame: across the ridge.
+  const dx = au ? L.cos : -L.sin;
+  const dy = au ? L.sin : L.cos;
+  s.gx = side * pitch * dx;
+  s.gy = side * pitch * dy;
+  s.set(roof.colour, 0.88 + 0.2 * wear + 0.08 * (grain - 0.5));
+  const along = L.ridgeAlongU ? L.fu * L.widthM : L.fv * L.depthM;
+  const acrossM = (L.ridgeAlongU ? L.fv * L.depthM : L.fu * L.widthM) - (L.ridgeAlongU ? L.depthM : L.widthM) / 2;
+  const amp = periodicAmp(0.22, gsd);
+  if (amp > 0) s.mul(1 + 0.12 * amp * Math.sin((Math.PI * 2 * along) / 0.22));
+  const ampC = periodicAmp(0.3, gsd);
+  if (ampC > 0) s.mul(1 - 0.06 * ampC * smooth(0.8, 1, Math.abs(Math.sin((Math.PI * 2 * acrossM) / 0.3))));
+  // Ridge cap and eaves.
+  if (Math.abs(acrossM) < 0.25) s.mul(0.8);
+  if (Math.min(edge, edgeV) < 0.3) s.mul(0.85);
+  s.objH = L.heightM + pitch * Math.max(0, (L.ridgeAlongU ? L.depthM : L.widthM) / 2 - Math.abs(acrossM));
+  // Moss and soot on old tiles.
+  if (wear < 0.3) s.mix([0.2, 0.24, 0.16], (0.3 - wear) * 1.5);
+}
+
+function pickRoof(sh: Shader, h: number): { colour: RGB; flat: boolean } {
+  const roofs = sh.look.roofs;
+  let total = 0;
+  for (const r of roofs) total += r.weight;
+  let acc = ((h * 7.77) % 1) * total;
+  for (const r of roofs) {
+    acc -= r.weight;
+    if (acc < 0) return r;
+  }
+  return roofs[0] as { colour: RGB; flat: boolean };
+}

@@ -1,0 +1,220 @@
+/**
+ * Water (rivers, streams, ponds), their banks and embankments, roads, dirt tracks and construction
+ * sites. Water is mostly mirror (its colour comes from the sky it reflects, see the lighting), with
+ * its own body colour, sediment near the banks and wind ripples. Embankments are stone revetment,
+ * concrete slabs or grass. Roads are concrete slabs or asphalt with markings; tracks have two ruts.
+ */
+import type { SceneFeature } from '../layers.ts';
+import type { RGB } from '../look.ts';
+import { hash2 } from '../noise.ts';
+import type { Shader } from '../shade.ts';
+import { periodicAmp, smooth, type Surface } from '../surface.ts';
+
+const MORTAR: RGB = [0.38, 0.37, 0.34];
+const ALGAE: RGB = [0.25, 0.36, 0.16];
+const WHITE_LINE: RGB = [0.88, 0.88, 0.85];
+const GRAVEL: RGB = [0.6, 0.58, 0.55];
+const SAND: RGB = [0.76, 0.68, 0.5];
+const EXCAVATOR: RGB = [0.88, 0.66, 0.1];
+const SITE_ROOF: RGB = [0.2, 0.42, 0.7];
+
+export function shadeWater(
+  sh: Shader,
+  s: Surface,
+  x: number,
+  y: number,
+  gsd: number,
+  rel: number,
+  feat: SceneFeature | undefined,
+): void {
+  const look = sh.look;
+  const kind = feat?.water ?? 'river';
+  s.set(look.water);
+  if (kind === 'pond') {
+    s.mix(ALGAE, 0.25 + 0.3 * (feat?.rand ?? 0));
+    s.mul(0.85);
+  }
+  // Shallow water near the banks shows sediment and the bed; small streams are shallow throughout.
+  const shallow = kind === 'stream' ? 0.6 : kind === 'pond' ? 0.15 * rel : Math.pow(rel, 4) * 0.8;
+  const swirl = sh.tex(x, y, 0.12, gsd, 61);
+  s.mix(look.waterShallow, shallow + (swirl - 0.5) * 0.25);
+  // Wind ripples tilt the mirror a little; they decide how much sky and sun glint each pixel sees.
+  const d = sh.det4(x, y, 0.03, gsd);
+  s.gx = ((d[1] as number) - 0.5 + ((d[3] as number) - 0.5) * 0.5) * 0.5 * sh.ripple;
+  s.gy = ((d[2] as number) - 0.5 + ((d[0] as number) - 0.5) * 0.5) * 0.5 * sh.ripple;
+  s.spec = kind === 'stream' ? 0.35 : 0.85;
+  s.grain = 0.08;
+  if (kind === 'stream') s.mul(0.75);
+  if (kind === 'stream') sh.tagIfNegative(s, 'clean_tributary');
+}
+
+export function shadeBank(
+  sh: Shader,
+  s: Surface,
+  x: number,
+  y: number,
+  gsd: number,
+  rel: number,
+  feat: SceneFeature | undefined,
+): void {
+  const look = sh.look;
+  const r = feat?.rand ?? 0.5;
+  const d = sh.det4(x, y, 0.05, gsd);
+  const grain = d[1] as number;
+  if (feat?.water === 'stream' || r > 0.72) {
+    // Grassy earth bank, muddy at the waterline.
+    s.set(look.grass, 0.8 + 0.35 * (d[0] as number));
+    s.mix(look.dirt, (1 - rel) * 0.7);
+    return;
+  }
+  if (r < 0.45) {
+    // Dry-stone revetment: irregular blocks with dark joints.
+    const cell = 0.45;
+    const px = x / cell;
+    const py = y / (cell * 0.7);
+    const jy = Math.floor(py);
+    const jx = Math.floor(px + (jy % 2) * 0.5);
+    const fx = px + (jy % 2) * 0.5 - jx;
+    const fy = py - jy;
+    const joint = Math.min(fx, 1 - fx, fy, 1 - fy);
+    const stone = hash2(jx, jy, sh.seed + 65);
+    s.set(look.bankStone, 0.75 + 0.4 * stone + 0.15 * (grain - 0.5));
+    const amp = periodicAmp(cell, gsd);
+    if (joint < 0.08) s.mix(MORTAR, 0.8 * amp);
+    if (amp < 1) s.mix(MORTAR, 0.12 * (1 - amp));
+  } else {
+    // Concrete slabs in a grid.
+    const slab = 2.5;
+    const amp = periodicAmp(slab, gsd);
+    const fx = (((x / slab) % 1) + 1) % 1;
+    const fy = (((y / slab) % 1) + 1) % 1;
+    s.set(look.concrete, 0.82 + 0.2 * grain + 0.12 * ((d[0] as number) - 0.5));
+    if (Math.min(fx, 1 - fx, fy, 1 - fy) * slab < 0.05) s.mul(1 - 0.3 * amp);
+  }
+  // Wet, algae-stained toe at the waterline; weeds growing through.
+  if (rel < 0.3) s.mix(ALGAE, (0.3 - rel) * 1.5);
+  const weeds = d[3] as number;
+  if (weeds > 0.66) s.mix(look.grass, smooth(0.66, 0.76, weeds) * 0.8);
+  if (rel > 0.88) s.mix(look.grass, 0.7);
+}
+
+export function shadeRoad(
+  sh: Shader,
+  s: Surface,
+  x: number,
+  y: number,
+  gsd: number,
+  rel: number,
+  feat: SceneFeature | undefined,
+): void {
+  const look = sh.look;
+  const d = sh.det4(x, y, 0.05, gsd);
+  const grain = d[2] as number;
+  const stain = d[0] as number;
+  s.grain = 0.3;
+  const asphalt = look.asphaltRoads && (feat?.halfWidthM ?? 3) > 2.4;
+  const ax = feat ? Math.cos(feat.axisRad) : 1;
+  const ay = feat ? Math.sin(feat.axisRad) : 0;
+  const along = x * ax + y * ay;
+  if (asphalt) {
+    s.set(look.asphalt, 0.85 + 0.25 * grain + 0.15 * (stain - 0.5));
+    // Dashed centre line and solid edge lines.
+    const dash = (((along / 6) % 1) + 1) % 1;
+    if (rel < 0.04 && dash < 0.5) s.set(WHITE_LINE, 0.95);
+    if (rel > 0.86 && rel < 0.9) s.set(WHITE_LINE, 0.9);
+  } else {
+    s.set(look.concrete, 0.84 + 0.18 * grain + 0.14 * (stain - 0.5));
+    // Slab joints: one along the centre, one across every ~5 m.
+    const amp = periodicAmp(5, gsd);
+    const j = (((along / 5) % 1) + 1) % 1;
+    if (rel < 0.02 || Math.min(j, 1 - j) * 5 < 0.04) s.mul(1 - 0.35 * amp);
+  }
+  // Tyre wear and dirt at the shoulders.
+  if (rel > 0.4 && rel < 0.65) s.mul(0.95);
+  if (rel > 0.92) s.mix(look.dirt, 0.5);
+}
+
+export function shadeTrack(sh: Shader, s: Surface, x: number, y: number, gsd: number, rel: number): void {
+  const look = sh.look;
+  const d = sh.det4(x, y, 0.05, gsd);
+  const grain = d[1] as number;
+  s.set(look.dirt, 0.8 + 0.3 * grain + 0.15 * ((d[0] as number) - 0.5));
+  // Grass strip between the two wheel ruts, grassy verges.
+  if (rel < 0.22) s.mix(look.grass, 0.55 * smooth(0.22, 0.08, rel));
+  if (rel > 0.4 && rel < 0.7) s.mul(0.9);
+  if (rel > 0.85) s.mix(look.grass, smooth(0.85, 1, rel) * 0.8);
+}
+
+/**
+ * A construction site (the layer kind or the hard negative): a flat pad of compacted bare earth with
+ * tyre tracks, gravel and sand heaps, an excavator and blue-roofed site offices. Coordinates (u, v)
+ * are metres in the site's own frame, centred; `l`, `w` its size.
+ */
+export function shadeConstruction(
+  sh: Shader,
+  s: Surface,
+  x: number,
+  y: number,
+  gsd: number,
+  u: number,
+  v: number,
+  l: number,
+  w: number,
+  salt: number,
+): void {
+  const look = sh.look;
+  const d = sh.det4(x, y, 0.06, gsd);
+  const grain = d[1] as number;
+  const blot = d[0] as number;
+  s.set(look.soil, 1.05 + 0.25 * grain);
+  s.mix(SAND, 0.25 + 0.3 * blot);
+  // The pad replaces whatever was painted below it: no crop height, ridges or paddy-water glint.
+  s.spec = 0;
+  s.emit = 0;
+  s.objH = 0;
+  s.gx = 0;
+  s.gy = 0;
+  // Compacted, darker patches where machines turn and water stood.
+  s.mul(1 - 0.18 * smooth(0.55, 0.75, d[3] as number));
+  // A few wheel-rut pairs (2 m gauge) crossing the pad along gentle curves, not a regular pattern.
+  const amp = periodicAmp(0.8, gsd);
+  if (amp > 0)
+    for (let k = 0; k < 4; k++) {
+      const th = hash2(salt, 10 + k, sh.seed) * Math.PI;
+      const off = (hash2(salt, 20 + k, sh.seed) - 0.5) * Math.min(l, w) * 0.8;
+      const along = u * Math.cos(th) + v * Math.sin(th);
+      const across = -u * Math.sin(th) + v * Math.cos(th) - off - 4 * Math.sin(along / 11 + k);
+      const rut = Math.abs(Math.abs(across) - 1) / 0.3;
+      if (rut < 1) s.mul(1 - 0.14 * amp * (1 - rut));
+    }
+  // Heaps.
+  const hu = (hash2(salt, 1, sh.seed) - 0.5) * l * 0.6;
+  const hv = (hash2(salt, 2, sh.seed) - 0.5) * w * 0.6;
+  const dh = Math.hypot(u - hu, v - hv);
+  if (dh < 5) {
+    s.set(hash2(salt, 3, sh.seed) < 0.5 ? GRAVEL : SAND, 0.9 + 0.25 * grain);
+    s.objH = 2.5 * (1 - dh / 5);
+    s.gx = ((u - hu) / 5) * 0.5;
+    s.gy = ((v - hv) / 5) * 0.5;
+  }
+  // Excavator: a yellow body with a cab and an arm.
+  const eu = (hash2(salt, 4, sh.seed) - 0.5) * l * 0.5;
+  const ev = (hash2(salt, 5, sh.seed) - 0.5) * w * 0.5;
+  if (Math.abs(u - eu) < 1.6 && Math.abs(v - ev) < 2.4) {
+    s.set(EXCAVATOR, 0.95);
+    s.objH = 3;
+    if (Math.abs(u - eu - 0.6) < 0.6 && Math.abs(v - ev - 0.8) < 0.7) s.mul(0.6);
+  } else if (Math.abs(u - eu) < 0.35 && v - ev > 2.4 && v - ev < 7) {
+    s.set(EXCAVATOR, 0.85);
+    s.objH = 2;
+  }
+  // Site offices along one edge.
+  if (v > w / 2 - 7 && v < w / 2 - 1 && Math.abs(u) < Math.min(l / 2 - 2, 9)) {
+    const unit = Math.floor((u + 20) / 6);
+    if (((u + 20) / 6 - unit) * 6 > 0.4) {
+      s.set(SITE_ROOF, 0.9 + 0.15 * grain);
+      s.objH = 3;
+    }
+  }
+  sh.tagIfNegative(s, 'construction_site');
+}

@@ -1,0 +1,75 @@
+/**
+ * What the ground shader knows about the surface under one pixel before lighting: albedo, a small
+ * tilt of the surface (furrows, roof planes, crown domes), the height of anything standing there
+ * (trees, houses: for shadows), how mirror-like it is (water), whether it glows (flames), and which
+ * incident or hard negative the pixel shows (for labels). One instance is reused for every pixel.
+ */
+import type { RGB } from './look.ts';
+
+export class Surface {
+  r = 0;
+  g = 0;
+  b = 0;
+  /** Surface slope added to the terrain's: ∂z/∂x, ∂z/∂y (scene frame). */
+  gx = 0;
+  gy = 0;
+  /** Height above the ground of what stands here (tree crown, roof), metres. */
+  objH = 0;
+  /** Mirror share 0..1 (open water, wet mud, plastic film). */
+  spec = 0;
+  /** Self-lit share 0..1 (flames). */
+  emit = 0;
+  /** Ambient occlusion 0..1 (gaps between crowns, narrow lanes). */
+  ao = 1;
+  /** Hard-negative kind index + 1 seen here, 0 = none. */
+  tag = 0;
+  /** Incident index + 1 seen here, 0 = none. */
+  incident = 0;
+  /** How much fine grain the surface has below the shading resolution, 0..1 (water ~0). */
+  grain = 0.5;
+
+  reset(): void {
+    this.grain = 0.5;
+    this.gx = 0;
+    this.gy = 0;
+    this.objH = 0;
+    this.spec = 0;
+    this.emit = 0;
+    this.ao = 1;
+    this.tag = 0;
+    this.incident = 0;
+  }
+
+  set(c: RGB, k = 1): void {
+    this.r = c[0] * k;
+    this.g = c[1] * k;
+    this.b = c[2] * k;
+  }
+
+  mix(c: RGB, t: number): void {
+    if (t <= 0) return;
+    if (t > 1) t = 1;
+    this.r += (c[0] - this.r) * t;
+    this.g += (c[1] - this.g) * t;
+    this.b += (c[2] - this.b) * t;
+  }
+
+  mul(k: number): void {
+    this.r *= k;
+    this.g *= k;
+    this.b *= k;
+  }
+}
+
+/** 0..1 smooth step of x from edge a (0) to edge b (1); a > b gives a falling step. */
+export function smooth(a: number, b: number, x: number): number {
+  let t = (x - a) / (b - a);
+  t = t < 0 ? 0 : t > 1 ? 1 : t;
+  return t * t * (3 - 2 * t);
+}
+
+/** Contrast of a periodic pattern of `periodM` seen with `gsdM` pixels: fades out before it aliases. */
+export function periodicAmp(periodM: number, gsdM: number): number {
+  const k = (periodM / gsdM - 2) / 3;
+  return k <= 0 ? 0 : k >= 1 ? 1 : k;
+}

@@ -1,0 +1,365 @@
+/**
+ * Precomputed, tileable textures the ground shader samples instead of evaluating fractal noise per
+ * pixel (a table read costs a few nanoseconds, an fbm of six octaves fifty or more), each with a mip
+ * pyramid so that ground seen at a coarse pixel size reads a pre-averaged level and does not alias.
+ * They are the same in every process (fixed seeds); scenes vary them by scale, offset and colour.
+ *
+ * - NOISE: 512² periodic fractal noise, octaves of period 256 … 2 texels, in about [0, 1]; for
+ *   large-scale variation (used at ≥ 5 cm per texel, so it repeats no more often than every 25 m).
+ * - DETAIL4: four 1024² fractal noise fields with features up to 32, 8, 2 and 16 texels, interleaved
+ *   so one lookup gives four numbers: blobs, tufts and grain whose repeat is 32 times their size,
+ *   too far apart to see.
+ * - CANOPY: 1024² tree crowns (0.125 m per texel, 128 m period): height 0..1 (domes with leaf-cluster
+ *   bumps), its surface normal (x, y components), and a per-crown random number in [0, 1), so a
+ *   density threshold keeps or drops whole crowns.
+ */
+import { hash2 } from './noise.ts';
+
+export interface MipTexture {
+  /** Side of level 0 in texels (a power of two). */
+  size: number;
+  /** Levels 0 (full) … log2(size) (1 texel), each size>>k squared, row-major. */
+  levels: Float32Array[];
+}
+
+function buildMips(base: Float32Array, size: number): MipTexture {
+  const levels = [base];
+  let n = size;
+  let cur = base;
+  while (n > 1) {
+    const m = n >> 1;
+    const next = new Float32Array(m * m);
+    for (let j = 0; j < m; j++)
+      for (let i = 0; i < m; i++) {
+        const a = 2 * j * n + 2 * i;
+        next[j * m + i] =
+          ((cur[a] as number) + (cur[a + 1] as number) + (cur[a + n] as number) + (cur[a + n + 1] as number)) * 0.25;
+      }
+    levels.push(next);
+    cur = next;
+    n = m;
+  }
+  return { size, levels };
+}
+
+/**
+ * Bilinear, wrapping sample of `tex` at texel coordinates (u, v) of level 0, read from the level
+ * that suits a footprint of `footTexels` level-0 texels per pixel.
+ */
+export function sampleTex(tex: MipTexture, u: number, v: number, footTexels: number): number {
+  let level = 0;
+  if (footTexels >= 2) {
+    // ⌊log2⌋ by counting leading zeros: far cheaper than Math.log2 per sample.
+    level = 31 - Math.clz32(footTexels < 2147483647 ? footTexels : 2147483647);
+    const top = tex.levels.length - 1;
+    if (level > top) level = top;
+    const k = 1 / (1 << level);
+    u *= k;
+    v *= k;
+  }
+  const data = tex.levels[level] as Float32Array;
+  const n = tex.size >> level;
+  const mask = n - 1;
+  u -= 0.5;
+  v -= 0.5;
+  const iu = Math.floor(u);
+  const iv = Math.floor(v);
+  const fu = u - iu;
+  const fv = v - iv;
+  const i0 = iu & mask;
+  const i1 = (iu + 1) & mask;
+  const r0 = (iv & mask) * n;
+  const r1 = ((iv + 1) & mask) * n;
+  const a = data[r0 + i0] as number;
+  const b = data[r0 + i1] as number;
+  const c = data[r1 + i0] as number;
+  const d = data[r1 + i1] as number;
+  const ab = a + (b - a) * fu;
+  return ab + (c + (d - c) * fu - ab) * fv;
+}
+
+/** Like sampleTex for an interleaved 3-channel texture: writes the three channels to out[0..2]. */
+export function sampleTex3(tex: MipTexture, u: number, v: number, footTexels: number, out: Float64Array): void {
+  let level = 0;
+  if (footTexels >= 2) {
+    level = 31 - Math.clz32(footTexels < 2147483647 ? footTexels : 2147483647);
+    const top = tex.levels.length - 1;
+    if (level > top) level = top;
+    const k = 1 / (1 << level);
+    u *= k;
+    v *= k;
+  }
+  const data = tex.levels[level] as Float32Array;
+  const n = tex.size >> level;
+  const mask = n - 1;
+  u -= 0.5;
+  v -= 0.5;
+  const iu = Math.floor(u);
+  const iv = Math.floor(v);
+  const fu = u - iu;
+  const fv = v - iv;
+  const i0 = (iu & mask) * 3;
+  const i1 = ((iu + 1) & mask) * 3;
+  const r0 = (iv & mask) * n * 3;
+  const r1 = ((iv + 1) & mask) * n * 3;
+  for (let c = 0; c < 3; c++) {
+    const a = data[r0 + i0 + c] as number;
+    const b = data[r0 + i1 + c] as number;
+    const cc = data[r1 + i0 + c] as number;
+    const d = data[r1 + i1 + c] as number;
+    const ab = a + (b - a) * fu;
+    out[c] = ab + (cc + (d - cc) * fu - ab) * fv;
+  }
+}
+
+/** Nearest-texel read of level 0 (for per-crown ids, which must not be blended). */
+export function texelAt(data: Float32Array, size: number, u: number, v: number): number {
+  const mask = size - 1;
+  return data[(Math.floor(v) & mask) * size + (Math.floor(u) & mask)] as number;
+}
+
+function periodicValueNoise(size: number, period: number, seed: number): Float32Array {
+  // Value noise on a lattice of `period` texels that wraps at `size` texels.
+  const cells = size / period;
+  const out = new Float32Array(size * size);
+  for (let j = 0; j < size; j++) {
+    const gy = j / period;
+    const iy = Math.floor(gy);
+    let fy = gy - iy;
+    fy = fy * fy * (3 - 2 * fy);
+    for (let i = 0; i < size; i++) {
+      const gx = i / period;
+      const ix = Math.floor(gx);
+      let fx = gx - ix;
+      fx = fx * fx * (3 - 2 * fx);
+      const x0 = ix % cells;
+      const x1 = (ix + 1) % cells;
+      const y0 = iy % cells;
+      const y1 = (iy + 1) % cells;
+      const a = hash2(x0, y0, seed);
+      const b = hash2(x1, y0, seed);
+      const c = hash2(x0, y1, seed);
+      const d = hash2(x1, y1, seed);
+      const ab = a + (b - a) * fx;
+      out[j * size + i] = ab + (c + (d - c) * fx - ab) * fy;
+    }
+  }
+  return out;
+}
+
+function fractalTexture(size: number, maxPeriod: number, seed: number, slope: number): MipTexture {
+  const acc = new Float32Array(size * size);
+  for (let period = maxPeriod, o = 0; period >= 2; period >>= 1, o++) {
+    const amp = Math.pow(period / maxPeriod, slope);
+    const layer = periodicValueNoise(size, period, seed + o * 7919);
+    for (let k = 0; k < acc.length; k++) acc[k] = (acc[k] as number) + amp * (layer[k] as number);
+  }
+  // Normalise to mean 0.5 and a standard deviation of 0.17 (about ±0.5 at the extremes).
+  let mean = 0;
+  for (let k = 0; k < acc.length; k++) mean += acc[k] as number;
+  mean /= acc.length;
+  let sd = 0;
+  for (let k = 0; k < acc.length; k++) sd += ((acc[k] as number) - mean) ** 2;
+  sd = Math.sqrt(sd / acc.length) || 1;
+  for (let k = 0; k < acc.length; k++) acc[k] = 0.5 + (((acc[k] as number) - mean) / sd) * 0.17;
+  return buildMips(acc, size);
+}
+
+let noiseTex: MipTexture | null = null;
+let detail4Tex: MipTexture | null = null;
+
+/** The shared large-scale fractal noise: 512² texels, features up to 256 texels (built once, ~40 ms). */
+export function noiseTexture(): MipTexture {
+  noiseTex ??= fractalTexture(512, 256, 0x51f15e, 0.62);
+  return noiseTex;
+}
+
+export interface CanopyTexture {
+  /** Metres per level-0 texel. */
+  texelM: number;
+  /** Interleaved height (0..1) and surface normal x, y: three floats per texel, with mips. */
+  hn: MipTexture;
+  /** Per-crown random number (level 0 only, nearest read). */
+  crownId: Float32Array;
+  /** Offset from each texel to its crown's centre, in texels (level 0, nearest read). */
+  centreDu: Float32Array;
+  centreDv: Float32Array;
+  size: number;
+}
+
+/**
+ * Four independent small-feature noise fields interleaved in one 1024² texture, so one lookup gives
+ * a pixel four numbers at four scales: channel 0 blobs up to 32 texels, 1 up to 8 texels, 2 up to
+ * 2 texels (grain), 3 an independent field of blobs up to 16 texels.
+ */
+export function detail4Texture(): MipTexture {
+  if (detail4Tex) return detail4Tex;
+  const size = 1024;
+  const chans = [
+    fractalTexture(size, 32, 0xd4a0, 0.5),
+    fractalTexture(size, 8, 0xd4a1, 0.5),
+    fractalTexture(size, 2, 0xd4a2, 0.5),
+    fractalTexture(size, 16, 0xd4a3, 0.5),
+  ];
+  const levels = (chans[0] as MipTexture).levels.map((l0, k) => {
+    const out = new Float32Array(l0.length * 4);
+    for (let c = 0; c < 4; c++) {
+      const src = (chans[c] as MipTexture).levels[k] as Float32Array;
+      for (let i = 0; i < src.length; i++) out[4 * i + c] = src[i] as number;
+    }
+    return out;
+  });
+  detail4Tex = { size, levels };
+  return detail4Tex;
+}
+
+/** Like sampleTex for an interleaved 4-channel texture: writes the four channels to out[0..3]. */
+export function sampleTex4(tex: MipTexture, u: number, v: number, footTexels: number, out: Float64Array): void {
+  let level = 0;
+  if (footTexels >= 2) {
+    level = 31 - Math.clz32(footTexels < 2147483647 ? footTexels : 2147483647);
+    const top = tex.levels.length - 1;
+    if (level > top) level = top;
+    const k = 1 / (1 << level);
+    u *= k;
+    v *= k;
+  }
+  const data = tex.levels[level] as Float32Array;
+  const n = tex.size >> level;
+  const mask = n - 1;
+  u -= 0.5;
+  v -= 0.5;
+  const iu = Math.floor(u);
+  const iv = Math.floor(v);
+  const fu = u - iu;
+  const fv = v - iv;
+  const i0 = (iu & mask) * 4;
+  const i1 = ((iu + 1) & mask) * 4;
+  const r0 = (iv & mask) * n * 4;
+  const r1 = ((iv + 1) & mask) * n * 4;
+  const w00 = (1 - fu) * (1 - fv);
+  const w10 = fu * (1 - fv);
+  const w01 = (1 - fu) * fv;
+  const w11 = fu * fv;
+  const a = r0 + i0;
+  const b = r0 + i1;
+  const c = r1 + i0;
+  const d = r1 + i1;
+  out[0] =
+    (data[a] as number) * w00 + (data[b] as number) * w10 + (data[c] as number) * w01 + (data[d] as number) * w11;
+  out[1] =
+    (data[a + 1] as number) * w00 +
+    (data[b + 1] as number) * w10 +
+    (data[c + 1] as number) * w01 +
+    (data[d + 1] as number) * w11;
+  out[2] =
+    (data[a + 2] as number) * w00 +
+    (data[b + 2] as number) * w10 +
+    (data[c + 2] as number) * w01 +
+    (data[d + 2] as number) * w11;
+  out[3] =
+    (data[a + 3] as number) * w00 +
+    (data[b + 3] as number) * w10 +
+    (data[c + 3] as number) * w01 +
+    (data[d + 3] as number) * w11;
+}
+
+let canopyTex: CanopyTexture | null = null;
+
+/** The shared tree-crown texture (built on first use, ~150 ms). */
+export function canopyTexture(): CanopyTexture {
+  if (canopyTex) return canopyTex;
+  const size = 1024;
+  const texelM = 0.125;
+  const h = new Float32Array(size * size);
+  const id = new Float32Array(size * size);
+  const cdu = new Float32Array(size * size);
+  const cdv = new Float32Array(size * size);
+  // Crowns on a jittered grid of 3.2 m cells (some empty, some doubled), radius 1.3–3.8 m.
+  const cellTex = Math.round(3.2 / texelM);
+  const cells = Math.floor(size / cellTex);
+  const step = size / cells;
+  for (let cj = 0; cj < cells; cj++)
+    for (let ci = 0; ci < cells; ci++)
+      for (let k = 0; k < 2; k++) {
+        const r0 = hash2(ci, cj, 101 + k * 13);
+        if (k === 1 && r0 > 0.35) continue;
+        const cx = (ci + hash2(ci, cj, 102 + k * 13)) * step;
+        const cy = (cj + hash2(ci, cj, 103 + k * 13)) * step;
+        const rad = (1.3 + 2.5 * Math.pow(hash2(ci, cj, 104 + k * 13), 1.5)) / texelM;
+        const top = 0.55 + 0.45 * hash2(ci, cj, 105 + k * 13);
+        const crown = hash2(ci, cj, 106 + k * 13);
+        const ir = Math.ceil(rad);
+        for (let dy = -ir; dy <= ir; dy++)
+          for (let dx = -ir; dx <= ir; dx++) {
+            const x = Math.floor(cx) + dx;
+            const y = Math.floor(cy) + dy;
+            const ddx = x + 0.5 - cx;
+            const ddy = y + 0.5 - cy;
+            // Slightly lobed outline so crowns are not perfect discs.
+            const ang = Math.atan2(ddy, ddx);
+            const lobe = 1 + 0.12 * Math.sin(5 * ang + crown * 20) + 0.08 * Math.sin(3 * ang + crown * 9);
+            const q = (ddx * ddx + ddy * ddy) / (rad * rad * lobe * lobe);
+            if (q >= 1) continue;
+            const hh = top * Math.sqrt(1 - q);
+            const kk = ((y + size) % size) * size + ((x + size) % size);
+            if (hh > (h[kk] as number)) {
+              h[kk] = hh;
+              id[kk] = crown;
+              cdu[kk] = -ddx;
+              cdv[kk] = -ddy;
+            }
+          }
+      }
+  // Leaf clusters: fine bumps on the crown surface give each crown its lit and shaded texture.
+  const bumps = periodicValueNoise(size, 4, 0x1eaf);
+  const bumps2 = periodicValueNoise(size, 8, 0x1eb0);
+  for (let k = 0; k < h.length; k++)
+    if ((h[k] as number) > 0)
+      h[k] = Math.max(
+        0.02,
+        (h[k] as number) + 0.07 * ((bumps[k] as number) - 0.5) + 0.06 * ((bumps2[k] as number) - 0.5),
+      );
+  // Normals from central differences, scaled as if crowns were ~6 m tall over their ~5 m width.
+  const nx = new Float32Array(size * size);
+  const ny = new Float32Array(size * size);
+  const zScale = 6 / texelM;
+  for (let j = 0; j < size; j++)
+    for (let i = 0; i < size; i++) {
+      const l = h[j * size + ((i + size - 1) % size)] as number;
+      const r = h[j * size + ((i + 1) % size)] as number;
+      const d = h[((j + size - 1) % size) * size + i] as number;
+      const u = h[((j + 1) % size) * size + i] as number;
+      const gx = ((r - l) / 2) * zScale;
+      const gy = ((u - d) / 2) * zScale;
+      const inv = 1 / Math.sqrt(gx * gx + gy * gy + 1);
+      nx[j * size + i] = -gx * inv;
+      ny[j * size + i] = -gy * inv;
+    }
+  const hm = buildMips(h, size);
+  const xm = buildMips(nx, size);
+  const ym = buildMips(ny, size);
+  const levels = hm.levels.map((lh, k) => {
+    const out = new Float32Array(lh.length * 3);
+    const lx = xm.levels[k] as Float32Array;
+    const ly = ym.levels[k] as Float32Array;
+    for (let i = 0; i < lh.length; i++) {
+      out[3 * i] = lh[i] as number;
+      out[3 * i + 1] = lx[i] as number;
+      out[3 * i + 2] = ly[i] as number;
+    }
+    return out;
+  });
+  canopyTex = { texelM, size, hn: { size, levels }, crownId: id, centreDu: cdu, centreDv: cdv };
+  return canopyTex;
+}
+
+/**
+ * Build every shared texture now (about 2 s on one core) rather than inside the first render: a
+ * simulator that renders on its own event loop must not stall its MAVLink link on the first photo.
+ */
+export function warmTextures(): void {
+  noiseTexture();
+  detail4Texture();
+  canopyTexture();
+}
