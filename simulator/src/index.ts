@@ -56,5 +56,5 @@ export type { Scene, SceneOptions } from './scene/scene.ts';
 export type { LayersInput } from './scene/layers.ts';
 export type { DemLike } from './scene/terrain.ts';
 export { demoLayers, demoDem, DEMO_ORIGIN } from './scene/demo-world.ts';
-export { deliverPhotos } from './dock/deliver.ts';
-export type { DeliverOptions, DeliveryReport, DeliveryTarget } from './dock/deliver.ts';
+export { deliverPhotos, DockFlights } from './dock/deliver.ts';
+export type { DeliverOptions, DeliveryReport, DeliveryTarget, DockFlight } from './dock/deliver.ts';

@@ -182,16 +182,18 @@ export async function deleteArea(db: Queryable, id: string): Promise<boolean> {
   return r.affectedRows > 0;
 }
 
-/**
- * A page of areas (any kind or one), optionally only those intersecting a bbox, ordered by id, as a ready GeoJSON
- * FeatureCollection string built by the database: large lists skip parsing and re-serialising every geometry in
- * Node (the bbox list is the hot read path).
- */
-export async function queryAreasGeoJson(db: Queryable, q: AreaQuery): Promise<string> {
-  return `{"type":"FeatureCollection","features":[${(await featureJsonPage(db, q)).map((x) => x.json).join(',')}]}`;
+/** How many areas match (the total of a list's pages). */
+export async function countAreas(db: Queryable, q: Omit<AreaQuery, 'limit' | 'offset' | 'after'>): Promise<number> {
+  const params: unknown[] = [];
+  const where = areaWhere(q, params);
+  const r = await db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM areas ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+    params,
+  );
+  return Number(r.rows[0]?.n ?? 0);
 }
 
-/** The features of a page as JSON texts built by the database (see {@link queryAreasGeoJson}), with their ids. */
+/** The features of a page as JSON texts built by the database , with their ids. */
 export async function featureJsonPage(db: Queryable, q: AreaQuery): Promise<{ id: string; json: string }[]> {
   const params: unknown[] = [];
   const where = areaWhere(q, params);

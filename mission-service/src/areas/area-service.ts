@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { auditChange } from '../audit/audit-log.ts';
 import { assertCanChange, ownerDepartment, type AuthUser } from '../auth/index.ts';
 import type { Db } from '../db/db.ts';
 import { AppError, notFound } from '../app-error.ts';
@@ -67,7 +68,7 @@ function checkOwner(user: AuthUser, area: AreaFeature): void {
 /** Validates and stores a new area; its id is the feature's id or a fresh one. */
 export async function createArea(db: Db, user: AuthUser, raw: unknown): Promise<AreaFeature> {
   const rawId = (raw as { id?: unknown } | null)?.id;
-  const id = typeof rawId === 'string' ? rawId : `area-${randomUUID()}`;
+  const id = typeof rawId === 'string' ? rawId : `area_${randomUUID()}`;
   checkKindAllowed(user, String((raw as { properties?: { kind?: unknown } } | null)?.properties?.kind));
   const [{ area, departmentId }] = (await validateAreas([{ raw, id, where: '' }])) as [ValidatedArea];
   const row: NewArea = { ...area, departmentId: ownerFor(user, departmentId) };
@@ -115,7 +116,16 @@ export async function removeArea(db: Db, user: AuthUser, id: string): Promise<vo
       },
     );
   }
-  await deleteArea(db, id).catch((e) => mapConstraintError(e, `area ${id}`));
+  await db
+    .transaction(async (tx) => {
+      await deleteArea(tx, id);
+      await auditChange(tx, user, 'area.delete', 'area', id, {
+        kind: existing.properties.kind,
+        name: existing.properties.name,
+        geometry: existing.geometry,
+      });
+    })
+    .catch((e) => mapConstraintError(e, `area ${id}`));
 }
 
 /**
@@ -131,7 +141,7 @@ export async function importAreas(db: Db, user: AuthUser, features: unknown[]): 
         : typeof rawId?.properties?.id === 'string'
           ? rawId.properties.id
           : undefined;
-    const id = given && /^[\w.:-]{1,64}$/.test(given) ? given : `area-${randomUUID()}`;
+    const id = given && /^[\w.:-]{1,64}$/.test(given) ? given : `area_${randomUUID()}`;
     return { raw, id, where: `features[${i}]` };
   });
   const rows: NewArea[] = (await validateAreas(items)).map(({ area, departmentId }) => {

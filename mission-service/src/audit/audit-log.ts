@@ -41,6 +41,36 @@ export async function writeAudit(q: Queryable, e: AuditEntry): Promise<void> {
   );
 }
 
+/**
+ * A change a use case records itself, with what it changed or removed (the values before): a delete, an archive,
+ * an admin edit. Written in the change's own transaction, so the row and the change commit together. (The mount
+ * also records every change request with its outcome; this row carries the details.)
+ */
+export async function auditChange(
+  q: Queryable,
+  actor: AuditEntry['actor'],
+  action: string,
+  objectKind: string,
+  objectId: string,
+  details?: unknown,
+): Promise<void> {
+  await writeAudit(q, { actor, action, objectKind, objectId, status: 200, details });
+}
+
+/** How many audit rows match (the total of the list's pages). */
+export async function countAudit(
+  q: Queryable,
+  f: { objectKind?: string; objectId?: string; actorId?: string },
+): Promise<number> {
+  const r = await q.query<{ n: string }>(
+    `SELECT count(*) AS n FROM audit_log
+      WHERE ($1::text IS NULL OR object_kind = $1) AND ($2::text IS NULL OR object_id = $2)
+        AND ($3::text IS NULL OR actor_id = $3)`,
+    [f.objectKind ?? null, f.objectId ?? null, f.actorId ?? null],
+  );
+  return Number(r.rows[0]?.n ?? 0);
+}
+
 /** The newest audit rows (optionally of one object), newest first. */
 export async function listAudit(
   q: Queryable,

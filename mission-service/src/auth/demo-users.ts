@@ -73,9 +73,9 @@ export async function syncDemoUsers(db: Db, log: Logger, o: DemoOptions): Promis
   }
   for (const a of DEMO_ACCOUNTS) {
     const existing = await findUserByUsername(db, a.username);
-    if (!existing) await createUser(db, { ...a, password: DEMO_PASSWORD });
+    if (!existing) await createUser(db, { ...a, password: DEMO_PASSWORD, passwordPolicy: 'skip' });
     else {
-      await setPassword(db, a.username, DEMO_PASSWORD);
+      await setPassword(db, a.username, DEMO_PASSWORD, false, 'skip');
       await db.query('UPDATE users SET disabled = false WHERE username = $1', [a.username]);
     }
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { auditChange } from '../audit/audit-log.ts';
 import type { Db, Queryable } from '../db/db.ts';
 import { AppError } from '../app-error.ts';
 import { UsernameInputSchema } from '../contract/auth.ts';
@@ -172,7 +173,7 @@ export async function updateUser(
   db: Db,
   actor: AuthUser,
   userId: string,
-  change: { roles?: Role[]; disabled?: boolean },
+  change: { roles?: Role[]; disabled?: boolean; departmentId?: string | null; displayName?: string | null },
 ): Promise<UserRecord> {
   const user = await findUserById(db, userId);
   if (!user) throw new AppError('not_found', 'not_found', `未找到用户 / no such user: ${userId}`);
@@ -184,6 +185,16 @@ export async function updateUser(
     );
   }
   await db.transaction(async (tx) => {
+    if (change.departmentId) {
+      const d = await tx.query('SELECT 1 FROM departments WHERE id = $1', [change.departmentId]);
+      if (!d.rows.length)
+        throw new AppError(
+          'invalid_input',
+          'unknown_department',
+          `未知部门 / unknown department: ${change.departmentId}`,
+          [{ in: 'body', field: 'departmentId', message: 'no such department' }],
+        );
+    }
     if (change.roles) {
       await tx.query('DELETE FROM user_roles WHERE user_id = $1', [user.id]);
       for (const role of new Set(change.roles))
@@ -192,7 +203,22 @@ export async function updateUser(
     if (change.disabled !== undefined) {
       await tx.query('UPDATE users SET disabled = $2 WHERE id = $1', [user.id, change.disabled]);
     }
-    if (change.disabled || change.roles) await revokeUserSessions(tx, user.id, change.disabled ? 'revoke' : 'streams');
+    if (change.departmentId !== undefined)
+      await tx.query('UPDATE users SET department_id = $2 WHERE id = $1', [user.id, change.departmentId]);
+    if (change.displayName !== undefined)
+      await tx.query('UPDATE users SET display_name = $2 WHERE id = $1', [user.id, change.displayName]);
+    // A new department changes what the user may see: open streams end, as with new roles.
+    if (change.disabled || change.roles || change.departmentId !== undefined)
+      await revokeUserSessions(tx, user.id, change.disabled ? 'revoke' : 'streams');
+    await auditChange(tx, actor, change.disabled ? 'user.disable' : 'user.update', 'user', user.id, {
+      before: {
+        roles: user.roles,
+        departmentId: user.departmentId,
+        displayName: user.displayName,
+        disabled: user.disabled,
+      },
+      change,
+    });
   });
   return (await findUserById(db, user.id))!;
 }

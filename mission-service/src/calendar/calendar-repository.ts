@@ -1,4 +1,6 @@
 import { createRequire } from 'node:module';
+import { auditChange } from '../audit/audit-log.ts';
+import type { AuthUser } from '../auth/index.ts';
 import type { Db, Queryable } from '../db/db.ts';
 import { AppError } from '../app-error.ts';
 import { WorkingCalendar, type CalendarOverride } from './working-calendar.ts';
@@ -124,6 +126,7 @@ export async function setCalendarYear(
   db: Db,
   year: number,
   days: { day: string; isWorkday: boolean; name?: string | null }[],
+  actor?: AuthUser,
 ): Promise<CalendarYear> {
   const seen = new Set<string>();
   for (const d of days) {
@@ -140,10 +143,13 @@ export async function setCalendarYear(
     seen.add(d.day);
   }
   await loadWorkingCalendar(db);
+  const before = actor ? (await getCalendarYear(db, year)).days : [];
   await db.transaction(async (tx) => {
     await tx.query('DELETE FROM working_calendar WHERE day >= make_date($1, 1, 1) AND day < make_date($1 + 1, 1, 1)', [
       year,
     ]);
+    if (actor)
+      await auditChange(tx, actor, 'calendar.year.replace', 'calendar_year', String(year), { before, after: days });
     await tx.query(
       `INSERT INTO working_calendar (day, is_workday, name, source)
        SELECT d::date, w, n, 'admin' FROM unnest($1::text[], $2::boolean[], $3::text[]) AS t (d, w, n)`,
@@ -157,4 +163,68 @@ export async function setCalendarYear(
   });
   invalidateWorkingCalendar(db);
   return getCalendarYear(db, year);
+}
+
+export interface CalendarDay {
+  day: string;
+  /** The override, or null when the day follows the Mon–Fri rule. */
+  override: { isWorkday: boolean; name: string | null; source: string } | null;
+  /** Whether it is a working day, override or rule. */
+  isWorkday: boolean;
+}
+
+/** One day: its override if any, and whether it is a working day. */
+export async function getCalendarDay(db: Db, day: string): Promise<CalendarDay> {
+  const r = await db.query<{ is_workday: boolean; name: string | null; source: string }>(
+    'SELECT is_workday, name, source FROM working_calendar WHERE day = $1::date',
+    [day],
+  );
+  const o = r.rows[0];
+  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+  return {
+    day,
+    override: o ? { isWorkday: o.is_workday, name: o.name, source: o.source } : null,
+    isWorkday: o ? o.is_workday : weekday !== 0 && weekday !== 6,
+  };
+}
+
+/**
+ * Admin edit of one day (a holiday moved, an adjusted working weekend added): that day's override only, the rest of
+ * its year untouched. `null` removes the override (the day follows the Mon–Fri rule again). Audited with the value
+ * before, in the same transaction.
+ */
+export async function setCalendarDay(
+  db: Db,
+  day: string,
+  value: { isWorkday: boolean; name?: string | null } | null,
+  actor: AuthUser,
+): Promise<CalendarDay> {
+  await loadWorkingCalendar(db);
+  await db.transaction(async (tx) => {
+    const before = await tx.query<{ is_workday: boolean; name: string | null; source: string }>(
+      'SELECT is_workday, name, source FROM working_calendar WHERE day = $1::date FOR UPDATE',
+      [day],
+    );
+    if (value === null) {
+      const d = await tx.query('DELETE FROM working_calendar WHERE day = $1::date', [day]);
+      if (d.affectedRows !== 1)
+        throw new AppError(
+          'not_found',
+          'not_found',
+          `未找到 / not found: no override on ${day} (it follows the Mon–Fri rule)`,
+        );
+    } else {
+      await tx.query(
+        `INSERT INTO working_calendar (day, is_workday, name, source) VALUES ($1::date, $2, $3, 'admin')
+         ON CONFLICT (day) DO UPDATE SET is_workday = $2, name = $3, source = 'admin', updated_at = now()`,
+        [day, value.isWorkday, value.name ?? null],
+      );
+    }
+    await auditChange(tx, actor, value === null ? 'calendar.day.delete' : 'calendar.day.set', 'calendar_day', day, {
+      before: before.rows[0] ?? null,
+      after: value,
+    });
+  });
+  invalidateWorkingCalendar(db);
+  return getCalendarDay(db, day);
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../db/db.ts';
 import { loadWorkingCalendar } from '../calendar/calendar-repository.ts';
 import { AppError } from '../app-error.ts';
+import { attachRadiusM, categorySettings } from './category-settings.ts';
 import { CASE_COLUMNS, getCase, toCaseView, type CaseRow, type CaseView } from './repository.ts';
 import { buildRoute, routeChainSql, routeRuleSql } from './routing.ts';
 import { FileCaseInput } from './schemas.ts';
@@ -22,6 +23,11 @@ export interface FileCaseOptions {
   now?: Date;
   /** Who files; defaults to the service (`system:<source>`). */
   actor?: CaseActor;
+  /**
+   * Runs in the filing's transaction just before the case is written, only when something will be written (not
+   * for an incident / key filed before). Throwing rolls the filing back (e.g. the incident was reviewed meanwhile).
+   */
+  beforeFile?: (tx: Queryable) => Promise<void>;
 }
 
 /** PostgreSQL error code of a driver error (pg and PGlite both set `code`). */
@@ -43,15 +49,19 @@ export async function fileCase(db: Db, input: FileCaseInput, opts: FileCaseOptio
   const actor = opts.actor ?? systemActor(p.source);
   const cal = await loadWorkingCalendar(db);
   const keys = { incidentId: p.incidentId ?? null, idempotencyKey: p.idempotencyKey ?? null };
-  const radiusM = (await categoryRadii(db)).get(p.category);
-  if (radiusM === undefined)
+  const settings = (await categorySettings(db)).get(p.category);
+  if (settings === undefined)
     throw new AppError('invalid_input', 'unknown_category', `未知类别 / unknown category ${p.category}`);
+  // A drone's incident is located to metres: it joins an open case only when it is the same spot, not any report
+  // of the category within the (rough) duplicate radius of hotline calls.
+  const radiusM = attachRadiusM(settings, p.source);
   try {
     return await db.transaction(async (tx) => {
       // Round trip 1: the duplicate locks, an earlier filing of this incident / key, the route and the SLA.
       const pre = await lockAndPrepare(tx, p.category, p.severity, p.point, radiusM, keys);
       if (pre.existing) return pre.existing;
       if (p.polygon) await assertValidPolygon(tx, p.polygon);
+      await opts.beforeFile?.(tx);
       const route = buildRoute(pre.chain, pre.rule);
       const d = computeDeadlines(toSlaPolicy(p.category, p.severity, pre.sla), now, cal);
       // Round trip 2 (a fresh snapshot, taken after the locks): attach to an open case nearby, or create one;
@@ -243,20 +253,6 @@ async function assertValidPolygon(q: Queryable, polygon: unknown): Promise<void>
       'invalid_geometry',
       `多边形无效 / invalid polygon: ${row?.reason ?? 'unreadable'}`,
     );
-}
-
-const radiiCache = new WeakMap<Db, { radii: Map<string, number>; atMs: number }>();
-
-/** Duplicate radius per category (table `case_categories`), cached for a minute. */
-async function categoryRadii(db: Db): Promise<Map<string, number>> {
-  const hit = radiiCache.get(db);
-  if (hit && Date.now() - hit.atMs < 60_000) return hit.radii;
-  const r = await db.query<{ category: string; duplicate_radius_m: number }>(
-    'SELECT category, duplicate_radius_m FROM case_categories',
-  );
-  const radii = new Map(r.rows.map((x) => [x.category, Number(x.duplicate_radius_m)]));
-  radiiCache.set(db, { radii, atMs: Date.now() });
-  return radii;
 }
 
 /**

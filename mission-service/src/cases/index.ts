@@ -20,6 +20,7 @@ export {
   getCase,
   findCase,
   listCases,
+  countCases,
   listCaseEvents,
   listCaseReports,
   type CaseView,

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/db.ts';
+import { ACTOR_NAME_SQL } from './actor-name.ts';
 import { AppError, notFound } from '../app-error.ts';
 import type { CaseState } from './state-machine.ts';
 import type { CaseLevel } from './routing.ts';
@@ -10,8 +11,8 @@ export interface CaseView {
   state: CaseState;
   source: string;
   severity: 'urgent' | 'normal';
-  /** [lon, lat] WGS84. */
-  point: [number, number];
+  /** GeoJSON Point, [lon, lat] WGS84. */
+  position: { type: 'Point'; coordinates: [number, number] };
   groundPolygon: GeoJSON.Polygon | null;
   confidence: number | null;
   incidentId: string | null;
@@ -62,7 +63,7 @@ export function toCaseView(r: CaseRow): CaseView {
     state: r.state as CaseState,
     source: r.source as string,
     severity: r.severity as 'urgent' | 'normal',
-    point: [Number(r.lon), Number(r.lat)],
+    position: { type: 'Point', coordinates: [Number(r.lon), Number(r.lat)] },
     groundPolygon: r.ground_polygon ? (JSON.parse(r.ground_polygon as string) as GeoJSON.Polygon) : null,
     confidence: r.confidence == null ? null : Number(r.confidence),
     incidentId: (r.incident_id as string | null) ?? null,
@@ -115,6 +116,7 @@ export interface CaseEvent {
   caseId: string;
   at: string;
   actor: string;
+  actorName: string;
   actorRoles: string[];
   kind: string;
   action: string | null;
@@ -129,7 +131,8 @@ export interface CaseEvent {
 /** The audit log of a case, oldest first. */
 export async function listCaseEvents(q: Queryable, caseId: string): Promise<CaseEvent[]> {
   const r = await q.query<CaseRow>(
-    `SELECT id, case_id, at, actor, actor_roles, kind, action, from_state, to_state, level, department_id, note, evidence
+    `SELECT id, case_id, at, actor, ${ACTOR_NAME_SQL('actor')} AS actor_name, actor_roles, kind, action, from_state,
+            to_state, level, department_id, note, evidence
      FROM case_events WHERE case_id = $1 ORDER BY id`,
     [caseId],
   );
@@ -138,6 +141,7 @@ export async function listCaseEvents(q: Queryable, caseId: string): Promise<Case
     caseId: e.case_id as string,
     at: iso(e.at)!,
     actor: e.actor as string,
+    actorName: e.actor_name as string,
     actorRoles: (e.actor_roles as string[]) ?? [],
     kind: e.kind as string,
     action: (e.action as string | null) ?? null,
@@ -273,6 +277,17 @@ export interface ListCasesFilter {
   offset?: number;
 }
 
+/** How many cases the filter matches (the total of a list's pages). */
+export async function countCases(q: Queryable, f: ListCasesFilter = {}): Promise<number> {
+  const params: unknown[] = [];
+  const where = caseWhere(f, params);
+  const r = await q.query<{ n: string }>(
+    `SELECT count(*) AS n FROM cases c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+    params,
+  );
+  return Number(r.rows[0]?.n ?? 0);
+}
+
 /** How far back the first try of a bbox list of closed cases looks (see {@link listCases}). */
 const CLOSED_WINDOW_MS = 30 * 86_400_000;
 
@@ -293,15 +308,13 @@ export async function listCases(q: Queryable, f: ListCasesFilter = {}, now = new
   return queryCases(q, f, limit, offset);
 }
 
-async function queryCases(
-  q: Queryable,
+/** The WHERE conditions of a case list (filled into `params`). */
+function caseWhere(
   f: ListCasesFilter,
-  limit: number,
-  offset: number,
+  params: unknown[],
   window?: { since: Date; bbox: [number, number, number, number] },
-): Promise<CaseView[]> {
+): string[] {
   const where: string[] = [];
-  const params: unknown[] = [];
   const p = (v: unknown) => {
     params.push(v);
     return `$${params.length}`;
@@ -336,6 +349,22 @@ async function queryCases(
   if (f.categories?.length) where.push(`c.category IN (${f.categories.map((x) => p(x)).join(', ')})`);
   if (f.ids) where.push(`c.id = ANY (${p(f.ids)}::text[])`);
   if (!f.includeMerged) where.push('c.merged_into_id IS NULL');
+  return where;
+}
+
+async function queryCases(
+  q: Queryable,
+  f: ListCasesFilter,
+  limit: number,
+  offset: number,
+  window?: { since: Date; bbox: [number, number, number, number] },
+): Promise<CaseView[]> {
+  const params: unknown[] = [];
+  const where = caseWhere(f, params, window);
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
   const filtered = `SELECT * FROM cases c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
   // With a bbox, filter spatially first (GiST), then sort: the OFFSET 0 fence keeps the planner from walking the
   // created_at index backwards through a million rows hoping to meet the bbox early (300+ ms at 1M cases).
@@ -351,7 +380,7 @@ export interface CaseReport {
   caseId: string;
   source: string;
   incidentId: string | null;
-  point: [number, number];
+  position: { type: 'Point'; coordinates: [number, number] };
   severity: string;
   description: string | null;
   reporter: unknown;
@@ -369,7 +398,7 @@ export async function listCaseReports(q: Queryable, caseId: string): Promise<Cas
     caseId: x.case_id as string,
     source: x.source as string,
     incidentId: (x.incident_id as string | null) ?? null,
-    point: [Number(x.lon), Number(x.lat)],
+    position: { type: 'Point', coordinates: [Number(x.lon), Number(x.lat)] },
     severity: x.severity as string,
     description: (x.description as string | null) ?? null,
     reporter: x.reporter ?? null,

@@ -1,110 +1,21 @@
 /**
- * The case state machine and who may move it.
- *
- *   new → accepted → dispatched → in_progress → resolved → verified → closed
- *   new | accepted → rejected (false positive, kept as a labelled negative for the model)
- *   dispatched → accepted (退单 return: the department says it is not theirs; the dispatcher re-routes)
- *   resolved | verified | closed | rejected → accepted (reopen)
- *
- * Roles (admin may do everything; `system` is the service itself, e.g. a re-inspection that found nothing):
- * - dispatcher (指挥调度): accept, dispatch, close, reject, reopen
- * - officer of the lead department (承办部门): start, resolve, return
- * - officer (any department: inspection / 核查): verify, reject (reviewing a drone detection)
+ * The case state machine and who may move it: the rule table (states, actions, roles, notes) is the contract's
+ * (`contract/case-rules.ts`, shared with the planner UI); here it is enforced.
  */
 import { CASE_ACTIONS, CASE_STATES, type CaseAction, type CaseState } from '../contract/cases.ts';
+import {
+  CASE_ROLES,
+  OPEN_STATES,
+  TRANSITIONS,
+  transitionRefusal,
+  type CaseRole,
+  type TransitionRule,
+} from '../contract/case-rules.ts';
 
-export { CASE_STATES, CASE_ACTIONS, type CaseState, type CaseAction };
+export { CASE_STATES, CASE_ACTIONS, OPEN_STATES, TRANSITIONS, type CaseState, type CaseAction, type TransitionRule };
 
-/** States in which a case is still being worked; new reports nearby attach to these. */
-export const OPEN_STATES: readonly CaseState[] = ['new', 'accepted', 'dispatched', 'in_progress'];
-
-export const ROLES = ['operator', 'officer', 'dispatcher', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
-export interface TransitionRule {
-  from: readonly CaseState[];
-  to: CaseState;
-  roles: readonly Role[];
-  /** Officers may do it only for cases their own department leads. */
-  leadDepartmentOnly: boolean;
-  noteRequired: boolean;
-  label: string;
-}
-
-export const TRANSITIONS: Readonly<Record<CaseAction, TransitionRule>> = {
-  accept: {
-    from: ['new'],
-    to: 'accepted',
-    roles: ['dispatcher'],
-    leadDepartmentOnly: false,
-    noteRequired: false,
-    label: '受理 / accept',
-  },
-  reject: {
-    from: ['new', 'accepted'],
-    to: 'rejected',
-    roles: ['dispatcher', 'officer'],
-    leadDepartmentOnly: false,
-    noteRequired: false,
-    label: '误报驳回 / reject as false positive',
-  },
-  dispatch: {
-    from: ['accepted'],
-    to: 'dispatched',
-    roles: ['dispatcher'],
-    leadDepartmentOnly: false,
-    noteRequired: false,
-    label: '派遣 / dispatch',
-  },
-  start: {
-    from: ['dispatched'],
-    to: 'in_progress',
-    roles: ['officer'],
-    leadDepartmentOnly: true,
-    noteRequired: false,
-    label: '开始处置 / start work',
-  },
-  return: {
-    from: ['dispatched'],
-    to: 'accepted',
-    roles: ['officer'],
-    leadDepartmentOnly: true,
-    noteRequired: true,
-    label: '退单 / return',
-  },
-  resolve: {
-    from: ['in_progress'],
-    to: 'resolved',
-    roles: ['officer'],
-    leadDepartmentOnly: true,
-    noteRequired: false,
-    label: '办结 / resolve',
-  },
-  verify: {
-    from: ['resolved'],
-    to: 'verified',
-    roles: ['officer'],
-    leadDepartmentOnly: false,
-    noteRequired: false,
-    label: '核查通过 / verify',
-  },
-  close: {
-    from: ['verified'],
-    to: 'closed',
-    roles: ['dispatcher'],
-    leadDepartmentOnly: false,
-    noteRequired: false,
-    label: '结案 / close',
-  },
-  reopen: {
-    from: ['resolved', 'verified', 'closed', 'rejected'],
-    to: 'accepted',
-    roles: ['dispatcher'],
-    leadDepartmentOnly: false,
-    noteRequired: true,
-    label: '重新打开 / reopen',
-  },
-};
+export const ROLES = CASE_ROLES;
+export type Role = CaseRole;
 
 /** Who acts on a case: a signed-in user, or the service itself (`roles` contains 'system'). */
 export interface CaseActor {
@@ -133,28 +44,21 @@ export function authorizeTransition(
   leadDepartmentId: string | null,
 ): AuthorizeResult {
   const rule = TRANSITIONS[action];
-  if (!rule.from.includes(state)) {
+  const refusal = transitionRefusal(action, state, actor, leadDepartmentId);
+  if (refusal === 'illegal')
     return {
       ok: false,
       reason: 'illegal',
       message: `非法状态转换 / illegal transition: cannot ${action} a case in state ${state} (allowed from ${rule.from.join(', ')})`,
     };
-  }
-  if (actor.roles.includes('admin') || actor.roles.includes(SYSTEM_ROLE)) return { ok: true };
-  const roles = rule.roles.filter((r) => actor.roles.includes(r));
-  if (roles.length === 0) {
+  if (refusal === 'role')
     return { ok: false, reason: 'role', message: `无权操作 / ${action} needs role ${rule.roles.join(' or ')}` };
-  }
-  // A dispatcher holding the role directly is not bound to a department; an officer is.
-  if (rule.leadDepartmentOnly && !roles.some((r) => r !== 'officer')) {
-    if (!leadDepartmentId || actor.departmentId !== leadDepartmentId) {
-      return {
-        ok: false,
-        reason: 'department',
-        message: `非承办部门 / only an officer of the lead department (${leadDepartmentId ?? 'none'}) may ${action} this case`,
-      };
-    }
-  }
+  if (refusal === 'department')
+    return {
+      ok: false,
+      reason: 'department',
+      message: `非承办部门 / only an officer of the lead department (${leadDepartmentId ?? 'none'}) may ${action} this case`,
+    };
   return { ok: true };
 }
 

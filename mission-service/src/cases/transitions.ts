@@ -6,6 +6,7 @@ import { AppError } from '../app-error.ts';
 import { createCaseRow } from './file-case.ts';
 import { appendCaseEvent, assertStateMatchesLog, getCase, type CaseView } from './repository.ts';
 import { nextLevel } from './routing.ts';
+import { rejectCaseIncidents } from '../review/reject-case-incidents.ts';
 import { FileCaseInput } from './schemas.ts';
 import { getSlaPolicy, resolveDeadline } from './sla.ts';
 import {
@@ -148,6 +149,8 @@ export async function transitionInTx(
     source: c.source,
     category: c.category,
   });
+  // A drone case found false: its incidents are rejected too, their detections kept as labelled negatives.
+  if (action === 'reject' && c.source === 'drone') await rejectCaseIncidents(tx, caseId, actor.id, opts.note ?? null);
   let reinspectionId: string | null = null;
   if (action === 'resolve' && opts.requestReinspection) {
     if (c.source !== 'drone') {
@@ -388,7 +391,7 @@ export async function splitCase(
     );
     const idx = reports.rows.findIndex((r) => r.id === reportId);
     if (idx < 0)
-      throw new AppError('not_found', 'report_not_found', `该案件无此诉求 / case ${caseId} has no report ${reportId}`);
+      throw new AppError('not_found', 'not_found', `该案件无此诉求 / case ${caseId} has no report ${reportId}`);
     if (idx === 0)
       throw new AppError(
         'conflict',
@@ -448,13 +451,21 @@ export async function splitCase(
 /** Survey radius around the case point for a re-inspection flight. */
 export const REINSPECTION_RADIUS_M = 100;
 
-/** Queues a re-inspection of a case's spot: a small survey polygon the next patrol picks up. */
+/**
+ * Queues a re-inspection of a case's spots: one survey polygon the next patrol picks up, covering the case point and
+ * every incident of the case ({@link REINSPECTION_RADIUS_M} around their convex hull), so a case that holds two
+ * fires has both flown over again.
+ */
 export async function requestReinspection(tx: Queryable, c: CaseView, actor: CaseActor, now: Date): Promise<string> {
   const id = `rei_${randomUUID()}`;
   await tx.query(
-    `INSERT INTO reinspections (id, case_id, survey_polygon, requested_by, requested_at)
-     VALUES ($1, $2, ST_Buffer(ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography, $5, 8)::geometry, $6, $7)`,
-    [id, c.id, c.point[0], c.point[1], REINSPECTION_RADIUS_M, actor.id, now],
+    `WITH pts AS (
+       SELECT ST_SetSRID(ST_MakePoint($3, $4), 4326) AS g
+       UNION ALL
+       SELECT n.geom FROM case_reports r JOIN incidents n ON n.id = r.incident_id WHERE r.case_id = $2)
+     INSERT INTO reinspections (id, case_id, survey_polygon, requested_by, requested_at)
+     SELECT $1, $2, ST_Buffer(ST_ConvexHull(ST_Collect(g))::geography, $5, 8)::geometry, $6, $7 FROM pts`,
+    [id, c.id, ...c.position.coordinates, REINSPECTION_RADIUS_M, actor.id, now],
   );
   return id;
 }
@@ -524,8 +535,7 @@ export async function recordReinspectionResult(
       [reinspectionId],
     );
     const row = r.rows[0];
-    if (!row)
-      throw new AppError('not_found', 'reinspection_not_found', `无此复飞 / no re-inspection ${reinspectionId}`);
+    if (!row) throw new AppError('not_found', 'not_found', `无此复飞 / no re-inspection ${reinspectionId}`);
     if (row.state === 'done')
       throw new AppError('conflict', 'reinspection_done', '复飞结果已记录 / result already recorded');
     await tx.query(`UPDATE reinspections SET state = 'done', result = $2, completed_at = $3, note = $4 WHERE id = $1`, [

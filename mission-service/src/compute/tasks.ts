@@ -1,4 +1,5 @@
 import { validateAreaInput, type ValidatedArea } from '../areas/validate-area.ts';
+import type { PresetRegistry } from '@xuncha/geodata';
 import type { PlanParams } from '../contract/plans.ts';
 import { runPlanner, type PlanDocument, type PlannerPattern } from '../plans/planner.ts';
 
@@ -12,13 +13,15 @@ export interface Tasks {
     areas: GeoJSON.FeatureCollection;
     nofly: GeoJSON.FeatureCollection;
     params: PlanParams;
+    /** Camera and drone presets the names resolve in (the service's tables); default geodata's built-ins. */
+    registry?: PresetRegistry;
   }): Promise<PlanDocument>;
 }
 export type TaskName = keyof Tasks;
 
 const TASKS: Tasks = {
   validateAreas: (input) => input.map((x) => validateAreaInput(x.raw, x.id, x.where)),
-  plan: (input) => runPlanner(input.pattern, input.areas, input.nofly, input.params),
+  plan: (input) => runPlanner(input.pattern, input.areas, input.nofly, input.params, input.registry),
 };
 
 /** Runs one task by name (the worker's entry, and the inline path for small inputs). */

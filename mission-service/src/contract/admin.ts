@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CASE_SOURCES, Category, SeveritySchema } from './cases.ts';
 import { IdSchema } from './common.ts';
+import { pageOf } from './paging.ts';
 
 export const CalendarYearParamSchema = z.coerce.number().int().min(1990).max(2200);
 
@@ -43,7 +44,7 @@ export const SlaPolicySchema = z.object({
   resolveS: z.number().int().nullable(),
   resolveWorkingDays: z.number().int().nullable(),
 });
-export const SlaPolicyListSchema = z.object({ policies: z.array(SlaPolicySchema) });
+export const SlaPolicyListSchema = pageOf(SlaPolicySchema);
 export const SlaParamsSchema = z.object({ category: Category, severity: SeveritySchema });
 
 /** Webhook targets: http(s) URLs; private, loopback and link-local addresses only when an admin allow-lists them. */

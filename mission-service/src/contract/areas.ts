@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { BboxQuerySchema, IdSchema, LimitQuerySchema, OffsetQuerySchema } from './common.ts';
+import { BboxQuerySchema, IdSchema } from './common.ts';
+import { PageQuerySchema } from './paging.ts';
 
 export const AREA_KINDS = ['river', 'farmland', 'hillside', 'nofly', 'jurisdiction'] as const;
 export const AreaKindSchema = z.enum(AREA_KINDS);
@@ -62,12 +63,15 @@ export const AreaImportRequestSchema = z.object({
   features: z.array(z.unknown()).min(1).max(5000),
 });
 
-export const AreaListQuerySchema = z.object({
-  kind: AreaKindSchema.optional(),
-  bbox: BboxQuerySchema.optional(),
-  limit: LimitQuerySchema,
-  offset: OffsetQuerySchema,
-});
+/** `GET /api/areas`: a kind, a bbox, and the page (areas in id order; `cursor` from the previous page). */
+export const AreaListQuerySchema = z
+  .object({
+    kind: AreaKindSchema.optional(),
+    bbox: BboxQuerySchema.optional(),
+    limit: z.coerce.number().int().min(1).max(2000).default(500),
+    cursor: PageQuerySchema.shape.cursor,
+  })
+  .strict();
 
 export const AreaFeatureSchema = z.object({
   type: z.literal('Feature'),
@@ -75,9 +79,16 @@ export const AreaFeatureSchema = z.object({
   geometry: AreaGeometrySchema,
   properties: z.record(z.string(), z.unknown()),
 });
+/**
+ * A page of areas: a GeoJSON FeatureCollection with, as foreign members, the `total` matching the filter, the
+ * `nextCursor` (null on the last page) and a `next` link.
+ */
 export const AreaCollectionSchema = z.object({
   type: z.literal('FeatureCollection'),
   features: z.array(AreaFeatureSchema),
+  total: z.number().int(),
+  nextCursor: z.string().nullable(),
+  links: z.array(z.object({ rel: z.literal('next'), href: z.string() })),
 });
 
 /** Areas per page of `GET /api/layers/{kind}`. */
@@ -88,13 +99,10 @@ export const LayerQuerySchema = z
   .object({
     bbox: BboxQuerySchema.optional(),
     limit: z.coerce.number().int().min(1).max(LAYER_MAX_PAGE).default(LAYER_DEFAULT_PAGE),
-    /** The cursor: the `next` of the previous page (features are ordered by id). */
-    after: IdSchema.optional(),
+    /** The `nextCursor` of the previous page (features are ordered by id). */
+    cursor: PageQuerySchema.shape.cursor,
   })
   .strict();
 
-/** One page of a layer: a FeatureCollection with the cursor of the next page (null on the last). */
-export const LayerPageSchema = AreaCollectionSchema.extend({
-  next: z.string().nullable(),
-  links: z.array(z.object({ rel: z.literal('next'), href: z.string() })),
-});
+/** One page of a layer: the same FeatureCollection page as `GET /api/areas`. */
+export const LayerPageSchema = AreaCollectionSchema;

@@ -9,6 +9,11 @@ export const MIN_PASSWORD_LENGTH = 10;
 export const LoginRequestSchema = z.object({
   username: z.string().min(1).max(64),
   password: z.string().min(1).max(256),
+  /**
+   * The web app's session: also set an HttpOnly, SameSite=Strict cookie (EventSource and images then work without
+   * an Authorization header); changes made with it carry `X-CSRF-Token: <csrfToken>` from the answer.
+   */
+  cookie: z.boolean().optional(),
 });
 export type LoginRequest = z.infer<typeof LoginRequestSchema>;
 
@@ -24,7 +29,13 @@ export type SessionUser = z.infer<typeof SessionUserSchema>;
 
 export const UserSchema = SessionUserSchema.extend({ disabled: z.boolean() });
 
-export const LoginResponseSchema = z.object({ token: z.string(), expiresAt: z.string(), user: SessionUserSchema });
+export const LoginResponseSchema = z.object({
+  token: z.string(),
+  expiresAt: z.string(),
+  user: SessionUserSchema,
+  /** With `cookie: true`: the value of the `X-CSRF-Token` header of every change request made with the cookie. */
+  csrfToken: z.string().optional(),
+});
 export type LoginResponse = z.infer<typeof LoginResponseSchema>;
 
 const newPassword = z
@@ -60,11 +71,16 @@ export const CreateUserRequestSchema = z
   .strict();
 export type CreateUserRequest = z.infer<typeof CreateUserRequestSchema>;
 
-/** Admin change of a user: roles and/or disabled (a disabled user's sessions end at once). */
+/**
+ * Admin change of a user: roles, department, display name and/or disabled (a disabled user's sessions end at
+ * once; new roles or a new department end their live streams).
+ */
 export const UpdateUserRequestSchema = z
   .object({
     roles: z.array(RoleSchema).min(1).max(4).optional(),
     disabled: z.boolean().optional(),
+    departmentId: IdSchema.nullable().optional(),
+    displayName: z.string().trim().max(200).nullable().optional(),
   })
   .strict()
-  .refine((b) => b.roles !== undefined || b.disabled !== undefined, { message: 'give roles and/or disabled' });
+  .refine((b) => Object.keys(b).length > 0, { message: 'give roles, disabled, departmentId and/or displayName' });

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { IncidentDetailSchema } from './review.ts';
+import { PageQuerySchema, pageOf, PointSchema } from './paging.ts';
 import { BboxQuerySchema, IdSchema } from './common.ts';
 
 export const CASE_STATES = [
@@ -52,6 +54,9 @@ export const ChinaPoint = z
     },
   );
 
+/** A GeoJSON Point inside China's extent: `{ "type": "Point", "coordinates": [lon, lat] }` (WGS84). */
+export const ChinaPosition = z.object({ type: z.literal('Point'), coordinates: ChinaPoint }).strict();
+
 const Ring = z
   .array(z.tuple([z.number().finite(), z.number().finite()]))
   .min(4)
@@ -76,7 +81,8 @@ export const EvidenceSchema = z.record(z.string().max(100), z.unknown());
 export const ReportCaseBody = z
   .object({
     category: Category,
-    point: ChinaPoint,
+    /** Where it is: a GeoJSON Point `[lon, lat]` (WGS84). */
+    position: ChinaPosition,
     severity: SeveritySchema.default('normal'),
     source: z.enum(['hotline', 'citizen', 'grid_worker', 'manual']),
     description: z.string().min(1).max(5000),
@@ -121,8 +127,10 @@ export const CaseListQuerySchema = z
     source: z.enum(CASE_SOURCES).optional(),
     from: isoInstant.optional(),
     to: isoInstant.optional(),
-    limit: z.coerce.number().int().min(1).max(1000).optional(),
-    offset: z.coerce.number().int().min(0).max(1_000_000).optional(),
+    limit: PageQuerySchema.shape.limit,
+    cursor: PageQuerySchema.shape.cursor,
+    /** `geojson` (or `Accept: application/geo+json`): a FeatureCollection; `csv` (or `Accept: text/csv`): CSV. */
+    format: z.enum(['json', 'geojson', 'csv']).optional(),
   })
   .strict();
 
@@ -134,7 +142,7 @@ export const CaseViewSchema = z.object({
   state: CaseStateSchema,
   source: z.string(),
   severity: SeveritySchema,
-  point: z.tuple([z.number(), z.number()]),
+  position: PointSchema,
   groundPolygon: z
     .object({ type: z.literal('Polygon'), coordinates: z.array(z.array(z.array(z.number()))) })
     .nullable(),
@@ -173,7 +181,10 @@ export const CaseEventSchema = z.object({
   id: z.number().int(),
   caseId: z.string(),
   at: instant,
+  /** The actor's id (a user id, or `system:<what>` for the service). */
   actor: z.string(),
+  /** The actor's name, for people: display name, else user name. */
+  actorName: z.string(),
   actorRoles: z.array(z.string()),
   kind: z.string(),
   action: z.string().nullable(),
@@ -190,7 +201,7 @@ export const CaseReportSchema = z.object({
   caseId: z.string(),
   source: z.string(),
   incidentId: z.string().nullable(),
-  point: z.tuple([z.number(), z.number()]),
+  position: PointSchema,
   severity: z.string(),
   description: z.string().nullable(),
   /** Contact data of the reporter; null for roles that do not call reporters back (see `reporterRedacted`). */
@@ -208,11 +219,14 @@ export const FileCaseResultSchema = z.object({
 });
 
 export const CaseDetailSchema = z.object({
+  /** Every incident of the case (drone-found), with its detections. */
+  incidents: z.array(IncidentDetailSchema),
   case: CaseViewSchema,
   events: z.array(CaseEventSchema),
   reports: z.array(CaseReportSchema),
 });
-export const CaseListSchema = z.object({ cases: z.array(CaseViewSchema) });
+/** A page of cases (JSON); the same page is also served as GeoJSON and CSV (see CaseListQuerySchema.format). */
+export const CaseListSchema = pageOf(CaseViewSchema);
 export const CaseEnvelopeSchema = z.object({ case: CaseViewSchema });
 export const TransitionResultSchema = z.object({
   case: CaseViewSchema,
@@ -232,9 +246,9 @@ export const ReinspectionSchema = z.object({
   completedAt: instant.nullable(),
   note: z.string().nullable(),
 });
-export const ReinspectionListQuerySchema = z
-  .object({ state: z.enum(['requested', 'planned', 'done']).optional() })
-  .strict();
+export const ReinspectionListQuerySchema = PageQuerySchema.extend({
+  state: z.enum(['requested', 'planned', 'done']).optional(),
+}).strict();
 export const ReinspectionResultSchema = z.object({ case: CaseViewSchema, reinspection: ReinspectionSchema });
 
 export const NotificationSchema = z.object({
@@ -247,6 +261,6 @@ export const NotificationSchema = z.object({
   createdAt: instant,
   readAt: instant.nullable(),
 });
-export const NotificationListQuerySchema = z
-  .object({ unread: z.enum(['true', 'false', '1', '0']).optional() })
-  .strict();
+export const NotificationListQuerySchema = PageQuerySchema.extend({
+  unread: z.enum(['true', 'false', '1', '0']).optional(),
+}).strict();

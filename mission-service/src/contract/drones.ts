@@ -31,7 +31,9 @@ export const DroneLiveStatusSchema = z.object({
   armed: z.boolean().optional(),
   flightMode: z.string().optional(),
   batteryPct: z.number().optional(),
-  position: z.object({ lon: z.number(), lat: z.number(), altRelM: z.number().optional() }).optional(),
+  /** Where the drone is: a GeoJSON Point [lon, lat] (WGS84); its height above take-off in `altRelM`. */
+  position: z.object({ type: z.literal('Point'), coordinates: z.tuple([z.number(), z.number()]) }).optional(),
+  altRelM: z.number().optional(),
   headingDeg: z.number().optional(),
   speedMps: z.number().optional(),
   /** Mission execution as item indexes of the uploaded list; lastReached −1 before the first. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageOf } from './paging.ts';
 
 export const FlightSchema = z.object({
   id: z.string(),
@@ -6,24 +7,7 @@ export const FlightSchema = z.object({
   startedAt: z.string(),
   endedAt: z.string().nullable(),
 });
-export const FlightListSchema = z.object({ flights: z.array(FlightSchema) });
-
-export const FlightProgressSchema = z.object({
-  flightId: z.string(),
-  photos: z.object({
-    total: z.number().int(),
-    processed: z.number().int(),
-    done: z.number().int(),
-    unlocated: z.number().int(),
-    failed: z.number().int(),
-    queued: z.number().int(),
-    processing: z.number().int(),
-  }),
-  detections: z.number().int(),
-  incidents: z.object({ total: z.number().int(), new: z.number().int() }),
-  cases: z.number().int(),
-  fraction: z.number(),
-});
+export const FlightListSchema = pageOf(FlightSchema);
 
 export const FlightTrackSchema = z.object({
   type: z.literal('Feature'),

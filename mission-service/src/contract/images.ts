@@ -10,6 +10,10 @@ export const IngestResultSchema = z.object({
   status: z.enum(['accepted', 'duplicate', 'rejected', 'failed']),
   sha256: z.string().optional(),
   reason: z.string().optional(),
+  /** The flight an accepted photo was attributed to (null: unattributed). */
+  flightId: z.string().nullable().optional(),
+  /** given: the upload named the flight; matched: by drone and capture time; none: unattributed. */
+  attribution: z.enum(['given', 'matched', 'none']).optional(),
 });
 export const IngestResponseSchema = z.object({
   results: z.array(IngestResultSchema),
@@ -19,19 +23,10 @@ export const IngestResponseSchema = z.object({
   failed: z.number().int(),
 });
 export type IngestResponse = z.infer<typeof IngestResponseSchema>;
-export const IngestQuerySchema = z.object({ flightId: IdSchema.optional() }).strict();
+/** `POST /api/images?flightId=…` or `?droneId=…`: which flight the photos belong to, or which drone took them. */
+export const IngestQuerySchema = z
+  .object({ flightId: IdSchema.optional(), droneId: IdSchema.optional() })
+  .strict()
+  .refine((q) => !(q.flightId && q.droneId), { message: 'give flightId or droneId, not both', path: ['droneId'] });
 
 export const Sha256ParamsSchema = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256: 64 lowercase hex') });
-
-export const ImageRecordSchema = z.object({
-  sha256: z.string(),
-  flightId: z.string().nullable(),
-  originalName: z.string().nullable(),
-  byteSize: z.number(),
-  widthPx: z.number().nullable(),
-  heightPx: z.number().nullable(),
-  takenAt: z.string().nullable(),
-  location: z.unknown(),
-  status: z.string(),
-  error: z.string().nullable(),
-});

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdSchema } from './common.ts';
+import { PageQuerySchema } from './paging.ts';
 
 export const MISSION_STATES = [
   'planned',
@@ -41,8 +42,7 @@ export const MissionSchema = z.object({
 });
 export type Mission = z.infer<typeof MissionSchema>;
 
-export const MissionListQuerySchema = z.object({
+export const MissionListQuerySchema = PageQuerySchema.extend({
   droneId: IdSchema.optional(),
   state: MissionStateSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { BboxQuerySchema, IdSchema, LimitQuerySchema, OffsetQuerySchema, TextSchema } from './common.ts';
+import { BboxQuerySchema, IdSchema, TextSchema } from './common.ts';
+import { PageQuerySchema } from './paging.ts';
 
 export const PLAN_PATTERNS = ['survey', 'corridor', 'hillside'] as const;
 export const PlanPatternSchema = z.enum(PLAN_PATTERNS);
@@ -46,6 +47,8 @@ export const PlanSummarySchema = z.object({
   staleReason: z.string().nullable(),
   stats: z.record(z.string(), z.unknown()).nullable(),
   sortieCount: z.number().int(),
+  /** Set when the plan was deleted after it had flown: hidden from lists, kept for its history. */
+  archivedAt: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -53,11 +56,7 @@ export type PlanSummary = z.infer<typeof PlanSummarySchema>;
 
 export const PlanSchema = PlanSummarySchema.extend({ document: z.record(z.string(), z.unknown()) });
 
-export const PlanListQuerySchema = z.object({
-  bbox: BboxQuerySchema.optional(),
-  limit: LimitQuerySchema,
-  offset: OffsetQuerySchema,
-});
+export const PlanListQuerySchema = PageQuerySchema.extend({ bbox: BboxQuerySchema.optional() }).strict();
 
 /**
  * Export formats: `qgc` QGroundControl .plan (`plan` is its older name), `wpl` QGC WPL 110, `wpml` DJI WPML KMZ

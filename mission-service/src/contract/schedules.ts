@@ -40,6 +40,8 @@ export const ScheduleSchema = z.object({
   paused: z.boolean(),
   departmentId: z.string().nullable(),
   createdAt: z.string(),
+  /** Set when the schedule was deleted after it had fired: it never fires again, its history stays. */
+  archivedAt: z.string().nullable(),
   next: z.array(z.string()),
 });
 export type Schedule = z.infer<typeof ScheduleSchema>;

@@ -1,13 +1,19 @@
 import { z } from 'zod';
+import { instantQuery } from './paging.ts';
 
+/**
+ * `from` / `to`: a date (China time: `from=2026-11-01` is that day's midnight, `to=2026-11-30` includes that day) or
+ * a date-time with offset; `to` defaults to now.
+ */
 export const StatsQuerySchema = z
   .object({
-    from: z.iso.datetime({ offset: true }),
-    to: z.iso.datetime({ offset: true }),
+    from: instantQuery(),
+    to: instantQuery(true).optional(),
     format: z.enum(['json', 'csv', 'xlsx']).default('json'),
   })
   .strict()
-  .refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['from'] });
+  .transform((q) => ({ ...q, to: q.to ?? new Date() }))
+  .refine((q) => q.from < q.to, { message: 'from must be before to', path: ['from'] });
 
 export const CaseStatsRowSchema = z.object({
   scope: z.enum(['overall', 'department', 'category']),

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { mapConstraintError } from '../areas/db-errors.ts';
+import { auditChange } from '../audit/audit-log.ts';
 import { assertCanChange, canSee, ownerDepartment, type AuthUser } from '../auth/index.ts';
 import { DroneInputSchema, type Drone } from '../contract/drones.ts';
 import type { Db } from '../db/db.ts';
 import { notFound } from '../app-error.ts';
+import { assertKnownCamera } from '../presets/presets.ts';
 import {
   assertConnectionAllowed,
   DEFAULT_DRONE_CONNECTION_POLICY,
@@ -58,7 +60,8 @@ export async function registerDrone(
 ): Promise<DroneRecord> {
   const input = DroneInputSchema.parse(body);
   assertConnectionAllowed(policy, input.connection);
-  const id = input.id ?? `drone-${randomUUID()}`;
+  await assertKnownCamera(db, input.camera);
+  const id = input.id ?? `drone_${randomUUID()}`;
   await insertDrone(db, id, input, departmentFor(user, input.departmentId)).catch((e) =>
     mapConstraintError(e, `drone ${input.name}`),
   );
@@ -77,6 +80,7 @@ export async function changeDrone(
   assertCanChange(user, existing, 'drone');
   const input = DroneInputSchema.parse(body);
   assertConnectionAllowed(policy, input.connection);
+  await assertKnownCamera(db, input.camera);
   const dept = input.departmentId === undefined ? existing.departmentId : departmentFor(user, input.departmentId);
   await updateDrone(db, id, input, dept).catch((e) => mapConstraintError(e, `drone ${input.name}`));
   return (await getDrone(db, id))!;
@@ -84,7 +88,13 @@ export async function changeDrone(
 
 /** Removes a drone (409 while missions or flights refer to it). */
 export async function removeDrone(db: Db, user: AuthUser, id: string, links?: DroneLinkManager): Promise<void> {
-  assertCanChange(user, await loadDrone(db, user, id), 'drone');
-  await deleteDrone(db, id).catch((e) => mapConstraintError(e, `drone ${id}`));
+  const d = await loadDrone(db, user, id);
+  assertCanChange(user, d, 'drone');
+  await db
+    .transaction(async (tx) => {
+      await deleteDrone(tx, id);
+      await auditChange(tx, user, 'drone.delete', 'drone', id, { name: d.name, model: d.model, camera: d.camera });
+    })
+    .catch((e) => mapConstraintError(e, `drone ${id}`));
   await links?.disconnect(id);
 }

@@ -15,7 +15,8 @@ function statusOf(v: Vehicle): DroneLiveStatus {
     armed: v.telemetry.armed.value,
     flightMode: v.telemetry.flightMode.value,
     batteryPct: bat && Number.isFinite(bat.remainingPct) ? bat.remainingPct : undefined,
-    position: pos ? { lon: pos.lonDeg, lat: pos.latDeg, altRelM: pos.altRelM } : undefined,
+    position: pos ? { type: 'Point', coordinates: [pos.lonDeg, pos.latDeg] } : undefined,
+    altRelM: pos?.altRelM,
     headingDeg: v.telemetry.attitude.value?.headingDeg,
     speedMps: vel ? Math.hypot(vel.northMps, vel.eastMps) : undefined,
     missionProgress: prog
@@ -71,14 +72,20 @@ export function vehicleConnection(link: MavlinkLink, v: Vehicle): DroneConnectio
   };
 }
 
+/** How long a connection waits for the drone's first heartbeat. */
+export const VEHICLE_DEADLINE_MS = 15_000;
+
 /** Opens the drone's connection string through the link and waits for its vehicle (MAVSDK `connect(url)`). */
-export async function openLinkConnection(d: DroneConnectInfo): Promise<DroneConnection> {
+export async function openLinkConnection(
+  d: DroneConnectInfo,
+  opts: { vehicleDeadlineMs?: number } = {},
+): Promise<DroneConnection> {
   const link = await MavlinkLink.connect(
     d.connection,
     d.signingKey ? { signing: { key: parseSigningKey(d.signingKey) } } : {},
   );
   try {
-    const v = await link.waitForVehicle({ deadlineMs: 15_000 });
+    const v = await link.waitForVehicle({ deadlineMs: opts.vehicleDeadlineMs ?? VEHICLE_DEADLINE_MS });
     await v.telemetry.requestRates().catch(() => undefined);
     return vehicleConnection(link, v);
   } catch (err) {

@@ -27,6 +27,12 @@ import { planRoutes } from './routes/plans.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
 import { systemRoutes } from './routes/system.ts';
 import { telemetryRoutes } from './routes/telemetry.ts';
+import { photoRoutes } from './routes/photos.ts';
+import { reviewRoutes } from './routes/review.ts';
+import { organisationRoutes } from './routes/organisation.ts';
+import { presetRoutes } from './routes/presets.ts';
+import { calendarDayRoutes } from './routes/calendar-days.ts';
+import { eventRoutes } from './routes/events.ts';
 import { DEFAULT_SECURITY, type SecurityOptions } from './security-options.ts';
 import { webApp, type WebAppOptions } from './web-app/index.ts';
 
@@ -112,6 +118,7 @@ export function buildRoutes(deps: AppDeps): { tables: RouteTables; routeDeps: Ro
     clock: deps.clock ?? (() => new Date()),
     missions: deps.missions ?? new MissionControl(deps.db, deps.links, deps.logger),
     store,
+    dataDir: deps.dataDir,
     enqueueTriage: deps.enqueueTriage,
     photoTimeZone: deps.photoTimeZone,
     onAreaChanged: replanForArea,
@@ -129,9 +136,15 @@ export function buildRoutes(deps: AppDeps): { tables: RouteTables; routeDeps: Ro
     ...scheduleRoutes(routeDeps),
     ...missionRoutes(routeDeps),
     ...telemetryRoutes(routeDeps),
+    ...eventRoutes(routeDeps),
     ...imageRoutes(routeDeps),
+    ...photoRoutes(routeDeps),
+    ...reviewRoutes(routeDeps),
     ...caseRoutes(routeDeps),
+    ...calendarDayRoutes(routeDeps),
     ...caseAdminRoutes(routeDeps),
+    ...organisationRoutes(routeDeps),
+    ...presetRoutes(routeDeps),
   );
   tables.open311.push(...open311RouteTable(routeDeps));
   return { tables, routeDeps };

@@ -15,11 +15,13 @@ export interface FieldIssue {
 
 /** A zod failure at the edge as a 400 naming the field (`query bbox: …`, `body areaIds.0: …`). */
 export function invalidInput(where: InputLocation, error: z.ZodError): AppError {
-  const issues: FieldIssue[] = error.issues.slice(0, 20).map((i) => ({
-    in: where,
-    field: i.path.map(String).join('.'),
-    message: i.message,
-  }));
+  const issues: FieldIssue[] = error.issues.slice(0, 20).map((i) => {
+    // An unknown key is named by the issue, not its path; a query parameter as the client wrote it (`state`, not
+    // `state.1` of its parsed list).
+    const keys = (i as { keys?: string[] }).keys;
+    const path = where === 'body' ? i.path : i.path.slice(0, 1);
+    return { in: where, field: keys?.length ? keys.join(', ') : path.map(String).join('.'), message: i.message };
+  });
   const first = issues[0];
   const what = first
     ? `${where === 'query' ? 'query parameter' : where === 'path' ? 'path parameter' : 'body field'} ${first.field || '(whole)'}: ${first.message}`

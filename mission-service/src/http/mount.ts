@@ -40,6 +40,12 @@ function auditOnFinish(route: Route, deps: MountDeps, req: Request, res: Respons
 }
 
 function unauthenticated(res: Response): AppError {
+  if (res.locals.authError === 'csrf')
+    return new AppError(
+      'forbidden',
+      'csrf_failed',
+      '缺少或错误的 CSRF 令牌 / a change made with the session cookie needs its X-CSRF-Token header (GET /api/auth/csrf)',
+    );
   return res.locals.authError
     ? new AppError(
         'unauthenticated',

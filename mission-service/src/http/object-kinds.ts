@@ -28,6 +28,38 @@ export interface ImageRef {
   departmentId: string | null;
 }
 
+/** A drone-found incident: the department of the drone whose photo first found it. */
+export interface IncidentRef {
+  id: string;
+  departmentId: string | null;
+}
+
+/** A detection: its photo's department. */
+export interface DetectionRef {
+  id: string;
+  imageSha256: string;
+  departmentId: string | null;
+}
+
+async function loadIncident(db: Queryable, id: string): Promise<IncidentRef | null> {
+  const r = await db.query<{ id: string; department_id: string | null }>(
+    'SELECT id, department_id FROM incidents WHERE id = $1',
+    [id],
+  );
+  const x = r.rows[0];
+  return x ? { id: x.id, departmentId: x.department_id } : null;
+}
+
+async function loadDetection(db: Queryable, id: string): Promise<DetectionRef | null> {
+  const r = await db.query<{ id: string; image_sha256: string; department_id: string | null }>(
+    `SELECT d.id, d.image_sha256, i.department_id FROM detections d JOIN images i ON i.sha256 = d.image_sha256
+      WHERE d.id = $1`,
+    [id],
+  );
+  const x = r.rows[0];
+  return x ? { id: x.id, imageSha256: x.image_sha256, departmentId: x.department_id } : null;
+}
+
 /** Every kind of object a route can name in its path, with what loading it gives the handler. */
 export interface ObjectKinds {
   area: AreaFeature;
@@ -39,6 +71,8 @@ export interface ObjectKinds {
   case: CaseView;
   reinspection: ReinspectionRef;
   image: ImageRef;
+  incident: IncidentRef;
+  detection: DetectionRef;
 }
 export type ObjectKind = keyof ObjectKinds;
 
@@ -74,10 +108,10 @@ async function loadReinspection(db: Queryable, id: string): Promise<Reinspection
   return x ? { id: x.id, caseId: x.case_id, departmentId: x.department_id, assistDepartmentIds: x.assist ?? [] } : null;
 }
 
+/** A photo is its drone's department's (or its uploader's, unattributed), recorded at ingest (migration 008). */
 async function loadImage(db: Queryable, sha256: string): Promise<ImageRef | null> {
   const r = await db.query<{ sha256: string; flight_id: string | null; department_id: string | null }>(
-    `SELECT i.sha256, i.flight_id, d.department_id FROM images i
-       LEFT JOIN flights f ON f.id = i.flight_id LEFT JOIN drones d ON d.id = f.drone_id WHERE i.sha256 = $1`,
+    `SELECT i.sha256, i.flight_id, i.department_id FROM images i WHERE i.sha256 = $1`,
     [sha256],
   );
   const x = r.rows[0];
@@ -109,4 +143,6 @@ export const OBJECT_KINDS: { [K in ObjectKind]: KindSpec<ObjectKinds[K]> } = {
     owner: (r) => ({ departmentId: r.departmentId, assistDepartmentIds: r.assistDepartmentIds }),
   },
   image: { label: 'image', load: loadImage, owner: byDepartment },
+  incident: { label: 'incident', load: loadIncident, owner: byDepartment },
+  detection: { label: 'detection', load: loadDetection, owner: byDepartment },
 };

@@ -18,6 +18,8 @@ export interface RouteDeps {
   clock: () => Date;
   missions: MissionControl;
   store?: ImageStore;
+  /** Where thumbnails and evidence crops are kept (`<dataDir>/thumbs`, `<dataDir>/evidence`). */
+  dataDir?: string;
   enqueueTriage?: EnqueueTriage;
   /** IANA zone of uploaded photo times that carry no offset (default Asia/Shanghai). */
   photoTimeZone?: string;

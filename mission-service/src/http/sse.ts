@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { bearerToken } from '../auth/middleware.ts';
+import { requestToken } from '../auth/cookie-session.ts';
 import { sessionEvents, tokenHash, userForToken } from '../auth/sessions.ts';
 import type { AuthUser } from '../auth/roles.ts';
 import type { Queryable } from '../db/db.ts';
@@ -26,7 +26,7 @@ export function openSse(db: Queryable, req: Request, res: Response, user: AuthUs
     'x-accel-buffering': 'no',
   });
   res.write('retry: 3000\n\n');
-  const token = bearerToken(req.header('authorization'));
+  const token = requestToken(req)?.token ?? null;
   const hash = token ? tokenHash(token) : null;
   const closers: (() => void)[] = [];
   let closed = false;

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import sharp from 'sharp';
+import type { AuthUser } from '../auth/index.ts';
 import { readPhotoMetadata } from '@xuncha/triage';
 import type { Db } from '../db/db.ts';
+import { attributePhoto, type AttributionKind } from '../photos/attribute-photo.ts';
 import type { ImageStore } from './image-store.ts';
 import { sniffType } from './sniff.ts';
 
@@ -23,6 +25,9 @@ export interface IngestResult {
   status: IngestStatus;
   sha256?: string;
   reason?: string;
+  /** The flight the photo was attributed to (null: unattributed). */
+  flightId?: string | null;
+  attribution?: AttributionKind;
 }
 
 /** Queues a photo for triage; the triage worker wires it (pg-boss). Default: nothing (rows stay 'queued'). */
@@ -67,14 +72,24 @@ async function metadata(
   return { takenAt: m.takenAt ? new Date(m.takenAt) : null, lon: m.lon, lat: m.lat };
 }
 
+/** One photo to ingest: its name and bytes, and what the upload says about where it comes from. */
+export interface IngestFile {
+  name: string;
+  bytes: Uint8Array;
+  /** The flight it belongs to (the dock was told), checked against the uploader by the caller. */
+  flightId?: string | null;
+  /** The drone that took it, when the flight is not known: the flight is found by capture time. */
+  droneId?: string | null;
+  /** Who uploads (limits the flights a photo may be matched to); absent for the service's own imports. */
+  uploader?: AuthUser | null;
+}
+
 /**
  * Ingests one photo: JPEG by its bytes, fully decodable within the pixel limit (corrupt files and decompression
- * bombs are rejected), deduplicated by SHA-256, stored, recorded as 'queued' and handed to triage.
+ * bombs are rejected), deduplicated by SHA-256, attributed to its flight (named, or matched by drone and capture
+ * time; else unattributed), stored, recorded as 'queued' and handed to triage.
  */
-export async function ingestImage(
-  deps: IngestDeps,
-  file: { name: string; bytes: Uint8Array; flightId: string | null },
-): Promise<IngestResult> {
+export async function ingestImage(deps: IngestDeps, file: IngestFile): Promise<IngestResult> {
   const name = safeDisplayName(file.name);
   const reject = (reason: string): IngestResult => ({ name, status: 'rejected', reason });
   if (file.bytes.length === 0) return reject('空文件 / empty file');
@@ -83,8 +98,10 @@ export async function ingestImage(
   const type = sniffType(file.bytes.subarray(0, 16));
   if (type !== 'jpeg') return reject(`不是 JPEG 照片 / not a JPEG photo (content looks like ${type})`);
   const sha256 = createHash('sha256').update(file.bytes).digest('hex');
-  const seen = await deps.db.query('SELECT 1 FROM images WHERE sha256 = $1', [sha256]);
-  if (seen.rows.length) return { name, status: 'duplicate', sha256 };
+  const seen = await deps.db.query<{ flight_id: string | null }>('SELECT flight_id FROM images WHERE sha256 = $1', [
+    sha256,
+  ]);
+  if (seen.rows.length) return duplicate(deps, file, name, sha256, seen.rows[0]!.flight_id);
   let width: number;
   let height: number;
   try {
@@ -108,6 +125,13 @@ export async function ingestImage(
     );
   }
   const meta = await metadata(file.bytes, deps.photoTimeZone);
+  const who = await attributePhoto(deps.db, file.uploader ?? null, {
+    flightId: file.flightId,
+    droneId: file.droneId,
+    takenAt: meta.takenAt,
+    lon: meta.lon,
+    lat: meta.lat,
+  });
   let stored: { location: string; created: boolean };
   try {
     stored = await deps.store.put(sha256, file.bytes);
@@ -119,11 +143,28 @@ export async function ingestImage(
   const { location, created } = stored;
   try {
     const ins = await deps.db.query(
-      `INSERT INTO images (sha256, flight_id, original_name, stored_path, byte_size, width_px, height_px, taken_at, geom, status)
+      `INSERT INTO images (sha256, flight_id, original_name, stored_path, byte_size, width_px, height_px, taken_at, geom,
+                           status, attribution, drone_id, department_id, uploaded_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
-               CASE WHEN $9::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($9, $10), 4326) END, 'queued')
+               CASE WHEN $9::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($9, $10), 4326) END, 'queued',
+               $11, $12, $13, $14)
        ON CONFLICT (sha256) DO NOTHING`,
-      [sha256, file.flightId, name, location, file.bytes.length, width, height, meta.takenAt, meta.lon, meta.lat],
+      [
+        sha256,
+        who.flightId,
+        name,
+        location,
+        file.bytes.length,
+        width,
+        height,
+        meta.takenAt,
+        meta.lon,
+        meta.lat,
+        who.attribution,
+        who.droneId,
+        who.departmentId,
+        file.uploader?.id ?? null,
+      ],
     );
     if (ins.affectedRows !== 1) return { name, status: 'duplicate', sha256 };
   } catch (err) {
@@ -131,5 +172,31 @@ export async function ingestImage(
     throw err;
   }
   await deps.enqueueTriage?.(sha256);
-  return { name, status: 'accepted', sha256 };
+  return { name, status: 'accepted', sha256, flightId: who.flightId, attribution: who.attribution };
+}
+
+/**
+ * A photo already here is not stored again; but a photo that arrived unattributed and now comes with its flight
+ * (the dock delivering again, told the flight this time) is put on that flight.
+ */
+async function duplicate(
+  deps: IngestDeps,
+  file: IngestFile,
+  name: string,
+  sha256: string,
+  flightId: string | null,
+): Promise<IngestResult> {
+  if (flightId || !file.flightId) return { name, status: 'duplicate', sha256, flightId };
+  const who = await attributePhoto(deps.db, file.uploader ?? null, {
+    flightId: file.flightId,
+    takenAt: null,
+    lon: null,
+    lat: null,
+  });
+  await deps.db.query(
+    `UPDATE images SET flight_id = $2, attribution = 'given', drone_id = $3, department_id = $4
+      WHERE sha256 = $1 AND flight_id IS NULL`,
+    [sha256, who.flightId, who.droneId, who.departmentId],
+  );
+  return { name, status: 'duplicate', sha256, flightId: who.flightId, attribution: 'given' };
 }

@@ -62,10 +62,12 @@ export async function runMergeJob(
       let incidentId = await nearestIncident(tx, d, distanceM);
       if (!incidentId) {
         incidentId = stableId('inc', d.id);
+        // The incident is seen as its first photo is (that photo's department: its drone's, or its uploader's).
         await tx.query(
-          `INSERT INTO incidents (id, class, geom, confidence, best_detection_id)
-           VALUES ($1, $2, ST_SetSRID(ST_MakePoint($3, $4), 4326), $5, $6) ON CONFLICT (id) DO NOTHING`,
-          [incidentId, d.class, d.lon, d.lat, d.score, d.id],
+          `INSERT INTO incidents (id, class, geom, confidence, best_detection_id, department_id)
+           VALUES ($1, $2, ST_SetSRID(ST_MakePoint($3, $4), 4326), $5, $6,
+                   (SELECT department_id FROM images WHERE sha256 = $7)) ON CONFLICT (id) DO NOTHING`,
+          [incidentId, d.class, d.lon, d.lat, d.score, d.id, sha256],
         );
         created.push(incidentId);
       }

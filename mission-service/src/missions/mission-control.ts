@@ -12,7 +12,7 @@ import { loadDrone } from '../drones/drone-service.ts';
 import type { DroneConnection, DroneLinkManager, PlanMissionItem } from '../drones/link-port.ts';
 import { AppError, linkFailure, notFound } from '../app-error.ts';
 import type { Logger } from '../logger.ts';
-import { loadPlan } from '../plans/plan-service.ts';
+import { assertPlanLive, loadPlan } from '../plans/plan-service.ts';
 import { getPlan } from '../plans/plan-repository.ts';
 import type { LaunchPatrol, PreparePatrol } from '../schedules/scheduler.ts';
 import { endFlight, FlightRecorder, startFlight } from '../telemetry/flight-recorder.ts';
@@ -74,6 +74,7 @@ export class MissionControl {
   async create(user: AuthUser, body: unknown): Promise<MissionRecord> {
     const input = MissionInputSchema.parse(body);
     const plan = await loadPlan(this.db, user, input.planId);
+    assertPlanLive(plan);
     const drone = await loadDrone(this.db, user, input.droneId);
     return this.instantiate(plan.id, input.sortieIndex, drone.id, drone.departmentId, null);
   }
@@ -108,7 +109,9 @@ export class MissionControl {
         'drone_busy',
         `无人机正在执行任务 / drone ${droneId} already has an active mission`,
       );
-    const id = `mission-${randomUUID()}`;
+    const id = `mission_${randomUUID()}`;
+    // The shots this sortie takes, as planned now: the flight's photos are counted against them later.
+    const photos = (plan.document.photos ?? []) as { lon: number; lat: number; sortie: number }[];
     await insertMission(this.db, {
       id,
       planId,
@@ -117,6 +120,7 @@ export class MissionControl {
       items: sortie.items as PlanMissionItem[],
       departmentId,
       scheduleId,
+      expectedShots: photos.filter((p) => p.sortie === sortie.index).map((p) => [p.lon, p.lat]),
     });
     return (await getMission(this.db, id))!;
   }

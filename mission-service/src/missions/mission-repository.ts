@@ -1,4 +1,6 @@
+import type { AuthUser } from '../auth/index.ts';
 import type { Queryable } from '../db/db.ts';
+import { scopeSql } from '../auth/scope-sql.ts';
 import type { Mission, MissionState } from '../contract/missions.ts';
 import type { PlanMissionItem } from '../drones/link-port.ts';
 import { statesBefore } from './state-machine.ts';
@@ -53,16 +55,21 @@ export async function getMission(db: Queryable, id: string): Promise<MissionReco
   return r.rows[0] ? toRecord(r.rows[0]) : null;
 }
 
+/** Missions the user may see, newest first: `limit + 1` rows from `offset` (the extra one says there is more). */
 export async function listMissions(
   db: Queryable,
-  q: { droneId?: string; state?: MissionState; limit: number },
-): Promise<MissionRecord[]> {
+  q: { droneId?: string; state?: MissionState; limit: number; offset: number; user: AuthUser },
+): Promise<{ rows: MissionRecord[]; total: number }> {
+  const params: unknown[] = [q.droneId ?? null, q.state ?? null];
+  const p = (v: unknown) => (params.push(v), `$${params.length}`);
+  const scope = scopeSql(q.user, 'department_id', p);
+  const where = `WHERE ($1::text IS NULL OR drone_id = $1) AND ($2::text IS NULL OR state = $2)${scope ? ` AND ${scope}` : ''}`;
+  const total = await db.query<{ n: string }>(`SELECT count(*) AS n FROM missions ${where}`, params);
   const r = await db.query<Row>(
-    `SELECT * FROM missions WHERE ($1::text IS NULL OR drone_id = $1) AND ($2::text IS NULL OR state = $2)
-      ORDER BY created_at DESC, id LIMIT $3`,
-    [q.droneId ?? null, q.state ?? null, q.limit],
+    `SELECT * FROM missions ${where} ORDER BY created_at DESC, id LIMIT ${p(q.limit + 1)} OFFSET ${p(q.offset)}`,
+    params,
   );
-  return r.rows.map(toRecord);
+  return { rows: r.rows.map(toRecord), total: Number(total.rows[0]?.n ?? 0) };
 }
 
 export async function insertMission(
@@ -75,12 +82,23 @@ export async function insertMission(
     items: PlanMissionItem[];
     departmentId: string | null;
     scheduleId: string | null;
+    /** [lon, lat] of each shot the sortie takes, in order. */
+    expectedShots?: [number, number][];
   },
 ): Promise<void> {
   await db.query(
-    `INSERT INTO missions (id, plan_id, sortie_index, drone_id, state, items, department_id, schedule_id)
-     VALUES ($1, $2, $3, $4, 'planned', $5, $6, $7)`,
-    [m.id, m.planId, m.sortieIndex, m.droneId, JSON.stringify(m.items), m.departmentId, m.scheduleId],
+    `INSERT INTO missions (id, plan_id, sortie_index, drone_id, state, items, department_id, schedule_id, expected_shots)
+     VALUES ($1, $2, $3, $4, 'planned', $5, $6, $7, $8)`,
+    [
+      m.id,
+      m.planId,
+      m.sortieIndex,
+      m.droneId,
+      JSON.stringify(m.items),
+      m.departmentId,
+      m.scheduleId,
+      m.expectedShots ? JSON.stringify(m.expectedShots) : null,
+    ],
   );
 }
 

@@ -123,8 +123,8 @@ export function toOpen311Request(c: CaseView, serviceName: string, agency: strin
     address: c.address,
     address_id: null,
     zipcode: null,
-    lat: c.point[1],
-    long: c.point[0],
+    lat: c.position.coordinates[1],
+    long: c.position.coordinates[0],
     media_url: typeof evidence.mediaUrl === 'string' ? evidence.mediaUrl : null,
   };
 }

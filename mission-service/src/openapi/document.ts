@@ -1,11 +1,49 @@
 import { z } from 'zod';
 import { ErrorResponseSchema } from '../contract/common.ts';
+import * as contract from '../contract/index.ts';
+import { pageItemOf } from '../contract/paging.ts';
 import { pathParams, type Route } from '../http/route.ts';
 
 function schema(s: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const json = z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'openapi-3.0' }) as Record<string, unknown>;
   delete json.$schema;
   return json;
+}
+
+/** The contract's exported schemas by object: `FooSchema` is named `Foo` in the document. */
+const CONTRACT_NAMES = (() => {
+  const names = new Map<unknown, string>();
+  for (const [key, value] of Object.entries(contract))
+    if (value instanceof z.ZodType && key.endsWith('Schema') && !names.has(value))
+      names.set(value, key.slice(0, -'Schema'.length));
+  return names;
+})();
+
+/** The name of a contract schema (a page of a named item is `<Item>Page`), or undefined for an inline one. */
+export function contractName(s: z.ZodType): string | undefined {
+  const direct = CONTRACT_NAMES.get(s);
+  if (direct) return direct;
+  const item = pageItemOf(s);
+  const itemName = item && CONTRACT_NAMES.get(item);
+  return itemName ? `${itemName}Page` : undefined;
+}
+
+/** `components.schemas` being filled: a named schema goes there once and is referenced by `$ref`. */
+type Components = Map<string, Record<string, unknown>>;
+
+function named(s: z.ZodType, io: 'input' | 'output', components: Components): Record<string, unknown> {
+  const base = contractName(s);
+  if (!base) return schema(s, io);
+  const json = schema(s, io);
+  // Read as input (defaults optional, transforms' input types) a schema may differ from its output: then the input
+  // gets its own name.
+  const differs =
+    io === 'input' &&
+    !/(Input|Body|Request)$/.test(base) &&
+    JSON.stringify(json) !== JSON.stringify(schema(s, 'output'));
+  const name = differs ? `${base}Input` : base;
+  components.set(name, json);
+  return { $ref: `#/components/schemas/${name}` };
 }
 
 function parameters(r: Route): unknown[] {
@@ -32,8 +70,8 @@ export interface RouteGroup {
   errorSchema?: z.ZodType;
 }
 
-function operation(r: Route, errorSchema: z.ZodType): Record<string, unknown> {
-  const errorContent = { 'application/json': { schema: schema(errorSchema, 'output') } };
+function operation(r: Route, errorSchema: z.ZodType, components: Components): Record<string, unknown> {
+  const errorContent = { 'application/json': { schema: named(errorSchema, 'output', components) } };
   const status = r.status ?? 200;
   const responses: Record<string, unknown> = {
     [String(status)]: {
@@ -42,7 +80,7 @@ function operation(r: Route, errorSchema: z.ZodType): Record<string, unknown> {
         ? {
             content: {
               [r.responseType ?? 'application/json']: {
-                schema: r.response ? schema(r.response, 'output') : { type: 'string' },
+                schema: r.response ? named(r.response, 'output', components) : { type: 'string' },
               },
             },
           }
@@ -74,7 +112,9 @@ function operation(r: Route, errorSchema: z.ZodType): Record<string, unknown> {
           requestBody: {
             required: true,
             content: {
-              [r.bodyType ?? 'application/json']: { schema: r.body ? schema(r.body, 'input') : { type: 'object' } },
+              [r.bodyType ?? 'application/json']: {
+                schema: r.body ? named(r.body, 'input', components) : { type: 'object' },
+              },
             },
           },
         }
@@ -89,11 +129,12 @@ function operation(r: Route, errorSchema: z.ZodType): Record<string, unknown> {
  */
 export function openApiDocument(groups: readonly RouteGroup[]): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
+  const components: Components = new Map();
   for (const g of groups) {
     for (const r of g.routes) {
       const key = g.base === '/api' ? r.path : `${g.base}${r.path}`;
       const item = (paths[key] ??= g.base === '/api' ? {} : { servers: [{ url: '/' }] });
-      item[r.method] = operation(r, g.errorSchema ?? ErrorResponseSchema);
+      item[r.method] = operation(r, g.errorSchema ?? ErrorResponseSchema, components);
     }
   }
   return {
@@ -106,7 +147,10 @@ export function openApiDocument(groups: readonly RouteGroup[]): Record<string, u
         'Errors: { error: { code, message, details } } (Open311: [{ code, description }]); validation errors name the field in details[].field.',
     },
     servers: [{ url: '/api' }],
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    components: {
+      schemas: Object.fromEntries([...components].sort(([a], [b]) => a.localeCompare(b))),
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+    },
     security: [{ bearer: [] }],
     paths,
   };

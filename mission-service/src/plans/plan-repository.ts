@@ -18,13 +18,14 @@ interface PlanRow {
   stale_reason: string | null;
   stats: Record<string, unknown> | null;
   sortie_count: number;
+  archived_at: Date | string | null;
   created_at: Date | string;
   updated_at: Date | string;
   document?: PlanDocument;
 }
 
 const SUMMARY = `id, name, pattern, area_ids, params, drone_id, department_id, revision, stale_reason,
-  document->'stats' AS stats, COALESCE(jsonb_array_length(document->'sorties'), 0) AS sortie_count, created_at, updated_at`;
+  document->'stats' AS stats, COALESCE(jsonb_array_length(document->'sorties'), 0) AS sortie_count, archived_at, created_at, updated_at`;
 
 function toSummary(r: PlanRow): PlanSummary {
   return {
@@ -39,6 +40,7 @@ function toSummary(r: PlanRow): PlanSummary {
     staleReason: r.stale_reason,
     stats: r.stats,
     sortieCount: Number(r.sortie_count),
+    archivedAt: r.archived_at ? new Date(r.archived_at).toISOString() : null,
     createdAt: new Date(r.created_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
   };
@@ -132,9 +134,9 @@ export async function listPlans(
     offset: number;
     departmentIds?: (string | null)[] | 'all';
   },
-): Promise<PlanSummary[]> {
+): Promise<{ rows: PlanSummary[]; total: number }> {
   const params: unknown[] = [];
-  const where: string[] = [];
+  const where: string[] = ['archived_at IS NULL'];
   if (q.bbox) {
     params.push(...q.bbox);
     where.push('route && ST_MakeEnvelope($1, $2, $3, $4, 4326)');
@@ -143,13 +145,15 @@ export async function listPlans(
     params.push(q.departmentIds.filter((d) => d !== null));
     where.push(`(department_id IS NULL OR department_id = ANY($${params.length}))`);
   }
+  const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const total = await db.query<{ n: string }>(`SELECT count(*) AS n FROM plans ${filter}`, params);
   params.push(q.limit, q.offset);
   const r = await db.query<PlanRow>(
-    `SELECT ${SUMMARY} FROM plans ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    `SELECT ${SUMMARY} FROM plans ${filter}
       ORDER BY created_at DESC, id LIMIT $${params.length - 1} OFFSET $${params.length}`,
     params,
   );
-  return r.rows.map(toSummary);
+  return { rows: r.rows.map(toSummary), total: Number(total.rows[0]?.n ?? 0) };
 }
 
 /** Ids of plans covering an area. */
@@ -157,9 +161,4 @@ export async function plansUsingArea(db: Queryable, areaId: string): Promise<str
   return (
     await db.query<{ id: string }>('SELECT id FROM plans WHERE $1 = ANY(area_ids) ORDER BY id', [areaId])
   ).rows.map((r) => r.id);
-}
-
-/** Deletes a plan (its schedules go with it). */
-export async function deletePlan(db: Queryable, id: string): Promise<boolean> {
-  return (await db.query('DELETE FROM plans WHERE id = $1', [id])).affectedRows > 0;
 }

@@ -14,6 +14,7 @@ import {
 } from './plan-repository.ts';
 import { countVertices } from '../areas/validate-area.ts';
 import { compute } from '../compute/compute-pool.ts';
+import { getPreset, presetRegistry } from '../presets/presets.ts';
 import type { PlanDocument } from './planner.ts';
 
 /** Which area kinds each pattern covers. */
@@ -79,7 +80,43 @@ async function plan(
   const { areas, nofly } = await planInputs(db, pattern, areaIds);
   // Planning a large area takes seconds of CPU: off the request thread, so other requests go on.
   const weight = countVertices(areas.features.map((f) => (f.geometry as { coordinates?: unknown }).coordinates));
-  return compute('plan', { pattern, areas, nofly, params }, weight);
+  return compute('plan', { pattern, areas, nofly, params, registry: await presetRegistry(db) }, weight);
+}
+
+/**
+ * A plan flown by a drone plans with the drone's camera (and its model, when that is a drone preset): a camera given
+ * in the parameters must be that one (400 naming `params.camera` otherwise).
+ */
+async function withDroneCamera(
+  db: Queryable,
+  droneId: string | null | undefined,
+  params: PlanParams,
+): Promise<PlanParams> {
+  if (!droneId) return params;
+  const d = await db.query<{ camera: string; model: string }>('SELECT camera, model FROM drones WHERE id = $1', [
+    droneId,
+  ]);
+  const drone = d.rows[0];
+  if (!drone) return params;
+  if (params.camera && params.camera !== drone.camera)
+    throw new AppError(
+      'invalid_input',
+      'camera_mismatch',
+      `相机与无人机不符 / params.camera "${params.camera}" is not the camera of drone ${droneId} ("${drone.camera}"); leave it out to use the drone's`,
+      [{ in: 'body', field: 'params.camera', message: `not the camera of drone ${droneId}` }],
+    );
+  const model = !params.drone && (await getPreset(db, 'drone', drone.model)) ? { drone: drone.model } : {};
+  return { ...params, ...model, camera: drone.camera };
+}
+
+/** 409 for an archived plan: it is kept for its history, not flown or changed again. */
+export function assertPlanLive(p: { id: string; archivedAt: string | null }): void {
+  if (p.archivedAt)
+    throw new AppError(
+      'conflict',
+      'plan_archived',
+      `计划已归档，不能再使用 / plan ${p.id} is archived: it cannot be flown or changed`,
+    );
 }
 
 /** A plan the user may see, or 404 (also when it belongs to another department). */
@@ -110,14 +147,15 @@ export async function createPlan(db: Db, user: AuthUser, body: unknown): Promise
     input.departmentId,
     '不能为其他部门创建 / cannot create plans for another department',
   );
-  const document = await plan(db, input.pattern, input.areaIds, input.params);
-  const id = `plan-${randomUUID()}`;
+  const params = await withDroneCamera(db, input.droneId, input.params);
+  const document = await plan(db, input.pattern, input.areaIds, params);
+  const id = `plan_${randomUUID()}`;
   await insertPlan(db, {
     id,
     name: input.name,
     pattern: input.pattern,
     areaIds: input.areaIds,
-    params: input.params,
+    params,
     droneId: input.droneId ?? null,
     departmentId,
     createdBy: user.id,
@@ -130,6 +168,7 @@ export async function createPlan(db: Db, user: AuthUser, body: unknown): Promise
 export async function changePlan(db: Db, user: AuthUser, id: string, body: unknown): Promise<PlanRecord> {
   const existing = await loadPlan(db, user, id);
   assertCanChange(user, existing, 'plan');
+  assertPlanLive(existing);
   const input = PlanInputSchema.parse(body);
   if (input.pattern !== existing.pattern) {
     throw new AppError(
@@ -139,11 +178,12 @@ export async function changePlan(db: Db, user: AuthUser, id: string, body: unkno
     );
   }
   await checkDrone(db, user, input.droneId);
-  const document = await plan(db, input.pattern, input.areaIds, input.params);
+  const params = await withDroneCamera(db, input.droneId, input.params);
+  const document = await plan(db, input.pattern, input.areaIds, params);
   await updatePlanDocument(db, id, document, {
     name: input.name,
     areaIds: input.areaIds,
-    params: input.params,
+    params,
     droneId: input.droneId ?? null,
   });
   return (await getPlan(db, id))!;

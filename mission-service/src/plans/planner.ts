@@ -1,4 +1,12 @@
-import { openDem, planCorridor, planHillside, planSurvey, sampleDemPath, type Plan } from '@xuncha/geodata';
+import {
+  openDem,
+  planCorridor,
+  planHillside,
+  planSurvey,
+  sampleDemPath,
+  type Plan,
+  type PresetRegistry,
+} from '@xuncha/geodata';
 import type { PlanParams } from '../contract/plans.ts';
 import { AppError } from '../app-error.ts';
 
@@ -51,9 +59,11 @@ export async function runPlanner(
   areas: GeoJSON.FeatureCollection,
   nofly: GeoJSON.FeatureCollection,
   params: PlanParams,
+  registry?: PresetRegistry,
 ): Promise<PlanDocument> {
   const fn = PLANNERS[pattern];
   const options: Record<string, unknown> = { ...params };
+  if (registry) options.registry = registry;
   if (nofly.features.length) options.nofly = nofly;
   if (pattern === 'hillside') options.dem = await dem();
   try {

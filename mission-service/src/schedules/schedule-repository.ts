@@ -14,6 +14,8 @@ export interface ScheduleRecord {
   paused: boolean;
   departmentId: string | null;
   createdAt: Date;
+  /** Set when the schedule was deleted after it had fired: it never fires again, its history stays. */
+  archivedAt?: Date | null;
 }
 
 interface Row {
@@ -29,6 +31,7 @@ interface Row {
   paused: boolean;
   department_id: string | null;
   created_at: Date | string;
+  archived_at?: Date | string | null;
 }
 
 const toRecord = (r: Row): ScheduleRecord => ({
@@ -44,10 +47,14 @@ const toRecord = (r: Row): ScheduleRecord => ({
   paused: r.paused,
   departmentId: r.department_id,
   createdAt: new Date(r.created_at),
+  archivedAt: r.archived_at ? new Date(r.archived_at) : null,
 });
 
+/** The live schedules (archived ones never fire and are not listed). */
 export async function listSchedules(db: Queryable): Promise<ScheduleRecord[]> {
-  return (await db.query<Row>('SELECT * FROM schedules ORDER BY created_at, id')).rows.map(toRecord);
+  return (await db.query<Row>('SELECT * FROM schedules WHERE archived_at IS NULL ORDER BY created_at, id')).rows.map(
+    toRecord,
+  );
 }
 
 export async function getSchedule(db: Queryable, id: string): Promise<ScheduleRecord | null> {
@@ -76,10 +83,6 @@ export async function updateSchedule(
 
 export async function setPaused(db: Queryable, id: string, paused: boolean): Promise<void> {
   await db.query('UPDATE schedules SET paused = $2 WHERE id = $1', [id, paused]);
-}
-
-export async function deleteSchedule(db: Queryable, id: string): Promise<void> {
-  await db.query('DELETE FROM schedules WHERE id = $1', [id]);
 }
 
 interface OccRow {

@@ -4,7 +4,7 @@ import { assertCanChange, canSee, type AuthUser } from '../auth/index.ts';
 import { ScheduleInputSchema, type Schedule } from '../contract/schedules.ts';
 import type { Db } from '../db/db.ts';
 import { AppError, notFound } from '../app-error.ts';
-import { loadPlan } from '../plans/plan-service.ts';
+import { assertPlanLive, loadPlan } from '../plans/plan-service.ts';
 import { isTimeZone, localToUtc, nextOccurrences, normaliseRule } from './recurrence.ts';
 import { getSchedule, insertSchedule, updateSchedule, type ScheduleRecord } from './schedule-repository.ts';
 
@@ -22,12 +22,24 @@ export function scheduleView(s: ScheduleRecord, now: Date, count = 5): Schedule 
     paused: s.paused,
     departmentId: s.departmentId,
     createdAt: s.createdAt.toISOString(),
-    next: s.paused
-      ? []
-      : nextOccurrences(s, new Date(Math.max(now.getTime(), s.activeFrom.getTime())), count).map((d) =>
-          d.toISOString(),
-        ),
+    archivedAt: s.archivedAt ? s.archivedAt.toISOString() : null,
+    next:
+      s.paused || s.archivedAt
+        ? []
+        : nextOccurrences(s, new Date(Math.max(now.getTime(), s.activeFrom.getTime())), count).map((d) =>
+            d.toISOString(),
+          ),
   };
+}
+
+/** 409 for an archived schedule: kept for its history, never changed or resumed. */
+export function assertScheduleLive(s: ScheduleRecord): void {
+  if (s.archivedAt)
+    throw new AppError(
+      'conflict',
+      'schedule_archived',
+      `巡查已归档 / schedule ${s.id} is archived: it cannot be changed`,
+    );
 }
 
 /** A schedule the user may see, or 404 (also when it belongs to another department). */
@@ -43,6 +55,7 @@ async function validated(db: Db, user: AuthUser, body: unknown, now: Date) {
     throw new AppError('invalid_input', 'invalid_input', `未知时区 / unknown timezone: ${input.timezone}`);
   const rrule = normaliseRule(input.rrule);
   const plan = await loadPlan(db, user, input.planId);
+  assertPlanLive(plan);
   const drones = await db.query<{ id: string; department_id: string | null }>(
     'SELECT id, department_id FROM drones WHERE id = ANY($1)',
     [input.droneIds],
@@ -81,7 +94,7 @@ async function validated(db: Db, user: AuthUser, body: unknown, now: Date) {
 /** Creates a weekly (or any RRULE) patrol schedule for a plan and a drone pool. */
 export async function createSchedule(db: Db, user: AuthUser, body: unknown, now: Date): Promise<ScheduleRecord> {
   const { fields, plan } = await validated(db, user, body, now);
-  const id = `sched-${randomUUID()}`;
+  const id = `sched_${randomUUID()}`;
   await insertSchedule(db, { id, ...fields, activeFrom: now, departmentId: plan.departmentId }).catch((e) =>
     mapConstraintError(e, 'schedule'),
   );
@@ -96,7 +109,9 @@ export async function changeSchedule(
   body: unknown,
   now: Date,
 ): Promise<ScheduleRecord> {
-  assertCanChange(user, await loadSchedule(db, user, id), 'schedule');
+  const existing = await loadSchedule(db, user, id);
+  assertCanChange(user, existing, 'schedule');
+  assertScheduleLive(existing);
   const { fields } = await validated(db, user, body, now);
   await updateSchedule(db, { id, ...fields });
   return (await getSchedule(db, id))!;

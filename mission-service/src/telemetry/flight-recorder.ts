@@ -26,7 +26,7 @@ export async function startFlight(
   droneId: string,
   at = new Date(),
 ): Promise<string> {
-  const id = `flight-${randomUUID()}`;
+  const id = `flight_${randomUUID()}`;
   await db.query('INSERT INTO flights (id, mission_id, drone_id, started_at) VALUES ($1, $2, $3, $4)', [
     id,
     missionId,
@@ -64,7 +64,8 @@ export class FlightRecorder {
 
   /** Offers one status sample; returns whether it was kept. */
   push(s: DroneLiveStatus): boolean {
-    const p = s.position;
+    const c = s.position?.coordinates;
+    const p = c ? { lon: c[0], lat: c[1] } : undefined;
     if (!p || !Number.isFinite(p.lon) || !Number.isFinite(p.lat)) return false;
     const t = this.clock().getTime();
     if (this.last) {
@@ -84,7 +85,7 @@ export class FlightRecorder {
             new Date(t),
             p.lon,
             p.lat,
-            p.altRelM ?? null,
+            s.altRelM ?? null,
             s.speedMps ?? null,
             s.headingDeg ?? null,
             s.batteryPct ?? null,

@@ -108,7 +108,12 @@ afterAll(async () => {
 describe('cases over HTTP', () => {
   let caseId = '';
   it('takes a hotline report, once per idempotency key, and needs a session', async () => {
-    const body = { category: 'sewage_outfall', point: inGongtou, source: 'hotline', description: '12345：河道有异味' };
+    const body = {
+      category: 'sewage_outfall',
+      position: { type: 'Point', coordinates: inGongtou },
+      source: 'hotline',
+      description: '12345：河道有异味',
+    };
     expect((await call('POST', '/api/cases', null, body)).status).toBe(401);
     const r1 = await call('POST', '/api/cases', 'disp', body, { 'idempotency-key': 'hotline-0001' });
     expect(r1.status).toBe(201);
@@ -122,7 +127,7 @@ describe('cases over HTTP', () => {
   it('answers bad input with a clear 4xx naming the field', async () => {
     const unknown = await call('POST', '/api/cases', 'disp', {
       category: 'littering',
-      point: inGongtou,
+      position: { type: 'Point', coordinates: inGongtou },
       source: 'hotline',
       description: 'x',
     });
@@ -130,12 +135,12 @@ describe('cases over HTTP', () => {
     expect(unknown.body.error.message).toMatch(/category.*unknown category/);
     const outside = await call('POST', '/api/cases', 'disp', {
       category: 'straw_burning',
-      point: [-74, 40.7],
+      position: { type: 'Point', coordinates: [-74, 40.7] },
       source: 'hotline',
       description: 'x',
     });
     expect(outside.status).toBe(400);
-    expect(outside.body.error.message).toMatch(/point.*outside China/);
+    expect(outside.body.error.message).toMatch(/position\.coordinates.*outside China/);
     const badState = await call('GET', '/api/cases?state=open', 'disp');
     expect(badState.status).toBe(400);
   });
@@ -167,7 +172,7 @@ describe('cases over HTTP', () => {
     // An officer of an unrelated department neither sees it nor finds it in a list.
     expect((await call('GET', `/api/cases/${caseId}`, 'slope')).status).toBe(404);
     const listed = await call('GET', '/api/cases', 'slope');
-    expect(listed.body.cases.map((c: { id: string }) => c.id)).not.toContain(caseId);
+    expect(listed.body.items.map((c: { id: string }) => c.id)).not.toContain(caseId);
   });
 
   it('lists by bbox and state', async () => {
@@ -178,9 +183,10 @@ describe('cases over HTTP', () => {
       'disp',
     );
     expect(r.status).toBe(200);
-    expect(r.body.cases.map((c: { id: string }) => c.id)).toContain(caseId);
+    expect(r.body.items.map((c: { id: string }) => c.id)).toContain(caseId);
     const none = await call('GET', `/api/cases?bbox=100,20,100.1,20.1`, 'disp');
-    expect(none.body.cases).toEqual([]);
+    expect(none.body.items).toEqual([]);
+    expect(none.body).toMatchObject({ total: 0, nextCursor: null });
   });
 
   it('lets an admin edit a year of the calendar, and others only read it', async () => {
@@ -189,14 +195,23 @@ describe('cases over HTTP', () => {
     expect(y.body.published).toBe(true);
     expect(y.body.days.find((d: { day: string }) => d.day === '2026-10-10')).toMatchObject({ isWorkday: true });
     const days = [{ day: '2032-01-01', isWorkday: false, name: '元旦' }];
-    expect((await call('PUT', '/api/calendar/2032', 'disp', { days })).status).toBe(403);
-    const put = await call('PUT', '/api/calendar/2032', 'boss', { days });
+    expect((await call('PUT', '/api/calendar/2032?replace=true', 'disp', { days })).status).toBe(403);
+    // replacing a whole year must be meant: without the flag nothing changes and the answer names the parameter
+    const unflagged = await call('PUT', '/api/calendar/2032', 'boss', { days });
+    expect(unflagged.status).toBe(400);
+    expect(unflagged.body.error).toMatchObject({ code: 'invalid_input', details: [{ field: 'replace', in: 'query' }] });
+    expect((await call('GET', '/api/calendar/2032', 'disp')).body.published).toBe(false);
+    const put = await call('PUT', '/api/calendar/2032?replace=true', 'boss', { days });
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ year: 2032, published: true, source: 'admin' });
     expect(
-      (await call('PUT', '/api/calendar/2032', 'boss', { days: [{ day: '2031-05-01', isWorkday: false }] })).status,
+      (
+        await call('PUT', '/api/calendar/2032?replace=true', 'boss', {
+          days: [{ day: '2031-05-01', isWorkday: false }],
+        })
+      ).status,
     ).toBe(400);
-    const twice = await call('PUT', '/api/calendar/2032', 'boss', {
+    const twice = await call('PUT', '/api/calendar/2032?replace=true', 'boss', {
       days: [
         { day: '2032-05-01', isWorkday: false },
         { day: '2032-05-01', isWorkday: true },

@@ -140,6 +140,8 @@ describe.each(testBackends)('triage jobs on %s', (backend) => {
       FLIGHT_B,
       START_B,
     ]);
+    // These flights test the path to a case: fires file themselves at any score (the review queue has its own test).
+    await t.db.query(`UPDATE case_categories SET auto_file_min_score = 0 WHERE category = 'straw_burning'`);
     jobs = await startTriageJobs(jobOptions());
     const app = createApp({ db: t.db, logger: createLogger('silent') });
     server = app.listen(0, '127.0.0.1');
@@ -219,7 +221,8 @@ describe.each(testBackends)('triage jobs on %s', (backend) => {
     const raw = cases.rows[0]!.evidence;
     const evidence = (typeof raw === 'string' ? JSON.parse(raw) : raw) as {
       incidentId: string;
-      crop: string;
+      bestDetectionId: string;
+      cropUrl: string;
       photos: { sha256: string }[];
     };
     // the case is filed as soon as the incident exists, with the evidence of that moment; later photos add to
@@ -227,7 +230,9 @@ describe.each(testBackends)('triage jobs on %s', (backend) => {
     expect(evidence.incidentId).toBe(inc.rows[0]!.id);
     expect(evidence.photos.length).toBeGreaterThanOrEqual(1);
     for (const p of evidence.photos) expect(photos.a.map(sha)).toContain(p.sha256);
-    expect(evidence.crop).toContain(path.join(dataDir, 'evidence'));
+    // the crop is served over HTTP: no path on the server's disk in what the API gives out
+    expect(evidence.cropUrl).toBe(`/api/detections/${evidence.bestDetectionId}/crop`);
+    expect(JSON.stringify(raw)).not.toContain(dataDir);
   });
 
   it("reports a flight's progress through the API (role-protected)", async () => {
@@ -235,8 +240,10 @@ describe.each(testBackends)('triage jobs on %s', (backend) => {
     expect(status).toBe(200);
     expect(body).toMatchObject({
       flightId: FLIGHT_A,
-      photos: { total: 5, processed: 5, done: 4, failed: 1, queued: 0, processing: 0 },
-      incidents: { total: 1, new: 1 },
+      // no mission behind these flights: nothing was planned, so nothing is counted missing
+      photos: { expected: null, received: 5, triaged: 5, total: 5, processed: 5, done: 4, failed: 1, queued: 0 },
+      shots: { planned: null, missing: 0 },
+      incidents: { total: 1, new: 1, toReview: 0 },
       cases: 1,
       fraction: 1,
     });

@@ -86,6 +86,8 @@ if (testBackends.includes('postgres')) {
       await writeFile(path.join(dataDir, 'scar.onnx'), scarDetectorOnnx({ inputPx: 256, windowPx: 32, stridePx: 8 }));
       await writeFile(path.join(dataDir, 'scar.json'), JSON.stringify(scarDetectorManifest(256, 0.04)));
       await t.db.query(`INSERT INTO flights (id) VALUES ('flt_worker')`);
+      // a fire files itself at any score here (the review queue is tested in test/review)
+      await t.db.query(`UPDATE case_categories SET auto_file_min_score = 0 WHERE category = 'straw_burning'`);
       // the API side: it only sends jobs
       const api = await startTriageJobs({ db: t.db, dataDir, runWorker: false });
       const start = new Date('2026-10-20T03:00:00Z');

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { insertArea } from '../../src/areas/area-repository.ts';
 import { createSession, createUser, type Role } from '../../src/auth/index.ts';
 import { fileCase } from '../../src/cases/file-case.ts';
@@ -43,6 +44,20 @@ const square = (lon: number, lat: number, d = 0.001): GeoJSON.Polygon => ({
   ],
 });
 
+let jpegPath: Promise<string> | undefined;
+/** A 64×48 JPEG written once per test process. */
+function fixtureJpeg(): Promise<string> {
+  jpegPath ??= (async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'xuncha-fixture-'));
+    const file = path.join(dir, 'fixture.jpg');
+    await sharp({ create: { width: 64, height: 48, channels: 3, background: '#806040' } })
+      .jpeg()
+      .toFile(file);
+    return file;
+  })();
+  return jpegPath;
+}
+
 const EMPTY_PLAN: PlanDocument = { version: 1, pattern: 'survey', sorties: [], stats: {}, warnings: [] };
 
 /**
@@ -80,6 +95,26 @@ export function objectFactory(db: Db, departmentId: string | null) {
     const f = id('flight');
     await db.query('INSERT INTO flights (id, drone_id) VALUES ($1, $2)', [f, await drone()]);
     return f;
+  };
+  // A real (tiny) JPEG, so that routes serving a photo's bytes, thumbnail or crop have something to serve.
+  const image = async () => {
+    const sha = randomUUID().replace(/-/g, '').repeat(2);
+    await db.query(
+      `INSERT INTO images (sha256, flight_id, original_name, stored_path, byte_size, width_px, height_px, department_id,
+                           attribution)
+       VALUES ($1, $2, 'x.jpg', $3, 1, 64, 48, $4, 'given')`,
+      [sha, await flight(), await fixtureJpeg(), departmentId],
+    );
+    return sha;
+  };
+  const detection = async (incidentId: string | null) => {
+    const det = id('det');
+    await db.query(
+      `INSERT INTO detections (id, image_sha256, class, score, bbox_px, incident_id)
+       VALUES ($1, $2, 'straw_burning', 0.5, '{8,8,16,16}', $3)`,
+      [det, await image(), incidentId],
+    );
+    return det;
   };
   const kase = async () => {
     const r = await fileCase(db, {
@@ -145,14 +180,18 @@ export function objectFactory(db: Db, departmentId: string | null) {
       );
       return r;
     },
-    async image() {
-      const sha = randomUUID().replace(/-/g, '').repeat(2);
+    image,
+    async incident() {
+      const inc = id('inc');
       await db.query(
-        `INSERT INTO images (sha256, flight_id, original_name, stored_path, byte_size) VALUES ($1, $2, 'x.jpg', '/nowhere', 1)`,
-        [sha, await flight()],
+        `INSERT INTO incidents (id, class, geom, confidence, department_id)
+         VALUES ($1, 'straw_burning', ST_SetSRID(ST_MakePoint($2, $3), 4326), 0.5, $4)`,
+        [inc, ...LONGQUAN, departmentId],
       );
-      return sha;
+      await detection(inc);
+      return inc;
     },
+    detection: () => detection(null),
   };
   return make;
 }

@@ -204,10 +204,10 @@ describe('mission service API', () => {
       expect(bad.body.error.message).toMatch(/connection/);
       expect((await h.call('GET', `/api/drones/${droneId}`, { token: h.tokens.otherOperator })).status).toBe(404);
       const list = await h.call('GET', '/api/drones', { token: h.tokens.otherOperator });
-      expect(list.body.drones.map((d: { id: string }) => d.id)).not.toContain(droneId);
+      expect(list.body.items.map((d: { id: string }) => d.id)).not.toContain(droneId);
       const dup = await h.call('POST', '/api/drones', {
         token: h.tokens.operator,
-        body: { name: '巡查一号', model: 'm', camera: 'c', connection: 'tcp://127.0.0.1:5760' },
+        body: { name: '巡查一号', model: 'm', camera: 'm3e-wide', connection: 'tcp://127.0.0.1:5760' },
       });
       expect(dup.status).toBe(409);
     });
@@ -442,9 +442,18 @@ describe('mission service API', () => {
   it('serves OpenAPI 3 from the contract, a docs page, Prometheus metrics and request ids', async () => {
     const doc = await h.call('GET', '/api/openapi.json');
     expect(doc.body.openapi).toBe('3.0.3');
-    expect(
-      doc.body.paths['/areas'].post.requestBody.content['application/json'].schema.properties.geometry,
-    ).toBeTruthy();
+    // Bodies and responses are named schemas of the contract, referenced from components.
+    const body = doc.body.paths['/areas'].post.requestBody.content['application/json'].schema;
+    expect(body).toEqual({ $ref: '#/components/schemas/AreaInput' });
+    expect(doc.body.components.schemas.AreaInput.properties.geometry).toBeTruthy();
+    const cases = doc.body.paths['/cases'].get.responses['200'].content['application/json'].schema;
+    expect(cases).toEqual({ $ref: '#/components/schemas/CaseList' });
+    expect(Object.keys(doc.body.components.schemas.CaseList.properties).sort()).toEqual([
+      'items',
+      'nextCursor',
+      'total',
+    ]);
+    expect(doc.body.components.schemas.ErrorResponse.properties.error).toBeTruthy();
     expect(doc.body.paths['/users'].get['x-roles']).toEqual(['admin', 'admin']);
     expect(doc.body.paths['/schedules'].post.responses['403']).toBeTruthy();
     const page = await fetch(`${h.base}/api/docs`);

@@ -69,7 +69,7 @@ describe('auth', () => {
     });
     expect(bad.status).toBe(400);
     const list = await h.call('GET', '/api/users', { token: h.tokens.admin });
-    expect(list.body.users.map((u: { name: string }) => u.name)).toContain('new-officer');
+    expect(list.body.items.map((u: { name: string }) => u.name)).toContain('new-officer');
     expect(JSON.stringify(list.body)).not.toContain('scrypt');
   });
 

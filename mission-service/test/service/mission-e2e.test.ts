@@ -116,7 +116,7 @@ describe('a mission flown end to end against the simulator', () => {
     expect(done.body.state, JSON.stringify(done.body)).toBe('completed');
 
     const flights = await h.call('GET', `/api/drones/${droneId}/flights`, { token: op });
-    expect(flights.body.flights.length).toBeGreaterThanOrEqual(1);
+    expect(flights.body.items.length).toBeGreaterThanOrEqual(1);
     const track = await h.call('GET', `/api/flights/${done.body.flightId}/track`, { token: h.tokens.officer });
     expect(track.status).toBe(200);
     expect(track.body.geometry.type).toBe('LineString');

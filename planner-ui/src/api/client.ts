@@ -9,6 +9,7 @@ import {
   LoginResponseSchema,
   MissionSchema,
   OccurrenceSchema,
+  pageOf,
   PlanSchema,
   PlanSummarySchema,
   ScheduleSchema,
@@ -140,6 +141,9 @@ export function toLonLat(p: unknown): [number, number] | null {
   return null;
 }
 
+/** The largest page the service gives (every list is paged: `{ items, total, nextCursor }`). */
+const MAX_PAGE = 500;
+
 // ── session ──────────────────────────────────────────────────────────────────────────────────────────────
 export const login = (username: string, password: string): Promise<LoginResponse> =>
   json('POST', '/api/auth/login', LoginResponseSchema, { body: { username, password } });
@@ -162,12 +166,12 @@ export const deleteArea = (id: string): Promise<void> => json('DELETE', `/api/ar
 
 // ── drones, plans, missions ──────────────────────────────────────────────────────────────────────────────
 export const drones = (): Promise<Drone[]> =>
-  json('GET', '/api/drones', z.object({ drones: z.array(DroneSchema) })).then((r) => r.drones);
+  json('GET', '/api/drones', pageOf(DroneSchema), { query: { limit: MAX_PAGE } }).then((r) => r.items);
 export const connectDrone = (id: string): Promise<Drone> =>
   json('POST', `/api/drones/${encodeURIComponent(id)}/connect`, DroneSchema);
 
 export const plans = (): Promise<PlanSummary[]> =>
-  json('GET', '/api/plans', z.object({ plans: z.array(PlanSummarySchema) })).then((r) => r.plans);
+  json('GET', '/api/plans', pageOf(PlanSummarySchema), { query: { limit: MAX_PAGE } }).then((r) => r.items);
 const PlanWithDocument = PlanSchema;
 export type PlanRecord = PlanSummary & { document: PlanDocument };
 const asPlan = (r: z.infer<typeof PlanWithDocument>) => r as unknown as PlanRecord;
@@ -185,16 +189,14 @@ export const exportPlan = (id: string, format: 'plan' | 'geojson', sortie = 0): 
   );
 
 export const missions = (q: { droneId?: string; state?: string } = {}): Promise<Mission[]> =>
-  json('GET', '/api/missions', z.object({ missions: z.array(MissionSchema) }), { query: { ...q, limit: 50 } }).then(
-    (r) => r.missions,
-  );
+  json('GET', '/api/missions', pageOf(MissionSchema), { query: { ...q, limit: 50 } }).then((r) => r.items);
 export const createMission = (planId: string, sortieIndex: number, droneId: string): Promise<Mission> =>
   json('POST', '/api/missions', MissionSchema, { body: { planId, sortieIndex, droneId } });
 export const missionAction = (id: string, action: MissionAction): Promise<Mission> =>
   json('POST', `/api/missions/${encodeURIComponent(id)}/${action}`, MissionSchema);
 export const droneFlights = (droneId: string): Promise<FlightSummary[]> =>
-  json<{ flights: FlightSummary[] }>('GET', `/api/drones/${encodeURIComponent(droneId)}/flights`, null).then(
-    (r) => r.flights,
+  json<{ items: FlightSummary[] }>('GET', `/api/drones/${encodeURIComponent(droneId)}/flights`, null).then(
+    (r) => r.items,
   );
 export const flightTrack = (flightId: string): Promise<GeoJSON.Feature<GeoJSON.LineString>> =>
   json('GET', `/api/flights/${encodeURIComponent(flightId)}/track`, null);
@@ -210,12 +212,8 @@ export function fleetStream(
       ...h,
       onMessage: (m) => {
         if (m.event !== 'fleet') return;
-        const s = JSON.parse(m.data) as FleetSnapshot;
-        for (const d of s.drones) {
-          const p = toLonLat(d.position);
-          if (p && d.position) d.position = { ...d.position, lon: p[0], lat: p[1] };
-        }
-        onSnapshot(s);
+        // Positions are GeoJSON Points `[lon, lat]`, the height above take-off beside them in `altRelM`.
+        onSnapshot(JSON.parse(m.data) as FleetSnapshot);
       },
       onFatal: (status, res) => {
         if (status === 401 && hooks.token()) void errorFromResponse(res).then((e) => hooks.onSessionExpired(e));
@@ -227,7 +225,7 @@ export function fleetStream(
 
 // ── schedules ────────────────────────────────────────────────────────────────────────────────────────────
 export const schedules = (): Promise<Schedule[]> =>
-  json('GET', '/api/schedules', z.object({ schedules: z.array(ScheduleSchema) })).then((r) => r.schedules);
+  json('GET', '/api/schedules', pageOf(ScheduleSchema), { query: { limit: MAX_PAGE } }).then((r) => r.items);
 export const createSchedule = (input: ScheduleInput): Promise<Schedule> =>
   json('POST', '/api/schedules', ScheduleSchema, { body: input });
 export const updateSchedule = (id: string, input: ScheduleInput): Promise<Schedule> =>
@@ -241,39 +239,39 @@ export const scheduleNext = (id: string, count = 100): Promise<string[]> =>
     query: { count },
   }).then((r) => r.next);
 export const occurrences = (id: string): Promise<Occurrence[]> =>
-  json(
-    'GET',
-    `/api/schedules/${encodeURIComponent(id)}/occurrences`,
-    z.object({ occurrences: z.array(OccurrenceSchema) }),
-  ).then((r) => r.occurrences);
+  json('GET', `/api/schedules/${encodeURIComponent(id)}/occurrences`, pageOf(OccurrenceSchema), {
+    query: { limit: MAX_PAGE },
+  }).then((r) => r.items);
 
 // ── cases ────────────────────────────────────────────────────────────────────────────────────────────────
-function normaliseCase(c: CaseView): CaseView {
-  return { ...c, point: toLonLat(c.point) ?? c.point };
+/** The service sends a case's place as a GeoJSON Point (`position`); views use `point` = [lon, lat]. */
+function normaliseCase(c: CaseView & { position?: unknown }): CaseView {
+  return { ...c, point: toLonLat(c.position ?? c.point) ?? c.point };
 }
 
-const CASE_PAGE = 1000;
-/** Every case matching the filter, page by page (the service caps a page at 1000). */
+const CASE_PAGE = MAX_PAGE;
+/** Every case matching the filter, page by page (cursor paging; a page holds at most 500). */
 export async function allCases(
   filter: CaseListFilter = {},
   maxCases = 20_000,
   signal?: AbortSignal,
 ): Promise<CaseView[]> {
   const out: CaseView[] = [];
-  for (let offset = 0; offset < maxCases; offset += CASE_PAGE) {
-    const page = await json<{ cases: CaseView[] }>('GET', '/api/cases', null, {
+  let cursor: string | null = null;
+  do {
+    const page: { items: CaseView[]; nextCursor: string | null } = await json('GET', '/api/cases', null, {
       query: {
         state: filter.states?.join(','),
         category: filter.category,
         bbox: filter.bbox?.join(','),
         limit: CASE_PAGE,
-        offset,
+        cursor,
       },
       signal,
     });
-    out.push(...page.cases.map(normaliseCase));
-    if (page.cases.length < CASE_PAGE) break;
-  }
+    out.push(...page.items.map(normaliseCase));
+    cursor = page.nextCursor;
+  } while (cursor && out.length < maxCases);
   return out;
 }
 export const caseDetail = (id: string): Promise<CaseDetail> =>

@@ -125,7 +125,7 @@ const view: View = async (root, ctx) => {
       .filter((d) => d.position)
       .map((d) => ({
         type: 'Feature',
-        geometry: { type: 'Point', coordinates: [d.position!.lon, d.position!.lat] },
+        geometry: { type: 'Point', coordinates: [...d.position!.coordinates] },
         properties: { id: d.droneId, name: d.name, heading: d.headingDeg ?? 0, connected: d.connected },
       })),
   });
@@ -161,8 +161,8 @@ const view: View = async (root, ctx) => {
         if (d.position && d.armed) {
           const tr = trails.get(d.droneId) ?? [];
           const last = tr[tr.length - 1];
-          if (!last || last[0] !== d.position.lon || last[1] !== d.position.lat)
-            tr.push([d.position.lon, d.position.lat]);
+          const [lon, lat] = d.position.coordinates;
+          if (!last || last[0] !== lon || last[1] !== lat) tr.push([lon, lat]);
           if (tr.length > 5000) tr.shift();
           trails.set(d.droneId, tr);
         }
@@ -268,7 +268,7 @@ const view: View = async (root, ctx) => {
         row(t('fleet.mode'), `${s.flightMode ?? '—'}${s.armed ? ` · ${t('fleet.armed')}` : ''}`),
         row(t('fleet.heading'), s.headingDeg !== undefined ? `${Math.round(s.headingDeg)}°` : '—'),
         row(t('fleet.speed'), s.speedMps !== undefined ? `${s.speedMps.toFixed(1)} m/s` : '—'),
-        row(t('fleet.altitude'), s.position?.altRelM !== undefined ? `${s.position.altRelM.toFixed(0)} m` : '—'),
+        row(t('fleet.altitude'), s.altRelM !== undefined ? `${s.altRelM.toFixed(0)} m` : '—'),
         row(t('fleet.progress'), mp && mp.total ? `${Math.max(0, mp.lastReached + 1)} / ${mp.total}` : '—'),
       ),
       !s.connected && canFly
@@ -465,7 +465,7 @@ const view: View = async (root, ctx) => {
     renderLiveDetail();
     void loadMissions();
     const s = live.get(id);
-    if (s?.position) map.easeTo({ center: [s.position.lon, s.position.lat], zoom: Math.max(map.getZoom(), 14) });
+    if (s?.position) map.easeTo({ center: [...s.position.coordinates], zoom: Math.max(map.getZoom(), 14) });
   }
 
   try {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCamera, type PhotoRecord } from '../camera/camera.ts';
 import { DEMO_ORIGIN, demoLayers } from '../scene/demo-world.ts';
-import { deliverPhotos } from './deliver.ts';
+import { deliverPhotos, DockFlights } from './deliver.ts';
 
 const dirs: string[] = [];
 const tmp = async () => {
@@ -135,5 +135,43 @@ describe('deliverPhotos', () => {
     expect(dead.failed[0]!.reason).toMatch(/upload failed/);
     await expect(deliverPhotos({ photos, to: { url: 'ftp://x/y' } })).rejects.toThrow(/http/);
     await expect(deliverPhotos({ photos, to: { url: 'not a url' } })).rejects.toThrow(/invalid upload url/);
+  });
+
+  it('names the flight it was told for each vehicle, once; untold, it names none', async () => {
+    const srv = await ingestServer();
+    try {
+      const other = photos.map((p) => ({
+        ...p,
+        groundTruth: {
+          ...p.groundTruth,
+          pose: { ...p.groundTruth.pose, sysId: 4 },
+          photo: p.groundTruth.photo.replace('_V3', '_V4'),
+        },
+      }));
+      const flights = new DockFlights();
+      flights.tell(3, { flightId: 'flight-a' });
+      flights.tell(4, { droneId: 'drone-b' });
+      const report = await deliverPhotos({ photos: [...photos, ...other], to: { url: srv.url, flights } });
+      expect(report.failed).toEqual([]);
+      expect(report.flights).toEqual([
+        { sysId: 3, flightId: 'flight-a' },
+        { sysId: 4, droneId: 'drone-b' },
+      ]);
+      const paths = new Map(srv.received.map((r) => [r.name, r.path]));
+      for (const p of photos) expect(paths.get(p.groundTruth.photo)).toBe('/api/flights/f-1/images?flightId=flight-a');
+      for (const p of other) expect(paths.get(p.groundTruth.photo)).toBe('/api/flights/f-1/images?droneId=drone-b');
+      // one landing, one flight: the next delivery of vehicle 3 was not told a flight and names none
+      expect(flights.peek(3)).toBeUndefined();
+      srv.received.length = 0;
+      await deliverPhotos({ photos: photos.slice(0, 1), to: { url: srv.url, flights } });
+      expect(srv.received[0]!.path).toBe('/api/flights/f-1/images');
+      // a flight given by the caller wins
+      srv.received.length = 0;
+      await deliverPhotos({ photos: photos.slice(0, 1), to: { url: srv.url }, flight: { flightId: 'flight-c' } });
+      expect(srv.received[0]!.path).toBe('/api/flights/f-1/images?flightId=flight-c');
+      expect(() => flights.tell(3, {})).toThrow(/flightId or a droneId/);
+    } finally {
+      await srv.close();
+    }
   });
 });

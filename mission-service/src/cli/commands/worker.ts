@@ -29,13 +29,22 @@ const HELP_AFTER = `
 Progress per flight is printed on stderr (a bar on a terminal, a line per 10 % otherwise); job logs go to stdout.`;
 
 /** One progress line of a flight. */
-export function progressLine(p: FlightProgress, width = 24): string {
+export function progressLine(
+  p: Pick<FlightProgress, 'flightId' | 'detections' | 'cases' | 'fraction'> & {
+    photos: Pick<FlightProgress['photos'], 'processed' | 'total' | 'failed'> & Partial<FlightProgress['photos']>;
+    incidents: Pick<FlightProgress['incidents'], 'total' | 'new'> & { toReview?: number };
+  },
+  width = 24,
+): string {
   const filled = Math.round(Math.min(1, p.fraction) * width);
   const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
   const failed = p.photos.failed ? ` · ${p.photos.failed} 失败 failed` : '';
+  const expected =
+    p.photos.expected != null && p.photos.expected !== p.photos.total ? ` (计划 planned ${p.photos.expected})` : '';
+  const review = p.incidents.toReview ? `, ${p.incidents.toReview} 待研判 to review` : '';
   return (
-    `航班 flight ${p.flightId} [${bar}] ${p.photos.processed}/${p.photos.total} 照片 photos${failed} · ` +
-    `${p.detections} 检测 detections · ${p.incidents.total} 事件 incidents (${p.incidents.new} 新 new) · ${p.cases} 案件 cases`
+    `航班 flight ${p.flightId} [${bar}] ${p.photos.processed}/${p.photos.total} 照片 photos${expected}${failed} · ` +
+    `${p.detections} 检测 detections · ${p.incidents.total} 事件 incidents (${p.incidents.new} 新 new${review}) · ${p.cases} 案件 cases`
   );
 }
 

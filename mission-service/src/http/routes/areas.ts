@@ -1,6 +1,6 @@
-import express, { type RequestHandler } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
-import { featureJsonPage, queryAreasGeoJson, type AreaVisibility } from '../../areas/area-repository.ts';
+import { countAreas, featureJsonPage, type AreaQuery, type AreaVisibility } from '../../areas/area-repository.ts';
 import { createArea, importAreas, removeArea, replaceArea } from '../../areas/area-service.ts';
 import { applyImportCrs } from '../../areas/import-crs.ts';
 import { readAreaFile } from '../../areas/read-area-file.ts';
@@ -21,6 +21,8 @@ import {
   LayerQuerySchema,
   MAX_AREA_VERTICES,
 } from '../../contract/areas.ts';
+import type { Queryable } from '../../db/db.ts';
+import { decodeCursor, encodeCursor } from '../paging.ts';
 import { defineRoute, type Route } from '../route.ts';
 import type { RouteDeps } from '../route-deps.ts';
 
@@ -64,6 +66,32 @@ const vertexCap: RequestHandler = (req, _res, next) => {
 };
 
 /**
+ * A page of areas in id order as the GeoJSON text the database built, with the total, the next page's cursor and
+ * a `next` link — for `/areas` and `/layers/{kind}` alike.
+ */
+async function areaPageJson(
+  db: Queryable,
+  req: Request,
+  q: Omit<AreaQuery, 'offset' | 'after'> & { cursor?: string },
+): Promise<string> {
+  const key = decodeCursor(q.cursor, 1);
+  const { cursor: _c, ...filter } = q;
+  const [rows, total] = await Promise.all([
+    featureJsonPage(db, { ...filter, after: key ? String(key[0]) : undefined, limit: q.limit + 1, offset: 0 }),
+    countAreas(db, filter),
+  ]);
+  const page = rows.slice(0, q.limit);
+  const nextCursor = rows.length > q.limit ? encodeCursor([page[page.length - 1]!.id]) : null;
+  const links: { rel: 'next'; href: string }[] = [];
+  if (nextCursor) {
+    const u = new URL(req.originalUrl, 'http://x');
+    u.searchParams.set('cursor', nextCursor);
+    links.push({ rel: 'next', href: `${u.pathname}${u.search}` });
+  }
+  return `{"type":"FeatureCollection","features":[${page.map((x) => x.json).join(',')}],"total":${total},"nextCursor":${JSON.stringify(nextCursor)},"links":${JSON.stringify(links)}}`;
+}
+
+/**
  * `/api/areas`: list (GeoJSON, bbox/kind filters, paging) and read for any logged-in user, within what their
  * department sees; create, replace, delete and import for operators of the owning department. No-fly zones and
  * jurisdictions: admins only. `/api/layers/{kind}`: the layers, paged; anonymous reads of the shared ones when
@@ -81,8 +109,14 @@ export function areaRoutes(d: RouteDeps): Route[] {
       query: AreaListQuerySchema,
       response: AreaCollectionSchema,
       responseType: 'application/geo+json',
-      async handler({ query, user }) {
-        return queryAreasGeoJson(db, { ...query, visible: areaVisibility(user) });
+      async handler({ req, query, user }) {
+        return areaPageJson(db, req, {
+          kind: query.kind,
+          bbox: query.bbox as [number, number, number, number] | undefined,
+          limit: query.limit,
+          cursor: query.cursor,
+          visible: areaVisibility(user),
+        });
       },
     }),
     defineRoute({
@@ -181,23 +215,13 @@ export function areaRoutes(d: RouteDeps): Route[] {
             'unauthenticated',
             '请先登录 / authentication required (public layers are off)',
           );
-        const rows = await featureJsonPage(db, {
+        return areaPageJson(db, req, {
           kind,
           bbox: query.bbox as [number, number, number, number] | undefined,
-          after: query.after,
-          limit: query.limit + 1,
-          offset: 0,
+          limit: query.limit,
+          cursor: query.cursor,
           visible: areaVisibility(caller),
         });
-        const page = rows.slice(0, query.limit);
-        const next = rows.length > query.limit ? page[page.length - 1]!.id : null;
-        const links: { rel: 'next'; href: string }[] = [];
-        if (next) {
-          const u = new URL(req.originalUrl, 'http://x');
-          u.searchParams.set('after', next);
-          links.push({ rel: 'next', href: `${u.pathname}${u.search}` });
-        }
-        return `{"type":"FeatureCollection","features":[${page.map((x) => x.json).join(',')}],"next":${JSON.stringify(next)},"links":${JSON.stringify(links)}}`;
       },
     }),
   ];

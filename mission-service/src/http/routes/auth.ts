@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { AppError } from '../../app-error.ts';
+import { AppError, notFound } from '../../app-error.ts';
 import {
-  bearerToken,
   createSession,
   createUser,
   findUserById,
@@ -26,6 +25,9 @@ import {
   UpdateUserRequestSchema,
   UserSchema,
 } from '../../contract/auth.ts';
+import { clearedSessionCookie, csrfTokenFor, requestToken, sessionCookie } from '../../auth/cookie-session.ts';
+import { PageQuerySchema, pageOf } from '../../contract/paging.ts';
+import { pageOfArray } from '../paging.ts';
 import { defineRoute, type Route } from '../route.ts';
 import type { RouteDeps } from '../route-deps.ts';
 import { sourceOf } from '../source.ts';
@@ -91,7 +93,14 @@ export function authRoutes(d: RouteDeps): Route[] {
         }
         guard.succeed(source);
         const token = await createSession(db, user.id);
-        return { token, expiresAt: new Date(Date.now() + SESSION_TTL_MS).toISOString(), user: sessionUser(user) };
+        // The web app's session: an HttpOnly, SameSite=Strict cookie, and the CSRF token its changes must carry.
+        if (body.cookie) res.append('set-cookie', sessionCookie(token, SESSION_TTL_MS / 1000, req.secure));
+        return {
+          token,
+          expiresAt: new Date(Date.now() + SESSION_TTL_MS).toISOString(),
+          user: sessionUser(user),
+          ...(body.cookie ? { csrfToken: csrfTokenFor(token) } : {}),
+        };
       },
     }),
     defineRoute({
@@ -104,7 +113,22 @@ export function authRoutes(d: RouteDeps): Route[] {
       status: 204,
       async handler({ req, res }) {
         res.setHeader('cache-control', 'no-store');
-        await revokeSession(db, bearerToken(req.header('authorization'))!);
+        const session = requestToken(req)!;
+        await revokeSession(db, session.token);
+        if (session.via === 'cookie') res.append('set-cookie', clearedSessionCookie(req.secure));
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/auth/csrf',
+      summary: '当前会话的 CSRF 令牌（Cookie 会话的修改请求须带 X-CSRF-Token）/ the CSRF token of this session',
+      tag: 'auth',
+      roles: [],
+      allowPendingPasswordChange: true,
+      response: z.object({ csrfToken: z.string(), header: z.literal('X-CSRF-Token') }),
+      handler({ req, res }) {
+        res.setHeader('cache-control', 'no-store');
+        return { csrfToken: csrfTokenFor(requestToken(req)!.token), header: 'X-CSRF-Token' as const };
       },
     }),
     defineRoute({
@@ -161,9 +185,10 @@ export function authRoutes(d: RouteDeps): Route[] {
       summary: '用户列表 / users',
       tag: 'users',
       roles: ['admin'],
-      response: z.object({ users: z.array(UserSchema) }),
-      async handler() {
-        return { users: (await listUsers(db)).map(userView) };
+      query: PageQuerySchema,
+      response: pageOf(UserSchema),
+      async handler({ query }) {
+        return pageOfArray((await listUsers(db)).map(userView), query);
       },
     }),
     defineRoute({
@@ -182,9 +207,22 @@ export function authRoutes(d: RouteDeps): Route[] {
       },
     }),
     defineRoute({
+      method: 'get',
+      path: '/users/{id}',
+      summary: '用户 / a user',
+      tag: 'users',
+      roles: ['admin'],
+      response: z.object({ user: UserSchema }),
+      async handler({ params }) {
+        const u = await findUserById(db, params.id);
+        if (!u) throw notFound(`user ${params.id}`);
+        return { user: userView(u) };
+      },
+    }),
+    defineRoute({
       method: 'patch',
       path: '/users/{id}',
-      summary: '修改角色或停用用户（审计）/ change roles or disable a user (audited)',
+      summary: '修改角色、部门、名称或停用用户（审计）/ change roles, department, name, or disable a user (audited)',
       tag: 'users',
       roles: ['admin'],
       body: UpdateUserRequestSchema,

@@ -15,13 +15,18 @@ import {
   WebhookIdParamsSchema,
   WebhookSubscriptionSchema,
 } from '../../contract/admin.ts';
+import { CalendarYearReplaceQuerySchema } from '../../contract/calendar.ts';
 import { CaseStatsSchema, StatsQuerySchema } from '../../contract/stats.ts';
 import { getCaseStats, statsToCsv, statsToXlsx } from '../../stats/index.ts';
 import { createSubscription, deactivateSubscription, listDeliveries, listSubscriptions } from '../../webhooks/index.ts';
+import { PageQuerySchema, pageOf } from '../../contract/paging.ts';
+import { pageOfArray } from '../paging.ts';
 import { defineRoute, type Route } from '../route.ts';
 import type { RouteDeps } from '../route-deps.ts';
 
 const YearParams = z.object({ year: CalendarYearParamSchema });
+/** The China-time date of an instant (file names of exports). */
+const chinaDate = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
 /**
  * Administration of the cases module: the working-day calendar (admins edit a year when the State Council
@@ -44,13 +49,16 @@ export function caseAdminRoutes(d: RouteDeps): Route[] {
     defineRoute({
       method: 'put',
       path: '/calendar/{year}',
-      summary: '修改一年的工作日历 / replace a year’s calendar overrides (admin)',
+      summary:
+        '替换一年的工作日历（须 ?replace=true；改单日用 /calendar/days/{date}）/ replace a year’s overrides (needs ?replace=true; one day: /calendar/days/{date})',
       tag: 'admin',
       roles: ['admin'],
       params: YearParams,
+      // Replacing a whole year is what a new State Council schedule needs, never a side effect of changing one day.
+      query: CalendarYearReplaceQuerySchema,
       body: CalendarBodySchema,
       response: CalendarYearSchema,
-      async handler({ params: { year }, body }) {
+      async handler({ user, params: { year }, body }) {
         const wrong = body.days.find((x) => Number(x.day.slice(0, 4)) !== year);
         if (wrong)
           throw new AppError(
@@ -59,7 +67,7 @@ export function caseAdminRoutes(d: RouteDeps): Route[] {
             `日期 ${wrong.day} 不在 ${year} 年 / day ${wrong.day} is not in ${year}`,
             [{ in: 'body', field: 'days', message: `${wrong.day} is not in ${year}` }],
           );
-        return setCalendarYear(db, year, body.days);
+        return setCalendarYear(db, year, body.days, user);
       },
     }),
     defineRoute({
@@ -68,9 +76,10 @@ export function caseAdminRoutes(d: RouteDeps): Route[] {
       summary: '时限规则 / SLA policies',
       tag: 'admin',
       roles: [],
+      query: PageQuerySchema,
       response: SlaPolicyListSchema,
-      async handler() {
-        return { policies: await listSlaPolicies(db) };
+      async handler({ query }) {
+        return pageOfArray(await listSlaPolicies(db), query);
       },
     }),
     defineRoute({
@@ -84,7 +93,7 @@ export function caseAdminRoutes(d: RouteDeps): Route[] {
       response: SlaPolicyListSchema,
       async handler({ params, body }) {
         await upsertSlaPolicy(db, { ...params, ...body });
-        return { policies: await listSlaPolicies(db) };
+        return pageOfArray(await listSlaPolicies(db), { limit: 500 });
       },
     }),
     defineRoute({
@@ -93,9 +102,10 @@ export function caseAdminRoutes(d: RouteDeps): Route[] {
       summary: 'Webhook 订阅 / webhook subscriptions (admin)',
       tag: 'admin',
       roles: ['admin'],
-      response: z.object({ subscriptions: z.array(WebhookSubscriptionSchema) }),
-      async handler() {
-        return { subscriptions: await listSubscriptions(db) };
+      query: PageQuerySchema,
+      response: pageOf(WebhookSubscriptionSchema),
+      async handler({ query }) {
+        return pageOfArray(await listSubscriptions(db), query);
       },
     }),
     defineRoute({
@@ -130,9 +140,10 @@ export function caseAdminRoutes(d: RouteDeps): Route[] {
       tag: 'admin',
       roles: ['admin'],
       params: WebhookIdParamsSchema,
-      response: z.object({ deliveries: z.array(WebhookDeliverySchema) }),
-      async handler({ params }) {
-        return { deliveries: await listDeliveries(db, params.id) };
+      query: PageQuerySchema,
+      response: pageOf(WebhookDeliverySchema),
+      async handler({ params, query }) {
+        return pageOfArray(await listDeliveries(db, params.id), query);
       },
     }),
     defineRoute({
@@ -144,8 +155,8 @@ export function caseAdminRoutes(d: RouteDeps): Route[] {
       query: StatsQuerySchema,
       response: CaseStatsSchema,
       async handler({ res, query: q }) {
-        const stats = await getCaseStats(db, new Date(q.from), new Date(q.to));
-        const name = `case-stats-${q.from.slice(0, 10)}-${q.to.slice(0, 10)}`;
+        const stats = await getCaseStats(db, q.from, q.to);
+        const name = `case-stats-${chinaDate(q.from)}-${chinaDate(new Date(q.to.getTime() - 1))}`;
         if (q.format === 'csv') {
           res.type('text/csv; charset=utf-8').attachment(`${name}.csv`).send(statsToCsv(stats));
         } else if (q.format === 'xlsx') {

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { canSee, seesAllDepartments, type AuthUser } from '../../auth/index.ts';
 import {
   escalateCaseLevel,
@@ -6,6 +5,7 @@ import {
   listCaseEvents,
   listCaseReports,
   listCases,
+  countCases,
   listNotifications,
   listReinspections,
   mergeCases,
@@ -40,6 +40,11 @@ import {
   TransitionBody,
   TransitionResultSchema,
 } from '../../contract/cases.ts';
+import { listCaseIncidents } from '../../review/case-incidents.ts';
+import { IncidentDetailSchema } from '../../contract/review.ts';
+import { PageQuerySchema, pageOf } from '../../contract/paging.ts';
+import { offsetFrom, offsetPage, pageOfArray } from '../paging.ts';
+import { casesToCsv, casesToGeoJson } from '../../cases/case-export.ts';
 import { defineRoute, type Route } from '../route.ts';
 import type { RouteDeps } from '../route-deps.ts';
 
@@ -86,9 +91,10 @@ export function caseRoutes(d: RouteDeps): Route[] {
       response: FileCaseResultSchema,
       async handler({ req, user, body, setStatus }) {
         const headerKey = req.header('idempotency-key');
+        const { position, ...rest } = body;
         const r = await fileCase(
           db,
-          { ...body, idempotencyKey: body.idempotencyKey ?? headerKey ?? null },
+          { ...rest, point: position.coordinates, idempotencyKey: body.idempotencyKey ?? headerKey ?? null },
           { actor: actorOf(user) },
         );
         setStatus(r.outcome === 'created' ? 201 : 200);
@@ -104,8 +110,8 @@ export function caseRoutes(d: RouteDeps): Route[] {
       roles: [],
       query: CaseListQuerySchema,
       response: CaseListSchema,
-      async handler({ user, query: q }) {
-        const cases = await listCases(db, {
+      async handler({ req, res, user, query: q }) {
+        const filter = {
           bbox: q.bbox as [number, number, number, number] | undefined,
           states: q.state,
           category: q.category,
@@ -114,10 +120,27 @@ export function caseRoutes(d: RouteDeps): Route[] {
           createdFrom: q.from ? new Date(q.from) : undefined,
           createdTo: q.to ? new Date(q.to) : undefined,
           visibleToDepartmentId: caseScope(user),
-          limit: q.limit,
-          offset: q.offset,
-        });
-        return { cases };
+        };
+        const offset = offsetFrom(q.cursor);
+        const [rows, total] = await Promise.all([
+          listCases(db, { ...filter, limit: q.limit + 1, offset }),
+          countCases(db, filter),
+        ]);
+        const page = offsetPage(rows, total, q);
+        // The same page for the map (GeoJSON) and the spreadsheet (CSV): by `format`, else by the Accept header.
+        const format =
+          q.format ?? (req.accepts(['application/json', 'application/geo+json', 'text/csv']) || 'application/json');
+        if (format === 'geojson' || format === 'application/geo+json') {
+          res.type('application/geo+json').send(JSON.stringify(casesToGeoJson(page)));
+          return;
+        }
+        if (format === 'csv' || format === 'text/csv') {
+          if (page.nextCursor) res.setHeader('x-next-cursor', page.nextCursor);
+          res.setHeader('x-total-count', String(page.total));
+          res.type('text/csv; charset=utf-8').attachment('cases.csv').send(casesToCsv(page.items));
+          return;
+        }
+        return page;
       },
     }),
     defineRoute({
@@ -133,8 +156,20 @@ export function caseRoutes(d: RouteDeps): Route[] {
           case: c,
           events: await listCaseEvents(db, c.id),
           reports: reportsFor(user, await listCaseReports(db, c.id)),
+          incidents: await listCaseIncidents(db, c.id),
         };
       },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/cases/{id}/incidents',
+      summary: '案件的全部事件（位置、检测框、证据）/ every incident of a case: positions, boxes, evidence',
+      tag: 'cases',
+      roles: [],
+      object: { kind: 'case' },
+      query: PageQuerySchema,
+      response: pageOf(IncidentDetailSchema),
+      handler: async ({ object: c, query }) => pageOfArray(await listCaseIncidents(db, c.id, 200), query),
     }),
     defineRoute({
       method: 'get',
@@ -143,9 +178,10 @@ export function caseRoutes(d: RouteDeps): Route[] {
       tag: 'cases',
       roles: [],
       object: { kind: 'case' },
-      response: z.object({ events: z.array(CaseEventSchema) }),
-      async handler({ object: c }) {
-        return { events: await listCaseEvents(db, c.id) };
+      query: PageQuerySchema,
+      response: pageOf(CaseEventSchema),
+      async handler({ object: c, query }) {
+        return pageOfArray(await listCaseEvents(db, c.id), query);
       },
     }),
     defineRoute({
@@ -236,9 +272,9 @@ export function caseRoutes(d: RouteDeps): Route[] {
       tag: 'cases',
       roles: [],
       query: ReinspectionListQuerySchema,
-      response: z.object({ reinspections: z.array(ReinspectionSchema) }),
+      response: pageOf(ReinspectionSchema),
       async handler({ user, query }) {
-        return { reinspections: await listReinspections(db, query.state, caseScope(user)) };
+        return pageOfArray(await listReinspections(db, query.state, caseScope(user)), query);
       },
     }),
     defineRoute({
@@ -261,16 +297,16 @@ export function caseRoutes(d: RouteDeps): Route[] {
       tag: 'cases',
       roles: [],
       query: NotificationListQuerySchema,
-      response: z.object({ notifications: z.array(NotificationSchema) }),
+      response: pageOf(NotificationSchema),
       async handler({ user, query }) {
         const unreadOnly = query.unread === 'true' || query.unread === '1';
-        return {
-          notifications: await listNotifications(db, {
-            roles: user.roles,
-            departmentId: user.departmentId,
-            unreadOnly,
-          }),
-        };
+        const all = await listNotifications(db, {
+          roles: user.roles,
+          departmentId: user.departmentId,
+          unreadOnly,
+          limit: 10_000,
+        });
+        return pageOfArray(all, query);
       },
     }),
   ];

@@ -1,8 +1,9 @@
-import { z } from 'zod';
 import { AppError, linkFailure } from '../../app-error.ts';
 import { DroneInputSchema, DroneSchema } from '../../contract/drones.ts';
 import { assertConnectionAllowed } from '../../drones/connection-policy.ts';
 import { changeDrone, droneView, registerDrone, removeDrone, visibleDrones } from '../../drones/drone-service.ts';
+import { PageQuerySchema, pageOf } from '../../contract/paging.ts';
+import { pageOfArray } from '../paging.ts';
 import { defineRoute, type Route } from '../route.ts';
 import type { RouteDeps } from '../route-deps.ts';
 
@@ -20,9 +21,13 @@ export function droneRoutes(d: RouteDeps): Route[] {
       summary: '机队 / fleet',
       tag: 'drones',
       roles: [],
-      response: z.object({ drones: z.array(DroneSchema) }),
-      async handler({ user }) {
-        return { drones: (await visibleDrones(db, user)).map((x) => droneView(x, links)) };
+      query: PageQuerySchema,
+      response: pageOf(DroneSchema),
+      async handler({ user, query }) {
+        return pageOfArray(
+          (await visibleDrones(db, user)).map((x) => droneView(x, links)),
+          query,
+        );
       },
     }),
     defineRoute({

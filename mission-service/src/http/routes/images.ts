@@ -1,14 +1,11 @@
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { AppError } from '../../app-error.ts';
-import {
-  ImageRecordSchema,
-  IngestQuerySchema,
-  IngestResponseSchema,
-  Sha256ParamsSchema,
-} from '../../contract/images.ts';
+import type { AuthUser } from '../../auth/index.ts';
+import { IngestQuerySchema, IngestResponseSchema } from '../../contract/images.ts';
 import type { Db } from '../../db/db.ts';
-import { assertFlightAccess } from '../../drones/drone-service.ts';
+import { loadDrone } from '../../drones/drone-service.ts';
+import { flightForUpload } from '../../photos/attribute-photo.ts';
 import type { ImageStore } from '../../ingest/image-store.ts';
 import {
   ingestImage,
@@ -37,7 +34,11 @@ interface UploadDeps {
  * per-file results accepted / duplicate / rejected (the file is wrong) / failed (storage: retry). File names are
  * read as UTF-8.
  */
-function receiveUpload(deps: UploadDeps, req: Request, flightId: string | null): Promise<{ results: IngestResult[] }> {
+function receiveUpload(
+  deps: UploadDeps,
+  req: Request,
+  from: { flightId?: string; droneId?: string; uploader: AuthUser },
+): Promise<{ results: IngestResult[] }> {
   return new Promise((resolve, reject) => {
     if (!req.is('multipart/form-data'))
       return reject(
@@ -111,7 +112,7 @@ function receiveUpload(deps: UploadDeps, req: Request, flightId: string | null):
         const bytes = Buffer.concat(chunks, size);
         chain = chain.then(async () => {
           try {
-            results.push(await ingestImage({ ...deps, onStorageError }, { name, bytes, flightId }));
+            results.push(await ingestImage({ ...deps, onStorageError }, { name, bytes, ...from }));
           } catch (err) {
             // The database refused this one: report it, keep going with the others.
             deps.logger.error({ err, path: req.path }, 'photo ingest failed');
@@ -140,8 +141,9 @@ function receiveUpload(deps: UploadDeps, req: Request, flightId: string | null):
 }
 
 /**
- * `POST /api/images?flightId=…` (multipart/form-data, any number of file parts up to the limit): per-file results.
- * `GET /api/images/{sha256}`: the photo's record, for those who may see its flight's drone.
+ * `POST /api/images?flightId=…` or `?droneId=…` (multipart/form-data, any number of file parts up to the limit):
+ * per-file results, with the flight each photo was attributed to (named; else matched by drone and capture time;
+ * else none). Reading photos: `photos.ts`.
  */
 export function imageRoutes(d: RouteDeps): Route[] {
   const { db, store } = d;
@@ -163,46 +165,18 @@ export function imageRoutes(d: RouteDeps): Route[] {
       },
       async handler({ req, user, query }) {
         if (!store) throw new AppError('unavailable', 'no_storage', '未配置照片存储 / no photo storage configured');
-        if (query.flightId) await assertFlightAccess(db, user, query.flightId);
+        // A flight or drone of another department is not there (404) before a byte is stored.
+        if (query.flightId) await flightForUpload(db, user, query.flightId);
+        if (query.droneId) await loadDrone(db, user, query.droneId);
         const { results } = await receiveUpload(
           { db, store, enqueueTriage: d.enqueueTriage, photoTimeZone: d.photoTimeZone, logger: d.logger },
           req,
-          query.flightId ?? null,
+          { flightId: query.flightId, droneId: query.droneId, uploader: user },
         );
         if (!results.length) throw new AppError('invalid_input', 'no_files', '没有文件 / no files in the upload');
         const counts = { accepted: 0, duplicate: 0, rejected: 0, failed: 0 };
         for (const r of results) counts[r.status]++;
         return { results, ...counts };
-      },
-    }),
-    defineRoute({
-      method: 'get',
-      path: '/images/{sha256}',
-      summary: '照片信息 / photo record',
-      tag: 'images',
-      roles: [],
-      params: Sha256ParamsSchema,
-      object: { kind: 'image', param: 'sha256' },
-      response: ImageRecordSchema,
-      async handler({ object }) {
-        const r = await db.query<Record<string, unknown>>(
-          `SELECT sha256, flight_id, original_name, byte_size, width_px, height_px, taken_at, status, error,
-                  ST_AsGeoJSON(geom)::json AS geom FROM images WHERE sha256 = $1`,
-          [object.sha256],
-        );
-        const row = r.rows[0]!;
-        return {
-          sha256: row.sha256,
-          flightId: row.flight_id ?? null,
-          originalName: row.original_name ?? null,
-          byteSize: Number(row.byte_size),
-          widthPx: row.width_px ?? null,
-          heightPx: row.height_px ?? null,
-          takenAt: row.taken_at ? new Date(row.taken_at as string).toISOString() : null,
-          location: row.geom ?? null,
-          status: row.status,
-          error: row.error ?? null,
-        };
       },
     }),
   ];

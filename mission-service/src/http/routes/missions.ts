@@ -1,7 +1,7 @@
-import { z } from 'zod';
-import { canSee } from '../../auth/index.ts';
 import { MISSION_ACTIONS, MissionInputSchema, MissionListQuerySchema, MissionSchema } from '../../contract/missions.ts';
 import { listMissions, missionView } from '../../missions/mission-repository.ts';
+import { pageOf } from '../../contract/paging.ts';
+import { offsetFrom, offsetPage } from '../paging.ts';
 import { defineRoute, type Route } from '../route.ts';
 import type { RouteDeps } from '../route-deps.ts';
 
@@ -16,10 +16,10 @@ export function missionRoutes(d: RouteDeps): Route[] {
       tag: 'missions',
       roles: [],
       query: MissionListQuerySchema,
-      response: z.object({ missions: z.array(MissionSchema) }),
+      response: pageOf(MissionSchema),
       async handler({ user, query }) {
-        const missions = (await listMissions(db, query)).filter((m) => canSee(user, m));
-        return { missions: missions.map(missionView) };
+        const { rows, total } = await listMissions(db, { ...query, user, offset: offsetFrom(query.cursor) });
+        return offsetPage(rows.map(missionView), total, query);
       },
     }),
     defineRoute({

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { seesAllDepartments } from '../../auth/index.ts';
 import {
   PlanExportQuerySchema,
@@ -7,10 +6,13 @@ import {
   PlanSchema,
   PlanSummarySchema,
 } from '../../contract/plans.ts';
+import { pageOf } from '../../contract/paging.ts';
 import { exportPlanFile, PER_SORTIE_FORMATS } from '../../plans/export.ts';
 import { planAreas } from '../../plans/plan-areas.ts';
-import { deletePlan, listPlans } from '../../plans/plan-repository.ts';
-import { changePlan, createPlan, loadPlan, replan } from '../../plans/plan-service.ts';
+import { deleteOrArchivePlan } from '../../plans/plan-deletion.ts';
+import { listPlans } from '../../plans/plan-repository.ts';
+import { assertPlanLive, changePlan, createPlan, loadPlan, replan } from '../../plans/plan-service.ts';
+import { offsetFrom, offsetPage } from '../paging.ts';
 import { defineRoute, type Route } from '../route.ts';
 import type { RouteDeps } from '../route-deps.ts';
 
@@ -28,10 +30,16 @@ export function planRoutes(d: RouteDeps): Route[] {
       tag: 'plans',
       roles: [],
       query: PlanListQuerySchema,
-      response: z.object({ plans: z.array(PlanSummarySchema) }),
+      response: pageOf(PlanSummarySchema),
       async handler({ user, query }) {
         const all = seesAllDepartments(user);
-        return { plans: await listPlans(db, { ...query, departmentIds: all ? 'all' : [user.departmentId] }) };
+        const { rows, total } = await listPlans(db, {
+          ...query,
+          limit: query.limit + 1,
+          offset: offsetFrom(query.cursor),
+          departmentIds: all ? 'all' : [user.departmentId],
+        });
+        return offsetPage(rows, total, query);
       },
     }),
     defineRoute({
@@ -94,7 +102,8 @@ export function planRoutes(d: RouteDeps): Route[] {
       object: { kind: 'plan' },
       response: PlanSchema,
       errors: { 422: '无法规划 / cannot plan' },
-      async handler({ user, params }) {
+      async handler({ user, params, object }) {
+        assertPlanLive(object);
         await replan(db, params.id);
         return loadPlan(db, user, params.id);
       },
@@ -102,13 +111,18 @@ export function planRoutes(d: RouteDeps): Route[] {
     defineRoute({
       method: 'delete',
       path: '/plans/{id}',
-      summary: '删除计划 / delete plan',
+      summary:
+        '删除计划：有定期巡查在用时 409；有历史的归档（200，返回计划）/ delete a plan: 409 while schedules fly it; archived (200, the plan) when it has history',
       tag: 'plans',
       roles: ['operator'],
       object: { kind: 'plan' },
       status: 204,
-      async handler({ params }) {
-        await deletePlan(db, params.id);
+      response: PlanSchema,
+      errors: { 200: '已归档 / archived (it has history)', 409: '定期巡查在用 / schedules fly it' },
+      async handler({ user, params, setStatus }) {
+        if ((await deleteOrArchivePlan(db, user, params.id)) === 'deleted') return undefined;
+        setStatus(200);
+        return loadPlan(db, user, params.id);
       },
     }),
   ];

@@ -2,8 +2,17 @@ import { z } from 'zod';
 import { canSee } from '../../auth/index.ts';
 import { NextQuerySchema, OccurrenceSchema, ScheduleInputSchema, ScheduleSchema } from '../../contract/schedules.ts';
 import { nextOccurrences } from '../../schedules/recurrence.ts';
-import { deleteSchedule, listOccurrences, listSchedules, setPaused } from '../../schedules/schedule-repository.ts';
-import { changeSchedule, createSchedule, scheduleView } from '../../schedules/schedule-service.ts';
+import { deleteOrArchiveSchedule } from '../../schedules/schedule-deletion.ts';
+import { listOccurrences, listSchedules, setPaused } from '../../schedules/schedule-repository.ts';
+import {
+  assertScheduleLive,
+  changeSchedule,
+  createSchedule,
+  loadSchedule,
+  scheduleView,
+} from '../../schedules/schedule-service.ts';
+import { PageQuerySchema, pageOf } from '../../contract/paging.ts';
+import { pageOfArray } from '../paging.ts';
 import { defineRoute, type Route } from '../route.ts';
 import type { RouteDeps } from '../route-deps.ts';
 
@@ -17,10 +26,14 @@ export function scheduleRoutes(d: RouteDeps): Route[] {
       summary: '定期巡查 / schedules',
       tag: 'schedules',
       roles: [],
-      response: z.object({ schedules: z.array(ScheduleSchema) }),
-      async handler({ user }) {
+      query: PageQuerySchema,
+      response: pageOf(ScheduleSchema),
+      async handler({ user, query }) {
         const all = (await listSchedules(db)).filter((s) => canSee(user, s));
-        return { schedules: all.map((s) => scheduleView(s, clock())) };
+        return pageOfArray(
+          all.map((s) => scheduleView(s, clock())),
+          query,
+        );
       },
     }),
     defineRoute({
@@ -54,9 +67,10 @@ export function scheduleRoutes(d: RouteDeps): Route[] {
       tag: 'schedules',
       roles: [],
       object: { kind: 'schedule' },
-      response: z.object({ occurrences: z.array(OccurrenceSchema) }),
-      async handler({ object }) {
-        return { occurrences: await listOccurrences(db, object.id) };
+      query: PageQuerySchema,
+      response: pageOf(OccurrenceSchema),
+      async handler({ object, query }) {
+        return pageOfArray(await listOccurrences(db, object.id, 10_000), query);
       },
     }),
     defineRoute({
@@ -88,13 +102,17 @@ export function scheduleRoutes(d: RouteDeps): Route[] {
     defineRoute({
       method: 'delete',
       path: '/schedules/{id}',
-      summary: '删除 / delete',
+      summary: '删除：已执行过的归档（200，保留历史）/ delete; one that has fired is archived (200, history kept)',
       tag: 'schedules',
       roles: ['operator'],
       object: { kind: 'schedule' },
       status: 204,
-      async handler({ object }) {
-        await deleteSchedule(db, object.id);
+      response: ScheduleSchema,
+      errors: { 200: '已归档 / archived (it has fired)' },
+      async handler({ user, object, setStatus }) {
+        if ((await deleteOrArchiveSchedule(db, user, object.id)) === 'deleted') return undefined;
+        setStatus(200);
+        return scheduleView(await loadSchedule(db, user, object.id), clock());
       },
     }),
   ];
@@ -112,6 +130,7 @@ export function scheduleRoutes(d: RouteDeps): Route[] {
         object: { kind: 'schedule' },
         response: ScheduleSchema,
         async handler({ object: s }) {
+          assertScheduleLive(s);
           await setPaused(db, s.id, paused);
           return scheduleView({ ...s, paused }, clock());
         },

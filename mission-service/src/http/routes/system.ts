@@ -1,7 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { listAudit } from '../../audit/audit-log.ts';
+import { countAudit, listAudit } from '../../audit/audit-log.ts';
+import { PageQuerySchema, pageOf } from '../../contract/paging.ts';
+import { decodeCursor, pageFrom } from '../paging.ts';
 import { bearerToken } from '../../auth/middleware.ts';
 import { IdSchema } from '../../contract/common.ts';
 import { appliedMigrations } from '../../db/migrate.ts';
@@ -20,15 +22,11 @@ const HealthSchema = z.object({
   }),
 });
 
-const AuditQuerySchema = z
-  .object({
-    objectKind: z.string().max(40).optional(),
-    objectId: IdSchema.optional(),
-    actorId: z.string().max(100).optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(100),
-    before: z.coerce.number().int().min(1).optional(),
-  })
-  .strict();
+const AuditQuerySchema = PageQuerySchema.extend({
+  objectKind: z.string().max(40).optional(),
+  objectId: IdSchema.optional(),
+  actorId: z.string().max(100).optional(),
+}).strict();
 
 const AuditRecordSchema = z.object({
   id: z.number().int(),
@@ -153,9 +151,17 @@ export function systemRoutes(d: RouteDeps): Route[] {
       tag: 'system',
       roles: ['admin'],
       query: AuditQuerySchema,
-      response: z.object({ entries: z.array(AuditRecordSchema) }),
+      response: pageOf(AuditRecordSchema),
       async handler({ query }) {
-        return { entries: await listAudit(d.db, query) };
+        // Newest first, keyed by id: the cursor is the id the next page starts below.
+        const key = decodeCursor(query.cursor, 1);
+        const f = { objectKind: query.objectKind, objectId: query.objectId, actorId: query.actorId };
+        const [rows, total] = await Promise.all([
+          listAudit(d.db, { ...f, limit: query.limit + 1, before: key ? Number(key[0]) : undefined }),
+          countAudit(d.db, f),
+        ]);
+        const page = pageFrom(rows, query.limit, (r) => [r.id]);
+        return { items: page.rows, total, nextCursor: page.nextCursor };
       },
     }),
   ];
