@@ -345,8 +345,12 @@ describe('planner UI in Chromium', () => {
   it('a session that ends while the page is open asks to log in again over the page', async () => {
     const { context, page } = await s.loggedIn('demo-dispatcher', '/stats');
     await page.locator('[data-testid=stats-kpis]').waitFor({ timeout: 120_000 });
-    const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('xuncha.session')!).token as string);
-    await fetch(`${s.base}/api/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    // The session is an HttpOnly cookie: the page's storage holds no token, and its scripts cannot read the cookie.
+    const cookie = (await context.cookies()).find((c) => c.name === 'xuncha_session')!;
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage }) + document.cookie);
+    expect(stored).not.toContain(cookie.value);
+    await fetch(`${s.base}/api/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${cookie.value}` } });
     await page.getByRole('button', { name: '查询' }).click();
     const dialog = page.locator('dialog[open]');
     await dialog.filter({ hasText: '登录已过期' }).waitFor({ timeout: 30_000 });

@@ -5,6 +5,8 @@
  */
 import {
   AreaCollectionSchema,
+  CaseChangeSchema,
+  MissionChangeSchema,
   DroneSchema,
   LoginResponseSchema,
   MissionSchema,
@@ -42,17 +44,23 @@ import type {
 } from './types.ts';
 
 export { ApiError } from './api-error.ts';
+export type CaseChange = z.infer<typeof CaseChangeSchema>;
+export type MissionChange = z.infer<typeof MissionChangeSchema>;
 
 export interface ClientHooks {
-  /** The bearer token of the current session, if any. */
-  token(): string | null;
-  /** A request came back 401 with a token: the session expired or was revoked. */
+  /** Whether the page believes it is signed in (the session itself is an HttpOnly cookie it cannot read). */
+  signedIn(): boolean;
+  /** The session's CSRF token, sent with every change (`X-CSRF-Token`). */
+  csrfToken(): string | null;
+  /** A new CSRF token was fetched (after the service refused an old one). */
+  onCsrfToken?(token: string): void;
+  /** A request came back 401 while signed in: the session expired or was revoked. */
   onSessionExpired(err: ApiError): void;
   /** Requests in flight went from 0 to 1 or back (global progress bar). */
   onBusy?(busy: boolean): void;
 }
 
-let hooks: ClientHooks = { token: () => null, onSessionExpired: () => {} };
+let hooks: ClientHooks = { signedIn: () => false, csrfToken: () => null, onSessionExpired: () => {} };
 let inFlight = 0;
 
 export function configureClient(h: ClientHooks): void {
@@ -68,12 +76,7 @@ function url(path: string, query?: Query): string {
   return u.pathname + u.search;
 }
 
-function headers(extra?: Record<string, string>): Record<string, string> {
-  const h: Record<string, string> = { accept: 'application/json', ...extra };
-  const t = hooks.token();
-  if (t) h.authorization = `Bearer ${t}`;
-  return h;
-}
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
 async function send(
   method: string,
@@ -82,24 +85,40 @@ async function send(
 ): Promise<Response> {
   if (++inFlight === 1) hooks.onBusy?.(true);
   try {
-    let res: Response;
-    try {
-      res = await fetch(url(path, opts.query), {
-        method,
-        headers: headers({
-          ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...(opts.accept ? { accept: opts.accept } : {}),
-        }),
-        body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
-        signal: opts.signal,
-      });
-    } catch (err) {
-      if ((err as Error).name === 'AbortError') throw err;
-      throw networkError(err);
+    const attempt = async (csrf: string | null): Promise<Response> => {
+      try {
+        // The session cookie goes along by itself (same origin); a change also carries the CSRF token.
+        return await fetch(url(path, opts.query), {
+          method,
+          credentials: 'same-origin',
+          headers: {
+            accept: opts.accept ?? 'application/json',
+            ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...(csrf && !SAFE_METHODS.has(method) ? { 'x-csrf-token': csrf } : {}),
+          },
+          body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+          signal: opts.signal,
+        });
+      } catch (err) {
+        if ((err as Error).name === 'AbortError') throw err;
+        throw networkError(err);
+      }
+    };
+    let res = await attempt(hooks.csrfToken());
+    if (res.status === 403 && !SAFE_METHODS.has(method) && hooks.signedIn()) {
+      // The page may hold a stale CSRF token (a new login in another tab): fetch the current one, try once more.
+      const e = await errorFromResponse(res.clone());
+      if (e.code === 'csrf_failed') {
+        const fresh = await csrfToken().catch(() => null);
+        if (fresh) {
+          hooks.onCsrfToken?.(fresh);
+          res = await attempt(fresh);
+        }
+      }
     }
     if (!res.ok) {
       const e = await errorFromResponse(res);
-      if (e.status === 401 && hooks.token()) hooks.onSessionExpired(e);
+      if (e.status === 401 && hooks.signedIn() && path !== '/api/auth/login') hooks.onSessionExpired(e);
       throw e;
     }
     return res;
@@ -145,8 +164,11 @@ export function toLonLat(p: unknown): [number, number] | null {
 const MAX_PAGE = 500;
 
 // ── session ──────────────────────────────────────────────────────────────────────────────────────────────
+/** Logs in with the cookie session: the token stays in an HttpOnly cookie, the page keeps only the CSRF token. */
 export const login = (username: string, password: string): Promise<LoginResponse> =>
-  json('POST', '/api/auth/login', LoginResponseSchema, { body: { username, password } });
+  json('POST', '/api/auth/login', LoginResponseSchema, { body: { username, password, cookie: true } });
+export const csrfToken = (): Promise<string> =>
+  json('GET', '/api/auth/csrf', z.object({ csrfToken: z.string() })).then((r) => r.csrfToken);
 export const logout = (): Promise<void> => json('POST', '/api/auth/logout', null);
 export const me = (): Promise<SessionUser> =>
   json('GET', '/api/auth/me', z.object({ user: SessionUserSchema })).then((r) => r.user);
@@ -201,25 +223,55 @@ export const droneFlights = (droneId: string): Promise<FlightSummary[]> =>
 export const flightTrack = (flightId: string): Promise<GeoJSON.Feature<GeoJSON.LineString>> =>
   json('GET', `/api/flights/${encodeURIComponent(flightId)}/track`, null);
 
-/** Live fleet telemetry (one snapshot a second). Returns the function that closes the stream. */
+/** Is the session still valid? (true/false; throws when the service cannot answer). */
+async function sessionValid(): Promise<boolean> {
+  const res = await fetch('/api/auth/me', { credentials: 'same-origin', headers: { accept: 'application/json' } });
+  if (res.status === 401) return false;
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return true;
+}
+
+function stream(
+  path: string,
+  events: string[],
+  onMessage: (event: string, data: unknown) => void,
+  h: Omit<StreamHandlers, 'onMessage'>,
+): () => void {
+  return openStream(
+    path,
+    {
+      ...h,
+      onMessage: (m) => onMessage(m.event, JSON.parse(m.data)),
+      onSessionEnded: () => {
+        h.onSessionEnded?.();
+        if (hooks.signedIn())
+          hooks.onSessionExpired(new ApiError(401, 'session_ended', '登录已失效，请重新登录 / session ended: log in again'));
+      },
+    },
+    { events, check: sessionValid },
+  );
+}
+
+/** Live fleet telemetry (a snapshot when something changed). Returns the function that closes the stream. */
 export function fleetStream(
   onSnapshot: (s: FleetSnapshot) => void,
   h: Omit<StreamHandlers, 'onMessage'> = {},
 ): () => void {
-  return openStream(
-    (signal) => fetch('/api/fleet/telemetry', { headers: headers({ accept: 'text/event-stream' }), signal }),
-    {
-      ...h,
-      onMessage: (m) => {
-        if (m.event !== 'fleet') return;
-        // Positions are GeoJSON Points `[lon, lat]`, the height above take-off beside them in `altRelM`.
-        onSnapshot(JSON.parse(m.data) as FleetSnapshot);
-      },
-      onFatal: (status, res) => {
-        if (status === 401 && hooks.token()) void errorFromResponse(res).then((e) => hooks.onSessionExpired(e));
-        h.onFatal?.(status, res);
-      },
-    },
+  // Positions are GeoJSON Points `[lon, lat]`, the height above take-off beside them in `altRelM`.
+  return stream('/api/fleet/telemetry', ['fleet'], (_e, d) => onSnapshot(d as FleetSnapshot), h);
+}
+
+/** Case and mission changes the user may see, as they happen. */
+export function changeStream(
+  topics: Array<'cases' | 'missions'>,
+  on: { case?(c: CaseChange): void; mission?(m: MissionChange): void },
+  h: Omit<StreamHandlers, 'onMessage'> = {},
+): () => void {
+  return stream(
+    `/api/events?topics=${topics.join(',')}`,
+    ['case', 'mission'],
+    (e, d) => (e === 'case' ? on.case?.(d as CaseChange) : on.mission?.(d as MissionChange)),
+    h,
   );
 }
 
