@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeViolations, seriousViolations } from './axe.ts';
+import { OVER_FIRE, shoot } from '../../mission-service/test/jobs/sim-photos.ts';
 import { artifactsDir, mapPoint, mapReady, startUiStack, type UiStack } from './stack.ts';
 
 const HOME: [number, number] = [119.1405, 28.0705];
@@ -41,6 +42,21 @@ describe('planner UI in Chromium', () => {
     droneId = d.body.id;
     const c = await s.api('demo-operator', 'POST', `/api/drones/${droneId}/connect`);
     expect(c.status, JSON.stringify(c.body)).toBe(200);
+    // A flagged photo for the review test: fires always wait for an officer (no auto-filing), and the operator
+    // uploads two simulator photos over the planted straw fire; triage runs while the other views are tested.
+    const cat = await s.api('demo-admin', 'PUT', '/api/categories/straw_burning', { autoFileMinScore: null });
+    expect(cat.status, JSON.stringify(cat.body)).toBe(200);
+    const form = new FormData();
+    const start = new Date('2026-10-20T03:00:00Z');
+    for (const [i, shot] of OVER_FIRE.slice(0, 2).entries())
+      form.append(
+        'files',
+        new Blob([new Uint8Array(await shoot(shot, start, i))], { type: 'image/jpeg' }),
+        `DJI_000${i + 1}.JPG`,
+      );
+    const up = await s.upload('demo-operator', '/api/images', form);
+    expect(up.status, JSON.stringify(up.body)).toBe(200);
+    expect(up.body.accepted).toBe(2);
   });
   afterAll(async () => {
     await s?.stop();
@@ -259,11 +275,40 @@ describe('planner UI in Chromium', () => {
     await context.close();
   });
 
-  it('研判 Review: shows its layout and shortcuts and says the review API is not there yet', async () => {
+  it('研判 Review: shows the flagged photo with its boxes and the spot on the mini-map, and confirming files a case', async () => {
+    // Wait for triage to put the fire in the queue (待研判).
+    let incidentId = '';
+    await expect
+      .poll(
+        async () => {
+          const q = await s.api('demo-officer', 'GET', '/api/incidents?state=to_review');
+          incidentId = q.body.items?.[0]?.id ?? '';
+          return q.body.total;
+        },
+        { timeout: 240_000, interval: 2000 },
+      )
+      .toBeGreaterThanOrEqual(1);
     const { context, page } = await s.loggedIn('demo-officer', '/review');
-    await page.locator('.review-info').filter({ hasText: '研判队列接口尚未提供' }).waitFor({ timeout: 120_000 });
-    await page.keyboard.press('j');
-    await page.keyboard.press('y');
+    await mapReady(page);
+    const frame = page.locator('.review-frame[data-boxes]');
+    await frame.waitFor({ timeout: 120_000 });
+    expect(Number(await frame.getAttribute('data-boxes'))).toBeGreaterThanOrEqual(1);
+    // The photo itself loaded over the session cookie (a plain <img>, no Authorization header).
+    await expect
+      .poll(() => page.locator('[data-testid=review-image]').evaluate((i) => (i as HTMLImageElement).naturalWidth))
+      .toBeGreaterThan(0);
+    expect(await page.locator('.review-queue-item.active').getAttribute('data-incident')).toBe(incidentId);
+    expect(await page.locator('.review-info h2').innerText()).toContain('秸秆焚烧');
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () =>
+            (
+              window as never as { xunchaMap: { querySourceFeatures(id: string): unknown[] } }
+            ).xunchaMap.querySourceFeatures('spot').length,
+        ),
+      )
+      .toBeGreaterThanOrEqual(2);
     expect(await page.locator('.shortcuts kbd').allTextContents()).toEqual([
       'Y / Enter',
       'N / Delete',
@@ -272,6 +317,25 @@ describe('planner UI in Chromium', () => {
       'K / ←',
     ]);
     await shotAndAxe(page, 'review');
+    // The reject dialog asks for a reason and can be cancelled without deciding anything.
+    await page.keyboard.press('n');
+    await page.locator('dialog[open] select[name=reason]').waitFor();
+    await page.locator('dialog[open] button[value=cancel]').click();
+    // Confirm with the keyboard: the case is filed and the incident leaves the queue.
+    await page.keyboard.press('y');
+    const filed = page.locator('.toast-ok').filter({ hasText: '已立案' });
+    await filed.waitFor({ timeout: 60_000 });
+    const inc = await s.api('demo-officer', 'GET', `/api/incidents/${incidentId}`);
+    expect(inc.body).toMatchObject({ reviewState: 'confirmed', reviewedBy: expect.any(String) });
+    const caseId = inc.body.caseId as string;
+    expect(await filed.innerText()).toContain(caseId);
+    const c = await s.api('demo-officer', 'GET', `/api/cases/${caseId}`);
+    expect(c.status).toBe(200);
+    expect(c.body.case).toMatchObject({ category: 'straw_burning', state: 'new' });
+    await page.locator('.review-queue-item').first().waitFor({ state: 'detached', timeout: 30_000 });
+    // The toast leads to the case.
+    await filed.getByRole('button', { name: '查看案件' }).click();
+    await page.locator('.case-detail h2').filter({ hasText: caseId }).waitFor({ timeout: 120_000 });
     await context.close();
   });
 

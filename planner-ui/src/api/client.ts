@@ -3,10 +3,19 @@
  * so a change of the API's conventions (issue 19.4: ids, GeoJSON points, error shape, paging; 19.5: cookie session
  * and stream tokens) is absorbed here. Bodies are validated with the contract's zod schemas where it has them.
  */
-import {
-  AreaCollectionSchema,
+import type {
+  IncidentSchema,
+  REJECT_REASONS,
   CaseChangeSchema,
   MissionChangeSchema,
+} from '@xuncha/mission-service/contract';
+import {
+  AreaCollectionSchema,
+  IncidentDetailSchema,
+  IncidentPageSchema,
+  ImageSchema,
+  ReviewResultSchema,
+  type Image,
   DroneSchema,
   LoginResponseSchema,
   MissionSchema,
@@ -40,7 +49,6 @@ import type {
   FlightSummary,
   FleetSnapshot,
   PlanDocument,
-  ReviewItem,
 } from './types.ts';
 
 export { ApiError } from './api-error.ts';
@@ -245,7 +253,9 @@ function stream(
       onSessionEnded: () => {
         h.onSessionEnded?.();
         if (hooks.signedIn())
-          hooks.onSessionExpired(new ApiError(401, 'session_ended', '登录已失效，请重新登录 / session ended: log in again'));
+          hooks.onSessionExpired(
+            new ApiError(401, 'session_ended', '登录已失效，请重新登录 / session ended: log in again'),
+          );
       },
     },
     { events, check: sessionValid },
@@ -350,21 +360,30 @@ export const caseStatsFile = (from: Date, to: Date, format: 'csv' | 'xlsx'): Pro
   }).then((r) => r.blob());
 
 // ── review (研判) ─────────────────────────────────────────────────────────────────────────────────────────
-/**
- * PLACEHOLDER until issue 19.2 lands: the officer's review queue (`GET /api/detections?state=to_review…`) does not
- * exist yet, so this answers `available: false` and no items. The view is built against this signature.
- */
-export async function reviewQueuePlaceholder(): Promise<{ available: boolean; items: ReviewItem[] }> {
-  return { available: false, items: [] };
-}
-/** PLACEHOLDER until issue 19.2: confirm / reject / change class of a detection. */
-export async function reviewDecisionPlaceholder(
-  _id: string,
-  _decision: { action: 'confirm' | 'reject' | 'reclass'; className?: string; reason?: string },
-): Promise<void> {
-  throw new ApiError(
-    501,
-    'not_available',
-    '研判接口尚未提供（议题 19.2）/ the review API is not available yet (issue 19.2)',
-  );
-}
+export type { Image };
+export type Incident = z.infer<typeof IncidentSchema>;
+export type IncidentDetail = z.infer<typeof IncidentDetailSchema>;
+export type Detection = IncidentDetail['detections'][number];
+export type RejectReason = (typeof REJECT_REASONS)[number];
+export type ReviewResult = z.infer<typeof ReviewResultSchema>;
+
+/** One page of the review queue (待研判 first-come order as the service gives it). */
+export const incidents = (
+  q: { state?: string; cursor?: string | null; limit?: number } = {},
+): Promise<{ items: Incident[]; total: number; nextCursor: string | null }> =>
+  json('GET', '/api/incidents', IncidentPageSchema, {
+    query: { state: q.state ?? 'to_review', limit: q.limit ?? 100, cursor: q.cursor },
+  });
+export const incident = (id: string): Promise<IncidentDetail> =>
+  json('GET', `/api/incidents/${encodeURIComponent(id)}`, IncidentDetailSchema);
+export const confirmIncident = (id: string, body: { class?: string; note?: string } = {}): Promise<ReviewResult> =>
+  json('POST', `/api/incidents/${encodeURIComponent(id)}/confirm`, ReviewResultSchema, { body });
+export const rejectIncident = (id: string, reason: RejectReason, note?: string): Promise<ReviewResult> =>
+  json('POST', `/api/incidents/${encodeURIComponent(id)}/reject`, ReviewResultSchema, {
+    body: { reason, ...(note ? { note } : {}) },
+  });
+export const changeIncidentClass = (id: string, cls: string): Promise<ReviewResult> =>
+  json('POST', `/api/incidents/${encodeURIComponent(id)}/class`, ReviewResultSchema, { body: { class: cls } });
+/** A photo's record (where it was taken, its size, its flight). */
+export const image = (sha256: string): Promise<Image> =>
+  json('GET', `/api/images/${encodeURIComponent(sha256)}`, ImageSchema);

@@ -64,7 +64,11 @@ describe('openStream', () => {
   });
 
   it('after a refusal with a valid session, opens a new stream with back-off', async () => {
-    openStream('/s', { onMessage: () => {}, onState: (s) => states.push(s) }, { events: [], check: async () => true, create });
+    openStream(
+      '/s',
+      { onMessage: () => {}, onState: (s) => states.push(s) },
+      { events: [], check: async () => true, create },
+    );
     sources[0]!.fail(true);
     await vi.advanceTimersByTimeAsync(999);
     expect(sources).toHaveLength(1);
