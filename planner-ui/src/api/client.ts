@@ -39,6 +39,7 @@ import {
 } from '@xuncha/mission-service/contract';
 import { z } from 'zod';
 import { ApiError, errorFromResponse, networkError } from './api-error.ts';
+import { collectPages } from './paging.ts';
 import { openStream, type StreamHandlers } from './sse.ts';
 import type {
   AppConfig,
@@ -171,6 +172,10 @@ export function toLonLat(p: unknown): [number, number] | null {
 /** The largest page the service gives (every list is paged: `{ items, total, nextCursor }`). */
 const MAX_PAGE = 500;
 
+/** Every item of a paged list, following `nextCursor` beyond the first page of 500. */
+const allPages = <T>(path: string, schema: z.ZodType<T>, query: Query = {}, signal?: AbortSignal): Promise<T[]> =>
+  collectPages((cursor) => json('GET', path, pageOf(schema), { query: { ...query, limit: MAX_PAGE, cursor }, signal }));
+
 // ── session ──────────────────────────────────────────────────────────────────────────────────────────────
 /** Logs in with the cookie session: the token stays in an HttpOnly cookie, the page keeps only the CSRF token. */
 export const login = (username: string, password: string): Promise<LoginResponse> =>
@@ -195,13 +200,11 @@ export const createArea = (area: AreaInput): Promise<GeoJSON.Feature> =>
 export const deleteArea = (id: string): Promise<void> => json('DELETE', `/api/areas/${encodeURIComponent(id)}`, null);
 
 // ── drones, plans, missions ──────────────────────────────────────────────────────────────────────────────
-export const drones = (): Promise<Drone[]> =>
-  json('GET', '/api/drones', pageOf(DroneSchema), { query: { limit: MAX_PAGE } }).then((r) => r.items);
+export const drones = (): Promise<Drone[]> => allPages('/api/drones', DroneSchema);
 export const connectDrone = (id: string): Promise<Drone> =>
   json('POST', `/api/drones/${encodeURIComponent(id)}/connect`, DroneSchema);
 
-export const plans = (): Promise<PlanSummary[]> =>
-  json('GET', '/api/plans', pageOf(PlanSummarySchema), { query: { limit: MAX_PAGE } }).then((r) => r.items);
+export const plans = (): Promise<PlanSummary[]> => allPages('/api/plans', PlanSummarySchema);
 const PlanWithDocument = PlanSchema;
 export type PlanRecord = PlanSummary & { document: PlanDocument };
 const asPlan = (r: z.infer<typeof PlanWithDocument>) => r as unknown as PlanRecord;
@@ -286,8 +289,7 @@ export function changeStream(
 }
 
 // ── schedules ────────────────────────────────────────────────────────────────────────────────────────────
-export const schedules = (): Promise<Schedule[]> =>
-  json('GET', '/api/schedules', pageOf(ScheduleSchema), { query: { limit: MAX_PAGE } }).then((r) => r.items);
+export const schedules = (): Promise<Schedule[]> => allPages('/api/schedules', ScheduleSchema);
 export const createSchedule = (input: ScheduleInput): Promise<Schedule> =>
   json('POST', '/api/schedules', ScheduleSchema, { body: input });
 export const updateSchedule = (id: string, input: ScheduleInput): Promise<Schedule> =>
@@ -301,9 +303,7 @@ export const scheduleNext = (id: string, count = 100): Promise<string[]> =>
     query: { count },
   }).then((r) => r.next);
 export const occurrences = (id: string): Promise<Occurrence[]> =>
-  json('GET', `/api/schedules/${encodeURIComponent(id)}/occurrences`, pageOf(OccurrenceSchema), {
-    query: { limit: MAX_PAGE },
-  }).then((r) => r.items);
+  allPages(`/api/schedules/${encodeURIComponent(id)}/occurrences`, OccurrenceSchema);
 
 // ── cases ────────────────────────────────────────────────────────────────────────────────────────────────
 /** The service sends a case's place as a GeoJSON Point (`position`); views use `point` = [lon, lat]. */
