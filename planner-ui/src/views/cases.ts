@@ -320,8 +320,17 @@ const view: View = async (root, ctx) => {
       showError(err, () => void load());
     }
   }
-  // Cases change under the dispatcher's eyes: poll until the case stream of issue 19.5 exists.
-  const poll = setInterval(() => void load(), 30_000);
+  // Cases change under the dispatcher's eyes: the change stream says when (reloads are bunched: a burst of
+  // events is one reload); the open case is reloaded when someone else changed it. A slow poll covers outages.
+  let reloadTimer: ReturnType<typeof setTimeout> | undefined;
+  const closeChanges = api.changeStream(['cases'], {
+    case: (c) => {
+      clearTimeout(reloadTimer);
+      reloadTimer = setTimeout(() => void load(), 1500);
+      if (c.caseId === selectedId && c.actor !== ctx.user.id) void loadDetail(c.caseId, false);
+    },
+  });
+  const poll = setInterval(() => void load(), 120_000);
 
   // ── detail ────────────────────────────────────────────────────────────────────────────────────────
   function select(id: string): void {
@@ -473,6 +482,8 @@ const view: View = async (root, ctx) => {
     disposed = true;
     clearInterval(tick);
     clearInterval(poll);
+    clearTimeout(reloadTimer);
+    closeChanges();
     handle.dispose();
   };
 };

@@ -35,14 +35,15 @@ const view: View = async (root, ctx) => {
   const photo = h('div', { class: 'review-photo' });
   const mini = h('div', { class: 'review-minimap' });
   const info = h('div', { class: 'review-info', 'aria-live': 'polite' });
-  const list = h('ol', { class: 'review-queue', 'aria-label': t('review.queue') });
+  const list = h('ol', { class: 'review-queue', 'aria-labelledby': 'review-queue-title' });
+  const listTitle = h('h3', { id: 'review-queue-title', class: 'review-queue-title' }, t('review.queue'));
   const bar = h('div', { class: 'review-bar', role: 'toolbar', 'aria-label': t('review.title') });
   root.append(
     h(
       'section',
       { class: 'review', 'aria-label': t('review.title') },
       photo,
-      h('aside', { class: 'review-side' }, mini, info, list),
+      h('aside', { class: 'review-side' }, mini, info, listTitle, list),
       bar,
     ),
   );
@@ -126,6 +127,7 @@ const view: View = async (root, ctx) => {
   }
 
   function paintList(): void {
+    listTitle.textContent = `${t('review.queue')} · ${t('review.waiting', { n: total })}`;
     render(
       list,
       items.map((it, i) =>
