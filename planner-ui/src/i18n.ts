@@ -256,7 +256,7 @@ const STRINGS = {
     'Someone else changed this case; it is reloaded — check and try again.',
   ],
   'cases.evidence': ['证据', 'Evidence'],
-  'cases.photosLater': ['证据照片需要照片接口（议题 19.2）', 'Evidence photos need the photo API (issue 19.2)'],
+  'cases.noEvidence': ['无无人机证据照片（人工上报）', 'No drone evidence photos (reported by a person)'],
   'cases.department': ['承办部门', 'Department'],
   'cases.source': ['来源', 'Source'],
   'cases.severity': ['紧急程度', 'Severity'],

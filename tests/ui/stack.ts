@@ -109,6 +109,14 @@ export async function startUiStack(opts: { drones?: number } = {}): Promise<UiSt
       });
       // The software renderer on a busy 2-core machine is slow: give every action time.
       context.setDefaultTimeout(120_000);
+      // Every Content-Security-Policy violation (the service allows only 'self' scripts and styles) is recorded.
+      await context.addInitScript(() => {
+        const w = window as unknown as { cspViolations: string[] };
+        w.cspViolations = [];
+        document.addEventListener('securitypolicyviolation', (e) =>
+          w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`),
+        );
+      });
       const page = await context.newPage();
       page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
       await page.goto(`${base}/login?next=${encodeURIComponent(p)}`);

@@ -15,6 +15,10 @@ const HOME: [number, number] = [119.1405, 28.0705];
 async function shotAndAxe(page: Page, name: string): Promise<void> {
   mkdirSync(artifactsDir, { recursive: true });
   await page.screenshot({ path: path.join(artifactsDir, `${name}.png`) });
+  // The page keeps to the strict CSP (no inline scripts or styles): nothing was blocked.
+  expect(await page.evaluate(() => (window as unknown as { cspViolations?: string[] }).cspViolations ?? [])).toEqual(
+    [],
+  );
   const v = await seriousViolations(page);
   expect(v, describeViolations(v)).toEqual([]);
 }
@@ -336,6 +340,10 @@ describe('planner UI in Chromium', () => {
     // The toast leads to the case.
     await filed.getByRole('button', { name: '查看案件' }).click();
     await page.locator('.case-detail h2').filter({ hasText: caseId }).waitFor({ timeout: 120_000 });
+    // The case shows its evidence: the crops of the fire's detections, loaded over the session cookie.
+    const crop = page.locator('[data-testid=case-evidence] img').first();
+    await crop.waitFor({ timeout: 60_000 });
+    await expect.poll(() => crop.evaluate((i) => (i as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
     await context.close();
   });
 

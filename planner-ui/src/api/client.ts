@@ -384,6 +384,13 @@ export const rejectIncident = (id: string, reason: RejectReason, note?: string):
   });
 export const changeIncidentClass = (id: string, cls: string): Promise<ReviewResult> =>
   json('POST', `/api/incidents/${encodeURIComponent(id)}/class`, ReviewResultSchema, { body: { class: cls } });
+/** Every incident of a case (drone findings filed into it), with their detections and evidence crops. */
+export const caseIncidents = (caseId: string): Promise<IncidentDetail[]> =>
+  collectPages((cursor) =>
+    json('GET', `/api/cases/${encodeURIComponent(caseId)}/incidents`, pageOf(IncidentDetailSchema), {
+      query: { limit: MAX_PAGE, cursor },
+    }),
+  );
 /** A photo's record (where it was taken, its size, its flight). */
 export const image = (sha256: string): Promise<Image> =>
   json('GET', `/api/images/${encodeURIComponent(sha256)}`, ImageSchema);

@@ -110,7 +110,6 @@ export interface FlightSummary {
   endedAt: string | null;
 }
 
-/** Photo-review queue item (the 研判 queue of issue 19.2). */
 /** Plan document as geodata's planner writes it (only what the UI reads). */
 export interface PlanDocument {
   pattern: string;

@@ -363,6 +363,48 @@ const view: View = async (root, ctx) => {
     }
   }
 
+  /** The evidence of a case: the crop of every detection of its drone-found incidents, each opening its photo. */
+  function evidence(caseId: string): HTMLElement {
+    const box = h(
+      'div',
+      { class: 'evidence', 'data-testid': 'case-evidence' },
+      h('p', { class: 'loading' }, t('loading')),
+    );
+    api
+      .caseIncidents(caseId)
+      .then((incs) => {
+        const dets = incs.flatMap((i) => i.detections);
+        render(
+          box,
+          dets.length
+            ? h(
+                'ul',
+                { class: 'evidence-list' },
+                dets.slice(0, 24).map((d) =>
+                  h(
+                    'li',
+                    {},
+                    h(
+                      'a',
+                      { href: d.urls.image, target: '_blank', rel: 'noopener' },
+                      h('img', {
+                        src: d.urls.crop,
+                        alt: `${t(`category.${d.class}` as StringKey)} ${Math.round(d.score * 100)}%`,
+                        loading: 'lazy',
+                      }),
+                    ),
+                  ),
+                ),
+              )
+            : h('p', { class: 'hint' }, t('cases.noEvidence')),
+        );
+      })
+      .catch((err: unknown) =>
+        render(box, h('p', { class: 'form-error' }, err instanceof api.ApiError ? localize(err.message) : String(err))),
+      );
+    return box;
+  }
+
   function renderDetail(): void {
     if (!detail) {
       render(detailEl, h('h2', {}, t('cases.detail')), h('p', { class: 'hint' }, t('cases.select')));
@@ -404,7 +446,7 @@ const view: View = async (root, ctx) => {
           )
         : h('p', { class: 'hint' }, t('cases.noActions')),
       h('h3', { class: 'section' }, t('cases.evidence')),
-      h('p', { class: 'hint' }, t('cases.photosLater')),
+      evidence(c.id),
       h('h3', { class: 'section' }, t('cases.timeline')),
       h(
         'ol',
