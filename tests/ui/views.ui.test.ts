@@ -288,7 +288,7 @@ describe('planner UI in Chromium', () => {
   it('案件 Cases: takes a case through accept → dispatch → start → resolve → verify → close, each role seeing only its actions', async () => {
     const filed = await s.api('demo-dispatcher', 'POST', '/api/cases', {
       category: 'sewage_outfall',
-      point: [HOME[0] + 0.004, HOME[1] - 0.001],
+      position: { type: 'Point', coordinates: [HOME[0] + 0.004, HOME[1] - 0.001] },
       source: 'hotline',
       severity: 'urgent',
       description: '12345 热线：龙泉溪有污水直排 / hotline: sewage into the river',
