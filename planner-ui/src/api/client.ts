@@ -115,7 +115,7 @@ async function send(
       }
     };
     let res = await attempt(hooks.csrfToken());
-    if (res.status === 403 && !SAFE_METHODS.has(method) && hooks.signedIn()) {
+    if (res.status === 403 && !SAFE_METHODS.has(method) && (hooks.signedIn() || path === '/api/auth/logout')) {
       // The page may hold a stale CSRF token (a new login in another tab): fetch the current one, try once more.
       const e = await errorFromResponse(res.clone());
       if (e.code === 'csrf_failed') {
