@@ -9,6 +9,8 @@ import type {
   CaseChangeSchema,
   MissionChangeSchema,
 } from '@xuncha/mission-service/contract';
+// First: zod must be jitless before the contract's schemas are built (strict CSP; see zod-csp.ts).
+import '../zod-csp.ts';
 import {
   AreaCollectionSchema,
   IncidentDetailSchema,
