@@ -107,7 +107,7 @@ describe('planner UI in Chromium', () => {
     }
     const kpis = page.locator('[data-testid=plan-kpis]');
     await kpis.waitFor({ timeout: 120_000 });
-    await expect.poll(() => page.url()).toMatch(/\/plan\/plan-/);
+    await expect.poll(() => page.url()).toMatch(/\/plan\/plan_/);
     planId = decodeURIComponent(page.url().split('/plan/')[1]!);
     const text = await kpis.innerText();
     expect(text).toMatch(/km/);
@@ -137,6 +137,16 @@ describe('planner UI in Chromium', () => {
     expect(download.suggestedFilename()).toMatch(/\.plan$/);
     const qgc = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { fileType: string };
     expect(qgc.fileType).toBe('Plan');
+    // The same sortie as DJI waylines for Pilot 2 / FlightHub 2: a KMZ (zip) holding wpmz/template.kml and waylines.
+    const [wpml] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: /大疆航线 WPML（架次 1）/ }).click(),
+    ]);
+    expect(wpml.suggestedFilename()).toMatch(/\.kmz$/);
+    const kmz = readFileSync((await wpml.path())!);
+    expect(kmz.subarray(0, 2).toString('latin1')).toBe('PK');
+    expect(kmz.includes('wpmz/template.kml')).toBe(true);
+    expect(kmz.includes('wpmz/waylines.wpml')).toBe(true);
     await shotAndAxe(page, 'plan');
     await context.close();
   });
@@ -181,7 +191,7 @@ describe('planner UI in Chromium', () => {
     await form.getByRole('button', { name: '创建排班' }).click();
     await page.locator('.toast-ok').filter({ hasText: '排班已创建' }).waitFor({ timeout: 120_000 });
     const list = await s.api('demo-operator', 'GET', '/api/schedules');
-    const created = list.body.schedules.find((x: { name: string }) => x.name === '龙泉溪农田周巡');
+    const created = list.body.items.find((x: { name: string }) => x.name === '龙泉溪农田周巡');
     expect(created.rrule).toBe('FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU;BYHOUR=23;BYMINUTE=50');
     expect(created.droneIds).toEqual([droneId]);
     const events = page.locator(`.cal-event[data-schedule="${created.id}"]`);

@@ -56,9 +56,13 @@ export const csvList = <T extends z.ZodType<string, string>>(item: T) =>
  * An instant in a query: an ISO date-time with offset, or a date (`2026-11-01`) meaning midnight in China time
  * (Asia/Shanghai, UTC+8) at the start of that day — or, with `endOfDay`, midnight at its end.
  */
+// The contract imports only zod, so it writes China time as an ISO offset (the service's own constant is in
+// time/china-time.ts; a test checks the two agree).
+export const CHINA_ISO_OFFSET = '+08:00';
+
 export const instantQuery = (endOfDay = false) =>
   z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((s) => {
     if (s.length > 10) return new Date(s);
-    const start = new Date(`${s}T00:00:00+08:00`);
+    const start = new Date(`${s}T00:00:00${CHINA_ISO_OFFSET}`);
     return endOfDay ? new Date(start.getTime() + 86_400_000) : start;
   });

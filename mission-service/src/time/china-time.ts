@@ -3,6 +3,8 @@
  * 1991), so working days, daily statistics and Open311 timestamps compute it without a time-zone database. The
  * SQL side has the same constant in `case_stats_day_no` (migration 005).
  */
+import { CHINA_ISO_OFFSET } from '../contract/paging.ts';
+
 export const CHINA_OFFSET_MS = 8 * 3_600_000;
 export const DAY_MS = 86_400_000;
 
@@ -23,5 +25,5 @@ export function fromChinaWallClock(wall: number): Date {
 
 /** W3C / ISO 8601 in China time, e.g. 2026-02-13T10:00:00+08:00 (Open311's datetimes). */
 export function w3cChina(at: Date): string {
-  return `${chinaWallClock(at).toISOString().slice(0, 19)}+08:00`;
+  return `${chinaWallClock(at).toISOString().slice(0, 19)}${CHINA_ISO_OFFSET}`;
 }

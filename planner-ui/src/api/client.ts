@@ -25,6 +25,7 @@ import {
   type Schedule,
   type ScheduleInput,
   type SessionUser,
+  type PlanExportFormat,
 } from '@xuncha/mission-service/contract';
 import { z } from 'zod';
 import { ApiError, errorFromResponse, networkError } from './api-error.ts';
@@ -183,7 +184,7 @@ export const updatePlan = (id: string, input: PlanInput, signal?: AbortSignal): 
   json('PUT', `/api/plans/${encodeURIComponent(id)}`, PlanWithDocument, { body: input, signal }).then(asPlan);
 export const deletePlan = (id: string): Promise<void> => json('DELETE', `/api/plans/${encodeURIComponent(id)}`, null);
 /** The plan as a file: QGroundControl `.plan` for one sortie, or GeoJSON. */
-export const exportPlan = (id: string, format: 'plan' | 'geojson', sortie = 0): Promise<Blob> =>
+export const exportPlan = (id: string, format: PlanExportFormat, sortie = 0): Promise<Blob> =>
   send('GET', `/api/plans/${encodeURIComponent(id)}/export`, { query: { format, sortie }, accept: '*/*' }).then((r) =>
     r.blob(),
   );

@@ -631,6 +631,9 @@ const view: View = async (root, ctx) => {
               'div',
               { class: 'btn-row' },
               doc.sorties.map((so) => exportButton(t('plan.exportPlan', { n: so.index + 1 }), 'plan', so.index)),
+              doc.sorties.map((so) => exportButton(t('plan.exportWpml', { n: so.index + 1 }), 'wpml', so.index)),
+              exportButton(t('plan.exportKml'), 'kml', 0),
+              exportButton(t('plan.exportKmz'), 'kmz', 0),
               exportButton(t('plan.exportGeojson'), 'geojson', 0),
             ),
           )
@@ -638,14 +641,23 @@ const view: View = async (root, ctx) => {
     );
   }
 
-  function exportButton(label: string, format: 'plan' | 'geojson', sortie: number): HTMLButtonElement {
+  /** File names as the service names them: one file per sortie for flight formats, one per plan otherwise. */
+  const EXPORT_FILES: Record<'plan' | 'wpml' | 'kml' | 'kmz' | 'geojson', (sortie: number) => string> = {
+    plan: (n) => `${planId}-${n}.plan`,
+    wpml: (n) => `${planId}-${n}.kmz`,
+    kml: () => `${planId}.kml`,
+    kmz: () => `${planId}.kmz`,
+    geojson: () => `${planId}.geojson`,
+  };
+
+  function exportButton(label: string, format: keyof typeof EXPORT_FILES, sortie: number): HTMLButtonElement {
     const b = h('button', { type: 'button', class: 'btn btn-small' }, label);
     b.addEventListener(
       'click',
       () =>
         void withButton(b, null, async () => {
           const blob = await api.exportPlan(planId!, format, sortie);
-          download(blob, format === 'plan' ? `${planId}-${sortie}.plan` : `${planId}.geojson`);
+          download(blob, EXPORT_FILES[format](sortie));
         }),
     );
     return b;

@@ -22,11 +22,10 @@ import { createSubscription, deactivateSubscription, listDeliveries, listSubscri
 import { PageQuerySchema, pageOf } from '../../contract/paging.ts';
 import { pageOfArray } from '../paging.ts';
 import { defineRoute, type Route } from '../route.ts';
+import { chinaDate } from '../../time/china-time.ts';
 import type { RouteDeps } from '../route-deps.ts';
 
 const YearParams = z.object({ year: CalendarYearParamSchema });
-/** The China-time date of an instant (file names of exports). */
-const chinaDate = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
 /**
  * Administration of the cases module: the working-day calendar (admins edit a year when the State Council
