@@ -61,6 +61,8 @@ async function main(): Promise<void> {
       await context.addCookies([
         { name: 'xuncha_session', value: session.token, url: s.base, httpOnly: true, sameSite: 'Strict' },
       ]);
+      // tsx compiles with esbuild's keepNames: functions handed to page.evaluate call its `__name` helper.
+      await context.addInitScript({ content: 'window.__name = (f) => f;' });
       await context.addInitScript((sess) => sessionStorage.setItem('xuncha.session', JSON.stringify(sess)), {
         expiresAt: session.expiresAt,
         user: session.user,
