@@ -30,6 +30,15 @@ export function decodeCursor(cursor: string | undefined, arity: number): CursorK
 }
 
 /** The page and its next cursor from `limit + 1` rows read. */
+/**
+ * The select expression of a keyset cursor's time, `cursor_at`: the exact stored value as text. PostgreSQL keeps
+ * microseconds and a JavaScript Date only milliseconds, so a cursor made from a Date would skip the rows that
+ * share the millisecond of a page's last row.
+ */
+export function cursorTime(column: string): string {
+  return `${column}::text AS cursor_at`;
+}
+
 export function pageFrom<T>(
   rows: T[],
   limit: number,

@@ -101,7 +101,8 @@ function operation(r: Route, errorSchema: z.ZodType, components: Components): Re
     summary: r.summary,
     tags: [r.tag],
     operationId: `${r.method}${r.path.replace(/[{}]/g, '').replace(/[/.-](\w)/g, (_, c: string) => c.toUpperCase())}`,
-    'x-roles': r.roles === null ? 'public' : r.roles.length ? [...r.roles, 'admin'] : 'any authenticated user',
+    'x-roles':
+      r.roles === null ? 'public' : r.roles.length ? [...new Set([...r.roles, 'admin'])] : 'any authenticated user',
     ...(r.object
       ? { 'x-object': { kind: r.object.kind, write: r.object.write ?? (r.method === 'get' ? 'visible' : 'owner') } }
       : {}),

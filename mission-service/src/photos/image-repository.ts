@@ -3,7 +3,7 @@ import type { AuthUser } from '../auth/index.ts';
 import type { Image } from '../contract/photos.ts';
 import type { Queryable } from '../db/db.ts';
 import { notFound } from '../app-error.ts';
-import { decodeCursor, pageFrom } from '../http/paging.ts';
+import { cursorTime, decodeCursor, pageFrom } from '../http/paging.ts';
 import { scopeSql } from '../auth/scope-sql.ts';
 
 /** Where a photo's bytes are served; the only way the API refers to them. */
@@ -92,10 +92,10 @@ export async function listImages(
   const pageWhere = [...where];
   if (key) pageWhere.push(`(i.created_at, i.sha256) < (${p(key[0])}::timestamptz, ${p(key[1])})`);
   const rows = await q.query<Row>(
-    `SELECT ${COLUMNS} FROM images i ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''}
+    `SELECT ${COLUMNS}, ${cursorTime('i.created_at')} FROM images i ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''}
      ORDER BY i.created_at DESC, i.sha256 DESC LIMIT ${p(f.limit + 1)}`,
     params,
   );
-  const page = pageFrom(rows.rows, f.limit, (r) => [iso(r.created_at)!, r.sha256 as string]);
+  const page = pageFrom(rows.rows, f.limit, (r) => [r.cursor_at as string, r.sha256 as string]);
   return { items: page.rows.map(toImage), total: Number(total.rows[0]?.n ?? 0), nextCursor: page.nextCursor };
 }

@@ -7,7 +7,7 @@ import type { AuthUser } from '../auth/index.ts';
 import type { Detection, Incident } from '../contract/review.ts';
 import type { Queryable } from '../db/db.ts';
 import { notFound } from '../app-error.ts';
-import { decodeCursor, pageFrom } from '../http/paging.ts';
+import { cursorTime, decodeCursor, pageFrom } from '../http/paging.ts';
 import { imageUrls } from '../photos/image-repository.ts';
 import { scopeSql } from '../auth/scope-sql.ts';
 
@@ -155,12 +155,12 @@ export async function listIncidents(q: Queryable, user: AuthUser, f: IncidentFil
   const [total, rows] = await Promise.all([
     q.query<{ n: string }>(`SELECT count(*) AS n FROM incidents n ${filter}`, totalParams),
     q.query<Row>(
-      `SELECT ${INCIDENT_COLUMNS} FROM incidents n ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''}
+      `SELECT ${INCIDENT_COLUMNS}, ${cursorTime('n.last_seen_at')} FROM incidents n ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''}
        ORDER BY n.last_seen_at DESC, n.id DESC LIMIT ${limit}`,
       params,
     ),
   ]);
-  const page = pageFrom(rows.rows, f.limit, (r) => [iso(r.last_seen_at)!, r.id as string]);
+  const page = pageFrom(rows.rows, f.limit, (r) => [r.cursor_at as string, r.id as string]);
   return { items: page.rows.map(toIncident), total: Number(total.rows[0]?.n ?? 0), nextCursor: page.nextCursor };
 }
 
@@ -216,12 +216,12 @@ export async function listDetections(q: Queryable, user: AuthUser, f: DetectionF
   const [total, rows] = await Promise.all([
     q.query<{ n: string }>(`SELECT count(*) AS n FROM ${from} ${filter}`, totalParams),
     q.query<Row>(
-      `SELECT ${DETECTION_COLUMNS} FROM ${from} ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''}
+      `SELECT ${DETECTION_COLUMNS}, ${cursorTime('d.created_at')} FROM ${from} ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''}
        ORDER BY d.created_at DESC, d.id DESC LIMIT ${limit}`,
       params,
     ),
   ]);
-  const page = pageFrom(rows.rows, f.limit, (r) => [iso(r.created_at)!, r.id as string]);
+  const page = pageFrom(rows.rows, f.limit, (r) => [r.cursor_at as string, r.id as string]);
   return { items: page.rows.map(toDetection), total: Number(total.rows[0]?.n ?? 0), nextCursor: page.nextCursor };
 }
 

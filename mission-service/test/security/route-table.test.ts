@@ -105,6 +105,12 @@ describe('route × role × department table (generated from the mounted route ta
     ])
       expect(doc.paths[p], p).toBeTruthy();
     expect(w.tables.api.length).toBeGreaterThan(80);
+    // Each operation names who may call it, each role once.
+    for (const [p, ops] of Object.entries(doc.paths))
+      for (const [m, op] of Object.entries(ops)) {
+        const roles = (op as { 'x-roles'?: unknown })['x-roles'];
+        if (Array.isArray(roles)) expect(roles.length, `${m} ${p}`).toBe(new Set(roles).size);
+      }
   });
 
   it('answers every route for every caller as the rules say', async () => {

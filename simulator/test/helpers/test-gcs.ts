@@ -31,8 +31,41 @@ export interface ItemSpec {
   z?: number;
 }
 
+/**
+ * The messages received, numbered from the first one ever: the oldest are dropped to bound memory, but a mark
+ * taken as `length` keeps meaning the same message (a slow run with thousands of telemetry frames must not
+ * shift the marks tests take).
+ */
+export class MessageLog {
+  private items: Received[] = [];
+  private dropped = 0;
+
+  /** How many messages have been received in all (a mark for `slice`). */
+  get length(): number {
+    return this.dropped + this.items.length;
+  }
+
+  push(r: Received): void {
+    this.items.push(r);
+    if (this.items.length > 20_000) {
+      this.items.splice(0, 5_000);
+      this.dropped += 5_000;
+    }
+  }
+
+  /** The messages from mark `since` on (those still kept). */
+  slice(since = 0): Received[] {
+    return this.items.slice(Math.max(0, since - this.dropped));
+  }
+
+  /** A message by mark, or from the end with a negative index. */
+  at(i: number): Received | undefined {
+    return i < 0 ? this.items.at(i) : this.items[i - this.dropped];
+  }
+}
+
 export class TestGcs {
-  readonly received: Received[] = [];
+  readonly received = new MessageLog();
   private readonly waiters = new Set<Waiter>();
   private seq = 0;
   private readonly proto = new MavLinkProtocolV2(255, 190);
@@ -48,7 +81,6 @@ export class TestGcs {
       if (!clazz) return;
       const r = { msg: packet.protocol.data(packet.payload, clazz), packet };
       this.received.push(r);
-      if (this.received.length > 5000) this.received.splice(0, 1000);
       for (const w of [...this.waiters]) {
         if (w.match(r)) {
           this.waiters.delete(w);
@@ -112,10 +144,7 @@ export class TestGcs {
     since = this.received.length,
   ): Promise<T> {
     const match = (r: Received): boolean => r.msg instanceof clazz && pred(r.msg as T);
-    for (let i = since; i < this.received.length; i++) {
-      const r = this.received[i]!;
-      if (match(r)) return Promise.resolve(r.msg as T);
-    }
+    for (const r of this.received.slice(since)) if (match(r)) return Promise.resolve(r.msg as T);
     return new Promise((resolve, reject) => {
       const w: Waiter = { match, resolve: (r) => (clearTimeout(t), resolve(r.msg as T)) };
       const t = setTimeout(() => {
