@@ -1,5 +1,5 @@
 /** The application shell: login, role-aware navigation, language switch, session expiry, the current view. */
-import { configureClient, logout, me, type ApiError } from './api/client.ts';
+import { configureClient, csrfToken, logout, me, type ApiError } from './api/client.ts';
 import { currentLang, localize, onLangChange, setLang, t, type StringKey } from './i18n.ts';
 import { homeFor, viewsFor, type ViewName } from './roles.ts';
 import { navigate, onRouteChange, parseRoute, type Route } from './router.ts';
@@ -25,7 +25,12 @@ let expiryTimer: ReturnType<typeof setTimeout> | undefined;
 export function startApp(root: HTMLElement): void {
   document.documentElement.lang = currentLang() === 'zh' ? 'zh-CN' : 'en';
   configureClient({
-    token: () => session()?.token ?? null,
+    signedIn: () => session() !== null,
+    csrfToken: () => session()?.csrfToken ?? null,
+    onCsrfToken: (token) => {
+      const s = session();
+      if (s) setSession({ ...s, csrfToken: token });
+    },
     onSessionExpired: (err) => sessionExpired(err),
     onBusy: setBusy,
   });
@@ -34,11 +39,21 @@ export function startApp(root: HTMLElement): void {
   onSessionChange(() => scheduleExpiryWarning());
   scheduleExpiryWarning();
   void show(root, parseRoute());
-  // A stored session may have been revoked server-side: check it once, quietly.
-  if (session())
-    me()
-      .then((user) => setSession({ ...session()!, user }))
-      .catch(() => {});
+  // The cookie may have been revoked server-side (or be valid in a new tab): ask once, quietly, and fetch the
+  // CSRF token the page needs for changes (it is never stored).
+  void Promise.all([me(), csrfToken()])
+    .then(([user, csrf]) => {
+      const s = session();
+      const expiresAt = s?.expiresAt ?? null;
+      setSession({ expiresAt, user, csrfToken: csrf });
+      if (!s) void show(root, parseRoute());
+    })
+    .catch((err: ApiError) => {
+      if (err.status === 401 && session()) {
+        setSession(null);
+        void show(root, parseRoute());
+      }
+    });
 }
 
 function langButton(): HTMLButtonElement {
@@ -176,7 +191,7 @@ function shell(
 function scheduleExpiryWarning(): void {
   clearTimeout(expiryTimer);
   const s = session();
-  if (!s) return;
+  if (!s?.expiresAt) return;
   const left = Date.parse(s.expiresAt) - Date.now();
   const warnAt = left - 5 * 60_000;
   if (warnAt > 2 ** 31 - 1) return;

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import type { BrowserContext } from 'playwright-core';
 import { mapReady, repoRoot, startUiStack } from './stack.ts';
 
 const CASES = 10_000;
@@ -53,12 +54,25 @@ async function main(): Promise<void> {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'demo-dispatcher', password: 'xuncha-demo' }),
     });
-    const session = await login.json();
+    const session = (await login.json()) as { token: string; expiresAt: string; user: unknown };
+    // The page's session is the HttpOnly cookie (the same server-side session as the token); the tab remembers only
+    // who is signed in, so a page load renders the view at once.
+    const signIn = async (context: BrowserContext) => {
+      await context.addCookies([
+        { name: 'xuncha_session', value: session.token, url: s.base, httpOnly: true, sameSite: 'Strict' },
+      ]);
+      // tsx compiles with esbuild's keepNames: functions handed to page.evaluate call its `__name` helper.
+      await context.addInitScript({ content: 'window.__name = (f) => f;' });
+      await context.addInitScript((sess) => sessionStorage.setItem('xuncha.session', JSON.stringify(sess)), {
+        expiresAt: session.expiresAt,
+        user: session.user,
+      });
+    };
 
     // First load to an interactive map: navigation start → style and project layers loaded, first cold, then warm.
     for (const run of ['cold', 'warm', 'warm']) {
       const context = await s.browser.newContext({ viewport: { width: 1400, height: 860 } });
-      await context.addInitScript((sess) => sessionStorage.setItem('xuncha.session', JSON.stringify(sess)), session);
+      await signIn(context);
       const page = await context.newPage();
       if (run !== 'cold') await page.goto(`${s.base}/plan`).then(() => mapReady(page)); // warm the HTTP cache
       const t0 = Date.now();
@@ -72,7 +86,7 @@ async function main(): Promise<void> {
 
     // Pan/zoom with 10,000 clustered pins on the cases map.
     const context = await s.browser.newContext({ viewport: { width: 1400, height: 860 } });
-    await context.addInitScript((sess) => sessionStorage.setItem('xuncha.session', JSON.stringify(sess)), session);
+    await signIn(context);
     const page = await context.newPage();
     const t0 = Date.now();
     await page.goto(`${s.base}/cases`);

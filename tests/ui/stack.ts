@@ -4,7 +4,7 @@
  * freshly built, and Debian's Chromium driven by playwright-core.
  */
 import { execFileSync } from 'node:child_process';
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { loadConfig } from '../../mission-service/src/config.ts';
 import { createLogger } from '../../mission-service/src/logger.ts';
 import { startService, type RunningService } from '../../mission-service/src/serve.ts';
+import { scarDetectorManifest, scarDetectorOnnx } from '../../mission-service/src/testing/scar-model.ts';
 import { pgliteTemplateDir, prepareTestTemplates } from '../../mission-service/src/testing/test-db.ts';
 import { startSimulation, type RunningSimulation } from '../../simulator/src/index.ts';
 
@@ -37,6 +38,8 @@ export interface UiStack {
   loggedIn(user: DemoUser, path?: string): Promise<{ context: BrowserContext; page: Page }>;
   /** An API call as a demo user (for arranging data the test is not about). */
   api(user: DemoUser, method: string, p: string, body?: unknown): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** A multipart upload as a demo user. */
+  upload(user: DemoUser, p: string, form: FormData): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   stop(): Promise<void>;
 }
 
@@ -60,7 +63,14 @@ export async function startUiStack(opts: { drones?: number } = {}): Promise<UiSt
         bootDelayS: 0,
       })
     : null;
+  // Triage runs with the small fixed-weight scar detector the service's own tests use (it finds the simulator's
+  // planted fire in a green summer scene in well under a second), so a flagged photo appears quickly.
+  const modelDir = path.join(dataDir, 'model');
+  await mkdir(modelDir, { recursive: true });
+  await writeFile(path.join(modelDir, 'scar.onnx'), scarDetectorOnnx({ inputPx: 256, windowPx: 32, stridePx: 8 }));
+  await writeFile(path.join(modelDir, 'manifest.json'), JSON.stringify(scarDetectorManifest(256, 0.04)));
   const cfg = loadConfig({
+    XUNCHA_MODEL: path.join(modelDir, 'manifest.json'),
     PORT: '0',
     HOST: '127.0.0.1',
     XUNCHA_DATA_DIR: dataDir,
@@ -99,6 +109,14 @@ export async function startUiStack(opts: { drones?: number } = {}): Promise<UiSt
       });
       // The software renderer on a busy 2-core machine is slow: give every action time.
       context.setDefaultTimeout(120_000);
+      // Every Content-Security-Policy violation (the service allows only 'self' scripts and styles) is recorded.
+      await context.addInitScript(() => {
+        const w = window as unknown as { cspViolations: string[] };
+        w.cspViolations = [];
+        document.addEventListener('securitypolicyviolation', (e) =>
+          w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`),
+        );
+      });
       const page = await context.newPage();
       page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
       await page.goto(`${base}/login?next=${encodeURIComponent(p)}`);
@@ -119,6 +137,14 @@ export async function startUiStack(opts: { drones?: number } = {}): Promise<UiSt
       });
       const text = await r.text();
       return { status: r.status, body: text ? JSON.parse(text) : null };
+    },
+    async upload(user, p, form) {
+      const r = await fetch(`${base}${p}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await token(user)}` },
+        body: form,
+      });
+      return { status: r.status, body: await r.json() };
     },
     async stop() {
       await browser.close().catch(() => {});

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeViolations, seriousViolations } from './axe.ts';
+import { OVER_FIRE, shoot } from '../../mission-service/test/jobs/sim-photos.ts';
 import { artifactsDir, mapPoint, mapReady, startUiStack, type UiStack } from './stack.ts';
 
 const HOME: [number, number] = [119.1405, 28.0705];
@@ -14,6 +15,10 @@ const HOME: [number, number] = [119.1405, 28.0705];
 async function shotAndAxe(page: Page, name: string): Promise<void> {
   mkdirSync(artifactsDir, { recursive: true });
   await page.screenshot({ path: path.join(artifactsDir, `${name}.png`) });
+  // The page keeps to the strict CSP (no inline scripts or styles): nothing was blocked.
+  expect(await page.evaluate(() => (window as unknown as { cspViolations?: string[] }).cspViolations ?? [])).toEqual(
+    [],
+  );
   const v = await seriousViolations(page);
   expect(v, describeViolations(v)).toEqual([]);
 }
@@ -41,6 +46,21 @@ describe('planner UI in Chromium', () => {
     droneId = d.body.id;
     const c = await s.api('demo-operator', 'POST', `/api/drones/${droneId}/connect`);
     expect(c.status, JSON.stringify(c.body)).toBe(200);
+    // A flagged photo for the review test: fires always wait for an officer (no auto-filing), and the operator
+    // uploads two simulator photos over the planted straw fire; triage runs while the other views are tested.
+    const cat = await s.api('demo-admin', 'PUT', '/api/categories/straw_burning', { autoFileMinScore: null });
+    expect(cat.status, JSON.stringify(cat.body)).toBe(200);
+    const form = new FormData();
+    const start = new Date('2026-10-20T03:00:00Z');
+    for (const [i, shot] of OVER_FIRE.slice(0, 2).entries())
+      form.append(
+        'files',
+        new Blob([new Uint8Array(await shoot(shot, start, i))], { type: 'image/jpeg' }),
+        `DJI_000${i + 1}.JPG`,
+      );
+    const up = await s.upload('demo-operator', '/api/images', form);
+    expect(up.status, JSON.stringify(up.body)).toBe(200);
+    expect(up.body.accepted).toBe(2);
   });
   afterAll(async () => {
     await s?.stop();
@@ -269,11 +289,40 @@ describe('planner UI in Chromium', () => {
     await context.close();
   });
 
-  it('研判 Review: shows its layout and shortcuts and says the review API is not there yet', async () => {
+  it('研判 Review: shows the flagged photo with its boxes and the spot on the mini-map, and confirming files a case', async () => {
+    // Wait for triage to put the fire in the queue (待研判).
+    let incidentId = '';
+    await expect
+      .poll(
+        async () => {
+          const q = await s.api('demo-officer', 'GET', '/api/incidents?state=to_review');
+          incidentId = q.body.items?.[0]?.id ?? '';
+          return q.body.total;
+        },
+        { timeout: 240_000, interval: 2000 },
+      )
+      .toBeGreaterThanOrEqual(1);
     const { context, page } = await s.loggedIn('demo-officer', '/review');
-    await page.locator('.review-info').filter({ hasText: '研判队列接口尚未提供' }).waitFor({ timeout: 120_000 });
-    await page.keyboard.press('j');
-    await page.keyboard.press('y');
+    await mapReady(page);
+    const frame = page.locator('.review-frame[data-boxes]');
+    await frame.waitFor({ timeout: 120_000 });
+    expect(Number(await frame.getAttribute('data-boxes'))).toBeGreaterThanOrEqual(1);
+    // The photo itself loaded over the session cookie (a plain <img>, no Authorization header).
+    await expect
+      .poll(() => page.locator('[data-testid=review-image]').evaluate((i) => (i as HTMLImageElement).naturalWidth))
+      .toBeGreaterThan(0);
+    expect(await page.locator('.review-queue-item.active').getAttribute('data-incident')).toBe(incidentId);
+    expect(await page.locator('.review-info h2').innerText()).toContain('秸秆焚烧');
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () =>
+            (
+              window as never as { xunchaMap: { querySourceFeatures(id: string): unknown[] } }
+            ).xunchaMap.querySourceFeatures('spot').length,
+        ),
+      )
+      .toBeGreaterThanOrEqual(2);
     expect(await page.locator('.shortcuts kbd').allTextContents()).toEqual([
       'Y / Enter',
       'N / Delete',
@@ -282,6 +331,29 @@ describe('planner UI in Chromium', () => {
       'K / ←',
     ]);
     await shotAndAxe(page, 'review');
+    // The reject dialog asks for a reason and can be cancelled without deciding anything.
+    await page.keyboard.press('n');
+    await page.locator('dialog[open] select[name=reason]').waitFor();
+    await page.locator('dialog[open] button[value=cancel]').click();
+    // Confirm with the keyboard: the case is filed and the incident leaves the queue.
+    await page.keyboard.press('y');
+    const filed = page.locator('.toast-ok').filter({ hasText: '已立案' });
+    await filed.waitFor({ timeout: 60_000 });
+    const inc = await s.api('demo-officer', 'GET', `/api/incidents/${incidentId}`);
+    expect(inc.body).toMatchObject({ reviewState: 'confirmed', reviewedBy: expect.any(String) });
+    const caseId = inc.body.caseId as string;
+    expect(await filed.innerText()).toContain(caseId);
+    const c = await s.api('demo-officer', 'GET', `/api/cases/${caseId}`);
+    expect(c.status).toBe(200);
+    expect(c.body.case).toMatchObject({ category: 'straw_burning', state: 'new' });
+    await page.locator('.review-queue-item').first().waitFor({ state: 'detached', timeout: 30_000 });
+    // The toast leads to the case.
+    await filed.getByRole('button', { name: '查看案件' }).click();
+    await page.locator('.case-detail h2').filter({ hasText: caseId }).waitFor({ timeout: 120_000 });
+    // The case shows its evidence: the crops of the fire's detections, loaded over the session cookie.
+    const crop = page.locator('[data-testid=case-evidence] img').first();
+    await crop.waitFor({ timeout: 60_000 });
+    await expect.poll(() => crop.evaluate((i) => (i as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
     await context.close();
   });
 
@@ -355,8 +427,12 @@ describe('planner UI in Chromium', () => {
   it('a session that ends while the page is open asks to log in again over the page', async () => {
     const { context, page } = await s.loggedIn('demo-dispatcher', '/stats');
     await page.locator('[data-testid=stats-kpis]').waitFor({ timeout: 120_000 });
-    const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('xuncha.session')!).token as string);
-    await fetch(`${s.base}/api/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    // The session is an HttpOnly cookie: the page's storage holds no token, and its scripts cannot read the cookie.
+    const cookie = (await context.cookies()).find((c) => c.name === 'xuncha_session')!;
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage }) + document.cookie);
+    expect(stored).not.toContain(cookie.value);
+    await fetch(`${s.base}/api/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${cookie.value}` } });
     await page.getByRole('button', { name: '查询' }).click();
     const dialog = page.locator('dialog[open]');
     await dialog.filter({ hasText: '登录已过期' }).waitFor({ timeout: 30_000 });

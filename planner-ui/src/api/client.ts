@@ -3,8 +3,21 @@
  * so a change of the API's conventions (issue 19.4: ids, GeoJSON points, error shape, paging; 19.5: cookie session
  * and stream tokens) is absorbed here. Bodies are validated with the contract's zod schemas where it has them.
  */
+import type {
+  IncidentSchema,
+  REJECT_REASONS,
+  CaseChangeSchema,
+  MissionChangeSchema,
+} from '@xuncha/mission-service/contract';
+// First: zod must be jitless before the contract's schemas are built (strict CSP; see zod-csp.ts).
+import '../zod-csp.ts';
 import {
   AreaCollectionSchema,
+  IncidentDetailSchema,
+  IncidentPageSchema,
+  ImageSchema,
+  ReviewResultSchema,
+  type Image,
   DroneSchema,
   LoginResponseSchema,
   MissionSchema,
@@ -29,6 +42,7 @@ import {
 } from '@xuncha/mission-service/contract';
 import { z } from 'zod';
 import { ApiError, errorFromResponse, networkError } from './api-error.ts';
+import { collectPages } from './paging.ts';
 import { openStream, type StreamHandlers } from './sse.ts';
 import type {
   AppConfig,
@@ -39,21 +53,26 @@ import type {
   FlightSummary,
   FleetSnapshot,
   PlanDocument,
-  ReviewItem,
 } from './types.ts';
 
 export { ApiError } from './api-error.ts';
+export type CaseChange = z.infer<typeof CaseChangeSchema>;
+export type MissionChange = z.infer<typeof MissionChangeSchema>;
 
 export interface ClientHooks {
-  /** The bearer token of the current session, if any. */
-  token(): string | null;
-  /** A request came back 401 with a token: the session expired or was revoked. */
+  /** Whether the page believes it is signed in (the session itself is an HttpOnly cookie it cannot read). */
+  signedIn(): boolean;
+  /** The session's CSRF token, sent with every change (`X-CSRF-Token`). */
+  csrfToken(): string | null;
+  /** A new CSRF token was fetched (after the service refused an old one). */
+  onCsrfToken?(token: string): void;
+  /** A request came back 401 while signed in: the session expired or was revoked. */
   onSessionExpired(err: ApiError): void;
   /** Requests in flight went from 0 to 1 or back (global progress bar). */
   onBusy?(busy: boolean): void;
 }
 
-let hooks: ClientHooks = { token: () => null, onSessionExpired: () => {} };
+let hooks: ClientHooks = { signedIn: () => false, csrfToken: () => null, onSessionExpired: () => {} };
 let inFlight = 0;
 
 export function configureClient(h: ClientHooks): void {
@@ -69,12 +88,7 @@ function url(path: string, query?: Query): string {
   return u.pathname + u.search;
 }
 
-function headers(extra?: Record<string, string>): Record<string, string> {
-  const h: Record<string, string> = { accept: 'application/json', ...extra };
-  const t = hooks.token();
-  if (t) h.authorization = `Bearer ${t}`;
-  return h;
-}
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
 async function send(
   method: string,
@@ -83,24 +97,40 @@ async function send(
 ): Promise<Response> {
   if (++inFlight === 1) hooks.onBusy?.(true);
   try {
-    let res: Response;
-    try {
-      res = await fetch(url(path, opts.query), {
-        method,
-        headers: headers({
-          ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...(opts.accept ? { accept: opts.accept } : {}),
-        }),
-        body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
-        signal: opts.signal,
-      });
-    } catch (err) {
-      if ((err as Error).name === 'AbortError') throw err;
-      throw networkError(err);
+    const attempt = async (csrf: string | null): Promise<Response> => {
+      try {
+        // The session cookie goes along by itself (same origin); a change also carries the CSRF token.
+        return await fetch(url(path, opts.query), {
+          method,
+          credentials: 'same-origin',
+          headers: {
+            accept: opts.accept ?? 'application/json',
+            ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...(csrf && !SAFE_METHODS.has(method) ? { 'x-csrf-token': csrf } : {}),
+          },
+          body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+          signal: opts.signal,
+        });
+      } catch (err) {
+        if ((err as Error).name === 'AbortError') throw err;
+        throw networkError(err);
+      }
+    };
+    let res = await attempt(hooks.csrfToken());
+    if (res.status === 403 && !SAFE_METHODS.has(method) && (hooks.signedIn() || path === '/api/auth/logout')) {
+      // The page may hold a stale CSRF token (a new login in another tab): fetch the current one, try once more.
+      const e = await errorFromResponse(res.clone());
+      if (e.code === 'csrf_failed') {
+        const fresh = await csrfToken().catch(() => null);
+        if (fresh) {
+          hooks.onCsrfToken?.(fresh);
+          res = await attempt(fresh);
+        }
+      }
     }
     if (!res.ok) {
       const e = await errorFromResponse(res);
-      if (e.status === 401 && hooks.token()) hooks.onSessionExpired(e);
+      if (e.status === 401 && hooks.signedIn() && path !== '/api/auth/login') hooks.onSessionExpired(e);
       throw e;
     }
     return res;
@@ -145,9 +175,16 @@ export function toLonLat(p: unknown): [number, number] | null {
 /** The largest page the service gives (every list is paged: `{ items, total, nextCursor }`). */
 const MAX_PAGE = 500;
 
+/** Every item of a paged list, following `nextCursor` beyond the first page of 500. */
+const allPages = <T>(path: string, schema: z.ZodType<T>, query: Query = {}, signal?: AbortSignal): Promise<T[]> =>
+  collectPages((cursor) => json('GET', path, pageOf(schema), { query: { ...query, limit: MAX_PAGE, cursor }, signal }));
+
 // ── session ──────────────────────────────────────────────────────────────────────────────────────────────
+/** Logs in with the cookie session: the token stays in an HttpOnly cookie, the page keeps only the CSRF token. */
 export const login = (username: string, password: string): Promise<LoginResponse> =>
-  json('POST', '/api/auth/login', LoginResponseSchema, { body: { username, password } });
+  json('POST', '/api/auth/login', LoginResponseSchema, { body: { username, password, cookie: true } });
+export const csrfToken = (): Promise<string> =>
+  json('GET', '/api/auth/csrf', z.object({ csrfToken: z.string() })).then((r) => r.csrfToken);
 export const logout = (): Promise<void> => json('POST', '/api/auth/logout', null);
 export const me = (): Promise<SessionUser> =>
   json('GET', '/api/auth/me', z.object({ user: SessionUserSchema })).then((r) => r.user);
@@ -166,13 +203,11 @@ export const createArea = (area: AreaInput): Promise<GeoJSON.Feature> =>
 export const deleteArea = (id: string): Promise<void> => json('DELETE', `/api/areas/${encodeURIComponent(id)}`, null);
 
 // ── drones, plans, missions ──────────────────────────────────────────────────────────────────────────────
-export const drones = (): Promise<Drone[]> =>
-  json('GET', '/api/drones', pageOf(DroneSchema), { query: { limit: MAX_PAGE } }).then((r) => r.items);
+export const drones = (): Promise<Drone[]> => allPages('/api/drones', DroneSchema);
 export const connectDrone = (id: string): Promise<Drone> =>
   json('POST', `/api/drones/${encodeURIComponent(id)}/connect`, DroneSchema);
 
-export const plans = (): Promise<PlanSummary[]> =>
-  json('GET', '/api/plans', pageOf(PlanSummarySchema), { query: { limit: MAX_PAGE } }).then((r) => r.items);
+export const plans = (): Promise<PlanSummary[]> => allPages('/api/plans', PlanSummarySchema);
 const PlanWithDocument = PlanSchema;
 export type PlanRecord = PlanSummary & { document: PlanDocument };
 const asPlan = (r: z.infer<typeof PlanWithDocument>) => r as unknown as PlanRecord;
@@ -202,31 +237,62 @@ export const droneFlights = (droneId: string): Promise<FlightSummary[]> =>
 export const flightTrack = (flightId: string): Promise<GeoJSON.Feature<GeoJSON.LineString>> =>
   json('GET', `/api/flights/${encodeURIComponent(flightId)}/track`, null);
 
-/** Live fleet telemetry (one snapshot a second). Returns the function that closes the stream. */
+/** Is the session still valid? (true/false; throws when the service cannot answer). */
+async function sessionValid(): Promise<boolean> {
+  const res = await fetch('/api/auth/me', { credentials: 'same-origin', headers: { accept: 'application/json' } });
+  if (res.status === 401) return false;
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return true;
+}
+
+function stream(
+  path: string,
+  events: string[],
+  onMessage: (event: string, data: unknown) => void,
+  h: Omit<StreamHandlers, 'onMessage'>,
+): () => void {
+  return openStream(
+    path,
+    {
+      ...h,
+      onMessage: (m) => onMessage(m.event, JSON.parse(m.data)),
+      onSessionEnded: () => {
+        h.onSessionEnded?.();
+        if (hooks.signedIn())
+          hooks.onSessionExpired(
+            new ApiError(401, 'session_ended', '登录已失效，请重新登录 / session ended: log in again'),
+          );
+      },
+    },
+    { events, check: sessionValid },
+  );
+}
+
+/** Live fleet telemetry (a snapshot when something changed). Returns the function that closes the stream. */
 export function fleetStream(
   onSnapshot: (s: FleetSnapshot) => void,
   h: Omit<StreamHandlers, 'onMessage'> = {},
 ): () => void {
-  return openStream(
-    (signal) => fetch('/api/fleet/telemetry', { headers: headers({ accept: 'text/event-stream' }), signal }),
-    {
-      ...h,
-      onMessage: (m) => {
-        if (m.event !== 'fleet') return;
-        // Positions are GeoJSON Points `[lon, lat]`, the height above take-off beside them in `altRelM`.
-        onSnapshot(JSON.parse(m.data) as FleetSnapshot);
-      },
-      onFatal: (status, res) => {
-        if (status === 401 && hooks.token()) void errorFromResponse(res).then((e) => hooks.onSessionExpired(e));
-        h.onFatal?.(status, res);
-      },
-    },
+  // Positions are GeoJSON Points `[lon, lat]`, the height above take-off beside them in `altRelM`.
+  return stream('/api/fleet/telemetry', ['fleet'], (_e, d) => onSnapshot(d as FleetSnapshot), h);
+}
+
+/** Case and mission changes the user may see, as they happen. */
+export function changeStream(
+  topics: Array<'cases' | 'missions'>,
+  on: { case?(c: CaseChange): void; mission?(m: MissionChange): void },
+  h: Omit<StreamHandlers, 'onMessage'> = {},
+): () => void {
+  return stream(
+    `/api/events?topics=${topics.join(',')}`,
+    ['case', 'mission'],
+    (e, d) => (e === 'case' ? on.case?.(d as CaseChange) : on.mission?.(d as MissionChange)),
+    h,
   );
 }
 
 // ── schedules ────────────────────────────────────────────────────────────────────────────────────────────
-export const schedules = (): Promise<Schedule[]> =>
-  json('GET', '/api/schedules', pageOf(ScheduleSchema), { query: { limit: MAX_PAGE } }).then((r) => r.items);
+export const schedules = (): Promise<Schedule[]> => allPages('/api/schedules', ScheduleSchema);
 export const createSchedule = (input: ScheduleInput): Promise<Schedule> =>
   json('POST', '/api/schedules', ScheduleSchema, { body: input });
 export const updateSchedule = (id: string, input: ScheduleInput): Promise<Schedule> =>
@@ -240,9 +306,7 @@ export const scheduleNext = (id: string, count = 100): Promise<string[]> =>
     query: { count },
   }).then((r) => r.next);
 export const occurrences = (id: string): Promise<Occurrence[]> =>
-  json('GET', `/api/schedules/${encodeURIComponent(id)}/occurrences`, pageOf(OccurrenceSchema), {
-    query: { limit: MAX_PAGE },
-  }).then((r) => r.items);
+  allPages(`/api/schedules/${encodeURIComponent(id)}/occurrences`, OccurrenceSchema);
 
 // ── cases ────────────────────────────────────────────────────────────────────────────────────────────────
 /** The service sends a case's place as a GeoJSON Point (`position`); views use `point` = [lon, lat]. */
@@ -299,21 +363,37 @@ export const caseStatsFile = (from: Date, to: Date, format: 'csv' | 'xlsx'): Pro
   }).then((r) => r.blob());
 
 // ── review (研判) ─────────────────────────────────────────────────────────────────────────────────────────
-/**
- * PLACEHOLDER until issue 19.2 lands: the officer's review queue (`GET /api/detections?state=to_review…`) does not
- * exist yet, so this answers `available: false` and no items. The view is built against this signature.
- */
-export async function reviewQueuePlaceholder(): Promise<{ available: boolean; items: ReviewItem[] }> {
-  return { available: false, items: [] };
-}
-/** PLACEHOLDER until issue 19.2: confirm / reject / change class of a detection. */
-export async function reviewDecisionPlaceholder(
-  _id: string,
-  _decision: { action: 'confirm' | 'reject' | 'reclass'; className?: string; reason?: string },
-): Promise<void> {
-  throw new ApiError(
-    501,
-    'not_available',
-    '研判接口尚未提供（议题 19.2）/ the review API is not available yet (issue 19.2)',
+export type { Image };
+export type Incident = z.infer<typeof IncidentSchema>;
+export type IncidentDetail = z.infer<typeof IncidentDetailSchema>;
+export type Detection = IncidentDetail['detections'][number];
+export type RejectReason = (typeof REJECT_REASONS)[number];
+export type ReviewResult = z.infer<typeof ReviewResultSchema>;
+
+/** One page of the review queue (待研判 first-come order as the service gives it). */
+export const incidents = (
+  q: { state?: string; cursor?: string | null; limit?: number } = {},
+): Promise<{ items: Incident[]; total: number; nextCursor: string | null }> =>
+  json('GET', '/api/incidents', IncidentPageSchema, {
+    query: { state: q.state ?? 'to_review', limit: q.limit ?? 100, cursor: q.cursor },
+  });
+export const incident = (id: string): Promise<IncidentDetail> =>
+  json('GET', `/api/incidents/${encodeURIComponent(id)}`, IncidentDetailSchema);
+export const confirmIncident = (id: string, body: { class?: string; note?: string } = {}): Promise<ReviewResult> =>
+  json('POST', `/api/incidents/${encodeURIComponent(id)}/confirm`, ReviewResultSchema, { body });
+export const rejectIncident = (id: string, reason: RejectReason, note?: string): Promise<ReviewResult> =>
+  json('POST', `/api/incidents/${encodeURIComponent(id)}/reject`, ReviewResultSchema, {
+    body: { reason, ...(note ? { note } : {}) },
+  });
+export const changeIncidentClass = (id: string, cls: string): Promise<ReviewResult> =>
+  json('POST', `/api/incidents/${encodeURIComponent(id)}/class`, ReviewResultSchema, { body: { class: cls } });
+/** Every incident of a case (drone findings filed into it), with their detections and evidence crops. */
+export const caseIncidents = (caseId: string): Promise<IncidentDetail[]> =>
+  collectPages((cursor) =>
+    json('GET', `/api/cases/${encodeURIComponent(caseId)}/incidents`, pageOf(IncidentDetailSchema), {
+      query: { limit: MAX_PAGE, cursor },
+    }),
   );
-}
+/** A photo's record (where it was taken, its size, its flight). */
+export const image = (sha256: string): Promise<Image> =>
+  json('GET', `/api/images/${encodeURIComponent(sha256)}`, ImageSchema);

@@ -110,21 +110,6 @@ export interface FlightSummary {
   endedAt: string | null;
 }
 
-/** Photo-review queue item (the 研判 queue of issue 19.2). */
-export interface ReviewItem {
-  id: string;
-  imageUrl: string;
-  className: string;
-  score: number;
-  /** Boxes in the photo's pixel frame: [x, y, width, height]. */
-  boxes: Array<{ box: [number, number, number, number]; className: string; score: number }>;
-  imageSize: [number, number];
-  groundPoint: [number, number] | null;
-  footprint: GeoJSON.Polygon | null;
-  flightId: string | null;
-  capturedAt: string | null;
-}
-
 /** Plan document as geodata's planner writes it (only what the UI reads). */
 export interface PlanDocument {
   pattern: string;

@@ -320,8 +320,17 @@ const view: View = async (root, ctx) => {
       showError(err, () => void load());
     }
   }
-  // Cases change under the dispatcher's eyes: poll until the case stream of issue 19.5 exists.
-  const poll = setInterval(() => void load(), 30_000);
+  // Cases change under the dispatcher's eyes: the change stream says when (reloads are bunched: a burst of
+  // events is one reload); the open case is reloaded when someone else changed it. A slow poll covers outages.
+  let reloadTimer: ReturnType<typeof setTimeout> | undefined;
+  const closeChanges = api.changeStream(['cases'], {
+    case: (c) => {
+      clearTimeout(reloadTimer);
+      reloadTimer = setTimeout(() => void load(), 1500);
+      if (c.caseId === selectedId && c.actor !== ctx.user.id) void loadDetail(c.caseId, false);
+    },
+  });
+  const poll = setInterval(() => void load(), 120_000);
 
   // ── detail ────────────────────────────────────────────────────────────────────────────────────────
   function select(id: string): void {
@@ -352,6 +361,48 @@ const view: View = async (root, ctx) => {
         h('p', { class: 'form-error' }, err instanceof api.ApiError ? localize(err.message) : String(err)),
       );
     }
+  }
+
+  /** The evidence of a case: the crop of every detection of its drone-found incidents, each opening its photo. */
+  function evidence(caseId: string): HTMLElement {
+    const box = h(
+      'div',
+      { class: 'evidence', 'data-testid': 'case-evidence' },
+      h('p', { class: 'loading' }, t('loading')),
+    );
+    api
+      .caseIncidents(caseId)
+      .then((incs) => {
+        const dets = incs.flatMap((i) => i.detections);
+        render(
+          box,
+          dets.length
+            ? h(
+                'ul',
+                { class: 'evidence-list' },
+                dets.slice(0, 24).map((d) =>
+                  h(
+                    'li',
+                    {},
+                    h(
+                      'a',
+                      { href: d.urls.image, target: '_blank', rel: 'noopener' },
+                      h('img', {
+                        src: d.urls.crop,
+                        alt: `${t(`category.${d.class}` as StringKey)} ${Math.round(d.score * 100)}%`,
+                        loading: 'lazy',
+                      }),
+                    ),
+                  ),
+                ),
+              )
+            : h('p', { class: 'hint' }, t('cases.noEvidence')),
+        );
+      })
+      .catch((err: unknown) =>
+        render(box, h('p', { class: 'form-error' }, err instanceof api.ApiError ? localize(err.message) : String(err))),
+      );
+    return box;
   }
 
   function renderDetail(): void {
@@ -395,7 +446,7 @@ const view: View = async (root, ctx) => {
           )
         : h('p', { class: 'hint' }, t('cases.noActions')),
       h('h3', { class: 'section' }, t('cases.evidence')),
-      h('p', { class: 'hint' }, t('cases.photosLater')),
+      evidence(c.id),
       h('h3', { class: 'section' }, t('cases.timeline')),
       h(
         'ol',
@@ -473,6 +524,8 @@ const view: View = async (root, ctx) => {
     disposed = true;
     clearInterval(tick);
     clearInterval(poll);
+    clearTimeout(reloadTimer);
+    closeChanges();
     handle.dispose();
   };
 };

@@ -476,11 +476,22 @@ const view: View = async (root, ctx) => {
   if (!selectedId && registry[0]) selectedId = registry[0].id;
   renderList();
   if (selectedId) select(selectedId);
-  const missionPoll = setInterval(() => void loadMissions(), 5000);
+  // Mission changes arrive on the change stream; a slow poll covers the moments it is reconnecting.
+  let missionTimer: ReturnType<typeof setTimeout> | undefined;
+  const closeChanges = api.changeStream(['missions'], {
+    mission: (m) => {
+      if (m.droneId !== selectedId) return;
+      clearTimeout(missionTimer);
+      missionTimer = setTimeout(() => void loadMissions(), 200);
+    },
+  });
+  const missionPoll = setInterval(() => void loadMissions(), 30_000);
 
   return () => {
     disposed = true;
     clearInterval(missionPoll);
+    clearTimeout(missionTimer);
+    closeChanges();
     closeStream();
     handle.dispose();
   };

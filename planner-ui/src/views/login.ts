@@ -59,7 +59,7 @@ export function loginForm(opts: { username?: string; onDone: () => void; autofoc
     submit.textContent = t('login.busy');
     try {
       const r = await login(username.value.trim(), password.value);
-      setSession({ token: r.token, expiresAt: r.expiresAt, user: r.user });
+      setSession({ expiresAt: r.expiresAt, user: r.user, csrfToken: r.csrfToken ?? null });
       opts.onDone();
     } catch (err) {
       const a = err instanceof ApiError ? err : null;
