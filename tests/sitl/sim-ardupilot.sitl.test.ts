@@ -96,7 +96,8 @@ describe('xuncha sim --ardupilot', () => {
     // The sidecar is written after the JPEG.
     await until(
       () => jpg().length === 1 && fs.existsSync(sidecar(jpg()[0]!)),
-      30_000,
+      // A full-size render takes 5–15 s of CPU (more while SITL and other suites share the two cores).
+      180_000,
       'the rendered photo and its sidecar',
       () => stderr,
     );
