@@ -36,3 +36,8 @@ export const CaseStatsSchema = z.object({
   byDepartment: z.array(CaseStatsRowSchema),
   byCategory: z.array(CaseStatsRowSchema),
 });
+
+/** Figures of one group of cases (all, one department, one category) filed in the period: 办结 = resolved, verified
+ * or closed; 办结率 = resolved / (filed − rejected); grassrootsShare = resolved at village or township level. */
+export type CaseStatsRow = z.infer<typeof CaseStatsRowSchema>;
+export type CaseStats = z.infer<typeof CaseStatsSchema>;

@@ -1,34 +1,9 @@
+import type { CaseStats, CaseStatsRow } from '../contract/stats.ts';
 import type { Queryable } from '../db/db.ts';
 // The rollup's day numbers are China-time days (`case_stats_day_no` in migration 005).
 import { CHINA_OFFSET_MS, DAY_MS } from '../time/china-time.ts';
 
-/** Figures of one group of cases (all, one department, one category) filed in the period. */
-export interface CaseStatsRow {
-  scope: 'overall' | 'department' | 'category';
-  /** Department id or category; null for overall (and for the centre queue's department). */
-  key: string | null;
-  name: string;
-  filed: number;
-  rejected: number;
-  /** 办结: resolved, verified or closed. */
-  resolved: number;
-  open: number;
-  /** 办结率 = resolved / (filed − rejected). */
-  closureRate: number | null;
-  acceptOnTimeRate: number | null;
-  dispatchOnTimeRate: number | null;
-  resolveOnTimeRate: number | null;
-  /** Share of resolved cases resolved at the grassroots (village or township level). */
-  grassrootsShare: number | null;
-}
-
-export interface CaseStats {
-  from: string;
-  to: string;
-  overall: CaseStatsRow;
-  byDepartment: CaseStatsRow[];
-  byCategory: CaseStatsRow[];
-}
+export type { CaseStats, CaseStatsRow };
 
 const CATEGORY_NAMES: Record<string, string> = {
   straw_burning: '秸秆焚烧 / straw burning',

@@ -73,28 +73,8 @@ export interface CaseListFilter {
   bbox?: [number, number, number, number];
 }
 
-export interface StatsRow {
-  scope: 'overall' | 'department' | 'category';
-  key: string | null;
-  name: string;
-  filed: number;
-  rejected: number;
-  resolved: number;
-  open: number;
-  closureRate: number | null;
-  acceptOnTimeRate: number | null;
-  dispatchOnTimeRate: number | null;
-  resolveOnTimeRate: number | null;
-  grassrootsShare: number | null;
-}
-
-export interface CaseStats {
-  from: string;
-  to: string;
-  overall: StatsRow;
-  byDepartment: StatsRow[];
-  byCategory: StatsRow[];
-}
+/** The statistics of the API (`GET /api/stats/cases`), as the contract defines them. */
+export type { CaseStats, CaseStatsRow as StatsRow } from '@xuncha/mission-service/contract';
 
 /** One drone in the fleet stream. */
 export type FleetDrone = DroneLiveStatus & { droneId: string; name: string };
