@@ -39,6 +39,43 @@ export function cursorTime(column: string): string {
   return `${column}::text AS cursor_at`;
 }
 
+/** A PostgreSQL timestamptz as text (what {@link cursorTime} selects). */
+const STORED_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?([+-](\d{2})(:?\d{2})?|Z)$/;
+
+/** Whether `at` is a real stored time: the right shape and a calendar date and clock time that exist. */
+function isStoredTime(at: string): boolean {
+  const m = STORED_TIME.exec(at);
+  if (!m) return false;
+  const [y, mo, d, h, mi, sec] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  return (
+    day.getUTCFullYear() === y &&
+    day.getUTCMonth() === mo - 1 &&
+    day.getUTCDate() === d &&
+    h < 24 &&
+    mi < 60 &&
+    sec < 60 &&
+    Number(m[9] ?? 0) <= 15
+  );
+}
+
+/**
+ * The key of a (time, id) cursor, or 400: the time is checked here, so a forged cursor never reaches the
+ * database's cast as a 500.
+ */
+export function decodeTimeCursor(cursor: string | undefined): [string, string] | null {
+  const key = decodeCursor(cursor, 2);
+  if (!key) return null;
+  const [at, id] = key;
+  if (typeof at === 'string' && isStoredTime(at) && typeof id === 'string') return [at, id];
+  throw new AppError(
+    'invalid_input',
+    'invalid_input',
+    '分页游标无效 / invalid cursor: pass the nextCursor of the previous page',
+    [{ in: 'query', field: 'cursor', message: 'not a cursor of this list' }],
+  );
+}
+
 export function pageFrom<T>(
   rows: T[],
   limit: number,

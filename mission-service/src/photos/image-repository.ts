@@ -3,7 +3,7 @@ import type { AuthUser } from '../auth/index.ts';
 import type { Image } from '../contract/photos.ts';
 import type { Queryable } from '../db/db.ts';
 import { notFound } from '../app-error.ts';
-import { cursorTime, decodeCursor, pageFrom } from '../http/paging.ts';
+import { cursorTime, decodeTimeCursor, pageFrom } from '../http/paging.ts';
 import { scopeSql } from '../auth/scope-sql.ts';
 
 /** Where a photo's bytes are served; the only way the API refers to them. */
@@ -88,7 +88,7 @@ export async function listImages(
   if (f.to) where.push(`i.created_at < ${p(f.to)}`);
   const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const total = await q.query<{ n: string }>(`SELECT count(*) AS n FROM images i ${filter}`, params);
-  const key = decodeCursor(f.cursor, 2);
+  const key = decodeTimeCursor(f.cursor);
   const pageWhere = [...where];
   if (key) pageWhere.push(`(i.created_at, i.sha256) < (${p(key[0])}::timestamptz, ${p(key[1])})`);
   const rows = await q.query<Row>(

@@ -7,7 +7,7 @@ import type { AuthUser } from '../auth/index.ts';
 import type { Detection, Incident } from '../contract/review.ts';
 import type { Queryable } from '../db/db.ts';
 import { notFound } from '../app-error.ts';
-import { cursorTime, decodeCursor, pageFrom } from '../http/paging.ts';
+import { cursorTime, decodeTimeCursor, pageFrom } from '../http/paging.ts';
 import { imageUrls } from '../photos/image-repository.ts';
 import { scopeSql } from '../auth/scope-sql.ts';
 
@@ -148,7 +148,7 @@ export async function listIncidents(q: Queryable, user: AuthUser, f: IncidentFil
   if (f.to) where.push(`n.last_seen_at < ${p(f.to)}`);
   const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const totalParams = [...params];
-  const key = decodeCursor(f.cursor, 2);
+  const key = decodeTimeCursor(f.cursor);
   const pageWhere = [...where];
   if (key) pageWhere.push(`(n.last_seen_at, n.id) < (${p(key[0])}::timestamptz, ${p(key[1])})`);
   const limit = p(f.limit + 1);
@@ -209,7 +209,7 @@ export async function listDetections(q: Queryable, user: AuthUser, f: DetectionF
   const from = 'detections d JOIN images i ON i.sha256 = d.image_sha256';
   const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const totalParams = [...params];
-  const key = decodeCursor(f.cursor, 2);
+  const key = decodeTimeCursor(f.cursor);
   const pageWhere = [...where];
   if (key) pageWhere.push(`(d.created_at, d.id) < (${p(key[0])}::timestamptz, ${p(key[1])})`);
   const limit = p(f.limit + 1);

@@ -263,6 +263,19 @@ describe('the review queue (19.2)', () => {
     expect(seen).toEqual(all.body.items.map((d: { id: string }) => d.id));
     const badCursor = await h.call('GET', '/api/detections?cursor=bm9wZQ', { token: h.tokens.officer });
     expect(badCursor.status).toBe(400);
+    // Right shape, forged time: refused at the edge, never a database cast error.
+    for (const key of [
+      ['tomorrow', 'det_x'],
+      ['2026-13-45 99:99:99+00', 'det_x'],
+      ['2026-11-01 10:00:00+00', 5],
+    ]) {
+      const forged = Buffer.from(JSON.stringify(key)).toString('base64url');
+      for (const list of ['detections', 'incidents', 'images']) {
+        const r = await h.call('GET', `/api/${list}?cursor=${forged}`, { token: h.tokens.officer });
+        expect(r.status, `${list} ${JSON.stringify(key)}`).toBe(400);
+        expect(r.body.error.details[0].field).toBe('cursor');
+      }
+    }
   });
 
   it('shows an incident with its detections, boxes and URLs, never a path on the server; hidden from other departments', async () => {

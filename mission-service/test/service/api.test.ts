@@ -454,7 +454,7 @@ describe('mission service API', () => {
       'total',
     ]);
     expect(doc.body.components.schemas.ErrorResponse.properties.error).toBeTruthy();
-    expect(doc.body.paths['/users'].get['x-roles']).toEqual(['admin', 'admin']);
+    expect(doc.body.paths['/users'].get['x-roles']).toEqual(['admin']);
     expect(doc.body.paths['/schedules'].post.responses['403']).toBeTruthy();
     const page = await fetch(`${h.base}/api/docs`);
     expect(await page.text()).toContain('openapi.json');
