@@ -75,8 +75,11 @@ export async function runSim(
     `模拟器已启动 / simulator running: scenario "${scenario.name ?? scenarioPath}", ${sim.vehicles.length} drone(s), ` +
       `speedup ${sim.loop.speedup}×, terrain ${launched.demLoaded ? 'DEM' : 'flat'}, photos ${launched.photos ? (o.images ?? 'dock only') : 'off'}\n`,
   );
+  // Listen before printing: whoever reads the connections may signal at once, and a signal that arrives before
+  // the handler exists kills the process uncleanly.
+  const signalled = untilSignal();
   for (const v of sim.vehicles) out(`sysid ${v.sysId} ${v.state().personality} ${v.connection}`);
-  await untilSignal();
+  await signalled;
   process.stderr.write('正在停止 / stopping\n');
   await sim.stop();
 }
@@ -125,8 +128,9 @@ async function runArduPilot(
     `ArduPilot SITL 已启动 / ArduPilot SITL running: ${sitl.binary}, ${launched.vehicles.length} copter(s), ` +
       `photos ${launched.photos ? (o.images ?? 'dock only') : 'off'}\n`,
   );
+  const signalled = untilSignal();
   for (const v of launched.vehicles) out(`sysid ${v.sysId} ardupilot-sitl ${v.connection}`);
-  await untilSignal();
+  await signalled;
   process.stderr.write('正在停止 / stopping\n');
   await launched.stop();
 }

@@ -13,9 +13,10 @@ const sim = await startSimulation({
   bootDelayS: 0,
   ...(opts.signingKeyHex ? { signingKey: Buffer.from(opts.signingKeyHex, 'hex') } : {}),
 });
-process.stdout.write(`${JSON.stringify({ connections: sim.vehicles.map((v) => v.connection) })}\n`);
 const stop = (): void => {
   void sim.stop().finally(() => process.exit(0));
 };
+// Listen before printing: the parent may signal as soon as it reads the connections.
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);
+process.stdout.write(`${JSON.stringify({ connections: sim.vehicles.map((v) => v.connection) })}\n`);

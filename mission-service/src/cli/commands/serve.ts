@@ -16,15 +16,19 @@ export function registerServeCommand(program: Command): void {
       if (opts.host) env.HOST = opts.host;
       const cfg = loadConfig(env);
       const logger = createLogger(cfg.logLevel);
-      const service = await startService(cfg, logger);
+      // Listen before the service says it is ready: a supervisor may signal as soon as it reads that line.
+      const starting = startService(cfg, logger);
       const shutdown = (signal: string) => {
         logger.info({ signal }, 'stopping');
-        service.stop().then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
+        starting
+          .then((service) => service.stop())
+          .then(
+            () => process.exit(0),
+            () => process.exit(1),
+          );
       };
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
+      await starting;
     });
 }
