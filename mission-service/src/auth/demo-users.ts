@@ -79,7 +79,7 @@ export async function syncDemoUsers(db: Db, log: Logger, o: DemoOptions): Promis
     }
   }
   const print = o.print ?? ((line: string) => process.stderr.write(`${line}\n`));
-  print(`演示账号 / demo accounts (XUNCHA_DEMO=1): ${names.join(', ')} — 密码 / password "${DEMO_PASSWORD}"`);
+  print(`演示账号 / demo accounts (demo mode): ${names.join(', ')} — 密码 / password "${DEMO_PASSWORD}"`);
   log.warn({ users: names }, 'demo mode: demo accounts enabled with the public password');
   return names;
 }

@@ -15,10 +15,10 @@ export const DEMO_RRULE = 'FREQ=HOURLY';
 const TIMEZONE = 'Asia/Shanghai';
 
 /**
- * Survey parameters that keep a demo flight short (about five minutes of simulated flight, some 70 photos) while the
+ * Survey parameters that keep a demo flight short (a few minutes of simulated flight, a few dozen photos) while the
  * planted fires and outfall still fill many pixels: 100 m above ground, light overlaps.
  */
-const DEMO_PLAN_PARAMS = { altAglM: 100, frontOverlap: 0.6, sideOverlap: 0.5 };
+const DEMO_PLAN_PARAMS = { altAglM: 100, frontOverlap: 0.5, sideOverlap: 0.3 };
 
 export interface DemoPatrol {
   areaId: string;

@@ -65,6 +65,8 @@ export function demoPatrolArea(scenario: Scenario): { area: GeoJSON.Polygon; lau
 
 /** The `xuncha` entry point: the drones run as `xuncha sim` in a child process of their own. */
 const XUNCHA_BIN = fileURLToPath(new URL('../../../bin/xuncha.mjs', import.meta.url));
+/** Rendered pixels per demo photo (scaled to the camera's 20 MP). */
+const DEMO_RENDER_PIXELS = 2_000_000;
 /** How long the child may take to print its connections (ArduPilot SITL boots slowly). */
 const START_TIMEOUT_MS = 120_000;
 
@@ -81,6 +83,9 @@ export async function startDemoDrones(o: DemoDronesOptions): Promise<DemoDrones>
   }
   const scenario = await loadScenario(demoScenarioPath);
   const args = [XUNCHA_BIN, 'sim', '--drones', '2', '--speedup', String(o.speedup ?? 5), '--ingest-url', o.ingestUrl];
+  // Photos render in a process of their own at a few megapixels: the drones keep their link while a photo renders,
+  // and a demo flight's photos are ready in minutes on a laptop.
+  args.push('--render-process', '--render-budget', String(DEMO_RENDER_PIXELS));
   // ArduPilot's SITL instances listen on 5760 + 10·k; our own vehicles take any free port.
   args.push(...(sitl ? ['--ardupilot'] : ['--base-port', '0']));
   const child = spawn(process.execPath, args, {
