@@ -21,6 +21,10 @@ const STRINGS = {
   'login.submit': ['登录', 'Log in'],
   'login.busy': ['正在登录…', 'Logging in…'],
   'login.demo': ['演示账号（密码 xuncha-demo）', 'Demo accounts (password xuncha-demo)'],
+  'demo.banner': [
+    '演示模式：模拟无人机、演示数据与公开密码的演示账号，仅限本机。关闭：XUNCHA_DEMO=0',
+    'Demo mode: simulated drones, demo data and demo accounts with a public password, this machine only. Turn off: XUNCHA_DEMO=0',
+  ],
   'login.expired': [
     '登录已过期，请重新登录。当前页面的内容会保留。',
     'Your session expired. Log in again; this page keeps what you were doing.',

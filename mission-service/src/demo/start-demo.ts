@@ -137,7 +137,13 @@ export async function startDemo(o: StartDemoOptions): Promise<RunningDemo> {
 async function untilReporting(links: DroneLinkManager, droneIds: string[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (droneIds.every((id) => liveStatus(links, id).batteryPct !== undefined)) return;
+    if (
+      droneIds.every((id) => {
+        const s = liveStatus(links, id);
+        return s.connected && s.batteryPct !== undefined;
+      })
+    )
+      return;
     await new Promise((r) => setTimeout(r, 200));
   }
 }

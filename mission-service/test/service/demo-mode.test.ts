@@ -56,7 +56,7 @@ describe('demo mode (npm start on loopback with the embedded database)', () => {
     expect(cfg.demo).toBe(true);
     service = await startService(cfg, createLogger('silent'), {
       demoDrones: launcher,
-      demoOptions: { speedup: 20, firstDelayMs: 2_000, reinspectionIntervalMs: 60_000 },
+      demoOptions: { speedup: 5, firstDelayMs: 2_000, reinspectionIntervalMs: 60_000 },
       schedulerIntervalMs: 60_000,
     });
     const demo = service.demo!;

@@ -140,4 +140,6 @@ export interface AppConfig {
     drones: Array<{ name: string; label: string; defaultCamera: string }>;
   };
   demoUsers: string[];
+  /** Demo mode is on (a banner on every page). */
+  demo?: boolean;
 }
