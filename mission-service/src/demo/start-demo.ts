@@ -93,9 +93,13 @@ export async function startDemo(o: StartDemoOptions): Promise<RunningDemo> {
       firstAt: new Date(now.getTime() + (o.firstDelayMs ?? 40_000)),
       now,
     });
-    // The scheduler looks every 15 s; the first patrol should not wait for its next look.
+    // The scheduler looks every 15 s; the first patrol should not wait for its next look, nor find a drone whose
+    // link is catching its breath on a busy machine (pre-flight would skip the occurrence).
     kick = setTimeout(
-      () => void o.scheduler.tick().catch(() => undefined),
+      () =>
+        void untilReporting(o.links, droneIds, 30_000)
+          .then(() => o.scheduler.tick())
+          .catch(() => undefined),
       Math.max(0, patrol.firstAt.getTime() - Date.now() + 250),
     );
     kick.unref();

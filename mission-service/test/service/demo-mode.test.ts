@@ -54,7 +54,7 @@ describe('demo mode (npm start on loopback with the embedded database)', () => {
   it('starts two simulated drones, connects them and flies the demo patrol when its first occurrence comes', async () => {
     const cfg = env();
     expect(cfg.demo).toBe(true);
-    service = await startService(cfg, createLogger('silent'), {
+    service = await startService(cfg, createLogger(process.env.DEMO_DEBUG ? 'info' : 'silent'), {
       demoDrones: launcher,
       demoOptions: { speedup: 5, firstDelayMs: 2_000, reinspectionIntervalMs: 60_000 },
       schedulerIntervalMs: 60_000,
