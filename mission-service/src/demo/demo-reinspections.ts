@@ -4,10 +4,11 @@ import { getArea } from '../areas/area-repository.ts';
 import { getCase, listReinspections, systemActor } from '../cases/index.ts';
 import { requestReinspection } from '../cases/transitions.ts';
 import type { Db } from '../db/db.ts';
-import { liveStatus, type DroneLinkManager } from '../drones/link-port.ts';
+import type { DroneLinkManager } from '../drones/link-port.ts';
 import type { Logger } from '../logger.ts';
 import type { MissionControl } from '../missions/mission-control.ts';
 import { createPlan } from '../plans/plan-service.ts';
+import { preflight } from '../schedules/preflight.ts';
 
 export interface DemoReinspectionOptions {
   db: Db;
@@ -92,14 +93,10 @@ export class DemoReinspections {
     }
   }
 
+  /** The first demo drone that passes the scheduler's own pre-flight checks (link, battery, not flying). */
   private async idleDrone(): Promise<string | null> {
     for (const droneId of this.o.droneIds) {
-      if (!liveStatus(this.o.links, droneId).connected) continue;
-      const busy = await this.o.db.query(
-        `SELECT 1 FROM missions WHERE drone_id = $1 AND state IN ('uploading', 'uploaded', 'flying') LIMIT 1`,
-        [droneId],
-      );
-      if (!busy.rows.length) return droneId;
+      if ((await preflight(this.o.db, droneId, null, null, { links: this.o.links })).ok) return droneId;
     }
     return null;
   }
@@ -120,20 +117,37 @@ export class DemoReinspections {
         properties: { kind: 'farmland', name: `复飞核查 / re-inspection of ${caseId}` },
       });
     }
-    const plan = await createPlan(db, operator, {
-      name: `复飞核查 / re-inspection of ${caseId} (${reinspectionId})`,
-      pattern: 'survey',
-      areaIds: [areaId],
-      params: { ...REINSPECTION_PLAN_PARAMS, launch: this.o.launch },
-      droneId,
-    });
-    const mission = await missions.create(operator, { planId: plan.id, droneId });
-    // Marked before the flight starts: a failed start is not retried in a loop, the operator sees the mission.
+    // One plan per re-inspection, found again when an earlier try failed to start.
+    const name = `复飞核查 / re-inspection of ${caseId} (${reinspectionId})`;
+    const known = await db.query<{ id: string }>('SELECT id FROM plans WHERE name = $1 AND archived_at IS NULL', [
+      name,
+    ]);
+    const planId =
+      known.rows[0]?.id ??
+      (
+        await createPlan(db, operator, {
+          name,
+          pattern: 'survey',
+          areaIds: [areaId],
+          params: { ...REINSPECTION_PLAN_PARAMS, launch: this.o.launch },
+          droneId,
+        })
+      ).id;
+    const mission = await missions.create(operator, { planId, droneId });
+    // `planned` while it flies; a flight that does not start (a link that drops on a busy machine) is asked for
+    // again on the next pass — the failed mission stays in the list for the operator to see.
     await db.query(`UPDATE reinspections SET state = 'planned' WHERE id = $1 AND state = 'requested'`, [
       reinspectionId,
     ]);
-    await missions.act(operator, mission.id, 'upload');
-    await missions.act(operator, mission.id, 'start');
+    try {
+      await missions.act(operator, mission.id, 'upload');
+      await missions.act(operator, mission.id, 'start');
+    } catch (err) {
+      await db.query(`UPDATE reinspections SET state = 'requested' WHERE id = $1 AND state = 'planned'`, [
+        reinspectionId,
+      ]);
+      throw err;
+    }
     this.o.logger.info(
       { reinspectionId, caseId, missionId: mission.id, droneId },
       'demo: re-inspection flight started',

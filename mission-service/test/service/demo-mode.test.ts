@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoDrones } from '@xuncha/simulator';
 import { DemoRefusedError } from '../../src/auth/index.ts';
+import { fileCase, systemActor, transitionCase } from '../../src/cases/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { DemoDroneLauncher } from '../../src/demo/demo-drones-port.ts';
 import { DEMO_SCHEDULE_NAME } from '../../src/demo/demo-patrol.ts';
@@ -51,7 +52,7 @@ describe('demo mode (npm start on loopback with the embedded database)', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('starts two simulated drones, connects them and flies the demo patrol when its first occurrence comes', async () => {
+  it('starts two simulated drones, flies the demo patrol at its first occurrence and re-inspects a resolved case', async () => {
     const cfg = env();
     expect(cfg.demo).toBe(true);
     service = await startService(cfg, createLogger(process.env.DEMO_DEBUG ? 'info' : 'silent'), {
@@ -91,7 +92,30 @@ describe('demo mode (npm start on loopback with the embedded database)', () => {
     );
     expect(mission.rows[0]).toMatchObject({ state: 'flying' });
     expect(demo.droneIds).toContain(mission.rows[0]!.drone_id);
-  }, 120_000);
+
+    // A drone-found case resolved (as the planner UI resolves, without asking for a re-inspection): the demo queues
+    // one and the idle demo drone flies it.
+    const db = service.db;
+    const filed = await fileCase(db, { category: 'straw_burning', point: [119.1105, 28.0603], source: 'drone' });
+    for (const a of ['accept', 'dispatch', 'start', 'resolve'] as const)
+      await transitionCase(db, filed.caseId, a, systemActor('test'));
+    // A pass that finds the link catching its breath (a busy machine) leaves it requested for the next pass.
+    const started = await until(
+      () => demo.reinspections.tick(),
+      (r) => r.length === 1,
+      'a re-inspection flight',
+    );
+    const rei = await db.query<{ state: string }>('SELECT state FROM reinspections WHERE case_id = $1', [filed.caseId]);
+    expect(rei.rows).toEqual([{ state: 'planned' }]);
+    const flight = await db.query<{ state: string; drone_id: string }>(
+      'SELECT state, drone_id FROM missions WHERE id = $1',
+      [started[0]],
+    );
+    expect(flight.rows[0]).toMatchObject({ state: 'flying' });
+    expect(demo.droneIds).toContain(flight.rows[0]!.drone_id);
+    // Nothing is queued twice.
+    expect(await demo.reinspections.tick()).toEqual([]);
+  }, 150_000);
 
   it('XUNCHA_DEMO=0 turns all of it off: no drones, demo accounts disabled, the demo patrol paused, no banner', async () => {
     const before = launches;
