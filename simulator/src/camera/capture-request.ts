@@ -15,7 +15,13 @@ export const CaptureRequestSchema = z.object({
   sysId: z.number().int().min(0).max(255),
   /** Photo sequence number of this vehicle (0-based), used in the file name. */
   index: z.number().int().min(0),
+  /** When the photo was taken (EXIF, GPS time, file name). */
   time: z.date().refine((d) => Number.isFinite(d.getTime()), { message: '时间无效 / invalid time' }),
+  /** The scenario's time at capture, which decides which planted incidents exist; default `time`. */
+  sceneTime: z
+    .date()
+    .refine((d) => Number.isFinite(d.getTime()), { message: '时间无效 / invalid sceneTime' })
+    .optional(),
   lon: finite('lon').pipe(z.number().min(-180).max(180)),
   lat: finite('lat').pipe(z.number().min(-85).max(85)),
   altAmslM: finite('altAmslM').pipe(z.number().min(-500).max(9000)),

@@ -45,6 +45,8 @@ export const GroundTruthSchema = z.object({
     sysId: z.number(),
     index: z.number(),
     time: z.string(),
+    /** The scenario's time at capture, when it differs from the photo's clock. */
+    sceneTime: z.string().optional(),
     lon: z.number(),
     lat: z.number(),
     altAmslM: z.number(),
@@ -230,10 +232,10 @@ export function groundTruth(
     });
   }
   const c = pixelToGround(g, g.view.widthPx / 2, g.view.heightPx / 2);
-  const { time, ...rest } = req;
+  const { time, sceneTime, ...rest } = req;
   return {
     photo,
-    pose: { ...rest, time: time.toISOString() },
+    pose: { ...rest, time: time.toISOString(), ...(sceneTime ? { sceneTime: sceneTime.toISOString() } : {}) },
     camera: { ...camera },
     terrain: g.terrain.flat ? 'takeoff-plane' : 'dem',
     incidents,

@@ -75,7 +75,9 @@ export async function renderPhoto(scene: Scene, request: unknown, opts: RenderPh
   const req = parseCaptureRequest(request);
   const cam = CameraModelSchema.parse(opts.camera);
   const geometry = poseGeometry(scene, cam, req);
-  const shapes = scene.incidents.filter((i) => incidentActiveAt(i.incident, req.time)).map((i) => i.shape);
+  const shapes = scene.incidents
+    .filter((i) => incidentActiveAt(i.incident, req.sceneTime ?? req.time))
+    .map((i) => i.shape);
   const name = opts.photoName ?? photoFileName(req);
   const gt = groundTruth(geometry, name, req, cam, shapes);
 

@@ -99,6 +99,8 @@ export async function launchSimulation(o: LaunchOptions = {}): Promise<Launched>
     ...(o.bootDelayS !== undefined ? { bootDelayS: o.bootDelayS } : {}),
     ...(dem ? { dem } : {}),
     ...(camera ? { camera } : {}),
+    // A drone with a dock has its battery charged there between flights (DJI Dock 2 rate, simulated time).
+    ...(o.dock ? { dock: {} } : {}),
   });
   for (const v of sim.vehicles) {
     v.events.on('cameraError', (err: unknown) => log(`相机错误 / camera error (sysid ${v.sysId}): ${String(err)}`));

@@ -10,6 +10,7 @@
  */
 import type { AutopilotOptions } from '../vehicle/autopilot.ts';
 import type { BatteryOptions } from '../vehicle/battery.ts';
+import type { DockOptions } from '../vehicle/dock-charger.ts';
 import type { FlightLimits } from '../vehicle/flight-model.ts';
 import { movePoint } from '../vehicle/geo.ts';
 import type { CameraHook, Dem, Personality, SimVehicle, Simulation } from '../vehicle/types.ts';
@@ -43,8 +44,15 @@ export interface StartSimulationOptions {
   dem?: Dem;
   /** Highest speedup of the link clock (default 10). */
   linkSpeedupCap?: number;
-  /** Simulated wall time at start (default: the scenario's startTime, else now). */
+  /**
+   * Simulated wall time at start (default: the real time now, as a real drone's GPS clock): GPS time,
+   * SYSTEM_TIME and photo stamps run from it, so a dock's photos fall inside the flight the service logged.
+   */
   startTime?: Date;
+  /** The scenario's time at start (default: the scenario's startTime, else startTime): which incidents exist. */
+  sceneStartTime?: Date;
+  /** Each vehicle sits in a dock that charges its battery after it lands and disarms at home. */
+  dock?: DockOptions;
   autopilot?: Partial<AutopilotOptions>;
   battery?: Partial<BatteryOptions>;
   limits?: Partial<FlightLimits>;
@@ -90,7 +98,8 @@ export async function startSimulation(opts: StartSimulationOptions = {}): Promis
   if (opts.udpOutBasePort !== undefined) checkPortRange('udpOutBasePort', opts.udpOutBasePort, count, 1);
   const seed = opts.seed ?? scenario?.seed ?? 1;
   const weather = scenarioWeather(scenario);
-  const startTime = opts.startTime ?? (scenario?.startTime ? new Date(scenario.startTime) : new Date());
+  const startTime = opts.startTime ?? new Date();
+  const sceneStartTime = opts.sceneStartTime ?? (scenario?.startTime ? new Date(scenario.startTime) : startTime);
   const linkScale = Math.min(speedup, opts.linkSpeedupCap ?? 10);
   const linkNowMs = (): number => performance.now() * linkScale;
   const fs = scenario?.failsafe;
@@ -138,6 +147,8 @@ export async function startSimulation(opts: StartSimulationOptions = {}): Promis
         ...(d?.faults ? { faults: d.faults } : {}),
         ...(opts.camera ? { camera: opts.camera } : {}),
         startTime,
+        sceneStartTime,
+        ...(opts.dock ? { dock: opts.dock } : {}),
         linkNowMs,
       }),
     );

@@ -21,6 +21,8 @@ export const DEFAULT_BATTERY: BatteryOptions = {
 export class Battery {
   pct: number;
   currentA = 0;
+  /** On the dock's power: the avionics draw from the dock, not the pack. */
+  externalPower = false;
   private readonly hoverA: number;
 
   constructor(readonly opts: BatteryOptions) {
@@ -40,6 +42,10 @@ export class Battery {
 
   /** Drains for `dt` seconds: motors off draw only the avionics. */
   drain(dt: number, motorsOn: boolean, airspeedMps: number, climbMps: number): void {
+    if (this.externalPower && !motorsOn) {
+      this.currentA = 0;
+      return;
+    }
     if (motorsOn) {
       // Forward flight and climbing cost extra over hover (a deliberately simple model).
       this.currentA = this.hoverA * (1 + 0.0015 * airspeedMps * airspeedMps + 0.08 * Math.max(0, climbMps));
@@ -48,6 +54,12 @@ export class Battery {
     }
     const mah = (this.currentA * 1000 * dt) / 3600;
     this.pct = Math.max(0, this.pct - (mah / this.opts.capacityMah) * 100);
+  }
+
+  /** Charges for `dt` seconds at `pctPerS` (on the dock), up to full. */
+  charge(dt: number, pctPerS: number): void {
+    this.currentA = 0;
+    this.pct = Math.min(100, this.pct + pctPerS * dt);
   }
 
   /** Sudden drop by `points` percentage points (fault injection). */

@@ -43,7 +43,7 @@ export interface VehicleState {
   personality: Personality;
   /** Simulated seconds since the vehicle booted. */
   timeS: number;
-  /** Simulated wall time (scenario start time + timeS). */
+  /** Simulated wall time (the clock's start + timeS; what GPS, SYSTEM_TIME and photos carry). */
   time: Date;
   lon: number;
   lat: number;
@@ -138,8 +138,10 @@ export interface CameraCapture {
   sysId: number;
   /** Zero-based image index (as in CAMERA_IMAGE_CAPTURED). */
   index: number;
-  /** Simulated capture time. */
+  /** Simulated capture time on the vehicle's clock (what the photo is stamped with). */
   time: Date;
+  /** The scenario's time at capture (which planted incidents exist); default `time`. */
+  sceneTime?: Date;
   lon: number;
   lat: number;
   altAmslM: number;

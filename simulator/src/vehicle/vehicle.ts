@@ -18,7 +18,8 @@ import { Autopilot, DEFAULT_AUTOPILOT_OPTIONS, type AutopilotOptions } from './a
 import { Battery, DEFAULT_BATTERY, type BatteryOptions } from './battery.ts';
 import { COMMAND_TEXT_SEVERITY, commandAck, executeCommand, type CommandIn } from './commands.ts';
 import { DEFAULT_LIMITS, FlightModel, type Environment, type FlightLimits } from './flight-model.ts';
-import { movePoint } from './geo.ts';
+import { DockCharger, type DockOptions } from './dock-charger.ts';
+import { distanceM, movePoint } from './geo.ts';
 import { MavMissionType, MavModeFlag, MavResult, MavSeverity, MavType, MSG_ID } from './mav.ts';
 import type { WireItem } from './mission-items.ts';
 import { MissionProtocol, type Peer } from './mission-protocol.ts';
@@ -81,8 +82,12 @@ export interface VehicleOptions {
   signingKey?: Buffer;
   faults?: Partial<Faults>;
   camera?: CameraHook;
-  /** Simulated wall time at boot. */
+  /** Simulated wall time at boot (default now): GPS time, SYSTEM_TIME and photo stamps run from it. */
   startTime?: Date;
+  /** The scenario's time at boot (default startTime): decides which planted incidents the camera sees. */
+  sceneStartTime?: Date;
+  /** The dock this vehicle lives in: it charges the battery once the vehicle is landed and disarmed at home. */
+  dock?: DockOptions;
   /** Link clock in ms (protocol timeouts, GCS-loss failsafe, link cuts). */
   linkNowMs?: () => number;
 }
@@ -110,6 +115,8 @@ export class Vehicle implements SimVehicle {
   private readonly dem: Dem | undefined;
   private readonly homeGroundM: number;
   private readonly startMs: number;
+  private readonly sceneStartMs: number;
+  private readonly dock: DockCharger | null;
   private readonly linkNowMs: () => number;
   private readonly encoder: MavEncoder;
   private readonly signing: Signing | null;
@@ -133,6 +140,7 @@ export class Vehicle implements SimVehicle {
     this.dem = o.dem;
     this.bootDelayS = o.bootDelayS ?? 5;
     this.startMs = (o.startTime ?? new Date()).getTime();
+    this.sceneStartMs = o.sceneStartTime?.getTime() ?? this.startMs;
     this.linkNowMs = o.linkNowMs ?? (() => performance.now());
     this.camera = o.camera;
     this.faults = { ...DEFAULT_FAULTS, ...o.faults };
@@ -142,6 +150,7 @@ export class Vehicle implements SimVehicle {
     const limits = { ...DEFAULT_LIMITS, ...o.limits };
     this.fm = new FlightModel(o.home.lon, o.home.lat, this.homeGroundM, o.headingDeg ?? 0, limits, createPrng(seed));
     this.battery = new Battery({ ...DEFAULT_BATTERY, ...o.battery });
+    this.dock = o.dock ? new DockCharger(o.dock) : null;
     const w = { speedMps: 0, fromDeg: 0, ...o.wind };
     const toRad = ((w.fromDeg + 180) * Math.PI) / 180;
     this.env = {
@@ -312,6 +321,11 @@ export class Vehicle implements SimVehicle {
     return new Date(this.startMs + this.timeS * 1000);
   }
 
+  /** The scenario's time now (incidents planted for a scenario date keep their schedule). */
+  sceneTime(): Date {
+    return new Date(this.sceneStartMs + this.timeS * 1000);
+  }
+
   timeBootMs(): number {
     return Math.floor(this.timeS * 1000) >>> 0;
   }
@@ -329,6 +343,18 @@ export class Vehicle implements SimVehicle {
     const fm = this.fm;
     this.env.groundAmslM = this.groundAt(fm.lon, fm.lat);
     this.ap.step(dt, this.timeS, this.env);
+    if (this.dock) {
+      const home = this.ap.home;
+      this.dock.step(
+        dt,
+        {
+          landed: fm.onGround,
+          armed: this.ap.armed,
+          distanceFromHomeM: home ? distanceM(fm.lon, fm.lat, home.lon, home.lat) : NaN,
+        },
+        this.battery,
+      );
+    }
     if (this.payload.due(this.timeS, fm.lon, fm.lat) && !fm.onGround) this.capture();
     this.protocol.update();
     this.streams.tick(this.timeS, (id) => this.sendNow(id));
@@ -393,6 +419,7 @@ export class Vehicle implements SimVehicle {
       sysId: this.sysId,
       index: this.payload.imageCount++,
       time: this.simTime(),
+      sceneTime: this.sceneTime(),
       lon: fm.lon,
       lat: fm.lat,
       altAmslM: fm.altAmslM,
