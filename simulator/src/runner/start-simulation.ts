@@ -7,6 +7,10 @@
  * `linkSpeedupCap` (default 10×): mission re-requests (1 s), transfer timeouts (8 s), the GCS-loss
  * failsafe and link cuts are measured on it, so a GCS talking in wall time still gets through at
  * 100× speedup. At speedups up to the cap both clocks agree, exactly like SITL.
+ *
+ * The vehicles' wall clock (GPS time, SYSTEM_TIME, photo EXIF) starts at the real time and runs at 1/speedup of
+ * simulated time, so it keeps the real time: the mission service ties dock photos to flights by their stamps.
+ * The scenario's own clock (which planted incidents exist) starts at its startTime and runs on simulated time.
  */
 import type { AutopilotOptions } from '../vehicle/autopilot.ts';
 import type { BatteryOptions } from '../vehicle/battery.ts';
@@ -45,8 +49,9 @@ export interface StartSimulationOptions {
   /** Highest speedup of the link clock (default 10). */
   linkSpeedupCap?: number;
   /**
-   * Simulated wall time at start (default: the real time now, as a real drone's GPS clock): GPS time,
-   * SYSTEM_TIME and photo stamps run from it, so a dock's photos fall inside the flight the service logged.
+   * The vehicles' clock at start (default: the real time now, as a real drone's GPS clock). GPS time,
+   * SYSTEM_TIME and photo stamps run from it at 1/speedup of simulated time, i.e. in step with the real time,
+   * so a dock's photos fall inside the flight the mission service logged (in real time).
    */
   startTime?: Date;
   /** The scenario's time at start (default: the scenario's startTime, else startTime): which incidents exist. */
@@ -147,6 +152,7 @@ export async function startSimulation(opts: StartSimulationOptions = {}): Promis
         ...(d?.faults ? { faults: d.faults } : {}),
         ...(opts.camera ? { camera: opts.camera } : {}),
         startTime,
+        clockRate: speedup,
         sceneStartTime,
         ...(opts.dock ? { dock: opts.dock } : {}),
         linkNowMs,

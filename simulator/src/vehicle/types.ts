@@ -43,7 +43,7 @@ export interface VehicleState {
   personality: Personality;
   /** Simulated seconds since the vehicle booted. */
   timeS: number;
-  /** Simulated wall time (the clock's start + timeS; what GPS, SYSTEM_TIME and photos carry). */
+  /** Simulated wall time (the clock's start + timeS / speedup; what GPS, SYSTEM_TIME and photos carry). */
   time: Date;
   lon: number;
   lat: number;

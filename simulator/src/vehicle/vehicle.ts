@@ -84,6 +84,12 @@ export interface VehicleOptions {
   camera?: CameraHook;
   /** Simulated wall time at boot (default now): GPS time, SYSTEM_TIME and photo stamps run from it. */
   startTime?: Date;
+  /**
+   * Simulated seconds per second of the vehicle's clock (default 1). startSimulation sets the speedup, so the
+   * clock keeps real time while the flight runs faster: the mission service logs a flight's take-off and landing
+   * in real time and ties photos to it by their time stamps.
+   */
+  clockRate?: number;
   /** The scenario's time at boot (default startTime): decides which planted incidents the camera sees. */
   sceneStartTime?: Date;
   /** The dock this vehicle lives in: it charges the battery once the vehicle is landed and disarmed at home. */
@@ -116,6 +122,7 @@ export class Vehicle implements SimVehicle {
   private readonly homeGroundM: number;
   private readonly startMs: number;
   private readonly sceneStartMs: number;
+  private readonly clockRate: number;
   private readonly dock: DockCharger | null;
   private readonly linkNowMs: () => number;
   private readonly encoder: MavEncoder;
@@ -141,6 +148,8 @@ export class Vehicle implements SimVehicle {
     this.bootDelayS = o.bootDelayS ?? 5;
     this.startMs = (o.startTime ?? new Date()).getTime();
     this.sceneStartMs = o.sceneStartTime?.getTime() ?? this.startMs;
+    this.clockRate = o.clockRate ?? 1;
+    if (!(this.clockRate > 0)) throw new RangeError(`时钟倍率无效 / clockRate must be > 0, got ${this.clockRate}`);
     this.linkNowMs = o.linkNowMs ?? (() => performance.now());
     this.camera = o.camera;
     this.faults = { ...DEFAULT_FAULTS, ...o.faults };
@@ -317,11 +326,12 @@ export class Vehicle implements SimVehicle {
 
   // ---------------------------------------------------------------- time
 
+  /** The vehicle's clock (GPS time, SYSTEM_TIME, photo stamps). */
   simTime(): Date {
-    return new Date(this.startMs + this.timeS * 1000);
+    return new Date(this.startMs + (this.timeS * 1000) / this.clockRate);
   }
 
-  /** The scenario's time now (incidents planted for a scenario date keep their schedule). */
+  /** The scenario's time now, in simulated seconds (incidents planted for a scenario date keep their schedule). */
   sceneTime(): Date {
     return new Date(this.sceneStartMs + this.timeS * 1000);
   }
