@@ -40,7 +40,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-/** Flies a simulated drone up, takes one photo, lands; the clock starts at `startTime` (default: now). */
+/** Flies a simulated drone up (5× speedup, as the demo) and takes one photo; its clock starts at `startTime` (default: now). */
 async function flyAndShoot(startTime?: Date): Promise<PhotoRecord> {
   const photos: PhotoRecord[] = [];
   const sim = await startSimulation({
