@@ -134,8 +134,8 @@ const STRINGS = {
     'GCJ-02 / BD-09 are only defined inside China. If the file comes from a GPS, Ovital or Google Earth, choose WGS84 and import it again.',
   ],
   'plan.importCheckCrs': [
-    '区域已导入，但位置看起来有偏移：请撤销导入，在“坐标系”中选择提示的坐标系后重新导入。',
-    'The areas were imported but look offset: undo the import, choose the suggested coordinate system and import again.',
+    '区域已导入但未选中，位置看起来有偏移：请撤销导入，在“坐标系”中选择提示的坐标系后重新导入；确认无误时可在地图上点选使用。',
+    'The areas were imported but not selected, as they look offset: undo the import, choose the suggested coordinate system and import again; if they are right, select them on the map.',
   ],
   'plan.importUndo': ['撤销导入', 'Undo import'],
   'plan.importUndone': ['已删除刚导入的 {n} 个区域', 'The {n} imported areas were deleted'],

@@ -3,6 +3,9 @@
  * name (a file from a GIS or a web map rarely has either). Read in the page, so a file that is not GeoJSON is
  * explained before anything is sent.
  */
+/** Half width of a river without one (channel and banks), as the plan view gives a drawn river. */
+export const DEFAULT_RIVER_HALF_WIDTH_M = 30;
+
 export class GeoJsonFileError extends Error {
   override readonly name = 'GeoJsonFileError';
 }
@@ -38,6 +41,7 @@ export function geoJsonFeatures(
       if (!f || typeof f !== 'object') return f; // the service names what is wrong with it
       const props = { ...((f as { properties?: Record<string, unknown> }).properties ?? {}) };
       props.kind ??= kind;
+      if (props.kind === 'river') props.halfWidthM ??= DEFAULT_RIVER_HALF_WIDTH_M;
       props.name ??= props.Name ?? props.NAME ?? props.名称 ?? (features.length > 1 ? `${base} ${i + 1}` : base);
       return { ...(f as object), properties: props };
     }),

@@ -55,8 +55,9 @@ export function detectionChart(s: DetectionStats): HTMLElement {
   const days = dailyCounts(s);
   const total = (d: (typeof days)[number]) => CLASSES.reduce((a, c) => a + d[c].n, 0);
   const top = niceMax(Math.max(0, ...days.map(total)));
-  const width = 640;
-  const height = 220;
+  // Wide and low: a month of days side by side across the page.
+  const width = 960;
+  const height = 200;
   const left = 36;
   const bottom = 22;
   const plotH = height - bottom - 8;
@@ -99,7 +100,7 @@ export function detectionChart(s: DetectionStats): HTMLElement {
   const any = days.some((d) => total(d) > 0);
   return h(
     'figure',
-    { class: 'chart', 'data-testid': 'detection-chart' },
+    { class: 'chart chart-wide', 'data-testid': 'detection-chart' },
     h('figcaption', {}, h('h3', {}, title), h('p', { class: 'hint' }, t('stats.detectionsHint'))),
     h(
       'div',

@@ -15,6 +15,7 @@ import {
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
 import type { AreaInput, PlanInput, PlanSummary } from '@xuncha/mission-service/contract';
 import * as api from '../api/client.ts';
+import { DEFAULT_RIVER_HALF_WIDTH_M } from '../api/geojson-file.ts';
 import type { AppConfig, PlanDocument } from '../api/types.ts';
 import { fmt, localize, t, type StringKey } from '../i18n.ts';
 import { createMap, mapConfig } from '../map/create-map.ts';
@@ -283,7 +284,7 @@ const view: View = async (root, ctx) => {
       const created = await api.createArea({
         type: 'Feature',
         geometry: f.geometry as AreaInput['geometry'],
-        properties: { kind, name, ...(kind === 'river' ? { halfWidthM: 30 } : {}) },
+        properties: { kind, name, ...(kind === 'river' ? { halfWidthM: DEFAULT_RIVER_HALF_WIDTH_M } : {}) },
       });
       const id = String(created.id ?? (created.properties as { id?: string })?.id);
       (map.getSource(kind) as GeoJSONSource).setData(api.layerUrl(kind as api.LayerKind));
@@ -310,7 +311,8 @@ const view: View = async (root, ctx) => {
     try {
       const r = await api.importAreaFile(file, importCrs, kind);
       (map.getSource(kind) as GeoJSONSource).setData(api.layerUrl(kind));
-      for (const id of r.ids) selected.set(id, kind);
+      // Areas that look offset are not planned on until the person decides (undo, or select them on the map).
+      if (!r.warnings.length) for (const id of r.ids) selected.set(id, kind);
       refreshSelection();
       importNote = r.warnings.length
         ? {
@@ -394,7 +396,8 @@ const view: View = async (root, ctx) => {
       { class: 'area-import' },
       h('h4', {}, t('plan.import')),
       h('p', { class: 'hint' }, t('plan.importHint', { kind: t(`layer.${kindForPattern()}` as StringKey) })),
-      h('div', { class: 'row' }, field(t('plan.crs'), crsSel), field(t('plan.importFile'), fileInput)),
+      field(t('plan.crs'), crsSel),
+      field(t('plan.importFile'), fileInput),
       importNote
         ? h(
             'div',
