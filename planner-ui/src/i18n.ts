@@ -129,6 +129,10 @@ const STRINGS = {
   'plan.importFile': ['文件', 'File'],
   'plan.importing': ['正在导入 {name}…', 'Importing {name}…'],
   'plan.imported': ['已导入 {n} 个区域并选中', '{n} areas imported and selected'],
+  'plan.importedOffset': [
+    '已导入 {n} 个区域，位置疑有偏移，未选中',
+    '{n} areas imported, not selected: they look offset',
+  ],
   'plan.importOutsideChina': [
     'GCJ-02 / BD-09 只在中国境内有定义。若文件来自 GPS、奥维或 Google Earth，请选择 WGS84 后重新导入。',
     'GCJ-02 / BD-09 are only defined inside China. If the file comes from a GPS, Ovital or Google Earth, choose WGS84 and import it again.',

@@ -321,7 +321,8 @@ const view: View = async (root, ctx) => {
             undo: { kind, ids: r.ids },
           }
         : { kind: 'ok', lines: [t('plan.imported', { n: r.imported })] };
-      toast(t('plan.imported', { n: r.imported }), { kind: r.warnings.length ? 'info' : 'ok' });
+      if (r.warnings.length) toast(t('plan.importedOffset', { n: r.imported }), { kind: 'info' });
+      else toast(t('plan.imported', { n: r.imported }), { kind: 'ok' });
       void fitToAreas(kind, r.ids);
       replanSoon();
     } catch (err) {
