@@ -57,6 +57,8 @@ export const ConfigSchema = z.object({
   trustProxy: z.string().min(1).optional(),
   /** Anonymous Open311 requests per minute per source address (429 beyond). */
   open311RatePerMin: z.coerce.number().int().min(1).max(100_000).default(60),
+  /** Anonymous Open311 requests per minute, all source addresses together (a flood from many addresses). */
+  open311AnonymousTotalPerMin: z.coerce.number().int().min(1).max(1_000_000).default(1200),
   /** Open311 requests per minute per API key. */
   open311KeyRatePerMin: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** Demo accounts for every role (loopback + embedded database only). */
@@ -88,6 +90,7 @@ export const envNames: Record<keyof Config, string> = {
   trustProxy: 'XUNCHA_TRUST_PROXY',
   open311RatePerMin: 'XUNCHA_OPEN311_RATE',
   open311KeyRatePerMin: 'XUNCHA_OPEN311_KEY_RATE',
+  open311AnonymousTotalPerMin: 'XUNCHA_OPEN311_ANON_TOTAL_RATE',
   demo: 'XUNCHA_DEMO',
   basemapUrl: 'XUNCHA_BASEMAP_URL',
   basemapCrs: 'XUNCHA_BASEMAP_CRS',
