@@ -1,0 +1,120 @@
+/**
+ * The simulated world of the end-to-end suite: the shipped evaluation scenario (its drones, planted incidents and
+ * ground truth) flown by the simulator's MAVLink vehicles over TCP, each photo rendered by the simulator camera at
+ * the pose the vehicle reports, and delivered by the dock to the service's ingest endpoint after landing. Between
+ * flights the world can change (a fire put out), as it does between a patrol and its re-inspection.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  DockFlights,
+  scenariosDir,
+  ScenarioSchema,
+  startSimulation,
+  type DeliveryReport,
+  type RunningSimulation,
+  type Scenario,
+  type StartSimulationOptions,
+} from '../../simulator/src/index.ts';
+import { loadTerrain } from '../../simulator/src/runner/launch.ts';
+import { createPhotoPipeline, type PhotoPipeline } from '../../simulator/src/runner/photo-pipeline.ts';
+import type { PlantedIncident } from './score.ts';
+
+export const evaluationScenarioPath = path.join(scenariosDir, 'evaluation.json');
+
+/** The M3E's wide camera (same sensor and lens, so the same footprint and pose maths) at a smaller image size. */
+export const SMALL_M3E = {
+  name: 'm3e-wide-small',
+  sensorWidthMm: 17.3,
+  sensorHeightMm: 13.0,
+  focalLengthMm: 12.29,
+  imageWidthPx: 1056,
+  imageHeightPx: 792,
+};
+
+/** The evaluation scenario, optionally changed (its camera, its weather). */
+export async function evaluationScenario(change: (s: Scenario) => Scenario = (s) => s): Promise<Scenario> {
+  const raw = JSON.parse(await readFile(evaluationScenarioPath, 'utf8')) as unknown;
+  return ScenarioSchema.parse(change(ScenarioSchema.parse(raw)));
+}
+
+/** The ground truth of the planted incidents: centre, class and half the largest extent. */
+export function plantedIncidents(s: Scenario): PlantedIncident[] {
+  return s.incidents.map((i) => ({
+    id: i.id,
+    class: i.class,
+    lon: i.lon,
+    lat: i.lat,
+    extentM: Math.max(i.radiusM ?? 0, (i.lengthM ?? 0) / 2, (i.widthM ?? 0) / 2, 5),
+  }));
+}
+
+export interface PatrolWorld {
+  sim: RunningSimulation;
+  scenario: Scenario;
+  /** What the dock is told about each vehicle's flight (the upload then names it). */
+  flights: DockFlights;
+  /** Every dock delivery so far, in order. */
+  deliveries: { sysId: number; report: DeliveryReport }[];
+  /** The incident is gone from the scene from the next photo on (a fire put out). */
+  remove(incidentId: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface PatrolWorldOptions {
+  scenario: Scenario;
+  /** The service's ingest endpoint, e.g. `http://127.0.0.1:1234/api/images`. */
+  ingestUrl: string;
+  /** Bearer token the dock uploads with. */
+  token: string;
+  drones?: number;
+  speedup?: number;
+  /** Autopilot settings, e.g. `{ gcsFailsafeS: 5 }` (ArduPilot's FS_GCS: return to launch when the GCS goes silent). */
+  autopilot?: StartSimulationOptions['autopilot'];
+}
+
+export async function startPatrolWorld(o: PatrolWorldOptions): Promise<PatrolWorld> {
+  const log = (line: string) => {
+    if (process.env.XUNCHA_E2E_VERBOSE) console.log(`[sim] ${line}`);
+  };
+  const dem = await loadTerrain(undefined, log);
+  const flights = new DockFlights();
+  const deliveries: PatrolWorld['deliveries'] = [];
+  let scenario = o.scenario;
+  const pipeline = (s: Scenario) =>
+    createPhotoPipeline({
+      scenario: s,
+      ...(dem ? { dem } : {}),
+      dock: { url: o.ingestUrl, token: o.token, flights },
+      onDelivered: (sysId, report) => deliveries.push({ sysId, report }),
+      log,
+    });
+  let photos: PhotoPipeline = await pipeline(scenario);
+  const sim = await startSimulation({
+    scenario,
+    ...(o.drones !== undefined ? { drones: o.drones } : {}),
+    speedup: o.speedup ?? 20,
+    basePort: 0,
+    host: '127.0.0.1',
+    bootDelayS: 0,
+    ...(dem ? { dem } : {}),
+    camera: (c) => photos.camera!(c),
+    ...(o.autopilot ? { autopilot: o.autopilot } : {}),
+  });
+  for (const v of sim.vehicles) v.events.on('landed', () => photos.landed(v.sysId));
+  return {
+    sim,
+    get scenario() {
+      return scenario;
+    },
+    flights,
+    deliveries,
+    async remove(incidentId) {
+      scenario = { ...scenario, incidents: scenario.incidents.filter((i) => i.id !== incidentId) };
+      photos = await pipeline(scenario);
+    },
+    async stop() {
+      await sim.stop();
+    },
+  };
+}
