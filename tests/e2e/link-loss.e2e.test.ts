@@ -4,7 +4,7 @@
  * the schedule's next occurrence starts a new mission from that item, which completes the patrol.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServiceStack, type ServiceStack } from '../support/service-stack.ts';
+import { startServeStack, type ServeStack } from '../support/service-stack.ts';
 import { until } from '../support/until.ts';
 import {
   flightTriaged,
@@ -24,11 +24,11 @@ const FIRE_ID = 'burn-dasha-1';
 const SIDE_M = 200;
 
 describe('a drone that loses its link mid-patrol', () => {
-  let stack: ServiceStack;
+  let stack: ServeStack;
   let world: PatrolWorld;
 
   beforeAll(async () => {
-    stack = await startServiceStack({ model: 'scar' });
+    stack = await startServeStack({ model: 'scar' });
     const scenario = await evaluationScenario((s) => ({
       ...s,
       camera: SMALL_M3E,

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleDataDir } from '@xuncha/geodata';
 import { verifySignature } from '../../mission-service/src/webhooks/signature.ts';
-import { startServiceStack, type ServiceStack } from '../support/service-stack.ts';
+import { startServeStack, type ServeStack } from '../support/service-stack.ts';
 import { until } from '../support/until.ts';
 import {
   flightTriaged,
@@ -35,7 +35,7 @@ const FIRE_ID = 'burn-dasha-1';
 const SIDE_M = 200;
 
 describe('the patrol loop: schedule → flight → triage → routed case → webhook, Open311 → re-inspection → verified', () => {
-  let stack: ServiceStack;
+  let stack: ServeStack;
   let world: PatrolWorld;
   let hooks: WebhookReceiver;
   let hookSecret: string;
@@ -47,7 +47,7 @@ describe('the patrol loop: schedule → flight → triage → routed case → we
 
   beforeAll(async () => {
     hooks = await startWebhookReceiver();
-    stack = await startServiceStack({ model: 'scar', env: { XUNCHA_WEBHOOK_ALLOW: '127.0.0.1' } });
+    stack = await startServeStack({ model: 'scar', env: { XUNCHA_WEBHOOK_ALLOW: '127.0.0.1' } });
     const scenario = await evaluationScenario((s) => ({
       ...s,
       camera: SMALL_M3E,

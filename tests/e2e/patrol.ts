@@ -3,7 +3,7 @@
  * tests and the evaluation: a drone registered and connected, areas drawn, a survey plan, a schedule that fires
  * now, the flight followed to landing, its photos delivered by the dock and triaged.
  */
-import type { ServiceStack } from '../support/service-stack.ts';
+import type { ServiceApi as ServiceStack } from '../support/service-stack.ts';
 import { until } from '../support/until.ts';
 import type { PatrolWorld } from './world.ts';
 
@@ -169,4 +169,35 @@ export async function flightTriaged(
     o.timeoutMs ?? 240_000,
   );
   return p.body;
+}
+
+/**
+ * Flies one sortie of a plan by hand (create, upload, start), tells the dock its flight, and waits until it landed
+ * and the dock delivered `deliveries` batches in all and every photo of it is triaged. Returns the flight progress.
+ */
+export async function flySortie(
+  stack: ServiceStack,
+  world: PatrolWorld,
+  o: { planId: string; sortieIndex?: number; droneId: string; sysId: number; deliveries: number },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+): Promise<{ mission: any; progress: any }> {
+  const m = await stack.api('demo-operator', 'POST', '/api/missions', {
+    planId: o.planId,
+    droneId: o.droneId,
+    sortieIndex: o.sortieIndex ?? 0,
+  });
+  if (m.status !== 201) throw new Error(`mission not created: ${JSON.stringify(m.body)}`);
+  const up = await stack.api('demo-operator', 'POST', `/api/missions/${m.body.id}/upload`);
+  if (up.body?.state !== 'uploaded') throw new Error(`upload: ${JSON.stringify(up.body)}`);
+  const start = await stack.api('demo-operator', 'POST', `/api/missions/${m.body.id}/start`);
+  if (start.body?.state !== 'flying') throw new Error(`start: ${JSON.stringify(start.body)}`);
+  world.flights.tell(o.sysId, { flightId: start.body.flightId as string });
+  const done = await missionEnded(stack, m.body.id as string, 600_000);
+  if (done.state !== 'completed') throw new Error(`mission ended ${done.state}: ${JSON.stringify(done)}`);
+  const progress = await flightTriaged(stack, world, {
+    flightId: start.body.flightId as string,
+    deliveries: o.deliveries,
+    timeoutMs: 1_800_000,
+  });
+  return { mission: done, progress };
 }

@@ -69,6 +69,12 @@ export interface PatrolWorldOptions {
   token: string;
   drones?: number;
   speedup?: number;
+  /**
+   * Places the flights will photograph (default each drone's home): the camera rasterises the scene lazily, and a
+   * first render somewhere new takes seconds, long enough for the silent link to look lost; rendering one photo over
+   * each place before the flights keeps that work out of them.
+   */
+  warmAt?: [number, number][];
   /** Autopilot settings, e.g. `{ gcsFailsafeS: 5 }` (ArduPilot's FS_GCS: return to launch when the GCS goes silent). */
   autopilot?: StartSimulationOptions['autopilot'];
 }
@@ -89,7 +95,28 @@ export async function startPatrolWorld(o: PatrolWorldOptions): Promise<PatrolWor
       onDelivered: (sysId, report) => deliveries.push({ sysId, report }),
       log,
     });
-  let photos: PhotoPipeline = await pipeline(scenario);
+  const warmAt = o.warmAt ?? o.scenario.drones.map((d) => [d.home.lon, d.home.lat] as [number, number]);
+  /** One render over each place, as a vehicle that never lands (so never delivered). */
+  const warm = async (p: PhotoPipeline) => {
+    for (const [i, [lon, lat]] of warmAt.entries()) {
+      const ground = dem?.elevationAt(lon, lat) ?? 0;
+      await p.camera!({
+        sysId: 250,
+        index: i,
+        time: new Date(o.scenario.startTime ?? Date.now()),
+        lon,
+        lat,
+        altAmslM: ground + 80,
+        altRelM: 80,
+        headingDeg: 0,
+        gimbalPitchDeg: -90,
+        gimbalYawDeg: 0,
+        speedMps: 0,
+      });
+    }
+    return p;
+  };
+  let photos: PhotoPipeline = await warm(await pipeline(scenario));
   const sim = await startSimulation({
     scenario,
     ...(o.drones !== undefined ? { drones: o.drones } : {}),
@@ -111,7 +138,7 @@ export async function startPatrolWorld(o: PatrolWorldOptions): Promise<PatrolWor
     deliveries,
     async remove(incidentId) {
       scenario = { ...scenario, incidents: scenario.incidents.filter((i) => i.id !== incidentId) };
-      photos = await pipeline(scenario);
+      photos = await warm(await pipeline(scenario));
     },
     async stop() {
       await sim.stop();

@@ -12,6 +12,7 @@ import { createLogger } from '../../mission-service/src/logger.ts';
 import { startService, type RunningService } from '../../mission-service/src/serve.ts';
 import { scarDetectorManifest, scarDetectorOnnx } from '../../mission-service/src/testing/scar-model.ts';
 import { pgliteTemplateDir, prepareTestTemplates } from '../../mission-service/src/testing/test-db.ts';
+import { startServe, type ServeProcess } from './serve-process.ts';
 
 export type DemoUser = 'demo-operator' | 'demo-officer' | 'demo-dispatcher' | 'demo-admin';
 export const DEMO_PASSWORD = 'xuncha-demo';
@@ -19,9 +20,9 @@ export const DEMO_PASSWORD = 'xuncha-demo';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ApiAnswer = { status: number; body: any };
 
-export interface ServiceStack {
+/** The HTTP side of a running service, however it runs. */
+export interface ServiceApi {
   base: string;
-  service: RunningService;
   dataDir: string;
   /** A bearer token of a demo user (logged in once). */
   token(user: DemoUser): Promise<string>;
@@ -34,6 +35,16 @@ export interface ServiceStack {
   /** A multipart upload as a demo user. */
   upload(user: DemoUser, p: string, form: FormData): Promise<ApiAnswer>;
   stop(): Promise<void>;
+}
+
+/** The service in this process (startService). */
+export interface ServiceStack extends ServiceApi {
+  service: RunningService;
+}
+
+/** `xuncha serve` as a child process: its event loop is its own, as in production. */
+export interface ServeStack extends ServiceApi {
+  serve: ServeProcess;
 }
 
 export interface ServiceStackOptions {
@@ -119,7 +130,37 @@ export async function startServiceStack(o: ServiceStackOptions = {}): Promise<Se
     ...o.env,
   });
   const service = await startService(cfg, createLogger('silent'));
-  const base = service.url;
+  return {
+    ...apiClient(service.url, dataDir),
+    service,
+    async stop() {
+      await service.stop().catch(() => {});
+      await rm(dataDir, { recursive: true, force: true }).catch(() => {});
+    },
+  };
+}
+
+/** Starts `xuncha serve` as a child process on a data folder prepared like {@link startServiceStack}'s. */
+export async function startServeStack(o: Omit<ServiceStackOptions, 'dataDir'> = {}): Promise<ServeStack> {
+  const dataDir = await seedDataDir('xuncha-serve-stack-');
+  const model: Record<string, string> =
+    (o.model ?? 'scar') === 'scar' ? { XUNCHA_MODEL: await writeScarModel(dataDir) } : {};
+  const serve = await startServe(dataDir, { ...model, XUNCHA_DEMO: '1', LOG_LEVEL: 'info', ...o.env });
+  return {
+    ...apiClient(serve.url, dataDir),
+    serve,
+    async stop() {
+      if (serve.child.exitCode === null && serve.child.signalCode === null) {
+        serve.child.kill('SIGTERM');
+        await serve.exited;
+      }
+      await rm(dataDir, { recursive: true, force: true }).catch(() => {});
+    },
+  };
+}
+
+/** HTTP helpers for a service at `base`: demo-user logins (cached), JSON calls, multipart uploads. */
+export function apiClient(base: string, dataDir: string): Omit<ServiceApi, 'stop'> {
   const login = async (username: string, password: string) => {
     const r = await jsonRequest(`${base}/api/auth/login`, 'POST', {}, { username, password });
     if (r.status !== 200) throw new Error(`login of ${username} refused: ${r.status} ${JSON.stringify(r.body)}`);
@@ -134,7 +175,6 @@ export async function startServiceStack(o: ServiceStackOptions = {}): Promise<Se
     jsonRequest(`${base}${p}`, method, { authorization: `Bearer ${bearer}` }, body);
   return {
     base,
-    service,
     dataDir,
     token,
     login,
@@ -149,10 +189,6 @@ export async function startServiceStack(o: ServiceStackOptions = {}): Promise<Se
         body: form,
       });
       return { status: r.status, body: await r.json() };
-    },
-    async stop() {
-      await service.stop().catch(() => {});
-      await rm(dataDir, { recursive: true, force: true }).catch(() => {});
     },
   };
 }
