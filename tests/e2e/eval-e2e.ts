@@ -4,7 +4,9 @@
  * issue's thresholds: every planted incident filed exactly once, at most one false case per 10 km² flown, median
  * ground-position error ≤ 5 m. Prints the figures (JSON lines); asserts nothing.
  *
- *   npm run eval:e2e -- [--side 200] [--alt 80] [--speedup 20] [--incidents id,id,…]
+ *   npm run eval:e2e -- [--side 200] [--alt 80] [--width 1056] [--speedup 20] [--incidents id,id,…]
+ *
+ * Photos are rendered after landing (a large render in flight would stall the simulated link).
  *
  * One drone (uav-dasha) flies a survey of a `--side` m square around each chosen incident (default: those within
  * 2.5 km of its home). Every incident the model reports files itself (auto-file score 0): the score is the model's.
@@ -12,7 +14,7 @@
 import { startServeStack } from '../support/service-stack.ts';
 import { flySortie, registerDrone, squareAround, squareKm2, surveyPlan } from './patrol.ts';
 import { metresBetween, scoreCases, ISSUE_THRESHOLDS } from './score.ts';
-import { evaluationScenario, plantedIncidents, SMALL_M3E, startPatrolWorld } from './world.ts';
+import { evaluationScenario, plantedIncidents, smallM3e, startPatrolWorld } from './world.ts';
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -20,11 +22,12 @@ function arg(name: string, def: string): string {
 }
 const SIDE_M = Number(arg('side', '200'));
 const ALT_M = Number(arg('alt', '80'));
+const CAMERA = smallM3e(Number(arg('width', '1056')));
 const SPEEDUP = Number(arg('speedup', '20'));
 const t0 = Date.now();
 const say = (line: string) => process.stderr.write(`[eval ${((Date.now() - t0) / 1000).toFixed(0)} s] ${line}\n`);
 
-const scenario = await evaluationScenario((s) => ({ ...s, camera: SMALL_M3E }));
+const scenario = await evaluationScenario((s) => ({ ...s, camera: CAMERA }));
 const home = scenario.drones[0]!.home;
 const chosen = arg('incidents', '')
   ? arg('incidents', '').split(',')
@@ -39,6 +42,7 @@ const world = await startPatrolWorld({
   drones: 1,
   speedup: SPEEDUP,
   warmAt: [[home.lon, home.lat], ...warmAt],
+  renderAfterLanding: true,
 });
 try {
   for (const c of ['straw_burning', 'sewage_outfall', 'exposed_slope'])
@@ -87,7 +91,7 @@ try {
       model: 'default',
       scenario: 'evaluation.json',
       photos,
-      photoPx: `${SMALL_M3E.imageWidthPx}x${SMALL_M3E.imageHeightPx}`,
+      photoPx: `${CAMERA.imageWidthPx}x${CAMERA.imageHeightPx}`,
       altAglM: ALT_M,
       ...score,
     }),

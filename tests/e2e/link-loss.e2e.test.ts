@@ -62,6 +62,7 @@ describe('a drone that loses its link mid-patrol', () => {
       rings: [ring],
       droneId,
       launch: [home.lon, home.lat],
+      altAglM: 80,
     });
     // Occurrences every two minutes for a while: the first flies, the next ones find the drone busy (skipped) or
     // back on the ground after the failsafe (they resume).

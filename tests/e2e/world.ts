@@ -13,6 +13,7 @@ import {
   startSimulation,
   type DeliveryReport,
   type RunningSimulation,
+  type CameraCapture,
   type Scenario,
   type StartSimulationOptions,
 } from '../../simulator/src/index.ts';
@@ -22,15 +23,21 @@ import type { PlantedIncident } from './score.ts';
 
 export const evaluationScenarioPath = path.join(scenariosDir, 'evaluation.json');
 
-/** The M3E's wide camera (same sensor and lens, so the same footprint and pose maths) at a smaller image size. */
-export const SMALL_M3E = {
-  name: 'm3e-wide-small',
-  sensorWidthMm: 17.3,
-  sensorHeightMm: 13.0,
-  focalLengthMm: 12.29,
-  imageWidthPx: 1056,
-  imageHeightPx: 792,
-};
+/**
+ * The M3E's wide camera (same sensor and lens, so the same footprint and pose maths) at `widthPx` × ¾ of it. The
+ * small detector of the tests needs no more than 512 px.
+ */
+export function smallM3e(widthPx: number) {
+  return {
+    name: `m3e-wide-${widthPx}`,
+    sensorWidthMm: 17.3,
+    sensorHeightMm: 13.0,
+    focalLengthMm: 12.29,
+    imageWidthPx: widthPx,
+    imageHeightPx: Math.round((widthPx * 3) / 4),
+  };
+}
+export const SMALL_M3E = smallM3e(512);
 
 /** The evaluation scenario, optionally changed (its camera, its weather). */
 export async function evaluationScenario(change: (s: Scenario) => Scenario = (s) => s): Promise<Scenario> {
@@ -75,6 +82,12 @@ export interface PatrolWorldOptions {
    * each place before the flights keeps that work out of them.
    */
   warmAt?: [number, number][];
+  /**
+   * Render the photos after the vehicle landed, not at the trigger (default true). The simulator renders in the
+   * vehicles' own process, synchronously: 3–4.5 s a photo on a busy 2-core machine, whatever its size, which is
+   * longer than the service waits before it takes a silent link for lost (3.5 s).
+   */
+  renderAfterLanding?: boolean;
   /** Autopilot settings, e.g. `{ gcsFailsafeS: 5 }` (ArduPilot's FS_GCS: return to launch when the GCS goes silent). */
   autopilot?: StartSimulationOptions['autopilot'];
 }
@@ -117,6 +130,7 @@ export async function startPatrolWorld(o: PatrolWorldOptions): Promise<PatrolWor
     return p;
   };
   let photos: PhotoPipeline = await warm(await pipeline(scenario));
+  const pending = new Map<number, CameraCapture[]>();
   const sim = await startSimulation({
     scenario,
     ...(o.drones !== undefined ? { drones: o.drones } : {}),
@@ -125,10 +139,25 @@ export async function startPatrolWorld(o: PatrolWorldOptions): Promise<PatrolWor
     host: '127.0.0.1',
     bootDelayS: 0,
     ...(dem ? { dem } : {}),
-    camera: (c) => photos.camera!(c),
+    camera: async (c) => {
+      if (o.renderAfterLanding === false) return photos.camera!(c);
+      pending.set(c.sysId, [...(pending.get(c.sysId) ?? []), c]);
+    },
     ...(o.autopilot ? { autopilot: o.autopilot } : {}),
   });
-  for (const v of sim.vehicles) v.events.on('landed', () => photos.landed(v.sysId));
+  for (const v of sim.vehicles)
+    v.events.on('landed', () => {
+      if (o.renderAfterLanding === false) return photos.landed(v.sysId);
+      const captures = pending.get(v.sysId) ?? [];
+      pending.delete(v.sysId);
+      void (async () => {
+        // Let the service see the landing and the mission end before the renders make the link go quiet.
+        await new Promise((r) => setTimeout(r, 8000));
+        const p = photos;
+        for (const c of captures) await p.camera!(c);
+        p.landed(v.sysId);
+      })();
+    });
   return {
     sim,
     get scenario() {
