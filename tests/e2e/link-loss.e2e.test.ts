@@ -40,7 +40,8 @@ describe('a drone that loses its link mid-patrol', () => {
       token: await stack.token('demo-operator'),
       drones: 1,
       speedup: 20,
-      autopilot: { gcsFailsafeS: 3 },
+      // The link clock runs at up to 10× (the service hears a GCS heartbeat every 10 link-seconds at most).
+      autopilot: { gcsFailsafeS: 30 },
     });
   });
   afterAll(async () => {
@@ -62,7 +63,6 @@ describe('a drone that loses its link mid-patrol', () => {
       rings: [ring],
       droneId,
       launch: [home.lon, home.lat],
-      altAglM: 80,
     });
     // Occurrences every two minutes for a while: the first flies, the next ones find the drone busy (skipped) or
     // back on the ground after the failsafe (they resume).
@@ -80,7 +80,7 @@ describe('a drone that loses its link mid-patrol', () => {
       `item ${half} reached`,
       240_000,
     );
-    vehicle.setFaults({ linkCutForS: 120 });
+    vehicle.setFaults({ linkCutForS: 200 });
     const cut = await missionEnded(stack, m1.id);
     expect(cut.state, JSON.stringify(cut)).toBe('interrupted');
     expect(cut.progress).toMatchObject({ interruptedBy: 'link' });

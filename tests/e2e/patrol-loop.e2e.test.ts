@@ -84,7 +84,6 @@ describe('the patrol loop: schedule → flight → triage → routed case → we
       rings: [ring],
       droneId,
       launch: [home.lon, home.lat],
-      altAglM: 80,
     });
     scheduleId = await scheduleNow(stack, planId, droneId);
 
@@ -221,7 +220,6 @@ describe('the patrol loop: schedule → flight → triage → routed case → we
       rings: [poly.coordinates[0]],
       droneId,
       launch: [home.lon, home.lat],
-      altAglM: 80,
     });
     const m = await stack.api('demo-operator', 'POST', '/api/missions', { planId, droneId });
     expect(m.status, JSON.stringify(m.body)).toBe(201);

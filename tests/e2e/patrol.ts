@@ -160,7 +160,7 @@ export async function flightTriaged(
     () => world.deliveries.length,
     (n) => n >= o.deliveries,
     'the dock delivery',
-    120_000,
+    900_000,
   );
   const p = await until(
     () => stack.api('demo-officer', 'GET', `/api/flights/${o.flightId}/progress`),
