@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // cross-package tests live in tests/. Database-heavy suites share one embedded PostGIS per
 // worker process (see mission-service/src/testing/test-db.ts), so workers are capped for 2-core machines.
 // `*.compat.test.ts` read third-party files from ../shared: they run in `npm run test:compat` (vitest.compat.config.ts).
+// `*.system.test.ts` run whole processes, real flights or exhaustive sweeps: `npm run test:system`
+// (vitest.system.config.ts), so that `npm test` stays a few minutes on 2 cores; CI runs both.
 export default defineConfig({
   test: {
     include: [
@@ -16,6 +18,7 @@ export default defineConfig({
     exclude: [
       '**/node_modules/**',
       '**/*.compat.test.ts',
+      '**/*.system.test.ts',
       'tests/ui/**',
       'tests/sitl/**',
       'tests/e2e/**/*.e2e.test.ts',

@@ -10,5 +10,11 @@ if (process.argv[2] === 'sim') {
   await main([process.argv[0], 'xuncha sim', ...process.argv.slice(3)]);
 } else {
   const { main } = await import('../mission-service/src/cli/main.ts');
-  await main(process.argv);
+  // Demo mode (`npm start` on loopback with the embedded database) flies the simulator's drones: the service is
+  // handed the launcher, loaded only when demo mode asks for it.
+  const demoDrones = async (request) => {
+    const { startDemoDrones } = await import('../simulator/src/cli/demo-drones.ts');
+    return startDemoDrones(request);
+  };
+  await main(process.argv, { demoDrones });
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { assertTimeZone, DEFAULT_PHOTO_TIME_ZONE } from '@xuncha/triage';
 import { maskUrl } from './db/pg-db.ts';
 import { DEFAULT_DRONE_CONNECTION_POLICY } from './drones/connection-policy.ts';
+import { demoByDefault } from './demo/demo-allowed.ts';
 
 /** A list setting: a JSON array in the file, comma-separated in the environment. */
 const list = (defaults: readonly string[]) =>
@@ -57,17 +58,22 @@ export const ConfigSchema = z.object({
   trustProxy: z.string().min(1).optional(),
   /** Anonymous Open311 requests per minute per source address (429 beyond). */
   open311RatePerMin: z.coerce.number().int().min(1).max(100_000).default(60),
+  /** Anonymous Open311 requests per minute, all source addresses together (a flood from many addresses). */
+  open311AnonymousTotalPerMin: z.coerce.number().int().min(1).max(1_000_000).default(1200),
   /** Open311 requests per minute per API key. */
   open311KeyRatePerMin: z.coerce.number().int().min(1).max(1_000_000).default(600),
-  /** Demo accounts for every role (loopback + embedded database only). */
-  demo: z.boolean().default(false),
+  /**
+   * Demo mode: demo accounts for every role, two simulated drones and a patrol that flies by itself. Default: on
+   * with the embedded database on a loopback HOST, off otherwise (see demo/demo-allowed.ts).
+   */
+  demo: z.boolean().optional(),
   /** Optional online basemap for the web app: an XYZ raster template, its CRS (gcj02/bd09 are refused). */
   basemapUrl: z.string().min(1).optional(),
   basemapCrs: z.string().min(1).optional(),
   /** 天地图 Tianditu key: adds its imagery and vector basemaps to the web app. */
   tiandituKey: z.string().min(1).optional(),
 });
-export type Config = z.infer<typeof ConfigSchema>;
+export type Config = Omit<z.infer<typeof ConfigSchema>, 'demo'> & { demo: boolean };
 
 /** Environment variable behind each setting (the README's configuration table lists the same). */
 export const envNames: Record<keyof Config, string> = {
@@ -88,6 +94,7 @@ export const envNames: Record<keyof Config, string> = {
   trustProxy: 'XUNCHA_TRUST_PROXY',
   open311RatePerMin: 'XUNCHA_OPEN311_RATE',
   open311KeyRatePerMin: 'XUNCHA_OPEN311_KEY_RATE',
+  open311AnonymousTotalPerMin: 'XUNCHA_OPEN311_ANON_TOTAL_RATE',
   demo: 'XUNCHA_DEMO',
   basemapUrl: 'XUNCHA_BASEMAP_URL',
   basemapCrs: 'XUNCHA_BASEMAP_CRS',
@@ -126,7 +133,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const key = String(issue.path[0]) as keyof Config;
     throw new ConfigError(`配置错误 / invalid ${envNames[key] ?? key}: ${issue.message}`);
   }
-  return { ...parsed.data, dataDir: path.resolve(parsed.data.dataDir) };
+  // Unset, demo mode follows where the service runs; set, it is what was asked (serve refuses an unsafe `1`).
+  const demo = parsed.data.demo ?? demoByDefault(parsed.data);
+  return { ...parsed.data, demo, dataDir: path.resolve(parsed.data.dataDir) };
 }
 
 /** The configuration as it may be logged: secrets masked. */

@@ -13,18 +13,34 @@ import { ensureWebAppBuilt } from './http/web-app/index.ts';
 import { startTriageJobs } from './jobs/index.ts';
 import { startMissionRuntime } from './missions/runtime.ts';
 import type { Logger } from './logger.ts';
+import type { DemoDroneLauncher } from './demo/demo-drones-port.ts';
+import { pauseDemoPatrol } from './demo/demo-patrol.ts';
+import { startDemo, type RunningDemo } from './demo/start-demo.ts';
 
 export interface RunningService {
   db: Db;
+  /** Demo mode's drones, patrol and re-inspections; null outside demo mode or without a drone launcher. */
+  demo: RunningDemo | null;
   server: Server;
   url: string;
   stop(): Promise<void>;
 }
 
+/** What the entry point may hand the service beyond its configuration. */
+export interface ServiceExtras {
+  /** Starts demo mode's drones (the simulator's `startDemoDrones`, passed in by bin/xuncha.mjs). */
+  demoDrones?: DemoDroneLauncher;
+  /** Demo tuning for tests: simulation speed-up, delay to the first patrol, re-inspection poll. */
+  demoOptions?: { speedup?: number; firstDelayMs?: number; reinspectionIntervalMs?: number };
+  /** Scheduler poll interval (default 15 s). */
+  schedulerIntervalMs?: number;
+}
+
 /**
- * The main job: open the database, apply migrations, load the sample data on first start, serve the API.
+ * The main job: open the database, apply migrations, load the sample data on first start, serve the API; in demo
+ * mode with a drone launcher, fly the demo patrol (demo/start-demo.ts).
  */
-export async function startService(cfg: Config, logger: Logger): Promise<RunningService> {
+export async function startService(cfg: Config, logger: Logger, extras: ServiceExtras = {}): Promise<RunningService> {
   logger.info({ config: describeConfig(cfg) }, 'effective configuration');
   const db = await openDb(cfg, 'serve');
   let demoUsers: string[] = [];
@@ -37,6 +53,7 @@ export async function startService(cfg: Config, logger: Logger): Promise<Running
     }
     await ensureInitialAdmin(db, logger);
     demoUsers = await syncDemoUsers(db, logger, { enabled: cfg.demo, host: cfg.host, embedded: !cfg.databaseUrl });
+    if (!cfg.demo && (await pauseDemoPatrol(db))) logger.warn('demo patrol paused (demo mode is off)');
   } catch (err) {
     await db.close().catch(() => {});
     throw err;
@@ -53,7 +70,10 @@ export async function startService(cfg: Config, logger: Logger): Promise<Running
     await db.close().catch(() => {});
     throw err;
   });
-  const runtime = startMissionRuntime(db, logger, { dataDir: cfg.dataDir });
+  const runtime = startMissionRuntime(db, logger, {
+    dataDir: cfg.dataDir,
+    ...(extras.schedulerIntervalMs !== undefined ? { schedulerIntervalMs: extras.schedulerIntervalMs } : {}),
+  });
   // SLA escalation (督办 → 催办 → 通报) and webhook deliveries with retries.
   const security = securityFromConfig(cfg);
   const caseTimers = startCaseTimers({
@@ -63,7 +83,7 @@ export async function startService(cfg: Config, logger: Logger): Promise<Running
   });
   await ensureWebAppBuilt(logger);
   const basemap = { url: cfg.basemapUrl, crs: cfg.basemapCrs, tiandituKey: cfg.tiandituKey };
-  const webApp = { basemap, demoUsers, warn: (message: string) => logger.warn(message) };
+  const webApp = { basemap, demoUsers, demo: cfg.demo, warn: (message: string) => logger.warn(message) };
   const app = createApp({
     db,
     logger,
@@ -90,11 +110,32 @@ export async function startService(cfg: Config, logger: Logger): Promise<Running
   const { port } = server.address() as AddressInfo;
   const url = `http://${cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host}:${port}`;
   logger.info({ url }, 'xuncha listening');
+  // The demo's drones are a convenience on top of a working service: if they cannot start, the service still runs.
+  const demo =
+    cfg.demo && extras.demoDrones
+      ? await startDemo({
+          db,
+          logger,
+          url,
+          launcher: extras.demoDrones,
+          links: runtime.deps.links!,
+          missions: runtime.deps.missions!,
+          scheduler: runtime.scheduler,
+          policy: security.drones,
+          ...extras.demoOptions,
+        }).catch((err: unknown) => {
+          logger.error({ err }, 'demo drones did not start');
+          process.stderr.write(`演示无人机未能启动 / demo drones did not start: ${(err as Error).message}\n`);
+          return null;
+        })
+      : null;
   return {
     db,
+    demo,
     server,
     url,
     async stop() {
+      await demo?.stop().catch(() => {});
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Live telemetry streams (SSE) never end by themselves: close them so close() can finish.
       server.closeAllConnections();

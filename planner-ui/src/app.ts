@@ -5,6 +5,7 @@ import { homeFor, viewsFor, type ViewName } from './roles.ts';
 import { navigate, onRouteChange, parseRoute, type Route } from './router.ts';
 import { onSessionChange, session, setSession } from './session.ts';
 import { clear, h } from './ui/dom.ts';
+import { demoBanner } from './ui/demo-banner.ts';
 import { setBusy, toast } from './ui/feedback.ts';
 import { loginForm, loginPage } from './views/login.ts';
 import type { View } from './views/view.ts';
@@ -74,6 +75,7 @@ async function show(root: HTMLElement, route: Route): Promise<void> {
   disposeView?.();
   disposeView = null;
   clear(root);
+  root.append(demoBanner());
   const s = session();
   if (!s) {
     if (route.view !== 'login') {

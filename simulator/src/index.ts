@@ -58,3 +58,6 @@ export type { DemLike } from './scene/terrain.ts';
 export { demoLayers, demoDem, DEMO_ORIGIN } from './scene/demo-world.ts';
 export { deliverPhotos, DockFlights } from './dock/deliver.ts';
 export type { DeliverOptions, DeliveryReport, DeliveryTarget, DockFlight } from './dock/deliver.ts';
+// Demo mode's drones (`npm start`): `xuncha sim` in a child process, handed to the service by bin/xuncha.mjs.
+export { startDemoDrones, demoPatrolArea } from './cli/demo-drones.ts';
+export type { DemoDrones, DemoDronesOptions } from './cli/demo-drones.ts';

@@ -13,7 +13,14 @@ import { openDb } from '../../mission-service/src/db/open-db.ts';
 import { AWAY, OVER_FIRE, shoot, type Shot } from '../../mission-service/test/jobs/sim-photos.ts';
 import { deliverPhotos } from '../../simulator/src/index.ts';
 import { startServe, type ServeProcess } from '../support/serve-process.ts';
-import { jsonRequest, seedDataDir, writeScarModel, DEMO_PASSWORD } from '../support/service-stack.ts';
+import {
+  jsonRequest,
+  seedDataDir,
+  seedTestUsers,
+  TEST_PASSWORD,
+  TEST_USER_PREFIX,
+  writeScarModel,
+} from '../support/service-stack.ts';
 import { until } from '../support/until.ts';
 import { rm } from 'node:fs/promises';
 
@@ -76,8 +83,14 @@ describe('the service under a cut upload and a SIGKILL mid-triage', () => {
   const api = (method: string, p: string, body?: unknown) =>
     jsonRequest(`${serve!.url}${p}`, method, { authorization: `Bearer ${token}` }, body);
   const login = async (user: string) =>
-    (await jsonRequest(`${serve!.url}/api/auth/login`, 'POST', {}, { username: user, password: DEMO_PASSWORD })).body
-      .token as string;
+    (
+      await jsonRequest(
+        `${serve!.url}/api/auth/login`,
+        'POST',
+        {},
+        { username: `${TEST_USER_PREFIX}${user}`, password: TEST_PASSWORD },
+      )
+    ).body.token as string;
   const kill = async (signal: NodeJS.Signals) => {
     if (!serve) return;
     serve.child.kill(signal);
@@ -87,11 +100,12 @@ describe('the service under a cut upload and a SIGKILL mid-triage', () => {
 
   beforeAll(async () => {
     dataDir = await seedDataDir('xuncha-e2e-crash-');
-    env = { XUNCHA_MODEL: await writeScarModel(dataDir), XUNCHA_DEMO: '1', LOG_LEVEL: 'info' };
+    await seedTestUsers(dataDir);
+    env = { XUNCHA_MODEL: await writeScarModel(dataDir), XUNCHA_DEMO: '0', LOG_LEVEL: 'info' };
     serve = await startServe(dataDir, env);
-    token = await login('demo-admin');
+    token = await login('admin');
     expect((await api('PUT', '/api/categories/straw_burning', { autoFileMinScore: 0.2 })).status).toBe(200);
-    token = await login('demo-operator');
+    token = await login('operator');
   });
   afterAll(async () => {
     await kill('SIGTERM');
@@ -155,7 +169,7 @@ describe('the service under a cut upload and a SIGKILL mid-triage', () => {
     console.log(`[e2e] SIGKILL with ${mid.body.total} of 42 photos not yet triaged`);
 
     serve = await startServe(dataDir, env);
-    token = await login('demo-operator');
+    token = await login('operator');
     await until(
       () => api('GET', '/api/images?status=queued,processing&limit=1'),
       (r) => r.body?.total === 0,

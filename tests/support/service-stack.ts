@@ -12,6 +12,9 @@ import { createLogger } from '../../mission-service/src/logger.ts';
 import { startService, type RunningService } from '../../mission-service/src/serve.ts';
 import { scarDetectorManifest, scarDetectorOnnx } from '../../mission-service/src/testing/scar-model.ts';
 import { pgliteTemplateDir, prepareTestTemplates } from '../../mission-service/src/testing/test-db.ts';
+import { createUser, DEMO_ACCOUNTS } from '../../mission-service/src/auth/index.ts';
+import { openDb } from '../../mission-service/src/db/open-db.ts';
+import { loadSampleDataOnce } from '../../mission-service/src/db/seed-sample-data.ts';
 import { startServe, type ServeProcess } from './serve-process.ts';
 
 export type DemoUser = 'demo-operator' | 'demo-officer' | 'demo-dispatcher' | 'demo-admin';
@@ -140,14 +143,39 @@ export async function startServiceStack(o: ServiceStackOptions = {}): Promise<Se
   };
 }
 
+/** Test users of `xuncha serve` stacks: `e2e-operator` for 'demo-operator' and so on, same roles and departments. */
+export const TEST_USER_PREFIX = 'e2e-';
+export const TEST_PASSWORD = 'Xuncha-e2e-Passw0rd-2026';
+
+/**
+ * The sample data and one test user per demo account written into the data folder's database before `xuncha serve`
+ * starts on it: `xuncha serve` with XUNCHA_DEMO=1 would also fly demo mode's own drones and patrol.
+ */
+export async function seedTestUsers(dataDir: string): Promise<void> {
+  const db = await openDb(loadConfig({ XUNCHA_DATA_DIR: dataDir, XUNCHA_DEMO: '0', LOG_LEVEL: 'silent' }), 'e2e-seed');
+  try {
+    await loadSampleDataOnce(db);
+    for (const a of DEMO_ACCOUNTS)
+      await createUser(db, {
+        username: a.username.replace(/^demo-/, TEST_USER_PREFIX),
+        password: TEST_PASSWORD,
+        roles: a.roles,
+        departmentId: a.departmentId,
+      });
+  } finally {
+    await db.close();
+  }
+}
+
 /** Starts `xuncha serve` as a child process on a data folder prepared like {@link startServiceStack}'s. */
 export async function startServeStack(o: Omit<ServiceStackOptions, 'dataDir'> = {}): Promise<ServeStack> {
   const dataDir = await seedDataDir('xuncha-serve-stack-');
+  await seedTestUsers(dataDir);
   const model: Record<string, string> =
     (o.model ?? 'scar') === 'scar' ? { XUNCHA_MODEL: await writeScarModel(dataDir) } : {};
-  const serve = await startServe(dataDir, { ...model, XUNCHA_DEMO: '1', LOG_LEVEL: 'info', ...o.env });
+  const serve = await startServe(dataDir, { ...model, XUNCHA_DEMO: '0', LOG_LEVEL: 'info', ...o.env });
   return {
-    ...apiClient(serve.url, dataDir),
+    ...apiClient(serve.url, dataDir, { prefix: TEST_USER_PREFIX, password: TEST_PASSWORD }),
     serve,
     async stop() {
       if (serve.child.exitCode === null && serve.child.signalCode === null) {
@@ -160,7 +188,11 @@ export async function startServeStack(o: Omit<ServiceStackOptions, 'dataDir'> = 
 }
 
 /** HTTP helpers for a service at `base`: demo-user logins (cached), JSON calls, multipart uploads. */
-export function apiClient(base: string, dataDir: string): Omit<ServiceApi, 'stop'> {
+export function apiClient(
+  base: string,
+  dataDir: string,
+  users: { prefix: string; password: string } = { prefix: 'demo-', password: DEMO_PASSWORD },
+): Omit<ServiceApi, 'stop'> {
   const login = async (username: string, password: string) => {
     const r = await jsonRequest(`${base}/api/auth/login`, 'POST', {}, { username, password });
     if (r.status !== 200) throw new Error(`login of ${username} refused: ${r.status} ${JSON.stringify(r.body)}`);
@@ -168,7 +200,7 @@ export function apiClient(base: string, dataDir: string): Omit<ServiceApi, 'stop
   };
   const tokens = new Map<DemoUser, string>();
   const token = async (user: DemoUser) => {
-    if (!tokens.has(user)) tokens.set(user, await login(user, DEMO_PASSWORD));
+    if (!tokens.has(user)) tokens.set(user, await login(user.replace(/^demo-/, users.prefix), users.password));
     return tokens.get(user)!;
   };
   const call = (bearer: string, method: string, p: string, body?: unknown): Promise<ApiAnswer> =>

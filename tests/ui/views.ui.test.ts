@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeViolations, seriousViolations } from './axe.ts';
+import { gcj02ToWgs84, wgs84ToGcj02 } from '../../geodata/src/index.ts';
 import { OVER_FIRE, shoot } from '../../mission-service/test/jobs/sim-photos.ts';
 import { artifactsDir, mapPoint, mapReady, startUiStack, type UiStack } from './stack.ts';
 
@@ -33,6 +34,7 @@ describe('planner UI in Chromium', () => {
   let s: UiStack;
   let droneId = '';
   let planId = '';
+  let reviewedId = '';
 
   beforeAll(async () => {
     s = await startUiStack({ drones: 1 });
@@ -199,6 +201,76 @@ describe('planner UI in Chromium', () => {
     await context.close();
   });
 
+  it('规划 Plan: imports a GeoJSON drawn on AMap (GCJ-02), warns when it was declared WGS84, refuses GCJ-02 outside China', async () => {
+    // A field of the project's farmland layer as AMap would have drawn it: every corner shifted into GCJ-02.
+    const layer = await s.api('demo-operator', 'GET', '/api/layers/farmland');
+    const field = (layer.body.features as Array<{ geometry: { type: string; coordinates: number[][][] } }>).find(
+      (f) => f.geometry.type === 'Polygon',
+    )!;
+    const ring = field.geometry.coordinates[0]!;
+    const onAmap = ring.map((p) => wgs84ToGcj02([p[0]!, p[1]!]));
+    const file = (name: string, coords: number[][]) => ({
+      name,
+      mimeType: 'application/geo+json',
+      buffer: Buffer.from(
+        JSON.stringify({
+          type: 'FeatureCollection',
+          features: [{ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [coords] } }],
+        }),
+      ),
+    });
+    const { context, page } = await s.loggedIn('demo-operator', '/plan');
+    await mapReady(page);
+    const crs = page.getByLabel('坐标系');
+    const note = page.locator('[data-testid=import-note]');
+    // Declared WGS84 (the default): imported, with a warning that it fits the farmland only as GCJ-02, and an undo.
+    await page.locator('[data-testid=area-file]').setInputFiles(file('高德农田.geojson', onAmap));
+    await note.filter({ hasText: 'GCJ-02' }).waitFor({ timeout: 120_000 });
+    expect(await note.innerText()).toContain('请撤销导入');
+    const named = async () =>
+      (
+        (await s.api('demo-operator', 'GET', '/api/areas?kind=farmland')).body.features as Array<{
+          id: string;
+          properties: { name: string };
+          geometry: { coordinates: number[][][] };
+        }>
+      ).filter((a) => a.properties.name === '高德农田');
+    expect(await named()).toHaveLength(1);
+    await page.screenshot({ path: path.join(artifactsDir, 'plan-import-warning.png') });
+    await note.getByRole('button', { name: '撤销导入' }).click();
+    await page.locator('.toast-ok').filter({ hasText: '已删除刚导入的 1 个区域' }).waitFor({ timeout: 60_000 });
+    expect(await named()).toHaveLength(0);
+    // Declared GCJ-02: converted to WGS84 on the way in, no warning, the area selected for planning.
+    await crs.selectOption('gcj02');
+    await page.locator('[data-testid=area-file]').setInputFiles(file('高德农田.geojson', onAmap));
+    await note.filter({ hasText: '已导入 1 个区域' }).waitFor({ timeout: 120_000 });
+    const [stored] = await named();
+    const back = stored!.geometry.coordinates[0]!;
+    // Back where the field is (GCJ-02 inverse to well under a metre: 1e-5° ≈ 1 m).
+    back.forEach((p, i) => {
+      expect(Math.abs(p[0]! - ring[i]![0]!)).toBeLessThan(1e-5);
+      expect(Math.abs(p[1]! - ring[i]![1]!)).toBeLessThan(1e-5);
+      const expected = gcj02ToWgs84(onAmap[i] as [number, number]);
+      expect(Math.abs(p[0]! - expected[0])).toBeLessThan(1e-7);
+    });
+    expect(await page.locator('aside').innerText()).toContain('已选 1');
+    // GCJ-02 outside China (a field in Hampshire): refused, and the page says what to do.
+    await page.locator('[data-testid=area-file]').setInputFiles(
+      file('england.geojson', [
+        [-1.3, 51.0],
+        [-1.29, 51.0],
+        [-1.29, 51.01],
+        [-1.3, 51.0],
+      ]),
+    );
+    const refused = page.locator('[data-testid=import-note][role=alert]');
+    await refused.waitFor({ timeout: 120_000 });
+    expect(await refused.innerText()).toContain('不在中国大陆境内');
+    expect(await refused.innerText()).toContain('请选择 WGS84 后重新导入');
+    await shotAndAxe(page, 'plan-import');
+    await context.close();
+  });
+
   it('排班 Schedule: creates a weekly patrol and shows it in the drone’s week', async () => {
     expect(planId).not.toBe('');
     const { context, page } = await s.loggedIn('demo-operator', '/schedule');
@@ -341,6 +413,7 @@ describe('planner UI in Chromium', () => {
     await filed.waitFor({ timeout: 60_000 });
     const inc = await s.api('demo-officer', 'GET', `/api/incidents/${incidentId}`);
     expect(inc.body).toMatchObject({ reviewState: 'confirmed', reviewedBy: expect.any(String) });
+    reviewedId = incidentId;
     const caseId = inc.body.caseId as string;
     expect(await filed.innerText()).toContain(caseId);
     const c = await s.api('demo-officer', 'GET', `/api/cases/${caseId}`);
@@ -354,6 +427,58 @@ describe('planner UI in Chromium', () => {
     const crop = page.locator('[data-testid=case-evidence] img').first();
     await crop.waitFor({ timeout: 60_000 });
     await expect.poll(() => crop.evaluate((i) => (i as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    await context.close();
+  });
+
+  it('研判 Review: filters the queue by status, class, confidence and flight, as the review API counts them', async () => {
+    expect(reviewedId).not.toBe('');
+    const { context, page } = await s.loggedIn('demo-officer', '/review?state=confirmed');
+    await mapReady(page);
+    const filters = page.locator('[data-testid=review-filters]');
+    const title = page.locator('.review-queue-title');
+    const count = async () => Number((await title.innerText()).match(/(\d+)\s*件/)?.[1] ?? NaN);
+    const apiTotal = async (q: string) =>
+      (await s.api('demo-officer', 'GET', `/api/incidents?${q}`)).body.total as number;
+    // Deep link: the confirmed incident from the review test, and its decisions are not offered again.
+    await page.locator(`.review-queue-item[data-incident="${reviewedId}"]`).waitFor({ timeout: 60_000 });
+    expect(await count()).toBe(await apiTotal('state=confirmed'));
+    expect(await page.locator('.review-bar [data-command=confirm]').isDisabled()).toBe(true);
+    // Another class: nothing of the fire.
+    await filters.getByLabel('类别').selectOption('sewage_outfall');
+    await expect.poll(count, { timeout: 30_000 }).toBe(await apiTotal('state=confirmed&class=sewage_outfall'));
+    expect(page.url()).toContain('class=sewage_outfall');
+    await filters.getByLabel('类别').selectOption('straw_burning');
+    await page.locator(`.review-queue-item[data-incident="${reviewedId}"]`).waitFor({ timeout: 30_000 });
+    // A confidence threshold above the fire's drops it.
+    const conf = (await s.api('demo-officer', 'GET', `/api/incidents/${reviewedId}`)).body.confidence as number;
+    const above = Math.min(100, Math.floor(conf * 100) + 1);
+    await filters.getByLabel('最低置信度 (%)').fill(String(above));
+    await filters.getByLabel('最低置信度 (%)').press('Enter');
+    await expect
+      .poll(count, { timeout: 30_000 })
+      .toBe(await apiTotal(`state=confirmed&class=straw_burning&minScore=${above / 100}`));
+    expect(await page.locator(`.review-queue-item[data-incident="${reviewedId}"]`).count()).toBe(0);
+    await filters.getByLabel('最低置信度 (%)').fill('');
+    await filters.getByLabel('最低置信度 (%)').press('Enter');
+    await page.locator(`.review-queue-item[data-incident="${reviewedId}"]`).waitFor({ timeout: 30_000 });
+    // The fleet test's flight is offered by drone and time; the uploaded fire photos belong to no flight.
+    const flights = (await s.api('demo-officer', 'GET', `/api/drones/${droneId}/flights`)).body.items as Array<{
+      id: string;
+    }>;
+    expect(flights.length).toBeGreaterThan(0);
+    const flightSel = filters.getByLabel('架次');
+    await expect.poll(() => flightSel.locator('option').count(), { timeout: 30_000 }).toBeGreaterThan(1);
+    expect(await flightSel.locator('option').nth(1).innerText()).toContain('巡查一号');
+    await flightSel.selectOption(flights[0]!.id);
+    await expect
+      .poll(count, { timeout: 30_000 })
+      .toBe(await apiTotal(`state=confirmed&class=straw_burning&flightId=${flights[0]!.id}`));
+    expect(await page.locator(`.review-queue-item[data-incident="${reviewedId}"]`).count()).toBe(0);
+    // Every state: the count is the API's.
+    await flightSel.selectOption('');
+    await filters.getByLabel('状态').selectOption('all');
+    await expect.poll(count, { timeout: 30_000 }).toBe(await apiTotal('class=straw_burning'));
+    await shotAndAxe(page, 'review-filters');
     await context.close();
   });
 
@@ -402,6 +527,21 @@ describe('planner UI in Chromium', () => {
     await act(dispatcher.page, 'close', 'closed');
     const timeline = dispatcher.page.locator('[data-testid=case-timeline] li');
     await expect.poll(() => timeline.count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(7);
+    // People read names, not ids: the lead department by its name, each step by who took it.
+    const dept = await s.api('demo-dispatcher', 'GET', '/api/departments/dept-ecology');
+    expect(dept.status).toBe(200);
+    await expect
+      .poll(() => dispatcher.page.locator('[data-testid=case-department]').innerText(), { timeout: 30_000 })
+      .toBe(dept.body.name);
+    const steps = await timeline.allInnerTexts();
+    const dispatcherId = (await s.api('demo-dispatcher', 'GET', '/api/auth/me')).body.user.id as string;
+    const officerId = (await s.api('demo-officer', 'GET', '/api/auth/me')).body.user.id as string;
+    expect(steps.find((x) => x.startsWith('受理'))).toContain('演示调度员');
+    expect(steps.find((x) => x.startsWith('派遣'))).toContain(dept.body.name);
+    expect(steps.find((x) => x.startsWith('开始处置'))).toContain('演示执法人员');
+    expect(steps.join('\n')).not.toContain(dispatcherId);
+    expect(steps.join('\n')).not.toContain(officerId);
+    await dispatcher.page.screenshot({ path: path.join(artifactsDir, 'case-timeline.png') });
     // A note is required to reopen: the dialog refuses an empty one.
     await dispatcher.page.locator('[data-testid=case-actions] [data-action=reopen]').click();
     await dispatcher.page.locator('dialog[open] button[type=submit]').click();
@@ -416,7 +556,22 @@ describe('planner UI in Chromium', () => {
     const kpis = page.locator('[data-testid=stats-kpis]');
     await kpis.waitFor({ timeout: 120_000 });
     expect(Number(await kpis.locator('.kpi b').first().innerText())).toBeGreaterThanOrEqual(1);
-    expect(await page.locator('figure.chart svg').count()).toBe(2);
+    expect(await page.locator('figure.chart svg').count()).toBeGreaterThanOrEqual(2);
+    // Detections by class per day: the review test's fire photos (taken 2026-10-20 by their EXIF time).
+    await page.getByLabel('开始', { exact: true }).fill('2026-10-01');
+    await page.getByRole('button', { name: '查询' }).click();
+    const chart = page.locator('[data-testid=detection-chart]');
+    await chart.locator('svg').waitFor({ timeout: 60_000 });
+    expect(await page.locator('figure.chart svg').count()).toBe(3);
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const det = await s.api('demo-dispatcher', 'GET', `/api/stats/detections?from=2026-10-01&to=${today}`);
+    const fires = (det.body.rows as Array<{ day: string; class: string; detections: number }>).filter(
+      (r) => r.class === 'straw_burning',
+    );
+    expect(fires.length).toBeGreaterThanOrEqual(1);
+    const titles = await chart.locator('rect title').allTextContents();
+    for (const r of fires) expect(titles).toContain(`${r.day} 秸秆焚烧: ${r.detections}`);
+    expect(await chart.locator('rect title').first().textContent()).toMatch(/秸秆焚烧: \d+/);
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export=csv]').click()]);
     expect(download.suggestedFilename()).toMatch(/^case-stats-.*\.csv$/);
     expect(readFileSync((await download.path())!, 'utf8').length).toBeGreaterThan(50);

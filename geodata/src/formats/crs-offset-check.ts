@@ -152,7 +152,7 @@ export function checkCrsOffset(
     warnings.push({
       code: 'crs-looks-offset',
       message:
-        `第 ${i + 1} 个要素${label}按 ${crsName(best)} 解读才与${refZh}吻合（重合度 ${scores[best].toFixed(2)}，按 ${crsName(declared)} 仅 ${scores[declared].toFixed(2)}），请确认坐标系（--crs ${best}）/ ` +
+        `第 ${i + 1} 个要素${label}按 ${crsName(best)} 解读才与${refZh}吻合（重合度 ${scores[best].toFixed(2)}，按 ${crsName(declared)} 仅 ${scores[declared].toFixed(2)}），请确认坐标系（--crs ${best}） / ` +
         `feature ${i + 1}${labelEn} fits the ${refEn} layer only when read as ${crsName(best)} (overlap ${scores[best].toFixed(2)}; ` +
         `as ${crsName(declared)} ${scores[declared].toFixed(2)}): check the coordinate system (--crs ${best})`,
       ...(typeof f.id === 'string'

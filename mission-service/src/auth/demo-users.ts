@@ -1,4 +1,5 @@
 import type { Db } from '../db/db.ts';
+import { isLoopbackHost } from '../demo/demo-allowed.ts';
 import type { Logger } from '../logger.ts';
 import type { Role } from './roles.ts';
 import { createUser, findUserByUsername, setPassword } from './users.ts';
@@ -35,8 +36,6 @@ export class DemoRefusedError extends Error {
   override readonly name = 'DemoRefusedError';
 }
 
-const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|localhost)$/i;
-
 export interface DemoOptions {
   /** XUNCHA_DEMO=1 */
   enabled: boolean;
@@ -65,7 +64,7 @@ export async function syncDemoUsers(db: Db, log: Logger, o: DemoOptions): Promis
       log.warn({ users: r.rows.map((x) => x.username) }, 'demo accounts disabled (XUNCHA_DEMO is off)');
     return [];
   }
-  if (!LOOPBACK.test(o.host) || !o.embedded) {
+  if (!isLoopbackHost(o.host) || !o.embedded) {
     throw new DemoRefusedError(
       '演示模式只能在本机回环地址且使用内置数据库时开启 / XUNCHA_DEMO=1 needs HOST=127.0.0.1 (loopback) and the ' +
         'embedded database (no DATABASE_URL): demo accounts have a public password',
@@ -80,7 +79,7 @@ export async function syncDemoUsers(db: Db, log: Logger, o: DemoOptions): Promis
     }
   }
   const print = o.print ?? ((line: string) => process.stderr.write(`${line}\n`));
-  print(`演示账号 / demo accounts (XUNCHA_DEMO=1): ${names.join(', ')} — 密码 / password "${DEMO_PASSWORD}"`);
+  print(`演示账号 / demo accounts (demo mode): ${names.join(', ')} — 密码 / password "${DEMO_PASSWORD}"`);
   log.warn({ users: names }, 'demo mode: demo accounts enabled with the public password');
   return names;
 }

@@ -54,7 +54,7 @@ export {
   type UserRecord,
 } from './users.ts';
 export { ensureInitialAdmin, randomPassword } from './initial-admin.ts';
-export { DEFAULT_LOGIN_GUARD, LoginGuard, type LoginGuardOptions } from './login-guard.ts';
+export { CHECKS_BUSY, DEFAULT_LOGIN_GUARD, LoginGuard, type LoginGuardOptions } from './login-guard.ts';
 export { assertPasswordPolicy } from './password-policy.ts';
 export { checkNewUsername, normalizeUsername, usernameSkeleton } from './usernames.ts';
 export { DEMO_ACCOUNTS, DEMO_PASSWORD, DemoRefusedError, syncDemoUsers } from './demo-users.ts';

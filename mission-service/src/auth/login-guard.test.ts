@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LOGIN_GUARD, LoginGuard } from './login-guard.ts';
+import { CHECKS_BUSY, DEFAULT_LOGIN_GUARD, LoginGuard } from './login-guard.ts';
 
 describe('LoginGuard', () => {
   const clock = () => {
@@ -39,6 +39,25 @@ describe('LoginGuard', () => {
     expect(g.check('192.0.2.1', 'x').allowed).toBe(true);
     c.advance(61_000);
     expect(g.check('10.1.0.3', 'x').allowed).toBe(true);
+  });
+
+  it('caps concurrent password checks where the slot is taken, even for callers that passed check before', async () => {
+    const g = new LoginGuard({ ...DEFAULT_LOGIN_GUARD, maxConcurrentChecks: 1 });
+    // Both were allowed while nothing ran (e.g. both then waited for the account's delay).
+    expect(g.check('1.2.3.4', 'a').allowed).toBe(true);
+    expect(g.check('1.2.3.5', 'a').allowed).toBe(true);
+    let release!: () => void;
+    const first = g.guarded(() => new Promise<string>((r) => (release = () => r('checked'))));
+    let secondRan = false;
+    expect(
+      await g.guarded(async () => {
+        secondRan = true;
+      }),
+    ).toBe(CHECKS_BUSY);
+    expect(secondRan).toBe(false);
+    release();
+    expect(await first).toBe('checked');
+    expect(await g.guarded(async () => 'again')).toBe('again');
   });
 
   it('caps concurrent password checks', async () => {

@@ -31,6 +31,9 @@ export const DEFAULT_LOGIN_GUARD: LoginGuardOptions = {
   maxConcurrentChecks: Math.max(1, Math.floor(os.availableParallelism() / 2)),
 };
 
+/** What `guarded` answers when every password-check slot is taken (the caller answers 429, Retry-After 1). */
+export const CHECKS_BUSY: unique symbol = Symbol('password checks busy');
+
 /** The guard's answer before a password is checked. */
 export type LoginVerdict = { allowed: true; delayMs: number } | { allowed: false; retryAfterS: number };
 
@@ -82,8 +85,13 @@ export class LoginGuard {
     return { allowed: true, delayMs };
   }
 
-  /** Runs one password check in a concurrency slot (taken by `check` callers that were allowed). */
-  async guarded<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one password check in a concurrency slot, or answers CHECKS_BUSY when every slot is taken. The slot is
+   * taken here, not in `check`: callers may wait (an account's delay) in between, and a cap judged before that
+   * wait would let every waiting caller run scrypt at once.
+   */
+  async guarded<T>(fn: () => Promise<T>): Promise<T | typeof CHECKS_BUSY> {
+    if (this.running >= this.opts.maxConcurrentChecks) return CHECKS_BUSY;
     this.running += 1;
     try {
       return await fn();

@@ -10,16 +10,20 @@ import { registerUploadCommand } from './commands/upload.ts';
 import { registerUserCommand } from './commands/user.ts';
 import { registerTriageCommand } from './commands/triage.ts';
 import { registerWorkerCommand } from './commands/worker.ts';
+import type { ServiceExtras } from '../serve.ts';
 
-/** Builds the `xuncha` program with every command registered. */
-export function buildProgram(): Command {
+/**
+ * Builds the `xuncha` program with every command registered. `extras`: what the entry point hands `xuncha serve`
+ * (demo mode's drone launcher, which lives in the simulator package the service does not import).
+ */
+export function buildProgram(extras: ServiceExtras = {}): Command {
   const program = new Command('xuncha')
     .description('巡查 Xuncha — 无人机巡查规划与图像研判 / drone patrol planning and imagery triage')
     .showHelpAfterError()
     .exitOverride()
     // `xuncha sim` is dispatched by bin/xuncha.mjs to the simulator package; listed here so help shows it.
     .addHelpText('after', '\n  sim [options]  启动模拟无人机 / run simulated drones (xuncha sim --help)');
-  registerServeCommand(program);
+  registerServeCommand(program, extras);
   registerUserCommand(program);
   registerIngestCommand(program);
   registerTriageCommand(program);
@@ -34,11 +38,11 @@ export function buildProgram(): Command {
 }
 
 /** Runs the CLI; errors end as one clear line on stderr and a non-zero exit code. */
-export async function main(argv: string[]): Promise<void> {
+export async function main(argv: string[], extras: ServiceExtras = {}): Promise<void> {
   // Everything the CLI writes (the embedded database, photos, exports) is for its owner only: 0700 / 0600.
   process.umask(0o077);
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram(extras).parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
       process.exitCode = err.exitCode;

@@ -41,3 +41,42 @@ export const CaseStatsSchema = z.object({
  * or closed; 办结率 = resolved / (filed − rejected); grassrootsShare = resolved at village or township level. */
 export type CaseStatsRow = z.infer<typeof CaseStatsRowSchema>;
 export type CaseStats = z.infer<typeof CaseStatsSchema>;
+
+/** Longest period `GET /api/stats/detections` answers in one request (a year of days, with room for edges). */
+export const MAX_DETECTION_STATS_DAYS = 400;
+
+/** `GET /api/stats/detections`: the period as for the case statistics, in China-time days. */
+export const DetectionStatsQuerySchema = z
+  .object({
+    from: instantQuery(),
+    to: instantQuery(true).optional(),
+  })
+  .strict()
+  .transform((q) => ({ ...q, to: q.to ?? new Date() }))
+  .refine((q) => q.from < q.to, { message: 'from must be before to', path: ['from'] })
+  .refine((q) => q.to.getTime() - q.from.getTime() <= MAX_DETECTION_STATS_DAYS * 86_400_000, {
+    message: `at most ${MAX_DETECTION_STATS_DAYS} days per request`,
+    path: ['to'],
+  });
+
+/**
+ * Detections of one class on one China-time day (by when the photo was taken, else when it was triaged):
+ * `detections` every box the model drew, `confirmed` those an officer filed (or that filed themselves),
+ * `rejected` those an officer rejected as false positives.
+ */
+export const DetectionStatsRowSchema = z.object({
+  day: z.string(),
+  class: z.enum(['straw_burning', 'sewage_outfall', 'exposed_slope']),
+  detections: z.number().int(),
+  confirmed: z.number().int(),
+  rejected: z.number().int(),
+});
+export const DetectionStatsSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  /** Every China-time day of the period, in order (days without detections have no rows). */
+  days: z.array(z.string()),
+  rows: z.array(DetectionStatsRowSchema),
+});
+export type DetectionStatsRow = z.infer<typeof DetectionStatsRowSchema>;
+export type DetectionStats = z.infer<typeof DetectionStatsSchema>;

@@ -13,8 +13,11 @@ export interface SecurityOptions {
   metricsToken?: string;
   /** Express `trust proxy` (client addresses from X-Forwarded-For behind a proxy). */
   trustProxy?: string;
-  /** Open311 requests per minute: per anonymous source address, per API key. */
-  open311: { anonymousPerMin: number; keyPerMin: number };
+  /**
+   * Open311 requests per minute: per anonymous source address, all anonymous sources together, per API key;
+   * and anonymous requests answered at once (beyond: 429 before any database work).
+   */
+  open311: { anonymousPerMin: number; anonymousTotalPerMin: number; anonymousInFlight: number; keyPerMin: number };
   loginGuard?: LoginGuardOptions;
 }
 
@@ -22,7 +25,7 @@ export const DEFAULT_SECURITY: SecurityOptions = {
   webhooks: DEFAULT_WEBHOOK_POLICY,
   drones: DEFAULT_DRONE_CONNECTION_POLICY,
   publicLayers: true,
-  open311: { anonymousPerMin: 60, keyPerMin: 600 },
+  open311: { anonymousPerMin: 60, anonymousTotalPerMin: 1200, anonymousInFlight: 4, keyPerMin: 600 },
 };
 
 /** The security options of a configuration. */
@@ -33,6 +36,11 @@ export function securityFromConfig(cfg: Config): SecurityOptions {
     publicLayers: cfg.publicLayers,
     metricsToken: cfg.metricsToken,
     trustProxy: cfg.trustProxy,
-    open311: { anonymousPerMin: cfg.open311RatePerMin, keyPerMin: cfg.open311KeyRatePerMin },
+    open311: {
+      ...DEFAULT_SECURITY.open311,
+      anonymousPerMin: cfg.open311RatePerMin,
+      anonymousTotalPerMin: cfg.open311AnonymousTotalPerMin,
+      keyPerMin: cfg.open311KeyRatePerMin,
+    },
   };
 }

@@ -220,7 +220,10 @@ export async function startWorld(deps: Partial<AppDeps> = {}): Promise<SecurityW
     logger: createLogger('silent'),
     dataDir,
     links: new StatusOnlyLinks(),
-    security: { ...DEFAULT_SECURITY, open311: { anonymousPerMin: 1_000_000, keyPerMin: 1_000_000 } },
+    security: {
+      ...DEFAULT_SECURITY,
+      open311: { anonymousPerMin: 1e6, anonymousTotalPerMin: 1e6, anonymousInFlight: 1e6, keyPerMin: 1e6 },
+    },
     ...deps,
   });
   const server: Server = app.listen(0, '127.0.0.1');

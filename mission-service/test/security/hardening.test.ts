@@ -75,7 +75,11 @@ const square = (lon: number, lat: number, d = 0.001): GeoJSON.Polygon => ({
 
 beforeAll(async () => {
   w = await startWorld({
-    security: { ...DEFAULT_SECURITY, trustProxy: 'loopback', open311: { anonymousPerMin: 1e6, keyPerMin: 1e6 } },
+    security: {
+      ...DEFAULT_SECURITY,
+      trustProxy: 'loopback',
+      open311: { anonymousPerMin: 1e6, anonymousTotalPerMin: 1e6, anonymousInFlight: 1e6, keyPerMin: 1e6 },
+    },
     // The account slow-down is real but short here (the default is up to 3 s a try).
     loginGuard: new LoginGuard({ ...DEFAULT_LOGIN_GUARD, maxAccountDelayMs: 20 }),
   });
@@ -177,7 +181,10 @@ describe('High', () => {
     expect((await call('GET', '/open311/v2/requests.json?page_size=100000')).status).toBe(400);
     const ids = Array.from({ length: 51 }, (_, i) => `case_${i}`).join(',');
     expect((await call('GET', `/open311/v2/requests.json?service_request_id=${ids}`)).status).toBe(400);
-    const limited = await otherApp({ trustProxy: 'loopback', open311: { anonymousPerMin: 6, keyPerMin: 600 } });
+    const limited = await otherApp({
+      trustProxy: 'loopback',
+      open311: { anonymousPerMin: 6, anonymousTotalPerMin: 1e6, anonymousInFlight: 1e6, keyPerMin: 600 },
+    });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 8; i++)
@@ -201,6 +208,24 @@ describe('High', () => {
       expect(keyed.status).toBe(200);
     } finally {
       await limited.close();
+    }
+    // Many (forged) addresses, each new: the budget all anonymous sources share runs out; a key still answers.
+    const shared = await otherApp({
+      trustProxy: 'loopback',
+      open311: { anonymousPerMin: 60, anonymousTotalPerMin: 12, anonymousInFlight: 1e6, keyPerMin: 600 },
+    });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 14; i++)
+        statuses.push(
+          (await call('GET', '/open311/v2/services.json', { base: shared.base, from: `10.8.0.${i}` })).status,
+        );
+      expect(statuses.slice(0, 10)).toEqual(Array(10).fill(200));
+      expect(statuses.slice(10)).toContain(429);
+      const { key } = await addApiKey(w.t.db, 'partner-app-2');
+      expect((await call('GET', `/open311/v2/services.json?api_key=${key}`, { base: shared.base })).status).toBe(200);
+    } finally {
+      await shared.close();
     }
   });
 });

@@ -4,6 +4,7 @@
  * and stream tokens) is absorbed here. Bodies are validated with the contract's zod schemas where it has them.
  */
 import type {
+  AREA_KINDS,
   IncidentSchema,
   REJECT_REASONS,
   CaseChangeSchema,
@@ -13,6 +14,11 @@ import type {
 import '../zod-csp.ts';
 import {
   AreaCollectionSchema,
+  DetectionStatsSchema,
+  type DetectionStats,
+  DepartmentSchema,
+  AreaImportResultSchema,
+  type AreaImportResult,
   IncidentDetailSchema,
   IncidentPageSchema,
   ImageSchema,
@@ -42,6 +48,7 @@ import {
 } from '@xuncha/mission-service/contract';
 import { z } from 'zod';
 import { ApiError, errorFromResponse, networkError } from './api-error.ts';
+import { geoJsonFeatures } from './geojson-file.ts';
 import { collectPages } from './paging.ts';
 import { openStream, type StreamHandlers } from './sse.ts';
 import type {
@@ -56,6 +63,9 @@ import type {
 } from './types.ts';
 
 export { ApiError } from './api-error.ts';
+export type AreaImportCrs = 'wgs84' | 'gcj02' | 'bd09';
+export type AreaKind = (typeof AREA_KINDS)[number];
+export type { AreaImportResult };
 export type CaseChange = z.infer<typeof CaseChangeSchema>;
 export type MissionChange = z.infer<typeof MissionChangeSchema>;
 
@@ -93,7 +103,14 @@ const SAFE_METHODS = new Set(['GET', 'HEAD']);
 async function send(
   method: string,
   path: string,
-  opts: { query?: Query; body?: unknown; signal?: AbortSignal; accept?: string } = {},
+  opts: {
+    query?: Query;
+    body?: unknown;
+    /** A file sent as it is (area import), with its media type; `body` is then left out. */
+    file?: { bytes: Blob; type: string };
+    signal?: AbortSignal;
+    accept?: string;
+  } = {},
 ): Promise<Response> {
   if (++inFlight === 1) hooks.onBusy?.(true);
   try {
@@ -106,9 +123,10 @@ async function send(
           headers: {
             accept: opts.accept ?? 'application/json',
             ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...(opts.file ? { 'content-type': opts.file.type } : {}),
             ...(csrf && !SAFE_METHODS.has(method) ? { 'x-csrf-token': csrf } : {}),
           },
-          body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+          body: opts.file ? opts.file.bytes : opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
           signal: opts.signal,
         });
       } catch (err) {
@@ -200,6 +218,22 @@ export const layer = (kind: LayerKind): Promise<GeoJSON.FeatureCollection> =>
   json('GET', `/api/layers/${kind}`, AreaCollectionSchema) as Promise<GeoJSON.FeatureCollection>;
 export const createArea = (area: AreaInput): Promise<GeoJSON.Feature> =>
   json('POST', '/api/areas', null, { body: area });
+/**
+ * Imports an area file — GeoJSON (read here, features lacking a kind or name get `kind` and the file's name), KML,
+ * KMZ or a zipped Shapefile (read by the service) — drawn in `crs`; the service converts it to WGS84, refuses
+ * positions outside China for GCJ-02 / BD-09 and warns about areas that look offset. All or nothing.
+ */
+export async function importAreaFile(file: File, crs: AreaImportCrs, kind: AreaKind): Promise<AreaImportResult> {
+  const query = { crs, kind };
+  if (/\.(geo)?json$/i.test(file.name)) {
+    const fc = geoJsonFeatures(await file.text(), file.name, kind);
+    return json('POST', '/api/areas/import', AreaImportResultSchema, { query, body: fc });
+  }
+  return json('POST', '/api/areas/import', AreaImportResultSchema, {
+    query,
+    file: { bytes: file, type: 'application/octet-stream' },
+  });
+}
 export const deleteArea = (id: string): Promise<void> => json('DELETE', `/api/areas/${encodeURIComponent(id)}`, null);
 
 // ── drones, plans, missions ──────────────────────────────────────────────────────────────────────────────
@@ -339,6 +373,9 @@ export async function allCases(
   } while (cursor && out.length < maxCases);
   return out;
 }
+/** Every department (who handles cases); every signed-in user may read them. */
+export type Department = z.infer<typeof DepartmentSchema>;
+export const departments = (): Promise<Department[]> => allPages('/api/departments', DepartmentSchema);
 export const caseDetail = (id: string): Promise<CaseDetail> =>
   json<CaseDetail>('GET', `/api/cases/${encodeURIComponent(id)}`, null).then((d) => ({
     ...d,
@@ -356,6 +393,11 @@ export const escalateCase = (id: string, note: string): Promise<unknown> =>
 // ── stats ────────────────────────────────────────────────────────────────────────────────────────────────
 export const caseStats = (from: Date, to: Date): Promise<CaseStats> =>
   json('GET', '/api/stats/cases', null, { query: { from: from.toISOString(), to: to.toISOString() } });
+/** Detections by class per China-time day (with confirmed and rejected counts). */
+export const detectionStats = (from: Date, to: Date): Promise<DetectionStats> =>
+  json('GET', '/api/stats/detections', DetectionStatsSchema, {
+    query: { from: from.toISOString(), to: to.toISOString() },
+  });
 export const caseStatsFile = (from: Date, to: Date, format: 'csv' | 'xlsx'): Promise<Blob> =>
   send('GET', '/api/stats/cases', {
     query: { from: from.toISOString(), to: to.toISOString(), format },
@@ -372,10 +414,25 @@ export type ReviewResult = z.infer<typeof ReviewResultSchema>;
 
 /** One page of the review queue (待研判 first-come order as the service gives it). */
 export const incidents = (
-  q: { state?: string; cursor?: string | null; limit?: number } = {},
+  q: {
+    /** Review state(s), comma-separated; undefined: every state. */
+    state?: string;
+    class?: string;
+    minScore?: number;
+    flightId?: string;
+    cursor?: string | null;
+    limit?: number;
+  } = { state: 'to_review' },
 ): Promise<{ items: Incident[]; total: number; nextCursor: string | null }> =>
   json('GET', '/api/incidents', IncidentPageSchema, {
-    query: { state: q.state ?? 'to_review', limit: q.limit ?? 100, cursor: q.cursor },
+    query: {
+      state: q.state,
+      class: q.class,
+      minScore: q.minScore,
+      flightId: q.flightId,
+      limit: q.limit ?? 100,
+      cursor: q.cursor,
+    },
   });
 export const incident = (id: string): Promise<IncidentDetail> =>
   json('GET', `/api/incidents/${encodeURIComponent(id)}`, IncidentDetailSchema);

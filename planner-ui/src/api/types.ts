@@ -52,12 +52,17 @@ export interface CaseView {
 export interface CaseEvent {
   id: number;
   at: string;
+  /** The actor's id (a user id, or `system:<what>` for the service). */
   actor: string;
+  /** The actor's name for people (display name, else user name; the service as such). */
+  actorName: string;
   actorRoles: string[];
   kind: string;
   action: string | null;
   fromState: CaseState | null;
   toState: CaseState;
+  /** The lead department after the event (a dispatch or reassignment names the new one). */
+  departmentId: string | null;
   note: string | null;
 }
 
@@ -140,4 +145,6 @@ export interface AppConfig {
     drones: Array<{ name: string; label: string; defaultCamera: string }>;
   };
   demoUsers: string[];
+  /** Demo mode is on (a banner on every page). */
+  demo?: boolean;
 }

@@ -5,7 +5,7 @@
 import type { GeoJSONSource, MapLayerMouseEvent } from 'maplibre-gl';
 import * as api from '../api/client.ts';
 import { CASE_CATEGORIES, CASE_STATES, type CaseDetail, type CaseState, type CaseView } from '../api/types.ts';
-import { fmt, hasString, localize, t, type StringKey } from '../i18n.ts';
+import { currentLang, fmt, hasString, localize, t, type StringKey } from '../i18n.ts';
 import { createMap } from '../map/create-map.ts';
 import { CASE_RULES, caseActionsFor, hasRole, type CaseAction } from '../roles.ts';
 import { navigate } from '../router.ts';
@@ -38,6 +38,13 @@ const view: View = async (root, ctx) => {
   let disposed = false;
   let shown = LIST_PAGE;
   const filter = { state: 'open' as string, category: '', text: '' };
+  /** Department names by id (the case and its events carry ids; people read names). */
+  let departments = new Map<string, { name: string; nameEn: string | null }>();
+  const deptName = (id: string | null): string => {
+    if (!id) return '—';
+    const d = departments.get(id);
+    return d ? (currentLang() === 'en' && d.nameEn ? d.nameEn : d.name) : id;
+  };
 
   const side = h('aside', { class: 'side cases-side', 'aria-label': t('cases.title') });
   const mapEl = h('div', { class: 'map' });
@@ -331,6 +338,13 @@ const view: View = async (root, ctx) => {
     },
   });
   const poll = setInterval(() => void load(), 120_000);
+  void api
+    .departments()
+    .then((ds) => {
+      departments = new Map(ds.map((d) => [d.id, d]));
+      if (!disposed && detail) renderDetail();
+    })
+    .catch(() => {}); // ids stay readable without names
 
   // ── detail ────────────────────────────────────────────────────────────────────────────────────────
   function select(id: string): void {
@@ -430,7 +444,10 @@ const view: View = async (root, ctx) => {
         row(t('cases.category'), t(`category.${c.category}` as StringKey)),
         row(t('cases.severity'), c.severity === 'urgent' ? t('cases.urgent') : t('cases.normal')),
         row(t('cases.source'), tr(`source.${c.source}`, c.source)),
-        row(t('cases.department'), c.departmentId ?? '—'),
+        row(t('cases.department'), h('span', { 'data-testid': 'case-department' }, deptName(c.departmentId))),
+        c.assistDepartmentIds.length
+          ? row(t('cases.assist'), c.assistDepartmentIds.map((id) => deptName(id)).join('、'))
+          : [],
         row(t('cases.created'), fmt.dateTime(c.createdAt)),
         row(t('cases.escalation'), String(c.escalationLevel)),
         c.address ? row(t('cases.address'), c.address) : [],
@@ -459,8 +476,16 @@ const view: View = async (root, ctx) => {
             ' ',
             e.fromState ? `${t(`state.${e.fromState}` as StringKey)} → ` : '',
             t(`state.${e.toState}` as StringKey),
+            e.departmentId && (e.action === 'dispatch' || e.kind === 'reassign')
+              ? ` · ${deptName(e.departmentId)}`
+              : '',
             h('br'),
-            h('small', { class: 'muted' }, `${fmt.dateTime(e.at)} · ${e.actor}`),
+            h(
+              'small',
+              { class: 'muted' },
+              `${fmt.dateTime(e.at)} · `,
+              h('span', { title: e.actor }, localize(e.actorName)),
+            ),
             e.note ? h('div', {}, e.note) : null,
           ),
         ),

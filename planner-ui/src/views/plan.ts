@@ -15,6 +15,7 @@ import {
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
 import type { AreaInput, PlanInput, PlanSummary } from '@xuncha/mission-service/contract';
 import * as api from '../api/client.ts';
+import { DEFAULT_RIVER_HALF_WIDTH_M } from '../api/geojson-file.ts';
 import type { AppConfig, PlanDocument } from '../api/types.ts';
 import { fmt, localize, t, type StringKey } from '../i18n.ts';
 import { createMap, mapConfig } from '../map/create-map.ts';
@@ -75,6 +76,13 @@ const view: View = async (root, ctx) => {
   let pending = false;
   let disposed = false;
   let settingLaunch = false;
+  let importCrs: api.AreaImportCrs = 'wgs84';
+  /** What the last import said: its warnings, or why it was refused (kept until the next import). */
+  let importNote: {
+    kind: 'ok' | 'warn' | 'error';
+    lines: string[];
+    undo?: { kind: api.AreaKind; ids: string[] };
+  } | null = null;
 
   const side = h('aside', { class: 'side', 'aria-label': t('plan.title') });
   const mapEl = h('div', { class: 'map' });
@@ -276,7 +284,7 @@ const view: View = async (root, ctx) => {
       const created = await api.createArea({
         type: 'Feature',
         geometry: f.geometry as AreaInput['geometry'],
-        properties: { kind, name, ...(kind === 'river' ? { halfWidthM: 30 } : {}) },
+        properties: { kind, name, ...(kind === 'river' ? { halfWidthM: DEFAULT_RIVER_HALF_WIDTH_M } : {}) },
       });
       const id = String(created.id ?? (created.properties as { id?: string })?.id);
       (map.getSource(kind) as GeoJSONSource).setData(api.layerUrl(kind as api.LayerKind));
@@ -290,6 +298,120 @@ const view: View = async (root, ctx) => {
       setStatus(null);
       showError(err);
     }
+  }
+
+  // ── importing area files (GeoJSON, KML, KMZ, zipped Shapefile; WGS84, GCJ-02 or BD-09) ───────────────
+  const kindForPattern = (): api.AreaKind =>
+    form.pattern === 'corridor' ? 'river' : form.pattern === 'hillside' ? 'hillside' : 'farmland';
+
+  async function importFile(file: File): Promise<void> {
+    const kind = kindForPattern();
+    importNote = null;
+    setStatus(t('plan.importing', { name: file.name }));
+    try {
+      const r = await api.importAreaFile(file, importCrs, kind);
+      (map.getSource(kind) as GeoJSONSource).setData(api.layerUrl(kind));
+      // Areas that look offset are not planned on until the person decides (undo, or select them on the map).
+      if (!r.warnings.length) for (const id of r.ids) selected.set(id, kind);
+      refreshSelection();
+      importNote = r.warnings.length
+        ? {
+            kind: 'warn',
+            lines: [...r.warnings.map((w) => localize(w.message)), t('plan.importCheckCrs')],
+            undo: { kind, ids: r.ids },
+          }
+        : { kind: 'ok', lines: [t('plan.imported', { n: r.imported })] };
+      if (r.warnings.length) toast(t('plan.importedOffset', { n: r.imported }), { kind: 'info' });
+      else toast(t('plan.imported', { n: r.imported }), { kind: 'ok' });
+      void fitToAreas(kind, r.ids);
+      replanSoon();
+    } catch (err) {
+      const msg = err instanceof Error ? localize(err.message) : String(err);
+      const lines = [msg];
+      if (err instanceof api.ApiError && err.code === 'outside_china') lines.push(t('plan.importOutsideChina'));
+      else if (err instanceof api.ApiError && err.status === 400) lines.push(t('plan.importFixFile'));
+      importNote = { kind: 'error', lines };
+      if (err instanceof api.ApiError && (err.status === 0 || err.status >= 500)) showError(err);
+    } finally {
+      setStatus(null);
+      renderSide();
+    }
+  }
+
+  /** Takes back an import that landed in the wrong place (the areas are deleted; plans using them refuse it). */
+  async function undoImport(undo: { kind: api.AreaKind; ids: string[] }, btn: HTMLButtonElement): Promise<void> {
+    await withButton(btn, null, async () => {
+      for (const id of undo.ids) {
+        await api.deleteArea(id);
+        selected.delete(id);
+      }
+      (map.getSource(undo.kind) as GeoJSONSource).setData(api.layerUrl(undo.kind));
+      refreshSelection();
+      importNote = null;
+      toast(t('plan.importUndone', { n: undo.ids.length }), { kind: 'ok' });
+      renderSide();
+      replanSoon();
+    });
+  }
+
+  /** Shows the imported areas (the layer is fetched again; the import answers only their ids). */
+  async function fitToAreas(kind: api.AreaKind, ids: string[]): Promise<void> {
+    const want = new Set(ids);
+    const fc = await api.layer(kind).catch(() => null);
+    const b = new maplibregl.LngLatBounds();
+    const walk = (c: unknown): void => {
+      if (Array.isArray(c) && typeof c[0] === 'number') b.extend([c[0], c[1] as number]);
+      else if (Array.isArray(c)) c.forEach(walk);
+    };
+    for (const f of fc?.features ?? [])
+      if (want.has(String(f.properties?.id ?? f.id))) walk((f.geometry as { coordinates?: unknown }).coordinates);
+    if (!disposed && !b.isEmpty()) map.fitBounds(b, { padding: 80, duration: 0, maxZoom: 16 });
+  }
+
+  function undoButton(undo: { kind: api.AreaKind; ids: string[] }): HTMLButtonElement {
+    const b = h('button', { type: 'button', class: 'btn btn-small' }, t('plan.importUndo'));
+    b.addEventListener('click', () => void undoImport(undo, b));
+    return b;
+  }
+
+  function importSection(): HTMLElement {
+    const crsSel = h(
+      'select',
+      { disabled: !canEdit, onchange: () => (importCrs = crsSel.value as api.AreaImportCrs) },
+      (['wgs84', 'gcj02', 'bd09'] as const).map((c) =>
+        h('option', { value: c, selected: c === importCrs }, t(`plan.crs.${c}` as StringKey)),
+      ),
+    );
+    const fileInput = h('input', {
+      type: 'file',
+      accept: '.geojson,.json,.kml,.kmz,.zip',
+      disabled: !canEdit,
+      'data-testid': 'area-file',
+    });
+    fileInput.addEventListener('change', () => {
+      const f = fileInput.files?.[0];
+      if (f) void importFile(f);
+    });
+    return h(
+      'div',
+      { class: 'area-import' },
+      h('h4', {}, t('plan.import')),
+      h('p', { class: 'hint' }, t('plan.importHint', { kind: t(`layer.${kindForPattern()}` as StringKey) })),
+      field(t('plan.crs'), crsSel),
+      field(t('plan.importFile'), fileInput),
+      importNote
+        ? h(
+            'div',
+            {
+              class: `import-note import-${importNote.kind}`,
+              role: importNote.kind === 'error' ? 'alert' : 'status',
+              'data-testid': 'import-note',
+            },
+            importNote.lines.map((l) => h('p', {}, l)),
+            importNote.undo ? undoButton(importNote.undo) : null,
+          )
+        : null,
+    );
   }
 
   // ── planning ──────────────────────────────────────────────────────────────────────────────────────
@@ -551,6 +673,7 @@ const view: View = async (root, ctx) => {
         form.launch
           ? h('p', { class: 'hint mono' }, `${t('plan.launch')}: ${form.launch[0]}, ${form.launch[1]}`)
           : null,
+        importSection(),
       ),
       h(
         'section',

@@ -5,6 +5,7 @@ import { localize } from '../i18n.ts';
 import type { CaseState } from '../api/types.ts';
 import { caseActionsFor, CASE_RULES, viewsFor } from '../roles.ts';
 import { polygonAreaM2 } from './geometry.ts';
+import { DEFAULT_REVIEW_FILTER, filterFromQuery, filterToApi, filterToQuery } from './review-filter.ts';
 import { reviewKeyCommand } from './review-keys.ts';
 import { currentDue, formatSpan, slaLevel } from './sla.ts';
 import { addDays, mondayOf, parseWeeklyRrule, shanghai, weeklyRrule } from './week.ts';
@@ -110,5 +111,39 @@ describe('review shortcuts and messages', () => {
   it('shows the Chinese half of a bilingual service message by default', () => {
     expect(localize('用户名或密码错误 / wrong username or password')).toBe('用户名或密码错误');
     expect(localize('plain message')).toBe('plain message');
+  });
+});
+
+describe('review queue filters', () => {
+  it('round-trip through the page URL and become the review API query', () => {
+    const f = {
+      state: 'rejected' as const,
+      class: 'sewage_outfall' as const,
+      minScore: 0.75,
+      flightId: 'flight_01',
+    };
+    const q = filterToQuery(f);
+    expect(q).toBe('?state=rejected&class=sewage_outfall&minScore=0.75&flightId=flight_01');
+    expect(filterFromQuery(new URLSearchParams(q))).toEqual(f);
+    expect(filterToApi(f)).toEqual({
+      state: 'rejected',
+      class: 'sewage_outfall',
+      minScore: 0.75,
+      flightId: 'flight_01',
+    });
+    expect(filterToQuery(DEFAULT_REVIEW_FILTER)).toBe('');
+    expect(filterToApi({ ...DEFAULT_REVIEW_FILTER, state: 'all' })).toEqual({
+      state: undefined,
+      class: undefined,
+      minScore: undefined,
+      flightId: undefined,
+    });
+  });
+
+  it('fall back to the plain queue for anything unknown or out of range', () => {
+    const bad = new URLSearchParams('state=deleted&class=fire&minScore=7&flightId=' + encodeURIComponent("x' OR 1=1"));
+    expect(filterFromQuery(bad)).toEqual(DEFAULT_REVIEW_FILTER);
+    expect(filterFromQuery(new URLSearchParams('state=all&minScore=-0.2')).state).toBe('all');
+    expect(filterFromQuery(new URLSearchParams('minScore=abc')).minScore).toBe(0);
   });
 });

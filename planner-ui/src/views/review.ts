@@ -10,8 +10,9 @@ import { CASE_CATEGORIES } from '../api/types.ts';
 import { localize, t, type StringKey } from '../i18n.ts';
 import { createMap } from '../map/create-map.ts';
 import { navigate } from '../router.ts';
-import { h, render } from '../ui/dom.ts';
+import { field, h, render } from '../ui/dom.ts';
 import { showError, toast } from '../ui/feedback.ts';
+import { filterFromQuery, filterToApi, filterToQuery, type ReviewFilter } from './review-filter.ts';
 import { askRejectReason } from './review-reject.ts';
 import { reviewKeyCommand, type ReviewCommand } from './review-keys.ts';
 import type { View } from './view.ts';
@@ -31,6 +32,10 @@ const view: View = async (root, ctx) => {
   let shown: { id: string; detail: api.IncidentDetail; image: api.Image | null } | null = null;
   let loadSeq = 0;
   const canDecide = ctx.user.roles.some((r) => r === 'officer' || r === 'dispatcher');
+  /** The queue's filter, from the page URL (a filtered queue is a link to share). */
+  const filter: ReviewFilter = filterFromQuery(ctx.route.query);
+  /** Flights to filter by, newest first, named by drone and start time (loaded after the queue). */
+  let flights: Array<{ id: string; label: string }> = [];
 
   const photo = h('div', { class: 'review-photo' });
   const mini = h('div', { class: 'review-minimap' });
@@ -38,12 +43,17 @@ const view: View = async (root, ctx) => {
   const list = h('ol', { class: 'review-queue', 'aria-labelledby': 'review-queue-title' });
   const listTitle = h('h3', { id: 'review-queue-title', class: 'review-queue-title' }, t('review.queue'));
   const bar = h('div', { class: 'review-bar', role: 'toolbar', 'aria-label': t('review.title') });
+  const filterBox = h('form', {
+    class: 'review-filters',
+    'aria-label': t('review.filters'),
+    'data-testid': 'review-filters',
+  });
   root.append(
     h(
       'section',
       { class: 'review', 'aria-label': t('review.title') },
       photo,
-      h('aside', { class: 'review-side' }, mini, info, listTitle, list),
+      h('aside', { class: 'review-side' }, mini, info, filterBox, listTitle, list),
       bar,
     ),
   );
@@ -107,7 +117,7 @@ const view: View = async (root, ctx) => {
 
   function paintBar(): void {
     const item = items[index];
-    const decide = !!item && canDecide;
+    const decide = !!item && canDecide && item.reviewState === 'to_review';
     render(
       bar,
       button(t('review.prev'), { kind: 'prev' }, { enabled: index > 0 }),
@@ -127,7 +137,9 @@ const view: View = async (root, ctx) => {
   }
 
   function paintList(): void {
-    listTitle.textContent = `${t('review.queue')} · ${t('review.waiting', { n: total })}`;
+    listTitle.textContent = `${t('review.queue')} · ${
+      filter.state === 'to_review' ? t('review.waiting', { n: total }) : t('review.matching', { n: total })
+    }`;
     render(
       list,
       items.map((it, i) =>
@@ -145,6 +157,7 @@ const view: View = async (root, ctx) => {
             },
             h('b', {}, category(it.class)),
             ` ${percent(it.confidence)} · ${new Date(it.lastSeenAt).toLocaleString()}`,
+            filter.state === 'to_review' ? null : ` · ${t(`review.state.${it.reviewState}` as StringKey)}`,
           ),
         ),
       ),
@@ -300,7 +313,7 @@ const view: View = async (root, ctx) => {
   function more(): Promise<void> {
     if (!cursor) return Promise.resolve();
     loadingMore ??= api
-      .incidents({ cursor })
+      .incidents({ ...filterToApi(filter), cursor })
       .then((page) => {
         const known = new Set(items.map((x) => x.id));
         items.push(...page.items.filter((x) => !known.has(x.id)));
@@ -394,16 +407,118 @@ const view: View = async (root, ctx) => {
   };
   document.addEventListener('keydown', onKey);
 
-  try {
-    const page = await api.incidents();
-    items = page.items;
-    total = page.total;
-    cursor = page.nextCursor;
-  } catch (err) {
-    showError(err);
+  function paintFilters(): void {
+    const stateSel = h(
+      'select',
+      { name: 'state' },
+      (['to_review', 'confirmed', 'rejected', 'auto_filed', 'all'] as const).map((st) =>
+        h('option', { value: st, selected: st === filter.state }, t(`review.state.${st}` as StringKey)),
+      ),
+    );
+    const classSel = h(
+      'select',
+      { name: 'class' },
+      h('option', { value: '' }, t('review.allClasses')),
+      CASE_CATEGORIES.map((c) => h('option', { value: c, selected: c === filter.class }, category(c))),
+    );
+    const minInput = h('input', {
+      name: 'minScore',
+      type: 'number',
+      min: 0,
+      max: 100,
+      step: 5,
+      value: Math.round(filter.minScore * 100),
+    });
+    const flightSel = h(
+      'select',
+      { name: 'flightId' },
+      h('option', { value: '' }, t('review.allFlights')),
+      filter.flightId && !flights.some((f) => f.id === filter.flightId)
+        ? h('option', { value: filter.flightId, selected: true }, filter.flightId)
+        : null,
+      flights.map((f) => h('option', { value: f.id, selected: f.id === filter.flightId }, f.label)),
+    );
+    const apply = () => {
+      const pct = Number(minInput.value);
+      if (minInput.value !== '' && (!Number.isFinite(pct) || pct < 0 || pct > 100)) {
+        minInput.setAttribute('aria-invalid', 'true');
+        return;
+      }
+      minInput.removeAttribute('aria-invalid');
+      filter.state = stateSel.value as ReviewFilter['state'];
+      filter.class = classSel.value as ReviewFilter['class'];
+      filter.minScore = minInput.value === '' ? 0 : pct / 100;
+      filter.flightId = flightSel.value;
+      navigate(`/review${filterToQuery(filter)}`, { replace: true, silent: true });
+      void reload();
+    };
+    for (const el of [stateSel, classSel, flightSel]) el.addEventListener('change', apply);
+    minInput.addEventListener('change', apply);
+    filterBox.onsubmit = (e) => {
+      e.preventDefault();
+      apply();
+    };
+    render(
+      filterBox,
+      h('div', { class: 'row' }, field(t('review.filterState'), stateSel), field(t('review.filterClass'), classSel)),
+      h(
+        'div',
+        { class: 'row' },
+        field(t('review.filterMinScore'), minInput),
+        field(t('review.filterFlight'), flightSel),
+      ),
+    );
   }
-  if (items.length) void select(0);
-  else paint();
+
+  /** Loads the queue's first page for the current filter and shows its first incident. */
+  let reloadSeq = 0;
+  async function reload(): Promise<void> {
+    const seq = ++reloadSeq;
+    shown = null;
+    try {
+      const page = await api.incidents({ ...filterToApi(filter), cursor: null });
+      if (seq !== reloadSeq || disposed) return;
+      items = page.items;
+      total = page.total;
+      cursor = page.nextCursor;
+    } catch (err) {
+      if (seq !== reloadSeq) return;
+      items = [];
+      total = 0;
+      cursor = null;
+      showError(err, () => void reload());
+    }
+    index = 0;
+    if (items.length) void select(0);
+    else paint();
+  }
+
+  paintFilters();
+  await reload();
+  void loadFlights();
+
+  /** The flights of every drone the user sees, newest first (the flight filter's choices). */
+  async function loadFlights(): Promise<void> {
+    try {
+      const ds = await api.drones();
+      const per = await Promise.all(
+        ds.map((d) =>
+          api
+            .droneFlights(d.id)
+            .then((fs) => fs.map((f) => ({ ...f, drone: d.name })))
+            .catch(() => []),
+        ),
+      );
+      flights = per
+        .flat()
+        .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
+        .slice(0, 200)
+        .map((f) => ({ id: f.id, label: `${f.drone} · ${new Date(f.startedAt).toLocaleString()}` }));
+      if (!disposed) paintFilters();
+    } catch {
+      // the filter still takes a flight from the URL; the list of choices is a convenience
+    }
+  }
 
   return () => {
     disposed = true;

@@ -1,9 +1,11 @@
 /** 统计 Stats: closure and on-time rates overall, per department and per category, as charts; CSV/XLSX export. */
 import * as api from '../api/client.ts';
 import type { CaseStats, StatsRow } from '../api/types.ts';
+import type { DetectionStats } from '@xuncha/mission-service/contract';
 import { fmt, localize, t } from '../i18n.ts';
 import { download, field, h, render } from '../ui/dom.ts';
 import { showError, withButton } from '../ui/feedback.ts';
+import { detectionChart } from './detection-chart.ts';
 import type { View } from './view.ts';
 import { shanghai, addDays } from './week.ts';
 
@@ -134,13 +136,17 @@ const view: View = async (root) => {
     if (!r) return;
     render(body, h('p', { class: 'loading' }, t('loading')));
     try {
-      paint(await api.caseStats(r[0], r[1]));
+      const [cases, detections] = await Promise.all([
+        api.caseStats(r[0], r[1]),
+        api.detectionStats(r[0], r[1]).catch((err: unknown) => err as Error),
+      ]);
+      paint(cases, detections);
     } catch (err) {
       render(body);
       showError(err, () => void load());
     }
   }
-  function paint(s: CaseStats): void {
+  function paint(s: CaseStats, d: DetectionStats | Error): void {
     const o = s.overall;
     const kpi = (label: string, value: string) => h('div', { class: 'kpi' }, h('b', {}, value), h('span', {}, label));
     render(
@@ -160,7 +166,9 @@ const view: View = async (root) => {
         rateChart(t('stats.byDepartment'), s.byDepartment),
         rateChart(t('stats.byCategory'), s.byCategory),
       ),
-      h('p', { class: 'hint section' }, t('stats.detectionsLater')),
+      d instanceof Error
+        ? h('p', { class: 'form-error section' }, localize(d.message))
+        : h('div', { class: 'charts' }, detectionChart(d)),
     );
     for (const el of body.querySelectorAll<HTMLElement>('[data-colour]')) el.style.background = el.dataset.colour!;
   }

@@ -21,6 +21,8 @@ interface SimCliOptions {
   seed?: string;
   flat?: boolean;
   ardupilot?: boolean;
+  renderProcess?: boolean;
+  renderBudget?: string;
 }
 
 function intOption(name: string, v: string | undefined, min: number, max: number): number | undefined {
@@ -51,9 +53,18 @@ export async function runSim(
   const basePort = intOption('--base-port', o.basePort, 0, 65535);
   const udpOut = intOption('--udp-out', o.udpOut, 1, 65535);
   const seed = intOption('--seed', o.seed, 0, 2 ** 31 - 1);
+  const renderPixelBudget = intOption('--render-budget', o.renderBudget, 100_000, 100_000_000);
+  const render = {
+    ...(o.renderProcess ? { renderProcess: true } : {}),
+    ...(renderPixelBudget !== undefined ? { renderPixelBudget } : {}),
+  };
+  if (o.renderProcess && (o.images || !(o.dockDir || o.ingestUrl)))
+    throw new Error(
+      '--render-process 只用于机库交付 / --render-process is for the dock only: give --dock-dir or --ingest-url, not --images',
+    );
   if (o.dockDir && o.ingestUrl)
     throw new Error('--dock-dir 与 --ingest-url 只能选一 / give --dock-dir or --ingest-url, not both');
-  if (o.ardupilot) return runArduPilot(o, { drones, speedup, basePort, udpOut, seed }, out);
+  if (o.ardupilot) return runArduPilot(o, { drones, speedup, basePort, udpOut, seed, render }, out);
   const launched = await launchSimulation({
     ...(drones !== undefined ? { drones } : {}),
     ...(o.scenario ? { scenarioPath: o.scenario } : {}),
@@ -68,6 +79,7 @@ export async function runSim(
       : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(o.flat ? { demPath: null } : {}),
+    ...render,
     log: (l) => process.stderr.write(`${l}\n`),
   });
   const { sim, scenario, scenarioPath } = launched;
@@ -100,7 +112,14 @@ function untilSignal(): Promise<void> {
 /** `xuncha sim --ardupilot`: real ArduPilot SITL copters (XUNCHA_SITL_BIN) with our camera and dock. */
 async function runArduPilot(
   o: SimCliOptions,
-  n: { drones?: number; speedup?: number; basePort?: number; udpOut?: number; seed?: number },
+  n: {
+    drones?: number;
+    speedup?: number;
+    basePort?: number;
+    udpOut?: number;
+    seed?: number;
+    render: { renderProcess?: boolean; renderPixelBudget?: number };
+  },
   out: (line: string) => void,
 ): Promise<void> {
   const sitl = findSitlBinary();
@@ -122,6 +141,7 @@ async function runArduPilot(
       : {}),
     ...(n.seed !== undefined ? { seed: n.seed } : {}),
     ...(o.flat ? { demPath: null } : {}),
+    ...n.render,
     log: (l) => process.stderr.write(`${l}\n`),
   });
   process.stderr.write(
@@ -157,6 +177,14 @@ export function buildSimProgram(): Command {
     .option('--udp-out <port>', '另向 host:port+10·i 发送 UDP / also send UDP to host:port + 10·i (like 14550)')
     .option('--seed <n>', '随机种子 / random seed')
     .option('--flat', '不加载 DEM，按平地飞行 / no DEM, flat terrain')
+    .option(
+      '--render-process',
+      '在子进程中渲染机库照片，链路不受渲染阻塞 / render the dock photos in a child process so the link never waits on a render',
+    )
+    .option(
+      '--render-budget <px>',
+      '按此像素数渲染再缩放到相机分辨率（更快）/ render this many pixels, scaled to the camera size (faster)',
+    )
     .option(
       '--ardupilot',
       '用真实 ArduPilot SITL（XUNCHA_SITL_BIN）代替内置无人机 / fly real ArduPilot SITL copters (XUNCHA_SITL_BIN) instead of the built-in ones',

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { DeliveryReport, DeliveryTarget } from '../dock/deliver.ts';
 import { loadScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { demoScenarioPath, loadTerrain } from './launch.ts';
+import { demoScenarioPath, loadTerrain, renderProcessOf } from './launch.ts';
 import { createPhotoPipeline } from './photo-pipeline.ts';
 import { startArduPilotSitl, type SitlBinary, type SitlVehicle } from './ardupilot-sitl.ts';
 import { attachSitlCamera, type SitlCamera } from './sitl-camera.ts';
@@ -31,6 +31,9 @@ export interface ArduPilotLaunchOptions {
   imagesDir?: string;
   dock?: DeliveryTarget;
   onDelivered?: (sysId: number, report: DeliveryReport) => void;
+  /** Render the dock's photos in a child process; dock only. */
+  renderProcess?: boolean;
+  renderPixelBudget?: number;
   /** DEM for the rendered photos; default the sample DEM; null = flat. */
   demPath?: string | null;
   seed?: number;
@@ -70,6 +73,7 @@ export async function launchArduPilot(o: ArduPilotLaunchOptions): Promise<ArduPi
     ...(o.dock ? { dock: o.dock } : {}),
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     ...(o.onDelivered ? { onDelivered: o.onDelivered } : {}),
+    ...(o.renderProcess ? { renderProcess: renderProcessOf(o) } : {}),
     log,
   });
 

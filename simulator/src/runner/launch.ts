@@ -33,6 +33,10 @@ export interface LaunchOptions {
   dock?: DeliveryTarget;
   /** Called with each dock delivery's report. */
   onDelivered?: (sysId: number, report: DeliveryReport) => void;
+  /** Render the dock's photos in a child process (the vehicles' link never waits on a render); dock only. */
+  renderProcess?: boolean;
+  /** Render this many pixels and scale to the camera's size (default: full resolution). */
+  renderPixelBudget?: number;
   /** DEM GeoTIFF; default the sample DEM; null = flat terrain. */
   demPath?: string | null;
   seed?: number;
@@ -79,6 +83,7 @@ export async function launchSimulation(o: LaunchOptions = {}): Promise<Launched>
     ...(o.dock ? { dock: o.dock } : {}),
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     ...(o.onDelivered ? { onDelivered: o.onDelivered } : {}),
+    ...(o.renderProcess ? { renderProcess: renderProcessOf(o) } : {}),
     log,
   });
   const camera = photos.camera;
@@ -100,4 +105,12 @@ export async function launchSimulation(o: LaunchOptions = {}): Promise<Launched>
     if (o.dock) v.events.on('landed', () => photos.landed(v.sysId));
   }
   return { sim, scenario, scenarioPath, demLoaded: dem !== undefined, photos: camera !== undefined };
+}
+
+/** The render-process options of a launch (the DEM the vehicles fly over, the pixel budget). */
+export function renderProcessOf(o: { demPath?: string | null; renderPixelBudget?: number }): {
+  demPath: string | null | undefined;
+  renderPixelBudget?: number;
+} {
+  return { demPath: o.demPath, ...(o.renderPixelBudget ? { renderPixelBudget: o.renderPixelBudget } : {}) };
 }

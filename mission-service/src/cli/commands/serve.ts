@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { createLogger } from '../../logger.ts';
-import { startService } from '../../serve.ts';
+import { startService, type ServiceExtras } from '../../serve.ts';
 
 /** `xuncha serve`: the API on PORT (8080) with the embedded database under XUNCHA_DATA_DIR (./data). */
-export function registerServeCommand(program: Command): void {
+export function registerServeCommand(program: Command, extras: ServiceExtras = {}): void {
   program
     .command('serve')
     .description('启动服务 / start the API service (embedded database by default)')
@@ -17,7 +17,7 @@ export function registerServeCommand(program: Command): void {
       const cfg = loadConfig(env);
       const logger = createLogger(cfg.logLevel);
       // Listen before the service says it is ready: a supervisor may signal as soon as it reads that line.
-      const starting = startService(cfg, logger);
+      const starting = startService(cfg, logger, extras);
       const shutdown = (signal: string) => {
         logger.info({ signal }, 'stopping');
         starting

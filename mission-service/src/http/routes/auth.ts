@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { AppError, notFound } from '../../app-error.ts';
 import {
+  CHECKS_BUSY,
   createSession,
   createUser,
   findUserById,
@@ -78,7 +79,7 @@ export function authRoutes(d: RouteDeps): Route[] {
         const verdict = guard.check(source, account);
         if (!verdict.allowed) throw tooMany(verdict.retryAfterS);
         if (verdict.delayMs) await sleep(verdict.delayMs);
-        const { user, ok } = await guard.guarded(async () => {
+        const checked = await guard.guarded(async () => {
           const found = await findUserByUsername(db, body.username);
           // Hash even for unknown users so response time does not reveal which usernames exist.
           const match = found
@@ -86,6 +87,8 @@ export function authRoutes(d: RouteDeps): Route[] {
             : await verifyPassword(body.password, await (dummyHash ??= hashPassword('not-a-user-password')));
           return { user: found, ok: match };
         });
+        if (checked === CHECKS_BUSY) throw tooMany(1);
+        const { user, ok } = checked;
         if (!user || !ok || user.disabled) {
           guard.fail(source, account);
           d.logger.warn({ username: account.slice(0, 64), source }, 'login failed');
@@ -163,7 +166,9 @@ export function authRoutes(d: RouteDeps): Route[] {
         if (!verdict.allowed) throw tooMany(verdict.retryAfterS);
         if (verdict.delayMs) await sleep(verdict.delayMs);
         const u = await findUserById(db, user.id);
-        const ok = u && (await guard.guarded(() => verifyPassword(body.currentPassword, u.passwordHash)));
+        const checked = u ? await guard.guarded(() => verifyPassword(body.currentPassword, u.passwordHash)) : false;
+        if (checked === CHECKS_BUSY) throw tooMany(1);
+        const ok = u && checked;
         if (!u || !ok) {
           guard.fail(key, key);
           throw badLogin();

@@ -16,8 +16,13 @@ import {
   WebhookSubscriptionSchema,
 } from '../../contract/admin.ts';
 import { CalendarYearReplaceQuerySchema } from '../../contract/calendar.ts';
-import { CaseStatsSchema, StatsQuerySchema } from '../../contract/stats.ts';
-import { getCaseStats, statsToCsv, statsToXlsx } from '../../stats/index.ts';
+import {
+  CaseStatsSchema,
+  DetectionStatsQuerySchema,
+  DetectionStatsSchema,
+  StatsQuerySchema,
+} from '../../contract/stats.ts';
+import { getCaseStats, getDetectionStats, statsToCsv, statsToXlsx } from '../../stats/index.ts';
 import { createSubscription, deactivateSubscription, listDeliveries, listSubscriptions } from '../../webhooks/index.ts';
 import { PageQuerySchema, pageOf } from '../../contract/paging.ts';
 import { pageOfArray } from '../paging.ts';
@@ -165,6 +170,17 @@ export function caseAdminRoutes(d: RouteDeps): Route[] {
             .send(Buffer.from(statsToXlsx(stats)));
         } else return stats;
       },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/stats/detections',
+      summary:
+        '按类别、按日的检测数（含确认与误报）/ detections by class per China-time day (with confirmed and rejected)',
+      tag: 'cases',
+      roles: ['dispatcher', 'officer'],
+      query: DetectionStatsQuerySchema,
+      response: DetectionStatsSchema,
+      handler: ({ query: q }) => getDetectionStats(db, q.from, q.to),
     }),
   ];
 }

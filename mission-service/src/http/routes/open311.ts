@@ -27,6 +27,7 @@ import {
   type Open311Service,
   type XmlValue,
 } from '../../open311/index.ts';
+import { InFlightCap } from '../../limits/in-flight-cap.ts';
 import { BoundedMap, TokenBuckets } from '../../limits/rate-limit.ts';
 import { errorBody } from '../errors.ts';
 import { mountRoutes } from '../mount.ts';
@@ -63,20 +64,28 @@ function nameCache(db: Db) {
 
 /**
  * Rate limits of Open311: a token bucket per source address for anonymous clients (and clients whose key is
- * unknown), a larger one per API key. 429 with Retry-After, before any database work of the request.
+ * unknown), one shared by all anonymous sources (forged or many addresses), a larger one per API key, and a cap
+ * on anonymous requests in flight. 429 with Retry-After, before any database work of the request: a flood of
+ * anonymous reads must not slow the centre's own staff.
  */
 function open311Limiter(d: RouteDeps): RequestHandler {
+  const limits = d.security.open311;
   const anon = new TokenBuckets({
-    burst: Math.max(5, Math.ceil(d.security.open311.anonymousPerMin / 6)),
-    perSecond: d.security.open311.anonymousPerMin / 60,
+    burst: Math.max(5, Math.ceil(limits.anonymousPerMin / 6)),
+    perSecond: limits.anonymousPerMin / 60,
   });
+  const anonTotal = new TokenBuckets({
+    burst: Math.max(10, Math.ceil(limits.anonymousTotalPerMin / 20)),
+    perSecond: limits.anonymousTotalPerMin / 60,
+  });
+  const anonInFlight = new InFlightCap(limits.anonymousInFlight);
   const keyed = new TokenBuckets({
     burst: Math.max(10, Math.ceil(d.security.open311.keyPerMin / 6)),
     perSecond: d.security.open311.keyPerMin / 60,
   });
   // Key → its id (or null: not a key), for a minute: repeated requests cost no database lookup.
   const keys = new BoundedMap<{ id: string | null; at: number }>(5000);
-  return async (req, _res, next) => {
+  return async (req, res, next) => {
     try {
       const given = (req.query.api_key ?? (req.body as Record<string, unknown> | undefined)?.api_key) as unknown;
       const key = typeof given === 'string' && given.length <= 200 ? given : undefined;
@@ -90,8 +99,10 @@ function open311Limiter(d: RouteDeps): RequestHandler {
           keys.set(h, { id: keyId, at: Date.now() });
         }
       }
-      // A client with a valid key has its own bucket; everyone else shares their address's.
-      const wait = keyId ? keyed.take(keyId) : anon.take(sourceOf(req));
+      // A client with a valid key has its own bucket; everyone else shares their address's, and all of them one.
+      const wait = keyId
+        ? keyed.take(keyId)
+        : anon.take(sourceOf(req)) || anonTotal.take('anonymous') || (anonInFlight.enter(res) ? 0 : 1);
       if (wait) {
         throw new AppError(
           'rate_limited',

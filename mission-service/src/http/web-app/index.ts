@@ -22,6 +22,8 @@ export interface WebAppOptions {
   demPath?: string;
   /** Demo user names to offer on the login page (XUNCHA_DEMO=1). */
   demoUsers?: string[];
+  /** Demo mode is on: every page shows a banner saying so. */
+  demo?: boolean;
   /** Told why a configured basemap is refused (the service logs it at start). */
   warn?: (message: string) => void;
 }
@@ -84,6 +86,7 @@ export function webApp(opts: WebAppOptions = {}): Router {
         })),
       },
       demoUsers: opts.demoUsers ?? [],
+      demo: opts.demo ?? false,
     });
   });
 
