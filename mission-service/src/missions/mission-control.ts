@@ -253,7 +253,6 @@ export class MissionControl {
           schedule.id,
         );
     if (!m) throw notFound(`mission ${missionId}`);
-    if (!missionId) await this.resumeInterruptedSortie(m);
     try {
       await this.run(m, 'upload', 'scheduler');
       await this.run((await getMission(this.db, m.id))!, 'start', 'scheduler');
@@ -263,31 +262,6 @@ export class MissionControl {
     }
     return { missionId: m.id };
   };
-
-  /**
-   * When the previous occurrence of this schedule left the same sortie interrupted mid-patrol (link lost, returned
-   * to launch, found landed after a restart) with the same items, the new mission starts where that one stopped:
-   * at its last reached item. Each interrupted mission is resumed once (it records who resumed it).
-   */
-  private async resumeInterruptedSortie(m: MissionRecord): Promise<void> {
-    if (!m.scheduleId) return;
-    const r = await this.db.query<{ id: string; last_reached_seq: number }>(
-      `SELECT id, last_reached_seq FROM missions
-        WHERE schedule_id = $1 AND sortie_index = $2 AND id <> $3 AND state = 'interrupted'
-          AND last_reached_seq >= 1 AND progress->>'resumedBy' IS NULL
-          AND progress->>'interruptedBy' IS DISTINCT FROM 'pause' AND items = $4::jsonb
-        ORDER BY created_at DESC LIMIT 1`,
-      [m.scheduleId, m.sortieIndex, m.id, JSON.stringify(m.items)],
-    );
-    const prev = r.rows[0];
-    if (!prev) return;
-    await recordProgress(this.db, m.id, null, { resumeFrom: prev.last_reached_seq, resumesMissionId: prev.id });
-    await recordProgress(this.db, prev.id, null, { resumedBy: m.id });
-    this.logger.info(
-      { missionId: m.id, resumes: prev.id, from: prev.last_reached_seq },
-      'patrol resumes an interrupted sortie',
-    );
-  }
 
   private async droneDepartment(droneId: string): Promise<string | null> {
     const r = await this.db.query<{ department_id: string | null }>('SELECT department_id FROM drones WHERE id = $1', [
