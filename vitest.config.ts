@@ -13,8 +13,16 @@ export default defineConfig({
       'planner-ui/src/**/*.test.ts',
       'tests/**/*.test.ts',
     ],
-    // Browser tests (npm run test:ui) and tests/sitl (a real ArduPilot SITL, npm run test:sitl) have their own scripts.
-    exclude: ['**/node_modules/**', '**/*.compat.test.ts', '**/*.system.test.ts', 'tests/ui/**', 'tests/sitl/**'],
+    // Browser tests (npm run test:ui), tests/sitl (a real ArduPilot SITL, npm run test:sitl) and the end-to-end suite
+    // (npm run test:e2e) have their own scripts.
+    exclude: [
+      '**/node_modules/**',
+      '**/*.compat.test.ts',
+      '**/*.system.test.ts',
+      'tests/ui/**',
+      'tests/sitl/**',
+      'tests/e2e/**/*.e2e.test.ts',
+    ],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: 'forks',

@@ -1,41 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startServe } from './support/serve-process.ts';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
-
-/** Starts `xuncha serve` as a newcomer would, on a fresh data directory, and waits for its "listening" log line. */
-function startServe(dataDir: string): Promise<{ child: ChildProcess; url: string; logs: string[] }> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/xuncha.mjs'), 'serve'], {
-    cwd: repoRoot,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', XUNCHA_DATA_DIR: dataDir, DATABASE_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const logs: string[] = [];
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let nl;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        logs.push(line);
-        try {
-          const rec = JSON.parse(line) as { msg?: string; url?: string };
-          if (rec.msg === 'xuncha listening' && rec.url) resolve({ child, url: rec.url, logs });
-        } catch {
-          /* not JSON */
-        }
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => logs.push(d.toString()));
-    child.once('exit', (code) => reject(new Error(`xuncha serve exited with ${code}: ${logs.join('\n')}`)));
-  });
-}
 
 describe('xuncha serve on a fresh data directory (embedded database)', () => {
   const cleanup: (() => Promise<void>)[] = [];

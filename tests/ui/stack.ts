@@ -4,17 +4,12 @@
  * freshly built, and Debian's Chromium driven by playwright-core.
  */
 import { execFileSync } from 'node:child_process';
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { loadConfig } from '../../mission-service/src/config.ts';
-import { createLogger } from '../../mission-service/src/logger.ts';
-import { startService, type RunningService } from '../../mission-service/src/serve.ts';
-import { scarDetectorManifest, scarDetectorOnnx } from '../../mission-service/src/testing/scar-model.ts';
-import { pgliteTemplateDir, prepareTestTemplates } from '../../mission-service/src/testing/test-db.ts';
+import type { RunningService } from '../../mission-service/src/serve.ts';
 import { startSimulation, type RunningSimulation } from '../../simulator/src/index.ts';
+import { DEMO_PASSWORD, startServiceStack, type ApiAnswer, type DemoUser } from '../support/service-stack.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const artifactsDir = path.join(repoRoot, 'test-artifacts', 'ui');
@@ -37,21 +32,17 @@ export interface UiStack {
   /** A fresh browser context (own storage) logged in as `user` with the demo password, on `path`. */
   loggedIn(user: DemoUser, path?: string): Promise<{ context: BrowserContext; page: Page }>;
   /** An API call as a demo user (for arranging data the test is not about). */
-  api(user: DemoUser, method: string, p: string, body?: unknown): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  api(user: DemoUser, method: string, p: string, body?: unknown): Promise<ApiAnswer>;
   /** A multipart upload as a demo user. */
-  upload(user: DemoUser, p: string, form: FormData): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  upload(user: DemoUser, p: string, form: FormData): Promise<ApiAnswer>;
   stop(): Promise<void>;
 }
 
-export type DemoUser = 'demo-operator' | 'demo-officer' | 'demo-dispatcher' | 'demo-admin';
+export type { DemoUser };
 
 export async function startUiStack(opts: { drones?: number } = {}): Promise<UiStack> {
   // The bundle the service serves must be the current sources (the service itself never builds under vitest).
   execFileSync(process.execPath, [path.join(repoRoot, 'planner-ui/scripts/build-if-stale.mjs')], { stdio: 'inherit' });
-  await prepareTestTemplates();
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'xuncha-ui-'));
-  await mkdir(dataDir, { recursive: true });
-  await cp(pgliteTemplateDir, path.join(dataDir, 'pg'), { recursive: true });
   const sim = opts.drones
     ? await startSimulation({
         drones: opts.drones,
@@ -63,42 +54,18 @@ export async function startUiStack(opts: { drones?: number } = {}): Promise<UiSt
         bootDelayS: 0,
       })
     : null;
-  // Triage runs with the small fixed-weight scar detector the service's own tests use (it finds the simulator's
-  // planted fire in a green summer scene in well under a second), so a flagged photo appears quickly.
-  const modelDir = path.join(dataDir, 'model');
-  await mkdir(modelDir, { recursive: true });
-  await writeFile(path.join(modelDir, 'scar.onnx'), scarDetectorOnnx({ inputPx: 256, windowPx: 32, stridePx: 8 }));
-  await writeFile(path.join(modelDir, 'manifest.json'), JSON.stringify(scarDetectorManifest(256, 0.04)));
-  const cfg = loadConfig({
-    XUNCHA_MODEL: path.join(modelDir, 'manifest.json'),
-    PORT: '0',
-    HOST: '127.0.0.1',
-    XUNCHA_DATA_DIR: dataDir,
-    XUNCHA_DEMO: '1',
-    LOG_LEVEL: 'silent',
-  });
-  const service = await startService(cfg, createLogger('silent'));
-  const base = service.url;
+  // Triage runs with the small fixed-weight scar detector the service's own tests use, so a flagged photo appears
+  // quickly.
+  const stack = await startServiceStack({ model: 'scar' });
+  const base = stack.base;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     // playwright gives every launch a fresh temporary --user-data-dir of its own (it refuses the flag itself).
     args: CHROMIUM_FLAGS,
   });
-  const tokens = new Map<DemoUser, string>();
-  const token = async (user: DemoUser) => {
-    if (!tokens.has(user)) {
-      const r = await fetch(`${base}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: user, password: 'xuncha-demo' }),
-      });
-      tokens.set(user, ((await r.json()) as { token: string }).token);
-    }
-    return tokens.get(user)!;
-  };
   return {
     base,
-    service,
+    service: stack.service,
     sim,
     browser,
     async loggedIn(user, p = '/') {
@@ -121,36 +88,17 @@ export async function startUiStack(opts: { drones?: number } = {}): Promise<UiSt
       page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
       await page.goto(`${base}/login?next=${encodeURIComponent(p)}`);
       await page.fill('input[name=username]', user);
-      await page.fill('input[name=password]', 'xuncha-demo');
+      await page.fill('input[name=password]', DEMO_PASSWORD);
       await page.click('form.login-form button[type=submit]');
       await page.waitForSelector('header.topbar', { timeout: 60_000 });
       return { context, page };
     },
-    async api(user, method, p, body) {
-      const r = await fetch(`${base}${p}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${await token(user)}`,
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
-      });
-      const text = await r.text();
-      return { status: r.status, body: text ? JSON.parse(text) : null };
-    },
-    async upload(user, p, form) {
-      const r = await fetch(`${base}${p}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${await token(user)}` },
-        body: form,
-      });
-      return { status: r.status, body: await r.json() };
-    },
+    api: stack.api,
+    upload: stack.upload,
     async stop() {
       await browser.close().catch(() => {});
-      await service.stop().catch(() => {});
+      await stack.stop();
       await sim?.stop().catch(() => {});
-      await rm(dataDir, { recursive: true, force: true }).catch(() => {});
     },
   };
 }

@@ -55,6 +55,9 @@ function recipients(
   return [{ role: 'admin', departmentId: null }];
 }
 
+/** The SLA stage (`pendingStage`) of a case row `c`, in SQL. */
+const STAGE_OF_STATE = `(CASE c.state WHEN 'new' THEN 'accept' WHEN 'accepted' THEN 'dispatch' ELSE 'resolve' END)`;
+
 export interface EscalationRecord {
   caseId: string;
   stage: SlaStage;
@@ -66,14 +69,21 @@ export interface EscalationRecord {
  * with a notification to the supervising role and an audit event per step. Exactly once per case, stage and
  * step, even with several instances sweeping together (primary key of `case_escalations`).
  */
-export async function escalateOverdue(db: Db, now: Date): Promise<EscalationRecord[]> {
-  const due = await db.query<CaseRow>(
-    `SELECT ${CASE_COLUMNS} FROM cases c
+export async function escalateOverdue(db: Db, now: Date, opts: { batch?: number } = {}): Promise<EscalationRecord[]> {
+  // Cases already at the last step of their stage are left out in SQL, and those whose due step is already
+  // recorded are skipped before any transaction: a backlog of long-overdue cases must neither fill the batch
+  // (newer overdue cases would never be escalated) nor cost a locking transaction each every sweep.
+  const due = await db.query<CaseRow & { escalated_step: number }>(
+    `SELECT ${CASE_COLUMNS}, COALESCE((SELECT max(e.step) FROM case_escalations e
+         WHERE e.case_id = c.id AND e.stage = ${STAGE_OF_STATE}), 0)::int AS escalated_step
+     FROM cases c
      WHERE c.state IN ('new', 'accepted', 'dispatched', 'in_progress') AND c.merged_into_id IS NULL
        AND ((c.state = 'new' AND c.accept_due_at <= $1) OR (c.state = 'accepted' AND c.dispatch_due_at <= $1)
          OR (c.state IN ('dispatched', 'in_progress') AND c.resolve_due_at <= $1))
-     ORDER BY c.created_at LIMIT 5000`,
-    [now],
+       AND NOT EXISTS (SELECT 1 FROM case_escalations e
+         WHERE e.case_id = c.id AND e.stage = ${STAGE_OF_STATE} AND e.step = ${ESCALATION_STEPS.length})
+     ORDER BY c.created_at LIMIT $2`,
+    [now, opts.batch ?? 5000],
   );
   const done: EscalationRecord[] = [];
   for (const row of due.rows) {
@@ -81,7 +91,7 @@ export async function escalateOverdue(db: Db, now: Date): Promise<EscalationReco
     const stage = pendingStage(c);
     if (!stage) continue;
     const step = overdueStep(stage, now);
-    if (step === 0) continue;
+    if (step <= row.escalated_step) continue;
     const recs = await db.transaction(async (tx) => escalateOne(tx, c, stage.stage, step, now));
     done.push(...recs);
   }

@@ -486,6 +486,31 @@ describe('overdue escalation with a controllable clock', () => {
     expect(mine(await escalateOverdue(db, at(36)))).toEqual([{ caseId, stage: 'dispatch', step: 1 }]);
   });
 
+  it('escalates newer overdue cases even behind a batch of fully escalated old ones', async () => {
+    const t0 = new Date('2026-05-04T09:00:00+08:00');
+    const at = (min: number) => new Date(t0.getTime() + min * 60_000);
+    // Each 1 km or more from the others (and from the other tests' cases): none is a duplicate of another.
+    const file = async (min: number, westKm: number) =>
+      (
+        await fileCase(
+          db,
+          { category: 'exposed_slope', point: east(inside['jur-tashi-xiazhang']!, -1000 * westKm), source: 'hotline' },
+          { now: at(min) },
+        )
+      ).caseId;
+    const old = [await file(0, 1), await file(1, 2)];
+    // Both old cases reach their last step (通报).
+    await escalateOverdue(db, at(60));
+    for (const id of old) expect((await getCase(db, id)).escalationLevel).toBe(3);
+    // Everything else in this database is escalated as far as it is due before the newer case is filed.
+    await escalateOverdue(db, at(100));
+    const newer = await file(100, 3);
+    // A batch of two: the old, fully escalated cases must not take the places.
+    const recs = await escalateOverdue(db, at(104), { batch: 2 });
+    expect(recs.filter((r) => r.caseId === newer)).toEqual([{ caseId: newer, stage: 'accept', step: 1 }]);
+    expect(recs.filter((r) => old.includes(r.caseId))).toEqual([]);
+  });
+
   it('runs from startCaseTimers on its clock', async () => {
     let now = new Date('2026-04-01T09:00:00+08:00');
     const { caseId } = await fileCase(
