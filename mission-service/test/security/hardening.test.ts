@@ -45,9 +45,9 @@ async function call(
 }
 
 /** Another app on the same database with other security settings (limits, switches). */
-async function otherApp(security: Partial<SecurityOptions>, links?: DroneLinkManager) {
+async function otherApp(security: Partial<SecurityOptions>, links?: DroneLinkManager, db = w.t.db) {
   const server: Server = createApp({
-    db: w.t.db,
+    db,
     logger: createLogger('silent'),
     links,
     security: { ...DEFAULT_SECURITY, ...security },
@@ -208,6 +208,44 @@ describe('High', () => {
       expect(keyed.status).toBe(200);
     } finally {
       await limited.close();
+    }
+    // Made-up API keys: past a small budget of key look-ups per address, refused before the database is asked.
+    let keyLookups = 0;
+    const counting = new Proxy(w.t.db, {
+      get(target, prop, receiver) {
+        if (prop !== 'query') return Reflect.get(target, prop, receiver);
+        return (sql: string, params?: unknown[]) => {
+          if (/FROM api_keys/.test(sql)) keyLookups++;
+          return target.query(sql, params);
+        };
+      },
+    });
+    const forgedKeys = await otherApp(
+      {
+        trustProxy: 'loopback',
+        open311: { anonymousPerMin: 6, anonymousTotalPerMin: 1e6, anonymousInFlight: 1e6, keyPerMin: 600 },
+      },
+      undefined,
+      counting,
+    );
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 30; i++)
+        statuses.push(
+          (
+            await call('GET', `/open311/v2/services.json?api_key=x311_made_up_${i}`, {
+              base: forgedKeys.base,
+              from: '10.6.6.6',
+            })
+          ).status,
+        );
+      expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+      expect(statuses.slice(6)).toEqual(Array(24).fill(429));
+      // 10 look-ups in a burst, then one a second.
+      expect(keyLookups).toBeGreaterThanOrEqual(10);
+      expect(keyLookups).toBeLessThan(20);
+    } finally {
+      await forgedKeys.close();
     }
     // Many (forged) addresses, each new: the budget all anonymous sources share runs out; a key still answers.
     const shared = await otherApp({

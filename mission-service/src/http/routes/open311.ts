@@ -83,8 +83,18 @@ function open311Limiter(d: RouteDeps): RequestHandler {
     burst: Math.max(10, Math.ceil(d.security.open311.keyPerMin / 6)),
     perSecond: d.security.open311.keyPerMin / 60,
   });
+  // Looking up a key not seen lately costs the database a query: a made-up key per request must not.
+  const lookups = new TokenBuckets({ burst: 10, perSecond: 1 });
+  const lookupsTotal = new TokenBuckets({ burst: 50, perSecond: 20 });
   // Key → its id (or null: not a key), for a minute: repeated requests cost no database lookup.
   const keys = new BoundedMap<{ id: string | null; at: number }>(5000);
+  const refuse = (wait: number) =>
+    new AppError(
+      'rate_limited',
+      'rate_limited',
+      `请求过于频繁，请 ${wait} 秒后再试 / too many requests: retry in ${wait} s`,
+      { retryAfterS: wait },
+    );
   return async (req, res, next) => {
     try {
       const given = (req.query.api_key ?? (req.body as Record<string, unknown> | undefined)?.api_key) as unknown;
@@ -95,6 +105,8 @@ function open311Limiter(d: RouteDeps): RequestHandler {
         const hit = keys.get(h);
         if (hit && Date.now() - hit.at < 60_000) keyId = hit.id;
         else {
+          const wait = lookups.take(sourceOf(req)) || lookupsTotal.take('all');
+          if (wait) throw refuse(wait);
           keyId = (await verifyApiKey(d.db, key))?.id ?? null;
           keys.set(h, { id: keyId, at: Date.now() });
         }
@@ -103,16 +115,7 @@ function open311Limiter(d: RouteDeps): RequestHandler {
       const wait = keyId
         ? keyed.take(keyId)
         : anon.take(sourceOf(req)) || anonTotal.take('anonymous') || (anonInFlight.enter(res) ? 0 : 1);
-      if (wait) {
-        throw new AppError(
-          'rate_limited',
-          'rate_limited',
-          `请求过于频繁，请 ${wait} 秒后再试 / too many requests: retry in ${wait} s`,
-          {
-            retryAfterS: wait,
-          },
-        );
-      }
+      if (wait) throw refuse(wait);
       next();
     } catch (err) {
       next(err);
