@@ -27,6 +27,10 @@ export default defineConfig({
     hookTimeout: 180_000,
     pool: 'forks',
     maxWorkers: 2,
+    // Files run one after another in each worker's process: modules are loaded once and the embedded PostGIS is
+    // shared by every file of a worker, not created per file (about 2.3× faster on 2 cores). Tests therefore keep
+    // no state between files: each makes its own objects and servers, on port 0.
+    isolate: false,
     globalSetup: ['./tests/global-setup.ts'],
   },
 });
