@@ -4,9 +4,8 @@
  */
 import type { DetectionStats } from '@xuncha/mission-service/contract';
 import { fmt, t, type StringKey } from '../i18n.ts';
-import { h } from '../ui/dom.ts';
+import { h, svg } from '../ui/dom.ts';
 
-const SVG = 'http://www.w3.org/2000/svg';
 export const CLASS_COLOURS = {
   straw_burning: '#d84315',
   sewage_outfall: '#5d4037',
@@ -14,17 +13,6 @@ export const CLASS_COLOURS = {
 } as const;
 type Cls = keyof typeof CLASS_COLOURS;
 const CLASSES = Object.keys(CLASS_COLOURS) as Cls[];
-
-function svg<K extends keyof SVGElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string | number>,
-  text?: string,
-): SVGElementTagNameMap[K] {
-  const el = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  if (text !== undefined) el.textContent = text;
-  return el;
-}
 
 /** Per day and class: detections and confirmed (zero where the service sent no row). */
 export function dailyCounts(s: DetectionStats): Array<{ day: string } & Record<Cls, { n: number; ok: number }>> {

@@ -3,23 +3,11 @@ import * as api from '../api/client.ts';
 import type { CaseStats, StatsRow } from '../api/types.ts';
 import type { DetectionStats } from '@xuncha/mission-service/contract';
 import { fmt, localize, t } from '../i18n.ts';
-import { download, field, h, render } from '../ui/dom.ts';
+import { download, field, h, render, svg } from '../ui/dom.ts';
 import { showError, withButton } from '../ui/feedback.ts';
 import { detectionChart } from './detection-chart.ts';
 import type { View } from './view.ts';
 import { shanghai, addDays } from './week.ts';
-
-const SVG = 'http://www.w3.org/2000/svg';
-function svg<K extends keyof SVGElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string | number>,
-  text?: string,
-): SVGElementTagNameMap[K] {
-  const el = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  if (text !== undefined) el.textContent = text;
-  return el;
-}
 
 const MEASURES: Array<{ key: keyof StatsRow; label: () => string; colour: string }> = [
   { key: 'closureRate', label: () => t('stats.closure'), colour: '#1f6f5c' },
