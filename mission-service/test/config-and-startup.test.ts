@@ -6,7 +6,7 @@ import { ConfigError, describeConfig, loadConfig } from '../src/config.ts';
 import { DatabaseSetupError } from '../src/db/db.ts';
 import { openPgliteDb } from '../src/db/pglite-db.ts';
 import { openPostgresDb } from '../src/db/pg-db.ts';
-import { pgliteTemplateDir, prepareTestTemplates } from '../src/testing/test-db.ts';
+import { pgliteTemplateDir, preparePgliteTemplate } from '../src/testing/test-db.ts';
 
 describe('configuration', () => {
   it('defaults to port 8080, ./data and the embedded database', () => {
@@ -47,7 +47,7 @@ describe('database start-up errors', () => {
   });
 
   it('reports a damaged embedded database instead of creating a new one over it', async () => {
-    await prepareTestTemplates();
+    await preparePgliteTemplate();
     const dir = await mkdtemp(path.join(os.tmpdir(), 'xuncha-damaged-'));
     await cp(pgliteTemplateDir, dir, { recursive: true });
     await writeFile(path.join(dir, 'global', 'pg_control'), Buffer.alloc(8192, 0x5a));

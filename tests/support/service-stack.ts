@@ -11,7 +11,7 @@ import { loadConfig } from '../../mission-service/src/config.ts';
 import { createLogger } from '../../mission-service/src/logger.ts';
 import { startService, type RunningService } from '../../mission-service/src/serve.ts';
 import { scarDetectorManifest, scarDetectorOnnx } from '../../mission-service/src/testing/scar-model.ts';
-import { pgliteTemplateDir, prepareTestTemplates } from '../../mission-service/src/testing/test-db.ts';
+import { pgliteTemplateDir, preparePgliteTemplate } from '../../mission-service/src/testing/test-db.ts';
 import { createUser, DEMO_ACCOUNTS } from '../../mission-service/src/auth/index.ts';
 import { openDb } from '../../mission-service/src/db/open-db.ts';
 import { loadSampleDataOnce } from '../../mission-service/src/db/seed-sample-data.ts';
@@ -64,7 +64,7 @@ export interface ServiceStackOptions {
 
 /** Copies the prepared PGlite template into `<dataDir>/pg` (a fresh embedded database with migrations applied). */
 export async function seedDataDir(prefix: string): Promise<string> {
-  await prepareTestTemplates();
+  await preparePgliteTemplate();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), prefix));
   await cp(pgliteTemplateDir, path.join(dataDir, 'pg'), { recursive: true });
   return dataDir;

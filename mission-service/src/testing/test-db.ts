@@ -63,6 +63,23 @@ async function adminQuery(sql: string): Promise<void> {
 
 /** Global set-up: build the template once per test run (both backends when TEST_DATABASE_URL is set). */
 export async function prepareTestTemplates(): Promise<void> {
+  await preparePgliteTemplate();
+  const url = process.env.TEST_DATABASE_URL;
+  if (url) {
+    await adminQuery(`DROP DATABASE IF EXISTS ${TEMPLATE_DB}`);
+    await adminQuery(`CREATE DATABASE ${TEMPLATE_DB}`);
+    const db = await openPostgresDb(withDatabase(url, TEMPLATE_DB), { max: 2 });
+    await migrate(db);
+    await loadSampleDataOnce(db);
+    await db.close();
+  }
+}
+
+/**
+ * The embedded template only, built when missing: what a test that copies `pgliteTemplateDir` itself calls. It
+ * never touches the PostgreSQL template, which other test files are copying at the same time.
+ */
+export async function preparePgliteTemplate(): Promise<void> {
   if (!existsSync(path.join(pgliteTemplateDir, 'PG_VERSION'))) {
     const building = `${pgliteTemplateDir}.building-${process.pid}`;
     await rm(building, { recursive: true, force: true });
@@ -73,15 +90,6 @@ export async function prepareTestTemplates(): Promise<void> {
     await rm(pgliteTemplateDir, { recursive: true, force: true });
     await cp(building, pgliteTemplateDir, { recursive: true });
     await rm(building, { recursive: true, force: true });
-  }
-  const url = process.env.TEST_DATABASE_URL;
-  if (url) {
-    await adminQuery(`DROP DATABASE IF EXISTS ${TEMPLATE_DB}`);
-    await adminQuery(`CREATE DATABASE ${TEMPLATE_DB}`);
-    const db = await openPostgresDb(withDatabase(url, TEMPLATE_DB), { max: 2 });
-    await migrate(db);
-    await loadSampleDataOnce(db);
-    await db.close();
   }
 }
 
@@ -116,7 +124,7 @@ export async function createTestDb(backend: TestBackend = testBackend): Promise<
       },
     };
   }
-  if (!existsSync(path.join(pgliteTemplateDir, 'PG_VERSION'))) await prepareTestTemplates();
+  await preparePgliteTemplate();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'xuncha-test-db-'));
   await cp(pgliteTemplateDir, dataDir, { recursive: true });
   const db = await openPgliteDb(dataDir);

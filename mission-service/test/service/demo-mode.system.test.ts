@@ -14,7 +14,7 @@ import type { DemoDroneLauncher } from '../../src/demo/demo-drones-port.ts';
 import { DEMO_SCHEDULE_NAME } from '../../src/demo/demo-patrol.ts';
 import { createLogger } from '../../src/logger.ts';
 import { startService, type RunningService } from '../../src/serve.ts';
-import { pgliteTemplateDir, prepareTestTemplates } from '../../src/testing/test-db.ts';
+import { pgliteTemplateDir, preparePgliteTemplate } from '../../src/testing/test-db.ts';
 
 async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -39,7 +39,7 @@ describe('demo mode (npm start on loopback with the embedded database)', () => {
   const appConfig = async () => (await (await fetch(`${service!.url}/app-config.json`)).json()) as { demo: boolean };
 
   beforeAll(async () => {
-    await prepareTestTemplates();
+    await preparePgliteTemplate();
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'xuncha-demo-'));
     await cp(pgliteTemplateDir, path.join(dataDir, 'pg'), { recursive: true });
   });
