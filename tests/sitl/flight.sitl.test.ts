@@ -17,7 +17,7 @@ import type { CaptureInfo } from '../../mission-service/src/link/plugins/camera/
 import { attachSitlCamera, type SitlCamera } from '../../simulator/src/runner/sitl-camera.ts';
 import { repoRoot, type SitlVehicle } from '../../simulator/src/runner/ardupilot-sitl.ts';
 import type { CameraCapture } from '../../simulator/src/vehicle/types.ts';
-import { DEMO_HOME, armWhenReady, connect, startSitl, until } from './support/sitl.ts';
+import { DEMO_HOME, armWhenReady, connect, startSitl, until, whenReady } from './support/sitl.ts';
 
 /** A 150 m × 100 m field just north-east of home. */
 function fieldGeoJson(): unknown {
@@ -125,7 +125,7 @@ describe('a survey from `xuncha plan` on a real ArduCopter', () => {
     const reached: number[] = [];
     v.mission.reached.subscribe((i) => reached.push(i));
 
-    await v.action.setFlightMode('guided');
+    await whenReady(() => v.action.setFlightMode('guided'));
     const tries = await armWhenReady(v);
     process.stdout.write(`armed after ${tries} tries\n`);
     note('arming done, starting');
@@ -168,7 +168,7 @@ describe('a survey from `xuncha plan` on a real ArduCopter', () => {
   });
 
   it('aborts a second flight with RTL through the link: back home, landed, disarmed', async () => {
-    await v.action.setFlightMode('guided');
+    await whenReady(() => v.action.setFlightMode('guided'));
     await armWhenReady(v, 60_000);
     await v.action.takeoff(20);
     await until(() => (v.telemetry.position.value?.altRelM ?? 0) > 15, 60_000, 'takeoff', tail);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaptureInfo } from '../../mission-service/src/link/plugins/camera/camera.types.ts';
 import { GroundTruthSchema } from '../../simulator/src/index.ts';
 import { repoRoot } from '../../simulator/src/runner/ardupilot-sitl.ts';
-import { armWhenReady, connect, until } from './support/sitl.ts';
+import { armWhenReady, connect, until, whenReady } from './support/sitl.ts';
 
 const INSTANCE = Number(process.env.XUNCHA_SITL_INSTANCE_BASE ?? 0) + 6;
 const basePort = 5760 + 10 * INSTANCE;
@@ -75,7 +75,7 @@ describe('xuncha sim --ardupilot', () => {
     v.camera.captures.subscribe((c) => captures.push(c));
     // Our camera renders nothing on the ground (it would look at the ground from 0 m): take off first.
     await v.telemetry.requestRates({ positionHz: 5 });
-    await v.action.setFlightMode('guided');
+    await whenReady(() => v.action.setFlightMode('guided'));
     await armWhenReady(v);
     await v.action.takeoff(20);
     await until(

@@ -67,12 +67,20 @@ export async function connect(url: string, opts: LinkOptions = {}): Promise<{ li
  * EKF are ready, about 40 simulated seconds after boot.
  */
 export async function armWhenReady(v: Vehicle, timeoutMs = 240_000): Promise<number> {
+  return whenReady(() => v.action.arm({ deadlineMs: 10_000 }), timeoutMs);
+}
+
+/**
+ * Repeats a vehicle command the autopilot refuses until it is ready (ArduCopter refuses arming, and GUIDED, until
+ * its EKF has a position: tens of seconds after boot on a busy machine). Resolves with the number of tries.
+ */
+export async function whenReady(command: () => Promise<unknown>, timeoutMs = 240_000): Promise<number> {
   const started = Date.now();
   let tries = 0;
   for (;;) {
     tries++;
     try {
-      await v.action.arm({ deadlineMs: 10_000 });
+      await command();
       return tries;
     } catch (e) {
       if (!(e instanceof LinkError) || Date.now() - started > timeoutMs) throw e;
