@@ -18,6 +18,7 @@ import { verifySignature } from '../../mission-service/src/webhooks/signature.ts
 import { startServeStack, type ServeStack } from '../support/service-stack.ts';
 import { until } from '../support/until.ts';
 import {
+  droneCases,
   flightTriaged,
   missionEnded,
   nextScheduledFlight,
@@ -106,11 +107,7 @@ describe('the patrol loop: schedule → flight → triage → routed case → we
     expect(progress.photos.received).toBe(world.deliveries[0]!.report.delivered.length);
     expect(progress.photos.failed).toBe(0);
 
-    const cases = await until(
-      () => stack.api('demo-dispatcher', 'GET', '/api/cases?source=drone'),
-      (r) => r.body?.items?.length > 0,
-      'a case filed from the flight',
-    );
+    const cases = { body: { items: await droneCases(stack, m.flightId) } };
     // Score against the planted incidents inside the flown square.
     const inside = plantedIncidents(world.scenario).filter(
       (p) => p.lon > ring[0]![0] && p.lon < ring[1]![0] && p.lat > ring[0]![1] && p.lat < ring[2]![1],

@@ -201,3 +201,31 @@ export async function flySortie(
   });
   return { mission: done, progress };
 }
+
+/**
+ * Waits for the drone-found cases of a flight; when none comes, the error says what triage made of the flight (its
+ * incidents with their confidence and review state), which is what a person debugging the loop looks at first.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function droneCases(stack: ServiceStack, flightId: string, timeoutMs = 120_000): Promise<any[]> {
+  try {
+    const r = await until(
+      () => stack.api('demo-dispatcher', 'GET', '/api/cases?source=drone'),
+      (x) => x.body?.items?.length > 0,
+      'a case filed from the flight',
+      timeoutMs,
+    );
+    return r.body.items;
+  } catch (err) {
+    const inc = await stack.api('demo-officer', 'GET', `/api/incidents?flightId=${flightId}&limit=50`);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const seen = ((inc.body?.items ?? []) as any[]).map((i) => ({
+      id: i.id,
+      class: i.class,
+      confidence: i.confidence,
+      reviewState: i.reviewState,
+      photos: i.photoCount,
+    }));
+    throw new Error(`${(err as Error).message}; incidents of flight ${flightId}: ${JSON.stringify(seen)}`);
+  }
+}

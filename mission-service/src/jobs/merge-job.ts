@@ -1,7 +1,8 @@
 /**
  * Job 2 of 3, `triage-merge`: a photo's located detections join the nearest incident of their class within the
  * merge distance (PostGIS, geodesic `ST_DWithin` on geography), across photos and flights; a detection with none
- * near starts a new incident, and each new incident's filing job is sent in the same transaction.
+ * near starts a new incident, and each new incident's filing job is sent in the same transaction (and again, once,
+ * when a later photo lifts a waiting incident past its category's auto-file score).
  * A later flight over a known incident adds evidence to it and files nothing new.
  */
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
@@ -79,6 +80,11 @@ export async function runMergeJob(
       await ensureBestCrop(tx, id, deps.dataDir);
     }
     for (const id of created) await deps.queue.send(QUEUES.file, { incidentId: id }, { key: id, tx });
+    for (const id of await risenPastAutoFile(
+      tx,
+      [...touched].filter((x) => !created.includes(x)),
+    ))
+      await deps.queue.send(QUEUES.file, { incidentId: id }, { key: `${id}:risen`, tx });
     const out: MergeOutput = {
       merged: dets.rows.length,
       newIncidents: created,
@@ -87,6 +93,24 @@ export async function runMergeJob(
     await ctx?.complete(tx, out);
     return out;
   });
+}
+
+/**
+ * Known incidents that this photo lifted to their category's auto-file score while they still wait for review:
+ * the filing job sent when each was created found it below the score (its first photo saw only the edge of a fire)
+ * and left it to review, so it is sent again, once.
+ */
+async function risenPastAutoFile(q: Queryable, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const r = await q.query<{ id: string }>(
+    `SELECT i.id FROM incidents i JOIN case_categories c ON c.category = i.class
+     WHERE i.id = ANY($1) AND i.review_state = 'to_review' AND c.auto_file_min_score IS NOT NULL
+       AND i.confidence >= c.auto_file_min_score
+       AND NOT EXISTS (SELECT 1 FROM case_reports r WHERE r.incident_id = i.id)
+     ORDER BY i.id`,
+    [ids],
+  );
+  return r.rows.map((x) => x.id);
 }
 
 /** The nearest incident of the detection's class within `distanceM` metres (geodesic), if any. */
