@@ -128,19 +128,22 @@ async function nearestIncident(q: Queryable, d: DetRow, distanceM: number): Prom
 }
 
 /**
- * An incident's summary from all its detections: position (their mean), best detection and its ground outline,
+ * An incident's summary from all its detections: position (their mean weighted by score: the weak windows at the
+ * edge of a fire half hidden by its smoke must not pull the pin off it), best detection and its ground outline,
  * confidence (the best score), photos, flights, first and last seen. A function of the set of detections only,
  * so the order in which photos are merged does not matter.
  */
 async function refreshIncident(q: Queryable, id: string): Promise<void> {
   await q.query(
     `WITH d AS (
-       SELECT d.id, d.score, d.geom, d.ground_polygon, d.image_sha256, i.flight_id, COALESCE(i.taken_at, i.created_at) AS at
+       SELECT d.id, d.score, GREATEST(d.score::float8, 1e-6::float8) AS w, d.geom, d.ground_polygon, d.image_sha256, i.flight_id,
+              COALESCE(i.taken_at, i.created_at) AS at
        FROM detections d JOIN images i ON i.sha256 = d.image_sha256
        WHERE d.incident_id = $1 AND d.geom IS NOT NULL),
      best AS (SELECT id, score, ground_polygon FROM d ORDER BY score DESC, id LIMIT 1),
      agg AS (
-       SELECT ST_SetSRID(ST_MakePoint(avg(ST_X(geom)), avg(ST_Y(geom))), 4326) AS geom, count(*) AS n,
+       SELECT ST_SetSRID(ST_MakePoint(sum(ST_X(geom) * w) / sum(w), sum(ST_Y(geom) * w) / sum(w)), 4326) AS geom,
+              count(*) AS n,
               count(DISTINCT image_sha256) AS photos, min(at) AS first_at, max(at) AS last_at,
               COALESCE(array_agg(DISTINCT flight_id ORDER BY flight_id) FILTER (WHERE flight_id IS NOT NULL), '{}') AS flights
        FROM d)
