@@ -8,6 +8,7 @@
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { evidenceCrop } from '@xuncha/triage';
+import { refineDroneCasePin } from '../cases/index.ts';
 import type { Queryable } from '../db/db.ts';
 import { stableId } from './job-ids.ts';
 import type { JobContext } from './job-runner.ts';
@@ -77,6 +78,7 @@ export async function runMergeJob(
     }
     for (const id of touched) {
       await refreshIncident(tx, id);
+      if (!created.includes(id)) await refineDroneCasePin(tx, id);
       await ensureBestCrop(tx, id, deps.dataDir);
     }
     for (const id of created) await deps.queue.send(QUEUES.file, { incidentId: id }, { key: id, tx });
