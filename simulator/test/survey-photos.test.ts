@@ -56,7 +56,9 @@ test('a planned survey takes every planned photo, along the lanes only', async (
 
   expect(captures.length).toBe(sortie.photoCount);
   // Every photo over the field (within a trigger distance of its edge), none on the way there or back.
-  const trigger = sortie.items.find((it) => it.command === MavCmd.DO_SET_CAM_TRIGG_DIST && it.param1 > 0)!.param1;
+  const trigger = Number(
+    sortie.items.find((it) => it.command === MavCmd.DO_SET_CAM_TRIGG_DIST && Number(it.param1) > 0)!.param1,
+  );
   const halfDiagonal = Math.hypot(100, 100);
   for (const c of captures) expect(distanceM(c.lon, c.lat, lon, lat)).toBeLessThan(halfDiagonal + trigger);
 });
