@@ -140,7 +140,7 @@ describe('the patrol loop: schedule → flight → triage → routed case → we
 
     // Routed by the routing table of the sample data: lead department and assists of the category.
     caseView = cases.body.items[0];
-    const org = JSON.parse(await readFile(path.join(sampleDataDir, 'longquan', 'departments.json'), 'utf8')) as {
+    const org = JSON.parse(await readFile(path.join(sampleDataDir, 'departments.json'), 'utf8')) as {
       routing: { category: string; lead: string; assist: string[] }[];
     };
     const rule = org.routing.find((r) => r.category === 'straw_burning')!;
@@ -186,12 +186,12 @@ describe('the patrol loop: schedule → flight → triage → routed case → we
     const admin = await stack.token('demo-admin');
     const created = await stack.call(admin, 'POST', '/api/users', {
       username: 'township-officer',
-      password: 'Township-officer-2026!',
+      password: 'Qiuyue-Hedao-2026!',
       roles: ['officer'],
       departmentId: caseView.departmentId,
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const officer = await stack.login('township-officer', 'Township-officer-2026!');
+    const officer = await stack.login('township-officer', 'Qiuyue-Hedao-2026!');
     const act = async (token: string, action: string, extra: Record<string, unknown> = {}) => {
       const r = await stack.call(token, 'POST', `/api/cases/${caseView.id}/transitions`, { action, ...extra });
       expect(r.status, `${action}: ${JSON.stringify(r.body)}`).toBe(200);
