@@ -151,7 +151,8 @@ describe('the patrol loop: schedule → flight → triage → routed case → we
       severity: 'urgent',
       departmentId: rule.lead === 'township' ? 'dept-township' : rule.lead,
       assistDepartmentIds: rule.assist,
-      level: 'village',
+      // A township-led category sits at the township from the start; others at the lowest jurisdiction.
+      level: rule.lead === 'township' ? 'township' : 'village',
     });
     expect(caseView.jurisdictionId).toBeTruthy();
     // SLA: accept within 3 min, dispatch within 5 more, an urgent case resolved within 24 h of filing.
