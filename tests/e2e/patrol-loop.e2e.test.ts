@@ -174,7 +174,7 @@ describe('the patrol loop: schedule → flight → triage → routed case → we
     );
 
     // Published, the case appears in the Open311 feed.
-    const pub = await stack.api('demo-dispatcher', 'PUT', `/api/cases/${caseView.id}/publicity`, { public: true });
+    const pub = await stack.api('demo-dispatcher', 'POST', `/api/cases/${caseView.id}/publicity`, { public: true });
     expect(pub.status, JSON.stringify(pub.body)).toBe(200);
     const feed = await fetch(`${stack.base}/open311/v2/requests.json`);
     expect(feed.status).toBe(200);
@@ -224,7 +224,10 @@ describe('the patrol loop: schedule → flight → triage → routed case → we
     const up = await stack.api('demo-operator', 'POST', `/api/missions/${m.body.id}/upload`);
     expect(up.body.state, JSON.stringify(up.body)).toBe('uploaded');
     const start = await stack.api('demo-operator', 'POST', `/api/missions/${m.body.id}/start`);
-    expect(start.body.state, JSON.stringify(start.body)).toBe('flying');
+    expect(
+      start.body.state,
+      `${JSON.stringify(start.body)}; vehicle ${JSON.stringify(world.sim.vehicles[0]!.state())}`,
+    ).toBe('flying');
     world.flights.tell(world.sim.vehicles[0]!.sysId, { flightId: start.body.flightId });
     const done = await missionEnded(stack, m.body.id);
     expect(done.state).toBe('completed');
