@@ -140,7 +140,7 @@ describe('the patrol loop: schedule → flight → triage → routed case → we
 
     // Routed by the routing table of the sample data: lead department and assists of the category.
     caseView = cases.body.items[0];
-    const org = JSON.parse(await readFile(path.join(sampleDataDir, 'longquan', 'departments.json'), 'utf8')) as {
+    const org = JSON.parse(await readFile(path.join(sampleDataDir, 'departments.json'), 'utf8')) as {
       routing: { category: string; lead: string; assist: string[] }[];
     };
     const rule = org.routing.find((r) => r.category === 'straw_burning')!;
@@ -151,7 +151,8 @@ describe('the patrol loop: schedule → flight → triage → routed case → we
       severity: 'urgent',
       departmentId: rule.lead === 'township' ? 'dept-township' : rule.lead,
       assistDepartmentIds: rule.assist,
-      level: 'village',
+      // A township-led category sits at the township from the start; others at the lowest jurisdiction.
+      level: rule.lead === 'township' ? 'township' : 'village',
     });
     expect(caseView.jurisdictionId).toBeTruthy();
     // SLA: accept within 3 min, dispatch within 5 more, an urgent case resolved within 24 h of filing.
@@ -173,7 +174,7 @@ describe('the patrol loop: schedule → flight → triage → routed case → we
     );
 
     // Published, the case appears in the Open311 feed.
-    const pub = await stack.api('demo-dispatcher', 'PUT', `/api/cases/${caseView.id}/publicity`, { public: true });
+    const pub = await stack.api('demo-dispatcher', 'POST', `/api/cases/${caseView.id}/publicity`, { public: true });
     expect(pub.status, JSON.stringify(pub.body)).toBe(200);
     const feed = await fetch(`${stack.base}/open311/v2/requests.json`);
     expect(feed.status).toBe(200);
@@ -186,12 +187,12 @@ describe('the patrol loop: schedule → flight → triage → routed case → we
     const admin = await stack.token('demo-admin');
     const created = await stack.call(admin, 'POST', '/api/users', {
       username: 'township-officer',
-      password: 'Township-officer-2026!',
+      password: 'Qiuyue-Hedao-2026!',
       roles: ['officer'],
       departmentId: caseView.departmentId,
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const officer = await stack.login('township-officer', 'Township-officer-2026!');
+    const officer = await stack.login('township-officer', 'Qiuyue-Hedao-2026!');
     const act = async (token: string, action: string, extra: Record<string, unknown> = {}) => {
       const r = await stack.call(token, 'POST', `/api/cases/${caseView.id}/transitions`, { action, ...extra });
       expect(r.status, `${action}: ${JSON.stringify(r.body)}`).toBe(200);
@@ -223,7 +224,10 @@ describe('the patrol loop: schedule → flight → triage → routed case → we
     const up = await stack.api('demo-operator', 'POST', `/api/missions/${m.body.id}/upload`);
     expect(up.body.state, JSON.stringify(up.body)).toBe('uploaded');
     const start = await stack.api('demo-operator', 'POST', `/api/missions/${m.body.id}/start`);
-    expect(start.body.state, JSON.stringify(start.body)).toBe('flying');
+    expect(
+      start.body.state,
+      `${JSON.stringify(start.body)}; vehicle ${JSON.stringify(world.sim.vehicles[0]!.state())}`,
+    ).toBe('flying');
     world.flights.tell(world.sim.vehicles[0]!.sysId, { flightId: start.body.flightId });
     const done = await missionEnded(stack, m.body.id);
     expect(done.state).toBe('completed');
