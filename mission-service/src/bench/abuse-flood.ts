@@ -2,7 +2,8 @@
  * The flood of `npm run bench:abuse`, run in its own process (so that its load generator does not share the event
  * loop it measures): anonymous Open311 reads with a service_code repeated 1,000 times, Open311 creations without a
  * valid key, and password guesses for `admin`, with autocannon for `seconds`. `spread` forges a different source
- * address per request (X-Forwarded-For, the service trusting loopback). Prints one JSON line: status counts.
+ * address per request (X-Forwarded-For, the service trusting loopback). Prints one JSON line: status counts,
+ * timeouts and latency of each flood.
  * Argument: JSON `{ base, seconds, connections, spread }`.
  */
 import autocannon from 'autocannon';
@@ -25,7 +26,15 @@ function flood(
   name: string,
   share: number,
   request: { method: 'GET' | 'POST'; path: string; headers?: Record<string, string>; body?: () => string },
-): Promise<{ name: string; requests: number; status: Record<string, number>; errors: number }> {
+): Promise<{
+  name: string;
+  requests: number;
+  status: Record<string, number>;
+  errors: number;
+  timeouts: number;
+  p99Ms: number;
+  maxMs: number;
+}> {
   return new Promise((resolve, reject) => {
     autocannon(
       {
@@ -49,7 +58,16 @@ function flood(
         if (err) return reject(err);
         const status: Record<string, number> = {};
         for (const [code, v] of Object.entries(r.statusCodeStats ?? {})) status[code] = (v as { count: number }).count;
-        resolve({ name, requests: r.requests.total, status, errors: r.errors });
+        // Timeouts (no answer within autocannon's 10 s) must stay 0: a limiter never leaves a request hanging.
+        resolve({
+          name,
+          requests: r.requests.total,
+          status,
+          errors: r.errors,
+          timeouts: r.timeouts,
+          p99Ms: r.latency.p99,
+          maxMs: r.latency.max,
+        });
       },
     );
   });
