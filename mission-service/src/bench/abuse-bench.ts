@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -145,6 +145,14 @@ async function main(): Promise<void> {
       security: { ...DEFAULT_SECURITY, trustProxy: 'loopback' },
     }).listen(0, '127.0.0.1');
     await new Promise((r) => server!.once('listening', r));
+    // Requests the service received and answered (the proof that none is left hanging on its side; a flood
+    // request the load generator counts as a timeout but the service never received waited to be sent).
+    const served = { received: 0, answered: 0, abortedByClient: 0 };
+    server.on('request', (_req, res: ServerResponse) => {
+      served.received++;
+      res.once('finish', () => served.answered++);
+      res.once('close', () => !res.writableFinished && served.abortedByClient++);
+    });
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const login = await fetch(`${base}/api/auth/login`, {
       method: 'POST',
@@ -167,6 +175,7 @@ async function main(): Promise<void> {
     );
     for (const spread of [false, true]) {
       const before = await rowCounts(db);
+      served.received = served.answered = served.abortedByClient = 0;
       until = Date.now() + DURATION_S * 1000;
       const [flood, read] = await Promise.all([runFlood(base, spread), reader(base, token, () => Date.now() > until)]);
       // Let answers in flight settle before counting.
@@ -184,6 +193,7 @@ async function main(): Promise<void> {
           writtenByFlood: written,
           nothingWritten: Object.keys(written).length === 0,
           refusalSummaryAuditRows: summaryRows,
+          service: { ...served, open: served.received - served.answered - served.abortedByClient },
           loadAvg1m5m15m: loadAvg(),
           flood,
         }),
