@@ -5,7 +5,7 @@
  * embedded database), what the flood got back, and which tables the flood wrote to (none is the target: every row
  * count of every table is compared before and after; the audit log's per-minute refusal summaries are reported
  * apart), and the load average (other processes on the machine skew the figures). Embedded PGlite in a temporary directory, the service in
- * this process, the flood in a child process (its load generator must not share the event loop it measures).
+ * this process, the floods in child processes (a load generator must not share the event loop it measures).
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -111,11 +111,16 @@ async function reader(base: string, token: string, stop: () => boolean) {
   };
 }
 
-function runFlood(base: string, spread: boolean): Promise<unknown> {
+/** The three floods, each in its own process (one load generator's busy loop must not starve another's). */
+async function runFloods(base: string, spread: boolean): Promise<unknown[]> {
+  return (await Promise.all([0, 1, 2].map((only) => runFlood(base, spread, only)))).flat();
+}
+
+function runFlood(base: string, spread: boolean, only: number): Promise<unknown[]> {
   const script = fileURLToPath(new URL('./abuse-flood.ts', import.meta.url));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', script, JSON.stringify({ base, seconds: DURATION_S, connections: CONNECTIONS, spread })],
+    ['--import', 'tsx', script, JSON.stringify({ base, seconds: DURATION_S, connections: CONNECTIONS, spread, only })],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let out = '';
@@ -177,7 +182,7 @@ async function main(): Promise<void> {
       const before = await rowCounts(db);
       served.received = served.answered = served.abortedByClient = 0;
       until = Date.now() + DURATION_S * 1000;
-      const [flood, read] = await Promise.all([runFlood(base, spread), reader(base, token, () => Date.now() > until)]);
+      const [flood, read] = await Promise.all([runFloods(base, spread), reader(base, token, () => Date.now() > until)]);
       // Let answers in flight settle before counting.
       await new Promise((r) => setTimeout(r, 500));
       const { [REFUSAL_SUMMARIES]: summaryRows = 0, ...written } = diff(before, await rowCounts(db));

@@ -3,16 +3,19 @@
  * loop it measures): anonymous Open311 reads with a service_code repeated 1,000 times, Open311 creations without a
  * valid key, and password guesses for `admin`, with autocannon for `seconds`. `spread` forges a different source
  * address per request (X-Forwarded-For, the service trusting loopback). Prints one JSON line: status counts,
- * timeouts and latency of each flood.
+ * timeouts and latency of each flood. Argument `only`: run one flood of the three (the bench runs each in its own
+ * process, so that one load generator's busy loop cannot starve another's connections).
  * Argument: JSON `{ base, seconds, connections, spread }`.
  */
 import autocannon from 'autocannon';
 
-const { base, seconds, connections, spread } = JSON.parse(process.argv[2] ?? '{}') as {
+const { base, seconds, connections, spread, only } = JSON.parse(process.argv[2] ?? '{}') as {
   base: string;
   seconds: number;
   connections: number;
   spread: boolean;
+  /** Runs only this flood (its index below); the bench starts one process per flood. */
+  only?: number;
 };
 
 let n = 0;
@@ -74,29 +77,33 @@ function flood(
 }
 
 const codes = Array.from({ length: 1000 }, () => 'straw_burning').join(',');
-const results = await Promise.all([
-  flood('open311 GET requests (service_code ×1000)', 0.25, {
-    method: 'GET',
-    path: `/open311/v2/requests.json?service_code=${codes}`,
-  }),
-  flood('open311 POST requests (no valid key)', 0.25, {
-    method: 'POST',
-    path: '/open311/v2/requests.json',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: () =>
-      new URLSearchParams({
-        api_key: `x311_forged_${Math.random().toString(36).slice(2)}`,
-        service_code: 'straw_burning',
-        lat: '28.07',
-        long: '119.14',
-        description: 'flood',
-      }).toString(),
-  }),
-  flood('login guesses for admin', 0.5, {
-    method: 'POST',
-    path: '/api/auth/login',
-    headers: { 'content-type': 'application/json' },
-    body: () => JSON.stringify({ username: 'admin', password: `guess-${Math.random().toString(36).slice(2)}` }),
-  }),
-]);
+const floods = [
+  () =>
+    flood('open311 GET requests (service_code ×1000)', 0.25, {
+      method: 'GET',
+      path: `/open311/v2/requests.json?service_code=${codes}`,
+    }),
+  () =>
+    flood('open311 POST requests (no valid key)', 0.25, {
+      method: 'POST',
+      path: '/open311/v2/requests.json',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: () =>
+        new URLSearchParams({
+          api_key: `x311_forged_${Math.random().toString(36).slice(2)}`,
+          service_code: 'straw_burning',
+          lat: '28.07',
+          long: '119.14',
+          description: 'flood',
+        }).toString(),
+    }),
+  () =>
+    flood('login guesses for admin', 0.5, {
+      method: 'POST',
+      path: '/api/auth/login',
+      headers: { 'content-type': 'application/json' },
+      body: () => JSON.stringify({ username: 'admin', password: `guess-${Math.random().toString(36).slice(2)}` }),
+    }),
+];
+const results = await Promise.all(floods.filter((_, i) => only === undefined || i === only).map((f) => f()));
 process.stdout.write(`${JSON.stringify(results)}\n`);
