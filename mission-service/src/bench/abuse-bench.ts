@@ -127,7 +127,11 @@ function runFlood(base: string, spread: boolean, only: number): Promise<unknown[
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   return new Promise((resolve, reject) =>
     child.once('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`flood exited ${code}`)),
+      code !== 0
+        ? reject(new Error(`flood exited ${code}`))
+        : out.trim()
+          ? resolve(JSON.parse(out.trim().split('\n').pop()!))
+          : resolve([{ flood: only, error: 'the load generator ended without a result' }]),
     ),
   );
 }

@@ -105,5 +105,16 @@ const floods = [
       body: () => JSON.stringify({ username: 'admin', password: `guess-${Math.random().toString(36).slice(2)}` }),
     }),
 ];
+// Keeps the process alive until autocannon reports (its own timers do not always), and gives up past a deadline.
+const deadline = setTimeout(
+  () => {
+    process.stdout.write(
+      `${JSON.stringify([{ flood: only, error: 'autocannon did not report within its duration + 30 s' }])}\n`,
+    );
+    process.exit(0);
+  },
+  (seconds + 30) * 1000,
+);
 const results = await Promise.all(floods.filter((_, i) => only === undefined || i === only).map((f) => f()));
+clearTimeout(deadline);
 process.stdout.write(`${JSON.stringify(results)}\n`);
