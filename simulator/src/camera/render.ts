@@ -20,7 +20,7 @@ import { flatTerrain, intersectTerrain, type Terrain } from '../scene/terrain.ts
 import { density, sample, type Volume } from '../scene/volumes.ts';
 import type { CameraModel } from './camera-model.ts';
 import type { CaptureRequest } from './capture-request.ts';
-import { sampleTex4 } from '../scene/textures.ts';
+import { samplePacked } from '../scene/textures.ts';
 import { drawEffects, finishImage, toneTable, type CameraEffects } from './effects.ts';
 import { MAX_RANGE_M, cameraYawDeg } from './pose-geometry.ts';
 import { makeView } from './view.ts';
@@ -204,7 +204,9 @@ export function renderRaw(
         if (gxy) {
           gxy[o * 3] = gx;
           gxy[o * 3 + 1] = gy;
-          gxy[o * 3 + 2] = gsd / scale;
+          // Grain texel: a power of two near the full-resolution pixel's footprint, so the texture
+          // is not stretched by a varying scale (computed here, once per shading pixel).
+          gxy[o * 3 + 2] = Math.pow(2, Math.round(Math.log2(Math.max(1e-3, gsd / scale))));
         }
       }
       if (vol) {
@@ -358,8 +360,8 @@ function develop(
             (a[k10 + 1] as number) * w10 +
             (a[k01 + 1] as number) * w01 +
             (a[k11 + 1] as number) * w11;
-          const texel = Math.pow(2, Math.round(Math.log2(Math.max(1e-3, a[kn + 2] as number))));
-          sampleTex4(tex, gx / texel + 311.3, gy / texel + 97.7, 1, d4);
+          const texel = a[kn + 2] as number;
+          samplePacked(tex, gx / texel + 311.3, gy / texel + 97.7, 1, d4);
           const f = 1 + amp * (((d4[2] as number) - 0.5) * 1.1 + ((d4[1] as number) - 0.5) * 0.5);
           r *= f;
           g *= f;
