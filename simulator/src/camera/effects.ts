@@ -99,7 +99,9 @@ export function finishImage(
  * Rolling neighbours in registers and one saved row keep it to a few operations per byte: it runs
  * twice over every photo (lens softness, then sharpening), 36 million bytes at 4000×3000.
  */
-export function blur3(data: Uint8Array, width: number, height: number, a: number): void {
+export function blur3(image: Uint8Array, width: number, height: number, a: number): void {
+  // A plain Uint8Array view: a Buffer's own subarray and element maps keep the loops from optimising.
+  const data = new Uint8Array(image.buffer, image.byteOffset, width * height * 3);
   const c = 1 - 2 * a;
   const stride = width * 3;
   for (let j = 0; j < height; j++) {
@@ -118,16 +120,19 @@ export function blur3(data: Uint8Array, width: number, height: number, a: number
       }
     }
   }
-  // Vertical pass: `up` holds the unfiltered row above, `mid` the unfiltered current row.
+  // Vertical pass: `up` holds the unfiltered row above, `mid` the unfiltered current row; the row
+  // below is still unfiltered in place (the last row repeats itself).
   let up = new Uint8Array(stride);
   let mid = new Uint8Array(stride);
-  up.set(data.subarray(0, stride));
+  for (let k = 0; k < stride; k++) up[k] = data[k] as number;
   for (let j = 0; j < height; j++) {
     const o = j * stride;
-    mid.set(data.subarray(o, o + stride));
-    const down = j < height - 1 ? data.subarray(o + stride, o + 2 * stride) : mid;
+    for (let k = 0; k < stride; k++) mid[k] = data[o + k] as number;
+    const down = j < height - 1 ? o + stride : -1;
     for (let k = 0; k < stride; k++) {
-      const v = (up[k] as number) * a + (mid[k] as number) * c + (down[k] as number) * a + 0.5;
+      const m = mid[k] as number;
+      const d = down >= 0 ? (data[down + k] as number) : m;
+      const v = (up[k] as number) * a + m * c + d * a + 0.5;
       data[o + k] = v < 0 ? 0 : v > 255 ? 255 : v;
     }
     const t = up;
@@ -162,7 +167,8 @@ function motionBlur(data: Buffer, width: number, height: number, mx: number, my:
     }
 }
 
-function addNoise(data: Buffer, sd: number, seed: number): void {
+function addNoise(image: Uint8Array, sd: number, seed: number): void {
+  const data = new Uint8Array(image.buffer, image.byteOffset, image.length);
   const g = gaussTable();
   // xorshift32 picks table entries: cheap, and no visible period across the image.
   let x = mixSeed(seed, 0x0153) | 1;
