@@ -118,7 +118,6 @@ export function renderRaw(
     return demRayT(gridT as Float64Array, gw, i, j, terrain, ox, oy, oz, dx, dy, dz, samp);
   };
 
-  const T0 = performance.now(); // TMP-TIMING
   const vol = shader.volumes.length ? volumeGrid(shader, width, height, view, groundT) : null;
 
   // Large photos are shaded at half resolution and developed at full resolution with per-pixel
@@ -236,10 +235,8 @@ export function renderRaw(
     }
   }
 
-  const T1 = performance.now(); // TMP-TIMING
   develop(data, width, height, lin, sw, shh, scale, gxy, grainBuf, effects, cx, cy, shader);
 
-  const T2 = performance.now(); // TMP-TIMING
   finishImage(
     data,
     width,
@@ -249,10 +246,7 @@ export function renderRaw(
     photoSeed,
   );
 
-  const T3 = performance.now(); // TMP-TIMING
-  if (process.env.TMPT)
-    console.log('setup+loop', (T1 - T0).toFixed(0), 'develop', (T2 - T1).toFixed(0), 'finish', (T3 - T2).toFixed(0)); // TMP-TIMING
-  const incidents: RenderStats['incidents'] = [];
+  if (process.env.TMPT) const incidents: RenderStats['incidents'] = [];
   for (let k = 0; k < nInc; k++)
     incidents.push(
       (incPixels[k] as number) > 0
