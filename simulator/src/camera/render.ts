@@ -246,7 +246,7 @@ export function renderRaw(
     photoSeed,
   );
 
-  if (process.env.TMPT) const incidents: RenderStats['incidents'] = [];
+  const incidents: RenderStats['incidents'] = [];
   for (let k = 0; k < nInc; k++)
     incidents.push(
       (incPixels[k] as number) > 0
