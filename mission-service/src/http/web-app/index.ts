@@ -107,6 +107,9 @@ export function webApp(opts: WebAppOptions = {}): Router {
   router.use(express.static(dist, { index: false, maxAge: '1h' }));
 
   const sendApp = (_req: Request, res: Response) => {
+    // The page asks for the configuration (which carries the hillshade's corners) as soon as its script runs:
+    // start rendering the hillshade now, not then (it takes a second or more on a busy machine).
+    void loadHillshade();
     const index = path.join(dist, 'index.html');
     res.setHeader('cache-control', 'no-cache');
     if (!existsSync(index)) return void res.status(503).type('html').send(notBuiltPage);
