@@ -121,6 +121,9 @@ async function main(): Promise<void> {
       .catch(() => undefined);
     await page.waitForTimeout(3000);
     const loadMs = Date.now() - t0;
+    // BENCH_UI_TRACE=file.json: a Chromium performance trace of the pan/zoom (open it in chrome://tracing or Perfetto).
+    const trace = process.env.BENCH_UI_TRACE;
+    if (trace) await s.browser.startTracing(page, { path: trace, screenshots: false });
     const frames = await page.evaluate(async () => {
       const m = (
         window as never as {
@@ -161,6 +164,7 @@ async function main(): Promise<void> {
       running = false;
       return deltas.slice(1);
     });
+    if (trace) await s.browser.stopTracing();
     const sorted = [...frames].sort((a, b) => a - b);
     const q = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!);
     print({
