@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { cameraPresets, dronePresets, openDem, sampleDemPath } from '@xuncha/geodata';
 import { AppError } from '../../app-error.ts';
 import { basemapConfig, basemapOrigins, type BasemapOptions } from './basemaps.ts';
@@ -100,6 +100,7 @@ export function webApp(opts: WebAppOptions = {}): Router {
     res.type('image/png').send(shade.png);
   });
 
+  router.use('/assets', precompressed(path.join(dist, 'assets')));
   router.use(
     '/assets',
     express.static(path.join(dist, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: true }),
@@ -125,6 +126,36 @@ export function webApp(opts: WebAppOptions = {}): Router {
     next(new AppError('not_found', 'no_route', `没有此地址 / nothing at ${req.method} ${req.path}`));
   });
   return router;
+}
+
+/**
+ * The brotli or gzip copy of a hashed asset (written by the build beside it) for a browser that accepts it, with
+ * the original's type and the same year-long cache; anything else falls through to the plain file.
+ */
+function precompressed(dir: string): RequestHandler {
+  const encodings = [
+    ['br', '.br'],
+    ['gzip', '.gz'],
+  ] as const;
+  return (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    res.vary('Accept-Encoding');
+    // Asset names are flat and hashed (index-AbC123.js): nothing else is looked up.
+    if (!/^\/[\w.-]+$/.test(req.path) || req.path.includes('..')) return next();
+    // Brotli whenever accepted (browsers list gzip first with the same weight; brotli is ~15 % smaller).
+    const enc = encodings.find(([name]) => req.acceptsEncodings(name) === name);
+    if (!enc) return next();
+    const file = path.join(dir, req.path.slice(1) + enc[1]);
+    if (!existsSync(file)) return next();
+    res.setHeader('content-encoding', enc[0]);
+    res.type(path.extname(req.path));
+    res.sendFile(file, { immutable: true, maxAge: '365d' }, (err) => {
+      if (err && !res.headersSent) {
+        res.removeHeader('content-encoding');
+        next();
+      }
+    });
+  };
 }
 
 /** The Content-Security-Policy of the app's pages, given the basemap origins tiles may come from. */
