@@ -26,7 +26,9 @@ function* files(dir) {
 function inputsHash() {
   const h = createHash('sha256');
   const inputs = [
-    ...['index.html', 'vite.config.ts', 'package.json', 'tsconfig.json'].map((f) => path.join(ui, f)),
+    ...['index.html', 'vite.config.ts', 'package.json', 'tsconfig.json', 'scripts/build-if-stale.mjs'].map((f) =>
+      path.join(ui, f),
+    ),
     ...files(path.join(ui, 'src')),
     ...files(path.join(ui, 'public')),
     ...files(path.join(root, 'mission-service', 'src', 'contract')),
@@ -72,5 +74,19 @@ console.log('planner-ui: building the web app (once after install or update)…'
 const started = Date.now();
 await build({ root: ui, configFile: path.join(ui, 'vite.config.ts'), logLevel: 'warn' });
 const { writeFileSync } = await import('node:fs');
+// Pre-compressed copies of the hashed assets (brotli and gzip, the best levels once here rather than on every
+// answer): the service sends the one the browser accepts (county networks are slow; the bundle is ~2 MB raw).
+const zlib = await import('node:zlib');
+const assets = path.join(dist, 'assets');
+for (const f of existsSync(assets) ? readdirSync(assets) : []) {
+  if (!/\.(js|mjs|css|svg|json|html|wasm)$/.test(f)) continue;
+  const raw = readFileSync(path.join(assets, f));
+  const br = zlib.brotliCompressSync(raw, {
+    params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length },
+  });
+  const gz = zlib.gzipSync(raw, { level: 9 });
+  if (br.length < raw.length) writeFileSync(path.join(assets, `${f}.br`), br);
+  if (gz.length < raw.length) writeFileSync(path.join(assets, `${f}.gz`), gz);
+}
 writeFileSync(stampFile, JSON.stringify({ inputsHash: hash, builtAt: new Date().toISOString() }, null, 2) + '\n');
 console.log(`planner-ui: built in ${((Date.now() - started) / 1000).toFixed(1)} s → ${path.relative(root, dist)}`);

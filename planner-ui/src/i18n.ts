@@ -53,6 +53,10 @@ const STRINGS = {
   'map.basemap': ['底图', 'Basemap'],
   'map.basemapOffline': ['离线（项目图层）', 'Offline (project layers)'],
   'map.legend': ['图例', 'Legend'],
+  'map.layerFailed': [
+    '图层“{layer}”读取失败，地图暂不显示它：{msg}',
+    'The {layer} layer could not be read and is not shown: {msg}',
+  ],
   'map.noWebgl': ['此浏览器无法显示地图（需要 WebGL）', 'This browser cannot show the map (WebGL needed)'],
   'layer.river': ['河流', 'rivers'],
   'layer.farmland': ['农田', 'farmland'],

@@ -5,7 +5,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
-import { gzipSync } from 'node:zlib';
 import type { BrowserContext } from 'playwright-core';
 import { mapReady, repoRoot, startUiStack } from './stack.ts';
 
@@ -15,22 +14,30 @@ const print = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
 function bundleSize(): void {
   const dir = path.join(repoRoot, 'planner-ui/dist/assets');
   const index = readFileSync(path.join(repoRoot, 'planner-ui/dist/index.html'), 'utf8');
-  const rows = readdirSync(dir).map((f) => {
-    const bytes = readFileSync(path.join(dir, f));
-    return { f, raw: statSync(path.join(dir, f)).size, gz: gzipSync(bytes).length, initial: index.includes(f) };
-  });
-  const sum = (xs: typeof rows, k: 'raw' | 'gz') => xs.reduce((a, r) => a + r[k], 0);
+  const names = readdirSync(dir);
+  // The service sends the brotli copy the build wrote beside an asset (see web-app/index.ts), else the file itself.
+  const rows = names
+    .filter((f) => !/\.(br|gz)$/.test(f))
+    .map((f) => {
+      const raw = statSync(path.join(dir, f)).size;
+      const br = names.includes(`${f}.br`) ? statSync(path.join(dir, `${f}.br`)).size : raw;
+      return { f, raw, br, initial: index.includes(f) };
+    });
+  const sum = (xs: typeof rows, k: 'raw' | 'br') => xs.reduce((a, r) => a + r[k], 0);
   const kb = (n: number) => Math.round(n / 1024);
   const initial = rows.filter((r) => r.initial);
   const worker = rows.filter((r) => r.f.includes('worker'));
+  const map = rows.filter((r) => r.f.startsWith('create-map') || r.f.includes('worker'));
   print({
     bench: 'ui.bundle',
     totalKiB: kb(sum(rows, 'raw')),
-    totalGzKiB: kb(sum(rows, 'gz')),
+    totalBrKiB: kb(sum(rows, 'br')),
     loginPageKiB: kb(sum(initial, 'raw')),
-    loginPageGzKiB: kb(sum(initial, 'gz')),
-    mapWorkerGzKiB: kb(sum(worker, 'gz')),
-    files: rows.map((r) => `${r.f}:${kb(r.gz)}KiB-gz`).join(' '),
+    loginPageBrKiB: kb(sum(initial, 'br')),
+    mapKiB: kb(sum(map, 'raw')),
+    mapBrKiB: kb(sum(map, 'br')),
+    mapWorkerBrKiB: kb(sum(worker, 'br')),
+    files: rows.map((r) => `${r.f}:${kb(r.br)}KiB-br`).join(' '),
   });
 }
 
@@ -121,6 +128,9 @@ async function main(): Promise<void> {
       .catch(() => undefined);
     await page.waitForTimeout(3000);
     const loadMs = Date.now() - t0;
+    // BENCH_UI_TRACE=file.json: a Chromium performance trace of the pan/zoom (open it in chrome://tracing or Perfetto).
+    const trace = process.env.BENCH_UI_TRACE;
+    if (trace) await s.browser.startTracing(page, { path: trace, screenshots: false });
     const frames = await page.evaluate(async () => {
       const m = (
         window as never as {
@@ -161,6 +171,7 @@ async function main(): Promise<void> {
       running = false;
       return deltas.slice(1);
     });
+    if (trace) await s.browser.stopTracing();
     const sorted = [...frames].sort((a, b) => a - b);
     const q = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!);
     print({

@@ -1,7 +1,8 @@
 import type { Queryable } from '../db/db.ts';
 
 export interface AuditEntry {
-  actor: { id: string; username: string; roles: readonly string[] };
+  /** Who; null for anonymous callers (refused floods, summed up per source: limits/refusal-tally.ts). */
+  actor: { id: string; username: string; roles: readonly string[] } | null;
   /** What was attempted: `POST /areas/{id}`, `user.disable`, … */
   action: string;
   objectKind?: string | null;
@@ -27,9 +28,9 @@ export async function writeAudit(q: Queryable, e: AuditEntry): Promise<void> {
     `INSERT INTO audit_log (actor_id, actor_name, actor_roles, action, object_kind, object_id, status, code, source_ip, details)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
     [
-      e.actor.id,
-      e.actor.username,
-      [...e.actor.roles],
+      e.actor?.id ?? null,
+      e.actor?.username ?? null,
+      [...(e.actor?.roles ?? [])],
       e.action.slice(0, 200),
       e.objectKind ?? null,
       e.objectId?.slice(0, 200) ?? null,
@@ -48,7 +49,7 @@ export async function writeAudit(q: Queryable, e: AuditEntry): Promise<void> {
  */
 export async function auditChange(
   q: Queryable,
-  actor: AuditEntry['actor'],
+  actor: NonNullable<AuditEntry['actor']>,
   action: string,
   objectKind: string,
   objectId: string,

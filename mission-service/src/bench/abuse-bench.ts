@@ -3,12 +3,13 @@
  * service at CONNECTIONS (200) concurrent requests for DURATION_S (30 s) — once from one address, once spread over
  * 131,072 forged addresses. Prints one JSON line per phase: the reader's p50/p95/p99 (target p99 < 500 ms on the
  * embedded database), what the flood got back, and which tables the flood wrote to (none is the target: every row
- * count of every table is compared before and after). Embedded PGlite in a temporary directory, the service in
- * this process, the flood in a child process (its load generator must not share the event loop it measures).
+ * count of every table is compared before and after; the audit log's per-minute refusal summaries are reported
+ * apart), and the load average (other processes on the machine skew the figures). Embedded PGlite in a temporary directory, the service in
+ * this process, the floods in child processes (a load generator must not share the event loop it measures).
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +27,8 @@ const DURATION_S = Number(process.env.DURATION_S ?? 30);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 200);
 const CASES = Number(process.env.CASES ?? 20_000);
 const READER_PASSWORD = 'Reading-Cases-Pw-7x';
+const REFUSAL_SUMMARIES = 'audit_log refusal summaries';
+const loadAvg = () => os.loadavg().map((x) => Math.round(x * 100) / 100);
 
 /** Cases over Longquan in every state, department and source (a mature table, not an empty one). */
 async function seedCases(db: Db): Promise<void> {
@@ -43,16 +46,27 @@ async function seedCases(db: Db): Promise<void> {
   await db.exec('ANALYZE cases');
 }
 
-/** Exact row counts of every table (the proof that a flood wrote nothing). */
+/**
+ * Exact row counts of every table (the proof that a flood wrote nothing). The audit log's refusal summaries (a few
+ * rows a minute: who was refused how often, limits/refusal-tally.ts) are counted apart.
+ */
 async function rowCounts(db: Db): Promise<Record<string, number>> {
   const tables = await db.query<{ schemaname: string; tablename: string }>(
     `SELECT schemaname, tablename FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
   );
   const out: Record<string, number> = {};
   for (const t of tables.rows) {
-    const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${t.schemaname}"."${t.tablename}"`);
-    out[`${t.schemaname}.${t.tablename}`] = r.rows[0]!.n;
+    const name = `${t.schemaname}.${t.tablename}`;
+    const where = name === 'public.audit_log' ? ` WHERE object_kind IS DISTINCT FROM 'rate_limit'` : '';
+    const r = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "${t.schemaname}"."${t.tablename}"${where}`,
+    );
+    out[name] = r.rows[0]!.n;
   }
+  const summaries = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM audit_log WHERE object_kind = 'rate_limit'`,
+  );
+  out[REFUSAL_SUMMARIES] = summaries.rows[0]!.n;
   return out;
 }
 
@@ -97,18 +111,27 @@ async function reader(base: string, token: string, stop: () => boolean) {
   };
 }
 
-function runFlood(base: string, spread: boolean): Promise<unknown> {
+/** The three floods, each in its own process (one load generator's busy loop must not starve another's). */
+async function runFloods(base: string, spread: boolean): Promise<unknown[]> {
+  return (await Promise.all([0, 1, 2].map((only) => runFlood(base, spread, only)))).flat();
+}
+
+function runFlood(base: string, spread: boolean, only: number): Promise<unknown[]> {
   const script = fileURLToPath(new URL('./abuse-flood.ts', import.meta.url));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', script, JSON.stringify({ base, seconds: DURATION_S, connections: CONNECTIONS, spread })],
+    ['--import', 'tsx', script, JSON.stringify({ base, seconds: DURATION_S, connections: CONNECTIONS, spread, only })],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   return new Promise((resolve, reject) =>
     child.once('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`flood exited ${code}`)),
+      code !== 0
+        ? reject(new Error(`flood exited ${code}`))
+        : out.trim()
+          ? resolve(JSON.parse(out.trim().split('\n').pop()!))
+          : resolve([{ flood: only, error: 'the load generator ended without a result' }]),
     ),
   );
 }
@@ -131,6 +154,14 @@ async function main(): Promise<void> {
       security: { ...DEFAULT_SECURITY, trustProxy: 'loopback' },
     }).listen(0, '127.0.0.1');
     await new Promise((r) => server!.once('listening', r));
+    // Requests the service received and answered (the proof that none is left hanging on its side; a flood
+    // request the load generator counts as a timeout but the service never received waited to be sent).
+    const served = { received: 0, answered: 0, abortedByClient: 0 };
+    server.on('request', (_req, res: ServerResponse) => {
+      served.received++;
+      res.once('finish', () => served.answered++);
+      res.once('close', () => !res.writableFinished && served.abortedByClient++);
+    });
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const login = await fetch(`${base}/api/auth/login`, {
       method: 'POST',
@@ -141,15 +172,24 @@ async function main(): Promise<void> {
     let until = Date.now() + 5_000;
     const quiet = await reader(base, token, () => Date.now() > until);
     console.log(
-      JSON.stringify({ bench: 'abuse', phase: 'no flood (5 s)', backend: db.backend, cases: CASES, reader: quiet }),
+      JSON.stringify({
+        bench: 'abuse',
+        phase: 'no flood (5 s)',
+        backend: db.backend,
+        cases: CASES,
+        cpus: os.availableParallelism(),
+        reader: quiet,
+        loadAvg1m5m15m: loadAvg(),
+      }),
     );
     for (const spread of [false, true]) {
       const before = await rowCounts(db);
+      served.received = served.answered = served.abortedByClient = 0;
       until = Date.now() + DURATION_S * 1000;
-      const [flood, read] = await Promise.all([runFlood(base, spread), reader(base, token, () => Date.now() > until)]);
+      const [flood, read] = await Promise.all([runFloods(base, spread), reader(base, token, () => Date.now() > until)]);
       // Let answers in flight settle before counting.
       await new Promise((r) => setTimeout(r, 500));
-      const written = diff(before, await rowCounts(db));
+      const { [REFUSAL_SUMMARIES]: summaryRows = 0, ...written } = diff(before, await rowCounts(db));
       console.log(
         JSON.stringify({
           bench: 'abuse',
@@ -161,6 +201,9 @@ async function main(): Promise<void> {
           targetP99Ms: 500,
           writtenByFlood: written,
           nothingWritten: Object.keys(written).length === 0,
+          refusalSummaryAuditRows: summaryRows,
+          service: { ...served, open: served.received - served.answered - served.abortedByClient },
+          loadAvg1m5m15m: loadAvg(),
           flood,
         }),
       );

@@ -8,9 +8,12 @@ import type { DroneLinkManager } from '../drones/link-port.ts';
 import { diskImageStore, type ImageStore } from '../ingest/image-store.ts';
 import type { EnqueueTriage } from '../ingest/ingest-image.ts';
 import type { Logger } from '../logger.ts';
+import { Open311Limits } from '../limits/open311-limits.ts';
+import { RefusalTally } from '../limits/refusal-tally.ts';
 import { createMetrics } from '../metrics/metrics.ts';
 import { MissionControl } from '../missions/mission-control.ts';
 import { replanForArea } from '../plans/plan-service.ts';
+import { edgeGate } from './edge-gate.ts';
 import { errorHandler, unknownRoute } from './errors.ts';
 import { mountRoutes } from './mount.ts';
 import type { Route } from './route.ts';
@@ -34,6 +37,7 @@ import { presetRoutes } from './routes/presets.ts';
 import { calendarDayRoutes } from './routes/calendar-days.ts';
 import { eventRoutes } from './routes/events.ts';
 import { DEFAULT_SECURITY, type SecurityOptions } from './security-options.ts';
+import { sourceOf } from './source.ts';
 import { webApp, type WebAppOptions } from './web-app/index.ts';
 
 export interface AppDeps {
@@ -111,6 +115,7 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
 export function buildRoutes(deps: AppDeps): { tables: RouteTables; routeDeps: RouteDeps } {
   const store = deps.imageStore ?? (deps.dataDir ? diskImageStore(deps.dataDir) : undefined);
   const tables: RouteTables = { api: [], open311: [] };
+  const security = deps.security ?? DEFAULT_SECURITY;
   const routeDeps: RouteDeps = {
     db: deps.db,
     logger: deps.logger,
@@ -122,8 +127,10 @@ export function buildRoutes(deps: AppDeps): { tables: RouteTables; routeDeps: Ro
     enqueueTriage: deps.enqueueTriage,
     photoTimeZone: deps.photoTimeZone,
     onAreaChanged: replanForArea,
-    security: deps.security ?? DEFAULT_SECURITY,
+    security,
     loginGuard: deps.loginGuard ?? new LoginGuard(deps.security?.loginGuard),
+    open311Limits: new Open311Limits(security.open311),
+    refusals: new RefusalTally(deps.db, deps.logger),
     metrics: createMetrics(),
     allRoutes: () => tables,
   };
@@ -162,12 +169,21 @@ export function createApp(deps: AppDeps): Express {
     app.set('trust proxy', /^\d+$/.test(t) ? Number(t) : t === 'true' ? true : t);
   }
   app.locals.routes = tables;
+  app.use(securityHeaders);
+  // Floods are refused here, before logging, body parsing, sessions or the database.
+  app.use(edgeGate({ open311: routeDeps.open311Limits, loginGuard: routeDeps.loginGuard, tally: routeDeps.refusals }));
   app.use((req, res, next) => {
     const incoming = req.header('x-request-id');
     const id = incoming && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
     res.setHeader('x-request-id', id);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
+      // Refusals are counted, not logged one by one (a flood would write a line per request).
+      if (res.statusCode === 429) {
+        const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+        routeDeps.refusals.record(`${req.method} ${route}`, sourceOf(req));
+        return;
+      }
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       logger.info(
         { requestId: id, method: req.method, path: req.path, status: res.statusCode, ms, ip: req.ip },
@@ -176,7 +192,6 @@ export function createApp(deps: AppDeps): Express {
     });
     next();
   });
-  app.use(securityHeaders);
   app.use(routeDeps.metrics.middleware);
   app.use(express.json({ limit: '5mb' }));
   app.use(limitJsonDepth);

@@ -79,9 +79,17 @@ export function authorize(route: Route, req: Request, res: Response): AuthUser |
   return user;
 }
 
+/** Built once per route: a schema made per request would be compiled again for every request. */
+const defaultParams = new WeakMap<Route, z.ZodType>();
+
 function paramsSchema(route: Route): z.ZodType {
   if (route.params) return route.params;
-  return z.object(Object.fromEntries(pathParams(route.path).map((p) => [p, IdSchema])));
+  let schema = defaultParams.get(route);
+  if (!schema) {
+    schema = z.object(Object.fromEntries(pathParams(route.path).map((p) => [p, IdSchema])));
+    defaultParams.set(route, schema);
+  }
+  return schema;
 }
 
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'body' | 'query' | 'path'): T {

@@ -3,6 +3,8 @@ import type { Db } from '../db/db.ts';
 import type { DroneLinkManager } from '../drones/link-port.ts';
 import type { ImageStore } from '../ingest/image-store.ts';
 import type { EnqueueTriage } from '../ingest/ingest-image.ts';
+import type { Open311Limits } from '../limits/open311-limits.ts';
+import type { RefusalTally } from '../limits/refusal-tally.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { MissionControl } from '../missions/mission-control.ts';
@@ -26,6 +28,10 @@ export interface RouteDeps {
   onAreaChanged?: AreaChangedHook;
   security: SecurityOptions;
   loginGuard: LoginGuard;
+  /** Open311's rate limits (shared with the edge gate). */
+  open311Limits: Open311Limits;
+  /** Refused requests, counted and reported once a minute (log and audit). */
+  refusals: RefusalTally;
   metrics: Metrics;
   /** Every route of the API (for the OpenAPI document), available once the tables are built. */
   allRoutes: () => { api: readonly Route[]; open311: readonly Route[] };

@@ -14,6 +14,7 @@ import type {
 import '../zod-csp.ts';
 import {
   AreaCollectionSchema,
+  LAYER_MAX_PAGE,
   DetectionStatsSchema,
   type DetectionStats,
   DepartmentSchema,
@@ -208,14 +209,28 @@ export const me = (): Promise<SessionUser> =>
   json('GET', '/api/auth/me', z.object({ user: SessionUserSchema })).then((r) => r.user);
 
 /** Bootstrap configuration of the page (map, presets, demo users); served by the web-app module, no login. */
-export const appConfig = (): Promise<AppConfig> => json('GET', '/app-config.json', null);
+let configOnce: Promise<AppConfig> | undefined;
+/** The page's configuration (map, presets, demo mode), asked once per page load (again after a failure). */
+export function appConfig(): Promise<AppConfig> {
+  configOnce ??= json<AppConfig>('GET', '/app-config.json', null).catch((err: unknown) => {
+    configOnce = undefined;
+    throw err;
+  });
+  return configOnce;
+}
 
 // ── map layers and areas ────────────────────────────────────────────────────────────────────────────────
 export type LayerKind = 'river' | 'farmland' | 'hillside' | 'nofly' | 'jurisdiction';
-/** Absolute URL of a layer's GeoJSON (the map fetches it itself; layers need no login). */
-export const layerUrl = (kind: LayerKind): string => new URL(`/api/layers/${kind}`, location.origin).href;
 export const layer = (kind: LayerKind): Promise<GeoJSON.FeatureCollection> =>
   json('GET', `/api/layers/${kind}`, AreaCollectionSchema) as Promise<GeoJSON.FeatureCollection>;
+/** Every feature of a layer, page after page (the map shows all of it, not the first page). */
+export const layerFeatures = (kind: LayerKind): Promise<GeoJSON.Feature[]> =>
+  collectPages(async (cursor) => {
+    const page = await json('GET', `/api/layers/${kind}`, AreaCollectionSchema, {
+      query: { limit: LAYER_MAX_PAGE, cursor },
+    });
+    return { items: page.features as GeoJSON.Feature[], nextCursor: page.nextCursor };
+  });
 export const createArea = (area: AreaInput): Promise<GeoJSON.Feature> =>
   json('POST', '/api/areas', null, { body: area });
 /**

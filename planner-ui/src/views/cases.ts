@@ -247,10 +247,11 @@ const view: View = async (root, ctx) => {
       return;
     }
     const left = Date.parse(due) - now;
-    const level = slaLevel(c, now);
-    el.className = `countdown ${level}`;
-    el.textContent =
-      left < 0 ? t('cases.overdue', { t: formatSpan(left) }) : t('cases.remaining', { t: formatSpan(left) });
+    const cls = `countdown ${slaLevel(c, now)}`;
+    const text = left < 0 ? t('cases.overdue', { t: formatSpan(left) }) : t('cases.remaining', { t: formatSpan(left) });
+    // Touch the DOM only for a change: every write lays out and repaints the list.
+    if (el.className !== cls) el.className = cls;
+    if (el.textContent !== text) el.textContent = text;
   }
   const byUrgency = (a: CaseView, b: CaseView) => {
     const da = currentDue(a);
@@ -261,16 +262,33 @@ const view: View = async (root, ctx) => {
     return b.createdAt.localeCompare(a.createdAt);
   };
   const rowCases = new Map<HTMLElement, CaseView>();
+  // Only the countdowns in sight tick (a list holds hundreds of rows; the map must keep its frames meanwhile).
+  const inSight = new Set<HTMLElement>();
+  const sight = new IntersectionObserver((entries) => {
+    const now = Date.now();
+    for (const e of entries) {
+      const el = e.target as HTMLElement;
+      if (!e.isIntersecting) inSight.delete(el);
+      else {
+        inSight.add(el);
+        const c = rowCases.get(el);
+        if (c) paintCountdown(el, c, now);
+      }
+    }
+  });
   function renderList(): void {
     const now = Date.now();
     const list = visible().sort(byUrgency);
     countEl.textContent = t('cases.count', { n: list.length });
+    sight.disconnect();
+    inSight.clear();
     rowCases.clear();
     render(
       listEl,
       list.slice(0, shown).map((c) => {
         const cd = countdown(c, now);
         rowCases.set(cd, c);
+        sight.observe(cd);
         return h(
           'li',
           { class: `list-item${c.id === selectedId ? ' selected' : ''}` },
@@ -308,7 +326,10 @@ const view: View = async (root, ctx) => {
   }
   const tick = setInterval(() => {
     const now = Date.now();
-    for (const [el, c] of rowCases) paintCountdown(el, c, now);
+    for (const el of inSight) {
+      const c = rowCases.get(el);
+      if (c) paintCountdown(el, c, now);
+    }
     const d = detailEl.querySelector<HTMLElement>('.countdown');
     if (d && detail) paintCountdown(d, detail.case, now);
   }, 1000);
@@ -547,6 +568,7 @@ const view: View = async (root, ctx) => {
 
   return () => {
     disposed = true;
+    sight.disconnect();
     clearInterval(tick);
     clearInterval(poll);
     clearTimeout(reloadTimer);

@@ -19,6 +19,7 @@ import { DEFAULT_RIVER_HALF_WIDTH_M } from '../api/geojson-file.ts';
 import type { AppConfig, PlanDocument } from '../api/types.ts';
 import { fmt, localize, t, type StringKey } from '../i18n.ts';
 import { createMap, mapConfig } from '../map/create-map.ts';
+import { AREA_SOURCE } from '../map/style.ts';
 import { hasRole } from '../roles.ts';
 import { navigate } from '../router.ts';
 import { debounce, download, field, h, render } from '../ui/dom.ts';
@@ -105,24 +106,24 @@ const view: View = async (root, ctx) => {
     map.addLayer({
       id: 'sel-farmland',
       type: 'line',
-      source: 'farmland',
+      source: AREA_SOURCE,
       paint: { 'line-color': '#0b5d4b', 'line-width': 3 },
-      filter: selFilter(),
+      filter: selFilter('farmland'),
     });
     map.addLayer({
       id: 'sel-hillside',
       type: 'line',
-      source: 'hillside',
+      source: AREA_SOURCE,
       paint: { 'line-color': '#0b5d4b', 'line-width': 3 },
-      filter: selFilter(),
+      filter: selFilter('hillside'),
     });
     map.addLayer(
       {
         id: 'sel-river',
         type: 'line',
-        source: 'river',
+        source: AREA_SOURCE,
         paint: { 'line-color': '#0b5d4b', 'line-width': 8, 'line-opacity': 0.5 },
-        filter: selFilter(),
+        filter: selFilter('river'),
       },
       'river-line',
     );
@@ -154,10 +155,14 @@ const view: View = async (root, ctx) => {
       },
     });
   }
-  const selFilter = (): maplibregl.FilterSpecification => ['in', ['get', 'id'], ['literal', [...selected.keys()]]];
+  const selFilter = (kind: string): maplibregl.FilterSpecification => [
+    'all',
+    ['==', ['get', 'kind'], kind],
+    ['in', ['get', 'id'], ['literal', [...selected.keys()]]],
+  ];
   function refreshSelection(): void {
-    for (const id of ['sel-farmland', 'sel-hillside', 'sel-river'])
-      if (map.getLayer(id)) map.setFilter(id, selFilter());
+    for (const kind of ['farmland', 'hillside', 'river'])
+      if (map.getLayer(`sel-${kind}`)) map.setFilter(`sel-${kind}`, selFilter(kind));
   }
   function planGeoJson(): GeoJSON.FeatureCollection {
     if (!doc) return emptyFc;
@@ -287,7 +292,7 @@ const view: View = async (root, ctx) => {
         properties: { kind, name, ...(kind === 'river' ? { halfWidthM: DEFAULT_RIVER_HALF_WIDTH_M } : {}) },
       });
       const id = String(created.id ?? (created.properties as { id?: string })?.id);
-      (map.getSource(kind) as GeoJSONSource).setData(api.layerUrl(kind as api.LayerKind));
+      void handle.reloadLayer(kind as api.LayerKind).catch((err: unknown) => showError(err));
       selected.set(id, kind);
       refreshSelection();
       setStatus(null);
@@ -310,7 +315,7 @@ const view: View = async (root, ctx) => {
     setStatus(t('plan.importing', { name: file.name }));
     try {
       const r = await api.importAreaFile(file, importCrs, kind);
-      (map.getSource(kind) as GeoJSONSource).setData(api.layerUrl(kind));
+      void handle.reloadLayer(kind).catch((err: unknown) => showError(err));
       // Areas that look offset are not planned on until the person decides (undo, or select them on the map).
       if (!r.warnings.length) for (const id of r.ids) selected.set(id, kind);
       refreshSelection();
@@ -345,7 +350,7 @@ const view: View = async (root, ctx) => {
         await api.deleteArea(id);
         selected.delete(id);
       }
-      (map.getSource(undo.kind) as GeoJSONSource).setData(api.layerUrl(undo.kind));
+      await handle.reloadLayer(undo.kind);
       refreshSelection();
       importNote = null;
       toast(t('plan.importUndone', { n: undo.ids.length }), { kind: 'ok' });

@@ -94,36 +94,50 @@ export function finishImage(
   if (e.sharpen) blur3(data, width, height, -e.sharpen);
 }
 
-/** Separable 3-tap filter [a, 1 − 2a, a]: a blur for a > 0, a sharpening for a < 0 (clamped to 0..255). */
-function blur3(data: Buffer, width: number, height: number, a: number): void {
+/**
+ * Separable 3-tap filter [a, 1 − 2a, a]: a blur for a > 0, a sharpening for a < 0 (clamped to 0..255).
+ * Rolling neighbours in registers and one saved row keep it to a few operations per byte: it runs
+ * twice over every photo (lens softness, then sharpening), 36 million bytes at 4000×3000.
+ */
+export function blur3(image: Uint8Array, width: number, height: number, a: number): void {
+  // A plain Uint8Array view: a Buffer's own subarray and element maps keep the loops from optimising.
+  const data = new Uint8Array(image.buffer, image.byteOffset, width * height * 3);
   const c = 1 - 2 * a;
-  const row = new Float32Array(width * 3);
+  const stride = width * 3;
   for (let j = 0; j < height; j++) {
-    const o = j * width * 3;
-    for (let k = 0; k < width * 3; k++) row[k] = data[o + k] as number;
-    for (let i = 0; i < width; i++) {
-      const l = i > 0 ? i - 1 : i;
-      const r = i < width - 1 ? i + 1 : i;
-      for (let ch = 0; ch < 3; ch++) {
-        const v =
-          (row[l * 3 + ch] as number) * a + (row[i * 3 + ch] as number) * c + (row[r * 3 + ch] as number) * a + 0.5;
-        data[o + i * 3 + ch] = v < 0 ? 0 : v > 255 ? 255 : v;
+    const o = j * stride;
+    for (let ch = 0; ch < 3; ch++) {
+      // Edge pixels repeat themselves as their outer neighbour.
+      let prev = data[o + ch] as number;
+      let cur = prev;
+      const last = o + stride - 3 + ch;
+      for (let k = o + ch; k <= last; k += 3) {
+        const next = k < last ? (data[k + 3] as number) : cur;
+        const v = prev * a + cur * c + next * a + 0.5;
+        data[k] = v < 0 ? 0 : v > 255 ? 255 : v;
+        prev = cur;
+        cur = next;
       }
     }
   }
-  const stride = width * 3;
-  const prev = new Float32Array(stride);
-  const cur = new Float32Array(stride);
-  for (let k = 0; k < stride; k++) prev[k] = data[k] as number;
+  // Vertical pass: `up` holds the unfiltered row above, `mid` the unfiltered current row; the row
+  // below is still unfiltered in place (the last row repeats itself).
+  let up = new Uint8Array(stride);
+  let mid = new Uint8Array(stride);
+  for (let k = 0; k < stride; k++) up[k] = data[k] as number;
   for (let j = 0; j < height; j++) {
     const o = j * stride;
-    for (let k = 0; k < stride; k++) cur[k] = data[o + k] as number;
-    const n = j < height - 1 ? o + stride : o;
+    for (let k = 0; k < stride; k++) mid[k] = data[o + k] as number;
+    const down = j < height - 1 ? o + stride : -1;
     for (let k = 0; k < stride; k++) {
-      const v = (prev[k] as number) * a + (cur[k] as number) * c + (data[n + k] as number) * a + 0.5;
-      prev[k] = cur[k] as number;
+      const m = mid[k] as number;
+      const d = down >= 0 ? (data[down + k] as number) : m;
+      const v = (up[k] as number) * a + m * c + d * a + 0.5;
       data[o + k] = v < 0 ? 0 : v > 255 ? 255 : v;
     }
+    const t = up;
+    up = mid;
+    mid = t;
   }
 }
 
@@ -153,10 +167,14 @@ function motionBlur(data: Buffer, width: number, height: number, mx: number, my:
     }
 }
 
-function addNoise(data: Buffer, sd: number, seed: number): void {
+function addNoise(image: Uint8Array, sd: number, seed: number): void {
+  const data = new Uint8Array(image.buffer, image.byteOffset, image.length);
   const g = gaussTable();
   // xorshift32 picks table entries: cheap, and no visible period across the image.
   let x = mixSeed(seed, 0x0153) | 1;
+  // Shot noise grows with the signal; dark areas keep a floor of read noise. Indexed by R + G + B.
+  const scaleBySum = new Float64Array(766);
+  for (let t = 0; t < 766; t++) scaleBySum[t] = sd * (0.45 + 0.55 * Math.sqrt(t / 3 / 128));
   const n = data.length;
   for (let k = 0; k < n; k += 3) {
     x ^= x << 13;
@@ -164,9 +182,7 @@ function addNoise(data: Buffer, sd: number, seed: number): void {
     x ^= x << 5;
     const lum = g[x & (NOISE_N - 1)] as number;
     const chroma = g[(x >>> 16) & (NOISE_N - 1)] as number;
-    const v = ((data[k] as number) + (data[k + 1] as number) + (data[k + 2] as number)) / 3;
-    // Shot noise grows with the signal; dark areas keep a floor of read noise.
-    const s = sd * (0.45 + 0.55 * Math.sqrt(v / 128));
+    const s = scaleBySum[(data[k] as number) + (data[k + 1] as number) + (data[k + 2] as number)] as number;
     const d = lum * s;
     const c = chroma * s * 0.35;
     const r = (data[k] as number) + d + c;

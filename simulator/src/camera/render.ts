@@ -20,7 +20,7 @@ import { flatTerrain, intersectTerrain, type Terrain } from '../scene/terrain.ts
 import { density, sample, type Volume } from '../scene/volumes.ts';
 import type { CameraModel } from './camera-model.ts';
 import type { CaptureRequest } from './capture-request.ts';
-import { sampleTex4 } from '../scene/textures.ts';
+import { samplePacked } from '../scene/textures.ts';
 import { drawEffects, finishImage, toneTable, type CameraEffects } from './effects.ts';
 import { MAX_RANGE_M, cameraYawDeg } from './pose-geometry.ts';
 import { makeView } from './view.ts';
@@ -204,7 +204,9 @@ export function renderRaw(
         if (gxy) {
           gxy[o * 3] = gx;
           gxy[o * 3 + 1] = gy;
-          gxy[o * 3 + 2] = gsd / scale;
+          // Grain texel: a power of two near the full-resolution pixel's footprint, so the texture
+          // is not stretched by a varying scale (computed here, once per shading pixel).
+          gxy[o * 3 + 2] = Math.pow(2, Math.round(Math.log2(Math.max(1e-3, gsd / scale))));
         }
       }
       if (vol) {
@@ -299,6 +301,21 @@ function develop(
   const invR2 = 1 / (cx * cx + cy * cy);
   const d4 = shader.d4;
   const tex = shader.detail4;
+  // Per-column source texels and weights: the same on every row.
+  const colI0 = new Int32Array(width);
+  const colI1 = new Int32Array(width);
+  const colFu = new Float64Array(width);
+  const colDu2 = new Float64Array(width);
+  for (let i = 0; i < width; i++) {
+    let u = (i + 0.5) / scale - 0.5;
+    if (u < 0) u = 0;
+    const i0 = Math.min(sw - 1, u | 0);
+    colI0[i] = i0;
+    colI1[i] = Math.min(sw - 1, i0 + 1);
+    colFu[i] = Math.min(1, u - i0);
+    const du = i + 0.5 - cx;
+    colDu2[i] = du * du;
+  }
   let o = 0;
   for (let j = 0; j < height; j++) {
     let v = (j + 0.5) / scale - 0.5;
@@ -317,11 +334,9 @@ function develop(
         g = lin[k + 1] as number;
         bl = lin[k + 2] as number;
       } else {
-        let u = (i + 0.5) / scale - 0.5;
-        if (u < 0) u = 0;
-        const i0 = Math.min(sw - 1, u | 0);
-        const i1 = Math.min(sw - 1, i0 + 1);
-        const fu = Math.min(1, u - i0);
+        const i0 = colI0[i] as number;
+        const i1 = colI1[i] as number;
+        const fu = colFu[i] as number;
         const k00 = (j0 * sw + i0) * 3;
         const k10 = (j0 * sw + i1) * 3;
         const k01 = (j1 * sw + i0) * 3;
@@ -358,8 +373,8 @@ function develop(
             (a[k10 + 1] as number) * w10 +
             (a[k01 + 1] as number) * w01 +
             (a[k11 + 1] as number) * w11;
-          const texel = Math.pow(2, Math.round(Math.log2(Math.max(1e-3, a[kn + 2] as number))));
-          sampleTex4(tex, gx / texel + 311.3, gy / texel + 97.7, 1, d4);
+          const texel = a[kn + 2] as number;
+          samplePacked(tex, gx / texel + 311.3, gy / texel + 97.7, 1, d4);
           const f = 1 + amp * (((d4[2] as number) - 0.5) * 1.1 + ((d4[1] as number) - 0.5) * 0.5);
           r *= f;
           g *= f;
@@ -374,8 +389,7 @@ function develop(
       g = lum + (g - lum) * sat;
       bl = lum + (bl - lum) * sat;
       if (vig > 0) {
-        const du = i + 0.5 - cx;
-        const vv = 1 - vig * (du * du + dv * dv) * invR2;
+        const vv = 1 - vig * ((colDu2[i] as number) + dv * dv) * invR2;
         r *= vv;
         g *= vv;
         bl *= vv;
@@ -462,15 +476,16 @@ function volumeGrid(
         const vo = vols[v] as Volume;
         tau[v] = 0;
         colTau[v] = 0;
-        const hit = slab(vo.box, ox, oy, oz, dx, dy, dz);
-        if (!hit) continue;
+        if (!slab(vo.box, ox, oy, oz, dx, dy, dz)) continue;
+        const h0 = hitT[0] as number;
+        const h1 = hitT[1] as number;
         if (!tKnown) {
           tEnd = groundT(pi, pj, dx, dy, dz);
           if (Number.isNaN(tEnd)) tEnd = Number.POSITIVE_INFINITY;
           tKnown = true;
         }
-        const t0 = hit[0];
-        const t1 = Math.min(hit[1], tEnd);
+        const t0 = h0;
+        const t1 = Math.min(h1, tEnd);
         if (t1 <= t0) continue;
         const dt = (t1 - t0) / VOLUME_STEPS;
         let T = Math.exp(-total);
@@ -519,12 +534,12 @@ function volumeGrid(
         let st = 0;
         for (const vo of vols) {
           if (vo.kind === 'mist') continue;
-          const hit = slab(vo.box, gx, gy, gz, sx, sy, sz);
-          if (!hit) continue;
-          const dt = (hit[1] - Math.max(0, hit[0])) / SHADOW_STEPS;
+          if (!slab(vo.box, gx, gy, gz, sx, sy, sz)) continue;
+          const h0 = Math.max(0, hitT[0] as number);
+          const dt = ((hitT[1] as number) - h0) / SHADOW_STEPS;
           if (dt <= 0) continue;
           for (let s = 0; s < SHADOW_STEPS; s++) {
-            const t = Math.max(0, hit[0]) + (s + 0.5) * dt;
+            const t = h0 + (s + 0.5) * dt;
             density(vo, gx + t * sx, gy + t * sy, gz + t * sz, sx, sy, sz);
             st += sample.density * dt;
           }
@@ -582,37 +597,33 @@ function volumeGrid(
   };
 }
 
-/** Ray parameter interval [t0, t1] (t1 > t0 ≥ 0) inside an axis-aligned box, or null. */
-function slab(
-  b: readonly number[],
-  ox: number,
-  oy: number,
-  oz: number,
-  dx: number,
-  dy: number,
-  dz: number,
-): [number, number] | null {
-  let t0 = 0;
-  let t1 = Number.POSITIVE_INFINITY;
-  const o = [ox, oy, oz];
-  const d = [dx, dy, dz];
-  for (let axis = 0; axis < 3; axis++) {
-    const oa = o[axis] as number;
-    const da = d[axis] as number;
-    const lo = b[axis] as number;
-    const hi = b[axis + 3] as number;
-    if (Math.abs(da) < 1e-12) {
-      if (oa < lo || oa > hi) return null;
-    } else {
-      let a = (lo - oa) / da;
-      let c = (hi - oa) / da;
-      if (a > c) [a, c] = [c, a];
-      if (a > t0) t0 = a;
-      if (c < t1) t1 = c;
-    }
-    if (t0 >= t1) return null;
+/** The interval `slab` found: [t0, t1] (written there rather than allocated per ray). */
+const hitT = new Float64Array(2);
+
+/** Clip the ray's interval [lo, hi] to the box's planes on one axis; false once it is empty. */
+function clipAxis(o: number, d: number, lo: number, hi: number): boolean {
+  if (Math.abs(d) < 1e-12) return !(o < lo || o > hi);
+  let a = (lo - o) / d;
+  let c = (hi - o) / d;
+  if (a > c) {
+    const t = a;
+    a = c;
+    c = t;
   }
-  return [t0, t1];
+  if (a > (hitT[0] as number)) hitT[0] = a;
+  if (c < (hitT[1] as number)) hitT[1] = c;
+  return (hitT[0] as number) < (hitT[1] as number);
+}
+
+/** Whether the ray meets the axis-aligned box at t ≥ 0; the interval (t1 > t0 ≥ 0) goes to hitT. */
+function slab(b: readonly number[], ox: number, oy: number, oz: number, dx: number, dy: number, dz: number): boolean {
+  hitT[0] = 0;
+  hitT[1] = Number.POSITIVE_INFINITY;
+  return (
+    clipAxis(ox, dx, b[0] as number, b[3] as number) &&
+    clipAxis(oy, dy, b[1] as number, b[4] as number) &&
+    clipAxis(oz, dz, b[2] as number, b[5] as number)
+  );
 }
 
 /** Ray parameter of the terrain hit for render pixel (i, j) from the coarse grid, refined by Newton. */

@@ -33,10 +33,11 @@ import {
   canopyTexture,
   detail4Texture,
   noiseTexture,
+  samplePacked,
   sampleTex,
-  sampleTex4,
   type CanopyTexture,
   type MipTexture,
+  type PackedTexture,
 } from './textures.ts';
 import { withBox, type Volume } from './volumes.ts';
 
@@ -92,11 +93,11 @@ export class Shader {
   readonly look: SceneLook;
   readonly seed: number;
   readonly noise: MipTexture;
-  /** Scratch for canopy samples (height, normal x, normal y). */
-  readonly hn = new Float64Array(3);
+  /** Scratch for canopy samples (height, normal x, normal y; the fourth channel is unused). */
+  readonly hn = new Float64Array(4);
   /** The four detail channels of the last det4 lookup. */
   readonly d4 = new Float64Array(4);
-  readonly detail4: MipTexture;
+  readonly detail4: PackedTexture;
   /** Centre of the last crown shadeCanopy drew (scene frame). */
   crownX = 0;
   crownY = 0;
@@ -400,7 +401,7 @@ export class Shader {
    * 8 texels, grain of 2 texels, and another field of 16-texel blobs.
    */
   det4(x: number, y: number, texelM: number, gsd: number): Float64Array {
-    sampleTex4(
+    samplePacked(
       this.detail4,
       x / texelM + (this.noiseOff[7] as number) * 2,
       y / texelM + (this.noiseOff[8] as number) * 2,

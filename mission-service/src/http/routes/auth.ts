@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { AppError, notFound } from '../../app-error.ts';
 import {
@@ -29,6 +28,8 @@ import {
 import { clearedSessionCookie, csrfTokenFor, requestToken, sessionCookie } from '../../auth/cookie-session.ts';
 import { PageQuerySchema, pageOf } from '../../contract/paging.ts';
 import { pageOfArray } from '../paging.ts';
+import type { LoginVerdict } from '../../auth/login-guard.ts';
+import { LOGIN_VERDICT } from '../edge-gate.ts';
 import { defineRoute, type Route } from '../route.ts';
 import type { RouteDeps } from '../route-deps.ts';
 import { sourceOf } from '../source.ts';
@@ -76,9 +77,9 @@ export function authRoutes(d: RouteDeps): Route[] {
         res.setHeader('cache-control', 'no-store');
         const source = sourceOf(req);
         const account = normalizeUsername(body.username).toLowerCase();
-        const verdict = guard.check(source, account);
+        // Usually judged at the edge already, before the router (edge-gate.ts): taken once per attempt.
+        const verdict = (res.locals[LOGIN_VERDICT] as LoginVerdict | undefined) ?? guard.check(source, account);
         if (!verdict.allowed) throw tooMany(verdict.retryAfterS);
-        if (verdict.delayMs) await sleep(verdict.delayMs);
         const checked = await guard.guarded(async () => {
           const found = await findUserByUsername(db, body.username);
           // Hash even for unknown users so response time does not reveal which usernames exist.
@@ -94,7 +95,7 @@ export function authRoutes(d: RouteDeps): Route[] {
           d.logger.warn({ username: account.slice(0, 64), source }, 'login failed');
           throw badLogin();
         }
-        guard.succeed(source);
+        guard.succeed(source, account);
         const token = await createSession(db, user.id);
         // The web app's session: an HttpOnly, SameSite=Strict cookie, and the CSRF token its changes must carry.
         if (body.cookie) res.append('set-cookie', sessionCookie(token, SESSION_TTL_MS / 1000, req.secure));
@@ -164,7 +165,6 @@ export function authRoutes(d: RouteDeps): Route[] {
         const key = `user:${user.id}`;
         const verdict = guard.check(key, key);
         if (!verdict.allowed) throw tooMany(verdict.retryAfterS);
-        if (verdict.delayMs) await sleep(verdict.delayMs);
         const u = await findUserById(db, user.id);
         const checked = u ? await guard.guarded(() => verifyPassword(body.currentPassword, u.passwordHash)) : false;
         if (checked === CHECKS_BUSY) throw tooMany(1);

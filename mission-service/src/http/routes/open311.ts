@@ -14,7 +14,6 @@ import {
   Open311ServiceSchema,
 } from '../../contract/open311.ts';
 import type { Db } from '../../db/db.ts';
-import { hashApiKey } from '../../open311/api-keys.ts';
 import {
   CLOSED_STATES,
   listServices,
@@ -27,8 +26,7 @@ import {
   type Open311Service,
   type XmlValue,
 } from '../../open311/index.ts';
-import { InFlightCap } from '../../limits/in-flight-cap.ts';
-import { BoundedMap, TokenBuckets } from '../../limits/rate-limit.ts';
+import { OPEN311_ANONYMOUS_CHECKED } from '../edge-gate.ts';
 import { errorBody } from '../errors.ts';
 import { mountRoutes } from '../mount.ts';
 import { defineRoute, type Route } from '../route.ts';
@@ -63,31 +61,12 @@ function nameCache(db: Db) {
 }
 
 /**
- * Rate limits of Open311: a token bucket per source address for anonymous clients (and clients whose key is
- * unknown), one shared by all anonymous sources (forged or many addresses), a larger one per API key, and a cap
- * on anonymous requests in flight. 429 with Retry-After, before any database work of the request: a flood of
- * anonymous reads must not slow the centre's own staff.
+ * Rate limits of Open311 (limits/open311-limits.ts): 429 with Retry-After, before any database work of the
+ * request. Anonymous requests were usually judged at the edge already, before their body was read (edge-gate.ts);
+ * those that were not (a request naming a key, an address that showed a valid key lately) are judged here.
  */
 function open311Limiter(d: RouteDeps): RequestHandler {
-  const limits = d.security.open311;
-  const anon = new TokenBuckets({
-    burst: Math.max(5, Math.ceil(limits.anonymousPerMin / 6)),
-    perSecond: limits.anonymousPerMin / 60,
-  });
-  const anonTotal = new TokenBuckets({
-    burst: Math.max(10, Math.ceil(limits.anonymousTotalPerMin / 20)),
-    perSecond: limits.anonymousTotalPerMin / 60,
-  });
-  const anonInFlight = new InFlightCap(limits.anonymousInFlight);
-  const keyed = new TokenBuckets({
-    burst: Math.max(10, Math.ceil(d.security.open311.keyPerMin / 6)),
-    perSecond: d.security.open311.keyPerMin / 60,
-  });
-  // Looking up a key not seen lately costs the database a query: a made-up key per request must not.
-  const lookups = new TokenBuckets({ burst: 10, perSecond: 1 });
-  const lookupsTotal = new TokenBuckets({ burst: 50, perSecond: 20 });
-  // Key → its id (or null: not a key), for a minute: repeated requests cost no database lookup.
-  const keys = new BoundedMap<{ id: string | null; at: number }>(5000);
+  const limits = d.open311Limits;
   const refuse = (wait: number) =>
     new AppError(
       'rate_limited',
@@ -99,22 +78,15 @@ function open311Limiter(d: RouteDeps): RequestHandler {
     try {
       const given = (req.query.api_key ?? (req.body as Record<string, unknown> | undefined)?.api_key) as unknown;
       const key = typeof given === 'string' && given.length <= 200 ? given : undefined;
-      let keyId: string | null = null;
-      if (key) {
-        const h = hashApiKey(key);
-        const hit = keys.get(h);
-        if (hit && Date.now() - hit.at < 60_000) keyId = hit.id;
-        else {
-          const wait = lookups.take(sourceOf(req)) || lookupsTotal.take('all');
-          if (wait) throw refuse(wait);
-          keyId = (await verifyApiKey(d.db, key))?.id ?? null;
-          keys.set(h, { id: keyId, at: Date.now() });
-        }
-      }
+      const source = sourceOf(req);
+      const keyId = key ? await limits.keyId(d.db, key, source) : null;
+      if (typeof keyId === 'number') throw refuse(keyId);
       // A client with a valid key has its own bucket; everyone else shares their address's, and all of them one.
       const wait = keyId
-        ? keyed.take(keyId)
-        : anon.take(sourceOf(req)) || anonTotal.take('anonymous') || (anonInFlight.enter(res) ? 0 : 1);
+        ? limits.keyedTake(keyId)
+        : res.locals[OPEN311_ANONYMOUS_CHECKED] === true
+          ? 0
+          : limits.anonymous(source, res);
       if (wait) throw refuse(wait);
       next();
     } catch (err) {

@@ -59,6 +59,20 @@ export function hillshadeRgba(grid: DemGrid, zFactor = 1.5): Uint8Array {
   return out;
 }
 
+/** The four corners a DEM's hillshade covers: `[[w, n], [e, n], [e, s], [w, s]]`. */
+export function hillshadeCorners(grid: DemGrid): HillshadeImage['coordinates'] {
+  const w = grid.west;
+  const n = grid.north;
+  const e = w + grid.pixelSizeLonDeg * grid.width;
+  const s = n - grid.pixelSizeLatDeg * grid.height;
+  return [
+    [w, n],
+    [e, n],
+    [e, s],
+    [w, s],
+  ];
+}
+
 /** The DEM as a hillshade PNG with the corners it covers. */
 export async function renderHillshade(grid: DemGrid): Promise<HillshadeImage> {
   const rgba = hillshadeRgba(grid);
@@ -67,17 +81,5 @@ export async function renderHillshade(grid: DemGrid): Promise<HillshadeImage> {
   })
     .png({ compressionLevel: 9, palette: false })
     .toBuffer();
-  const w = grid.west;
-  const n = grid.north;
-  const e = w + grid.pixelSizeLonDeg * grid.width;
-  const s = n - grid.pixelSizeLatDeg * grid.height;
-  return {
-    png,
-    coordinates: [
-      [w, n],
-      [e, n],
-      [e, s],
-      [w, s],
-    ],
-  };
+  return { png, coordinates: hillshadeCorners(grid) };
 }

@@ -1,12 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
-import express, { Router, type Request, type Response } from 'express';
-import { cameraPresets, dronePresets, openDem, sampleDemPath } from '@xuncha/geodata';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import { cameraPresets, dronePresets, openDem, sampleDemPath, type DemGrid } from '@xuncha/geodata';
 import { AppError } from '../../app-error.ts';
 import { basemapConfig, basemapOrigins, type BasemapOptions } from './basemaps.ts';
-import { renderHillshade, type HillshadeImage } from './hillshade.ts';
+import { hillshadeCorners, renderHillshade, type HillshadeImage } from './hillshade.ts';
 
 export { basemapConfig, basemapOrigins, type BasemapOptions } from './basemaps.ts';
 export { ensureWebAppBuilt } from './build.ts';
@@ -57,23 +57,36 @@ export function webApp(opts: WebAppOptions = {}): Router {
     next();
   });
 
+  // The configuration needs only the DEM's extent; the hillshade image is rendered when the map first asks for it
+  // (after its first load), so a page's first load never waits for it nor shares the CPU with it.
+  const demPath = opts.demPath ?? sampleDemPath;
+  let dem: Promise<{ grid: DemGrid; version: string } | null> | undefined;
+  const loadDem = () =>
+    (dem ??= openDem(demPath)
+      .then((d) => {
+        const st = statSync(demPath);
+        const version = createHash('sha256').update(`${demPath}|${st.size}|${st.mtimeMs}`).digest('hex').slice(0, 8);
+        return { grid: d.grid, version };
+      })
+      .catch(() => {
+        dem = undefined;
+        return null;
+      }));
   let hillshade: Promise<HillshadeImage | null> | undefined;
   const loadHillshade = () =>
-    (hillshade ??= openDem(opts.demPath ?? sampleDemPath)
-      .then((dem) => renderHillshade(dem.grid))
+    (hillshade ??= loadDem()
+      .then((d) => (d ? renderHillshade(d.grid) : null))
       .catch(() => {
         hillshade = undefined;
         return null;
       }));
 
   router.get('/app-config.json', async (_req, res) => {
-    const shade = await loadHillshade();
+    const d = await loadDem();
     res.setHeader('cache-control', 'no-cache');
     res.json({
       map: {
-        hillshade: shade
-          ? { url: `/map/hillshade.png?v=${etagOf(shade.png).slice(1, 9)}`, coordinates: shade.coordinates }
-          : null,
+        hillshade: d ? { url: `/map/hillshade.png?v=${d.version}`, coordinates: hillshadeCorners(d.grid) } : null,
         basemaps: basemaps.basemaps,
         warnings: basemaps.warnings,
       },
@@ -100,6 +113,7 @@ export function webApp(opts: WebAppOptions = {}): Router {
     res.type('image/png').send(shade.png);
   });
 
+  router.use('/assets', precompressed(path.join(dist, 'assets')));
   router.use(
     '/assets',
     express.static(path.join(dist, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: true }),
@@ -107,6 +121,8 @@ export function webApp(opts: WebAppOptions = {}): Router {
   router.use(express.static(dist, { index: false, maxAge: '1h' }));
 
   const sendApp = (_req: Request, res: Response) => {
+    // The page asks for the configuration (which carries the DEM's extent) as soon as its script runs: read it now.
+    void loadDem();
     const index = path.join(dist, 'index.html');
     res.setHeader('cache-control', 'no-cache');
     if (!existsSync(index)) return void res.status(503).type('html').send(notBuiltPage);
@@ -122,6 +138,36 @@ export function webApp(opts: WebAppOptions = {}): Router {
     next(new AppError('not_found', 'no_route', `没有此地址 / nothing at ${req.method} ${req.path}`));
   });
   return router;
+}
+
+/**
+ * The brotli or gzip copy of a hashed asset (written by the build beside it) for a browser that accepts it, with
+ * the original's type and the same year-long cache; anything else falls through to the plain file.
+ */
+function precompressed(dir: string): RequestHandler {
+  const encodings = [
+    ['br', '.br'],
+    ['gzip', '.gz'],
+  ] as const;
+  return (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    res.vary('Accept-Encoding');
+    // Asset names are flat and hashed (index-AbC123.js): nothing else is looked up.
+    if (!/^\/[\w.-]+$/.test(req.path) || req.path.includes('..')) return next();
+    // Brotli whenever accepted (browsers list gzip first with the same weight; brotli is ~15 % smaller).
+    const enc = encodings.find(([name]) => req.acceptsEncodings(name) === name);
+    if (!enc) return next();
+    const file = path.join(dir, req.path.slice(1) + enc[1]);
+    if (!existsSync(file)) return next();
+    res.setHeader('content-encoding', enc[0]);
+    res.type(path.extname(req.path));
+    res.sendFile(file, { immutable: true, maxAge: '365d' }, (err) => {
+      if (err && !res.headersSent) {
+        res.removeHeader('content-encoding');
+        next();
+      }
+    });
+  };
 }
 
 /** The Content-Security-Policy of the app's pages, given the basemap origins tiles may come from. */

@@ -1,8 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { get, type IncomingHttpHeaders } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
 import { createLogger } from '../../logger.ts';
@@ -10,6 +12,23 @@ import { createTestDb, type TestDb } from '../../testing/test-db.ts';
 import { basemapConfig, basemapOrigins } from './basemaps.ts';
 import { hillshadeRgba } from './hillshade.ts';
 import { webAppPolicy } from './index.ts';
+
+const MAIN_JS = `export const words = ${JSON.stringify('巡查 patrol '.repeat(400))};\n`;
+
+/** One raw answer (no decompression, unlike fetch) with the `accept-encoding` given. */
+function rawGet(
+  url: string,
+  acceptEncoding: string,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers: { 'accept-encoding': acceptEncoding } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
 
 describe('the web app served by the service', () => {
   let t: TestDb;
@@ -24,6 +43,10 @@ describe('the web app served by the service', () => {
     await mkdir(path.join(dist, 'assets'));
     await writeFile(path.join(dist, 'index.html'), '<!doctype html><title>巡查</title><div id="app"></div>');
     await writeFile(path.join(dist, 'assets', 'index-AbC123.js'), 'console.log(1)');
+    // What the build writes beside an asset (planner-ui/scripts/build-if-stale.mjs): its brotli and gzip copies.
+    await writeFile(path.join(dist, 'assets', 'main-XyZ789.js'), MAIN_JS);
+    await writeFile(path.join(dist, 'assets', 'main-XyZ789.js.br'), brotliCompressSync(MAIN_JS));
+    await writeFile(path.join(dist, 'assets', 'main-XyZ789.js.gz'), gzipSync(MAIN_JS));
     const app = createApp({
       db: t.db,
       logger: createLogger('silent'),
@@ -62,6 +85,31 @@ describe('the web app served by the service', () => {
     const missing = await fetch(`${base}/assets/index-gone.js`, { headers: html });
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('no_route');
+  });
+
+  it('sends the pre-compressed copy of an asset the browser accepts (brotli first), the plain file otherwise', async () => {
+    const br = await rawGet(`${base}/assets/main-XyZ789.js`, 'gzip, deflate, br');
+    expect(br.status).toBe(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['content-type']).toMatch(/javascript/);
+    expect(br.headers['cache-control']).toMatch(/max-age=31536000.*immutable/);
+    expect(br.headers.vary).toMatch(/accept-encoding/i);
+    expect(brotliDecompressSync(br.body).toString()).toBe(MAIN_JS);
+    expect(br.body.length).toBeLessThan(Buffer.byteLength(MAIN_JS) / 10);
+
+    const gz = await rawGet(`${base}/assets/main-XyZ789.js`, 'gzip');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.body).toString()).toBe(MAIN_JS);
+
+    const plain = await rawGet(`${base}/assets/main-XyZ789.js`, 'identity');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.toString()).toBe(MAIN_JS);
+    expect(plain.headers.vary).toMatch(/accept-encoding/i);
+
+    // An asset built without copies is sent as it is, whatever the browser accepts.
+    const none = await rawGet(`${base}/assets/index-AbC123.js`, 'br');
+    expect(none.headers['content-encoding']).toBeUndefined();
+    expect(none.body.toString()).toBe('console.log(1)');
   });
 
   it('gives the app’s pages a policy that allows only its own scripts, while the API keeps forbidding everything', async () => {

@@ -7,7 +7,7 @@
 import type { RGB } from '../look.ts';
 import type { Shader } from '../shade.ts';
 import { smooth, type Surface } from '../surface.ts';
-import { sampleTex3, texelAt } from '../textures.ts';
+import { samplePacked, texelAt } from '../textures.ts';
 
 const FLOOR: RGB = [0.16, 0.17, 0.11];
 
@@ -45,7 +45,7 @@ export function shadeCanopy(
       if (id >= density) return false;
     } else present = density; // coarse pixels: a blend of crowns and ground
   }
-  sampleTex3(c.hn, u, v, foot, sh.hn);
+  samplePacked(c.hn, u, v, foot, sh.hn);
   const hgt = sh.hn[0] as number;
   if (hgt < 0.03) return false;
   sh.crownX = x + (c.centreDu[k] as number) * tm;
@@ -88,7 +88,7 @@ export function canopyHeight(
   const u = (x + Math.cos(wa) * 4) / tm + sh.canopyOffU;
   const v = (y + Math.sin(wa) * 4) / tm + sh.canopyOffV;
   if (density < 1 && texelAt(c.crownId, c.size, u, v) >= density) return 0;
-  sampleTex3(c.hn, u, v, 0.2 / tm, sh.hn);
+  samplePacked(c.hn, u, v, 0.2 / tm, sh.hn);
   const h = sh.hn[0] as number;
   return h < 0.03 ? 0 : heightM * (0.55 + 0.45 * h);
 }
