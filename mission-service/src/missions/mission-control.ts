@@ -254,7 +254,8 @@ export class MissionControl {
           schedule.id,
         );
     if (!m) throw notFound(`mission ${missionId}`);
-    if (!missionId) await this.resumeInterruptedSortie(m);
+    // A sortie queued while the drone was busy (returning from the interrupted one) resumes as well as a new one.
+    if (m.state === 'planned' && m.progress.resumeFrom === undefined) await this.resumeInterruptedSortie(m);
     try {
       await this.run(m, 'upload', 'scheduler');
       await this.run((await getMission(this.db, m.id))!, 'start', 'scheduler');
