@@ -10,7 +10,8 @@
  * a new photo to the service (same pixels and pose as its original). Figures, one JSON line each:
  * - `single`: one photo landed alone on an idle service → its case ready for dispatch (filed, routed, SLA set), or
  *   its triage done when it shows nothing; p50/p95 over the distinct shots;
- * - `flight`: the same per-photo figure inside a flight of `--photos` landed at once, and the whole flight from
+ * - `flight`: the same per-photo figure inside a flight of `--photos` landed at once (from landing, and from the
+ *   photo's arrival at the service: the dock uploads a flight one batch after another), and the whole flight from
  *   landing to every photo triaged and every case filed.
  * No assertions: the targets (p95 < 10 s a photo, a 1,000-photo flight filed within 3 min on 2 cores) are read off.
  */
@@ -96,16 +97,24 @@ try {
   const token = await stack.token('demo-operator');
   const url = `${stack.base}/api/images`;
 
-  /** Per photo: landed → ready (its case filed, or its triage done when it leads to no case), ms. */
+  /**
+   * Per photo: landed → ready (its case filed, or its triage done when it leads to no case), ms; and arrived →
+   * ready, from the moment the service stored it (inside a flight, the dock's upload of the photos before it is
+   * not the service's time).
+   */
   const readiness = async (shas: string[], landedMs: number) => {
-    const r = await db.query<{ sha256: string; ready: Date | string }>(
-      `SELECT i.sha256, GREATEST(i.triaged_at, max(c.created_at)) AS ready
+    const r = await db.query<{ sha256: string; ready: Date | string; arrived: Date | string }>(
+      `SELECT i.sha256, i.created_at AS arrived, GREATEST(i.triaged_at, max(c.created_at)) AS ready
          FROM images i LEFT JOIN detections d ON d.image_sha256 = i.sha256
          LEFT JOIN case_reports cr ON cr.incident_id = d.incident_id LEFT JOIN cases c ON c.id = cr.case_id
-        WHERE i.sha256 = ANY($1) GROUP BY i.sha256, i.triaged_at`,
+        WHERE i.sha256 = ANY($1) GROUP BY i.sha256, i.triaged_at, i.created_at`,
       [shas],
     );
-    return r.rows.map((x) => new Date(x.ready).getTime() - landedMs).sort((a, b) => a - b);
+    const sorted = (f: (x: (typeof r.rows)[number]) => number) => r.rows.map(f).sort((a, b) => a - b);
+    return {
+      fromLanding: sorted((x) => new Date(x.ready).getTime() - landedMs),
+      fromArrival: sorted((x) => new Date(x.ready).getTime() - new Date(x.arrived).getTime()),
+    };
   };
   const settled = (shas: string[], timeoutMs: number) =>
     until(
@@ -140,7 +149,7 @@ try {
     });
     if (rep.failed.length) throw new Error(JSON.stringify(rep.failed));
     await settled([await sha(bytes)], 120_000);
-    single.push(...(await readiness([await sha(bytes)], landed)));
+    single.push(...(await readiness([await sha(bytes)], landed)).fromLanding);
   }
   single.sort((a, b) => a - b);
   console.log(
@@ -183,8 +192,10 @@ try {
       photos: N,
       distinctShots: DISTINCT,
       uploadS: r1(deliveredS),
-      landedToReadyP50S: r1(percentile(per, 50) / 1000),
-      landedToReadyP95S: r1(percentile(per, 95) / 1000),
+      landedToReadyP50S: r1(percentile(per.fromLanding, 50) / 1000),
+      landedToReadyP95S: r1(percentile(per.fromLanding, 95) / 1000),
+      arrivedToReadyP50S: r1(percentile(per.fromArrival, 50) / 1000),
+      arrivedToReadyP95S: r1(percentile(per.fromArrival, 95) / 1000),
       landingToAllFiledS: r1(allDoneS),
       photosPerS: r1(N / allDoneS),
       newCases: cases,

@@ -138,6 +138,8 @@ export async function startPatrolWorld(o: PatrolWorldOptions): Promise<PatrolWor
     basePort: 0,
     host: '127.0.0.1',
     bootDelayS: 0,
+    // Each drone sits in its dock, which charges it after landing (DJI Dock 2's rate, on simulated time).
+    dock: {},
     ...(dem ? { dem } : {}),
     camera: async (c) => {
       if (o.renderAfterLanding === false) return photos.camera!(c);

@@ -2,6 +2,7 @@
  * Cases and dispatch: the public surface other modules (triage, serve, HTTP routes) use. See README.md.
  */
 export { fileCase, type FileCaseResult, type FileCaseOptions } from './file-case.ts';
+export { refineDroneCasePin } from './refine-pin.ts';
 export {
   transitionCase,
   reassignCase,

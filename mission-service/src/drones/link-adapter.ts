@@ -61,7 +61,14 @@ export function vehicleConnection(link: MavlinkLink, v: Vehicle): DroneConnectio
       await v.mission.upload(items);
     },
     async startMission() {
-      if (!v.telemetry.armed.value) await v.action.arm();
+      if (!v.telemetry.armed.value) {
+        // ArduCopter refuses to arm in AUTO, RTL or LAND ("Arm: Mode not armable"), and a drone that flew its last
+        // mission to the end lands and stays in AUTO: arm in GUIDED, then the mission switches it to AUTO.
+        const mode = v.telemetry.flightMode.value;
+        if (v.autopilot === 'ardupilot' && (mode === 'mission' || mode === 'rtl' || mode === 'land'))
+          await v.action.setFlightMode('guided');
+        await v.action.arm();
+      }
       await v.mission.start();
     },
     pauseMission: () => v.mission.pause(),

@@ -1,12 +1,14 @@
 /**
  * Job 2 of 3, `triage-merge`: a photo's located detections join the nearest incident of their class within the
  * merge distance (PostGIS, geodesic `ST_DWithin` on geography), across photos and flights; a detection with none
- * near starts a new incident, and each new incident's filing job is sent in the same transaction.
+ * near starts a new incident, and each new incident's filing job is sent in the same transaction (and again, once,
+ * when a later photo lifts a waiting incident past its category's auto-file score).
  * A later flight over a known incident adds evidence to it and files nothing new.
  */
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { evidenceCrop } from '@xuncha/triage';
+import { refineDroneCasePin } from '../cases/index.ts';
 import type { Queryable } from '../db/db.ts';
 import { stableId } from './job-ids.ts';
 import type { JobContext } from './job-runner.ts';
@@ -76,9 +78,15 @@ export async function runMergeJob(
     }
     for (const id of touched) {
       await refreshIncident(tx, id);
+      if (!created.includes(id)) await refineDroneCasePin(tx, id);
       await ensureBestCrop(tx, id, deps.dataDir);
     }
     for (const id of created) await deps.queue.send(QUEUES.file, { incidentId: id }, { key: id, tx });
+    for (const id of await risenPastAutoFile(
+      tx,
+      [...touched].filter((x) => !created.includes(x)),
+    ))
+      await deps.queue.send(QUEUES.file, { incidentId: id }, { key: `${id}:risen`, tx });
     const out: MergeOutput = {
       merged: dets.rows.length,
       newIncidents: created,
@@ -87,6 +95,24 @@ export async function runMergeJob(
     await ctx?.complete(tx, out);
     return out;
   });
+}
+
+/**
+ * Known incidents that this photo lifted to their category's auto-file score while they still wait for review:
+ * the filing job sent when each was created found it below the score (its first photo saw only the edge of a fire)
+ * and left it to review, so it is sent again, once.
+ */
+async function risenPastAutoFile(q: Queryable, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const r = await q.query<{ id: string }>(
+    `SELECT i.id FROM incidents i JOIN case_categories c ON c.category = i.class
+     WHERE i.id = ANY($1) AND i.review_state = 'to_review' AND c.auto_file_min_score IS NOT NULL
+       AND i.confidence >= c.auto_file_min_score
+       AND NOT EXISTS (SELECT 1 FROM case_reports r WHERE r.incident_id = i.id)
+     ORDER BY i.id`,
+    [ids],
+  );
+  return r.rows.map((x) => x.id);
 }
 
 /** The nearest incident of the detection's class within `distanceM` metres (geodesic), if any. */
@@ -104,19 +130,22 @@ async function nearestIncident(q: Queryable, d: DetRow, distanceM: number): Prom
 }
 
 /**
- * An incident's summary from all its detections: position (their mean), best detection and its ground outline,
+ * An incident's summary from all its detections: position (their mean weighted by score: the weak windows at the
+ * edge of a fire half hidden by its smoke must not pull the pin off it), best detection and its ground outline,
  * confidence (the best score), photos, flights, first and last seen. A function of the set of detections only,
  * so the order in which photos are merged does not matter.
  */
 async function refreshIncident(q: Queryable, id: string): Promise<void> {
   await q.query(
     `WITH d AS (
-       SELECT d.id, d.score, d.geom, d.ground_polygon, d.image_sha256, i.flight_id, COALESCE(i.taken_at, i.created_at) AS at
+       SELECT d.id, d.score, GREATEST(d.score::float8, 1e-6::float8) AS w, d.geom, d.ground_polygon, d.image_sha256, i.flight_id,
+              COALESCE(i.taken_at, i.created_at) AS at
        FROM detections d JOIN images i ON i.sha256 = d.image_sha256
        WHERE d.incident_id = $1 AND d.geom IS NOT NULL),
      best AS (SELECT id, score, ground_polygon FROM d ORDER BY score DESC, id LIMIT 1),
      agg AS (
-       SELECT ST_SetSRID(ST_MakePoint(avg(ST_X(geom)), avg(ST_Y(geom))), 4326) AS geom, count(*) AS n,
+       SELECT ST_SetSRID(ST_MakePoint(sum(ST_X(geom) * w) / sum(w), sum(ST_Y(geom) * w) / sum(w)), 4326) AS geom,
+              count(*) AS n,
               count(DISTINCT image_sha256) AS photos, min(at) AS first_at, max(at) AS last_at,
               COALESCE(array_agg(DISTINCT flight_id ORDER BY flight_id) FILTER (WHERE flight_id IS NOT NULL), '{}') AS flights
        FROM d)

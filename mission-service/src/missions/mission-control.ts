@@ -18,6 +18,7 @@ import type { LaunchPatrol, PreparePatrol } from '../schedules/scheduler.ts';
 import { endFlight, FlightRecorder, startFlight } from '../telemetry/flight-recorder.ts';
 import { getMission, insertMission, recordProgress, transition, type MissionRecord } from './mission-repository.ts';
 import { ACTIVE_STATES } from './state-machine.ts';
+import { resumePoint } from './resume-point.ts';
 
 export interface RecoverOptions {
   /** How long to wait for a flying mission's drone to reconnect. Default 30 s. */
@@ -188,7 +189,7 @@ export class MissionControl {
           await c.continueMission().catch((e) => Promise.reject(linkFailure(e, 'continue')));
         } else {
           // After RTL or a lost link: re-upload (skipped by the link when unchanged), fly on from the last reached item.
-          const from = Math.max(0, m.lastReachedSeq ?? 0);
+          const from = resumePoint(m.items, Math.max(0, m.lastReachedSeq ?? 0));
           await c.uploadMission(m.items).catch((e) => Promise.reject(linkFailure(e, 'continue')));
           await c.setCurrentItem(from).catch((e) => Promise.reject(linkFailure(e, 'continue')));
           await c.startMission().catch((e) => Promise.reject(linkFailure(e, 'continue')));
@@ -253,6 +254,8 @@ export class MissionControl {
           schedule.id,
         );
     if (!m) throw notFound(`mission ${missionId}`);
+    // A sortie queued while the drone was busy (returning from the interrupted one) resumes as well as a new one.
+    if (m.state === 'planned' && m.progress.resumeFrom === undefined) await this.resumeInterruptedSortie(m);
     try {
       await this.run(m, 'upload', 'scheduler');
       await this.run((await getMission(this.db, m.id))!, 'start', 'scheduler');
@@ -262,6 +265,32 @@ export class MissionControl {
     }
     return { missionId: m.id };
   };
+
+  /**
+   * When the previous occurrence of this schedule left the same sortie interrupted mid-patrol (link lost, returned
+   * to launch, found landed after a restart) with the same items, the new mission starts where that one stopped:
+   * at its last reached item (or the start of the lane it was photographing, see resume-point.ts). Each interrupted mission is resumed once (it records who resumed it).
+   */
+  private async resumeInterruptedSortie(m: MissionRecord): Promise<void> {
+    if (!m.scheduleId) return;
+    const r = await this.db.query<{ id: string; last_reached_seq: number }>(
+      `SELECT id, last_reached_seq FROM missions
+        WHERE schedule_id = $1 AND sortie_index = $2 AND id <> $3 AND state = 'interrupted'
+          AND last_reached_seq >= 1 AND progress->>'resumedBy' IS NULL
+          AND progress->>'interruptedBy' IS DISTINCT FROM 'pause' AND items = $4::jsonb
+        ORDER BY created_at DESC LIMIT 1`,
+      [m.scheduleId, m.sortieIndex, m.id, JSON.stringify(m.items)],
+    );
+    const prev = r.rows[0];
+    if (!prev) return;
+    const resumeFrom = resumePoint(m.items, prev.last_reached_seq);
+    await recordProgress(this.db, m.id, null, { resumeFrom, resumesMissionId: prev.id });
+    await recordProgress(this.db, prev.id, null, { resumedBy: m.id });
+    this.logger.info(
+      { missionId: m.id, resumes: prev.id, reached: prev.last_reached_seq, from: resumeFrom },
+      'patrol resumes an interrupted sortie',
+    );
+  }
 
   private async droneDepartment(droneId: string): Promise<string | null> {
     const r = await this.db.query<{ department_id: string | null }>('SELECT department_id FROM drones WHERE id = $1', [

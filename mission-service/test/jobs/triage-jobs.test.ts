@@ -29,6 +29,7 @@ import {
   type TriageJobs,
 } from '../../src/jobs/index.ts';
 import { createLogger } from '../../src/logger.ts';
+import { invalidateCategorySettings } from '../../src/cases/category-settings.ts';
 import { createTestDb, testBackends, type TestDb } from '../../src/testing/test-db.ts';
 import { scarDetectorManifest, scarDetectorOnnx } from '../../src/testing/scar-model.ts';
 import { AWAY, FIRE, OVER_FIRE, shoot } from './sim-photos.ts';
@@ -339,5 +340,68 @@ describe.each(testBackends)('triage jobs on %s', (backend) => {
       }),
     ).rejects.toThrow('rolled back');
     expect(await jobs.queue.getJob(QUEUES.file, stableUuid(`${QUEUES.file}:inc_rolled_back`))).toBeNull();
+  });
+});
+
+describe.each(testBackends)('an incident lifted past the auto-file score by a later photo, on %s', (backend) => {
+  let t: TestDb;
+  let dataDir: string;
+  let jobs: TriageJobs;
+
+  beforeAll(async () => {
+    t = await createTestDb(backend);
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'xuncha-jobs-risen-'));
+    await t.db.query(`INSERT INTO flights (id, started_at) VALUES ($1, $2)`, [FLIGHT_A, START_A]);
+    jobs = await startTriageJobs({
+      db: t.db,
+      dataDir,
+      detector,
+      concurrency: 1,
+      pollMs: 100,
+      retry: { retryLimit: 2, retryDelayS: 1 },
+      sweepIntervalMs: 0,
+    });
+  });
+  afterAll(async () => {
+    await jobs?.stop();
+    await t?.dispose();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const ingest = (bytes: Buffer, name: string) =>
+    ingestImage(
+      { db: t.db, store: diskImageStore(dataDir), enqueueTriage: (s) => jobs.enqueueTriage(s) },
+      {
+        name,
+        bytes,
+        flightId: FLIGHT_A,
+      },
+    );
+  const setAutoFile = async (score: number) => {
+    await t.db.query(`UPDATE case_categories SET auto_file_min_score = $1 WHERE category = 'straw_burning'`, [score]);
+    invalidateCategorySettings(t.db);
+  };
+  const state = async () => ({
+    incidents: (await t.db.query<{ review_state: string }>('SELECT review_state FROM incidents')).rows.map(
+      (r) => r.review_state,
+    ),
+    cases: (await t.db.query('SELECT id FROM cases')).rows.length,
+  });
+
+  it('waits for review below the score, is filed once a later photo finds it at the score, and only once', async () => {
+    // The first photo: below the score (as the edge of a fire is), the incident waits for an officer.
+    await setAutoFile(1);
+    expect((await ingest(photos.a[0]!, 'DJI_0001.JPG')).status).toBe('accepted');
+    await jobs.whenIdle(60_000);
+    expect(await state()).toEqual({ incidents: ['to_review'], cases: 0 });
+    // A later photo of the same incident, which now reaches the score: it is filed without waiting for review.
+    await setAutoFile(0.01);
+    expect((await ingest(photos.a[1]!, 'DJI_0002.JPG')).status).toBe('accepted');
+    await jobs.whenIdle(60_000);
+    expect(await state()).toEqual({ incidents: ['auto_filed'], cases: 1 });
+    // More photos of it add evidence to the one case.
+    expect((await ingest(photos.a[2]!, 'DJI_0003.JPG')).status).toBe('accepted');
+    await jobs.whenIdle(60_000);
+    expect(await state()).toEqual({ incidents: ['auto_filed'], cases: 1 });
   });
 });

@@ -154,5 +154,23 @@ describe('a mission flown end to end against the simulator', () => {
       drones: { droneId: string; connected: boolean }[];
     };
     expect(fleet.drones.find((x) => x.droneId === droneId)).toMatchObject({ connected: true });
+
+    // The drone landed at the end of its mission and stays in AUTO, where ArduCopter refuses to arm ("Mode not
+    // armable"): the next mission still starts (the link arms it in GUIDED).
+    await until(
+      () => h.call('GET', `/api/drones/${droneId}`, { token: op }),
+      (r) => r.body.status.armed === false && r.body.status.flightMode === 'mission',
+      'landed and disarmed in AUTO',
+    );
+    const next = await h.call('POST', '/api/missions', { token: op, body: { planId: plan.body.id, droneId } });
+    const up2 = await h.call('POST', `/api/missions/${next.body.id}/upload`, { token: op });
+    expect(up2.body.state, JSON.stringify(up2.body)).toBe('uploaded');
+    const start2 = await h.call('POST', `/api/missions/${next.body.id}/start`, { token: op });
+    expect(start2.body.state, JSON.stringify(start2.body)).toBe('flying');
+    await until(
+      () => h.call('GET', `/api/drones/${droneId}`, { token: op }),
+      (r) => r.body.status.armed === true && r.body.status.flightMode === 'mission',
+      'armed and flying the next mission',
+    );
   }, 200_000);
 });

@@ -446,14 +446,11 @@ export class Autopilot {
         continue;
       }
       if (isNavCommand(it.command)) {
+        // AP_Mission semantics: the DO items met on the way to this NAV item (those after the NAV item just
+        // completed) ran above, as it starts; those after it run only once it completes. A survey lane is
+        // `WP start, CAM_TRIGG_DIST on, WP end, CAM_TRIGG_DIST off`: the trigger is on along the lane only.
         this.beginNav(i);
-        // DO items after a NAV item run as soon as it starts (AP_Mission semantics).
-        let k = i + 1;
-        while (k < items.length && !isNavCommand(items[k]!.command) && items[k]!.command !== MavCmd.DO_JUMP) {
-          this.runDo(items[k]!);
-          k++;
-        }
-        this.nextSearch = k;
+        this.nextSearch = i + 1;
         return;
       }
       this.runDo(it);

@@ -1,9 +1,11 @@
 /**
  * A pool of ONNX Runtime sessions for one model, sized to the cores. On small machines several
- * single-threaded sessions (one photo each) keep both cores busy better than one multi-threaded one.
+ * single-threaded sessions (one photo each) keep both cores busy better than one multi-threaded one. Each
+ * session runs in a worker thread by default (onnxruntime-node runs synchronously on the caller's thread).
  */
 import os from 'node:os';
 import * as ort from 'onnxruntime-node';
+import { WorkerSession, type ModelSession } from './worker-session.ts';
 
 /** Options of {@link SessionPool.create}. */
 export interface SessionPoolOptions {
@@ -11,14 +13,16 @@ export interface SessionPoolOptions {
   size?: number;
   /** Intra-op threads per session; default: 1 when several sessions share the cores. */
   intraOpThreads?: number;
+  /** Run each session in its own worker thread (default true); false runs them on the calling thread. */
+  inWorkers?: boolean;
 }
 
 /** A fixed set of sessions handed out one caller at a time. */
 export class SessionPool {
-  private readonly free: ort.InferenceSession[];
-  private readonly waiters: ((s: ort.InferenceSession) => void)[] = [];
+  private readonly free: ModelSession[];
+  private readonly waiters: ((s: ModelSession) => void)[] = [];
 
-  private constructor(readonly sessions: ort.InferenceSession[]) {
+  private constructor(readonly sessions: ModelSession[]) {
     this.free = [...sessions];
   }
 
@@ -27,16 +31,19 @@ export class SessionPool {
     const cores = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
     const size = Math.max(1, Math.min(8, options.size ?? cores));
     const intraOpNumThreads = options.intraOpThreads ?? Math.max(1, Math.floor(cores / size));
-    const sessions: ort.InferenceSession[] = [];
+    const sessionOptions: ort.InferenceSession.SessionOptions = {
+      intraOpNumThreads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+    };
+    const sessions: ModelSession[] = [];
     try {
       for (let i = 0; i < size; i++) {
         sessions.push(
-          await ort.InferenceSession.create(model, {
-            intraOpNumThreads,
-            interOpNumThreads: 1,
-            executionMode: 'sequential',
-            graphOptimizationLevel: 'all',
-          }),
+          options.inWorkers === false
+            ? await ort.InferenceSession.create(model, sessionOptions)
+            : await WorkerSession.create(model, sessionOptions),
         );
       }
     } catch (e) {
@@ -48,8 +55,8 @@ export class SessionPool {
   }
 
   /** Runs `fn` with a free session, waiting for one if all are busy. */
-  async use<T>(fn: (s: ort.InferenceSession) => Promise<T>): Promise<T> {
-    const s = this.free.pop() ?? (await new Promise<ort.InferenceSession>((r) => this.waiters.push(r)));
+  async use<T>(fn: (s: ModelSession) => Promise<T>): Promise<T> {
+    const s = this.free.pop() ?? (await new Promise<ModelSession>((r) => this.waiters.push(r)));
     try {
       return await fn(s);
     } finally {
