@@ -13,7 +13,7 @@
  */
 import { startServeStack } from '../support/service-stack.ts';
 import { flySortie, registerDrone, squareAround, squareKm2, surveyPlan } from './patrol.ts';
-import { metresBetween, scoreCases, ISSUE_THRESHOLDS } from './score.ts';
+import { filedCases, metresBetween, scoreCases, ISSUE_THRESHOLDS } from './score.ts';
 import { evaluationScenario, plantedIncidents, smallM3e, startPatrolWorld } from './world.ts';
 
 function arg(name: string, def: string): string {
@@ -74,17 +74,7 @@ try {
   const inside = plantedIncidents(scenario).filter((p) =>
     rings.some((r) => p.lon > r[0]![0] && p.lon < r[1]![0] && p.lat > r[0]![1] && p.lat < r[2]![1]),
   );
-  const score = scoreCases(
-    inside,
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    (cases.body.items as any[]).map((c) => ({
-      id: c.id,
-      category: c.category,
-      lon: c.position.coordinates[0],
-      lat: c.position.coordinates[1],
-    })),
-    { flownKm2: rings.length * squareKm2(SIDE_M) },
-  );
+  const score = scoreCases(inside, filedCases(cases.body.items), { flownKm2: rings.length * squareKm2(SIDE_M) });
   console.log(
     JSON.stringify({
       case: 'eval-e2e',

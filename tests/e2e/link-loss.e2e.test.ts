@@ -17,8 +17,8 @@ import {
   squareKm2,
   surveyPlan,
 } from './patrol.ts';
-import { scoreCases } from './score.ts';
-import { evaluationScenario, plantedIncidents, SMALL_M3E, startPatrolWorld, type PatrolWorld } from './world.ts';
+import { filedCases, scoreCases } from './score.ts';
+import { plantedIncidents, scarDetectorScenario, startPatrolWorld, type PatrolWorld } from './world.ts';
 
 const FIRE_ID = 'burn-dasha-1';
 const SIDE_M = 200;
@@ -29,11 +29,7 @@ describe('a drone that loses its link mid-patrol', () => {
 
   beforeAll(async () => {
     stack = await startServeStack({ model: 'scar' });
-    const scenario = await evaluationScenario((s) => ({
-      ...s,
-      camera: SMALL_M3E,
-      weather: { ...s.weather, season: 'summer', overcast: 1 },
-    }));
+    const scenario = await scarDetectorScenario();
     world = await startPatrolWorld({
       scenario,
       ingestUrl: `${stack.base}/api/images`,
@@ -120,17 +116,7 @@ describe('a drone that loses its link mid-patrol', () => {
       'a case',
     );
     const inside = plantedIncidents(world.scenario).filter((p) => p.id === FIRE_ID);
-    const score = scoreCases(
-      inside,
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      cases.body.items.map((c: any) => ({
-        id: c.id,
-        category: c.category,
-        lon: c.position.coordinates[0],
-        lat: c.position.coordinates[1],
-      })),
-      { flownKm2: squareKm2(SIDE_M) },
-    );
+    const score = scoreCases(inside, filedCases(cases.body.items), { flownKm2: squareKm2(SIDE_M) });
     expect(score.incidents[0]!.cases, JSON.stringify(score)).toBe(1);
     expect(score.falseCases).toEqual([]);
   });

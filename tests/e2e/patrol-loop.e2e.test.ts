@@ -28,9 +28,9 @@ import {
   squareKm2,
   surveyPlan,
 } from './patrol.ts';
-import { metresBetween, scoreCases } from './score.ts';
+import { filedCases, metresBetween, scoreCases } from './score.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
-import { evaluationScenario, plantedIncidents, SMALL_M3E, startPatrolWorld, type PatrolWorld } from './world.ts';
+import { plantedIncidents, scarDetectorScenario, startPatrolWorld, type PatrolWorld } from './world.ts';
 
 const FIRE_ID = 'burn-dasha-1';
 const SIDE_M = 200;
@@ -49,11 +49,7 @@ describe('the patrol loop: schedule → flight → triage → routed case → we
   beforeAll(async () => {
     hooks = await startWebhookReceiver();
     stack = await startServeStack({ model: 'scar', env: { XUNCHA_WEBHOOK_ALLOW: '127.0.0.1' } });
-    const scenario = await evaluationScenario((s) => ({
-      ...s,
-      camera: SMALL_M3E,
-      weather: { ...s.weather, season: 'summer', overcast: 1 },
-    }));
+    const scenario = await scarDetectorScenario();
     world = await startPatrolWorld({
       scenario,
       ingestUrl: `${stack.base}/api/images`,
@@ -113,17 +109,7 @@ describe('the patrol loop: schedule → flight → triage → routed case → we
       (p) => p.lon > ring[0]![0] && p.lon < ring[1]![0] && p.lat > ring[0]![1] && p.lat < ring[2]![1],
     );
     expect(inside.map((p) => p.id)).toEqual([FIRE_ID]);
-    const score = scoreCases(
-      inside,
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      cases.body.items.map((c: any) => ({
-        id: c.id,
-        category: c.category,
-        lon: c.position.coordinates[0],
-        lat: c.position.coordinates[1],
-      })),
-      { flownKm2: squareKm2(SIDE_M) },
-    );
+    const score = scoreCases(inside, filedCases(cases.body.items), { flownKm2: squareKm2(SIDE_M) });
     console.log(`[e2e] score with the scar detector: ${JSON.stringify(score)}`);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     for (const c of cases.body.items as any[])

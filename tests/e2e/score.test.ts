@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, metresBetween, scoreCases, type PlantedIncident } from './score.ts';
+import { filedCases, median, metresBetween, scoreCases, type PlantedIncident } from './score.ts';
 
 const LON = 119.077;
 const LAT = 28.0615;
@@ -67,4 +67,10 @@ describe('scoring filed cases against planted incidents', () => {
     expect(median([])).toBeNull();
     expect(() => scoreCases([fire], [], { flownKm2: 0 })).toThrow(RangeError);
   });
+});
+
+it('cases as the API lists them become pins to score', () => {
+  expect(
+    filedCases([{ id: 'case_1', category: 'straw_burning', position: { coordinates: [119.077, 28.0615] } }]),
+  ).toEqual([{ id: 'case_1', category: 'straw_burning', lon: 119.077, lat: 28.0615 }]);
 });

@@ -21,6 +21,18 @@ export interface FiledCase {
   lat: number;
 }
 
+/** Cases as `GET /api/cases` lists them (`position` a GeoJSON point), as the score takes them. */
+export function filedCases(
+  items: readonly { id: string; category: string; position: { coordinates: number[] } }[],
+): FiledCase[] {
+  return items.map((c) => ({
+    id: c.id,
+    category: c.category,
+    lon: c.position.coordinates[0]!,
+    lat: c.position.coordinates[1]!,
+  }));
+}
+
 export interface ScoreOptions {
   /** The area flown over, km² (the rate of false cases is per 10 km² of it). */
   flownKm2: number;

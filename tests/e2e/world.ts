@@ -45,6 +45,18 @@ export async function evaluationScenario(change: (s: Scenario) => Scenario = (s)
   return ScenarioSchema.parse(change(ScenarioSchema.parse(raw)));
 }
 
+/**
+ * The evaluation scenario as the tests' fixed-weight scar detector sees it: a green summer under an overcast sky
+ * (it looks for dark grey pixels, which autumn stubble also is), photographed by the small M3E camera.
+ */
+export function scarDetectorScenario(): Promise<Scenario> {
+  return evaluationScenario((s) => ({
+    ...s,
+    camera: SMALL_M3E,
+    weather: { ...s.weather, season: 'summer', overcast: 1 },
+  }));
+}
+
 /** The ground truth of the planted incidents: centre, class and half the largest extent. */
 export function plantedIncidents(s: Scenario): PlantedIncident[] {
   return s.incidents.map((i) => ({

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localFrame, toLocal } from '@xuncha/geodata';
+import { invalidateCategorySettings } from '../../src/cases/category-settings.ts';
 import { runFileJob, runMergeJob, startTriageJobs, type TriageJobs } from '../../src/jobs/index.ts';
 import { createTestDb, testBackends, type TestDb } from '../../src/testing/test-db.ts';
 
@@ -94,6 +95,7 @@ describe.each(testBackends)('incident position on %s', (backend) => {
 
   it('moves the pin of the case filed from it while the case is new, and no longer once it is accepted', async () => {
     await t.db.query(`UPDATE case_categories SET auto_file_min_score = 0 WHERE category = 'straw_burning'`);
+    invalidateCategorySettings(t.db);
     const incidentId = (await t.db.query<{ id: string }>('SELECT id FROM incidents')).rows[0]!.id;
     expect(['created', 'existing']).toContain((await runFileJob(t.db, incidentId)).outcome);
     const filed = await pins();
