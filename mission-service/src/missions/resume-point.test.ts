@@ -30,6 +30,13 @@ test('a lane left halfway is flown again from its first waypoint, with the trigg
   expect(resumePoint(items, 8)).toBe(8);
 });
 
+test("an imported mission's loiter inside a lane is a navigation item too", () => {
+  // 0 takeoff, 1 lane start, 2 on, 3 loiter 5 s (NAV_LOITER_TIME), 4 lane end, 5 off
+  const imported = [{ command: MAV_CMD.NAV_TAKEOFF }, WP, on, { command: 19 }, WP, off];
+  expect(resumePoint(imported, 3)).toBe(1);
+  expect(resumePoint(imported, 4)).toBe(4);
+});
+
 test('between lanes and before any lane, the flight goes on from the last reached waypoint', () => {
   expect(resumePoint(items, 0)).toBe(0);
   expect(resumePoint(items, 6)).toBe(6);

@@ -8,8 +8,10 @@
 import { MAV_CMD } from '@xuncha/geodata';
 import type { PlanMissionItem } from '../drones/link-port.ts';
 
-const NAV_COMMANDS = new Set<number>([MAV_CMD.NAV_WAYPOINT, MAV_CMD.NAV_TAKEOFF, MAV_CMD.NAV_RETURN_TO_LAUNCH]);
-const isNav = (it: PlanMissionItem | undefined) => it !== undefined && NAV_COMMANDS.has(Number(it.command));
+// MAVLink's numbering: navigation commands are those up to MAV_CMD_NAV_LAST (95), as ArduPilot's is_nav_cmd reads
+// them; an imported mission's loiters and landings count as well as the planner's waypoints.
+const MAV_CMD_NAV_LAST = 95;
+const isNav = (it: PlanMissionItem | undefined) => it !== undefined && Number(it.command) <= MAV_CMD_NAV_LAST;
 
 /** The item index to resume at, given the index of the last item the drone reached. */
 export function resumePoint(items: readonly PlanMissionItem[], lastReached: number): number {
