@@ -16,6 +16,7 @@ import type { Logger } from './logger.ts';
 import type { DemoDroneLauncher } from './demo/demo-drones-port.ts';
 import { pauseDemoPatrol } from './demo/demo-patrol.ts';
 import { startDemo, type RunningDemo } from './demo/start-demo.ts';
+import { RefusalTally } from './limits/refusal-tally.ts';
 
 export interface RunningService {
   db: Db;
@@ -84,9 +85,11 @@ export async function startService(cfg: Config, logger: Logger, extras: ServiceE
   await ensureWebAppBuilt(logger);
   const basemap = { url: cfg.basemapUrl, crs: cfg.basemapCrs, tiandituKey: cfg.tiandituKey };
   const webApp = { basemap, demoUsers, demo: cfg.demo, warn: (message: string) => logger.warn(message) };
+  const refusals = new RefusalTally(db, logger);
   const app = createApp({
     db,
     logger,
+    refusals,
     ...runtime.deps,
     enqueueTriage: triage.enqueueTriage,
     photoTimeZone: cfg.photoTimeZone,
@@ -140,6 +143,7 @@ export async function startService(cfg: Config, logger: Logger, extras: ServiceE
       // Live telemetry streams (SSE) never end by themselves: close them so close() can finish.
       server.closeAllConnections();
       await closed;
+      await refusals.flush(); // the counts of the last minute, before the database closes
       await caseTimers.stop();
       await runtime.stop();
       await triage.stop();

@@ -62,6 +62,8 @@ export interface AppDeps {
   photoTimeZone?: string;
   /** The planner UI at `/` (off when not given, as in most API tests). */
   webApp?: WebAppOptions;
+  /** Refusal counts (the service flushes it on shutdown, so the last minute's count is not lost). */
+  refusals?: RefusalTally;
 }
 
 /** The route tables of the API and of Open311: what the app mounts, the OpenAPI document lists and tests walk. */
@@ -130,10 +132,11 @@ export function buildRoutes(deps: AppDeps): { tables: RouteTables; routeDeps: Ro
     security,
     loginGuard: deps.loginGuard ?? new LoginGuard(deps.security?.loginGuard),
     open311Limits: new Open311Limits(security.open311),
-    refusals: new RefusalTally(deps.db, deps.logger),
+    refusals: deps.refusals ?? new RefusalTally(deps.db, deps.logger),
     metrics: createMetrics(),
     allRoutes: () => tables,
   };
+  routeDeps.refusals.onRecord((what) => routeDeps.metrics.countRefusal(what));
   tables.api.push(
     ...systemRoutes(routeDeps),
     ...authRoutes(routeDeps),

@@ -29,6 +29,7 @@ export class RefusalTally {
   private tallies = new BoundedMap<Tally>(10_000);
   private total = 0;
   private timer: NodeJS.Timeout | undefined;
+  private readonly listeners: Array<(what: string) => void> = [];
 
   constructor(
     private readonly db: Queryable,
@@ -36,8 +37,14 @@ export class RefusalTally {
     private readonly opts: RefusalTallyOptions = DEFAULT_REFUSAL_TALLY,
   ) {}
 
+  /** Calls `listener` on every refusal (the Prometheus counter: refusals at the edge never reach the metrics). */
+  onRecord(listener: (what: string) => void): void {
+    this.listeners.push(listener);
+  }
+
   /** Counts one refusal; the first one of an interval arms the report. */
   record(what: string, source: string): void {
+    for (const l of this.listeners) l(what);
     const key = `${what}\n${source}`;
     const now = Date.now();
     const t = this.tallies.get(key);

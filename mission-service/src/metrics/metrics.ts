@@ -5,6 +5,8 @@ export interface Metrics {
   registry: Registry;
   /** Counts and times every request by method, route pattern (not the raw path: bounded labels) and status. */
   middleware: RequestHandler;
+  /** Counts a refused request (429) by what was asked: route pattern, or the edge gate's name for it. */
+  countRefusal(what: string): void;
   /** `GET /api/metrics` in the Prometheus text format. */
   handler: RequestHandler;
 }
@@ -26,8 +28,17 @@ export function createMetrics(): Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     registers: [registry],
   });
+  const refused = new Counter({
+    name: 'xuncha_http_refused_total',
+    help: 'Requests refused by rate limits (429), by what was asked; counted at the edge gate too',
+    labelNames: ['what'] as const,
+    registers: [registry],
+  });
   return {
     registry,
+    countRefusal(what) {
+      refused.inc({ what });
+    },
     middleware(req, res, next) {
       const end = duration.startTimer();
       res.on('finish', () => {

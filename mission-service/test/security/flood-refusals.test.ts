@@ -153,8 +153,10 @@ describe('floods are refused at once, none left open, without database work', ()
   }, 120_000);
 
   it('refuses an anonymous Open311 flood past its budget before the database is asked', async () => {
+    const metricsToken = 'metrics-token-for-the-flood-test';
     const s = await serve({
       open311: { anonymousPerMin: 6, anonymousTotalPerMin: 1200, anonymousInFlight: 4, keyPerMin: 600 },
+      metricsToken,
     });
     try {
       queries.cases = 0;
@@ -181,6 +183,15 @@ describe('floods are refused at once, none left open, without database work', ()
         expect(a.body).toMatch(/429/);
       }
       expect(refused.some((a) => a.body.startsWith('<?xml'))).toBe(true);
+      // Refused at the edge, before the request metrics: still counted for Prometheus.
+      const metrics = await fetch(`http://127.0.0.1:${s.port}/api/metrics`, {
+        headers: { authorization: `Bearer ${metricsToken}` },
+      }).then((r) => r.text());
+      const counted = metrics
+        .split('\n')
+        .filter((l) => l.startsWith('xuncha_http_refused_total{'))
+        .reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+      expect(counted).toBe(refused.length);
     } finally {
       await s.close();
     }
