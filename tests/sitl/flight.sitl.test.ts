@@ -2,7 +2,8 @@
  * A survey planned by `xuncha plan`, flown to completion by a real ArduCopter through the drone link: arm once the
  * EKF has settled, take off, reach every waypoint (with a pause and a resume on the way), trigger the camera by
  * distance (CAMERA_FEEDBACK, rendered by our camera on the second port), return, land and disarm. Then a second
- * flight aborted by RTL through the link.
+ * flight started the way the service starts one (from AUTO, where the first landed) and aborted by RTL, and a third
+ * started from RTL, where the second landed.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,6 +15,8 @@ import type { Vehicle } from '../../mission-service/src/link/core/vehicle.ts';
 import { MavCmd } from '../../mission-service/src/link/mavlink/enums.ts';
 import { common } from '../../mission-service/src/link/mavlink/messages.ts';
 import type { CaptureInfo } from '../../mission-service/src/link/plugins/camera/camera.types.ts';
+import type { MavlinkLink } from '../../mission-service/src/link/index.ts';
+import { vehicleConnection } from '../../mission-service/src/drones/link-adapter.ts';
 import { attachSitlCamera, type SitlCamera } from '../../simulator/src/runner/sitl-camera.ts';
 import { repoRoot, type SitlVehicle } from '../../simulator/src/runner/ardupilot-sitl.ts';
 import type { CameraCapture } from '../../simulator/src/vehicle/types.ts';
@@ -50,6 +53,7 @@ function fieldGeoJson(): unknown {
 
 let sitl: SitlVehicle;
 let v: Vehicle;
+let link: MavlinkLink;
 let plan: Plan;
 let camera: SitlCamera;
 const rendered: CameraCapture[] = [];
@@ -97,7 +101,7 @@ beforeAll(async () => {
     sysId: sitl.sysId,
     camera: async (c) => void rendered.push(c),
   });
-  ({ v } = await connect(sitl.connection));
+  ({ link, v } = await connect(sitl.connection));
   v.camera.captures.subscribe((c) => captures.push(c));
   // What the vehicle said, for the failure message of any wait below.
   v.onMessage(common.StatusText, (m) => note(`text: ${m.text}`));
@@ -167,20 +171,33 @@ describe('a survey from `xuncha plan` on a real ArduCopter', () => {
     );
   });
 
-  it('aborts a second flight with RTL through the link: back home, landed, disarmed', async () => {
-    await whenReady(() => v.action.setFlightMode('guided'));
-    await armWhenReady(v, 60_000);
-    await v.action.takeoff(20);
-    await until(() => (v.telemetry.position.value?.altRelM ?? 0) > 15, 60_000, 'takeoff', tail);
+  it('starts the next flights as the service does, from AUTO and from RTL where the last ones landed; RTL aborts', async () => {
+    // The service's drone connection (what a schedule's start calls), not hand-picked commands.
+    const drone = vehicleConnection(link, v);
+    const rtlHome = async () => {
+      await v.action.returnToLaunch();
+      await v.telemetry.flightMode.waitFor((m) => m === 'rtl', AbortSignal.timeout(10_000));
+      await v.telemetry.armed.waitFor((a) => !a, AbortSignal.timeout(240_000));
+      const pos = v.telemetry.position.value!;
+      expect(Math.abs(pos.lonDeg - DEMO_HOME.lon) * 111_320 * Math.cos((DEMO_HOME.lat * Math.PI) / 180)).toBeLessThan(
+        5,
+      );
+      expect(pos.altRelM).toBeLessThan(1);
+    };
+    // The first survey ended with its RTL item: landed and disarmed in AUTO, where ArduCopter will not arm.
+    expect(v.telemetry.flightMode.value).toBe('mission');
     const reached: number[] = [];
     v.mission.reached.subscribe((i) => reached.push(i));
-    await v.mission.start();
-    await until(() => reached.length > 0, 60_000, 'first waypoint of the second flight', tail);
-    await v.action.returnToLaunch();
-    await v.telemetry.flightMode.waitFor((m) => m === 'rtl', AbortSignal.timeout(10_000));
-    await v.telemetry.armed.waitFor((a) => !a, AbortSignal.timeout(240_000));
-    const pos = v.telemetry.position.value!;
-    expect(Math.abs(pos.lonDeg - DEMO_HOME.lon) * 111_320 * Math.cos((DEMO_HOME.lat * Math.PI) / 180)).toBeLessThan(5);
-    expect(pos.altRelM).toBeLessThan(1);
+    await whenReady(() => drone.startMission(), 60_000);
+    await v.telemetry.flightMode.waitFor((m) => m === 'mission', AbortSignal.timeout(20_000));
+    await until(() => reached.length > 0, 90_000, 'first waypoint of the second flight', tail);
+    await rtlHome();
+
+    // Landed in RTL: the third start arms as well, takes off and flies the mission again.
+    expect(v.telemetry.flightMode.value).toBe('rtl');
+    await whenReady(() => drone.startMission(), 60_000);
+    await v.telemetry.flightMode.waitFor((m) => m === 'mission', AbortSignal.timeout(20_000));
+    await until(() => (v.telemetry.position.value?.altRelM ?? 0) > 10, 60_000, 'third take-off', tail);
+    await rtlHome();
   });
 });
