@@ -6,6 +6,7 @@
 import type { ModelManifestInput } from '../model/manifest.ts';
 import { encodeOnnxModel } from '../onnx/onnx-writer.ts';
 import type { OnnxModelSpec } from '../onnx/onnx-writer.ts';
+import { windowDetectorOnnx, type WindowDetectorOptions } from './window-detector.ts';
 
 const COLOUR_WEIGHTS = [1, -0.5, -0.5, -0.5, -0.5, 1]; // [2 classes, 3 channels, 1, 1]
 
@@ -25,55 +26,8 @@ function colourScores(
   };
 }
 
-/**
- * Mean over k×k windows at stride s. When s divides k this is done in two cheap steps (s×s blocks,
- * then (k/s)×(k/s) blocks of those at stride 1): the same numbers at a fraction of the cost.
- */
-function pooling(k: number, s: number): OnnxModelSpec['nodes'] {
-  if (k % s !== 0 || k === s)
-    return [
-      {
-        opType: 'AveragePool',
-        inputs: ['score'],
-        outputs: ['pooled'],
-        attributes: [
-          { name: 'kernel_shape', ints: [k, k] },
-          { name: 'strides', ints: [s, s] },
-        ],
-      },
-    ];
-  const m = k / s;
-  return [
-    {
-      opType: 'AveragePool',
-      inputs: ['score'],
-      outputs: ['blocks'],
-      attributes: [
-        { name: 'kernel_shape', ints: [s, s] },
-        { name: 'strides', ints: [s, s] },
-      ],
-    },
-    {
-      opType: 'AveragePool',
-      inputs: ['blocks'],
-      outputs: ['pooled'],
-      attributes: [
-        { name: 'kernel_shape', ints: [m, m] },
-        { name: 'strides', ints: [1, 1] },
-      ],
-    },
-  ];
-}
-
 /** Options of the YOLOv8-shaped colour detector. */
-export interface ColourDetectorOptions {
-  /** Square input size (px). Default 256. */
-  inputPx?: number;
-  /** Window side (px) whose mean colour scores one anchor; the anchor's box is that window. Default 16. */
-  windowPx?: number;
-  /** Anchor stride (px). Default 4. */
-  stridePx?: number;
-}
+export type ColourDetectorOptions = WindowDetectorOptions;
 
 /**
  * A "detector" with a YOLOv8 head `[1, 4 + 2, N]`: anchor i is a window of `windowPx` (box = the
@@ -81,38 +35,7 @@ export interface ColourDetectorOptions {
  * redness/blueness.
  */
 export function colourDetectorOnnx(options: ColourDetectorOptions = {}): Uint8Array {
-  const size = options.inputPx ?? 256;
-  const k = options.windowPx ?? 16;
-  const s = options.stridePx ?? 4;
-  const g = Math.floor((size - k) / s) + 1;
-  const n = g * g;
-  const boxes = new Float32Array(4 * n);
-  for (let gy = 0; gy < g; gy++)
-    for (let gx = 0; gx < g; gx++) {
-      const i = gy * g + gx;
-      boxes[i] = gx * s + k / 2;
-      boxes[n + i] = gy * s + k / 2;
-      boxes[2 * n + i] = k;
-      boxes[3 * n + i] = k;
-    }
-  const base = colourScores(size);
-  return encodeOnnxModel({
-    inputs: base.inputs,
-    outputs: [{ name: 'output0', dims: [1, 6, n] }],
-    initializers: [
-      ...base.initializers,
-      { name: 'shape', dims: [3], dataType: 'int64', values: [1, 2, -1] },
-      { name: 'boxes', dims: [1, 4, n], dataType: 'float', values: boxes },
-    ],
-    nodes: [
-      ...base.nodes,
-      ...pooling(k, s),
-      // squaring sharpens the peak: partly covered windows fall well under fully covered ones
-      { opType: 'Mul', inputs: ['pooled', 'pooled'], outputs: ['peaked'] },
-      { opType: 'Reshape', inputs: ['peaked', 'shape'], outputs: ['cls'] },
-      { opType: 'Concat', inputs: ['boxes', 'cls'], outputs: ['output0'], attributes: [{ name: 'axis', int: 1 }] },
-    ],
-  });
+  return windowDetectorOnnx({ windowPx: 16, stridePx: 4, ...options }, 2, colourScores(options.inputPx ?? 256));
 }
 
 /** A per-tile classifier: output `[1, 2]` = mean redness/blueness of the whole input. */

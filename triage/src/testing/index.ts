@@ -8,6 +8,8 @@ export {
   colourSegmenterOnnx,
 } from './colour-models.ts';
 export type { ColourDetectorOptions } from './colour-models.ts';
+export { windowDetectorOnnx } from './window-detector.ts';
+export type { PixelScores, WindowDetectorOptions } from './window-detector.ts';
 export { djiXmp, parrotXmp, syntheticPhoto } from './synthetic-photo.ts';
 export type {
   SyntheticGps,
