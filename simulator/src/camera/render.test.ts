@@ -16,7 +16,13 @@ const cam: CameraModel = {
   imageHeightPx: 360,
 };
 const frame = localFrame(DEMO_ORIGIN[0], DEMO_ORIGIN[1]);
-const [fireLon, fireLat] = frame.toLonLat(0, demoRiverY(0) + 100);
+const fireY = demoRiverY(0) + 100;
+const [fireLon, fireLat] = frame.toLonLat(0, fireY);
+// 60 m behind the fire along a heading of 20°: at 60 m up and 45° down the fire is mid-frame.
+const [backLon, backLat] = frame.toLonLat(
+  -60 * Math.sin((20 * Math.PI) / 180),
+  fireY - 60 * Math.cos((20 * Math.PI) / 180),
+);
 const incidents: Incident[] = [
   { id: 'fire', class: 'straw_burning', lon: fireLon, lat: fireLat, radiusM: 12, intensity: 0.9 },
 ];
@@ -61,7 +67,7 @@ function meanAbsDiff(a: RawImage, b: RawImage): number {
 describe('renderRaw adaptive shading', () => {
   it.each([
     ['nadir, flat', {}, false],
-    ['oblique 45°, DEM', { gimbalPitchDeg: -45 }, true],
+    ['oblique 45°, DEM', { gimbalPitchDeg: -45, lon: backLon, lat: backLat }, true],
   ] as const)('%s: interpolates some samples, looks like shading every one, same labels', (_, pose, withDem) => {
     const scene = buildScene({ layers: demoLayers(), incidents, seed: 7, ...(withDem ? { dem: demoDem() } : {}) });
     const shapes = scene.incidents.map((i) => i.shape);
