@@ -5,7 +5,9 @@
  * photos. With a DEM the landing point is found exactly on an 8-px grid and refined per pixel with
  * Newton steps on the ray. Slowly varying terms are computed on coarser grids: tree and house shadows
  * on blocks of up to 3×3 pixels (sized to ~25 cm of ground), volumes (smoke, dust, mist banks) and
- * their shadows on a grid of ~320 columns, interpolated.
+ * their shadows on a grid of ~320 columns, interpolated. Shading itself is adaptive: every other
+ * sample of every other row first, then the samples between them only where those four differ in
+ * colour or label; elsewhere they are interpolated and get the ground's fine grain.
  *
  * Besides the pixels it reports what each incident and hard negative occupies in the picture: the
  * box of pixels where an incident is actually seen (ground outline not hidden by smoke, plus a fire's
@@ -20,7 +22,7 @@ import { flatTerrain, intersectTerrain, type Terrain } from '../scene/terrain.ts
 import { density, sample, type Volume } from '../scene/volumes.ts';
 import type { CameraModel } from './camera-model.ts';
 import type { CaptureRequest } from './capture-request.ts';
-import { samplePacked } from '../scene/textures.ts';
+import { grainAt } from '../scene/textures.ts';
 import { drawEffects, finishImage, toneTable, type CameraEffects } from './effects.ts';
 import { MAX_RANGE_M, cameraYawDeg } from './pose-geometry.ts';
 import { makeView } from './view.ts';
@@ -32,6 +34,8 @@ export interface RenderStats {
   incidentPixels: number[];
   /** Pixels showing each hard-negative kind (HARD_NEGATIVE_KINDS order). */
   hardNegativePixels: number[];
+  /** Share of the shading samples that were shaded (the rest interpolated between their neighbours). */
+  shadedShare: number;
 }
 
 export interface RawImage {
@@ -49,6 +53,8 @@ export interface RenderOptions {
   effects?: CameraEffects;
   /** Shade every n-th pixel (1 or 2) and develop at full resolution; default 2 above ~2 MP. */
   shadingScale?: number;
+  /** Interpolate shading samples where their lattice neighbours agree (default true; false shades all). */
+  adaptive?: boolean;
 }
 
 const GRID = 8;
@@ -125,40 +131,47 @@ export function renderRaw(
   const scale = opts.shadingScale ?? (width * height > FULL_SHADING_MAX_PX ? 2 : 1);
   const sw = Math.ceil(width / scale);
   const shh = Math.ceil(height / scale);
-  const lin = new Float32Array(sw * shh * 3);
-  const gxy = scale > 1 ? new Float32Array(sw * shh * 3) : null;
-  const grainBuf = scale > 1 ? new Float32Array(sw * shh) : null;
+  const n = sw * shh;
+  // Per shading sample: linear colour; ground point and grain texel (x NaN = sky); grain amount;
+  // label (incident index + 1 > 0, −(hard-negative kind + 1) < 0, 0 none).
+  const lin = new Float32Array(n * 3);
+  const gxy = new Float32Array(n * 3);
+  const grainBuf = new Float32Array(n);
+  const label = new Int16Array(n);
 
-  // Shadow blocks: ~30 cm of ground, 1–3 shading pixels.
+  // Shadow blocks: ~30 cm of ground, 1–3 shading pixels, each lit from the first sample shaded in it.
   const centreGsd = gsdAt(view, oz - (flat ? z0 : terrain.heightAt(ox, oy))) * scale;
   const block = Math.max(1, Math.min(3, Math.round(0.3 / Math.max(1e-3, centreGsd))));
-  const visRow = new Float32Array(Math.ceil(sw / block) + 1);
-  const cloudRow = new Float32Array(Math.ceil(sw / block) + 1);
+  const nbx = Math.ceil(sw / block);
+  const visG = new Float32Array(nbx * Math.ceil(shh / block)).fill(Number.NaN);
+  const cloudG = new Float32Array(visG.length);
 
-  const nInc = shapes.length;
-  const boxes = new Float64Array(nInc * 4);
-  for (let k = 0; k < nInc; k++) boxes.set([Infinity, Infinity, -Infinity, -Infinity], k * 4);
-  const incPixels = new Array<number>(nInc).fill(0);
-  const tagPixels = new Array<number>(HARD_NEGATIVE_KINDS.length).fill(0);
   const mistTag = Shader.tagOf.mist - 1;
   const cloudTag = Shader.tagOf.cloud_shadow - 1;
 
-  let o = 0;
-  for (let j = 0; j < shh; j++) {
-    const jc = (j + 0.5) * scale;
-    const jp = Math.min(height - 1, jc | 0);
-    const b = (jc - cy) / fy;
-    const bx = F[0] - b * U[0];
-    const by = F[1] - b * U[1];
-    const bz = F[2] - b * U[2];
-    const newRow = j % block === 0;
-    for (let i = 0; i < sw; i++, o++) {
+  const [F0, F1, F2] = F as [number, number, number];
+  const [R0, R1, R2] = R as [number, number, number];
+  const [U0, U1, U2] = U as [number, number, number];
+  let shaded = 0;
+  /**
+   * Shade the first `count` samples listed (indices j·sw + i of the shading grid) into lin, gxy,
+   * grainBuf and label. One call per list keeps the per-sample loop inside one optimised function.
+   */
+  const shadeList = (list: Int32Array, count: number): void => {
+    shaded += count;
+    for (let q = 0; q < count; q++) {
+      const o = list[q] as number;
+      const j = (o / sw) | 0;
+      const i = o - j * sw;
+      const jc = (j + 0.5) * scale;
+      const jp = Math.min(height - 1, jc | 0);
+      const b = (jc - cy) / fy;
       const ic = (i + 0.5) * scale;
       const ip = Math.min(width - 1, ic | 0);
       const a = (ic - cx) / fx;
-      const dx = bx + a * R[0];
-      const dy = by + a * R[1];
-      const dz = bz + a * R[2];
+      const dx = F0 - b * U0 + a * R0;
+      const dy = F1 - b * U1 + a * R1;
+      const dz = F2 - b * U2 + a * R2;
       const t = groundT(ip, jp, dx, dy, dz);
       const len = Math.sqrt(dx * dx + dy * dy + dz * dz);
       const ux = dx / len;
@@ -169,7 +182,7 @@ export function renderRaw(
       let grain = 0;
       if (Number.isNaN(t)) {
         shader.sky(ux, uy, uz, col);
-        if (gxy) gxy[o * 3] = Number.NaN;
+        gxy[o * 3] = Number.NaN;
       } else {
         const gx = ox + t * dx;
         const gy = oy + t * dy;
@@ -187,27 +200,27 @@ export function renderRaw(
           hy = samp[2] as number;
         }
         shader.surface(gx, gy, gz, hx, hy, gsd, surf);
-        const bi = (i / block) | 0;
-        if (newRow && i % block === 0) {
-          visRow[bi] = shader.sunVisibility(gx, gy, surf.objH);
-          cloudRow[bi] = shader.cloudShade(gx, gy);
+        const bk = ((j / block) | 0) * nbx + ((i / block) | 0);
+        let vis = visG[bk] as number;
+        if (vis !== vis) {
+          vis = shader.sunVisibility(gx, gy, surf.objH);
+          visG[bk] = vis;
+          cloudG[bk] = shader.cloudShade(gx, gy);
         }
-        let cloud = cloudRow[bi] as number;
+        let cloud = cloudG[bk] as number;
         if (cloud < 0.8) tag = cloudTag + 1;
         if (vol) cloud *= vol.shadowAt(ip, jp);
-        shader.light(surf, hx, hy, visRow[bi] as number, cloud, ux, uy, uz, col);
+        shader.light(surf, hx, hy, vis, cloud, ux, uy, uz, col);
         const mist = shader.applyHaze(dist, gx, gy, gz, uz, col);
         if (mist > 0.3) tag = mistTag + 1;
         if (surf.tag) tag = surf.tag;
         incident = surf.incident;
         grain = surf.grain * (1 - mist);
-        if (gxy) {
-          gxy[o * 3] = gx;
-          gxy[o * 3 + 1] = gy;
-          // Grain texel: a power of two near the full-resolution pixel's footprint, so the texture
-          // is not stretched by a varying scale (computed here, once per shading pixel).
-          gxy[o * 3 + 2] = Math.pow(2, Math.round(Math.log2(Math.max(1e-3, gsd / scale))));
-        }
+        gxy[o * 3] = gx;
+        gxy[o * 3 + 1] = gy;
+        // Grain texel: a power of two near the full-resolution pixel's footprint, so the texture
+        // is not stretched by a varying scale (computed here, once per shading sample).
+        gxy[o * 3 + 2] = nearestPow2(Math.max(1e-3, gsd / scale));
       }
       if (vol) {
         const alpha = vol.composite(ip, jp, col);
@@ -220,22 +233,128 @@ export function renderRaw(
           else if (own.tag >= 0) tag = own.tag + 1;
         }
       }
-      if (incident) {
-        const k = (incident - 1) * 4;
+      label[o] = incident > 0 ? incident : tag > 0 ? -tag : 0;
+      lin[o * 3] = col[0] as number;
+      lin[o * 3 + 1] = col[1] as number;
+      lin[o * 3 + 2] = col[2] as number;
+      grainBuf[o] = grain;
+    }
+  };
+
+  // Adaptive shading: shade every other sample of every other row (the lattice), then shade the
+  // samples between four lattice corners only where those corners differ (an edge, fine texture,
+  // another label); elsewhere interpolate them and add the ground's grain at their own footprint.
+  // Band by band (two sample rows), so that the samples shaded in a band read the textures and
+  // rasters their lattice corners just read, while those are still in the cache.
+  const adaptive = opts.adaptive ?? true;
+  const cw = latticeCount(sw);
+  const ch = latticeCount(shh);
+  const todo = new Int32Array(3 * sw + 2);
+  const shadeLatticeRow = (cj: number): void => {
+    const row = Math.min(2 * cj, shh - 1) * sw;
+    for (let ci = 0; ci < cw; ci++) todo[ci] = row + Math.min(2 * ci, sw - 1);
+    shadeList(todo, cw);
+  };
+  const smoothCell = new Uint8Array(Math.max(1, cw - 1));
+  const tex = shader.detail4;
+  shadeLatticeRow(0);
+  if (cw < 2 || ch < 2) {
+    // A photo one sample wide or high: no cells, shade the rest.
+    for (let j = 0; j < shh; j++) {
+      let m = 0;
+      for (let i = 0; i < sw; i++) if (j > 0 || ((i & 1) === 1 && i < sw - 1)) todo[m++] = j * sw + i;
+      shadeList(todo, m);
+    }
+  } else
+    for (let cj = 0; cj + 1 < ch; cj++) {
+      shadeLatticeRow(cj + 1);
+      const y0 = 2 * cj;
+      const y1 = Math.min(2 * cj + 2, shh - 1);
+      for (let ci = 0; ci + 1 < cw; ci++)
+        smoothCell[ci] =
+          adaptive && cornersAgree(lin, gxy, label, y0 * sw, y1 * sw, 2 * ci, Math.min(2 * ci + 2, sw - 1)) ? 1 : 0;
+      // The band's rows y0 … y1 − 1; the last band also takes the bottom row.
+      const jEnd = cj + 2 === ch ? y1 : y1 - 1;
+      let m = 0;
+      for (let j = y0; j <= jEnd; j++) {
+        const rowOnLattice = j === y0 || j === y1;
+        const fv = (j - y0) / (y1 - y0);
+        for (let i = 0; i < sw; i++) {
+          if (rowOnLattice && ((i & 1) === 0 || i === sw - 1)) continue;
+          const ci = Math.min(cw - 2, i >> 1);
+          if (!smoothCell[ci]) {
+            todo[m++] = j * sw + i;
+            continue;
+          }
+          const x0 = 2 * ci;
+          const x1 = Math.min(2 * ci + 2, sw - 1);
+          const fu = (i - x0) / (x1 - x0);
+          const k00 = y0 * sw + x0;
+          const k10 = y0 * sw + x1;
+          const k01 = y1 * sw + x0;
+          const k11 = y1 * sw + x1;
+          const w00 = (1 - fu) * (1 - fv);
+          const w10 = fu * (1 - fv);
+          const w01 = (1 - fu) * fv;
+          const w11 = fu * fv;
+          const o = j * sw + i;
+          const gx =
+            (gxy[k00 * 3] as number) * w00 +
+            (gxy[k10 * 3] as number) * w10 +
+            (gxy[k01 * 3] as number) * w01 +
+            (gxy[k11 * 3] as number) * w11;
+          const gy =
+            (gxy[k00 * 3 + 1] as number) * w00 +
+            (gxy[k10 * 3 + 1] as number) * w10 +
+            (gxy[k01 * 3 + 1] as number) * w01 +
+            (gxy[k11 * 3 + 1] as number) * w11;
+          const texel = gxy[k00 * 3 + 2] as number;
+          const amp =
+            (grainBuf[k00] as number) * w00 +
+            (grainBuf[k10] as number) * w10 +
+            (grainBuf[k01] as number) * w01 +
+            (grainBuf[k11] as number) * w11;
+          gxy[o * 3] = gx;
+          gxy[o * 3 + 1] = gy;
+          gxy[o * 3 + 2] = texel;
+          grainBuf[o] = amp;
+          label[o] = label[k00] as number;
+          // Two-scale photos get their grain when developed; here the interpolated sample gets it.
+          let f = 1;
+          if (scale === 1 && amp > 0) {
+            f = 1 + amp * INTERP_GRAIN * grainAt(tex, gx / texel + 311.3, gy / texel + 97.7);
+          }
+          for (let c = 0; c < 3; c++)
+            lin[o * 3 + c] =
+              ((lin[k00 * 3 + c] as number) * w00 +
+                (lin[k10 * 3 + c] as number) * w10 +
+                (lin[k01 * 3 + c] as number) * w01 +
+                (lin[k11 * 3 + c] as number) * w11) *
+              f;
+        }
+      }
+      shadeList(todo, m);
+    }
+  // What the photo shows, sample by sample: incident boxes and pixels, hard-negative pixels.
+  const nInc = shapes.length;
+  const boxes = new Float64Array(nInc * 4);
+  for (let k = 0; k < nInc; k++) boxes.set([Infinity, Infinity, -Infinity, -Infinity], k * 4);
+  const incPixels = new Array<number>(nInc).fill(0);
+  const tagPixels = new Array<number>(HARD_NEGATIVE_KINDS.length).fill(0);
+  for (let j = 0, o = 0; j < shh; j++)
+    for (let i = 0; i < sw; i++, o++) {
+      const l = label[o] as number;
+      if (l > 0) {
+        const k = (l - 1) * 4;
         if (i < (boxes[k] as number)) boxes[k] = i;
         if (j < (boxes[k + 1] as number)) boxes[k + 1] = j;
         if (i + 1 > (boxes[k + 2] as number)) boxes[k + 2] = i + 1;
         if (j + 1 > (boxes[k + 3] as number)) boxes[k + 3] = j + 1;
-        incPixels[incident - 1] = (incPixels[incident - 1] as number) + 1;
-      } else if (tag) tagPixels[tag - 1] = (tagPixels[tag - 1] as number) + 1;
-      lin[o * 3] = col[0] as number;
-      lin[o * 3 + 1] = col[1] as number;
-      lin[o * 3 + 2] = col[2] as number;
-      if (grainBuf) grainBuf[o] = grain;
+        incPixels[l - 1] = (incPixels[l - 1] as number) + 1;
+      } else if (l < 0) tagPixels[-l - 1] = (tagPixels[-l - 1] as number) + 1;
     }
-  }
 
-  develop(data, width, height, lin, sw, shh, scale, gxy, grainBuf, effects, cx, cy, shader);
+  develop(data, width, height, lin, sw, shh, scale, scale > 1 ? gxy : null, grainBuf, effects, cx, cy, shader);
 
   finishImage(
     data,
@@ -268,6 +387,7 @@ export function renderRaw(
       incidents,
       incidentPixels: incPixels.map((n) => n * s2),
       hardNegativePixels: tagPixels.map((n) => n * s2),
+      shadedShare: shaded / n,
     },
   };
 }
@@ -299,7 +419,6 @@ function develop(
   const wbB = (1 + effects.wbB) * exposure;
   const vig = effects.vignette;
   const invR2 = 1 / (cx * cx + cy * cy);
-  const d4 = shader.d4;
   const tex = shader.detail4;
   // Per-column source texels and weights: the same on every row.
   const colI0 = new Int32Array(width);
@@ -374,8 +493,7 @@ function develop(
             (a[k01 + 1] as number) * w01 +
             (a[k11 + 1] as number) * w11;
           const texel = a[kn + 2] as number;
-          samplePacked(tex, gx / texel + 311.3, gy / texel + 97.7, 1, d4);
-          const f = 1 + amp * (((d4[2] as number) - 0.5) * 1.1 + ((d4[1] as number) - 0.5) * 0.5);
+          const f = 1 + amp * grainAt(tex, gx / texel + 311.3, gy / texel + 97.7);
           r *= f;
           g *= f;
           bl *= f;
@@ -399,6 +517,73 @@ function develop(
       data[o++] = lut[bl <= 0 ? 0 : bl >= 1.9995 ? 4095 : (bl * 2048) | 0] as number;
     }
   }
+}
+
+const f32 = new Float32Array(1);
+const f32Bits = new Int32Array(f32.buffer);
+
+/** 2^round(log2 v) for v > 0, from the float's exponent bits (Math.log2 and Math.pow per sample cost). */
+function nearestPow2(v: number): number {
+  // Scaling by √2 turns rounding the logarithm into truncating it (the exponent field).
+  f32[0] = v * Math.SQRT2;
+  const e = ((f32Bits[0] as number) >> 23) - 127;
+  return e >= 0 ? 1 << e : 1 / (1 << -e);
+}
+
+/** Lattice samples along a side of n shading samples: every other one, and the last. */
+function latticeCount(n: number): number {
+  return n < 2 ? 1 : Math.ceil((n - 1) / 2) + 1;
+}
+
+/**
+ * Colour difference between lattice corners below which the samples between them are
+ * interpolated: a share of their mean level plus a floor for dark ground (linear light).
+ */
+const REFINE_REL = 0.08;
+const REFINE_ABS = 0.004;
+/**
+ * Share of the two-scale grain an interpolated sample gets at full shading resolution: it stands in
+ * for the detail its neighbours' shading would have had, which is finer than the grain texture and
+ * partly there already (its corners agree); 0.4 keeps the neighbour-to-neighbour detail of shading
+ * every sample (render.test).
+ */
+const INTERP_GRAIN = 0.4;
+
+/**
+ * Whether the four lattice corners (rows r0, r1 as sample offsets, columns x0, x1) are alike enough
+ * to interpolate between: all ground, one label, and colours within REFINE_REL of each other.
+ */
+function cornersAgree(
+  lin: Float32Array,
+  gxy: Float32Array,
+  label: Int16Array,
+  r0: number,
+  r1: number,
+  x0: number,
+  x1: number,
+): boolean {
+  const k00 = r0 + x0;
+  const k10 = r0 + x1;
+  const k01 = r1 + x0;
+  const k11 = r1 + x1;
+  const l = label[k00] as number;
+  if (label[k10] !== l || label[k01] !== l || label[k11] !== l) return false;
+  // Sky has no ground point (x is NaN, the one value not equal to itself): always shaded.
+  const a = gxy[k00 * 3] as number;
+  const b = gxy[k10 * 3] as number;
+  const c = gxy[k01 * 3] as number;
+  const d = gxy[k11 * 3] as number;
+  if (a !== a || b !== b || c !== c || d !== d) return false;
+  for (let ch = 0; ch < 3; ch++) {
+    const p = lin[k00 * 3 + ch] as number;
+    const q = lin[k10 * 3 + ch] as number;
+    const r = lin[k01 * 3 + ch] as number;
+    const s = lin[k11 * 3 + ch] as number;
+    const mx = Math.max(p, q, r, s);
+    const mn = Math.min(p, q, r, s);
+    if (mx - mn > REFINE_REL * (p + q + r + s) * 0.25 + REFINE_ABS) return false;
+  }
+  return true;
 }
 
 /** Ground sampling distance (m) at the image centre for a camera `hM` above the ground. */

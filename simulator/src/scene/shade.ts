@@ -117,6 +117,8 @@ export class Shader {
   readonly sunY: number;
   readonly sunZ: number;
   readonly tanSun: number;
+  private readonly sunUx: number;
+  private readonly sunUy: number;
   readonly sunCol: RGB;
   readonly skyCol: RGB;
   readonly direct: number;
@@ -167,6 +169,9 @@ export class Shader {
     this.sunY = Math.cos(el) * Math.cos(az);
     this.sunZ = Math.sin(el);
     this.tanSun = Math.tan(el);
+    // Horizontal unit vector toward the sun, for shadow tests (once, not per shadow block).
+    this.sunUx = this.sunX / Math.max(1e-6, Math.hypot(this.sunX, this.sunY));
+    this.sunUy = this.sunY / Math.max(1e-6, Math.hypot(this.sunX, this.sunY));
     this.overcast = w.overcast ?? 0;
     this.haze = w.haze;
     this.cloudCover = w.clouds ?? 0;
@@ -632,8 +637,8 @@ export class Shader {
     const maxH = 20;
     if (objH >= maxH) return 1;
     const reach = Math.min(45, (maxH - objH) / this.tanSun);
-    const ux = this.sunX / Math.max(1e-6, Math.hypot(this.sunX, this.sunY));
-    const uy = this.sunY / Math.max(1e-6, Math.hypot(this.sunX, this.sunY));
+    const ux = this.sunUx;
+    const uy = this.sunUy;
     const n = Math.max(2, Math.min(5, Math.ceil(reach / 3)));
     let vis = 1;
     for (let i = 1; i <= n; i++) {

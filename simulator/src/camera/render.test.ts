@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { DEMO_ORIGIN, demoDem, demoLayers, demoRiverY } from '../scene/demo-world.ts';
+import type { Incident } from '../scene/incident-schema.ts';
+import { localFrame } from '../scene/local-frame.ts';
+import { buildScene } from '../scene/scene.ts';
+import type { CameraModel } from './camera-model.ts';
+import type { CaptureRequest } from './capture-request.ts';
+import { renderRaw, type RawImage } from './render.ts';
+
+const cam: CameraModel = {
+  name: 'small',
+  sensorWidthMm: 16,
+  sensorHeightMm: 12,
+  focalLengthMm: 10,
+  imageWidthPx: 480,
+  imageHeightPx: 360,
+};
+const frame = localFrame(DEMO_ORIGIN[0], DEMO_ORIGIN[1]);
+const fireY = demoRiverY(0) + 100;
+const [fireLon, fireLat] = frame.toLonLat(0, fireY);
+// 60 m behind the fire along a heading of 20°: at 60 m up and 45° down the fire is mid-frame.
+const [backLon, backLat] = frame.toLonLat(
+  -60 * Math.sin((20 * Math.PI) / 180),
+  fireY - 60 * Math.cos((20 * Math.PI) / 180),
+);
+const incidents: Incident[] = [
+  { id: 'fire', class: 'straw_burning', lon: fireLon, lat: fireLat, radiusM: 12, intensity: 0.9 },
+];
+
+function request(over: Partial<CaptureRequest>): CaptureRequest {
+  return {
+    sysId: 1,
+    index: 0,
+    time: new Date('2025-10-20T02:00:00Z'),
+    lon: fireLon,
+    lat: fireLat,
+    altAmslM: 250,
+    altRelM: 60,
+    headingDeg: 20,
+    gimbalPitchDeg: -90,
+    ...over,
+  };
+}
+
+/** Mean absolute difference between neighbouring pixels, across and down: how much fine detail shows. */
+function detail(img: RawImage): number {
+  const { data, width, height } = img;
+  let sum = 0;
+  let n = 0;
+  for (let j = 0; j + 1 < height; j++)
+    for (let i = 0; i + 1 < width; i++) {
+      const k = (j * width + i) * 3;
+      for (let c = 0; c < 3; c++) {
+        sum += Math.abs(data[k + c]! - data[k + 3 + c]!) + Math.abs(data[k + c]! - data[k + width * 3 + c]!);
+        n += 2;
+      }
+    }
+  return sum / n;
+}
+
+function meanAbsDiff(a: RawImage, b: RawImage): number {
+  let sum = 0;
+  for (let k = 0; k < a.data.length; k++) sum += Math.abs(a.data[k]! - b.data[k]!);
+  return sum / a.data.length;
+}
+
+describe('renderRaw adaptive shading', () => {
+  it.each([
+    ['nadir, flat', {}, false],
+    ['oblique 45°, DEM', { gimbalPitchDeg: -45, lon: backLon, lat: backLat }, true],
+  ] as const)('%s: interpolates some samples, looks like shading every one, same labels', (_, pose, withDem) => {
+    const scene = buildScene({ layers: demoLayers(), incidents, seed: 7, ...(withDem ? { dem: demoDem() } : {}) });
+    const shapes = scene.incidents.map((i) => i.shape);
+    const req = request(pose);
+    const w = cam.imageWidthPx;
+    const h = cam.imageHeightPx;
+    const full = renderRaw(scene, cam, req, shapes, w, h, { adaptive: false });
+    const fast = renderRaw(scene, cam, req, shapes, w, h);
+    expect(full.stats.shadedShare).toBe(1);
+    expect(fast.stats.shadedShare).toBeLessThan(0.9);
+    expect(fast.stats.shadedShare).toBeGreaterThan(0.25);
+    // Same picture up to texture grain: a few 8-bit levels on average, the same amount of detail.
+    expect(meanAbsDiff(fast, full)).toBeLessThan(6);
+    const df = detail(full);
+    expect(Math.abs(detail(fast) - df) / df).toBeLessThan(0.1);
+    // Labels: incidents are only interpolated between samples that all show them, so boxes and
+    // pixel counts stay those of shading every sample.
+    const bf = full.stats.incidents[0];
+    const bs = fast.stats.incidents[0];
+    expect(bf).not.toBeNull();
+    expect(bs).toEqual(bf);
+    const pf = full.stats.incidentPixels[0]!;
+    expect(Math.abs(fast.stats.incidentPixels[0]! - pf) / pf).toBeLessThan(0.02);
+  });
+
+  it('renders the same bytes for the same scene and request', () => {
+    const scene = buildScene({ layers: demoLayers(), incidents, seed: 7 });
+    const shapes = scene.incidents.map((i) => i.shape);
+    const a = renderRaw(scene, cam, request({}), shapes, 320, 240);
+    const b = renderRaw(scene, cam, request({}), shapes, 320, 240);
+    expect(Buffer.compare(a.data, b.data)).toBe(0);
+  });
+});
