@@ -181,7 +181,6 @@ export const CaseMapSchema = z
   }, '每列长度须相同 / every column must have one entry per case');
 export type CaseMap = z.infer<typeof CaseMapSchema>;
 
-
 export const CaseViewSchema = z.object({
   id: z.string(),
   category: z.string(),

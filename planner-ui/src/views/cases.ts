@@ -266,7 +266,10 @@ const view: View = async (root, ctx) => {
 
   const countdown = (c: CasePin, now: number): HTMLElement => {
     const due = currentDue(c);
-    const el = h('span', { class: 'countdown', 'data-due': due === null ? '' : new Date(instantMs(due)).toISOString() });
+    const el = h('span', {
+      class: 'countdown',
+      'data-due': due === null ? '' : new Date(instantMs(due)).toISOString(),
+    });
     paintCountdown(el, c, now);
     return el;
   };
@@ -311,7 +314,9 @@ const view: View = async (root, ctx) => {
     const now = Date.now();
     const list = visible().sort(byUrgency);
     // A truncated answer holds the newest cases of a larger filter: say how many there are.
-    countEl.textContent = t('cases.count', { n: list.length === cases.length ? Math.max(total, list.length) : list.length });
+    countEl.textContent = t('cases.count', {
+      n: list.length === cases.length ? Math.max(total, list.length) : list.length,
+    });
     sight.disconnect();
     inSight.clear();
     rowCases.clear();

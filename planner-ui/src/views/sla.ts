@@ -13,7 +13,9 @@ type Clocks = Pick<
 export const instantMs = (v: Instant): number => (typeof v === 'number' ? v : Date.parse(v));
 
 /** The deadline that runs in the case's state: accept (new), dispatch (accepted), resolve (dispatched, in progress). */
-export function currentDue(c: Pick<Clocks, 'state' | 'acceptDueAt' | 'dispatchDueAt' | 'resolveDueAt'>): Instant | null {
+export function currentDue(
+  c: Pick<Clocks, 'state' | 'acceptDueAt' | 'dispatchDueAt' | 'resolveDueAt'>,
+): Instant | null {
   switch (c.state) {
     case 'new':
       return c.acceptDueAt;
