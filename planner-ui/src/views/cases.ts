@@ -64,6 +64,20 @@ const view: View = async (root, ctx) => {
   let disposed = false;
   let shown = LIST_PAGE;
   const filter = { state: 'open' as string, category: '', text: '' };
+  /** The states the state filter asks for; undefined: every state. */
+  const filterStates = (): CaseState[] | undefined =>
+    filter.state === 'all' ? undefined : filter.state === 'open' ? OPEN : [filter.state as CaseState];
+  /** The request in flight: a newer one (another filter) aborts it, so an old answer never overwrites a new one. */
+  let loading: AbortController | undefined;
+  const fetchPins = () => {
+    loading?.abort();
+    const ctl = (loading = new AbortController());
+    const filtered = { states: filterStates(), category: filter.category || undefined, text: filter.text || undefined };
+    return api.caseMap(filtered, ctl.signal).then((m) => ({ m, ctl }));
+  };
+  // The cases are asked for at once, while the map starts (software GL takes seconds), not after it.
+  const firstPins = fetchPins();
+  firstPins.catch(() => undefined); // its failure is shown by load(), which awaits it
   /** Department names by id (the case and its events carry ids; people read names). */
   let departments = new Map<string, { name: string; nameEn: string | null }>();
   const deptName = (id: string | null): string => {
@@ -108,9 +122,6 @@ const view: View = async (root, ctx) => {
   const handle = await createMap(mapEl, { onRestyle: () => addCaseLayers() });
   const { map } = handle;
 
-  /** The states the state filter asks for; undefined: every state. */
-  const filterStates = (): CaseState[] | undefined =>
-    filter.state === 'all' ? undefined : filter.state === 'open' ? OPEN : [filter.state as CaseState];
   // The service filters (the text too); this repeats state and category so that a case moved out of the filter
   // here leaves the map at once, not at the next reload.
   const visible = (): CasePin[] => {
@@ -376,22 +387,17 @@ const view: View = async (root, ctx) => {
     refreshMap();
   }
 
-  /** The load in flight: a newer one (another filter) aborts it, so an old answer never overwrites a new one. */
-  let loading: AbortController | undefined;
-  async function load(): Promise<void> {
-    loading?.abort();
-    const ctl = (loading = new AbortController());
+  async function load(pending = fetchPins()): Promise<void> {
+    let ctl: AbortController | undefined;
     try {
-      const m = await api.caseMap(
-        { states: filterStates(), category: filter.category || undefined, text: filter.text || undefined },
-        ctl.signal,
-      );
+      const answer = await pending;
+      ctl = answer.ctl;
       if (disposed || ctl.signal.aborted) return;
-      cases = m.pins;
-      total = m.total;
+      cases = answer.m.pins;
+      total = answer.m.total;
       refresh();
     } catch (err) {
-      if (ctl.signal.aborted) return;
+      if (disposed || (err as Error).name === 'AbortError') return;
       showError(err, () => void load());
     }
   }
@@ -611,7 +617,7 @@ const view: View = async (root, ctx) => {
   renderDetail();
   // The list and the detail do not wait for the map (the software renderer can take seconds).
   if (selectedId) void loadDetail(selectedId, true);
-  await load();
+  await load(firstPins);
 
   return () => {
     disposed = true;
