@@ -39,6 +39,11 @@ try {
     await page.waitForFunction(`(document.querySelector('.cases-side .hint')?.textContent ?? '').includes('${cases}')`);
     console.log(JSON.stringify({ casesListedMs: Math.round((await page.evaluate('performance.now()')) as number) }));
   }
+  // TRACE_SHOT=file.png: how the view looked once ready (the clusters, with `cases`).
+  if (process.env.TRACE_SHOT) {
+    await page.waitForTimeout(2000);
+    await page.screenshot({ path: process.env.TRACE_SHOT });
+  }
   const entries = (await page.evaluate(
     `performance.getEntriesByType('resource').map((e) => ({ name: e.name.replace(location.origin, ''), start: Math.round(e.startTime), end: Math.round(e.responseEnd), kB: Math.round(e.transferSize / 1024) }))`,
   )) as { name: string; start: number; end: number; kB: number }[];
