@@ -396,13 +396,11 @@ const view: View = async (root, ctx) => {
   }
 
   async function load(pending = fetchPins()): Promise<void> {
-    let ctl: AbortController | undefined;
     try {
-      const answer = await pending;
-      ctl = answer.ctl;
+      const { m, ctl } = await pending;
       if (disposed || ctl.signal.aborted) return;
-      cases = answer.m.pins;
-      total = answer.m.total;
+      cases = m.pins;
+      total = m.total;
       refresh();
     } catch (err) {
       if (disposed || (err as Error).name === 'AbortError') return;
