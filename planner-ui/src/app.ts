@@ -1,7 +1,6 @@
 /** The application shell: login, role-aware navigation, language switch, session expiry, the current view. */
 import { configureClient, csrfToken, logout, me, type ApiError } from './api/client.ts';
 import { currentLang, localize, onLangChange, setLang, t, type StringKey } from './i18n.ts';
-import { prefetchMapData } from './map/map-data.ts';
 import { homeFor, viewsFor, type ViewName } from './roles.ts';
 import { navigate, onRouteChange, parseRoute, type Route } from './router.ts';
 import { onSessionChange, session, setSession } from './session.ts';
@@ -10,9 +9,6 @@ import { demoBanner } from './ui/demo-banner.ts';
 import { setBusy, toast } from './ui/feedback.ts';
 import { loginForm, loginPage } from './views/login.ts';
 import type { View } from './views/view.ts';
-
-/** Views that open with the map of the project's layers: their data is asked for while their code loads. */
-const MAP_VIEWS = new Set<ViewName>(['plan', 'fleet', 'review', 'cases']);
 
 const VIEWS: Record<ViewName, () => Promise<{ default: View }>> = {
   plan: () => import('./views/plan.ts'),
@@ -120,10 +116,7 @@ async function show(root: HTMLElement, route: Route): Promise<void> {
   document.title = `${t(`nav.${name}` as StringKey)} · ${t('appName')}`;
   main.append(h('p', { class: 'loading' }, t('loading')));
   try {
-    const code = VIEWS[name]();
-    // After the code's requests, so the service sends the (larger) code first.
-    if (MAP_VIEWS.has(name)) prefetchMapData();
-    const mod = await code;
+    const mod = await VIEWS[name]();
     if (parseRoute().view !== route.view || !main.isConnected) return;
     clear(main);
     disposeView = await mod.default(main, { user: s.user, route });

@@ -2,6 +2,7 @@
  * `npx tsx tests/ui/first-load-trace.ts [/path] [cases]`: what a cold first load of a map view (default `/plan`)
  * waits for — every request of the page with its start and end (ms after navigation start), and when the map was
  * ready (and, with `cases`, when the cases list was filled). Prints one JSON line per request, in start order.
+ * `TRACE_FILE=file.json` also writes a Chromium trace of the load, `TRACE_SHOT=file.png` a screenshot once ready.
  * A profiling aid beside `npm run bench:ui`, not a test.
  */
 import { mapReady, startUiStack } from './stack.ts';
@@ -32,9 +33,12 @@ try {
     user: session.user,
   });
   const page = await context.newPage();
+  // TRACE_FILE=file.json: a Chromium performance trace of the load (chrome://tracing or Perfetto).
+  if (process.env.TRACE_FILE) await s.browser.startTracing(page, { path: process.env.TRACE_FILE, screenshots: false });
   await page.goto(`${s.base}${viewPath}`);
   await mapReady(page);
   const readyMs = await page.evaluate('performance.now()');
+  if (process.env.TRACE_FILE) await s.browser.stopTracing();
   if (cases) {
     await page.waitForFunction(`(document.querySelector('.cases-side .hint')?.textContent ?? '').includes('${cases}')`);
     console.log(JSON.stringify({ casesListedMs: Math.round((await page.evaluate('performance.now()')) as number) }));

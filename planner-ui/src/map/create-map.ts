@@ -5,10 +5,9 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { appConfig, layerFeatures, type LayerKind } from '../api/client.ts';
 import type { AppConfig } from '../api/types.ts';
-import { currentLang, t } from '../i18n.ts';
+import { currentLang, localize, t } from '../i18n.ts';
 import { h } from '../ui/dom.ts';
 import { toast } from '../ui/feedback.ts';
-import { takeAreas } from './map-data.ts';
 import { skipInvisibleSky } from './skip-sky.ts';
 import { hideWhileMoving, isSoftwareRendererName, rendererName } from './software-renderer.ts';
 import { AREA_SOURCE, buildStyle, HILLSHADE_LAYER, hillshadeLayer, IDEOGRAPH_FONTS } from './style.ts';
@@ -31,6 +30,22 @@ function chosenBasemap(cfg: AppConfig): string | null {
   return id && cfg.map.basemaps.some((b) => b.id === id) ? id : null;
 }
 
+const LAYER_KINDS: LayerKind[] = ['river', 'farmland', 'hillside', 'nofly', 'jurisdiction'];
+
+/** The project's layers as the one collection the style's AREA_SOURCE shows (see style.ts). */
+async function loadAreas(): Promise<Map<LayerKind, GeoJSON.Feature[]>> {
+  const lists = await Promise.all(
+    LAYER_KINDS.map((k) =>
+      layerFeatures(k).catch((err: unknown) => {
+        // A layer that cannot be read must not keep the map (and the view) from the others: say so, go on.
+        const msg = err instanceof Error ? localize(err.message) : String(err);
+        toast(t('map.layerFailed', { layer: t(`layer.${k}`), msg }), { kind: 'warn', timeoutMs: 12_000 });
+        return [];
+      }),
+    ),
+  );
+  return new Map(LAYER_KINDS.map((k, i) => [k, lists[i]!]));
+}
 const collection = (byKind: Map<LayerKind, GeoJSON.Feature[]>): GeoJSON.FeatureCollection => ({
   type: 'FeatureCollection',
   features: [...byKind.values()].flat(),
@@ -49,7 +64,7 @@ export interface MapHandle {
 
 /** A map of the project's layers in `container`, with navigation, scale and basemap controls. */
 export async function createMap(container: HTMLElement, opts: { onRestyle?: () => void } = {}): Promise<MapHandle> {
-  const [cfg, areas] = await Promise.all([mapConfig(), takeAreas()]);
+  const [cfg, areas] = await Promise.all([mapConfig(), loadAreas()]);
   if (!warned && cfg.map.warnings.length) {
     warned = true;
     for (const w of cfg.map.warnings) toast(w, { kind: 'warn', timeoutMs: 12_000 });

@@ -67,17 +67,6 @@ const view: View = async (root, ctx) => {
   /** The states the state filter asks for; undefined: every state. */
   const filterStates = (): CaseState[] | undefined =>
     filter.state === 'all' ? undefined : filter.state === 'open' ? OPEN : [filter.state as CaseState];
-  /** The request in flight: a newer one (another filter) aborts it, so an old answer never overwrites a new one. */
-  let loading: AbortController | undefined;
-  const fetchPins = () => {
-    loading?.abort();
-    const ctl = (loading = new AbortController());
-    const filtered = { states: filterStates(), category: filter.category || undefined, text: filter.text || undefined };
-    return api.caseMap(filtered, ctl.signal).then((m) => ({ m, ctl }));
-  };
-  // The cases are asked for at once, while the map starts (software GL takes seconds), not after it.
-  const firstPins = fetchPins();
-  firstPins.catch(() => undefined); // its failure is shown by load(), which awaits it
   /** Department names by id (the case and its events carry ids; people read names). */
   let departments = new Map<string, { name: string; nameEn: string | null }>();
   const deptName = (id: string | null): string => {
@@ -395,9 +384,19 @@ const view: View = async (root, ctx) => {
     refreshMap();
   }
 
-  async function load(pending = fetchPins()): Promise<void> {
+  /** The request in flight: a newer one (another filter) aborts it, so an old answer never overwrites a new one. */
+  let loading: AbortController | undefined;
+  const fetchPins = () => {
+    loading?.abort();
+    const ctl = (loading = new AbortController());
+    const filtered = { states: filterStates(), category: filter.category || undefined, text: filter.text || undefined };
+    return api.caseMap(filtered, ctl.signal).then((m) => ({ m, ctl }));
+  };
+
+  /** Every case of the filter, for the map and the list, in one request. */
+  async function load(): Promise<void> {
     try {
-      const { m, ctl } = await pending;
+      const { m, ctl } = await fetchPins();
       if (disposed || ctl.signal.aborted) return;
       cases = m.pins;
       total = m.total;
@@ -623,7 +622,7 @@ const view: View = async (root, ctx) => {
   renderDetail();
   // The list and the detail do not wait for the map (the software renderer can take seconds).
   if (selectedId) void loadDetail(selectedId, true);
-  await load(firstPins);
+  await load();
 
   return () => {
     disposed = true;
