@@ -137,14 +137,12 @@ const view: View = async (root, ctx) => {
       type: 'geojson',
       data: geojson(),
       cluster: true,
-      clusterRadius: 50,
+      clusterRadius: 45,
       // Tiles stop at 15 (points are exact in a z15 tile): zooming in further draws the z15 tiles larger instead of
       // making new ones in the worker and uploading them mid-animation (the long frames of a zoom).
-      maxzoom: 15,
-      clusterMaxZoom: 14,
+      clusterMaxZoom: 15,
       // Clusters reach 32 px from their centre (radius 30, stroke 2): the default quarter-tile buffer (128) copied
       // every feature near a tile's edge into its neighbours for nothing.
-      buffer: 40,
       clusterProperties: {
         overdue: ['+', ['case', ['==', ['get', 'sla'], 'overdue'], 1, 0]],
         soon: ['+', ['case', ['==', ['get', 'sla'], 'soon'], 1, 0]],
@@ -181,7 +179,6 @@ const view: View = async (root, ctx) => {
         'text-size': 12,
         'text-allow-overlap': true,
         // The counts sit on their circles, which never overlap: no collision test on every frame of a zoom.
-        'text-ignore-placement': true,
       },
       paint: { 'text-color': '#ffffff' },
     });
