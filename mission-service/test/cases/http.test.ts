@@ -10,6 +10,7 @@ import { createApp } from '../../src/http/app.ts';
 import { DEFAULT_SECURITY } from '../../src/http/security-options.ts';
 import { createLogger } from '../../src/logger.ts';
 import { changeFeedOf } from '../../src/events/change-feed.ts';
+import { caseMap } from '../../src/cases/case-map.ts';
 import { addApiKey } from '../../src/open311/api-keys.ts';
 import { createTestDb, type TestDb } from '../../src/testing/test-db.ts';
 
@@ -229,6 +230,22 @@ describe('cases over HTTP', () => {
     expect(await ids('disp', '?text=%25')).toEqual([]);
     expect(await ids('disp', `?text=${encodeURIComponent('有_味')}`)).toEqual([]);
     expect((await call('GET', '/api/cases/map', null)).status).toBe(401);
+  });
+
+  it('says when the map answer holds only the newest cases of a larger filter', async () => {
+    const second = await call('POST', '/api/cases', 'disp', {
+      category: 'straw_burning',
+      position: { type: 'Point', coordinates: inXinhua },
+      source: 'grid_worker',
+      description: '网格员：田里冒烟',
+    });
+    expect(second.status).toBe(201);
+    const all = await caseMap(t.db, {}, 1000);
+    expect(all.truncated).toBe(false);
+    expect(all.id.length).toBeGreaterThanOrEqual(2);
+    const newest = await caseMap(t.db, {}, 1);
+    expect(newest).toMatchObject({ truncated: true, total: all.id.length, id: [all.id[0]] });
+    expect(newest.createdAt[0]).toBe(Math.max(...all.createdAt));
   });
 
   it('answers a bad map filter with a clear 400 naming it', async () => {
