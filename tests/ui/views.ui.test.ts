@@ -516,6 +516,13 @@ describe('planner UI in Chromium', () => {
     expect(await actionsOf(officer.page)).toEqual(['reject']);
     await mapReady(dispatcher.page);
     await shotAndAxe(dispatcher.page, 'cases');
+    // The search asks the service (id, address, description): the hotline's words find this case alone.
+    const search = dispatcher.page.locator('.cases-side input[type=search]');
+    const listed = () => dispatcher.page.locator('.cases-side .list .case-row .id').allInnerTexts();
+    await search.fill('龙泉溪有污水');
+    await expect.poll(listed, { timeout: 30_000 }).toEqual([id]);
+    await search.fill('');
+    await expect.poll(async () => (await listed()).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
     await act(dispatcher.page, 'accept', 'accepted');
     await act(dispatcher.page, 'dispatch', 'dispatched');
     expect(await actionsOf(officer.page)).toEqual(['start', 'return']);

@@ -3,6 +3,7 @@
  */
 export { fileCase, type FileCaseResult, type FileCaseOptions } from './file-case.ts';
 export { refineDroneCasePin } from './refine-pin.ts';
+export { caseMap, type CaseMapColumns } from './case-map.ts';
 export {
   transitionCase,
   reassignCase,

@@ -272,6 +272,8 @@ export interface ListCasesFilter {
   publicOnly?: boolean;
   /** Any of these categories. */
   categories?: readonly string[];
+  /** A piece of the id, the address or the description (case-insensitive; `%` and `_` are plain characters). */
+  text?: string;
   includeMerged?: boolean;
   limit?: number;
   offset?: number;
@@ -309,7 +311,7 @@ export async function listCases(q: Queryable, f: ListCasesFilter = {}, now = new
 }
 
 /** The WHERE conditions of a case list (filled into `params`). */
-function caseWhere(
+export function caseWhere(
   f: ListCasesFilter,
   params: unknown[],
   window?: { since: Date; bbox: [number, number, number, number] },
@@ -347,6 +349,10 @@ function caseWhere(
   }
   if (f.publicOnly) where.push('c.public');
   if (f.categories?.length) where.push(`c.category IN (${f.categories.map((x) => p(x)).join(', ')})`);
+  if (f.text) {
+    const like = p(`%${f.text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+    where.push(`(c.id ILIKE ${like} OR c.address ILIKE ${like} OR c.description ILIKE ${like})`);
+  }
   if (f.ids) where.push(`c.id = ANY (${p(f.ids)}::text[])`);
   if (!f.includeMerged) where.push('c.merged_into_id IS NULL');
   return where;

@@ -136,6 +136,51 @@ export const CaseListQuerySchema = z
 
 const instant = z.string();
 
+/** The most pins one map answer carries (newest first); beyond it the answer says `truncated`. */
+export const CASE_MAP_MAX = 50_000;
+
+/**
+ * The dispatcher map's filter: the case list's filters (same validation, same visibility rules) without paging,
+ * plus `text` (a piece of the id, address or description).
+ */
+export const CaseMapQuerySchema = CaseListQuerySchema.omit({ limit: true, cursor: true, format: true })
+  .extend({ text: z.string().trim().min(1).max(200).optional() })
+  .strict();
+
+const column = <T extends z.ZodType>(item: T) => z.array(item).max(CASE_MAP_MAX);
+/** An instant as milliseconds since 1970 (UTC): 13 digits instead of a 26-character string, 10,000 times. */
+const epochMs = z.number().int().nullable();
+
+/**
+ * Every case of the filter as the map and the dispatcher's list need it, in one answer: columns (one array per
+ * field, entry i of each belongs to case i), newest first. Only what a pin and a list row show: id, position, state,
+ * category, severity and the SLA clocks (the deadlines and the start of each stage, for "due soon").
+ */
+export const CaseMapSchema = z
+  .object({
+    /** Cases matching the filter (more than the columns hold when `truncated`). */
+    total: z.number().int(),
+    truncated: z.boolean(),
+    id: column(z.string()),
+    lon: column(z.number()),
+    lat: column(z.number()),
+    state: column(CaseStateSchema),
+    category: column(z.string()),
+    severity: column(SeveritySchema),
+    createdAt: column(z.number().int()),
+    acceptedAt: column(epochMs),
+    dispatchedAt: column(epochMs),
+    acceptDueAt: column(epochMs),
+    dispatchDueAt: column(epochMs),
+    resolveDueAt: column(epochMs),
+  })
+  .refine((m) => {
+    const columns: unknown[][] = [m.lon, m.lat, m.state, m.category, m.severity, m.createdAt, m.acceptedAt];
+    columns.push(m.dispatchedAt, m.acceptDueAt, m.dispatchDueAt, m.resolveDueAt);
+    return columns.every((c) => c.length === m.id.length);
+  }, '每列长度须相同 / every column must have one entry per case');
+export type CaseMap = z.infer<typeof CaseMapSchema>;
+
 export const CaseViewSchema = z.object({
   id: z.string(),
   category: z.string(),

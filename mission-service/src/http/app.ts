@@ -13,6 +13,7 @@ import { RefusalTally } from '../limits/refusal-tally.ts';
 import { createMetrics } from '../metrics/metrics.ts';
 import { MissionControl } from '../missions/mission-control.ts';
 import { replanForArea } from '../plans/plan-service.ts';
+import { compressJson } from './compress-json.ts';
 import { edgeGate } from './edge-gate.ts';
 import { errorHandler, unknownRoute } from './errors.ts';
 import { mountRoutes } from './mount.ts';
@@ -196,6 +197,8 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   app.use(routeDeps.metrics.middleware);
+  // JSON answers compressed (brotli, gzip); streams untouched (see compress-json.ts).
+  app.use(compressJson);
   app.use(express.json({ limit: '5mb' }));
   app.use(limitJsonDepth);
   const api = express.Router();

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { get as httpGet, type IncomingMessage } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { unzipSync, strFromU8 } from 'fflate';
@@ -7,6 +9,8 @@ import { createUser } from '../../src/auth/index.ts';
 import { createApp } from '../../src/http/app.ts';
 import { DEFAULT_SECURITY } from '../../src/http/security-options.ts';
 import { createLogger } from '../../src/logger.ts';
+import { changeFeedOf } from '../../src/events/change-feed.ts';
+import { caseMap } from '../../src/cases/case-map.ts';
 import { addApiKey } from '../../src/open311/api-keys.ts';
 import { createTestDb, type TestDb } from '../../src/testing/test-db.ts';
 
@@ -189,6 +193,80 @@ describe('cases over HTTP', () => {
     expect(none.body).toMatchObject({ total: 0, nextCursor: null });
   });
 
+  it('gives the map every case of the filter in one answer of columns, to those who may see them', async () => {
+    const [lon, lat] = inGongtou;
+    const all = await call('GET', '/api/cases/map', 'disp');
+    expect(all.status).toBe(200);
+    const m = all.body;
+    const i = m.id.indexOf(caseId);
+    expect(i).toBeGreaterThanOrEqual(0);
+    expect(m).toMatchObject({ total: m.id.length, truncated: false });
+    for (const col of ['lon', 'lat', 'state', 'category', 'severity', 'createdAt', 'acceptDueAt', 'resolveDueAt'])
+      expect(m[col], col).toHaveLength(m.id.length);
+    expect(m.lon[i]).toBeCloseTo(lon, 6);
+    expect(m.lat[i]).toBeCloseTo(lat, 6);
+    expect([m.state[i], m.category[i], m.severity[i]]).toEqual(['in_progress', 'sewage_outfall', 'normal']);
+    // SLA clocks as epoch milliseconds, the same instants as the full case.
+    const full = (await call('GET', `/api/cases/${caseId}`, 'disp')).body.case;
+    expect(m.resolveDueAt[i]).toBe(Date.parse(full.resolveDueAt));
+    expect(m.acceptedAt[i]).toBe(Date.parse(full.acceptedAt));
+    expect(m.createdAt[i]).toBe(Date.parse(full.createdAt));
+    // The same visibility as the list: the leading and the assisting department see it, an unrelated one not.
+    const ids = async (who: string, q = '') => (await call('GET', `/api/cases/map${q}`, who)).body.id as string[];
+    expect(await ids('eco')).toContain(caseId);
+    expect(await ids('water')).toContain(caseId);
+    expect(await ids('slope')).not.toContain(caseId);
+    const listed = await call('GET', '/api/cases?limit=500', 'slope');
+    expect((await ids('slope')).sort()).toEqual(listed.body.items.map((c: { id: string }) => c.id).sort());
+    // The list's filters, and text in the id, address or description (`%` and `_` are plain characters).
+    expect(await ids('disp', '?state=in_progress,dispatched')).toContain(caseId);
+    expect(await ids('disp', '?state=new')).not.toContain(caseId);
+    expect(await ids('disp', '?category=sewage_outfall')).toContain(caseId);
+    expect(await ids('disp', '?category=straw_burning')).not.toContain(caseId);
+    expect(await ids('disp', `?bbox=${lon - 0.01},${lat - 0.01},${lon + 0.01},${lat + 0.01}`)).toContain(caseId);
+    expect(await ids('disp', '?bbox=100,20,100.1,20.1')).toEqual([]);
+    expect(await ids('disp', `?text=${encodeURIComponent('有异味')}`)).toEqual([caseId]);
+    expect(await ids('disp', `?text=${encodeURIComponent(caseId.slice(-6).toUpperCase())}`)).toContain(caseId);
+    expect(await ids('disp', '?text=%25')).toEqual([]);
+    expect(await ids('disp', `?text=${encodeURIComponent('有_味')}`)).toEqual([]);
+    expect((await call('GET', '/api/cases/map', null)).status).toBe(401);
+  });
+
+  it('says when the map answer holds only the newest cases of a larger filter', async () => {
+    const second = await call('POST', '/api/cases', 'disp', {
+      category: 'straw_burning',
+      position: { type: 'Point', coordinates: inXinhua },
+      source: 'grid_worker',
+      description: '网格员：田里冒烟',
+    });
+    expect(second.status).toBe(201);
+    const all = await caseMap(t.db, {}, 1000);
+    expect(all.truncated).toBe(false);
+    expect(all.id.length).toBeGreaterThanOrEqual(2);
+    const newest = await caseMap(t.db, {}, 1);
+    expect(newest).toMatchObject({ truncated: true, total: all.id.length, id: [all.id[0]] });
+    expect(newest.createdAt[0]).toBe(Math.max(...all.createdAt));
+  });
+
+  it('answers a bad map filter with a clear 400 naming it', async () => {
+    const state = await call('GET', '/api/cases/map?state=open', 'disp');
+    expect(state.status).toBe(400);
+    expect(state.body.error.message).toMatch(/state/);
+    const category = await call('GET', '/api/cases/map?category=littering', 'disp');
+    expect(category.status).toBe(400);
+    expect(category.body.error.message).toMatch(/未知类别 \/ unknown category/);
+    const bbox = await call('GET', '/api/cases/map?bbox=120,28,119,29', 'disp');
+    expect(bbox.status).toBe(400);
+    expect(bbox.body.error.message).toMatch(/bbox/);
+    const long = await call('GET', `/api/cases/map?text=${'x'.repeat(201)}`, 'disp');
+    expect(long.status).toBe(400);
+    expect(long.body.error.message).toMatch(/text/);
+    // Paging is the list's business: the map has no pages.
+    const paged = await call('GET', '/api/cases/map?limit=10', 'disp');
+    expect(paged.status).toBe(400);
+    expect(paged.body.error.message).toMatch(/limit/);
+  });
+
   it('lets an admin edit a year of the calendar, and others only read it', async () => {
     const y = await call('GET', '/api/calendar/2026', 'disp');
     expect(y.status).toBe(200);
@@ -276,6 +354,79 @@ const REQUEST_FIELDS = [
   'media_url',
 ];
 const W3C = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$/;
+
+/** A GET with exactly these headers (fetch would decompress by itself): the head, and the body as it came. */
+function rawGet(path: string, headers: Record<string, string>): Promise<{ res: IncomingMessage; bytes: Buffer }> {
+  return new Promise((resolve, reject) => {
+    httpGet(`${base}${path}`, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ res, bytes: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}
+
+describe('compressed answers', () => {
+  it('sends a large JSON answer compressed to a client that accepts it, the same JSON as uncompressed', async () => {
+    const auth = { authorization: `Bearer ${tokens.disp}` };
+    const plain = await rawGet('/api/openapi.json', { ...auth, 'accept-encoding': 'identity' });
+    expect(plain.res.headers['content-encoding']).toBeUndefined();
+    expect(plain.bytes.length).toBeGreaterThan(100_000);
+    const doc = JSON.parse(plain.bytes.toString('utf8'));
+    expect(plain.res.headers.vary).toMatch(/accept-encoding/i);
+
+    const gz = await rawGet('/api/openapi.json', { ...auth, 'accept-encoding': 'gzip' });
+    expect(gz.res.statusCode).toBe(200);
+    expect(gz.res.headers['content-encoding']).toBe('gzip');
+    expect(gz.res.headers['content-type']).toMatch(/^application\/json; charset=utf-8/);
+    expect(gz.bytes.length).toBeLessThan(plain.bytes.length / 4);
+    expect(JSON.parse(gunzipSync(gz.bytes).toString('utf8'))).toEqual(doc);
+
+    const br = await rawGet('/api/openapi.json', { ...auth, 'accept-encoding': 'gzip, deflate, br' });
+    expect(br.res.headers['content-encoding']).toBe('br');
+    expect(JSON.parse(brotliDecompressSync(br.bytes).toString('utf8'))).toEqual(doc);
+
+    // The map's GeoJSON-like columns and errors too; a small answer is not worth it.
+    const map = await rawGet('/api/cases/map?state=in_progress', { ...auth, 'accept-encoding': 'gzip' });
+    expect(map.res.statusCode).toBe(200);
+    expect(map.res.headers['content-encoding']).toBeUndefined();
+    expect(JSON.parse(map.bytes.toString('utf8')).id.length).toBeGreaterThan(0);
+  });
+
+  it('keeps an event stream uncompressed, each event flushed as it happens', async () => {
+    await changeFeedOf(t.db).ready();
+    const controller = new AbortController();
+    const res = await fetch(`${base}/api/events?topics=cases`, {
+      headers: { authorization: `Bearer ${tokens.disp}`, 'accept-encoding': 'gzip, br' },
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(res.headers.get('content-encoding')).toBeNull();
+    const reader = res.body!.getReader();
+    const dec = new TextDecoder();
+    let text = '';
+    const until = async (s: string) => {
+      while (!text.includes(s)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before ${s}`);
+        text += dec.decode(value, { stream: true });
+      }
+    };
+    // The greeting arrives while the stream stays open: nothing waits for the end to compress it.
+    await until('event: hello');
+    const filed = await call('POST', '/api/cases', 'disp', {
+      category: 'exposed_slope',
+      position: { type: 'Point', coordinates: inXinhua },
+      source: 'grid_worker',
+      description: '压缩测试 / compression test',
+    });
+    expect(filed.status).toBe(201);
+    await until(filed.body.caseId);
+    expect(text).toMatch(/event: case\ndata: \{/);
+    controller.abort();
+  });
+});
 
 describe('Open311 GeoReport v2', () => {
   let requestId = '';

@@ -49,6 +49,31 @@ export interface CaseView {
   updatedAt: string;
 }
 
+/**
+ * A case as the dispatcher's map and list hold it (`GET /api/cases/map`): what a pin and a list row show. Times are
+ * milliseconds since 1970 (the map answer's form) or ISO strings (a full case turned into a pin).
+ */
+export interface CasePin {
+  id: string;
+  state: CaseState;
+  category: string;
+  severity: 'urgent' | 'normal';
+  /** [lon, lat] WGS84. */
+  point: [number, number];
+  createdAt: number | string;
+  acceptedAt: number | string | null;
+  dispatchedAt: number | string | null;
+  acceptDueAt: number | string | null;
+  dispatchDueAt: number | string | null;
+  resolveDueAt: number | string | null;
+}
+
+export interface CaseMapFilter {
+  states?: CaseState[];
+  category?: string;
+  text?: string;
+}
+
 export interface CaseEvent {
   id: number;
   at: string;
@@ -70,12 +95,6 @@ export interface CaseDetail {
   case: CaseView;
   events: CaseEvent[];
   reports: unknown[];
-}
-
-export interface CaseListFilter {
-  states?: CaseState[];
-  category?: string;
-  bbox?: [number, number, number, number];
 }
 
 /** The statistics of the API (`GET /api/stats/cases`), as the contract defines them. */

@@ -4,14 +4,21 @@
  */
 import type { GeoJSONSource, MapLayerMouseEvent } from 'maplibre-gl';
 import * as api from '../api/client.ts';
-import { CASE_CATEGORIES, CASE_STATES, type CaseDetail, type CaseState, type CaseView } from '../api/types.ts';
+import {
+  CASE_CATEGORIES,
+  CASE_STATES,
+  type CaseDetail,
+  type CasePin,
+  type CaseState,
+  type CaseView,
+} from '../api/types.ts';
 import { currentLang, fmt, hasString, localize, t, type StringKey } from '../i18n.ts';
 import { createMap } from '../map/create-map.ts';
 import { CASE_RULES, caseActionsFor, hasRole, type CaseAction } from '../roles.ts';
 import { navigate } from '../router.ts';
 import { field, h, render } from '../ui/dom.ts';
 import { askConfirm, showError, toast, withButton } from '../ui/feedback.ts';
-import { currentDue, formatSpan, slaLevel } from './sla.ts';
+import { currentDue, formatSpan, instantMs, slaLevel } from './sla.ts';
 import type { View } from './view.ts';
 
 /** A label that may be unknown to this version of the app (new event kinds, sources): the raw value then. */
@@ -30,14 +37,36 @@ export const STATE_COLOURS: Record<CaseState, string> = {
 const SLA_RING = { overdue: '#b71c1c', soon: '#f9a825', ok: '#ffffff', none: '#ffffff' };
 const OPEN: CaseState[] = ['new', 'accepted', 'dispatched', 'in_progress'];
 const LIST_PAGE = 200;
+/** How long typing rests before the search asks the service (a request per keystroke would pile up). */
+const SEARCH_REST_MS = 300;
+
+/** A full case as the map and list hold it. */
+const pinOf = (c: CaseView): CasePin => ({
+  id: c.id,
+  state: c.state,
+  category: c.category,
+  severity: c.severity,
+  point: c.point,
+  createdAt: c.createdAt,
+  acceptedAt: c.acceptedAt,
+  dispatchedAt: c.dispatchedAt,
+  acceptDueAt: c.acceptDueAt,
+  dispatchDueAt: c.dispatchDueAt,
+  resolveDueAt: c.resolveDueAt,
+});
 
 const view: View = async (root, ctx) => {
-  let cases: CaseView[] = [];
+  let cases: CasePin[] = [];
+  /** Cases matching the filter on the service (more than `cases` holds when the answer was truncated). */
+  let total = 0;
   let selectedId: string | null = ctx.route.params[0] ?? null;
   let detail: CaseDetail | null = null;
   let disposed = false;
   let shown = LIST_PAGE;
   const filter = { state: 'open' as string, category: '', text: '' };
+  /** The states the state filter asks for; undefined: every state. */
+  const filterStates = (): CaseState[] | undefined =>
+    filter.state === 'all' ? undefined : filter.state === 'open' ? OPEN : [filter.state as CaseState];
   /** Department names by id (the case and its events carry ids; people read names). */
   let departments = new Map<string, { name: string; nameEn: string | null }>();
   const deptName = (id: string | null): string => {
@@ -82,16 +111,12 @@ const view: View = async (root, ctx) => {
   const handle = await createMap(mapEl, { onRestyle: () => addCaseLayers() });
   const { map } = handle;
 
-  const visible = (): CaseView[] => {
-    const text = filter.text.trim().toLowerCase();
+  // The service filters (the text too); this repeats state and category so that a case moved out of the filter
+  // here leaves the map at once, not at the next reload.
+  const visible = (): CasePin[] => {
+    const states = filterStates();
     return cases.filter(
-      (c) =>
-        (filter.state === 'all' || (filter.state === 'open' ? OPEN.includes(c.state) : c.state === filter.state)) &&
-        (!filter.category || c.category === filter.category) &&
-        (!text ||
-          c.id.toLowerCase().includes(text) ||
-          (c.address ?? '').toLowerCase().includes(text) ||
-          (c.description ?? '').toLowerCase().includes(text)),
+      (c) => (!states || states.includes(c.state)) && (!filter.category || c.category === filter.category),
     );
   };
 
@@ -113,7 +138,11 @@ const view: View = async (root, ctx) => {
       data: geojson(),
       cluster: true,
       clusterRadius: 45,
+      // Tiles stop at 15 (points are exact in a z15 tile): zooming in further draws the z15 tiles larger instead of
+      // making new ones in the worker and uploading them mid-animation (the long frames of a zoom).
       clusterMaxZoom: 15,
+      // Clusters reach 32 px from their centre (radius 30, stroke 2): the default quarter-tile buffer (128) copied
+      // every feature near a tile's edge into its neighbours for nothing.
       clusterProperties: {
         overdue: ['+', ['case', ['==', ['get', 'sla'], 'overdue'], 1, 0]],
         soon: ['+', ['case', ['==', ['get', 'sla'], 'soon'], 1, 0]],
@@ -149,6 +178,7 @@ const view: View = async (root, ctx) => {
         'text-font': ['sans-serif'],
         'text-size': 12,
         'text-allow-overlap': true,
+        // The counts sit on their circles, which never overlap: no collision test on every frame of a zoom.
       },
       paint: { 'text-color': '#ffffff' },
     });
@@ -211,19 +241,25 @@ const view: View = async (root, ctx) => {
   const countEl = h('p', { class: 'hint', 'aria-live': 'polite' });
   const stateSel = h(
     'select',
-    { onchange: () => ((filter.state = stateSel.value), (shown = LIST_PAGE), refresh()) },
+    { onchange: () => ((filter.state = stateSel.value), (shown = LIST_PAGE), refresh(), void load()) },
     h('option', { value: 'open' }, t('cases.openStates')),
     h('option', { value: 'all' }, t('cases.allStates')),
     CASE_STATES.map((s) => h('option', { value: s }, t(`state.${s}` as StringKey))),
   );
   const catSel = h(
     'select',
-    { onchange: () => ((filter.category = catSel.value), (shown = LIST_PAGE), refresh()) },
+    { onchange: () => ((filter.category = catSel.value), (shown = LIST_PAGE), refresh(), void load()) },
     h('option', { value: '' }, t('cases.allCategories')),
     CASE_CATEGORIES.map((c) => h('option', { value: c }, t(`category.${c}` as StringKey))),
   );
   const search = h('input', { type: 'search', placeholder: t('cases.search'), 'aria-label': t('cases.search') });
-  search.addEventListener('input', () => ((filter.text = search.value), (shown = LIST_PAGE), refresh()));
+  let searchTimer: ReturnType<typeof setTimeout> | undefined;
+  search.addEventListener('input', () => {
+    filter.text = search.value;
+    shown = LIST_PAGE;
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => void load(), SEARCH_REST_MS);
+  });
   render(
     side,
     h('h2', {}, t('cases.title')),
@@ -233,35 +269,38 @@ const view: View = async (root, ctx) => {
     listEl,
   );
 
-  const countdown = (c: CaseView, now: number): HTMLElement => {
+  const countdown = (c: CasePin, now: number): HTMLElement => {
     const due = currentDue(c);
-    const el = h('span', { class: 'countdown', 'data-due': due ?? '' });
+    const el = h('span', {
+      class: 'countdown',
+      'data-due': due === null ? '' : new Date(instantMs(due)).toISOString(),
+    });
     paintCountdown(el, c, now);
     return el;
   };
-  function paintCountdown(el: HTMLElement, c: CaseView, now: number): void {
+  function paintCountdown(el: HTMLElement, c: CasePin, now: number): void {
     const due = currentDue(c);
-    if (!due) {
+    if (due === null) {
       el.textContent = t('cases.noDue');
       el.className = 'countdown';
       return;
     }
-    const left = Date.parse(due) - now;
+    const left = instantMs(due) - now;
     const cls = `countdown ${slaLevel(c, now)}`;
     const text = left < 0 ? t('cases.overdue', { t: formatSpan(left) }) : t('cases.remaining', { t: formatSpan(left) });
     // Touch the DOM only for a change: every write lays out and repaints the list.
     if (el.className !== cls) el.className = cls;
     if (el.textContent !== text) el.textContent = text;
   }
-  const byUrgency = (a: CaseView, b: CaseView) => {
+  const byUrgency = (a: CasePin, b: CasePin) => {
     const da = currentDue(a);
     const db = currentDue(b);
-    if (da && db) return Date.parse(da) - Date.parse(db);
-    if (da) return -1;
-    if (db) return 1;
-    return b.createdAt.localeCompare(a.createdAt);
+    if (da !== null && db !== null) return instantMs(da) - instantMs(db);
+    if (da !== null) return -1;
+    if (db !== null) return 1;
+    return instantMs(b.createdAt) - instantMs(a.createdAt);
   };
-  const rowCases = new Map<HTMLElement, CaseView>();
+  const rowCases = new Map<HTMLElement, CasePin>();
   // Only the countdowns in sight tick (a list holds hundreds of rows; the map must keep its frames meanwhile).
   const inSight = new Set<HTMLElement>();
   const sight = new IntersectionObserver((entries) => {
@@ -279,7 +318,10 @@ const view: View = async (root, ctx) => {
   function renderList(): void {
     const now = Date.now();
     const list = visible().sort(byUrgency);
-    countEl.textContent = t('cases.count', { n: list.length });
+    // A truncated answer holds the newest cases of a larger filter: say how many there are.
+    countEl.textContent = t('cases.count', {
+      n: list.length === cases.length ? Math.max(total, list.length) : list.length,
+    });
     sight.disconnect();
     inSight.clear();
     rowCases.clear();
@@ -339,12 +381,25 @@ const view: View = async (root, ctx) => {
     refreshMap();
   }
 
+  /** The request in flight: a newer one (another filter) aborts it, so an old answer never overwrites a new one. */
+  let loading: AbortController | undefined;
+  const fetchPins = () => {
+    loading?.abort();
+    const ctl = (loading = new AbortController());
+    const filtered = { states: filterStates(), category: filter.category || undefined, text: filter.text || undefined };
+    return api.caseMap(filtered, ctl.signal).then((m) => ({ m, ctl }));
+  };
+
+  /** Every case of the filter, for the map and the list, in one request. */
   async function load(): Promise<void> {
     try {
-      cases = await api.allCases();
-      if (disposed) return;
+      const { m, ctl } = await fetchPins();
+      if (disposed || ctl.signal.aborted) return;
+      cases = m.pins;
+      total = m.total;
       refresh();
     } catch (err) {
+      if (disposed || (err as Error).name === 'AbortError') return;
       showError(err, () => void load());
     }
   }
@@ -382,7 +437,7 @@ const view: View = async (root, ctx) => {
       detail = await api.caseDetail(id);
       if (disposed || selectedId !== id) return;
       const i = cases.findIndex((c) => c.id === id);
-      if (i >= 0) cases[i] = detail.case;
+      if (i >= 0) cases[i] = pinOf(detail.case);
       renderDetail();
       renderList();
       refreshMap();
@@ -572,6 +627,8 @@ const view: View = async (root, ctx) => {
     clearInterval(tick);
     clearInterval(poll);
     clearTimeout(reloadTimer);
+    clearTimeout(searchTimer);
+    loading?.abort();
     closeChanges();
     handle.dispose();
   };

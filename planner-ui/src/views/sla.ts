@@ -1,12 +1,21 @@
 /** SLA clocks of a case as the dispatcher reads them: which deadline runs now, how long is left, how urgent. */
-import type { CaseView } from '../api/types.ts';
+import type { CasePin } from '../api/types.ts';
 
 export type SlaLevel = 'overdue' | 'soon' | 'ok' | 'none';
+/** An instant as the map answer gives it (milliseconds since 1970) or as a full case does (ISO string). */
+export type Instant = number | string;
+type Clocks = Pick<
+  CasePin,
+  'state' | 'acceptDueAt' | 'dispatchDueAt' | 'resolveDueAt' | 'createdAt' | 'acceptedAt' | 'dispatchedAt'
+>;
+
+/** Milliseconds since 1970 of an instant. */
+export const instantMs = (v: Instant): number => (typeof v === 'number' ? v : Date.parse(v));
 
 /** The deadline that runs in the case's state: accept (new), dispatch (accepted), resolve (dispatched, in progress). */
 export function currentDue(
-  c: Pick<CaseView, 'state' | 'acceptDueAt' | 'dispatchDueAt' | 'resolveDueAt'>,
-): string | null {
+  c: Pick<Clocks, 'state' | 'acceptDueAt' | 'dispatchDueAt' | 'resolveDueAt'>,
+): Instant | null {
   switch (c.state) {
     case 'new':
       return c.acceptDueAt;
@@ -24,16 +33,10 @@ export function currentDue(
  * How urgent the running deadline is at `now`: overdue; soon when less than a fifth of the stage's time is left
  * (at least a minute, for the 3- and 5-minute accept/dispatch clocks); ok; none when no clock runs.
  */
-export function slaLevel(
-  c: Pick<
-    CaseView,
-    'state' | 'acceptDueAt' | 'dispatchDueAt' | 'resolveDueAt' | 'createdAt' | 'acceptedAt' | 'dispatchedAt'
-  >,
-  now: number,
-): SlaLevel {
+export function slaLevel(c: Clocks, now: number): SlaLevel {
   const due = currentDue(c);
-  if (!due) return 'none';
-  const dueMs = Date.parse(due);
+  if (due === null) return 'none';
+  const dueMs = instantMs(due);
   const left = dueMs - now;
   if (left < 0) return 'overdue';
   const since =
@@ -42,7 +45,7 @@ export function slaLevel(
       : c.state === 'accepted'
         ? (c.acceptedAt ?? c.createdAt)
         : (c.dispatchedAt ?? c.createdAt);
-  const window = Math.max(60_000, dueMs - Date.parse(since));
+  const window = Math.max(60_000, dueMs - instantMs(since));
   return left < Math.max(60_000, window / 5) ? 'soon' : 'ok';
 }
 

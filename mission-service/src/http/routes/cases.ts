@@ -1,5 +1,6 @@
 import { canSee, seesAllDepartments, type AuthUser } from '../../auth/index.ts';
 import {
+  caseMap,
   escalateCaseLevel,
   fileCase,
   listCaseEvents,
@@ -23,6 +24,9 @@ import {
   CaseEventSchema,
   CaseListQuerySchema,
   CaseListSchema,
+  CaseMapQuerySchema,
+  CaseMapSchema,
+  CASE_MAP_MAX,
   FileCaseResultSchema,
   MergeBody,
   NoteBody,
@@ -142,6 +146,33 @@ export function caseRoutes(d: RouteDeps): Route[] {
         }
         return page;
       },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/cases/map',
+      summary:
+        '案件地图：筛选出的全部案件（仅位置、状态、类别、时限），列式 / every case of the filter for the map, as columns',
+      tag: 'cases',
+      roles: [],
+      query: CaseMapQuerySchema,
+      response: CaseMapSchema,
+      // Before /cases/{id}, which would take "map" for an id.
+      handler: ({ user, query: q }) =>
+        caseMap(
+          db,
+          {
+            bbox: q.bbox as [number, number, number, number] | undefined,
+            states: q.state,
+            category: q.category,
+            departmentId: q.departmentId,
+            source: q.source,
+            createdFrom: q.from ? new Date(q.from) : undefined,
+            createdTo: q.to ? new Date(q.to) : undefined,
+            text: q.text,
+            visibleToDepartmentId: caseScope(user),
+          },
+          CASE_MAP_MAX,
+        ),
     }),
     defineRoute({
       method: 'get',
