@@ -81,7 +81,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainDetectorOptions = {
   inputDropout: 0.1,
   minAreaCells: 2,
   regionGrow: 0.5,
-  targetPrecision: 0.95,
+  targetPrecision: 0.9,
   maxNegativeRatePerClass: 0.015,
   workers: 2,
 };
@@ -371,7 +371,7 @@ export function withHardNegatives(ex: ExtractedFeatures, head: Mlp, perPhoto: nu
     score[r] = m;
   }
   const chosen: number[] = [];
-  for (let a = 0; a < pool.n; ) {
+  for (let a = 0; a < pool.n;) {
     let b = a;
     while (b < pool.n && poolPhoto[b] === poolPhoto[a]) b++;
     const rows = Array.from({ length: b - a }, (_, i) => a + i).sort((x, y) => score[y]! - score[x]! || x - y);
