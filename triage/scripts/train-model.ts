@@ -1,5 +1,5 @@
 /**
- * npm run train:model -- [--count 400] [--val-count 100] [--test-count 120] [--width 512] [--seed 1]
+ * npm run train:model -- [--count 700] [--val-count 150] [--test-count 120] [--width 512] [--seed 1]
  *                        [--data DIR] [--out triage/model] [--epochs N]
  *
  * Renders the training set with the simulator (`npm run render:dataset`: `train` and `val` splits with
@@ -38,8 +38,8 @@ const num = (name: string, def: number): number => {
 };
 
 const seed = num('seed', 1);
-const count = num('count', 400);
-const valCount = num('val-count', 100);
+const count = num('count', 700);
+const valCount = num('val-count', 150);
 const testCount = num('test-count', 120);
 const width = num('width', 512);
 const work = path.resolve(opt('work') ?? path.join(repo, 'data/training'));

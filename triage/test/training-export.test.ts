@@ -13,7 +13,9 @@ import { mlpForward, trainMlp } from '../src/training/mlp.ts';
 import type { Samples } from '../src/training/mlp.ts';
 import { appendBackbone, loadPretrainedMobileNet } from '../src/training/pretrained-backbone.ts';
 import type { PretrainedMobileNet } from '../src/training/pretrained-backbone.ts';
-import { headScores } from '../src/training/train-detector.ts';
+import { gateFactor } from '../src/training/colour-gate.ts';
+import type { ColourGate } from '../src/training/colour-gate.ts';
+import { headScores, withHardNegatives } from '../src/training/train-detector.ts';
 import { seededRandom } from '../src/training/random.ts';
 
 let net: PretrainedMobileNet;
@@ -121,8 +123,13 @@ describe('exported detector equals the trainer', () => {
       batchSize: 8,
       seed: 3,
     });
-    const expected = headScores(head, { d, h, w, values: fv, boxes: [] });
-    const full = await ort.InferenceSession.create(detectorOnnx(net, spec, head));
+    // The vegetation gate on two classes, at a step inside the random input's colours so that it bites.
+    const gate: ColourGate = { classes: [0, 2], rgbChannel: 96, maxExcessGreen: 0, softness: 0.05 };
+    const expected = headScores(head, { d, h, w, values: fv, boxes: [] }, gate);
+    const ungated = headScores(head, { d, h, w, values: fv, boxes: [] });
+    expect(expected.subarray(plane, 2 * plane)).toEqual(ungated.subarray(plane, 2 * plane));
+    expect(Math.max(...ungated.subarray(0, plane).map((v, i) => v - expected[i]!))).toBeGreaterThan(0.01);
+    const full = await ort.InferenceSession.create(detectorOnnx(net, spec, head, {}, gate));
     const out = (await full.run({ images: new ort.Tensor('float32', input, [1, 3, 96, 128]) }))['scores']!;
     await full.release();
     expect(out.dims).toEqual([1, 3, 6, 8]);
@@ -134,7 +141,7 @@ describe('exported detector equals the trainer', () => {
     expect(Math.max(...expected) - Math.min(...expected)).toBeGreaterThan(0.01);
     // the trainer's single-vector forward agrees with its map version
     const one = mlpForward(head, x, 0);
-    expect(one[0]).toBeCloseTo(expected[0]!, 6);
+    expect(one[1]).toBeCloseTo(expected[plane]!, 6);
   }, 60_000);
 
   it('training is deterministic: the same seed gives the same head', () => {
@@ -179,5 +186,71 @@ describe('exported detector equals the trainer', () => {
       for (let c = 0; c < 3; c++) if ((p[c]! > 0.5 ? 1 : 0) === y[i * 3 + c]) right++;
     }
     expect(right / (n * 3)).toBeGreaterThan(0.95);
+  });
+
+  it('left-out inputs keep zero weights, and a continued fit starts from the given head', () => {
+    const r = seededRandom(4);
+    const n = 300;
+    const d = 5;
+    const x = Float32Array.from({ length: n * d }, () => r());
+    const y = Uint8Array.from({ length: n * 3 }, (_, i) => (x[Math.floor(i / 3) * d + 1]! > 0.5 ? 1 : 0));
+    const s: Samples = { n, d, k: 3, x, y, w: new Float32Array(n * 3).fill(1) };
+    const mask = Uint8Array.from([1, 0, 1, 1, 1]);
+    const opts = { hiddenSize: 8, epochs: 4, learningRate: 0.01, l2: 1e-4, batchSize: 16, seed: 1 };
+    const masked = trainMlp(s, { ...opts, inputMask: mask });
+    expect(Array.from(masked.w1.subarray(8, 16))).toEqual(new Array(8).fill(0));
+    expect(Array.from(masked.w1.subarray(0, 8)).some((v) => v !== 0)).toBe(true);
+    const more = trainMlp(s, { ...opts, epochs: 1, init: masked, inputMask: mask });
+    expect(Array.from(more.w1.subarray(8, 16))).toEqual(new Array(8).fill(0));
+    expect(more.mean).toBe(masked.mean);
+    // one more epoch moves the weights a little, it does not start over
+    const moved = more.w1.reduce((a, v, i) => Math.max(a, Math.abs(v - masked.w1[i]!)), 0);
+    expect(moved).toBeGreaterThan(0);
+    expect(moved).toBeLessThan(0.2);
+  });
+});
+
+describe('vegetation gate and hard negatives', () => {
+  it('green cells are gated, smoke, ash, scars and bare earth are not', () => {
+    const gate: ColourGate = { classes: [0], rgbChannel: 0, maxExcessGreen: 0.08, softness: 0.02 };
+    expect(gateFactor(gate, 0.25, 0.45, 0.2)).toBeLessThan(0.01); // grass, canopy
+    expect(gateFactor(gate, 0.08, 0.14, 0.07)).toBeLessThan(0.05); // conifer in shade
+    expect(gateFactor(gate, 0.75, 0.75, 0.78)).toBeGreaterThan(0.95); // smoke
+    expect(gateFactor(gate, 0.12, 0.11, 0.1)).toBeGreaterThan(0.95); // burn scar
+    expect(gateFactor(gate, 0.6, 0.45, 0.3)).toBeGreaterThan(0.95); // bare earth
+    expect(gateFactor(gate, 0.95, 0.55, 0.15)).toBeGreaterThan(0.95); // flames
+  });
+
+  it('hard-negative mining adds, per photo, the candidates the head scores highest', () => {
+    const d = 2;
+    // a head whose class-0 score grows with input 0
+    const head = trainMlp(
+      {
+        n: 200,
+        d,
+        k: 3,
+        x: Float32Array.from({ length: 400 }, (_, i) => (i % 2 ? 0 : (Math.floor(i / 2) % 10) / 10)),
+        y: Uint8Array.from({ length: 600 }, (_, i) => (i % 3 === 0 && (Math.floor(i / 3) % 10) / 10 >= 0.5 ? 1 : 0)),
+        w: new Float32Array(600).fill(1),
+      },
+      { hiddenSize: 4, epochs: 30, learningRate: 0.05, l2: 0, batchSize: 16, seed: 1 },
+    );
+    const poolX = Float32Array.from([0.1, 0, 0.9, 0, 0.5, 0, 0.2, 0, 0.8, 0, 0.3, 0]);
+    const mined = withHardNegatives(
+      {
+        samples: { n: 1, d, k: 3, x: Float32Array.from([0, 0]), y: new Uint8Array(3), w: new Float32Array(3).fill(1) },
+        pool: { n: 6, d, k: 3, x: poolX, y: new Uint8Array(18), w: new Float32Array(18).fill(1) },
+        poolPhoto: Uint32Array.from([0, 0, 0, 1, 1, 1]),
+        valFeatures: [],
+        positives: {},
+        trainPhotos: 2,
+      },
+      head,
+      1,
+    );
+    expect(mined.n).toBe(3);
+    // photo 0's highest is 0.9, photo 1's is 0.8; mined cells are negatives
+    expect(Array.from(mined.x.subarray(2)).map((v) => Math.round(v * 10) / 10)).toEqual([0.9, 0, 0.8, 0]);
+    expect(Array.from(mined.y)).toEqual(new Array(9).fill(0));
   });
 });

@@ -11,6 +11,8 @@ export interface Augmentation {
   saturation: number;
   hueDeg: number;
   contrast: number;
+  /** White balance: per-channel gains (R, G, B) of a camera's colour temperature and tint. */
+  gains: [number, number, number];
   /** Added haze: blend towards a light grey, 0..1. */
   haze: number;
   blurSigma: number;
@@ -18,19 +20,25 @@ export interface Augmentation {
   jpegQuality: number;
 }
 
-/** Draws an augmentation. */
+/**
+ * Draws an augmentation. The ranges are wide on purpose: the head must not key on the renderer's exact
+ * colours, which is where renders and real photos differ most.
+ */
 export function drawAugmentation(rnd: () => number): Augmentation {
   const u = (a: number, b: number): number => a + (b - a) * rnd();
+  const warmth = u(-0.12, 0.12);
+  const tint = u(-0.06, 0.06);
   return {
     flip: rnd() < 0.5,
-    brightness: u(0.7, 1.3),
-    saturation: u(0.6, 1.4),
-    hueDeg: u(-12, 12),
-    contrast: u(0.75, 1.25),
-    haze: rnd() < 0.3 ? u(0, 0.3) : 0,
-    blurSigma: rnd() < 0.35 ? u(0.5, 1.8) : 0,
-    noiseSigma: rnd() < 0.5 ? u(2, 9) : 0,
-    jpegQuality: Math.round(u(55, 95)),
+    brightness: u(0.6, 1.4),
+    saturation: u(0.45, 1.5),
+    hueDeg: u(-18, 18),
+    contrast: u(0.65, 1.35),
+    gains: [1 + warmth, 1 + tint, 1 - warmth],
+    haze: rnd() < 0.3 ? u(0, 0.35) : 0,
+    blurSigma: rnd() < 0.35 ? u(0.5, 2) : 0,
+    noiseSigma: rnd() < 0.5 ? u(2, 10) : 0,
+    jpegQuality: Math.round(u(40, 95)),
   };
 }
 
@@ -39,16 +47,10 @@ export async function augmentPhoto(bytes: Uint8Array, a: Augmentation, seed: num
   let img = sharp(bytes).removeAlpha().toColourspace('srgb');
   if (a.flip) img = img.flop();
   img = img.modulate({ brightness: a.brightness, saturation: a.saturation, hue: Math.round(a.hueDeg) });
-  // contrast about mid-grey, then haze towards (200, 200, 205)
-  const k = a.contrast * (1 - a.haze);
-  img = img.linear(
-    [k, k, k],
-    [
-      128 * (1 - a.contrast) * (1 - a.haze) + 200 * a.haze,
-      128 * (1 - a.contrast) * (1 - a.haze) + 200 * a.haze,
-      128 * (1 - a.contrast) * (1 - a.haze) + 205 * a.haze,
-    ],
-  );
+  // white balance gains, contrast about mid-grey, then haze towards (200, 200, 205)
+  const k = a.gains.map((g) => g * a.contrast * (1 - a.haze));
+  const off = 128 * (1 - a.contrast) * (1 - a.haze);
+  img = img.linear(k, [off + 200 * a.haze, off + 200 * a.haze, off + 205 * a.haze]);
   if (a.blurSigma >= 0.3) img = img.blur(a.blurSigma);
   const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
   if (a.noiseSigma > 0) {

@@ -8,6 +8,8 @@
  */
 import { GraphBuilder } from '../onnx/graph-builder.ts';
 import { encodeOnnxModel } from '../onnx/onnx-writer.ts';
+import { appendGate } from './colour-gate.ts';
+import type { ColourGate } from './colour-gate.ts';
 import type { Mlp } from './mlp.ts';
 import { appendBackbone } from './pretrained-backbone.ts';
 import type { PretrainedMobileNet } from './pretrained-backbone.ts';
@@ -196,6 +198,7 @@ export function detectorOnnx(
   spec: FeatureGraphSpec,
   head: Mlp,
   metadata: Record<string, string> = {},
+  gate: ColourGate | null = null,
 ): Uint8Array {
   const g = new GraphBuilder();
   g.reserve(INPUT_NAME);
@@ -203,5 +206,7 @@ export function detectorOnnx(
   const f = appendFeatures(g, net, spec, INPUT_NAME);
   if (f.channels !== head.inputSize)
     throw new Error(`head expects ${head.inputSize} features, the graph makes ${f.channels}`);
-  return finish(g, spec, appendHead(g, f.features, head), SCORES_NAME, head.outputSize, f.cellPx, metadata);
+  const scores = appendHead(g, f.features, head);
+  const out = gate ? appendGate(g, gate, f.features, f.channels, scores, head.outputSize) : scores;
+  return finish(g, spec, out, SCORES_NAME, head.outputSize, f.cellPx, metadata);
 }

@@ -40,6 +40,10 @@ export interface TrainMlpOptions {
   seed: number;
   /** Probability of dropping an input feature during training (robustness to any single cue). */
   inputDropout?: number;
+  /** Inputs the head may use (1) or must leave out (0: their weights stay 0); default all. */
+  inputMask?: Uint8Array;
+  /** Weights to continue from (copied; its standardisation is kept) instead of a fresh start. */
+  init?: Mlp;
   /** Called after each epoch with the mean training loss; return false to stop early. */
   onEpoch?: (epoch: number, loss: number, mlp: Mlp) => boolean | void;
 }
@@ -87,7 +91,7 @@ export function trainMlp(s: Samples, o: TrainMlpOptions): Mlp {
   const { d, k } = s;
   const h = o.hiddenSize;
   const rnd = seededRandom(o.seed);
-  const { mean, std } = standardisation(s);
+  const { mean, std } = o.init ? { mean: o.init.mean, std: o.init.std } : standardisation(s);
   // He initialisation for the ReLU layer, small for the output.
   const gauss = (): number => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd());
   const m: Mlp = {
@@ -101,6 +105,14 @@ export function trainMlp(s: Samples, o: TrainMlpOptions): Mlp {
     w2: Float32Array.from({ length: h * k }, () => gauss() * Math.sqrt(1 / h)),
     b2: new Float32Array(k),
   };
+  if (o.init) {
+    m.w1 = Float32Array.from(o.init.w1);
+    m.b1 = Float32Array.from(o.init.b1);
+    m.w2 = Float32Array.from(o.init.w2);
+    m.b2 = Float32Array.from(o.init.b2);
+  }
+  const mask = o.inputMask;
+  if (mask) for (let i = 0; i < d; i++) if (!mask[i]) m.w1.fill(0, i * h, (i + 1) * h);
   const params = [m.w1, m.b1, m.w2, m.b2];
   const decay = [o.l2, 0, o.l2, 0];
   const grads = params.map((p) => new Float64Array(p.length));
@@ -113,7 +125,9 @@ export function trainMlp(s: Samples, o: TrainMlpOptions): Mlp {
   const order = new Uint32Array(s.n).map((_, i) => i);
   // Inputs standardised once; dropout draws come from a seeded table (a generator call per input is slow).
   const xStd = new Float32Array(s.n * d);
-  for (let r = 0; r < s.n; r++) for (let i = 0; i < d; i++) xStd[r * d + i] = (s.x[r * d + i]! - mean[i]!) / std[i]!;
+  // A left-out input is 0 after standardisation: no gradient reaches its (zero) weights.
+  for (let r = 0; r < s.n; r++)
+    for (let i = 0; i < d; i++) xStd[r * d + i] = mask && !mask[i] ? 0 : (s.x[r * d + i]! - mean[i]!) / std[i]!;
   const dropTable = Float32Array.from({ length: 65_521 }, () => rnd());
   let dropAt = 0;
   const xs = new Float64Array(d);

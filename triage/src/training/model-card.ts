@@ -80,7 +80,7 @@ export function modelCardMarkdown(
   parts.push('## Sanity check on real photos', '');
   if (real) {
     parts.push(
-      `${real.scored} of ${real.images} real photos (\`shared/real-photos\`, never used for training or for choosing anything; image-level labels; several are proxies: wildfire smoke and scars for straw burning, a ground-level pipe for an outfall, US landslides for exposed slopes). ${real.note ?? ''}`,
+      `${real.scored} of ${real.images} real photos (\`shared/real-photos\`, never trained on, but they informed the choice of hard-negative mining and the vegetation gate (see above), so these figures are not an unbiased estimate; image-level labels; several are proxies: wildfire smoke and scars for straw burning, a ground-level pipe for an outfall, US landslides for exposed slopes). ${real.note ?? ''}`,
       '',
       scoreTable(real),
       '',

@@ -9,7 +9,9 @@ import { decodeSegmentation } from '../model/decode-output.ts';
 import { SessionPool } from '../model/session-pool.ts';
 import { drawAugmentation } from './augment.ts';
 import { cellTargets } from './cell-targets.ts';
-import { detectorOnnx, featureModelOnnx, INPUT_NAME, SCORES_NAME } from './detector-graph.ts';
+import { applyGate } from './colour-gate.ts';
+import type { ColourGate } from './colour-gate.ts';
+import { CUE_NAMES, detectorOnnx, featureModelOnnx, INPUT_NAME, SCORES_NAME } from './detector-graph.ts';
 import type { FeatureGraphSpec } from './detector-graph.ts';
 import type { DatasetItem } from './dataset.ts';
 import { photoFeatures } from './features.ts';
@@ -17,6 +19,7 @@ import type { PhotoFeatures } from './features.ts';
 import { mlpForward, trainMlp } from './mlp.ts';
 import type { Mlp, Samples } from './mlp.ts';
 import { BACKBONE_PROVENANCE, loadPretrainedMobileNet } from './pretrained-backbone.ts';
+import type { PretrainedMobileNet } from './pretrained-backbone.ts';
 import { seededRandom } from './random.ts';
 
 /** Everything that decides the model; the same options give the same model. */
@@ -25,8 +28,22 @@ export interface TrainDetectorOptions {
   seed: number;
   /** Augmented copies per training photo (besides the photo itself). */
   augmentCopies: number;
-  /** Negative cells sampled per photo (all positive cells are kept). */
+  /** Negative cells sampled per photo for the first fit. */
   negativesPerPhoto: number;
+  /** Positive cells kept per class and photo at most (a big plume repeats itself; 0 = all). */
+  maxPositivesPerClass: number;
+  /**
+   * Hard-negative mining: further negative cells per photo kept as candidates, of which the
+   * `hardNegativesPerPhoto` the first head scores highest are added before `hardNegativeEpochs` more
+   * epochs (0 = off).
+   */
+  negativePool: number;
+  hardNegativesPerPhoto: number;
+  hardNegativeEpochs: number;
+  /** Feature channels left out of the head (by index of the feature map; their weights stay 0). */
+  dropFeatures: number[];
+  /** Classes whose scores the vegetation gate scales down on green cells (`colour-gate.ts`); null = none. */
+  colourGate: { classes: string[]; maxExcessGreen: number; softness: number } | null;
   hiddenSize: number;
   epochs: number;
   learningRate: number;
@@ -50,15 +67,21 @@ export const DEFAULT_TRAIN_OPTIONS: TrainDetectorOptions = {
   seed: 20251,
   augmentCopies: 1,
   negativesPerPhoto: 96,
+  maxPositivesPerClass: 0,
+  negativePool: 192,
+  hardNegativesPerPhoto: 48,
+  hardNegativeEpochs: 6,
+  dropFeatures: [],
+  colourGate: { classes: ['straw_burning', 'exposed_slope'], maxExcessGreen: 0.08, softness: 0.02 },
   hiddenSize: 32,
-  epochs: 30,
+  epochs: 12,
   learningRate: 2e-3,
   l2: 1e-4,
   batchSize: 256,
   inputDropout: 0.1,
   minAreaCells: 2,
   regionGrow: 0.5,
-  targetPrecision: 0.95,
+  targetPrecision: 0.9,
   maxNegativeRatePerClass: 0.015,
   workers: 2,
 };
@@ -156,8 +179,20 @@ class SampleBuffer {
   }
 }
 
-/** Class score maps `[k × h × w]` of the head over full feature maps. */
-export function headScores(head: Mlp, f: PhotoFeatures): Float32Array {
+/** The gate of the options for a feature map of `d` channels (mean R sits after the backbone's channels). */
+export function colourGateFor(o: TrainDetectorOptions, d: number): ColourGate | null {
+  if (!o.colourGate) return null;
+  const local = o.spec.contextCells ? d / 2 : d;
+  return {
+    classes: o.colourGate.classes.map((c) => TRIAGE_CLASSES.indexOf(c as (typeof TRIAGE_CLASSES)[number])),
+    rgbChannel: local - CUE_NAMES.length + CUE_NAMES.indexOf('meanR'),
+    maxExcessGreen: o.colourGate.maxExcessGreen,
+    softness: o.colourGate.softness,
+  };
+}
+
+/** Class score maps `[k × h × w]` of the head (then the gate, when given) over full feature maps. */
+export function headScores(head: Mlp, f: PhotoFeatures, gate: ColourGate | null = null): Float32Array {
   const plane = f.h * f.w;
   const out = new Float32Array(head.outputSize * plane);
   const x = new Float32Array(f.d);
@@ -167,6 +202,7 @@ export function headScores(head: Mlp, f: PhotoFeatures): Float32Array {
     mlpForward(head, x, 0, p);
     for (let c = 0; c < head.outputSize; c++) out[c * plane + cell] = p[c]!;
   }
+  if (gate) applyGate(gate, out, f.values, plane);
   return out;
 }
 
@@ -205,19 +241,33 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T, i: number) =
   return out;
 }
 
-/** Trains the detector on rendered photos; `val` (other seeds and places) chooses the thresholds. */
-export async function trainDetector(
+/** Candidate thresholds: 0.05–0.95 by 0.01, then finer up to 0.995 (scores crowd near 1). */
+const THRESHOLD_GRID = [
+  ...Array.from({ length: 91 }, (_, i) => Math.round((0.05 + i * 0.01) * 1000) / 1000),
+  ...Array.from({ length: 9 }, (_, i) => Math.round((0.955 + i * 0.005) * 1000) / 1000),
+];
+
+/** Cached training cells and validation feature maps: what the head is fitted and chosen on. */
+export interface ExtractedFeatures {
+  samples: Samples;
+  /** Candidate negatives for mining, and the training photo each comes from. */
+  pool: Samples;
+  poolPhoto: Uint32Array;
+  valFeatures: PhotoFeatures[];
+  positives: Record<string, number>;
+  trainPhotos: number;
+}
+
+/** Runs the frozen feature model over the training photos (and augmented copies) and `val`. */
+export async function extractFeatures(
+  net: PretrainedMobileNet,
   train: DatasetItem[],
   val: DatasetItem[],
   o: TrainDetectorOptions,
   hooks: TrainHooks,
-): Promise<TrainedDetector> {
+): Promise<ExtractedFeatures> {
   const k = TRIAGE_CLASSES.length;
   const rnd = seededRandom(o.seed);
-  hooks.log(`photos: ${train.length} training, ${val.length} validation (seed ${o.seed})`);
-
-  const net = await loadPretrainedMobileNet();
-  hooks.log(`backbone: MobileNetV2 from nsfwjs ${net.version} up to ${o.spec.featureLayer}`);
   const pool = await SessionPool.create(featureModelOnnx(net, o.spec), { size: o.workers, intraOpThreads: 1 });
   const manifest0 = parseManifest(defaultManifest(o.spec, 'features.onnx', {}, o.minAreaCells, o.regionGrow));
 
@@ -230,39 +280,59 @@ export async function trainDetector(
     })),
   );
   let buffer: SampleBuffer | null = null;
+  let candidates: SampleBuffer | null = null;
+  const candidatePhoto: number[] = [];
   const positives: Record<string, number> = Object.fromEntries(TRIAGE_CLASSES.map((c) => [c, 0]));
   let done = 0;
   // Features are consumed in job order so that sampling does not depend on which worker finished first.
   const pending = new Map<number, PhotoFeatures>();
   let consumed = 0;
-  const consume = (f: PhotoFeatures, pick: () => number): void => {
+  const consume = (f: PhotoFeatures, pick: () => number, photo: number): void => {
     buffer ??= new SampleBuffer(f.d, k);
+    candidates ??= new SampleBuffer(f.d, k);
     const t = cellTargets(f.boxes, f.w, f.h, o.spec.inputWidthPx / f.w);
     const plane = f.h * f.w;
+    const weights = (cell: number): number[] => TRIAGE_CLASSES.map((_, c) => (t.ignore[c * plane + cell] ? 0 : 1));
     const negatives: number[] = [];
+    const positiveCells: number[] = [];
     for (let cell = 0; cell < plane; cell++) {
-      const y = TRIAGE_CLASSES.map((_, c) => t.y[c * plane + cell]!);
-      const w = TRIAGE_CLASSES.map((_, c) => (t.ignore[c * plane + cell] ? 0 : 1));
-      if (y.some((v) => v === 1)) {
-        y.forEach((v, c) => {
-          if (v) positives[TRIAGE_CLASSES[c]!]!++;
-        });
-        buffer.push(f, cell, y, w);
-      } else negatives.push(cell);
+      if (TRIAGE_CLASSES.some((_, c) => t.y[c * plane + cell] === 1)) positiveCells.push(cell);
+      else negatives.push(cell);
     }
-    for (let n = 0; n < Math.min(o.negativesPerPhoto, negatives.length); n++) {
+    // Positive cells: all, or a seeded subset holding at most maxPositivesPerClass of each class.
+    const taken = new Array<number>(k).fill(0);
+    const cap = o.maxPositivesPerClass > 0 ? o.maxPositivesPerClass : Infinity;
+    for (let n = 0; n < positiveCells.length; n++) {
+      const j = n + Math.floor(pick() * (positiveCells.length - n));
+      const cell = positiveCells[j]!;
+      positiveCells[j] = positiveCells[n]!;
+      const y = TRIAGE_CLASSES.map((_, c) => t.y[c * plane + cell]!);
+      if (!y.some((v, c) => v === 1 && taken[c]! < cap)) continue;
+      y.forEach((v, c) => {
+        if (v) {
+          taken[c]!++;
+          positives[TRIAGE_CLASSES[c]!]!++;
+        }
+      });
+      buffer.push(f, cell, y, weights(cell));
+    }
+    const wanted = Math.min(o.negativesPerPhoto + o.negativePool, negatives.length);
+    for (let n = 0; n < wanted; n++) {
       const j = n + Math.floor(pick() * (negatives.length - n));
       const cell = negatives[j]!;
       negatives[j] = negatives[n]!;
-      const w = TRIAGE_CLASSES.map((_, c) => (t.ignore[c * plane + cell] ? 0 : 1));
-      buffer.push(f, cell, [0, 0, 0], w);
+      if (n < o.negativesPerPhoto) buffer.push(f, cell, [0, 0, 0], weights(cell));
+      else {
+        candidates.push(f, cell, [0, 0, 0], weights(cell));
+        candidatePhoto.push(photo);
+      }
     }
   };
   await mapLimit(jobs, o.workers, async (job, i) => {
     const f = await photoFeatures(pool, manifest0, job.item, job.aug);
     pending.set(i, f);
     while (pending.has(consumed)) {
-      consume(pending.get(consumed)!, jobs[consumed]!.pick);
+      consume(pending.get(consumed)!, jobs[consumed]!.pick, consumed);
       pending.delete(consumed);
       consumed++;
     }
@@ -275,15 +345,76 @@ export async function trainDetector(
     return f;
   });
   await pool.close();
-  if (!buffer) throw new Error('没有训练图像 / no training photos');
-  const samples = (buffer as SampleBuffer).samples();
-  hooks.log(`samples: ${samples.n} cells × ${samples.d} features; positive cells ${JSON.stringify(positives)}`);
+  if (!buffer || !candidates) throw new Error('没有训练图像 / no training photos');
+  return {
+    samples: (buffer as SampleBuffer).samples(),
+    pool: (candidates as SampleBuffer).samples(),
+    poolPhoto: Uint32Array.from(candidatePhoto),
+    valFeatures,
+    positives,
+    trainPhotos: train.length,
+  };
+}
 
+/**
+ * The pool negatives the head scores highest, `perPhoto` of each photo (score: the highest class
+ * probability among the classes the cell is not ignored for), appended to the samples.
+ */
+export function withHardNegatives(ex: ExtractedFeatures, head: Mlp, perPhoto: number): Samples {
+  const { pool, poolPhoto, samples } = ex;
+  const score = new Float32Array(pool.n);
+  const p = new Float32Array(pool.k);
+  for (let r = 0; r < pool.n; r++) {
+    mlpForward(head, pool.x, r * pool.d, p);
+    let m = 0;
+    for (let c = 0; c < pool.k; c++) if (pool.w[r * pool.k + c]! > 0) m = Math.max(m, p[c]!);
+    score[r] = m;
+  }
+  const chosen: number[] = [];
+  for (let a = 0; a < pool.n;) {
+    let b = a;
+    while (b < pool.n && poolPhoto[b] === poolPhoto[a]) b++;
+    const rows = Array.from({ length: b - a }, (_, i) => a + i).sort((x, y) => score[y]! - score[x]! || x - y);
+    chosen.push(...rows.slice(0, perPhoto));
+    a = b;
+  }
+  const n = samples.n + chosen.length;
+  const x = new Float32Array(n * samples.d);
+  const y = new Uint8Array(n * samples.k);
+  const w = new Float32Array(n * samples.k);
+  x.set(samples.x);
+  y.set(samples.y);
+  w.set(samples.w);
+  chosen.forEach((r, i) => {
+    const at = samples.n + i;
+    x.set(pool.x.subarray(r * pool.d, (r + 1) * pool.d), at * samples.d);
+    w.set(pool.w.subarray(r * pool.k, (r + 1) * pool.k), at * samples.k);
+  });
+  return { n, d: samples.d, k: samples.k, x, y, w };
+}
+
+/** The fitted head, its thresholds (chosen on `val`) and the training history. */
+export interface FittedHead {
+  head: Mlp;
+  thresholds: TrainedDetector['thresholds'];
+  history: TrainedDetector['history'];
+  samples: number;
+}
+
+/** Fits the head on extracted features (with a hard-negative round when asked) and chooses thresholds. */
+export function fitHead(
+  ex: ExtractedFeatures,
+  val: DatasetItem[],
+  o: TrainDetectorOptions,
+  hooks: Pick<TrainHooks, 'log'> & Partial<TrainHooks>,
+): FittedHead {
+  const { valFeatures } = ex;
+  const gate = colourGateFor(o, ex.samples.d);
   const valPositive = TRIAGE_CLASSES.map((c) => val.map((v) => v.classes.has(c)));
   const history: TrainedDetector['history'] = [];
   const validationAp = (head: Mlp): Record<string, number> => {
     const maxScores = valFeatures.map((f) => {
-      const s = headScores(head, f);
+      const s = headScores(head, f, gate);
       const plane = f.h * f.w;
       return TRIAGE_CLASSES.map((_, c) => {
         let m = 0;
@@ -304,31 +435,46 @@ export async function trainDetector(
     );
   };
   const t0 = performance.now();
-  const head = trainMlp(samples, {
-    hiddenSize: o.hiddenSize,
-    epochs: o.epochs,
-    learningRate: o.learningRate,
-    l2: o.l2,
-    batchSize: o.batchSize,
-    seed: o.seed,
-    inputDropout: o.inputDropout,
-    onEpoch: (epoch, loss, m) => {
-      const ap = epoch % 5 === 4 || epoch === o.epochs - 1 ? validationAp(m) : {};
-      history.push({ epoch: epoch + 1, loss: Math.round(loss * 1e5) / 1e5, validationAp: ap });
-      hooks.log(
-        `epoch ${epoch + 1}/${o.epochs} loss ${loss.toFixed(5)}${Object.keys(ap).length ? ` validation image AP ${JSON.stringify(ap)}` : ''} (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
-      );
-      hooks.progress('head', epoch + 1, o.epochs);
-    },
-  });
+  const mask = new Uint8Array(ex.samples.d).fill(1);
+  for (const i of o.dropFeatures) mask[i] = 0;
+  const totalEpochs = o.epochs + (o.hardNegativesPerPhoto > 0 ? o.hardNegativeEpochs : 0);
+  const fit = (samples: Samples, epochs: number, offset: number, init?: Mlp): Mlp =>
+    trainMlp(samples, {
+      hiddenSize: o.hiddenSize,
+      epochs,
+      learningRate: o.learningRate,
+      l2: o.l2,
+      batchSize: o.batchSize,
+      seed: o.seed + offset,
+      inputDropout: o.inputDropout,
+      inputMask: mask,
+      ...(init ? { init } : {}),
+      onEpoch: (e, loss, m) => {
+        const epoch = e + offset;
+        const ap = epoch % 5 === 4 || epoch === totalEpochs - 1 ? validationAp(m) : {};
+        history.push({ epoch: epoch + 1, loss: Math.round(loss * 1e5) / 1e5, validationAp: ap });
+        hooks.log(
+          `epoch ${epoch + 1}/${totalEpochs} loss ${loss.toFixed(5)} on ${samples.n} cells${Object.keys(ap).length ? ` validation image AP ${JSON.stringify(ap)}` : ''} (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+        );
+        hooks.progress?.('head', epoch + 1, totalEpochs);
+      },
+    });
+  let head = fit(ex.samples, o.epochs, 0);
+  let fitted = ex.samples.n;
+  if (o.hardNegativesPerPhoto > 0 && o.hardNegativeEpochs > 0 && ex.pool.n > 0) {
+    const mined = withHardNegatives(ex, head, o.hardNegativesPerPhoto);
+    fitted = mined.n;
+    hooks.log(`hard negatives: ${mined.n - ex.samples.n} cells the head scored highest added`);
+    head = fit(mined, o.hardNegativeEpochs, o.epochs, head);
+  }
 
   // Thresholds: the lowest per class whose image-level precision on the validation share reaches the target.
-  const valScores = valFeatures.map((f) => headScores(head, f));
+  const valScores = valFeatures.map((f) => headScores(head, f, gate));
   const thresholds: TrainedDetector['thresholds'] = {};
   for (const [ci, cls] of TRIAGE_CLASSES.entries()) {
     let best = { threshold: 0.5, precision: 0, recall: 0, f1: -1 };
     let chosen: typeof best | null = null;
-    for (let t = 0.05; t <= 0.981; t += 0.01) {
+    for (const t of THRESHOLD_GRID) {
       const m = parseManifest(defaultManifest(o.spec, 'x.onnx', { [cls]: t }, o.minAreaCells, o.regionGrow));
       const only = { ...m, classMap: { [String(ci)]: cls } };
       let tp = 0;
@@ -350,7 +496,7 @@ export async function trainDetector(
       const precision = tp + fp ? tp / (tp + fp) : 1;
       const recall = tp + fn ? tp / (tp + fn) : 0;
       const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
-      const r = { threshold: Math.round(t * 100) / 100, precision, recall, f1 };
+      const r = { threshold: t, precision, recall, f1 };
       if (f1 > best.f1) best = r;
       const quiet = !negatives || negativeHits / negatives <= o.maxNegativeRatePerClass;
       if (!chosen && precision >= o.targetPrecision && quiet && tp > 0) chosen = r;
@@ -365,6 +511,25 @@ export async function trainDetector(
       `threshold ${cls}: ${pick.threshold} (validation precision ${pick.precision.toFixed(3)}, recall ${pick.recall.toFixed(3)}${chosen ? '' : `; precision ${o.targetPrecision} not reached, best F1 used`})`,
     );
   }
+  return { head, thresholds, history, samples: fitted };
+}
+
+/** Trains the detector on rendered photos; `val` (other seeds and places) chooses the thresholds. */
+export async function trainDetector(
+  train: DatasetItem[],
+  val: DatasetItem[],
+  o: TrainDetectorOptions,
+  hooks: TrainHooks,
+): Promise<TrainedDetector> {
+  hooks.log(`photos: ${train.length} training, ${val.length} validation (seed ${o.seed})`);
+  const net = await loadPretrainedMobileNet();
+  hooks.log(`backbone: MobileNetV2 from nsfwjs ${net.version} up to ${o.spec.featureLayer}`);
+  const ex = await extractFeatures(net, train, val, o, hooks);
+  hooks.log(
+    `samples: ${ex.samples.n} cells × ${ex.samples.d} features (+ ${ex.pool.n} candidate negatives); positive cells ${JSON.stringify(ex.positives)}`,
+  );
+  const { head, thresholds, history, samples } = fitHead(ex, val, o, hooks);
+  const gate = colourGateFor(o, ex.samples.d);
 
   const manifest = defaultManifest(
     o.spec,
@@ -373,17 +538,23 @@ export async function trainDetector(
     o.minAreaCells,
     o.regionGrow,
   );
-  const onnx = detectorOnnx(net, o.spec, head, {
-    'xuncha.backbone': `MobileNetV2 (ImageNet) from npm nsfwjs@${net.version}, ${BACKBONE_PROVENANCE.licence}`,
-    'xuncha.feature_layer': o.spec.featureLayer,
-    'xuncha.seed': String(o.seed),
-  });
+  const onnx = detectorOnnx(
+    net,
+    o.spec,
+    head,
+    {
+      'xuncha.backbone': `MobileNetV2 (ImageNet) from npm nsfwjs@${net.version}, ${BACKBONE_PROVENANCE.licence}`,
+      'xuncha.feature_layer': o.spec.featureLayer,
+      'xuncha.seed': String(o.seed),
+    },
+    gate,
+  );
   return {
     onnx,
     manifest,
     head,
     thresholds,
     history,
-    counts: { trainPhotos: train.length, validationPhotos: val.length, samples: samples.n, positives },
+    counts: { trainPhotos: train.length, validationPhotos: val.length, samples, positives: ex.positives },
   };
 }
