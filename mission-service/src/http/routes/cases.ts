@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { canSee, seesAllDepartments, type AuthUser } from '../../auth/index.ts';
 import {
   caseMap,
@@ -62,6 +63,20 @@ export function caseScope(user: AuthUser): string | null | undefined {
   return seesAllDepartments(user) ? undefined : user.departmentId;
 }
 
+/** The list's and the map's query as a repository filter, within what the caller may see. */
+function caseFilter(q: z.output<typeof CaseMapQuerySchema>, user: AuthUser) {
+  return {
+    bbox: q.bbox as [number, number, number, number] | undefined,
+    states: q.state,
+    category: q.category,
+    departmentId: q.departmentId,
+    source: q.source,
+    createdFrom: q.from ? new Date(q.from) : undefined,
+    createdTo: q.to ? new Date(q.to) : undefined,
+    visibleToDepartmentId: caseScope(user),
+  };
+}
+
 /** Reporter contact data (name, phone, e-mail) is for the roles that call reporters back: dispatchers, admins. */
 export function seesReporters(user: AuthUser): boolean {
   return seesAllDepartments(user);
@@ -115,16 +130,7 @@ export function caseRoutes(d: RouteDeps): Route[] {
       query: CaseListQuerySchema,
       response: CaseListSchema,
       async handler({ req, res, user, query: q }) {
-        const filter = {
-          bbox: q.bbox as [number, number, number, number] | undefined,
-          states: q.state,
-          category: q.category,
-          departmentId: q.departmentId,
-          source: q.source,
-          createdFrom: q.from ? new Date(q.from) : undefined,
-          createdTo: q.to ? new Date(q.to) : undefined,
-          visibleToDepartmentId: caseScope(user),
-        };
+        const filter = caseFilter(q, user);
         const offset = offsetFrom(q.cursor);
         const [rows, total] = await Promise.all([
           listCases(db, { ...filter, limit: q.limit + 1, offset }),
@@ -157,22 +163,7 @@ export function caseRoutes(d: RouteDeps): Route[] {
       query: CaseMapQuerySchema,
       response: CaseMapSchema,
       // Before /cases/{id}, which would take "map" for an id.
-      handler: ({ user, query: q }) =>
-        caseMap(
-          db,
-          {
-            bbox: q.bbox as [number, number, number, number] | undefined,
-            states: q.state,
-            category: q.category,
-            departmentId: q.departmentId,
-            source: q.source,
-            createdFrom: q.from ? new Date(q.from) : undefined,
-            createdTo: q.to ? new Date(q.to) : undefined,
-            text: q.text,
-            visibleToDepartmentId: caseScope(user),
-          },
-          CASE_MAP_MAX,
-        ),
+      handler: ({ user, query: q }) => caseMap(db, { ...caseFilter(q, user), text: q.text }, CASE_MAP_MAX),
     }),
     defineRoute({
       method: 'get',
