@@ -15,7 +15,7 @@ import { appendBackbone, loadPretrainedMobileNet } from '../src/training/pretrai
 import type { PretrainedMobileNet } from '../src/training/pretrained-backbone.ts';
 import { gateFactor } from '../src/training/colour-gate.ts';
 import type { ColourGate } from '../src/training/colour-gate.ts';
-import { headScores, withHardNegatives } from '../src/training/train-detector.ts';
+import { headScores, keepConfidentPositives, withHardNegatives } from '../src/training/train-detector.ts';
 import { seededRandom } from '../src/training/random.ts';
 
 let net: PretrainedMobileNet;
@@ -241,6 +241,7 @@ describe('vegetation gate and hard negatives', () => {
         samples: { n: 1, d, k: 3, x: Float32Array.from([0, 0]), y: new Uint8Array(3), w: new Float32Array(3).fill(1) },
         pool: { n: 6, d, k: 3, x: poolX, y: new Uint8Array(18), w: new Float32Array(18).fill(1) },
         poolPhoto: Uint32Array.from([0, 0, 0, 1, 1, 1]),
+        samplePhoto: Uint32Array.from([0]),
         valFeatures: [],
         positives: {},
         trainPhotos: 2,
@@ -252,5 +253,74 @@ describe('vegetation gate and hard negatives', () => {
     // photo 0's highest is 0.9, photo 1's is 0.8; mined cells are negatives
     expect(Array.from(mined.x.subarray(2)).map((v) => Math.round(v * 10) / 10)).toEqual([0.9, 0, 0.8, 0]);
     expect(Array.from(mined.y)).toEqual(new Array(9).fill(0));
+  });
+
+  it('positive refinement keeps, per photo, the positive cells the head scores highest and ignores the rest', () => {
+    const d = 2;
+    // a head whose class-1 score grows with input 0
+    const head = trainMlp(
+      {
+        n: 200,
+        d,
+        k: 3,
+        x: Float32Array.from({ length: 400 }, (_, i) => (i % 2 ? 0 : (Math.floor(i / 2) % 10) / 10)),
+        y: Uint8Array.from({ length: 600 }, (_, i) => (i % 3 === 1 && (Math.floor(i / 3) % 10) / 10 >= 0.5 ? 1 : 0)),
+        w: new Float32Array(600).fill(1),
+      },
+      { hiddenSize: 4, epochs: 30, learningRate: 0.05, l2: 0, batchSize: 16, seed: 1 },
+    );
+    // photo 0: three class-1 positives (0.2, 0.9, 0.6) and a negative; photo 1: one positive (0.1)
+    const x = Float32Array.from([0.2, 0, 0.9, 0, 0.6, 0, 0.9, 0, 0.1, 0]);
+    const y = Uint8Array.from([0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0]);
+    const samples: Samples = { n: 5, d, k: 3, x, y, w: new Float32Array(15).fill(1) };
+    const kept = keepConfidentPositives(samples, Uint32Array.from([0, 0, 0, 0, 1]), head, { sewage_outfall: 0.5 });
+    const weight1 = Array.from({ length: 5 }, (_, r) => kept.w[r * 3 + 1]);
+    // photo 0 keeps ceil(0.5 × 3) = 2 (0.9 and 0.6); the negative is untouched; photo 1 keeps its only one
+    expect(weight1).toEqual([0, 1, 1, 1, 1]);
+    // other classes and the input samples are untouched
+    expect(Array.from({ length: 5 }, (_, r) => kept.w[r * 3])).toEqual([1, 1, 1, 1, 1]);
+    expect(Array.from(samples.w)).toEqual(new Array(15).fill(1));
+  });
+
+  it('per-class mining gives each class its own hardest negatives', () => {
+    const d = 2;
+    // class 0 grows with input 0, class 1 with input 1
+    const xs = Array.from({ length: 200 }, (_, r) => [(r % 10) / 10, (Math.floor(r / 10) % 10) / 10]);
+    const head = trainMlp(
+      {
+        n: 200,
+        d,
+        k: 3,
+        x: Float32Array.from(xs.flat()),
+        y: Uint8Array.from(xs.flatMap(([a, b]) => [a! >= 0.5 ? 1 : 0, b! >= 0.5 ? 1 : 0, 0])),
+        w: new Float32Array(600).fill(1),
+      },
+      { hiddenSize: 8, epochs: 40, learningRate: 0.05, l2: 0, batchSize: 16, seed: 1 },
+    );
+    // one photo: two strong class-0 look-alikes, one class-1 look-alike
+    const poolX = Float32Array.from([0.9, 0, 0.8, 0, 0, 0.7, 0.1, 0.1]);
+    const ex = {
+      samples: { n: 1, d, k: 3, x: Float32Array.from([0, 0]), y: new Uint8Array(3), w: new Float32Array(3).fill(1) },
+      pool: { n: 4, d, k: 3, x: poolX, y: new Uint8Array(12), w: new Float32Array(12).fill(1) },
+      poolPhoto: Uint32Array.from([0, 0, 0, 0]),
+      samplePhoto: Uint32Array.from([0]),
+      valFeatures: [],
+      positives: {},
+      trainPhotos: 1,
+    };
+    const rows = (m: Samples): number[][] =>
+      Array.from({ length: m.n - 1 }, (_, i) => Array.from(m.x.subarray((i + 1) * d, (i + 2) * d)));
+    // 2 slots: by the highest class score the class-0 look-alikes come first
+    const byMax = rows(withHardNegatives(ex, head, 2));
+    expect(byMax.map((r) => r.map((v) => Math.round(v * 10) / 10))).toEqual([
+      [0.9, 0],
+      [0.8, 0],
+    ]);
+    // per class (one slot each of ceil(2 / 3) = 1): class 0's hardest, then class 1's
+    const perClass = rows(withHardNegatives(ex, head, 2, true));
+    expect(perClass.slice(0, 2).map((r) => r.map((v) => Math.round(v * 10) / 10))).toEqual([
+      [0.9, 0],
+      [0, 0.7],
+    ]);
   });
 });

@@ -33,12 +33,31 @@ export interface TrainDetectorOptions {
   /** Positive cells kept per class and photo at most (a big plume repeats itself; 0 = all). */
   maxPositivesPerClass: number;
   /**
+   * Loss weight of a positive cell per class (absent = 1): a class with few positive cells (outfalls:
+   * a fifth of the others) is otherwise outweighed by the negatives and never scores high.
+   */
+  positiveWeights: Partial<Record<(typeof TRIAGE_CLASSES)[number], number>>;
+  /**
+   * Share of a photo's positive cells of a class kept for the refit after the first fit: the ones the
+   * first head scores highest; the others are ignored (absent = all kept). A box around a culvert's
+   * plume is mostly plain water and bank, which every river shows: fitted as positive, they teach the
+   * head "river bank" rather than the plume.
+   */
+  positiveKeep: Partial<Record<(typeof TRIAGE_CLASSES)[number], number>>;
+  /**
    * Hard-negative mining: further negative cells per photo kept as candidates, of which the
    * `hardNegativesPerPhoto` the first head scores highest are added before `hardNegativeEpochs` more
    * epochs (0 = off).
    */
   negativePool: number;
   hardNegativesPerPhoto: number;
+  /**
+   * Mine each class's own hardest negatives (an equal share of `hardNegativesPerPhoto` per class) rather
+   * than the cells whose highest class score is highest: otherwise the classes with many confident
+   * false alarms (smoke-like, earth-like cells) take every slot and a rarer class's look-alikes (river
+   * banks for outfalls) are never shown to the head.
+   */
+  hardNegativesPerClass: boolean;
   hardNegativeEpochs: number;
   /** Feature channels left out of the head (by index of the feature map; their weights stay 0). */
   dropFeatures: number[];
@@ -68,8 +87,11 @@ export const DEFAULT_TRAIN_OPTIONS: TrainDetectorOptions = {
   augmentCopies: 1,
   negativesPerPhoto: 96,
   maxPositivesPerClass: 0,
+  positiveWeights: {},
+  positiveKeep: {},
   negativePool: 192,
   hardNegativesPerPhoto: 48,
+  hardNegativesPerClass: false,
   hardNegativeEpochs: 6,
   dropFeatures: [],
   colourGate: { classes: ['straw_burning', 'exposed_slope'], maxExcessGreen: 0.08, softness: 0.02 },
@@ -253,6 +275,8 @@ export interface ExtractedFeatures {
   /** Candidate negatives for mining, and the training photo each comes from. */
   pool: Samples;
   poolPhoto: Uint32Array;
+  /** The training photo (or augmented copy) each sample comes from. */
+  samplePhoto: Uint32Array;
   valFeatures: PhotoFeatures[];
   positives: Record<string, number>;
   trainPhotos: number;
@@ -282,6 +306,7 @@ export async function extractFeatures(
   let buffer: SampleBuffer | null = null;
   let candidates: SampleBuffer | null = null;
   const candidatePhoto: number[] = [];
+  const samplePhoto: number[] = [];
   const positives: Record<string, number> = Object.fromEntries(TRIAGE_CLASSES.map((c) => [c, 0]));
   let done = 0;
   // Features are consumed in job order so that sampling does not depend on which worker finished first.
@@ -292,7 +317,10 @@ export async function extractFeatures(
     candidates ??= new SampleBuffer(f.d, k);
     const t = cellTargets(f.boxes, f.w, f.h, o.spec.inputWidthPx / f.w);
     const plane = f.h * f.w;
-    const weights = (cell: number): number[] => TRIAGE_CLASSES.map((_, c) => (t.ignore[c * plane + cell] ? 0 : 1));
+    const weights = (cell: number): number[] =>
+      TRIAGE_CLASSES.map((cls, c) =>
+        t.ignore[c * plane + cell] ? 0 : t.y[c * plane + cell] ? (o.positiveWeights[cls] ?? 1) : 1,
+      );
     const negatives: number[] = [];
     const positiveCells: number[] = [];
     for (let cell = 0; cell < plane; cell++) {
@@ -315,14 +343,17 @@ export async function extractFeatures(
         }
       });
       buffer.push(f, cell, y, weights(cell));
+      samplePhoto.push(photo);
     }
     const wanted = Math.min(o.negativesPerPhoto + o.negativePool, negatives.length);
     for (let n = 0; n < wanted; n++) {
       const j = n + Math.floor(pick() * (negatives.length - n));
       const cell = negatives[j]!;
       negatives[j] = negatives[n]!;
-      if (n < o.negativesPerPhoto) buffer.push(f, cell, [0, 0, 0], weights(cell));
-      else {
+      if (n < o.negativesPerPhoto) {
+        buffer.push(f, cell, [0, 0, 0], weights(cell));
+        samplePhoto.push(photo);
+      } else {
         candidates.push(f, cell, [0, 0, 0], weights(cell));
         candidatePhoto.push(photo);
       }
@@ -350,6 +381,7 @@ export async function extractFeatures(
     samples: (buffer as SampleBuffer).samples(),
     pool: (candidates as SampleBuffer).samples(),
     poolPhoto: Uint32Array.from(candidatePhoto),
+    samplePhoto: Uint32Array.from(samplePhoto),
     valFeatures,
     positives,
     trainPhotos: train.length,
@@ -360,22 +392,42 @@ export async function extractFeatures(
  * The pool negatives the head scores highest, `perPhoto` of each photo (score: the highest class
  * probability among the classes the cell is not ignored for), appended to the samples.
  */
-export function withHardNegatives(ex: ExtractedFeatures, head: Mlp, perPhoto: number): Samples {
+export function withHardNegatives(ex: ExtractedFeatures, head: Mlp, perPhoto: number, perClass = false): Samples {
   const { pool, poolPhoto, samples } = ex;
-  const score = new Float32Array(pool.n);
-  const p = new Float32Array(pool.k);
+  const k = pool.k;
+  // score of row r for class c (0 where the cell is ignored for c), and its highest over the classes
+  const scores = new Float32Array(pool.n * k);
+  const best = new Float32Array(pool.n);
+  const p = new Float32Array(k);
   for (let r = 0; r < pool.n; r++) {
     mlpForward(head, pool.x, r * pool.d, p);
-    let m = 0;
-    for (let c = 0; c < pool.k; c++) if (pool.w[r * pool.k + c]! > 0) m = Math.max(m, p[c]!);
-    score[r] = m;
+    for (let c = 0; c < k; c++) {
+      const v = pool.w[r * k + c]! > 0 ? p[c]! : 0;
+      scores[r * k + c] = v;
+      best[r] = Math.max(best[r]!, v);
+    }
   }
   const chosen: number[] = [];
+  const share = Math.ceil(perPhoto / k);
   for (let a = 0; a < pool.n;) {
     let b = a;
     while (b < pool.n && poolPhoto[b] === poolPhoto[a]) b++;
-    const rows = Array.from({ length: b - a }, (_, i) => a + i).sort((x, y) => score[y]! - score[x]! || x - y);
-    chosen.push(...rows.slice(0, perPhoto));
+    const rows = Array.from({ length: b - a }, (_, i) => a + i);
+    if (!perClass) chosen.push(...rows.sort((x, y) => best[y]! - best[x]! || x - y).slice(0, perPhoto));
+    else {
+      const taken = new Set<number>();
+      for (let c = 0; c < k; c++) {
+        const order = [...rows].sort((x, y) => scores[y * k + c]! - scores[x * k + c]! || x - y);
+        let added = 0;
+        for (const r of order) {
+          if (added >= share) break;
+          if (taken.has(r)) continue;
+          taken.add(r);
+          chosen.push(r);
+          added++;
+        }
+      }
+    }
     a = b;
   }
   const n = samples.n + chosen.length;
@@ -391,6 +443,38 @@ export function withHardNegatives(ex: ExtractedFeatures, head: Mlp, perPhoto: nu
     w.set(pool.w.subarray(r * pool.k, (r + 1) * pool.k), at * samples.k);
   });
   return { n, d: samples.d, k: samples.k, x, y, w };
+}
+
+/**
+ * The samples with, per photo and class of `keep`, only the positive cells the head scores highest kept
+ * positive (a share `keep[class]`, at least one); the other positive cells of that class are ignored.
+ */
+export function keepConfidentPositives(
+  samples: Samples,
+  samplePhoto: Uint32Array,
+  head: Mlp,
+  keep: TrainDetectorOptions['positiveKeep'],
+): Samples {
+  const w = Float32Array.from(samples.w);
+  const p = new Float32Array(samples.k);
+  for (const [ci, cls] of TRIAGE_CLASSES.entries()) {
+    const share = keep[cls];
+    if (share === undefined || share >= 1) continue;
+    const byPhoto = new Map<number, { row: number; score: number }[]>();
+    for (let r = 0; r < samples.n; r++) {
+      if (samples.y[r * samples.k + ci] !== 1 || w[r * samples.k + ci] === 0) continue;
+      mlpForward(head, samples.x, r * samples.d, p);
+      const list = byPhoto.get(samplePhoto[r]!) ?? [];
+      list.push({ row: r, score: p[ci]! });
+      byPhoto.set(samplePhoto[r]!, list);
+    }
+    for (const list of byPhoto.values()) {
+      list.sort((a, b) => b.score - a.score || a.row - b.row);
+      const kept = Math.max(1, Math.ceil(share * list.length));
+      for (const { row } of list.slice(kept)) w[row * samples.k + ci] = 0;
+    }
+  }
+  return { ...samples, w };
 }
 
 /** The fitted head, its thresholds (chosen on `val`) and the training history. */
@@ -462,7 +546,24 @@ export function fitHead(
   let head = fit(ex.samples, o.epochs, 0);
   let fitted = ex.samples.n;
   if (o.hardNegativesPerPhoto > 0 && o.hardNegativeEpochs > 0 && ex.pool.n > 0) {
-    const mined = withHardNegatives(ex, head, o.hardNegativesPerPhoto);
+    const refined = Object.keys(o.positiveKeep).length
+      ? keepConfidentPositives(ex.samples, ex.samplePhoto, head, o.positiveKeep)
+      : ex.samples;
+    if (refined !== ex.samples) {
+      const dropped = TRIAGE_CLASSES.map((_, c) => {
+        let n = 0;
+        for (let r = 0; r < refined.n; r++)
+          if (refined.w[r * refined.k + c] === 0 && ex.samples.w[r * refined.k + c]! > 0) n++;
+        return n;
+      });
+      hooks.log(`positive cells ignored for the refit (the first head's least confident): ${JSON.stringify(dropped)}`);
+    }
+    const mined = withHardNegatives(
+      { ...ex, samples: refined },
+      head,
+      o.hardNegativesPerPhoto,
+      o.hardNegativesPerClass,
+    );
     fitted = mined.n;
     hooks.log(`hard negatives: ${mined.n - ex.samples.n} cells the head scored highest added`);
     head = fit(mined, o.hardNegativeEpochs, o.epochs, head);
