@@ -203,7 +203,7 @@ export function renderRaw(
         const bk = ((j / block) | 0) * nbx + ((i / block) | 0);
         let vis = visG[bk] as number;
         if (vis !== vis) {
-          vis = shader.sunVisibility(gx, gy, surf.objH);
+          vis = shader.sunVisibility(gx, gy, surf.objH, gsd * block);
           visG[bk] = vis;
           cloudG[bk] = shader.cloudShade(gx, gy);
         }

@@ -39,6 +39,7 @@ import {
   type MipTexture,
   type PackedTexture,
 } from './textures.ts';
+import { HEIGHT_CELL_M, HeightGrid } from './height-grid.ts';
 import { withBox, type Volume } from './volumes.ts';
 
 const DEG = Math.PI / 180;
@@ -588,6 +589,9 @@ export class Shader {
     }
   }
 
+  /** Object heights on lazily filled grids, shared by all shadow tests of this shader (one photo). */
+  private readonly heights = new HeightGrid((x, y) => this.objectHeight(x, y));
+
   /** Height of trees and houses at (x, y) above the ground (m), for shadow tests. */
   objectHeight(x: number, y: number): number {
     // Exposed slopes are bare: no trees stand there any more.
@@ -630,10 +634,13 @@ export class Shader {
 
   /**
    * Share of direct sun reaching (x, y) from standing height objH (0 = fully shadowed by trees or
-   * houses between it and the sun).
+   * houses between it and the sun). `footM`: ground the caller's shadow block covers; the heights
+   * are read from a lattice about that fine (height-grid.ts).
    */
-  sunVisibility(x: number, y: number, objH: number): number {
+  sunVisibility(x: number, y: number, objH: number, footM = HEIGHT_CELL_M): number {
     if (this.direct < 0.02) return 1;
+    const heights = this.heights;
+    heights.setFootprint(footM);
     const maxH = 20;
     if (objH >= maxH) return 1;
     const reach = Math.min(45, (maxH - objH) / this.tanSun);
@@ -643,7 +650,7 @@ export class Shader {
     let vis = 1;
     for (let i = 1; i <= n; i++) {
       const d = (reach * (i - 0.35)) / n;
-      const h = this.objectHeight(x + ux * d, y + uy * d);
+      const h = heights.at(x + ux * d, y + uy * d, i);
       const over = h - (objH + d * this.tanSun);
       if (over > 0) {
         vis = Math.min(vis, Math.max(0, 1 - over / 0.8));
