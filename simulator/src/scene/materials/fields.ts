@@ -41,6 +41,8 @@ const STRAW: RGB = [0.8, 0.74, 0.58];
 const SEEDLING: RGB = [0.3, 0.44, 0.2];
 const FILM: RGB = [0.84, 0.85, 0.86];
 const WEED: RGB = [0.32, 0.4, 0.2];
+/** Purple-pink milk vetch in flower (a constant: not an array built per pixel). */
+const VETCH_FLOWER: RGB = [0.5, 0.35, 0.45];
 
 /** Where (x, y) falls in a plot grid (reused object; the last plot's hashes are kept). */
 const plot = { iu: 0, iv: 0, u: 0, v: 0, fu: 0, fv: 0, stripL: 0, off: 0, h: 0, h2: 0, du: 0, dv: 0, salt: NaN };
@@ -198,7 +200,7 @@ export function shadeCrop(
         s.gx = 0.2 * amp * row * grid.cos;
         s.gy = 0.2 * amp * row * grid.sin;
       }
-      if (state === CROP.milk_vetch) s.mix([0.5, 0.35, 0.45], smooth(0.45, 0.65, blob) * 0.45);
+      if (state === CROP.milk_vetch) s.mix(VETCH_FLOWER, smooth(0.45, 0.65, blob) * 0.45);
       if (state === CROP.rapeseed) s.mix(WEED, smooth(0.58, 0.75, blob) * 0.4);
       // Lodged (flattened) patches read lighter in ripe rice; thin patches show the ground.
       if (state === CROP.golden_rice && alt > 0.66) s.mul(1.08);

@@ -14,6 +14,8 @@ const LANE_M = 3;
 const SOLAR: RGB = [0.14, 0.17, 0.26];
 const TANK: RGB = [0.85, 0.85, 0.83];
 const PARAPET: RGB = [0.5, 0.5, 0.48];
+/** Moss and soot on old roof tiles (a constant: not an array built per pixel). */
+const MOSS: RGB = [0.2, 0.24, 0.16];
 
 /** The house lot under a point (reused object: read it before the next call). */
 export interface Lot {
@@ -184,7 +186,7 @@ export function shadeVillage(sh: Shader, s: Surface, x: number, y: number, gsd: 
   if (Math.min(edge, edgeV) < 0.3) s.mul(0.85);
   s.objH = L.heightM + pitch * Math.max(0, (L.ridgeAlongU ? L.depthM : L.widthM) / 2 - Math.abs(acrossM));
   // Moss and soot on old tiles.
-  if (wear < 0.3) s.mix([0.2, 0.24, 0.16], (0.3 - wear) * 1.5);
+  if (wear < 0.3) s.mix(MOSS, (0.3 - wear) * 1.5);
 }
 
 function pickRoof(sh: Shader, h: number): { colour: RGB; flat: boolean } {
