@@ -60,18 +60,37 @@ export class HeightGrid {
     const j = Math.floor(v);
     const fu = u - i;
     const fv = v - j;
-    const h00 = this.node(i, j);
-    const h10 = this.node(i + 1, j);
-    const h01 = this.node(i, j + 1);
-    const h11 = this.node(i + 1, j + 1);
+    let h00: number;
+    let h10: number;
+    let h01: number;
+    let h11: number;
+    const li = i & TILE_MASK;
+    const lj = j & TILE_MASK;
+    if (li < TILE_MASK && lj < TILE_MASK) {
+      // All four nodes in one tile (most samples): one tile look-up, then plain reads.
+      const t = this.tile(i >> TILE_SHIFT, j >> TILE_SHIFT);
+      const k = lj * TILE + li;
+      h00 = this.read(t, k, i, j);
+      h10 = this.read(t, k + 1, i + 1, j);
+      h01 = this.read(t, k + TILE, i, j + 1);
+      h11 = this.read(t, k + TILE + 1, i + 1, j + 1);
+    } else {
+      h00 = this.node(i, j);
+      h10 = this.node(i + 1, j);
+      h01 = this.node(i, j + 1);
+      h11 = this.node(i + 1, j + 1);
+    }
     const a = h00 + (h10 - h00) * fu;
     const b = h01 + (h11 - h01) * fu;
     return a + (b - a) * fv;
   }
 
   private node(i: number, j: number): number {
-    const tx = i >> TILE_SHIFT;
-    const ty = j >> TILE_SHIFT;
+    return this.read(this.tile(i >> TILE_SHIFT, j >> TILE_SHIFT), (j & TILE_MASK) * TILE + (i & TILE_MASK), i, j);
+  }
+
+  /** The tile (tx, ty) of the current lattice, through this slot's memo. */
+  private tile(tx: number, ty: number): Float32Array {
     const key = ((this.level * KEY_SPAN + tx + KEY_OFF) * KEY_SPAN + ty + KEY_OFF) | 0;
     const slot = this.slot;
     let t = this.last[slot] ?? null;
@@ -84,7 +103,11 @@ export class HeightGrid {
       this.lastKey[slot] = key;
       this.last[slot] = t;
     }
-    const k = (j & TILE_MASK) * TILE + (i & TILE_MASK);
+    return t;
+  }
+
+  /** Node (i, j), entry k of tile t: evaluated on first read. */
+  private read(t: Float32Array, k: number, i: number, j: number): number {
     let h = t[k] as number;
     if (h !== h) {
       h = this.heightAt(i * this.cell, j * this.cell);
