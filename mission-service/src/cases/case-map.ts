@@ -4,7 +4,7 @@
  * that reads no polygons, evidence or descriptions.
  */
 import type { Queryable } from '../db/db.ts';
-import { caseWhere, type ListCasesFilter } from './repository.ts';
+import { caseWhere, countCases, type ListCasesFilter } from './repository.ts';
 import type { CaseState } from './state-machine.ts';
 
 export interface CaseMapColumns {
@@ -74,12 +74,6 @@ export async function caseMap(q: Queryable, f: Filter, max: number): Promise<Cas
     out.dispatchDueAt.push(ms(row.dispatch_due_at));
     out.resolveDueAt.push(ms(row.resolve_due_at));
   }
-  if (truncated) {
-    const c = await q.query<{ n: string }>(
-      `SELECT count(*) AS n FROM cases c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
-      params.slice(0, -1),
-    );
-    out.total = Number(c.rows[0]?.n ?? 0);
-  }
+  if (truncated) out.total = await countCases(q, f);
   return out;
 }
