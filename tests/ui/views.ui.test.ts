@@ -336,6 +336,8 @@ describe('planner UI in Chromium', () => {
     await expect
       .poll(() => page.locator('[data-testid=drone-live]').innerText(), { timeout: 30_000 })
       .not.toContain('0 m\n');
+    // The flight mode in the reader's language, not the link's name for it.
+    expect(await page.locator('[data-testid=drone-live]').innerText()).toMatch(/模式\s+自动航线 · 已解锁/);
     await page.getByRole('button', { name: '显示飞行轨迹' }).click();
     await expect
       .poll(

@@ -7,13 +7,17 @@ import type { Drone, Mission, MissionAction, PlanSummary } from '@xuncha/mission
 import * as api from '../api/client.ts';
 import type { FleetDrone, PlanDocument } from '../api/types.ts';
 import type { StreamState } from '../api/sse.ts';
-import { localize, t, type StringKey } from '../i18n.ts';
+import { hasString, localize, t, type StringKey } from '../i18n.ts';
 import { createMap } from '../map/create-map.ts';
 import { hasRole } from '../roles.ts';
 import { navigate } from '../router.ts';
 import { field, h, render } from '../ui/dom.ts';
 import { askConfirm, showError, toast, withButton } from '../ui/feedback.ts';
 import type { View } from './view.ts';
+
+/** A flight mode in the reader's language; a mode the UI does not know is shown as the link names it. */
+const modeLabel = (mode: string | undefined): string =>
+  mode === undefined ? '—' : hasString(`mode.${mode}`) ? t(`mode.${mode}` as StringKey) : mode;
 
 /** Which actions a mission offers in each state (the service's mission control rules). */
 export const MISSION_ACTIONS_BY_STATE: Record<Mission['state'], MissionAction[]> = {
@@ -224,7 +228,7 @@ const view: View = async (root, ctx) => {
               h(
                 'div',
                 { class: 'muted' },
-                `${d.model} · ${s.flightMode ?? '—'}${s.armed ? ` · ${t('fleet.armed')}` : ''}`,
+                `${d.model} · ${modeLabel(s.flightMode)}${s.armed ? ` · ${t('fleet.armed')}` : ''}`,
               ),
               battery !== undefined ? meter(battery) : null,
             ),
@@ -265,7 +269,7 @@ const view: View = async (root, ctx) => {
         'dl',
         { class: 'detail-grid', 'data-testid': 'drone-live' },
         row(t('fleet.battery'), s.batteryPct !== undefined ? `${Math.round(s.batteryPct)}%` : '—'),
-        row(t('fleet.mode'), `${s.flightMode ?? '—'}${s.armed ? ` · ${t('fleet.armed')}` : ''}`),
+        row(t('fleet.mode'), `${modeLabel(s.flightMode)}${s.armed ? ` · ${t('fleet.armed')}` : ''}`),
         row(t('fleet.heading'), s.headingDeg !== undefined ? `${Math.round(s.headingDeg)}°` : '—'),
         row(t('fleet.speed'), s.speedMps !== undefined ? `${s.speedMps.toFixed(1)} m/s` : '—'),
         row(t('fleet.altitude'), s.altRelM !== undefined ? `${s.altRelM.toFixed(0)} m` : '—'),
