@@ -525,8 +525,22 @@ describe('planner UI in Chromium', () => {
     await expect.poll(listed, { timeout: 30_000 }).toEqual([id]);
     await search.fill('');
     await expect.poll(async () => (await listed()).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+    // The officer's open case follows the dispatcher's changes live, and never blanks to "loading" meanwhile.
+    await officer.page.evaluate(() => {
+      const w = window as unknown as { blanked: boolean };
+      w.blanked = false;
+      new MutationObserver(() => {
+        if (!document.querySelector('.case-detail > h2')) w.blanked = true;
+      }).observe(document.querySelector('.case-detail')!, { childList: true, subtree: true });
+    });
     await act(dispatcher.page, 'accept', 'accepted');
     await act(dispatcher.page, 'dispatch', 'dispatched');
+    await officer.page
+      .locator('.case-detail .badge[data-state]')
+      .first()
+      .and(officer.page.locator('[data-state=dispatched]'))
+      .waitFor({ timeout: 30_000 });
+    expect(await officer.page.evaluate(() => (window as unknown as { blanked: boolean }).blanked)).toBe(false);
     expect(await actionsOf(officer.page)).toEqual(['start', 'return']);
     await act(officer.page, 'start', 'in_progress');
     await act(officer.page, 'resolve', 'resolved');

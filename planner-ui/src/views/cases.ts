@@ -431,11 +431,16 @@ const view: View = async (root, ctx) => {
     void loadDetail(id, true);
   }
 
+  // Only the newest request paints: a reload prompted by the change stream may overlap an action's own reload.
+  let detailRequest = 0;
   async function loadDetail(id: string, fly: boolean): Promise<void> {
-    render(detailEl, h('p', { class: 'loading' }, t('loading')));
+    const request = ++detailRequest;
+    // A reload of the case on screen keeps it (and its buttons) until the fresh answer replaces it.
+    if (detail?.case.id !== id) render(detailEl, h('p', { class: 'loading' }, t('loading')));
     try {
-      detail = await api.caseDetail(id);
-      if (disposed || selectedId !== id) return;
+      const fresh = await api.caseDetail(id);
+      if (disposed || selectedId !== id || request !== detailRequest) return;
+      detail = fresh;
       const i = cases.findIndex((c) => c.id === id);
       if (i >= 0) cases[i] = pinOf(detail.case);
       renderDetail();
@@ -446,6 +451,7 @@ const view: View = async (root, ctx) => {
           () => !disposed && map.easeTo({ center: detail!.case.point, zoom: Math.max(map.getZoom(), 14) }),
         );
     } catch (err) {
+      if (disposed || request !== detailRequest) return;
       render(
         detailEl,
         h('p', { class: 'form-error' }, err instanceof api.ApiError ? localize(err.message) : String(err)),
