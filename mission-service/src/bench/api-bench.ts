@@ -5,7 +5,7 @@
  *   bbox + state filter and a class + score filter, one request at a time: p50/p95/p99 (target p99 < 50 ms).
  * - thumbnail: a 12 MP JPEG uploaded through `POST /api/images`, then `GET /api/images/{sha256}/thumbnail`: the
  *   first (made now) request, then cached ones and 304 revalidations: p50/p95 (target p95 < 100 ms).
- * Embedded PGlite in a temporary directory by default; PostgreSQL with DATABASE_URL (use a scratch database:
+ * Embedded PGlite (on its own thread, as `xuncha serve` runs it) in a temporary directory by default; PostgreSQL with DATABASE_URL (use a scratch database:
  * the bench creates its rows there). BENCH=areas,review,thumbnail picks parts; AREAS / INCIDENTS / REQUESTS /
  * DURATION_S / CONNECTIONS override the sizes.
  */
@@ -17,7 +17,7 @@ import autocannon from 'autocannon';
 import { createSession, createUser } from '../auth/index.ts';
 import type { Db } from '../db/db.ts';
 import { migrate } from '../db/migrate.ts';
-import { openPgliteDb } from '../db/pglite-db.ts';
+import { openPgliteThreadDb } from '../db/pglite-thread-db.ts';
 import { openPostgresDb } from '../db/pg-db.ts';
 import { createApp } from '../http/app.ts';
 import { createLogger } from '../logger.ts';
@@ -176,7 +176,7 @@ async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'xuncha-bench-'));
   const db: Db = url
     ? await openPostgresDb(url, { max: CONNECTIONS + 2 })
-    : await openPgliteDb(path.join(dataDir, 'db'));
+    : await openPgliteThreadDb(path.join(dataDir, 'db'));
   try {
     await migrate(db);
     await db.query(`DELETE FROM users WHERE username = 'bench-reader'`);

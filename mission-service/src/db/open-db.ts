@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Db } from './db.ts';
 import { lockDataDir } from './data-dir-lock.ts';
-import { openPgliteDb } from './pglite-db.ts';
+import { openPgliteThreadDb } from './pglite-thread-db.ts';
 import { openPostgresDb } from './pg-db.ts';
 
 export interface DbConfig {
@@ -16,7 +16,7 @@ export function embeddedDbDir(dataDir: string): string {
 }
 
 /**
- * Opens the database the configuration names. The embedded one is opened only under the data directory's lock
+ * Opens the database the configuration names. The embedded one runs on a thread of its own and is opened only under the data directory's lock
  * (one process at a time: `purpose` says who holds it, e.g. 'serve' or 'user add'); the lock is released when
  * the database is closed.
  */
@@ -25,7 +25,7 @@ export async function openDb(cfg: DbConfig, purpose = 'serve'): Promise<Db> {
   const lock = lockDataDir(cfg.dataDir, purpose);
   let db: Db;
   try {
-    db = await openPgliteDb(embeddedDbDir(cfg.dataDir));
+    db = await openPgliteThreadDb(embeddedDbDir(cfg.dataDir));
   } catch (err) {
     lock.release();
     throw err;

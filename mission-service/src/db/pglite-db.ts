@@ -15,15 +15,19 @@ export async function openPgliteDb(dataDir: string): Promise<Db> {
     pg = await PGlite.create({ dataDir, extensions: { postgis } });
     await pg.exec('CREATE EXTENSION IF NOT EXISTS postgis;');
   } catch (err) {
-    throw new DatabaseSetupError(
-      `嵌入式数据库无法打开 / the embedded database in ${dataDir} cannot be opened (${(err as Error).message}). ` +
-        `It may be damaged: move it aside and restart to create a new one, or restore it from a backup.`,
-    );
+    throw cannotOpen(dataDir, err);
   }
   return wrap(pg);
 }
 
-async function assertUsableDataDir(dataDir: string): Promise<void> {
+export function cannotOpen(dataDir: string, err: unknown): DatabaseSetupError {
+  return new DatabaseSetupError(
+    `嵌入式数据库无法打开 / the embedded database in ${dataDir} cannot be opened (${(err as Error).message}). ` +
+      `It may be damaged: move it aside and restart to create a new one, or restore it from a backup.`,
+  );
+}
+
+export async function assertUsableDataDir(dataDir: string): Promise<void> {
   if (!existsSync(dataDir)) {
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
     return;
