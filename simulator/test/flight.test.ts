@@ -191,7 +191,9 @@ test('message rates follow SET_MESSAGE_INTERVAL and REQUEST_DATA_STREAM; REQUEST
   };
   expect(await g.command(MavCmd.SET_MESSAGE_INTERVAL, [33, 50_000])).toBe(MavResult.ACCEPTED); // 20 Hz
   const fast = await count(common.GlobalPositionInt, 4);
-  expect(fast).toBeGreaterThan(60);
+  // 80 at 20 Hz on a quiet machine; a loaded one drops some (ticks stall and, as ArduPilot, never burst), but far
+  // more than the default 4 Hz (16 in 4 s) could give.
+  expect(fast).toBeGreaterThan(40);
   const stop = new common.RequestDataStream();
   stop.targetSystem = 1;
   stop.targetComponent = 1;
