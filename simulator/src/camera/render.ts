@@ -669,25 +669,39 @@ function volumeGrid(
           if (Number.isNaN(tEnd)) tEnd = Number.POSITIVE_INFINITY;
           tKnown = true;
         }
-        const t0 = h0;
-        const t1 = Math.min(h1, tEnd);
-        if (t1 <= t0) continue;
-        const dt = (t1 - t0) / VOLUME_STEPS;
+        const nSpans = volumeSpans(vo, h0, Math.min(h1, tEnd), ox, oy, oz, dx, dy, dz);
+        if (nSpans === 0) continue;
+        let spanSum = 0;
+        for (let m = 0; m < nSpans; m++) spanSum += (spans[2 * m + 1] as number) - (spans[2 * m] as number);
         let T = Math.exp(-total);
-        for (let s = 0; s < VOLUME_STEPS; s++) {
-          const t = t0 + (s + jitter) * dt;
-          density(vo, ox + t * dx, oy + t * dy, oz + t * dz, sx, sy, sz);
-          if (sample.density <= 0) continue;
-          const d = sample.density * dt * len;
-          const lit = shader.volumeLight(sample.light);
-          const w = T * (1 - Math.exp(-d));
-          cr += w * vo.colour[0] * lit;
-          cg += w * vo.colour[1] * lit;
-          cb += w * vo.colour[2] * lit;
-          tau[v] = (tau[v] as number) + d;
-          if (vo.kind !== 'fire' || sample.s < vo.columnM) colTau[v] = (colTau[v] as number) + d;
-          total += d;
-          T = Math.exp(-total);
+        // The steps go to the spans in proportion to their length (at least one each).
+        for (let m = 0; m < nSpans; m++) {
+          const t0 = spans[2 * m] as number;
+          const span = (spans[2 * m + 1] as number) - t0;
+          const steps = Math.max(1, Math.round((VOLUME_STEPS * span) / spanSum));
+          const dt = span / steps;
+          for (let s = 0; s < steps; s++) {
+            const t = t0 + (s + jitter) * dt;
+            density(vo, ox + t * dx, oy + t * dy, oz + t * dz, sx, sy, sz);
+            if (sample.density <= 0) continue;
+            const d = sample.density * dt * len;
+            const lit = shader.volumeLight(sample.light);
+            const w = T * (1 - Math.exp(-d));
+            // Haze colour toward the core colour where the smoke is dense and young, lit by the sun,
+            // plus the flames' own light where it hangs low over the front.
+            const kc = sample.core;
+            const g = sample.glow;
+            const c0 = vo.colour;
+            const c1 = vo.coreColour;
+            const gc = vo.glowColour;
+            cr += w * ((c0[0] + (c1[0] - c0[0]) * kc) * lit + gc[0] * g);
+            cg += w * ((c0[1] + (c1[1] - c0[1]) * kc) * lit + gc[1] * g);
+            cb += w * ((c0[2] + (c1[2] - c0[2]) * kc) * lit + gc[2] * g);
+            tau[v] = (tau[v] as number) + d;
+            if (vo.kind !== 'fire' || sample.s < vo.columnM) colTau[v] = (colTau[v] as number) + d;
+            total += d;
+            T = Math.exp(-total);
+          }
         }
       }
       if (total > 0) {
@@ -720,13 +734,19 @@ function volumeGrid(
         for (const vo of vols) {
           if (vo.kind === 'mist') continue;
           if (!slab(vo.box, gx, gy, gz, sx, sy, sz)) continue;
-          const h0 = Math.max(0, hitT[0] as number);
-          const dt = ((hitT[1] as number) - h0) / SHADOW_STEPS;
-          if (dt <= 0) continue;
-          for (let s = 0; s < SHADOW_STEPS; s++) {
-            const t = h0 + (s + 0.5) * dt;
-            density(vo, gx + t * sx, gy + t * sy, gz + t * sz, sx, sy, sz);
-            st += sample.density * dt;
+          const nSpans = volumeSpans(vo, Math.max(0, hitT[0] as number), hitT[1] as number, gx, gy, gz, sx, sy, sz);
+          let spanSum = 0;
+          for (let m = 0; m < nSpans; m++) spanSum += (spans[2 * m + 1] as number) - (spans[2 * m] as number);
+          for (let m = 0; m < nSpans; m++) {
+            const t0 = spans[2 * m] as number;
+            const span = (spans[2 * m + 1] as number) - t0;
+            const steps = Math.max(1, Math.round((SHADOW_STEPS * span) / spanSum));
+            const dt = span / steps;
+            for (let s = 0; s < steps; s++) {
+              const t = t0 + (s + 0.5) * dt;
+              density(vo, gx + t * sx, gy + t * sy, gz + t * sz, sx, sy, sz);
+              st += sample.density * dt;
+            }
           }
         }
         if (st > 0) {
@@ -780,6 +800,60 @@ function volumeGrid(
       return own;
     },
   };
+}
+
+/** Intervals [t0, t1, t0, t1, …] of a ray inside a volume, sorted and disjoint (see volumeSpans). */
+const spans = new Float64Array(64);
+
+/**
+ * The parts of the ray's interval [lo, hi] (inside the volume's box, before the ground) that lie in
+ * its tighter boxes, merged where they overlap so no stretch is counted twice; returns how many.
+ */
+function volumeSpans(
+  vo: Volume,
+  lo: number,
+  hi: number,
+  ox: number,
+  oy: number,
+  oz: number,
+  dx: number,
+  dy: number,
+  dz: number,
+): number {
+  if (hi <= lo) return 0;
+  if (!vo.parts) {
+    spans[0] = lo;
+    spans[1] = hi;
+    return 1;
+  }
+  let n = 0;
+  for (const b of vo.parts) {
+    if (!slab(b, ox, oy, oz, dx, dy, dz)) continue;
+    const t0 = Math.max(lo, hitT[0] as number);
+    const t1 = Math.min(hi, hitT[1] as number);
+    if (t1 <= t0) continue;
+    // Insertion by start, then merge with the neighbours it overlaps.
+    let k = n;
+    while (k > 0 && (spans[2 * k - 2] as number) > t0) {
+      spans[2 * k] = spans[2 * k - 2] as number;
+      spans[2 * k + 1] = spans[2 * k - 1] as number;
+      k--;
+    }
+    spans[2 * k] = t0;
+    spans[2 * k + 1] = t1;
+    n++;
+  }
+  let m = 0;
+  for (let k = 1; k < n; k++) {
+    if ((spans[2 * k] as number) <= (spans[2 * m + 1] as number)) {
+      spans[2 * m + 1] = Math.max(spans[2 * m + 1] as number, spans[2 * k + 1] as number);
+    } else {
+      m++;
+      spans[2 * m] = spans[2 * k] as number;
+      spans[2 * m + 1] = spans[2 * k + 1] as number;
+    }
+  }
+  return n === 0 ? 0 : m + 1;
 }
 
 /** The interval `slab` found: [t0, t1] (written there rather than allocated per ray). */

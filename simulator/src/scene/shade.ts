@@ -44,12 +44,15 @@ import { withBox, type Volume } from './volumes.ts';
 
 const DEG = Math.PI / 180;
 
-const SMOKE_RGB: Record<string, RGB> = {
-  white: [0.9, 0.9, 0.89],
-  grey: [0.66, 0.66, 0.65],
-  brown: [0.62, 0.55, 0.45],
-  dark: [0.36, 0.35, 0.34],
+/** Dense straw smoke near the source, by the incident's smoke colour: grey-brown to yellow-brown. */
+const SMOKE_CORE: Record<string, RGB> = {
+  white: [0.8, 0.76, 0.66],
+  grey: [0.58, 0.55, 0.49],
+  brown: [0.56, 0.46, 0.32],
+  dark: [0.34, 0.31, 0.27],
 };
+/** Lightness of the thin haze downwind, by smoke colour (it turns bluish-white to grey). */
+const SMOKE_HAZE: Record<string, number> = { white: 0.9, grey: 0.8, brown: 0.78, dark: 0.62 };
 const VEHICLE_COLOURS: RGB[] = [
   [0.85, 0.85, 0.84],
   [0.2, 0.35, 0.6],
@@ -247,6 +250,23 @@ export class Shader {
       const sy = p.cy + wy * size * 0.85;
       const smoke = inc?.smoke ?? r.weighted({ white: 0.35, grey: 0.35, brown: 0.15, dark: 0.15 });
       const ceil = (15 + 90 * I) * r.range(0.7, 1.3);
+      const sigmaQ0 = Math.max(1.2, size * r.range(0.2, 0.4));
+      const growth = r.range(0.08, 0.16);
+      const rise = (2.5 * r.range(0.6, 1.4)) / windMps;
+      const lengthM = (50 + 260 * I) * r.range(0.7, 1.3);
+      const beta = (0.15 + 0.5 * I) * r.range(0.6, 1.4);
+      // Appearance, drawn after the geometry so a seed keeps its plume's shape: the core's tint
+      // (lighter or darker, more or less yellow), the haze's lightness and blueness, glow, break-up.
+      const tone = r.range(0.88, 1.1);
+      const yellow = r.range(0, 0.06);
+      const c = SMOKE_CORE[smoke] as RGB;
+      const core: RGB = [
+        Math.min(0.95, c[0] * tone + yellow),
+        Math.min(0.95, c[1] * tone + yellow * 0.6),
+        Math.min(0.95, c[2] * tone - yellow * 0.5),
+      ];
+      const hl = (SMOKE_HAZE[smoke] as number) * r.range(0.92, 1.06);
+      const blue = r.range(0.02, 0.07);
       volumes.push(
         withBox({
           kind: 'fire',
@@ -257,15 +277,20 @@ export class Shader {
           sz: groundZ(sx, sy),
           wx,
           wy,
-          sigmaQ0: Math.max(1.2, size * r.range(0.2, 0.4)),
+          sigmaQ0,
           sigmaZ0: Math.max(1, 0.8 + 2 * I),
-          growth: r.range(0.08, 0.16),
+          growth,
           ceilM: ceil,
-          rise: (2.5 * r.range(0.6, 1.4)) / windMps,
-          lengthM: (50 + 260 * I) * r.range(0.7, 1.3),
-          beta: (0.15 + 0.5 * I) * r.range(0.6, 1.4),
-          colour: SMOKE_RGB[smoke] as RGB,
-          darkening: smoke === 'white' ? 0.25 : smoke === 'dark' ? 0.6 : 0.4,
+          rise,
+          lengthM,
+          beta,
+          colour: [Math.min(0.95, hl - blue), Math.min(0.95, hl - blue * 0.4), Math.min(0.97, hl + blue)],
+          coreColour: core,
+          ageM: lengthM * r.range(0.15, 0.4),
+          glow: I * r.range(0.2, 0.55),
+          glowColour: [1, r.range(0.4, 0.55), r.range(0.1, 0.2)],
+          breakup: r.range(0.3, 1),
+          darkening: smoke === 'white' ? 0.3 : smoke === 'dark' ? 0.6 : 0.45,
           columnM: Math.max(12, size * 1.2),
           seed: p.seed + 8,
         }),

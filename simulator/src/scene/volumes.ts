@@ -1,9 +1,14 @@
 /**
  * Smoke, dust and mist as volumes the camera looks through: straw-fire plumes (a line source along
  * the fire front rising into a column that bends downwind, widening, thinning and drifting with the
- * scenario's wind, billowy, lit on the sun side), and the hard negatives that look like them:
- * cooking smoke from chimneys, dust behind a vehicle, and banks of low mist. Each volume knows its
- * bounding box, so rays that miss it pay nothing.
+ * scenario's wind), and the hard negatives that look like them: cooking smoke from chimneys, dust
+ * behind a vehicle, and banks of low mist. Each volume knows its bounding box, so rays that miss it
+ * pay nothing.
+ *
+ * A fire's plume is drawn after real straw-burning smoke: cauliflower billows at the source whose
+ * turbulent puffs break apart downwind, a dense grey-brown to yellow-brown core that thins to a
+ * bluish-white haze, an orange glow on its underside over the flame line, and a sun side brighter
+ * than its shaded side. Chimney smoke, dust and mist keep their plain look (they are the negatives).
  */
 import type { HardNegativeKind } from './distractor-schema.ts';
 import type { RGB } from './look.ts';
@@ -36,21 +41,46 @@ export interface Volume {
   lengthM: number;
   /** Extinction per metre at the core, at the source. */
   beta: number;
+  /** Colour of thin smoke (for a fire: the haze far downwind). */
   colour: RGB;
+  /** Colour of dense smoke near the source (a fire's core); the same as `colour` for the others. */
+  coreColour: RGB;
+  /** Downwind distance over which the core colour gives way to `colour`, metres. */
+  ageM: number;
+  /** Orange light of the flames on the smoke's underside near the source, 0 = none. */
+  glow: number;
+  glowColour: RGB;
+  /** How far puffs break apart downwind, 0 (a continuous plume) to 1 (separate puffs). */
+  breakup: number;
   /** How much thick parts darken (self-shadowing), 0..1. */
   darkening: number;
   /** Downwind distance that counts as the fire itself in labels. */
   columnM: number;
   seed: number;
   box: [number, number, number, number, number, number];
+  /**
+   * Tighter boxes along a fire's plume (slices of downwind distance, each around its stretch of the
+   * rising centreline), so a ray marches only through the smoke, not the whole box: a thin column
+   * sampled a few metres apart would show as streaks. Null: march the whole box.
+   */
+  parts: (readonly number[])[] | null;
 }
 
-/** Fill in the bounding box of a volume from its parameters. */
-export function withBox(v: Omit<Volume, 'box'>): Volume {
+/** Slices of a fire plume's downwind range, finer near the source where the column is thin and steep. */
+const PLUME_PARTS = 8;
+
+/** A fire's appearance terms; other volumes default to one colour, no glow, no break-up. */
+type FireLook = 'coreColour' | 'ageM' | 'glow' | 'glowColour' | 'breakup';
+const NO_GLOW: RGB = [0, 0, 0];
+
+/** Fill in the bounding box of a volume from its parameters (and the plain look where not given). */
+export function withBox(p: Omit<Volume, 'box' | 'parts' | FireLook> & Partial<Pick<Volume, FireLook>>): Volume {
+  const v = { coreColour: p.colour, ageM: 1, glow: 0, glowColour: NO_GLOW, breakup: 0, ...p };
   if (v.kind === 'mist') {
     const r = v.sigmaQ0 * 2.2;
-    return { ...v, box: [v.sx - r, v.sy - r, v.sz - 5, v.sx + r, v.sy + r, v.sz + v.ceilM * 3] };
+    return { ...v, box: [v.sx - r, v.sy - r, v.sz - 5, v.sx + r, v.sy + r, v.sz + v.ceilM * 3], parts: null };
   }
+  const parts = v.kind === 'fire' ? plumeParts(v) : null;
   const sigEnd = Math.max(v.sigmaQ0, v.sigmaZ0) + v.growth * v.lengthM;
   const m = 3 * sigEnd;
   const ex = [v.sx - v.wx * v.sigmaQ0 * 2, v.sx + v.wx * v.lengthM];
@@ -65,18 +95,60 @@ export function withBox(v: Omit<Volume, 'box'>): Volume {
       Math.max(ey[0] as number, ey[1] as number) + m,
       v.sz + v.ceilM + 3 * (v.sigmaZ0 + v.growth * v.lengthM) + 5,
     ],
+    parts,
   };
 }
 
+/**
+ * Boxes that together hold all of a plume's smoke: for each slice [sa, sb] of downwind distance, the
+ * cross-wind and vertical reach of `density` (|q| ≤ 3σq, |zq| ≤ 3σz, cut there) around the centreline.
+ */
+function plumeParts(v: Omit<Volume, 'box' | 'parts'>): number[][] {
+  const out: number[][] = [];
+  const centre = (s: number): number => {
+    const sp = s > 0 ? s : 0;
+    const sigZ = v.sigmaZ0 + v.growth * sp;
+    return v.ceilM * (1 - Math.exp((-sp * v.rise) / Math.max(1, v.ceilM))) + sigZ * 0.6;
+  };
+  let sa = -2 * v.sigmaQ0;
+  for (let k = 0; k <= PLUME_PARTS; k++) {
+    const sb = k === 0 ? 0 : v.lengthM * (k / PLUME_PARTS) ** 2;
+    const sigQ = v.sigmaQ0 + v.growth * Math.max(0, sb);
+    const sigZ = v.sigmaZ0 + v.growth * Math.max(0, sb);
+    const mq = 3 * sigQ + 0.5;
+    const mz = 3 * sigZ + 0.5;
+    let x0 = Number.POSITIVE_INFINITY;
+    let y0 = Number.POSITIVE_INFINITY;
+    let x1 = Number.NEGATIVE_INFINITY;
+    let y1 = Number.NEGATIVE_INFINITY;
+    for (const s of [sa, sb])
+      for (const q of [-mq, mq]) {
+        const x = v.sx + s * v.wx - q * v.wy;
+        const y = v.sy + s * v.wy + q * v.wx;
+        x0 = Math.min(x0, x);
+        y0 = Math.min(y0, y);
+        x1 = Math.max(x1, x);
+        y1 = Math.max(y1, y);
+      }
+    // The centreline only climbs downwind, so its lowest and highest points are at the slice's ends.
+    out.push([x0, y0, v.sz + centre(sa) - mz, x1, y1, v.sz + centre(sb) + mz]);
+    sa = sb;
+  }
+  return out;
+}
+
 /** Result of one density evaluation (reused). */
-export const sample = { density: 0, light: 0, s: 0 };
+export const sample = { density: 0, light: 0, s: 0, core: 0, glow: 0 };
 
 /**
  * Density of `v` at world point (px, py, pz) into `sample` (density per metre, light 0..1 on the
- * sun side, s = downwind distance). Sun direction (ux, uy, uz) toward the sun.
+ * sun side, s = downwind distance, core = weight 0..1 of the core colour, glow = flame light
+ * added on top). Sun direction (ux, uy, uz) toward the sun.
  */
 export function density(v: Volume, px: number, py: number, pz: number, ux: number, uy: number, uz: number): void {
   sample.density = 0;
+  sample.core = 0;
+  sample.glow = 0;
   const dx = px - v.sx;
   const dy = py - v.sy;
   const dz = pz - v.sz;
@@ -96,10 +168,15 @@ export function density(v: Volume, px: number, py: number, pz: number, ux: numbe
   const sigQ = v.sigmaQ0 + v.growth * sp;
   const sigZ = v.sigmaZ0 + v.growth * sp;
   // Centreline height: rises steeply near the source, then levels off toward the ceiling.
-  const hc = v.ceilM * (1 - Math.exp((-sp * v.rise) / Math.max(1, v.ceilM))) + sigZ * 0.6;
+  const climb = v.ceilM * (1 - Math.exp((-sp * v.rise) / Math.max(1, v.ceilM)));
+  const hc = climb + sigZ * 0.6;
   const zq = dz - hc;
   const r2 = (q * q) / (sigQ * sigQ) + (zq * zq) / (sigZ * sigZ);
   if (r2 > 9) return;
+  if (v.kind === 'fire') {
+    fireDensity(v, s, sp + climb, q, zq, dz, r2, sigQ, sigZ, ux, uy, uz);
+    return;
+  }
   // Billows: three octaves of 3-D value noise in plume coordinates; they also roughen the
   // plume's outline (the Gaussian radius), so its edge is cauliflower-like, not a smooth tube.
   const a = s / sigZ;
@@ -123,4 +200,75 @@ export function density(v: Volume, px: number, py: number, pz: number, ux: numbe
     Math.min(1, Math.max(0, 0.5 + 0.45 * lit + 0.3 * (n2 - 0.5) + 0.2 * (n3 - 0.5))) *
     (1 - v.darkening * Math.exp(-0.5 * r2) * (0.4 + 0.6 * n1));
   sample.s = s;
+}
+
+/**
+ * A fire's plume at plume coordinates (s downwind, q cross-wind, zq above the centreline, dz above
+ * the source; r2 = squared Gaussian radius; path = distance travelled along the rising centreline):
+ * turbulent billows lit on their sun side, break-up downwind, core colour weight and flame glow.
+ */
+function fireDensity(
+  v: Volume,
+  s: number,
+  path: number,
+  q: number,
+  zq: number,
+  dz: number,
+  r2: number,
+  sigQ: number,
+  sigZ: number,
+  ux: number,
+  uy: number,
+  uz: number,
+): void {
+  // Noise coordinates scale with the plume's width, so puffs are small at the source and grow as the
+  // plume widens; a slow swirl displaces them so lobes curl over instead of sitting on a lattice.
+  // Along the plume the coordinate is ∫ d(path) / σz: the puffs ride up and downwind with the smoke
+  // and grow with it (s / σz would stretch them into streaks, most of all up a rising column).
+  const g = v.growth > 1e-6 ? v.growth : 1e-6;
+  const a0 = s > 0 ? Math.log(1 + (g * path) / v.sigmaZ0) / g : s / v.sigmaZ0;
+  const b0 = zq / sigZ;
+  const c0 = q / sigQ;
+  const swirl = valueNoise3(a0 * 0.55 + 3.1, b0 * 0.55, c0 * 0.55, v.seed + 3) - 0.5;
+  const a = a0 + 1.4 * swirl;
+  const b = b0 - 1.1 * swirl;
+  const c = c0 + 0.9 * swirl;
+  const n1 = valueNoise3(a * 1.1, b * 1.1, c * 1.1, v.seed);
+  const n2 = valueNoise3(a * 2.7 + 7, b * 2.6, c * 2.6, v.seed + 1);
+  const n3 = valueNoise3(a * 6.5, b * 6.5, c * 6.5, v.seed + 2);
+  // Cauliflower outline: the big octave as billows (|2n−1| folds it into round lobes with creases).
+  const lobe = Math.abs(2 * n1 - 1);
+  const rough = r2 * (1 + 1.5 * (0.5 - lobe) + 0.8 * (0.5 - n2));
+  if (rough > 6) return;
+  const f = sp(s) / v.lengthM;
+  // Downwind the puffs come apart: a threshold that rises with distance opens gaps of clear air.
+  const gap = v.breakup * 1.5 * Math.min(1, Math.max(0, (f - 0.1) * 2));
+  const puff = Math.max(0, 1 + 3.4 * (n1 - 0.5) + 2.2 * (n2 - 0.5) + 1.3 * (n3 - 0.5) - gap);
+  if (puff <= 0) return;
+  const dilute = (v.sigmaQ0 * v.sigmaZ0) / (sigQ * sigZ);
+  // Upwind of the source the plume fades out smoothly instead of ending at a plane.
+  const back = s < 0 ? Math.exp((-2 * s * s) / (v.sigmaQ0 * v.sigmaQ0)) : 1;
+  const body = Math.exp(-0.5 * rough);
+  sample.density = v.beta * Math.sqrt(dilute) * body * Math.exp(-1.2 * f) * puff * back;
+  // Colour: dense young smoke keeps the core's grey-brown; thin or old smoke turns to haze.
+  sample.core = Math.exp(-sp(s) / v.ageM) * Math.min(1, 0.3 + 0.7 * body * puff);
+  // Flame light from below: strongest low over the front, fading with height and distance.
+  const low = dz > 0 ? dz : 0;
+  sample.glow = v.glow * Math.exp(-sp(s) / (2 * v.sigmaZ0 + 4) - low / (1.5 * v.sigmaZ0 + 2));
+  // Lit side: the offset from the axis along the sun direction (cross-wind and up); the shaded
+  // side and the dense core's underside are darker (self-shadowing).
+  const sw = ux * v.wx + uy * v.wy;
+  const sq = -ux * v.wy + uy * v.wx;
+  const lit = (q * sq) / sigQ + (zq * uz) / sigZ;
+  // Each billow is lit on its own sun side: more smoke a little way toward the sun = in its shade.
+  const toSun = valueNoise3((a + 0.3 * sw) * 1.1, (b + 0.3 * uz) * 1.1, (c + 0.3 * sq) * 1.1, v.seed) - n1;
+  sample.light =
+    Math.min(1, Math.max(0, 0.5 + 0.45 * lit - 2.2 * toSun + 0.2 * (n2 - 0.5) + 0.15 * (n3 - 0.5))) *
+    (1 - v.darkening * Math.exp(-0.5 * r2) * (0.4 + 0.6 * n1));
+  sample.s = s;
+}
+
+/** Downwind distance, 0 upwind of the source. */
+function sp(s: number): number {
+  return s > 0 ? s : 0;
 }

@@ -1,0 +1,219 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEMO_ORIGIN, demoLayers, demoRiverY } from './demo-world.ts';
+import type { Incident } from './incident-schema.ts';
+import { localFrame } from './local-frame.ts';
+import { buildScene } from './scene.ts';
+import { Shader } from './shade.ts';
+import { density, sample, withBox, type Volume } from './volumes.ts';
+
+/** A straw fire's plume blowing toward +x, as the shader would build it. */
+function firePlume(seed: number): Volume {
+  return withBox({
+    kind: 'fire',
+    incident: 1,
+    tag: null,
+    sx: 0,
+    sy: 0,
+    sz: 100,
+    wx: 1,
+    wy: 0,
+    sigmaQ0: 4,
+    sigmaZ0: 2.4,
+    growth: 0.12,
+    ceilM: 60,
+    rise: 1.2,
+    lengthM: 200,
+    beta: 0.5,
+    colour: [0.8, 0.83, 0.88],
+    coreColour: [0.56, 0.46, 0.32],
+    ageM: 50,
+    glow: 0.5,
+    glowColour: [1, 0.48, 0.15],
+    breakup: 0.8,
+    darkening: 0.45,
+    columnM: 14,
+    seed,
+  });
+}
+
+// The sun high in the south-east (toward the sun, unit vector).
+const SUN = [0.5, -0.3, 0.81] as const;
+const sunN = Math.hypot(...SUN);
+const [ux, uy, uz] = SUN.map((c) => c / sunN) as [number, number, number];
+
+/** Centreline height of the plume at downwind distance s (as `density` places it). */
+function centreZ(v: Volume, s: number): number {
+  const sigZ = v.sigmaZ0 + v.growth * s;
+  return v.sz + v.ceilM * (1 - Math.exp((-s * v.rise) / v.ceilM)) + sigZ * 0.6;
+}
+
+/** Samples over the plume's cross-section (q, z) at downwind distance s, within its core radius. */
+function crossSection(
+  v: Volume,
+  s: number,
+  n = 24,
+): { density: number; core: number; glow: number; light: number; q: number }[] {
+  const sig = v.sigmaZ0 + v.growth * s;
+  const sigQ = v.sigmaQ0 + v.growth * s;
+  const zc = centreZ(v, s);
+  const out: { density: number; core: number; glow: number; light: number; q: number }[] = [];
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      const q = ((i + 0.5) / n - 0.5) * 2 * sigQ;
+      const z = zc + ((j + 0.5) / n - 0.5) * 2 * sig;
+      density(v, s, q, z, ux, uy, uz);
+      out.push({ density: sample.density, core: sample.core, glow: sample.glow, light: sample.light, q });
+    }
+  return out;
+}
+
+/** Density-weighted brownness (red minus blue) of the smoke's colour over a cross-section. */
+function brownness(v: Volume, s: number): number {
+  let sum = 0;
+  let w = 0;
+  for (const p of crossSection(v, s)) {
+    if (p.density <= 0) continue;
+    const r = v.colour[0] + (v.coreColour[0] - v.colour[0]) * p.core;
+    const b = v.colour[2] + (v.coreColour[2] - v.colour[2]) * p.core;
+    sum += p.density * (r - b);
+    w += p.density;
+  }
+  return sum / w;
+}
+
+describe('straw-fire smoke', () => {
+  it('is browner near the source than downwind, where it thins to a bluish haze', () => {
+    for (const seed of [1, 2, 3]) {
+      const v = firePlume(seed);
+      const near = brownness(v, 5);
+      const far = brownness(v, 150);
+      expect(near).toBeGreaterThan(0.12);
+      expect(far).toBeLessThan(0.02);
+    }
+  });
+
+  it('billows: its density is not a smooth Gaussian but has fine structure inside the plume', () => {
+    const v = firePlume(4);
+    // Along the centreline, in steps much smaller than the plume: second differences (a high-pass)
+    // against the mean. A smooth plume (Gaussian times a slow decay) gives almost none.
+    const d: number[] = [];
+    for (let s = 2; s < 80; s += 0.25) {
+      density(v, s, 0, centreZ(v, s), ux, uy, uz);
+      d.push(sample.density);
+    }
+    const mean = d.reduce((a, b) => a + b, 0) / d.length;
+    let hp = 0;
+    for (let i = 1; i + 1 < d.length; i++) hp += (d[i]! - (d[i - 1]! + d[i + 1]!) / 2) ** 2;
+    hp /= d.length - 2;
+    expect(Math.sqrt(hp) / mean).toBeGreaterThan(0.01);
+    // And on a coarser scale, puffs: the density along the axis swings well away from its mean.
+    const sd = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / d.length);
+    expect(sd / mean).toBeGreaterThan(0.3);
+  });
+
+  it('breaks into puffs downwind: clear gaps open inside its outline, the more the more it breaks up', () => {
+    const gaps = (s: number, breakup: number): number => {
+      const pts = crossSection(withBox({ ...firePlume(5), breakup }), s, 16);
+      return pts.filter((p) => p.density === 0).length / pts.length;
+    };
+    expect(gaps(150, 1)).toBeGreaterThan(gaps(150, 0) + 0.1);
+    expect(gaps(150, 1)).toBeGreaterThan(gaps(10, 1) + 0.1);
+  });
+
+  it('glows orange from below over the flame line, not high up or downwind', () => {
+    const v = firePlume(6);
+    const glowAt = (s: number, dzLo: number, dzHi: number): number => {
+      let sum = 0;
+      let n = 0;
+      for (let q = -6; q <= 6; q += 0.5)
+        for (let dz = dzLo; dz <= dzHi; dz += 0.25) {
+          density(v, s, q, v.sz + dz, ux, uy, uz);
+          if (sample.density <= 0) continue;
+          sum += sample.glow;
+          n++;
+        }
+      expect(n).toBeGreaterThan(5);
+      return sum / n;
+    };
+    const low = glowAt(1, 0, 2);
+    expect(low).toBeGreaterThan(0.15);
+    // The same column higher up, and the plume 60 m downwind.
+    expect(glowAt(8, 8, 14)).toBeLessThan(low * 0.2);
+    const zc = centreZ(v, 60) - v.sz;
+    expect(glowAt(60, zc - 3, zc + 3)).toBeLessThan(low * 0.01);
+  });
+
+  it('is brighter on its sun side than on its shaded side', () => {
+    const pts = crossSection(firePlume(7), 30).filter((p) => p.density > 0);
+    // The sun is toward −y, which for a plume blowing toward +x is its −q side.
+    const sunSide = pts.filter((p) => p.q < 0);
+    const shade = pts.filter((p) => p.q > 0);
+    const mean = (xs: typeof pts): number => xs.reduce((a, p) => a + p.light, 0) / xs.length;
+    expect(mean(sunSide)).toBeGreaterThan(mean(shade) + 0.1);
+  });
+
+  it('is deterministic for a seed and differs between seeds', () => {
+    const at = (seed: number): number[] => crossSection(firePlume(seed), 40, 6).map((p) => p.density);
+    expect(at(9)).toEqual(at(9));
+    expect(at(9)).not.toEqual(at(10));
+  });
+
+  it('keeps all its smoke inside its tighter part boxes (rays skip nothing)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 1000 }),
+        fc.double({ min: -0.05, max: 1, noNaN: true }),
+        fc.double({ min: -1, max: 1, noNaN: true }),
+        fc.double({ min: -1, max: 1, noNaN: true }),
+        fc.double({ min: 0.05, max: 3, noNaN: true }),
+        (seed, fs, fq, fz, rise) => {
+          const v = withBox({ ...firePlume(seed), rise, wx: 0.6, wy: 0.8 });
+          const s = fs * v.lengthM;
+          const sig = v.sigmaZ0 + v.growth * Math.max(0, s);
+          const sigQ = v.sigmaQ0 + v.growth * Math.max(0, s);
+          const q = fq * 3 * sigQ;
+          const x = v.sx + s * v.wx - q * v.wy;
+          const y = v.sy + s * v.wy + q * v.wx;
+          const z = centreZ(v, Math.max(0, s)) + fz * 3 * sig;
+          density(v, x, y, z, ux, uy, uz);
+          fc.pre(sample.density > 0);
+          const inside = (v.parts ?? [v.box]).some(
+            (b) => x >= b[0]! && x <= b[3]! && y >= b[1]! && y <= b[4]! && z >= b[2]! && z <= b[5]!,
+          );
+          expect(inside).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('Shader fire plumes', () => {
+  const frame = localFrame(DEMO_ORIGIN[0], DEMO_ORIGIN[1]);
+  const [lon, lat] = frame.toLonLat(0, demoRiverY(0) + 100);
+  const incidents: Incident[] = [
+    { id: 'fire', class: 'straw_burning', lon, lat, radiusM: 12, intensity: 0.9, smoke: 'brown' },
+  ];
+  const plume = (seed: number): Volume => {
+    const scene = buildScene({ layers: demoLayers(), incidents, seed });
+    const shader = new Shader(
+      scene,
+      scene.incidents.map((i) => i.shape),
+      () => 0,
+    );
+    return shader.volumes.find((v) => v.kind === 'fire') as Volume;
+  };
+
+  it('draws a grey-brown core, a bluish haze and an orange glow from the seed', () => {
+    const a = plume(3);
+    const [cr, , cb] = a.coreColour;
+    const [hr, , hb] = a.colour;
+    expect(cr).toBeGreaterThan(cb + 0.1);
+    expect(hb).toBeGreaterThan(hr);
+    expect(a.glow).toBeGreaterThan(0);
+    expect(a.glowColour[0]).toBeGreaterThan(a.glowColour[2] + 0.5);
+    expect(plume(3)).toEqual(a);
+    expect(plume(4).coreColour).not.toEqual(a.coreColour);
+  });
+});
