@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { mapReady, repoRoot, startUiStack } from './stack.ts';
 
 const CASES = 10_000;
@@ -44,6 +44,73 @@ function bundleSize(): void {
 /** The machine the figures come from: frame times on a shared software renderer follow the load beside them. */
 const machine = (when: string) =>
   print({ bench: 'ui.machine', when, cpus: os.cpus().length, loadavg1m: Number(os.loadavg()[0]!.toFixed(1)) });
+
+/**
+ * One live change on the 10,000-pin map, two ways: the whole pin set again (`setData`) or the changed pin alone
+ * (`updateData`, features known by their case id). Time from the call to the map idle again (the worker re-clusters
+ * either way), and the longest frame meanwhile; medians of a few runs.
+ */
+async function liveUpdate(page: Page): Promise<void> {
+  const r = await page.evaluate(async () => {
+    type Fc = { type: 'FeatureCollection'; features: Array<{ properties: Record<string, unknown> }> };
+    const m = (
+      window as never as {
+        xunchaMap: {
+          getSource(id: string): {
+            getData(): Promise<Fc>;
+            setData(d: Fc): Promise<void>;
+            updateData(d: unknown): Promise<void>;
+          };
+          once(e: string, f: () => void): void;
+          triggerRepaint(): void;
+        };
+      }
+    ).xunchaMap;
+    const src = m.getSource('cases');
+    const base = await src.getData();
+    const features = base.features.map((f) => ({ ...f, properties: { ...f.properties } }));
+    const timed = async (change: (i: number) => Promise<void>) => {
+      const total: number[] = [];
+      const longest: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        let last = performance.now();
+        let worst = 0;
+        let on = true;
+        const loop = (t: number) => {
+          worst = Math.max(worst, t - last);
+          last = t;
+          if (on) requestAnimationFrame(loop);
+        };
+        requestAnimationFrame(loop);
+        const idle = new Promise<void>((res) => m.once('idle', () => res()));
+        const t0 = performance.now();
+        await change(i);
+        m.triggerRepaint();
+        await idle;
+        total.push(performance.now() - t0);
+        on = false;
+        longest.push(worst);
+        await new Promise((res) => setTimeout(res, 300));
+      }
+      const med = (xs: number[]) => Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
+      return { toIdleMs: med(total), longestFrameMs: med(longest) };
+    };
+    const flip = (i: number) => {
+      const f = features[i]!;
+      f.properties.state = f.properties.state === 'new' ? 'accepted' : 'new';
+      return f;
+    };
+    const setData = await timed(async (i) => {
+      flip(i);
+      await src.setData({ type: 'FeatureCollection', features });
+    });
+    const updateData = await timed(async (i) => {
+      await src.updateData({ add: [flip(i + 10)] });
+    });
+    return { pins: features.length, setData, updateData };
+  });
+  print({ bench: 'ui.cases-live-update', ...r });
+}
 
 async function main(): Promise<void> {
   machine('start');
@@ -174,6 +241,7 @@ async function main(): Promise<void> {
       return deltas.slice(1);
     });
     if (trace) await s.browser.stopTracing();
+    await liveUpdate(page);
     const sorted = [...frames].sort((a, b) => a - b);
     const q = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!);
     print({
