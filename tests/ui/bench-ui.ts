@@ -199,7 +199,21 @@ async function main(): Promise<void> {
     const loadMs = Date.now() - t0;
     // BENCH_UI_TRACE=file.json: a Chromium performance trace of the pan/zoom (open it in chrome://tracing or Perfetto).
     const trace = process.env.BENCH_UI_TRACE;
-    if (trace) await s.browser.startTracing(page, { path: trace, screenshots: false });
+    if (trace)
+      await s.browser.startTracing(page, {
+        path: trace,
+        screenshots: false,
+        // The JavaScript samples too: what the long frames run, not only that they are long.
+        categories: [
+          'devtools.timeline',
+          'disabled-by-default-devtools.timeline',
+          'v8.execute',
+          'disabled-by-default-v8.cpu_profiler',
+          'disabled-by-default-v8.gc',
+          'gpu',
+          'toplevel',
+        ],
+      });
     const frames = await page.evaluate(async () => {
       const m = (
         window as never as {

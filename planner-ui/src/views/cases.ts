@@ -454,9 +454,11 @@ const view: View = async (root, ctx) => {
   // case is reloaded when someone else changed it.
   const changed = new Set<string>();
   let changesTimer: ReturnType<typeof setTimeout> | undefined;
+  /** One look-up at a time: two answers about the same case could otherwise arrive in the wrong order. */
+  let lookingUp = false;
   async function lookUpChanged(): Promise<void> {
-    // A full answer on its way ends with this look-up (see load).
-    if (!changed.size || fullLoadInFlight) return;
+    // A full answer on its way ends with this look-up (see load); so does the look-up in flight.
+    if (!changed.size || fullLoadInFlight || lookingUp) return;
     if (changed.size > CASE_MAP_IDS_MAX) {
       changed.clear();
       return load();
@@ -464,8 +466,11 @@ const view: View = async (root, ctx) => {
     const ids = [...changed];
     changed.clear();
     const asked = loads;
+    lookingUp = true;
+    let ok = false;
     try {
       const m = await api.caseMap({ ...currentFilter(), ids });
+      ok = true;
       // A full load begun since (a new filter, a reconnect) carries these changes, under its own filter.
       if (disposed || asked !== loads) return;
       const r = patchPins(cases, ids, m.pins);
@@ -475,9 +480,13 @@ const view: View = async (root, ctx) => {
       updatePins(ids);
     } catch (err) {
       if (disposed) return;
-      // The map stays as it was; the next change or the poll brings it up to date.
+      // The map stays as it was; the next change, a reconnect or the poll brings it up to date (no retry loop
+      // against a service that is down).
       for (const id of ids) changed.add(id);
       console.warn('case look-up failed', err);
+    } finally {
+      lookingUp = false;
+      if (ok && !disposed) void lookUpChanged();
     }
   }
   /** The stream dropped: events may have been missed, so the map is loaded whole once it is back. */
