@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { mapReady, repoRoot, startUiStack } from './stack.ts';
 
 const CASES = 10_000;
@@ -41,9 +41,111 @@ function bundleSize(): void {
   });
 }
 
+/**
+ * CPU milliseconds (user + system) so far of each kind of Chromium process this bench started (the descendants of this
+ * Node process, by `--type=`: renderer, gpu-process, …). Unlike frame times, CPU time per frame hardly follows the
+ * machine's load: it tells a cheaper frame from a quieter machine. Linux only (/proc); empty elsewhere.
+ */
+function chromiumCpuMs(): Record<string, number> {
+  const out: Record<string, number> = {};
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((x) => /^\d+$/.test(x));
+  } catch {
+    return out;
+  }
+  const info = new Map<string, { ppid: string; ms: number; type: string }>();
+  for (const pid of pids) {
+    try {
+      // Fields after the command's name (which may hold spaces) in /proc/PID/stat: ppid is the 2nd, utime and
+      // stime the 12th and 13th, in clock ticks (100 a second on Linux).
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const type = /--type=([\w-]+)/.exec(cmd)?.[1] ?? 'browser';
+      info.set(pid, { ppid: f[1]!, ms: (Number(f[11]) + Number(f[12])) * 10, type });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const mine = (pid: string): boolean => {
+    for (let p = info.get(pid)?.ppid, hops = 0; p && hops < 8; p = info.get(p)?.ppid, hops++)
+      if (p === String(process.pid)) return true;
+    return false;
+  };
+  for (const [pid, i] of info) if (mine(pid)) out[i.type] = (out[i.type] ?? 0) + i.ms;
+  return out;
+}
+
 /** The machine the figures come from: frame times on a shared software renderer follow the load beside them. */
 const machine = (when: string) =>
   print({ bench: 'ui.machine', when, cpus: os.cpus().length, loadavg1m: Number(os.loadavg()[0]!.toFixed(1)) });
+
+/**
+ * One live change on the 10,000-pin map, two ways: the whole pin set again (`setData`) or the changed pin alone
+ * (`updateData`, features known by their case id). Time from the call to the map idle again (the worker re-clusters
+ * either way), and the longest frame meanwhile; medians of a few runs.
+ */
+async function liveUpdate(page: Page): Promise<void> {
+  const r = await page.evaluate(async () => {
+    type Fc = { type: 'FeatureCollection'; features: Array<{ properties: Record<string, unknown> }> };
+    const m = (
+      window as never as {
+        xunchaMap: {
+          getSource(id: string): {
+            getData(): Promise<Fc>;
+            setData(d: Fc): Promise<void>;
+            updateData(d: unknown): Promise<void>;
+          };
+          once(e: string, f: () => void): void;
+          triggerRepaint(): void;
+        };
+      }
+    ).xunchaMap;
+    const src = m.getSource('cases');
+    const base = await src.getData();
+    const features = base.features.map((f) => ({ ...f, properties: { ...f.properties } }));
+    const timed = async (change: (i: number) => Promise<void>) => {
+      const total: number[] = [];
+      const longest: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        let last = performance.now();
+        let worst = 0;
+        let on = true;
+        const loop = (t: number) => {
+          worst = Math.max(worst, t - last);
+          last = t;
+          if (on) requestAnimationFrame(loop);
+        };
+        requestAnimationFrame(loop);
+        const idle = new Promise<void>((res) => m.once('idle', () => res()));
+        const t0 = performance.now();
+        await change(i);
+        m.triggerRepaint();
+        await idle;
+        total.push(performance.now() - t0);
+        on = false;
+        longest.push(worst);
+        await new Promise((res) => setTimeout(res, 300));
+      }
+      const med = (xs: number[]) => Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
+      return { toIdleMs: med(total), longestFrameMs: med(longest) };
+    };
+    const flip = (i: number) => {
+      const f = features[i]!;
+      f.properties.state = f.properties.state === 'new' ? 'accepted' : 'new';
+      return f;
+    };
+    const setData = await timed(async (i) => {
+      flip(i);
+      await src.setData({ type: 'FeatureCollection', features });
+    });
+    const updateData = await timed(async (i) => {
+      await src.updateData({ add: [flip(i + 10)] });
+    });
+    return { pins: features.length, setData, updateData };
+  });
+  print({ bench: 'ui.cases-live-update', ...r });
+}
 
 async function main(): Promise<void> {
   machine('start');
@@ -132,7 +234,22 @@ async function main(): Promise<void> {
     const loadMs = Date.now() - t0;
     // BENCH_UI_TRACE=file.json: a Chromium performance trace of the pan/zoom (open it in chrome://tracing or Perfetto).
     const trace = process.env.BENCH_UI_TRACE;
-    if (trace) await s.browser.startTracing(page, { path: trace, screenshots: false });
+    if (trace)
+      await s.browser.startTracing(page, {
+        path: trace,
+        screenshots: false,
+        // The JavaScript samples too: what the long frames run, not only that they are long.
+        categories: [
+          'devtools.timeline',
+          'disabled-by-default-devtools.timeline',
+          'v8.execute',
+          'disabled-by-default-v8.cpu_profiler',
+          'disabled-by-default-v8.gc',
+          'gpu',
+          'toplevel',
+        ],
+      });
+    const cpuBefore = chromiumCpuMs();
     const frames = await page.evaluate(async () => {
       const m = (
         window as never as {
@@ -173,7 +290,9 @@ async function main(): Promise<void> {
       running = false;
       return deltas.slice(1);
     });
+    const cpuAfter = chromiumCpuMs();
     if (trace) await s.browser.stopTracing();
+    await liveUpdate(page);
     const sorted = [...frames].sort((a, b) => a - b);
     const q = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!);
     print({
@@ -187,6 +306,13 @@ async function main(): Promise<void> {
       maxMs: Math.round(sorted[sorted.length - 1] ?? 0),
       framesOver50Ms: frames.filter((f) => f > 50).length,
       targetMaxMs: 50,
+      // CPU per frame drawn, of the page's main thread and workers (renderer) and of the rasteriser (gpu-process).
+      cpuMsPerFrame: Object.fromEntries(
+        ['renderer', 'gpu-process'].map((k) => [
+          k,
+          Math.round((((cpuAfter[k] ?? 0) - (cpuBefore[k] ?? 0)) / Math.max(1, frames.length)) * 10) / 10,
+        ]),
+      ),
     });
     await context.close();
     machine('end');

@@ -525,6 +525,49 @@ describe('planner UI in Chromium', () => {
     await expect.poll(listed, { timeout: 30_000 }).toEqual([id]);
     await search.fill('');
     await expect.poll(async () => (await listed()).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+    // Other people's changes reach the dispatcher's list and pins in place: a look-up of the changed case, never the
+    // whole map answer again.
+    const mapLoads = { full: 0, lookUps: 0 };
+    dispatcher.page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (u.pathname === '/api/cases/map') mapLoads[u.searchParams.has('ids') ? 'lookUps' : 'full']++;
+    });
+    const pinState = (caseId: string) =>
+      dispatcher.page.evaluate(async (cid) => {
+        type Data = { features: Array<{ properties: Record<string, unknown> | null }> };
+        const m = (window as never as { xunchaMap: { getSource(id: string): { getData(): Promise<Data> } } }).xunchaMap;
+        const d = await m.getSource('cases').getData();
+        return (d.features.find((f) => f.properties?.id === cid)?.properties?.state as string | undefined) ?? null;
+      }, caseId);
+    const rowState = (caseId: string) =>
+      dispatcher.page
+        .locator('.cases-side .list .case-row')
+        .filter({ has: dispatcher.page.locator('.id', { hasText: caseId }) })
+        .locator('.badge[data-state]')
+        .getAttribute('data-state', { timeout: 1000 })
+        .catch(() => null);
+    const smoke = await s.api('demo-officer', 'POST', '/api/cases', {
+      category: 'straw_burning',
+      position: { type: 'Point', coordinates: [HOME[0] - 0.006, HOME[1] + 0.003] },
+      source: 'grid_worker',
+      description: '网格员：田边冒烟 / grid worker: smoke by the field',
+    });
+    expect(smoke.status, JSON.stringify(smoke.body)).toBe(201);
+    const smokeId = smoke.body.case.id as string;
+    await expect.poll(() => rowState(smokeId), { timeout: 30_000 }).toBe('new');
+    await expect.poll(() => pinState(smokeId), { timeout: 30_000 }).toBe('new');
+    const accepted = await s.api('demo-dispatcher', 'POST', `/api/cases/${smokeId}/transitions`, { action: 'accept' });
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+    await expect.poll(() => rowState(smokeId), { timeout: 30_000 }).toBe('accepted');
+    await expect.poll(() => pinState(smokeId), { timeout: 30_000 }).toBe('accepted');
+    // Rejected: out of the open cases, so off the list and the map.
+    const rejected = await s.api('demo-officer', 'POST', `/api/cases/${smokeId}/transitions`, { action: 'reject' });
+    expect(rejected.status, JSON.stringify(rejected.body)).toBe(200);
+    await expect.poll(() => pinState(smokeId), { timeout: 30_000 }).toBeNull();
+    expect(await rowState(smokeId)).toBeNull();
+    expect(await listed()).toContain(id);
+    expect(mapLoads.full).toBe(0);
+    expect(mapLoads.lookUps).toBeGreaterThanOrEqual(3);
     // The officer's open case follows the dispatcher's changes live, and never blanks to "loading" meanwhile.
     await officer.page.evaluate(() => {
       const w = window as unknown as { blanked: boolean };

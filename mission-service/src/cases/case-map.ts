@@ -24,7 +24,8 @@ export interface CaseMapColumns {
   resolveDueAt: (number | null)[];
 }
 
-type Filter = Omit<ListCasesFilter, 'limit' | 'offset' | 'ids'>;
+/** `ids`: only these cases (the live map's look-up of the cases that just changed). */
+type Filter = Omit<ListCasesFilter, 'limit' | 'offset'>;
 
 const ms = (v: unknown): number | null => (v == null ? null : new Date(v as string | Date).getTime());
 /** 6 decimals of a degree: 0.1 m, finer than any pin, and a third shorter than a double's 15–17 digits. */

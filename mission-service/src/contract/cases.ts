@@ -139,12 +139,33 @@ const instant = z.string();
 /** The most pins one map answer carries (newest first); beyond it the answer says `truncated`. */
 export const CASE_MAP_MAX = 50_000;
 
+/** The most cases one `ids` look-up names: the cases of a burst of live changes, not a second way to page the map. */
+export const CASE_MAP_IDS_MAX = 200;
+
 /**
  * The dispatcher map's filter: the case list's filters (same validation, same visibility rules) without paging,
- * plus `text` (a piece of the id, address or description).
+ * plus `text` (a piece of the id, address or description) and `ids` (only these cases, comma-separated: the map
+ * refreshes the pins of changed cases; a named case missing from the answer has left the filter or the caller's
+ * sight).
  */
 export const CaseMapQuerySchema = CaseListQuerySchema.omit({ limit: true, cursor: true, format: true })
-  .extend({ text: z.string().trim().min(1).max(200).optional() })
+  .extend({
+    text: z.string().trim().min(1).max(200).optional(),
+    ids: z
+      .string()
+      .max(CASE_MAP_IDS_MAX * 65)
+      .transform((s) => [...new Set(s.split(','))])
+      .pipe(
+        z
+          .array(IdSchema)
+          .min(1)
+          .max(
+            CASE_MAP_IDS_MAX,
+            `一次最多 ${CASE_MAP_IDS_MAX} 个案件编号 / at most ${CASE_MAP_IDS_MAX} case ids at once`,
+          ),
+      )
+      .optional(),
+  })
   .strict();
 
 const column = <T extends z.ZodType>(item: T) => z.array(item).max(CASE_MAP_MAX);

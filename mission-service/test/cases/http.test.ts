@@ -248,6 +248,37 @@ describe('cases over HTTP', () => {
     expect(newest.createdAt[0]).toBe(Math.max(...all.createdAt));
   });
 
+  it('gives the live map the pins of named cases only, within the filter and what the caller may see', async () => {
+    const ids = async (who: string, q: string) => (await call('GET', `/api/cases/map${q}`, who)).body.id as string[];
+    // The previous test filed a second case (straw burning).
+    const other = (await ids('disp', '?category=straw_burning'))[0]!;
+    expect(other).toBeDefined();
+    const both = `?ids=${caseId},${other}`;
+    expect((await ids('disp', both)).sort()).toEqual([caseId, other].sort());
+    const one = (await call('GET', `/api/cases/map?ids=${caseId}`, 'disp')).body;
+    expect(one).toMatchObject({ total: 1, truncated: false, id: [caseId], state: ['in_progress'] });
+    // A named case outside the filter or the caller's sight is simply not in the answer: it leaves the map.
+    expect(await ids('disp', `${both}&state=new`)).not.toContain(caseId);
+    expect(await ids('disp', `${both}&category=straw_burning`)).toEqual([other]);
+    expect(await ids('slope', `?ids=${caseId}`)).toEqual([]);
+    expect(await ids('eco', `?ids=${caseId}`)).toEqual([caseId]);
+    expect(await ids('disp', '?ids=no-such-case')).toEqual([]);
+    // Repeated ids are one look-up.
+    expect(await ids('disp', `?ids=${caseId},${caseId}`)).toEqual([caseId]);
+  });
+
+  it('answers a bad ids look-up with a clear 400', async () => {
+    for (const q of ['ids=', 'ids=a,,b', `ids=${encodeURIComponent('a b')}`, `ids=${'x'.repeat(65)}`]) {
+      const r = await call('GET', `/api/cases/map?${q}`, 'disp');
+      expect(r.status, q).toBe(400);
+      expect(r.body.error.message, q).toMatch(/ids/);
+    }
+    const many = Array.from({ length: 201 }, (_, i) => `c${i}`).join(',');
+    const r = await call('GET', `/api/cases/map?ids=${many}`, 'disp');
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toMatch(/一次最多 200 个案件编号 \/ at most 200 case ids at once/);
+  });
+
   it('answers a bad map filter with a clear 400 naming it', async () => {
     const state = await call('GET', '/api/cases/map?state=open', 'disp');
     expect(state.status).toBe(400);

@@ -374,7 +374,12 @@ export async function caseMap(
   signal?: AbortSignal,
 ): Promise<{ pins: CasePin[]; total: number; truncated: boolean }> {
   const m = await json('GET', '/api/cases/map', CaseMapSchema, {
-    query: { state: filter.states?.join(','), category: filter.category, text: filter.text?.trim() },
+    query: {
+      state: filter.states?.join(','),
+      category: filter.category,
+      text: filter.text?.trim(),
+      ids: filter.ids?.join(','),
+    },
     signal,
   });
   const pins: CasePin[] = m.id.map((id, i) => ({

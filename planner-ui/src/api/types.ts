@@ -72,6 +72,8 @@ export interface CaseMapFilter {
   states?: CaseState[];
   category?: string;
   text?: string;
+  /** Only these cases (the live map's look-up of changed cases; at most `CASE_MAP_IDS_MAX`). */
+  ids?: readonly string[];
 }
 
 export interface CaseEvent {

@@ -4,6 +4,7 @@
  */
 import type { GeoJSONSource, MapLayerMouseEvent } from 'maplibre-gl';
 import * as api from '../api/client.ts';
+import { CASE_MAP_IDS_MAX } from '@xuncha/mission-service/contract';
 import {
   CASE_CATEGORIES,
   CASE_STATES,
@@ -18,7 +19,8 @@ import { CASE_RULES, caseActionsFor, hasRole, type CaseAction } from '../roles.t
 import { navigate } from '../router.ts';
 import { field, h, render } from '../ui/dom.ts';
 import { askConfirm, showError, toast, withButton } from '../ui/feedback.ts';
-import { currentDue, formatSpan, instantMs, slaLevel } from './sla.ts';
+import { patchPins } from './case-pins.ts';
+import { currentDue, formatSpan, instantMs, slaLevel, type SlaLevel } from './sla.ts';
 import type { View } from './view.ts';
 
 /** A label that may be unknown to this version of the app (new event kinds, sources): the raw value then. */
@@ -39,6 +41,12 @@ const OPEN: CaseState[] = ['new', 'accepted', 'dispatched', 'in_progress'];
 const LIST_PAGE = 200;
 /** How long typing rests before the search asks the service (a request per keystroke would pile up). */
 const SEARCH_REST_MS = 300;
+/** How long the change stream's events gather before one look-up of the changed cases (a burst is one request). */
+const CHANGES_REST_MS = 400;
+/** Full reloads while the change stream is down (with it up, each change comes as it happens). */
+const POLL_MS = 120_000;
+/** How often the pins' SLA rings are brought up to the clock (a pin turns "due soon" or overdue on its own). */
+const SLA_REPAINT_MS = 30_000;
 
 /** A full case as the map and list hold it. */
 const pinOf = (c: CaseView): CasePin => ({
@@ -113,29 +121,35 @@ const view: View = async (root, ctx) => {
 
   // The service filters (the text too); this repeats state and category so that a case moved out of the filter
   // here leaves the map at once, not at the next reload.
+  const inFilter = (c: CasePin, states = filterStates()): boolean =>
+    (!states || states.includes(c.state)) && (!filter.category || c.category === filter.category);
   const visible = (): CasePin[] => {
     const states = filterStates();
-    return cases.filter(
-      (c) => (!states || states.includes(c.state)) && (!filter.category || c.category === filter.category),
-    );
+    return cases.filter((c) => inFilter(c, states));
   };
 
-  function geojson(now = Date.now()): GeoJSON.FeatureCollection {
+  /** The SLA level each pin on the map was drawn with (to repaint only the pins whose level the clock changed). */
+  const paintedSla = new Map<string, SlaLevel>();
+  function feature(c: CasePin, now: number): GeoJSON.Feature<GeoJSON.Point> {
+    const sla = slaLevel(c, now);
+    paintedSla.set(c.id, sla);
     return {
-      type: 'FeatureCollection',
-      features: visible().map((c) => ({
-        type: 'Feature',
-        id: undefined,
-        geometry: { type: 'Point', coordinates: c.point },
-        properties: { id: c.id, state: c.state, sla: slaLevel(c, now), urgent: c.severity === 'urgent' },
-      })),
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: c.point },
+      properties: { id: c.id, state: c.state, sla, urgent: c.severity === 'urgent' },
     };
+  }
+  function geojson(now = Date.now()): GeoJSON.FeatureCollection {
+    paintedSla.clear();
+    return { type: 'FeatureCollection', features: visible().map((c) => feature(c, now)) };
   }
 
   function addCaseLayers(): void {
     map.addSource('cases', {
       type: 'geojson',
       data: geojson(),
+      // Features are known by their case id: a live change sends the map's worker that pin alone (updateData).
+      promoteId: 'id',
       cluster: true,
       clusterRadius: 45,
       // Tiles stop at 15 (points are exact in a z15 tile): zooming in further draws the z15 tiles larger instead of
@@ -231,10 +245,30 @@ const view: View = async (root, ctx) => {
       map.on('mouseleave', l, () => (map.getCanvas().style.cursor = ''));
     }
   }
-  const refreshMap = () => {
-    (map.getSource('cases') as GeoJSONSource | undefined)?.setData(geojson());
+  const casesSource = () => map.getSource('cases') as GeoJSONSource | undefined;
+  const paintSelection = () => {
     if (map.getLayer('case-selected')) map.setFilter('case-selected', ['==', ['get', 'id'], selectedId ?? '']);
   };
+  /** Every pin anew (a new answer or filter). */
+  const refreshMap = () => {
+    casesSource()?.setData(geojson());
+    paintSelection();
+  };
+  /**
+   * Only the pins of `ids` (as `cases` now holds them) go to the map: changed ones are replaced, ones gone or out of
+   * the filter removed. With 10,000 pins this sends a handful of features to the worker instead of all of them.
+   */
+  function updatePins(ids: Iterable<string>): void {
+    const src = casesSource();
+    if (!src) return;
+    const wanted = new Set(ids);
+    const now = Date.now();
+    const states = filterStates();
+    const add = cases.filter((c) => wanted.has(c.id) && inFilter(c, states)).map((c) => feature(c, now));
+    for (const f of add) wanted.delete(f.properties!.id as string);
+    for (const id of wanted) paintedSla.delete(id);
+    if (add.length || wanted.size) void src.updateData({ remove: [...wanted], add });
+  }
 
   // ── list ──────────────────────────────────────────────────────────────────────────────────────────
   const listEl = h('ul', { class: 'list', 'aria-label': t('cases.title') });
@@ -381,39 +415,115 @@ const view: View = async (root, ctx) => {
     refreshMap();
   }
 
+  const currentFilter = () => ({
+    states: filterStates(),
+    category: filter.category || undefined,
+    text: filter.text || undefined,
+  });
   /** The request in flight: a newer one (another filter) aborts it, so an old answer never overwrites a new one. */
   let loading: AbortController | undefined;
-  const fetchPins = () => {
-    loading?.abort();
-    const ctl = (loading = new AbortController());
-    const filtered = { states: filterStates(), category: filter.category || undefined, text: filter.text || undefined };
-    return api.caseMap(filtered, ctl.signal).then((m) => ({ m, ctl }));
-  };
+  /** Counts full loads begun: a look-up of changed cases asked before the latest one began is stale. */
+  let loads = 0;
+  let fullLoadInFlight = false;
 
   /** Every case of the filter, for the map and the list, in one request. */
   async function load(): Promise<void> {
+    loading?.abort();
+    const ctl = (loading = new AbortController());
+    loads++;
+    fullLoadInFlight = true;
     try {
-      const { m, ctl } = await fetchPins();
+      const m = await api.caseMap(currentFilter(), ctl.signal);
       if (disposed || ctl.signal.aborted) return;
+      fullLoadInFlight = false;
       cases = m.pins;
       total = m.total;
       refresh();
+      // Changes that came while the answer was on its way may or may not be in it: look them up.
+      if (changed.size) void lookUpChanged();
     } catch (err) {
+      if (ctl === loading) fullLoadInFlight = false;
       if (disposed || (err as Error).name === 'AbortError') return;
       showError(err, () => void load());
     }
   }
-  // Cases change under the dispatcher's eyes: the change stream says when (reloads are bunched: a burst of
-  // events is one reload); the open case is reloaded when someone else changed it. A slow poll covers outages.
-  let reloadTimer: ReturnType<typeof setTimeout> | undefined;
-  const closeChanges = api.changeStream(['cases'], {
-    case: (c) => {
-      clearTimeout(reloadTimer);
-      reloadTimer = setTimeout(() => void load(), 1500);
-      if (c.caseId === selectedId && c.actor !== ctx.user.id) void loadDetail(c.caseId, false);
+
+  // Cases change under the dispatcher's eyes: the change stream names each changed case; the cases of a burst are
+  // looked up in one small request within the filter, and their pins and rows change in place (the whole map is
+  // loaded again only for a new filter, after the stream was down, or by the slow poll while it is down). The open
+  // case is reloaded when someone else changed it.
+  const changed = new Set<string>();
+  let changesTimer: ReturnType<typeof setTimeout> | undefined;
+  /** One look-up at a time: two answers about the same case could otherwise arrive in the wrong order. */
+  let lookingUp = false;
+  async function lookUpChanged(): Promise<void> {
+    // A full answer on its way ends with this look-up (see load); so does the look-up in flight.
+    if (!changed.size || fullLoadInFlight || lookingUp) return;
+    if (changed.size > CASE_MAP_IDS_MAX) {
+      changed.clear();
+      return load();
+    }
+    const ids = [...changed];
+    changed.clear();
+    const asked = loads;
+    lookingUp = true;
+    let ok = false;
+    try {
+      const m = await api.caseMap({ ...currentFilter(), ids });
+      ok = true;
+      // A full load begun since (a new filter, a reconnect) carries these changes, under its own filter.
+      if (disposed || asked !== loads) return;
+      const r = patchPins(cases, ids, m.pins);
+      cases = r.pins;
+      total = Math.max(0, total + r.added - r.removed.length);
+      renderList();
+      updatePins(ids);
+    } catch (err) {
+      if (disposed) return;
+      // The map stays as it was; the next change, a reconnect or the poll brings it up to date (no retry loop
+      // against a service that is down).
+      for (const id of ids) changed.add(id);
+      console.warn('case look-up failed', err);
+    } finally {
+      lookingUp = false;
+      if (ok && !disposed) void lookUpChanged();
+    }
+  }
+  /** The stream dropped: events may have been missed, so the map is loaded whole once it is back. */
+  let streamGap = false;
+  let streamOpen = false;
+  const closeChanges = api.changeStream(
+    ['cases'],
+    {
+      case: (c) => {
+        changed.add(c.caseId);
+        clearTimeout(changesTimer);
+        changesTimer = setTimeout(() => void lookUpChanged(), CHANGES_REST_MS);
+        if (c.caseId === selectedId && c.actor !== ctx.user.id) void loadDetail(c.caseId, false);
+      },
     },
-  });
-  const poll = setInterval(() => void load(), 120_000);
+    {
+      onState: (state) => {
+        streamOpen = state === 'open';
+        if (state === 'reconnecting' || state === 'closed') streamGap = true;
+        else if (state === 'open' && streamGap) {
+          streamGap = false;
+          changed.clear();
+          void load();
+        }
+      },
+    },
+  );
+  const poll = setInterval(() => {
+    if (!streamOpen) void load();
+  }, POLL_MS);
+  // The clock moves pins from "ok" to "due soon" to overdue without any change event: repaint those pins alone.
+  const slaRepaint = setInterval(() => {
+    const now = Date.now();
+    const states = filterStates();
+    const due = cases.filter((c) => inFilter(c, states) && paintedSla.get(c.id) !== slaLevel(c, now));
+    if (due.length) updatePins(due.map((c) => c.id));
+  }, SLA_REPAINT_MS);
   void api
     .departments()
     .then((ds) => {
@@ -427,7 +537,7 @@ const view: View = async (root, ctx) => {
     selectedId = id;
     navigate(`/cases/${encodeURIComponent(id)}`, { replace: true, silent: true });
     renderList();
-    refreshMap();
+    paintSelection();
     void loadDetail(id, true);
   }
 
@@ -445,7 +555,8 @@ const view: View = async (root, ctx) => {
       if (i >= 0) cases[i] = pinOf(detail.case);
       renderDetail();
       renderList();
-      refreshMap();
+      updatePins([id]);
+      paintSelection();
       if (fly)
         void mapReady.then(
           () => !disposed && map.easeTo({ center: detail!.case.point, zoom: Math.max(map.getZoom(), 14) }),
@@ -632,7 +743,8 @@ const view: View = async (root, ctx) => {
     sight.disconnect();
     clearInterval(tick);
     clearInterval(poll);
-    clearTimeout(reloadTimer);
+    clearInterval(slaRepaint);
+    clearTimeout(changesTimer);
     clearTimeout(searchTimer);
     loading?.abort();
     closeChanges();

@@ -163,7 +163,7 @@ export function caseRoutes(d: RouteDeps): Route[] {
       query: CaseMapQuerySchema,
       response: CaseMapSchema,
       // Before /cases/{id}, which would take "map" for an id.
-      handler: ({ user, query: q }) => caseMap(db, { ...caseFilter(q, user), text: q.text }, CASE_MAP_MAX),
+      handler: ({ user, query: q }) => caseMap(db, { ...caseFilter(q, user), text: q.text, ids: q.ids }, CASE_MAP_MAX),
     }),
     defineRoute({
       method: 'get',
