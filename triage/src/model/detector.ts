@@ -150,7 +150,20 @@ export class Detector {
       case 'classifier':
         return decodeClassifier(m, values);
       case 'segmentation':
-        return decodeSegmentation(m, values, t.dims);
+        // Whole-photo input: the photo's part of it (tiles are clipped to the photo after decoding).
+        return decodeSegmentation(
+          m,
+          values,
+          t.dims,
+          m.input.mode === 'resize'
+            ? {
+                x: img.padX,
+                y: img.padY,
+                width: img.sourceWidthPx * img.scaleX,
+                height: img.sourceHeightPx * img.scaleY,
+              }
+            : undefined,
+        );
     }
   }
 

@@ -57,6 +57,11 @@ export const modelManifestSchema = z
        * cells at or above threshold × regionGrow (1 = no growth), so that its box covers the whole object.
        */
       regionGrow: z.number().gt(0).max(1).default(1),
+      /**
+       * Segmentation: a region is kept only with at least this many cells at or above its class threshold
+       * (per class; 1 when not given): a coherent patch, not a few stray bright cells.
+       */
+      minSeedCells: z.partialRecord(triageClassSchema, z.number().int().min(1)).default({}),
     }),
     /** Number of classes the model outputs. */
     numClasses: z.number().int().min(1).max(10_000),
