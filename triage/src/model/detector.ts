@@ -182,7 +182,12 @@ export class Detector {
   decode(bytes: Uint8Array, info: ImageInfo): Promise<DecodedImage> {
     const m = this.manifest;
     if (m.input.mode === 'resize') {
-      return decodeRgb(bytes, info, { widthPx: m.input.widthPx, heightPx: m.input.heightPx, fit: m.input.fit });
+      return decodeRgb(bytes, info, {
+        widthPx: m.input.widthPx,
+        heightPx: m.input.heightPx,
+        fit: m.input.fit,
+        padding: m.input.padding,
+      });
     }
     const scale = m.input.tileScale;
     return decodeRgb(

@@ -41,6 +41,8 @@ export const modelManifestSchema = z
       /** `resize`: whole photo shrunk to the input; `tile`: overlapping input-sized tiles. */
       mode: z.enum(['resize', 'tile']).default('resize'),
       fit: z.enum(['letterbox', 'stretch']).default('letterbox'),
+      /** Letterbox bands: flat grey 114 (YOLO) or the photo mirrored at its edges. */
+      padding: z.enum(['grey', 'mirror']).default('grey'),
       /** Tile mode: photo scaled by this factor before tiling (1 = full resolution). */
       tileScale: z.number().positive().max(1).default(1),
       tileOverlapPx: z.number().int().min(0).default(64),

@@ -165,6 +165,8 @@ export function defaultManifest(
       std: [0.5, 0.5, 0.5],
       mode: 'resize',
       fit: 'letterbox',
+      // The renders are all 4:3: the head never saw padding, so it gets photo-like bands instead of grey.
+      padding: 'mirror',
     },
     output: { name: SCORES_NAME, kind: 'segmentation', activation: 'none', minAreaCells, regionGrow, minSeedCells },
     numClasses: TRIAGE_CLASSES.length,
