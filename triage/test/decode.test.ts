@@ -79,6 +79,27 @@ describe('decode with limits', () => {
     expect(img.data[(50 * 100 + 50) * 3]).toBeGreaterThan(240); // white photo in the middle
   });
 
+  it('mirror padding fills the letterbox bands with the photo mirrored at its edge, not grey', async () => {
+    // top half red, bottom half blue: the band above mirrors the red rows, the band below the blue ones
+    const bytes = await syntheticPhoto({
+      widthPx: 400,
+      heightPx: 200,
+      background: '#0000ff',
+      rects: [{ x: 0, y: 0, width: 400, height: 100, colour: '#ff0000' }],
+    });
+    const info = await inspectImage(bytes);
+    const img = await decodeRgb(bytes, info, { widthPx: 100, heightPx: 100, fit: 'letterbox', padding: 'mirror' });
+    expect([img.scaleX, img.padY]).toEqual([0.25, 25]);
+    const px = (x: number, y: number): number[] =>
+      Array.from(img.data.subarray((y * 100 + x) * 3, (y * 100 + x) * 3 + 3));
+    const [r0, , b0] = px(50, 2);
+    expect(r0).toBeGreaterThan(200);
+    expect(b0).toBeLessThan(60);
+    const [r1, , b1] = px(50, 97);
+    expect(b1).toBeGreaterThan(200);
+    expect(r1).toBeLessThan(60);
+  });
+
   it('tiles cover the image with the requested overlap', () => {
     const tiles = planTiles(1000, 600, 256, 32);
     const xs = [...new Set(tiles.map((t) => t.x))];

@@ -42,6 +42,8 @@ describe('the shipped default model', () => {
     expect(detector.manifest.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect((await stat(modelFile)).size).toBeLessThan(30 * 1024 * 1024);
     expect(path.resolve(DEFAULT_MODEL_MANIFEST)).toBe(path.resolve(__dirname, '../model/xuncha-default.json'));
+    // trained on 4:3 renders only: letterbox bands mirror the photo rather than being flat grey
+    expect(detector.manifest.input.padding).toBe('mirror');
   });
 
   it('finds nothing on a plain green field photo', async () => {

@@ -138,6 +138,33 @@ describe('model runner with generated ONNX models', () => {
   });
 });
 
+describe('segmentation on a letterboxed photo', () => {
+  it('the grey padding never becomes a detection, even where the model scores it high', async () => {
+    // mean R −1 adds 1 to every input red value: grey padding (0.45) scores 1.0, blue photo 0.5, red 2
+    const det = await open(
+      {
+        ...colourDetectorManifest('x.onnx', {}, 128),
+        input: { widthPx: 128, heightPx: 128, fit: 'letterbox', scale: 1 / 255, mean: [-1, 0, 0] },
+        output: { kind: 'segmentation', minAreaCells: 1, regionGrow: 1 },
+        thresholds: { straw_burning: 0.8, sewage_outfall: 0.99 },
+      },
+      colourSegmenterOnnx(128),
+    );
+    // 2:1 photo → 128×64 with 32 px of padding above and below
+    const bytes = await syntheticPhoto({
+      widthPx: 512,
+      heightPx: 256,
+      background: '#0000ff',
+      rects: [{ x: 256, y: 64, width: 128, height: 128, colour: '#ff0000' }],
+    });
+    const dets = await det.detect(bytes, await inspectImage(bytes));
+    expect(dets.map((d) => d.cls)).toEqual(['straw_burning']);
+    expect(dets[0]!.box.x).toBeCloseTo(256, -1);
+    expect(dets[0]!.box.y).toBeCloseTo(64, -1);
+    expect(dets[0]!.box.height).toBeCloseTo(128, -1);
+  });
+});
+
 describe('model startup errors', () => {
   it('a file that is not ONNX', async () => {
     const err = await Detector.create(

@@ -243,6 +243,7 @@ describe('vegetation gate and hard negatives', () => {
         poolPhoto: Uint32Array.from([0, 0, 0, 1, 1, 1]),
         samplePhoto: Uint32Array.from([0]),
         valFeatures: [],
+        trainNegatives: [],
         positives: {},
         trainPhotos: 2,
       },
@@ -305,6 +306,7 @@ describe('vegetation gate and hard negatives', () => {
       poolPhoto: Uint32Array.from([0, 0, 0, 0]),
       samplePhoto: Uint32Array.from([0]),
       valFeatures: [],
+      trainNegatives: [],
       positives: {},
       trainPhotos: 1,
     };

@@ -68,6 +68,11 @@ export interface DecodeTarget {
   heightPx?: number;
   /** `stretch` ignores the aspect ratio; `letterbox` fits inside and pads with grey 114 (YOLO). */
   fit?: 'stretch' | 'letterbox';
+  /**
+   * Letterbox bands: flat grey 114 (YOLO), or the photo mirrored at its edges (a model that never saw
+   * padding in training sees photo-like content there instead of a straight grey edge).
+   */
+  padding?: 'grey' | 'mirror';
 }
 
 /** Decoded pixels plus the mapping back to the original: `origPx = (decodedPx − pad) / scale`. */
@@ -120,6 +125,7 @@ export async function decodeRgb(
             top: padY,
             bottom: target.heightPx - h - padY,
             background: { r: 114, g: 114, b: 114 },
+            ...(target.padding === 'mirror' ? { extendWith: 'mirror' as const } : {}),
           });
         }
       }

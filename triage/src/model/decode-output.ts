@@ -86,12 +86,46 @@ export function decodeClassifier(m: ModelManifest, data: Float32Array): PixelDet
   return out;
 }
 
+/** The part of the model input that holds the photo (the rest is letterbox padding), in input pixels. */
+export interface InputContent {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Which output cells lie on the photo: those whose centre is inside `content` (all when it is not given).
+ * Letterbox padding is a flat grey the model never saw in training: its edge looks like a river bank or a
+ * smoke front, and a detection there is a detection of nothing.
+ */
+export function contentCells(m: ModelManifest, h: number, w: number, content?: InputContent): Uint8Array {
+  const on = new Uint8Array(w * h).fill(1);
+  if (!content) return on;
+  const sx = m.input.widthPx / w;
+  const sy = m.input.heightPx / h;
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const cx = (x + 0.5) * sx;
+      const cy = (y + 0.5) * sy;
+      if (cx < content.x || cx > content.x + content.width || cy < content.y || cy > content.y + content.height)
+        on[y * w + x] = 0;
+    }
+  return on;
+}
+
 /**
  * Segmentation: connected regions (4-neighbour) per mapped class → boxes. A region is seeded by cells at or
  * above the threshold and grows over connected cells at or above threshold × `regionGrow`; it is kept when it
- * has at least `minAreaCells` cells. Score = mean of its seed cells (so it passes the threshold).
+ * has at least `minAreaCells` cells and at least the class's `minSeedCells` seeds. Score = mean of its seed
+ * cells (so it passes the threshold). Cells outside `content` (letterbox padding) are never part of a region.
  */
-export function decodeSegmentation(m: ModelManifest, data: Float32Array, dims: readonly number[]): PixelDetection[] {
+export function decodeSegmentation(
+  m: ModelManifest,
+  data: Float32Array,
+  dims: readonly number[],
+  content?: InputContent,
+): PixelDetection[] {
   const h = dims[2]!;
   const w = dims[3]!;
   const sx = m.input.widthPx / w;
@@ -99,12 +133,14 @@ export function decodeSegmentation(m: ModelManifest, data: Float32Array, dims: r
   const out: PixelDetection[] = [];
   const seen = new Uint8Array(w * h);
   const stack: number[] = [];
+  const onPhoto = contentCells(m, h, w, content);
   for (const [idx, cls] of mappedClasses(m)) {
     const thr = thresholdFor(m, cls);
     const low = thr * m.output.regionGrow;
+    const minSeeds = m.output.minSeedCells[cls] ?? 1;
     const base = idx * w * h;
     const prob = (p: number): number =>
-      m.output.activation === 'sigmoid' ? sigmoid(data[base + p]!) : data[base + p]!;
+      !onPhoto[p] ? 0 : m.output.activation === 'sigmoid' ? sigmoid(data[base + p]!) : data[base + p]!;
     seen.fill(0);
     for (let p0 = 0; p0 < w * h; p0++) {
       if (seen[p0] || prob(p0) < thr) continue;
@@ -138,7 +174,7 @@ export function decodeSegmentation(m: ModelManifest, data: Float32Array, dims: r
           }
         }
       }
-      if (count < m.output.minAreaCells) continue;
+      if (count < m.output.minAreaCells || seeds < minSeeds) continue;
       out.push({
         cls,
         modelClass: idx,

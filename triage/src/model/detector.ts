@@ -150,7 +150,20 @@ export class Detector {
       case 'classifier':
         return decodeClassifier(m, values);
       case 'segmentation':
-        return decodeSegmentation(m, values, t.dims);
+        // Whole-photo input: the photo's part of it (tiles are clipped to the photo after decoding).
+        return decodeSegmentation(
+          m,
+          values,
+          t.dims,
+          m.input.mode === 'resize'
+            ? {
+                x: img.padX,
+                y: img.padY,
+                width: img.sourceWidthPx * img.scaleX,
+                height: img.sourceHeightPx * img.scaleY,
+              }
+            : undefined,
+        );
     }
   }
 
@@ -169,7 +182,12 @@ export class Detector {
   decode(bytes: Uint8Array, info: ImageInfo): Promise<DecodedImage> {
     const m = this.manifest;
     if (m.input.mode === 'resize') {
-      return decodeRgb(bytes, info, { widthPx: m.input.widthPx, heightPx: m.input.heightPx, fit: m.input.fit });
+      return decodeRgb(bytes, info, {
+        widthPx: m.input.widthPx,
+        heightPx: m.input.heightPx,
+        fit: m.input.fit,
+        padding: m.input.padding,
+      });
     }
     const scale = m.input.tileScale;
     return decodeRgb(

@@ -41,6 +41,8 @@ export const modelManifestSchema = z
       /** `resize`: whole photo shrunk to the input; `tile`: overlapping input-sized tiles. */
       mode: z.enum(['resize', 'tile']).default('resize'),
       fit: z.enum(['letterbox', 'stretch']).default('letterbox'),
+      /** Letterbox bands: flat grey 114 (YOLO) or the photo mirrored at its edges. */
+      padding: z.enum(['grey', 'mirror']).default('grey'),
       /** Tile mode: photo scaled by this factor before tiling (1 = full resolution). */
       tileScale: z.number().positive().max(1).default(1),
       tileOverlapPx: z.number().int().min(0).default(64),
@@ -57,6 +59,11 @@ export const modelManifestSchema = z
        * cells at or above threshold × regionGrow (1 = no growth), so that its box covers the whole object.
        */
       regionGrow: z.number().gt(0).max(1).default(1),
+      /**
+       * Segmentation: a region is kept only with at least this many cells at or above its class threshold
+       * (per class; 1 when not given): a coherent patch, not a few stray bright cells.
+       */
+      minSeedCells: z.partialRecord(triageClassSchema, z.number().int().min(1)).default({}),
     }),
     /** Number of classes the model outputs. */
     numClasses: z.number().int().min(1).max(10_000),

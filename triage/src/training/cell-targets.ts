@@ -21,8 +21,18 @@ export interface CellTargets {
   ignore: Uint8Array;
 }
 
-/** Computes the targets of a `w`×`h` cell grid of `cellPx` pixels. */
-export function cellTargets(boxes: InputBox[], w: number, h: number, cellPx: number): CellTargets {
+/**
+ * Computes the targets of a `w`×`h` cell grid of `cellPx` pixels. `core[class]` (0–1, default 1) keeps
+ * only the box's centre part, that share of its width and height, positive; the rest of the box is
+ * ignored (an outfall's box is mostly ordinary water and bank around the plume).
+ */
+export function cellTargets(
+  boxes: InputBox[],
+  w: number,
+  h: number,
+  cellPx: number,
+  core: Partial<Record<string, number>> = {},
+): CellTargets {
   const k = TRIAGE_CLASSES.length;
   const y = new Uint8Array(k * w * h);
   const ignore = new Uint8Array(k * w * h);
@@ -39,11 +49,19 @@ export function cellTargets(boxes: InputBox[], w: number, h: number, cellPx: num
         const oy = Math.min(b.y1, (j + 1) * cellPx) - Math.max(b.y0, j * cellPx);
         if (ox <= 0 || oy <= 0) continue;
         const p = c * w * h + j * w + i;
-        if ((ox * oy) / area >= 0.5) y[p] = 1;
+        if ((ox * oy) / area >= 0.5 && inCore(b, core[b.cls] ?? 1, (i + 0.5) * cellPx, (j + 0.5) * cellPx)) y[p] = 1;
         else ignore[p] = 1;
       }
   }
   // A cell that is positive by one box is not ignored because another only touches it.
   for (let p = 0; p < y.length; p++) if (y[p]) ignore[p] = 0;
   return { y, ignore };
+}
+
+/** Whether (x, y) lies in the centre part of `b`, `share` of its width and height. */
+function inCore(b: InputBox, share: number, x: number, y: number): boolean {
+  if (share >= 1) return true;
+  const mx = ((b.x1 - b.x0) * (1 - share)) / 2;
+  const my = ((b.y1 - b.y0) * (1 - share)) / 2;
+  return x >= b.x0 + mx && x <= b.x1 - mx && y >= b.y0 + my && y <= b.y1 - my;
 }

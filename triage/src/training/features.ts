@@ -33,6 +33,7 @@ export async function modelInput(
     widthPx: manifest.input.widthPx,
     heightPx: manifest.input.heightPx,
     fit: manifest.input.fit,
+    padding: manifest.input.padding,
   });
   const data = toTensorData(manifest, normalisationLuts(manifest), img);
   return {

@@ -54,7 +54,7 @@ export function modelCardMarkdown(
     cores?: number;
     modelBytes?: number;
     command?: string;
-    thresholds?: Record<string, { threshold: number }>;
+    thresholds?: Record<string, { threshold: number; minSeedCells?: number }>;
     dataset?: string;
     splits?: { train: number; val: number; test: number };
   } | null;
@@ -80,7 +80,7 @@ export function modelCardMarkdown(
   parts.push('## Sanity check on real photos', '');
   if (real) {
     parts.push(
-      `${real.scored} of ${real.images} real photos (\`shared/real-photos\`, never trained on, but they informed the choice of hard-negative mining and the vegetation gate (see above), so these figures are not an unbiased estimate; image-level labels; several are proxies: wildfire smoke and scars for straw burning, a ground-level pipe for an outfall, US landslides for exposed slopes). ${real.note ?? ''}`,
+      `${real.scored} of ${real.images} real photos (\`shared/real-photos\`, never trained on, but they informed the choice of hard-negative mining, the vegetation gate and the region rules (see above), so these figures are not an unbiased estimate; image-level labels; several are proxies: wildfire smoke and scars for straw burning, a ground-level pipe for an outfall, US landslides for exposed slopes). ${real.note ?? ''}`,
       '',
       scoreTable(real),
       '',
@@ -100,7 +100,10 @@ export function modelCardMarkdown(
       `- time: ${t.trainingSeconds} s to the model, ${t.totalSeconds} s with the held-out evaluation, on ${t.cores} cores`,
       `- model size: ${((t.modelBytes ?? 0) / 1e6).toFixed(2)} MB`,
       `- thresholds: ${Object.entries(t.thresholds ?? {})
-        .map(([c, v]) => `${c} ${v.threshold}`)
+        .map(
+          ([c, v]) =>
+            `${c} ${v.threshold}${(v.minSeedCells ?? 1) > 1 ? ` (regions of ≥ ${v.minSeedCells} cells at it)` : ''}`,
+        )
         .join(', ')}`,
       '- log: `training-log.txt`; figures: `training-report.json`, `eval-heldout.json`',
       '',

@@ -4,11 +4,12 @@
  * renders, and the whole graph exported as one ONNX model with its manifest.
  */
 import { TRIAGE_CLASSES, parseManifest } from '../model/manifest.ts';
-import type { ModelManifest, ModelManifestInput } from '../model/manifest.ts';
-import { decodeSegmentation } from '../model/decode-output.ts';
+import type { ModelManifestInput } from '../model/manifest.ts';
 import { SessionPool } from '../model/session-pool.ts';
 import { drawAugmentation } from './augment.ts';
 import { cellTargets } from './cell-targets.ts';
+import { chooseThresholds } from './choose-thresholds.ts';
+import type { ChosenThresholds } from './choose-thresholds.ts';
 import { applyGate } from './colour-gate.ts';
 import type { ColourGate } from './colour-gate.ts';
 import { CUE_NAMES, detectorOnnx, featureModelOnnx, INPUT_NAME, SCORES_NAME } from './detector-graph.ts';
@@ -73,6 +74,19 @@ export interface TrainDetectorOptions {
   minAreaCells: number;
   /** Regions grow over neighbours down to threshold × regionGrow (boxes cover whole objects). */
   regionGrow: number;
+  /** Per class: only the centre part of a box (this share of its width and height) is positive (`cell-targets.ts`). */
+  positiveCore: Record<string, number>;
+  /**
+   * Candidate `minSeedCells` (seed cells a region needs, `decode-output.ts`): each class gets the one whose
+   * threshold reaches the targets at the highest validation recall (ties: the smallest). [1] = no rule.
+   */
+  minSeedGrid: number[];
+  /**
+   * Also count the training split's photos without incidents (unaugmented) as negatives when checking
+   * `maxNegativeRatePerClass`: `val` alone holds too few negative photos for a rate of 1.5 %. The head has
+   * seen some of their cells, so they can only make the check stricter, never excuse a threshold.
+   */
+  trainNegativesForThresholds: boolean;
   /** Image-level precision each class's threshold must reach on the validation split. */
   targetPrecision: number;
   /** Largest share of negative validation photos one class may fire on (three classes add up). */
@@ -103,6 +117,9 @@ export const DEFAULT_TRAIN_OPTIONS: TrainDetectorOptions = {
   inputDropout: 0.1,
   minAreaCells: 2,
   regionGrow: 0.5,
+  positiveCore: {},
+  minSeedGrid: [1, 2, 3, 4, 6, 8],
+  trainNegativesForThresholds: true,
   targetPrecision: 0.9,
   maxNegativeRatePerClass: 0.015,
   workers: 2,
@@ -119,8 +136,8 @@ export interface TrainedDetector {
   onnx: Uint8Array;
   manifest: ModelManifestInput;
   head: Mlp;
-  /** Per-class thresholds and the validation figures they were chosen at. */
-  thresholds: Record<string, { threshold: number; precision: number; recall: number }>;
+  /** Per-class thresholds (and seed cells a region needs) and the validation figures they were chosen at. */
+  thresholds: ChosenThresholds;
   history: { epoch: number; loss: number; validationAp: Record<string, number> }[];
   counts: { trainPhotos: number; validationPhotos: number; samples: number; positives: Record<string, number> };
 }
@@ -132,6 +149,7 @@ export function defaultManifest(
   thresholds: Partial<Record<(typeof TRIAGE_CLASSES)[number], number>>,
   minAreaCells: number,
   regionGrow: number,
+  minSeedCells: Partial<Record<(typeof TRIAGE_CLASSES)[number], number>> = {},
 ): ModelManifestInput {
   return {
     name: 'xuncha-default',
@@ -147,8 +165,10 @@ export function defaultManifest(
       std: [0.5, 0.5, 0.5],
       mode: 'resize',
       fit: 'letterbox',
+      // The renders are all 4:3: the head never saw padding, so it gets photo-like bands instead of grey.
+      padding: 'mirror',
     },
-    output: { name: SCORES_NAME, kind: 'segmentation', activation: 'none', minAreaCells, regionGrow },
+    output: { name: SCORES_NAME, kind: 'segmentation', activation: 'none', minAreaCells, regionGrow, minSeedCells },
     numClasses: TRIAGE_CLASSES.length,
     classMap: Object.fromEntries(TRIAGE_CLASSES.map((c, i) => [String(i), c])),
     thresholds,
@@ -228,11 +248,6 @@ export function headScores(head: Mlp, f: PhotoFeatures, gate: ColourGate | null 
   return out;
 }
 
-/** Image-level decision per class at `thr` through the runner's own decoder. */
-function imageDetects(m: ModelManifest, scores: Float32Array, h: number, w: number): Set<string> {
-  return new Set(decodeSegmentation(m, scores, [1, TRIAGE_CLASSES.length, h, w]).map((d) => d.cls));
-}
-
 /** Average precision of image-level scores (max cell score) for one class. */
 function imageAp(scores: number[], positives: boolean[]): number {
   const order = scores.map((s, i) => [s, positives[i]] as const).sort((a, b) => b[0] - a[0]);
@@ -278,6 +293,8 @@ export interface ExtractedFeatures {
   /** The training photo (or augmented copy) each sample comes from. */
   samplePhoto: Uint32Array;
   valFeatures: PhotoFeatures[];
+  /** Whole feature maps of the training photos without incidents (unaugmented), for the negative rate. */
+  trainNegatives: PhotoFeatures[];
   positives: Record<string, number>;
   trainPhotos: number;
 }
@@ -311,11 +328,12 @@ export async function extractFeatures(
   let done = 0;
   // Features are consumed in job order so that sampling does not depend on which worker finished first.
   const pending = new Map<number, PhotoFeatures>();
+  const trainNegatives = new Map<number, PhotoFeatures>();
   let consumed = 0;
   const consume = (f: PhotoFeatures, pick: () => number, photo: number): void => {
     buffer ??= new SampleBuffer(f.d, k);
     candidates ??= new SampleBuffer(f.d, k);
-    const t = cellTargets(f.boxes, f.w, f.h, o.spec.inputWidthPx / f.w);
+    const t = cellTargets(f.boxes, f.w, f.h, o.spec.inputWidthPx / f.w, o.positiveCore);
     const plane = f.h * f.w;
     const weights = (cell: number): number[] =>
       TRIAGE_CLASSES.map((cls, c) =>
@@ -362,6 +380,7 @@ export async function extractFeatures(
   await mapLimit(jobs, o.workers, async (job, i) => {
     const f = await photoFeatures(pool, manifest0, job.item, job.aug);
     pending.set(i, f);
+    if (o.trainNegativesForThresholds && !job.aug && job.item.classes.size === 0) trainNegatives.set(i, f);
     while (pending.has(consumed)) {
       consume(pending.get(consumed)!, jobs[consumed]!.pick, consumed);
       pending.delete(consumed);
@@ -383,6 +402,7 @@ export async function extractFeatures(
     poolPhoto: Uint32Array.from(candidatePhoto),
     samplePhoto: Uint32Array.from(samplePhoto),
     valFeatures,
+    trainNegatives: [...trainNegatives.entries()].sort((a, b) => a[0] - b[0]).map(([, f]) => f),
     positives,
     trainPhotos: train.length,
   };
@@ -569,49 +589,28 @@ export function fitHead(
     head = fit(mined, o.hardNegativeEpochs, o.epochs, head);
   }
 
-  // Thresholds: the lowest per class whose image-level precision on the validation share reaches the target.
+  // Thresholds: per class and candidate `minSeedCells`, the lowest threshold whose image-level precision on
+  // the validation share reaches the target while firing on few negative photos; then the candidate with the
+  // highest validation recall.
   const valScores = valFeatures.map((f) => headScores(head, f, gate));
-  const thresholds: TrainedDetector['thresholds'] = {};
-  for (const [ci, cls] of TRIAGE_CLASSES.entries()) {
-    let best = { threshold: 0.5, precision: 0, recall: 0, f1: -1 };
-    let chosen: typeof best | null = null;
-    for (const t of THRESHOLD_GRID) {
-      const m = parseManifest(defaultManifest(o.spec, 'x.onnx', { [cls]: t }, o.minAreaCells, o.regionGrow));
-      const only = { ...m, classMap: { [String(ci)]: cls } };
-      let tp = 0;
-      let fp = 0;
-      let fn = 0;
-      let negatives = 0;
-      let negativeHits = 0;
-      valFeatures.forEach((f, i) => {
-        const hit = imageDetects(only, valScores[i]!, f.h, f.w).has(cls);
-        const pos = valPositive[ci]![i]!;
-        if (hit && pos) tp++;
-        else if (hit) fp++;
-        else if (pos) fn++;
-        if (val[i]!.classes.size === 0) {
-          negatives++;
-          if (hit) negativeHits++;
-        }
-      });
-      const precision = tp + fp ? tp / (tp + fp) : 1;
-      const recall = tp + fn ? tp / (tp + fn) : 0;
-      const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
-      const r = { threshold: t, precision, recall, f1 };
-      if (f1 > best.f1) best = r;
-      const quiet = !negatives || negativeHits / negatives <= o.maxNegativeRatePerClass;
-      if (!chosen && precision >= o.targetPrecision && quiet && tp > 0) chosen = r;
-    }
-    const pick = chosen ?? best;
-    thresholds[cls] = {
-      threshold: pick.threshold,
-      precision: Math.round(pick.precision * 1000) / 1000,
-      recall: Math.round(pick.recall * 1000) / 1000,
-    };
-    hooks.log(
-      `threshold ${cls}: ${pick.threshold} (validation precision ${pick.precision.toFixed(3)}, recall ${pick.recall.toFixed(3)}${chosen ? '' : `; precision ${o.targetPrecision} not reached, best F1 used`})`,
-    );
-  }
+  // Negative photos: val's, and (when asked) the training split's, which val alone has too few of.
+  const negatives = [
+    ...valFeatures.flatMap((f, i) => (val[i]!.classes.size === 0 ? [{ f, s: valScores[i]! }] : [])),
+    ...ex.trainNegatives.map((f) => ({ f, s: headScores(head, f, gate) })),
+  ];
+  const thresholds = chooseThresholds(
+    valFeatures.map((f, i) => ({ scores: valScores[i]!, h: f.h, w: f.w, classes: val[i]!.classes })),
+    negatives.map(({ f, s }) => ({ scores: s, h: f.h, w: f.w })),
+    (cls, t, k) =>
+      parseManifest(defaultManifest(o.spec, 'x.onnx', { [cls]: t }, o.minAreaCells, o.regionGrow, { [cls]: k })),
+    {
+      grid: THRESHOLD_GRID,
+      minSeedGrid: o.minSeedGrid,
+      targetPrecision: o.targetPrecision,
+      maxNegativeRate: o.maxNegativeRatePerClass,
+    },
+    hooks.log,
+  );
   return { head, thresholds, history, samples: fitted };
 }
 
@@ -638,6 +637,7 @@ export async function trainDetector(
     Object.fromEntries(Object.entries(thresholds).map(([c, t]) => [c, t.threshold])),
     o.minAreaCells,
     o.regionGrow,
+    Object.fromEntries(Object.entries(thresholds).map(([c, t]) => [c, t.minSeedCells])),
   );
   const onnx = detectorOnnx(
     net,

@@ -1,0 +1,93 @@
+/**
+ * Per-class operating points of the segmentation detector: a threshold and the seed cells a region needs
+ * (`minSeedCells`), chosen on validation score maps. Per class and candidate seed count: the lowest
+ * threshold whose image-level precision reaches the target while firing on at most `maxNegativeRate` of
+ * the negative photos; of those, the one with the highest recall (ties: the smaller seed count). When no
+ * candidate reaches the targets, the best F1 with one seed cell.
+ */
+import { decodeSegmentation } from '../model/decode-output.ts';
+import { TRIAGE_CLASSES } from '../model/manifest.ts';
+import type { ModelManifest, TriageClass } from '../model/manifest.ts';
+
+/** A score map `[k × h × w]` of one photo. */
+export interface ScoredPhoto {
+  scores: Float32Array;
+  h: number;
+  w: number;
+}
+
+/** What was chosen for each class, with the validation figures at that point. */
+export type ChosenThresholds = Record<
+  string,
+  { threshold: number; minSeedCells: number; precision: number; recall: number; negativeRate: number }
+>;
+
+export interface ThresholdTargets {
+  grid: number[];
+  minSeedGrid: number[];
+  targetPrecision: number;
+  maxNegativeRate: number;
+}
+
+/**
+ * `val`: labelled validation photos (precision, recall); `negatives`: photos without incidents (the rate
+ * of false alarms, may include more than val's); `manifestFor` gives the decoder's manifest for a class,
+ * threshold and seed count.
+ */
+export function chooseThresholds(
+  val: (ScoredPhoto & { classes: ReadonlySet<string> })[],
+  negatives: ScoredPhoto[],
+  manifestFor: (cls: TriageClass, threshold: number, minSeedCells: number) => ModelManifest,
+  targets: ThresholdTargets,
+  log: (line: string) => void = () => {},
+): ChosenThresholds {
+  const out: ChosenThresholds = {};
+  const fires = (m: ModelManifest, cls: string, p: ScoredPhoto): boolean =>
+    decodeSegmentation(m, p.scores, [1, TRIAGE_CLASSES.length, p.h, p.w]).some((d) => d.cls === cls);
+  for (const [ci, cls] of TRIAGE_CLASSES.entries()) {
+    type Point = ChosenThresholds[string] & { f1: number };
+    let best: Point = { threshold: 0.5, minSeedCells: 1, precision: 0, recall: 0, f1: -1, negativeRate: 1 };
+    let chosen: Point | null = null;
+    for (const k of targets.minSeedGrid) {
+      for (const t of targets.grid) {
+        const m = manifestFor(cls, t, k);
+        const only = { ...m, classMap: { [String(ci)]: cls } };
+        let tp = 0;
+        let fp = 0;
+        let fn = 0;
+        for (const p of val) {
+          const hit = fires(only, cls, p);
+          const pos = p.classes.has(cls);
+          if (hit && pos) tp++;
+          else if (hit) fp++;
+          else if (pos) fn++;
+        }
+        const negativeRate = negatives.length
+          ? negatives.filter((p) => fires(only, cls, p)).length / negatives.length
+          : 0;
+        const precision = tp + fp ? tp / (tp + fp) : 1;
+        const recall = tp + fn ? tp / (tp + fn) : 0;
+        const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+        const r = { threshold: t, minSeedCells: k, precision, recall, f1, negativeRate };
+        if (k === 1 && f1 > best.f1) best = r;
+        if (precision >= targets.targetPrecision && negativeRate <= targets.maxNegativeRate && tp > 0) {
+          if (!chosen || recall > chosen.recall) chosen = r;
+          break; // higher thresholds at this seed count can only lose recall
+        }
+      }
+    }
+    const pick = chosen ?? best;
+    const round = (v: number): number => Math.round(v * 1000) / 1000;
+    out[cls] = {
+      threshold: pick.threshold,
+      minSeedCells: pick.minSeedCells,
+      precision: round(pick.precision),
+      recall: round(pick.recall),
+      negativeRate: round(pick.negativeRate),
+    };
+    log(
+      `threshold ${cls}: ${pick.threshold}, regions of at least ${pick.minSeedCells} seed cells (validation precision ${pick.precision.toFixed(3)}, recall ${pick.recall.toFixed(3)}; ${(pick.negativeRate * 100).toFixed(1)} % of ${negatives.length} negative photos fire${chosen ? '' : `; precision ${targets.targetPrecision} not reached, best F1 used`})`,
+    );
+  }
+  return out;
+}
