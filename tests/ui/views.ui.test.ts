@@ -495,6 +495,14 @@ describe('planner UI in Chromium', () => {
     expect(filed.status, JSON.stringify(filed.body)).toBe(201);
     const id = filed.body.case.id as string;
     expect(filed.body.case.departmentId).toBe('dept-ecology');
+    // Another open case, so that the search below has one to leave out (this test runs alone too).
+    const other = await s.api('demo-dispatcher', 'POST', '/api/cases', {
+      category: 'exposed_slope',
+      position: { type: 'Point', coordinates: [HOME[0] + 0.002, HOME[1] + 0.004] },
+      source: 'hotline',
+      description: '12345 热线：山坡开挖后裸露 / hotline: a hillside left bare after digging',
+    });
+    expect(other.status, JSON.stringify(other.body)).toBe(201);
     const dispatcher = await s.loggedIn('demo-dispatcher', `/cases/${id}`);
     const officer = await s.loggedIn('demo-officer', `/cases/${id}`);
     const act = async (page: Page, action: string, state: string) => {
