@@ -21,6 +21,7 @@ import {
   slopeRadius,
   type PreparedIncident,
 } from './materials/incidents.ts';
+import { drawPatchLook, insidePatch, patchHeight, shadePatch, type PatchLook } from './materials/built-and-dark.ts';
 import { farmlandHeight, plotGrid, shadeFarmland, type PlotGrid } from './materials/fields.ts';
 import { canopyHeight, forestHeight, shadeBamboo, shadeForest, shadeScrub, shadeTea } from './materials/vegetation.ts';
 import { lotAt, shadeVillage } from './materials/village.ts';
@@ -81,6 +82,8 @@ interface PreparedDistractor {
   cosH: number;
   boundM: number;
   salt: number;
+  /** Look of a dark forest, town or dirt-lane patch, drawn once from the salt. */
+  look?: PatchLook;
 }
 
 class RasterMemo {
@@ -140,6 +143,8 @@ export class Shader {
   private readonly fieldForces: FieldForce[] = [];
   private readonly grounds: PreparedDistractor[] = [];
   private readonly shadows: PreparedDistractor[] = [];
+  /** Ground patches with trees or houses (their heights cast shadows). */
+  private readonly patches: PreparedDistractor[] = [];
   private readonly grids = new Map<number, PlotGrid>();
   private readonly bgGrid: PlotGrid;
   private readonly memo = new RasterMemo();
@@ -327,6 +332,13 @@ export class Shader {
         case 'construction_site':
         case 'clean_tributary':
           this.grounds.push(prep);
+          break;
+        case 'dark_forest':
+        case 'town_roofs':
+        case 'dirt_lanes':
+          prep.look = drawPatchLook(d.kind, mixSeed(prep.salt, 0xb10c));
+          this.grounds.push(prep);
+          this.patches.push(prep);
           break;
         case 'cloud_shadow':
           this.shadows.push(prep);
@@ -580,6 +592,11 @@ export class Shader {
           shadeScrub(this, s, x, y, gsd);
           s.mul(0.85);
         }
+      } else if (p.look) {
+        if (insidePatch(this, x, y, a, q, d.lengthM, d.widthM, p.salt)) {
+          shadePatch(this, s, x, y, a, q, gsd, p.look, p.salt, p.sinH, p.cosH);
+          s.tag = Shader.tagOf[d.kind];
+        }
       } else if (d.kind === 'vehicle_dust') {
         if (Math.abs(a) < 2.3 && Math.abs(q) < 1.0) {
           const c = VEHICLE_COLOURS[(p.salt >>> 0) % VEHICLE_COLOURS.length] as RGB;
@@ -627,6 +644,16 @@ export class Shader {
       const sl = e * p.sinH + n * p.cosH;
       const q = e * p.cosH - n * p.sinH;
       if (slopeRadius(this, p, sl, q, x, y, 0.3) < 0.95) return 0;
+    }
+    for (const p of this.patches) {
+      const d = p.d;
+      const ex = x - d.x;
+      const ny = y - d.y;
+      if (ex > p.boundM || ex < -p.boundM || ny > p.boundM || ny < -p.boundM) continue;
+      const a = ex * p.sinH + ny * p.cosH;
+      const q = ex * p.cosH - ny * p.sinH;
+      if (insidePatch(this, x, y, a, q, d.lengthM, d.widthM, p.salt))
+        return patchHeight(this, x, y, a, q, p.look as PatchLook, p.salt);
     }
     // The class raster has 1 m cells here: dither the lookup so tree-line shadows get ragged edges
     // instead of 1 m stair steps.
