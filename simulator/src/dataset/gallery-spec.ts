@@ -152,5 +152,15 @@ function negativeSite(place: Place, kind: HardNegativeKind): { x: number; y: num
       const f = mid(s.fields);
       return { x: f.x, y: f.y, extra: { radiusM: 60, intensity: 0.7 } };
     }
+    case 'dark_forest': {
+      // On a hillside, as in the real photos that showed the miss.
+      const h = mid(s.slopes);
+      return { x: h.x, y: h.y, extra: { lengthM: 220, widthM: 180, headingDeg: foldDeg(h.headingDeg) } };
+    }
+    case 'town_roofs':
+    case 'dirt_lanes': {
+      const v = mid(s.villages);
+      return { x: v.x, y: v.y, extra: { lengthM: 200, widthM: 160, headingDeg: 20 } };
+    }
   }
 }

@@ -8,7 +8,7 @@
  */
 import type { CameraModel } from '../camera/camera-model.ts';
 import type { CaptureRequest } from '../camera/capture-request.ts';
-import type { Distractor, HardNegativeKind } from '../scene/distractor-schema.ts';
+import { PATCH_KINDS, type Distractor, type HardNegativeKind, type PatchKind } from '../scene/distractor-schema.ts';
 import type { Incident, IncidentClass, Season, Weather } from '../scene/incident-schema.ts';
 import { Rng, mixSeed } from '../scene/random.ts';
 import { sunPosition } from '../scene/sun.ts';
@@ -258,13 +258,62 @@ export function plantIncident(
   };
 }
 
-export function plantDistractors(rng: Rng, place: Place, tx: number, ty: number, weather: Weather): Distractor[] {
+/**
+ * A patch of `kind` near (tx, ty): dark forest on a hillside (a slope site) or a field block, town
+ * roofs and dirt lanes on a village; its centre, size and heading. Null when the place has no site.
+ */
+export function patchSite(
+  rng: Rng,
+  place: Place,
+  kind: PatchKind,
+  tx: number,
+  ty: number,
+  maxM: number,
+): { x: number; y: number; lengthM: number; widthM: number; headingDeg: number } | null {
+  if (kind === 'dark_forest') {
+    const pool = [...nearest(place.sites.slopes, tx, ty, maxM), ...nearest(place.sites.fields, tx, ty, maxM)];
+    if (!pool.length) return null;
+    const s = rng.pick(pool);
+    return {
+      x: s.x,
+      y: s.y,
+      lengthM: r1(rng.range(90, 300)),
+      widthM: r1(rng.range(70, 220)),
+      headingDeg: deg(s.headingDeg + rng.range(-20, 20)),
+    };
+  }
+  const villages = nearest(place.sites.villages, tx, ty, maxM);
+  if (!villages.length) return null;
+  const v = rng.pick(villages);
+  const size = Math.max(60, v.radiusM * 2);
+  return {
+    x: v.x + rng.range(-0.3, 0.3) * v.radiusM,
+    y: v.y + rng.range(-0.3, 0.3) * v.radiusM,
+    lengthM: r1(Math.min(400, size * rng.range(0.9, 1.6))),
+    widthM: r1(Math.min(300, size * rng.range(0.7, 1.2))),
+    headingDeg: deg(rng.range(0, 180)),
+  };
+}
+
+export function plantDistractors(
+  rng: Rng,
+  place: Place,
+  tx: number,
+  ty: number,
+  weather: Weather,
+  /** A patch kind the photo is aimed at (planted at the target, before the others). */
+  focus?: { kind: PatchKind; site: NonNullable<ReturnType<typeof patchSite>> },
+): Distractor[] {
   const out: Distractor[] = [];
   const ll = (x: number, y: number): [number, number] => place.frame.toLonLat(x, y);
   const add = (kind: HardNegativeKind, x: number, y: number, extra: Partial<Distractor> = {}): void => {
     const [lon, lat] = ll(x, y);
     out.push({ id: `${kind}-${out.length}`, kind, lon, lat, ...extra });
   };
+  if (focus) {
+    const { x, y, ...size } = focus.site;
+    add(focus.kind, x, y, size);
+  }
   const fields = nearest(place.sites.fields, tx, ty, 260);
   for (const kind of ['wet_field', 'stubble_field', 'ploughed_field'] as const)
     if (fields.length && rng.chance(0.3)) {
@@ -319,6 +368,16 @@ export function plantDistractors(rng: Rng, place: Place, tx: number, ty: number,
       radiusM: r1(rng.range(40, 220)),
       intensity: Math.round(rng.range(0.3, 0.8) * 100) / 100,
     });
+  // Forest, town and dirt-lane patches near the target, beside incidents as well as on their own.
+  const patches = rng.fork(7);
+  for (const kind of PATCH_KINDS) {
+    if (focus?.kind === kind || !patches.chance(0.15)) continue;
+    const site = patchSite(patches, place, kind, tx, ty, 300);
+    if (site) {
+      const { x, y, ...size } = site;
+      add(kind, x, y, size);
+    }
+  }
   return out;
 }
 
@@ -343,6 +402,7 @@ export function photoSpec(datasetSeed: number, split: Split, index: number, opts
   const incidents: Incident[] = [];
   let tx: number;
   let ty: number;
+  let focus: Parameters<typeof plantDistractors>[5];
   if (aim !== 'none') {
     const first = plantIncident(rng.fork(2), place, aim, `${aim}-0`);
     if (!first) throw new Error(`place ${place.id} has no site for ${aim}`);
@@ -357,8 +417,18 @@ export function photoSpec(datasetSeed: number, split: Split, index: number, opts
     const pool = [...place.sites.fields, ...place.sites.villages, ...place.sites.construction, ...place.sites.banks];
     const t = rng.pick(pool);
     [tx, ty] = [t.x, t.y];
+    // Half the negative photos look at a forest, town or dirt-lane patch (the real-photo misses).
+    const f = rng.fork(6);
+    if (f.chance(0.5)) {
+      const kind = f.pick(PATCH_KINDS);
+      const site = patchSite(f, place, kind, tx, ty, 5000);
+      if (site) {
+        focus = { kind, site };
+        [tx, ty] = [site.x + f.range(-0.3, 0.3) * site.lengthM, site.y + f.range(-0.3, 0.3) * site.widthM];
+      }
+    }
   }
-  const distractors = plantDistractors(rng.fork(4), place, tx, ty, weather);
+  const distractors = plantDistractors(rng.fork(4), place, tx, ty, weather, focus);
 
   const aimed = aimCamera(rng.fork(5), place, tx, ty, opts, {
     band: rng.weighted({ nadir: 0.35, steep: 0.2, mid: 0.25, low: 0.2 }),

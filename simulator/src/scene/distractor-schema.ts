@@ -11,6 +11,11 @@
  * - construction_site: a flat earthwork pad with machinery (bare soil that is not a slope).
  * - clean_tributary: clean stream water along `lengthM` from the anchor toward `headingDeg`.
  * - cloud_shadow: the soft shadow of a cloud on the ground.
+ * - dark_forest: a dense stand of dark conifer/shrub crowns with deep shade between them.
+ * - town_roofs: a block of grey concrete and dark tile roofs with narrow lanes.
+ * - dirt_lanes: red/ochre bare-earth lanes and yards between small village houses.
+ * The last three are rectangles like the fields; the real-photo check (issue 15) showed the default
+ * model firing on them (materials/built-and-dark.ts draws them).
  */
 import { z } from 'zod';
 
@@ -24,7 +29,14 @@ export const HARD_NEGATIVE_KINDS = [
   'construction_site',
   'clean_tributary',
   'cloud_shadow',
+  'dark_forest',
+  'town_roofs',
+  'dirt_lanes',
 ] as const;
+/** The kinds drawn as large ground patches (materials/built-and-dark.ts). */
+export const PATCH_KINDS = ['dark_forest', 'town_roofs', 'dirt_lanes'] as const satisfies readonly HardNegativeKind[];
+export type PatchKind = (typeof PATCH_KINDS)[number];
+
 export const HardNegativeKindSchema = z.enum(HARD_NEGATIVE_KINDS);
 export type HardNegativeKind = z.infer<typeof HardNegativeKindSchema>;
 
@@ -53,4 +65,7 @@ export const DEFAULT_DISTRACTOR_SIZE: Record<HardNegativeKind, { lengthM: number
   construction_site: { lengthM: 80, widthM: 60 },
   clean_tributary: { lengthM: 150, widthM: 5 },
   cloud_shadow: { lengthM: 250, widthM: 180 },
+  dark_forest: { lengthM: 200, widthM: 150 },
+  town_roofs: { lengthM: 160, widthM: 120 },
+  dirt_lanes: { lengthM: 160, widthM: 120 },
 };

@@ -21,6 +21,7 @@ import {
   slopeRadius,
   type PreparedIncident,
 } from './materials/incidents.ts';
+import { drawPatchLook, insidePatch, patchHeight, shadePatch, type PatchLook } from './materials/built-and-dark.ts';
 import { farmlandHeight, plotGrid, shadeFarmland, type PlotGrid } from './materials/fields.ts';
 import { canopyHeight, forestHeight, shadeBamboo, shadeForest, shadeScrub, shadeTea } from './materials/vegetation.ts';
 import { lotAt, shadeVillage } from './materials/village.ts';
@@ -81,6 +82,8 @@ interface PreparedDistractor {
   cosH: number;
   boundM: number;
   salt: number;
+  /** Look of a dark forest, town or dirt-lane patch, drawn once from the salt. */
+  look?: PatchLook;
 }
 
 class RasterMemo {
@@ -140,6 +143,8 @@ export class Shader {
   private readonly fieldForces: FieldForce[] = [];
   private readonly grounds: PreparedDistractor[] = [];
   private readonly shadows: PreparedDistractor[] = [];
+  /** Ground patches with trees or houses (their heights cast shadows). */
+  private readonly patches: PreparedDistractor[] = [];
   private readonly grids = new Map<number, PlotGrid>();
   private readonly bgGrid: PlotGrid;
   private readonly memo = new RasterMemo();
@@ -327,6 +332,13 @@ export class Shader {
         case 'construction_site':
         case 'clean_tributary':
           this.grounds.push(prep);
+          break;
+        case 'dark_forest':
+        case 'town_roofs':
+        case 'dirt_lanes':
+          prep.look = drawPatchLook(d.kind, mixSeed(prep.salt, 0xb10c));
+          this.grounds.push(prep);
+          this.patches.push(prep);
           break;
         case 'cloud_shadow':
           this.shadows.push(prep);
@@ -555,11 +567,23 @@ export class Shader {
         shadeFarmland(this, s, x, y, gsd, this.bgGrid, true);
         break;
     }
-    if (this.grounds.length) this.paintDistractors(x, y, gsd, cls, s);
+    if (this.grounds.length) this.paintDistractors(x, y, gsd, cls, hx * hx + hy * hy, s);
     if (this.incidents.length) this.paintIncidents(x, y, z, hx, hy, gsd, cls, s);
   }
 
-  private paintDistractors(x: number, y: number, gsd: number, cls: number, s: Surface): void {
+  /**
+   * Whether a forest, town or dirt-lane patch covers ground of class `cls` with terrain slope² `slope2`:
+   * never water or its banks, and houses only on gentle ground (red earth on a steep slope is what an
+   * exposed slope looks like, and houses do not stand on one).
+   */
+  private patchCovers(p: PreparedDistractor, cls: number, slope2: number): boolean {
+    if (cls === GROUND.water || cls === GROUND.bank) return false;
+    return p.d.kind === 'dark_forest' || slope2 < 0.04;
+  }
+
+  private readonly grad = new Float64Array(3);
+
+  private paintDistractors(x: number, y: number, gsd: number, cls: number, slope2: number, s: Surface): void {
     for (const p of this.grounds) {
       const d = p.d;
       const ex = x - d.x;
@@ -579,6 +603,11 @@ export class Shader {
         } else if (dq < d.widthM / 2 + 1.2 && cls !== GROUND.water) {
           shadeScrub(this, s, x, y, gsd);
           s.mul(0.85);
+        }
+      } else if (p.look) {
+        if (this.patchCovers(p, cls, slope2) && insidePatch(this, x, y, a, q, d.lengthM, d.widthM, p.salt)) {
+          shadePatch(this, s, x, y, a, q, gsd, p.look, p.salt, p.sinH, p.cosH);
+          s.tag = Shader.tagOf[d.kind];
         }
       } else if (d.kind === 'vehicle_dust') {
         if (Math.abs(a) < 2.3 && Math.abs(q) < 1.0) {
@@ -635,6 +664,21 @@ export class Shader {
     const k = this.lookup(this.memo2, x + (hash2(ix, iy, 107) - 0.5) * 1.4, y + (hash2(iy, ix, 109) - 0.5) * 1.4, 1);
     const tile = this.memo2.tile as GroundTile;
     const cls = tile.cls[k] as number;
+    for (const p of this.patches) {
+      const d = p.d;
+      const ex = x - d.x;
+      const ny = y - d.y;
+      if (ex > p.boundM || ex < -p.boundM || ny > p.boundM || ny < -p.boundM) continue;
+      const a = ex * p.sinH + ny * p.cosH;
+      const q = ex * p.cosH - ny * p.sinH;
+      if (!insidePatch(this, x, y, a, q, d.lengthM, d.widthM, p.salt)) continue;
+      let slope2 = 0;
+      if (this.scene.dem) {
+        this.scene.dem.sample(x, y, this.grad);
+        slope2 = (this.grad[1] as number) ** 2 + (this.grad[2] as number) ** 2;
+      }
+      if (this.patchCovers(p, cls, slope2)) return patchHeight(this, x, y, a, q, p.look as PatchLook, p.salt);
+    }
     switch (cls) {
       case GROUND.forest:
         return forestHeight(this, x, y);

@@ -1,0 +1,343 @@
+/**
+ * Hard negatives the real-photo check showed (issue 15): the detector fired on a dense stand of dark
+ * conifer/shrub crowns in shade (straw-burning head), on a block of grey town roofs (straw-burning
+ * head) and on red bare-earth lanes and yards between village houses (exposed-slope head).
+ *
+ * - dark_forest: small, tightly packed crowns of a dark conifer/shrub green, a near-black floor
+ *   between them; the crowns stand 8–18 m tall, so the shadow tests cut deep shade into the gaps.
+ * - town_roofs: rows of lots almost all built over, grey concrete and dark tile roofs of 2–6 storeys,
+ *   lanes of 1–3 m between the rows.
+ * - dirt_lanes: smaller houses (tin, rusty sheet, tile) scattered over red/ochre bare earth: wide
+ *   irregular lanes and open yards with ruts and a few trees.
+ *
+ * Each planted patch draws its look once from its own seed (`drawPatchLook`, ranges below), so it
+ * looks the same in every photo of a scene and differs between patches. The patch is a rectangle
+ * (lengthM along headingDeg, widthM across) with a ragged edge.
+ */
+import type { PatchKind } from '../distractor-schema.ts';
+import type { RGB } from '../look.ts';
+import { hash2 } from '../noise.ts';
+import { Rng } from '../random.ts';
+import type { Shader } from '../shade.ts';
+import { periodicAmp, smooth, type Surface } from '../surface.ts';
+import { canopyHeight, shadeCanopy } from './vegetation.ts';
+
+export interface ForestLook {
+  kind: 'dark_forest';
+  crown: RGB;
+  crownAlt: RGB;
+  floor: RGB;
+  /** Crown size relative to the canopy texture (conifers: small). */
+  crownScale: number;
+  heightM: number;
+  /** Share of crown cells that hold a tree (gaps show the dark floor). */
+  density: number;
+  /** Overall dimming: a hillside in shade, a dark species. */
+  dim: number;
+}
+
+export interface BlockLook {
+  kind: 'town_roofs' | 'dirt_lanes';
+  lotM: number;
+  rowM: number;
+  laneM: number;
+  /** Share of lots with a house (the rest are yards or trees). */
+  houseShare: number;
+  treeShare: number;
+  /** House footprint share of its lot (min, max), per axis. */
+  footprint: [number, number];
+  roofs: RGB[];
+  flatShare: number;
+  storeys: [number, number];
+  /** Lanes (asphalt, concrete or bare earth) and yards. */
+  lane: RGB;
+  yard: RGB;
+  /** Lanes wander (bare-earth tracks) instead of running straight. */
+  wander: number;
+}
+
+export type PatchLook = ForestLook | BlockLook;
+
+const jit = (r: Rng, c: RGB, k: number): RGB => [
+  Math.max(0, c[0] * r.range(1 - k, 1 + k)),
+  Math.max(0, c[1] * r.range(1 - k, 1 + k)),
+  Math.max(0, c[2] * r.range(1 - k, 1 + k)),
+];
+const lerp = (a: RGB, b: RGB, t: number): RGB => [
+  a[0] + (b[0] - a[0]) * t,
+  a[1] + (b[1] - a[1]) * t,
+  a[2] + (b[2] - a[2]) * t,
+];
+
+/** Bare earth of tropical and southern towns: laterite red to ochre. */
+const EARTH_RED: RGB = [0.6, 0.33, 0.22];
+const EARTH_OCHRE: RGB = [0.64, 0.47, 0.3];
+const TOWN_ROOFS: RGB[] = [
+  [0.56, 0.56, 0.54], // weathered concrete
+  [0.66, 0.65, 0.62], // newer concrete
+  [0.25, 0.26, 0.28], // dark grey tiles
+  [0.38, 0.39, 0.41], // grey tiles
+  [0.45, 0.47, 0.5], // grey-blue sheet
+];
+const VILLAGE_ROOFS: RGB[] = [
+  [0.62, 0.64, 0.65], // new tin
+  [0.47, 0.48, 0.48], // old tin
+  [0.44, 0.3, 0.22], // rusty sheet
+  [0.3, 0.3, 0.31], // dark sheet or tiles
+  [0.56, 0.35, 0.27], // red tiles
+];
+
+/** The look of one planted patch, from its seed. */
+export function drawPatchLook(kind: PatchKind, seed: number): PatchLook {
+  const r = new Rng(seed);
+  if (kind === 'dark_forest') {
+    // Darker and bluer than the broadleaf forest of the scene look ([0.18, 0.3, 0.13]).
+    const crown = jit(r, lerp([0.14, 0.23, 0.12], [0.16, 0.22, 0.15], r.next()), 0.15);
+    return {
+      kind,
+      crown,
+      crownAlt: jit(r, lerp(crown, [0.2, 0.26, 0.14], r.range(0.3, 1)), 0.12),
+      floor: jit(r, [0.09, 0.1, 0.06], 0.25),
+      crownScale: r.range(0.5, 0.85),
+      heightM: r.range(8, 18),
+      density: r.range(0.82, 1),
+      dim: r.range(0.75, 1),
+    };
+  }
+  if (kind === 'town_roofs') {
+    const n = r.int(2, 4);
+    const roofs: RGB[] = [];
+    for (let i = 0; i < n; i++) roofs.push(jit(r, r.pick(TOWN_ROOFS), 0.08));
+    return {
+      kind,
+      lotM: r.range(7, 13),
+      rowM: r.range(9, 16),
+      laneM: r.range(1.2, 3.2),
+      houseShare: r.range(0.85, 0.97),
+      treeShare: r.range(0, 0.06),
+      footprint: [0.8, 0.98],
+      roofs,
+      flatShare: r.range(0.3, 0.85),
+      storeys: [2, r.int(3, 6)],
+      lane: jit(r, r.chance(0.5) ? [0.36, 0.36, 0.36] : [0.58, 0.57, 0.54], 0.1),
+      yard: jit(r, [0.6, 0.59, 0.56], 0.08),
+      wander: 0,
+    };
+  }
+  const earth = jit(r, lerp(EARTH_RED, EARTH_OCHRE, r.next()), 0.08);
+  const n = r.int(2, 4);
+  const roofs: RGB[] = [];
+  for (let i = 0; i < n; i++) roofs.push(jit(r, r.pick(VILLAGE_ROOFS), 0.1));
+  return {
+    kind,
+    lotM: r.range(11, 20),
+    rowM: r.range(12, 22),
+    laneM: r.range(3, 7),
+    houseShare: r.range(0.45, 0.75),
+    treeShare: r.range(0.05, 0.2),
+    footprint: [0.45, 0.8],
+    roofs,
+    flatShare: r.range(0, 0.25),
+    storeys: [1, r.int(1, 2)],
+    lane: earth,
+    yard: jit(r, lerp(earth, [0.5, 0.4, 0.3], r.range(0, 0.4)), 0.06),
+    wander: r.range(0.4, 1.2),
+  };
+}
+
+/** Whether (a, q) (along, across the patch, from its centre) lies inside it: a ragged rectangle. */
+export function insidePatch(
+  sh: Shader,
+  x: number,
+  y: number,
+  a: number,
+  q: number,
+  lengthM: number,
+  widthM: number,
+  salt: number,
+): boolean {
+  const e = (sh.tex(x, y, 0.5, 0.3, salt) - 0.5) * Math.min(lengthM, widthM) * 0.4;
+  return Math.abs(a) <= lengthM / 2 + e && Math.abs(q) <= widthM / 2 + e;
+}
+
+/** Shade the patch at (x, y) ((a, q) in its frame). */
+export function shadePatch(
+  sh: Shader,
+  s: Surface,
+  x: number,
+  y: number,
+  a: number,
+  q: number,
+  gsd: number,
+  look: PatchLook,
+  salt: number,
+  /** The patch heading's sine and cosine (roof planes tilt in the scene frame). */
+  sinH: number,
+  cosH: number,
+): void {
+  if (look.kind === 'dark_forest') shadeDarkForest(sh, s, x, y, gsd, look);
+  else shadeBlock(sh, s, x, y, a, q, gsd, look, salt, sinH, cosH);
+}
+
+/** Height of what stands in the patch at (x, y), for shadows. */
+export function patchHeight(
+  sh: Shader,
+  x: number,
+  y: number,
+  a: number,
+  q: number,
+  look: PatchLook,
+  salt: number,
+): number {
+  if (look.kind === 'dark_forest') return canopyHeight(sh, x, y, look.density, look.crownScale, look.heightM);
+  const L = blockLot(sh, x, y, a, q, look, salt);
+  if (L.kind === 1) return L.heightM;
+  if (L.kind === 3) return canopyHeight(sh, x, y, 0.9, 0.6, 8);
+  return 0;
+}
+
+function shadeDarkForest(sh: Shader, s: Surface, x: number, y: number, gsd: number, look: ForestLook): void {
+  if (shadeCanopy(sh, s, x, y, gsd, look.density, look.crownScale, look.heightM)) {
+    const hg = sh.hn[0] as number;
+    // Crowns differ a little in shade of green; the lit tops are only a little brighter.
+    const pick = hash2(Math.floor(sh.crownX * 3), Math.floor(sh.crownY * 3), 71);
+    const c = lerp(look.crown, look.crownAlt, pick);
+    s.set(c, (0.6 + 0.7 * hg) * look.dim);
+    s.ao = 0.55 + 0.35 * hg;
+    return;
+  }
+  s.set(look.floor, (0.7 + 0.4 * (sh.hn[0] as number)) * look.dim);
+  s.ao = 0.35;
+}
+
+/** The lot under a point of a block patch (reused object: read before the next call). */
+interface BlockLot {
+  /** 0 = lane, 1 = house, 2 = yard, 3 = tree. */
+  kind: number;
+  fu: number;
+  fv: number;
+  hash: number;
+  heightM: number;
+  widthM: number;
+  depthM: number;
+  laneOff: number;
+}
+const blot: BlockLot = { kind: 0, fu: 0, fv: 0, hash: 0, heightM: 0, widthM: 1, depthM: 1, laneOff: 0 };
+
+function blockLot(sh: Shader, x: number, y: number, a: number, q: number, look: BlockLook, salt: number): BlockLot {
+  // Bare-earth lanes wander: shift the row boundaries by slow noise.
+  const qq = look.wander ? q + (sh.tex(x, y, 0.25, 0.3, salt + 5) - 0.5) * look.laneM * 2 * look.wander : q;
+  const pitch = look.rowM + look.laneM;
+  const jv = Math.floor(qq / pitch);
+  const inRow = qq - jv * pitch;
+  if (inRow > look.rowM) {
+    blot.kind = 0;
+    blot.heightM = 0;
+    blot.laneOff = (inRow - look.rowM) / look.laneM;
+    return blot;
+  }
+  const lotM = look.lotM * (0.85 + 0.3 * hash2(jv, 3, salt));
+  const uu = a + hash2(jv, 1, salt) * lotM;
+  const iu = Math.floor(uu / lotM);
+  const h = hash2(iu, jv, salt + 3);
+  blot.hash = h;
+  blot.fu = uu / lotM - iu;
+  blot.fv = inRow / look.rowM;
+  blot.heightM = 0;
+  if (h > look.houseShare) {
+    blot.kind = h > 1 - look.treeShare ? 3 : 2;
+    return blot;
+  }
+  const [f0, f1] = look.footprint;
+  const w = f0 + (f1 - f0) * hash2(iu, jv, salt + 4);
+  const d = f0 + (f1 - f0) * hash2(iu, jv, salt + 5);
+  const ou = (1 - w) * hash2(iu, jv, salt + 6);
+  const ov = (1 - d) * hash2(iu, jv, salt + 7);
+  const pu = (blot.fu - ou) / w;
+  const pv = (blot.fv - ov) / d;
+  if (pu < 0 || pu > 1 || pv < 0 || pv > 1) {
+    blot.kind = 2;
+    return blot;
+  }
+  blot.kind = 1;
+  blot.fu = pu;
+  blot.fv = pv;
+  blot.widthM = w * lotM;
+  blot.depthM = d * look.rowM;
+  const [s0, s1] = look.storeys;
+  blot.heightM = 3 * (s0 + Math.floor((s1 - s0 + 1) * hash2(iu, jv, salt + 8))) + 0.5;
+  return blot;
+}
+
+function shadeBlock(
+  sh: Shader,
+  s: Surface,
+  x: number,
+  y: number,
+  a: number,
+  q: number,
+  gsd: number,
+  look: BlockLook,
+  salt: number,
+  sinH: number,
+  cosH: number,
+): void {
+  const L = blockLot(sh, x, y, a, q, look, salt);
+  const d = sh.det4(x, y, 0.05, gsd);
+  const grain = d[1] as number;
+  const blot2 = d[0] as number;
+  const earth = look.kind === 'dirt_lanes';
+  if (L.kind === 0) {
+    s.set(look.lane, 0.85 + 0.22 * grain + 0.12 * (blot2 - 0.5));
+    if (earth) {
+      // Wheel ruts along the lane, darker and damp.
+      const rut = Math.abs(L.laneOff - 0.5);
+      if (rut > 0.12 && rut < 0.25) s.mul(1 - 0.15 * periodicAmp(look.laneM * 0.25, gsd));
+      if (sh.tex(x, y, 0.08, gsd, salt + 9) < 0.25) s.mul(0.8);
+    }
+    s.ao = earth ? 0.9 : 0.7;
+    return;
+  }
+  if (L.kind === 2) {
+    s.set(look.yard, 0.82 + 0.22 * grain + 0.15 * (blot2 - 0.5));
+    // Yards of bare earth have patches of grass and weeds.
+    if (earth) s.mix([0.32, 0.36, 0.2], smooth(0.6, 0.8, sh.tex(x, y, 0.12, gsd, salt + 11)) * 0.7);
+    return;
+  }
+  if (L.kind === 3) {
+    if (!shadeCanopy(sh, s, x, y, gsd, 0.9, 0.6, 8)) s.set(look.yard, 0.75 + 0.2 * grain);
+    return;
+  }
+  // A roof: flat with a parapet, or two planes from a ridge.
+  const roof = look.roofs[Math.floor(((L.hash * 7.77) % 1) * look.roofs.length)] as RGB;
+  const tone = 0.88 + 0.24 * hash2(Math.floor(L.hash * 1e6), 2, salt);
+  s.objH = L.heightM;
+  s.grain = 0.3;
+  const edge = Math.min(Math.min(L.fu, 1 - L.fu) * L.widthM, Math.min(L.fv, 1 - L.fv) * L.depthM);
+  const flat = (L.hash * 3.31) % 1 < look.flatShare;
+  if (flat) {
+    s.set(roof, tone * (0.9 + 0.15 * blot2 + 0.08 * (grain - 0.5)));
+    if (edge < 0.3) s.mul(0.85);
+    return;
+  }
+  const alongU = L.widthM >= L.depthM;
+  const across = alongU ? L.fv : L.fu;
+  const span = alongU ? L.depthM : L.widthM;
+  const acrossM = (across - 0.5) * span;
+  const side = acrossM < 0 ? -1 : 1;
+  const pitch = 0.45;
+  // Roof planes fall across the ridge: along the patch's q axis (scene (cosH, -sinH)) when the ridge
+  // runs along a (scene (sinH, cosH)), and the other way round.
+  const ax = alongU ? cosH : sinH;
+  const ay = alongU ? -sinH : cosH;
+  s.gx = side * pitch * ax;
+  s.gy = side * pitch * ay;
+  s.set(roof, tone * (0.88 + 0.18 * blot2 + 0.08 * (grain - 0.5)));
+  // Corrugations or tile courses across the roof plane.
+  const along = alongU ? L.fu * L.widthM : L.fv * L.depthM;
+  const amp = periodicAmp(0.2, gsd);
+  if (amp > 0) s.mul(1 + 0.1 * amp * Math.sin((Math.PI * 2 * along) / 0.2));
+  if (Math.abs(acrossM) < 0.2) s.mul(0.85);
+  if (edge < 0.25) s.mul(0.85);
+  s.objH = L.heightM + pitch * Math.max(0, span / 2 - Math.abs(acrossM));
+}
