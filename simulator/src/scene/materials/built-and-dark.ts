@@ -63,6 +63,13 @@ const jit = (r: Rng, c: RGB, k: number): RGB => [
   Math.max(0, c[1] * r.range(1 - k, 1 + k)),
   Math.max(0, c[2] * r.range(1 - k, 1 + k)),
 ];
+/** Two to four roof colours from `from`, each varied by up to ±`k`. */
+function roofPalette(r: Rng, from: readonly RGB[], k: number): RGB[] {
+  const n = r.int(2, 4);
+  const roofs: RGB[] = [];
+  for (let i = 0; i < n; i++) roofs.push(jit(r, r.pick(from), k));
+  return roofs;
+}
 const lerp = (a: RGB, b: RGB, t: number): RGB => [
   a[0] + (b[0] - a[0]) * t,
   a[1] + (b[1] - a[1]) * t,
@@ -105,9 +112,7 @@ export function drawPatchLook(kind: PatchKind, seed: number): PatchLook {
     };
   }
   if (kind === 'town_roofs') {
-    const n = r.int(2, 4);
-    const roofs: RGB[] = [];
-    for (let i = 0; i < n; i++) roofs.push(jit(r, r.pick(TOWN_ROOFS), 0.08));
+    const roofs = roofPalette(r, TOWN_ROOFS, 0.08);
     return {
       kind,
       lotM: r.range(7, 13),
@@ -125,9 +130,7 @@ export function drawPatchLook(kind: PatchKind, seed: number): PatchLook {
     };
   }
   const earth = jit(r, lerp(EARTH_RED, EARTH_OCHRE, r.next()), 0.08);
-  const n = r.int(2, 4);
-  const roofs: RGB[] = [];
-  for (let i = 0; i < n; i++) roofs.push(jit(r, r.pick(VILLAGE_ROOFS), 0.1));
+  const roofs = roofPalette(r, VILLAGE_ROOFS, 0.1);
   return {
     kind,
     lotM: r.range(11, 20),
