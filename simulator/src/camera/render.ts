@@ -671,14 +671,13 @@ function volumeGrid(
         }
         const nSpans = volumeSpans(vo, h0, Math.min(h1, tEnd), ox, oy, oz, dx, dy, dz);
         if (nSpans === 0) continue;
-        let spanSum = 0;
-        for (let m = 0; m < nSpans; m++) spanSum += (spans[2 * m + 1] as number) - (spans[2 * m] as number);
+        const spanSum = spansLength(nSpans);
         let T = Math.exp(-total);
         // The steps go to the spans in proportion to their length (at least one each).
         for (let m = 0; m < nSpans; m++) {
           const t0 = spans[2 * m] as number;
           const span = (spans[2 * m + 1] as number) - t0;
-          const steps = Math.max(1, Math.round((VOLUME_STEPS * span) / spanSum));
+          const steps = stepsFor(span, spanSum, VOLUME_STEPS);
           const dt = span / steps;
           for (let s = 0; s < steps; s++) {
             const t = t0 + (s + jitter) * dt;
@@ -735,12 +734,11 @@ function volumeGrid(
           if (vo.kind === 'mist') continue;
           if (!slab(vo.box, gx, gy, gz, sx, sy, sz)) continue;
           const nSpans = volumeSpans(vo, Math.max(0, hitT[0] as number), hitT[1] as number, gx, gy, gz, sx, sy, sz);
-          let spanSum = 0;
-          for (let m = 0; m < nSpans; m++) spanSum += (spans[2 * m + 1] as number) - (spans[2 * m] as number);
+          const spanSum = spansLength(nSpans);
           for (let m = 0; m < nSpans; m++) {
             const t0 = spans[2 * m] as number;
             const span = (spans[2 * m + 1] as number) - t0;
-            const steps = Math.max(1, Math.round((SHADOW_STEPS * span) / spanSum));
+            const steps = stepsFor(span, spanSum, SHADOW_STEPS);
             const dt = span / steps;
             for (let s = 0; s < steps; s++) {
               const t = t0 + (s + 0.5) * dt;
@@ -804,6 +802,18 @@ function volumeGrid(
 
 /** Intervals [t0, t1, t0, t1, …] of a ray inside a volume, sorted and disjoint (see volumeSpans). */
 const spans = new Float64Array(64);
+
+/** The total length of the first `n` spans in `spans`. */
+function spansLength(n: number): number {
+  let sum = 0;
+  for (let m = 0; m < n; m++) sum += (spans[2 * m + 1] as number) - (spans[2 * m] as number);
+  return sum;
+}
+
+/** A span's share of a ray's `budget` of steps, in proportion to its length (at least one). */
+function stepsFor(span: number, spanSum: number, budget: number): number {
+  return Math.max(1, Math.round((budget * span) / spanSum));
+}
 
 /**
  * The parts of the ray's interval [lo, hi] (inside the volume's box, before the ground) that lie in
