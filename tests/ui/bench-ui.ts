@@ -147,6 +147,126 @@ async function liveUpdate(page: Page): Promise<void> {
   print({ bench: 'ui.cases-live-update', ...r });
 }
 
+/** Frame times (ms between animation frames) of one fixed pan/zoom sequence on the cases map. */
+function panZoomFrames(page: Page): Promise<number[]> {
+  return page.evaluate(async () => {
+    const m = (
+      window as never as {
+        xunchaMap: {
+          easeTo(o: unknown): void;
+          panBy(p: [number, number], o: unknown): void;
+          getZoom(): number;
+          getCenter(): unknown;
+          jumpTo(o: unknown): void;
+          loaded(): boolean;
+          once(e: string, f: () => void): void;
+        };
+      }
+    ).xunchaMap;
+    // Every run starts where the first did (the sequence does not end where it began), with the map at rest.
+    const w = window as never as { benchStart?: { center: unknown; zoom: number } };
+    w.benchStart ??= { center: m.getCenter(), zoom: m.getZoom() };
+    m.jumpTo(w.benchStart);
+    if (!m.loaded()) await new Promise<void>((r) => m.once('idle', () => r()));
+    const deltas: number[] = [];
+    let last = performance.now();
+    let running = true;
+    const loop = (t: number) => {
+      deltas.push(t - last);
+      last = t;
+      if (running) requestAnimationFrame(loop);
+    };
+    requestAnimationFrame((t) => {
+      last = t;
+      requestAnimationFrame(loop);
+    });
+    const moveEnd = () => new Promise<void>((r) => m.once('moveend', () => r()));
+    const z0 = m.getZoom();
+    for (const step of [
+      () => m.panBy([300, 0], { duration: 1000 }),
+      () => m.panBy([-300, 200], { duration: 1000 }),
+      () => m.easeTo({ zoom: z0 + 2, duration: 1200 }),
+      () => m.panBy([200, -150], { duration: 1000 }),
+      () => m.easeTo({ zoom: z0 + 4, duration: 1200 }),
+      () => m.easeTo({ zoom: z0, duration: 1500 }),
+    ]) {
+      const done = moveEnd();
+      step();
+      await done;
+    }
+    running = false;
+    return deltas.slice(1);
+  });
+}
+
+/** The figures of one pan/zoom: frame-time quantiles and each Chromium process's CPU per frame. */
+function frameFigures(frames: number[], cpuBefore: Record<string, number>, cpuAfter: Record<string, number>) {
+  const sorted = [...frames].sort((a, b) => a - b);
+  const q = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!);
+  return {
+    frames: frames.length,
+    p50Ms: q(0.5),
+    p95Ms: q(0.95),
+    maxMs: Math.round(sorted[sorted.length - 1] ?? 0),
+    framesOver50Ms: frames.filter((f) => f > 50).length,
+    targetMaxMs: 50,
+    // CPU per frame drawn, of the page's main thread and workers (renderer) and of the rasteriser (gpu-process).
+    cpuMsPerFrame: Object.fromEntries(
+      ['renderer', 'gpu-process'].map((k) => [
+        k,
+        Math.round((((cpuAfter[k] ?? 0) - (cpuBefore[k] ?? 0)) / Math.max(1, frames.length)) * 10) / 10,
+      ]),
+    ),
+  };
+}
+
+/**
+ * What the map draws in a diagnostic pan/zoom (BENCH_UI_VARIANTS): `full` as the view has it, `no-pins` without the
+ * case layers, `no-base` without the hillshade and the project's area layers, `bare` with neither. Layers are taken
+ * out of the style (not hidden: the view shows the hillshade again when the map rests) and put back after.
+ */
+const VARIANTS = ['full', 'no-pins', 'no-base', 'bare', 'no-base-fill', 'no-base-line', 'no-base-symbol'] as const;
+type Variant = (typeof VARIANTS)[number];
+
+async function withVariant<T>(page: Page, variant: Variant, run: () => Promise<T>): Promise<T> {
+  const removed = await page.evaluate((v) => {
+    type Layer = { id: string; source?: string };
+    const m = (
+      window as never as {
+        xunchaMap: {
+          getStyle(): { layers: Layer[] };
+          removeLayer(id: string): void;
+        };
+      }
+    ).xunchaMap;
+    const layers = m.getStyle().layers;
+    const isPin = (l: Layer) => l.source === 'cases';
+    const drop = layers.filter((l) => {
+      if (v === 'no-pins') return isPin(l);
+      if (v === 'no-base') return !isPin(l);
+      if (v === 'bare') return true;
+      // no-base-fill, -line, -symbol: the base layers of one type.
+      return !isPin(l) && v === `no-base-${(l as Layer & { type: string }).type}`;
+    });
+    for (const l of drop) m.removeLayer(l.id);
+    // Each removed layer with the id of the layer it stood under, to put it back in place.
+    return drop.map((l) => ({ layer: l, before: layers[layers.indexOf(l) + 1]?.id }));
+  }, variant);
+  try {
+    return await run();
+  } finally {
+    await page.evaluate((back) => {
+      const m = (
+        window as never as {
+          xunchaMap: { addLayer(l: unknown, before?: string): void; getLayer(id: string): unknown };
+        }
+      ).xunchaMap;
+      for (const { layer, before } of [...back].reverse())
+        m.addLayer(layer, before && m.getLayer(before) ? before : undefined);
+    }, removed);
+  }
+}
+
 async function main(): Promise<void> {
   machine('start');
   const s = await startUiStack();
@@ -250,70 +370,38 @@ async function main(): Promise<void> {
         ],
       });
     const cpuBefore = chromiumCpuMs();
-    const frames = await page.evaluate(async () => {
-      const m = (
-        window as never as {
-          xunchaMap: {
-            easeTo(o: unknown): void;
-            panBy(p: [number, number], o: unknown): void;
-            getZoom(): number;
-            once(e: string, f: () => void): void;
-          };
-        }
-      ).xunchaMap;
-      const deltas: number[] = [];
-      let last = performance.now();
-      let running = true;
-      const loop = (t: number) => {
-        deltas.push(t - last);
-        last = t;
-        if (running) requestAnimationFrame(loop);
-      };
-      requestAnimationFrame((t) => {
-        last = t;
-        requestAnimationFrame(loop);
-      });
-      const moveEnd = () => new Promise<void>((r) => m.once('moveend', () => r()));
-      const z0 = m.getZoom();
-      for (const step of [
-        () => m.panBy([300, 0], { duration: 1000 }),
-        () => m.panBy([-300, 200], { duration: 1000 }),
-        () => m.easeTo({ zoom: z0 + 2, duration: 1200 }),
-        () => m.panBy([200, -150], { duration: 1000 }),
-        () => m.easeTo({ zoom: z0 + 4, duration: 1200 }),
-        () => m.easeTo({ zoom: z0, duration: 1500 }),
-      ]) {
-        const done = moveEnd();
-        step();
-        await done;
-      }
-      running = false;
-      return deltas.slice(1);
-    });
+    const frames = await panZoomFrames(page);
     const cpuAfter = chromiumCpuMs();
     if (trace) await s.browser.stopTracing();
     await liveUpdate(page);
-    const sorted = [...frames].sort((a, b) => a - b);
-    const q = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!);
     print({
       bench: 'ui.cases-pan-zoom',
       pins: CASES,
       casesViewLoadMs: loadMs,
       casesListedMs: listedMs,
-      frames: frames.length,
-      p50Ms: q(0.5),
-      p95Ms: q(0.95),
-      maxMs: Math.round(sorted[sorted.length - 1] ?? 0),
-      framesOver50Ms: frames.filter((f) => f > 50).length,
-      targetMaxMs: 50,
-      // CPU per frame drawn, of the page's main thread and workers (renderer) and of the rasteriser (gpu-process).
-      cpuMsPerFrame: Object.fromEntries(
-        ['renderer', 'gpu-process'].map((k) => [
-          k,
-          Math.round((((cpuAfter[k] ?? 0) - (cpuBefore[k] ?? 0)) / Math.max(1, frames.length)) * 10) / 10,
-        ]),
-      ),
+      ...frameFigures(frames, cpuBefore, cpuAfter),
     });
+    // BENCH_UI_VARIANTS=full,no-pins,no-base,bare (BENCH_UI_ROUNDS=2): the same pan/zoom with parts of the map taken
+    // out, the variants alternating round by round on the same page, to tell what the long frames draw.
+    const variants = (process.env.BENCH_UI_VARIANTS ?? '').split(',').filter(Boolean) as Variant[];
+    for (const v of variants) if (!VARIANTS.includes(v)) throw new Error(`BENCH_UI_VARIANTS: unknown ${v}`);
+    const rounds = Number(process.env.BENCH_UI_ROUNDS ?? 2);
+    for (let round = 1; round <= rounds && variants.length; round++)
+      for (const variant of variants) {
+        await page.waitForTimeout(500);
+        const figures = await withVariant(page, variant, async () => {
+          const before = chromiumCpuMs();
+          const f = await panZoomFrames(page);
+          return frameFigures(f, before, chromiumCpuMs());
+        });
+        print({
+          bench: 'ui.cases-pan-zoom-variant',
+          variant,
+          round,
+          loadavg1m: Number(os.loadavg()[0]!.toFixed(1)),
+          ...figures,
+        });
+      }
     await context.close();
     machine('end');
   } finally {
