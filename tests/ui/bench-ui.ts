@@ -318,7 +318,17 @@ async function main(): Promise<void> {
       await mapReady(page);
       const wallMs = Date.now() - t0;
       const nav = await page.evaluate(() => performance.now());
-      print({ bench: 'ui.first-load', run, wallMs, pageMs: Math.round(nav), targetMs: 2000 });
+      // When the page itself saw the map ready (create-map.ts marks it), without the polling and the round trip of the
+      // driver that wallMs and pageMs add (a few hundred ms on a loaded machine, while the hillshade comes in).
+      const mark = await page.evaluate(() => performance.getEntriesByName('xuncha:map-ready')[0]?.startTime ?? null);
+      print({
+        bench: 'ui.first-load',
+        run,
+        wallMs,
+        pageMs: Math.round(nav),
+        readyMarkMs: mark === null ? null : Math.round(mark),
+        targetMs: 2000,
+      });
       await context.close();
     }
 

@@ -38,6 +38,7 @@ try {
   await page.goto(`${s.base}${viewPath}`);
   await mapReady(page);
   const readyMs = await page.evaluate('performance.now()');
+  const readyMarkMs = await page.evaluate(`performance.getEntriesByName('xuncha:map-ready')[0]?.startTime ?? null`);
   if (process.env.TRACE_FILE) await s.browser.stopTracing();
   if (cases) {
     await page.waitForFunction(`(document.querySelector('.cases-side .hint')?.textContent ?? '').includes('${cases}')`);
@@ -54,7 +55,13 @@ try {
   const nav = (await page.evaluate(
     `(() => { const n = performance.getEntriesByType('navigation')[0]; return { domInteractive: Math.round(n.domInteractive), load: Math.round(n.loadEventEnd) }; })()`,
   )) as Record<string, number>;
-  console.log(JSON.stringify({ readyMs: Math.round(readyMs as number), ...nav }));
+  console.log(
+    JSON.stringify({
+      readyMs: Math.round(readyMs as number),
+      readyMarkMs: readyMarkMs === null ? null : Math.round(readyMarkMs as number),
+      ...nav,
+    }),
+  );
   for (const e of entries.sort((a, b) => a.start - b.start)) console.log(JSON.stringify(e));
   await context.close();
 } finally {

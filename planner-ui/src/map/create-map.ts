@@ -123,6 +123,8 @@ export async function createMap(container: HTMLElement, opts: { onRestyle?: () =
     const done = () => {
       // Tests and the bench wait for this: loaded() alone stays false while live sources keep updating.
       container.dataset.mapReady = 'true';
+      // The moment the page saw it (bench:ui reads it: the driver's own wait adds its polling and round trip).
+      performance.mark('xuncha:map-ready');
       resolve();
     };
     if (map.loaded()) done();
