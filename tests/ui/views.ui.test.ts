@@ -286,6 +286,8 @@ describe('planner UI in Chromium', () => {
     const created = list.body.items.find((x: { name: string }) => x.name === '龙泉溪农田周巡');
     expect(created.rrule).toBe('FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU;BYHOUR=23;BYMINUTE=50');
     expect(created.droneIds).toEqual([droneId]);
+    // The toast comes before the view has read the schedules again: wait for the new one's row, drawn with the week.
+    await page.locator(`[data-schedule-row="${created.id}"]`).waitFor({ timeout: 120_000 });
     const events = page.locator(`.cal-event[data-schedule="${created.id}"]`);
     if ((await events.count()) === 0) await page.getByRole('button', { name: /下一周/ }).click();
     expect(await events.count()).toBeGreaterThan(0);
