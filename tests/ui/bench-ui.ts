@@ -226,7 +226,9 @@ function frameFigures(frames: number[], cpuBefore: Record<string, number>, cpuAf
  * out of the style (not hidden: the view shows the hillshade again when the map rests) and put back after.
  */
 const VARIANTS = ['full', 'no-pins', 'no-base', 'bare', 'no-base-fill', 'no-base-line', 'no-base-symbol'] as const;
-type Variant = (typeof VARIANTS)[number];
+/** One of VARIANTS, or `no:id1+id2`: without the layers of those ids. */
+type Variant = (typeof VARIANTS)[number] | `no:${string}`;
+const isVariant = (v: string): v is Variant => (VARIANTS as readonly string[]).includes(v) || /^no:[\w+-]+$/.test(v);
 
 async function withVariant<T>(page: Page, variant: Variant, run: () => Promise<T>): Promise<T> {
   const removed = await page.evaluate((v) => {
@@ -245,6 +247,7 @@ async function withVariant<T>(page: Page, variant: Variant, run: () => Promise<T
       if (v === 'no-pins') return isPin(l);
       if (v === 'no-base') return !isPin(l);
       if (v === 'bare') return true;
+      if (v.startsWith('no:')) return v.slice(3).split('+').includes(l.id);
       // no-base-fill, -line, -symbol: the base layers of one type.
       return !isPin(l) && v === `no-base-${(l as Layer & { type: string }).type}`;
     });
@@ -393,11 +396,11 @@ async function main(): Promise<void> {
     });
     // BENCH_UI_VARIANTS=full,no-pins,no-base,bare (BENCH_UI_ROUNDS=2): the same pan/zoom with parts of the map taken
     // out, the variants alternating round by round on the same page, to tell what the long frames draw.
-    const variants = (process.env.BENCH_UI_VARIANTS ?? '').split(',').filter(Boolean) as Variant[];
-    for (const v of variants) if (!VARIANTS.includes(v)) throw new Error(`BENCH_UI_VARIANTS: unknown ${v}`);
+    const variants = (process.env.BENCH_UI_VARIANTS ?? '').split(',').filter(Boolean);
+    for (const v of variants) if (!isVariant(v)) throw new Error(`BENCH_UI_VARIANTS: unknown ${v}`);
     const rounds = Number(process.env.BENCH_UI_ROUNDS ?? 2);
     for (let round = 1; round <= rounds && variants.length; round++)
-      for (const variant of variants) {
+      for (const variant of variants as Variant[]) {
         await page.waitForTimeout(500);
         const figures = await withVariant(page, variant, async () => {
           const before = chromiumCpuMs();
