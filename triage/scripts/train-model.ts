@@ -1,11 +1,13 @@
 /**
  * npm run train:model -- [--count 700] [--val-count 150] [--test-count 120] [--width 512] [--seed 1]
- *                        [--data DIR] [--out triage/model] [--epochs N]
+ *                        [--data DIR] [--out triage/model] [--epochs N] [--verifier]
  *
  * Renders the training set with the simulator (`npm run render:dataset`: `train` and `val` splits with
  * --seed, the held-out `test` split with another seed, other places) into data/training/ unless --data
  * names a rendered set, trains the default detector (thresholds chosen on `val`), writes the ONNX model,
  * its manifest, the training log and report to --out, scores `test` and rewrites the model card.
+ * --verifier also fits the region verifier (`triage/src/model/region-verifier.ts`) on the model's score
+ * maps of `train` and `val` and writes it into the manifest for the classes where it raises `val` recall.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -18,7 +20,10 @@ import { evaluateModel, formatReport } from '../src/evaluation/evaluate.ts';
 import { readDatasetSplit } from '../src/training/dataset.ts';
 import { writeModelCard } from '../src/training/model-card.ts';
 import { progressBar } from '../src/training/progress.ts';
+import { DEFAULT_REGION_VERIFIER, fitRegionVerifiers } from '../src/training/fit-verifier.ts';
+import { scoreMaps } from '../src/training/score-maps.ts';
 import { DEFAULT_TRAIN_OPTIONS, trainDetector } from '../src/training/train-detector.ts';
+import { parseManifest } from '../src/model/manifest.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
@@ -99,6 +104,23 @@ const options = {
 };
 log(`options: ${JSON.stringify(options)}; ${os.availableParallelism()} cores`);
 const trained = await trainDetector(train, val, options, { log, progress: progressBar() });
+
+if (argv.includes('--verifier')) {
+  // The verifier reads the finished model's score maps (unaugmented photos), as the decoder will.
+  const m = parseManifest(trained.manifest);
+  const bar = progressBar();
+  const trainMaps = await scoreMaps(trained.onnx, m, train, options.workers, (d, t) => bar('score maps (train)', d, t));
+  const valMaps = await scoreMaps(trained.onnx, m, val, options.workers, (d, t) => bar('score maps (val)', d, t));
+  const verifier = fitRegionVerifiers(
+    trainMaps,
+    valMaps,
+    Object.fromEntries(Object.entries(trained.thresholds).map(([c, t]) => [c, t.recall])),
+    m.input.widthPx / trainMaps[0]!.w,
+    { ...DEFAULT_REGION_VERIFIER, minAreaCells: options.minAreaCells, regionGrow: options.regionGrow },
+    log,
+  );
+  if (Object.keys(verifier).length) trained.manifest.output.verifier = verifier;
+}
 
 const modelFile = path.join(outDir, 'xuncha-default.onnx');
 const manifestFile = path.join(outDir, 'xuncha-default.json');

@@ -4,6 +4,8 @@
 import { thresholdFor } from './manifest.ts';
 import type { ModelManifest, TriageClass } from './manifest.ts';
 import type { PixelDetection } from './nms.ts';
+import { regionDescriptor, verifierScore } from './region-verifier.ts';
+import type { CellRegion } from './region-verifier.ts';
 
 /** The mapped classes of a manifest as [model index, our class] pairs. */
 export function mappedClasses(m: ModelManifest): [number, TriageClass][] {
@@ -115,10 +117,60 @@ export function contentCells(m: ModelManifest, h: number, w: number, content?: I
 }
 
 /**
+ * Connected regions (4-neighbour) of one channel of a score map: seeded by cells at or above `seed`, grown
+ * over connected cells at or above `grow`; cells that `prob` gives 0 (letterbox padding) never join one.
+ */
+export function cellRegions(
+  prob: (p: number) => number,
+  channel: number,
+  h: number,
+  w: number,
+  seed: number,
+  grow: number,
+): CellRegion[] {
+  const out: CellRegion[] = [];
+  const seen = new Uint8Array(w * h);
+  const stack: number[] = [];
+  for (let p0 = 0; p0 < w * h; p0++) {
+    if (seen[p0] || prob(p0) < seed) continue;
+    const r: CellRegion = { channel, cells: [], seeds: 0, seedSum: 0, minX: w, minY: h, maxX: -1, maxY: -1 };
+    seen[p0] = 1;
+    stack.push(p0);
+    while (stack.length) {
+      const p = stack.pop()!;
+      const x = p % w;
+      const y = (p - x) / w;
+      const v = prob(p);
+      if (v >= seed) {
+        r.seedSum += v;
+        r.seeds++;
+      }
+      r.cells.push(p);
+      if (x < r.minX) r.minX = x;
+      if (x > r.maxX) r.maxX = x;
+      if (y < r.minY) r.minY = y;
+      if (y > r.maxY) r.maxY = y;
+      for (const q of [x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1, y > 0 ? p - w : -1, y < h - 1 ? p + w : -1]) {
+        if (q >= 0 && !seen[q] && prob(q) >= grow) {
+          seen[q] = 1;
+          stack.push(q);
+        }
+      }
+    }
+    out.push(r);
+  }
+  return out;
+}
+
+/**
  * Segmentation: connected regions (4-neighbour) per mapped class → boxes. A region is seeded by cells at or
  * above the threshold and grows over connected cells at or above threshold × `regionGrow`; it is kept when it
  * has at least `minAreaCells` cells and at least the class's `minSeedCells` seeds. Score = mean of its seed
  * cells (so it passes the threshold). Cells outside `content` (letterbox padding) are never part of a region.
+ *
+ * A class with a region verifier (`output.verifier`) is proposed at the verifier's lower threshold and seed
+ * count instead, and a proposal is kept when the verifier scores it at or above the verifier's threshold;
+ * its score is then the verifier's.
  */
 export function decodeSegmentation(
   m: ModelManifest,
@@ -131,55 +183,33 @@ export function decodeSegmentation(
   const sx = m.input.widthPx / w;
   const sy = m.input.heightPx / h;
   const out: PixelDetection[] = [];
-  const seen = new Uint8Array(w * h);
-  const stack: number[] = [];
   const onPhoto = contentCells(m, h, w, content);
+  // The verifier reads probabilities of every channel, padding included as the model gave it.
+  const probs =
+    m.output.activation === 'sigmoid' ? Float32Array.from(data.subarray(0, m.numClasses * w * h), sigmoid) : data;
   for (const [idx, cls] of mappedClasses(m)) {
-    const thr = thresholdFor(m, cls);
-    const low = thr * m.output.regionGrow;
-    const minSeeds = m.output.minSeedCells[cls] ?? 1;
+    const verifier = m.output.verifier?.[cls];
+    const thr = verifier ? verifier.proposalThreshold : thresholdFor(m, cls);
+    const minSeeds = verifier ? verifier.minSeedCells : (m.output.minSeedCells[cls] ?? 1);
     const base = idx * w * h;
-    const prob = (p: number): number =>
-      !onPhoto[p] ? 0 : m.output.activation === 'sigmoid' ? sigmoid(data[base + p]!) : data[base + p]!;
-    seen.fill(0);
-    for (let p0 = 0; p0 < w * h; p0++) {
-      if (seen[p0] || prob(p0) < thr) continue;
-      let minX = w;
-      let minY = h;
-      let maxX = -1;
-      let maxY = -1;
-      let seedSum = 0;
-      let seeds = 0;
-      let count = 0;
-      seen[p0] = 1;
-      stack.push(p0);
-      while (stack.length) {
-        const p = stack.pop()!;
-        const x = p % w;
-        const y = (p - x) / w;
-        const v = prob(p);
-        if (v >= thr) {
-          seedSum += v;
-          seeds++;
-        }
-        count++;
-        if (x < minX) minX = x;
-        if (x > maxX) maxX = x;
-        if (y < minY) minY = y;
-        if (y > maxY) maxY = y;
-        for (const q of [x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1, y > 0 ? p - w : -1, y < h - 1 ? p + w : -1]) {
-          if (q >= 0 && !seen[q] && prob(q) >= low) {
-            seen[q] = 1;
-            stack.push(q);
-          }
-        }
+    const prob = (p: number): number => (onPhoto[p] ? probs[base + p]! : 0);
+    for (const r of cellRegions(prob, idx, h, w, thr, thr * m.output.regionGrow)) {
+      if (r.cells.length < m.output.minAreaCells || r.seeds < minSeeds) continue;
+      let score = r.seedSum / r.seeds;
+      if (verifier) {
+        score = verifierScore(verifier, regionDescriptor(probs, m.numClasses, h, w, r, onPhoto));
+        if (score < verifier.threshold) continue;
       }
-      if (count < m.output.minAreaCells || seeds < minSeeds) continue;
       out.push({
         cls,
         modelClass: idx,
-        score: seedSum / seeds,
-        box: { x: minX * sx, y: minY * sy, width: (maxX - minX + 1) * sx, height: (maxY - minY + 1) * sy },
+        score,
+        box: {
+          x: r.minX * sx,
+          y: r.minY * sy,
+          width: (r.maxX - r.minX + 1) * sx,
+          height: (r.maxY - r.minY + 1) * sy,
+        },
       });
     }
   }

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { TriageStartupError } from '../issues.ts';
+import { descriptorNames } from './region-verifier.ts';
 
 /** The incident classes triage reports. */
 export const TRIAGE_CLASSES = ['straw_burning', 'sewage_outfall', 'exposed_slope'] as const;
@@ -13,6 +14,21 @@ export type TriageClass = (typeof TRIAGE_CLASSES)[number];
 export const triageClassSchema = z.enum(TRIAGE_CLASSES);
 
 const rgbTriple = z.tuple([z.number(), z.number(), z.number()]);
+
+/** One class's region verifier; its shapes are checked against the descriptor in the manifest's refinement. */
+const verifierSchema = z.object({
+  /** Names of the descriptor's values in order (`descriptorNames`): another descriptor is refused. */
+  descriptor: z.array(z.string()),
+  proposalThreshold: z.number().gt(0).max(1),
+  minSeedCells: z.number().int().min(1).default(1),
+  threshold: z.number().min(0).max(1),
+  mean: z.array(z.number()),
+  std: z.array(z.number().positive()),
+  w1: z.array(z.array(z.number())),
+  b1: z.array(z.number()).min(1),
+  w2: z.array(z.number()),
+  b2: z.number(),
+});
 
 export const modelManifestSchema = z
   .object({
@@ -64,6 +80,11 @@ export const modelManifestSchema = z
        * (per class; 1 when not given): a coherent patch, not a few stray bright cells.
        */
       minSeedCells: z.partialRecord(triageClassSchema, z.number().int().min(1)).default({}),
+      /**
+       * Segmentation: per class, a region verifier (`region-verifier.ts`). Regions are proposed at its lower
+       * threshold and seed count, and kept when its perceptron scores them at or above its threshold.
+       */
+      verifier: z.partialRecord(triageClassSchema, verifierSchema).optional(),
     }),
     /** Number of classes the model outputs. */
     numClasses: z.number().int().min(1).max(10_000),
@@ -87,6 +108,36 @@ export const modelManifestSchema = z
         path: ['input', 'tileOverlapPx'],
         message: `tileOverlapPx ${m.input.tileOverlapPx} must be at most half the tile size (${tileSize} px)`,
       });
+    for (const [cls, v] of Object.entries(m.output.verifier ?? {})) {
+      const at = ['output', 'verifier', cls];
+      const names = descriptorNames(m.numClasses);
+      if (m.output.kind !== 'segmentation')
+        ctx.addIssue({ code: 'custom', path: at, message: 'a region verifier needs output.kind "segmentation"' });
+      if (v.descriptor.join(',') !== names.join(','))
+        ctx.addIssue({
+          code: 'custom',
+          path: [...at, 'descriptor'],
+          message: `descriptor must be the ${names.length} values [${names.join(', ')}] of this version`,
+        });
+      const d = names.length;
+      const hidden = v.b1.length;
+      const shape = (field: string, got: number, want: number): void => {
+        if (got !== want)
+          ctx.addIssue({ code: 'custom', path: [...at, field], message: `length ${got}, expected ${want}` });
+      };
+      shape('mean', v.mean.length, d);
+      shape('std', v.std.length, d);
+      shape('w1', v.w1.length, d);
+      v.w1.forEach((row, i) => {
+        if (row.length !== hidden)
+          ctx.addIssue({
+            code: 'custom',
+            path: [...at, 'w1', i],
+            message: `length ${row.length}, expected ${hidden} (b1's)`,
+          });
+      });
+      shape('w2', v.w2.length, hidden);
+    }
     for (const k of Object.keys(m.classMap)) {
       if (Number(k) >= m.numClasses)
         ctx.addIssue({
