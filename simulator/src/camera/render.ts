@@ -424,6 +424,7 @@ function develop(
   const colI0 = new Int32Array(width);
   const colI1 = new Int32Array(width);
   const colFu = new Float64Array(width);
+  const colOmFu = new Float64Array(width);
   const colDu2 = new Float64Array(width);
   for (let i = 0; i < width; i++) {
     let u = (i + 0.5) / scale - 0.5;
@@ -431,10 +432,14 @@ function develop(
     const i0 = Math.min(sw - 1, u | 0);
     colI0[i] = i0;
     colI1[i] = Math.min(sw - 1, i0 + 1);
-    colFu[i] = Math.min(1, u - i0);
+    const fu = Math.min(1, u - i0);
+    colFu[i] = fu;
+    colOmFu[i] = 1 - fu;
     const du = i + 0.5 - cx;
     colDu2[i] = du * du;
   }
+  const a = gxy ?? new Float32Array(0);
+  const amps = grainBuf ?? new Float32Array(0);
   let o = 0;
   for (let j = 0; j < height; j++) {
     let v = (j + 0.5) / scale - 0.5;
@@ -442,13 +447,18 @@ function develop(
     const j0 = Math.min(shh - 1, v | 0);
     const j1 = Math.min(shh - 1, j0 + 1);
     const fv = Math.min(1, v - j0);
+    const omFv = 1 - fv;
     const dv = j + 0.5 - cy;
+    const dv2 = dv * dv;
+    // Shading-sample indices of the two source rows (×3 for the packed colour and ground arrays).
+    const row0 = j0 * sw;
+    const row1 = j1 * sw;
     for (let i = 0; i < width; i++) {
       let r: number;
       let g: number;
       let bl: number;
       if (scale === 1) {
-        const k = (j * sw + i) * 3;
+        const k = (row0 + i) * 3;
         r = lin[k] as number;
         g = lin[k + 1] as number;
         bl = lin[k + 2] as number;
@@ -456,13 +466,18 @@ function develop(
         const i0 = colI0[i] as number;
         const i1 = colI1[i] as number;
         const fu = colFu[i] as number;
-        const k00 = (j0 * sw + i0) * 3;
-        const k10 = (j0 * sw + i1) * 3;
-        const k01 = (j1 * sw + i0) * 3;
-        const k11 = (j1 * sw + i1) * 3;
-        const w00 = (1 - fu) * (1 - fv);
-        const w10 = fu * (1 - fv);
-        const w01 = (1 - fu) * fv;
+        const omFu = colOmFu[i] as number;
+        const q00 = row0 + i0;
+        const q10 = row0 + i1;
+        const q01 = row1 + i0;
+        const q11 = row1 + i1;
+        const k00 = q00 * 3;
+        const k10 = q10 * 3;
+        const k01 = q01 * 3;
+        const k11 = q11 * 3;
+        const w00 = omFu * omFv;
+        const w10 = fu * omFv;
+        const w01 = omFu * fv;
         const w11 = fu * fv;
         r =
           (lin[k00] as number) * w00 +
@@ -481,9 +496,8 @@ function develop(
           (lin[k11 + 2] as number) * w11;
         // Grain of the ground at this pixel's own footprint (texel a power of two near it, so the
         // texture is not stretched by a varying scale).
-        const kn = fu < 0.5 ? (fv < 0.5 ? k00 : k01) : fv < 0.5 ? k10 : k11;
-        const amp = (grainBuf as Float32Array)[kn / 3] as number;
-        const a = gxy as Float32Array;
+        const qn = fu < 0.5 ? (fv < 0.5 ? q00 : q01) : fv < 0.5 ? q10 : q11;
+        const amp = amps[qn] as number;
         if (amp > 0 && (a[k00] as number) === (a[k00] as number) && (a[k11] as number) === (a[k11] as number)) {
           const gx =
             (a[k00] as number) * w00 + (a[k10] as number) * w10 + (a[k01] as number) * w01 + (a[k11] as number) * w11;
@@ -492,7 +506,7 @@ function develop(
             (a[k10 + 1] as number) * w10 +
             (a[k01 + 1] as number) * w01 +
             (a[k11 + 1] as number) * w11;
-          const texel = a[kn + 2] as number;
+          const texel = a[qn * 3 + 2] as number;
           const f = 1 + amp * grainAt(tex, gx / texel + 311.3, gy / texel + 97.7);
           r *= f;
           g *= f;
@@ -507,7 +521,7 @@ function develop(
       g = lum + (g - lum) * sat;
       bl = lum + (bl - lum) * sat;
       if (vig > 0) {
-        const vv = 1 - vig * ((colDu2[i] as number) + dv * dv) * invR2;
+        const vv = 1 - vig * ((colDu2[i] as number) + dv2) * invR2;
         r *= vv;
         g *= vv;
         bl *= vv;
