@@ -6,8 +6,9 @@
  * Newton steps on the ray. Slowly varying terms are computed on coarser grids: tree and house shadows
  * on blocks of up to 3×3 pixels (sized to ~25 cm of ground), volumes (smoke, dust, mist banks) and
  * their shadows on a grid of ~320 columns, interpolated. Shading itself is adaptive: every other
- * sample of every other row first, then the samples between them only where those four differ in
- * colour or label; elsewhere they are interpolated and get the ground's fine grain.
+ * sample of every other row first, then the samples between them only where the lattice samples they
+ * lie between (two along a cell edge, four inside a cell) differ in colour or label; elsewhere they
+ * are interpolated and get the ground's fine grain.
  *
  * Besides the pixels it reports what each incident and hard negative occupies in the picture: the
  * box of pixels where an incident is actually seen (ground outline not hidden by smoke, plus a fire's
@@ -242,8 +243,10 @@ export function renderRaw(
   };
 
   // Adaptive shading: shade every other sample of every other row (the lattice), then shade the
-  // samples between four lattice corners only where those corners differ (an edge, fine texture,
-  // another label); elsewhere interpolate them and add the ground's grain at their own footprint.
+  // samples between lattice samples only where those differ (an edge, fine texture, another label):
+  // a cell's centre when its four corners do, a sample on a cell edge when the edge's two ends do too
+  // (an edge that only crosses the cell's other side leaves it alone); elsewhere interpolate them and
+  // add the ground's grain at their own footprint.
   // Band by band (two sample rows), so that the samples shaded in a band read the textures and
   // rasters their lattice corners just read, while those are still in the cache.
   const adaptive = opts.adaptive ?? true;
@@ -256,6 +259,10 @@ export function renderRaw(
     shadeList(todo, cw);
   };
   const smoothCell = new Uint8Array(Math.max(1, cw - 1));
+  // Cells with no incident corner, in this band and the one above: only there are samples on a cell
+  // edge interpolated from the edge's two ends alone (an incident's rim stays shaded sample by sample).
+  let clearCell = new Uint8Array(Math.max(1, cw - 1));
+  let clearAbove = new Uint8Array(Math.max(1, cw - 1));
   const tex = shader.detail4;
   shadeLatticeRow(0);
   if (cw < 2 || ch < 2) {
@@ -270,9 +277,21 @@ export function renderRaw(
       shadeLatticeRow(cj + 1);
       const y0 = 2 * cj;
       const y1 = Math.min(2 * cj + 2, shh - 1);
-      for (let ci = 0; ci + 1 < cw; ci++)
-        smoothCell[ci] =
-          adaptive && cornersAgree(lin, gxy, label, y0 * sw, y1 * sw, 2 * ci, Math.min(2 * ci + 2, sw - 1)) ? 1 : 0;
+      const swap = clearAbove;
+      clearAbove = clearCell;
+      clearCell = swap;
+      for (let ci = 0; ci + 1 < cw; ci++) {
+        const x0 = 2 * ci;
+        const x1 = Math.min(2 * ci + 2, sw - 1);
+        smoothCell[ci] = adaptive && cornersAgree(lin, gxy, label, y0 * sw, y1 * sw, x0, x1) ? 1 : 0;
+        clearCell[ci] =
+          (label[y0 * sw + x0] as number) <= 0 &&
+          (label[y0 * sw + x1] as number) <= 0 &&
+          (label[y1 * sw + x0] as number) <= 0 &&
+          (label[y1 * sw + x1] as number) <= 0
+            ? 1
+            : 0;
+      }
       // The band's rows y0 … y1 − 1; the last band also takes the bottom row.
       const jEnd = cj + 2 === ch ? y1 : y1 - 1;
       let m = 0;
@@ -280,19 +299,33 @@ export function renderRaw(
         const rowOnLattice = j === y0 || j === y1;
         const fv = (j - y0) / (y1 - y0);
         for (let i = 0; i < sw; i++) {
-          if (rowOnLattice && ((i & 1) === 0 || i === sw - 1)) continue;
+          const colOnLattice = (i & 1) === 0 || i === sw - 1;
+          if (rowOnLattice && colOnLattice) continue;
           const ci = Math.min(cw - 2, i >> 1);
-          if (!smoothCell[ci]) {
+          const x0 = 2 * ci;
+          const x1 = Math.min(2 * ci + 2, sw - 1);
+          // A sample on a lattice row or column lies between two lattice samples: it is interpolated
+          // when its cell's four corners agree, or else when those two do (an edge that passes by).
+          const smooth =
+            smoothCell[ci] === 1 ||
+            (adaptive &&
+              clearCell[ci] === 1 &&
+              (rowOnLattice
+                ? (j !== y0 || cj === 0 || clearAbove[ci] === 1) && pairAgree(lin, gxy, label, j * sw + x0, j * sw + x1)
+                : colOnLattice &&
+                  (i !== x0 || ci === 0 || clearCell[ci - 1] === 1) &&
+                  pairAgree(lin, gxy, label, y0 * sw + i, y1 * sw + i)));
+          if (!smooth) {
             todo[m++] = j * sw + i;
             continue;
           }
-          const x0 = 2 * ci;
-          const x1 = Math.min(2 * ci + 2, sw - 1);
           const fu = (i - x0) / (x1 - x0);
           const k00 = y0 * sw + x0;
           const k10 = y0 * sw + x1;
           const k01 = y1 * sw + x0;
           const k11 = y1 * sw + x1;
+          // The sample whose label and grain texel it takes: one it is interpolated from (weight > 0).
+          const ks = fu < 1 ? (fv < 1 ? k00 : k01) : fv < 1 ? k10 : k11;
           const w00 = (1 - fu) * (1 - fv);
           const w10 = fu * (1 - fv);
           const w01 = (1 - fu) * fv;
@@ -308,7 +341,7 @@ export function renderRaw(
             (gxy[k10 * 3 + 1] as number) * w10 +
             (gxy[k01 * 3 + 1] as number) * w01 +
             (gxy[k11 * 3 + 1] as number) * w11;
-          const texel = gxy[k00 * 3 + 2] as number;
+          const texel = gxy[ks * 3 + 2] as number;
           const amp =
             (grainBuf[k00] as number) * w00 +
             (grainBuf[k10] as number) * w10 +
@@ -318,7 +351,7 @@ export function renderRaw(
           gxy[o * 3 + 1] = gy;
           gxy[o * 3 + 2] = texel;
           grainBuf[o] = amp;
-          label[o] = label[k00] as number;
+          label[o] = label[ks] as number;
           // Two-scale photos get their grain when developed; here the interpolated sample gets it.
           let f = 1;
           if (scale === 1 && amp > 0) {
@@ -596,6 +629,20 @@ function cornersAgree(
     const mx = Math.max(p, q, r, s);
     const mn = Math.min(p, q, r, s);
     if (mx - mn > REFINE_REL * (p + q + r + s) * 0.25 + REFINE_ABS) return false;
+  }
+  return true;
+}
+
+/** Whether two lattice samples (offsets ka, kb) agree: both ground, one label, colours within REFINE_REL. */
+function pairAgree(lin: Float32Array, gxy: Float32Array, label: Int16Array, ka: number, kb: number): boolean {
+  if (label[ka] !== label[kb]) return false;
+  const a = gxy[ka * 3] as number;
+  const b = gxy[kb * 3] as number;
+  if (a !== a || b !== b) return false;
+  for (let ch = 0; ch < 3; ch++) {
+    const p = lin[ka * 3 + ch] as number;
+    const q = lin[kb * 3 + ch] as number;
+    if (Math.abs(p - q) > REFINE_REL * (p + q) * 0.5 + REFINE_ABS) return false;
   }
   return true;
 }
