@@ -471,6 +471,8 @@ function develop(
     const du = i + 0.5 - cx;
     colDu2[i] = du * du;
   }
+  // A plain Uint8Array view: stores through a Buffer keep the loop from optimising (as in blur3).
+  const out = new Uint8Array(data.buffer, data.byteOffset, width * height * 3);
   const a = gxy ?? new Float32Array(0);
   const amps = grainBuf ?? new Float32Array(0);
   let o = 0;
@@ -559,9 +561,9 @@ function develop(
         g *= vv;
         bl *= vv;
       }
-      data[o++] = lut[r <= 0 ? 0 : r >= 1.9995 ? 4095 : (r * 2048) | 0] as number;
-      data[o++] = lut[g <= 0 ? 0 : g >= 1.9995 ? 4095 : (g * 2048) | 0] as number;
-      data[o++] = lut[bl <= 0 ? 0 : bl >= 1.9995 ? 4095 : (bl * 2048) | 0] as number;
+      out[o++] = lut[r <= 0 ? 0 : r >= 1.9995 ? 4095 : (r * 2048) | 0] as number;
+      out[o++] = lut[g <= 0 ? 0 : g >= 1.9995 ? 4095 : (g * 2048) | 0] as number;
+      out[o++] = lut[bl <= 0 ? 0 : bl >= 1.9995 ? 4095 : (bl * 2048) | 0] as number;
     }
   }
 }
