@@ -96,48 +96,50 @@ export function finishImage(
 
 /**
  * Separable 3-tap filter [a, 1 − 2a, a]: a blur for a > 0, a sharpening for a < 0 (clamped to 0..255).
- * Rolling neighbours in registers and one saved row keep it to a few operations per byte: it runs
- * twice over every photo (lens softness, then sharpening), 36 million bytes at 4000×3000.
+ * It runs twice over every photo (lens softness, then sharpening), 36 million bytes at 4000×3000, so
+ * it makes one pass over the image: each row is filtered across into a small ring of three rows
+ * (above, current, below; rounded to bytes as a separate across pass would), and the down filter of
+ * the current row is written straight back. Same bytes as filtering the whole image across, then down.
  */
 export function blur3(image: Uint8Array, width: number, height: number, a: number): void {
   // A plain Uint8Array view: a Buffer's own subarray and element maps keep the loops from optimising.
   const data = new Uint8Array(image.buffer, image.byteOffset, width * height * 3);
   const c = 1 - 2 * a;
   const stride = width * 3;
-  for (let j = 0; j < height; j++) {
-    const o = j * stride;
-    for (let ch = 0; ch < 3; ch++) {
-      // Edge pixels repeat themselves as their outer neighbour.
-      let prev = data[o + ch] as number;
-      let cur = prev;
-      const last = o + stride - 3 + ch;
-      for (let k = o + ch; k <= last; k += 3) {
-        const next = k < last ? (data[k + 3] as number) : cur;
-        const v = prev * a + cur * c + next * a + 0.5;
-        data[k] = v < 0 ? 0 : v > 255 ? 255 : v;
-        prev = cur;
-        cur = next;
-      }
-    }
-  }
-  // Vertical pass: `up` holds the unfiltered row above, `mid` the unfiltered current row; the row
-  // below is still unfiltered in place (the last row repeats itself).
   let up = new Uint8Array(stride);
   let mid = new Uint8Array(stride);
-  for (let k = 0; k < stride; k++) up[k] = data[k] as number;
+  let down = new Uint8Array(stride);
+  blurRow(data, 0, mid, stride, a, c);
+  // The first row repeats itself as its upper neighbour, the last as its lower one.
+  up.set(mid);
   for (let j = 0; j < height; j++) {
     const o = j * stride;
-    for (let k = 0; k < stride; k++) mid[k] = data[o + k] as number;
-    const down = j < height - 1 ? o + stride : -1;
+    if (j < height - 1) blurRow(data, o + stride, down, stride, a, c);
+    else down.set(mid);
     for (let k = 0; k < stride; k++) {
-      const m = mid[k] as number;
-      const d = down >= 0 ? (data[down + k] as number) : m;
-      const v = (up[k] as number) * a + m * c + d * a + 0.5;
+      const v = (up[k] as number) * a + (mid[k] as number) * c + (down[k] as number) * a + 0.5;
       data[o + k] = v < 0 ? 0 : v > 255 ? 255 : v;
     }
     const t = up;
     up = mid;
-    mid = t;
+    mid = down;
+    down = t;
+  }
+}
+
+/** The across part of blur3: row at offset `o` of `src` into `out`, edge pixels repeating themselves. */
+function blurRow(src: Uint8Array, o: number, out: Uint8Array, stride: number, a: number, c: number): void {
+  for (let ch = 0; ch < 3; ch++) {
+    let prev = src[o + ch] as number;
+    let cur = prev;
+    const last = stride - 3 + ch;
+    for (let k = ch; k <= last; k += 3) {
+      const next = k < last ? (src[o + k + 3] as number) : cur;
+      const v = prev * a + cur * c + next * a + 0.5;
+      out[k] = v < 0 ? 0 : v > 255 ? 255 : v;
+      prev = cur;
+      cur = next;
+    }
   }
 }
 

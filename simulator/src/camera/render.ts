@@ -6,8 +6,9 @@
  * Newton steps on the ray. Slowly varying terms are computed on coarser grids: tree and house shadows
  * on blocks of up to 3×3 pixels (sized to ~25 cm of ground), volumes (smoke, dust, mist banks) and
  * their shadows on a grid of ~320 columns, interpolated. Shading itself is adaptive: every other
- * sample of every other row first, then the samples between them only where those four differ in
- * colour or label; elsewhere they are interpolated and get the ground's fine grain.
+ * sample of every other row first, then the samples between them only where the lattice samples they
+ * lie between (two along a cell edge, four inside a cell) differ in colour or label; elsewhere they
+ * are interpolated and get the ground's fine grain.
  *
  * Besides the pixels it reports what each incident and hard negative occupies in the picture: the
  * box of pixels where an incident is actually seen (ground outline not hidden by smoke, plus a fire's
@@ -242,8 +243,10 @@ export function renderRaw(
   };
 
   // Adaptive shading: shade every other sample of every other row (the lattice), then shade the
-  // samples between four lattice corners only where those corners differ (an edge, fine texture,
-  // another label); elsewhere interpolate them and add the ground's grain at their own footprint.
+  // samples between lattice samples only where those differ (an edge, fine texture, another label):
+  // a cell's centre when its four corners do, a sample on a cell edge when the edge's two ends do too
+  // (an edge that only crosses the cell's other side leaves it alone); elsewhere interpolate them and
+  // add the ground's grain at their own footprint.
   // Band by band (two sample rows), so that the samples shaded in a band read the textures and
   // rasters their lattice corners just read, while those are still in the cache.
   const adaptive = opts.adaptive ?? true;
@@ -256,6 +259,10 @@ export function renderRaw(
     shadeList(todo, cw);
   };
   const smoothCell = new Uint8Array(Math.max(1, cw - 1));
+  // Cells with no incident corner, in this band and the one above: only there are samples on a cell
+  // edge interpolated from the edge's two ends alone (an incident's rim stays shaded sample by sample).
+  let clearCell = new Uint8Array(Math.max(1, cw - 1));
+  let clearAbove = new Uint8Array(Math.max(1, cw - 1));
   const tex = shader.detail4;
   shadeLatticeRow(0);
   if (cw < 2 || ch < 2) {
@@ -270,9 +277,21 @@ export function renderRaw(
       shadeLatticeRow(cj + 1);
       const y0 = 2 * cj;
       const y1 = Math.min(2 * cj + 2, shh - 1);
-      for (let ci = 0; ci + 1 < cw; ci++)
-        smoothCell[ci] =
-          adaptive && cornersAgree(lin, gxy, label, y0 * sw, y1 * sw, 2 * ci, Math.min(2 * ci + 2, sw - 1)) ? 1 : 0;
+      const swap = clearAbove;
+      clearAbove = clearCell;
+      clearCell = swap;
+      for (let ci = 0; ci + 1 < cw; ci++) {
+        const x0 = 2 * ci;
+        const x1 = Math.min(2 * ci + 2, sw - 1);
+        smoothCell[ci] = adaptive && cornersAgree(lin, gxy, label, y0 * sw, y1 * sw, x0, x1) ? 1 : 0;
+        clearCell[ci] =
+          (label[y0 * sw + x0] as number) <= 0 &&
+          (label[y0 * sw + x1] as number) <= 0 &&
+          (label[y1 * sw + x0] as number) <= 0 &&
+          (label[y1 * sw + x1] as number) <= 0
+            ? 1
+            : 0;
+      }
       // The band's rows y0 … y1 − 1; the last band also takes the bottom row.
       const jEnd = cj + 2 === ch ? y1 : y1 - 1;
       let m = 0;
@@ -280,19 +299,33 @@ export function renderRaw(
         const rowOnLattice = j === y0 || j === y1;
         const fv = (j - y0) / (y1 - y0);
         for (let i = 0; i < sw; i++) {
-          if (rowOnLattice && ((i & 1) === 0 || i === sw - 1)) continue;
+          const colOnLattice = (i & 1) === 0 || i === sw - 1;
+          if (rowOnLattice && colOnLattice) continue;
           const ci = Math.min(cw - 2, i >> 1);
-          if (!smoothCell[ci]) {
+          const x0 = 2 * ci;
+          const x1 = Math.min(2 * ci + 2, sw - 1);
+          // A sample on a lattice row or column lies between two lattice samples: it is interpolated
+          // when its cell's four corners agree, or else when those two do (an edge that passes by).
+          const smooth =
+            smoothCell[ci] === 1 ||
+            (adaptive &&
+              clearCell[ci] === 1 &&
+              (rowOnLattice
+                ? (j !== y0 || cj === 0 || clearAbove[ci] === 1) && pairAgree(lin, gxy, label, j * sw + x0, j * sw + x1)
+                : colOnLattice &&
+                  (i !== x0 || ci === 0 || clearCell[ci - 1] === 1) &&
+                  pairAgree(lin, gxy, label, y0 * sw + i, y1 * sw + i)));
+          if (!smooth) {
             todo[m++] = j * sw + i;
             continue;
           }
-          const x0 = 2 * ci;
-          const x1 = Math.min(2 * ci + 2, sw - 1);
           const fu = (i - x0) / (x1 - x0);
           const k00 = y0 * sw + x0;
           const k10 = y0 * sw + x1;
           const k01 = y1 * sw + x0;
           const k11 = y1 * sw + x1;
+          // The sample whose label and grain texel it takes: one it is interpolated from (weight > 0).
+          const ks = fu < 1 ? (fv < 1 ? k00 : k01) : fv < 1 ? k10 : k11;
           const w00 = (1 - fu) * (1 - fv);
           const w10 = fu * (1 - fv);
           const w01 = (1 - fu) * fv;
@@ -308,7 +341,7 @@ export function renderRaw(
             (gxy[k10 * 3 + 1] as number) * w10 +
             (gxy[k01 * 3 + 1] as number) * w01 +
             (gxy[k11 * 3 + 1] as number) * w11;
-          const texel = gxy[k00 * 3 + 2] as number;
+          const texel = gxy[ks * 3 + 2] as number;
           const amp =
             (grainBuf[k00] as number) * w00 +
             (grainBuf[k10] as number) * w10 +
@@ -318,7 +351,7 @@ export function renderRaw(
           gxy[o * 3 + 1] = gy;
           gxy[o * 3 + 2] = texel;
           grainBuf[o] = amp;
-          label[o] = label[k00] as number;
+          label[o] = label[ks] as number;
           // Two-scale photos get their grain when developed; here the interpolated sample gets it.
           let f = 1;
           if (scale === 1 && amp > 0) {
@@ -424,6 +457,7 @@ function develop(
   const colI0 = new Int32Array(width);
   const colI1 = new Int32Array(width);
   const colFu = new Float64Array(width);
+  const colOmFu = new Float64Array(width);
   const colDu2 = new Float64Array(width);
   for (let i = 0; i < width; i++) {
     let u = (i + 0.5) / scale - 0.5;
@@ -431,10 +465,16 @@ function develop(
     const i0 = Math.min(sw - 1, u | 0);
     colI0[i] = i0;
     colI1[i] = Math.min(sw - 1, i0 + 1);
-    colFu[i] = Math.min(1, u - i0);
+    const fu = Math.min(1, u - i0);
+    colFu[i] = fu;
+    colOmFu[i] = 1 - fu;
     const du = i + 0.5 - cx;
     colDu2[i] = du * du;
   }
+  // A plain Uint8Array view: stores through a Buffer keep the loop from optimising (as in blur3).
+  const out = new Uint8Array(data.buffer, data.byteOffset, width * height * 3);
+  const a = gxy ?? new Float32Array(0);
+  const amps = grainBuf ?? new Float32Array(0);
   let o = 0;
   for (let j = 0; j < height; j++) {
     let v = (j + 0.5) / scale - 0.5;
@@ -442,13 +482,18 @@ function develop(
     const j0 = Math.min(shh - 1, v | 0);
     const j1 = Math.min(shh - 1, j0 + 1);
     const fv = Math.min(1, v - j0);
+    const omFv = 1 - fv;
     const dv = j + 0.5 - cy;
+    const dv2 = dv * dv;
+    // Shading-sample indices of the two source rows (×3 for the packed colour and ground arrays).
+    const row0 = j0 * sw;
+    const row1 = j1 * sw;
     for (let i = 0; i < width; i++) {
       let r: number;
       let g: number;
       let bl: number;
       if (scale === 1) {
-        const k = (j * sw + i) * 3;
+        const k = (row0 + i) * 3;
         r = lin[k] as number;
         g = lin[k + 1] as number;
         bl = lin[k + 2] as number;
@@ -456,13 +501,18 @@ function develop(
         const i0 = colI0[i] as number;
         const i1 = colI1[i] as number;
         const fu = colFu[i] as number;
-        const k00 = (j0 * sw + i0) * 3;
-        const k10 = (j0 * sw + i1) * 3;
-        const k01 = (j1 * sw + i0) * 3;
-        const k11 = (j1 * sw + i1) * 3;
-        const w00 = (1 - fu) * (1 - fv);
-        const w10 = fu * (1 - fv);
-        const w01 = (1 - fu) * fv;
+        const omFu = colOmFu[i] as number;
+        const q00 = row0 + i0;
+        const q10 = row0 + i1;
+        const q01 = row1 + i0;
+        const q11 = row1 + i1;
+        const k00 = q00 * 3;
+        const k10 = q10 * 3;
+        const k01 = q01 * 3;
+        const k11 = q11 * 3;
+        const w00 = omFu * omFv;
+        const w10 = fu * omFv;
+        const w01 = omFu * fv;
         const w11 = fu * fv;
         r =
           (lin[k00] as number) * w00 +
@@ -481,9 +531,8 @@ function develop(
           (lin[k11 + 2] as number) * w11;
         // Grain of the ground at this pixel's own footprint (texel a power of two near it, so the
         // texture is not stretched by a varying scale).
-        const kn = fu < 0.5 ? (fv < 0.5 ? k00 : k01) : fv < 0.5 ? k10 : k11;
-        const amp = (grainBuf as Float32Array)[kn / 3] as number;
-        const a = gxy as Float32Array;
+        const qn = fu < 0.5 ? (fv < 0.5 ? q00 : q01) : fv < 0.5 ? q10 : q11;
+        const amp = amps[qn] as number;
         if (amp > 0 && (a[k00] as number) === (a[k00] as number) && (a[k11] as number) === (a[k11] as number)) {
           const gx =
             (a[k00] as number) * w00 + (a[k10] as number) * w10 + (a[k01] as number) * w01 + (a[k11] as number) * w11;
@@ -492,7 +541,7 @@ function develop(
             (a[k10 + 1] as number) * w10 +
             (a[k01 + 1] as number) * w01 +
             (a[k11 + 1] as number) * w11;
-          const texel = a[kn + 2] as number;
+          const texel = a[qn * 3 + 2] as number;
           const f = 1 + amp * grainAt(tex, gx / texel + 311.3, gy / texel + 97.7);
           r *= f;
           g *= f;
@@ -507,14 +556,14 @@ function develop(
       g = lum + (g - lum) * sat;
       bl = lum + (bl - lum) * sat;
       if (vig > 0) {
-        const vv = 1 - vig * ((colDu2[i] as number) + dv * dv) * invR2;
+        const vv = 1 - vig * ((colDu2[i] as number) + dv2) * invR2;
         r *= vv;
         g *= vv;
         bl *= vv;
       }
-      data[o++] = lut[r <= 0 ? 0 : r >= 1.9995 ? 4095 : (r * 2048) | 0] as number;
-      data[o++] = lut[g <= 0 ? 0 : g >= 1.9995 ? 4095 : (g * 2048) | 0] as number;
-      data[o++] = lut[bl <= 0 ? 0 : bl >= 1.9995 ? 4095 : (bl * 2048) | 0] as number;
+      out[o++] = lut[r <= 0 ? 0 : r >= 1.9995 ? 4095 : (r * 2048) | 0] as number;
+      out[o++] = lut[g <= 0 ? 0 : g >= 1.9995 ? 4095 : (g * 2048) | 0] as number;
+      out[o++] = lut[bl <= 0 ? 0 : bl >= 1.9995 ? 4095 : (bl * 2048) | 0] as number;
     }
   }
 }
@@ -582,6 +631,20 @@ function cornersAgree(
     const mx = Math.max(p, q, r, s);
     const mn = Math.min(p, q, r, s);
     if (mx - mn > REFINE_REL * (p + q + r + s) * 0.25 + REFINE_ABS) return false;
+  }
+  return true;
+}
+
+/** Whether two lattice samples (offsets ka, kb) agree: both ground, one label, colours within REFINE_REL. */
+function pairAgree(lin: Float32Array, gxy: Float32Array, label: Int16Array, ka: number, kb: number): boolean {
+  if (label[ka] !== label[kb]) return false;
+  const a = gxy[ka * 3] as number;
+  const b = gxy[kb * 3] as number;
+  if (a !== a || b !== b) return false;
+  for (let ch = 0; ch < 3; ch++) {
+    const p = lin[ka * 3 + ch] as number;
+    const q = lin[kb * 3 + ch] as number;
+    if (Math.abs(p - q) > REFINE_REL * (p + q) * 0.5 + REFINE_ABS) return false;
   }
   return true;
 }

@@ -85,27 +85,39 @@ export function texelAt(data: Float32Array, size: number, u: number, v: number):
 }
 
 function periodicValueNoise(size: number, period: number, seed: number): Float32Array {
-  // Value noise on a lattice of `period` texels that wraps at `size` texels.
+  // Value noise on a lattice of `period` texels that wraps at `size` texels. The lattice values are
+  // hashed once per lattice point and the column terms once per column (textures are built at every
+  // process start: hashing four corners per texel and octave cost most of it).
   const cells = size / period;
+  const lattice = new Float64Array(cells * cells);
+  for (let y = 0; y < cells; y++) for (let x = 0; x < cells; x++) lattice[y * cells + x] = hash2(x, y, seed);
+  const colX0 = new Int32Array(size);
+  const colX1 = new Int32Array(size);
+  const colFx = new Float64Array(size);
+  for (let i = 0; i < size; i++) {
+    const gx = i / period;
+    const ix = Math.floor(gx);
+    const fx = gx - ix;
+    colFx[i] = fx * fx * (3 - 2 * fx);
+    colX0[i] = ix % cells;
+    colX1[i] = (ix + 1) % cells;
+  }
   const out = new Float32Array(size * size);
   for (let j = 0; j < size; j++) {
     const gy = j / period;
     const iy = Math.floor(gy);
     let fy = gy - iy;
     fy = fy * fy * (3 - 2 * fy);
+    const r0 = (iy % cells) * cells;
+    const r1 = ((iy + 1) % cells) * cells;
     for (let i = 0; i < size; i++) {
-      const gx = i / period;
-      const ix = Math.floor(gx);
-      let fx = gx - ix;
-      fx = fx * fx * (3 - 2 * fx);
-      const x0 = ix % cells;
-      const x1 = (ix + 1) % cells;
-      const y0 = iy % cells;
-      const y1 = (iy + 1) % cells;
-      const a = hash2(x0, y0, seed);
-      const b = hash2(x1, y0, seed);
-      const c = hash2(x0, y1, seed);
-      const d = hash2(x1, y1, seed);
+      const fx = colFx[i] as number;
+      const x0 = colX0[i] as number;
+      const x1 = colX1[i] as number;
+      const a = lattice[r0 + x0] as number;
+      const b = lattice[r0 + x1] as number;
+      const c = lattice[r1 + x0] as number;
+      const d = lattice[r1 + x1] as number;
       const ab = a + (b - a) * fx;
       out[j * size + i] = ab + (c + (d - c) * fx - ab) * fy;
     }

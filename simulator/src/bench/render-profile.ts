@@ -1,0 +1,83 @@
+/**
+ * Render profile: the bench:render scene and poses, timed around renderRaw alone (no JPEG, no EXIF),
+ * with the shaded share and a SHA-256 prefix of each photo's pixels, so that a change to the renderer
+ * can be timed and checked for identical bytes (same seed and request → same hash) one case at a time.
+ * `tsx simulator/src/bench/render-profile.ts [nadir-1600|nadir-4000|oblique-1600|oblique-4000 …]
+ * [--photos N]` (default all cases, 2 photos each after one warm-up); under
+ * `node --import tsx --cpu-prof` it gives a CPU profile of the renderer.
+ */
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import { loadSampleLayers, openDem, sampleDemPath } from '@xuncha/geodata';
+import { M3E_WIDE, type CameraModel } from '../camera/camera-model.ts';
+import type { CaptureRequest } from '../camera/capture-request.ts';
+import { renderRaw } from '../camera/render.ts';
+import type { Incident } from '../scene/incident-schema.ts';
+import { layersBounds } from '../scene/layers.ts';
+import { buildScene } from '../scene/scene.ts';
+import { warmTextures } from '../scene/textures.ts';
+
+const args = process.argv.slice(2);
+const pi = args.indexOf('--photos');
+const PHOTOS = pi >= 0 ? Math.max(1, Number(args[pi + 1]) || 1) : 2;
+const wanted = args.filter((a, k) => !a.startsWith('--') && (k === 0 || args[k - 1] !== '--photos'));
+
+const layers = await loadSampleLayers();
+const dem = await openDem(sampleDemPath);
+const b = layersBounds(layers as unknown as Record<string, unknown>);
+if (!b) throw new Error('sample layers are empty');
+const lon0 = (b[0] + b[2]) / 2;
+const lat0 = (b[1] + b[3]) / 2;
+const ground = dem.elevationAt(lon0, lat0) ?? 200;
+const incidents: Incident[] = [
+  { id: 'fire', class: 'straw_burning', lon: lon0 + 0.0002, lat: lat0 + 0.0001, radiusM: 15, intensity: 0.9 },
+  { id: 'slope', class: 'exposed_slope', lon: lon0 - 0.0003, lat: lat0 - 0.0002, lengthM: 40, widthM: 25 },
+];
+const flatScene = buildScene({ layers, incidents, seed: 3 });
+const demScene = buildScene({ layers, incidents, dem, seed: 3 });
+warmTextures();
+
+const cases: [string, number, number, number, boolean][] = [
+  ['nadir-1600', 1600, 1200, -90, false],
+  ['nadir-4000', 4000, 3000, -90, false],
+  ['oblique-1600', 1600, 1200, -45, true],
+  ['oblique-4000', 4000, 3000, -45, true],
+];
+for (const [name, w, h, pitch, useDem] of cases) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  const cam: CameraModel = { ...M3E_WIDE, imageWidthPx: w, imageHeightPx: h };
+  const scene = useDem ? demScene : flatScene;
+  const cpu: number[] = [];
+  const hashes: string[] = [];
+  let share = 0;
+  for (let k = 0; k <= PHOTOS; k++) {
+    const req: CaptureRequest = {
+      sysId: 1,
+      index: k,
+      time: new Date('2025-10-20T02:00:00Z'),
+      lon: lon0,
+      lat: lat0 + Math.max(0, k - 1) * 0.0004,
+      altAmslM: ground + 120,
+      altRelM: 120,
+      headingDeg: 30,
+      gimbalPitchDeg: pitch,
+    };
+    const c0 = process.cpuUsage();
+    const shapes = scene.incidents.map((i) => i.shape);
+    const raw = renderRaw(scene, cam, req, shapes, w, h);
+    const c = process.cpuUsage(c0);
+    if (k === 0) continue; // warm-up
+    cpu.push(Math.round((c.user + c.system) / 1000));
+    hashes.push(createHash('sha256').update(raw.data).digest('hex').slice(0, 12));
+    share = raw.stats.shadedShare;
+  }
+  console.log(
+    JSON.stringify({
+      case: name,
+      cpuMs: cpu,
+      shadedShare: Number(share.toFixed(3)),
+      sha: hashes,
+      load: os.loadavg()[0]?.toFixed(2),
+    }),
+  );
+}
