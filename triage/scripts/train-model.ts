@@ -1,6 +1,7 @@
 /**
  * npm run train:model -- [--count 700] [--val-count 150] [--test-count 120] [--width 512] [--seed 1]
  *                        [--data DIR] [--out triage/model] [--epochs N] [--verifier]
+ *                        [--fine-layer block_5_add] [--context-max 9]
  *
  * Renders the training set with the simulator (`npm run render:dataset`: `train` and `val` splits with
  * --seed, the held-out `test` split with another seed, other places) into data/training/ unless --data
@@ -8,6 +9,8 @@
  * its manifest, the training log and report to --out, scores `test` and rewrites the model card.
  * --verifier also fits the region verifier (`triage/src/model/region-verifier.ts`) on the model's score
  * maps of `train` and `val` and writes it into the manifest for the classes where it raises `val` recall.
+ * --fine-layer adds a stride-8 backbone layer pooled to each cell (mean and max) and --context-max a
+ * max-pooled neighbourhood of that many cells a side (round 7's tries; off by default, see the model card).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -97,8 +100,25 @@ if (!opt('data')) {
 const train = await readDatasetSplit(data, 'train');
 const val = await readDatasetSplit(data, 'val');
 log(`rendered set ${path.relative(repo, data)}: ${train.length} train, ${val.length} val photos`);
+const fineLayer = opt('fine-layer');
+if (fineLayer !== undefined && !/^block_\d+_[a-z_]+$/.test(fineLayer)) {
+  console.error(
+    `参数 --fine-layer 应为骨干网络的层名，如 block_5_add / --fine-layer must name a backbone layer such as block_5_add, got ${fineLayer}`,
+  );
+  process.exit(2);
+}
+const contextMax = opt('context-max') === undefined ? 0 : num('context-max', 0);
+if (contextMax && (!Number.isInteger(contextMax) || contextMax % 2 === 0)) {
+  console.error(`参数 --context-max 应为奇数 / --context-max must be an odd whole number, got ${contextMax}`);
+  process.exit(2);
+}
 const options = {
   ...DEFAULT_TRAIN_OPTIONS,
+  spec: {
+    ...DEFAULT_TRAIN_OPTIONS.spec,
+    ...(fineLayer ? { fineLayer } : {}),
+    ...(contextMax ? { contextMaxCells: contextMax } : {}),
+  },
   seed: DEFAULT_TRAIN_OPTIONS.seed + seed,
   epochs: num('epochs', DEFAULT_TRAIN_OPTIONS.epochs),
 };

@@ -7,7 +7,7 @@ import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../src/onnx/graph-builder.ts';
 import { encodeOnnxModel } from '../src/onnx/onnx-writer.ts';
-import { detectorOnnx, featureModelOnnx } from '../src/training/detector-graph.ts';
+import { detectorOnnx, featureCopies, featureModelOnnx } from '../src/training/detector-graph.ts';
 import type { FeatureGraphSpec } from '../src/training/detector-graph.ts';
 import { mlpForward, trainMlp } from '../src/training/mlp.ts';
 import type { Samples } from '../src/training/mlp.ts';
@@ -88,60 +88,116 @@ describe('pretrained backbone conversion', () => {
   });
 });
 
+const SHIPPED_SPEC: FeatureGraphSpec = {
+  inputWidthPx: 128,
+  inputHeightPx: 96,
+  featureLayer: 'block_10_project_BN',
+  contextCells: 3,
+};
+// Round 7's options: stride-8 detail pooled per cell (mean and max) and a max-pooled context.
+const FINE_SPEC: FeatureGraphSpec = { ...SHIPPED_SPEC, fineLayer: 'block_5_add', contextMaxCells: 3 };
+
 describe('exported detector equals the trainer', () => {
-  it('full ONNX graph (backbone + cues + context + head) = trainer head over the feature model, within 1e-4', async () => {
-    const spec: FeatureGraphSpec = {
-      inputWidthPx: 128,
-      inputHeightPx: 96,
-      featureLayer: 'block_10_project_BN',
-      contextCells: 3,
-    };
-    const features = await ort.InferenceSession.create(featureModelOnnx(net, spec));
-    const input = randomInput(3 * 96 * 128, 11);
-    const fOut = (await features.run({ images: new ort.Tensor('float32', input, [1, 3, 96, 128]) }))['features']!;
-    await features.release();
-    const [, d, h, w] = fOut.dims as [number, number, number, number];
-    expect([d, h, w]).toEqual([2 * (96 + 8), 6, 8]);
-    // A head trained for a few epochs on these very cells (any weights would do; trained ones are realistic).
-    const plane = h * w;
-    const fv = fOut.data as Float32Array;
-    const x = new Float32Array(plane * d);
-    for (let p = 0; p < plane; p++) for (let i = 0; i < d; i++) x[p * d + i] = fv[i * plane + p]!;
-    const samples: Samples = {
-      n: plane,
-      d,
-      k: 3,
-      x,
-      y: Uint8Array.from({ length: plane * 3 }, (_, i) => (i % 7 === 0 ? 1 : 0)),
-      w: new Float32Array(plane * 3).fill(1),
-    };
-    const head = trainMlp(samples, {
-      hiddenSize: 16,
-      epochs: 3,
-      learningRate: 0.01,
-      l2: 1e-4,
-      batchSize: 8,
-      seed: 3,
+  it.each([
+    ['backbone + cues + context', SHIPPED_SPEC, 2 * (96 + 8)],
+    ['backbone + stride-8 mean/max + cues + mean and max context', FINE_SPEC, 3 * (96 + 64 + 8)],
+  ])(
+    'full ONNX graph (%s + head) = trainer head over the feature model, within 1e-4',
+    async (_, spec, channels) => {
+      const features = await ort.InferenceSession.create(featureModelOnnx(net, spec));
+      const input = randomInput(3 * 96 * 128, 11);
+      const fOut = (await features.run({ images: new ort.Tensor('float32', input, [1, 3, 96, 128]) }))['features']!;
+      await features.release();
+      const [, d, h, w] = fOut.dims as [number, number, number, number];
+      expect([d, h, w]).toEqual([channels, 6, 8]);
+      // A head trained for a few epochs on these very cells (any weights would do; trained ones are realistic).
+      const plane = h * w;
+      const fv = fOut.data as Float32Array;
+      const x = new Float32Array(plane * d);
+      for (let p = 0; p < plane; p++) for (let i = 0; i < d; i++) x[p * d + i] = fv[i * plane + p]!;
+      const samples: Samples = {
+        n: plane,
+        d,
+        k: 3,
+        x,
+        y: Uint8Array.from({ length: plane * 3 }, (_, i) => (i % 7 === 0 ? 1 : 0)),
+        w: new Float32Array(plane * 3).fill(1),
+      };
+      const head = trainMlp(samples, {
+        hiddenSize: 16,
+        epochs: 3,
+        learningRate: 0.01,
+        l2: 1e-4,
+        batchSize: 8,
+        seed: 3,
+      });
+      // The vegetation gate on two classes, at a step inside the random input's colours so that it bites.
+      const rgbChannel = d / featureCopies(spec) - 8;
+      const gate: ColourGate = { classes: [0, 2], rgbChannel, maxExcessGreen: 0, softness: 0.05 };
+      const expected = headScores(head, { d, h, w, values: fv, boxes: [] }, gate);
+      const ungated = headScores(head, { d, h, w, values: fv, boxes: [] });
+      expect(expected.subarray(plane, 2 * plane)).toEqual(ungated.subarray(plane, 2 * plane));
+      expect(Math.max(...ungated.subarray(0, plane).map((v, i) => v - expected[i]!))).toBeGreaterThan(0.01);
+      const full = await ort.InferenceSession.create(detectorOnnx(net, spec, head, {}, gate));
+      const out = (await full.run({ images: new ort.Tensor('float32', input, [1, 3, 96, 128]) }))['scores']!;
+      await full.release();
+      expect(out.dims).toEqual([1, 3, 6, 8]);
+      const got = out.data as Float32Array;
+      let maxDiff = 0;
+      for (let i = 0; i < got.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i]! - expected[i]!));
+      expect(maxDiff).toBeLessThan(1e-4);
+      // and the scores are not all alike (the comparison would be empty otherwise)
+      expect(Math.max(...expected) - Math.min(...expected)).toBeGreaterThan(0.01);
+      // the trainer's single-vector forward agrees with its map version
+      const one = mlpForward(head, x, 0);
+      expect(one[1]).toBeCloseTo(expected[plane]!, 6);
+    },
+    60_000,
+  );
+
+  it('stride-8 features are the 2×2 mean and max of block_5 per cell; the max context is the 3×3 max of a cell', async () => {
+    const g = new GraphBuilder();
+    g.reserve('images');
+    const bb = appendBackbone(g, net, 'images', 'block_10_project_BN', ['block_5_add']);
+    const tap = bb.taps['block_5_add']!;
+    expect(tap).toMatchObject({ channels: 32, stride: 8 });
+    const tapModel = encodeOnnxModel({
+      nodes: g.nodes,
+      initializers: g.initializers,
+      inputs: [{ name: 'images', dims: [1, 3, 96, 128] }],
+      outputs: [{ name: tap.output, dims: [1, 32, 12, 16] }],
     });
-    // The vegetation gate on two classes, at a step inside the random input's colours so that it bites.
-    const gate: ColourGate = { classes: [0, 2], rgbChannel: 96, maxExcessGreen: 0, softness: 0.05 };
-    const expected = headScores(head, { d, h, w, values: fv, boxes: [] }, gate);
-    const ungated = headScores(head, { d, h, w, values: fv, boxes: [] });
-    expect(expected.subarray(plane, 2 * plane)).toEqual(ungated.subarray(plane, 2 * plane));
-    expect(Math.max(...ungated.subarray(0, plane).map((v, i) => v - expected[i]!))).toBeGreaterThan(0.01);
-    const full = await ort.InferenceSession.create(detectorOnnx(net, spec, head, {}, gate));
-    const out = (await full.run({ images: new ort.Tensor('float32', input, [1, 3, 96, 128]) }))['scores']!;
-    await full.release();
-    expect(out.dims).toEqual([1, 3, 6, 8]);
-    const got = out.data as Float32Array;
-    let maxDiff = 0;
-    for (let i = 0; i < got.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i]! - expected[i]!));
-    expect(maxDiff).toBeLessThan(1e-4);
-    // and the scores are not all alike (the comparison would be empty otherwise)
-    expect(Math.max(...expected) - Math.min(...expected)).toBeGreaterThan(0.01);
-    // the trainer's single-vector forward agrees with its map version
-    const one = mlpForward(head, x, 0);
-    expect(one[1]).toBeCloseTo(expected[plane]!, 6);
+    const input = randomInput(3 * 96 * 128, 12);
+    const feed = { images: new ort.Tensor('float32', input, [1, 3, 96, 128]) };
+    const tapSession = await ort.InferenceSession.create(tapModel);
+    const fine = (await tapSession.run(feed))[tap.output]!.data as Float32Array;
+    await tapSession.release();
+    const featSession = await ort.InferenceSession.create(featureModelOnnx(net, FINE_SPEC));
+    const f = (await featSession.run(feed))['features']!.data as Float32Array;
+    await featSession.release();
+    const [h, w, local] = [6, 8, 96 + 64 + 8];
+    const at = (ch: number, y: number, x: number) => f[(ch * h + y) * w + x]!;
+    let worst = 0;
+    for (let c = 0; c < 32; c++)
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++) {
+          const four = [0, 1, 2, 3].map((i) => fine[(c * 12 + 2 * y + (i >> 1)) * 16 + 2 * x + (i & 1)]!);
+          const mean = four.reduce((a, b) => a + b, 0) / 4;
+          worst = Math.max(worst, Math.abs(at(96 + c, y, x) - mean), Math.abs(at(128 + c, y, x) - Math.max(...four)));
+        }
+    expect(worst).toBeLessThan(1e-5);
+    // the max context of cell (y, x) is the max of the local channel over its 3×3 neighbours inside the map
+    for (const [ch, y, x] of [
+      [0, 0, 0],
+      [130, 3, 4],
+      [local - 1, 5, 7],
+    ] as const) {
+      let m = -Infinity;
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++)
+          if (y + dy >= 0 && y + dy < h && x + dx >= 0 && x + dx < w) m = Math.max(m, at(ch, y + dy, x + dx));
+      expect(at(2 * local + ch, y, x)).toBeCloseTo(m, 6);
+    }
   }, 60_000);
 
   it('training is deterministic: the same seed gives the same head', () => {

@@ -22,6 +22,19 @@ export interface FeatureGraphSpec {
   featureLayer: string;
   /** Side (cells) of the neighbourhood averaged into the context features; 0 = none. */
   contextCells: number;
+  /**
+   * An earlier backbone layer at half the cell stride (stride 8), pooled to each cell as the mean AND the
+   * max over its 2×2 positions: the max keeps a small wisp or plume that the stride-16 layer dilutes.
+   * Absent or '' = none (the shipped model before round 7).
+   */
+  fineLayer?: string;
+  /** Side (cells) of a neighbourhood max-pooled into further context features; absent or 0 = none. */
+  contextMaxCells?: number;
+}
+
+/** How many copies of the per-cell (local) features the feature vector holds: local, mean and max context. */
+export function featureCopies(spec: FeatureGraphSpec): number {
+  return 1 + (spec.contextCells ? 1 : 0) + (spec.contextMaxCells ? 1 : 0);
 }
 
 /** The input tensor's name. */
@@ -103,7 +116,7 @@ export function appendFeatures(
   spec: FeatureGraphSpec,
   input: string,
 ): { features: string; channels: number; cellPx: number } {
-  const bb = appendBackbone(g, net, input, spec.featureLayer);
+  const bb = appendBackbone(g, net, input, spec.featureLayer, spec.fineLayer ? [spec.fineLayer] : []);
   // The input is normalised to [−1, 1] for the backbone; the cues want [0, 1].
   const rgb = g.op(
     'Add',
@@ -112,24 +125,43 @@ export function appendFeatures(
     'rgb01',
   );
   const cues = appendCues(g, rgb, bb.stride);
-  const local = g.op('Concat', [bb.output, cues], [{ name: 'axis', int: 1 }], 'local');
-  const localChannels = bb.channels + CUE_NAMES.length;
-  if (!spec.contextCells) return { features: local, channels: localChannels, cellPx: bb.stride };
-  const k = spec.contextCells;
-  const context = g.op(
-    'AveragePool',
-    [local],
-    [
+  const parts = [bb.output];
+  let localChannels = bb.channels;
+  if (spec.fineLayer) {
+    const fine = bb.taps[spec.fineLayer]!;
+    const k = bb.stride / fine.stride;
+    if (!Number.isInteger(k) || k < 2)
+      throw new Error(
+        `fine layer ${spec.fineLayer} (stride ${fine.stride}) is not finer than the cells (${bb.stride})`,
+      );
+    const poolAttrs = [
       { name: 'kernel_shape', ints: [k, k] },
-      { name: 'strides', ints: [1, 1] },
-      { name: 'pads', ints: [k >> 1, k >> 1, k >> 1, k >> 1] },
-      { name: 'count_include_pad', int: 0 },
-    ],
-    'context',
-  );
+      { name: 'strides', ints: [k, k] },
+    ];
+    parts.push(g.op('AveragePool', [fine.output], poolAttrs, 'fine_mean'));
+    parts.push(g.op('MaxPool', [fine.output], poolAttrs, 'fine_max'));
+    localChannels += 2 * fine.channels;
+  }
+  // Cues stay last among the local channels: the colour gate finds mean R from the end.
+  parts.push(cues);
+  localChannels += CUE_NAMES.length;
+  const local = g.op('Concat', parts, [{ name: 'axis', int: 1 }], 'local');
+  const all = [local];
+  const window = (k: number) => [
+    { name: 'kernel_shape', ints: [k, k] },
+    { name: 'strides', ints: [1, 1] },
+    { name: 'pads', ints: [k >> 1, k >> 1, k >> 1, k >> 1] },
+  ];
+  if (spec.contextCells)
+    all.push(
+      g.op('AveragePool', [local], [...window(spec.contextCells), { name: 'count_include_pad', int: 0 }], 'context'),
+    );
+  // MaxPool pads with −∞, so the photo's edge never wins the max.
+  if (spec.contextMaxCells) all.push(g.op('MaxPool', [local], window(spec.contextMaxCells), 'context_max'));
+  if (all.length === 1) return { features: local, channels: localChannels, cellPx: bb.stride };
   return {
-    features: g.op('Concat', [local, context], [{ name: 'axis', int: 1 }], 'local_context'),
-    channels: 2 * localChannels,
+    features: g.op('Concat', all, [{ name: 'axis', int: 1 }], 'local_context'),
+    channels: all.length * localChannels,
     cellPx: bb.stride,
   };
 }

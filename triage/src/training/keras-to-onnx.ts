@@ -83,6 +83,8 @@ export interface ConvertedBackbone {
   channels: number;
   /** Total stride of the output relative to the input. */
   stride: number;
+  /** Outputs of the earlier layers asked for as taps, by layer name. */
+  taps: Record<string, { output: string; channels: number; stride: number }>;
 }
 
 interface Produced {
@@ -109,9 +111,11 @@ export function kerasToOnnx(
   weights: Map<string, Weight>,
   input: string,
   outputLayer: string,
+  tapLayers: readonly string[] = [],
 ): ConvertedBackbone {
   const layers = model.modelTopology.model_config.config.layers;
-  if (!layers.some((l) => l.name === outputLayer)) throw new Error(`layer ${outputLayer} not in the model`);
+  for (const name of [outputLayer, ...tapLayers])
+    if (!layers.some((l) => l.name === name)) throw new Error(`layer ${name} not in the model`);
   const consumers = new Map<string, string[]>();
   for (const l of layers)
     for (const node of l.inbound_nodes)
@@ -264,7 +268,14 @@ export function kerasToOnnx(
     }
     if (l.name === outputLayer) {
       const p = materialise(produced.get(l.name)!);
-      return { output: p.tensor, channels: p.channels, stride: p.stride };
+      const taps: ConvertedBackbone['taps'] = {};
+      for (const name of tapLayers) {
+        const t = produced.get(name);
+        if (!t) throw new Error(`tap ${name} comes after ${outputLayer}`);
+        const m = materialise(t);
+        taps[name] = { output: m.tensor, channels: m.channels, stride: m.stride };
+      }
+      return { output: p.tensor, channels: p.channels, stride: p.stride, taps };
     }
   }
   throw new Error(`layer ${outputLayer} not reached`);

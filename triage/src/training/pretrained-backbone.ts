@@ -64,6 +64,7 @@ export function appendBackbone(
   net: PretrainedMobileNet,
   input: string,
   layer = DEFAULT_FEATURE_LAYER,
+  taps: readonly string[] = [],
 ): ConvertedBackbone {
-  return kerasToOnnx(g, net.model, net.weights, input, layer);
+  return kerasToOnnx(g, net.model, net.weights, input, layer, taps);
 }

@@ -12,7 +12,7 @@ import { chooseThresholds } from './choose-thresholds.ts';
 import type { ChosenThresholds } from './choose-thresholds.ts';
 import { applyGate } from './colour-gate.ts';
 import type { ColourGate } from './colour-gate.ts';
-import { CUE_NAMES, detectorOnnx, featureModelOnnx, INPUT_NAME, SCORES_NAME } from './detector-graph.ts';
+import { CUE_NAMES, detectorOnnx, featureCopies, featureModelOnnx, INPUT_NAME, SCORES_NAME } from './detector-graph.ts';
 import type { FeatureGraphSpec } from './detector-graph.ts';
 import type { DatasetItem } from './dataset.ts';
 import { photoFeatures } from './features.ts';
@@ -224,7 +224,7 @@ class SampleBuffer {
 /** The gate of the options for a feature map of `d` channels (mean R sits after the backbone's channels). */
 export function colourGateFor(o: TrainDetectorOptions, d: number): ColourGate | null {
   if (!o.colourGate) return null;
-  const local = o.spec.contextCells ? d / 2 : d;
+  const local = d / featureCopies(o.spec);
   return {
     classes: o.colourGate.classes.map((c) => TRIAGE_CLASSES.indexOf(c as (typeof TRIAGE_CLASSES)[number])),
     rgbChannel: local - CUE_NAMES.length + CUE_NAMES.indexOf('meanR'),
@@ -646,6 +646,8 @@ export async function trainDetector(
     {
       'xuncha.backbone': `MobileNetV2 (ImageNet) from npm nsfwjs@${net.version}, ${BACKBONE_PROVENANCE.licence}`,
       'xuncha.feature_layer': o.spec.featureLayer,
+      ...(o.spec.fineLayer ? { 'xuncha.fine_layer': o.spec.fineLayer } : {}),
+      ...(o.spec.contextMaxCells ? { 'xuncha.context_max_cells': String(o.spec.contextMaxCells) } : {}),
       'xuncha.seed': String(o.seed),
     },
     gate,
