@@ -40,9 +40,39 @@ const valNegatives = val.slice(2);
 const targets = { grid: [0.5, 0.7, 0.8, 0.9, 0.96], targetPrecision: 0.9, maxNegativeRate: 0 };
 
 describe('chooseThresholds', () => {
-  it('with one seed cell no threshold is both quiet and finds a burn: the best F1 is used', () => {
+  it('with one seed cell no threshold is both quiet and finds a burn: the class stays quiet, not the best F1', () => {
+    // Best F1 is 0.5 (precision 0.5, recall 1) but fires on every negative photo: a review queue full of
+    // false leads. Within the limit only 0.96 (nothing fires) remains.
     const t = chooseThresholds(val, valNegatives, manifestFor, { ...targets, minSeedGrid: [1] });
-    expect(t.straw_burning).toEqual({ threshold: 0.5, minSeedCells: 1, precision: 0.5, recall: 1, negativeRate: 1 });
+    expect(t.straw_burning).toEqual({ threshold: 0.96, minSeedCells: 1, precision: 1, recall: 0, negativeRate: 0 });
+  });
+
+  it('without the precision target, the best F1 among the quiet candidates', () => {
+    // One burn at 0.92, two weak ones at 0.75; stray cells at 0.85 on both negatives. At 0.5 every burn and
+    // every negative fires (F1 0.75, the best overall); at 0.9 only the strong burn (F1 0.5, no negative
+    // fires). A precision target above 1 is never reached, so the fallback decides: the quiet 0.9.
+    const negatives = [photo([[6, 3, 0.85]]), photo([[5, 0, 0.85]])];
+    const weaker = [
+      photo(patch(0.92), ['straw_burning']),
+      photo(patch(0.75), ['straw_burning']),
+      photo(patch(0.75), ['straw_burning']),
+      ...negatives,
+    ];
+    const t = chooseThresholds(weaker, negatives, manifestFor, {
+      ...targets,
+      minSeedGrid: [1],
+      targetPrecision: 1.01,
+    });
+    expect(t.straw_burning).toMatchObject({ threshold: 0.9, minSeedCells: 1, precision: 1, negativeRate: 0 });
+    expect(t.straw_burning!.recall).toBeCloseTo(1 / 3, 3);
+  });
+
+  it('when no candidate keeps the negative limit, the quietest is used', () => {
+    const noisy = [photo([[6, 3, 0.99]]), photo(patch(0.99))];
+    const t = chooseThresholds(val, noisy, manifestFor, { ...targets, minSeedGrid: [1, 4] });
+    // every threshold fires on the 4-cell patch; seed count 4 silences the stray cell: rate 1/2
+    expect(t.straw_burning!.negativeRate).toBe(0.5);
+    expect(t.straw_burning!.minSeedCells).toBe(4);
   });
 
   it('a seed-count candidate that drops the stray cells wins at the lowest quiet threshold', () => {

@@ -191,6 +191,17 @@ describe('fitting the verifier', () => {
     expect(chooseVerifierThreshold(val, positive, [0.1, 0.2, 0.85], 0.9, 0.2).threshold).toBe(0.9);
   });
 
+  it('when the precision is out of reach, falls back to the best F1 that keeps the negative limit', () => {
+    const val = [0.9, 0.8, 0.7, 0.6];
+    const positive = [true, false, true, true];
+    // a precision target above 1 is never reached; the best F1 (0.6: 3 of 4, recall 1) fires on both negatives (0.65,
+    // 0.75); within a 0 limit only 0.9 (1 of 1, recall 1/3) remains.
+    const p = chooseVerifierThreshold(val, positive, [0.65, 0.75], 1.01, 0);
+    expect(p).toMatchObject({ threshold: 0.9, negativeRate: 0, reached: false });
+    // no threshold keeps the limit: nothing fires
+    expect(chooseVerifierThreshold(val, positive, [0.95], 1.01, 0)).toMatchObject({ threshold: 1, recall: 0 });
+  });
+
   it('learns to tell incidents from look-alikes whose cells score the same, and is used only when it helps', () => {
     // Incidents: compact 3×3 blobs; look-alikes: 1×6 strips (river banks), both at 0.7 — one cell threshold
     // cannot separate them, their shape can.

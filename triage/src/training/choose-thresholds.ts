@@ -3,7 +3,9 @@
  * (`minSeedCells`), chosen on validation score maps. Per class and candidate seed count: the lowest
  * threshold whose image-level precision reaches the target while firing on at most `maxNegativeRate` of
  * the negative photos; of those, the one with the highest recall (ties: the smaller seed count). When no
- * candidate reaches the targets, the best F1 with one seed cell.
+ * candidate reaches the precision, the best F1 among those that keep the negative limit: a class the head
+ * cannot separate must stay quiet (a flood of false leads buries the review queue), not fire on most
+ * negative photos for a better F1. When none keeps the limit either, the quietest candidate.
  */
 import { decodeSegmentation } from '../model/decode-output.ts';
 import { TRIAGE_CLASSES } from '../model/manifest.ts';
@@ -46,7 +48,7 @@ export function chooseThresholds(
     decodeSegmentation(m, p.scores, [1, TRIAGE_CLASSES.length, p.h, p.w]).some((d) => d.cls === cls);
   for (const [ci, cls] of TRIAGE_CLASSES.entries()) {
     type Point = ChosenThresholds[string] & { f1: number };
-    let best: Point = { threshold: 0.5, minSeedCells: 1, precision: 0, recall: 0, f1: -1, negativeRate: 1 };
+    let best: Point | null = null;
     let chosen: Point | null = null;
     for (const k of targets.minSeedGrid) {
       for (const t of targets.grid) {
@@ -69,7 +71,7 @@ export function chooseThresholds(
         const recall = tp + fn ? tp / (tp + fn) : 0;
         const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
         const r = { threshold: t, minSeedCells: k, precision, recall, f1, negativeRate };
-        if (k === 1 && f1 > best.f1) best = r;
+        if (!best || betterFallback(r, best, targets.maxNegativeRate)) best = r;
         if (precision >= targets.targetPrecision && negativeRate <= targets.maxNegativeRate && tp > 0) {
           if (!chosen || recall > chosen.recall) chosen = r;
           break; // higher thresholds at this seed count can only lose recall
@@ -77,6 +79,7 @@ export function chooseThresholds(
       }
     }
     const pick = chosen ?? best;
+    if (!pick) throw new Error('chooseThresholds: empty threshold or seed grid');
     const round = (v: number): number => Math.round(v * 1000) / 1000;
     out[cls] = {
       threshold: pick.threshold,
@@ -86,8 +89,21 @@ export function chooseThresholds(
       negativeRate: round(pick.negativeRate),
     };
     log(
-      `threshold ${cls}: ${pick.threshold}, regions of at least ${pick.minSeedCells} seed cells (validation precision ${pick.precision.toFixed(3)}, recall ${pick.recall.toFixed(3)}; ${(pick.negativeRate * 100).toFixed(1)} % of ${negatives.length} negative photos fire${chosen ? '' : `; precision ${targets.targetPrecision} not reached, best F1 used`})`,
+      `threshold ${cls}: ${pick.threshold}, regions of at least ${pick.minSeedCells} seed cells (validation precision ${pick.precision.toFixed(3)}, recall ${pick.recall.toFixed(3)}; ${(pick.negativeRate * 100).toFixed(1)} % of ${negatives.length} negative photos fire${chosen ? '' : `; precision ${targets.targetPrecision} not reached, ${pick.negativeRate <= targets.maxNegativeRate ? 'best F1 within the negative limit used' : 'no threshold keeps the negative limit: the quietest used'}`})`,
     );
   }
   return out;
+}
+
+/** Fallback order: within the negative limit first, then the higher F1; outside it, the lower rate, then F1. */
+function betterFallback(
+  a: { f1: number; negativeRate: number },
+  b: { f1: number; negativeRate: number },
+  maxNegativeRate: number,
+): boolean {
+  const aQuiet = a.negativeRate <= maxNegativeRate;
+  const bQuiet = b.negativeRate <= maxNegativeRate;
+  if (aQuiet !== bQuiet) return aQuiet;
+  if (!aQuiet && a.negativeRate !== b.negativeRate) return a.negativeRate < b.negativeRate;
+  return a.f1 > b.f1;
 }

@@ -187,7 +187,8 @@ export interface VerifierPoint {
 
 /**
  * The lowest verifier threshold whose image-level precision on `val` reaches `targetPrecision` while at most
- * `maxNegativeRate` of the negative photos fire (and something is found); else the best F1.
+ * `maxNegativeRate` of the negative photos fire (and something is found); else the best F1 among the
+ * thresholds that keep that negative limit (none: threshold 1, nothing fires), as the cell rule does.
  */
 export function chooseVerifierThreshold(
   valScores: number[],
@@ -223,7 +224,8 @@ export function chooseVerifierThreshold(
     if (precision >= targetPrecision && negativeRate <= maxNegativeRate && tp > 0)
       return { threshold: t, precision, recall, negativeRate, reached: true };
     const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
-    if (f1 > best.f1) best = { threshold: t, precision, recall, negativeRate, reached: false, f1 };
+    if (negativeRate <= maxNegativeRate && f1 > best.f1)
+      best = { threshold: t, precision, recall, negativeRate, reached: false, f1 };
   }
   const { f1: _f1, ...point } = best;
   return point;
