@@ -8,31 +8,18 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { loadSampleLayers, openDem, sampleDemPath } from '@xuncha/geodata';
 import { createCamera } from '../camera/camera.ts';
 import { M3E_WIDE, type CameraModel } from '../camera/camera-model.ts';
 import type { CaptureRequest } from '../camera/capture-request.ts';
-import type { Incident } from '../scene/incident-schema.ts';
-import { layersBounds } from '../scene/layers.ts';
 import { parseArgs as parseDatasetArgs, renderDataset } from '../dataset/render-dataset.ts';
+import { loadBenchSite } from './bench-site.ts';
 
 const photosArg = process.argv.indexOf('--photos');
 const PHOTOS = photosArg > 0 ? Math.max(1, Number(process.argv[photosArg + 1]) || 6) : 6;
 const datasetArg = process.argv.indexOf('--dataset');
 const DATASET_PHOTOS = datasetArg > 0 ? Math.max(0, Math.floor(Number(process.argv[datasetArg + 1]) || 0)) : 24;
 
-const layers = await loadSampleLayers();
-const dem = await openDem(sampleDemPath);
-const b = layersBounds(layers as unknown as Record<string, unknown>);
-if (!b) throw new Error('sample layers are empty');
-const lon0 = (b[0] + b[2]) / 2;
-const lat0 = (b[1] + b[3]) / 2;
-const ground = dem.elevationAt(lon0, lat0) ?? 200;
-
-const incidents: Incident[] = [
-  { id: 'fire', class: 'straw_burning', lon: lon0 + 0.0002, lat: lat0 + 0.0001, radiusM: 15, intensity: 0.9 },
-  { id: 'slope', class: 'exposed_slope', lon: lon0 - 0.0003, lat: lat0 - 0.0002, lengthM: 40, widthM: 25 },
-];
+const { layers, dem, lon0, lat0, ground, incidents } = await loadBenchSite();
 
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, c) => a - c);

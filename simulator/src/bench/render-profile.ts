@@ -8,31 +8,19 @@
  */
 import { createHash } from 'node:crypto';
 import os from 'node:os';
-import { loadSampleLayers, openDem, sampleDemPath } from '@xuncha/geodata';
 import { M3E_WIDE, type CameraModel } from '../camera/camera-model.ts';
 import type { CaptureRequest } from '../camera/capture-request.ts';
 import { renderRaw } from '../camera/render.ts';
-import type { Incident } from '../scene/incident-schema.ts';
-import { layersBounds } from '../scene/layers.ts';
 import { buildScene } from '../scene/scene.ts';
 import { warmTextures } from '../scene/textures.ts';
+import { loadBenchSite } from './bench-site.ts';
 
 const args = process.argv.slice(2);
 const pi = args.indexOf('--photos');
 const PHOTOS = pi >= 0 ? Math.max(1, Number(args[pi + 1]) || 1) : 2;
 const wanted = args.filter((a, k) => !a.startsWith('--') && (k === 0 || args[k - 1] !== '--photos'));
 
-const layers = await loadSampleLayers();
-const dem = await openDem(sampleDemPath);
-const b = layersBounds(layers as unknown as Record<string, unknown>);
-if (!b) throw new Error('sample layers are empty');
-const lon0 = (b[0] + b[2]) / 2;
-const lat0 = (b[1] + b[3]) / 2;
-const ground = dem.elevationAt(lon0, lat0) ?? 200;
-const incidents: Incident[] = [
-  { id: 'fire', class: 'straw_burning', lon: lon0 + 0.0002, lat: lat0 + 0.0001, radiusM: 15, intensity: 0.9 },
-  { id: 'slope', class: 'exposed_slope', lon: lon0 - 0.0003, lat: lat0 - 0.0002, lengthM: 40, widthM: 25 },
-];
+const { layers, dem, lon0, lat0, ground, incidents } = await loadBenchSite();
 const flatScene = buildScene({ layers, incidents, seed: 3 });
 const demScene = buildScene({ layers, incidents, dem, seed: 3 });
 warmTextures();

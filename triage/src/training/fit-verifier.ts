@@ -10,7 +10,7 @@ import { descriptorNames, regionDescriptor, verifierScore } from '../model/regio
 import type { CellRegion, VerifierNet } from '../model/region-verifier.ts';
 import type { InputBox } from './cell-targets.ts';
 import { trainMlp } from './mlp.ts';
-import type { Mlp } from './mlp.ts';
+import type { Mlp, TrainMlpOptions } from './mlp.ts';
 
 /** A score map `[k × h × w]` of one photo with its labelled boxes (input pixels) and classes. */
 export interface ScoredLabelledPhoto {
@@ -98,14 +98,11 @@ export function labelledProposals(
   return out;
 }
 
-export interface VerifierFitOptions {
-  hiddenSize: number;
-  epochs: number;
-  learningRate: number;
-  l2: number;
-  batchSize: number;
-  seed: number;
-}
+/** The verifier is fitted by the head's trainer, without its dropout, mask, warm start or callbacks. */
+export type VerifierFitOptions = Pick<
+  TrainMlpOptions,
+  'hiddenSize' | 'epochs' | 'learningRate' | 'l2' | 'batchSize' | 'seed'
+>;
 
 export const DEFAULT_VERIFIER_FIT: VerifierFitOptions = {
   hiddenSize: 8,
