@@ -147,9 +147,33 @@ async function liveUpdate(page: Page): Promise<void> {
   print({ bench: 'ui.cases-live-update', ...r });
 }
 
-/** Frame times (ms between animation frames) of one fixed pan/zoom sequence on the cases map. */
-function panZoomFrames(page: Page): Promise<number[]> {
-  return page.evaluate(async () => {
+/** What happened in one frame of the pan/zoom (BENCH_UI_FRAME_LOG): to tell what the long frames do. */
+interface FrameNote {
+  /** Gesture step (0-5) and ms since it began. */
+  step: number;
+  stepMs: number;
+  /** Zoom at the frame's end, and whether an integer zoom was crossed since the last frame. */
+  zoom: number;
+  zoomCrossed: boolean;
+  /** Main-thread ms in MapLibre's render (style, tiles, placement, draw calls) during the frame, and how many renders. */
+  renderMs: number;
+  renders: number;
+  /** Tiles that arrived from the worker during the frame, by source. */
+  tiles: Record<string, number>;
+  /** The hillshade's visibility at the frame's end. */
+  hillshade: string;
+  /** Shader programs compiled during the frame (a link waits for the GPU process; SwiftShader then builds its
+   * pipelines on their first draw). */
+  programs: string[];
+}
+
+/**
+ * Frame times (ms between animation frames) of one fixed pan/zoom sequence on the cases map; with `notes`, also what
+ * each frame did (FrameNote; the hooks only count and time, the frames are the same).
+ */
+function panZoomFrames(page: Page, notes = false): Promise<{ deltas: number[]; notes: FrameNote[] }> {
+  return page.evaluate(async (withNotes) => {
+    type Ev = { sourceId?: string; tile?: unknown };
     const m = (
       window as never as {
         xunchaMap: {
@@ -160,6 +184,17 @@ function panZoomFrames(page: Page): Promise<number[]> {
           jumpTo(o: unknown): void;
           loaded(): boolean;
           once(e: string, f: () => void): void;
+          on(e: string, f: (e: Ev) => void): void;
+          off(e: string, f: (e: Ev) => void): void;
+          getLayer(id: string): unknown;
+          getLayoutProperty(id: string, p: string): unknown;
+          _render(t: number): unknown;
+          painter?: {
+            programCache?: {
+              compiled: unknown[];
+              getProgram(v: { name: string; programConfiguration?: { cacheKey: string } | null }): unknown;
+            };
+          };
         };
       }
     ).xunchaMap;
@@ -168,12 +203,67 @@ function panZoomFrames(page: Page): Promise<number[]> {
     w.benchStart ??= { center: m.getCenter(), zoom: m.getZoom() };
     m.jumpTo(w.benchStart);
     if (!m.loaded()) await new Promise<void>((r) => m.once('idle', () => r()));
+    // Counters the frame loop reads and resets (only with notes).
+    let renderMs = 0;
+    let renders = 0;
+    let tiles: Record<string, number> = {};
+    let programs: string[] = [];
+    let step = -1;
+    let stepStart = 0;
+    const render = m._render;
+    const onData = (e: Ev) => {
+      if (e.tile && e.sourceId) tiles[e.sourceId] = (tiles[e.sourceId] ?? 0) + 1;
+    };
+    const cache = m.painter?.programCache;
+    const getProgram = cache?.getProgram;
+    if (withNotes && cache && getProgram)
+      cache.getProgram = function (this: unknown, v) {
+        const before = cache.compiled.length;
+        const program = getProgram.call(this, v);
+        if (cache.compiled.length > before) programs.push(`${v.name}:${v.programConfiguration?.cacheKey ?? ''}`);
+        return program;
+      };
+    if (withNotes) {
+      m._render = function (this: unknown, t: number) {
+        const t0 = performance.now();
+        try {
+          return render.call(this, t);
+        } finally {
+          renderMs += performance.now() - t0;
+          renders++;
+        }
+      };
+      m.on('sourcedata', onData);
+    }
+    const frameNotes: FrameNote[] = [];
+    let lastZoom = m.getZoom();
     const deltas: number[] = [];
     let last = performance.now();
     let running = true;
     const loop = (t: number) => {
       deltas.push(t - last);
       last = t;
+      if (withNotes) {
+        const zoom = m.getZoom();
+        frameNotes.push({
+          step,
+          stepMs: Math.round(t - stepStart),
+          zoom: Math.round(zoom * 100) / 100,
+          zoomCrossed: Math.floor(zoom) !== Math.floor(lastZoom),
+          renderMs: Math.round(renderMs * 10) / 10,
+          renders,
+          tiles,
+          hillshade: m.getLayer('hillshade')
+            ? String(m.getLayoutProperty('hillshade', 'visibility') ?? 'visible')
+            : '-',
+          programs,
+        });
+        programs = [];
+        lastZoom = zoom;
+        renderMs = 0;
+        renders = 0;
+        tiles = {};
+      }
       if (running) requestAnimationFrame(loop);
     };
     requestAnimationFrame((t) => {
@@ -182,7 +272,7 @@ function panZoomFrames(page: Page): Promise<number[]> {
     });
     const moveEnd = () => new Promise<void>((r) => m.once('moveend', () => r()));
     const z0 = m.getZoom();
-    for (const step of [
+    for (const move of [
       () => m.panBy([300, 0], { duration: 1000 }),
       () => m.panBy([-300, 200], { duration: 1000 }),
       () => m.easeTo({ zoom: z0 + 2, duration: 1200 }),
@@ -191,12 +281,46 @@ function panZoomFrames(page: Page): Promise<number[]> {
       () => m.easeTo({ zoom: z0, duration: 1500 }),
     ]) {
       const done = moveEnd();
-      step();
+      step++;
+      stepStart = performance.now();
+      move();
       await done;
     }
     running = false;
-    return deltas.slice(1);
+    if (withNotes) {
+      m._render = render;
+      m.off('sourcedata', onData);
+      if (cache && getProgram) cache.getProgram = getProgram;
+    }
+    return { deltas: deltas.slice(1), notes: frameNotes.slice(1) };
+  }, notes);
+}
+
+/**
+ * BENCH_UI_FRAME_LOG: each frame over `overMs` with what it did, and how the long frames and the others differ (share
+ * with a tile's arrival, an integer zoom crossed, the first 100 ms of a gesture; mean main-thread render ms).
+ */
+function printLongFrames(deltas: number[], notes: FrameNote[], overMs: number): void {
+  const long: number[] = [];
+  deltas.forEach((d, i) => {
+    if (d > overMs) long.push(i);
   });
+  for (const i of long) print({ bench: 'ui.cases-long-frame', ms: Math.round(deltas[i]!), frame: i, ...notes[i] });
+  const describe = (idx: number[]) => {
+    const n = Math.max(1, idx.length);
+    const share = (f: (x: FrameNote) => boolean) => Math.round((idx.filter((i) => f(notes[i]!)).length / n) * 100);
+    return {
+      frames: idx.length,
+      withTilePct: share((x) => Object.keys(x.tiles).length > 0),
+      zoomCrossedPct: share((x) => x.zoomCrossed),
+      gestureStartPct: share((x) => x.stepMs < 100),
+      hillshadeShownPct: share((x) => x.hillshade === 'visible'),
+      withProgramPct: share((x) => x.programs.length > 0),
+      meanRenderMs: Math.round((idx.reduce((a, i) => a + notes[i]!.renderMs, 0) / n) * 10) / 10,
+    };
+  };
+  const others = deltas.map((_, i) => i).filter((i) => deltas[i]! <= overMs);
+  print({ bench: 'ui.cases-long-frames', overMs, long: describe(long), others: describe(others) });
 }
 
 /** The figures of one pan/zoom: frame-time quantiles and each Chromium process's CPU per frame. */
@@ -226,11 +350,22 @@ function frameFigures(frames: number[], cpuBefore: Record<string, number>, cpuAf
  * out of the style (not hidden: the view shows the hillshade again when the map rests) and put back after.
  */
 const VARIANTS = ['full', 'no-pins', 'no-base', 'bare', 'no-base-fill', 'no-base-line', 'no-base-symbol'] as const;
-/** One of VARIANTS, or `no:id1+id2`: without the layers of those ids. */
-type Variant = (typeof VARIANTS)[number] | `no:${string}`;
-const isVariant = (v: string): v is Variant => (VARIANTS as readonly string[]).includes(v) || /^no:[\w+-]+$/.test(v);
+/** One of VARIANTS, `no:id1+id2`: without the layers of those ids, or `ratio:0.5`: every layer, drawn at that pixel
+ * ratio (the canvas that much smaller, scaled up by the browser). */
+type Variant = (typeof VARIANTS)[number] | `no:${string}` | `ratio:${number}`;
+const isVariant = (v: string): v is Variant =>
+  (VARIANTS as readonly string[]).includes(v) || /^no:[\w+-]+$/.test(v) || /^ratio:(0?\.\d+|1)$/.test(v);
 
 async function withVariant<T>(page: Page, variant: Variant, run: () => Promise<T>): Promise<T> {
+  if (variant.startsWith('ratio:')) {
+    type M = { xunchaMap: { setPixelRatio(r: number | null): void } };
+    await page.evaluate((r) => (window as never as M).xunchaMap.setPixelRatio(r), Number(variant.slice(6)));
+    try {
+      return await run();
+    } finally {
+      await page.evaluate(() => (window as never as M).xunchaMap.setPixelRatio(null));
+    }
+  }
   const removed = await page.evaluate((v) => {
     type Layer = { id: string; source?: string };
     const m = (
@@ -382,10 +517,13 @@ async function main(): Promise<void> {
           'toplevel',
         ],
       });
+    // BENCH_UI_FRAME_LOG=40: also print each frame over 40 ms with what it did (FrameNote).
+    const frameLogMs = Number(process.env.BENCH_UI_FRAME_LOG ?? 0);
     const cpuBefore = chromiumCpuMs();
-    const frames = await panZoomFrames(page);
+    const { deltas: frames, notes } = await panZoomFrames(page, frameLogMs > 0);
     const cpuAfter = chromiumCpuMs();
     if (trace) await s.browser.stopTracing();
+    if (frameLogMs > 0) printLongFrames(frames, notes, frameLogMs);
     await liveUpdate(page);
     print({
       bench: 'ui.cases-pan-zoom',
@@ -404,8 +542,10 @@ async function main(): Promise<void> {
         await page.waitForTimeout(500);
         const figures = await withVariant(page, variant, async () => {
           const before = chromiumCpuMs();
-          const f = await panZoomFrames(page);
-          return frameFigures(f, before, chromiumCpuMs());
+          const { deltas: f, notes: n } = await panZoomFrames(page, frameLogMs > 0);
+          const figures = frameFigures(f, before, chromiumCpuMs());
+          if (frameLogMs > 0) printLongFrames(f, n, frameLogMs);
+          return figures;
         });
         print({
           bench: 'ui.cases-pan-zoom-variant',
