@@ -19,6 +19,7 @@ import { CASE_RULES, caseActionsFor, hasRole, type CaseAction } from '../roles.t
 import { navigate } from '../router.ts';
 import { field, h, render } from '../ui/dom.ts';
 import { askConfirm, showError, toast, withButton } from '../ui/feedback.ts';
+import { caseLayers, selectedFilter, SLA_RING, STATE_COLOURS } from './case-layers.ts';
 import { patchPins } from './case-pins.ts';
 import { currentDue, formatSpan, instantMs, slaLevel, type SlaLevel } from './sla.ts';
 import type { View } from './view.ts';
@@ -26,17 +27,6 @@ import type { View } from './view.ts';
 /** A label that may be unknown to this version of the app (new event kinds, sources): the raw value then. */
 const tr = (key: string, raw: string): string => (hasString(key) ? t(key) : raw);
 
-export const STATE_COLOURS: Record<CaseState, string> = {
-  new: '#c62828',
-  accepted: '#ef6c00',
-  dispatched: '#6a1b9a',
-  in_progress: '#1565c0',
-  resolved: '#2e7d32',
-  verified: '#00695c',
-  closed: '#616161',
-  rejected: '#9e9e9e',
-};
-const SLA_RING = { overdue: '#b71c1c', soon: '#f9a825', ok: '#ffffff', none: '#ffffff' };
 const OPEN: CaseState[] = ['new', 'accepted', 'dispatched', 'in_progress'];
 const LIST_PAGE = 200;
 /** How long typing rests before the search asks the service (a request per keystroke would pile up). */
@@ -162,64 +152,7 @@ const view: View = async (root, ctx) => {
         soon: ['+', ['case', ['==', ['get', 'sla'], 'soon'], 1, 0]],
       },
     });
-    map.addLayer({
-      id: 'case-clusters',
-      type: 'circle',
-      source: 'cases',
-      filter: ['has', 'point_count'],
-      paint: {
-        'circle-color': [
-          'case',
-          ['>', ['get', 'overdue'], 0],
-          '#c62828',
-          ['>', ['get', 'soon'], 0],
-          '#f9a825',
-          '#1f6f5c',
-        ],
-        'circle-radius': ['step', ['get', 'point_count'], 14, 10, 18, 100, 24, 1000, 30],
-        'circle-stroke-color': '#ffffff',
-        'circle-stroke-width': 2,
-        'circle-opacity': 0.9,
-      },
-    });
-    map.addLayer({
-      id: 'case-cluster-count',
-      type: 'symbol',
-      source: 'cases',
-      filter: ['has', 'point_count'],
-      layout: {
-        'text-field': ['get', 'point_count_abbreviated'],
-        'text-font': ['sans-serif'],
-        'text-size': 12,
-        'text-allow-overlap': true,
-        // The counts sit on their circles, which never overlap: no collision test on every frame of a zoom.
-      },
-      paint: { 'text-color': '#ffffff' },
-    });
-    map.addLayer({
-      id: 'case-points',
-      type: 'circle',
-      source: 'cases',
-      filter: ['!', ['has', 'point_count']],
-      paint: {
-        'circle-color': ['match', ['get', 'state'], ...Object.entries(STATE_COLOURS).flat(), '#888888'] as never,
-        'circle-radius': ['case', ['get', 'urgent'], 8, 6.5],
-        'circle-stroke-color': ['match', ['get', 'sla'], 'overdue', SLA_RING.overdue, 'soon', SLA_RING.soon, '#ffffff'],
-        'circle-stroke-width': ['match', ['get', 'sla'], 'overdue', 3.5, 'soon', 3, 1.5],
-      },
-    });
-    map.addLayer({
-      id: 'case-selected',
-      type: 'circle',
-      source: 'cases',
-      filter: ['==', ['get', 'id'], selectedId ?? ''],
-      paint: {
-        'circle-radius': 13,
-        'circle-color': 'rgba(0,0,0,0)',
-        'circle-stroke-color': '#111',
-        'circle-stroke-width': 2.5,
-      },
-    });
+    for (const layer of caseLayers(selectedId)) map.addLayer(layer);
   }
 
   const mapReady = handle.ready.then(() => {
@@ -247,7 +180,7 @@ const view: View = async (root, ctx) => {
   }
   const casesSource = () => map.getSource('cases') as GeoJSONSource | undefined;
   const paintSelection = () => {
-    if (map.getLayer('case-selected')) map.setFilter('case-selected', ['==', ['get', 'id'], selectedId ?? '']);
+    if (map.getLayer('case-selected')) map.setFilter('case-selected', selectedFilter(selectedId));
   };
   /** Every pin anew (a new answer or filter). */
   const refreshMap = () => {
