@@ -201,6 +201,54 @@ describe('planner UI in Chromium', () => {
     await context.close();
   });
 
+  it('on a software renderer the map moves at half resolution without the hillshade, and rests sharp with it', async () => {
+    const { context, page } = await s.loggedIn('demo-operator', '/plan');
+    await mapReady(page);
+    type M = {
+      xunchaMap: {
+        getCanvas(): HTMLCanvasElement;
+        getLayer(id: string): unknown;
+        getLayoutProperty(id: string, p: string): unknown;
+        getCenter(): { lng: number; lat: number };
+        isMoving(): boolean;
+      };
+    };
+    // Drawing-buffer width and the hillshade's visibility (the hillshade is added once the map is up).
+    const look = () =>
+      page.evaluate(() => {
+        const m = (window as never as M).xunchaMap;
+        const shade = m.getLayer('hillshade') ? (m.getLayoutProperty('hillshade', 'visibility') ?? 'visible') : null;
+        return { width: m.getCanvas().width, shade, lng: m.getCenter().lng, moving: m.isMoving() };
+      });
+    await page.waitForFunction(() => !!(window as never as M).xunchaMap.getLayer('hillshade'));
+    const rest = await look();
+    expect(rest.shade).toBe('visible');
+    // A real mouse drag: the lower resolution comes in at its start and must not end it (the map follows the mouse).
+    const box = (await page.locator('.maplibregl-canvas').boundingBox())!;
+    const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x - 100, y, { steps: 5 });
+    const moving = await look();
+    await page.mouse.move(x - 200, y, { steps: 5 });
+    await page.mouse.up();
+    expect(moving.width).toBe(Math.floor(rest.width / 2));
+    expect(moving.shade).toBe('none');
+    const dragged = await look();
+    expect(dragged.lng).toBeGreaterThan(rest.lng);
+    expect(dragged.lng - moving.lng).toBeGreaterThan((moving.lng - rest.lng) / 2);
+    // At rest again: full resolution and the hillshade, as before the drag.
+    await page.waitForFunction(
+      (w) => {
+        const m = (window as never as M).xunchaMap;
+        return m.getCanvas().width === w && m.getLayoutProperty('hillshade', 'visibility') === 'visible';
+      },
+      rest.width,
+      { timeout: 30_000 },
+    );
+    await context.close();
+  });
+
   it('规划 Plan: imports a GeoJSON drawn on AMap (GCJ-02), warns when it was declared WGS84, refuses GCJ-02 outside China', async () => {
     // A field of the project's farmland layer as AMap would have drawn it: every corner shifted into GCJ-02.
     const layer = await s.api('demo-operator', 'GET', '/api/layers/farmland');

@@ -9,7 +9,7 @@ import { currentLang, localize, t } from '../i18n.ts';
 import { h } from '../ui/dom.ts';
 import { toast } from '../ui/feedback.ts';
 import { skipInvisibleSky } from './skip-sky.ts';
-import { hideWhileMoving, isSoftwareRendererName, rendererName } from './software-renderer.ts';
+import { isSoftwareRendererName, lightenWhileMoving, rendererName } from './software-renderer.ts';
 import { AREA_SOURCE, buildStyle, HILLSHADE_LAYER, hillshadeLayer, IDEOGRAPH_FONTS } from './style.ts';
 
 /** Longquan study area (the sample data's extent), used until the hillshade tells the DEM's. */
@@ -92,7 +92,7 @@ export async function createMap(container: HTMLElement, opts: { onRestyle?: () =
   });
   map.touchZoomRotate.disableRotation();
   skipInvisibleSky(map);
-  if (isSoftwareRendererName(rendererName(map))) hideWhileMoving(map, HILLSHADE_LAYER);
+  if (isSoftwareRendererName(rendererName(map))) lightenWhileMoving(map, { hideLayer: HILLSHADE_LAYER });
   // Browser tests and the UI bench drive and inspect the live map through this handle.
   (window as unknown as { xunchaMap?: MapLibreMap }).xunchaMap = map;
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
