@@ -145,8 +145,8 @@ const view: View = async (root, ctx) => {
       // Tiles stop at 15 (points are exact in a z15 tile): zooming in further draws the z15 tiles larger instead of
       // making new ones in the worker and uploading them mid-animation (the long frames of a zoom).
       clusterMaxZoom: 15,
-      // Clusters reach 32 px from their centre (radius 30, stroke 2): the default quarter-tile buffer (128) copied
-      // every feature near a tile's edge into its neighbours for nothing.
+      // The default tile buffer stays: a 40 px one (clusters reach 32 px from their centre) measured no different
+      // (planner-ui/README.md).
       clusterProperties: {
         overdue: ['+', ['case', ['==', ['get', 'sla'], 'overdue'], 1, 0]],
         soon: ['+', ['case', ['==', ['get', 'sla'], 'soon'], 1, 0]],
