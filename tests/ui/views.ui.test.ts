@@ -246,6 +246,14 @@ describe('planner UI in Chromium', () => {
       rest.width,
       { timeout: 30_000 },
     );
+    // A jump (fitBounds or jumpTo without animation, as the fleet view's track does) is one frame: drawn sharp.
+    const jumped = await page.evaluate(() => {
+      const m = (window as never as M).xunchaMap as never as M['xunchaMap'] & { jumpTo(o: unknown): void };
+      const c = m.getCenter();
+      m.jumpTo({ center: [c.lng + 0.001, c.lat] });
+      return m.getCanvas().width;
+    });
+    expect(jumped).toBe(rest.width);
     await context.close();
   });
 

@@ -60,13 +60,18 @@ export function lightenWhileMoving(
     if (map.getLayer(hideLayer) && map.getLayoutProperty(hideLayer, 'visibility') !== visibility)
       map.setLayoutProperty(hideLayer, 'visibility', visibility);
   };
+  // Moves since the last movestart: a jump (fitBounds or jumpTo without animation) fires one, and is drawn once at
+  // full resolution rather than blurred until the rest timer; drags and animations fire one per frame.
+  let moves = 0;
   map.on('movestart', () => {
     clearTimeout(timer);
     setVisibility('none');
-    if (!lowered && movingScale < 1) {
-      own = (map as unknown as ResizableMap)._overridePixelRatio ?? null;
-      lowered = scaleDrawingBuffer(map, movingScale, own);
-    }
+    moves = 0;
+  });
+  map.on('move', () => {
+    if (++moves !== 2 || lowered || movingScale >= 1) return;
+    own = (map as unknown as ResizableMap)._overridePixelRatio ?? null;
+    lowered = scaleDrawingBuffer(map, movingScale, own);
   });
   map.on('moveend', () => {
     clearTimeout(timer);
