@@ -23,7 +23,7 @@ import { flatTerrain, intersectTerrain, type Terrain } from '../scene/terrain.ts
 import { density, sample, type Volume } from '../scene/volumes.ts';
 import type { CameraModel } from './camera-model.ts';
 import type { CaptureRequest } from './capture-request.ts';
-import { grainAt } from '../scene/textures.ts';
+import { grainAt, grainField } from '../scene/textures.ts';
 import { drawEffects, finishImage, toneTable, type CameraEffects } from './effects.ts';
 import { MAX_RANGE_M, cameraYawDeg } from './pose-geometry.ts';
 import { makeView } from './view.ts';
@@ -133,7 +133,7 @@ export function renderRaw(
   const sw = Math.ceil(width / scale);
   const shh = Math.ceil(height / scale);
   const n = sw * shh;
-  // Per shading sample: linear colour; ground point and grain texel (x NaN = sky); grain amount;
+  // Per shading sample: linear colour; ground point and 1 / grain texel (x NaN = sky); grain amount;
   // label (incident index + 1 > 0, −(hard-negative kind + 1) < 0, 0 none).
   const lin = new Float32Array(n * 3);
   const gxy = new Float32Array(n * 3);
@@ -220,8 +220,9 @@ export function renderRaw(
         gxy[o * 3] = gx;
         gxy[o * 3 + 1] = gy;
         // Grain texel: a power of two near the full-resolution pixel's footprint, so the texture
-        // is not stretched by a varying scale (computed here, once per shading sample).
-        gxy[o * 3 + 2] = nearestPow2(Math.max(1e-3, gsd / scale));
+        // is not stretched by a varying scale (computed here, once per shading sample). Kept as its
+        // reciprocal: texture coordinates are then products, exactly the quotients (a power of two).
+        gxy[o * 3 + 2] = 1 / nearestPow2(Math.max(1e-3, gsd / scale));
       }
       if (vol) {
         const alpha = vol.composite(ip, jp, col);
@@ -263,7 +264,7 @@ export function renderRaw(
   // edge interpolated from the edge's two ends alone (an incident's rim stays shaded sample by sample).
   let clearCell = new Uint8Array(Math.max(1, cw - 1));
   let clearAbove = new Uint8Array(Math.max(1, cw - 1));
-  const tex = shader.detail4;
+  const tex = grainField(shader.detail4);
   shadeLatticeRow(0);
   if (cw < 2 || ch < 2) {
     // A photo one sample wide or high: no cells, shade the rest.
@@ -341,7 +342,7 @@ export function renderRaw(
             (gxy[k10 * 3 + 1] as number) * w10 +
             (gxy[k01 * 3 + 1] as number) * w01 +
             (gxy[k11 * 3 + 1] as number) * w11;
-          const texel = gxy[ks * 3 + 2] as number;
+          const perTexel = gxy[ks * 3 + 2] as number;
           const amp =
             (grainBuf[k00] as number) * w00 +
             (grainBuf[k10] as number) * w10 +
@@ -349,13 +350,13 @@ export function renderRaw(
             (grainBuf[k11] as number) * w11;
           gxy[o * 3] = gx;
           gxy[o * 3 + 1] = gy;
-          gxy[o * 3 + 2] = texel;
+          gxy[o * 3 + 2] = perTexel;
           grainBuf[o] = amp;
           label[o] = label[ks] as number;
           // Two-scale photos get their grain when developed; here the interpolated sample gets it.
           let f = 1;
           if (scale === 1 && amp > 0) {
-            f = 1 + amp * INTERP_GRAIN * grainAt(tex, gx / texel + 311.3, gy / texel + 97.7);
+            f = 1 + amp * INTERP_GRAIN * grainAt(tex, gx * perTexel + 311.3, gy * perTexel + 97.7);
           }
           for (let c = 0; c < 3; c++)
             lin[o * 3 + c] =
@@ -426,9 +427,9 @@ export function renderRaw(
 }
 
 /**
- * Turn the shaded linear colours into the 8-bit photo: upsample (two-scale rendering) adding
- * per-pixel grain of the ground texture, then white balance and exposure, saturation, vignetting
- * and the tone curve.
+ * Turn the shaded linear colours into the 8-bit photo: white balance and exposure, and saturation,
+ * on the shading samples; then per pixel upsample (two-scale rendering) adding grain of the ground
+ * texture, vignetting and the tone curve.
  */
 function develop(
   data: Buffer,
@@ -452,7 +453,20 @@ function develop(
   const wbB = (1 + effects.wbB) * exposure;
   const vig = effects.vignette;
   const invR2 = 1 / (cx * cx + cy * cy);
-  const tex = shader.detail4;
+  const tex = grainField(shader.detail4);
+  // White balance with exposure, then saturation, are linear in the colour, as are the upsampling,
+  // the grain and the vignetting (one factor for all channels) that follow: applied to the shading
+  // samples, a quarter of the pixels in a two-scale photo, instead of to every pixel.
+  const nLin = sw * shh * 3;
+  for (let k = 0; k < nLin; k += 3) {
+    const r = (lin[k] as number) * wbR;
+    const g = (lin[k + 1] as number) * wbG;
+    const bl = (lin[k + 2] as number) * wbB;
+    const lum = 0.3 * r + 0.59 * g + 0.11 * bl;
+    lin[k] = lum + (r - lum) * sat;
+    lin[k + 1] = lum + (g - lum) * sat;
+    lin[k + 2] = lum + (bl - lum) * sat;
+  }
   // Per-column source texels and weights: the same on every row.
   const colI0 = new Int32Array(width);
   const colI1 = new Int32Array(width);
@@ -541,20 +555,13 @@ function develop(
             (a[k10 + 1] as number) * w10 +
             (a[k01 + 1] as number) * w01 +
             (a[k11 + 1] as number) * w11;
-          const texel = a[qn * 3 + 2] as number;
-          const f = 1 + amp * grainAt(tex, gx / texel + 311.3, gy / texel + 97.7);
+          const perTexel = a[qn * 3 + 2] as number;
+          const f = 1 + amp * grainAt(tex, gx * perTexel + 311.3, gy * perTexel + 97.7);
           r *= f;
           g *= f;
           bl *= f;
         }
       }
-      r *= wbR;
-      g *= wbG;
-      bl *= wbB;
-      const lum = 0.3 * r + 0.59 * g + 0.11 * bl;
-      r = lum + (r - lum) * sat;
-      g = lum + (g - lum) * sat;
-      bl = lum + (bl - lum) * sat;
       if (vig > 0) {
         const vv = 1 - vig * ((colDu2[i] as number) + dv2) * invR2;
         r *= vv;
