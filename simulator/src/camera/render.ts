@@ -485,10 +485,35 @@ function develop(
     const du = i + 0.5 - cx;
     colDu2[i] = du * du;
   }
-  // A plain Uint8Array view: stores through a Buffer keep the loop from optimising (as in blur3).
+  // A plain Uint8Array view: stores through a Buffer keep the loop from optimising.
   const out = new Uint8Array(data.buffer, data.byteOffset, width * height * 3);
   const a = gxy ?? new Float32Array(0);
   const amps = grainBuf ?? new Float32Array(0);
+  // Two-scale: the bilinear upsampling is separable, so each source row is upsampled across once
+  // (colour and ground point per output column) and every output row blends the two it lies between.
+  const twoScale = scale > 1 && gxy !== null;
+  let acrossA = new Float64Array(twoScale ? width * 5 : 0);
+  let acrossB = new Float64Array(twoScale ? width * 5 : 0);
+  let rowA = -1;
+  let rowB = -1;
+  const upsampleAcross = (src: number, dst: Float64Array): void => {
+    const row = src * sw;
+    for (let i = 0, t = 0; i < width; i++, t += 5) {
+      const q0 = row + (colI0[i] as number);
+      const q1 = row + (colI1[i] as number);
+      const fu = colFu[i] as number;
+      const omFu = colOmFu[i] as number;
+      dst[t] = (lin[q0 * 3] as number) * omFu + (lin[q1 * 3] as number) * fu;
+      dst[t + 1] = (lin[q0 * 3 + 1] as number) * omFu + (lin[q1 * 3 + 1] as number) * fu;
+      dst[t + 2] = (lin[q0 * 3 + 2] as number) * omFu + (lin[q1 * 3 + 2] as number) * fu;
+      // A sky corner (x NaN) makes the ground point NaN: no grain there.
+      dst[t + 3] = (a[q0 * 3] as number) * omFu + (a[q1 * 3] as number) * fu;
+      dst[t + 4] = (a[q0 * 3 + 1] as number) * omFu + (a[q1 * 3 + 1] as number) * fu;
+    }
+  };
+  // The source column nearest each pixel (whose grain amount and texel it takes).
+  const colNear = new Int32Array(width);
+  for (let i = 0; i < width; i++) colNear[i] = (colFu[i] as number) < 0.5 ? (colI0[i] as number) : (colI1[i] as number);
   let o = 0;
   for (let j = 0; j < height; j++) {
     let v = (j + 0.5) / scale - 0.5;
@@ -498,76 +523,60 @@ function develop(
     const fv = Math.min(1, v - j0);
     const omFv = 1 - fv;
     const dv = j + 0.5 - cy;
-    const dv2 = dv * dv;
-    // Shading-sample indices of the two source rows (×3 for the packed colour and ground arrays).
-    const row0 = j0 * sw;
-    const row1 = j1 * sw;
-    for (let i = 0; i < width; i++) {
-      let r: number;
-      let g: number;
-      let bl: number;
-      if (scale === 1) {
+    const vRow = 1 - vig * dv * dv * invR2;
+    if (!twoScale) {
+      const row0 = j0 * sw;
+      for (let i = 0; i < width; i++) {
         const k = (row0 + i) * 3;
-        r = lin[k] as number;
-        g = lin[k + 1] as number;
-        bl = lin[k + 2] as number;
+        const vv = vRow - vig * (colDu2[i] as number) * invR2;
+        const r = (lin[k] as number) * vv;
+        const g = (lin[k + 1] as number) * vv;
+        const bl = (lin[k + 2] as number) * vv;
+        out[o++] = lut[r <= 0 ? 0 : r >= 1.9995 ? 4095 : (r * 2048) | 0] as number;
+        out[o++] = lut[g <= 0 ? 0 : g >= 1.9995 ? 4095 : (g * 2048) | 0] as number;
+        out[o++] = lut[bl <= 0 ? 0 : bl >= 1.9995 ? 4095 : (bl * 2048) | 0] as number;
+      }
+      continue;
+    }
+    // Bring the two source rows in, reusing the one already upsampled (row j1 becomes row j0).
+    if (rowA !== j0) {
+      if (rowB === j0) {
+        const t = acrossA;
+        acrossA = acrossB;
+        acrossB = t;
+        rowA = j0;
+        rowB = -1;
       } else {
-        const i0 = colI0[i] as number;
-        const i1 = colI1[i] as number;
-        const fu = colFu[i] as number;
-        const omFu = colOmFu[i] as number;
-        const q00 = row0 + i0;
-        const q10 = row0 + i1;
-        const q01 = row1 + i0;
-        const q11 = row1 + i1;
-        const k00 = q00 * 3;
-        const k10 = q10 * 3;
-        const k01 = q01 * 3;
-        const k11 = q11 * 3;
-        const w00 = omFu * omFv;
-        const w10 = fu * omFv;
-        const w01 = omFu * fv;
-        const w11 = fu * fv;
-        r =
-          (lin[k00] as number) * w00 +
-          (lin[k10] as number) * w10 +
-          (lin[k01] as number) * w01 +
-          (lin[k11] as number) * w11;
-        g =
-          (lin[k00 + 1] as number) * w00 +
-          (lin[k10 + 1] as number) * w10 +
-          (lin[k01 + 1] as number) * w01 +
-          (lin[k11 + 1] as number) * w11;
-        bl =
-          (lin[k00 + 2] as number) * w00 +
-          (lin[k10 + 2] as number) * w10 +
-          (lin[k01 + 2] as number) * w01 +
-          (lin[k11 + 2] as number) * w11;
-        // Grain of the ground at this pixel's own footprint (texel a power of two near it, so the
-        // texture is not stretched by a varying scale).
-        const qn = fu < 0.5 ? (fv < 0.5 ? q00 : q01) : fv < 0.5 ? q10 : q11;
-        const amp = amps[qn] as number;
-        if (amp > 0 && (a[k00] as number) === (a[k00] as number) && (a[k11] as number) === (a[k11] as number)) {
-          const gx =
-            (a[k00] as number) * w00 + (a[k10] as number) * w10 + (a[k01] as number) * w01 + (a[k11] as number) * w11;
-          const gy =
-            (a[k00 + 1] as number) * w00 +
-            (a[k10 + 1] as number) * w10 +
-            (a[k01 + 1] as number) * w01 +
-            (a[k11 + 1] as number) * w11;
+        upsampleAcross(j0, acrossA);
+        rowA = j0;
+      }
+    }
+    if (rowB !== j1) {
+      upsampleAcross(j1, acrossB);
+      rowB = j1;
+    }
+    const nearRow = (fv < 0.5 ? j0 : j1) * sw;
+    for (let i = 0, t = 0; i < width; i++, t += 5) {
+      let r = (acrossA[t] as number) * omFv + (acrossB[t] as number) * fv;
+      let g = (acrossA[t + 1] as number) * omFv + (acrossB[t + 1] as number) * fv;
+      let bl = (acrossA[t + 2] as number) * omFv + (acrossB[t + 2] as number) * fv;
+      // Grain of the ground at this pixel's own footprint (texel a power of two near it, so the
+      // texture is not stretched by a varying scale).
+      const qn = nearRow + (colNear[i] as number);
+      const amp = amps[qn] as number;
+      let f = 1;
+      if (amp > 0) {
+        const gx = (acrossA[t + 3] as number) * omFv + (acrossB[t + 3] as number) * fv;
+        const gy = (acrossA[t + 4] as number) * omFv + (acrossB[t + 4] as number) * fv;
+        if (gx === gx) {
           const perTexel = a[qn * 3 + 2] as number;
-          const f = 1 + amp * grainAt(tex, gx * perTexel + 311.3, gy * perTexel + 97.7);
-          r *= f;
-          g *= f;
-          bl *= f;
+          f = 1 + amp * grainAt(tex, gx * perTexel + 311.3, gy * perTexel + 97.7);
         }
       }
-      if (vig > 0) {
-        const vv = 1 - vig * ((colDu2[i] as number) + dv2) * invR2;
-        r *= vv;
-        g *= vv;
-        bl *= vv;
-      }
+      const vv = (vRow - vig * (colDu2[i] as number) * invR2) * f;
+      r *= vv;
+      g *= vv;
+      bl *= vv;
       out[o++] = lut[r <= 0 ? 0 : r >= 1.9995 ? 4095 : (r * 2048) | 0] as number;
       out[o++] = lut[g <= 0 ? 0 : g >= 1.9995 ? 4095 : (g * 2048) | 0] as number;
       out[o++] = lut[bl <= 0 ? 0 : bl >= 1.9995 ? 4095 : (bl * 2048) | 0] as number;
