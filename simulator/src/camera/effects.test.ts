@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detailStatsOfPixels } from '../dataset/detail-stats.ts';
-import { blur3, drawEffects, finishImage, type CameraEffects } from './effects.ts';
+import { drawEffects, finishImage, softSharpTaps, softenSharpenNoise, type CameraEffects } from './effects.ts';
 
 const W = 96;
 const H = 64;
@@ -57,39 +57,82 @@ describe('camera effects', () => {
     }
   });
 
-  it('the fast separable 3-tap filter equals its plain definition (edges repeated, clamped, rounded)', () => {
-    // Reference: horizontal then vertical pass over the whole image, each reading unfiltered values.
-    const reference = (src: Uint8Array, w: number, h: number, a: number): Uint8Array => {
-      const c = 1 - 2 * a;
-      const at = (img: Uint8Array, i: number, j: number, ch: number): number =>
+  it('lens softness and sharpening in one pass equal their 5-tap product filtered across, then down (edges repeated, clamped, rounded once)', () => {
+    const reference = (src: Uint8Array, w: number, h: number, a: number, s: number): Uint8Array => {
+      const [p, q, r] = softSharpTaps(a, s);
+      const at = (img: ArrayLike<number>, i: number, j: number, ch: number): number =>
         img[(Math.min(h - 1, Math.max(0, j)) * w + Math.min(w - 1, Math.max(0, i))) * 3 + ch] as number;
-      const pass = (img: Uint8Array, di: number, dj: number): Uint8Array => {
-        const out = new Uint8Array(img.length);
-        for (let j = 0; j < h; j++)
-          for (let i = 0; i < w; i++)
-            for (let ch = 0; ch < 3; ch++) {
-              const v = at(img, i - di, j - dj, ch) * a + at(img, i, j, ch) * c + at(img, i + di, j + dj, ch) * a + 0.5;
-              out[(j * w + i) * 3 + ch] = v < 0 ? 0 : v > 255 ? 255 : v;
-            }
-        return out;
-      };
-      return pass(pass(src, 1, 0), 0, 1);
+      const across = new Float64Array(src.length);
+      const out = new Uint8Array(src.length);
+      for (let j = 0; j < h; j++)
+        for (let i = 0; i < w; i++)
+          for (let ch = 0; ch < 3; ch++)
+            across[(j * w + i) * 3 + ch] =
+              p * (at(src, i - 2, j, ch) + at(src, i + 2, j, ch)) +
+              q * (at(src, i - 1, j, ch) + at(src, i + 1, j, ch)) +
+              r * at(src, i, j, ch);
+      for (let j = 0; j < h; j++)
+        for (let i = 0; i < w; i++)
+          for (let ch = 0; ch < 3; ch++) {
+            const v =
+              p * (at(across, i, j - 2, ch) + at(across, i, j + 2, ch)) +
+              q * (at(across, i, j - 1, ch) + at(across, i, j + 1, ch)) +
+              r * at(across, i, j, ch);
+            out[(j * w + i) * 3 + ch] = v < 0 ? 0 : v > 255 ? 255 : v + 0.5;
+          }
+      return out;
     };
+    // The taps are the two 3-tap filters convolved: they keep flat areas flat.
+    const [p, q, r] = softSharpTaps(0.15, 0.25);
+    expect(2 * p + 2 * q + r).toBeCloseTo(1, 12);
+    expect(p).toBeCloseTo(-0.15 * 0.25, 12);
     let x = 12345;
-    for (const [w, h, a] of [
-      [17, 9, 0.2],
-      [5, 1, -0.35],
-      [1, 6, 0.1],
-      [33, 21, -0.25],
+    for (const [w, h, a, s] of [
+      [17, 9, 0.2, 0.3],
+      [5, 1, 0, 0.35],
+      [1, 6, 0.1, 0],
+      [2, 2, 0.12, 0.2],
+      [33, 21, 0.18, 0.25],
     ] as const) {
       const img = new Uint8Array(w * h * 3);
       for (let k = 0; k < img.length; k++) {
         x = (Math.imul(x, 1103515245) + 12345) | 0;
         img[k] = (x >>> 16) & 1 ? 255 * ((x >>> 8) & 1) : (x >>> 17) & 255;
       }
-      const expected = reference(img, w, h, a);
-      blur3(img, w, h, a);
+      const expected = reference(img, w, h, a, s);
+      softenSharpenNoise(img, w, h, a, s, 0, 1);
       expect(Array.from(img)).toEqual(Array.from(expected));
     }
+  });
+
+  it('sensor noise has the drawn level at mid grey, is sharpened with the picture, and follows the seed', () => {
+    const w = 256;
+    const h = 256;
+    const sdOf = (s: number, seed: number): { sd: number; img: Uint8Array } => {
+      const img = new Uint8Array(w * h * 3).fill(128);
+      softenSharpenNoise(img, w, h, 0, s, 2, seed);
+      let sum = 0;
+      let sum2 = 0;
+      for (let k = 1; k < img.length; k += 3) {
+        sum += img[k] as number;
+        sum2 += (img[k] as number) ** 2;
+      }
+      const n = img.length / 3;
+      return { sd: Math.sqrt(sum2 / n - (sum / n) ** 2), img };
+    };
+    // At mid grey the scale is the drawn sd (2 levels); green carries the luminance noise alone.
+    const plainNoise = sdOf(0, 5);
+    expect(plainNoise.sd).toBeGreaterThan(1.8);
+    expect(plainNoise.sd).toBeLessThan(2.2);
+    // Sharpening [−s, 1 + 2s, −s] across and down raises white noise by its gain (1 + 2s)² + 2s² per axis.
+    const s = 0.3;
+    const gain = (1 + 2 * s) ** 2 + 2 * s * s;
+    const sharpened = sdOf(s, 5);
+    expect(sharpened.sd / plainNoise.sd).toBeGreaterThan(0.9 * gain);
+    expect(sharpened.sd / plainNoise.sd).toBeLessThan(1.1 * gain);
+    // Another sharpening in between (another camera) rebuilds the tile; coming back gives the same bytes.
+    expect(sdOf(0.15, 5).sd).toBeLessThan(sharpened.sd);
+    expect(Array.from(sdOf(s, 5).img)).toEqual(Array.from(sharpened.img));
+    expect(Array.from(sdOf(s, 6).img)).not.toEqual(Array.from(sharpened.img));
   });
 });

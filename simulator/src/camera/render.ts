@@ -23,7 +23,7 @@ import { flatTerrain, intersectTerrain, type Terrain } from '../scene/terrain.ts
 import { density, sample, type Volume } from '../scene/volumes.ts';
 import type { CameraModel } from './camera-model.ts';
 import type { CaptureRequest } from './capture-request.ts';
-import { grainAt } from '../scene/textures.ts';
+import { grainAt, grainField } from '../scene/textures.ts';
 import { drawEffects, finishImage, toneTable, type CameraEffects } from './effects.ts';
 import { MAX_RANGE_M, cameraYawDeg } from './pose-geometry.ts';
 import { makeView } from './view.ts';
@@ -133,7 +133,7 @@ export function renderRaw(
   const sw = Math.ceil(width / scale);
   const shh = Math.ceil(height / scale);
   const n = sw * shh;
-  // Per shading sample: linear colour; ground point and grain texel (x NaN = sky); grain amount;
+  // Per shading sample: linear colour; ground point and 1 / grain texel (x NaN = sky); grain amount;
   // label (incident index + 1 > 0, −(hard-negative kind + 1) < 0, 0 none).
   const lin = new Float32Array(n * 3);
   const gxy = new Float32Array(n * 3);
@@ -220,8 +220,9 @@ export function renderRaw(
         gxy[o * 3] = gx;
         gxy[o * 3 + 1] = gy;
         // Grain texel: a power of two near the full-resolution pixel's footprint, so the texture
-        // is not stretched by a varying scale (computed here, once per shading sample).
-        gxy[o * 3 + 2] = nearestPow2(Math.max(1e-3, gsd / scale));
+        // is not stretched by a varying scale (computed here, once per shading sample). Kept as its
+        // reciprocal: texture coordinates are then products, exactly the quotients (a power of two).
+        gxy[o * 3 + 2] = 1 / nearestPow2(Math.max(1e-3, gsd / scale));
       }
       if (vol) {
         const alpha = vol.composite(ip, jp, col);
@@ -263,7 +264,7 @@ export function renderRaw(
   // edge interpolated from the edge's two ends alone (an incident's rim stays shaded sample by sample).
   let clearCell = new Uint8Array(Math.max(1, cw - 1));
   let clearAbove = new Uint8Array(Math.max(1, cw - 1));
-  const tex = shader.detail4;
+  const tex = grainField(shader.detail4);
   shadeLatticeRow(0);
   if (cw < 2 || ch < 2) {
     // A photo one sample wide or high: no cells, shade the rest.
@@ -341,7 +342,7 @@ export function renderRaw(
             (gxy[k10 * 3 + 1] as number) * w10 +
             (gxy[k01 * 3 + 1] as number) * w01 +
             (gxy[k11 * 3 + 1] as number) * w11;
-          const texel = gxy[ks * 3 + 2] as number;
+          const perTexel = gxy[ks * 3 + 2] as number;
           const amp =
             (grainBuf[k00] as number) * w00 +
             (grainBuf[k10] as number) * w10 +
@@ -349,13 +350,13 @@ export function renderRaw(
             (grainBuf[k11] as number) * w11;
           gxy[o * 3] = gx;
           gxy[o * 3 + 1] = gy;
-          gxy[o * 3 + 2] = texel;
+          gxy[o * 3 + 2] = perTexel;
           grainBuf[o] = amp;
           label[o] = label[ks] as number;
           // Two-scale photos get their grain when developed; here the interpolated sample gets it.
           let f = 1;
           if (scale === 1 && amp > 0) {
-            f = 1 + amp * INTERP_GRAIN * grainAt(tex, gx / texel + 311.3, gy / texel + 97.7);
+            f = 1 + amp * INTERP_GRAIN * grainAt(tex, gx * perTexel + 311.3, gy * perTexel + 97.7);
           }
           for (let c = 0; c < 3; c++)
             lin[o * 3 + c] =
@@ -426,9 +427,9 @@ export function renderRaw(
 }
 
 /**
- * Turn the shaded linear colours into the 8-bit photo: upsample (two-scale rendering) adding
- * per-pixel grain of the ground texture, then white balance and exposure, saturation, vignetting
- * and the tone curve.
+ * Turn the shaded linear colours into the 8-bit photo: white balance and exposure, and saturation,
+ * on the shading samples; then per pixel upsample (two-scale rendering) adding grain of the ground
+ * texture, vignetting and the tone curve.
  */
 function develop(
   data: Buffer,
@@ -452,7 +453,20 @@ function develop(
   const wbB = (1 + effects.wbB) * exposure;
   const vig = effects.vignette;
   const invR2 = 1 / (cx * cx + cy * cy);
-  const tex = shader.detail4;
+  const tex = grainField(shader.detail4);
+  // White balance with exposure, then saturation, are linear in the colour, as are the upsampling,
+  // the grain and the vignetting (one factor for all channels) that follow: applied to the shading
+  // samples, a quarter of the pixels in a two-scale photo, instead of to every pixel.
+  const nLin = sw * shh * 3;
+  for (let k = 0; k < nLin; k += 3) {
+    const r = (lin[k] as number) * wbR;
+    const g = (lin[k + 1] as number) * wbG;
+    const bl = (lin[k + 2] as number) * wbB;
+    const lum = 0.3 * r + 0.59 * g + 0.11 * bl;
+    lin[k] = lum + (r - lum) * sat;
+    lin[k + 1] = lum + (g - lum) * sat;
+    lin[k + 2] = lum + (bl - lum) * sat;
+  }
   // Per-column source texels and weights: the same on every row.
   const colI0 = new Int32Array(width);
   const colI1 = new Int32Array(width);
@@ -471,10 +485,35 @@ function develop(
     const du = i + 0.5 - cx;
     colDu2[i] = du * du;
   }
-  // A plain Uint8Array view: stores through a Buffer keep the loop from optimising (as in blur3).
+  // A plain Uint8Array view: stores through a Buffer keep the loop from optimising.
   const out = new Uint8Array(data.buffer, data.byteOffset, width * height * 3);
   const a = gxy ?? new Float32Array(0);
   const amps = grainBuf ?? new Float32Array(0);
+  // Two-scale: the bilinear upsampling is separable, so each source row is upsampled across once
+  // (colour and ground point per output column) and every output row blends the two it lies between.
+  const twoScale = scale > 1 && gxy !== null;
+  let acrossA = new Float64Array(twoScale ? width * 5 : 0);
+  let acrossB = new Float64Array(twoScale ? width * 5 : 0);
+  let rowA = -1;
+  let rowB = -1;
+  const upsampleAcross = (src: number, dst: Float64Array): void => {
+    const row = src * sw;
+    for (let i = 0, t = 0; i < width; i++, t += 5) {
+      const q0 = row + (colI0[i] as number);
+      const q1 = row + (colI1[i] as number);
+      const fu = colFu[i] as number;
+      const omFu = colOmFu[i] as number;
+      dst[t] = (lin[q0 * 3] as number) * omFu + (lin[q1 * 3] as number) * fu;
+      dst[t + 1] = (lin[q0 * 3 + 1] as number) * omFu + (lin[q1 * 3 + 1] as number) * fu;
+      dst[t + 2] = (lin[q0 * 3 + 2] as number) * omFu + (lin[q1 * 3 + 2] as number) * fu;
+      // A sky corner (x NaN) makes the ground point NaN: no grain there.
+      dst[t + 3] = (a[q0 * 3] as number) * omFu + (a[q1 * 3] as number) * fu;
+      dst[t + 4] = (a[q0 * 3 + 1] as number) * omFu + (a[q1 * 3 + 1] as number) * fu;
+    }
+  };
+  // The source column nearest each pixel (whose grain amount and texel it takes).
+  const colNear = new Int32Array(width);
+  for (let i = 0; i < width; i++) colNear[i] = (colFu[i] as number) < 0.5 ? (colI0[i] as number) : (colI1[i] as number);
   let o = 0;
   for (let j = 0; j < height; j++) {
     let v = (j + 0.5) / scale - 0.5;
@@ -484,83 +523,60 @@ function develop(
     const fv = Math.min(1, v - j0);
     const omFv = 1 - fv;
     const dv = j + 0.5 - cy;
-    const dv2 = dv * dv;
-    // Shading-sample indices of the two source rows (×3 for the packed colour and ground arrays).
-    const row0 = j0 * sw;
-    const row1 = j1 * sw;
-    for (let i = 0; i < width; i++) {
-      let r: number;
-      let g: number;
-      let bl: number;
-      if (scale === 1) {
+    const vRow = 1 - vig * dv * dv * invR2;
+    if (!twoScale) {
+      const row0 = j0 * sw;
+      for (let i = 0; i < width; i++) {
         const k = (row0 + i) * 3;
-        r = lin[k] as number;
-        g = lin[k + 1] as number;
-        bl = lin[k + 2] as number;
+        const vv = vRow - vig * (colDu2[i] as number) * invR2;
+        const r = (lin[k] as number) * vv;
+        const g = (lin[k + 1] as number) * vv;
+        const bl = (lin[k + 2] as number) * vv;
+        out[o++] = lut[r <= 0 ? 0 : r >= 1.9995 ? 4095 : (r * 2048) | 0] as number;
+        out[o++] = lut[g <= 0 ? 0 : g >= 1.9995 ? 4095 : (g * 2048) | 0] as number;
+        out[o++] = lut[bl <= 0 ? 0 : bl >= 1.9995 ? 4095 : (bl * 2048) | 0] as number;
+      }
+      continue;
+    }
+    // Bring the two source rows in, reusing the one already upsampled (row j1 becomes row j0).
+    if (rowA !== j0) {
+      if (rowB === j0) {
+        const t = acrossA;
+        acrossA = acrossB;
+        acrossB = t;
+        rowA = j0;
+        rowB = -1;
       } else {
-        const i0 = colI0[i] as number;
-        const i1 = colI1[i] as number;
-        const fu = colFu[i] as number;
-        const omFu = colOmFu[i] as number;
-        const q00 = row0 + i0;
-        const q10 = row0 + i1;
-        const q01 = row1 + i0;
-        const q11 = row1 + i1;
-        const k00 = q00 * 3;
-        const k10 = q10 * 3;
-        const k01 = q01 * 3;
-        const k11 = q11 * 3;
-        const w00 = omFu * omFv;
-        const w10 = fu * omFv;
-        const w01 = omFu * fv;
-        const w11 = fu * fv;
-        r =
-          (lin[k00] as number) * w00 +
-          (lin[k10] as number) * w10 +
-          (lin[k01] as number) * w01 +
-          (lin[k11] as number) * w11;
-        g =
-          (lin[k00 + 1] as number) * w00 +
-          (lin[k10 + 1] as number) * w10 +
-          (lin[k01 + 1] as number) * w01 +
-          (lin[k11 + 1] as number) * w11;
-        bl =
-          (lin[k00 + 2] as number) * w00 +
-          (lin[k10 + 2] as number) * w10 +
-          (lin[k01 + 2] as number) * w01 +
-          (lin[k11 + 2] as number) * w11;
-        // Grain of the ground at this pixel's own footprint (texel a power of two near it, so the
-        // texture is not stretched by a varying scale).
-        const qn = fu < 0.5 ? (fv < 0.5 ? q00 : q01) : fv < 0.5 ? q10 : q11;
-        const amp = amps[qn] as number;
-        if (amp > 0 && (a[k00] as number) === (a[k00] as number) && (a[k11] as number) === (a[k11] as number)) {
-          const gx =
-            (a[k00] as number) * w00 + (a[k10] as number) * w10 + (a[k01] as number) * w01 + (a[k11] as number) * w11;
-          const gy =
-            (a[k00 + 1] as number) * w00 +
-            (a[k10 + 1] as number) * w10 +
-            (a[k01 + 1] as number) * w01 +
-            (a[k11 + 1] as number) * w11;
-          const texel = a[qn * 3 + 2] as number;
-          const f = 1 + amp * grainAt(tex, gx / texel + 311.3, gy / texel + 97.7);
-          r *= f;
-          g *= f;
-          bl *= f;
+        upsampleAcross(j0, acrossA);
+        rowA = j0;
+      }
+    }
+    if (rowB !== j1) {
+      upsampleAcross(j1, acrossB);
+      rowB = j1;
+    }
+    const nearRow = (fv < 0.5 ? j0 : j1) * sw;
+    for (let i = 0, t = 0; i < width; i++, t += 5) {
+      let r = (acrossA[t] as number) * omFv + (acrossB[t] as number) * fv;
+      let g = (acrossA[t + 1] as number) * omFv + (acrossB[t + 1] as number) * fv;
+      let bl = (acrossA[t + 2] as number) * omFv + (acrossB[t + 2] as number) * fv;
+      // Grain of the ground at this pixel's own footprint (texel a power of two near it, so the
+      // texture is not stretched by a varying scale).
+      const qn = nearRow + (colNear[i] as number);
+      const amp = amps[qn] as number;
+      let f = 1;
+      if (amp > 0) {
+        const gx = (acrossA[t + 3] as number) * omFv + (acrossB[t + 3] as number) * fv;
+        const gy = (acrossA[t + 4] as number) * omFv + (acrossB[t + 4] as number) * fv;
+        if (gx === gx) {
+          const perTexel = a[qn * 3 + 2] as number;
+          f = 1 + amp * grainAt(tex, gx * perTexel + 311.3, gy * perTexel + 97.7);
         }
       }
-      r *= wbR;
-      g *= wbG;
-      bl *= wbB;
-      const lum = 0.3 * r + 0.59 * g + 0.11 * bl;
-      r = lum + (r - lum) * sat;
-      g = lum + (g - lum) * sat;
-      bl = lum + (bl - lum) * sat;
-      if (vig > 0) {
-        const vv = 1 - vig * ((colDu2[i] as number) + dv2) * invR2;
-        r *= vv;
-        g *= vv;
-        bl *= vv;
-      }
+      const vv = (vRow - vig * (colDu2[i] as number) * invR2) * f;
+      r *= vv;
+      g *= vv;
+      bl *= vv;
       out[o++] = lut[r <= 0 ? 0 : r >= 1.9995 ? 4095 : (r * 2048) | 0] as number;
       out[o++] = lut[g <= 0 ? 0 : g >= 1.9995 ? 4095 : (g * 2048) | 0] as number;
       out[o++] = lut[bl <= 0 ? 0 : bl >= 1.9995 ? 4095 : (bl * 2048) | 0] as number;
