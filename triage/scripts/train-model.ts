@@ -2,6 +2,7 @@
  * npm run train:model -- [--count 700] [--val-count 150] [--test-count 120] [--width 512] [--seed 1]
  *                        [--data DIR] [--out triage/model] [--epochs N] [--verifier]
  *                        [--fine-layer block_5_add] [--context-max 9]
+ *                        [--class-features exposed_slope=context-max-9,sewage_outfall=fine]
  *
  * Renders the training set with the simulator (`npm run render:dataset`: `train` and `val` splits with
  * --seed, the held-out `test` split with another seed, other places) into data/training/ unless --data
@@ -11,6 +12,8 @@
  * maps of `train` and `val` and writes it into the manifest for the classes where it raises `val` recall.
  * --fine-layer adds a stride-8 backbone layer pooled to each cell (mean and max) and --context-max a
  * max-pooled neighbourhood of that many cells a side (round 7's tries; off by default, see the model card).
+ * --class-features gives a class its own head on a named feature set (base, context-max-9, fine,
+ * fine+context-max-9; others read base), composed into one graph (round 8; off by default).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -27,6 +30,8 @@ import { DEFAULT_REGION_VERIFIER, fitRegionVerifiers } from '../src/training/fit
 import { scoreMaps } from '../src/training/score-maps.ts';
 import { DEFAULT_TRAIN_OPTIONS, trainDetector } from '../src/training/train-detector.ts';
 import { parseManifest } from '../src/model/manifest.ts';
+import { parseClassFeatures } from '../src/training/class-feature-sets.ts';
+import type { ClassFeatureSets } from '../src/training/class-feature-sets.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
@@ -44,6 +49,21 @@ const num = (name: string, def: number): number => {
   }
   return n;
 };
+
+// Validated before the log is started or anything rendered: a typo should not cost a training run.
+let classFeatures: ClassFeatureSets | undefined;
+try {
+  classFeatures = opt('class-features') === undefined ? undefined : parseClassFeatures(opt('class-features') ?? '');
+} catch (e) {
+  console.error((e as Error).message);
+  process.exit(2);
+}
+if (classFeatures && (opt('fine-layer') !== undefined || opt('context-max') !== undefined)) {
+  console.error(
+    '--class-features 与 --fine-layer/--context-max 不能同时使用 / --class-features cannot be combined with --fine-layer or --context-max',
+  );
+  process.exit(2);
+}
 
 const seed = num('seed', 1);
 const count = num('count', 700);
@@ -121,6 +141,7 @@ const options = {
   },
   seed: DEFAULT_TRAIN_OPTIONS.seed + seed,
   epochs: num('epochs', DEFAULT_TRAIN_OPTIONS.epochs),
+  ...(classFeatures ? { classFeatures } : {}),
 };
 log(`options: ${JSON.stringify(options)}; ${os.availableParallelism()} cores`);
 const trained = await trainDetector(train, val, options, { log, progress: progressBar() });
@@ -175,6 +196,8 @@ await writeFile(
       options,
       counts: trained.counts,
       thresholds: trained.thresholds,
+      negativeRate: trained.negativeRate,
+      ...(trained.heads ? { heads: trained.heads.map(({ history: _h, ...h }) => h) } : {}),
       history: trained.history,
       trainingSeconds: Math.round(trainS),
       totalSeconds: Math.round((performance.now() - started) / 1000),

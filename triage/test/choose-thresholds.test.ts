@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../src/model/manifest.ts';
 import type { TriageClass } from '../src/model/manifest.ts';
-import { chooseThresholds } from '../src/training/choose-thresholds.ts';
+import { chooseThresholds, firingRate } from '../src/training/choose-thresholds.ts';
 
 const w = 8;
 const h = 4;
@@ -85,5 +85,41 @@ describe('chooseThresholds', () => {
     const t = chooseThresholds(val, more, manifestFor, { ...targets, minSeedGrid: [1, 2, 4] });
     expect(t.straw_burning!.threshold).toBe(0.8);
     expect(t.straw_burning!.negativeRate).toBe(0);
+  });
+});
+
+describe('firingRate (the whole model, every class at its point)', () => {
+  it('the per-class limit adds up over classes (and heads): each class fires on its own negative photo', () => {
+    // Three negative photos, each with a 4-cell patch of one class only: per class 1 of 3 fire, the model on 3 of 3.
+    const one = (c: number) => {
+      const p = photo([]);
+      for (const [x, y] of patch(0.9)) p.scores[c * plane + y * w + x] = 0.9;
+      return p;
+    };
+    const negatives = [one(0), one(1), one(2)];
+    const all = parseManifest({
+      name: 't',
+      model: 't.onnx',
+      input: { widthPx: 80, heightPx: 40 },
+      output: { kind: 'segmentation', minAreaCells: 1, regionGrow: 1 },
+      numClasses: 3,
+      classMap: { '0': 'straw_burning', '1': 'sewage_outfall', '2': 'exposed_slope' },
+      thresholds: { straw_burning: 0.8, sewage_outfall: 0.8, exposed_slope: 0.8 },
+    });
+    const classes = ['straw_burning', 'sewage_outfall', 'exposed_slope'] as const;
+    const t = chooseThresholds([...negatives, photo(patch(0.9), ['straw_burning'])], negatives, manifestFor, {
+      ...targets,
+      grid: [0.8],
+      maxNegativeRate: 0.34,
+      minSeedGrid: [1],
+    });
+    for (const c of classes) expect(t[c]!.negativeRate).toBeCloseTo(1 / 3, 3);
+    expect(firingRate(all, negatives)).toBe(1);
+    // one class silenced: two of three
+    expect(firingRate({ ...all, thresholds: { ...all.thresholds, sewage_outfall: 0.95 } }, negatives)).toBeCloseTo(
+      2 / 3,
+      6,
+    );
+    expect(firingRate(all, [])).toBe(0);
   });
 });

@@ -16,6 +16,8 @@ import type { PretrainedMobileNet } from '../src/training/pretrained-backbone.ts
 import { gateFactor } from '../src/training/colour-gate.ts';
 import type { ColourGate } from '../src/training/colour-gate.ts';
 import { headScores, keepConfidentPositives, withHardNegatives } from '../src/training/train-detector.ts';
+import { featureIndices } from '../src/training/class-feature-sets.ts';
+import { composeHeads, selectChannels, selectColumns } from '../src/training/composed-head.ts';
 import { seededRandom } from '../src/training/random.ts';
 
 let net: PretrainedMobileNet;
@@ -154,6 +156,76 @@ describe('exported detector equals the trainer', () => {
     },
     60_000,
   );
+
+  it('composed heads (a feature set per class) in one graph = each class from its own head, within 1e-4', async () => {
+    // The union features once; straw from a head on the shipped set, outfalls and slopes from one on the fine set.
+    const input = randomInput(3 * 96 * 128, 13);
+    const feed = { images: new ort.Tensor('float32', input, [1, 3, 96, 128]) };
+    const run = async (spec: FeatureGraphSpec) => {
+      const s = await ort.InferenceSession.create(featureModelOnnx(net, spec));
+      const out = (await s.run(feed))['features']!;
+      await s.release();
+      return { d: out.dims[1]!, values: out.data as Float32Array };
+    };
+    const union = await run(FINE_SPEC);
+    const [h, w] = [6, 8];
+    const plane = h * w;
+    const unionMap = { d: union.d, h, w, values: union.values, boxes: [] };
+    const fineOnly: FeatureGraphSpec = { ...SHIPPED_SPEC, fineLayer: 'block_5_add' };
+    const sets = [
+      { spec: SHIPPED_SPEC, classes: [0] },
+      { spec: fineOnly, classes: [1, 2] },
+    ];
+    const parts = [];
+    for (const [n, { spec, classes }] of sets.entries()) {
+      const inputs = featureIndices(FINE_SPEC, spec, 96, 32);
+      // the set's own feature graph gives exactly those channels of the union
+      const own = await run(spec);
+      expect(own.d).toBe(inputs.length);
+      const picked = selectChannels(unionMap, inputs);
+      expect(Math.max(...own.values.map((v, i) => Math.abs(v - picked.values[i]!)))).toBeLessThan(1e-5);
+      const x = new Float32Array(plane * union.d);
+      for (let p = 0; p < plane; p++)
+        for (let i = 0; i < union.d; i++) x[p * union.d + i] = union.values[i * plane + p]!;
+      const all: Samples = {
+        n: plane,
+        d: union.d,
+        k: 3,
+        x,
+        y: Uint8Array.from({ length: plane * 3 }, (_, i) => (i % (5 + n) === 0 ? 1 : 0)),
+        w: new Float32Array(plane * 3).fill(1),
+      };
+      const head = trainMlp(selectColumns(all, inputs), {
+        hiddenSize: 8 + 4 * n,
+        epochs: 3,
+        learningRate: 0.01,
+        l2: 1e-4,
+        batchSize: 8,
+        seed: 3 + n,
+      });
+      parts.push({ head, inputs, classes, own: headScores(head, picked) });
+    }
+    const composed = composeHeads(parts, union.d, 3);
+    expect(composed.hiddenSize).toBe(8 + 12);
+    const expected = headScores(composed, unionMap);
+    // each class's composed score is its own head's score on its own features
+    for (const p of parts)
+      for (const c of p.classes)
+        for (let i = 0; i < plane; i++) expect(expected[c * plane + i]).toBeCloseTo(p.own[c * plane + i]!, 5);
+    // and the heads differ, so the composition is not trivially one head
+    expect(
+      Math.max(...parts[0]!.own.subarray(plane, 2 * plane).map((v, i) => Math.abs(v - expected[plane + i]!))),
+    ).toBeGreaterThan(0.01);
+    const gate: ColourGate = { classes: [0, 2], rgbChannel: union.d / 3 - 8, maxExcessGreen: 0, softness: 0.05 };
+    const gated = headScores(composed, unionMap, gate);
+    const session = await ort.InferenceSession.create(detectorOnnx(net, FINE_SPEC, composed, {}, gate));
+    const out = (await session.run(feed))['scores']!;
+    await session.release();
+    expect(out.dims).toEqual([1, 3, h, w]);
+    const got = out.data as Float32Array;
+    expect(Math.max(...got.map((v, i) => Math.abs(v - gated[i]!)))).toBeLessThan(1e-4);
+    expect(Math.max(...gated) - Math.min(...gated)).toBeGreaterThan(0.01);
+  }, 60_000);
 
   it('stride-8 features are the 2×2 mean and max of block_5 per cell; the max context is the 3×3 max of a cell', async () => {
     const g = new GraphBuilder();

@@ -107,3 +107,16 @@ function betterFallback(
   if (!aQuiet && a.negativeRate !== b.negativeRate) return a.negativeRate < b.negativeRate;
   return a.f1 > b.f1;
 }
+
+/**
+ * Share of `photos` on which the model (every class at its own operating point in `m`) fires at all: the
+ * negative-photo limit is checked per class when thresholds are chosen, so three classes (or three
+ * heads) can add up; this is the figure for the whole model.
+ */
+export function firingRate(m: ModelManifest, photos: ScoredPhoto[]): number {
+  if (!photos.length) return 0;
+  const firing = photos.filter(
+    (p) => decodeSegmentation(m, p.scores, [1, TRIAGE_CLASSES.length, p.h, p.w]).length > 0,
+  ).length;
+  return firing / photos.length;
+}

@@ -8,18 +8,23 @@ import type { ModelManifestInput } from '../model/manifest.ts';
 import { SessionPool } from '../model/session-pool.ts';
 import { drawAugmentation } from './augment.ts';
 import { cellTargets } from './cell-targets.ts';
-import { chooseThresholds } from './choose-thresholds.ts';
+import { chooseThresholds, firingRate } from './choose-thresholds.ts';
 import type { ChosenThresholds } from './choose-thresholds.ts';
 import { applyGate } from './colour-gate.ts';
 import type { ColourGate } from './colour-gate.ts';
 import { CUE_NAMES, detectorOnnx, featureCopies, featureModelOnnx, INPUT_NAME, SCORES_NAME } from './detector-graph.ts';
 import type { FeatureGraphSpec } from './detector-graph.ts';
+import { featureIndices, setsByClass, specFor, unionSpec } from './class-feature-sets.ts';
+import type { ClassFeatureSets, FeatureSetName } from './class-feature-sets.ts';
+import { composeHeads, selectChannels, selectColumns } from './composed-head.ts';
+import type { HeadPart } from './composed-head.ts';
+import { GraphBuilder } from '../onnx/graph-builder.ts';
 import type { DatasetItem } from './dataset.ts';
 import { photoFeatures } from './features.ts';
 import type { PhotoFeatures } from './features.ts';
 import { mlpForward, trainMlp } from './mlp.ts';
 import type { Mlp, Samples } from './mlp.ts';
-import { BACKBONE_PROVENANCE, loadPretrainedMobileNet } from './pretrained-backbone.ts';
+import { appendBackbone, BACKBONE_PROVENANCE, loadPretrainedMobileNet } from './pretrained-backbone.ts';
 import type { PretrainedMobileNet } from './pretrained-backbone.ts';
 import { seededRandom } from './random.ts';
 
@@ -93,6 +98,11 @@ export interface TrainDetectorOptions {
   maxNegativeRatePerClass: number;
   /** Parallel feature runs (ONNX Runtime sessions, one thread each). */
   workers: number;
+  /**
+   * A head per feature set, each class's score from the head of its set (`class-feature-sets.ts`), `spec`
+   * being the base set; absent = one head on `spec` for all classes.
+   */
+  classFeatures?: ClassFeatureSets;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainDetectorOptions = {
@@ -140,6 +150,16 @@ export interface TrainedDetector {
   thresholds: ChosenThresholds;
   history: { epoch: number; loss: number; validationAp: Record<string, number> }[];
   counts: { trainPhotos: number; validationPhotos: number; samples: number; positives: Record<string, number> };
+  /** Share of the negative photos (val's and, when asked, train's) the whole model fires on, all classes at their points. */
+  negativeRate: { photos: number; rate: number };
+  /** With `classFeatures`: each head's feature set, classes, feature count and history. */
+  heads?: {
+    set: FeatureSetName;
+    classes: string[];
+    features: number;
+    samples: number;
+    history: TrainedDetector['history'];
+  }[];
 }
 
 /** The manifest of the default model for a spec and thresholds. */
@@ -623,6 +643,7 @@ export async function trainDetector(
 ): Promise<TrainedDetector> {
   hooks.log(`photos: ${train.length} training, ${val.length} validation (seed ${o.seed})`);
   const net = await loadPretrainedMobileNet();
+  if (o.classFeatures) return trainComposedDetector(net, train, val, o, o.classFeatures, hooks);
   hooks.log(`backbone: MobileNetV2 from nsfwjs ${net.version} up to ${o.spec.featureLayer}`);
   const ex = await extractFeatures(net, train, val, o, hooks);
   hooks.log(
@@ -630,24 +651,53 @@ export async function trainDetector(
   );
   const { head, thresholds, history, samples } = fitHead(ex, val, o, hooks);
   const gate = colourGateFor(o, ex.samples.d);
+  return finishDetector(net, o, o.spec, ex, val, head, gate, thresholds, history, samples, hooks);
+}
 
+/** Manifest, whole-model negative rate and ONNX graph of a fitted head over `spec`'s features. */
+function finishDetector(
+  net: PretrainedMobileNet,
+  o: TrainDetectorOptions,
+  spec: FeatureGraphSpec,
+  ex: ExtractedFeatures,
+  val: DatasetItem[],
+  head: Mlp,
+  gate: ColourGate | null,
+  thresholds: ChosenThresholds,
+  history: TrainedDetector['history'],
+  samples: number,
+  hooks: Pick<TrainHooks, 'log'>,
+): TrainedDetector {
   const manifest = defaultManifest(
-    o.spec,
+    spec,
     'xuncha-default.onnx',
     Object.fromEntries(Object.entries(thresholds).map(([c, t]) => [c, t.threshold])),
     o.minAreaCells,
     o.regionGrow,
     Object.fromEntries(Object.entries(thresholds).map(([c, t]) => [c, t.minSeedCells])),
   );
+  const negatives = [...ex.valFeatures.filter((_, i) => val[i]!.classes.size === 0), ...ex.trainNegatives].map((f) => ({
+    scores: headScores(head, f, gate),
+    h: f.h,
+    w: f.w,
+  }));
+  const negativeRate = {
+    photos: negatives.length,
+    rate: Math.round(firingRate(parseManifest(manifest), negatives) * 1000) / 1000,
+  };
+  hooks.log(
+    `whole model: fires on ${(negativeRate.rate * 100).toFixed(1)} % of ${negatives.length} negative photos (all classes at their operating points; the limit ${(o.maxNegativeRatePerClass * 100).toFixed(1)} % is per class)`,
+  );
   const onnx = detectorOnnx(
     net,
-    o.spec,
+    spec,
     head,
     {
       'xuncha.backbone': `MobileNetV2 (ImageNet) from npm nsfwjs@${net.version}, ${BACKBONE_PROVENANCE.licence}`,
-      'xuncha.feature_layer': o.spec.featureLayer,
-      ...(o.spec.fineLayer ? { 'xuncha.fine_layer': o.spec.fineLayer } : {}),
-      ...(o.spec.contextMaxCells ? { 'xuncha.context_max_cells': String(o.spec.contextMaxCells) } : {}),
+      'xuncha.feature_layer': spec.featureLayer,
+      ...(spec.fineLayer ? { 'xuncha.fine_layer': spec.fineLayer } : {}),
+      ...(spec.contextMaxCells ? { 'xuncha.context_max_cells': String(spec.contextMaxCells) } : {}),
+      ...(o.classFeatures ? { 'xuncha.class_features': JSON.stringify(o.classFeatures) } : {}),
       'xuncha.seed': String(o.seed),
     },
     gate,
@@ -658,6 +708,72 @@ export async function trainDetector(
     head,
     thresholds,
     history,
-    counts: { trainPhotos: train.length, validationPhotos: val.length, samples, positives: ex.positives },
+    counts: { trainPhotos: ex.trainPhotos, validationPhotos: val.length, samples, positives: ex.positives },
+    negativeRate,
   };
+}
+
+/** Backbone and stride-8 channel counts of a spec (to lay out its feature map). */
+function channelCounts(net: PretrainedMobileNet, spec: FeatureGraphSpec): { backbone: number; fine: number } {
+  const g = new GraphBuilder();
+  g.reserve(INPUT_NAME);
+  const bb = appendBackbone(g, net, INPUT_NAME, spec.featureLayer, spec.fineLayer ? [spec.fineLayer] : []);
+  return { backbone: bb.channels, fine: spec.fineLayer ? bb.taps[spec.fineLayer]!.channels : 0 };
+}
+
+/**
+ * One head per feature set named in `classFeatures`: the union of the sets is extracted once, each head is
+ * fitted (and its classes' operating points chosen) on its own columns exactly as a single-head run on
+ * that set would be, and the heads are composed into one head over the union (`composed-head.ts`).
+ */
+async function trainComposedDetector(
+  net: PretrainedMobileNet,
+  train: DatasetItem[],
+  val: DatasetItem[],
+  o: TrainDetectorOptions,
+  classFeatures: ClassFeatureSets,
+  hooks: TrainHooks,
+): Promise<TrainedDetector> {
+  const byClass = setsByClass(classFeatures);
+  const sets = [...new Set(byClass)];
+  const union = unionSpec(o.spec, sets);
+  hooks.log(
+    `feature sets per class: ${TRIAGE_CLASSES.map((c, i) => `${c}=${byClass[i]}`).join(', ')}; union ${JSON.stringify(union)}`,
+  );
+  const ex = await extractFeatures(net, train, val, { ...o, spec: union }, hooks);
+  hooks.log(
+    `samples: ${ex.samples.n} cells × ${ex.samples.d} features (+ ${ex.pool.n} candidate negatives); positive cells ${JSON.stringify(ex.positives)}`,
+  );
+  const counts = channelCounts(net, union);
+  const parts: HeadPart[] = [];
+  const heads: NonNullable<TrainedDetector['heads']> = [];
+  const thresholds: ChosenThresholds = {};
+  for (const set of sets) {
+    const spec = specFor(o.spec, set);
+    const inputs = featureIndices(union, spec, counts.backbone, counts.fine);
+    const classes = TRIAGE_CLASSES.flatMap((c, i) => (byClass[i] === set ? [i] : []));
+    hooks.log(`head ${set} (${classes.map((c) => TRIAGE_CLASSES[c]).join(', ')}): ${inputs.length} features`);
+    const own: ExtractedFeatures = {
+      ...ex,
+      samples: selectColumns(ex.samples, inputs),
+      pool: selectColumns(ex.pool, inputs),
+      valFeatures: ex.valFeatures.map((f) => selectChannels(f, inputs)),
+      trainNegatives: ex.trainNegatives.map((f) => selectChannels(f, inputs)),
+    };
+    const fitted = fitHead(own, val, { ...o, spec }, hooks);
+    parts.push({ head: fitted.head, inputs, classes });
+    for (const c of classes) thresholds[TRIAGE_CLASSES[c]!] = fitted.thresholds[TRIAGE_CLASSES[c]!]!;
+    heads.push({
+      set,
+      classes: classes.map((c) => TRIAGE_CLASSES[c]!),
+      features: inputs.length,
+      samples: fitted.samples,
+      history: fitted.history,
+    });
+  }
+  const head = composeHeads(parts, ex.samples.d, TRIAGE_CLASSES.length);
+  const gate = colourGateFor({ ...o, spec: union }, ex.samples.d);
+  const history = heads.flatMap((h) => h.history);
+  const samples = heads.reduce((n, h) => n + h.samples, 0);
+  return { ...finishDetector(net, o, union, ex, val, head, gate, thresholds, history, samples, hooks), heads };
 }
