@@ -185,11 +185,22 @@ await detector.close();
 log(`held-out test split of ${path.relative(repo, data)}:\n${formatReport(report)}`);
 const { outcomes: _outcomes, ...summary } = report;
 await writeFile(path.join(outDir, 'eval-heldout.json'), `${JSON.stringify(summary, null, 2)}\n`);
+/** The commit this run's trainer and renderer came from, and whether tracked files differed from it: the same command
+ * gives the same model only from the same code (round 8 found the trainer's output drifted between commits). */
+function sourceRevision(): { commit: string; modified: boolean } | null {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8', stdio: 'pipe' }).trim();
+    return { commit: git('rev-parse', 'HEAD'), modified: git('status', '--porcelain', '--untracked-files=no') !== '' };
+  } catch {
+    return null; // not a git checkout (an exported copy)
+  }
+}
 await writeFile(
   path.join(outDir, 'training-report.json'),
   `${JSON.stringify(
     {
       command: `npm run train:model -- ${argv.join(' ')}`.trim(),
+      source: sourceRevision(),
       seed,
       dataset: path.relative(repo, data),
       splits: { train: train.length, val: val.length, test: heldout.length },
