@@ -53,7 +53,9 @@ const num = (name: string, def: number): number => {
 // Validated before the log is started or anything rendered: a typo should not cost a training run.
 let classFeatures: ClassFeatureSets | undefined;
 try {
-  classFeatures = opt('class-features') === undefined ? undefined : parseClassFeatures(opt('class-features') ?? '');
+  // Given without a value is an error too (it would train the shipped single head without a word).
+  const given = argv.includes('--class-features') ? (opt('class-features') ?? '') : undefined;
+  classFeatures = given === undefined ? undefined : parseClassFeatures(given);
 } catch (e) {
   console.error((e as Error).message);
   process.exit(2);
