@@ -436,17 +436,53 @@ describe('MissionDownload', () => {
   });
 
   it.each([
-    ['before the count', false],
-    ['after the count', true],
-  ])('fails on an error ack %s', async (_n, afterCount) => {
+    ['ERROR before the count', R.ERROR, false, 'MAV_MISSION_ERROR'],
+    ['ERROR after the count', R.ERROR, true, 'MAV_MISSION_ERROR'],
+    ['INVALID_SEQUENCE before the count', R.INVALID_SEQUENCE, false, 'MAV_MISSION_INVALID_SEQUENCE'],
+    ['INVALID_SEQUENCE after the count', R.INVALID_SEQUENCE, true, 'MAV_MISSION_INVALID_SEQUENCE'],
+  ])(
+    'asks again on an %s ack (it may answer a stray upload item) and fails when it comes again',
+    async (_n, result, afterCount, name) => {
+      const { sent, env } = setup();
+      const dl = new MissionDownload(env, 0);
+      dl.start();
+      if (afterCount) dl.handle(count(3));
+      const before = sent.length;
+      dl.handle(ack(result));
+      expect(sent.slice(before)).toEqual([
+        afterCount
+          ? { type: 'request', seq: 0, missionType: T.MISSION }
+          : { type: 'requestList', missionType: T.MISSION },
+      ]);
+      dl.handle(ack(result));
+      const e = await rejection(dl.done);
+      expect(e.result).toBe('mission_error');
+      expect(e.missionResult).toBe(name);
+    },
+  );
+
+  it('fails at once on a refusal no stray item provokes (DENIED)', async () => {
     const { env } = setup();
     const dl = new MissionDownload(env, 0);
     dl.start();
-    if (afterCount) dl.handle(count(3));
+    dl.handle(ack(R.DENIED));
+    expect((await rejection(dl.done)).missionResult).toBe('MAV_MISSION_DENIED');
+  });
+
+  it('carries on past a late error ack of the upload before it, and lets one pass again after progress', async () => {
+    const { env } = setup();
+    const dl = new MissionDownload(env, 0);
+    dl.start();
+    dl.handle(ack(R.INVALID_SEQUENCE));
+    dl.handle(count(2));
     dl.handle(ack(R.ERROR));
-    const e = await rejection(dl.done);
-    expect(e.result).toBe('mission_error');
-    expect(e.missionResult).toBe('MAV_MISSION_ERROR');
+    dl.handle(itemMsg(0));
+    dl.handle(ack(R.INVALID_SEQUENCE));
+    dl.handle(itemMsg(0));
+    dl.handle(itemMsg(1));
+    const out = await dl.done;
+    expect(out.items).toEqual([item(0), item(1)]);
+    expect(out.stats.ignored).toBe(3);
   });
 
   it('drops duplicate counts and items, and late ACCEPTED acks', async () => {

@@ -379,6 +379,8 @@ export class MissionDownload extends Transfer<DownloadOutcome> {
   private count = 0;
   private opaqueId = 0;
   private readonly received: MissionItem[] = [];
+  /** Whether an error ack was already let pass since the last progress (see onStrayableAck). */
+  private passedErrorAck = false;
 
   constructor(
     env: TransferEnv,
@@ -414,6 +416,7 @@ export class MissionDownload extends Transfer<DownloadOutcome> {
         }
         this.count = msg.count;
         this.opaqueId = msg.opaqueId;
+        this.passedErrorAck = false;
         this.onProgress?.(0, this.count);
         if (this.opts.countOnly) {
           this.finish(true);
@@ -456,6 +459,7 @@ export class MissionDownload extends Transfer<DownloadOutcome> {
           return true;
         }
         this.received.push(msg.item);
+        this.passedErrorAck = false;
         this.onProgress?.(this.received.length, this.count);
         if (this.received.length === this.count) {
           this.finish(false);
@@ -471,12 +475,34 @@ export class MissionDownload extends Transfer<DownloadOutcome> {
           this.stats.ignored++;
           return false;
         }
+        if (this.mayBeStray(msg.result)) {
+          this.passedErrorAck = true;
+          this.stats.ignored++;
+          this.resendNow();
+          return true;
+        }
         this.fail(missionAckError(msg.result, '下载被飞控中止 / download aborted by vehicle', this.received.length));
         return true;
       default:
         this.stats.ignored++;
         return false;
     }
+  }
+
+  /**
+   * ERROR and INVALID_SEQUENCE are also how a vehicle answers a late or duplicated item of the upload just before
+   * (a lossy, reordering radio delivers them after the upload's final ack). The first one since the last progress
+   * is therefore not believed: the request goes out again at once, and a vehicle that really refuses says so again.
+   */
+  private mayBeStray(result: number): boolean {
+    return !this.passedErrorAck && (result === MAV_MISSION_ERROR || result === MAV_MISSION_INVALID_SEQUENCE);
+  }
+
+  private resendNow(): void {
+    this.stats.resends++;
+    if (this.state === 'list') this.env.send({ type: 'requestList', missionType: this.missionType });
+    else this.requestNext();
+    this.arm(false);
   }
 
   protected onTimeout(giveUp: boolean): void {
