@@ -84,11 +84,16 @@ export function shadeAdaptive(
   const ch = latticeCount(shh, 2);
   const smoothCell = new Uint8Array((cw - 1) * (ch - 1));
   const clearCell = new Uint8Array((cw - 1) * (ch - 1));
-  const inSmooth = (i: number, j: number): boolean => {
-    for (let r = rowLo[j] as number; r <= (rowHi[j] as number); r++)
-      for (let c = colLo[i] as number; c <= (colHi[i] as number); c++)
-        if (smooth4[r * (cw4 - 1) + c] !== 1) return false;
-    return true;
+  // Per row: whether each sample lies only in coarse cells interpolated whole (a sample on a coarse
+  // lattice line lies in two or four), worked out once per row rather than per sample.
+  const cellSmooth = new Uint8Array(cw4);
+  const rowSmooth = new Uint8Array(sw);
+  const markSmoothRow = (j: number): void => {
+    const a = (rowLo[j] as number) * (cw4 - 1);
+    const b = (rowHi[j] as number) * (cw4 - 1);
+    for (let c = 0; c + 1 < cw4; c++) cellSmooth[c] = (smooth4[a + c] as number) & (smooth4[b + c] as number);
+    for (let i = 0; i < sw; i++)
+      rowSmooth[i] = (cellSmooth[colLo[i] as number] as number) & (cellSmooth[colHi[i] as number] as number);
   };
   /** Interpolate sample (i, j) bilinearly from the cell with corner columns x0, x1 and rows y0, y1. */
   const interpolate = (i: number, j: number, x0: number, x1: number, y0: number, y1: number, level = 1): void => {
@@ -170,10 +175,11 @@ export function shadeAdaptive(
   /** 3. Row j of the every-other lattice, off the coarse one: shaded unless its coarse cells all agree. */
   const fineLatticeRow = (j: number): void => {
     const coarseRow = onCoarseRow(j);
+    markSmoothRow(j);
     let m = 0;
     for (let i = 0; i < sw; i++) {
       if (!onFineCol(i) || (coarseRow && onCoarseCol(i))) continue;
-      if (inSmooth(i, j)) interpolateCoarse(i, j);
+      if (rowSmooth[i] === 1) interpolateCoarse(i, j);
       else todo[m++] = j * sw + i;
     }
     shadeList(todo, m);
@@ -198,6 +204,7 @@ export function shadeAdaptive(
   };
   /** 4. The samples of row j between the every-other lattice's: the four-corner and edge rules. */
   const betweenRow = (j: number): void => {
+    markSmoothRow(j);
     const rowOnLattice = onFineRow(j);
     const cj = Math.min(ch - 2, j >> 1);
     const y0 = 2 * cj;
@@ -206,7 +213,7 @@ export function shadeAdaptive(
     for (let i = 0; i < sw; i++) {
       const colOnLattice = onFineCol(i);
       if (rowOnLattice && colOnLattice) continue;
-      if (opts.coarse && inSmooth(i, j)) {
+      if (rowSmooth[i] === 1) {
         interpolateCoarse(i, j);
         continue;
       }
