@@ -29,6 +29,8 @@ export interface ThresholdTargets {
   minSeedGrid: number[];
   targetPrecision: number;
   maxNegativeRate: number;
+  /** Only these classes (absent = all): a head answering for some classes need not choose the others'. */
+  classes?: readonly TriageClass[];
 }
 
 /**
@@ -47,6 +49,7 @@ export function chooseThresholds(
   const fires = (m: ModelManifest, cls: string, p: ScoredPhoto): boolean =>
     decodeSegmentation(m, p.scores, [1, TRIAGE_CLASSES.length, p.h, p.w]).some((d) => d.cls === cls);
   for (const [ci, cls] of TRIAGE_CLASSES.entries()) {
+    if (targets.classes && !targets.classes.includes(cls)) continue;
     type Point = ChosenThresholds[string] & { f1: number };
     let best: Point | null = null;
     let chosen: Point | null = null;
@@ -119,4 +122,93 @@ export function firingRate(m: ModelManifest, photos: ScoredPhoto[]): number {
     (p) => decodeSegmentation(m, p.scores, [1, TRIAGE_CLASSES.length, p.h, p.w]).length > 0,
   ).length;
   return firing / photos.length;
+}
+
+/**
+ * Makes the negative-photo limit hold for the whole model: the per-class points may each fire on up to
+ * `maxRate` of the negative photos, and three classes add up. While the union of the photos the classes
+ * fire on is above the limit, the class whose next threshold (same seed count, next grid value that
+ * shrinks the union) loses the fewest `val` true positives per negative photo it removes is raised
+ * (ties: the class firing on more negative photos). Returns new points (validation figures updated); a
+ * class stays where it is when no threshold of the grid removes its last photos (logged).
+ */
+export function limitModelNegatives(
+  points: ChosenThresholds,
+  val: (ScoredPhoto & { classes: ReadonlySet<string> })[],
+  negatives: ScoredPhoto[],
+  manifestFor: (cls: TriageClass, threshold: number, minSeedCells: number) => ModelManifest,
+  grid: number[],
+  maxRate: number,
+  log: (line: string) => void = () => {},
+): ChosenThresholds {
+  const out: ChosenThresholds = structuredClone(points);
+  const allowed = Math.floor(maxRate * negatives.length + 1e-9);
+  const classes = TRIAGE_CLASSES.filter((c) => out[c]);
+  type Firing = { neg: Set<number>; tp: number; fp: number; fn: number };
+  const cache = new Map<string, Firing>();
+  const firing = (cls: TriageClass, t: number, k: number): Firing => {
+    const key = `${cls}|${t}|${k}`;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const ci = TRIAGE_CLASSES.indexOf(cls);
+    const m = { ...manifestFor(cls, t, k), classMap: { [String(ci)]: cls } };
+    const fires = (p: ScoredPhoto): boolean =>
+      decodeSegmentation(m, p.scores, [1, TRIAGE_CLASSES.length, p.h, p.w]).some((d) => d.cls === cls);
+    const neg = new Set(negatives.flatMap((p, i) => (fires(p) ? [i] : [])));
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    for (const p of val) {
+      const f = fires(p);
+      const pos = p.classes.has(cls);
+      if (f && pos) tp++;
+      else if (f) fp++;
+      else if (pos) fn++;
+    }
+    const r = { neg, tp, fp, fn };
+    cache.set(key, r);
+    return r;
+  };
+  const current = (c: TriageClass): Firing => firing(c, out[c]!.threshold, out[c]!.minSeedCells);
+  const union = (except?: TriageClass, with_?: Set<number>): Set<number> => {
+    const u = new Set<number>();
+    for (const c of classes) for (const i of c === except ? with_! : current(c).neg) u.add(i);
+    return u;
+  };
+  for (let size = union().size; size > allowed; size = union().size) {
+    let best: { cls: TriageClass; t: number; cost: number; neg: number } | null = null;
+    for (const c of classes) {
+      const now = current(c);
+      if (!now.neg.size) continue;
+      for (const t of grid.filter((g) => g > out[c]!.threshold)) {
+        const next = firing(c, t, out[c]!.minSeedCells);
+        const removed = size - union(c, next.neg).size;
+        if (removed <= 0) continue;
+        const cost = (now.tp - next.tp) / removed;
+        if (!best || cost < best.cost || (cost === best.cost && now.neg.size > best.neg))
+          best = { cls: c, t, cost, neg: now.neg.size };
+        break;
+      }
+    }
+    if (!best) {
+      log(
+        `whole-model negative limit: ${size} of ${negatives.length} negative photos still fire and no threshold of the grid removes them`,
+      );
+      break;
+    }
+    const before = out[best.cls]!.threshold;
+    const f = firing(best.cls, best.t, out[best.cls]!.minSeedCells);
+    const round = (v: number): number => Math.round(v * 1000) / 1000;
+    out[best.cls] = {
+      ...out[best.cls]!,
+      threshold: best.t,
+      precision: round(f.tp + f.fp ? f.tp / (f.tp + f.fp) : 1),
+      recall: round(f.tp + f.fn ? f.tp / (f.tp + f.fn) : 0),
+      negativeRate: round(negatives.length ? f.neg.size / negatives.length : 0),
+    };
+    log(
+      `whole-model negative limit: ${best.cls} threshold ${before} → ${best.t} (validation recall ${out[best.cls]!.recall.toFixed(3)}; the model fired on ${size} of ${negatives.length} negative photos, at most ${allowed} allowed)`,
+    );
+  }
+  return out;
 }
