@@ -135,7 +135,7 @@ describe('limitModelNegatives (the negative limit for the whole model)', () => {
   const point = (threshold: number) => ({ threshold, minSeedCells: 1, precision: 1, recall: 1, negativeRate: 0 });
   const grid = [0.5, 0.7, 0.8, 0.9, 0.96];
 
-  it('raises the class whose step costs the least recall until the union of firing photos keeps the limit', () => {
+  it('raises the classes whose steps cost the least recall until the union of firing photos keeps the limit', () => {
     // Six negatives: straw fires on two (0.75), slopes on two (0.6 and 0.85); each class within a 2-of-6
     // limit, the model on 4. Val: a burn at 0.95 and a slope at 0.65: raising slopes past 0.6 would lose it.
     const negatives = [
@@ -155,9 +155,8 @@ describe('limitModelNegatives (the negative limit for the whole model)', () => {
     expect(out['exposed_slope']!.threshold).toBe(0.5);
     expect(out['straw_burning']!.recall).toBe(1);
     expect(out['straw_burning']!.negativeRate).toBe(0);
-    expect(lines.join('\n')).toMatch(
-      /straw_burning threshold 0.5 → 0.8 .*fired on 4 of 6 negative photos, at most 2 allowed/,
-    );
+    expect(lines.join('\n')).toMatch(/straw_burning threshold 0.5 → 0.8 \(validation recall 1.000 → 1.000\)/);
+    expect(lines.at(-1)).toMatch(/fires on 2 of 6 negative photos \(4 at the per-class points; at most 2 allowed\)/);
     expect(points.straw_burning.threshold).toBe(0.5); // the given points are not changed
     const m = parseManifest({
       name: 't',
@@ -185,5 +184,23 @@ describe('limitModelNegatives (the negative limit for the whole model)', () => {
     expect(out['exposed_slope']!.threshold).toBe(0.7); // loses the slope: recall 0
     expect(out['exposed_slope']!.recall).toBe(0);
     expect(lines.at(-1)).toMatch(/1 of 3 negative photos still fire and no threshold of the grid removes them/);
+  });
+
+  it('a rare class counts as much as a common one: the class losing the smaller share of its recall gives way', () => {
+    // One negative photo each for straw (0.75) and outfalls (0.6), one allowed. Raising straw loses 3 of
+    // its 10 burns (recall −0.3), raising outfalls both of its 2 (−1): fewer true positives, but all of them.
+    const negatives = [withPatch(0, 0.75), withPatch(1, 0.6)];
+    const val = [
+      ...Array.from({ length: 7 }, () => withPatch(0, 0.95, ['straw_burning'])),
+      ...Array.from({ length: 3 }, () => withPatch(0, 0.78, ['straw_burning'])),
+      withPatch(1, 0.65, ['sewage_outfall']),
+      withPatch(1, 0.65, ['sewage_outfall']),
+    ];
+    const points = { straw_burning: point(0.5), sewage_outfall: point(0.5) };
+    const out = limitModelNegatives(points, val, negatives, all3, grid, 1 / 2);
+    expect(out['straw_burning']!.threshold).toBe(0.8);
+    expect(out['straw_burning']!.recall).toBe(0.7);
+    expect(out['sewage_outfall']!.threshold).toBe(0.5);
+    expect(out['sewage_outfall']!.recall).toBe(1);
   });
 });

@@ -13,6 +13,7 @@ import { trainMlp } from '../src/training/mlp.ts';
 import type { Mlp } from '../src/training/mlp.ts';
 import { seededRandom } from '../src/training/random.ts';
 import { readOnnx } from '../src/onnx/onnx-reader.ts';
+import type { TriageClass } from '../src/model/manifest.ts';
 import { DEFAULT_TRAIN_OPTIONS, trainDetector } from '../src/training/train-detector.ts';
 import type { TrainDetectorOptions } from '../src/training/train-detector.ts';
 
@@ -25,7 +26,7 @@ beforeAll(async () => {
     await writeFile(file, await syntheticPhoto({ widthPx: 128, heightPx: 96, background: colour }));
     return file;
   };
-  const box = (cls: string) => ({ cls, x: 0.25, y: 0.25, width: 0.5, height: 0.5 });
+  const box = (cls: TriageClass) => ({ cls, x: 0.25, y: 0.25, width: 0.5, height: 0.5 });
   photos = [
     {
       image: await photo('burn.jpg', '#303030'),

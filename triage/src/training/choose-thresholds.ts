@@ -126,11 +126,12 @@ export function firingRate(m: ModelManifest, photos: ScoredPhoto[]): number {
 
 /**
  * Makes the negative-photo limit hold for the whole model: the per-class points may each fire on up to
- * `maxRate` of the negative photos, and three classes add up. While the union of the photos the classes
- * fire on is above the limit, the class whose next threshold (same seed count, next grid value that
- * shrinks the union) loses the fewest `val` true positives per negative photo it removes is raised
- * (ties: the class firing on more negative photos). Returns new points (validation figures updated); a
- * class stays where it is when no threshold of the grid removes its last photos (logged).
+ * `maxRate` of the negative photos, and three classes add up. Each class may only move up from its point:
+ * its candidates are its point and every higher grid threshold (same seed count) at which it fires on fewer
+ * negative photos. Of all combinations whose union of firing negative photos keeps the limit, the one with
+ * the highest sum of per-class `val` recall (each class counts alike, so a rare class is not the first to
+ * go; ties: more true positives, then the lower thresholds). When none keeps it, the combination with the
+ * fewest firing photos (logged). Returns new points, validation figures updated.
  */
 export function limitModelNegatives(
   points: ChosenThresholds,
@@ -141,15 +142,10 @@ export function limitModelNegatives(
   maxRate: number,
   log: (line: string) => void = () => {},
 ): ChosenThresholds {
-  const out: ChosenThresholds = structuredClone(points);
   const allowed = Math.floor(maxRate * negatives.length + 1e-9);
-  const classes = TRIAGE_CLASSES.filter((c) => out[c]);
-  type Firing = { neg: Set<number>; tp: number; fp: number; fn: number };
-  const cache = new Map<string, Firing>();
-  const firing = (cls: TriageClass, t: number, k: number): Firing => {
-    const key = `${cls}|${t}|${k}`;
-    const hit = cache.get(key);
-    if (hit) return hit;
+  const classes = TRIAGE_CLASSES.filter((c) => points[c]);
+  type Candidate = { threshold: number; neg: Set<number>; tp: number; fp: number; fn: number };
+  const firing = (cls: TriageClass, t: number, k: number): Candidate => {
     const ci = TRIAGE_CLASSES.indexOf(cls);
     const m = { ...manifestFor(cls, t, k), classMap: { [String(ci)]: cls } };
     const fires = (p: ScoredPhoto): boolean =>
@@ -165,50 +161,67 @@ export function limitModelNegatives(
       else if (f) fp++;
       else if (pos) fn++;
     }
-    const r = { neg, tp, fp, fn };
-    cache.set(key, r);
-    return r;
+    return { threshold: t, neg, tp, fp, fn };
   };
-  const current = (c: TriageClass): Firing => firing(c, out[c]!.threshold, out[c]!.minSeedCells);
-  const union = (except?: TriageClass, with_?: Set<number>): Set<number> => {
-    const u = new Set<number>();
-    for (const c of classes) for (const i of c === except ? with_! : current(c).neg) u.add(i);
-    return u;
+  const candidates = classes.map((c) => {
+    const { threshold, minSeedCells } = points[c]!;
+    const list = [firing(c, threshold, minSeedCells)];
+    for (const t of grid.filter((g) => g > threshold)) {
+      if (!list.at(-1)!.neg.size) break;
+      const next = firing(c, t, minSeedCells);
+      if (next.neg.size < list.at(-1)!.neg.size) list.push(next);
+    }
+    return list;
+  });
+  const recall = (x: Candidate): number => (x.tp + x.fn ? x.tp / (x.tp + x.fn) : 0);
+  type Combo = { pick: Candidate[]; fired: number; score: number; tp: number };
+  let best: Combo | null = null;
+  const better = (a: Combo, b: Combo): boolean => {
+    const aOk = a.fired <= allowed;
+    const bOk = b.fired <= allowed;
+    if (aOk !== bOk) return aOk;
+    if (!aOk && a.fired !== b.fired) return a.fired < b.fired;
+    if (Math.abs(a.score - b.score) > 1e-12) return a.score > b.score;
+    return a.tp > b.tp;
   };
-  for (let size = union().size; size > allowed; size = union().size) {
-    let best: { cls: TriageClass; t: number; cost: number; neg: number } | null = null;
-    for (const c of classes) {
-      const now = current(c);
-      if (!now.neg.size) continue;
-      for (const t of grid.filter((g) => g > out[c]!.threshold)) {
-        const next = firing(c, t, out[c]!.minSeedCells);
-        const removed = size - union(c, next.neg).size;
-        if (removed <= 0) continue;
-        const cost = (now.tp - next.tp) / removed;
-        if (!best || cost < best.cost || (cost === best.cost && now.neg.size > best.neg))
-          best = { cls: c, t, cost, neg: now.neg.size };
-        break;
-      }
+  const walk = (ci: number, pick: Candidate[]): void => {
+    if (ci === classes.length) {
+      const fired = new Set(pick.flatMap((p) => [...p.neg])).size;
+      const combo = {
+        pick: [...pick],
+        fired,
+        score: pick.reduce((s, p) => s + recall(p), 0),
+        tp: pick.reduce((s, p) => s + p.tp, 0),
+      };
+      if (!best || better(combo, best)) best = combo;
+      return;
     }
-    if (!best) {
-      log(
-        `whole-model negative limit: ${size} of ${negatives.length} negative photos still fire and no threshold of the grid removes them`,
-      );
-      break;
-    }
-    const before = out[best.cls]!.threshold;
-    const f = firing(best.cls, best.t, out[best.cls]!.minSeedCells);
-    const round = (v: number): number => Math.round(v * 1000) / 1000;
-    out[best.cls] = {
-      ...out[best.cls]!,
-      threshold: best.t,
+    for (const c of candidates[ci]!) walk(ci + 1, [...pick, c]);
+  };
+  walk(0, []);
+  const out: ChosenThresholds = structuredClone(points);
+  const chosen = best as Combo | null;
+  if (!chosen) return out;
+  const before = new Set(candidates.flatMap((l) => [...l[0]!.neg])).size;
+  const round = (v: number): number => Math.round(v * 1000) / 1000;
+  classes.forEach((c, i) => {
+    const f = chosen.pick[i]!;
+    if (f.threshold === points[c]!.threshold) return;
+    out[c] = {
+      ...points[c]!,
+      threshold: f.threshold,
       precision: round(f.tp + f.fp ? f.tp / (f.tp + f.fp) : 1),
-      recall: round(f.tp + f.fn ? f.tp / (f.tp + f.fn) : 0),
+      recall: round(recall(f)),
       negativeRate: round(negatives.length ? f.neg.size / negatives.length : 0),
     };
     log(
-      `whole-model negative limit: ${best.cls} threshold ${before} → ${best.t} (validation recall ${out[best.cls]!.recall.toFixed(3)}; the model fired on ${size} of ${negatives.length} negative photos, at most ${allowed} allowed)`,
+      `whole-model negative limit: ${c} threshold ${points[c]!.threshold} → ${f.threshold} (validation recall ${points[c]!.recall.toFixed(3)} → ${out[c]!.recall.toFixed(3)})`,
     );
-  }
+  });
+  log(
+    chosen.fired <= allowed
+      ? `whole-model negative limit: the model fires on ${chosen.fired} of ${negatives.length} negative photos (${before} at the per-class points; at most ${allowed} allowed)`
+      : `whole-model negative limit: ${chosen.fired} of ${negatives.length} negative photos still fire and no threshold of the grid removes them (at most ${allowed} allowed)`,
+  );
   return out;
 }
