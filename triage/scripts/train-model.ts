@@ -3,6 +3,8 @@
  *                        [--data DIR] [--out triage/model] [--epochs N] [--verifier]
  *                        [--fine-layer block_5_add] [--context-max 9]
  *                        [--class-features exposed_slope=context-max-9,sewage_outfall=fine]
+ *                        [--class-options "sewage_outfall:weight=4,core=0.5,keep=0.5,hidden=32"]
+ *                        [--keep-head triage/model/heads/round4-base.json]
  *
  * Renders the training set with the simulator (`npm run render:dataset`: `train` and `val` splits with
  * --seed, the held-out `test` split with another seed, other places) into data/training/ unless --data
@@ -14,6 +16,12 @@
  * max-pooled neighbourhood of that many cells a side (round 7's tries; off by default, see the model card).
  * --class-features gives a class its own head on a named feature set (base, context-max-9, fine,
  * fine+context-max-9; others read base), composed into one graph (round 8; off by default).
+ * --class-options gives a class a head of its own, fitted on its loss only, with its own options: weight
+ * (of its positive cells), core (centre share of its boxes positive), keep (share of confident positives
+ * kept for the refit), hidden (units), mine (hard negatives per photo, 0 = none); `;` between classes (round 9; off by default).
+ * --keep-head takes every class not named in --class-features or --class-options from a head file
+ * (`triage/src/training/kept-head.ts`, written by `triage/scripts/extract-head.ts`) as it is: only the
+ * named classes are trained; all thresholds are chosen as usual (round 9; off by default).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -32,6 +40,13 @@ import { DEFAULT_TRAIN_OPTIONS, trainDetector } from '../src/training/train-dete
 import { parseManifest } from '../src/model/manifest.ts';
 import { parseClassFeatures } from '../src/training/class-feature-sets.ts';
 import type { ClassFeatureSets } from '../src/training/class-feature-sets.ts';
+import { parseClassOptions } from '../src/training/class-head-options.ts';
+import type { ClassHeadOptions } from '../src/training/class-head-options.ts';
+import { keptHeadMlp } from '../src/training/kept-head.ts';
+import type { KeptHeadFile } from '../src/training/kept-head.ts';
+import type { FeatureSetName } from '../src/training/class-feature-sets.ts';
+import type { Mlp } from '../src/training/mlp.ts';
+import { TRIAGE_CLASSES } from '../src/model/manifest.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
@@ -60,9 +75,51 @@ try {
   console.error((e as Error).message);
   process.exit(2);
 }
-if (classFeatures && (opt('fine-layer') !== undefined || opt('context-max') !== undefined)) {
+/** A flag's value, '' when the flag is given without one (the next word is another flag or nothing). */
+const given = (name: string): string | undefined => {
+  if (!argv.includes(`--${name}`)) return undefined;
+  const v = opt(name);
+  return v === undefined || v.startsWith('--') ? '' : v;
+};
+let classOptions: ClassHeadOptions | undefined;
+let kept: { head: Mlp; set: FeatureSetName } | undefined;
+let keepHead: { file: string; sha256: string } | undefined;
+try {
+  const text = given('class-options');
+  classOptions = text === undefined ? undefined : parseClassOptions(text);
+  const file = given('keep-head');
+  if (file === '') throw new Error('--keep-head 需要头文件路径 / --keep-head needs the path of a head file');
+  if (file !== undefined) {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch (e) {
+      throw new Error(`无法读取头文件 ${file} / cannot read head file ${file}: ${(e as Error).message}`);
+    }
+    let parsed: KeptHeadFile;
+    try {
+      parsed = JSON.parse(bytes.toString('utf8')) as KeptHeadFile;
+    } catch {
+      throw new Error(`头文件 ${file} 不是 JSON / head file ${file} is not JSON`);
+    }
+    kept = keptHeadMlp(parsed);
+    keepHead = {
+      file: path.relative(repo, path.resolve(file)),
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    };
+    const trained = TRIAGE_CLASSES.filter((c) => classFeatures?.[c] || classOptions?.[c]);
+    if (!trained.length)
+      throw new Error(
+        '--keep-head 需要至少一个类别由 --class-features 或 --class-options 训练 / --keep-head needs a class to train, named in --class-features or --class-options',
+      );
+  }
+} catch (e) {
+  console.error((e as Error).message);
+  process.exit(2);
+}
+if ((classFeatures || classOptions || kept) && (opt('fine-layer') !== undefined || opt('context-max') !== undefined)) {
   console.error(
-    '--class-features 与 --fine-layer/--context-max 不能同时使用 / --class-features cannot be combined with --fine-layer or --context-max',
+    '--class-features/--class-options/--keep-head 与 --fine-layer/--context-max 不能同时使用 / --class-features, --class-options and --keep-head cannot be combined with --fine-layer or --context-max',
   );
   process.exit(2);
 }
@@ -144,9 +201,11 @@ const options = {
   seed: DEFAULT_TRAIN_OPTIONS.seed + seed,
   epochs: num('epochs', DEFAULT_TRAIN_OPTIONS.epochs),
   ...(classFeatures ? { classFeatures } : {}),
+  ...(classOptions ? { classOptions } : {}),
+  ...(keepHead ? { keepHead } : {}),
 };
 log(`options: ${JSON.stringify(options)}; ${os.availableParallelism()} cores`);
-const trained = await trainDetector(train, val, options, { log, progress: progressBar() });
+const trained = await trainDetector(train, val, options, { log, progress: progressBar() }, kept);
 
 if (argv.includes('--verifier')) {
   // The verifier reads the finished model's score maps (unaugmented photos), as the decoder will.

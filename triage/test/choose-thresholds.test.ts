@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../src/model/manifest.ts';
 import type { TriageClass } from '../src/model/manifest.ts';
-import { chooseThresholds, firingRate } from '../src/training/choose-thresholds.ts';
+import { chooseThresholds, firingRate, limitModelNegatives } from '../src/training/choose-thresholds.ts';
 
 const w = 8;
 const h = 4;
@@ -121,5 +121,86 @@ describe('firingRate (the whole model, every class at its point)', () => {
       6,
     );
     expect(firingRate(all, [])).toBe(0);
+  });
+});
+
+describe('limitModelNegatives (the negative limit for the whole model)', () => {
+  const all3 = (cls: TriageClass, t: number, k: number) => manifestFor(cls, t, k);
+  /** A photo with a 4-cell patch of class `c` at `v`, labelled `classes`. */
+  const withPatch = (c: number, v: number, classes: string[] = []) => {
+    const p = photo([], classes);
+    for (const [x, y] of patch(v)) p.scores[c * plane + y * w + x] = v;
+    return p;
+  };
+  const point = (threshold: number) => ({ threshold, minSeedCells: 1, precision: 1, recall: 1, negativeRate: 0 });
+  const grid = [0.5, 0.7, 0.8, 0.9, 0.96];
+
+  it('raises the classes whose steps cost the least recall until the union of firing photos keeps the limit', () => {
+    // Six negatives: straw fires on two (0.75), slopes on two (0.6 and 0.85); each class within a 2-of-6
+    // limit, the model on 4. Val: a burn at 0.95 and a slope at 0.65: raising slopes past 0.6 would lose it.
+    const negatives = [
+      withPatch(0, 0.75),
+      withPatch(0, 0.75),
+      withPatch(2, 0.6),
+      withPatch(2, 0.85),
+      photo([]),
+      photo([]),
+    ];
+    const val = [withPatch(0, 0.95, ['straw_burning']), withPatch(2, 0.65, ['exposed_slope'])];
+    const points = { straw_burning: point(0.5), sewage_outfall: point(0.5), exposed_slope: point(0.5) };
+    const lines: string[] = [];
+    const out = limitModelNegatives(points, val, negatives, all3, grid, 2 / 6, (l) => lines.push(l));
+    // straw 0.5 → 0.8 removes both its photos at no recall cost; slopes stay (raising them loses the slope)
+    expect(out['straw_burning']!.threshold).toBe(0.8);
+    expect(out['exposed_slope']!.threshold).toBe(0.5);
+    expect(out['straw_burning']!.recall).toBe(1);
+    expect(out['straw_burning']!.negativeRate).toBe(0);
+    expect(lines.join('\n')).toMatch(/straw_burning threshold 0.5 → 0.8 \(validation recall 1.000 → 1.000\)/);
+    expect(lines.at(-1)).toMatch(/fires on 2 of 6 negative photos \(4 at the per-class points; at most 2 allowed\)/);
+    expect(points.straw_burning.threshold).toBe(0.5); // the given points are not changed
+    const m = parseManifest({
+      name: 't',
+      model: 't.onnx',
+      input: { widthPx: 80, heightPx: 40 },
+      output: { kind: 'segmentation', minAreaCells: 1, regionGrow: 1 },
+      numClasses: 3,
+      classMap: { '0': 'straw_burning', '1': 'sewage_outfall', '2': 'exposed_slope' },
+      thresholds: Object.fromEntries(Object.entries(out).map(([c, p]) => [c, p.threshold])),
+    });
+    expect(firingRate(m, negatives)).toBeCloseTo(2 / 6, 6);
+    // the same points with the per-class limit only: the model fires on 4 of 6
+    expect(
+      firingRate({ ...m, thresholds: { straw_burning: 0.5, sewage_outfall: 0.5, exposed_slope: 0.5 } }, negatives),
+    ).toBeCloseTo(4 / 6, 6);
+  });
+
+  it('with a tighter limit it raises the costly class too, and says when the grid cannot keep it', () => {
+    const negatives = [withPatch(0, 0.75), withPatch(2, 0.6), withPatch(2, 0.99)];
+    const val = [withPatch(2, 0.65, ['exposed_slope'])];
+    const points = { straw_burning: point(0.5), exposed_slope: point(0.5) };
+    const lines: string[] = [];
+    const out = limitModelNegatives(points, val, negatives, all3, grid, 0, (l) => lines.push(l));
+    expect(out['straw_burning']!.threshold).toBe(0.8);
+    expect(out['exposed_slope']!.threshold).toBe(0.7); // loses the slope: recall 0
+    expect(out['exposed_slope']!.recall).toBe(0);
+    expect(lines.at(-1)).toMatch(/1 of 3 negative photos still fire and no threshold of the grid removes them/);
+  });
+
+  it('a rare class counts as much as a common one: the class losing the smaller share of its recall gives way', () => {
+    // One negative photo each for straw (0.75) and outfalls (0.6), one allowed. Raising straw loses 3 of
+    // its 10 burns (recall −0.3), raising outfalls both of its 2 (−1): fewer true positives, but all of them.
+    const negatives = [withPatch(0, 0.75), withPatch(1, 0.6)];
+    const val = [
+      ...Array.from({ length: 7 }, () => withPatch(0, 0.95, ['straw_burning'])),
+      ...Array.from({ length: 3 }, () => withPatch(0, 0.78, ['straw_burning'])),
+      withPatch(1, 0.65, ['sewage_outfall']),
+      withPatch(1, 0.65, ['sewage_outfall']),
+    ];
+    const points = { straw_burning: point(0.5), sewage_outfall: point(0.5) };
+    const out = limitModelNegatives(points, val, negatives, all3, grid, 1 / 2);
+    expect(out['straw_burning']!.threshold).toBe(0.8);
+    expect(out['straw_burning']!.recall).toBe(0.7);
+    expect(out['sewage_outfall']!.threshold).toBe(0.5);
+    expect(out['sewage_outfall']!.recall).toBe(1);
   });
 });

@@ -19,6 +19,9 @@ import { headScores, keepConfidentPositives, withHardNegatives } from '../src/tr
 import { featureIndices } from '../src/training/class-feature-sets.ts';
 import { composeHeads, selectChannels, selectColumns } from '../src/training/composed-head.ts';
 import { seededRandom } from '../src/training/random.ts';
+import { headFromOnnx, keptHeadMlp } from '../src/training/kept-head.ts';
+import type { KeptHeadFile } from '../src/training/kept-head.ts';
+import { createHash } from 'node:crypto';
 
 let net: PretrainedMobileNet;
 beforeAll(async () => {
@@ -225,6 +228,88 @@ describe('exported detector equals the trainer', () => {
     const got = out.data as Float32Array;
     expect(Math.max(...got.map((v, i) => Math.abs(v - gated[i]!)))).toBeLessThan(1e-4);
     expect(Math.max(...gated) - Math.min(...gated)).toBeGreaterThan(0.01);
+  }, 60_000);
+
+  it('a head read back from an exported detector, kept beside a newly fitted head, gives that detector its own scores', async () => {
+    // Round 9: straw and slopes from the shipped head as it is (taken out of its ONNX file), outfalls from a
+    // head on the fine features; the composed graph must give the kept classes the old graph's scores.
+    const input = randomInput(3 * 96 * 128, 17);
+    const feed = { images: new ort.Tensor('float32', input, [1, 3, 96, 128]) };
+    const features = async (spec: FeatureGraphSpec) => {
+      const s = await ort.InferenceSession.create(featureModelOnnx(net, spec));
+      const out = (await s.run(feed))['features']!;
+      await s.release();
+      return { d: out.dims[1]!, h: 6, w: 8, values: out.data as Float32Array, boxes: [] };
+    };
+    const scores = async (onnx: Uint8Array) => {
+      const s = await ort.InferenceSession.create(onnx);
+      const out = (await s.run(feed))['scores']!;
+      await s.release();
+      return out.data as Float32Array;
+    };
+    const plane = 6 * 8;
+    const samplesOf = (f: { d: number; values: Float32Array }, every: number): Samples => {
+      const x = new Float32Array(plane * f.d);
+      for (let p = 0; p < plane; p++) for (let i = 0; i < f.d; i++) x[p * f.d + i] = f.values[i * plane + p]!;
+      return {
+        n: plane,
+        d: f.d,
+        k: 3,
+        x,
+        y: Uint8Array.from({ length: plane * 3 }, (_, i) => (i % every === 0 ? 1 : 0)),
+        w: new Float32Array(plane * 3).fill(1),
+      };
+    };
+    const fit = (s: Samples, seed: number) =>
+      trainMlp(s, { hiddenSize: 8, epochs: 3, learningRate: 0.01, l2: 1e-4, batchSize: 8, seed });
+    const shippedFeatures = await features(SHIPPED_SPEC);
+    const shipped = fit(samplesOf(shippedFeatures, 7), 5);
+    const gateAt = (d: number, spec: FeatureGraphSpec): ColourGate => ({
+      classes: [0, 2],
+      rgbChannel: d / featureCopies(spec) - 8,
+      maxExcessGreen: 0,
+      softness: 0.05,
+    });
+    const shippedOnnx = detectorOnnx(net, SHIPPED_SPEC, shipped, {}, gateAt(shippedFeatures.d, SHIPPED_SPEC));
+    const file = headFromOnnx(shippedOnnx, 'shipped.onnx');
+    expect(file.source.sha256).toBe(createHash('sha256').update(shippedOnnx).digest('hex'));
+    // the file survives JSON, and reads as the head with its standardisation folded in
+    const kept = keptHeadMlp(JSON.parse(JSON.stringify(file)) as KeptHeadFile);
+    expect(kept.set).toBe('base');
+    const a = headScores(kept.head, shippedFeatures);
+    const b = headScores(shipped, shippedFeatures);
+    expect(Math.max(...a.map((v, i) => Math.abs(v - b[i]!)))).toBeLessThan(1e-5);
+    // beside an outfall head on the union of the sets
+    const union = await features(FINE_SPEC);
+    const baseInputs = featureIndices(FINE_SPEC, SHIPPED_SPEC, 96, 32);
+    const outfall = fit(samplesOf(union, 5), 9);
+    const composed = composeHeads(
+      [
+        { head: kept.head, inputs: baseInputs, classes: [0, 2] },
+        { head: outfall, inputs: Array.from({ length: union.d }, (_, i) => i), classes: [1] },
+      ],
+      union.d,
+      3,
+    );
+    // the kept weights sit in the composed head bit for bit (identity standardisation folds exactly)
+    baseInputs.forEach((ch, i) => {
+      for (let j = 0; j < kept.head.hiddenSize; j++)
+        expect(composed.w1[ch * composed.hiddenSize + j]).toBe(kept.head.w1[i * kept.head.hiddenSize + j]);
+    });
+    const old = await scores(shippedOnnx);
+    const got = await scores(detectorOnnx(net, FINE_SPEC, composed, {}, gateAt(union.d, FINE_SPEC)));
+    for (const c of [0, 2])
+      for (let i = 0; i < plane; i++) expect(Math.abs(got[c * plane + i]! - old[c * plane + i]!)).toBeLessThan(1e-4);
+    const own = headScores(outfall, union);
+    for (let i = 0; i < plane; i++) expect(Math.abs(got[plane + i]! - own[plane + i]!)).toBeLessThan(1e-4);
+    expect(Math.max(...old.subarray(plane, 2 * plane).map((v, i) => Math.abs(v - got[plane + i]!)))).toBeGreaterThan(
+      0.01,
+    );
+    // a model that is not a single base head is refused
+    expect(() =>
+      headFromOnnx(detectorOnnx(net, FINE_SPEC, composed, { 'xuncha.fine_layer': 'block_5_add' }), 'c.onnx'),
+    ).toThrow(/不是单一 base 特征头的模型 .*not a single head on the base feature set/);
+    expect(() => keptHeadMlp({ ...file, w1: file.b1 })).toThrow(/w1 holds 8 values, expected/);
   }, 60_000);
 
   it('stride-8 features are the 2×2 mean and max of block_5 per cell; the max context is the 3×3 max of a cell', async () => {

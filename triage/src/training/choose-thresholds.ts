@@ -29,6 +29,8 @@ export interface ThresholdTargets {
   minSeedGrid: number[];
   targetPrecision: number;
   maxNegativeRate: number;
+  /** Only these classes (absent = all): a head answering for some classes need not choose the others'. */
+  classes?: readonly TriageClass[];
 }
 
 /**
@@ -47,6 +49,7 @@ export function chooseThresholds(
   const fires = (m: ModelManifest, cls: string, p: ScoredPhoto): boolean =>
     decodeSegmentation(m, p.scores, [1, TRIAGE_CLASSES.length, p.h, p.w]).some((d) => d.cls === cls);
   for (const [ci, cls] of TRIAGE_CLASSES.entries()) {
+    if (targets.classes && !targets.classes.includes(cls)) continue;
     type Point = ChosenThresholds[string] & { f1: number };
     let best: Point | null = null;
     let chosen: Point | null = null;
@@ -119,4 +122,106 @@ export function firingRate(m: ModelManifest, photos: ScoredPhoto[]): number {
     (p) => decodeSegmentation(m, p.scores, [1, TRIAGE_CLASSES.length, p.h, p.w]).length > 0,
   ).length;
   return firing / photos.length;
+}
+
+/**
+ * Makes the negative-photo limit hold for the whole model: the per-class points may each fire on up to
+ * `maxRate` of the negative photos, and three classes add up. Each class may only move up from its point:
+ * its candidates are its point and every higher grid threshold (same seed count) at which it fires on fewer
+ * negative photos. Of all combinations whose union of firing negative photos keeps the limit, the one with
+ * the highest sum of per-class `val` recall (each class counts alike, so a rare class is not the first to
+ * go; ties: more true positives, then the lower thresholds). When none keeps it, the combination with the
+ * fewest firing photos (logged). Returns new points, validation figures updated.
+ */
+export function limitModelNegatives(
+  points: ChosenThresholds,
+  val: (ScoredPhoto & { classes: ReadonlySet<string> })[],
+  negatives: ScoredPhoto[],
+  manifestFor: (cls: TriageClass, threshold: number, minSeedCells: number) => ModelManifest,
+  grid: number[],
+  maxRate: number,
+  log: (line: string) => void = () => {},
+): ChosenThresholds {
+  const allowed = Math.floor(maxRate * negatives.length + 1e-9);
+  const classes = TRIAGE_CLASSES.filter((c) => points[c]);
+  type Candidate = { threshold: number; neg: Set<number>; tp: number; fp: number; fn: number };
+  const firing = (cls: TriageClass, t: number, k: number): Candidate => {
+    const ci = TRIAGE_CLASSES.indexOf(cls);
+    const m = { ...manifestFor(cls, t, k), classMap: { [String(ci)]: cls } };
+    const fires = (p: ScoredPhoto): boolean =>
+      decodeSegmentation(m, p.scores, [1, TRIAGE_CLASSES.length, p.h, p.w]).some((d) => d.cls === cls);
+    const neg = new Set(negatives.flatMap((p, i) => (fires(p) ? [i] : [])));
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    for (const p of val) {
+      const f = fires(p);
+      const pos = p.classes.has(cls);
+      if (f && pos) tp++;
+      else if (f) fp++;
+      else if (pos) fn++;
+    }
+    return { threshold: t, neg, tp, fp, fn };
+  };
+  const candidates = classes.map((c) => {
+    const { threshold, minSeedCells } = points[c]!;
+    const list = [firing(c, threshold, minSeedCells)];
+    for (const t of grid.filter((g) => g > threshold)) {
+      if (!list.at(-1)!.neg.size) break;
+      const next = firing(c, t, minSeedCells);
+      if (next.neg.size < list.at(-1)!.neg.size) list.push(next);
+    }
+    return list;
+  });
+  const recall = (x: Candidate): number => (x.tp + x.fn ? x.tp / (x.tp + x.fn) : 0);
+  type Combo = { pick: Candidate[]; fired: number; score: number; tp: number };
+  let best: Combo | null = null;
+  const better = (a: Combo, b: Combo): boolean => {
+    const aOk = a.fired <= allowed;
+    const bOk = b.fired <= allowed;
+    if (aOk !== bOk) return aOk;
+    if (!aOk && a.fired !== b.fired) return a.fired < b.fired;
+    if (Math.abs(a.score - b.score) > 1e-12) return a.score > b.score;
+    return a.tp > b.tp;
+  };
+  const walk = (ci: number, pick: Candidate[]): void => {
+    if (ci === classes.length) {
+      const fired = new Set(pick.flatMap((p) => [...p.neg])).size;
+      const combo = {
+        pick: [...pick],
+        fired,
+        score: pick.reduce((s, p) => s + recall(p), 0),
+        tp: pick.reduce((s, p) => s + p.tp, 0),
+      };
+      if (!best || better(combo, best)) best = combo;
+      return;
+    }
+    for (const c of candidates[ci]!) walk(ci + 1, [...pick, c]);
+  };
+  walk(0, []);
+  const out: ChosenThresholds = structuredClone(points);
+  const chosen = best as Combo | null;
+  if (!chosen) return out;
+  const before = new Set(candidates.flatMap((l) => [...l[0]!.neg])).size;
+  const round = (v: number): number => Math.round(v * 1000) / 1000;
+  classes.forEach((c, i) => {
+    const f = chosen.pick[i]!;
+    if (f.threshold === points[c]!.threshold) return;
+    out[c] = {
+      ...points[c]!,
+      threshold: f.threshold,
+      precision: round(f.tp + f.fp ? f.tp / (f.tp + f.fp) : 1),
+      recall: round(recall(f)),
+      negativeRate: round(negatives.length ? f.neg.size / negatives.length : 0),
+    };
+    log(
+      `whole-model negative limit: ${c} threshold ${points[c]!.threshold} → ${f.threshold} (validation recall ${points[c]!.recall.toFixed(3)} → ${out[c]!.recall.toFixed(3)})`,
+    );
+  });
+  log(
+    chosen.fired <= allowed
+      ? `whole-model negative limit: the model fires on ${chosen.fired} of ${negatives.length} negative photos (${before} at the per-class points; at most ${allowed} allowed)`
+      : `whole-model negative limit: ${chosen.fired} of ${negatives.length} negative photos still fire and no threshold of the grid removes them (at most ${allowed} allowed)`,
+  );
+  return out;
 }

@@ -8,7 +8,7 @@ import type { ModelManifestInput } from '../model/manifest.ts';
 import { SessionPool } from '../model/session-pool.ts';
 import { drawAugmentation } from './augment.ts';
 import { cellTargets } from './cell-targets.ts';
-import { chooseThresholds, firingRate } from './choose-thresholds.ts';
+import { chooseThresholds, firingRate, limitModelNegatives } from './choose-thresholds.ts';
 import type { ChosenThresholds } from './choose-thresholds.ts';
 import { applyGate } from './colour-gate.ts';
 import type { ColourGate } from './colour-gate.ts';
@@ -18,6 +18,7 @@ import { featureIndices, setsByClass, specFor, unionSpec } from './class-feature
 import type { ClassFeatureSets, FeatureSetName } from './class-feature-sets.ts';
 import { composeHeads, selectChannels, selectColumns } from './composed-head.ts';
 import type { HeadPart } from './composed-head.ts';
+import type { ClassHeadOptions } from './class-head-options.ts';
 import { GraphBuilder } from '../onnx/graph-builder.ts';
 import type { DatasetItem } from './dataset.ts';
 import { photoFeatures } from './features.ts';
@@ -96,6 +97,11 @@ export interface TrainDetectorOptions {
   targetPrecision: number;
   /** Largest share of negative validation photos one class may fire on (three classes add up). */
   maxNegativeRatePerClass: number;
+  /**
+   * Largest share of the negative photos the whole model (every class at its point) may fire on: after the
+   * per-class points, thresholds are raised until the union keeps it (`limitModelNegatives`); 0 = off.
+   */
+  maxNegativeRateModel: number;
   /** Parallel feature runs (ONNX Runtime sessions, one thread each). */
   workers: number;
   /**
@@ -103,6 +109,16 @@ export interface TrainDetectorOptions {
    * being the base set; absent = one head on `spec` for all classes.
    */
   classFeatures?: ClassFeatureSets;
+  /**
+   * Classes given their own head with its own training options (`class-head-options.ts`): fitted on that
+   * class's loss only, on the class's feature set. `core` changes the targets of the shared extraction.
+   */
+  classOptions?: ClassHeadOptions;
+  /**
+   * Where the head kept as it is came from (`kept-head.ts`; the weights are passed to `trainDetector`):
+   * every class not named in `classFeatures` or `classOptions` takes its score from it.
+   */
+  keepHead?: { file: string; sha256: string };
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainDetectorOptions = {
@@ -132,6 +148,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainDetectorOptions = {
   trainNegativesForThresholds: true,
   targetPrecision: 0.9,
   maxNegativeRatePerClass: 0.015,
+  maxNegativeRateModel: 0.015,
   workers: 2,
 };
 
@@ -155,6 +172,8 @@ export interface TrainedDetector {
   /** With `classFeatures`: each head's feature set, classes, feature count and history. */
   heads?: {
     set: FeatureSetName;
+    /** `kept`: taken from `keepHead` as it is; `own`: fitted with its class's own options. */
+    kind?: 'kept' | 'own';
     classes: string[];
     features: number;
     samples: number;
@@ -531,6 +550,7 @@ export function fitHead(
   val: DatasetItem[],
   o: TrainDetectorOptions,
   hooks: Pick<TrainHooks, 'log'> & Partial<TrainHooks>,
+  classes?: readonly (typeof TRIAGE_CLASSES)[number][],
 ): FittedHead {
   const { valFeatures } = ex;
   const gate = colourGateFor(o, ex.samples.d);
@@ -609,16 +629,32 @@ export function fitHead(
     head = fit(mined, o.hardNegativeEpochs, o.epochs, head);
   }
 
-  // Thresholds: per class and candidate `minSeedCells`, the lowest threshold whose image-level precision on
-  // the validation share reaches the target while firing on few negative photos; then the candidate with the
-  // highest validation recall.
+  const thresholds = headThresholds(ex, val, o, head, hooks.log, classes);
+  return { head, thresholds, history, samples: fitted };
+}
+
+/**
+ * Thresholds of a head: per class (of `classes`, default all) and candidate `minSeedCells`, the lowest
+ * threshold whose image-level precision on the validation share reaches the target while firing on few
+ * negative photos; then the candidate with the highest validation recall.
+ */
+export function headThresholds(
+  ex: ExtractedFeatures,
+  val: DatasetItem[],
+  o: TrainDetectorOptions,
+  head: Mlp,
+  log: (line: string) => void,
+  classes?: readonly (typeof TRIAGE_CLASSES)[number][],
+): ChosenThresholds {
+  const { valFeatures } = ex;
+  const gate = colourGateFor(o, ex.samples.d);
   const valScores = valFeatures.map((f) => headScores(head, f, gate));
   // Negative photos: val's, and (when asked) the training split's, which val alone has too few of.
   const negatives = [
     ...valFeatures.flatMap((f, i) => (val[i]!.classes.size === 0 ? [{ f, s: valScores[i]! }] : [])),
     ...ex.trainNegatives.map((f) => ({ f, s: headScores(head, f, gate) })),
   ];
-  const thresholds = chooseThresholds(
+  return chooseThresholds(
     valFeatures.map((f, i) => ({ scores: valScores[i]!, h: f.h, w: f.w, classes: val[i]!.classes })),
     negatives.map(({ f, s }) => ({ scores: s, h: f.h, w: f.w })),
     (cls, t, k) =>
@@ -628,10 +664,10 @@ export function fitHead(
       minSeedGrid: o.minSeedGrid,
       targetPrecision: o.targetPrecision,
       maxNegativeRate: o.maxNegativeRatePerClass,
+      ...(classes ? { classes } : {}),
     },
-    hooks.log,
+    log,
   );
-  return { head, thresholds, history, samples: fitted };
 }
 
 /** Trains the detector on rendered photos; `val` (other seeds and places) chooses the thresholds. */
@@ -640,10 +676,12 @@ export async function trainDetector(
   val: DatasetItem[],
   o: TrainDetectorOptions,
   hooks: TrainHooks,
+  kept?: { head: Mlp; set: FeatureSetName },
 ): Promise<TrainedDetector> {
   hooks.log(`photos: ${train.length} training, ${val.length} validation (seed ${o.seed})`);
   const net = await loadPretrainedMobileNet();
-  if (o.classFeatures) return trainComposedDetector(net, train, val, o, o.classFeatures, hooks);
+  if (o.keepHead && !kept) throw new Error('keepHead given without the kept head');
+  if (o.classFeatures || o.classOptions || kept) return trainComposedDetector(net, train, val, o, hooks, kept);
   hooks.log(`backbone: MobileNetV2 from nsfwjs ${net.version} up to ${o.spec.featureLayer}`);
   const ex = await extractFeatures(net, train, val, o, hooks);
   hooks.log(
@@ -663,11 +701,25 @@ function finishDetector(
   val: DatasetItem[],
   head: Mlp,
   gate: ColourGate | null,
-  thresholds: ChosenThresholds,
+  perClassThresholds: ChosenThresholds,
   history: TrainedDetector['history'],
   samples: number,
   hooks: Pick<TrainHooks, 'log'>,
 ): TrainedDetector {
+  const scored = (f: PhotoFeatures) => ({ scores: headScores(head, f, gate), h: f.h, w: f.w });
+  const negatives = [...ex.valFeatures.filter((_, i) => val[i]!.classes.size === 0), ...ex.trainNegatives].map(scored);
+  const thresholds = o.maxNegativeRateModel
+    ? limitModelNegatives(
+        perClassThresholds,
+        ex.valFeatures.map((f, i) => ({ ...scored(f), classes: val[i]!.classes })),
+        negatives,
+        (cls, t, k) =>
+          parseManifest(defaultManifest(spec, 'x.onnx', { [cls]: t }, o.minAreaCells, o.regionGrow, { [cls]: k })),
+        THRESHOLD_GRID,
+        o.maxNegativeRateModel,
+        hooks.log,
+      )
+    : perClassThresholds;
   const manifest = defaultManifest(
     spec,
     'xuncha-default.onnx',
@@ -676,17 +728,12 @@ function finishDetector(
     o.regionGrow,
     Object.fromEntries(Object.entries(thresholds).map(([c, t]) => [c, t.minSeedCells])),
   );
-  const negatives = [...ex.valFeatures.filter((_, i) => val[i]!.classes.size === 0), ...ex.trainNegatives].map((f) => ({
-    scores: headScores(head, f, gate),
-    h: f.h,
-    w: f.w,
-  }));
   const negativeRate = {
     photos: negatives.length,
     rate: Math.round(firingRate(parseManifest(manifest), negatives) * 1000) / 1000,
   };
   hooks.log(
-    `whole model: fires on ${(negativeRate.rate * 100).toFixed(1)} % of ${negatives.length} negative photos (all classes at their operating points; the limit ${(o.maxNegativeRatePerClass * 100).toFixed(1)} % is per class)`,
+    `whole model: fires on ${(negativeRate.rate * 100).toFixed(1)} % of ${negatives.length} negative photos (all classes at their operating points; limits ${(o.maxNegativeRatePerClass * 100).toFixed(1)} % per class, ${o.maxNegativeRateModel ? `${(o.maxNegativeRateModel * 100).toFixed(1)} % for the model` : 'none for the model'})`,
   );
   const onnx = detectorOnnx(
     net,
@@ -698,6 +745,8 @@ function finishDetector(
       ...(spec.fineLayer ? { 'xuncha.fine_layer': spec.fineLayer } : {}),
       ...(spec.contextMaxCells ? { 'xuncha.context_max_cells': String(spec.contextMaxCells) } : {}),
       ...(o.classFeatures ? { 'xuncha.class_features': JSON.stringify(o.classFeatures) } : {}),
+      ...(o.classOptions ? { 'xuncha.class_options': JSON.stringify(o.classOptions) } : {}),
+      ...(o.keepHead ? { 'xuncha.kept_head_sha256': o.keepHead.sha256 } : {}),
       'xuncha.seed': String(o.seed),
     },
     gate,
@@ -722,25 +771,43 @@ function channelCounts(net: PretrainedMobileNet, spec: FeatureGraphSpec): { back
 }
 
 /**
- * One head per feature set named in `classFeatures`: the union of the sets is extracted once, each head is
- * fitted (and its classes' operating points chosen) on its own columns exactly as a single-head run on
- * that set would be, and the heads are composed into one head over the union (`composed-head.ts`).
+ * One head per feature set named in `classFeatures` (and one per class given `classOptions`, and the kept
+ * head for the other classes when given): the union of the sets is extracted once, each head is fitted
+ * (and its classes' operating points chosen) on its own columns exactly as a single-head run on that set
+ * would be, and the heads are composed into one head over the union (`composed-head.ts`).
  */
 async function trainComposedDetector(
   net: PretrainedMobileNet,
   train: DatasetItem[],
   val: DatasetItem[],
   o: TrainDetectorOptions,
-  classFeatures: ClassFeatureSets,
   hooks: TrainHooks,
+  kept?: { head: Mlp; set: FeatureSetName },
 ): Promise<TrainedDetector> {
+  const classFeatures = o.classFeatures ?? {};
+  const classOptions = o.classOptions ?? {};
   const byClass = setsByClass(classFeatures);
-  const sets = [...new Set(byClass)];
-  const union = unionSpec(o.spec, sets);
-  hooks.log(
-    `feature sets per class: ${TRIAGE_CLASSES.map((c, i) => `${c}=${byClass[i]}`).join(', ')}; union ${JSON.stringify(union)}`,
+  // Which head answers for each class: the kept one, the class's own (with options), or its set's shared one.
+  const group = TRIAGE_CLASSES.map((c, i) =>
+    kept && !classFeatures[c] && !classOptions[c] ? 'kept' : classOptions[c] ? `${byClass[i]}:${c}` : byClass[i]!,
   );
-  const ex = await extractFeatures(net, train, val, { ...o, spec: union }, hooks);
+  const setOf = (g: string): FeatureSetName => (g === 'kept' ? kept!.set : (g.split(':')[0] as FeatureSetName));
+  const groups = [...new Set(group)];
+  const union = unionSpec(o.spec, [...new Set(groups.map(setOf))]);
+  hooks.log(
+    `heads per class: ${TRIAGE_CLASSES.map((c, i) => `${c}=${group[i] === 'kept' ? `kept (${kept!.set})` : group[i]}`).join(', ')}; union ${JSON.stringify(union)}`,
+  );
+  // A tighter target (`core`) is a property of the boxes, so it is applied when the cells are sampled.
+  const core = Object.fromEntries(
+    Object.entries(classOptions).flatMap(([c, opt]) => (opt.core !== undefined ? [[c, opt.core]] : [])),
+  );
+  const ex = await extractFeatures(
+    net,
+    train,
+    val,
+    { ...o, spec: union, positiveCore: { ...o.positiveCore, ...core } },
+    hooks,
+  );
   hooks.log(
     `samples: ${ex.samples.n} cells × ${ex.samples.d} features (+ ${ex.pool.n} candidate negatives); positive cells ${JSON.stringify(ex.positives)}`,
   );
@@ -748,11 +815,12 @@ async function trainComposedDetector(
   const parts: HeadPart[] = [];
   const heads: NonNullable<TrainedDetector['heads']> = [];
   const thresholds: ChosenThresholds = {};
-  for (const set of sets) {
+  for (const g of groups) {
+    const set = setOf(g);
     const spec = specFor(o.spec, set);
     const inputs = featureIndices(union, spec, counts.backbone, counts.fine);
-    const classes = TRIAGE_CLASSES.flatMap((c, i) => (byClass[i] === set ? [i] : []));
-    hooks.log(`head ${set} (${classes.map((c) => TRIAGE_CLASSES[c]).join(', ')}): ${inputs.length} features`);
+    const classes = TRIAGE_CLASSES.flatMap((c, i) => (group[i] === g ? [i] : []));
+    const names = classes.map((c) => TRIAGE_CLASSES[c]!);
     const own: ExtractedFeatures = {
       ...ex,
       samples: selectColumns(ex.samples, inputs),
@@ -760,12 +828,34 @@ async function trainComposedDetector(
       valFeatures: ex.valFeatures.map((f) => selectChannels(f, inputs)),
       trainNegatives: ex.trainNegatives.map((f) => selectChannels(f, inputs)),
     };
-    const fitted = fitHead(own, val, { ...o, spec }, hooks);
+    let fitted: FittedHead;
+    if (g === 'kept') {
+      if (kept!.head.inputSize !== inputs.length)
+        throw new Error(`kept head reads ${kept!.head.inputSize} features, its set ${set} has ${inputs.length}`);
+      hooks.log(`head kept as it is (${names.join(', ')}): ${inputs.length} features`);
+      const t = headThresholds(own, val, { ...o, spec }, kept!.head, hooks.log, names);
+      fitted = { head: kept!.head, thresholds: t, history: [], samples: 0 };
+    } else {
+      const opt = classes.length === 1 ? classOptions[names[0]!] : undefined;
+      hooks.log(
+        `head ${g} (${names.join(', ')}): ${inputs.length} features${opt ? `, own options ${JSON.stringify(opt)}` : ''}`,
+      );
+      const ho = { ...o, spec };
+      if (opt) {
+        own.samples = ownClassSamples(own.samples, classes[0]!, opt.weight ?? 1);
+        own.pool = ownClassSamples(own.pool, classes[0]!, 1);
+        if (opt.keep !== undefined) ho.positiveKeep = { [names[0]!]: opt.keep };
+        if (opt.hidden !== undefined) ho.hiddenSize = opt.hidden;
+        if (opt.mine !== undefined) ho.hardNegativesPerPhoto = opt.mine;
+      }
+      fitted = fitHead(own, val, ho, hooks, names);
+    }
     parts.push({ head: fitted.head, inputs, classes });
-    for (const c of classes) thresholds[TRIAGE_CLASSES[c]!] = fitted.thresholds[TRIAGE_CLASSES[c]!]!;
+    for (const c of names) thresholds[c] = fitted.thresholds[c]!;
     heads.push({
       set,
-      classes: classes.map((c) => TRIAGE_CLASSES[c]!),
+      ...(g === 'kept' ? { kind: 'kept' as const } : g.includes(':') ? { kind: 'own' as const } : {}),
+      classes: names,
       features: inputs.length,
       samples: fitted.samples,
       history: fitted.history,
@@ -776,4 +866,17 @@ async function trainComposedDetector(
   const history = heads.flatMap((h) => h.history);
   const samples = heads.reduce((n, h) => n + h.samples, 0);
   return { ...finishDetector(net, o, union, ex, val, head, gate, thresholds, history, samples, hooks), heads };
+}
+
+/**
+ * The samples as a head of class `c` alone sees them: the other classes' targets ignored (its loss and its
+ * mined negatives are its own) and `c`'s positive cells weighted by `weight`.
+ */
+export function ownClassSamples(s: Samples, c: number, weight: number): Samples {
+  const w = new Float32Array(s.w.length);
+  for (let r = 0; r < s.n; r++) {
+    const at = r * s.k + c;
+    w[at] = s.y[at] === 1 && s.w[at]! > 0 ? weight : s.w[at]!;
+  }
+  return { ...s, w };
 }
