@@ -18,6 +18,8 @@ export interface CategorySettings {
 }
 
 const cache = new WeakMap<object, { settings: Map<string, CategorySettings>; atMs: number }>();
+/** Bumped by every invalidation: a read that started before one must not cache what it read. */
+const generation = new WeakMap<object, number>();
 
 export async function readCategorySettings(q: Queryable): Promise<Map<string, CategorySettings>> {
   const r = await q.query<Record<string, unknown>>(
@@ -43,13 +45,16 @@ export async function readCategorySettings(q: Queryable): Promise<Map<string, Ca
 export async function categorySettings(db: Db): Promise<Map<string, CategorySettings>> {
   const hit = cache.get(db);
   if (hit && Date.now() - hit.atMs < 60_000) return hit.settings;
+  const startedAt = generation.get(db) ?? 0;
   const settings = await readCategorySettings(db);
-  cache.set(db, { settings, atMs: Date.now() });
+  // A job's read in flight while an admin edit lands would otherwise keep the old settings for a minute.
+  if ((generation.get(db) ?? 0) === startedAt) cache.set(db, { settings, atMs: Date.now() });
   return settings;
 }
 
 export function invalidateCategorySettings(db: Db): void {
   cache.delete(db);
+  generation.set(db, (generation.get(db) ?? 0) + 1);
 }
 
 /** The radius a report of `source` attaches to an open case within (metres). */
