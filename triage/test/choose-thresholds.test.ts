@@ -19,16 +19,18 @@ const patch = (v: number): [number, number, number][] => [
   [1, 2, v],
   [2, 2, v],
 ];
-const manifestFor = (cls: TriageClass, t: number, k: number) =>
+/** A three-class segmentation manifest over the 8×4-cell test maps. */
+const manifest = (thresholds: Record<string, number>, minSeedCells: Record<string, number> = {}) =>
   parseManifest({
     name: 't',
     model: 't.onnx',
     input: { widthPx: 80, heightPx: 40 },
-    output: { kind: 'segmentation', minAreaCells: 1, regionGrow: 1, minSeedCells: { [cls]: k } },
+    output: { kind: 'segmentation', minAreaCells: 1, regionGrow: 1, minSeedCells },
     numClasses: 3,
     classMap: { '0': 'straw_burning', '1': 'sewage_outfall', '2': 'exposed_slope' },
-    thresholds: { [cls]: t },
+    thresholds,
   });
+const manifestFor = (cls: TriageClass, t: number, k: number) => manifest({ [cls]: t }, { [cls]: k });
 // two burns (4-cell patches at 0.9), two negatives with one stray cell at 0.95
 const val = [
   photo(patch(0.9), ['straw_burning']),
@@ -97,15 +99,7 @@ describe('firingRate (the whole model, every class at its point)', () => {
       return p;
     };
     const negatives = [one(0), one(1), one(2)];
-    const all = parseManifest({
-      name: 't',
-      model: 't.onnx',
-      input: { widthPx: 80, heightPx: 40 },
-      output: { kind: 'segmentation', minAreaCells: 1, regionGrow: 1 },
-      numClasses: 3,
-      classMap: { '0': 'straw_burning', '1': 'sewage_outfall', '2': 'exposed_slope' },
-      thresholds: { straw_burning: 0.8, sewage_outfall: 0.8, exposed_slope: 0.8 },
-    });
+    const all = manifest({ straw_burning: 0.8, sewage_outfall: 0.8, exposed_slope: 0.8 });
     const classes = ['straw_burning', 'sewage_outfall', 'exposed_slope'] as const;
     const t = chooseThresholds([...negatives, photo(patch(0.9), ['straw_burning'])], negatives, manifestFor, {
       ...targets,
@@ -158,15 +152,7 @@ describe('limitModelNegatives (the negative limit for the whole model)', () => {
     expect(lines.join('\n')).toMatch(/straw_burning threshold 0.5 → 0.8 \(validation recall 1.000 → 1.000\)/);
     expect(lines.at(-1)).toMatch(/fires on 2 of 6 negative photos \(4 at the per-class points; at most 2 allowed\)/);
     expect(points.straw_burning.threshold).toBe(0.5); // the given points are not changed
-    const m = parseManifest({
-      name: 't',
-      model: 't.onnx',
-      input: { widthPx: 80, heightPx: 40 },
-      output: { kind: 'segmentation', minAreaCells: 1, regionGrow: 1 },
-      numClasses: 3,
-      classMap: { '0': 'straw_burning', '1': 'sewage_outfall', '2': 'exposed_slope' },
-      thresholds: Object.fromEntries(Object.entries(out).map(([c, p]) => [c, p.threshold])),
-    });
+    const m = manifest(Object.fromEntries(Object.entries(out).map(([c, p]) => [c, p.threshold])));
     expect(firingRate(m, negatives)).toBeCloseTo(2 / 6, 6);
     // the same points with the per-class limit only: the model fires on 4 of 6
     expect(
