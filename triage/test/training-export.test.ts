@@ -310,6 +310,10 @@ describe('exported detector equals the trainer', () => {
       headFromOnnx(detectorOnnx(net, FINE_SPEC, composed, { 'xuncha.fine_layer': 'block_5_add' }), 'c.onnx'),
     ).toThrow(/不是单一 base 特征头的模型 .*not a single head on the base feature set/);
     expect(() => keptHeadMlp({ ...file, w1: file.b1 })).toThrow(/w1 holds 8 values, expected/);
+    expect(() => keptHeadMlp({ ...file, hiddenSize: undefined as unknown as number })).toThrow(
+      /hiddenSize must be a whole number ≥ 1, got undefined/,
+    );
+    expect(() => keptHeadMlp({ ...file, outputSize: 2 })).toThrow(/outputSize must be 3, got 2/);
   }, 60_000);
 
   it('stride-8 features are the 2×2 mean and max of block_5 per cell; the max context is the 3×3 max of a cell', async () => {

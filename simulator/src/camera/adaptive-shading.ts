@@ -64,20 +64,8 @@ export function shadeAdaptive(
   const onCoarseCol = (i: number): boolean => i % S === 0 || i === sw - 1;
   const onCoarseRow = (j: number): boolean => j % S === 0 || j === shh - 1;
   // The coarse cells that contain each column (a lattice column is shared by two), and row.
-  const colLo = new Int32Array(sw);
-  const colHi = new Int32Array(sw);
-  for (let i = 0; i < sw; i++) {
-    const c = Math.min(cw4 - 2, (i / S) | 0);
-    colHi[i] = c;
-    colLo[i] = i === S * c && c > 0 ? c - 1 : c;
-  }
-  const rowLo = new Int32Array(shh);
-  const rowHi = new Int32Array(shh);
-  for (let j = 0; j < shh; j++) {
-    const c = Math.min(ch4 - 2, (j / S) | 0);
-    rowHi[j] = c;
-    rowLo[j] = j === S * c && c > 0 ? c - 1 : c;
-  }
+  const { lo: colLo, hi: colHi } = coarseCellsOf(sw, cw4, S);
+  const { lo: rowLo, hi: rowHi } = coarseCellsOf(shh, ch4, S);
 
   const smooth4 = new Uint8Array((cw4 - 1) * (ch4 - 1));
   const cw = latticeCount(sw, 2);
@@ -330,4 +318,16 @@ function pairAgree(lin: Float32Array, gxy: Float32Array, label: Int16Array, ka: 
     if (Math.abs(p - q) > REFINE_REL * (p + q) * 0.5 + REFINE_ABS) return false;
   }
   return true;
+}
+
+/** For each of `n` samples along one axis, the first and last of the coarse cells (step `S`, `lattice` points) it lies in. */
+function coarseCellsOf(n: number, lattice: number, S: number): { lo: Int32Array; hi: Int32Array } {
+  const lo = new Int32Array(n);
+  const hi = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = Math.min(lattice - 2, (i / S) | 0);
+    hi[i] = c;
+    lo[i] = i === S * c && c > 0 ? c - 1 : c;
+  }
+  return { lo, hi };
 }

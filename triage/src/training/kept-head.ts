@@ -93,6 +93,17 @@ export function keptHeadMlp(file: KeptHeadFile): { head: Mlp; set: FeatureSetNam
       `头文件的类别应为 ${TRIAGE_CLASSES.join(', ')} / head file classes must be ${TRIAGE_CLASSES.join(', ')}`,
     );
   const { inputSize: d, hiddenSize: h, outputSize: k } = file;
+  for (const [name, v] of [
+    ['inputSize', d],
+    ['hiddenSize', h],
+    ['outputSize', k],
+  ] as const)
+    if (!Number.isInteger(v) || v < 1)
+      throw new Error(`头文件的 ${name} 应为正整数 / head file: ${name} must be a whole number ≥ 1, got ${String(v)}`);
+  if (k !== TRIAGE_CLASSES.length)
+    throw new Error(
+      `头文件应有 ${TRIAGE_CLASSES.length} 个输出 / head file: outputSize must be ${TRIAGE_CLASSES.length}, got ${k}`,
+    );
   return {
     set: file.set,
     head: {

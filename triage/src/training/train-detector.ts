@@ -831,7 +831,9 @@ async function trainComposedDetector(
     let fitted: FittedHead;
     if (g === 'kept') {
       if (kept!.head.inputSize !== inputs.length)
-        throw new Error(`kept head reads ${kept!.head.inputSize} features, its set ${set} has ${inputs.length}`);
+        throw new Error(
+          `保留的头读 ${kept!.head.inputSize} 个特征，特征集 ${set} 有 ${inputs.length} 个 / the kept head reads ${kept!.head.inputSize} features, its set ${set} has ${inputs.length}`,
+        );
       hooks.log(`head kept as it is (${names.join(', ')}): ${inputs.length} features`);
       const t = headThresholds(own, val, { ...o, spec }, kept!.head, hooks.log, names);
       fitted = { head: kept!.head, thresholds: t, history: [], samples: 0 };
