@@ -40,6 +40,14 @@ export interface FileOutput {
   reason?: string;
 }
 
+/** The case incident `incidentId` was filed as, if it was. */
+async function filedCaseOf(db: Db, incidentId: string): Promise<string | undefined> {
+  const r = await db.query<{ case_id: string }>('SELECT case_id FROM case_reports WHERE incident_id = $1', [
+    incidentId,
+  ]);
+  return r.rows[0]?.case_id;
+}
+
 /** Thrown inside the filing transaction when an officer decided on the incident meanwhile. */
 class ReviewedMeanwhile extends Error {}
 
@@ -57,10 +65,8 @@ export async function runFileJob(db: Db, incidentId: string): Promise<FileOutput
   );
   const inc = r.rows[0];
   if (!inc) return { outcome: 'missing' };
-  const filed = await db.query<{ case_id: string }>('SELECT case_id FROM case_reports WHERE incident_id = $1', [
-    incidentId,
-  ]);
-  if (filed.rows[0]) return { outcome: 'existing', caseId: filed.rows[0].case_id };
+  const filed = await filedCaseOf(db, incidentId);
+  if (filed) return { outcome: 'existing', caseId: filed };
   if (inc.review_state !== 'to_review') return { outcome: 'review', reason: `reviewed: ${inc.review_state}` };
   const threshold = (await categorySettings(db)).get(inc.class)?.autoFileMinScore ?? null;
   if (threshold === null || Number(inc.confidence) < threshold) {
@@ -123,7 +129,12 @@ export async function runFileJob(db: Db, incidentId: string): Promise<FileOutput
     );
     return { outcome: res.outcome, caseId: res.caseId };
   } catch (err) {
-    if (err instanceof ReviewedMeanwhile) return { outcome: 'review', reason: 'reviewed meanwhile' };
+    if (err instanceof ReviewedMeanwhile) {
+      // Another run of this job (redelivered, or sent again) may have filed it meanwhile: that filing is the answer.
+      const filedMeanwhile = await filedCaseOf(db, incidentId);
+      if (filedMeanwhile) return { outcome: 'existing', caseId: filedMeanwhile };
+      return { outcome: 'review', reason: 'reviewed meanwhile' };
+    }
     if (err instanceof ZodError || isPermanentError(err)) {
       return {
         outcome: 'rejected',

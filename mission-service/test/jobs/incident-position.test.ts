@@ -114,4 +114,20 @@ describe.each(testBackends)('incident position on %s', (backend) => {
     expect(kept[0]!.incident).not.toBe(moved[0]!.incident);
     expect(kept[0]!.case).toBe(moved[0]!.case);
   });
+
+  it('files one case when its filing job runs twice at once: the second run gets the first filing back', async () => {
+    await t.db.query(`UPDATE case_categories SET auto_file_min_score = 0 WHERE category = 'straw_burning'`);
+    invalidateCategorySettings(t.db);
+    // Far from the first fire (its case would take this one as an attachment), and no job queued for it.
+    const [lon, lat] = at(5_000, 0);
+    await t.db.query(
+      `INSERT INTO incidents (id, class, geom, confidence, review_state)
+       VALUES ('inc_twice', 'straw_burning', ST_SetSRID(ST_MakePoint($1, $2), 4326), 0.5, 'to_review')`,
+      [lon, lat],
+    );
+    const runs = await Promise.all([runFileJob(t.db, 'inc_twice'), runFileJob(t.db, 'inc_twice')]);
+    expect(runs.map((r) => r.outcome).sort()).toEqual(['created', 'existing']);
+    expect(runs[0]!.caseId).toBeDefined();
+    expect(runs[0]!.caseId).toBe(runs[1]!.caseId);
+  });
 });
