@@ -6,6 +6,13 @@ import { photoTakenAt } from '../src/metadata/photo-time.ts';
 import { readPhotoMetadata } from '../src/metadata/read-metadata.ts';
 import type { PhotoIssue } from '../src/issues.ts';
 import { syntheticPhoto } from '../src/testing/synthetic-photo.ts';
+import {
+  expectDjiFlirNadir,
+  expectDjiXt2Pose,
+  expectMavic2ProCamera,
+  expectSequoiaAttitude,
+  expectSequoiaGnssPose,
+} from './drone-sample-expectations.ts';
 
 describe('photo metadata from drone-style files', () => {
   it('DJI JPEG: EXIF GPS west/north and altitude below sea level, DJI XMP nadir gimbal and altitudes', async () => {
@@ -21,16 +28,8 @@ describe('photo metadata from drone-style files', () => {
       offsetTimeOriginal: '-04:00',
     });
     const { metadata: m, issues } = await readPhotoMetadata(bytes);
-    expect(m.lat).toBeCloseTo(40.3775014, 6);
-    expect(m.lon).toBeCloseTo(-74.4899134, 6);
-    expect(m.gimbalPitchDeg).toBeCloseTo(-89.9, 6);
-    expect(m.gimbalYawDeg).toBeCloseTo(-78.8, 6);
-    expect(m.flightYawDeg).toBe(-78);
-    expect(m.altRelM).toBe(62.5);
-    expect(m.altAmslM).toBe(-8.56);
-    expect(m.focalLengthMm).toBe(13);
+    expectDjiFlirNadir(m);
     expect(m.takenAt).toBe('2019-04-30T19:56:18.000Z');
-    expect(m.attitudeSource).toBe('drone-dji');
     expect(issues).toEqual([]);
   });
 
@@ -42,11 +41,7 @@ describe('photo metadata from drone-style files', () => {
       pose: { lat: 39.9169997, lon: -2.8250244, altAmslM: 881.90918, altRelM: 34.7, gimbalYawDeg: 81.3 },
     });
     const { metadata: m } = await readPhotoMetadata(bytes);
-    expect(m.lat).toBeCloseTo(39.9169997, 6);
-    expect(m.lon).toBeCloseTo(-2.8250244, 6);
-    expect(m.altAmslM).toBeCloseTo(881.90918, 4);
-    expect(m.altRelM).toBeCloseTo(34.7, 4);
-    expect(m.gimbalYawDeg).toBeCloseTo(81.3, 4);
+    expectDjiXt2Pose(m);
   });
 
   it('Mavic 2 Pro-style: the declared 5472×3648 is not trusted; the real 100×67 is, and the preset sensor is used', async () => {
@@ -62,17 +57,7 @@ describe('photo metadata from drone-style files', () => {
       pose: { altAmslM: 1252.12, altRelM: 125.3, gimbalPitchDeg: 1, gimbalYawDeg: -127.1, flightYawDeg: -127.1 },
     });
     const { metadata: m, issues } = await readPhotoMetadata(bytes);
-    expect(m.declaredWidthPx).toBe(5472);
-    expect(m.focalLength35mmMm).toBe(28);
-    expect(m.gimbalPitchDeg).toBe(1);
-    const cam = photoCamera(m, { widthPx: 100, heightPx: 67 }, issues);
-    expect(cam.camera.widthPx).toBe(100);
-    expect(cam.sensorSource).toBe('preset');
-    expect(cam.camera.sensorWidthMm).toBe(13.2);
-    expect(cam.pose).toMatchObject({ lat: expect.closeTo(47.3541841, 6), altAmslM: 1252.12, pitchDeg: 1 });
-    expect(cam.pose!.headingDeg).toBeCloseTo(360 - 127.1, 6);
-    expect(cam.takeoffAltAmslM).toBeCloseTo(1252.12 - 125.3, 6);
-    expect(issues.some((i) => i.field === 'imageSize' && i.severity === 'warning')).toBe(true);
+    expectMavic2ProCamera(m, issues);
   });
 
   const sequoia = () =>
@@ -88,20 +73,12 @@ describe('photo metadata from drone-style files', () => {
 
   it('Parrot Sequoia-style: Camera: XMP yaw/pitch/roll (pitch 0 = nadir there)', async () => {
     const { metadata: m } = await readPhotoMetadata(await sequoia());
-    expect(m.attitudeSource).toBe('camera-xmp');
-    expect(m.gimbalYawDeg).toBeCloseTo(-167.088455, 5);
-    expect(m.gimbalPitchDeg).toBeCloseTo(13.239553 - 90, 5);
-    expect(m.gimbalRollDeg).toBeCloseTo(0.388475, 5);
-    expect(m.lat).toBeCloseTo(49.1865473, 6);
-    expect(m.altRelM).toBeNull();
+    expectSequoiaAttitude(m);
   });
 
   it('Parrot without relative altitude: pose from the GNSS altitude with a larger altitude sigma', async () => {
     const { metadata: m, issues } = await readPhotoMetadata(await sequoia());
-    const cam = photoCamera(m, { widthPx: 4608, heightPx: 3456 }, issues);
-    expect(cam.sensorSource).toBe('preset');
-    expect(cam.pose!.altAmslM).toBeCloseTo(162.7, 5);
-    expect(cam.sigma.altitudeM).toBeGreaterThan(1);
+    expectSequoiaGnssPose(m, issues);
   });
 });
 
