@@ -4,7 +4,8 @@
  * haze, exposure and the picture style. Rays are cast in the scene frame so textures agree between
  * photos. With a DEM the landing point is found exactly on an 8-px grid and refined per pixel with
  * Newton steps on the ray. Slowly varying terms are computed on coarser grids: tree and house shadows
- * on blocks of up to 3×3 pixels (sized to ~25 cm of ground), volumes (smoke, dust, mist banks) and
+ * once per photo in ground coordinates (sun-shadow-mask.ts, read per sample), cloud shadows on blocks
+ * of up to 3×3 pixels (sized to ~30 cm of ground), volumes (smoke, dust, mist banks) and
  * their shadows on a grid of ~320 columns, interpolated. Shading itself is adaptive and hierarchical
  * (adaptive-shading.ts): every 4th sample of every 4th row first; a 4 × 4 cell whose corners agree is
  * interpolated whole (never near an incident or in smoke); elsewhere every other sample, then the
@@ -149,12 +150,13 @@ export function renderRaw(
   const incBounds = new Float64Array(shader.incidents.length * 3);
   shader.incidents.forEach((p, k) => incBounds.set([p.cx, p.cy, p.boundM], k * 3));
 
-  // Shadow blocks: ~30 cm of ground, 1–3 shading pixels, each lit from the first sample shaded in it.
+  // Cloud-shadow blocks: ~30 cm of ground, 1–3 shading pixels, each from the first sample shaded in
+  // it (cloud shadows change over metres). Tree and house shadows are read per sample from the
+  // shader's ground mask.
   const centreGsd = gsdAt(view, oz - (flat ? z0 : terrain.heightAt(ox, oy))) * scale;
   const block = Math.max(1, Math.min(3, Math.round(0.3 / Math.max(1e-3, centreGsd))));
   const nbx = Math.ceil(sw / block);
-  const visG = new Float32Array(nbx * Math.ceil(shh / block)).fill(Number.NaN);
-  const cloudG = new Float32Array(visG.length);
+  const cloudG = new Float32Array(nbx * Math.ceil(shh / block)).fill(Number.NaN);
 
   const mistTag = Shader.tagOf.mist - 1;
   const cloudTag = Shader.tagOf.cloud_shadow - 1;
@@ -210,14 +212,13 @@ export function renderRaw(
           hy = samp[2] as number;
         }
         shader.surface(gx, gy, gz, hx, hy, gsd, surf);
+        const vis = shader.sunVisibility(gx, gy, surf.objH, gsd);
         const bk = ((j / block) | 0) * nbx + ((i / block) | 0);
-        let vis = visG[bk] as number;
-        if (vis !== vis) {
-          vis = shader.sunVisibility(gx, gy, surf.objH, gsd * block);
-          visG[bk] = vis;
-          cloudG[bk] = shader.cloudShade(gx, gy);
-        }
         let cloud = cloudG[bk] as number;
+        if (cloud !== cloud) {
+          cloud = shader.cloudShade(gx, gy);
+          cloudG[bk] = cloud;
+        }
         if (cloud < 0.8) tag = cloudTag + 1;
         if (vol) cloud *= vol.shadowAt(ip, jp);
         shader.light(surf, hx, hy, vis, cloud, ux, uy, uz, col);
