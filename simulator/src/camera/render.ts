@@ -206,7 +206,8 @@ export function renderRaw(
         let hy = 0;
         if (flat) gz = z0;
         else {
-          terrain.sample(gx, gy, samp);
+          // demRayT's last Newton step mostly sampled this very point already.
+          if (!rayHit.sampled) terrain.sample(gx, gy, samp);
           gz = samp[0] as number;
           hx = samp[1] as number;
           hy = samp[2] as number;
@@ -835,7 +836,13 @@ function slab(b: readonly number[], ox: number, oy: number, oz: number, dx: numb
   );
 }
 
-/** Ray parameter of the terrain hit for render pixel (i, j) from the coarse grid, refined by Newton. */
+/** Whether the last demRayT left the terrain at its hit point (height and slope) in its `samp`. */
+const rayHit = { sampled: false };
+
+/**
+ * Ray parameter of the terrain hit for render pixel (i, j) from the coarse grid, refined by Newton;
+ * sets rayHit.sampled when `samp` then holds the terrain at the hit point.
+ */
 function demRayT(
   grid: Float64Array,
   gw: number,
@@ -850,6 +857,7 @@ function demRayT(
   dz: number,
   samp: Float64Array,
 ): number {
+  rayHit.sampled = false;
   const gi = Math.floor(i / GRID);
   const gj = Math.floor(j / GRID);
   const t00 = grid[gj * gw + gi] as number;
@@ -866,12 +874,18 @@ function demRayT(
   for (let k = 0; k < 6; k++) {
     terrain.sample(ox + t * dx, oy + t * dy, samp);
     const g = oz + t * dz - (samp[0] as number);
-    if (Math.abs(g) < 0.01) return t;
+    if (Math.abs(g) < 0.01) {
+      rayHit.sampled = true;
+      return t;
+    }
     const dg = dz - ((samp[1] as number) * dx + (samp[2] as number) * dy);
     if (dg > -1e-6) break;
     t -= g / dg;
   }
   terrain.sample(ox + t * dx, oy + t * dy, samp);
-  if (Math.abs(oz + t * dz - (samp[0] as number)) < 0.02) return t;
+  if (Math.abs(oz + t * dz - (samp[0] as number)) < 0.02) {
+    rayHit.sampled = true;
+    return t;
+  }
   return intersectTerrain(terrain, ox, oy, oz, dx, dy, dz, MAX_RANGE_M);
 }
