@@ -26,8 +26,12 @@ const MAX_REACH_M = 45;
  * darkened by the next lattice node of the same crown (its normals already light it).
  */
 const SELF_M = 0.75;
-/** Lattices up to this wide across three nodes drop features narrower than that (see fillTops). */
-const ERODE_MAX_M = 1.5;
+/**
+ * Lattices up to this wide across three nodes drop features narrower than that (see fillTops): only
+ * the finest, where the class raster's dither makes lone tall nodes. Eroding coarser ones too would
+ * shrink their shadows (by a fifth at 0.5 m) against the finer lattice's, and show where they meet.
+ */
+const ERODE_MAX_M = 0.75;
 const LEVELS = 6;
 /** Nodes per tile side (a power of two). */
 const TILE_SHIFT = 6;
@@ -45,7 +49,7 @@ interface Level {
   /** Nodes skipped next to the point (SELF_M) and nodes read toward the sun beyond a tile. */
   self: number;
   reach: number;
-  /** Whether heights are narrowed across the sun before they cast (fine lattices only). */
+  /** Whether heights are narrowed across the sun before they cast (the finest lattice only). */
   erode: boolean;
   heights: Map<number, Float32Array>;
   tops: Map<number, Float32Array>;
@@ -170,7 +174,7 @@ export class SunShadowMask {
     for (let lj = 0; lj < TILE; lj++) {
       const j = j0 + lj;
       if (L.erode) {
-        // Narrowed across the sun by one node each side on the fine lattices: a lone node made tall by
+        // Narrowed across the sun by one node each side on the finest lattice: a lone node made tall by
         // the class raster's dither would otherwise cast a one-node streak the length of a shadow.
         this.column(level, L, j + 1, i0, n, next);
         for (let m = 0; m < n; m++) run[m] = Math.min(prev[m] as number, cur[m] as number, next[m] as number);
