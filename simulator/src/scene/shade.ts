@@ -651,7 +651,9 @@ export class Shader {
       if (e > p.boundM || e < -p.boundM || n > p.boundM || n < -p.boundM) continue;
       const sl = e * p.sinH + n * p.cosH;
       const q = e * p.cosH - n * p.sinH;
-      if (slopeRadius(this, p, sl, q, x, y, 0.3) < 0.95) return 0;
+      // The scar's own outline (paintSlope's), so no tree left standing inside it casts a shadow there.
+      const r = slopeRadius(this, p, sl, q, x, y, 0.3) + ((this.det4(x, y, 0.025, 0.3)[0] as number) - 0.5) * 0.16;
+      if (r <= 1) return 0;
     }
     // The class raster has 1 m cells here: dither the lookup so tree-line shadows get ragged edges
     // instead of 1 m stair steps.
