@@ -3,8 +3,9 @@
  * with the shaded share and a SHA-256 prefix of each photo's pixels, so that a change to the renderer
  * can be timed and checked for identical bytes (same seed and request → same hash) one case at a time.
  * `tsx simulator/src/bench/render-profile.ts [nadir-1600|nadir-4000|oblique-1600|oblique-4000 …]
- * [--photos N] [--no-coarse]` (default all cases, 2 photos each after one warm-up; --no-coarse starts the
- * adaptive shading from every other sample instead of every 4th); under
+ * [--photos N] [--no-coarse] [--scale S]` (default all cases, 2 photos each after one warm-up; --no-coarse starts
+ * the adaptive shading from every other sample instead of every 4th; --scale shades every S-th pixel and develops
+ * at full resolution, as photos above ~2 MP are by default); under
  * `node --import tsx --cpu-prof` it gives a CPU profile of the renderer.
  */
 import { createHash } from 'node:crypto';
@@ -20,7 +21,11 @@ const args = process.argv.slice(2);
 const pi = args.indexOf('--photos');
 const PHOTOS = pi >= 0 ? Math.max(1, Number(args[pi + 1]) || 1) : 2;
 const coarseLattice = !args.includes('--no-coarse');
-const wanted = args.filter((a, k) => !a.startsWith('--') && (k === 0 || args[k - 1] !== '--photos'));
+const si = args.indexOf('--scale');
+const shadingScale = si >= 0 ? Math.max(1, Math.min(2, Number(args[si + 1]) || 1)) : undefined;
+const wanted = args.filter(
+  (a, k) => !a.startsWith('--') && (k === 0 || (args[k - 1] !== '--photos' && args[k - 1] !== '--scale')),
+);
 
 const { layers, dem, lon0, lat0, ground, incidents } = await loadBenchSite();
 const flatScene = buildScene({ layers, incidents, seed: 3 });
@@ -54,7 +59,7 @@ for (const [name, w, h, pitch, useDem] of cases) {
     };
     const c0 = process.cpuUsage();
     const shapes = scene.incidents.map((i) => i.shape);
-    const raw = renderRaw(scene, cam, req, shapes, w, h, { coarseLattice });
+    const raw = renderRaw(scene, cam, req, shapes, w, h, { coarseLattice, shadingScale });
     const c = process.cpuUsage(c0);
     if (k === 0) continue; // warm-up
     cpu.push(Math.round((c.user + c.system) / 1000));

@@ -4,7 +4,8 @@
  * haze, exposure and the picture style. Rays are cast in the scene frame so textures agree between
  * photos. With a DEM the landing point is found exactly on an 8-px grid and refined per pixel with
  * Newton steps on the ray. Slowly varying terms are computed on coarser grids: tree and house shadows
- * on blocks of up to 3×3 pixels (sized to ~25 cm of ground), volumes (smoke, dust, mist banks) and
+ * once per photo in ground coordinates (sun-shadow-mask.ts, read per sample), cloud shadows on blocks
+ * of up to 3×3 pixels (sized to ~30 cm of ground), volumes (smoke, dust, mist banks) and
  * their shadows on a grid of ~320 columns, interpolated. Shading itself is adaptive and hierarchical
  * (adaptive-shading.ts): every 4th sample of every 4th row first; a 4 × 4 cell whose corners agree is
  * interpolated whole (never near an incident or in smoke); elsewhere every other sample, then the
@@ -149,12 +150,13 @@ export function renderRaw(
   const incBounds = new Float64Array(shader.incidents.length * 3);
   shader.incidents.forEach((p, k) => incBounds.set([p.cx, p.cy, p.boundM], k * 3));
 
-  // Shadow blocks: ~30 cm of ground, 1–3 shading pixels, each lit from the first sample shaded in it.
+  // Cloud-shadow blocks: ~30 cm of ground, 1–3 shading pixels, each from the first sample shaded in
+  // it (cloud shadows change over metres). Tree and house shadows are read per sample from the
+  // shader's ground mask.
   const centreGsd = gsdAt(view, oz - (flat ? z0 : terrain.heightAt(ox, oy))) * scale;
   const block = Math.max(1, Math.min(3, Math.round(0.3 / Math.max(1e-3, centreGsd))));
   const nbx = Math.ceil(sw / block);
-  const visG = new Float32Array(nbx * Math.ceil(shh / block)).fill(Number.NaN);
-  const cloudG = new Float32Array(visG.length);
+  const cloudG = new Float32Array(nbx * Math.ceil(shh / block)).fill(Number.NaN);
 
   const mistTag = Shader.tagOf.mist - 1;
   const cloudTag = Shader.tagOf.cloud_shadow - 1;
@@ -204,20 +206,20 @@ export function renderRaw(
         let hy = 0;
         if (flat) gz = z0;
         else {
-          terrain.sample(gx, gy, samp);
+          // demRayT's last Newton step mostly sampled this very point already.
+          if (!rayHit.sampled) terrain.sample(gx, gy, samp);
           gz = samp[0] as number;
           hx = samp[1] as number;
           hy = samp[2] as number;
         }
         shader.surface(gx, gy, gz, hx, hy, gsd, surf);
+        const vis = shader.sunVisibility(gx, gy, surf.objH, gsd);
         const bk = ((j / block) | 0) * nbx + ((i / block) | 0);
-        let vis = visG[bk] as number;
-        if (vis !== vis) {
-          vis = shader.sunVisibility(gx, gy, surf.objH, gsd * block);
-          visG[bk] = vis;
-          cloudG[bk] = shader.cloudShade(gx, gy);
-        }
         let cloud = cloudG[bk] as number;
+        if (cloud !== cloud) {
+          cloud = shader.cloudShade(gx, gy);
+          cloudG[bk] = cloud;
+        }
         if (cloud < 0.8) tag = cloudTag + 1;
         if (vol) cloud *= vol.shadowAt(ip, jp);
         shader.light(surf, hx, hy, vis, cloud, ux, uy, uz, col);
@@ -834,7 +836,13 @@ function slab(b: readonly number[], ox: number, oy: number, oz: number, dx: numb
   );
 }
 
-/** Ray parameter of the terrain hit for render pixel (i, j) from the coarse grid, refined by Newton. */
+/** Whether the last demRayT left the terrain at its hit point (height and slope) in its `samp`. */
+const rayHit = { sampled: false };
+
+/**
+ * Ray parameter of the terrain hit for render pixel (i, j) from the coarse grid, refined by Newton;
+ * sets rayHit.sampled when `samp` then holds the terrain at the hit point.
+ */
 function demRayT(
   grid: Float64Array,
   gw: number,
@@ -849,6 +857,7 @@ function demRayT(
   dz: number,
   samp: Float64Array,
 ): number {
+  rayHit.sampled = false;
   const gi = Math.floor(i / GRID);
   const gj = Math.floor(j / GRID);
   const t00 = grid[gj * gw + gi] as number;
@@ -865,12 +874,18 @@ function demRayT(
   for (let k = 0; k < 6; k++) {
     terrain.sample(ox + t * dx, oy + t * dy, samp);
     const g = oz + t * dz - (samp[0] as number);
-    if (Math.abs(g) < 0.01) return t;
+    if (Math.abs(g) < 0.01) {
+      rayHit.sampled = true;
+      return t;
+    }
     const dg = dz - ((samp[1] as number) * dx + (samp[2] as number) * dy);
     if (dg > -1e-6) break;
     t -= g / dg;
   }
   terrain.sample(ox + t * dx, oy + t * dy, samp);
-  if (Math.abs(oz + t * dz - (samp[0] as number)) < 0.02) return t;
+  if (Math.abs(oz + t * dz - (samp[0] as number)) < 0.02) {
+    rayHit.sampled = true;
+    return t;
+  }
   return intersectTerrain(terrain, ox, oy, oz, dx, dy, dz, MAX_RANGE_M);
 }

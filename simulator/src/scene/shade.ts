@@ -40,7 +40,7 @@ import {
   type MipTexture,
   type PackedTexture,
 } from './textures.ts';
-import { HEIGHT_CELL_M, HeightGrid } from './height-grid.ts';
+import { MAX_OBJECT_H_M, SHADOW_CELL_M, SunShadowMask } from './sun-shadow-mask.ts';
 import { withBox, type Volume } from './volumes.ts';
 
 const DEG = Math.PI / 180;
@@ -124,8 +124,6 @@ export class Shader {
   readonly sunY: number;
   readonly sunZ: number;
   readonly tanSun: number;
-  private readonly sunUx: number;
-  private readonly sunUy: number;
   readonly sunCol: RGB;
   readonly skyCol: RGB;
   readonly direct: number;
@@ -178,9 +176,7 @@ export class Shader {
     this.sunY = Math.cos(el) * Math.cos(az);
     this.sunZ = Math.sin(el);
     this.tanSun = Math.tan(el);
-    // Horizontal unit vector toward the sun, for shadow tests (once, not per shadow block).
-    this.sunUx = this.sunX / Math.max(1e-6, Math.hypot(this.sunX, this.sunY));
-    this.sunUy = this.sunY / Math.max(1e-6, Math.hypot(this.sunX, this.sunY));
+    this.shadowMask = new SunShadowMask((x, y) => this.objectHeight(x, y), this.sunX, this.sunY, this.tanSun);
     this.overcast = w.overcast ?? 0;
     this.haze = w.haze;
     this.cloudCover = w.clouds ?? 0;
@@ -643,8 +639,8 @@ export class Shader {
     }
   }
 
-  /** Object heights on lazily filled grids, shared by all shadow tests of this shader (one photo). */
-  private readonly heights = new HeightGrid((x, y) => this.objectHeight(x, y));
+  /** Shadows of trees and houses in ground coordinates, filled as the photo's samples read them. */
+  private readonly shadowMask: SunShadowMask;
 
   /** Height of trees and houses at (x, y) above the ground (m), for shadow tests. */
   objectHeight(x: number, y: number): number {
@@ -655,7 +651,9 @@ export class Shader {
       if (e > p.boundM || e < -p.boundM || n > p.boundM || n < -p.boundM) continue;
       const sl = e * p.sinH + n * p.cosH;
       const q = e * p.cosH - n * p.sinH;
-      if (slopeRadius(this, p, sl, q, x, y, 0.3) < 0.95) return 0;
+      // The scar's own outline (paintSlope's), so no tree left standing inside it casts a shadow there.
+      const r = slopeRadius(this, p, sl, q, x, y, 0.3) + ((this.det4(x, y, 0.025, 0.3)[0] as number) - 0.5) * 0.16;
+      if (r <= 1) return 0;
     }
     // The class raster has 1 m cells here: dither the lookup so tree-line shadows get ragged edges
     // instead of 1 m stair steps.
@@ -703,30 +701,15 @@ export class Shader {
 
   /**
    * Share of direct sun reaching (x, y) from standing height objH (0 = fully shadowed by trees or
-   * houses between it and the sun). `footM`: ground the caller's shadow block covers; the heights
-   * are read from a lattice about that fine (height-grid.ts).
+   * houses between it and the sun), read from the photo's shadow mask (sun-shadow-mask.ts) on a
+   * lattice between one and two of the sample's ground footprints `footM` (0.25 m at most: a finer one
+   * would cost more heights than the samples it serves, as in oblique views). The last 0.8 m of height
+   * below the shadow's top fade from sun to shade (a soft edge).
    */
-  sunVisibility(x: number, y: number, objH: number, footM = HEIGHT_CELL_M): number {
-    if (this.direct < 0.02) return 1;
-    const heights = this.heights;
-    heights.setFootprint(footM);
-    const maxH = 20;
-    if (objH >= maxH) return 1;
-    const reach = Math.min(45, (maxH - objH) / this.tanSun);
-    const ux = this.sunUx;
-    const uy = this.sunUy;
-    const n = Math.max(2, Math.min(5, Math.ceil(reach / 3)));
-    let vis = 1;
-    for (let i = 1; i <= n; i++) {
-      const d = (reach * (i - 0.35)) / n;
-      const h = heights.at(x + ux * d, y + uy * d, i);
-      const over = h - (objH + d * this.tanSun);
-      if (over > 0) {
-        vis = Math.min(vis, Math.max(0, 1 - over / 0.8));
-        if (vis === 0) return 0;
-      }
-    }
-    return vis;
+  sunVisibility(x: number, y: number, objH: number, footM = SHADOW_CELL_M): number {
+    if (this.direct < 0.02 || objH >= MAX_OBJECT_H_M) return 1;
+    const over = this.shadowMask.top(x, y, SunShadowMask.levelFor(2 * footM)) - objH;
+    return over <= 0 ? 1 : over >= 0.8 ? 0 : 1 - over / 0.8;
   }
 
   /** Cloud shadows on the ground at (x, y): 1 = none, lower = shaded. */
