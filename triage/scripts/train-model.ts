@@ -187,6 +187,8 @@ const work = path.resolve(opt('work') ?? path.join(repo, 'data/training'));
 const outDir = path.resolve(opt('out') ?? path.join(repo, 'triage/model'));
 await mkdir(outDir, { recursive: true });
 const logFile = path.join(outDir, 'training-log.txt');
+// Read before this run writes anything: with --out triage/model it rewrites tracked files itself.
+const source = sourceRevision();
 await writeFile(logFile, '');
 const started = performance.now();
 const log = (line: string): void => {
@@ -324,7 +326,7 @@ await writeFile(
   `${JSON.stringify(
     {
       command: `npm run train:model -- ${argv.join(' ')}`.trim(),
-      source: sourceRevision(),
+      source,
       seed,
       dataset: path.relative(repo, data),
       splits: { train: train.length, val: val.length, test: heldout.length },
