@@ -1,8 +1,11 @@
 /**
  * npm run eval:model -- --images DIR --labels PATH [--model MANIFEST] [--json] [--out FILE] [--concurrency N]
+ * npm run eval:model -- --dataset DIR [--split test] [--model MANIFEST] …
  *
  * Scores a model (default: the shipped one) on any labelled folder: YOLO txt labels (a folder) or a CSV
- * `image,class` (image-level; `none` for negatives). Prints a table (or JSON with --json) and writes the
+ * `image,class` (image-level; `none` for negatives), or on a split of a rendered set (`render:dataset`),
+ * whose manifest names the hard negatives in each photo: the report then gives the false-positive rate
+ * per hard-negative kind. Prints a table (or JSON with --json) and writes the
  * JSON to --out. Exit 2 for bad arguments or labels, 3 for a model that cannot be loaded.
  */
 import { writeFile } from 'node:fs/promises';
@@ -13,24 +16,28 @@ import { TriageStartupError } from '../src/issues.ts';
 import { DEFAULT_MODEL_MANIFEST } from '../src/model/default-model.ts';
 import { Detector } from '../src/model/detector.ts';
 import { progressBar } from '../src/training/progress.ts';
+import { readDatasetSplit } from '../src/training/dataset.ts';
 
 const argv = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? argv[i + 1] : undefined;
 };
-const images = opt('images');
+const dataset = opt('dataset');
+const images = dataset ?? opt('images');
 const labelsPath = opt('labels');
-if (!images || !labelsPath) {
+if (!images || (!labelsPath && !dataset)) {
   console.error(
-    '用法 / usage: npm run eval:model -- --images DIR --labels PATH [--model MANIFEST] [--json] [--out FILE]',
+    '用法 / usage: npm run eval:model -- (--images DIR --labels PATH | --dataset DIR [--split test]) [--model MANIFEST] [--json] [--out FILE]',
   );
   process.exit(2);
 }
 const manifest = path.resolve(opt('model') ?? DEFAULT_MODEL_MANIFEST);
 let labels;
 try {
-  labels = await readLabels(path.resolve(labelsPath), path.resolve(images));
+  labels = dataset
+    ? await readDatasetSplit(path.resolve(dataset), opt('split') ?? 'test')
+    : await readLabels(path.resolve(labelsPath!), path.resolve(images));
 } catch (e) {
   if (e instanceof LabelsError) {
     console.error(e.message);

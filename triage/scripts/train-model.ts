@@ -5,6 +5,8 @@
  *                        [--class-features exposed_slope=context-max-9,sewage_outfall=fine]
  *                        [--class-options "sewage_outfall:weight=4,core=0.5,keep=0.5,hidden=32"]
  *                        [--keep-head triage/model/heads/round4-base.json]
+ *                        [--init-head triage/model/heads/round4-base.json] [--learning-rate 2e-4]
+ *                        [--hard-negative-epochs 2] [--extra-negatives data/training/hardneg-today]
  *
  * Renders the training set with the simulator (`npm run render:dataset`: `train` and `val` splits with
  * --seed, the held-out `test` split with another seed, other places) into data/training/ unless --data
@@ -22,6 +24,11 @@
  * --keep-head takes every class not named in --class-features or --class-options from a head file
  * (`triage/src/training/kept-head.ts`, written by `triage/scripts/extract-head.ts`) as it is: only the
  * named classes are trained; all thresholds are chosen as usual (round 9; off by default).
+ * --init-head starts every head that is fitted from a head file's weights instead of a fresh draw (a warm
+ * start: with a few --epochs at a small --learning-rate it fine-tunes that head; --hard-negative-epochs is
+ * the refit after mining), and --extra-negatives adds the `train` photos of a rendered set of negative
+ * photos only (`render:dataset -- --aim none`) to the training photos, not to the negative photos the
+ * operating points are checked on (round 10; both off by default).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -32,6 +39,7 @@ import { fileURLToPath } from 'node:url';
 import { Detector } from '../src/model/detector.ts';
 import { evaluateModel, formatReport } from '../src/evaluation/evaluate.ts';
 import { readDatasetSplit } from '../src/training/dataset.ts';
+import type { DatasetItem } from '../src/training/dataset.ts';
 import { writeModelCard } from '../src/training/model-card.ts';
 import { progressBar } from '../src/training/progress.ts';
 import { DEFAULT_REGION_VERIFIER, fitRegionVerifiers } from '../src/training/fit-verifier.ts';
@@ -84,29 +92,48 @@ const given = (name: string): string | undefined => {
 let classOptions: ClassHeadOptions | undefined;
 let kept: { head: Mlp; set: FeatureSetName } | undefined;
 let keepHead: { file: string; sha256: string } | undefined;
+let init: { head: Mlp; set: FeatureSetName } | undefined;
+let initHead: { file: string; sha256: string } | undefined;
+/** A head file named by --`flag` (undefined: not given): its weights and where they came from. */
+async function headFile(
+  flag: string,
+): Promise<{ mlp: { head: Mlp; set: FeatureSetName }; source: { file: string; sha256: string } } | undefined> {
+  const file = given(flag);
+  if (file === '') throw new Error(`--${flag} 需要头文件路径 / --${flag} needs the path of a head file`);
+  if (file === undefined) return undefined;
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    throw new Error(`无法读取头文件 ${file} / cannot read head file ${file}: ${(e as Error).message}`);
+  }
+  let parsed: KeptHeadFile;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8')) as KeptHeadFile;
+  } catch {
+    throw new Error(`头文件 ${file} 不是 JSON / head file ${file} is not JSON`);
+  }
+  return {
+    mlp: keptHeadMlp(parsed),
+    source: { file: path.relative(repo, path.resolve(file)), sha256: createHash('sha256').update(bytes).digest('hex') },
+  };
+}
 try {
   const text = given('class-options');
   classOptions = text === undefined ? undefined : parseClassOptions(text);
-  const file = given('keep-head');
-  if (file === '') throw new Error('--keep-head 需要头文件路径 / --keep-head needs the path of a head file');
-  if (file !== undefined) {
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(file);
-    } catch (e) {
-      throw new Error(`无法读取头文件 ${file} / cannot read head file ${file}: ${(e as Error).message}`);
-    }
-    let parsed: KeptHeadFile;
-    try {
-      parsed = JSON.parse(bytes.toString('utf8')) as KeptHeadFile;
-    } catch {
-      throw new Error(`头文件 ${file} 不是 JSON / head file ${file} is not JSON`);
-    }
-    kept = keptHeadMlp(parsed);
-    keepHead = {
-      file: path.relative(repo, path.resolve(file)),
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-    };
+  const start = await headFile('init-head');
+  if (start) {
+    init = start.mlp;
+    initHead = start.source;
+    if (init.set !== 'base' && !Object.values(classFeatures ?? {}).includes(init.set))
+      throw new Error(
+        `--init-head 的头读特征集 ${init.set}，但没有头读这个特征集 / the --init-head head reads feature set ${init.set}, which no head trained here reads`,
+      );
+  }
+  const keptFile = await headFile('keep-head');
+  if (keptFile) {
+    kept = keptFile.mlp;
+    keepHead = keptFile.source;
     const trained = TRIAGE_CLASSES.filter((c) => classFeatures?.[c] || classOptions?.[c]);
     if (!trained.length)
       throw new Error(
@@ -117,14 +144,41 @@ try {
   console.error((e as Error).message);
   process.exit(2);
 }
-if ((classFeatures || classOptions || kept) && (opt('fine-layer') !== undefined || opt('context-max') !== undefined)) {
+if (
+  (classFeatures || classOptions || kept || init) &&
+  (opt('fine-layer') !== undefined || opt('context-max') !== undefined)
+) {
   console.error(
-    '--class-features/--class-options/--keep-head 与 --fine-layer/--context-max 不能同时使用 / --class-features, --class-options and --keep-head cannot be combined with --fine-layer or --context-max',
+    '--class-features/--class-options/--keep-head/--init-head 与 --fine-layer/--context-max 不能同时使用 / --class-features, --class-options, --keep-head and --init-head cannot be combined with --fine-layer or --context-max',
   );
   process.exit(2);
 }
 
+const extraDir = given('extra-negatives');
+if (extraDir === '') {
+  console.error('--extra-negatives 需要数据集目录 / --extra-negatives needs the folder of a rendered set');
+  process.exit(2);
+}
+let extraNegatives: DatasetItem[] = [];
+if (extraDir !== undefined) {
+  try {
+    extraNegatives = await readDatasetSplit(path.resolve(extraDir), 'train');
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(2);
+  }
+  const labelled = extraNegatives.filter((e) => e.classes.size > 0).length;
+  if (labelled) {
+    console.error(
+      `--extra-negatives 的 train 部分有 ${labelled} 张带事件的照片，应只有负样本（render:dataset -- --aim none）/ --extra-negatives: ${labelled} photos of its train split show incidents; it must hold negative photos only (render:dataset -- --aim none)`,
+    );
+    process.exit(2);
+  }
+}
+
 const seed = num('seed', 1);
+const learningRate = num('learning-rate', DEFAULT_TRAIN_OPTIONS.learningRate);
+const hardNegativeEpochs = num('hard-negative-epochs', DEFAULT_TRAIN_OPTIONS.hardNegativeEpochs);
 const count = num('count', 700);
 const valCount = num('val-count', 150);
 const testCount = num('test-count', 120);
@@ -133,6 +187,8 @@ const work = path.resolve(opt('work') ?? path.join(repo, 'data/training'));
 const outDir = path.resolve(opt('out') ?? path.join(repo, 'triage/model'));
 await mkdir(outDir, { recursive: true });
 const logFile = path.join(outDir, 'training-log.txt');
+// Read before this run writes anything: with --out triage/model it rewrites tracked files itself.
+const source = sourceRevision();
 await writeFile(logFile, '');
 const started = performance.now();
 const log = (line: string): void => {
@@ -200,12 +256,21 @@ const options = {
   },
   seed: DEFAULT_TRAIN_OPTIONS.seed + seed,
   epochs: num('epochs', DEFAULT_TRAIN_OPTIONS.epochs),
+  learningRate,
+  hardNegativeEpochs,
   ...(classFeatures ? { classFeatures } : {}),
   ...(classOptions ? { classOptions } : {}),
   ...(keepHead ? { keepHead } : {}),
+  ...(initHead ? { initHead } : {}),
+  ...(extraDir !== undefined
+    ? { extraNegatives: { dataset: path.relative(repo, path.resolve(extraDir)), photos: extraNegatives.length } }
+    : {}),
 };
 log(`options: ${JSON.stringify(options)}; ${os.availableParallelism()} cores`);
-const trained = await trainDetector(train, val, options, { log, progress: progressBar() }, kept);
+const trained = await trainDetector(train, val, options, { log, progress: progressBar() }, kept, {
+  ...(init ? { init } : {}),
+  extraNegatives,
+});
 
 if (argv.includes('--verifier')) {
   // The verifier reads the finished model's score maps (unaugmented photos), as the decoder will.
@@ -261,7 +326,7 @@ await writeFile(
   `${JSON.stringify(
     {
       command: `npm run train:model -- ${argv.join(' ')}`.trim(),
-      source: sourceRevision(),
+      source,
       seed,
       dataset: path.relative(repo, data),
       splits: { train: train.length, val: val.length, test: heldout.length },

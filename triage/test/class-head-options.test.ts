@@ -55,7 +55,7 @@ describe('a class head fitted on its own loss', () => {
   });
 });
 
-describe('train:model refuses bad round-9 options before it renders or trains anything', () => {
+describe('train:model refuses bad round-9 and round-10 options before it renders or trains anything', () => {
   const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
   const run = (...args: string[]) =>
     spawnSync(path.join(repo, 'node_modules/.bin/tsx'), ['triage/scripts/train-model.ts', ...args], {
@@ -81,6 +81,13 @@ describe('train:model refuses bad round-9 options before it renders or trains an
       ['--class-options', 'sewage_outfall:weight=2', '--context-max', '9'],
       /cannot be combined with --fine-layer or --context-max/,
     ],
+    // round 10: the warm start and the extra negatives
+    [['--init-head', '--epochs', '3'], /--init-head 需要头文件路径 .*needs the path of a head file/],
+    [['--init-head', 'package.json'], /head file format must be xuncha-head\/1/],
+    [['--init-head', 'triage/model/heads/round4-base.json', '--context-max', '9'], /--init-head cannot be combined/],
+    [['--extra-negatives'], /--extra-negatives needs the folder of a rendered set/],
+    [['--extra-negatives', 'no/such/set'], /cannot read dataset manifest/],
+    [['--learning-rate', '0'], /--learning-rate must be a positive number, got 0/],
   ])(
     '%j',
     (args, message) => {

@@ -9,7 +9,7 @@ import { GraphBuilder } from '../src/onnx/graph-builder.ts';
 import { encodeOnnxModel } from '../src/onnx/onnx-writer.ts';
 import { detectorOnnx, featureCopies, featureModelOnnx } from '../src/training/detector-graph.ts';
 import type { FeatureGraphSpec } from '../src/training/detector-graph.ts';
-import { mlpForward, trainMlp } from '../src/training/mlp.ts';
+import { mlpForward, standardisation, trainMlp, withStandardisation } from '../src/training/mlp.ts';
 import type { Samples } from '../src/training/mlp.ts';
 import { appendBackbone, loadPretrainedMobileNet } from '../src/training/pretrained-backbone.ts';
 import type { PretrainedMobileNet } from '../src/training/pretrained-backbone.ts';
@@ -279,6 +279,17 @@ describe('exported detector equals the trainer', () => {
     const a = headScores(kept.head, shippedFeatures);
     const b = headScores(shipped, shippedFeatures);
     expect(Math.max(...a.map((v, i) => Math.abs(v - b[i]!)))).toBeLessThan(1e-5);
+    // Round 10's warm start: the kept head on another standardisation (a fit's own samples') is the same
+    // function, so the exported graph of it gives the old detector's scores before any fine-tuning step.
+    const restated = withStandardisation(kept.head, standardisation(samplesOf(shippedFeatures, 7)));
+    expect(Array.from(restated.std).some((v) => Math.abs(v - 1) > 0.01)).toBe(true);
+    const restatedOnnx = detectorOnnx(net, SHIPPED_SPEC, restated, {}, gateAt(shippedFeatures.d, SHIPPED_SPEC));
+    const viaTrainer = headScores(restated, shippedFeatures, gateAt(shippedFeatures.d, SHIPPED_SPEC));
+    const [before, after] = [await scores(shippedOnnx), await scores(restatedOnnx)];
+    for (let i = 0; i < 3 * plane; i++) {
+      expect(Math.abs(after[i]! - before[i]!)).toBeLessThan(1e-4);
+      expect(Math.abs(after[i]! - viaTrainer[i]!)).toBeLessThan(1e-4);
+    }
     // beside an outfall head on the union of the sets
     const union = await features(FINE_SPEC);
     const baseInputs = featureIndices(FINE_SPEC, SHIPPED_SPEC, 96, 32);

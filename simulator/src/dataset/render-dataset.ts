@@ -1,6 +1,6 @@
 /**
  * `npm run render:dataset -- --count N --out DIR [--seed S] [--split train|val|test] [--val-count M]
- *  [--width 640] [--height 480] [--workers 2] [--photos-per-place 8] [--quality Q]`
+ *  [--width 640] [--height 480] [--workers 2] [--photos-per-place 8] [--quality Q] [--aim none]`
  *
  * Renders N training photos (and optionally M held-out photos into `val`) with YOLO labels and a
  * manifest (format: ./README.md). Work is spread over child processes; every photo is a pure function
@@ -12,7 +12,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DatasetManifestSchema, dataYaml, emptyManifest, type DatasetManifest } from './dataset-format.ts';
-import { SPLITS, type Split } from './photo-spec.ts';
+import { photoSpec, SPLITS, type PhotoSpecOptions, type Split } from './photo-spec.ts';
+import { INCIDENT_CLASSES } from '../scene/incident-schema.ts';
 import { parseArgs as parseKv } from './cli-args.ts';
 import { runPool } from './pool.ts';
 import type { SampleJob } from './write-sample.ts';
@@ -40,6 +41,11 @@ export const DatasetOptionsSchema = z.object({
   workers: int('--workers', 1, 64).optional(),
   photosPerPlace: int('--photos-per-place', 1, 10_000).default(8),
   quality: int('--quality', 1, 100).optional(),
+  aim: z
+    .enum([...INCIDENT_CLASSES, 'none'], {
+      error: `--aim 须为 ${INCIDENT_CLASSES.join('、')} 或 none / --aim must be ${INCIDENT_CLASSES.join(', ')} or none`,
+    })
+    .optional(),
 });
 export type DatasetOptions = z.input<typeof DatasetOptionsSchema>;
 
@@ -83,6 +89,29 @@ function progress(done: number, total: number, started: number): void {
   process.stderr.write(`render:dataset ${done}/${total} (${rate.toFixed(0)} photos/min)\n`);
 }
 
+/**
+ * The first `n` photo indices of a split, or with `aim` the first `n` whose photo is aimed so (`none`: the
+ * negative photos only, e.g. extra hard negatives for a head). A photo stays a pure function of its index,
+ * so an aimed set holds exactly the photos of those indices in the full set; drawing a spec costs ~2 ms.
+ */
+export function photoIndices(
+  seed: number,
+  split: Split,
+  n: number,
+  spec: PhotoSpecOptions,
+  aim?: (typeof INCIDENT_CLASSES)[number] | 'none',
+): number[] {
+  if (!aim) return Array.from({ length: n }, (_, i) => i);
+  const out: number[] = [];
+  // A place without slopes turns a slope aim into straw, so give up rather than loop for ever.
+  for (let i = 0; out.length < n; i++) {
+    if (i > 100 * n + 1000)
+      throw new Error(`找不到足够的 ${aim} 照片 / found only ${out.length} photos aimed at ${aim} in ${i} indices`);
+    if (photoSpec(seed, split, i, spec).aim === aim) out.push(i);
+  }
+  return out;
+}
+
 /** Render a dataset into `opts.out` (see the file comment); returns a summary. */
 export async function renderDataset(input: DatasetOptions): Promise<DatasetReport> {
   const parsed = DatasetOptionsSchema.safeParse(input);
@@ -115,7 +144,9 @@ export async function renderDataset(input: DatasetOptions): Promise<DatasetRepor
     ...(o.quality ? { quality: o.quality } : {}),
   };
   const jobs: SampleJob[] = [];
-  for (const [split, n] of plan) for (let i = 0; i < n; i++) jobs.push({ datasetSeed: o.seed, split, index: i, spec });
+  for (const [split, n] of plan)
+    for (const index of photoIndices(o.seed, split, n, spec, o.aim))
+      jobs.push({ datasetSeed: o.seed, split, index, spec });
 
   const t0 = Date.now();
   const results = await runPool(

@@ -67,6 +67,32 @@ export function standardisation(s: Samples): { mean: Float32Array; std: Float32A
   return { mean: m, std: sd };
 }
 
+/**
+ * The same function as `m` on inputs standardised with `mean`/`std` instead of its own: a warm start then
+ * sees its inputs as a fresh fit on those samples would (first-layer weights rescaled, offsets in the biases).
+ */
+export function withStandardisation(m: Mlp, { mean, std }: { mean: Float32Array; std: Float32Array }): Mlp {
+  const { inputSize: d, hiddenSize: h } = m;
+  const w1 = new Float32Array(d * h);
+  const b1 = Float64Array.from(m.b1);
+  for (let i = 0; i < d; i++)
+    for (let j = 0; j < h; j++) {
+      // (x − m0)/s0 · w = (x − m)/s · (w·s/s0) + (m − m0)/s0 · w
+      const u = m.w1[i * h + j]! / m.std[i]!;
+      w1[i * h + j] = u * std[i]!;
+      b1[j]! += (mean[i]! - m.mean[i]!) * u;
+    }
+  return {
+    ...m,
+    mean: Float32Array.from(mean),
+    std: Float32Array.from(std),
+    w1,
+    b1: Float32Array.from(b1),
+    w2: Float32Array.from(m.w2),
+    b2: Float32Array.from(m.b2),
+  };
+}
+
 /** Class probabilities for one feature vector (`out` gets `outputSize` values). */
 export function mlpForward(m: Mlp, x: Float32Array, xOffset = 0, out = new Float32Array(m.outputSize)): Float32Array {
   const { inputSize: d, hiddenSize: h, outputSize: k } = m;

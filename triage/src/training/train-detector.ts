@@ -23,7 +23,7 @@ import { GraphBuilder } from '../onnx/graph-builder.ts';
 import type { DatasetItem } from './dataset.ts';
 import { photoFeatures } from './features.ts';
 import type { PhotoFeatures } from './features.ts';
-import { mlpForward, trainMlp } from './mlp.ts';
+import { mlpForward, standardisation, trainMlp, withStandardisation } from './mlp.ts';
 import type { Mlp, Samples } from './mlp.ts';
 import { appendBackbone, BACKBONE_PROVENANCE, loadPretrainedMobileNet } from './pretrained-backbone.ts';
 import type { PretrainedMobileNet } from './pretrained-backbone.ts';
@@ -119,6 +119,28 @@ export interface TrainDetectorOptions {
    * every class not named in `classFeatures` or `classOptions` takes its score from it.
    */
   keepHead?: { file: string; sha256: string };
+  /**
+   * Where every fitted head starts from instead of a fresh draw (round 10's warm start: keep what a shipped
+   * head learned and teach it new false alarms at a small learning rate); the weights are passed to
+   * `trainDetector`. The fitted heads take its hidden size.
+   */
+  initHead?: { file: string; sha256: string };
+  /**
+   * Negative photos added to the training photos only (extra hard negatives, e.g. `render:dataset --aim
+   * none`): their cells are all negative and mined like the others, but they stay out of the negative
+   * photos the operating points are checked on, so that figure stays comparable between runs.
+   */
+  extraNegatives?: { dataset: string; photos: number };
+}
+
+/** Weights handed to `trainDetector` beside the options that name where they came from. */
+export interface TrainInputs {
+  /** The head kept as it is (`o.keepHead`). */
+  kept?: { head: Mlp; set: FeatureSetName };
+  /** The head fitting starts from (`o.initHead`). */
+  init?: { head: Mlp; set: FeatureSetName };
+  /** The extra negative photos (`o.extraNegatives`). */
+  extraNegatives?: DatasetItem[];
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainDetectorOptions = {
@@ -345,6 +367,7 @@ export async function extractFeatures(
   val: DatasetItem[],
   o: TrainDetectorOptions,
   hooks: TrainHooks,
+  extraNegatives: DatasetItem[] = [],
 ): Promise<ExtractedFeatures> {
   const k = TRIAGE_CLASSES.length;
   const rnd = seededRandom(o.seed);
@@ -352,9 +375,11 @@ export async function extractFeatures(
   const manifest0 = parseManifest(defaultManifest(o.spec, 'features.onnx', {}, o.minAreaCells, o.regionGrow));
 
   // Augmentation draws are made up front so that the parallel feature runs cannot change them.
-  const jobs = train.flatMap((item, i) =>
+  // Extra negatives come last, so the training photos' draws are those of a run without them.
+  const jobs = [...train, ...extraNegatives].flatMap((item, i) =>
     Array.from({ length: 1 + o.augmentCopies }, (_, a) => ({
       item,
+      extra: i >= train.length,
       aug: a === 0 ? null : { params: drawAugmentation(rnd), seed: (o.seed * 1_000_003 + i * 31 + a) >>> 0 },
       pick: seededRandom((o.seed ^ (i * 2654435761)) + a),
     })),
@@ -419,7 +444,8 @@ export async function extractFeatures(
   await mapLimit(jobs, o.workers, async (job, i) => {
     const f = await photoFeatures(pool, manifest0, job.item, job.aug);
     pending.set(i, f);
-    if (o.trainNegativesForThresholds && !job.aug && job.item.classes.size === 0) trainNegatives.set(i, f);
+    if (o.trainNegativesForThresholds && !job.aug && !job.extra && job.item.classes.size === 0)
+      trainNegatives.set(i, f);
     while (pending.has(consumed)) {
       consume(pending.get(consumed)!, jobs[consumed]!.pick, consumed);
       pending.delete(consumed);
@@ -551,6 +577,7 @@ export function fitHead(
   o: TrainDetectorOptions,
   hooks: Pick<TrainHooks, 'log'> & Partial<TrainHooks>,
   classes?: readonly (typeof TRIAGE_CLASSES)[number][],
+  init?: Mlp,
 ): FittedHead {
   const { valFeatures } = ex;
   const gate = colourGateFor(o, ex.samples.d);
@@ -582,9 +609,9 @@ export function fitHead(
   const mask = new Uint8Array(ex.samples.d).fill(1);
   for (const i of o.dropFeatures) mask[i] = 0;
   const totalEpochs = o.epochs + (o.hardNegativesPerPhoto > 0 ? o.hardNegativeEpochs : 0);
-  const fit = (samples: Samples, epochs: number, offset: number, init?: Mlp): Mlp =>
+  const fit = (samples: Samples, epochs: number, offset: number, from?: Mlp): Mlp =>
     trainMlp(samples, {
-      hiddenSize: o.hiddenSize,
+      hiddenSize: from?.hiddenSize ?? o.hiddenSize,
       epochs,
       learningRate: o.learningRate,
       l2: o.l2,
@@ -592,7 +619,7 @@ export function fitHead(
       seed: o.seed + offset,
       inputDropout: o.inputDropout,
       inputMask: mask,
-      ...(init ? { init } : {}),
+      ...(from ? { init: from } : {}),
       onEpoch: (e, loss, m) => {
         const epoch = e + offset;
         const ap = epoch % 5 === 4 || epoch === totalEpochs - 1 ? validationAp(m) : {};
@@ -603,7 +630,9 @@ export function fitHead(
         hooks.progress?.('head', epoch + 1, totalEpochs);
       },
     });
-  let head = fit(ex.samples, o.epochs, 0);
+  // A warm start computes the same scores as the head it starts from, but on inputs standardised over these
+  // samples, as a fresh fit's are: dropout then drops a feature to its mean, and Adam's steps are alike.
+  let head = fit(ex.samples, o.epochs, 0, init && withStandardisation(init, standardisation(ex.samples)));
   let fitted = ex.samples.n;
   if (o.hardNegativesPerPhoto > 0 && o.hardNegativeEpochs > 0 && ex.pool.n > 0) {
     const refined = Object.keys(o.positiveKeep).length
@@ -677,19 +706,38 @@ export async function trainDetector(
   o: TrainDetectorOptions,
   hooks: TrainHooks,
   kept?: { head: Mlp; set: FeatureSetName },
+  inputs: Omit<TrainInputs, 'kept'> = {},
 ): Promise<TrainedDetector> {
-  hooks.log(`photos: ${train.length} training, ${val.length} validation (seed ${o.seed})`);
+  const extra = inputs.extraNegatives ?? [];
+  hooks.log(
+    `photos: ${train.length} training${extra.length ? ` (+ ${extra.length} extra negatives)` : ''}, ${val.length} validation (seed ${o.seed})`,
+  );
   const net = await loadPretrainedMobileNet();
   if (o.keepHead && !kept) throw new Error('keepHead given without the kept head');
-  if (o.classFeatures || o.classOptions || kept) return trainComposedDetector(net, train, val, o, hooks, kept);
+  if (o.initHead && !inputs.init) throw new Error('initHead given without the head to start from');
+  if (extra.some((e) => e.classes.size > 0 || (e.boxes?.length ?? 0) > 0))
+    throw new Error('额外负样本中有带标注的照片 / the extra negative photos must hold no labelled object');
+  if (o.classFeatures || o.classOptions || kept)
+    return trainComposedDetector(net, train, val, o, hooks, { ...inputs, ...(kept ? { kept } : {}) });
   hooks.log(`backbone: MobileNetV2 from nsfwjs ${net.version} up to ${o.spec.featureLayer}`);
-  const ex = await extractFeatures(net, train, val, o, hooks);
+  const ex = await extractFeatures(net, train, val, o, hooks, extra);
   hooks.log(
     `samples: ${ex.samples.n} cells × ${ex.samples.d} features (+ ${ex.pool.n} candidate negatives); positive cells ${JSON.stringify(ex.positives)}`,
   );
-  const { head, thresholds, history, samples } = fitHead(ex, val, o, hooks);
+  const init =
+    inputs.init && initFor(inputs.init, o.spec.fineLayer || o.spec.contextMaxCells ? null : 'base', ex.samples.d);
+  const { head, thresholds, history, samples } = fitHead(ex, val, o, hooks, undefined, init);
   const gate = colourGateFor(o, ex.samples.d);
   return finishDetector(net, o, o.spec, ex, val, head, gate, thresholds, history, samples, hooks);
+}
+
+/** The head to start a fit from, checked against the features that fit reads (`set` null: not a named set). */
+function initFor(init: { head: Mlp; set: FeatureSetName }, set: FeatureSetName | null, features: number): Mlp {
+  if (init.set !== set || init.head.inputSize !== features)
+    throw new Error(
+      `起始头读特征集 ${init.set} 的 ${init.head.inputSize} 个特征，此头读 ${set ?? '(自定)'} 的 ${features} 个 / the head to start from reads ${init.head.inputSize} features of set ${init.set}, this head reads ${features} of ${set ?? '(a custom spec)'}`,
+    );
+  return init.head;
 }
 
 /** Manifest, whole-model negative rate and ONNX graph of a fitted head over `spec`'s features. */
@@ -747,6 +795,7 @@ function finishDetector(
       ...(o.classFeatures ? { 'xuncha.class_features': JSON.stringify(o.classFeatures) } : {}),
       ...(o.classOptions ? { 'xuncha.class_options': JSON.stringify(o.classOptions) } : {}),
       ...(o.keepHead ? { 'xuncha.kept_head_sha256': o.keepHead.sha256 } : {}),
+      ...(o.initHead ? { 'xuncha.init_head_sha256': o.initHead.sha256 } : {}),
       'xuncha.seed': String(o.seed),
     },
     gate,
@@ -782,8 +831,9 @@ async function trainComposedDetector(
   val: DatasetItem[],
   o: TrainDetectorOptions,
   hooks: TrainHooks,
-  kept?: { head: Mlp; set: FeatureSetName },
+  inputs: TrainInputs,
 ): Promise<TrainedDetector> {
+  const { kept, init } = inputs;
   const classFeatures = o.classFeatures ?? {};
   const classOptions = o.classOptions ?? {};
   const byClass = setsByClass(classFeatures);
@@ -807,6 +857,7 @@ async function trainComposedDetector(
     val,
     { ...o, spec: union, positiveCore: { ...o.positiveCore, ...core } },
     hooks,
+    inputs.extraNegatives,
   );
   hooks.log(
     `samples: ${ex.samples.n} cells × ${ex.samples.d} features (+ ${ex.pool.n} candidate negatives); positive cells ${JSON.stringify(ex.positives)}`,
@@ -850,7 +901,7 @@ async function trainComposedDetector(
         if (opt.hidden !== undefined) ho.hiddenSize = opt.hidden;
         if (opt.mine !== undefined) ho.hardNegativesPerPhoto = opt.mine;
       }
-      fitted = fitHead(own, val, ho, hooks, names);
+      fitted = fitHead(own, val, ho, hooks, names, init && initFor(init, set, inputs.length));
     }
     parts.push({ head: fitted.head, inputs, classes });
     for (const c of names) thresholds[c] = fitted.thresholds[c]!;

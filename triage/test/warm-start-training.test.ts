@@ -1,0 +1,130 @@
+/**
+ * Round 10: a head fitted from another head's weights (a warm start) on the training photos plus extra
+ * negative photos. The same options, head and photos give the same ONNX bytes; at a vanishing learning
+ * rate the fitted head is the head it started from; extra negatives are fitted on but never counted among
+ * the negative photos the operating points are checked on.
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { syntheticPhoto } from '../src/testing/synthetic-photo.ts';
+import type { DatasetItem } from '../src/training/dataset.ts';
+import { mlpForward, trainMlp } from '../src/training/mlp.ts';
+import type { Mlp } from '../src/training/mlp.ts';
+import { seededRandom } from '../src/training/random.ts';
+import { readOnnx } from '../src/onnx/onnx-reader.ts';
+import type { TriageClass } from '../src/model/manifest.ts';
+import { DEFAULT_TRAIN_OPTIONS, trainDetector } from '../src/training/train-detector.ts';
+import type { TrainDetectorOptions } from '../src/training/train-detector.ts';
+
+let photos: DatasetItem[];
+let extra: DatasetItem[];
+let start: Mlp;
+beforeAll(async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'xuncha-warm-'));
+  const photo = async (name: string, colour: string): Promise<string> => {
+    const file = path.join(dir, name);
+    await writeFile(file, await syntheticPhoto({ widthPx: 128, heightPx: 96, background: colour }));
+    return file;
+  };
+  const box = (cls: TriageClass) => ({ cls, x: 0.25, y: 0.25, width: 0.5, height: 0.5 });
+  photos = [
+    {
+      image: await photo('burn.jpg', '#303030'),
+      classes: new Set(['straw_burning']),
+      boxes: [box('straw_burning')],
+      hardNegatives: [],
+    },
+    {
+      image: await photo('slope.jpg', '#a0603a'),
+      classes: new Set(['exposed_slope']),
+      boxes: [box('exposed_slope')],
+      hardNegatives: [],
+    },
+    { image: await photo('field.jpg', '#3a6b35'), classes: new Set(), boxes: [], hardNegatives: [] },
+  ];
+  extra = [
+    { image: await photo('roofs.jpg', '#5a5a5e'), classes: new Set(), boxes: [], hardNegatives: ['town_roofs'] },
+    { image: await photo('lane.jpg', '#9a5a34'), classes: new Set(), boxes: [], hardNegatives: ['dirt_lanes'] },
+  ];
+  // Any head over the base set's 208 features, standardisation folded in (as a head file holds it).
+  const r = seededRandom(6);
+  const n = 64;
+  const head = trainMlp(
+    {
+      n,
+      d: 208,
+      k: 3,
+      x: Float32Array.from({ length: n * 208 }, () => r()),
+      y: Uint8Array.from({ length: n * 3 }, (_, i) => (i % 4 === 0 ? 1 : 0)),
+      w: new Float32Array(n * 3).fill(1),
+    },
+    { hiddenSize: 5, epochs: 1, learningRate: 0.01, l2: 1e-4, batchSize: 16, seed: 2 },
+  );
+  start = { ...head, mean: new Float32Array(208), std: new Float32Array(208).fill(1) };
+});
+
+describe('a warm-started head with extra negative photos', () => {
+  const options: TrainDetectorOptions = {
+    ...DEFAULT_TRAIN_OPTIONS,
+    spec: { ...DEFAULT_TRAIN_OPTIONS.spec, inputWidthPx: 128, inputHeightPx: 96 },
+    augmentCopies: 0,
+    negativesPerPhoto: 8,
+    negativePool: 8,
+    hardNegativesPerPhoto: 4,
+    hardNegativeEpochs: 1,
+    hiddenSize: 4,
+    epochs: 2,
+    learningRate: 2e-4,
+    workers: 1,
+    initHead: { file: 'heads/test.json', sha256: 'start' },
+    extraNegatives: { dataset: 'data/extra', photos: 2 },
+  };
+  const hooks = { log: () => {}, progress: () => {} };
+  const init = () => ({ head: start, set: 'base' as const });
+
+  it('same options, head and photos → the same ONNX bytes; it takes the head it starts from as its shape', async () => {
+    const a = await trainDetector(photos, photos, options, hooks, undefined, { init: init(), extraNegatives: extra });
+    const b = await trainDetector(photos, photos, options, hooks, undefined, { init: init(), extraNegatives: extra });
+    expect(Buffer.from(a.onnx).equals(Buffer.from(b.onnx))).toBe(true);
+    expect(a.head.hiddenSize).toBe(5); // the start's, not options.hiddenSize
+    expect(readOnnx(a.onnx).metadata['xuncha.init_head_sha256']).toBe('start');
+    // the extra photos were fitted on (other samples, another head) …
+    const without = await trainDetector(photos, photos, options, hooks, undefined, { init: init() });
+    expect(a.counts.samples).toBeGreaterThan(without.counts.samples);
+    expect(Buffer.from(a.onnx).equals(Buffer.from(without.onnx))).toBe(false);
+    // … but the negative photos the points are checked on are val's one and train's one, with or without them
+    expect(a.negativeRate.photos).toBe(2);
+    expect(without.negativeRate.photos).toBe(2);
+  }, 120_000);
+
+  it('at a vanishing learning rate the fitted head scores as the head it started from', async () => {
+    const still = { ...options, learningRate: 1e-12 };
+    const t = await trainDetector(photos, photos, still, hooks, undefined, { init: init(), extraNegatives: extra });
+    const r = seededRandom(9);
+    for (let n = 0; n < 20; n++) {
+      const x = Float32Array.from({ length: 208 }, () => r() * 2);
+      const [p, q] = [mlpForward(t.head, x), mlpForward(start, x)];
+      for (let c = 0; c < 3; c++) expect(Math.abs(p[c]! - q[c]!)).toBeLessThan(1e-4);
+    }
+    // and a fresh fit with the same options is another head (the start is what made them equal)
+    const { initHead: _i, ...fresh } = still;
+    const f = await trainDetector(photos, photos, fresh, hooks);
+    const x = Float32Array.from({ length: 208 }, () => 0.5);
+    expect(Math.abs(mlpForward(f.head, x)[0]! - mlpForward(start, x)[0]!)).toBeGreaterThan(1e-3);
+  }, 120_000);
+
+  it('refuses a start that reads other features, a start promised but not given, and labelled extra photos', async () => {
+    const wide = { ...options, spec: { ...options.spec, contextMaxCells: 9 } };
+    await expect(trainDetector(photos, photos, wide, hooks, undefined, { init: init() })).rejects.toThrow(
+      /起始头读特征集 base 的 208 个特征.*the head to start from reads 208 features of set base, this head reads 312/,
+    );
+    await expect(trainDetector(photos, photos, options, hooks)).rejects.toThrow(
+      /initHead given without the head to start from/,
+    );
+    await expect(
+      trainDetector(photos, photos, options, hooks, undefined, { init: init(), extraNegatives: photos }),
+    ).rejects.toThrow(/额外负样本中有带标注的照片 .*must hold no labelled object/);
+  }, 60_000);
+});
