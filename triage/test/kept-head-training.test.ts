@@ -3,60 +3,24 @@
  * from a head of its own. The same options and kept head give the same model, byte for byte, and the kept
  * head's weights sit in it unchanged.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { syntheticPhoto } from '../src/testing/synthetic-photo.ts';
 import type { DatasetItem } from '../src/training/dataset.ts';
-import { trainMlp } from '../src/training/mlp.ts';
 import type { Mlp } from '../src/training/mlp.ts';
-import { seededRandom } from '../src/training/random.ts';
 import { readOnnx } from '../src/onnx/onnx-reader.ts';
-import type { TriageClass } from '../src/model/manifest.ts';
 import { DEFAULT_TRAIN_OPTIONS, trainDetector } from '../src/training/train-detector.ts';
 import type { TrainDetectorOptions } from '../src/training/train-detector.ts';
+import { baseSetHead, tinyPhotos } from './tiny-training-set.ts';
 
 let photos: DatasetItem[];
 let kept: Mlp;
 beforeAll(async () => {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'xuncha-kept-'));
-  const photo = async (name: string, colour: string): Promise<string> => {
-    const file = path.join(dir, name);
-    await writeFile(file, await syntheticPhoto({ widthPx: 128, heightPx: 96, background: colour }));
-    return file;
-  };
-  const box = (cls: TriageClass) => ({ cls, x: 0.25, y: 0.25, width: 0.5, height: 0.5 });
+  const set = await tinyPhotos();
   photos = [
-    {
-      image: await photo('burn.jpg', '#303030'),
-      classes: new Set(['straw_burning']),
-      boxes: [box('straw_burning')],
-      hardNegatives: [],
-    },
-    {
-      image: await photo('outfall.jpg', '#405a70'),
-      classes: new Set(['sewage_outfall']),
-      boxes: [box('sewage_outfall')],
-      hardNegatives: [],
-    },
-    { image: await photo('field.jpg', '#3a6b35'), classes: new Set(), boxes: [], hardNegatives: [] },
+    await set.item('burn.jpg', '#303030', 'straw_burning'),
+    await set.item('outfall.jpg', '#405a70', 'sewage_outfall'),
+    await set.item('field.jpg', '#3a6b35'),
   ];
-  // Any head over the base set's 208 features (standardisation folded in, as a head file holds it).
-  const r = seededRandom(4);
-  const n = 64;
-  const head = trainMlp(
-    {
-      n,
-      d: 208,
-      k: 3,
-      x: Float32Array.from({ length: n * 208 }, () => r()),
-      y: Uint8Array.from({ length: n * 3 }, (_, i) => (i % 4 === 0 ? 1 : 0)),
-      w: new Float32Array(n * 3).fill(1),
-    },
-    { hiddenSize: 4, epochs: 1, learningRate: 0.01, l2: 1e-4, batchSize: 16, seed: 1 },
-  );
-  kept = { ...head, mean: new Float32Array(208), std: new Float32Array(208).fill(1) };
+  kept = baseSetHead(4, 4);
 });
 
 describe('a kept head beside a class head of its own', () => {

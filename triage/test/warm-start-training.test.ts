@@ -4,65 +4,31 @@
  * rate the fitted head is the head it started from; extra negatives are fitted on but never counted among
  * the negative photos the operating points are checked on.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { syntheticPhoto } from '../src/testing/synthetic-photo.ts';
 import type { DatasetItem } from '../src/training/dataset.ts';
-import { mlpForward, trainMlp } from '../src/training/mlp.ts';
+import { mlpForward } from '../src/training/mlp.ts';
 import type { Mlp } from '../src/training/mlp.ts';
 import { seededRandom } from '../src/training/random.ts';
 import { readOnnx } from '../src/onnx/onnx-reader.ts';
-import type { TriageClass } from '../src/model/manifest.ts';
 import { DEFAULT_TRAIN_OPTIONS, trainDetector } from '../src/training/train-detector.ts';
 import type { TrainDetectorOptions } from '../src/training/train-detector.ts';
+import { baseSetHead, tinyPhotos } from './tiny-training-set.ts';
 
 let photos: DatasetItem[];
 let extra: DatasetItem[];
 let start: Mlp;
 beforeAll(async () => {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'xuncha-warm-'));
-  const photo = async (name: string, colour: string): Promise<string> => {
-    const file = path.join(dir, name);
-    await writeFile(file, await syntheticPhoto({ widthPx: 128, heightPx: 96, background: colour }));
-    return file;
-  };
-  const box = (cls: TriageClass) => ({ cls, x: 0.25, y: 0.25, width: 0.5, height: 0.5 });
+  const set = await tinyPhotos();
   photos = [
-    {
-      image: await photo('burn.jpg', '#303030'),
-      classes: new Set(['straw_burning']),
-      boxes: [box('straw_burning')],
-      hardNegatives: [],
-    },
-    {
-      image: await photo('slope.jpg', '#a0603a'),
-      classes: new Set(['exposed_slope']),
-      boxes: [box('exposed_slope')],
-      hardNegatives: [],
-    },
-    { image: await photo('field.jpg', '#3a6b35'), classes: new Set(), boxes: [], hardNegatives: [] },
+    await set.item('burn.jpg', '#303030', 'straw_burning'),
+    await set.item('slope.jpg', '#a0603a', 'exposed_slope'),
+    await set.item('field.jpg', '#3a6b35'),
   ];
   extra = [
-    { image: await photo('roofs.jpg', '#5a5a5e'), classes: new Set(), boxes: [], hardNegatives: ['town_roofs'] },
-    { image: await photo('lane.jpg', '#9a5a34'), classes: new Set(), boxes: [], hardNegatives: ['dirt_lanes'] },
+    await set.item('roofs.jpg', '#5a5a5e', undefined, ['town_roofs']),
+    await set.item('lane.jpg', '#9a5a34', undefined, ['dirt_lanes']),
   ];
-  // Any head over the base set's 208 features, standardisation folded in (as a head file holds it).
-  const r = seededRandom(6);
-  const n = 64;
-  const head = trainMlp(
-    {
-      n,
-      d: 208,
-      k: 3,
-      x: Float32Array.from({ length: n * 208 }, () => r()),
-      y: Uint8Array.from({ length: n * 3 }, (_, i) => (i % 4 === 0 ? 1 : 0)),
-      w: new Float32Array(n * 3).fill(1),
-    },
-    { hiddenSize: 5, epochs: 1, learningRate: 0.01, l2: 1e-4, batchSize: 16, seed: 2 },
-  );
-  start = { ...head, mean: new Float32Array(208), std: new Float32Array(208).fill(1) };
+  start = baseSetHead(6, 5);
 });
 
 describe('a warm-started head with extra negative photos', () => {
