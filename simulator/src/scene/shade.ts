@@ -436,19 +436,22 @@ export class Shader {
   }
 
   /**
-   * Four detail channels at (x, y) in `d4` with `texelM` metres per texel: blobs up to 32 texels,
+   * Four detail channels at (x, y) in `out` (default `d4`) with `texelM` metres per texel: blobs up to 32 texels,
    * 8 texels, grain of 2 texels, and another field of 16-texel blobs.
    */
-  det4(x: number, y: number, texelM: number, gsd: number): Float64Array {
+  det4(x: number, y: number, texelM: number, gsd: number, out: Float64Array = this.d4): Float64Array {
     samplePacked(
       this.detail4,
       x / texelM + (this.noiseOff[7] as number) * 2,
       y / texelM + (this.noiseOff[8] as number) * 2,
       gsd / texelM,
-      this.d4,
+      out,
     );
-    return this.d4;
+    return out;
   }
+
+  /** Buffer for the leaf clumps of tree crowns, so a caller's own det4 result survives shadeCanopy. */
+  readonly leaf4 = new Float64Array(4);
 
   /** Mark the surface as showing a hard negative (only when no incident claims the pixel). */
   tagIfNegative(s: Surface, kind: HardNegativeKind): void {

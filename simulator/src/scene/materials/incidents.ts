@@ -1,10 +1,11 @@
 /**
  * What the three incident classes paint on the ground (their smoke is a volume, see volumes.ts):
  * - straw burning: a black (fresh) to grey (old) scar with ragged sharp edges, stubble rows and
- *   unburnt tufts still showing, a scorched rim, and while it burns a thin flickering flame line on
- *   the downwind front with glowing embers behind it;
+ *   unburnt tufts still showing, char lumps and ash flecks, a scorched rim, and while it burns a thin
+ *   flickering flame line on the downwind front with glowing embers behind it;
  * - exposed slope: bare earth in the place's soil colour (red, ochre, tan, yellow, grey), optionally cut
- *   into benches along the contours, with downhill erosion rills, scattered rocks and weed patches;
+ *   into benches along the contours, with downhill erosion rills, clods and mottling, pebbles, scattered
+ *   rocks and weed patches;
  * - sewage outfall: a round or box culvert in the bank with its headwall, a white jet where the flow
  *   hits the water, and a discoloured plume (grey, black, milky, foamy, brown, green) spreading
  *   downstream, stronger and longer with the incident's strength.
@@ -118,6 +119,10 @@ export function paintBurn(
     s.b += (bb * 0.7 - s.b) * keep;
   }
   if (age > 0.4) s.mix(ASH_WHITE, smooth(0.68, 0.8, ash) * (age - 0.4) * 1.2);
+  // Char lumps and flecks of pale ash at 5–25 cm, where single straw heaps burnt out: a burnt field is
+  // speckled close up, not an even black.
+  s.mul(0.75 + 0.5 * (d[1] as number));
+  s.mix(ASH, smooth(0.66, 0.78, d[2] as number) * 0.55);
   s.spec = 0;
   s.gx *= 0.5;
   s.gy *= 0.5;
@@ -189,13 +194,20 @@ export function paintSlope(
   const moist = sh.det4(x, y, 0.12, gsd); // 4 m blobs of moisture and colour
   // Strata: colour bands along the contours, as in a fresh road cut.
   const strata = Math.sin(z * 1.3 + (moist[3] as number) * 4) * 0.06;
-  s.set(p.soil, 0.95 + 0.3 * ((moist[0] as number) - 0.5) + 0.25 * ((d[2] as number) - 0.5) + strata);
+  // Mottling and clods at 0.2–0.4 m: drier crumbs lighter, damp hollows darker, each clod tilted so
+  // the sun picks out its lit and shaded sides (the ground's texture a real cut shows at this scale).
+  const clod = (d[1] as number) - 0.5;
+  const mottle = (d[3] as number) - 0.5;
+  s.set(
+    p.soil,
+    0.95 + 0.3 * ((moist[0] as number) - 0.5) + 0.25 * ((d[2] as number) - 0.5) + 0.3 * clod + 0.2 * mottle + strata,
+  );
   s.objH = 0;
   s.ao = 1;
   s.spec = 0;
   s.grain = 0.75;
-  s.gx *= 0.2;
-  s.gy *= 0.2;
+  s.gx = s.gx * 0.2 + (clod - mottle) * 1.4;
+  s.gy = s.gy * 0.2 + (clod + mottle) * 1.4;
   // Bench terraces along the contours: each bench drops benchM; its riser (a 1:0.5 face) takes a
   // share of the plan that grows with the ground's slope, the rest is a nearly level bench.
   let onBench = true;
@@ -238,6 +250,23 @@ export function paintSlope(
       s.objH = 0.35 * rr;
       s.gx += ((x - rx) / rr) * 0.8;
       s.gy += ((y - ry) / rr) * 0.8;
+    }
+  }
+  // Pebbles and crumbs of 4–12 cm between the rocks, each with a lit and a shaded side.
+  const pc = 0.45;
+  const pi = Math.floor(x / pc);
+  const pj = Math.floor(y / pc);
+  // Faded out where a pixel covers more ground than a pebble (no seam, no aliasing).
+  const pk = Math.min(1, (0.08 - gsd) / 0.04);
+  if (pk > 0 && hash2(pi, pj, p.seed + 11) < 0.3) {
+    const px = (pi + 0.2 + 0.6 * hash2(pi, pj, p.seed + 12)) * pc;
+    const py = (pj + 0.2 + 0.6 * hash2(pi, pj, p.seed + 13)) * pc;
+    const pr = 0.04 + 0.08 * hash2(pi, pj, p.seed + 14);
+    const dp = Math.hypot(x - px, y - py);
+    if (dp < pr) {
+      s.mul(1 + pk * (0.5 * hash2(pj, pi, p.seed + 15) - 0.25));
+      s.gx += ((x - px) / pr) * 1.2 * pk;
+      s.gy += ((y - py) / pr) * 1.2 * pk;
     }
   }
   // The fresh cut at the top edge throws a dark line.

@@ -61,12 +61,17 @@ export function shadeCanopy(
     s.objH = heightM * hgt * present;
     return true;
   }
-  s.set(col, 0.62 + 0.55 * hgt + 0.18 * (idv - 0.5));
   const nx = sh.hn[1] as number;
   const ny = sh.hn[2] as number;
   const nz = Math.sqrt(Math.max(0.05, 1 - nx * nx - ny * ny));
-  s.gx = -nx / nz;
-  s.gy = -ny / nz;
+  // Leaf clumps (~40 and 80 cm) with dark pockets between them, tilted every which way: a crown seen
+  // from above is a heap of sprays, not a smooth dome, and the pockets stay dark in shade too. The
+  // lookup is footprint-filtered, so far crowns fade to their mean colour instead of shimmering.
+  const leaf = sh.det4(x, y, 0.05, gsd, sh.leaf4);
+  const clump = (leaf[1] as number) * 0.6 + (leaf[3] as number) * 0.4;
+  s.set(col, (0.62 + 0.55 * hgt + 0.18 * (idv - 0.5)) * (0.55 + 0.9 * clump));
+  s.gx = -nx / nz + ((leaf[3] as number) - 0.5) * 1.6;
+  s.gy = -ny / nz + ((leaf[1] as number) - 0.5) * 1.6;
   s.objH = heightM * (0.55 + 0.45 * hgt);
   s.ao = 0.75 + 0.25 * hgt;
   s.grain = 0.85;

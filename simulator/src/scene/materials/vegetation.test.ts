@@ -1,0 +1,54 @@
+/**
+ * Tree crowns seen from the air: a heap of leaf clumps with dark pockets between them, not a smooth
+ * dome, at close range; the clumps average out where a pixel covers several of them.
+ */
+import { describe, expect, it } from 'vitest';
+import { demoLayers } from '../demo-world.ts';
+import { buildScene } from '../scene.ts';
+import { Shader } from '../shade.ts';
+import { Surface } from '../surface.ts';
+import { shadeCanopy } from './vegetation.ts';
+
+const scene = buildScene({ layers: demoLayers(), seed: 5 });
+const sh = new Shader(scene, [], () => 0);
+
+/** Mean relative brightness step between crown points `stepM` apart along x, at footprint gsd. */
+function crownStep(gsd: number, stepM: number): number {
+  const a = new Surface();
+  const b = new Surface();
+  let sum = 0;
+  let n = 0;
+  for (let y = 0; y < 60; y += 0.73)
+    for (let x = 0; x < 60; x += 0.91) {
+      a.reset();
+      b.reset();
+      if (!shadeCanopy(sh, a, x, y, gsd, 1, 1, 15) || !shadeCanopy(sh, b, x + stepM, y, gsd, 1, 1, 15)) continue;
+      const la = a.r + a.g + a.b;
+      const lb = b.r + b.g + b.b;
+      sum += Math.abs(la - lb) / (la + lb);
+      n++;
+    }
+  expect(n).toBeGreaterThan(1000);
+  return sum / n;
+}
+
+describe('shadeCanopy', () => {
+  it('shows leaf clumps within a crown up close (brightness changes over 15 cm)', () => {
+    // A smooth dome changes by ~2 % over 15 cm; clumps of 40–80 cm by several times that.
+    expect(crownStep(0.03, 0.15)).toBeGreaterThan(0.045);
+  });
+
+  it('lets the clumps average out where a pixel covers metres of ground', () => {
+    expect(crownStep(1.5, 0.15)).toBeLessThan(crownStep(0.03, 0.15) / 2);
+  });
+
+  it("leaves the caller's det4 result intact", () => {
+    const d = sh.det4(3.3, 4.4, 0.08, 0.05);
+    const before = [...d];
+    const s = new Surface();
+    let drawn = 0;
+    for (let x = 0; x < 20; x += 0.37) if (shadeCanopy(sh, s, x, 7, 0.03, 1, 1, 15)) drawn++;
+    expect(drawn).toBeGreaterThan(10);
+    expect([...d]).toEqual(before);
+  });
+});
