@@ -7,7 +7,7 @@
  *                        [--keep-head triage/model/heads/round4-base.json]
  *                        [--init-head triage/model/heads/round4-base.json] [--learning-rate 2e-4]
  *                        [--hard-negative-epochs 2] [--extra-negatives data/training/hardneg-today]
- *                        [--outfall-water-gate]
+ *                        [--outfall-water-gate] [--workers 2]
  *
  * Renders the training set with the simulator (`npm run render:dataset`: `train` and `val` splits with
  * --seed, the held-out `test` split with another seed, other places) into data/training/ unless --data
@@ -32,7 +32,7 @@
  * operating points are checked on (round 10; both off by default).
  * --outfall-water-gate multiplies the `sewage_outfall` score by the water gate (`water-gate.ts`: no
  * water-like cell within 9×9 cells, no outfall), in the graph and before the operating points are chosen
- * (round 11; off by default).
+ * (round 11; off by default). --workers: feature-extraction sessions at once (2; 1 on a shared machine).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
