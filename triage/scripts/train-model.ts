@@ -7,6 +7,7 @@
  *                        [--keep-head triage/model/heads/round4-base.json]
  *                        [--init-head triage/model/heads/round4-base.json] [--learning-rate 2e-4]
  *                        [--hard-negative-epochs 2] [--extra-negatives data/training/hardneg-today]
+ *                        [--outfall-water-gate] [--workers 2]
  *
  * Renders the training set with the simulator (`npm run render:dataset`: `train` and `val` splits with
  * --seed, the held-out `test` split with another seed, other places) into data/training/ unless --data
@@ -29,6 +30,9 @@
  * the refit after mining), and --extra-negatives adds the `train` photos of a rendered set of negative
  * photos only (`render:dataset -- --aim none`) to the training photos, not to the negative photos the
  * operating points are checked on (round 10; both off by default).
+ * --outfall-water-gate multiplies the `sewage_outfall` score by the water gate (`water-gate.ts`: no
+ * water-like cell within 9×9 cells, no outfall), in the graph and before the operating points are chosen
+ * (round 11; off by default). --workers: feature-extraction sessions at once (2; 1 on a shared machine).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -55,6 +59,7 @@ import type { KeptHeadFile } from '../src/training/kept-head.ts';
 import type { FeatureSetName } from '../src/training/class-feature-sets.ts';
 import type { Mlp } from '../src/training/mlp.ts';
 import { TRIAGE_CLASSES } from '../src/model/manifest.ts';
+import { DEFAULT_WATER_GATE } from '../src/training/water-gate.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
@@ -176,6 +181,15 @@ if (extraDir !== undefined) {
   }
 }
 
+// A switch: a value after it would be a typo of another option, not something to ignore.
+const waterGate = given('outfall-water-gate');
+if (waterGate) {
+  console.error(
+    `--outfall-water-gate 不带参数，收到 ${waterGate} / --outfall-water-gate takes no value, got ${waterGate}`,
+  );
+  process.exit(2);
+}
+
 const seed = num('seed', 1);
 const learningRate = num('learning-rate', DEFAULT_TRAIN_OPTIONS.learningRate);
 const hardNegativeEpochs = num('hard-negative-epochs', DEFAULT_TRAIN_OPTIONS.hardNegativeEpochs);
@@ -258,10 +272,12 @@ const options = {
   epochs: num('epochs', DEFAULT_TRAIN_OPTIONS.epochs),
   learningRate,
   hardNegativeEpochs,
+  workers: num('workers', DEFAULT_TRAIN_OPTIONS.workers),
   ...(classFeatures ? { classFeatures } : {}),
   ...(classOptions ? { classOptions } : {}),
   ...(keepHead ? { keepHead } : {}),
   ...(initHead ? { initHead } : {}),
+  ...(waterGate === '' ? { waterGate: { classes: ['sewage_outfall'], ...DEFAULT_WATER_GATE } } : {}),
   ...(extraDir !== undefined
     ? { extraNegatives: { dataset: path.relative(repo, path.resolve(extraDir)), photos: extraNegatives.length } }
     : {}),

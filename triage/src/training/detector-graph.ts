@@ -10,6 +10,8 @@ import { GraphBuilder } from '../onnx/graph-builder.ts';
 import { encodeOnnxModel } from '../onnx/onnx-writer.ts';
 import { appendGate } from './colour-gate.ts';
 import type { ColourGate } from './colour-gate.ts';
+import { appendWaterGate } from './water-gate.ts';
+import type { WaterGate } from './water-gate.ts';
 import type { Mlp } from './mlp.ts';
 import { appendBackbone } from './pretrained-backbone.ts';
 import type { PretrainedMobileNet } from './pretrained-backbone.ts';
@@ -231,6 +233,7 @@ export function detectorOnnx(
   head: Mlp,
   metadata: Record<string, string> = {},
   gate: ColourGate | null = null,
+  water: WaterGate | null = null,
 ): Uint8Array {
   const g = new GraphBuilder();
   g.reserve(INPUT_NAME);
@@ -239,6 +242,7 @@ export function detectorOnnx(
   if (f.channels !== head.inputSize)
     throw new Error(`head expects ${head.inputSize} features, the graph makes ${f.channels}`);
   const scores = appendHead(g, f.features, head);
-  const out = gate ? appendGate(g, gate, f.features, f.channels, scores, head.outputSize) : scores;
+  const colourGated = gate ? appendGate(g, gate, f.features, f.channels, scores, head.outputSize) : scores;
+  const out = water ? appendWaterGate(g, water, f.features, f.channels, colourGated, head.outputSize) : colourGated;
   return finish(g, spec, out, SCORES_NAME, head.outputSize, f.cellPx, metadata);
 }

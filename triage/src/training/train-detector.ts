@@ -12,6 +12,8 @@ import { chooseThresholds, firingRate, limitModelNegatives } from './choose-thre
 import type { ChosenThresholds } from './choose-thresholds.ts';
 import { applyGate } from './colour-gate.ts';
 import type { ColourGate } from './colour-gate.ts';
+import { applyWaterGate } from './water-gate.ts';
+import type { WaterGate } from './water-gate.ts';
 import { CUE_NAMES, detectorOnnx, featureCopies, featureModelOnnx, INPUT_NAME, SCORES_NAME } from './detector-graph.ts';
 import type { FeatureGraphSpec } from './detector-graph.ts';
 import { featureIndices, setsByClass, specFor, unionSpec } from './class-feature-sets.ts';
@@ -70,6 +72,11 @@ export interface TrainDetectorOptions {
   dropFeatures: number[];
   /** Classes whose scores the vegetation gate scales down on green cells (`colour-gate.ts`); null = none. */
   colourGate: { classes: string[]; maxExcessGreen: number; softness: number } | null;
+  /**
+   * Classes whose scores the water gate scales down where no cell of the neighbourhood looks like water
+   * (`water-gate.ts`, round 11: outfall plumes lie in rivers); null = none (the default).
+   */
+  waterGate: { classes: string[]; weights: number[]; bias: number; contextCells: number } | null;
   hiddenSize: number;
   epochs: number;
   learningRate: number;
@@ -157,6 +164,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainDetectorOptions = {
   hardNegativeEpochs: 6,
   dropFeatures: [],
   colourGate: { classes: ['straw_burning', 'exposed_slope'], maxExcessGreen: 0.08, softness: 0.02 },
+  waterGate: null,
   hiddenSize: 32,
   epochs: 12,
   learningRate: 2e-3,
@@ -294,8 +302,25 @@ export function colourGateFor(o: TrainDetectorOptions, d: number): ColourGate | 
   };
 }
 
-/** Class score maps `[k × h × w]` of the head (then the gate, when given) over full feature maps. */
-export function headScores(head: Mlp, f: PhotoFeatures, gate: ColourGate | null = null): Float32Array {
+/** The water gate of the options for a feature map of `d` channels (the local cues end the local copy). */
+export function waterGateFor(o: TrainDetectorOptions, d: number): WaterGate | null {
+  if (!o.waterGate) return null;
+  return {
+    classes: o.waterGate.classes.map((c) => TRIAGE_CLASSES.indexOf(c as (typeof TRIAGE_CLASSES)[number])),
+    cueChannel: d / featureCopies(o.spec) - CUE_NAMES.length,
+    weights: o.waterGate.weights,
+    bias: o.waterGate.bias,
+    contextCells: o.waterGate.contextCells,
+  };
+}
+
+/** Class score maps `[k × h × w]` of the head (then the gates, when given) over full feature maps. */
+export function headScores(
+  head: Mlp,
+  f: PhotoFeatures,
+  gate: ColourGate | null = null,
+  water: WaterGate | null = null,
+): Float32Array {
   const plane = f.h * f.w;
   const out = new Float32Array(head.outputSize * plane);
   const x = new Float32Array(f.d);
@@ -306,6 +331,7 @@ export function headScores(head: Mlp, f: PhotoFeatures, gate: ColourGate | null 
     for (let c = 0; c < head.outputSize; c++) out[c * plane + cell] = p[c]!;
   }
   if (gate) applyGate(gate, out, f.values, plane);
+  if (water) applyWaterGate(water, out, f.values, f.h, f.w);
   return out;
 }
 
@@ -581,11 +607,12 @@ export function fitHead(
 ): FittedHead {
   const { valFeatures } = ex;
   const gate = colourGateFor(o, ex.samples.d);
+  const water = waterGateFor(o, ex.samples.d);
   const valPositive = TRIAGE_CLASSES.map((c) => val.map((v) => v.classes.has(c)));
   const history: TrainedDetector['history'] = [];
   const validationAp = (head: Mlp): Record<string, number> => {
     const maxScores = valFeatures.map((f) => {
-      const s = headScores(head, f, gate);
+      const s = headScores(head, f, gate, water);
       const plane = f.h * f.w;
       return TRIAGE_CLASSES.map((_, c) => {
         let m = 0;
@@ -677,11 +704,12 @@ export function headThresholds(
 ): ChosenThresholds {
   const { valFeatures } = ex;
   const gate = colourGateFor(o, ex.samples.d);
-  const valScores = valFeatures.map((f) => headScores(head, f, gate));
+  const water = waterGateFor(o, ex.samples.d);
+  const valScores = valFeatures.map((f) => headScores(head, f, gate, water));
   // Negative photos: val's, and (when asked) the training split's, which val alone has too few of.
   const negatives = [
     ...valFeatures.flatMap((f, i) => (val[i]!.classes.size === 0 ? [{ f, s: valScores[i]! }] : [])),
-    ...ex.trainNegatives.map((f) => ({ f, s: headScores(head, f, gate) })),
+    ...ex.trainNegatives.map((f) => ({ f, s: headScores(head, f, gate, water) })),
   ];
   return chooseThresholds(
     valFeatures.map((f, i) => ({ scores: valScores[i]!, h: f.h, w: f.w, classes: val[i]!.classes })),
@@ -754,7 +782,8 @@ function finishDetector(
   samples: number,
   hooks: Pick<TrainHooks, 'log'>,
 ): TrainedDetector {
-  const scored = (f: PhotoFeatures) => ({ scores: headScores(head, f, gate), h: f.h, w: f.w });
+  const water = waterGateFor({ ...o, spec }, ex.samples.d);
+  const scored = (f: PhotoFeatures) => ({ scores: headScores(head, f, gate, water), h: f.h, w: f.w });
   const negatives = [...ex.valFeatures.filter((_, i) => val[i]!.classes.size === 0), ...ex.trainNegatives].map(scored);
   const thresholds = o.maxNegativeRateModel
     ? limitModelNegatives(
@@ -796,9 +825,11 @@ function finishDetector(
       ...(o.classOptions ? { 'xuncha.class_options': JSON.stringify(o.classOptions) } : {}),
       ...(o.keepHead ? { 'xuncha.kept_head_sha256': o.keepHead.sha256 } : {}),
       ...(o.initHead ? { 'xuncha.init_head_sha256': o.initHead.sha256 } : {}),
+      ...(o.waterGate ? { 'xuncha.water_gate': JSON.stringify(o.waterGate) } : {}),
       'xuncha.seed': String(o.seed),
     },
     gate,
+    water,
   );
   return {
     onnx,
