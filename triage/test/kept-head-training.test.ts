@@ -7,9 +7,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetItem } from '../src/training/dataset.ts';
 import type { Mlp } from '../src/training/mlp.ts';
 import { readOnnx } from '../src/onnx/onnx-reader.ts';
-import { DEFAULT_TRAIN_OPTIONS, trainDetector } from '../src/training/train-detector.ts';
+import { trainDetector } from '../src/training/train-detector.ts';
 import type { TrainDetectorOptions } from '../src/training/train-detector.ts';
-import { baseSetHead, tinyPhotos } from './tiny-training-set.ts';
+import { baseSetHead, QUIET_HOOKS, TINY_TRAIN_OPTIONS, tinyPhotos } from './tiny-training-set.ts';
 
 let photos: DatasetItem[];
 let kept: Mlp;
@@ -25,21 +25,12 @@ beforeAll(async () => {
 
 describe('a kept head beside a class head of its own', () => {
   const options: TrainDetectorOptions = {
-    ...DEFAULT_TRAIN_OPTIONS,
-    spec: { ...DEFAULT_TRAIN_OPTIONS.spec, inputWidthPx: 128, inputHeightPx: 96 },
-    augmentCopies: 0,
-    negativesPerPhoto: 8,
-    negativePool: 8,
-    hardNegativesPerPhoto: 4,
-    hardNegativeEpochs: 1,
-    hiddenSize: 4,
-    epochs: 1,
-    workers: 1,
+    ...TINY_TRAIN_OPTIONS,
     classFeatures: { sewage_outfall: 'context-max-9' },
     classOptions: { sewage_outfall: { weight: 2, hidden: 3 } },
     keepHead: { file: 'heads/test.json', sha256: 'test' },
   };
-  const hooks = { log: () => {}, progress: () => {} };
+  const hooks = QUIET_HOOKS;
 
   it('same options, same kept head → the same ONNX bytes; the kept weights sit in it unchanged', async () => {
     const a = await trainDetector(photos, photos, options, hooks, { head: kept, set: 'base' });

@@ -8,6 +8,7 @@ import { syntheticPhoto } from '../src/testing/synthetic-photo.ts';
 import type { DatasetItem } from '../src/training/dataset.ts';
 import { trainMlp, type Mlp } from '../src/training/mlp.ts';
 import { seededRandom } from '../src/training/random.ts';
+import { DEFAULT_TRAIN_OPTIONS, type TrainDetectorOptions } from '../src/training/train-detector.ts';
 
 /** A writer of 128×96 one-colour photos in a fresh temporary folder. */
 export async function tinyPhotos(): Promise<{
@@ -46,3 +47,20 @@ export function baseSetHead(seed: number, hiddenSize: number): Mlp {
   );
   return { ...head, mean: new Float32Array(208), std: new Float32Array(208).fill(1) };
 }
+
+/** Training options sized for the tiny photos: seconds, not minutes. */
+export const TINY_TRAIN_OPTIONS: TrainDetectorOptions = {
+  ...DEFAULT_TRAIN_OPTIONS,
+  spec: { ...DEFAULT_TRAIN_OPTIONS.spec, inputWidthPx: 128, inputHeightPx: 96 },
+  augmentCopies: 0,
+  negativesPerPhoto: 8,
+  negativePool: 8,
+  hardNegativesPerPhoto: 4,
+  hardNegativeEpochs: 1,
+  hiddenSize: 4,
+  epochs: 1,
+  workers: 1,
+};
+
+/** Training hooks that stay quiet. */
+export const QUIET_HOOKS = { log: () => {}, progress: () => {} };

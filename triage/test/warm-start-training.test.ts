@@ -10,9 +10,9 @@ import { mlpForward } from '../src/training/mlp.ts';
 import type { Mlp } from '../src/training/mlp.ts';
 import { seededRandom } from '../src/training/random.ts';
 import { readOnnx } from '../src/onnx/onnx-reader.ts';
-import { DEFAULT_TRAIN_OPTIONS, trainDetector } from '../src/training/train-detector.ts';
+import { trainDetector } from '../src/training/train-detector.ts';
 import type { TrainDetectorOptions } from '../src/training/train-detector.ts';
-import { baseSetHead, tinyPhotos } from './tiny-training-set.ts';
+import { baseSetHead, QUIET_HOOKS, TINY_TRAIN_OPTIONS, tinyPhotos } from './tiny-training-set.ts';
 
 let photos: DatasetItem[];
 let extra: DatasetItem[];
@@ -33,21 +33,13 @@ beforeAll(async () => {
 
 describe('a warm-started head with extra negative photos', () => {
   const options: TrainDetectorOptions = {
-    ...DEFAULT_TRAIN_OPTIONS,
-    spec: { ...DEFAULT_TRAIN_OPTIONS.spec, inputWidthPx: 128, inputHeightPx: 96 },
-    augmentCopies: 0,
-    negativesPerPhoto: 8,
-    negativePool: 8,
-    hardNegativesPerPhoto: 4,
-    hardNegativeEpochs: 1,
-    hiddenSize: 4,
+    ...TINY_TRAIN_OPTIONS,
     epochs: 2,
     learningRate: 2e-4,
-    workers: 1,
     initHead: { file: 'heads/test.json', sha256: 'start' },
     extraNegatives: { dataset: 'data/extra', photos: 2 },
   };
-  const hooks = { log: () => {}, progress: () => {} };
+  const hooks = QUIET_HOOKS;
   const init = () => ({ head: start, set: 'base' as const });
 
   it('same options, head and photos → the same ONNX bytes; it takes the head it starts from as its shape', async () => {
