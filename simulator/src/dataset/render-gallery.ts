@@ -6,9 +6,10 @@
  * nadir, 45° and 30° gimbal pitch, in three seasons and two weathers, rendered at full resolution
  * (shown whole and as a 1:1 centre crop) and at 1/4 resolution. One PNG per subject plus an index
  * sheet. Prints detail statistics per class (grey Laplacian variance and colourfulness at 768 px
- * width), and those of real photos under `--real DIR` (any folder tree of images) for comparison.
+ * width), and those of real photos under `--real DIR` (any folder tree of images) for comparison;
+ * `gallery-tiles.json` lists every tile's figures, lowest detail first.
  */
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -163,10 +164,16 @@ export async function renderGallery(
     .toFile(path.join(outDir, 'gallery-index.png'));
 
   const stats: Record<string, DetailStats[]> = {};
+  // Per tile too (gallery-tiles.json): which season, weather and pitch fall short of the real range.
+  const tiles: (GalleryCell & { laplacianVar768: number; colourfulness: number })[] = [];
   for (const c of cells) {
     const k = subjectClass(c.cell.subject);
-    (stats[k] ??= []).push(await detailStats(c.file));
+    const d = await detailStats(c.file);
+    (stats[k] ??= []).push(d);
+    tiles.push({ ...c.cell, laplacianVar768: Math.round(d.laplacianVar), colourfulness: round1(d.colourfulness) });
   }
+  tiles.sort((a, b) => a.laplacianVar768 - b.laplacianVar768);
+  await writeFile(path.join(outDir, 'gallery-tiles.json'), `${JSON.stringify(tiles, null, 1)}\n`);
   const print = (cls: string, xs: DetailStats[], source: string): void => {
     const lv = summary(xs.map((x) => x.laplacianVar));
     const cf = summary(xs.map((x) => x.colourfulness));
