@@ -93,7 +93,8 @@ export function renderRaw(
   const effects = opts.effects ?? drawEffects(scene.seed, width);
   const data = Buffer.allocUnsafe(width * height * 3);
   const col = new Float64Array(3);
-  const samp = new Float64Array(3);
+  // Terrain at a point ([h, ∂h/∂x, ∂h/∂y]); samp[3] = 1 when demRayT left the hit point's sample in it.
+  const samp = new Float64Array(4);
   const surf = new Surface();
   const flat = terrain.flat;
   const z0 = flat ? terrain.heightAt(0, 0) : 0;
@@ -207,7 +208,7 @@ export function renderRaw(
         if (flat) gz = z0;
         else {
           // demRayT's last Newton step mostly sampled this very point already.
-          if (!rayHit.sampled) terrain.sample(gx, gy, samp);
+          if (samp[3] !== 1) terrain.sample(gx, gy, samp);
           gz = samp[0] as number;
           hx = samp[1] as number;
           hy = samp[2] as number;
@@ -836,12 +837,9 @@ function slab(b: readonly number[], ox: number, oy: number, oz: number, dx: numb
   );
 }
 
-/** Whether the last demRayT left the terrain at its hit point (height and slope) in its `samp`. */
-const rayHit = { sampled: false };
-
 /**
  * Ray parameter of the terrain hit for render pixel (i, j) from the coarse grid, refined by Newton;
- * sets rayHit.sampled when `samp` then holds the terrain at the hit point.
+ * sets samp[3] to 1 when `samp` then holds the terrain at the hit point (height and slope), else 0.
  */
 function demRayT(
   grid: Float64Array,
@@ -857,7 +855,7 @@ function demRayT(
   dz: number,
   samp: Float64Array,
 ): number {
-  rayHit.sampled = false;
+  samp[3] = 0;
   const gi = Math.floor(i / GRID);
   const gj = Math.floor(j / GRID);
   const t00 = grid[gj * gw + gi] as number;
@@ -875,7 +873,7 @@ function demRayT(
     terrain.sample(ox + t * dx, oy + t * dy, samp);
     const g = oz + t * dz - (samp[0] as number);
     if (Math.abs(g) < 0.01) {
-      rayHit.sampled = true;
+      samp[3] = 1;
       return t;
     }
     const dg = dz - ((samp[1] as number) * dx + (samp[2] as number) * dy);
@@ -884,7 +882,7 @@ function demRayT(
   }
   terrain.sample(ox + t * dx, oy + t * dy, samp);
   if (Math.abs(oz + t * dz - (samp[0] as number)) < 0.02) {
-    rayHit.sampled = true;
+    samp[3] = 1;
     return t;
   }
   return intersectTerrain(terrain, ox, oy, oz, dx, dy, dz, MAX_RANGE_M);
