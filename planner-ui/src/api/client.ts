@@ -14,7 +14,10 @@ import type {
 import '../zod-csp.ts';
 import {
   AreaCollectionSchema,
+  CaseDetailSchema,
   CaseMapSchema,
+  CaseStatsSchema,
+  FlightListSchema,
   LAYER_MAX_PAGE,
   DetectionStatsSchema,
   type DetectionStats,
@@ -36,6 +39,7 @@ import {
   ScheduleSchema,
   SessionUserSchema,
   type AreaInput,
+  type CaseViewDto,
   type Drone,
   type LoginResponse,
   type Mission,
@@ -182,17 +186,6 @@ async function json<T>(
   return parsed.data;
 }
 
-/** A position in any of the shapes the API uses today (array, {lon,lat}, GeoJSON Point) as [lon, lat]. */
-export function toLonLat(p: unknown): [number, number] | null {
-  if (Array.isArray(p) && typeof p[0] === 'number' && typeof p[1] === 'number') return [p[0], p[1]];
-  if (p && typeof p === 'object') {
-    const o = p as Record<string, unknown>;
-    if (o.type === 'Point' && Array.isArray(o.coordinates)) return toLonLat(o.coordinates);
-    if (typeof o.lon === 'number' && typeof o.lat === 'number') return [o.lon, o.lat];
-  }
-  return null;
-}
-
 /** The largest page the service gives (every list is paged: `{ items, total, nextCursor }`). */
 const MAX_PAGE = 500;
 
@@ -281,10 +274,9 @@ export const createMission = (planId: string, sortieIndex: number, droneId: stri
   json('POST', '/api/missions', MissionSchema, { body: { planId, sortieIndex, droneId } });
 export const missionAction = (id: string, action: MissionAction): Promise<Mission> =>
   json('POST', `/api/missions/${encodeURIComponent(id)}/${action}`, MissionSchema);
+/** The drone's latest flights (the first page, newest first). */
 export const droneFlights = (droneId: string): Promise<FlightSummary[]> =>
-  json<{ items: FlightSummary[] }>('GET', `/api/drones/${encodeURIComponent(droneId)}/flights`, null).then(
-    (r) => r.items,
-  );
+  json('GET', `/api/drones/${encodeURIComponent(droneId)}/flights`, FlightListSchema).then((r) => r.items);
 export const flightTrack = (flightId: string): Promise<GeoJSON.Feature<GeoJSON.LineString>> =>
   json('GET', `/api/flights/${encodeURIComponent(flightId)}/track`, null);
 
@@ -361,8 +353,8 @@ export const occurrences = (id: string): Promise<Occurrence[]> =>
 
 // ── cases ────────────────────────────────────────────────────────────────────────────────────────────────
 /** The service sends a case's place as a GeoJSON Point (`position`); views use `point` = [lon, lat]. */
-function normaliseCase(c: CaseView & { position?: unknown }): CaseView {
-  return { ...c, point: toLonLat(c.position ?? c.point) ?? c.point };
+function normaliseCase({ position, ...c }: CaseViewDto): CaseView {
+  return { ...c, point: position.coordinates };
 }
 
 /**
@@ -401,7 +393,7 @@ export async function caseMap(
 export type Department = z.infer<typeof DepartmentSchema>;
 export const departments = (): Promise<Department[]> => allPages('/api/departments', DepartmentSchema);
 export const caseDetail = (id: string): Promise<CaseDetail> =>
-  json<CaseDetail>('GET', `/api/cases/${encodeURIComponent(id)}`, null).then((d) => ({
+  json('GET', `/api/cases/${encodeURIComponent(id)}`, CaseDetailSchema).then((d) => ({
     ...d,
     case: normaliseCase(d.case),
   }));
@@ -416,7 +408,7 @@ export const escalateCase = (id: string, note: string): Promise<unknown> =>
 
 // ── stats ────────────────────────────────────────────────────────────────────────────────────────────────
 export const caseStats = (from: Date, to: Date): Promise<CaseStats> =>
-  json('GET', '/api/stats/cases', null, { query: { from: from.toISOString(), to: to.toISOString() } });
+  json('GET', '/api/stats/cases', CaseStatsSchema, { query: { from: from.toISOString(), to: to.toISOString() } });
 /** Detections by class per China-time day (with confirmed and rejected counts). */
 export const detectionStats = (from: Date, to: Date): Promise<DetectionStats> =>
   json('GET', '/api/stats/detections', DetectionStatsSchema, {

@@ -1,53 +1,24 @@
 /**
- * Shapes of answers that the contract does not describe yet (cases, stats, fleet stream, flights). Issue 19.4 moves
- * them into `@xuncha/mission-service/contract`; until then they are typed here, next to the one client that reads
- * them, and nowhere else.
+ * The shapes the views work with. Answers the contract describes are its types (`@xuncha/mission-service/contract`,
+ * validated by the client with the same schemas); what is here besides is the views' own form of them (a case's
+ * place as [lon, lat]) or what the contract does not describe (the page's configuration, the planner's document).
  */
-import type { DroneLiveStatus } from '@xuncha/mission-service/contract';
+import type {
+  CaseDetailSchema,
+  CaseEventSchema,
+  CaseViewDto,
+  DroneLiveStatus,
+  FlightSchema,
+} from '@xuncha/mission-service/contract';
+import type { z } from 'zod';
 
-export const CASE_STATES = [
-  'new',
-  'accepted',
-  'dispatched',
-  'in_progress',
-  'resolved',
-  'verified',
-  'closed',
-  'rejected',
-] as const;
-export type CaseState = (typeof CASE_STATES)[number];
-export const CASE_CATEGORIES = ['straw_burning', 'sewage_outfall', 'exposed_slope'] as const;
-export type CaseCategory = (typeof CASE_CATEGORIES)[number];
+export { CASE_CATEGORIES, CASE_STATES, type CaseCategory, type CaseState } from '@xuncha/mission-service/contract';
+import type { CaseState } from '@xuncha/mission-service/contract';
 
-export interface CaseView {
-  id: string;
-  category: string;
-  state: CaseState;
-  source: string;
-  severity: 'urgent' | 'normal';
-  /** [lon, lat] WGS84 (normalised by the client whatever shape the service sends). */
-  point: [number, number];
-  groundPolygon: GeoJSON.Polygon | null;
-  confidence: number | null;
-  departmentId: string | null;
-  assistDepartmentIds: string[];
-  description: string | null;
-  address: string | null;
-  evidence: unknown;
-  reportCount: number;
-  acceptDueAt: string | null;
-  dispatchDueAt: string | null;
-  resolveDueAt: string | null;
-  acceptedAt: string | null;
-  dispatchedAt: string | null;
-  resolvedAt: string | null;
-  closedAt: string | null;
-  escalationLevel: number;
-  gridCode: string | null;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A case as the service sends it, its place (`position`, a GeoJSON Point) as `point` = [lon, lat] WGS84. */
+export type CaseView = Omit<CaseViewDto, 'position'> & { point: [number, number] };
+export type CaseEvent = z.infer<typeof CaseEventSchema>;
+export type CaseDetail = Omit<z.infer<typeof CaseDetailSchema>, 'case'> & { case: CaseView };
 
 /**
  * A case as the dispatcher's map and list hold it (`GET /api/cases/map`): what a pin and a list row show. Times are
@@ -76,29 +47,6 @@ export interface CaseMapFilter {
   ids?: readonly string[];
 }
 
-export interface CaseEvent {
-  id: number;
-  at: string;
-  /** The actor's id (a user id, or `system:<what>` for the service). */
-  actor: string;
-  /** The actor's name for people (display name, else user name; the service as such). */
-  actorName: string;
-  actorRoles: string[];
-  kind: string;
-  action: string | null;
-  fromState: CaseState | null;
-  toState: CaseState;
-  /** The lead department after the event (a dispatch or reassignment names the new one). */
-  departmentId: string | null;
-  note: string | null;
-}
-
-export interface CaseDetail {
-  case: CaseView;
-  events: CaseEvent[];
-  reports: unknown[];
-}
-
 /** The statistics of the API (`GET /api/stats/cases`), as the contract defines them. */
 export type { CaseStats, CaseStatsRow as StatsRow } from '@xuncha/mission-service/contract';
 
@@ -109,12 +57,7 @@ export interface FleetSnapshot {
   drones: FleetDrone[];
 }
 
-export interface FlightSummary {
-  id: string;
-  missionId: string | null;
-  startedAt: string;
-  endedAt: string | null;
-}
+export type FlightSummary = z.infer<typeof FlightSchema>;
 
 /** Plan document as geodata's planner writes it (only what the UI reads). */
 export interface PlanDocument {
