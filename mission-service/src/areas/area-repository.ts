@@ -78,25 +78,28 @@ export interface NewArea {
   departmentId?: string | null;
 }
 
+/** The query parameters $1…$12 of an area row, in the order insertArea and updateArea name the columns. */
+const areaParams = (a: NewArea): unknown[] => [
+  a.id,
+  a.kind,
+  a.name,
+  a.namePinyin ?? null,
+  a.nameEn ?? null,
+  a.level ?? null,
+  a.parentId ?? null,
+  a.gridCode ?? null,
+  a.gridName ?? null,
+  JSON.stringify(a.properties ?? {}),
+  JSON.stringify(a.geometry),
+  a.departmentId ?? null,
+];
+
 /** Inserts one area; the database refuses invalid geometry (CHECK ST_IsValid). */
 export async function insertArea(db: Queryable, a: NewArea): Promise<void> {
   await db.query(
     `INSERT INTO areas (id, kind, name, name_pinyin, name_en, level, parent_id, grid_code, grid_name, properties, geom, department_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, ST_SetSRID(ST_GeomFromGeoJSON($11), 4326), $12)`,
-    [
-      a.id,
-      a.kind,
-      a.name,
-      a.namePinyin ?? null,
-      a.nameEn ?? null,
-      a.level ?? null,
-      a.parentId ?? null,
-      a.gridCode ?? null,
-      a.gridName ?? null,
-      JSON.stringify(a.properties ?? {}),
-      JSON.stringify(a.geometry),
-      a.departmentId ?? null,
-    ],
+    areaParams(a),
   );
 }
 
@@ -158,20 +161,7 @@ export async function updateArea(db: Queryable, a: NewArea): Promise<boolean> {
             grid_name = $9, properties = $10, geom = ST_SetSRID(ST_GeomFromGeoJSON($11), 4326), department_id = $12,
             updated_at = now()
       WHERE id = $1`,
-    [
-      a.id,
-      a.kind,
-      a.name,
-      a.namePinyin ?? null,
-      a.nameEn ?? null,
-      a.level ?? null,
-      a.parentId ?? null,
-      a.gridCode ?? null,
-      a.gridName ?? null,
-      JSON.stringify(a.properties ?? {}),
-      JSON.stringify(a.geometry),
-      a.departmentId ?? null,
-    ],
+    areaParams(a),
   );
   return r.affectedRows > 0;
 }
