@@ -3,7 +3,7 @@
  *                        [--data DIR] [--out triage/model] [--epochs N] [--verifier]
  *                        [--fine-layer block_5_add] [--context-max 9]
  *                        [--class-features exposed_slope=context-max-9,sewage_outfall=fine]
- *                        [--class-options "sewage_outfall:weight=4,core=0.5,keep=0.5,hidden=32"]
+ *                        [--class-options "sewage_outfall:weight=4,core=0.5,keep=0.5,hidden=32,mask=0.3"]
  *                        [--keep-head triage/model/heads/round4-base.json]
  *                        [--init-head triage/model/heads/round4-base.json] [--learning-rate 2e-4]
  *                        [--hard-negative-epochs 2] [--extra-negatives data/training/hardneg-today]
@@ -21,7 +21,9 @@
  * fine+context-max-9; others read base), composed into one graph (round 8; off by default).
  * --class-options gives a class a head of its own, fitted on its loss only, with its own options: weight
  * (of its positive cells), core (centre share of its boxes positive), keep (share of confident positives
- * kept for the refit), hidden (units), mine (hard negatives per photo, 0 = none); `;` between classes (round 9; off by default).
+ * kept for the refit), hidden (units), mine (hard negatives per photo, 0 = none), mask (positive = the
+ * cells the object covers at least this share of, from the rendered set's `.mask.json`, round 12) and
+ * outside (with mask, 1: the box's cells it covers none of are negatives); `;` between classes (round 9; off by default).
  * --keep-head takes every class not named in --class-features or --class-options from a head file
  * (`triage/src/training/kept-head.ts`, written by `triage/scripts/extract-head.ts`) as it is: only the
  * named classes are trained; all thresholds are chosen as usual (round 9; off by default).

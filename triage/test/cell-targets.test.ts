@@ -24,3 +24,34 @@ describe('cellTargets', () => {
     expect(Array.from(t.y.subarray(0, plane)).every((v) => v === 0)).toBe(true);
   });
 });
+
+describe('cellTargets from a mask', () => {
+  // The plume covers cells x 2–3 of row 1 fully, x 4 of row 1 by 30 % and x 2 of row 2 by 10 %.
+  const masked = {
+    ...box,
+    mask: [
+      { x0: 20, y0: 10, x1: 40, y1: 20, share: 1 },
+      { x0: 40, y0: 10, x1: 50, y1: 20, share: 0.3 },
+      { x0: 20, y0: 20, x1: 25, y1: 22, share: 1 },
+    ],
+  };
+
+  it('takes as positive the cells the object covers, ignoring the rest of its box', () => {
+    const t = cellTargets([masked], 8, 4, 10, {}, { sewage_outfall: { share: 0.25 } });
+    expect(grid(t.y)).toEqual(['00000000', '00111000', '00000000', '00000000']);
+    expect(grid(t.ignore)).toEqual(['01111110', '01000110', '01111110', '01111110']);
+  });
+
+  it('with outside, the box cells it covers none of are negatives; barely covered ones stay ignored', () => {
+    const t = cellTargets([masked], 8, 4, 10, {}, { sewage_outfall: { share: 0.5, outside: true } });
+    expect(grid(t.y)).toEqual(['00000000', '00110000', '00000000', '00000000']);
+    expect(grid(t.ignore)).toEqual(['00000000', '00001000', '00100000', '00000000']);
+  });
+
+  it('boxes without a mask, and classes without the option, keep the box rule', () => {
+    const withMask = cellTargets([box], 8, 4, 10, {}, { sewage_outfall: { share: 0.25 } });
+    expect(withMask).toEqual(cellTargets([box], 8, 4, 10));
+    const otherClass = cellTargets([masked], 8, 4, 10, {}, { straw_burning: { share: 0.25 } });
+    expect(otherClass).toEqual(cellTargets([box], 8, 4, 10));
+  });
+});

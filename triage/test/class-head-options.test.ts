@@ -14,6 +14,9 @@ describe('--class-options', () => {
       sewage_outfall: { weight: 4, core: 0.5 },
       exposed_slope: { hidden: 16 },
     });
+    expect(parseClassOptions('sewage_outfall:mask=0.3,outside=1')).toEqual({
+      sewage_outfall: { mask: 0.3, outside: 1 },
+    });
   });
 
   it.each([
@@ -29,6 +32,8 @@ describe('--class-options', () => {
     ['sewage_outfall:weight=0.5', /weight 应在 1–16 之间 .*weight must be from 1 to 16, got 0.5/],
     ['sewage_outfall:core=abc', /core must be from 0.2 to 1, got abc/],
     ['sewage_outfall:hidden=8.5', /hidden must be a whole number from 4 to 128, got 8.5/],
+    ['sewage_outfall:mask=0', /mask must be from 0.05 to 1, got 0/],
+    ['sewage_outfall:mask=0.3,outside=2', /outside must be a whole number from 0 to 1, got 2/],
     ['sewage_outfall:weight=2,weight=3', /weight 出现了两次 .*weight is given twice/],
     ['sewage_outfall:weight=2;sewage_outfall:core=0.5', /出现了两次 .*class "sewage_outfall" is given twice/],
     [' ; ', /为空 .*is empty/],

@@ -40,7 +40,16 @@ export interface RenderedPhoto {
    * Incidents as the render shows them: box of their visible pixels (full-resolution pixel
    * coordinates), including those whose ground outline is out of frame but whose smoke is in it.
    */
-  visible: { id: string; class: IncidentClass; bboxPx: [number, number, number, number]; pixels: number }[];
+  visible: {
+    id: string;
+    class: IncidentClass;
+    bboxPx: [number, number, number, number];
+    pixels: number;
+    /** Where it is seen: share (0–255) of each cell of a `labelGrid.cols` × `labelGrid.rows` grid. */
+    cells: Uint8Array;
+  }[];
+  /** Size of the grid of `visible[].cells` (cells span the whole photo). */
+  labelGrid: { cols: number; rows: number };
 }
 
 /** Share of a photo's pixels a hard negative must cover to count as seen. */
@@ -106,10 +115,17 @@ export async function renderPhoto(scene: Scene, request: unknown, opts: RenderPh
       Math.round(b[3] * ky * 100) / 100,
     ];
     if (entry) entry.visibleBboxPx = box;
-    visible.push({ id: shape.id, class: shape.cls, bboxPx: box, pixels: (raw.stats.incidentPixels[k] ?? 0) * kx * ky });
+    visible.push({
+      id: shape.id,
+      class: shape.cls,
+      bboxPx: box,
+      pixels: (raw.stats.incidentPixels[k] ?? 0) * kx * ky,
+      cells: raw.stats.labelGrid.shares[k] as Uint8Array,
+    });
   });
   for (const inc of gt.incidents) if (!inc.visibleBboxPx) inc.visibleBboxPx = null;
   const minPixels = Math.max(20, width * height * HARD_NEGATIVE_MIN_SHARE);
   const hardNegatives = HARD_NEGATIVE_KINDS.filter((_, k) => (raw.stats.hardNegativePixels[k] ?? 0) >= minPixels);
-  return { jpeg, groundTruth: gt, hardNegatives, visible };
+  const { cols, rows } = raw.stats.labelGrid;
+  return { jpeg, groundTruth: gt, hardNegatives, visible, labelGrid: { cols, rows } };
 }

@@ -30,6 +30,7 @@ import { drawEffects, finishImage, toneTable, type CameraEffects } from './effec
 import { MAX_RANGE_M, cameraYawDeg } from './pose-geometry.ts';
 import { makeView } from './view.ts';
 import { shadeAdaptive } from './adaptive-shading.ts';
+import { labelGrid, type LabelGrid } from './label-grid.ts';
 
 export interface RenderStats {
   /** Per active incident (same order as `shapes`): box of pixels where it is seen, or null. */
@@ -40,6 +41,8 @@ export interface RenderStats {
   hardNegativePixels: number[];
   /** Share of the shading samples that were shaded (the rest interpolated between their neighbours). */
   shadedShare: number;
+  /** Per incident, the cells of a coarse grid where it is seen (label-grid.ts). */
+  labelGrid: LabelGrid;
 }
 
 export interface RawImage {
@@ -341,6 +344,7 @@ export function renderRaw(
       incidentPixels: incPixels.map((n) => n * s2),
       hardNegativePixels: tagPixels.map((n) => n * s2),
       shadedShare: shaded / n,
+      labelGrid: labelGrid(label, sw, shh, nInc),
     },
   };
 }

@@ -3,6 +3,7 @@
  *
  *   DIR/images/<split>/<id>.jpg    photos (JPEG with EXIF GPS + DJI XMP pose, like the simulator's)
  *   DIR/labels/<split>/<id>.txt    YOLO labels: `class cx cy w h` per line, normalised to 0..1
+ *   DIR/labels/<split>/<id>.mask.json  per labelled object the grid cells it covers (./label-mask.ts)
  *   DIR/manifest.json              class names, splits, and per photo its seed, place, pose, weather…
  *   DIR/data.yaml                  the same classes and split folders for Ultralytics-style trainers
  *
@@ -37,6 +38,8 @@ export const DatasetPhotoSchema = z.object({
   image: z.string(),
   /** Label path relative to the dataset folder. */
   label: z.string(),
+  /** Mask path (cells each labelled object covers, ./label-mask.ts) relative to the dataset folder. */
+  mask: z.string().optional(),
   seed: z.number().int().min(0),
   place: z.string(),
   placeSeed: z.number().int().min(0),

@@ -5,6 +5,7 @@
 import { renderPhoto } from '../camera/photo.ts';
 import { buildScene } from '../scene/scene.ts';
 import type { DatasetPhoto } from './dataset-format.ts';
+import { labelMask, type LabelMask } from './label-mask.ts';
 import type { PhotoSpec } from './photo-spec.ts';
 import { placeFor } from './photo-spec.ts';
 
@@ -16,10 +17,20 @@ export const MIN_PIXELS = 12;
 export interface RenderedSample {
   jpeg: Buffer;
   entry: DatasetPhoto;
+  /** Cells each labelled object covers, in label order. */
+  mask: LabelMask;
 }
 
-/** Render `spec`; `image`/`label` are the paths the caller will write, relative to the dataset folder. */
-export async function renderSample(spec: PhotoSpec, image: string, label: string): Promise<RenderedSample> {
+/**
+ * Render `spec`; `image`/`label`/`mask` are the paths the caller will write, relative to the dataset
+ * folder (no `mask`: the entry names none).
+ */
+export async function renderSample(
+  spec: PhotoSpec,
+  image: string,
+  label: string,
+  mask?: string,
+): Promise<RenderedSample> {
   const k = Number(spec.place.id.slice(spec.place.id.lastIndexOf('p') + 1));
   const place = placeFor(spec.split, k, spec.place.seed);
   const scene = buildScene({
@@ -37,11 +48,13 @@ export async function renderSample(spec: PhotoSpec, image: string, label: string
     photoName: `${spec.id}.jpg`,
   });
   const objects: DatasetPhoto['objects'] = [];
+  const kept: (typeof photo.visible)[number][] = [];
   for (const v of photo.visible) {
     const b = v.bboxPx;
     if (b[2] - b[0] < MIN_BOX_PX || b[3] - b[1] < MIN_BOX_PX || v.pixels < MIN_PIXELS) continue;
     const gt = photo.groundTruth.incidents.find((i) => i.id === v.id);
     objects.push({ class: v.class, id: v.id, bboxPx: b, visibleFraction: gt?.visibleFraction ?? 0 });
+    kept.push(v);
   }
   const req = spec.request;
   const entry: DatasetPhoto = {
@@ -49,6 +62,7 @@ export async function renderSample(spec: PhotoSpec, image: string, label: string
     split: spec.split,
     image,
     label,
+    ...(mask ? { mask } : {}),
     seed: spec.seed,
     place: spec.place.id,
     placeSeed: spec.place.seed,
@@ -69,5 +83,5 @@ export async function renderSample(spec: PhotoSpec, image: string, label: string
     hardNegatives: photo.hardNegatives,
     objects,
   };
-  return { jpeg: photo.jpeg, entry };
+  return { jpeg: photo.jpeg, entry, mask: labelMask(photo.labelGrid.cols, photo.labelGrid.rows, kept) };
 }

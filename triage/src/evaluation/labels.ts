@@ -16,6 +16,18 @@ export interface LabelBox {
   y: number;
   width: number;
   height: number;
+  /** Where the object is actually seen, when a rendered set says (its `.mask.json`, `plume-mask.ts`). */
+  mask?: BoxMask;
+}
+
+/**
+ * The cells of a `cols` × `rows` grid over the whole image that an object covers: `cells` holds
+ * `[row × cols + col, share]`, share 0–1 of the cell.
+ */
+export interface BoxMask {
+  cols: number;
+  rows: number;
+  cells: [number, number][];
 }
 
 /** What is known about one image. */

@@ -1,7 +1,8 @@
 /**
  * Per-cell training targets from boxes: a cell is positive for a class when at least half of it lies
  * in a box of that class, ignored when it only touches one (box labels are loose around irregular
- * shapes), negative otherwise.
+ * shapes), negative otherwise. With a mask (the renderer's own record of where the object is seen),
+ * a class may instead take as positive the cells the object itself covers (`MaskTarget`).
  */
 import { TRIAGE_CLASSES } from '../model/manifest.ts';
 import type { LabelBox } from '../evaluation/labels.ts';
@@ -13,7 +14,22 @@ export interface InputBox {
   y0: number;
   x1: number;
   y1: number;
+  /** Where the object is seen, as rectangles in input pixels with the share of each it covers. */
+  mask?: { x0: number; y0: number; x1: number; y1: number; share: number }[];
 }
+
+/**
+ * Targets of a class from its boxes' masks: a cell is positive when the object covers at least `share`
+ * of it; the box's other cells are ignored, or (`outside`) negative where the object covers none of
+ * it (an outfall box's plain water and bank, the look-alikes the head must learn apart).
+ */
+export interface MaskTarget {
+  share: number;
+  outside?: boolean;
+}
+
+/** Coverage below this counts as none (a mask cell's edge grazing a model cell). */
+const NO_COVER = 0.02;
 
 /** Target (0/1) and weight (0 = ignore) per class and cell, `[k × h × w]`. */
 export interface CellTargets {
@@ -32,6 +48,7 @@ export function cellTargets(
   h: number,
   cellPx: number,
   core: Partial<Record<string, number>> = {},
+  mask: Partial<Record<string, MaskTarget>> = {},
 ): CellTargets {
   const k = TRIAGE_CLASSES.length;
   const y = new Uint8Array(k * w * h);
@@ -39,6 +56,11 @@ export function cellTargets(
   const area = cellPx * cellPx;
   for (const b of boxes) {
     const c = TRIAGE_CLASSES.indexOf(b.cls);
+    const mt = mask[b.cls];
+    if (mt && b.mask) {
+      maskTargets(b, b.mask, mt, c, w, h, cellPx, y, ignore);
+      continue;
+    }
     const i0 = Math.max(0, Math.floor(b.x0 / cellPx));
     const i1 = Math.min(w - 1, Math.floor((b.x1 - 1e-6) / cellPx));
     const j0 = Math.max(0, Math.floor(b.y0 / cellPx));
@@ -53,9 +75,53 @@ export function cellTargets(
         else ignore[p] = 1;
       }
   }
-  // A cell that is positive by one box is not ignored because another only touches it.
+  // A cell that is positive by one box is not ignored because another only touches it (a cell a mask
+  // calls background is left as it is: negative unless another box touches it).
   for (let p = 0; p < y.length; p++) if (y[p]) ignore[p] = 0;
   return { y, ignore };
+}
+
+/** Marks the cells of box `b` from its mask (see MaskTarget). */
+function maskTargets(
+  b: InputBox,
+  rects: NonNullable<InputBox['mask']>,
+  mt: MaskTarget,
+  c: number,
+  w: number,
+  h: number,
+  cellPx: number,
+  y: Uint8Array,
+  ignore: Uint8Array,
+): void {
+  const area = cellPx * cellPx;
+  const cover = new Float32Array(w * h);
+  for (const r of rects) {
+    const i0 = Math.max(0, Math.floor(r.x0 / cellPx));
+    const i1 = Math.min(w - 1, Math.floor((r.x1 - 1e-6) / cellPx));
+    const j0 = Math.max(0, Math.floor(r.y0 / cellPx));
+    const j1 = Math.min(h - 1, Math.floor((r.y1 - 1e-6) / cellPx));
+    for (let j = j0; j <= j1; j++)
+      for (let i = i0; i <= i1; i++) {
+        const ox = Math.min(r.x1, (i + 1) * cellPx) - Math.max(r.x0, i * cellPx);
+        const oy = Math.min(r.y1, (j + 1) * cellPx) - Math.max(r.y0, j * cellPx);
+        if (ox > 0 && oy > 0) cover[j * w + i] = (cover[j * w + i] as number) + (ox * oy * r.share) / area;
+      }
+  }
+  const i0 = Math.max(0, Math.floor(b.x0 / cellPx));
+  const i1 = Math.min(w - 1, Math.floor((b.x1 - 1e-6) / cellPx));
+  const j0 = Math.max(0, Math.floor(b.y0 / cellPx));
+  const j1 = Math.min(h - 1, Math.floor((b.y1 - 1e-6) / cellPx));
+  const plane = w * h;
+  for (let cell = 0; cell < plane; cell++) {
+    const i = cell % w;
+    const j = Math.floor(cell / w);
+    const inBox = i >= i0 && i <= i1 && j >= j0 && j <= j1;
+    const v = cover[cell] as number;
+    if (!inBox && v < NO_COVER) continue;
+    const p = c * plane + cell;
+    if (v >= mt.share) y[p] = 1;
+    else if (!(mt.outside && v < NO_COVER)) ignore[p] = 1;
+  }
 }
 
 /** Whether (x, y) lies in the centre part of `b`, `share` of its width and height. */

@@ -19,6 +19,13 @@ export interface HeadOptions {
   hidden?: number;
   /** Hard negatives mined per photo for the refit (the class's own look-alikes; 0 = no mining). */
   mine?: number;
+  /**
+   * Positive cells from the rendered set's masks: a cell the object covers at least this share of (the
+   * plume itself, not the water and bank around it; boxes without a mask keep the box rule).
+   */
+  mask?: number;
+  /** With `mask`: 1 = the box's cells the object covers none of are negatives (default 0: ignored). */
+  outside?: number;
 }
 export type ClassHeadOptions = Partial<Record<TriageClass, HeadOptions>>;
 
@@ -28,6 +35,8 @@ const KEYS: Record<keyof HeadOptions, { min: number; max: number; integer?: bool
   keep: { min: 0.1, max: 1 },
   hidden: { min: 4, max: 128, integer: true },
   mine: { min: 0, max: 192, integer: true },
+  mask: { min: 0.05, max: 1 },
+  outside: { min: 0, max: 1, integer: true },
 };
 
 /**

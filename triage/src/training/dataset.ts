@@ -8,6 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { LabelsError, parseYoloText } from '../evaluation/labels.ts';
 import type { ImageLabel } from '../evaluation/labels.ts';
+import { attachMasks } from './plume-mask.ts';
 
 /** A labelled photo of a rendered set, with the hard negatives it shows. */
 export interface DatasetItem extends ImageLabel {
@@ -23,6 +24,7 @@ const manifestSchema = z.object({
       split: z.string(),
       image: z.string(),
       label: z.string(),
+      mask: z.string().optional(),
       hardNegatives: z.array(z.string()).default([]),
     }),
   ),
@@ -60,6 +62,12 @@ export async function readDatasetSplit(dir: string, split: string): Promise<Data
       continue;
     }
     const boxes = parseYoloText(text, m.classes, p.label, problems);
+    if (p.mask)
+      try {
+        await attachMasks(path.resolve(dir, p.mask), boxes);
+      } catch (e) {
+        problems.push((e as Error).message);
+      }
     items.push({
       image: path.resolve(dir, p.image),
       classes: new Set(boxes.map((b) => b.cls)),

@@ -12,6 +12,7 @@ import type { SessionPool } from '../model/session-pool.ts';
 import { augmentPhoto } from './augment.ts';
 import type { Augmentation } from './augment.ts';
 import type { InputBox } from './cell-targets.ts';
+import { maskToInput } from './plume-mask.ts';
 import { FEATURES_NAME, INPUT_NAME } from './detector-graph.ts';
 
 /** The feature map of one photo: `[d × h × w]` channel-major, and its boxes in input pixels. */
@@ -56,7 +57,8 @@ export async function photoFeatures(
     const x = aug?.params.flip ? 1 - b.x - b.width : b.x;
     const [x0, y0] = toInput(x, b.y);
     const [x1, y1] = toInput(x + b.width, b.y + b.height);
-    return { cls: b.cls, x0, y0, x1, y1 };
+    const flip = aug?.params.flip ?? false;
+    return { cls: b.cls, x0, y0, x1, y1, ...(b.mask ? { mask: maskToInput(b.mask, toInput, flip) } : {}) };
   });
   const { widthPx: W, heightPx: H } = manifest.input;
   const out = await pool.use((s) => s.run({ [INPUT_NAME]: new ort.Tensor('float32', data, [1, 3, H, W]) }));

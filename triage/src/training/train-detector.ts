@@ -7,7 +7,7 @@ import { TRIAGE_CLASSES, parseManifest } from '../model/manifest.ts';
 import type { ModelManifestInput } from '../model/manifest.ts';
 import { SessionPool } from '../model/session-pool.ts';
 import { drawAugmentation } from './augment.ts';
-import { cellTargets } from './cell-targets.ts';
+import { cellTargets, type MaskTarget } from './cell-targets.ts';
 import { chooseThresholds, firingRate, limitModelNegatives } from './choose-thresholds.ts';
 import type { ChosenThresholds } from './choose-thresholds.ts';
 import { applyGate } from './colour-gate.ts';
@@ -89,6 +89,11 @@ export interface TrainDetectorOptions {
   regionGrow: number;
   /** Per class: only the centre part of a box (this share of its width and height) is positive (`cell-targets.ts`). */
   positiveCore: Record<string, number>;
+  /**
+   * Per class: positive cells from the boxes' masks (the cells the object covers, `cell-targets.ts`);
+   * boxes without a mask keep the box rule. Absent = boxes only.
+   */
+  positiveMask?: Record<string, MaskTarget>;
   /**
    * Candidate `minSeedCells` (seed cells a region needs, `decode-output.ts`): each class gets the one whose
    * threshold reaches the targets at the highest validation recall (ties: the smallest). [1] = no rule.
@@ -423,7 +428,7 @@ export async function extractFeatures(
   const consume = (f: PhotoFeatures, pick: () => number, photo: number): void => {
     buffer ??= new SampleBuffer(f.d, k);
     candidates ??= new SampleBuffer(f.d, k);
-    const t = cellTargets(f.boxes, f.w, f.h, o.spec.inputWidthPx / f.w, o.positiveCore);
+    const t = cellTargets(f.boxes, f.w, f.h, o.spec.inputWidthPx / f.w, o.positiveCore, o.positiveMask);
     const plane = f.h * f.w;
     const weights = (cell: number): number[] =>
       TRIAGE_CLASSES.map((cls, c) =>
@@ -882,11 +887,17 @@ async function trainComposedDetector(
   const core = Object.fromEntries(
     Object.entries(classOptions).flatMap(([c, opt]) => (opt.core !== undefined ? [[c, opt.core]] : [])),
   );
+  // So is a mask target (the cells the object covers).
+  const mask = Object.fromEntries(
+    Object.entries(classOptions).flatMap(([c, opt]) =>
+      opt.mask !== undefined ? [[c, { share: opt.mask, outside: opt.outside === 1 }]] : [],
+    ),
+  );
   const ex = await extractFeatures(
     net,
     train,
     val,
-    { ...o, spec: union, positiveCore: { ...o.positiveCore, ...core } },
+    { ...o, spec: union, positiveCore: { ...o.positiveCore, ...core }, positiveMask: { ...o.positiveMask, ...mask } },
     hooks,
     inputs.extraNegatives,
   );
