@@ -53,7 +53,6 @@ export function cellTargets(
   const k = TRIAGE_CLASSES.length;
   const y = new Uint8Array(k * w * h);
   const ignore = new Uint8Array(k * w * h);
-  const area = cellPx * cellPx;
   for (const b of boxes) {
     const c = TRIAGE_CLASSES.indexOf(b.cls);
     const mt = mask[b.cls];
@@ -61,19 +60,11 @@ export function cellTargets(
       maskTargets(b, b.mask, mt, c, w, h, cellPx, y, ignore);
       continue;
     }
-    const i0 = Math.max(0, Math.floor(b.x0 / cellPx));
-    const i1 = Math.min(w - 1, Math.floor((b.x1 - 1e-6) / cellPx));
-    const j0 = Math.max(0, Math.floor(b.y0 / cellPx));
-    const j1 = Math.min(h - 1, Math.floor((b.y1 - 1e-6) / cellPx));
-    for (let j = j0; j <= j1; j++)
-      for (let i = i0; i <= i1; i++) {
-        const ox = Math.min(b.x1, (i + 1) * cellPx) - Math.max(b.x0, i * cellPx);
-        const oy = Math.min(b.y1, (j + 1) * cellPx) - Math.max(b.y0, j * cellPx);
-        if (ox <= 0 || oy <= 0) continue;
-        const p = c * w * h + j * w + i;
-        if ((ox * oy) / area >= 0.5 && inCore(b, core[b.cls] ?? 1, (i + 0.5) * cellPx, (j + 0.5) * cellPx)) y[p] = 1;
-        else ignore[p] = 1;
-      }
+    eachOverlap(b, w, h, cellPx, (i, j, share) => {
+      const p = c * w * h + j * w + i;
+      if (share >= 0.5 && inCore(b, core[b.cls] ?? 1, (i + 0.5) * cellPx, (j + 0.5) * cellPx)) y[p] = 1;
+      else ignore[p] = 1;
+    });
   }
   // A cell that is positive by one box is not ignored because another only touches it (a cell a mask
   // calls background is left as it is: negative unless another box touches it).
@@ -93,24 +84,12 @@ function maskTargets(
   y: Uint8Array,
   ignore: Uint8Array,
 ): void {
-  const area = cellPx * cellPx;
   const cover = new Float32Array(w * h);
-  for (const r of rects) {
-    const i0 = Math.max(0, Math.floor(r.x0 / cellPx));
-    const i1 = Math.min(w - 1, Math.floor((r.x1 - 1e-6) / cellPx));
-    const j0 = Math.max(0, Math.floor(r.y0 / cellPx));
-    const j1 = Math.min(h - 1, Math.floor((r.y1 - 1e-6) / cellPx));
-    for (let j = j0; j <= j1; j++)
-      for (let i = i0; i <= i1; i++) {
-        const ox = Math.min(r.x1, (i + 1) * cellPx) - Math.max(r.x0, i * cellPx);
-        const oy = Math.min(r.y1, (j + 1) * cellPx) - Math.max(r.y0, j * cellPx);
-        if (ox > 0 && oy > 0) cover[j * w + i] = (cover[j * w + i] as number) + (ox * oy * r.share) / area;
-      }
-  }
-  const i0 = Math.max(0, Math.floor(b.x0 / cellPx));
-  const i1 = Math.min(w - 1, Math.floor((b.x1 - 1e-6) / cellPx));
-  const j0 = Math.max(0, Math.floor(b.y0 / cellPx));
-  const j1 = Math.min(h - 1, Math.floor((b.y1 - 1e-6) / cellPx));
+  for (const r of rects)
+    eachOverlap(r, w, h, cellPx, (i, j, share) => {
+      cover[j * w + i] = (cover[j * w + i] as number) + share * r.share;
+    });
+  const { i0, i1, j0, j1 } = cellSpan(b, w, h, cellPx);
   const plane = w * h;
   for (let cell = 0; cell < plane; cell++) {
     const i = cell % w;
@@ -122,6 +101,41 @@ function maskTargets(
     if (v >= mt.share) y[p] = 1;
     else if (!(mt.outside && v < NO_COVER)) ignore[p] = 1;
   }
+}
+
+interface Rect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** The cells of a w × h grid that rectangle `r` (input pixels) touches: columns i0…i1, rows j0…j1. */
+function cellSpan(r: Rect, w: number, h: number, cellPx: number): { i0: number; i1: number; j0: number; j1: number } {
+  return {
+    i0: Math.max(0, Math.floor(r.x0 / cellPx)),
+    i1: Math.min(w - 1, Math.floor((r.x1 - 1e-6) / cellPx)),
+    j0: Math.max(0, Math.floor(r.y0 / cellPx)),
+    j1: Math.min(h - 1, Math.floor((r.y1 - 1e-6) / cellPx)),
+  };
+}
+
+/** Calls `fn` for each cell that rectangle `r` overlaps, with the share of the cell's area it covers. */
+function eachOverlap(
+  r: Rect,
+  w: number,
+  h: number,
+  cellPx: number,
+  fn: (i: number, j: number, share: number) => void,
+): void {
+  const { i0, i1, j0, j1 } = cellSpan(r, w, h, cellPx);
+  const area = cellPx * cellPx;
+  for (let j = j0; j <= j1; j++)
+    for (let i = i0; i <= i1; i++) {
+      const ox = Math.min(r.x1, (i + 1) * cellPx) - Math.max(r.x0, i * cellPx);
+      const oy = Math.min(r.y1, (j + 1) * cellPx) - Math.max(r.y0, j * cellPx);
+      if (ox > 0 && oy > 0) fn(i, j, (ox * oy) / area);
+    }
 }
 
 /** Whether (x, y) lies in the centre part of `b`, `share` of its width and height. */
