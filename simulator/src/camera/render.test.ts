@@ -6,6 +6,7 @@ import { buildScene } from '../scene/scene.ts';
 import type { CameraModel } from './camera-model.ts';
 import type { CaptureRequest } from './capture-request.ts';
 import { renderRaw, type RawImage } from './render.ts';
+import { StageClock } from './stage-clock.ts';
 
 const cam: CameraModel = {
   name: 'small',
@@ -145,5 +146,19 @@ describe('renderRaw adaptive shading', () => {
     const a = renderRaw(scene, cam, request({}), shapes, 320, 240);
     const b = renderRaw(scene, cam, request({}), shapes, 320, 240);
     expect(Buffer.compare(a.data, b.data)).toBe(0);
+  });
+
+  it('times its stages when given a clock, without changing a pixel', () => {
+    const scene = buildScene({ layers: demoLayers(), incidents, seed: 7, dem: demoDem() });
+    const shapes = scene.incidents.map((i) => i.shape);
+    const req = request({ lon: backLon, lat: backLat, gimbalPitchDeg: -45 });
+    const clock = new StageClock();
+    const timed = renderRaw(scene, cam, req, shapes, 320, 240, { clock });
+    const plain = renderRaw(scene, cam, req, shapes, 320, 240);
+    expect(Buffer.compare(timed.data, plain.data)).toBe(0);
+    const stages = ['setup', 'demGrid', 'volumes', 'shading', 'sunShadowMask', 'interpolation', 'grain', 'labels'];
+    for (const st of [...stages, 'develop', 'finish']) expect(clock.ms[st], st).toBeGreaterThanOrEqual(0);
+    // The shadow mask's fill is moved out of shading, never more than shading held.
+    expect(clock.ms.shading).toBeGreaterThan(0);
   });
 });

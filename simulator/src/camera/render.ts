@@ -31,6 +31,7 @@ import { MAX_RANGE_M, cameraYawDeg } from './pose-geometry.ts';
 import { makeView } from './view.ts';
 import { shadeAdaptive } from './adaptive-shading.ts';
 import { labelGrid, type LabelGrid } from './label-grid.ts';
+import type { StageClock } from './stage-clock.ts';
 
 export interface RenderStats {
   /** Per active incident (same order as `shapes`): box of pixels where it is seen, or null. */
@@ -64,6 +65,8 @@ export interface RenderOptions {
   adaptive?: boolean;
   /** Start adaptive shading from every 4th sample (default true; false: every other sample). */
   coarseLattice?: boolean;
+  /** When given, CPU time per stage of the render is summed into it (render-profile --stages). */
+  clock?: StageClock;
 }
 
 const GRID = 8;
@@ -85,6 +88,8 @@ export function renderRaw(
   height: number,
   opts: RenderOptions = {},
 ): RawImage {
+  const clock = opts.clock ?? null;
+  clock?.reset();
   const [cxs, cys] = scene.frame.toLocal(req.lon, req.lat);
   const terrain: Terrain = scene.dem ?? flatTerrain(req.altAmslM - req.altRelM);
   const view = makeView(cam, [cxs, cys, req.altAmslM], cameraYawDeg(req), req.gimbalPitchDeg, width, height);
@@ -101,6 +106,9 @@ export function renderRaw(
   const surf = new Surface();
   const flat = terrain.flat;
   const z0 = flat ? terrain.heightAt(0, 0) : 0;
+
+  if (clock) shader.shadowMask.timed = true;
+  clock?.lap('setup');
 
   // DEM: exact intersections on a coarse grid, interpolated + refined per pixel.
   let gw = 0;
@@ -134,7 +142,9 @@ export function renderRaw(
     return demRayT(gridT as Float64Array, gw, i, j, terrain, ox, oy, oz, dx, dy, dz, samp);
   };
 
+  clock?.lap('demGrid');
   const vol = shader.volumes.length ? volumeGrid(shader, width, height, view, groundT) : null;
+  clock?.lap('volumes');
 
   // Large photos are shaded at half resolution and developed at full resolution with per-pixel
   // grain from the ground texture (two-scale rendering); small ones are shaded pixel by pixel.
@@ -174,6 +184,7 @@ export function renderRaw(
    * grainBuf and label. One call per list keeps the per-sample loop inside one optimised function.
    */
   const shadeList = (list: Int32Array, count: number): void => {
+    clock?.lap('interpolation');
     shaded += count;
     for (let q = 0; q < count; q++) {
       const o = list[q] as number;
@@ -265,6 +276,7 @@ export function renderRaw(
       lin[o * 3 + 2] = col[2] as number;
       grainBuf[o] = grain;
     }
+    clock?.lap('shading');
   };
 
   // Hierarchical adaptive shading (adaptive-shading.ts): a coarse lattice first, refined where its
@@ -273,6 +285,9 @@ export function renderRaw(
     adaptive: opts.adaptive ?? true,
     coarse: opts.coarseLattice ?? true,
   });
+  clock?.lap('interpolation');
+  // The shadow mask's tiles are filled inside shading, as samples first read them.
+  clock?.move('shading', 'sunShadowMask', shader.shadowMask.fillUs / 1000);
   // Two-scale photos get their grain when developed; here each interpolated sample gets it.
   if (scale === 1) {
     const tex = grainField(shader.detail4);
@@ -291,6 +306,7 @@ export function renderRaw(
       lin[o * 3 + 2] = (lin[o * 3 + 2] as number) * f;
     }
   }
+  clock?.lap('grain');
   // What the photo shows, sample by sample: incident boxes and pixels, hard-negative pixels.
   const nInc = shapes.length;
   const boxes = new Float64Array(nInc * 4);
@@ -310,7 +326,9 @@ export function renderRaw(
       } else if (l < 0) tagPixels[-l - 1] = (tagPixels[-l - 1] as number) + 1;
     }
 
+  clock?.lap('labels');
   develop(data, width, height, lin, sw, shh, scale, scale > 1 ? gxy : null, grainBuf, effects, cx, cy, shader);
+  clock?.lap('develop');
 
   finishImage(
     data,
@@ -320,6 +338,7 @@ export function renderRaw(
     motionPx(view, req, effects, oz - (flat ? z0 : terrain.heightAt(ox, oy))),
     photoSeed,
   );
+  clock?.lap('finish');
 
   const incidents: RenderStats['incidents'] = [];
   for (let k = 0; k < nInc; k++)
@@ -334,6 +353,8 @@ export function renderRaw(
         : null,
     );
   const s2 = scale * scale;
+  const grid = labelGrid(label, sw, shh, nInc);
+  clock?.lap('labels');
   return {
     data,
     width,
@@ -344,7 +365,7 @@ export function renderRaw(
       incidentPixels: incPixels.map((n) => n * s2),
       hardNegativePixels: tagPixels.map((n) => n * s2),
       shadedShare: shaded / n,
-      labelGrid: labelGrid(label, sw, shh, nInc),
+      labelGrid: grid,
     },
   };
 }

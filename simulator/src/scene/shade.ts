@@ -642,8 +642,8 @@ export class Shader {
     }
   }
 
-  /** Shadows of trees and houses in ground coordinates, filled as the photo's samples read them. */
-  private readonly shadowMask: SunShadowMask;
+  /** Shadows of trees and houses in ground coordinates, filled as the photo's samples read them (public for the renderer's stage timing). */
+  readonly shadowMask: SunShadowMask;
 
   /** Height of trees and houses at (x, y) above the ground (m), for shadow tests. */
   objectHeight(x: number, y: number): number {

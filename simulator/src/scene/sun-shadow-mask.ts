@@ -63,6 +63,9 @@ export class SunShadowMask {
   // The last tile read (most successive reads fall in it); keys stay small integers.
   private lastKey = -1;
   private last: Float32Array | null = null;
+  /** When set, CPU time spent filling tiles is summed in fillUs (render-profile --stages). */
+  timed = false;
+  fillUs = 0;
 
   constructor(
     /** Height (m) of trees and houses above the ground at a scene-frame point. */
@@ -143,8 +146,13 @@ export class SunShadowMask {
     if (key === this.lastKey && this.last) return this.last;
     let t = L.tops.get(key);
     if (!t) {
+      const c0 = this.timed ? process.cpuUsage() : null;
       t = this.fillTops(level, L, ti, tj);
       L.tops.set(key, t);
+      if (c0) {
+        const c = process.cpuUsage(c0);
+        this.fillUs += c.user + c.system;
+      }
     }
     this.lastKey = key;
     this.last = t;

@@ -166,12 +166,16 @@ export function density(v: Volume, px: number, py: number, pz: number, ux: numbe
   const sp = s > 0 ? s : 0;
   const q = -dx * v.wy + dy * v.wx;
   const sigQ = v.sigmaQ0 + v.growth * sp;
+  // Most steps of a ray through a plume's box pass beside the plume (r2 > 9 on the cross-wind term
+  // alone): they leave before the centreline's exp. r2 adds a term ≥ 0 to this one, so it is the same.
+  const rq2 = (q * q) / (sigQ * sigQ);
+  if (rq2 > 9) return;
   const sigZ = v.sigmaZ0 + v.growth * sp;
   // Centreline height: rises steeply near the source, then levels off toward the ceiling.
   const climb = v.ceilM * (1 - Math.exp((-sp * v.rise) / Math.max(1, v.ceilM)));
   const hc = climb + sigZ * 0.6;
   const zq = dz - hc;
-  const r2 = (q * q) / (sigQ * sigQ) + (zq * zq) / (sigZ * sigZ);
+  const r2 = rq2 + (zq * zq) / (sigZ * sigZ);
   if (r2 > 9) return;
   if (v.kind === 'fire') {
     fireDensity(v, s, sp + climb, q, zq, dz, r2, sigQ, sigZ, ux, uy, uz);
