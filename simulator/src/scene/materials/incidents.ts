@@ -207,7 +207,7 @@ export function paintSlope(
   const mottle = (d[3] as number) - 0.5;
   s.set(
     p.soil,
-    0.95 + 0.3 * ((moist[0] as number) - 0.5) + 0.25 * ((d[2] as number) - 0.5) + 0.3 * clod + 0.2 * mottle + strata,
+    0.95 + 0.3 * ((moist[0] as number) - 0.5) + 0.4 * ((d[2] as number) - 0.5) + 0.4 * clod + 0.2 * mottle + strata,
   );
   s.objH = 0;
   s.ao = 1;
@@ -237,7 +237,7 @@ export function paintSlope(
     }
   }
   // Rills: narrow gullies running downhill (along s), wandering a little, deeper lower down.
-  const wig = ((d[3] as number) - 0.5) * 2 + ((moist[1] as number) - 0.5) * 2;
+  const wig = ((moist[0] as number) - 0.5) * 1.5 + ((d[3] as number) - 0.5) * 0.25;
   const rillAmp = Math.min(1, Math.max(0, (p.rillM / gsd - 3) / 3));
   if (rillAmp > 0) {
     const rill = Math.pow(Math.abs(Math.sin(Math.PI * (q / p.rillM + wig))), 12);
