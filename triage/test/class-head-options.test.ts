@@ -34,6 +34,7 @@ describe('--class-options', () => {
     ['sewage_outfall:hidden=8.5', /hidden must be a whole number from 4 to 128, got 8.5/],
     ['sewage_outfall:mask=0', /mask must be from 0.05 to 1, got 0/],
     ['sewage_outfall:mask=0.3,outside=2', /outside must be a whole number from 0 to 1, got 2/],
+    ['sewage_outfall:outside=1', /outside 需与 mask 同用 .*outside only applies with mask/],
     ['sewage_outfall:weight=2,weight=3', /weight 出现了两次 .*weight is given twice/],
     ['sewage_outfall:weight=2;sewage_outfall:core=0.5', /出现了两次 .*class "sewage_outfall" is given twice/],
     [' ; ', /为空 .*is empty/],

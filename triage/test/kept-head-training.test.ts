@@ -57,4 +57,11 @@ describe('a kept head beside a class head of its own', () => {
   it('refuses a kept head promised in the options but not given', async () => {
     await expect(trainDetector(photos, photos, options, hooks)).rejects.toThrow(/keepHead given without the kept head/);
   });
+
+  it('refuses mask targets for a class none of whose boxes has a mask (a set rendered before masks)', async () => {
+    const masked = { ...options, classOptions: { sewage_outfall: { weight: 2, hidden: 3, mask: 0.3 } } };
+    await expect(trainDetector(photos, photos, masked, hooks, { head: kept, set: 'base' })).rejects.toThrow(
+      /no box of sewage_outfall in the training set has a mask/,
+    );
+  });
 });

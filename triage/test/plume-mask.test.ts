@@ -11,12 +11,12 @@ afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
-async function tinySet(mask: object): Promise<string> {
+async function tinySet(mask: object | string): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'xuncha-plume-'));
   dirs.push(dir);
   await mkdir(path.join(dir, 'labels/train'), { recursive: true });
   await writeFile(path.join(dir, 'labels/train/a.txt'), '1 0.5 0.5 0.5 0.5\n0 0.2 0.2 0.1 0.1\n');
-  await writeFile(path.join(dir, 'labels/train/a.mask.json'), JSON.stringify(mask));
+  await writeFile(path.join(dir, 'labels/train/a.mask.json'), typeof mask === 'string' ? mask : JSON.stringify(mask));
   const photo = { split: 'train', image: 'images/train/a.jpg', label: 'labels/train/a.txt' };
   await writeFile(
     path.join(dir, 'manifest.json'),
@@ -59,6 +59,8 @@ describe('plume masks', () => {
       ],
     });
     await expect(readDatasetSplit(outside, 'train')).rejects.toThrow(/outside the grid/);
+    const cut = await tinySet('{"cols": 4, "rows": 3, "obj');
+    await expect(readDatasetSplit(cut, 'train')).rejects.toThrow(/a\.mask\.json: .*cannot read the mask file/);
   });
 
   it('map to input pixels as the boxes do, mirrored with a flipped photo', () => {

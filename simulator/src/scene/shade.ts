@@ -452,6 +452,8 @@ export class Shader {
 
   /** Buffer for the leaf clumps of tree crowns, so a caller's own det4 result survives shadeCanopy. */
   readonly leaf4 = new Float64Array(4);
+  /** Buffer for a material's second det4 read while its first (in `d4`) is still read (slope moisture, flame gaps). */
+  readonly second4 = new Float64Array(4);
 
   /** Mark the surface as showing a hard negative (only when no incident claims the pixel). */
   tagIfNegative(s: Surface, kind: HardNegativeKind): void {

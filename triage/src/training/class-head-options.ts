@@ -89,6 +89,10 @@ export function parseClassOptions(text: string): ClassHeadOptions {
         throw new Error(`${cls} 的 ${key} 出现了两次 / ${cls}: ${key} is given twice`);
       opts[key as keyof HeadOptions] = n;
     }
+    if (opts.outside !== undefined && opts.mask === undefined)
+      throw new Error(
+        `${cls} 的 outside 需与 mask 同用 / ${cls}: outside only applies with mask (e.g. mask=0.3,outside=1)`,
+      );
     out[cls as TriageClass] = opts;
   }
   return out;

@@ -24,14 +24,22 @@ const maskFileSchema = z.object({
  * match the label (count or class) is refused: it would teach the wrong cells.
  */
 export async function attachMasks(file: string, boxes: LabelBox[]): Promise<void> {
-  const parsed = maskFileSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file}: 掩膜文件无法读取 / cannot read the mask file: ${(e as Error).message}`);
+  }
+  const parsed = maskFileSchema.safeParse(json);
   if (!parsed.success) throw new Error(`${file}: 不是掩膜文件 / not a mask file: ${parsed.error.issues[0]?.message}`);
   const m = parsed.data;
   if (m.objects.length !== boxes.length || m.objects.some((o, i) => o.class !== boxes[i]!.cls))
     throw new Error(`${file}: 掩膜与标注不符 / the mask's objects do not match the label's lines`);
   const n = m.cols * m.rows;
+  // Checked whole before any box takes its mask: a refused file leaves the boxes as they were.
+  if (m.objects.some((o) => o.cells.some(([k]) => k >= n)))
+    throw new Error(`${file}: 掩膜格子越界 / a mask cell lies outside the grid`);
   m.objects.forEach((o, i) => {
-    if (o.cells.some(([k]) => k >= n)) throw new Error(`${file}: 掩膜格子越界 / a mask cell lies outside the grid`);
     const mask: BoxMask = { cols: m.cols, rows: m.rows, cells: o.cells.map(([k, s]) => [k, s / 255]) };
     boxes[i]!.mask = mask;
   });

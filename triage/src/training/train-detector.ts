@@ -893,6 +893,12 @@ async function trainComposedDetector(
       opt.mask !== undefined ? [[c, { share: opt.mask, outside: opt.outside === 1 }]] : [],
     ),
   );
+  // Asked for mask targets on a set without masks (rendered before round 12) would quietly train on boxes.
+  const unmasked = Object.keys(mask).filter((c) => !train.some((it) => it.boxes?.some((b) => b.cls === c && b.mask)));
+  if (unmasked.length)
+    throw new Error(
+      `训练集中 ${unmasked.join('、')} 没有掩膜 (.mask.json)，无法用 mask 选项 / no box of ${unmasked.join(', ')} in the training set has a mask (.mask.json): render the set again with today's render:dataset, or leave out mask=`,
+    );
   const ex = await extractFeatures(
     net,
     train,

@@ -17,13 +17,6 @@ import { hash2 } from '../noise.ts';
 import type { Shader } from '../shade.ts';
 import { smooth, type Surface } from '../surface.ts';
 
-/**
- * Scratch for detail read beside a material's own fine detail `d`: det4 writes into the shader's one
- * shared buffer unless given another, so a second read would overwrite `d`.
- */
-const SLOPE_MOIST = new Float64Array(4);
-const BURN_TONGUES = new Float64Array(4);
-
 export interface PreparedIncident {
   index: number;
   shape: IncidentShape;
@@ -141,7 +134,7 @@ export function paintBurn(
   if (front <= 0) return;
   const widthM = 0.3 + 0.7 * shape.intensity;
   const wr = widthM / size;
-  const g2 = sh.det4(x, y, 0.08, gsd, BURN_TONGUES); // 2.5 m gaps between flame tongues (d is still read)
+  const g2 = sh.det4(x, y, 0.08, gsd, sh.second4); // 2.5 m gaps between flame tongues (d is still read)
   const gap = smooth(0.36, 0.5, g2[0] as number);
   const flicker = d[2] as number;
   if (r > 1 - wr) {
@@ -198,7 +191,7 @@ export function paintSlope(
   if (r > 1) return;
   s.incident = p.index + 1;
   const I = shape.intensity;
-  const moist = sh.det4(x, y, 0.12, gsd, SLOPE_MOIST); // 4 m blobs of moisture and colour
+  const moist = sh.det4(x, y, 0.12, gsd, sh.second4); // 4 m blobs of moisture and colour (d is still read)
   // Strata: colour bands along the contours, as in a fresh road cut.
   const strata = Math.sin(z * 1.3 + (moist[3] as number) * 4) * 0.06;
   // Mottling and clods at 0.2–0.4 m: drier crumbs lighter, damp hollows darker, each clod tilted so
