@@ -33,10 +33,12 @@ import { smooth, type Surface } from './surface.ts';
 import {
   canopyTexture,
   detail4Texture,
+  detailBuffer,
   noiseTexture,
   samplePacked,
   sampleTex,
   type CanopyTexture,
+  type Detail4,
   type MipTexture,
   type PackedTexture,
 } from './textures.ts';
@@ -102,8 +104,6 @@ export class Shader {
   readonly noise: MipTexture;
   /** Scratch for canopy samples (height, normal x, normal y; the fourth channel is unused). */
   readonly hn = new Float64Array(4);
-  /** The four detail channels of the last det4 lookup. */
-  readonly d4 = new Float64Array(4);
   readonly detail4: PackedTexture;
   /** Centre of the last crown shadeCanopy drew (scene frame). */
   crownX = 0;
@@ -436,10 +436,12 @@ export class Shader {
   }
 
   /**
-   * Four detail channels at (x, y) in `out` (default `d4`) with `texelM` metres per texel: blobs up to 32 texels,
-   * 8 texels, grain of 2 texels, and another field of 16-texel blobs.
+   * Four detail channels at (x, y) with `texelM` metres per texel: blobs up to 32 texels, 8 texels, grain of
+   * 2 texels, and another field of 16-texel blobs. Written into `out` and returned. There is no shared default
+   * buffer: each read names one of its own (`detailBuffer()`, kept by the material that reads it), because a
+   * shared one let a second read — or a helper called in between — silently overwrite a result still in use.
    */
-  det4(x: number, y: number, texelM: number, gsd: number, out: Float64Array = this.d4): Float64Array {
+  det4(x: number, y: number, texelM: number, gsd: number, out: Detail4): Detail4 {
     samplePacked(
       this.detail4,
       x / texelM + (this.noiseOff[7] as number) * 2,
@@ -450,10 +452,8 @@ export class Shader {
     return out;
   }
 
-  /** Buffer for the leaf clumps of tree crowns, so a caller's own det4 result survives shadeCanopy. */
-  readonly leaf4 = new Float64Array(4);
-  /** Buffer for a material's second det4 read while its first (in `d4`) is still read (slope moisture, flame gaps). */
-  readonly second4 = new Float64Array(4);
+  /** det4 result of the clearing outline's teeth in objectHeight. */
+  private readonly clearingTeeth = detailBuffer();
 
   /** Mark the surface as showing a hard negative (only when no incident claims the pixel). */
   tagIfNegative(s: Surface, kind: HardNegativeKind): void {
@@ -656,8 +656,11 @@ export class Shader {
       if (e > p.boundM || e < -p.boundM || n > p.boundM || n < -p.boundM) continue;
       const sl = e * p.sinH + n * p.cosH;
       const q = e * p.cosH - n * p.sinH;
-      // The scar's own outline (paintSlope's), so no tree left standing inside it casts a shadow there.
-      const r = slopeRadius(this, p, sl, q, x, y, 0.3) + ((this.det4(x, y, 0.025, 0.3)[0] as number) - 0.5) * 0.16;
+      // The scar's outline, so no tree left standing inside it casts a shadow there. (Its last term reads 2.5 cm
+      // texels where paintSlope's reads 10 cm: the old shared buffer hid that; kept so pixels stay the same.)
+      const r =
+        slopeRadius(this, p, sl, q, x, y, 0.3) +
+        ((this.det4(x, y, 0.025, 0.3, this.clearingTeeth)[0] as number) - 0.5) * 0.16;
       if (r <= 1) return 0;
     }
     // The class raster has 1 m cells here: dither the lookup so tree-line shadows get ragged edges

@@ -247,6 +247,14 @@ function packChannels(chans: readonly MipTexture[], ranges: readonly (readonly [
   return { size: first.size, levels, lo, scale };
 }
 
+/** The four channels of one det4 read. */
+export type Detail4 = Float64Array;
+
+/** A buffer for one det4 read; each read site keeps its own (module- or shader-level, allocated once). */
+export function detailBuffer(): Detail4 {
+  return new Float64Array(4);
+}
+
 /**
  * Bilinear, wrapping sample of a packed texture at level-0 texel coordinates (u, v), read from the
  * level that suits a footprint of `footTexels` texels per pixel: writes the four channels to out[0..3].

@@ -22,6 +22,11 @@ import type { Shader } from '../shade.ts';
 import { periodicAmp, smooth, type Surface } from '../surface.ts';
 import { canopyHeight, shadeCanopy } from './vegetation.ts';
 
+import { detailBuffer } from '../textures.ts';
+
+// det4 results, one buffer per read, so no read overwrites another that is still being used (see Shader.det4).
+const blockDetail = detailBuffer();
+
 export interface ForestLook {
   kind: 'dark_forest';
   crown: RGB;
@@ -286,7 +291,7 @@ function shadeBlock(
   cosH: number,
 ): void {
   const L = blockLot(sh, x, y, a, q, look, salt);
-  const d = sh.det4(x, y, 0.05, gsd);
+  const d = sh.det4(x, y, 0.05, gsd, blockDetail);
   const grain = d[1] as number;
   const blot2 = d[0] as number;
   const earth = look.kind === 'dirt_lanes';

@@ -13,6 +13,11 @@ import type { Shader } from '../shade.ts';
 import { periodicAmp, smooth, type Surface } from '../surface.ts';
 import { canopyHeight, shadeCanopy, shadeScrub } from './vegetation.ts';
 
+import { detailBuffer } from '../textures.ts';
+
+// det4 results, one buffer per read, so no read overwrites another that is still being used (see Shader.det4).
+const farmDetail = detailBuffer();
+
 const TAU = Math.PI * 2;
 
 /** Plot grid of one farmland feature (or of the background). */
@@ -107,7 +112,7 @@ export function shadeFarmland(
     shadeScrub(sh, s, x, y, gsd);
     return;
   }
-  const d = sh.det4(x, y, 0.08, gsd); // blobs ~2.5 m, 60 cm, grain 16 cm
+  const d = sh.det4(x, y, 0.08, gsd, farmDetail); // blobs ~2.5 m, 60 cm, grain 16 cm
   // Trees along some ridges (whole crowns: the test is at the crown's centre).
   if (ridgeTrees(sh, grid, p) && shadeCanopy(sh, s, x, y, gsd, 0.5, 0.45, 7)) {
     const cx = sh.crownX;

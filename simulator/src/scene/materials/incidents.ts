@@ -17,6 +17,17 @@ import { hash2 } from '../noise.ts';
 import type { Shader } from '../shade.ts';
 import { smooth, type Surface } from '../surface.ts';
 
+import { detailBuffer } from '../textures.ts';
+
+// det4 results, one buffer per read, so no read overwrites another that is still being used (see Shader.det4).
+const burnDetail = detailBuffer();
+const flameGaps = detailBuffer();
+const outlineTeeth = detailBuffer();
+const slopeDetail = detailBuffer();
+const slopeMoisture = detailBuffer();
+const headwallGrain = detailBuffer();
+const plumeDetail = detailBuffer();
+
 export interface PreparedIncident {
   index: number;
   shape: IncidentShape;
@@ -89,7 +100,7 @@ export function paintBurn(
   const size = shape.shape === 'disc' ? shape.radiusM : Math.min(shape.lengthM, shape.widthM) / 2;
   // Ragged, sharp edge: big lobes where the fire ran or stopped, small teeth along the stubble.
   const lobes = sh.tex(x, y, 0.06, gsd, p.seed) - 0.5;
-  const d = sh.det4(x, y, 0.03, gsd); // blobs 1 m, 25 cm, grain 6 cm, alt blobs 50 cm
+  const d = sh.det4(x, y, 0.03, gsd, burnDetail); // blobs 1 m, 25 cm, grain 6 cm, alt blobs 50 cm
   const ragged = lobes * Math.min(0.7, 0.3 + 6 / size) + ((d[0] as number) - 0.5) * Math.min(0.25, 2 / size);
   const r = rho(shape, sl, q) + ragged;
   if (r > 1.1) return;
@@ -134,7 +145,7 @@ export function paintBurn(
   if (front <= 0) return;
   const widthM = 0.3 + 0.7 * shape.intensity;
   const wr = widthM / size;
-  const g2 = sh.det4(x, y, 0.08, gsd, sh.second4); // 2.5 m gaps between flame tongues (d is still read)
+  const g2 = sh.det4(x, y, 0.08, gsd, flameGaps); // 2.5 m gaps between flame tongues
   const gap = smooth(0.36, 0.5, g2[0] as number);
   const flicker = d[2] as number;
   if (r > 1 - wr) {
@@ -162,7 +173,7 @@ export function slopeRadius(
   gsd: number,
 ): number {
   const lobes = sh.tex(x, y, 0.05, gsd, p.seed) - 0.5;
-  const teeth = (sh.det4(x, y, 0.1, gsd)[0] as number) - 0.5;
+  const teeth = (sh.det4(x, y, 0.1, gsd, outlineTeeth)[0] as number) - 0.5;
   const downhill = sl / (p.shape.lengthM / 2 + 1e-6);
   const finger =
     downhill > 0.3 ? Math.pow(Math.abs(Math.sin((q / (p.rillM * 2.5)) * Math.PI)), 3) * 0.25 * (downhill - 0.3) : 0;
@@ -184,14 +195,16 @@ export function paintSlope(
   gsd: number,
 ): void {
   const shape = p.shape;
-  const d = sh.det4(x, y, 0.025, gsd); // blobs 80 cm, 20 cm, grain 5 cm, alt 40 cm
   // Irregular outline: lobes, and fingers reaching down the gullies at the lower end.
   const downhill = sl / (shape.lengthM / 2 + 1e-6);
+  // Blobs 3.2 m, 80 cm, grain 20 cm, alt 1.6 m. (This read was meant at 2.5 cm texels, but slopeRadius's own
+  // read overwrote the old shared buffer before any channel was used; these are the texels it has always used.)
+  const d = sh.det4(x, y, 0.1, gsd, slopeDetail);
   const r = slopeRadius(sh, p, sl, q, x, y, gsd) + ((d[0] as number) - 0.5) * 0.16;
   if (r > 1) return;
   s.incident = p.index + 1;
   const I = shape.intensity;
-  const moist = sh.det4(x, y, 0.12, gsd, sh.second4); // 4 m blobs of moisture and colour (d is still read)
+  const moist = sh.det4(x, y, 0.12, gsd, slopeMoisture); // 4 m blobs of moisture and colour
   // Strata: colour bands along the contours, as in a fresh road cut.
   const strata = Math.sin(z * 1.3 + (moist[3] as number) * 4) * 0.06;
   // Mottling and clods at 0.2–0.4 m: drier crumbs lighter, damp hollows darker, each clod tilted so
@@ -297,7 +310,7 @@ export function paintOutfall(
   const wall = rp * 1.6 + 0.6;
   if (Math.abs(sl) < wall && qq > -1.2 && qq < 0.15) {
     s.incident = p.index + 1;
-    s.set(CONCRETE, 0.85 + 0.2 * (sh.det4(x, y, 0.02, gsd)[1] as number));
+    s.set(CONCRETE, 0.85 + 0.2 * (sh.det4(x, y, 0.02, gsd, headwallGrain)[1] as number));
     s.spec = 0;
     s.objH = 0.8;
     const open = p.culvert === 'round' ? Math.hypot(sl, (qq + 0.1) * 2) < rp : Math.abs(sl) < rp * 1.2 && qq > -0.45;
@@ -319,7 +332,7 @@ export function paintOutfall(
   // The jet: white water churned where the flow hits.
   const jetLen = 0.8 + 2.5 * I;
   const dj = Math.hypot(sl / (rp * 1.6 + 0.3), qq / jetLen);
-  const d = sh.det4(x, y, 0.04, gsd); // blobs 1.3 m, 30 cm, grain 8 cm, alt 65 cm
+  const d = sh.det4(x, y, 0.04, gsd, plumeDetail); // blobs 1.3 m, 30 cm, grain 8 cm, alt 65 cm
   const churn = (d[1] as number) * 0.6 + (d[2] as number) * 0.4;
   if (qq > -0.5 && dj < 1) {
     const k = (1 - dj) * (0.6 + 0.6 * churn) * (0.5 + 0.5 * I);

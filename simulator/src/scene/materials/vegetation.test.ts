@@ -43,7 +43,7 @@ describe('shadeCanopy', () => {
   });
 
   it("leaves the caller's det4 result intact", () => {
-    const d = sh.det4(3.3, 4.4, 0.08, 0.05);
+    const d = sh.det4(3.3, 4.4, 0.08, 0.05, new Float64Array(4));
     const before = [...d];
     const s = new Surface();
     let drawn = 0;

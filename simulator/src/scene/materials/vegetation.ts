@@ -7,7 +7,13 @@
 import type { RGB } from '../look.ts';
 import type { Shader } from '../shade.ts';
 import { smooth, type Surface } from '../surface.ts';
-import { samplePacked, texelAt } from '../textures.ts';
+import { detailBuffer, samplePacked, texelAt } from '../textures.ts';
+
+// det4 results, one buffer per read, so no read overwrites another that is still being used (see Shader.det4).
+const leafClumps = detailBuffer();
+const scrubDetail = detailBuffer();
+const bambooCulms = detailBuffer();
+const teaLeaves = detailBuffer();
 
 const FLOOR: RGB = [0.16, 0.17, 0.11];
 
@@ -67,7 +73,7 @@ export function shadeCanopy(
   // Leaf clumps (~40 and 80 cm) with dark pockets between them, tilted every which way: a crown seen
   // from above is a heap of sprays, not a smooth dome, and the pockets stay dark in shade too. The
   // lookup is footprint-filtered, so far crowns fade to their mean colour instead of shimmering.
-  const leaf = sh.det4(x, y, 0.05, gsd, sh.leaf4);
+  const leaf = sh.det4(x, y, 0.05, gsd, leafClumps);
   const clump = (leaf[1] as number) * 0.6 + (leaf[3] as number) * 0.4;
   s.set(col, (0.62 + 0.55 * hgt + 0.18 * (idv - 0.5)) * (0.55 + 0.9 * clump));
   s.gx = -nx / nz + ((leaf[3] as number) - 0.5) * 1.6;
@@ -121,7 +127,7 @@ export function forestHeight(sh: Shader, x: number, y: number): number {
 /** Grass, weeds and low bushes on uncultivated ground. */
 export function shadeScrub(sh: Shader, s: Surface, x: number, y: number, gsd: number): void {
   const look = sh.look;
-  const d = sh.det4(x, y, 0.06, gsd);
+  const d = sh.det4(x, y, 0.06, gsd, scrubDetail);
   s.set(look.grass, 0.75 + 0.45 * (d[1] as number) + 0.25 * ((d[2] as number) - 0.5));
   s.mix(look.grassDry, smooth(0.5, 0.7, sh.tex(x, y, 0.3, gsd, 38)) * 0.6);
   const bush = d[0] as number;
@@ -137,7 +143,7 @@ export function shadeScrub(sh: Shader, s: Surface, x: number, y: number, gsd: nu
 /** Bamboo grove: small, bright, feathery crowns packed tight. */
 export function shadeBamboo(sh: Shader, s: Surface, x: number, y: number, gsd: number): void {
   if (shadeCanopy(sh, s, x, y, gsd, 1, 0.5, 11)) {
-    const f = sh.det4(x, y, 0.02, gsd)[1] as number;
+    const f = sh.det4(x, y, 0.02, gsd, bambooCulms)[1] as number;
     const h = s.objH;
     s.set(sh.look.bamboo, 0.7 + 0.5 * f + 0.2 * (h / 11));
     return;
@@ -182,7 +188,7 @@ export function shadeTea(
   const f = r - Math.floor(r);
   const prof = Math.sin(Math.PI * Math.min(1, f / 0.75));
   const amp = Math.min(1, Math.max(0, (spacing / gsd - 2) / 3));
-  const leaf = sh.det4(x, y, 0.02, gsd)[3] as number;
+  const leaf = sh.det4(x, y, 0.02, gsd, teaLeaves)[3] as number;
   if (f < 0.75 || amp === 0) {
     s.set(look.tea, (0.7 + 0.45 * prof * amp + 0.25 * (leaf - 0.5)) * (amp > 0 ? 1 : 0.92));
     s.objH = 1.1 * prof * amp;

@@ -10,6 +10,11 @@ import type { Shader } from '../shade.ts';
 import { periodicAmp, smooth, type Surface } from '../surface.ts';
 import { shadeCanopy } from './vegetation.ts';
 
+import { detailBuffer } from '../textures.ts';
+
+// det4 results, one buffer per read, so no read overwrites another that is still being used (see Shader.det4).
+const villageDetail = detailBuffer();
+
 const LANE_M = 3;
 const SOLAR: RGB = [0.14, 0.17, 0.26];
 const TANK: RGB = [0.85, 0.85, 0.83];
@@ -119,7 +124,7 @@ export function villageHeight(sh: Shader, x: number, y: number, feat: number): n
 export function shadeVillage(sh: Shader, s: Surface, x: number, y: number, gsd: number, feat: number): void {
   const look = sh.look;
   const L = lotAt(sh, x, y, feat);
-  const d = sh.det4(x, y, 0.05, gsd);
+  const d = sh.det4(x, y, 0.05, gsd, villageDetail);
   const grain = d[1] as number;
   switch (L.kind) {
     case 0:

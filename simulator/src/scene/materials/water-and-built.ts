@@ -10,6 +10,15 @@ import { hash2 } from '../noise.ts';
 import type { Shader } from '../shade.ts';
 import { periodicAmp, smooth, type Surface } from '../surface.ts';
 
+import { detailBuffer } from '../textures.ts';
+
+// det4 results, one buffer per read, so no read overwrites another that is still being used (see Shader.det4).
+const waterRipples = detailBuffer();
+const bankDetail = detailBuffer();
+const roadDetail = detailBuffer();
+const trackDetail = detailBuffer();
+const siteDetail = detailBuffer();
+
 const MORTAR: RGB = [0.38, 0.37, 0.34];
 const ALGAE: RGB = [0.25, 0.36, 0.16];
 const WHITE_LINE: RGB = [0.88, 0.88, 0.85];
@@ -39,7 +48,7 @@ export function shadeWater(
   const swirl = sh.tex(x, y, 0.12, gsd, 61);
   s.mix(look.waterShallow, shallow + (swirl - 0.5) * 0.25);
   // Wind ripples tilt the mirror a little; they decide how much sky and sun glint each pixel sees.
-  const d = sh.det4(x, y, 0.03, gsd);
+  const d = sh.det4(x, y, 0.03, gsd, waterRipples);
   s.gx = ((d[1] as number) - 0.5 + ((d[3] as number) - 0.5) * 0.5) * 0.5 * sh.ripple;
   s.gy = ((d[2] as number) - 0.5 + ((d[0] as number) - 0.5) * 0.5) * 0.5 * sh.ripple;
   s.spec = kind === 'stream' ? 0.35 : 0.85;
@@ -59,7 +68,7 @@ export function shadeBank(
 ): void {
   const look = sh.look;
   const r = feat?.rand ?? 0.5;
-  const d = sh.det4(x, y, 0.05, gsd);
+  const d = sh.det4(x, y, 0.05, gsd, bankDetail);
   const grain = d[1] as number;
   if (feat?.water === 'stream' || r > 0.72) {
     // Grassy earth bank, muddy at the waterline.
@@ -108,7 +117,7 @@ export function shadeRoad(
   feat: SceneFeature | undefined,
 ): void {
   const look = sh.look;
-  const d = sh.det4(x, y, 0.05, gsd);
+  const d = sh.det4(x, y, 0.05, gsd, roadDetail);
   const grain = d[2] as number;
   const stain = d[0] as number;
   s.grain = 0.3;
@@ -136,7 +145,7 @@ export function shadeRoad(
 
 export function shadeTrack(sh: Shader, s: Surface, x: number, y: number, gsd: number, rel: number): void {
   const look = sh.look;
-  const d = sh.det4(x, y, 0.05, gsd);
+  const d = sh.det4(x, y, 0.05, gsd, trackDetail);
   const grain = d[1] as number;
   s.set(look.dirt, 0.8 + 0.3 * grain + 0.15 * ((d[0] as number) - 0.5));
   // Grass strip between the two wheel ruts, grassy verges.
@@ -163,7 +172,7 @@ export function shadeConstruction(
   salt: number,
 ): void {
   const look = sh.look;
-  const d = sh.det4(x, y, 0.06, gsd);
+  const d = sh.det4(x, y, 0.06, gsd, siteDetail);
   const grain = d[1] as number;
   const blot = d[0] as number;
   s.set(look.soil, 1.05 + 0.25 * grain);
