@@ -12,15 +12,8 @@ import type { IncidentShape } from './incident-shape.ts';
 import { GROUND, type SceneFeature } from './layers.ts';
 import { hash2 } from './noise.ts';
 import { CROP, drawLook, type CropState, type RGB, type SceneLook } from './look.ts';
-import {
-  DISCHARGE_COLOURS,
-  SOIL_COLOURS,
-  paintBurn,
-  paintOutfall,
-  paintSlope,
-  slopeRadius,
-  type PreparedIncident,
-} from './materials/incidents.ts';
+import { DISCHARGE_COLOURS, paintBurn, paintOutfall, type PreparedIncident } from './materials/incidents.ts';
+import { SOIL_COLOURS, drawSlopeForm, paintSlope, slopeOutline } from './materials/exposed-slope.ts';
 import { drawPatchLook, insidePatch, patchHeight, shadePatch, type PatchLook } from './materials/built-and-dark.ts';
 import { farmlandHeight, plotGrid, shadeFarmland, type PlotGrid } from './materials/fields.ts';
 import { canopyHeight, forestHeight, shadeBamboo, shadeForest, shadeScrub, shadeTea } from './materials/vegetation.ts';
@@ -33,7 +26,6 @@ import { smooth, type Surface } from './surface.ts';
 import {
   canopyTexture,
   detail4Texture,
-  detailBuffer,
   noiseTexture,
   samplePacked,
   sampleTex,
@@ -211,6 +203,7 @@ export class Shader {
       const inc = scene.incidents.find((i) => i.shape === shape)?.incident;
       const r = lookRng.fork(index);
       const soil = inc?.soil ?? r.weighted({ red: 0.45, ochre: 0.2, tan: 0.15, yellow: 0.15, grey: 0.05 });
+      const terraced = inc?.terraced ?? r.chance(0.3);
       const discharge = inc?.discharge ?? r.weighted({ grey: 0.35, black: 0.2, milky: 0.2, foam: 0.1, brown: 0.15 });
       return {
         index,
@@ -223,13 +216,18 @@ export class Shader {
         seed: (this.seed * 31 + index * 977 + 13) | 0,
         scarAge: inc?.scarAge ?? r.next(),
         soil: SOIL_COLOURS[soil] as RGB,
-        terraced: inc?.terraced ?? r.chance(0.3),
+        terraced,
         benchM: r.range(2.5, 5),
         rillM: r.range(1.2, 3.5),
         culvert: inc?.culvert ?? (r.chance(0.6) ? 'round' : 'box'),
         pipeM: 0.3 + 0.5 * shape.intensity * r.range(0.6, 1.2),
         discharge: DISCHARGE_COLOURS[discharge] as RGB,
         foam: discharge === 'foam' || r.chance(0.25),
+        // From a fork of its own, so the draws above (and the other classes' looks) stay as they were.
+        slope:
+          shape.cls === 'exposed_slope'
+            ? drawSlopeForm(r.fork(0x51), SOIL_COLOURS[soil] as RGB, terraced, shape.lengthM, shape.widthM)
+            : null,
       };
     });
 
@@ -452,9 +450,6 @@ export class Shader {
     return out;
   }
 
-  /** det4 result of the clearing outline's teeth in objectHeight. */
-  private readonly clearingTeeth = detailBuffer();
-
   /** Mark the surface as showing a hard negative (only when no incident claims the pixel). */
   tagIfNegative(s: Surface, kind: HardNegativeKind): void {
     s.tag = Shader.tagOf[kind];
@@ -656,12 +651,8 @@ export class Shader {
       if (e > p.boundM || e < -p.boundM || n > p.boundM || n < -p.boundM) continue;
       const sl = e * p.sinH + n * p.cosH;
       const q = e * p.cosH - n * p.sinH;
-      // The scar's outline, so no tree left standing inside it casts a shadow there. (Its last term reads 2.5 cm
-      // texels where paintSlope's reads 10 cm: the old shared buffer hid that; kept so pixels stay the same.)
-      const r =
-        slopeRadius(this, p, sl, q, x, y, 0.3) +
-        ((this.det4(x, y, 0.025, 0.3, this.clearingTeeth)[0] as number) - 0.5) * 0.16;
-      if (r <= 1) return 0;
+      // The scar's own outline (paintSlope's), so no tree left standing inside it casts a shadow there.
+      if (slopeOutline(this, p, sl, q, x, y, 0.3) <= 1) return 0;
     }
     // The class raster has 1 m cells here: dither the lookup so tree-line shadows get ragged edges
     // instead of 1 m stair steps.
