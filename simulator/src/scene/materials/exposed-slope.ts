@@ -383,11 +383,17 @@ function paintShrub(
   const bx = (ci + 0.25 + 0.5 * hash2(ci, cj, p.seed + 32)) * cell;
   const by = (cj + 0.25 + 0.5 * hash2(ci, cj, p.seed + 33)) * cell;
   const br = 0.4 + 1 * hash2(ci, cj, p.seed + 34);
-  const lumpy = (edgeTeeth[1] as number) - 0.5;
-  const db = Math.hypot(x - bx, y - by) / br + lumpy * 0.5;
-  if (db > 1) return;
+  // A ragged clump, not a disc: its edge wanders with the 80 cm and 20 cm detail.
+  const lumpy = ((edgeTeeth[1] as number) - 0.5) * 0.6 + ((grainDetail[1] as number) - 0.5) * 0.5;
+  const db = Math.hypot(x - bx, y - by) / br + lumpy;
+  if (db > 1.25) return;
+  if (db > 1) {
+    // Litter and the clump's own shade darken the soil around its foot.
+    s.mul(0.8 + 0.2 * smooth(1, 1.25, db));
+    return;
+  }
   const leaf = (grainDetail[3] as number) * 0.6 + (grainDetail[1] as number) * 0.4;
-  s.set(sh.look.forestAlt, 0.7 + 0.6 * leaf);
+  s.set(hash2(ci, cj, p.seed + 35) < 0.3 ? sh.look.grassDry : sh.look.forestAlt, 0.6 + 0.7 * leaf);
   s.objH = br;
   s.gx += ((x - bx) / br) * 0.9;
   s.gy += ((y - by) / br) * 0.9;
