@@ -244,17 +244,30 @@ export function plantIncident(
   const s = pickSite(place.sites.slopes);
   if (!s) return null;
   const [lon, lat] = ll(s.x, s.y);
+  // One scale for both sides keeps the site's long-track shape (2–6× longer than wide).
+  const scale = rng.range(0.7, 1.2);
+  let lengthM = s.lengthM * scale;
+  let widthM = s.widthM * scale * rng.range(0.85, 1.15);
+  const headingDeg = deg(s.headingDeg + rng.range(-25, 25));
+  const intensity = Math.round(rng.range(0.5, 1) * 100) / 100;
+  const soil = rng.weighted({ red: 0.45, ochre: 0.2, tan: 0.15, yellow: 0.15, grey: 0.05 });
+  const terraced = rng.chance(0.35);
+  if (terraced) {
+    // A benched cut (a road or building-site cut) is squat: short down the slope, long across it.
+    widthM = Math.min(100, Math.max(30, lengthM * rng.range(0.5, 0.9)));
+    lengthM = Math.min(70, Math.max(20, lengthM * rng.range(0.3, 0.5)));
+  }
   return {
     id,
     class: cls,
     lon,
     lat,
-    lengthM: r1(s.lengthM * rng.range(0.6, 1.2)),
-    widthM: r1(s.widthM * rng.range(0.6, 1.2)),
-    headingDeg: deg(s.headingDeg + rng.range(-25, 25)),
-    intensity: Math.round(rng.range(0.5, 1) * 100) / 100,
-    soil: rng.weighted({ red: 0.45, ochre: 0.2, tan: 0.15, yellow: 0.15, grey: 0.05 }),
-    terraced: rng.chance(0.35),
+    lengthM: r1(lengthM),
+    widthM: r1(widthM),
+    headingDeg,
+    intensity,
+    soil,
+    terraced,
   };
 }
 

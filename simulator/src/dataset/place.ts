@@ -42,7 +42,7 @@ export interface PlaceSites {
   fields: AreaSite[];
   /** River banks (outfalls). */
   banks: BankSite[];
-  /** Hill foot and road cuts (exposed slopes), heading = downhill. */
+  /** Slide sites on the hills (exposed slopes): length down the fall line, heading = downhill. */
   slopes: AreaSite[];
   /** Village centres and radii (cooking smoke). */
   villages: { x: number; y: number; radiusM: number }[];
@@ -382,7 +382,13 @@ export function generatePlace(id: string, seed: number): Place {
     for (let a = -EXTENT + 100; a < EXTENT - 100; a += rng.range(70, 140))
       for (const side of [-1, 1]) {
         const foot = side < 0 ? footL : footR;
-        const c = foot(a) + side * rng.range(20, 160);
+        // Real slides are long tracks down the fall line, 2–6× longer than wide (the old 25–110 × 22–75 m
+        // drew mostly squat outlines). The same three draws as before, so the rest of the place is unchanged.
+        const up = rng.range(0, 140);
+        const lengthM = Math.exp(rng.range(Math.log(40), Math.log(200)));
+        const widthM = lengthM / rng.range(2, 6);
+        // The toe sits near the hill foot (the debris fan reaches the valley floor), the head up the hill.
+        const c = foot(a) + side * (0.4 * lengthM + up);
         const [x, y] = toXY(a, c);
         // Downhill = toward the valley: −side across the valley.
         const dwx = -side * C[0];
@@ -390,8 +396,8 @@ export function generatePlace(id: string, seed: number): Place {
         sites.slopes.push({
           x,
           y,
-          lengthM: rng.range(25, 110),
-          widthM: rng.range(22, 75),
+          lengthM,
+          widthM,
           headingDeg: (((Math.atan2(dwx, dwy) / DEG) % 360) + 360) % 360,
         });
       }
