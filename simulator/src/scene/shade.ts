@@ -417,6 +417,24 @@ export class Shader {
           break;
       }
     });
+    // Straw is burnt on harvested fields: the plots under and around a burn are stubble (rows, windrows,
+    // swaths) whatever the season would grow there, so the scar shows the stubble through its char
+    // instead of an even black over a smooth green crop. After the hard negatives, which keep theirs.
+    for (const p of this.incidents) {
+      if (p.shape.cls !== 'straw_burning') continue;
+      const sh = p.shape;
+      const margin = 12;
+      this.fieldForces.push({
+        x: p.cx,
+        y: p.cy,
+        sinH: p.sinH,
+        cosH: p.cosH,
+        hl: (sh.shape === 'disc' ? sh.radiusM : sh.lengthM / 2) + margin,
+        hw: (sh.shape === 'disc' ? sh.radiusM : sh.widthM / 2) + margin,
+        state: CROP.stubble,
+      });
+      this.hasForcedCrops = true;
+    }
     this.volumes = volumes;
     // Valley mist lies below a level a few tens of metres over the ground at the scene's centre.
     this.mistTopM = groundZ(0, 0) + 25 + 40 * this.mist;
