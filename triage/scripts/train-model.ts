@@ -7,7 +7,7 @@
  *                        [--keep-head triage/model/heads/round4-base.json]
  *                        [--init-head triage/model/heads/round4-base.json] [--learning-rate 2e-4]
  *                        [--hard-negative-epochs 2] [--extra-negatives data/training/hardneg-today]
- *                        [--outfall-water-gate] [--workers 2]
+ *                        [--outfall-water-gate] [--limit-seed-cells] [--workers 2]
  *
  * Renders the training set with the simulator (`npm run render:dataset`: `train` and `val` splits with
  * --seed, the held-out `test` split with another seed, other places) into data/training/ unless --data
@@ -34,7 +34,9 @@
  * operating points are checked on (round 10; both off by default).
  * --outfall-water-gate multiplies the `sewage_outfall` score by the water gate (`water-gate.ts`: no
  * water-like cell within 9×9 cells, no outfall), in the graph and before the operating points are chosen
- * (round 11; off by default). --workers: feature-extraction sessions at once (2; 1 on a shared machine).
+ * (round 11; off by default). --limit-seed-cells lets the whole-model negative limit also change a
+ * class's seed count, not only raise its threshold (`limitModelNegatives`, round 14; off by default).
+ * --workers: feature-extraction sessions at once (2; 1 on a shared machine).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -183,7 +185,14 @@ if (extraDir !== undefined) {
   }
 }
 
-// A switch: a value after it would be a typo of another option, not something to ignore.
+// Switches: a value after one would be a typo of another option, not something to ignore.
+const limitSeeds = given('limit-seed-cells');
+if (limitSeeds) {
+  console.error(
+    `--limit-seed-cells 不带参数，收到 ${limitSeeds} / --limit-seed-cells takes no value, got ${limitSeeds}`,
+  );
+  process.exit(2);
+}
 const waterGate = given('outfall-water-gate');
 if (waterGate) {
   console.error(
@@ -279,6 +288,7 @@ const options = {
   ...(classOptions ? { classOptions } : {}),
   ...(keepHead ? { keepHead } : {}),
   ...(initHead ? { initHead } : {}),
+  ...(limitSeeds === '' ? { modelLimitSeedCells: true } : {}),
   ...(waterGate === '' ? { waterGate: { classes: ['sewage_outfall'], ...DEFAULT_WATER_GATE } } : {}),
   ...(extraDir !== undefined
     ? { extraNegatives: { dataset: path.relative(repo, path.resolve(extraDir)), photos: extraNegatives.length } }

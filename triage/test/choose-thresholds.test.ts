@@ -189,4 +189,31 @@ describe('limitModelNegatives (the negative limit for the whole model)', () => {
     expect(out['sewage_outfall']!.threshold).toBe(0.5);
     expect(out['sewage_outfall']!.recall).toBe(1);
   });
+
+  it('with otherSeeds a class may take a larger region instead of a higher threshold', () => {
+    // Straw's point (0.5, 1 seed cell) fires on a negative with a single stray cell at 0.95; raising the
+    // threshold past it loses both burns (0.9), but asking for 4 seed cells drops the stray cell at 0.5.
+    const stray = photo([[5, 2, 0.95]]);
+    const negatives = [stray, photo([])];
+    const val = [withPatch(0, 0.9, ['straw_burning']), withPatch(0, 0.9, ['straw_burning'])];
+    const points = { straw_burning: point(0.5) };
+    const seedGrid = { grid: [1, 4], targetPrecision: 0.9 };
+    const lines: string[] = [];
+    const raised = limitModelNegatives(points, val, negatives, all3, grid, 0);
+    expect(raised['straw_burning']!.threshold).toBe(0.96);
+    expect(raised['straw_burning']!.recall).toBe(0);
+    const out = limitModelNegatives(points, val, negatives, all3, grid, 0, (l) => lines.push(l), seedGrid);
+    expect(out['straw_burning']!.threshold).toBe(0.5);
+    expect(out['straw_burning']!.minSeedCells).toBe(4);
+    expect(out['straw_burning']!.recall).toBe(1);
+    expect(out['straw_burning']!.negativeRate).toBe(0);
+    expect(lines.join('\n')).toMatch(
+      /straw_burning threshold 0.5 → 0.5, seed cells 1 → 4 \(validation recall 1.000 → 1.000\)/,
+    );
+    expect(lines.at(-1)).toMatch(/fires on 0 of 2 negative photos/);
+    // a seed count whose point would not reach the precision is not a candidate
+    const noisy = [...val, withPatch(0, 0.9), withPatch(0, 0.9)]; // two unlabelled patches: precision 0.5
+    const strict = limitModelNegatives(points, noisy, negatives, all3, grid, 0, () => {}, seedGrid);
+    expect(strict['straw_burning']!.minSeedCells).toBe(1);
+  });
 });

@@ -94,6 +94,8 @@ describe('train:model refuses bad round-9 and round-10 options before it renders
     [['--extra-negatives'], /--extra-negatives needs the folder of a rendered set/],
     [['--extra-negatives', 'no/such/set'], /cannot read dataset manifest/],
     [['--learning-rate', '0'], /--learning-rate must be a positive number, got 0/],
+    // round 14: a switch
+    [['--limit-seed-cells', 'yes'], /--limit-seed-cells takes no value, got yes/],
   ])(
     '%j',
     (args, message) => {

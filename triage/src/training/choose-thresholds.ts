@@ -132,6 +132,14 @@ export function firingRate(m: ModelManifest, photos: ScoredPhoto[]): number {
  * the highest sum of per-class `val` recall (each class counts alike, so a rare class is not the first to
  * go; ties: more true positives, then the lower thresholds). When none keeps it, the combination with the
  * fewest firing photos (logged). Returns new points, validation figures updated.
+ *
+ * `otherSeeds` (round 14; absent = off): a class may also change its seed count. For each other count of
+ * `otherSeeds.grid` its candidates are the lowest grid threshold at which its `val` precision reaches
+ * `otherSeeds.targetPrecision` (with a true positive) while it fires on at most the allowed number of
+ * negative photos, and every higher threshold at that count that fires on fewer: the per-class rule's
+ * points at the other counts, within the whole model's budget. Raising the threshold at a fixed count
+ * often costs more recall than a larger region at a lower one (three classes, each firing on a different
+ * negative photo, must give up photos to a 2-photo limit).
  */
 export function limitModelNegatives(
   points: ChosenThresholds,
@@ -141,10 +149,11 @@ export function limitModelNegatives(
   grid: number[],
   maxRate: number,
   log: (line: string) => void = () => {},
+  otherSeeds?: { grid: number[]; targetPrecision: number },
 ): ChosenThresholds {
   const allowed = Math.floor(maxRate * negatives.length + 1e-9);
   const classes = TRIAGE_CLASSES.filter((c) => points[c]);
-  type Candidate = { threshold: number; neg: Set<number>; tp: number; fp: number; fn: number };
+  type Candidate = { threshold: number; minSeedCells: number; neg: Set<number>; tp: number; fp: number; fn: number };
   const firing = (cls: TriageClass, t: number, k: number): Candidate => {
     const ci = TRIAGE_CLASSES.indexOf(cls);
     const m = { ...manifestFor(cls, t, k), classMap: { [String(ci)]: cls } };
@@ -161,15 +170,30 @@ export function limitModelNegatives(
       else if (f) fp++;
       else if (pos) fn++;
     }
-    return { threshold: t, neg, tp, fp, fn };
+    return { threshold: t, minSeedCells: k, neg, tp, fp, fn };
+  };
+  /** From `first` up the grid at its seed count: each threshold that fires on fewer negative photos. */
+  const chain = (c: TriageClass, first: Candidate): Candidate[] => {
+    const list = [first];
+    for (const t of grid.filter((g) => g > first.threshold)) {
+      if (!list.at(-1)!.neg.size) break;
+      const next = firing(c, t, first.minSeedCells);
+      if (next.neg.size < list.at(-1)!.neg.size) list.push(next);
+    }
+    return list;
   };
   const candidates = classes.map((c) => {
     const { threshold, minSeedCells } = points[c]!;
-    const list = [firing(c, threshold, minSeedCells)];
-    for (const t of grid.filter((g) => g > threshold)) {
-      if (!list.at(-1)!.neg.size) break;
-      const next = firing(c, t, minSeedCells);
-      if (next.neg.size < list.at(-1)!.neg.size) list.push(next);
+    const list = chain(c, firing(c, threshold, minSeedCells));
+    for (const k of otherSeeds?.grid ?? []) {
+      if (k === minSeedCells) continue;
+      for (const t of grid) {
+        const x = firing(c, t, k);
+        if (x.tp > 0 && x.tp / (x.tp + x.fp) >= otherSeeds!.targetPrecision && x.neg.size <= allowed) {
+          list.push(...chain(c, x));
+          break;
+        }
+      }
     }
     return list;
   });
@@ -206,16 +230,19 @@ export function limitModelNegatives(
   const round = (v: number): number => Math.round(v * 1000) / 1000;
   classes.forEach((c, i) => {
     const f = chosen.pick[i]!;
-    if (f.threshold === points[c]!.threshold) return;
+    if (f.threshold === points[c]!.threshold && f.minSeedCells === points[c]!.minSeedCells) return;
     out[c] = {
       ...points[c]!,
       threshold: f.threshold,
+      minSeedCells: f.minSeedCells,
       precision: round(f.tp + f.fp ? f.tp / (f.tp + f.fp) : 1),
       recall: round(recall(f)),
       negativeRate: round(negatives.length ? f.neg.size / negatives.length : 0),
     };
+    const seeds =
+      f.minSeedCells === points[c]!.minSeedCells ? '' : `, seed cells ${points[c]!.minSeedCells} → ${f.minSeedCells}`;
     log(
-      `whole-model negative limit: ${c} threshold ${points[c]!.threshold} → ${f.threshold} (validation recall ${points[c]!.recall.toFixed(3)} → ${out[c]!.recall.toFixed(3)})`,
+      `whole-model negative limit: ${c} threshold ${points[c]!.threshold} → ${f.threshold}${seeds} (validation recall ${points[c]!.recall.toFixed(3)} → ${out[c]!.recall.toFixed(3)})`,
     );
   });
   log(

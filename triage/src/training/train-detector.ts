@@ -114,6 +114,11 @@ export interface TrainDetectorOptions {
    * per-class points, thresholds are raised until the union keeps it (`limitModelNegatives`); 0 = off.
    */
   maxNegativeRateModel: number;
+  /**
+   * The whole-model limit may also change a class's seed count (to the per-class rule's point at another
+   * count of `minSeedGrid`), not only raise its threshold (round 14; `limitModelNegatives`' `otherSeeds`).
+   */
+  modelLimitSeedCells?: boolean;
   /** Parallel feature runs (ONNX Runtime sessions, one thread each). */
   workers: number;
   /**
@@ -800,6 +805,7 @@ function finishDetector(
         THRESHOLD_GRID,
         o.maxNegativeRateModel,
         hooks.log,
+        o.modelLimitSeedCells ? { grid: o.minSeedGrid, targetPrecision: o.targetPrecision } : undefined,
       )
     : perClassThresholds;
   const manifest = defaultManifest(
