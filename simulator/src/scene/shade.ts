@@ -15,7 +15,7 @@ import { CROP, drawLook, type CropState, type RGB, type SceneLook } from './look
 import { DISCHARGE_COLOURS, paintBurn, paintOutfall, type PreparedIncident } from './materials/incidents.ts';
 import { SOIL_COLOURS, drawSlopeForm, paintSlope, slopeOutline } from './materials/exposed-slope.ts';
 import { drawPatchLook, insidePatch, patchHeight, shadePatch, type PatchLook } from './materials/built-and-dark.ts';
-import { farmlandHeight, plotGrid, shadeFarmland, type PlotGrid } from './materials/fields.ts';
+import { farmlandHeight, pixelPlot, plotGrid, shadeFarmland, type PlotGrid } from './materials/fields.ts';
 import { canopyHeight, forestHeight, shadeBamboo, shadeForest, shadeScrub, shadeTea } from './materials/vegetation.ts';
 import { lotAt, shadeVillage } from './materials/village.ts';
 import { shadeBank, shadeConstruction, shadeRoad, shadeTrack, shadeWater } from './materials/water-and-built.ts';
@@ -102,6 +102,8 @@ export class Shader {
   crownY = 0;
   /** Whether any hard negative forces a crop state (skip the test otherwise). */
   hasForcedCrops = false;
+  /** The plot the pixel being shaded lies in (written by the farmland shader, read by a straw burn). */
+  readonly pixelPlot = pixelPlot();
   readonly canopy: CanopyTexture;
   readonly canopyOffU: number;
   readonly canopyOffV: number;
@@ -525,6 +527,7 @@ export class Shader {
    */
   surface(x: number, y: number, z: number, hx: number, hy: number, gsd: number, s: Surface): void {
     s.reset();
+    this.pixelPlot.on = false;
     // Small domain warp so class edges of the raster look organic rather than stair-stepped.
     const wob = 0.35 * Math.min(1, Math.max(0, (0.6 - gsd) / 0.2));
     let wx = x;
