@@ -12,7 +12,7 @@ import type { IncidentShape } from './incident-shape.ts';
 import { GROUND, type SceneFeature } from './layers.ts';
 import { hash2 } from './noise.ts';
 import { CROP, drawLook, type CropState, type RGB, type SceneLook } from './look.ts';
-import { DISCHARGE_COLOURS, paintBurn, paintOutfall, type PreparedIncident } from './materials/incidents.ts';
+import { burnsPlot, DISCHARGE_COLOURS, paintBurn, paintOutfall, type PreparedIncident } from './materials/incidents.ts';
 import { SOIL_COLOURS, drawSlopeForm, paintSlope, slopeOutline } from './materials/exposed-slope.ts';
 import { drawPatchLook, insidePatch, patchHeight, shadePatch, type PatchLook } from './materials/built-and-dark.ts';
 import { farmlandHeight, pixelPlot, plotGrid, shadeFarmland, type PlotGrid } from './materials/fields.ts';
@@ -110,6 +110,8 @@ export class Shader {
   readonly incidents: PreparedIncident[];
   /** Incidents that clear the ground of trees (exposed slopes), for shadow tests. */
   private readonly clearings: PreparedIncident[];
+  /** Straw burns, whose plots are stubble. */
+  private readonly burns: PreparedIncident[];
   readonly volumes: Volume[];
   /** Wind ripple strength on water, 0..1. */
   readonly ripple: number;
@@ -234,6 +236,7 @@ export class Shader {
     });
 
     this.clearings = this.incidents.filter((p) => p.shape.cls === 'exposed_slope');
+    this.burns = this.incidents.filter((p) => p.shape.cls === 'straw_burning');
     const downwind = ((w.windDirDeg ?? 0) + 180) * DEG;
     const wx = Math.sin(downwind);
     const wy = Math.cos(downwind);
@@ -485,6 +488,12 @@ export class Shader {
       if (Math.abs(s) <= f.hl && Math.abs(q) <= f.hw) return f.state;
     }
     return -1;
+  }
+
+  /** Whether a straw burn burns the plot in `pixelPlot` (see burnsPlot). */
+  plotBurns(): boolean {
+    for (const p of this.burns) if (burnsPlot(p, this.pixelPlot)) return true;
+    return false;
   }
 
   private lastGridIndex = -1;

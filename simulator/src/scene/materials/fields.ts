@@ -180,6 +180,8 @@ export function shadeFarmland(
     const vc = (p.iv + 0.5) * p.stripL - p.off;
     const forced = sh.forcedCrop(uc * grid.cos - vc * grid.sin, uc * grid.sin + vc * grid.cos);
     if (forced >= 0) state = forced;
+    // A long plot a burn reaches into may have its centre beyond the stubble margin: it is stubble too.
+    else if (sh.plotBurns()) state = CROP.stubble;
   }
   shadeCrop(sh, s, x, y, gsd, p.u, p.v, state, h2, dEdge, grid, d);
 }

@@ -84,7 +84,7 @@ const JUMP_CHANCE = 0.3;
  * (the fire jumped the ridge); never for the rest. Straw is burnt plot by plot: the ridge (田埂) and the
  * neighbour's crop stop the fire, so a scar ends at a plot's edge instead of running across the ridges.
  */
-function burnsPlot(p: PreparedIncident, pp: PixelPlot): boolean {
+export function burnsPlot(p: PreparedIncident, pp: PixelPlot): boolean {
   const g = pp.grid as PlotGrid;
   // The anchor in plot-grid coordinates (locate's, without the edge wobble), clamped into the plot.
   const ua = p.cx * g.cos + p.cy * g.sin;
