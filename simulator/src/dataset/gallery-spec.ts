@@ -157,6 +157,16 @@ function negativeSite(place: Place, kind: HardNegativeKind): { x: number; y: num
       const h = mid(s.slopes);
       return { x: h.x, y: h.y, extra: { lengthM: 220, widthM: 180, headingDeg: foldDeg(h.headingDeg) } };
     }
+    case 'sparse_canopy': {
+      // Open woodland on flat ground, as in the real nadir tiles.
+      const f = mid(s.fields);
+      return { x: f.x, y: f.y, extra: { lengthM: 220, widthM: 180, headingDeg: foldDeg(f.headingDeg) } };
+    }
+    case 'dry_scrub': {
+      // On a hillside: the dry hillsides were among the real misses.
+      const h = mid(s.slopes);
+      return { x: h.x, y: h.y, extra: { lengthM: 220, widthM: 180, headingDeg: foldDeg(h.headingDeg) } };
+    }
     case 'town_roofs':
     case 'dirt_lanes': {
       const v = mid(s.villages);

@@ -272,8 +272,8 @@ export function plantIncident(
 }
 
 /**
- * A patch of `kind` near (tx, ty): dark forest on a hillside (a slope site) or a field block, town
- * roofs and dirt lanes on a village; its centre, size and heading. Null when the place has no site.
+ * A patch of `kind` near (tx, ty): dark forest, open woodland or dry scrub on a hillside (a slope
+ * site) or a field block, town roofs and dirt lanes on a village; its centre, size and heading. Null when the place has no site.
  */
 export function patchSite(
   rng: Rng,
@@ -283,7 +283,7 @@ export function patchSite(
   ty: number,
   maxM: number,
 ): { x: number; y: number; lengthM: number; widthM: number; headingDeg: number } | null {
-  if (kind === 'dark_forest') {
+  if (kind === 'dark_forest' || kind === 'sparse_canopy' || kind === 'dry_scrub') {
     const pool = [...nearest(place.sites.slopes, tx, ty, maxM), ...nearest(place.sites.fields, tx, ty, maxM)];
     if (!pool.length) return null;
     const s = rng.pick(pool);
@@ -381,7 +381,8 @@ export function plantDistractors(
       radiusM: r1(rng.range(40, 220)),
       intensity: Math.round(rng.range(0.3, 0.8) * 100) / 100,
     });
-  // Forest, town and dirt-lane patches near the target, beside incidents as well as on their own.
+  // Forest, town, dirt-lane, woodland and scrub patches near the target, beside incidents as well as on
+  // their own (the kinds added later draw last, so earlier kinds keep their draws).
   const patches = rng.fork(7);
   for (const kind of PATCH_KINDS) {
     if (focus?.kind === kind || !patches.chance(0.15)) continue;
@@ -433,7 +434,11 @@ export function photoSpec(datasetSeed: number, split: Split, index: number, opts
     // Half the negative photos look at a forest, town or dirt-lane patch (the real-photo misses).
     const f = rng.fork(6);
     if (f.chance(0.5)) {
-      const kind = f.pick(PATCH_KINDS);
+      let kind: PatchKind = f.pick(['dark_forest', 'town_roofs', 'dirt_lanes'] as const);
+      // Open woodland and dry scrub (round 16) come from their own stream, so the photos that do not
+      // draw them keep the spec they had.
+      const open = rng.fork(8);
+      if (open.chance(0.4)) kind = open.pick(['sparse_canopy', 'dry_scrub'] as const);
       const site = patchSite(f, place, kind, tx, ty, 5000);
       if (site) {
         focus = { kind, site };

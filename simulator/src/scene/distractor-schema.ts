@@ -16,6 +16,10 @@
  * - dirt_lanes: red/ochre bare-earth lanes and yards between small village houses.
  * The last three are rectangles like the fields; the real-photo check (issue 15) showed the default
  * model firing on them (materials/built-and-dark.ts draws them).
+ * - sparse_canopy: open woodland, scattered round crowns over pale sand and litter, grey snags and logs.
+ * - dry_scrub: dry grass, dark round shrubs, bare pale patches and a few boulders.
+ * These two are rectangles too: pale bare ground that is not a slide, which the slope head refitted
+ * in round 16 fired on in real photos (materials/open-ground.ts draws them).
  */
 import { z } from 'zod';
 
@@ -32,9 +36,17 @@ export const HARD_NEGATIVE_KINDS = [
   'dark_forest',
   'town_roofs',
   'dirt_lanes',
+  'sparse_canopy',
+  'dry_scrub',
 ] as const;
-/** The kinds drawn as large ground patches (materials/built-and-dark.ts). */
-export const PATCH_KINDS = ['dark_forest', 'town_roofs', 'dirt_lanes'] as const satisfies readonly HardNegativeKind[];
+/** The kinds drawn as large ground patches (materials/built-and-dark.ts, materials/open-ground.ts). */
+export const PATCH_KINDS = [
+  'dark_forest',
+  'town_roofs',
+  'dirt_lanes',
+  'sparse_canopy',
+  'dry_scrub',
+] as const satisfies readonly HardNegativeKind[];
 export type PatchKind = (typeof PATCH_KINDS)[number];
 
 export const HardNegativeKindSchema = z.enum(HARD_NEGATIVE_KINDS);
@@ -68,4 +80,6 @@ export const DEFAULT_DISTRACTOR_SIZE: Record<HardNegativeKind, { lengthM: number
   dark_forest: { lengthM: 200, widthM: 150 },
   town_roofs: { lengthM: 160, widthM: 120 },
   dirt_lanes: { lengthM: 160, widthM: 120 },
+  sparse_canopy: { lengthM: 200, widthM: 150 },
+  dry_scrub: { lengthM: 200, widthM: 150 },
 };

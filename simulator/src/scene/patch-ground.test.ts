@@ -50,9 +50,10 @@ describe('patch hard negatives on the ground', () => {
     expect(taggedShare(sh, kind, riverY + 40, riverY + 80, 0)).toBeGreaterThan(0.8);
   });
 
-  it('houses and lanes stay off steep ground; dark forest stands on hillsides', () => {
+  it('houses and lanes stay off steep ground; forest, woodland and scrub stand on hillsides', () => {
     for (const kind of ['town_roofs', 'dirt_lanes'] as const)
       expect(taggedShare(shaderWith(kind), kind, riverY + 40, riverY + 80, 0.6)).toBe(0);
-    expect(taggedShare(shaderWith('dark_forest'), 'dark_forest', riverY + 40, riverY + 80, 0.6)).toBeGreaterThan(0.8);
+    for (const kind of ['dark_forest', 'sparse_canopy', 'dry_scrub'] as const)
+      expect(taggedShare(shaderWith(kind), kind, riverY + 40, riverY + 80, 0.6)).toBeGreaterThan(0.8);
   });
 });

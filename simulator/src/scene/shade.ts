@@ -335,6 +335,8 @@ export class Shader {
         case 'dark_forest':
         case 'town_roofs':
         case 'dirt_lanes':
+        case 'sparse_canopy':
+        case 'dry_scrub':
           prep.look = drawPatchLook(d.kind, mixSeed(prep.salt, 0xb10c));
           this.grounds.push(prep);
           this.patches.push(prep);
@@ -604,7 +606,9 @@ export class Shader {
    */
   private patchCovers(p: PreparedDistractor, cls: number, slope2: number): boolean {
     if (cls === GROUND.water || cls === GROUND.bank) return false;
-    return p.d.kind === 'dark_forest' || slope2 < 0.04;
+    // Woodland and scrub stand on hillsides too (the real dry hillsides were among the misses).
+    const k = p.d.kind;
+    return k === 'dark_forest' || k === 'sparse_canopy' || k === 'dry_scrub' || slope2 < 0.04;
   }
 
   private readonly grad = new Float64Array(3);

@@ -2,9 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PATCH_KINDS } from '../distractor-schema.ts';
 import { drawPatchLook, type BlockLook, type ForestLook } from './built-and-dark.ts';
+import { isOpenLook } from './open-ground.ts';
 
 const colours = (look: ReturnType<typeof drawPatchLook>): (readonly number[])[] =>
-  look.kind === 'dark_forest' ? [look.crown, look.crownAlt, look.floor] : [...look.roofs, look.lane, look.yard];
+  look.kind === 'dark_forest'
+    ? [look.crown, look.crownAlt, look.floor]
+    : isOpenLook(look)
+      ? [look.soil, look.cover, look.crown, look.itemColour]
+      : [...look.roofs, look.lane, look.yard];
 
 describe('drawPatchLook', () => {
   it('is a function of the seed: the same seed gives the same look, another seed another', () => {

@@ -20,6 +20,7 @@ import { hash2 } from '../noise.ts';
 import { Rng } from '../random.ts';
 import type { Shader } from '../shade.ts';
 import { periodicAmp, smooth, type Surface } from '../surface.ts';
+import { drawOpenLook, isOpenLook, openGroundHeight, shadeOpenGround, type OpenLook } from './open-ground.ts';
 import { canopyHeight, shadeCanopy } from './vegetation.ts';
 
 import { detailBuffer } from '../textures.ts';
@@ -61,7 +62,7 @@ export interface BlockLook {
   wander: number;
 }
 
-export type PatchLook = ForestLook | BlockLook;
+export type PatchLook = ForestLook | BlockLook | OpenLook;
 
 const jit = (r: Rng, c: RGB, k: number): RGB => [
   Math.max(0, c[0] * r.range(1 - k, 1 + k)),
@@ -101,6 +102,7 @@ const VILLAGE_ROOFS: RGB[] = [
 
 /** The look of one planted patch, from its seed. */
 export function drawPatchLook(kind: PatchKind, seed: number): PatchLook {
+  if (kind === 'sparse_canopy' || kind === 'dry_scrub') return drawOpenLook(kind, seed);
   const r = new Rng(seed);
   if (kind === 'dark_forest') {
     // Darker and bluer than the broadleaf forest of the scene look ([0.18, 0.3, 0.13]).
@@ -184,6 +186,7 @@ export function shadePatch(
   cosH: number,
 ): void {
   if (look.kind === 'dark_forest') shadeDarkForest(sh, s, x, y, gsd, look);
+  else if (isOpenLook(look)) shadeOpenGround(sh, s, x, y, gsd, look, salt);
   else shadeBlock(sh, s, x, y, a, q, gsd, look, salt, sinH, cosH);
 }
 
@@ -198,6 +201,7 @@ export function patchHeight(
   salt: number,
 ): number {
   if (look.kind === 'dark_forest') return canopyHeight(sh, x, y, look.density, look.crownScale, look.heightM);
+  if (isOpenLook(look)) return openGroundHeight(sh, x, y, look, salt);
   const L = blockLot(sh, x, y, a, q, look, salt);
   if (L.kind === 1) return L.heightM;
   if (L.kind === 3) return canopyHeight(sh, x, y, 0.9, 0.6, 8);

@@ -1,0 +1,71 @@
+/**
+ * Open woodland and dry scrub (round 16): pale bare ground between round crowns, shrubs, snags, logs
+ * and boulders that stand up and cast shadows, drawn from the patch seed.
+ */
+import { describe, expect, it } from 'vitest';
+import { DEMO_ORIGIN, demoLayers, demoRiverY } from '../demo-world.ts';
+import { localFrame } from '../local-frame.ts';
+import { buildScene } from '../scene.ts';
+import { Shader } from '../shade.ts';
+import { Surface } from '../surface.ts';
+import { drawOpenLook, type OpenLook } from './open-ground.ts';
+
+const KINDS = ['sparse_canopy', 'dry_scrub'] as const;
+
+function shaderWith(kind: OpenLook['kind']): Shader {
+  const frame = localFrame(DEMO_ORIGIN[0], DEMO_ORIGIN[1]);
+  const [lon, lat] = frame.toLonLat(0, demoRiverY(0) + 150);
+  const scene = buildScene({
+    layers: demoLayers(),
+    distractors: [{ id: 'p', kind, lon, lat, lengthM: 200, widthM: 200, headingDeg: 0 }],
+    seed: 9,
+  });
+  return new Shader(
+    scene,
+    scene.incidents.map((i) => i.shape),
+    () => 0,
+  );
+}
+
+describe('open woodland and dry scrub', () => {
+  it('draw their look from the seed, inside the ranges that make them what they are', () => {
+    for (const kind of KINDS)
+      for (let seed = 0; seed < 200; seed++) {
+        const look = drawOpenLook(kind, seed);
+        expect(drawOpenLook(kind, seed)).toEqual(look);
+        // Pale, nearly grey bare soil (sand, dry earth); green crowns and shrubs.
+        expect(Math.min(...look.soil)).toBeGreaterThan(0.45);
+        expect(Math.max(...look.soil) - Math.min(...look.soil)).toBeLessThan(0.2);
+        expect(look.crown[1]).toBeGreaterThan(look.crown[0]);
+        expect(look.crown[1]).toBeGreaterThan(look.crown[2]);
+        // Open: most crown cells empty, the ground shows.
+        expect(look.density).toBeLessThanOrEqual(0.6);
+        expect(look.heightM).toBeLessThanOrEqual(kind === 'sparse_canopy' ? 13 : 2.5);
+      }
+    expect(drawOpenLook('sparse_canopy', 1)).not.toEqual(drawOpenLook('sparse_canopy', 2));
+  });
+
+  it.each(KINDS)('%s shows pale bare ground and things standing on it with heights (shadows)', (kind) => {
+    const sh = shaderWith(kind);
+    const y0 = demoRiverY(0) + 150;
+    const s = new Surface();
+    let tagged = 0;
+    let pale = 0;
+    let standing = 0;
+    let n = 0;
+    for (let x = -60; x <= 60; x += 1.7)
+      for (let y = y0 - 60; y <= y0 + 60; y += 1.9) {
+        s.reset();
+        sh.surface(x, y, 0, 0, 0, 0.1, s);
+        n++;
+        if (s.tag !== Shader.tagOf[kind]) continue;
+        tagged++;
+        if (s.r > 0.45 && s.g > 0.45 && s.b > 0.35) pale++;
+        if (sh.objectHeight(x, y) > 0.2) standing++;
+      }
+    expect(tagged / n).toBeGreaterThan(0.8);
+    expect(pale / tagged).toBeGreaterThan(0.1);
+    expect(standing / tagged).toBeGreaterThan(0.05);
+    expect(standing / tagged).toBeLessThan(0.8);
+  });
+});

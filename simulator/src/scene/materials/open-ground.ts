@@ -1,0 +1,228 @@
+/**
+ * Hard negatives the round-16 real-photo check showed (issue 15): the slope head refitted on the
+ * long pale slides fired on pale bare ground that is not a slide.
+ *
+ * - sparse_canopy: open pine woodland — round crowns scattered over pale sandy soil and dry litter,
+ *   some grey dead snags among them and grey fallen logs on the ground (DeepForest OSBS, SOAP).
+ * - dry_scrub: dry grass with dark round shrubs, bare pale patches and a few granite boulders
+ *   (DeepForest SJER, dry Bali hillsides).
+ *
+ * Both are patches like dark_forest (a ragged rectangle, look drawn once from the patch seed). What
+ * keeps them from reading as a slide: round crowns, shrubs and boulders with their own shadows, bare
+ * ground in blotches with no fall-line shape.
+ */
+import type { RGB } from '../look.ts';
+import { hash2 } from '../noise.ts';
+import { Rng } from '../random.ts';
+import type { Shader } from '../shade.ts';
+import { smooth, type Surface } from '../surface.ts';
+import { detailBuffer } from '../textures.ts';
+import { canopyHeight, shadeCanopy } from './vegetation.ts';
+
+// det4 results, one buffer per read (see Shader.det4).
+const groundDetail = detailBuffer();
+
+export interface OpenLook {
+  kind: 'sparse_canopy' | 'dry_scrub';
+  /** Bare soil (sand, dry earth) and the cover over the rest (litter, dry grass). */
+  soil: RGB;
+  cover: RGB;
+  /** Share of the ground that is bare soil, and the texel of the noise that blots it (m; blots ~64×). */
+  bareShare: number;
+  bareTexelM: number;
+  crown: RGB;
+  /** Share of crown cells holding a tree or shrub. */
+  density: number;
+  crownScale: number;
+  heightM: number;
+  /** Share of crowns that are dead grey snags (sparse_canopy). */
+  snagShare: number;
+  /** Fallen logs (sparse_canopy) or boulders (dry_scrub): cell size and share of cells with one. */
+  itemCellM: number;
+  itemShare: number;
+  /** Log length or boulder radius range (m). */
+  itemSize: [number, number];
+  itemColour: RGB;
+}
+
+/** Whether a patch look is one of these (the other patch looks have other fields). */
+export function isOpenLook(look: { kind: string }): look is OpenLook {
+  return look.kind === 'sparse_canopy' || look.kind === 'dry_scrub';
+}
+
+const jit = (r: Rng, c: RGB, k: number): RGB => [
+  Math.max(0, c[0] * r.range(1 - k, 1 + k)),
+  Math.max(0, c[1] * r.range(1 - k, 1 + k)),
+  Math.max(0, c[2] * r.range(1 - k, 1 + k)),
+];
+/** `c` brighter or darker by up to ±`k`, hue kept (a channel-wise jitter can turn a dull green grey). */
+const tone = (r: Rng, c: RGB, k: number): RGB => {
+  const f = r.range(1 - k, 1 + k);
+  return [c[0] * f, c[1] * f, c[2] * f];
+};
+const lerp = (a: RGB, b: RGB, t: number): RGB => [
+  a[0] + (b[0] - a[0]) * t,
+  a[1] + (b[1] - a[1]) * t,
+  a[2] + (b[2] - a[2]) * t,
+];
+
+const SAND: RGB = [0.66, 0.66, 0.63];
+const DRY_EARTH: RGB = [0.63, 0.6, 0.53];
+const LITTER: RGB = [0.46, 0.4, 0.3];
+const DRY_GRASS: RGB = [0.54, 0.52, 0.4];
+const GREY_WOOD: RGB = [0.7, 0.69, 0.66];
+const GRANITE: RGB = [0.7, 0.68, 0.64];
+
+/** The look of one sparse-canopy or dry-scrub patch, from its seed. */
+export function drawOpenLook(kind: OpenLook['kind'], seed: number): OpenLook {
+  const r = new Rng(seed);
+  const soil = jit(r, lerp(SAND, DRY_EARTH, r.next()), 0.06);
+  if (kind === 'sparse_canopy') {
+    return {
+      kind,
+      soil,
+      cover: jit(r, lerp(LITTER, DRY_GRASS, r.next()), 0.08),
+      bareShare: r.range(0.3, 0.7),
+      bareTexelM: 0.25,
+      crown: tone(r, lerp([0.19, 0.29, 0.13], [0.24, 0.34, 0.16], r.next()), 0.1),
+      density: r.range(0.3, 0.6),
+      crownScale: r.range(0.7, 1.1),
+      // Short trees: the long shadows of tall ones at low sun streak the sand like tracks.
+      heightM: r.range(6, 13),
+      snagShare: r.range(0.04, 0.15),
+      itemCellM: r.range(12, 20),
+      itemShare: r.range(0.15, 0.4),
+      itemSize: [6, r.range(10, 18)],
+      itemColour: jit(r, GREY_WOOD, 0.06),
+    };
+  }
+  return {
+    kind,
+    soil,
+    cover: jit(r, DRY_GRASS, 0.08),
+    bareShare: r.range(0.35, 0.55),
+    bareTexelM: 0.18,
+    crown: tone(r, lerp([0.16, 0.19, 0.1], [0.22, 0.24, 0.13], r.next()), 0.1),
+    density: r.range(0.12, 0.28),
+    crownScale: r.range(0.45, 0.7),
+    heightM: r.range(1.2, 2.5),
+    snagShare: 0,
+    itemCellM: r.range(6, 12),
+    itemShare: r.range(0.2, 0.45),
+    itemSize: [0.8, r.range(1.8, 3)],
+    itemColour: jit(r, GRANITE, 0.05),
+  };
+}
+
+/** A log or boulder near (x, y) (reused object: read before the next call). */
+const item = { d: 0, cx: 0, cy: 0, size: 0, hash: 0 };
+
+/**
+ * The log or boulder of the cell under (x, y), if any: `d` is the distance from its axis (log) or
+ * centre (boulder) in metres, Infinity where the cell has none.
+ */
+function itemAt(x: number, y: number, look: OpenLook, salt: number): typeof item {
+  const c = look.itemCellM;
+  const i = Math.floor(x / c);
+  const j = Math.floor(y / c);
+  item.d = Infinity;
+  const h = hash2(i, j, salt + 21);
+  if (h >= look.itemShare) return item;
+  const [s0, s1] = look.itemSize;
+  const size = s0 + (s1 - s0) * hash2(i, j, salt + 22);
+  // Centre kept away from the cell edge so a log or boulder never spills into the next cell.
+  const m = Math.min(0.45, size / c + 0.05);
+  const cx = (i + m + (1 - 2 * m) * hash2(i, j, salt + 23)) * c;
+  const cy = (j + m + (1 - 2 * m) * hash2(i, j, salt + 24)) * c;
+  const ex = x - cx;
+  const ey = y - cy;
+  item.size = size;
+  item.cx = cx;
+  item.cy = cy;
+  item.hash = h / look.itemShare;
+  if (look.kind === 'dry_scrub') {
+    item.d = Math.hypot(ex, ey);
+    return item;
+  }
+  const a = Math.PI * hash2(i, j, salt + 25);
+  const along = ex * Math.cos(a) + ey * Math.sin(a);
+  item.d = Math.abs(along) <= size / 2 ? Math.abs(-ex * Math.sin(a) + ey * Math.cos(a)) : Infinity;
+  return item;
+}
+
+const LOG_RADIUS_M = 0.25;
+/** Boulder height over its radius: granite boulders are rounded but lie low. */
+const BOULDER_RISE = 0.45;
+
+export function shadeOpenGround(
+  sh: Shader,
+  s: Surface,
+  x: number,
+  y: number,
+  gsd: number,
+  look: OpenLook,
+  salt: number,
+): void {
+  // Ground first: bare soil in blotches (no direction to them), litter or dry grass elsewhere.
+  const d = sh.det4(x, y, 0.06, gsd, groundDetail);
+  const grain = d[1] as number;
+  // Two scales summed: one alone draws long bands (like a track) or even stripes.
+  const blots = 0.6 * sh.tex(x, y, look.bareTexelM, gsd, salt + 31) + 0.4 * sh.tex(x, y, 0.07, gsd, salt + 33);
+  const bare = smooth(look.bareShare + 0.06, look.bareShare - 0.06, blots);
+  s.set(look.cover, 0.8 + 0.35 * grain + 0.2 * ((d[2] as number) - 0.5));
+  s.mix(look.soil, bare * (0.85 + 0.15 * (d[0] as number)));
+  s.ao = 0.9;
+  s.grain = 0.7;
+  const it = itemAt(x, y, look, salt);
+  if (look.kind === 'sparse_canopy' && it.d < LOG_RADIUS_M) {
+    // A fallen log: grey weathered wood, round across.
+    const t = it.d / LOG_RADIUS_M;
+    s.set(look.itemColour, 0.95 + 0.1 * grain);
+    s.objH = LOG_RADIUS_M * Math.sqrt(1 - t * t);
+  } else if (look.kind === 'dry_scrub' && it.d < it.size) {
+    // A granite boulder: a dome, so the sun lights one side and it casts its own shadow.
+    const t = it.d / it.size;
+    const h = it.size * BOULDER_RISE * Math.sqrt(1 - t * t);
+    s.set(look.itemColour, 0.9 + 0.15 * grain + 0.1 * (it.hash - 0.5));
+    s.objH = h;
+    // Dome slope -rise·(x - cx)/sqrt(R² - r²), capped so the rim does not turn edge-on.
+    const k =
+      (-BOULDER_RISE * it.size) / Math.max(0.3 * it.size, Math.sqrt(Math.max(0, it.size * it.size - it.d * it.d)));
+    s.gx = (k * (x - it.cx)) / it.size;
+    s.gy = (k * (y - it.cy)) / it.size;
+    s.ao = 0.8 + 0.2 * (1 - t);
+    return;
+  }
+  const gr = s.r;
+  const gg = s.g;
+  const gb = s.b;
+  if (shadeCanopy(sh, s, x, y, gsd, look.density, look.crownScale, look.heightM)) {
+    if (gsd / (sh.canopy.texelM * look.crownScale) >= 6) {
+      // Pixels wider than a crown: the ground blended with this patch's crowns and their shade.
+      s.r = gr;
+      s.g = gg;
+      s.b = gb;
+      s.mix(look.crown, look.density);
+      s.mul(1 - 0.25 * look.density);
+      return;
+    }
+    const hg = sh.hn[0] as number;
+    const crownHash = hash2(Math.floor(sh.crownX * 3), Math.floor(sh.crownY * 3), salt + 41);
+    if (crownHash < look.snagShare) {
+      // A dead snag: bare grey branches over the ground, mostly ground showing through.
+      const twig = (d[3] as number) > 0.55 ? 1 : 0;
+      s.mix(look.itemColour, 0.35 + 0.5 * twig);
+      return;
+    }
+    s.set(look.crown, 0.6 + 0.7 * hg);
+  }
+}
+
+/** Height of what stands in the patch at (x, y), for shadows. */
+export function openGroundHeight(sh: Shader, x: number, y: number, look: OpenLook, salt: number): number {
+  const it = itemAt(x, y, look, salt);
+  if (look.kind === 'dry_scrub' && it.d < it.size) return it.size * BOULDER_RISE * Math.sqrt(1 - (it.d / it.size) ** 2);
+  const tree = canopyHeight(sh, x, y, look.density, look.crownScale, look.heightM);
+  if (look.kind === 'sparse_canopy' && it.d < LOG_RADIUS_M) return Math.max(tree, LOG_RADIUS_M);
+  return tree;
+}
