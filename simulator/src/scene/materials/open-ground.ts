@@ -66,8 +66,8 @@ const lerp = (a: RGB, b: RGB, t: number): RGB => [
   a[2] + (b[2] - a[2]) * t,
 ];
 
-const SAND: RGB = [0.66, 0.66, 0.63];
-const DRY_EARTH: RGB = [0.63, 0.6, 0.53];
+const SAND: RGB = [0.68, 0.68, 0.66];
+const DRY_EARTH: RGB = [0.64, 0.62, 0.56];
 const LITTER: RGB = [0.46, 0.4, 0.3];
 const DRY_GRASS: RGB = [0.54, 0.52, 0.4];
 const GREY_WOOD: RGB = [0.7, 0.69, 0.66];
@@ -84,7 +84,7 @@ export function drawOpenLook(kind: OpenLook['kind'], seed: number): OpenLook {
       cover: jit(r, lerp(LITTER, DRY_GRASS, r.next()), 0.08),
       bareShare: r.range(0.3, 0.7),
       bareTexelM: 0.25,
-      crown: tone(r, lerp([0.19, 0.29, 0.13], [0.24, 0.34, 0.16], r.next()), 0.1),
+      crown: tone(r, lerp([0.22, 0.33, 0.15], [0.28, 0.38, 0.17], r.next()), 0.1),
       density: r.range(0.3, 0.6),
       crownScale: r.range(0.7, 1.1),
       // Short trees: the long shadows of tall ones at low sun streak the sand like tracks.
@@ -100,7 +100,7 @@ export function drawOpenLook(kind: OpenLook['kind'], seed: number): OpenLook {
     kind,
     soil,
     cover: jit(r, DRY_GRASS, 0.08),
-    bareShare: r.range(0.35, 0.55),
+    bareShare: r.range(0.42, 0.58),
     bareTexelM: 0.18,
     crown: tone(r, lerp([0.16, 0.19, 0.1], [0.22, 0.24, 0.13], r.next()), 0.1),
     density: r.range(0.12, 0.28),
@@ -141,7 +141,10 @@ function itemAt(x: number, y: number, look: OpenLook, salt: number): typeof item
   item.cy = cy;
   item.hash = h / look.itemShare;
   if (look.kind === 'dry_scrub') {
-    item.d = Math.hypot(ex, ey);
+    // A lumpy outline, not a disc: the distance is stretched where the rim is pulled in.
+    const th = Math.atan2(ey, ex);
+    const p = 6.283 * hash2(i, j, salt + 26);
+    item.d = Math.hypot(ex, ey) / (0.8 + 0.15 * Math.sin(2 * th + p) + 0.08 * Math.sin(5 * th + 2 * p));
     return item;
   }
   const a = Math.PI * hash2(i, j, salt + 25);
@@ -152,7 +155,7 @@ function itemAt(x: number, y: number, look: OpenLook, salt: number): typeof item
 
 const LOG_RADIUS_M = 0.25;
 /** Boulder height over its radius: granite boulders are rounded but lie low. */
-const BOULDER_RISE = 0.45;
+const BOULDER_RISE = 0.3;
 
 export function shadeOpenGround(
   sh: Shader,
