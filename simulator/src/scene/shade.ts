@@ -203,8 +203,11 @@ export class Shader {
       const inc = scene.incidents.find((i) => i.shape === shape)?.incident;
       const r = lookRng.fork(index);
       const soil = inc?.soil ?? r.weighted({ red: 0.45, ochre: 0.2, tan: 0.15, yellow: 0.15, grey: 0.05 });
-      const terraced = inc?.terraced ?? r.chance(0.3);
       const discharge = inc?.discharge ?? r.weighted({ grey: 0.35, black: 0.2, milky: 0.2, foam: 0.1, brown: 0.15 });
+      // Drawn in this order since before the slope forms: another order changes every incident's look
+      // (a fire's scar age among them).
+      const scarAge = inc?.scarAge ?? r.next();
+      const terraced = inc?.terraced ?? r.chance(0.3);
       return {
         index,
         shape,
@@ -214,7 +217,7 @@ export class Shader {
         cosH: Math.cos(shape.headingDeg * DEG),
         boundM: bound * 1.35 + 3,
         seed: (this.seed * 31 + index * 977 + 13) | 0,
-        scarAge: inc?.scarAge ?? r.next(),
+        scarAge,
         soil: SOIL_COLOURS[soil] as RGB,
         terraced,
         benchM: r.range(2.5, 5),
