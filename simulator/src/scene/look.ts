@@ -100,10 +100,17 @@ const jitter = (rng: Rng, c: RGB, amt: number): RGB => {
   ];
 };
 const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
-const lerp = (a: RGB, b: RGB, t: number): RGB => [
+/** The colour a share `t` of the way from `a` to `b`. */
+export const lerp = (a: RGB, b: RGB, t: number): RGB => [
   a[0] + (b[0] - a[0]) * t,
   a[1] + (b[1] - a[1]) * t,
   a[2] + (b[2] - a[2]) * t,
+];
+/** `c` with each channel varied by up to ±`k` (never below 0): a patch's own palette. */
+export const jitterChannels = (r: Rng, c: RGB, k: number): RGB => [
+  Math.max(0, c[0] * r.range(1 - k, 1 + k)),
+  Math.max(0, c[1] * r.range(1 - k, 1 + k)),
+  Math.max(0, c[2] * r.range(1 - k, 1 + k)),
 ];
 
 /** Draw a scene look for `season` from `seed`. */

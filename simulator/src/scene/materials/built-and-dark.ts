@@ -15,7 +15,7 @@
  * (lengthM along headingDeg, widthM across) with a ragged edge.
  */
 import type { PatchKind } from '../distractor-schema.ts';
-import type { RGB } from '../look.ts';
+import { jitterChannels, lerp, type RGB } from '../look.ts';
 import { hash2 } from '../noise.ts';
 import { Rng } from '../random.ts';
 import type { Shader } from '../shade.ts';
@@ -64,23 +64,13 @@ export interface BlockLook {
 
 export type PatchLook = ForestLook | BlockLook | OpenLook;
 
-const jit = (r: Rng, c: RGB, k: number): RGB => [
-  Math.max(0, c[0] * r.range(1 - k, 1 + k)),
-  Math.max(0, c[1] * r.range(1 - k, 1 + k)),
-  Math.max(0, c[2] * r.range(1 - k, 1 + k)),
-];
 /** Two to four roof colours from `from`, each varied by up to ±`k`. */
 function roofPalette(r: Rng, from: readonly RGB[], k: number): RGB[] {
   const n = r.int(2, 4);
   const roofs: RGB[] = [];
-  for (let i = 0; i < n; i++) roofs.push(jit(r, r.pick(from), k));
+  for (let i = 0; i < n; i++) roofs.push(jitterChannels(r, r.pick(from), k));
   return roofs;
 }
-const lerp = (a: RGB, b: RGB, t: number): RGB => [
-  a[0] + (b[0] - a[0]) * t,
-  a[1] + (b[1] - a[1]) * t,
-  a[2] + (b[2] - a[2]) * t,
-];
 
 /** Bare earth of tropical and southern towns: laterite red to ochre. */
 const EARTH_RED: RGB = [0.6, 0.33, 0.22];
@@ -106,12 +96,12 @@ export function drawPatchLook(kind: PatchKind, seed: number): PatchLook {
   const r = new Rng(seed);
   if (kind === 'dark_forest') {
     // Darker and bluer than the broadleaf forest of the scene look ([0.18, 0.3, 0.13]).
-    const crown = jit(r, lerp([0.14, 0.23, 0.12], [0.16, 0.22, 0.15], r.next()), 0.15);
+    const crown = jitterChannels(r, lerp([0.14, 0.23, 0.12], [0.16, 0.22, 0.15], r.next()), 0.15);
     return {
       kind,
       crown,
-      crownAlt: jit(r, lerp(crown, [0.2, 0.26, 0.14], r.range(0.3, 1)), 0.12),
-      floor: jit(r, [0.09, 0.1, 0.06], 0.25),
+      crownAlt: jitterChannels(r, lerp(crown, [0.2, 0.26, 0.14], r.range(0.3, 1)), 0.12),
+      floor: jitterChannels(r, [0.09, 0.1, 0.06], 0.25),
       crownScale: r.range(0.5, 0.85),
       heightM: r.range(8, 18),
       density: r.range(0.82, 1),
@@ -131,12 +121,12 @@ export function drawPatchLook(kind: PatchKind, seed: number): PatchLook {
       roofs,
       flatShare: r.range(0.3, 0.85),
       storeys: [2, r.int(3, 6)],
-      lane: jit(r, r.chance(0.5) ? [0.36, 0.36, 0.36] : [0.58, 0.57, 0.54], 0.1),
-      yard: jit(r, [0.6, 0.59, 0.56], 0.08),
+      lane: jitterChannels(r, r.chance(0.5) ? [0.36, 0.36, 0.36] : [0.58, 0.57, 0.54], 0.1),
+      yard: jitterChannels(r, [0.6, 0.59, 0.56], 0.08),
       wander: 0,
     };
   }
-  const earth = jit(r, lerp(EARTH_RED, EARTH_OCHRE, r.next()), 0.08);
+  const earth = jitterChannels(r, lerp(EARTH_RED, EARTH_OCHRE, r.next()), 0.08);
   const roofs = roofPalette(r, VILLAGE_ROOFS, 0.1);
   return {
     kind,
@@ -150,7 +140,7 @@ export function drawPatchLook(kind: PatchKind, seed: number): PatchLook {
     flatShare: r.range(0, 0.25),
     storeys: [1, r.int(1, 2)],
     lane: earth,
-    yard: jit(r, lerp(earth, [0.5, 0.4, 0.3], r.range(0, 0.4)), 0.06),
+    yard: jitterChannels(r, lerp(earth, [0.5, 0.4, 0.3], r.range(0, 0.4)), 0.06),
     wander: r.range(0.4, 1.2),
   };
 }

@@ -12,7 +12,7 @@
  * seeded ranges (drawSlopeForm); the outline is one function (slopeOutline) shared by the painter and
  * the tree clearing, so no tree stands on the scar and no scar pixel is left unlabelled.
  */
-import type { RGB } from '../look.ts';
+import { lerp, type RGB } from '../look.ts';
 import { hash2 } from '../noise.ts';
 import type { Rng } from '../random.ts';
 import type { Shader } from '../shade.ts';
@@ -82,10 +82,6 @@ export interface SlopeForm {
   streaks: number;
 }
 
-function lerp3(a: RGB, b: RGB, t: number): RGB {
-  return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
-}
-
 /**
  * Draw a slope's form from `r` (its own fork, so the incident's other draws stay as they were).
  * `base` is the soil colour, `aspect` the incident's length / width.
@@ -119,10 +115,10 @@ export function drawSlopeForm(r: Rng, base: RGB, terraced: boolean, lengthM: num
   // Dry soil pales toward a light tan: most of the real tracks are light, a few still show red or ochre.
   const dry = r.range(0.5, 1);
   const grey = (base[0] + base[1] + base[2]) / 3;
-  const washed = lerp3(lerp3(base, [grey, grey, grey], 0.45), DRY_PALE, 0.7);
+  const washed = lerp(lerp(base, [grey, grey, grey], 0.45), DRY_PALE, 0.7);
   const tone = r.range(0.95, 1.05);
-  const soil = lerp3(base, washed, dry).map((c) => c * tone) as unknown as RGB;
-  const debris = lerp3(soil, [0.42, 0.38, 0.33], r.range(0.25, 0.5));
+  const soil = lerp(base, washed, dry).map((c) => c * tone) as unknown as RGB;
+  const debris = lerp(soil, [0.42, 0.38, 0.33], r.range(0.25, 0.5));
   return {
     kind,
     tracks,

@@ -11,7 +11,7 @@
  * keeps them from reading as a slide: round crowns, shrubs and boulders with their own shadows, bare
  * ground in blotches with no fall-line shape.
  */
-import type { RGB } from '../look.ts';
+import { jitterChannels, lerp, type RGB } from '../look.ts';
 import { hash2 } from '../noise.ts';
 import { Rng } from '../random.ts';
 import type { Shader } from '../shade.ts';
@@ -50,21 +50,11 @@ export function isOpenLook(look: { kind: string }): look is OpenLook {
   return look.kind === 'sparse_canopy' || look.kind === 'dry_scrub';
 }
 
-const jit = (r: Rng, c: RGB, k: number): RGB => [
-  Math.max(0, c[0] * r.range(1 - k, 1 + k)),
-  Math.max(0, c[1] * r.range(1 - k, 1 + k)),
-  Math.max(0, c[2] * r.range(1 - k, 1 + k)),
-];
 /** `c` brighter or darker by up to ±`k`, hue kept (a channel-wise jitter can turn a dull green grey). */
 const tone = (r: Rng, c: RGB, k: number): RGB => {
   const f = r.range(1 - k, 1 + k);
   return [c[0] * f, c[1] * f, c[2] * f];
 };
-const lerp = (a: RGB, b: RGB, t: number): RGB => [
-  a[0] + (b[0] - a[0]) * t,
-  a[1] + (b[1] - a[1]) * t,
-  a[2] + (b[2] - a[2]) * t,
-];
 
 const SAND: RGB = [0.68, 0.68, 0.66];
 const DRY_EARTH: RGB = [0.64, 0.62, 0.56];
@@ -76,12 +66,12 @@ const GRANITE: RGB = [0.7, 0.68, 0.64];
 /** The look of one sparse-canopy or dry-scrub patch, from its seed. */
 export function drawOpenLook(kind: OpenLook['kind'], seed: number): OpenLook {
   const r = new Rng(seed);
-  const soil = jit(r, lerp(SAND, DRY_EARTH, r.next()), 0.06);
+  const soil = jitterChannels(r, lerp(SAND, DRY_EARTH, r.next()), 0.06);
   if (kind === 'sparse_canopy') {
     return {
       kind,
       soil,
-      cover: jit(r, lerp(LITTER, DRY_GRASS, r.next()), 0.08),
+      cover: jitterChannels(r, lerp(LITTER, DRY_GRASS, r.next()), 0.08),
       bareShare: r.range(0.3, 0.7),
       bareTexelM: 0.25,
       crown: tone(r, lerp([0.22, 0.33, 0.15], [0.28, 0.38, 0.17], r.next()), 0.1),
@@ -93,13 +83,13 @@ export function drawOpenLook(kind: OpenLook['kind'], seed: number): OpenLook {
       itemCellM: r.range(12, 20),
       itemShare: r.range(0.15, 0.4),
       itemSize: [6, r.range(10, 18)],
-      itemColour: jit(r, GREY_WOOD, 0.06),
+      itemColour: jitterChannels(r, GREY_WOOD, 0.06),
     };
   }
   return {
     kind,
     soil,
-    cover: jit(r, DRY_GRASS, 0.08),
+    cover: jitterChannels(r, DRY_GRASS, 0.08),
     bareShare: r.range(0.42, 0.58),
     bareTexelM: 0.18,
     crown: tone(r, lerp([0.16, 0.19, 0.1], [0.22, 0.24, 0.13], r.next()), 0.1),
@@ -110,7 +100,7 @@ export function drawOpenLook(kind: OpenLook['kind'], seed: number): OpenLook {
     itemCellM: r.range(6, 12),
     itemShare: r.range(0.2, 0.45),
     itemSize: [0.8, r.range(1.8, 3)],
-    itemColour: jit(r, GRANITE, 0.05),
+    itemColour: jitterChannels(r, GRANITE, 0.05),
   };
 }
 
