@@ -24,6 +24,13 @@ export const BboxQuerySchema = z
       ),
   );
 
+/**
+ * A number bound for a PostgreSQL `real` column, rounded to what the column holds: a value such as 1e-206 is a
+ * valid number but out of range for `real` (PostgreSQL refuses it rather than rounding to 0).
+ */
+export const realColumn = <T extends z.ZodType<number | null | undefined>>(s: T) =>
+  s.transform((v) => (typeof v === 'number' ? Math.fround(v) : v));
+
 export const ErrorResponseSchema = z.object({
   error: z.object({
     code: z.string(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema } from './common.ts';
+import { IdSchema, realColumn } from './common.ts';
 import { DetectionClassSchema } from './review.ts';
 
 export const DepartmentSchema = z.object({
@@ -55,9 +55,9 @@ export const CategorySettingsSchema = z.object({
 });
 export const CategorySettingsInputSchema = z
   .object({
-    duplicateRadiusM: z.number().min(0).max(10_000).optional(),
-    droneAttachRadiusM: z.number().min(0).max(10_000).optional(),
-    autoFileMinScore: z.number().min(0).max(1).nullable().optional(),
+    duplicateRadiusM: realColumn(z.number().min(0).max(10_000).optional()),
+    droneAttachRadiusM: realColumn(z.number().min(0).max(10_000).optional()),
+    autoFileMinScore: realColumn(z.number().min(0).max(1).nullable().optional()),
   })
   .strict();
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema, TextSchema } from './common.ts';
+import { IdSchema, realColumn, TextSchema } from './common.ts';
 
 export const ScheduleInputSchema = z.object({
   name: TextSchema(200),
@@ -11,7 +11,7 @@ export const ScheduleInputSchema = z.object({
   timezone: z.string().max(64).default('Asia/Shanghai'),
   /** One drone or a pool: the first that passes pre-flight flies. */
   droneIds: z.array(IdSchema).min(1).max(50),
-  maxWindMps: z.number().positive().max(50).nullable().optional(),
+  maxWindMps: realColumn(z.number().min(0.1, 'maxWindMps: at least 0.1 m/s').max(50).nullable().optional()),
 });
 export type ScheduleInput = z.infer<typeof ScheduleInputSchema>;
 

@@ -139,8 +139,9 @@ export async function listIncidents(q: Queryable, user: AuthUser, f: IncidentFil
   // One parameter per state: `IN (...)` lets the partial index of the to_review queue apply.
   if (f.state) where.push(`n.review_state IN (${f.state.map((s) => p(s)).join(', ')})`);
   if (f.class) where.push(`n.class = ANY(${p(f.class)}::text[])`);
-  if (f.minScore !== undefined) where.push(`n.confidence >= ${p(f.minScore)}`);
-  if (f.maxScore !== undefined) where.push(`n.confidence <= ${p(f.maxScore)}`);
+  // float8: an untyped parameter beside a `real` column is read as `real`, which refuses a tiny valid score (1e-206).
+  if (f.minScore !== undefined) where.push(`n.confidence >= ${p(f.minScore)}::float8`);
+  if (f.maxScore !== undefined) where.push(`n.confidence <= ${p(f.maxScore)}::float8`);
   if (f.flightId) where.push(`${p(f.flightId)} = ANY(n.flight_ids)`);
   if (f.areaId) where.push(`ST_Intersects(n.geom, (SELECT a.geom FROM areas a WHERE a.id = ${p(f.areaId)}))`);
   if (f.bbox) where.push(`n.geom && ST_MakeEnvelope(${f.bbox.map((v) => p(v)).join(', ')}, 4326)`);
@@ -192,8 +193,8 @@ export async function listDetections(q: Queryable, user: AuthUser, f: DetectionF
     where.push(
       `EXISTS (SELECT 1 FROM incidents n WHERE n.id = d.incident_id AND n.review_state = ANY(${p(f.state)}::text[]))`,
     );
-  if (f.minScore !== undefined) where.push(`d.score >= ${p(f.minScore)}`);
-  if (f.maxScore !== undefined) where.push(`d.score <= ${p(f.maxScore)}`);
+  if (f.minScore !== undefined) where.push(`d.score >= ${p(f.minScore)}::float8`);
+  if (f.maxScore !== undefined) where.push(`d.score <= ${p(f.maxScore)}::float8`);
   if (f.flightId) where.push(`i.flight_id = ${p(f.flightId)}`);
   if (f.incidentId) where.push(`d.incident_id = ${p(f.incidentId)}`);
   if (f.imageSha256) where.push(`d.image_sha256 = ${p(f.imageSha256)}`);

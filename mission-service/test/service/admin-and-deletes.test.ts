@@ -338,5 +338,12 @@ describe('errors a person can act on (19.8)', () => {
       body: { autoFileMinScore: 2 },
     });
     expect(body.body.error.details).toMatchObject([{ field: 'autoFileMinScore', in: 'body' }]);
+    // A valid value too small for the `real` column is stored as the column holds it (0), not a 500.
+    const tiny = await h.call('PUT', '/api/categories/sewage_outfall', {
+      token: h.tokens.admin,
+      body: { autoFileMinScore: 1e-206, duplicateRadiusM: 1e-300 },
+    });
+    expect(tiny.status, JSON.stringify(tiny.body)).toBe(200);
+    expect(tiny.body).toMatchObject({ autoFileMinScore: 0, duplicateRadiusM: 0 });
   });
 });
