@@ -22,7 +22,7 @@ import type { Scene } from '../scene/scene.ts';
 import { Shader } from '../scene/shade.ts';
 import { Surface } from '../scene/surface.ts';
 import { flatTerrain, intersectTerrain, type Terrain } from '../scene/terrain.ts';
-import { density, sample, type Volume } from '../scene/volumes.ts';
+import { density, fireFineDetail, sample, type Volume } from '../scene/volumes.ts';
 import type { CameraModel } from './camera-model.ts';
 import type { CaptureRequest } from './capture-request.ts';
 import { grainAt, grainField } from '../scene/textures.ts';
@@ -73,6 +73,9 @@ const GRID = 8;
 /** Photos above this many pixels are shaded at half resolution and developed at full resolution. */
 export const FULL_SHADING_MAX_PX = 2_100_000;
 const VOLUME_STEPS = 24;
+/** Fire smoke's fine turbulence (see fireFineDetail): its weight on optical depth and on brightness. */
+const FINE_DEPTH = 0.9;
+const FINE_SHADE = 0.15;
 const SHADOW_STEPS = 8;
 
 /**
@@ -595,6 +598,10 @@ function volumeGrid(
   const shadowG = new Float32Array(n).fill(1);
   const ownerG = new Int16Array(n).fill(-1);
   const ownerA = new Float32Array(n);
+  // Where each ray crosses fire smoke (Σx, Σy, Σz, count over the fires it crosses) and the fires' share
+  // of its opacity (Σw): interpolated per pixel for the fine turbulence the coarse grid cannot hold.
+  const fineG = new Float32Array(n * 5);
+  let anyFire = false;
   const vols = shader.volumes;
   const tau = new Float64Array(vols.length);
   const colTau = new Float64Array(vols.length);
@@ -639,6 +646,18 @@ function volumeGrid(
         const nSpans = volumeSpans(vo, h0, Math.min(h1, tEnd), ox, oy, oz, dx, dy, dz);
         if (nSpans === 0) continue;
         const spanSum = spansLength(nSpans);
+        if (vo.kind === 'fire') {
+          // The middle of the ray's stretch through the plume's boxes: a point that moves smoothly across
+          // the image (a point weighted by opacity jumps from puff to puff and folds the fine noise
+          // into contour lines).
+          const tm = ((spans[0] as number) + (spans[2 * nSpans - 1] as number)) / 2;
+          const f = k * 5;
+          fineG[f] = (fineG[f] as number) + ox + tm * dx;
+          fineG[f + 1] = (fineG[f + 1] as number) + oy + tm * dy;
+          fineG[f + 2] = (fineG[f + 2] as number) + oz + tm * dz;
+          fineG[f + 3] = (fineG[f + 3] as number) + 1;
+          anyFire = true;
+        }
         let T = Math.exp(-total);
         // The steps go to the spans in proportion to their length (at least one each).
         for (let m = 0; m < nSpans; m++) {
@@ -663,6 +682,10 @@ function volumeGrid(
             cr += w * ((c0[0] + (c1[0] - c0[0]) * kc) * lit + gc[0] * g);
             cg += w * ((c0[1] + (c1[1] - c0[1]) * kc) * lit + gc[1] * g);
             cb += w * ((c0[2] + (c1[2] - c0[2]) * kc) * lit + gc[2] * g);
+            if (vo.kind === 'fire') {
+              fineG[k * 5 + 4] = (fineG[k * 5 + 4] as number) + w;
+              anyFire = true;
+            }
             tau[v] = (tau[v] as number) + d;
             if (vo.kind !== 'fire' || sample.s < vo.columnM) colTau[v] = (colTau[v] as number) + d;
             total += d;
@@ -743,11 +766,30 @@ function volumeGrid(
     },
     /** Composite the volumes over out[0..2]; returns the opacity. */
     composite(i: number, j: number, out: Float64Array): number {
-      const al = bilerp(alphaG, i, j, 1, 0);
+      let al = bilerp(alphaG, i, j, 1, 0);
       if (al <= 0.002) return 0;
-      out[0] = (out[0] as number) * (1 - al) + bilerp(colG, i, j, 3, 0);
-      out[1] = (out[1] as number) * (1 - al) + bilerp(colG, i, j, 3, 1);
-      out[2] = (out[2] as number) * (1 - al) + bilerp(colG, i, j, 3, 2);
+      // Colour is premultiplied: `keep` scales it with the opacity, `shade` the fine self-shadowing.
+      let keep = 1;
+      let shade = 1;
+      const fl = anyFire ? bilerp(fineG, i, j, 5, 3) : 0;
+      if (fl > 1e-4) {
+        const d = fireFineDetail(
+          bilerp(fineG, i, j, 5, 0) / fl,
+          bilerp(fineG, i, j, 5, 1) / fl,
+          bilerp(fineG, i, j, 5, 2) / fl,
+        );
+        const share = Math.min(1, bilerp(fineG, i, j, 5, 4) / al);
+        // Optical depth × e^(k·d): thin and edge smoke gains wisps and gaps, opaque smoke keeps its
+        // opacity and shows the small curls as light and shade instead.
+        const al2 = 1 - Math.pow(1 - Math.min(al, 0.999), Math.exp(FINE_DEPTH * d * share));
+        keep = al2 / al;
+        shade = 1 + FINE_SHADE * d * share;
+        al = al2;
+      }
+      const cs = keep * shade;
+      out[0] = (out[0] as number) * (1 - al) + bilerp(colG, i, j, 3, 0) * cs;
+      out[1] = (out[1] as number) * (1 - al) + bilerp(colG, i, j, 3, 1) * cs;
+      out[2] = (out[2] as number) * (1 - al) + bilerp(colG, i, j, 3, 2) * cs;
       return al;
     },
     /** Which volume dominates near pixel (i, j): a fire's incident when its column is dense there. */

@@ -12,10 +12,10 @@ import type { IncidentShape } from './incident-shape.ts';
 import { GROUND, type SceneFeature } from './layers.ts';
 import { hash2 } from './noise.ts';
 import { CROP, drawLook, type CropState, type RGB, type SceneLook } from './look.ts';
-import { DISCHARGE_COLOURS, paintBurn, paintOutfall, type PreparedIncident } from './materials/incidents.ts';
+import { burnsPlot, DISCHARGE_COLOURS, paintBurn, paintOutfall, type PreparedIncident } from './materials/incidents.ts';
 import { SOIL_COLOURS, drawSlopeForm, paintSlope, slopeOutline } from './materials/exposed-slope.ts';
 import { drawPatchLook, insidePatch, patchHeight, shadePatch, type PatchLook } from './materials/built-and-dark.ts';
-import { farmlandHeight, plotGrid, shadeFarmland, type PlotGrid } from './materials/fields.ts';
+import { farmlandHeight, pixelPlot, plotGrid, shadeFarmland, type PlotGrid } from './materials/fields.ts';
 import { canopyHeight, forestHeight, shadeBamboo, shadeForest, shadeScrub, shadeTea } from './materials/vegetation.ts';
 import { lotAt, shadeVillage } from './materials/village.ts';
 import { shadeBank, shadeConstruction, shadeRoad, shadeTrack, shadeWater } from './materials/water-and-built.ts';
@@ -102,12 +102,16 @@ export class Shader {
   crownY = 0;
   /** Whether any hard negative forces a crop state (skip the test otherwise). */
   hasForcedCrops = false;
+  /** The plot the pixel being shaded lies in (written by the farmland shader, read by a straw burn). */
+  readonly pixelPlot = pixelPlot();
   readonly canopy: CanopyTexture;
   readonly canopyOffU: number;
   readonly canopyOffV: number;
   readonly incidents: PreparedIncident[];
   /** Incidents that clear the ground of trees (exposed slopes), for shadow tests. */
   private readonly clearings: PreparedIncident[];
+  /** Straw burns, whose plots are stubble. */
+  private readonly burns: PreparedIncident[];
   readonly volumes: Volume[];
   /** Wind ripple strength on water, 0..1. */
   readonly ripple: number;
@@ -235,6 +239,7 @@ export class Shader {
     });
 
     this.clearings = this.incidents.filter((p) => p.shape.cls === 'exposed_slope');
+    this.burns = this.incidents.filter((p) => p.shape.cls === 'straw_burning');
     const downwind = ((w.windDirDeg ?? 0) + 180) * DEG;
     const wx = Math.sin(downwind);
     const wy = Math.cos(downwind);
@@ -422,6 +427,24 @@ export class Shader {
           break;
       }
     });
+    // Straw is burnt on harvested fields: the plots under and around a burn are stubble (rows, windrows,
+    // swaths) whatever the season would grow there, so the scar shows the stubble through its char
+    // instead of an even black over a smooth green crop. After the hard negatives, which keep theirs.
+    for (const p of this.incidents) {
+      if (p.shape.cls !== 'straw_burning') continue;
+      const sh = p.shape;
+      const margin = 12;
+      this.fieldForces.push({
+        x: p.cx,
+        y: p.cy,
+        sinH: p.sinH,
+        cosH: p.cosH,
+        hl: (sh.shape === 'disc' ? sh.radiusM : sh.lengthM / 2) + margin,
+        hw: (sh.shape === 'disc' ? sh.radiusM : sh.widthM / 2) + margin,
+        state: CROP.stubble,
+      });
+      this.hasForcedCrops = true;
+    }
     this.volumes = volumes;
     // Valley mist lies below a level a few tens of metres over the ground at the scene's centre.
     this.mistTopM = groundZ(0, 0) + 25 + 40 * this.mist;
@@ -472,6 +495,12 @@ export class Shader {
     return -1;
   }
 
+  /** Whether a straw burn burns the plot in `pixelPlot` (see burnsPlot). */
+  plotBurns(): boolean {
+    for (const p of this.burns) if (burnsPlot(p, this.pixelPlot)) return true;
+    return false;
+  }
+
   private lastGridIndex = -1;
   private lastGrid: PlotGrid | null = null;
 
@@ -512,6 +541,7 @@ export class Shader {
    */
   surface(x: number, y: number, z: number, hx: number, hy: number, gsd: number, s: Surface): void {
     s.reset();
+    this.pixelPlot.on = false;
     // Small domain warp so class edges of the raster look organic rather than stair-stepped.
     const wob = 0.35 * Math.min(1, Math.max(0, (0.6 - gsd) / 0.2));
     let wx = x;

@@ -5,7 +5,8 @@ import type { Incident } from './incident-schema.ts';
 import { localFrame } from './local-frame.ts';
 import { buildScene } from './scene.ts';
 import { Shader } from './shade.ts';
-import { density, sample, withBox, type Volume } from './volumes.ts';
+import { Rng } from './random.ts';
+import { density, fireFineDetail, sample, withBox, type Volume } from './volumes.ts';
 
 /** A straw fire's plume blowing toward +x, as the shader would build it. */
 function firePlume(seed: number): Volume {
@@ -215,5 +216,27 @@ describe('Shader fire plumes', () => {
     expect(a.glowColour[0]).toBeGreaterThan(a.glowColour[2] + 0.5);
     expect(plume(3)).toEqual(a);
     expect(plume(4).coreColour).not.toEqual(a.coreColour);
+  });
+});
+
+describe('fireFineDetail', () => {
+  it('averages about zero, with sub-metre structure', () => {
+    const r = new Rng(3);
+    let sum = 0;
+    let sum2 = 0;
+    let step = 0;
+    const n = 4000;
+    for (let i = 0; i < n; i++) {
+      const [x, y, z] = [r.range(-200, 200), r.range(-200, 200), r.range(0, 80)];
+      const d = fireFineDetail(x, y, z);
+      sum += d;
+      sum2 += d * d;
+      step += Math.abs(fireFineDetail(x + 0.35, y, z) - d);
+    }
+    const mean = sum / n;
+    expect(Math.abs(mean)).toBeLessThan(0.05);
+    expect(Math.sqrt(sum2 / n - mean * mean)).toBeGreaterThan(0.1);
+    // A third of a metre apart the smoke differs: structure finer than the volume grid's cells.
+    expect(step / n).toBeGreaterThan(0.05);
   });
 });

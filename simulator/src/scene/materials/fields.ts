@@ -49,6 +49,31 @@ const WEED: RGB = [0.32, 0.4, 0.2];
 /** Purple-pink milk vetch in flower (a constant: not an array built per pixel). */
 const VETCH_FLOWER: RGB = [0.5, 0.35, 0.45];
 
+/**
+ * The plot the last shaded pixel lies in, for what is painted over the ground after it (a straw burn stops
+ * at the ridges). `on` is false when the pixel is not a plot's (another class, a ridge tree's crown).
+ */
+export interface PixelPlot {
+  on: boolean;
+  grid: PlotGrid | null;
+  iu: number;
+  iv: number;
+  /** Length of the plot's strip and the strip's offset along v (see locate). */
+  stripL: number;
+  off: number;
+  /** Distance to the plot's edge across u and along v (m), and where in the plot (0..1). */
+  du: number;
+  dv: number;
+  fu: number;
+  fv: number;
+  /** Half-width of the ridges around the plot (m). */
+  ridgeHalf: number;
+}
+
+export function pixelPlot(): PixelPlot {
+  return { on: false, grid: null, iu: 0, iv: 0, stripL: 1, off: 0, du: 0, dv: 0, fu: 0, fv: 0, ridgeHalf: 0 };
+}
+
 /** Where (x, y) falls in a plot grid (reused object; the last plot's hashes are kept). */
 const plot = { iu: 0, iv: 0, u: 0, v: 0, fu: 0, fv: 0, stripL: 0, off: 0, h: 0, h2: 0, du: 0, dv: 0, salt: NaN };
 
@@ -106,6 +131,19 @@ export function shadeFarmland(
   const p = locate(sh, x, y, grid, gsd);
   const h = p.h;
   const h2 = p.h2;
+  const ridgeHalf = look.ridgeHalfM * (h2 < 0.15 ? 2.2 : 1);
+  const pp = sh.pixelPlot;
+  pp.on = true;
+  pp.grid = grid;
+  pp.iu = p.iu;
+  pp.iv = p.iv;
+  pp.stripL = p.stripL;
+  pp.off = p.off;
+  pp.du = p.du;
+  pp.dv = p.dv;
+  pp.fu = p.fu;
+  pp.fv = p.fv;
+  pp.ridgeHalf = ridgeHalf;
   if (background && isWild(sh, x, y, gsd, h)) {
     // Whole plots go to scrub or trees where the slow noise says the land is not farmed.
     if (h2 < 0.45 && shadeCanopy(sh, s, x, y, gsd, 0.85, 0.55, 9)) return;
@@ -118,12 +156,14 @@ export function shadeFarmland(
     const cx = sh.crownX;
     const cy = sh.crownY;
     const q = locate(sh, cx, cy, grid, gsd);
-    if (Math.min(q.du, q.dv) < 1.8) return;
+    if (Math.min(q.du, q.dv) < 1.8) {
+      pp.on = false;
+      return;
+    }
     locate(sh, x, y, grid, gsd);
     s.reset();
   }
   // Ridges (田埂) between plots: grass, a beaten path down the middle of the wider ones.
-  const ridgeHalf = look.ridgeHalfM * (h2 < 0.15 ? 2.2 : 1);
   const dEdge = Math.min(p.du, p.dv);
   if (dEdge < ridgeHalf + gsd * 0.35) {
     s.set(look.ridge, 0.78 + 0.5 * (d[1] as number) + 0.2 * ((d[2] as number) - 0.5));
@@ -140,6 +180,8 @@ export function shadeFarmland(
     const vc = (p.iv + 0.5) * p.stripL - p.off;
     const forced = sh.forcedCrop(uc * grid.cos - vc * grid.sin, uc * grid.sin + vc * grid.cos);
     if (forced >= 0) state = forced;
+    // A long plot a burn reaches into may have its centre beyond the stubble margin: it is stubble too.
+    else if (sh.plotBurns()) state = CROP.stubble;
   }
   shadeCrop(sh, s, x, y, gsd, p.u, p.v, state, h2, dEdge, grid, d);
 }

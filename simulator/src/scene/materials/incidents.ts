@@ -11,11 +11,13 @@
 import type { IncidentShape } from '../incident-shape.ts';
 import { plumeWidth } from '../incident-shape.ts';
 import type { RGB } from '../look.ts';
+import { hash2 } from '../noise.ts';
 import type { Shader } from '../shade.ts';
 import { smooth, type Surface } from '../surface.ts';
 
 import { detailBuffer } from '../textures.ts';
 import type { SlopeForm } from './exposed-slope.ts';
+import type { PixelPlot, PlotGrid } from './fields.ts';
 
 // det4 results, one buffer per read, so no read overwrites another that is still being used (see Shader.det4).
 const burnDetail = detailBuffer();
@@ -73,6 +75,32 @@ function rho(shape: IncidentShape, s: number, q: number): number {
     : Math.max(Math.abs(s) / (shape.lengthM / 2), Math.abs(q) / (shape.widthM / 2));
 }
 
+/** Share of the plots a burn only reaches into (not over most of their width) that it burns all the same. */
+const JUMP_CHANCE = 0.3;
+
+/**
+ * Whether straw burn `p` burns the plot in `pp`: yes for the plot it was lit in and for those whose nearest
+ * point to the anchor lies well inside its outline; for plots its outline only reaches into, a seeded few
+ * (the fire jumped the ridge); never for the rest. Straw is burnt plot by plot: the ridge (田埂) and the
+ * neighbour's crop stop the fire, so a scar ends at a plot's edge instead of running across the ridges.
+ */
+export function burnsPlot(p: PreparedIncident, pp: PixelPlot): boolean {
+  const g = pp.grid as PlotGrid;
+  // The anchor in plot-grid coordinates (locate's, without the edge wobble), clamped into the plot.
+  const ua = p.cx * g.cos + p.cy * g.sin;
+  const va = -p.cx * g.sin + p.cy * g.cos;
+  const u0 = pp.iu * g.widthM;
+  const v0 = pp.iv * pp.stripL - pp.off;
+  const uc = Math.min(u0 + g.widthM, Math.max(u0, ua));
+  const vc = Math.min(v0 + pp.stripL, Math.max(v0, va));
+  const e = (uc - ua) * g.cos - (vc - va) * g.sin;
+  const n = (uc - ua) * g.sin + (vc - va) * g.cos;
+  const r0 = rho(p.shape, e * p.sinH + n * p.cosH, e * p.cosH - n * p.sinH);
+  if (r0 <= 0.6) return true;
+  if (r0 >= 1) return false;
+  return hash2(pp.iu * 7919 + pp.iv, g.salt + p.seed, 0x7b1) < JUMP_CHANCE;
+}
+
 /** Paint a straw fire's scar and flames over the ground already in `s`. */
 export function paintBurn(
   sh: Shader,
@@ -92,6 +120,27 @@ export function paintBurn(
   const ragged = lobes * Math.min(0.7, 0.3 + 6 / size) + ((d[0] as number) - 0.5) * Math.min(0.25, 2 / size);
   const r = rho(shape, sl, q) + ragged;
   if (r > 1.1) return;
+  // On farmland the scar keeps to the plots that burn and stops at their ridges, a few decimetres short
+  // where the straw lay thin; in places the fire crossed a ridge (seeded lobes ~10 m) and burnt it too.
+  const pp = sh.pixelPlot;
+  let edgeM = Infinity; // metres inside the burnt plot's edge, for the embers along a ridge the fire reached
+  if (pp.on) {
+    if (!burnsPlot(p, pp)) return;
+    const dEdge = Math.min(pp.du, pp.dv);
+    const stop = pp.ridgeHalf + 0.1 + 0.5 * (d[0] as number);
+    if (dEdge < stop && sh.tex(x, y, 0.15, gsd, p.seed + 3) < 0.72) {
+      // Ridge grass beside the burn is scorched in patches.
+      if (r <= 1 && dEdge < pp.ridgeHalf) s.mix(SCORCH, 0.45 * smooth(0.35, 0.65, d[3] as number));
+      return;
+    }
+    // Only ridges facing downwind stopped the fire's head.
+    const alongU = pp.du < pp.dv;
+    const sgn = (alongU ? pp.fu : pp.fv) < 0.5 ? -1 : 1;
+    const g = pp.grid as PlotGrid;
+    const nx = alongU ? g.cos : -g.sin;
+    const ny = alongU ? g.sin : g.cos;
+    if (dEdge >= stop && sgn * (nx * p.sinH + ny * p.cosH) > 0.3) edgeM = dEdge - stop;
+  }
   if (r > 1) {
     s.mix(SCORCH, ((1.1 - r) / 0.1) * 0.5);
     return;
@@ -133,6 +182,9 @@ export function paintBurn(
   if (front <= 0) return;
   const widthM = 0.3 + 0.7 * shape.intensity;
   const wr = widthM / size;
+  // Where the fire's head reached a ridge it went out: embers, no flames, along the plot's edge. (Flames
+  // there drew bright straight bars along ridges the fire had already crossed.)
+  const rf = Math.max(r, 1 - Math.max(edgeM, widthM) / size);
   const g2 = sh.det4(x, y, 0.08, gsd, flameGaps); // 2.5 m gaps between flame tongues
   const gap = smooth(0.36, 0.5, g2[0] as number);
   const flicker = d[2] as number;
@@ -143,7 +195,7 @@ export function paintBurn(
       s.mix(core > 0.45 ? FLAME_CORE : FLAME_EDGE, Math.min(1, kf * 1.5));
       s.emit = Math.max(s.emit, Math.min(1, kf * 1.3));
     }
-  } else if (r > 1 - 5 * wr && flicker > 0.6) {
+  } else if (rf > 1 - 5 * wr && flicker > 0.6) {
     const ke = front * shape.intensity * smooth(0.6, 0.78, flicker) * 0.7;
     s.mix(EMBER, ke);
     s.emit = Math.max(s.emit, ke * 0.5);
