@@ -125,6 +125,8 @@ export class Shader {
   readonly direct: number;
   readonly ambient: number;
   private readonly norm: number;
+  /** Per-channel 1 / exposure of a lit white ground, the camera's white balance (see the constructor). */
+  private readonly balance: RGB;
   readonly overcast: number;
   readonly hazeColour: RGB;
   readonly haze: number;
@@ -180,11 +182,20 @@ export class Shader {
     const warm = smooth(30, 3, w.sunElevationDeg);
     this.sunCol = [1, 0.95 - 0.15 * warm, 0.88 - 0.35 * warm];
     const o = this.overcast;
-    this.skyCol = [0.8 + 0.2 * o, 0.88 + 0.1 * o, 1];
+    // Clear-sky light is blue (shade under trees reads blue-grey in real photos: B/R ≈ 1.8 in SOAP_031's tree
+    // shadows, 1.25 here with a near-white sky); cloud light is white.
+    this.skyCol = [0.56 + 0.44 * o, 0.8 + 0.18 * o, 1];
     // Direct sun weakens under cloud and haze and near the horizon; sky light grows under cloud.
     this.direct = (1 - 0.92 * o) * (1 - 0.35 * w.haze) * smooth(-2, 12, w.sunElevationDeg);
     this.ambient = 0.42 + 0.45 * o + 0.1 * w.haze;
-    this.norm = this.ambient + this.direct * Math.max(0.2, this.sunZ);
+    const lit = this.direct * Math.max(0.2, this.sunZ);
+    this.norm = this.ambient + lit;
+    // White balance: a lit white ground keeps the colour it had under the near-white sky the looks were tuned
+    // on ([0.8, 0.88, 1] clear), so only the shade turns blue, and a low sun still reads warm.
+    const tuned: RGB = [0.8 + 0.2 * o, 0.88 + 0.1 * o, 1];
+    const gain = (c: 0 | 1 | 2) =>
+      (lit * this.sunCol[c] + this.ambient * tuned[c]) / (lit * this.sunCol[c] + this.ambient * this.skyCol[c]);
+    this.balance = [gain(0), gain(1), gain(2)];
     this.visibilityM = 35000 * Math.exp(-3.2 * w.haze) * (1 - 0.3 * o);
     this.hazeColour = [
       0.74 + 0.08 * w.haze + 0.06 * o + 0.06 * warm,
@@ -792,9 +803,10 @@ export class Shader {
     const sun = this.direct * (ndl > 0 ? ndl : 0) * vis * cloud;
     const amb = this.ambient * s.ao * (0.7 + 0.3 * nz) * (0.85 + 0.15 * cloud);
     const n = 1 / this.norm;
-    let r = s.r * (sun * this.sunCol[0] + amb * this.skyCol[0]) * n;
-    let g = s.g * (sun * this.sunCol[1] + amb * this.skyCol[1]) * n;
-    let b = s.b * (sun * this.sunCol[2] + amb * this.skyCol[2]) * n;
+    const wb = this.balance;
+    let r = s.r * (sun * this.sunCol[0] + amb * this.skyCol[0]) * n * wb[0];
+    let g = s.g * (sun * this.sunCol[1] + amb * this.skyCol[1]) * n * wb[1];
+    let b = s.b * (sun * this.sunCol[2] + amb * this.skyCol[2]) * n * wb[2];
     if (s.emit > 0) {
       const e = s.emit;
       r += (s.r * 1.5 - r) * e;
