@@ -3,27 +3,18 @@
  * season would grow there (a scar over a smooth green crop had no stubble showing through its char).
  */
 import { describe, expect, it } from 'vitest';
-import { DEMO_ORIGIN, demoLayers, demoRiverY } from './demo-world.ts';
-import { localFrame } from './local-frame.ts';
+import { demoLonLat, demoShader } from './demo-shader.ts';
+import { demoRiverY } from './demo-world.ts';
 import { CROP } from './look.ts';
-import { buildScene } from './scene.ts';
-import { Shader } from './shade.ts';
+import type { Shader } from './shade.ts';
 import { Surface } from './surface.ts';
 
-const frame = localFrame(DEMO_ORIGIN[0], DEMO_ORIGIN[1]);
-
 function shaderWith(withBurn: boolean): Shader {
-  const [lon, lat] = frame.toLonLat(0, demoRiverY(0) + 150);
-  const scene = buildScene({
-    layers: demoLayers(),
+  const [lon, lat] = demoLonLat(0, demoRiverY(0) + 150);
+  return demoShader({
     incidents: withBurn ? [{ id: 'b', class: 'straw_burning', lon, lat, radiusM: 20, intensity: 0.8 }] : [],
     seed: 5,
   });
-  return new Shader(
-    scene,
-    scene.incidents.map((i) => i.shape),
-    () => 0,
-  );
 }
 
 describe('plots under a straw burn', () => {

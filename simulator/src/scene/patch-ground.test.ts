@@ -3,29 +3,18 @@
  * only on gentle ground (red earth on a steep slope is an exposed slope, the class they must not be).
  */
 import { describe, expect, it } from 'vitest';
-import { DEMO_ORIGIN, demoLayers, demoRiverY } from './demo-world.ts';
+import { demoLonLat, demoShader } from './demo-shader.ts';
+import { demoRiverY } from './demo-world.ts';
 import { PATCH_KINDS, type PatchKind } from './distractor-schema.ts';
-import { localFrame } from './local-frame.ts';
-import { buildScene } from './scene.ts';
 import { Shader } from './shade.ts';
 import { Surface } from './surface.ts';
 
-const frame = localFrame(DEMO_ORIGIN[0], DEMO_ORIGIN[1]);
 const riverY = demoRiverY(0);
 
 /** A shader of the demo world with one patch of `kind` centred on the river at x = 0. */
 function shaderWith(kind: PatchKind): Shader {
-  const [lon, lat] = frame.toLonLat(0, riverY);
-  const scene = buildScene({
-    layers: demoLayers(),
-    distractors: [{ id: 'p', kind, lon, lat, lengthM: 300, widthM: 300, headingDeg: 10 }],
-    seed: 5,
-  });
-  return new Shader(
-    scene,
-    scene.incidents.map((i) => i.shape),
-    () => 0,
-  );
+  const [lon, lat] = demoLonLat(0, riverY);
+  return demoShader({ distractors: [{ id: 'p', kind, lon, lat, lengthM: 300, widthM: 300, headingDeg: 10 }], seed: 5 });
 }
 
 /** Share of sample points in the patch tagged as `kind`, at terrain slope (hx, 0). */

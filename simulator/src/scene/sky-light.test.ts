@@ -3,15 +3,12 @@
  * balance keeps lit ground neutral and overcast light as it was.
  */
 import { describe, expect, it } from 'vitest';
+import { demoShader } from './demo-shader.ts';
 import { DEFAULT_WEATHER, type Weather } from './incident-schema.ts';
-import { buildScene } from './scene.ts';
-import { Shader } from './shade.ts';
+import type { Shader } from './shade.ts';
 import { Surface } from './surface.ts';
 
-function shaderIn(weather: Partial<Weather>): Shader {
-  const scene = buildScene({ layers: [], incidents: [], seed: 1, weather: { ...DEFAULT_WEATHER, ...weather } });
-  return new Shader(scene, [], () => 0);
-}
+const shaderIn = (weather: Partial<Weather>): Shader => demoShader({ weather: { ...DEFAULT_WEATHER, ...weather } });
 
 /** A flat white (or grey) surface lit by the sun (`vis` 1) or in full shade (`vis` 0), seen from straight above. */
 function colour(sh: Shader, vis: number, grey = 0.6): [number, number, number] {

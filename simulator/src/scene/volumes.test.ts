@@ -1,10 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEMO_ORIGIN, demoLayers, demoRiverY } from './demo-world.ts';
+import { demoLonLat, demoShader } from './demo-shader.ts';
+import { demoRiverY } from './demo-world.ts';
 import type { Incident } from './incident-schema.ts';
-import { localFrame } from './local-frame.ts';
-import { buildScene } from './scene.ts';
-import { Shader } from './shade.ts';
 import { Rng } from './random.ts';
 import { density, fireFineDetail, sample, withBox, type Volume } from './volumes.ts';
 
@@ -191,19 +189,12 @@ describe('straw-fire smoke', () => {
 });
 
 describe('Shader fire plumes', () => {
-  const frame = localFrame(DEMO_ORIGIN[0], DEMO_ORIGIN[1]);
-  const [lon, lat] = frame.toLonLat(0, demoRiverY(0) + 100);
+  const [lon, lat] = demoLonLat(0, demoRiverY(0) + 100);
   const incidents: Incident[] = [
     { id: 'fire', class: 'straw_burning', lon, lat, radiusM: 12, intensity: 0.9, smoke: 'brown' },
   ];
   const plume = (seed: number): Volume => {
-    const scene = buildScene({ layers: demoLayers(), incidents, seed });
-    const shader = new Shader(
-      scene,
-      scene.incidents.map((i) => i.shape),
-      () => 0,
-    );
-    return shader.volumes.find((v) => v.kind === 'fire') as Volume;
+    return demoShader({ incidents, seed }).volumes.find((v) => v.kind === 'fire') as Volume;
   };
 
   it('draws a grey-brown core, a bluish haze and an orange glow from the seed', () => {

@@ -3,16 +3,13 @@
  * spread at the toe, in soil paled by drying, the same for the same seed.
  */
 import { describe, expect, it } from 'vitest';
-import { demoLayers } from '../demo-world.ts';
+import { demoShader } from '../demo-shader.ts';
 import type { IncidentShape } from '../incident-shape.ts';
 import { Rng } from '../random.ts';
-import { buildScene } from '../scene.ts';
-import { Shader } from '../shade.ts';
 import { drawSlopeForm, slopeOutline, SOIL_COLOURS, type SlopeForm } from './exposed-slope.ts';
 import type { PreparedIncident } from './incidents.ts';
 
-const scene = buildScene({ layers: demoLayers(), seed: 5 });
-const sh = new Shader(scene, [], () => 0);
+const sh = demoShader({ seed: 5 });
 
 function prepared(form: SlopeForm, lengthM: number, widthM: number): PreparedIncident {
   const shape: IncidentShape = {

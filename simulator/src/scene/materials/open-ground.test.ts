@@ -3,9 +3,8 @@
  * and boulders that stand up and cast shadows, drawn from the patch seed.
  */
 import { describe, expect, it } from 'vitest';
-import { DEMO_ORIGIN, demoLayers, demoRiverY } from '../demo-world.ts';
-import { localFrame } from '../local-frame.ts';
-import { buildScene } from '../scene.ts';
+import { demoLonLat, demoShader } from '../demo-shader.ts';
+import { demoRiverY } from '../demo-world.ts';
 import { Shader } from '../shade.ts';
 import { Surface } from '../surface.ts';
 import { drawOpenLook, type OpenLook } from './open-ground.ts';
@@ -13,18 +12,8 @@ import { drawOpenLook, type OpenLook } from './open-ground.ts';
 const KINDS = ['sparse_canopy', 'dry_scrub'] as const;
 
 function shaderWith(kind: OpenLook['kind']): Shader {
-  const frame = localFrame(DEMO_ORIGIN[0], DEMO_ORIGIN[1]);
-  const [lon, lat] = frame.toLonLat(0, demoRiverY(0) + 150);
-  const scene = buildScene({
-    layers: demoLayers(),
-    distractors: [{ id: 'p', kind, lon, lat, lengthM: 200, widthM: 200, headingDeg: 0 }],
-    seed: 9,
-  });
-  return new Shader(
-    scene,
-    scene.incidents.map((i) => i.shape),
-    () => 0,
-  );
+  const [lon, lat] = demoLonLat(0, demoRiverY(0) + 150);
+  return demoShader({ distractors: [{ id: 'p', kind, lon, lat, lengthM: 200, widthM: 200, headingDeg: 0 }], seed: 9 });
 }
 
 describe('open woodland and dry scrub', () => {

@@ -3,14 +3,11 @@
  * dome, at close range; the clumps average out where a pixel covers several of them.
  */
 import { describe, expect, it } from 'vitest';
-import { demoLayers } from '../demo-world.ts';
-import { buildScene } from '../scene.ts';
-import { Shader } from '../shade.ts';
+import { demoShader } from '../demo-shader.ts';
 import { Surface } from '../surface.ts';
 import { shadeCanopy } from './vegetation.ts';
 
-const scene = buildScene({ layers: demoLayers(), seed: 5 });
-const sh = new Shader(scene, [], () => 0);
+const sh = demoShader({ seed: 5 });
 
 /** Mean relative brightness step between crown points `stepM` apart along x, at footprint gsd. */
 function crownStep(gsd: number, stepM: number): number {
