@@ -58,7 +58,7 @@ const tone = (r: Rng, c: RGB, k: number): RGB => {
 
 const SAND: RGB = [0.68, 0.68, 0.66];
 const DRY_EARTH: RGB = [0.64, 0.62, 0.56];
-const LITTER: RGB = [0.46, 0.4, 0.3];
+const LITTER: RGB = [0.5, 0.46, 0.38];
 const DRY_GRASS: RGB = [0.54, 0.52, 0.4];
 const GREY_WOOD: RGB = [0.7, 0.69, 0.66];
 const GRANITE: RGB = [0.7, 0.68, 0.64];
@@ -74,7 +74,8 @@ export function drawOpenLook(kind: OpenLook['kind'], seed: number): OpenLook {
       cover: jitterChannels(r, lerp(LITTER, DRY_GRASS, r.next()), 0.08),
       bareShare: r.range(0.3, 0.7),
       bareTexelM: 0.25,
-      crown: tone(r, lerp([0.22, 0.33, 0.15], [0.28, 0.38, 0.17], r.next()), 0.1),
+      // Pine needles in sun are a light yellow-green (OSBS), lighter than broadleaf forest.
+      crown: tone(r, lerp([0.3, 0.4, 0.17], [0.36, 0.45, 0.2], r.next()), 0.1),
       density: r.range(0.3, 0.6),
       crownScale: r.range(0.7, 1.1),
       // Short trees: the long shadows of tall ones at low sun streak the sand like tracks.
@@ -189,7 +190,7 @@ export function shadeOpenGround(
   const gr = s.r;
   const gg = s.g;
   const gb = s.b;
-  if (shadeCanopy(sh, s, x, y, gsd, look.density, look.crownScale, look.heightM)) {
+  if (shadeCanopy(sh, s, x, y, gsd, look.density, look.crownScale, look.heightM, -1, look.crown)) {
     if (gsd / (sh.canopy.texelM * look.crownScale) >= 6) {
       // Pixels wider than a crown: the ground blended with this patch's crowns and their shade.
       s.r = gr;
@@ -199,15 +200,16 @@ export function shadeOpenGround(
       s.mul(1 - 0.25 * look.density);
       return;
     }
-    const hg = sh.hn[0] as number;
+    // The crown keeps the leaf clumps shadeCanopy drew, in this patch's colour.
     const crownHash = hash2(Math.floor(sh.crownX * 3), Math.floor(sh.crownY * 3), salt + 41);
     if (crownHash < look.snagShare) {
       // A dead snag: bare grey branches over the ground, mostly ground showing through.
       const twig = (d[3] as number) > 0.55 ? 1 : 0;
+      s.r = gr;
+      s.g = gg;
+      s.b = gb;
       s.mix(look.itemColour, 0.35 + 0.5 * twig);
-      return;
     }
-    s.set(look.crown, 0.6 + 0.7 * hg);
   }
 }
 

@@ -32,6 +32,8 @@ export function shadeCanopy(
   heightM: number,
   /** The stand noise at (x, y) (`standAt`) when the caller has it already. */
   stand = -1,
+  /** The crowns' colour, instead of the season's forest colours by species. */
+  colour?: RGB,
 ): boolean {
   const c = sh.canopy;
   const tm = c.texelM * crownScale;
@@ -59,7 +61,7 @@ export function shadeCanopy(
   const look = sh.look;
   // Species and health vary by crown and by stand.
   const pick = (id * 7.31 + st * 2.3) % 1;
-  const col: RGB = pick < 0.55 ? look.forest : pick < 0.88 ? look.forestAlt : look.forestAutumn;
+  const col: RGB = colour ?? (pick < 0.55 ? look.forest : pick < 0.88 ? look.forestAlt : look.forestAutumn);
   const idv = foot < 6 ? id : 0.5;
   if (present < 1) {
     s.mix(col, present);
