@@ -191,7 +191,7 @@ export class Shader {
     const lit = this.direct * Math.max(0.2, this.sunZ);
     this.norm = this.ambient + lit;
     // White balance: a lit white ground keeps the colour it had under the near-white sky the looks were tuned
-    // on ([0.8, 0.88, 1] clear), so only the shade turns blue, and a low sun still reads warm.
+    // on ([0.8, 0.88, 1] clear), so only the shade turns blue (the sun's own colour, warmer when low, is kept).
     const tuned: RGB = [0.8 + 0.2 * o, 0.88 + 0.1 * o, 1];
     const gain = (c: 0 | 1 | 2) =>
       (lit * this.sunCol[c] + this.ambient * tuned[c]) / (lit * this.sunCol[c] + this.ambient * this.skyCol[c]);
