@@ -39,6 +39,3 @@ export const ErrorResponseSchema = z.object({
     requestId: z.string().optional(),
   }),
 });
-
-export const LimitQuerySchema = z.coerce.number().int().min(1).max(10_000).default(1000);
-export const OffsetQuerySchema = z.coerce.number().int().min(0).default(0);
