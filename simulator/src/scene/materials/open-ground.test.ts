@@ -7,7 +7,7 @@ import { demoLonLat, demoShader } from '../demo-shader.ts';
 import { demoRiverY } from '../demo-world.ts';
 import { Shader } from '../shade.ts';
 import { Surface } from '../surface.ts';
-import { drawOpenLook, type OpenLook } from './open-ground.ts';
+import { drawOpenLook, type OpenLook, openGroundHeight, shadeOpenGround } from './open-ground.ts';
 
 const KINDS = ['sparse_canopy', 'dry_scrub'] as const;
 
@@ -57,5 +57,66 @@ describe('open woodland and dry scrub', () => {
     expect(pale / tagged).toBeGreaterThan(0.1);
     expect(standing / tagged).toBeGreaterThan(0.05);
     expect(standing / tagged).toBeLessThan(0.8);
+  });
+
+  it.each(KINDS)('%s drops the tilt and height of the ground class it lies over', (kind) => {
+    // A patch over forest or fields kept their crown tilts and furrows: soft light and dark blots
+    // (camouflage) on the grass and sand, and the forest's height kept the ground out of every shadow.
+    const sh = shaderWith(kind);
+    const look = drawOpenLook(kind, 5);
+    const s = new Surface();
+    let ground = 0;
+    for (let x = 0; x < 40; x += 0.37)
+      for (let y = 0; y < 40; y += 0.41) {
+        s.reset();
+        s.gx = 0.8;
+        s.gy = -0.6;
+        s.objH = 15;
+        shadeOpenGround(sh, s, x, y, 0.05, look, 77);
+        if (openGroundHeight(sh, x, y, look, 77) > 0) continue;
+        ground++;
+        expect([s.gx, s.gy, s.objH]).toEqual([0, 0, 0]);
+      }
+    expect(ground).toBeGreaterThan(1000);
+  });
+
+  it('draws pines as stars of needle tufts: gaps between the branches, more of them towards the rim', () => {
+    const sh = shaderWith('sparse_canopy');
+    const look = { ...drawOpenLook('sparse_canopy', 5), snagShare: 0, itemShare: 0 };
+    const s = new Surface();
+    const top = { n: 0, gap: 0 };
+    const rim = { n: 0, gap: 0 };
+    for (let x = 0; x < 60; x += 0.13)
+      for (let y = 0; y < 60; y += 0.17) {
+        const h = openGroundHeight(sh, x, y, look, 77) / look.heightM;
+        if (h === 0) continue;
+        s.reset();
+        shadeOpenGround(sh, s, x, y, 0.05, look, 77);
+        // A gap shows the ground: nothing stands there.
+        const part = h > 0.85 ? top : h < 0.75 ? rim : undefined;
+        if (!part) continue;
+        part.n++;
+        if (s.objH === 0) part.gap++;
+      }
+    expect(top.n).toBeGreaterThan(500);
+    expect(rim.n).toBeGreaterThan(500);
+    expect(rim.gap / rim.n).toBeGreaterThan(0.35);
+    expect(top.gap / top.n).toBeLessThan(rim.gap / rim.n - 0.15);
+  });
+
+  it('draws no pine gaps where a pixel is wider than a tuft (far crowns keep their mean colour)', () => {
+    const sh = shaderWith('sparse_canopy');
+    const look = { ...drawOpenLook('sparse_canopy', 5), snagShare: 0, itemShare: 0 };
+    const s = new Surface();
+    let crowns = 0;
+    for (let x = 0; x < 60; x += 0.31)
+      for (let y = 0; y < 60; y += 0.29) {
+        if (openGroundHeight(sh, x, y, look, 77) === 0) continue;
+        s.reset();
+        shadeOpenGround(sh, s, x, y, 0.5, look, 77);
+        if (s.objH > 0) crowns++;
+        else expect(openGroundHeight(sh, x, y, look, 77)).toBeLessThan(look.heightM);
+      }
+    expect(crowns).toBeGreaterThan(500);
   });
 });

@@ -2,8 +2,9 @@
  * Hard negatives the round-16 real-photo check showed (issue 15): the slope head refitted on the
  * long pale slides fired on pale bare ground that is not a slide.
  *
- * - sparse_canopy: open pine woodland — round crowns scattered over pale sandy soil and dry litter,
- *   some grey dead snags among them and grey fallen logs on the ground (DeepForest OSBS, SOAP).
+ * - sparse_canopy: open pine woodland — crowns scattered over pale sandy soil and dry litter, each a
+ *   star of needle tufts at fine pixels, some grey dead snags among them and grey fallen logs on the
+ *   ground (DeepForest OSBS, SOAP).
  * - dry_scrub: dry grass with dark round shrubs, bare pale patches and a few granite boulders
  *   (DeepForest SJER, dry Bali hillsides).
  *
@@ -16,7 +17,7 @@ import { hash2 } from '../noise.ts';
 import { Rng } from '../random.ts';
 import type { Shader } from '../shade.ts';
 import { smooth, type Surface } from '../surface.ts';
-import { detailBuffer } from '../textures.ts';
+import { type Detail4, detailBuffer } from '../textures.ts';
 import { canopyHeight, shadeCanopy } from './vegetation.ts';
 
 // det4 results, one buffer per read (see Shader.det4).
@@ -91,9 +92,12 @@ export function drawOpenLook(kind: OpenLook['kind'], seed: number): OpenLook {
     kind,
     soil,
     cover: jitterChannels(r, DRY_GRASS, 0.08),
-    bareShare: r.range(0.42, 0.58),
+    // A little less bare than before (SJER is mostly grass); the pale blots stay, they are why this
+    // negative exists.
+    bareShare: r.range(0.36, 0.46),
     bareTexelM: 0.18,
-    crown: tone(r, lerp([0.16, 0.19, 0.1], [0.22, 0.24, 0.13], r.next()), 0.1),
+    // Oaks and shrubs of dry hills are dark purple-grey-green (SJER), not the olive of a wet forest.
+    crown: tone(r, lerp([0.19, 0.2, 0.19], [0.25, 0.26, 0.23], r.next()), 0.1),
     density: r.range(0.12, 0.28),
     crownScale: r.range(0.45, 0.7),
     heightM: r.range(1.2, 2.5),
@@ -157,13 +161,24 @@ export function shadeOpenGround(
   look: OpenLook,
   salt: number,
 ): void {
+  // The patch lies over whatever the ground class drew first (forest, fields): its crown tilts and
+  // furrows shaded the grass and sand in soft light and dark blots metres across (the camouflage
+  // look), and a forest's height kept the ground out of most shadows.
+  s.gx = 0;
+  s.gy = 0;
+  s.objH = 0;
+  s.spec = 0;
+  s.emit = 0;
   // Ground first: bare soil in blotches (no direction to them), litter or dry grass elsewhere.
   const d = sh.det4(x, y, 0.06, gsd, groundDetail);
   const grain = d[1] as number;
   // Two scales summed: one alone draws long bands (like a track) or even stripes.
   const blots = 0.6 * sh.tex(x, y, look.bareTexelM, gsd, salt + 31) + 0.4 * sh.tex(x, y, 0.07, gsd, salt + 33);
   const bare = smooth(look.bareShare + 0.06, look.bareShare - 0.06, blots);
-  s.set(look.cover, 0.8 + 0.35 * grain + 0.2 * ((d[2] as number) - 0.5));
+  if (look.kind === 'dry_scrub')
+    // Dry grass is a fine even speckle (SJER), without the half-metre blobs of litter.
+    s.set(look.cover, 0.88 + 0.15 * grain + 0.4 * ((d[2] as number) - 0.5));
+  else s.set(look.cover, 0.8 + 0.35 * grain + 0.2 * ((d[2] as number) - 0.5));
   s.mix(look.soil, bare * (0.85 + 0.15 * (d[0] as number)));
   s.ao = 0.9;
   s.grain = 0.7;
@@ -209,8 +224,48 @@ export function shadeOpenGround(
       s.g = gg;
       s.b = gb;
       s.mix(look.itemColour, 0.35 + 0.5 * twig);
+    } else if (look.kind === 'sparse_canopy') {
+      // A pine from above is a star of needle tufts on branches from the top, with gaps towards the
+      // rim (OSBS): where the star leaves a gap, the ground under the crown shows, in its shade.
+      const gap = pineGap(sh, x, y, gsd, d, salt);
+      // Needles in sun: a tuft is lighter than the clump shading alone makes it.
+      s.mul(1 + 0.2 * (1 - gap));
+      if (gap > 0) {
+        s.r += (gr * 0.75 - s.r) * gap;
+        s.g += (gg * 0.75 - s.g) * gap;
+        s.b += (gb * 0.75 - s.b) * gap;
+        if (gap > 0.5) {
+          s.gx = 0;
+          s.gy = 0;
+          s.objH = 0;
+          s.ao = 0.6;
+          s.grain = 0.7;
+        }
+      }
     }
   }
+}
+
+/**
+ * How much of the pixel at (x, y) is a gap between a pine's needle tufts (0 = tuft), for the crown
+ * `shadeCanopy` just drew (its centre in `sh.crownX/Y`, its dome height in `sh.hn[0]`). Fades out where
+ * pixels grow wider than a tuft, so far crowns keep their mean colour instead of shimmering.
+ */
+function pineGap(sh: Shader, x: number, y: number, gsd: number, d: Detail4, salt: number): number {
+  const fade = smooth(0.45, 0.15, gsd);
+  if (fade <= 0) return 0;
+  const ex = x - sh.crownX;
+  const ey = y - sh.crownY;
+  const rM = Math.hypot(ex, ey);
+  const hc = hash2(Math.floor(sh.crownX * 3), Math.floor(sh.crownY * 3), salt + 43);
+  const n = 6 + Math.floor(5 * hc);
+  // Branches bend a little along their length, so the star is not a pinwheel of straight spokes.
+  const turn = (Math.atan2(ey, ex) / (2 * Math.PI)) * n + 7 * hc + 0.2 * Math.sin(1.7 * rM + 9 * hc);
+  const across = Math.abs(turn - Math.round(turn)) * ((2 * Math.PI) / n) * rM;
+  // Tufts are widest near the top and come in clumps along a branch, about every 0.7 m.
+  const along = 0.5 + 0.5 * Math.cos(2 * Math.PI * (rM / 0.7 + 5 * hc));
+  const width = (0.06 + 0.4 * (sh.hn[0] as number)) * (0.3 + 1.2 * (d[1] as number)) * (0.5 + 0.7 * along);
+  return fade * smooth(width - 0.07, width + 0.07, across);
 }
 
 /** Height of what stands in the patch at (x, y), for shadows. */
