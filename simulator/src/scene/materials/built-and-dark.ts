@@ -199,12 +199,22 @@ export function patchHeight(
 }
 
 function shadeDarkForest(sh: Shader, s: Surface, x: number, y: number, gsd: number, look: ForestLook): void {
-  if (shadeCanopy(sh, s, x, y, gsd, look.density, look.crownScale, look.heightM)) {
+  // The patch lies over whatever ground class drew first: its tilt, heights and mirror must not light or
+  // shadow the forest floor (the same fault drew camouflage blots in the open-ground patches).
+  s.gx = 0;
+  s.gy = 0;
+  s.objH = 0;
+  s.spec = 0;
+  s.emit = 0;
+  if (shadeCanopy(sh, s, x, y, gsd, look.density, look.crownScale, look.heightM, -1, look.crown)) {
     const hg = sh.hn[0] as number;
-    // Crowns differ a little in shade of green; the lit tops are only a little brighter.
+    // Crowns differ a little in shade of green; the leaf clumps shadeCanopy drew are kept (painting the
+    // crown over with one colour by height made flat blotches).
     const pick = hash2(Math.floor(sh.crownX * 3), Math.floor(sh.crownY * 3), 71);
     const c = lerp(look.crown, look.crownAlt, pick);
-    s.set(c, (0.6 + 0.7 * hg) * look.dim);
+    s.r *= (c[0] / look.crown[0]) * look.dim;
+    s.g *= (c[1] / look.crown[1]) * look.dim;
+    s.b *= (c[2] / look.crown[2]) * look.dim;
     s.ao = 0.55 + 0.35 * hg;
     return;
   }
