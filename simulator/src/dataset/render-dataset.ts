@@ -18,8 +18,13 @@ import { parseArgs as parseKv } from './cli-args.ts';
 import { runPool } from './pool.ts';
 import type { SampleJob } from './write-sample.ts';
 
-/** Version of the renderer that made a dataset, recorded in its manifest. */
-export const RENDERER_VERSION = 'xuncha-sim-camera/2';
+/**
+ * Version of the renderer that made a dataset, recorded in its manifest (a folder refuses photos of another).
+ * Bump it whenever the look of photos changes, so that sets made before and after can be told apart.
+ * 3: slides, scars and benched cuts; burns clipped to plots over stubble; blue clear-sky shade; sparse canopy,
+ * dry scrub and dark forest over a level ground (December 2026).
+ */
+export const RENDERER_VERSION = 'xuncha-sim-camera/3';
 
 const int = (what: string, min: number, max: number) =>
   z.coerce
