@@ -30,14 +30,22 @@ export class Surface {
 
   reset(): void {
     this.grain = 0.5;
+    this.level();
+    this.ao = 1;
+    this.tag = 0;
+    this.incident = 0;
+  }
+
+  /**
+   * Level and empty: no tilt, nothing standing, no mirror, no glow. For a patch drawn over a ground class
+   * whose crown domes, furrows and heights would otherwise light and shadow it.
+   */
+  level(): void {
     this.gx = 0;
     this.gy = 0;
     this.objH = 0;
     this.spec = 0;
     this.emit = 0;
-    this.ao = 1;
-    this.tag = 0;
-    this.incident = 0;
   }
 
   set(c: RGB, k = 1): void {

@@ -201,11 +201,7 @@ export function patchHeight(
 function shadeDarkForest(sh: Shader, s: Surface, x: number, y: number, gsd: number, look: ForestLook): void {
   // The patch lies over whatever ground class drew first: its tilt, heights and mirror must not light or
   // shadow the forest floor (the same fault drew camouflage blots in the open-ground patches).
-  s.gx = 0;
-  s.gy = 0;
-  s.objH = 0;
-  s.spec = 0;
-  s.emit = 0;
+  s.level();
   if (shadeCanopy(sh, s, x, y, gsd, look.density, look.crownScale, look.heightM, -1, look.crown)) {
     const hg = sh.hn[0] as number;
     // Crowns differ a little in shade of green; the leaf clumps shadeCanopy drew are kept (painting the

@@ -164,11 +164,7 @@ export function shadeOpenGround(
   // The patch lies over whatever the ground class drew first (forest, fields): its crown tilts and
   // furrows shaded the grass and sand in soft light and dark blots metres across (the camouflage
   // look), and a forest's height kept the ground out of most shadows.
-  s.gx = 0;
-  s.gy = 0;
-  s.objH = 0;
-  s.spec = 0;
-  s.emit = 0;
+  s.level();
   // Ground first: bare soil in blotches (no direction to them), litter or dry grass elsewhere.
   const d = sh.det4(x, y, 0.06, gsd, groundDetail);
   const grain = d[1] as number;
