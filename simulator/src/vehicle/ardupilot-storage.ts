@@ -57,6 +57,8 @@ const turnsRadius = (v: number): number => {
   const stored = r <= 255 ? cInt(r, 8, false) : Math.min(255, cInt(Math.fround(r * 0.1), 8, false)) * 10;
   return v < 0 ? -stored : stored;
 };
+/** NAV_PAYLOAD_PLACE's maximum descent: float metres × 100 into a uint16 of centimetres, read back ÷ 100.0f. */
+const payloadDescent = (v: number): number => Math.fround(cInt(Math.fround(Math.fround(v) * 100), 16, false) / 100);
 const P1_LOC: Rule = { p: ['u16', 0, 0, 0], loc: true };
 const P1: Rule = { p: ['u16', 0, 0, 0] };
 const NONE: Rule = { p: [0, 0, 0, 0] };
@@ -74,6 +76,10 @@ const MISSION_RULES: ReadonlyMap<number, Rule> = new Map<number, Rule>([
   [MavCmd.NAV_SPLINE_WAYPOINT, P1_LOC],
   [MavCmd.NAV_GUIDED_ENABLE, P1_LOC],
   [MavCmd.NAV_DELAY, { p: ['f', 'u8', 'u8', 'u8'] }],
+  [MavCmd.NAV_VTOL_TAKEOFF, { p: [0, 0, 0, 0], loc: true }],
+  [MavCmd.NAV_VTOL_LAND, P1_LOC],
+  // Maximum descent kept in whole centimetres (uint16), read back as cm / 100.0f.
+  [MavCmd.NAV_PAYLOAD_PLACE, { p: [payloadDescent, 0, 0, 0], loc: true }],
   [MavCmd.CONDITION_DELAY, { p: ['f', 0, 0, 0] }],
   [MavCmd.CONDITION_DISTANCE, { p: ['f', 0, 0, 0] }],
   [MavCmd.CONDITION_YAW, { p: ['f', 'f', 'i8', 'u8'] }],
@@ -81,8 +87,11 @@ const MISSION_RULES: ReadonlyMap<number, Rule> = new Map<number, Rule>([
   [MavCmd.DO_CHANGE_SPEED, { p: ['u8', 'f', 'f', 0] }],
   [MavCmd.DO_SET_HOME, P1_LOC],
   [MavCmd.DO_SET_RELAY, { p: ['u8', 'u8', 0, 0] }],
+  [MavCmd.DO_REPEAT_RELAY, { p: ['u8', 'i16', 'f', 0] }],
   [MavCmd.DO_SET_SERVO, { p: ['u8', 'u16', 0, 0] }],
+  [MavCmd.DO_REPEAT_SERVO, { p: ['u8', 'u16', 'i16', 'f'] }],
   [MavCmd.DO_LAND_START, { p: [0, 0, 0, 0], loc: true }],
+  [MavCmd.DO_GO_AROUND, { p: [0, 0, 0, 0], loc: true }],
   [MavCmd.DO_SET_ROI, P1_LOC],
   [MavCmd.DO_SET_ROI_LOCATION, { p: [0, 0, 0, 0], loc: true }],
   [MavCmd.DO_SET_ROI_NONE, NONE],
@@ -94,6 +103,7 @@ const MISSION_RULES: ReadonlyMap<number, Rule> = new Map<number, Rule>([
   [MavCmd.DO_FENCE_ENABLE, P1],
   [MavCmd.DO_PARACHUTE, P1],
   [MavCmd.DO_GRIPPER, { p: ['u8', 'u8', 0, 0] }],
+  [MavCmd.DO_AUTOTUNE_ENABLE, P1],
   [MavCmd.DO_PAUSE_CONTINUE, P1],
   [MavCmd.DO_GIMBAL_MANAGER_PITCHYAW, { p: ['i8', 'i16', 'i8', 'i8'], x: 'u8', z: 'u8' }],
   [MavCmd.IMAGE_START_CAPTURE, { p: ['u8', 'f', 'u16', 'u16'] }],
@@ -117,6 +127,8 @@ const NAN_OK: ReadonlyMap<number, readonly number[]> = new Map([
   [MavCmd.NAV_WAYPOINT, [4]],
   [MavCmd.NAV_LAND, [4]],
   [MavCmd.NAV_TAKEOFF, [4]],
+  [MavCmd.NAV_VTOL_TAKEOFF, [4]],
+  [MavCmd.NAV_VTOL_LAND, [3, 4]],
 ]);
 
 const INVALID_PARAM = [

@@ -67,6 +67,8 @@ const loiterTurnsRadius = (v: number): number => {
   return v < 0 ? -stored : stored;
 };
 
+/** NAV_PAYLOAD_PLACE's maximum descent: float metres × 100 into a uint16 of centimetres, read back ÷ 100.0f. */
+const payloadDescent = (v: number): number => Math.fround(cInt(Math.fround(Math.fround(v) * 100), 16, false) / 100);
 const U16: Rule = { p: ['u16', 0, 0, 0] };
 const U16_LOC: Rule = { p: ['u16', 0, 0, 0], loc: true };
 
@@ -89,7 +91,8 @@ const ARDUPILOT_MISSION: ReadonlyMap<number, Rule> = new Map<number, Rule>([
   [MavCmd.NAV_DELAY, { p: ['f', 'u8', 'u8', 'u8'] }],
   [MavCmd.NAV_VTOL_TAKEOFF, { p: [0, 0, 0, 0], loc: true }],
   [MavCmd.NAV_VTOL_LAND, { p: ['u16', 0, 0, 0], loc: true }],
-  [MavCmd.NAV_PAYLOAD_PLACE, { p: [(v) => cInt(Math.fround(v * 100), 16, false) / 100, 0, 0, 0], loc: true }],
+  // Maximum descent kept in whole centimetres (uint16), read back as cm / 100.0f.
+  [MavCmd.NAV_PAYLOAD_PLACE, { p: [payloadDescent, 0, 0, 0], loc: true }],
   [MavCmd.CONDITION_DELAY, { p: ['f', 0, 0, 0] }],
   [MavCmd.CONDITION_DISTANCE, { p: ['f', 0, 0, 0] }],
   [MavCmd.CONDITION_YAW, { p: ['f', 'f', 'i8', 'u8'] }],
