@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { demoLonLat, demoShader } from '../demo-shader.ts';
-import { demoRiverY } from '../demo-world.ts';
+import { demoLayers, demoRiverY } from '../demo-world.ts';
+import { buildScene } from '../scene.ts';
 import type { Distractor } from '../distractor-schema.ts';
 import { Shader } from '../shade.ts';
 import { Surface } from '../surface.ts';
@@ -49,6 +50,29 @@ describe('construction site', () => {
       expect(flat).toBeGreaterThan(1000);
       expect(sun / flat).toBeGreaterThan(0.93);
     }
+  });
+
+  it('a stream painted over a forest patch hides its trees too: no tree stands in the water', () => {
+    const [lon, lat] = demoLonLat(0, Y0);
+    const sh = demoShader({
+      distractors: [
+        distractor('f', 'dark_forest', 200, 200),
+        { id: 't', kind: 'clean_tributary', lon, lat, lengthM: 80, widthM: 4, headingDeg: 90 },
+      ],
+      weather: HIGH_SUN,
+      seed: 3,
+    });
+    const s = new Surface();
+    let water = 0;
+    for (let x = 2; x <= 78; x += 0.7)
+      for (let y = Y0 - 6; y <= Y0 + 6; y += 0.3) {
+        // At the shadow lattice's own footprint, so the stream's wiggle is read as objectHeight reads it.
+        sh.surface(x, y, 0, 0, 0, 0.25, s);
+        if (s.tag !== Shader.tagOf.clean_tributary) continue;
+        water++;
+        expect(sh.objectHeight(x, y)).toBe(0);
+      }
+    expect(water).toBeGreaterThan(300);
   });
 
   it('casts shadows of what it draws standing: heights where the surface stands, none where it is flat', () => {
@@ -121,5 +145,47 @@ describe('construction site', () => {
     expect(green / n).toBeGreaterThan(0.15);
     expect(grey / n).toBeGreaterThan(0.03);
     expect(roof / n).toBeGreaterThan(0.005);
+  });
+
+  it('draws a geodata construction layer as lots of 60 × 40 m, each its own site without hoarding', () => {
+    const ring = [
+      [-100, Y0 - 100],
+      [100, Y0 - 100],
+      [100, Y0 + 100],
+      [-100, Y0 + 100],
+      [-100, Y0 - 100],
+    ].map(([x, y]) => demoLonLat(x as number, y as number));
+    const layers = {
+      ...demoLayers(),
+      construction: {
+        type: 'FeatureCollection' as const,
+        features: [
+          {
+            type: 'Feature' as const,
+            id: 'site',
+            properties: {},
+            geometry: { type: 'Polygon' as const, coordinates: [ring] },
+          },
+        ],
+      },
+    };
+    const scene = buildScene({ layers, weather: HIGH_SUN, seed: 4 });
+    const sh = new Shader(scene, [], () => 0);
+    const s = new Surface();
+    let n = 0;
+    let green = 0;
+    let standing = 0;
+    for (let x = -90; x <= 90; x += 1.3)
+      for (let y = Y0 - 90; y <= Y0 + 90; y += 1.1) {
+        sh.surface(x, y, 0, 0, 0, 0.05, s);
+        expect(s.tag).toBe(Shader.tagOf.construction_site);
+        n++;
+        if (s.g > s.r * 1.15 && s.g > s.b * 1.15) green++;
+        if (sh.objectHeight(x, y) > 0) standing++;
+      }
+    expect(green / n).toBeGreaterThan(0.1);
+    // Offices, machines and heaps stand (and cast shadows); no hoarding rings every lot.
+    expect(standing / n).toBeGreaterThan(0.03);
+    expect(standing / n).toBeLessThan(0.3);
   });
 });

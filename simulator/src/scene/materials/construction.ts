@@ -444,7 +444,7 @@ function shadeConcrete(s: Surface, u: number, v: number, gsd: number, grain: num
   const amp = periodicAmp(6, gsd);
   const fu = (((u - c.u0) / 6) % 1) * 6;
   const fv = (((v - c.v0) / 6) % 1) * 6;
-  if (Math.min(fu, 6 - fu, fv, 6 - fv) < 0.06) s.mul(1 - 0.3 * amp);
+  if (Math.min(fu, 6 - fu, fv, 6 - fv) < 0.08) s.mul(1 - 0.3 * amp);
   if (Math.min(u - c.u0, c.u1 - u, v - c.v0, c.v1 - v) < 0.25) s.set(PLYWOOD, 0.8);
   if (p.concreteKind === 2) {
     // Rebar mat: a 0.2 m grid of rust-brown bars over the slab's blinding.
