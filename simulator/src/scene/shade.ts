@@ -772,18 +772,51 @@ export class Shader {
   }
 
   private readonly siteUV: [number, number, SitePlan | null] = [0, 0, null];
+  /** Per construction-layer feature: its extent along its axis (centre, size), or null for a large area. */
+  private readonly layerSites = new Map<number, { uc: number; vc: number; plan: SitePlan } | null>();
 
   /**
-   * A construction layer is drawn as 60 × 40 m lots along its axis (cos c, sin sn), each a site of its own
-   * without hoarding: the lot's centred frame and plan.
+   * Where (x, y) lies on a construction layer's site, in a site frame along the feature's axis (cos c, sin
+   * sn): a polygon the size of a building site (up to 160 × 120 m) is one site with its hoarding, 1 m inside
+   * its outline (the raster's edge is dithered); a larger area is drawn as 60 × 40 m lots, each a site of its
+   * own without hoarding. Returns the frame's (u, v) and the plan, in a shared tuple.
    */
   private layerSite(x: number, y: number, featIndex: number, c: number, sn: number): [number, number, SitePlan] {
     const u = x * c + y * sn;
     const v = -x * sn + y * c;
+    const out = this.siteUV;
+    let one = this.layerSites.get(featIndex);
+    if (one === undefined) {
+      one = null;
+      let u0 = Infinity;
+      let u1 = -Infinity;
+      let v0 = Infinity;
+      let v1 = -Infinity;
+      for (const poly of this.scene.raster.feature(featIndex)?.polygons ?? [])
+        for (const ring of poly)
+          for (let i = 0; i + 1 < ring.length; i += 2) {
+            const pu = (ring[i] as number) * c + (ring[i + 1] as number) * sn;
+            const pv = -(ring[i] as number) * sn + (ring[i + 1] as number) * c;
+            u0 = Math.min(u0, pu);
+            u1 = Math.max(u1, pu);
+            v0 = Math.min(v0, pv);
+            v1 = Math.max(v1, pv);
+          }
+      const l = u1 - u0 - 2;
+      const w = v1 - v0 - 2;
+      if (l >= 12 && w >= 10 && l <= 160 && w <= 120)
+        one = { uc: (u0 + u1) / 2, vc: (v0 + v1) / 2, plan: sitePlan(this, Math.imul(featIndex, 7919) ^ 0x51e, l, w) };
+      this.layerSites.set(featIndex, one);
+    }
+    if (one) {
+      out[0] = u - one.uc;
+      out[1] = v - one.vc;
+      out[2] = one.plan;
+      return out as [number, number, SitePlan];
+    }
     const iu = Math.floor(u / 60 + 0.5);
     const iv = Math.floor(v / 40 + 0.5);
     const salt = (Math.imul(featIndex, 7919) + Math.imul(iu, 104729) + Math.imul(iv, 1299709)) | 0;
-    const out = this.siteUV;
     out[0] = u - iu * 60;
     out[1] = v - iv * 40;
     out[2] = sitePlan(this, salt, 60, 40, false);

@@ -29,6 +29,25 @@ function siteOverWoodland(seed: number): Shader {
   });
 }
 
+/** The demo world with a construction layer polygon of l × w m (east × north) centred at (0, Y0). */
+function layerShader(l: number, w: number): Shader {
+  const ring = [
+    [-l / 2, Y0 - w / 2],
+    [l / 2, Y0 - w / 2],
+    [l / 2, Y0 + w / 2],
+    [-l / 2, Y0 + w / 2],
+    [-l / 2, Y0 - w / 2],
+  ].map(([x, y]) => demoLonLat(x as number, y as number));
+  const site = {
+    type: 'Feature' as const,
+    id: 'site',
+    properties: {},
+    geometry: { type: 'Polygon' as const, coordinates: [ring] },
+  };
+  const layers = { ...demoLayers(), construction: { type: 'FeatureCollection' as const, features: [site] } };
+  return new Shader(buildScene({ layers, weather: HIGH_SUN, seed: 4 }), [], () => 0);
+}
+
 describe('construction site', () => {
   it('casts no shadow of the woodland it paints over: its flat ground is in full sun', () => {
     for (const seed of [3, 8, 21]) {
@@ -148,29 +167,7 @@ describe('construction site', () => {
   });
 
   it('draws a geodata construction layer as lots of 60 × 40 m, each its own site without hoarding', () => {
-    const ring = [
-      [-100, Y0 - 100],
-      [100, Y0 - 100],
-      [100, Y0 + 100],
-      [-100, Y0 + 100],
-      [-100, Y0 - 100],
-    ].map(([x, y]) => demoLonLat(x as number, y as number));
-    const layers = {
-      ...demoLayers(),
-      construction: {
-        type: 'FeatureCollection' as const,
-        features: [
-          {
-            type: 'Feature' as const,
-            id: 'site',
-            properties: {},
-            geometry: { type: 'Polygon' as const, coordinates: [ring] },
-          },
-        ],
-      },
-    };
-    const scene = buildScene({ layers, weather: HIGH_SUN, seed: 4 });
-    const sh = new Shader(scene, [], () => 0);
+    const sh = layerShader(200, 200);
     const s = new Surface();
     let n = 0;
     let green = 0;
@@ -187,5 +184,21 @@ describe('construction site', () => {
     // Offices, machines and heaps stand (and cast shadows); no hoarding rings every lot.
     expect(standing / n).toBeGreaterThan(0.03);
     expect(standing / n).toBeLessThan(0.3);
+  });
+
+  it('draws a construction layer polygon the size of a site as one site inside a hoarding', () => {
+    const sh = layerShader(90, 60);
+    // Along the polygon's edges, 1.2–1.6 m inside (the hoarding stands 1.4 m in): mostly wall, one gate.
+    let wall = 0;
+    let n = 0;
+    for (let t = -40; t <= 40; t += 0.5)
+      for (const [x, y] of [
+        [t, Y0 + 28.5],
+        [t, Y0 - 28.5],
+      ]) {
+        n++;
+        if (sh.objectHeight(x as number, y as number) === 2.5) wall++;
+      }
+    expect(wall / n).toBeGreaterThan(0.6);
   });
 });

@@ -58,7 +58,9 @@ const HEAP_SOILS: RGB[] = [
 /** Hoarding height (m) and how far inside the pad's edge it stands. */
 const HOARD_H = 2.5;
 const HOARD_IN = 0.4;
-const HOARD_T = 0.3;
+// Drawn 0.8 m thick (panels, posts and footing; in oblique views its face): the shadow lattice (0.25 m)
+// drops features under three nodes across the sun, so a thinner wall cast a comb of stripes, not a shadow.
+const HOARD_T = 0.8;
 const UNIT_STOREY_M = 2.9;
 
 /** An axis-aligned box in the site frame. */
@@ -318,7 +320,7 @@ export function shadeConstruction(
       // Corrugated steel roof: ribs across each unit, a darker ridge line along the row.
       s.set(p.roof, 0.9 + 0.12 * grain);
       const rib = (((u * 4) % 1) + 1) % 1;
-      s.mul(1 - 0.08 * periodicAmp(0.25, gsd) * (rib < 0.3 ? 1 : 0));
+      s.mul(1 - 0.16 * periodicAmp(0.25, gsd) * (rib < 0.3 ? 1 : 0));
       s.objH = UNIT_STOREY_M * p.storeys;
       return;
     }
@@ -378,7 +380,7 @@ export function shadeConstruction(
     s.gy = su * duy + sv * dvy;
     s.objH = h;
     s.set(hp.soil, 0.9 + 0.25 * grain);
-    if (hp.netted) shadeNet(sh, s, x, y, gsd, u, v, p, 1);
+    if (hp.netted) shadeNet(sh, s, x, y, gsd, v, p, 1, dvx, dvy);
     return;
   }
   // Bare graded ground.
@@ -425,7 +427,7 @@ export function shadeConstruction(
   const cu = Math.floor(u / p.netCellM);
   const cv = Math.floor(v / p.netCellM);
   if (hash2(cu, cv, p.salt ^ 0x6e7) < p.netShare && Math.abs(along) >= p.gateHalf + 1)
-    shadeNet(sh, s, x, y, gsd, u, v, p, 0);
+    shadeNet(sh, s, x, y, gsd, v, p, 0, dvx, dvy);
 }
 
 /** Concrete: a poured slab with formwork joints, pile caps in a dug pit, or a rebar mat on a slab. */
@@ -466,10 +468,11 @@ function shadeNet(
   x: number,
   y: number,
   gsd: number,
-  u: number,
   v: number,
   p: SitePlan,
   heap: number,
+  dvx: number,
+  dvy: number,
 ): void {
   const fold = sh.tex(x, y, 0.05, gsd, p.salt + 71);
   // Tears show the ground below.
@@ -478,20 +481,27 @@ function shadeNet(
   const sg = s.g;
   const sb = s.b;
   s.set(p.net, 0.85 + 0.35 * fold);
-  // Mesh: the soil shows through at fine GSD; blended to an even see-through share when unresolved.
-  const m = periodicAmp(0.04, gsd);
-  const gu = (((u / 0.04) % 1) + 1) % 1;
-  const gv = (((v / 0.04) % 1) + 1) % 1;
-  const hole = gu > 0.55 && gv > 0.55 ? 1 : 0;
-  const see = 0.15 * (1 - m) + 0.45 * m * hole;
+  // Mesh: the soil shows through at fine GSD; blended to an even see-through share when unresolved. The
+  // weave runs across the scene axes (nets are laid any way round), so it needs no site frame.
+  const m = periodicAmp(0.06, gsd);
+  const gu = (((x / 0.06) % 1) + 1) % 1;
+  const gv = (((y / 0.06) % 1) + 1) % 1;
+  const hole = gu > 0.5 && gv > 0.5 ? 1 : 0;
+  const see = 0.15 * (1 - m) + 0.4 * m * hole;
   s.r += (sr - s.r) * see;
   s.g += (sg - s.g) * see;
   s.b += (sb - s.b) * see;
-  // Seams where strips overlap (along u every 4 m) and sag folds across them.
+  // Seams where 4 m strips overlap (along u); each strip sags between them (a tilt across it), and creases
+  // wrinkle it where it was dragged over the ground (sharp ridges of a metre-scale noise).
   const f = (((v / 4) % 1) + 1) % 1;
-  if (Math.min(f, 1 - f) * 4 < 0.08) s.mul(1 - 0.15 * periodicAmp(4, gsd));
-  s.gx += (fold - 0.5) * 0.5;
-  s.gy += (sh.tex(x, y, 0.03, gsd, p.salt + 72) - 0.5) * 0.5;
+  const amp = periodicAmp(4, gsd);
+  if (Math.min(f, 1 - f) * 4 < 0.08) s.mul(1 - 0.15 * amp);
+  const sag = 0.12 * amp * Math.cos(f * Math.PI * 2);
+  const crease = sh.tex(x, y, 0.012, gsd, p.salt + 74);
+  const ridge = Math.max(0, 1 - Math.abs(crease - 0.5) * 12);
+  s.mul(1 - 0.15 * ridge * periodicAmp(0.3, gsd));
+  s.gx += (fold - 0.5) * 0.5 + sag * dvx + (crease - 0.5) * 0.6;
+  s.gy += (sh.tex(x, y, 0.03, gsd, p.salt + 72) - 0.5) * 0.5 + sag * dvy;
 }
 
 /** How far outside the pad the apron reaches (m), for bounds. */
