@@ -310,7 +310,9 @@ export function shadeConstruction(
   if (onHoarding(p, u, v)) {
     // Panels on posts every 2 m; from above the wall's top edge, its face in oblique views.
     s.set(p.panel as RGB, 0.92 + 0.1 * grain);
-    const f = ((((u + v) / 2) % 1) + 1) % 1;
+    // Along the wall: u on the long sides (near ±w/2), v on the short ones.
+    const along = p.l / 2 - Math.abs(u) < p.w / 2 - Math.abs(v) ? v : u;
+    const f = (((along / 2) % 1) + 1) % 1;
     if (Math.min(f, 1 - f) < 0.06) s.mul(1 - 0.25 * periodicAmp(2, gsd));
     s.objH = HOARD_H;
     return;
