@@ -18,7 +18,16 @@ import { drawPatchLook, insidePatch, patchHeight, shadePatch, type PatchLook } f
 import { farmlandHeight, pixelPlot, plotGrid, shadeFarmland, type PlotGrid } from './materials/fields.ts';
 import { canopyHeight, forestHeight, shadeBamboo, shadeForest, shadeScrub, shadeTea } from './materials/vegetation.ts';
 import { lotAt, shadeVillage } from './materials/village.ts';
-import { shadeBank, shadeConstruction, shadeRoad, shadeTrack, shadeWater } from './materials/water-and-built.ts';
+import { shadeBank, shadeRoad, shadeTrack, shadeWater } from './materials/water-and-built.ts';
+import {
+  APRON_M,
+  inApron,
+  shadeConstruction,
+  shadeSiteApron,
+  siteHeight,
+  sitePlan,
+  type SitePlan,
+} from './materials/construction.ts';
 import { Rng, mixSeed } from './random.ts';
 import { LEVEL_CELL_M, TILE_CELLS, levelForGsd, type GroundTile } from './raster.ts';
 import type { DistractorShape, Scene } from './scene.ts';
@@ -56,6 +65,10 @@ const VEHICLE_COLOURS: RGB[] = [
   [0.15, 0.15, 0.16],
 ];
 
+/** The ground a site's muddy apron is drawn over: fields, tracks and roads, not trees, houses or water. */
+const apronCovers = (cls: number): boolean =>
+  cls === GROUND.farmland || cls === GROUND.background || cls === GROUND.track || cls === GROUND.road;
+
 /** A stand-in feature for planted tributaries: clean stream water. */
 const STREAM = { water: 'stream', rand: 0.9 } as SceneFeature;
 
@@ -78,6 +91,8 @@ interface PreparedDistractor {
   salt: number;
   /** Look of a dark forest, town or dirt-lane patch, drawn once from the salt. */
   look?: PatchLook;
+  /** A construction site's plan, drawn once from the salt. */
+  site?: SitePlan;
 }
 
 class RasterMemo {
@@ -141,6 +156,13 @@ export class Shader {
   private readonly shadows: PreparedDistractor[] = [];
   /** Ground patches with trees or houses (their heights cast shadows). */
   private readonly patches: PreparedDistractor[] = [];
+  /**
+   * Ground hard negatives that replace what stands below them (patches, construction sites, streams), in
+   * paint order: the shadow heights follow the one painted on top (see objectHeight).
+   */
+  private readonly overlays: PreparedDistractor[] = [];
+  /** Whether any overlay is a site or a stream (else the patches alone decide, as they always did). */
+  private hasFlatOverlays = false;
   private readonly grids = new Map<number, PlotGrid>();
   private readonly bgGrid: PlotGrid;
   private readonly memo = new RasterMemo();
@@ -343,8 +365,16 @@ export class Shader {
           this.hasForcedCrops = true;
           break;
         case 'construction_site':
+          prep.site = sitePlan(this, prep.salt, d.lengthM, d.widthM);
+          prep.boundM += APRON_M;
+          this.grounds.push(prep);
+          this.overlays.push(prep);
+          this.hasFlatOverlays = true;
+          break;
         case 'clean_tributary':
           this.grounds.push(prep);
+          this.overlays.push(prep);
+          this.hasFlatOverlays = true;
           break;
         case 'dark_forest':
         case 'town_roofs':
@@ -354,6 +384,7 @@ export class Shader {
           prep.look = drawPatchLook(d.kind, mixSeed(prep.salt, 0xb10c));
           this.grounds.push(prep);
           this.patches.push(prep);
+          this.overlays.push(prep);
           break;
         case 'cloud_shadow':
           this.shadows.push(prep);
@@ -599,10 +630,10 @@ export class Shader {
         shadeTea(this, s, x, y, z, hx, hy, gsd, feat?.axisRad ?? 0);
         break;
       case GROUND.construction: {
-        const ax = feat?.axisRad ?? 0;
-        const u = x * Math.cos(ax) + y * Math.sin(ax);
-        const v = -x * Math.sin(ax) + y * Math.cos(ax);
-        shadeConstruction(this, s, x, y, gsd, u % 60, v % 40, 60, 40, featIndex);
+        const c = Math.cos(feat?.axisRad ?? 0);
+        const sn = Math.sin(feat?.axisRad ?? 0);
+        const [u, v, plan] = this.layerSite(x, y, featIndex, c, sn);
+        shadeConstruction(this, s, x, y, gsd, u, v, plan, c, sn, -sn, c);
         break;
       }
       default:
@@ -636,8 +667,10 @@ export class Shader {
       const a = ex * p.sinH + ny * p.cosH;
       const q = ex * p.cosH - ny * p.sinH;
       if (d.kind === 'construction_site') {
+        const plan = p.site as SitePlan;
         if (Math.abs(a) <= d.lengthM / 2 && Math.abs(q) <= d.widthM / 2)
-          shadeConstruction(this, s, x, y, gsd, a, q, d.lengthM, d.widthM, p.salt);
+          shadeConstruction(this, s, x, y, gsd, a, q, plan, p.sinH, p.cosH, p.cosH, -p.sinH);
+        else if (apronCovers(cls)) shadeSiteApron(this, s, x, y, gsd, a, q, plan);
       } else if (d.kind === 'clean_tributary') {
         if (a < 0 || a > d.lengthM) continue;
         const wig = (this.tex(x, y, 0.2, gsd, p.salt) - 0.5) * 6;
@@ -709,21 +742,8 @@ export class Shader {
     const k = this.lookup(this.memo2, x + (hash2(ix, iy, 107) - 0.5) * 1.4, y + (hash2(iy, ix, 109) - 0.5) * 1.4, 1);
     const tile = this.memo2.tile as GroundTile;
     const cls = tile.cls[k] as number;
-    for (const p of this.patches) {
-      const d = p.d;
-      const ex = x - d.x;
-      const ny = y - d.y;
-      if (ex > p.boundM || ex < -p.boundM || ny > p.boundM || ny < -p.boundM) continue;
-      const a = ex * p.sinH + ny * p.cosH;
-      const q = ex * p.cosH - ny * p.sinH;
-      if (!insidePatch(this, x, y, a, q, d.lengthM, d.widthM, p.salt)) continue;
-      let slope2 = 0;
-      if (this.scene.dem) {
-        this.scene.dem.sample(x, y, this.grad);
-        slope2 = (this.grad[1] as number) ** 2 + (this.grad[2] as number) ** 2;
-      }
-      if (this.patchCovers(p, cls, slope2)) return patchHeight(this, x, y, a, q, p.look as PatchLook, p.salt);
-    }
+    const over = this.hasFlatOverlays ? this.overlayHeight(x, y, cls) : this.patchHeightAt(x, y, cls);
+    if (over >= 0) return over;
     switch (cls) {
       case GROUND.forest:
         return forestHeight(this, x, y);
@@ -735,6 +755,11 @@ export class Shader {
         if (L.kind === 4) return canopyHeight(this, x, y, 0.9, 0.7, 9);
         return 0;
       }
+      case GROUND.construction: {
+        const ax = this.scene.raster.feature(tile.feat[k] as number)?.axisRad ?? 0;
+        const [u, v, plan] = this.layerSite(x, y, tile.feat[k] as number, Math.cos(ax), Math.sin(ax));
+        return siteHeight(plan, u, v);
+      }
       case GROUND.background:
         return farmlandHeight(this, x, y, this.bgGrid, true);
       case GROUND.farmland: {
@@ -744,6 +769,126 @@ export class Shader {
       default:
         return 0;
     }
+  }
+
+  private readonly siteUV: [number, number, SitePlan | null] = [0, 0, null];
+  /** Per construction-layer feature: its extent along its axis (centre, size), or null for a large area. */
+  private readonly layerSites = new Map<number, { uc: number; vc: number; plan: SitePlan } | null>();
+
+  /**
+   * Where (x, y) lies on a construction layer's site, in a site frame along the feature's axis (cos c, sin
+   * sn): a polygon the size of a building site (up to 160 × 120 m) is one site with its hoarding, 1 m inside
+   * its outline (the raster's edge is dithered); a larger area is drawn as 60 × 40 m lots, each a site of its
+   * own without hoarding. Returns the frame's (u, v) and the plan, in a shared tuple.
+   */
+  private layerSite(x: number, y: number, featIndex: number, c: number, sn: number): [number, number, SitePlan] {
+    const u = x * c + y * sn;
+    const v = -x * sn + y * c;
+    const out = this.siteUV;
+    let one = this.layerSites.get(featIndex);
+    if (one === undefined) {
+      one = null;
+      let u0 = Infinity;
+      let u1 = -Infinity;
+      let v0 = Infinity;
+      let v1 = -Infinity;
+      for (const poly of this.scene.raster.feature(featIndex)?.polygons ?? [])
+        for (const ring of poly)
+          for (let i = 0; i + 1 < ring.length; i += 2) {
+            const pu = (ring[i] as number) * c + (ring[i + 1] as number) * sn;
+            const pv = -(ring[i] as number) * sn + (ring[i + 1] as number) * c;
+            u0 = Math.min(u0, pu);
+            u1 = Math.max(u1, pu);
+            v0 = Math.min(v0, pv);
+            v1 = Math.max(v1, pv);
+          }
+      const l = u1 - u0 - 2;
+      const w = v1 - v0 - 2;
+      if (l >= 12 && w >= 10 && l <= 160 && w <= 120)
+        one = { uc: (u0 + u1) / 2, vc: (v0 + v1) / 2, plan: sitePlan(this, Math.imul(featIndex, 7919) ^ 0x51e, l, w) };
+      this.layerSites.set(featIndex, one);
+    }
+    if (one) {
+      out[0] = u - one.uc;
+      out[1] = v - one.vc;
+      out[2] = one.plan;
+      return out as [number, number, SitePlan];
+    }
+    const iu = Math.floor(u / 60 + 0.5);
+    const iv = Math.floor(v / 40 + 0.5);
+    const salt = (Math.imul(featIndex, 7919) + Math.imul(iu, 104729) + Math.imul(iv, 1299709)) | 0;
+    out[0] = u - iu * 60;
+    out[1] = v - iv * 40;
+    out[2] = sitePlan(this, salt, 60, 40, false);
+    return out as [number, number, SitePlan];
+  }
+
+  /** Height of the first patch (in paint order) with trees or houses over (x, y), −1 where none is. */
+  private patchHeightAt(x: number, y: number, cls: number): number {
+    for (const p of this.patches) {
+      const h = this.patchHeightIf(p, x, y, cls);
+      if (h >= 0) return h;
+    }
+    return -1;
+  }
+
+  private patchHeightIf(p: PreparedDistractor, x: number, y: number, cls: number): number {
+    const d = p.d;
+    const ex = x - d.x;
+    const ny = y - d.y;
+    if (ex > p.boundM || ex < -p.boundM || ny > p.boundM || ny < -p.boundM) return -1;
+    const a = ex * p.sinH + ny * p.cosH;
+    const q = ex * p.cosH - ny * p.sinH;
+    if (!insidePatch(this, x, y, a, q, d.lengthM, d.widthM, p.salt)) return -1;
+    let slope2 = 0;
+    if (this.scene.dem) {
+      this.scene.dem.sample(x, y, this.grad);
+      slope2 = (this.grad[1] as number) ** 2 + (this.grad[2] as number) ** 2;
+    }
+    return this.patchCovers(p, cls, slope2) ? patchHeight(this, x, y, a, q, p.look as PatchLook, p.salt) : -1;
+  }
+
+  /**
+   * Height of what the ground hard negatives paint on top at (x, y), −1 where none paints: a site or a
+   * stream painted over a patch (or a patch over them) replaces what stood there, so the trees it hides cast
+   * no shadow (paintDistractors' order, the last painter on top). Among patches the first still wins.
+   */
+  private overlayHeight(x: number, y: number, cls: number): number {
+    let h = -1;
+    let patchOnTop = false;
+    for (const p of this.overlays) {
+      const d = p.d;
+      const ex = x - d.x;
+      const ny = y - d.y;
+      if (ex > p.boundM || ex < -p.boundM || ny > p.boundM || ny < -p.boundM) continue;
+      const a = ex * p.sinH + ny * p.cosH;
+      const q = ex * p.cosH - ny * p.sinH;
+      if (p.site) {
+        if (Math.abs(a) <= d.lengthM / 2 && Math.abs(q) <= d.widthM / 2) {
+          h = siteHeight(p.site, a, q);
+          patchOnTop = false;
+        } else if (apronCovers(cls) && inApron(p.site, a, q)) {
+          h = 0;
+          patchOnTop = false;
+        }
+      } else if (p.look) {
+        if (patchOnTop) continue;
+        const ph = this.patchHeightIf(p, x, y, cls);
+        if (ph >= 0) {
+          h = ph;
+          patchOnTop = true;
+        }
+      } else if (a >= 0 && a <= d.lengthM) {
+        // A stream: water and its scrubby verge (paintDistractors' band, its wiggle at the mask's finest lattice).
+        const wig = (this.tex(x, y, 0.2, SHADOW_CELL_M, p.salt) - 0.5) * 6;
+        const dq = Math.abs(q - wig * Math.min(1, a / 10));
+        if (dq < d.widthM / 2 || (dq < d.widthM / 2 + 1.2 && cls !== GROUND.water)) {
+          h = 0;
+          patchOnTop = false;
+        }
+      }
+    }
+    return h;
   }
 
   /**

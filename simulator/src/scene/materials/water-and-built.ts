@@ -1,7 +1,7 @@
 /**
- * Water (rivers, streams, ponds), their banks and embankments, roads, dirt tracks and construction
- * sites. Water is mostly mirror (its colour comes from the sky it reflects, see the lighting), with
- * its own body colour, sediment near the banks and wind ripples. Embankments are stone revetment,
+ * Water (rivers, streams, ponds), their banks and embankments, roads and dirt tracks (construction sites
+ * are construction.ts). Water is mostly mirror (its colour comes from the sky it reflects, see the
+ * lighting), with its own body colour, sediment near the banks and wind ripples. Embankments are stone revetment,
  * concrete slabs or grass. Roads are concrete slabs or asphalt with markings; tracks have two ruts.
  */
 import type { SceneFeature } from '../layers.ts';
@@ -17,15 +17,10 @@ const waterRipples = detailBuffer();
 const bankDetail = detailBuffer();
 const roadDetail = detailBuffer();
 const trackDetail = detailBuffer();
-const siteDetail = detailBuffer();
 
 const MORTAR: RGB = [0.38, 0.37, 0.34];
 const ALGAE: RGB = [0.25, 0.36, 0.16];
 const WHITE_LINE: RGB = [0.88, 0.88, 0.85];
-const GRAVEL: RGB = [0.6, 0.58, 0.55];
-const SAND: RGB = [0.76, 0.68, 0.5];
-const EXCAVATOR: RGB = [0.88, 0.66, 0.1];
-const SITE_ROOF: RGB = [0.2, 0.42, 0.7];
 
 export function shadeWater(
   sh: Shader,
@@ -152,78 +147,4 @@ export function shadeTrack(sh: Shader, s: Surface, x: number, y: number, gsd: nu
   if (rel < 0.22) s.mix(look.grass, 0.55 * smooth(0.22, 0.08, rel));
   if (rel > 0.4 && rel < 0.7) s.mul(0.9);
   if (rel > 0.85) s.mix(look.grass, smooth(0.85, 1, rel) * 0.8);
-}
-
-/**
- * A construction site (the layer kind or the hard negative): a flat pad of compacted bare earth with
- * tyre tracks, gravel and sand heaps, an excavator and blue-roofed site offices. Coordinates (u, v)
- * are metres in the site's own frame, centred; `l`, `w` its size.
- */
-export function shadeConstruction(
-  sh: Shader,
-  s: Surface,
-  x: number,
-  y: number,
-  gsd: number,
-  u: number,
-  v: number,
-  l: number,
-  w: number,
-  salt: number,
-): void {
-  const look = sh.look;
-  const d = sh.det4(x, y, 0.06, gsd, siteDetail);
-  const grain = d[1] as number;
-  const blot = d[0] as number;
-  s.set(look.soil, 1.05 + 0.25 * grain);
-  s.mix(SAND, 0.25 + 0.3 * blot);
-  // The pad replaces whatever was painted below it: no crop height, ridges or paddy-water glint.
-  s.spec = 0;
-  s.emit = 0;
-  s.objH = 0;
-  s.gx = 0;
-  s.gy = 0;
-  // Compacted, darker patches where machines turn and water stood.
-  s.mul(1 - 0.18 * smooth(0.55, 0.75, d[3] as number));
-  // A few wheel-rut pairs (2 m gauge) crossing the pad along gentle curves, not a regular pattern.
-  const amp = periodicAmp(0.8, gsd);
-  if (amp > 0)
-    for (let k = 0; k < 4; k++) {
-      const th = hash2(salt, 10 + k, sh.seed) * Math.PI;
-      const off = (hash2(salt, 20 + k, sh.seed) - 0.5) * Math.min(l, w) * 0.8;
-      const along = u * Math.cos(th) + v * Math.sin(th);
-      const across = -u * Math.sin(th) + v * Math.cos(th) - off - 4 * Math.sin(along / 11 + k);
-      const rut = Math.abs(Math.abs(across) - 1) / 0.3;
-      if (rut < 1) s.mul(1 - 0.14 * amp * (1 - rut));
-    }
-  // Heaps.
-  const hu = (hash2(salt, 1, sh.seed) - 0.5) * l * 0.6;
-  const hv = (hash2(salt, 2, sh.seed) - 0.5) * w * 0.6;
-  const dh = Math.hypot(u - hu, v - hv);
-  if (dh < 5) {
-    s.set(hash2(salt, 3, sh.seed) < 0.5 ? GRAVEL : SAND, 0.9 + 0.25 * grain);
-    s.objH = 2.5 * (1 - dh / 5);
-    s.gx = ((u - hu) / 5) * 0.5;
-    s.gy = ((v - hv) / 5) * 0.5;
-  }
-  // Excavator: a yellow body with a cab and an arm.
-  const eu = (hash2(salt, 4, sh.seed) - 0.5) * l * 0.5;
-  const ev = (hash2(salt, 5, sh.seed) - 0.5) * w * 0.5;
-  if (Math.abs(u - eu) < 1.6 && Math.abs(v - ev) < 2.4) {
-    s.set(EXCAVATOR, 0.95);
-    s.objH = 3;
-    if (Math.abs(u - eu - 0.6) < 0.6 && Math.abs(v - ev - 0.8) < 0.7) s.mul(0.6);
-  } else if (Math.abs(u - eu) < 0.35 && v - ev > 2.4 && v - ev < 7) {
-    s.set(EXCAVATOR, 0.85);
-    s.objH = 2;
-  }
-  // Site offices along one edge.
-  if (v > w / 2 - 7 && v < w / 2 - 1 && Math.abs(u) < Math.min(l / 2 - 2, 9)) {
-    const unit = Math.floor((u + 20) / 6);
-    if (((u + 20) / 6 - unit) * 6 > 0.4) {
-      s.set(SITE_ROOF, 0.9 + 0.15 * grain);
-      s.objH = 3;
-    }
-  }
-  sh.tagIfNegative(s, 'construction_site');
 }
