@@ -23,8 +23,10 @@ import type { SampleJob } from './write-sample.ts';
  * Bump it whenever the look of photos changes, so that sets made before and after can be told apart.
  * 3: slides, scars and benched cuts; burns clipped to plots over stubble; blue clear-sky shade; sparse canopy,
  * dry scrub and dark forest over a level ground (December 2026).
+ * 4: construction sites as Chinese building sites (hoarding, dust netting, concrete, offices); nothing hidden by a
+ * site or stream casts a shadow (December 2026).
  */
-export const RENDERER_VERSION = 'xuncha-sim-camera/3';
+export const RENDERER_VERSION = 'xuncha-sim-camera/4';
 
 const int = (what: string, min: number, max: number) =>
   z.coerce
