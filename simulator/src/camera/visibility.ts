@@ -25,16 +25,17 @@ function labF(t: number): number {
   return t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116;
 }
 
+/** Linear value of an sRGB 0–255 value (fractions interpolated in the table). */
+function lin(v: number): number {
+  const i = v < 0 ? 0 : v > 255 ? 255 : v;
+  const lo = i | 0;
+  const hi = lo < 255 ? lo + 1 : 255;
+  const a = SRGB_TO_LINEAR[lo] as number;
+  return a + ((SRGB_TO_LINEAR[hi] as number) - a) * (i - lo);
+}
+
 /** CIELAB (D65) of an sRGB colour given as 0–255 values (fractions allowed), into `out`. */
 export function srgbToLab(r: number, g: number, b: number, out: Float64Array): void {
-  const lin = (v: number): number => {
-    const i = Math.max(0, Math.min(255, v));
-    const lo = Math.floor(i);
-    const hi = Math.min(255, lo + 1);
-    return (
-      (SRGB_TO_LINEAR[lo] as number) + ((SRGB_TO_LINEAR[hi] as number) - (SRGB_TO_LINEAR[lo] as number)) * (i - lo)
-    );
-  };
   const R = lin(r);
   const G = lin(g);
   const B = lin(b);
