@@ -28,6 +28,8 @@ export interface ShadingBuffers {
   label: Int16Array;
   /** Per sample, set by the shader: 1 where a coarse cell must be refined (near an incident, in smoke). */
   fine: Uint8Array;
+  /** Per sample, optional: a value that goes with the label (an outfall's contrast), copied like it. */
+  contrast?: Float32Array;
 }
 
 export interface AdaptiveOptions {
@@ -46,7 +48,7 @@ export function shadeAdaptive(
   shadeList: (list: Int32Array, count: number) => void,
   opts: AdaptiveOptions,
 ): Uint8Array {
-  const { sw, shh, lin, gxy, grain, label, fine } = b;
+  const { sw, shh, lin, gxy, grain, label, fine, contrast } = b;
   const n = sw * shh;
   const interpolated = new Uint8Array(n);
   const todo = new Int32Array(sw);
@@ -115,6 +117,7 @@ export function shadeAdaptive(
       (grain[k01] as number) * w01 +
       (grain[k11] as number) * w11;
     label[o] = label[ks] as number;
+    if (contrast) contrast[o] = contrast[ks] as number;
     for (let ch = 0; ch < 3; ch++)
       lin[o * 3 + ch] =
         (lin[k00 * 3 + ch] as number) * w00 +

@@ -50,6 +50,21 @@ export interface RenderedPhoto {
   }[];
   /** Size of the grid of `visible[].cells` (cells span the whole photo). */
   labelGrid: { cols: number; rows: number };
+  /**
+   * Every outfall the render paints (headwall and culvert, trickle, jet, plume), seen or not: the box of
+   * all it paints, the mean ΔE*ab it makes there and the share of those pixels at or above the
+   * just-noticeable difference (camera/visibility.ts); `visible` lists only what shows.
+   */
+  outfalls: OutfallVisibility[];
+}
+
+export interface OutfallVisibility {
+  id: string;
+  paintedBboxPx: [number, number, number, number];
+  /** Mean ΔE*ab over the pixels it paints. */
+  meanDeltaE: number | null;
+  /** Share of the painted pixels that show (ΔE*ab at or above the JND). */
+  seenShare: number;
 }
 
 /** Share of a photo's pixels a hard negative must cover to count as seen. */
@@ -104,7 +119,20 @@ export async function renderPhoto(scene: Scene, request: unknown, opts: RenderPh
   const kx = cam.imageWidthPx / width;
   const ky = cam.imageHeightPx / height;
   const visible: RenderedPhoto['visible'] = [];
+  const outfalls: OutfallVisibility[] = [];
+  const round2 = (v: number): number => Math.round(v * 100) / 100;
   shapes.forEach((shape, k) => {
+    const pb = raw.stats.paintedBoxes[k];
+    if (shape.cls === 'sewage_outfall' && pb) {
+      const seenPx = raw.stats.incidentPixels[k] ?? 0;
+      const dE = raw.stats.meanDeltaE[k] ?? null;
+      outfalls.push({
+        id: shape.id,
+        paintedBboxPx: [round2(pb[0] * kx), round2(pb[1] * ky), round2(pb[2] * kx), round2(pb[3] * ky)],
+        meanDeltaE: dE === null ? null : round2(dE),
+        seenShare: Math.round((1000 * seenPx) / Math.max(1, seenPx + (raw.stats.faintPixels[k] ?? 0))) / 1000,
+      });
+    }
     const b = raw.stats.incidents[k];
     const entry = gt.incidents.find((i) => i.id === shape.id);
     if (!b) return;
@@ -127,5 +155,5 @@ export async function renderPhoto(scene: Scene, request: unknown, opts: RenderPh
   const minPixels = Math.max(20, width * height * HARD_NEGATIVE_MIN_SHARE);
   const hardNegatives = HARD_NEGATIVE_KINDS.filter((_, k) => (raw.stats.hardNegativePixels[k] ?? 0) >= minPixels);
   const { cols, rows } = raw.stats.labelGrid;
-  return { jpeg, groundTruth: gt, hardNegatives, visible, labelGrid: { cols, rows } };
+  return { jpeg, groundTruth: gt, hardNegatives, visible, labelGrid: { cols, rows }, outfalls };
 }

@@ -31,6 +31,7 @@ import { MAX_RANGE_M, cameraYawDeg } from './pose-geometry.ts';
 import { makeView } from './view.ts';
 import { shadeAdaptive } from './adaptive-shading.ts';
 import { labelGrid, type LabelGrid } from './label-grid.ts';
+import { JND_DELTA_E, PhotoColour } from './visibility.ts';
 import type { StageClock } from './stage-clock.ts';
 
 export interface RenderStats {
@@ -38,6 +39,15 @@ export interface RenderStats {
   incidents: ([number, number, number, number] | null)[];
   /** Pixels counted per incident. */
   incidentPixels: number[];
+  /**
+   * Per incident: pixels an outfall (headwall, trickle, jet, plume) paints but changes by less than the
+   * just-noticeable difference (visibility.ts), so they count neither in its box nor in its pixels.
+   */
+  faintPixels: number[];
+  /** Per outfall: mean ΔE*ab it makes in the photo where it paints; null for other classes. */
+  meanDeltaE: (number | null)[];
+  /** Per incident: box of every pixel it paints, seen or not (the labels before round 20), or null. */
+  paintedBoxes: ([number, number, number, number] | null)[];
   /** Pixels showing each hard-negative kind (HARD_NEGATIVE_KINDS order). */
   hardNegativePixels: number[];
   /** Share of the shading samples that were shaded (the rest interpolated between their neighbours). */
@@ -107,6 +117,10 @@ export function renderRaw(
   // Terrain at a point ([h, ∂h/∂x, ∂h/∂y]); samp[3] = 1 when demRayT left the hit point's sample in it.
   const samp = new Float64Array(4);
   const surf = new Surface();
+  // Outfalls are labelled where they show (visibility.ts): per sample the ΔE*ab they make.
+  const colour = new PhotoColour(effects);
+  const isOutfall = shapes.map((sh) => sh.cls === 'sewage_outfall');
+  const under = new Float64Array(3);
   const flat = terrain.flat;
   const z0 = flat ? terrain.heightAt(0, 0) : 0;
 
@@ -161,6 +175,8 @@ export function renderRaw(
   const gxy = new Float32Array(n * 3);
   const grainBuf = new Float32Array(n);
   const label = new Int16Array(n);
+  // ΔE*ab an outfall makes at its labelled samples (Infinity where its painter kept no ground under it).
+  const contrast = new Float32Array(n);
   // 1 where a coarse cell must be refined, not interpolated whole: near an incident (its outline
   // and box stay those of the every-other lattice) or under smoke (a fire's column labels it).
   const fine = new Uint8Array(n);
@@ -245,6 +261,23 @@ export function renderRaw(
         if (mist > 0.3) tag = mistTag + 1;
         if (surf.tag) tag = surf.tag;
         incident = surf.incident;
+        if (incident > 0 && isOutfall[incident - 1]) {
+          if (surf.under) {
+            // The same light and haze on the ground as it was under the outfall's paint.
+            const { r, g, b, spec } = surf;
+            surf.r = surf.underR;
+            surf.g = surf.underG;
+            surf.b = surf.underB;
+            surf.spec = surf.underSpec;
+            shader.light(surf, hx, hy, vis, cloud, ux, uy, uz, under);
+            shader.applyHaze(dist, gx, gy, gz, uz, under);
+            surf.r = r;
+            surf.g = g;
+            surf.b = b;
+            surf.spec = spec;
+            contrast[o] = colour.deltaE(col, under);
+          } else contrast[o] = Infinity;
+        }
         grain = surf.grain * (1 - mist);
         gxy[o * 3] = gx;
         gxy[o * 3 + 1] = gy;
@@ -284,7 +317,7 @@ export function renderRaw(
 
   // Hierarchical adaptive shading (adaptive-shading.ts): a coarse lattice first, refined where its
   // samples differ; interpolated samples then get the ground's grain at their own footprint.
-  const interpolated = shadeAdaptive({ sw, shh, lin, gxy, grain: grainBuf, label, fine }, shadeList, {
+  const interpolated = shadeAdaptive({ sw, shh, lin, gxy, grain: grainBuf, label, fine, contrast }, shadeList, {
     adaptive: opts.adaptive ?? true,
     coarse: opts.coarseLattice ?? true,
   });
@@ -315,10 +348,35 @@ export function renderRaw(
   const boxes = new Float64Array(nInc * 4);
   for (let k = 0; k < nInc; k++) boxes.set([Infinity, Infinity, -Infinity, -Infinity], k * 4);
   const incPixels = new Array<number>(nInc).fill(0);
+  const faint = new Array<number>(nInc).fill(0);
+  const deltaESum = new Array<number>(nInc).fill(0);
+  const deltaEN = new Array<number>(nInc).fill(0);
   const tagPixels = new Array<number>(HARD_NEGATIVE_KINDS.length).fill(0);
+  // The labels boxes and grid are made of: the shading's, less outfall samples below the JND (the
+  // shading's own labels stay as they are: they steer refinement, so the pixels do not change).
+  const seen = label.slice();
+  const painted = new Float64Array(nInc * 4);
+  for (let k = 0; k < nInc; k++) painted.set([Infinity, Infinity, -Infinity, -Infinity], k * 4);
   for (let j = 0, o = 0; j < shh; j++)
     for (let i = 0; i < sw; i++, o++) {
       const l = label[o] as number;
+      if (l > 0 && isOutfall[l - 1]) {
+        const k = (l - 1) * 4;
+        if (i < (painted[k] as number)) painted[k] = i;
+        if (j < (painted[k + 1] as number)) painted[k + 1] = j;
+        if (i + 1 > (painted[k + 2] as number)) painted[k + 2] = i + 1;
+        if (j + 1 > (painted[k + 3] as number)) painted[k + 3] = j + 1;
+        const dE = contrast[o] as number;
+        if (Number.isFinite(dE)) {
+          deltaESum[l - 1] = (deltaESum[l - 1] as number) + dE;
+          deltaEN[l - 1] = (deltaEN[l - 1] as number) + 1;
+        }
+        if (dE < JND_DELTA_E) {
+          faint[l - 1] = (faint[l - 1] as number) + 1;
+          seen[o] = 0;
+          continue;
+        }
+      }
       if (l > 0) {
         const k = (l - 1) * 4;
         if (i < (boxes[k] as number)) boxes[k] = i;
@@ -343,20 +401,24 @@ export function renderRaw(
   );
   clock?.lap('finish');
 
+  const toPixels = (b: Float64Array, k: number): [number, number, number, number] | null =>
+    Number.isFinite(b[k * 4] as number)
+      ? [
+          Math.min(width, (b[k * 4] as number) * scale),
+          Math.min(height, (b[k * 4 + 1] as number) * scale),
+          Math.min(width, (b[k * 4 + 2] as number) * scale),
+          Math.min(height, (b[k * 4 + 3] as number) * scale),
+        ]
+      : null;
   const incidents: RenderStats['incidents'] = [];
-  for (let k = 0; k < nInc; k++)
-    incidents.push(
-      (incPixels[k] as number) > 0
-        ? [
-            Math.min(width, (boxes[k * 4] as number) * scale),
-            Math.min(height, (boxes[k * 4 + 1] as number) * scale),
-            Math.min(width, (boxes[k * 4 + 2] as number) * scale),
-            Math.min(height, (boxes[k * 4 + 3] as number) * scale),
-          ]
-        : null,
-    );
+  const paintedBoxes: RenderStats['paintedBoxes'] = [];
+  for (let k = 0; k < nInc; k++) {
+    incidents.push((incPixels[k] as number) > 0 ? toPixels(boxes, k) : null);
+    // Straw and slopes are labelled wherever painted; only outfalls have the visibility test.
+    paintedBoxes.push(isOutfall[k] ? toPixels(painted, k) : (incidents[k] ?? null));
+  }
   const s2 = scale * scale;
-  const grid = labelGrid(label, sw, shh, nInc);
+  const grid = labelGrid(seen, sw, shh, nInc);
   clock?.lap('labels');
   return {
     data,
@@ -366,6 +428,9 @@ export function renderRaw(
     stats: {
       incidents,
       incidentPixels: incPixels.map((n) => n * s2),
+      faintPixels: faint.map((n) => n * s2),
+      paintedBoxes,
+      meanDeltaE: deltaEN.map((n, k) => (isOutfall[k] && n > 0 ? (deltaESum[k] as number) / n : null)),
       hardNegativePixels: tagPixels.map((n) => n * s2),
       shadedShare: shaded / n,
       labelGrid: grid,

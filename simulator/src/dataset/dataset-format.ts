@@ -17,9 +17,26 @@ import { SPLITS, WEATHER_KINDS } from './photo-spec.ts';
 
 export const DATASET_FORMAT = 'xuncha-sim-dataset';
 export const DATASET_VERSION = 1;
+/**
+ * How the labels were drawn, recorded in the manifest (absent: 1). 1: an incident wherever the renderer
+ * paints it; 2 (round 20): an outfall (headwall, trickle, jet, plume) only where it changes the photo's
+ * colour by at least the just-noticeable difference (camera/visibility.ts), an outfall with nothing
+ * visible left unlabelled (`unlabelled`). Photos are the same bytes under both.
+ */
+export const LABEL_VERSION = 2;
 export const DATASET_CLASSES = INCIDENT_CLASSES;
 
 const box = z.tuple([z.number(), z.number(), z.number(), z.number()]);
+
+/** An outfall's visibility in the photo (camera/photo.ts `outfalls`). */
+export const OutfallVisibilitySchema = z.object({
+  /** Box of everything it paints, seen or not (the label version 1 box). */
+  paintedBboxPx: box,
+  /** Mean CIE76 ΔE*ab it makes in the photo where it paints (null: not measured). */
+  meanDeltaE: z.number().nullable(),
+  /** Share of the painted pixels at or above the just-noticeable difference. */
+  seenShare: z.number().min(0).max(1),
+});
 
 export const DatasetObjectSchema = z.object({
   class: z.enum(INCIDENT_CLASSES),
@@ -29,6 +46,16 @@ export const DatasetObjectSchema = z.object({
   bboxPx: box,
   /** Share of the incident's ground outline that is in frame and not hidden by terrain. */
   visibleFraction: z.number().min(0).max(1),
+  /** Outfalls (label version 2): how visible what it paints is (see OutfallVisibilitySchema). */
+  visibility: OutfallVisibilitySchema.optional(),
+});
+
+/** An incident in frame that gets no label, and why (`faint`: nothing of it visible; `small`: too few pixels). */
+export const UnlabelledSchema = z.object({
+  class: z.enum(INCIDENT_CLASSES),
+  id: z.string(),
+  reason: z.enum(['faint', 'small']),
+  visibility: OutfallVisibilitySchema.optional(),
 });
 
 export const DatasetPhotoSchema = z.object({
@@ -62,6 +89,8 @@ export const DatasetPhotoSchema = z.object({
   /** Hard negatives visible in the photo. */
   hardNegatives: z.array(z.enum(HARD_NEGATIVE_KINDS)),
   objects: z.array(DatasetObjectSchema),
+  /** Outfalls in frame without a label (label version 2), so `objects` says only what is seen. */
+  unlabelled: z.array(UnlabelledSchema).optional(),
 });
 export type DatasetPhoto = z.infer<typeof DatasetPhotoSchema>;
 
@@ -77,6 +106,8 @@ export const DatasetManifestSchema = z.object({
   classes: z.array(z.string()),
   hardNegativeKinds: z.array(z.string()),
   renderer: z.string(),
+  /** LABEL_VERSION of the labels; absent: 1. */
+  labelVersion: z.number().int().optional(),
   splits: z.partialRecord(z.enum(SPLITS), SplitSummarySchema),
   photos: z.array(DatasetPhotoSchema),
 });
@@ -90,6 +121,7 @@ export function emptyManifest(renderer: string): DatasetManifest {
     classes: [...DATASET_CLASSES],
     hardNegativeKinds: [...HARD_NEGATIVE_KINDS],
     renderer,
+    labelVersion: LABEL_VERSION,
     splits: {},
     photos: [],
   };

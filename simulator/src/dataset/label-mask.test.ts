@@ -45,5 +45,19 @@ describe('render:dataset plume masks', () => {
       });
     }
     expect(outfalls).toBeGreaterThan(0);
+    // Label version 2: every outfall in frame says how visible it is, labelled (inside the box of all it
+    // paints) or not.
+    expect(manifest.labelVersion).toBe(2);
+    for (const p of manifest.photos) {
+      for (const o of p.objects.filter((x) => x.class === 'sewage_outfall')) {
+        const v = o.visibility!;
+        expect(v.seenShare).toBeGreaterThan(0);
+        expect(o.bboxPx[0]).toBeGreaterThanOrEqual(v.paintedBboxPx[0]);
+        expect(o.bboxPx[1]).toBeGreaterThanOrEqual(v.paintedBboxPx[1]);
+        expect(o.bboxPx[2]).toBeLessThanOrEqual(v.paintedBboxPx[2]);
+        expect(o.bboxPx[3]).toBeLessThanOrEqual(v.paintedBboxPx[3]);
+      }
+      for (const u of p.unlabelled ?? []) expect(u.visibility).toBeDefined();
+    }
   }, 60_000);
 });

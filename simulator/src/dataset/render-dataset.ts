@@ -11,7 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { DatasetManifestSchema, dataYaml, emptyManifest, type DatasetManifest } from './dataset-format.ts';
+import {
+  DatasetManifestSchema,
+  dataYaml,
+  emptyManifest,
+  LABEL_VERSION,
+  type DatasetManifest,
+} from './dataset-format.ts';
 import { photoSpec, SPLITS, type PhotoSpecOptions, type Split } from './photo-spec.ts';
 import { INCIDENT_CLASSES } from '../scene/incident-schema.ts';
 import { parseArgs as parseKv } from './cli-args.ts';
@@ -136,6 +142,10 @@ export async function renderDataset(input: DatasetOptions): Promise<DatasetRepor
   if (manifest.photos.length && manifest.renderer !== renderer)
     throw new Error(
       `${outDir} 中已有另一版渲染器生成的数据 / already holds photos of renderer ${manifest.renderer}; use another --out folder`,
+    );
+  if (manifest.photos.length && (manifest.labelVersion ?? 1) !== LABEL_VERSION)
+    throw new Error(
+      `${outDir} 中的标注是另一版规则 / holds labels of label version ${manifest.labelVersion ?? 1} (this renderer writes ${LABEL_VERSION}); use another --out folder`,
     );
 
   const plan: [Split, number][] = [[o.split, o.count]];

@@ -49,13 +49,33 @@ export async function renderSample(
   });
   const objects: DatasetPhoto['objects'] = [];
   const kept: (typeof photo.visible)[number][] = [];
+  const visibilityOf = (id: string) => {
+    const o = photo.outfalls.find((f) => f.id === id);
+    return o ? { paintedBboxPx: o.paintedBboxPx, meanDeltaE: o.meanDeltaE, seenShare: o.seenShare } : undefined;
+  };
   for (const v of photo.visible) {
     const b = v.bboxPx;
     if (b[2] - b[0] < MIN_BOX_PX || b[3] - b[1] < MIN_BOX_PX || v.pixels < MIN_PIXELS) continue;
     const gt = photo.groundTruth.incidents.find((i) => i.id === v.id);
-    objects.push({ class: v.class, id: v.id, bboxPx: b, visibleFraction: gt?.visibleFraction ?? 0 });
+    const visibility = visibilityOf(v.id);
+    objects.push({
+      class: v.class,
+      id: v.id,
+      bboxPx: b,
+      visibleFraction: gt?.visibleFraction ?? 0,
+      ...(visibility ? { visibility } : {}),
+    });
     kept.push(v);
   }
+  // Outfalls painted in frame without a label: nothing visible (faint) or too little (small).
+  const unlabelled: NonNullable<DatasetPhoto['unlabelled']> = photo.outfalls
+    .filter((f) => !objects.some((o) => o.id === f.id))
+    .map((f) => ({
+      class: 'sewage_outfall' as const,
+      id: f.id,
+      reason: photo.visible.some((v) => v.id === f.id) ? ('small' as const) : ('faint' as const),
+      visibility: visibilityOf(f.id),
+    }));
   const req = spec.request;
   const entry: DatasetPhoto = {
     id: spec.id,
@@ -82,6 +102,7 @@ export async function renderSample(
     aim: spec.aim,
     hardNegatives: photo.hardNegatives,
     objects,
+    ...(unlabelled.length ? { unlabelled } : {}),
   };
   return { jpeg: photo.jpeg, entry, mask: labelMask(photo.labelGrid.cols, photo.labelGrid.rows, kept) };
 }

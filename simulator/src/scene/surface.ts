@@ -27,6 +27,15 @@ export class Surface {
   incident = 0;
   /** How much fine grain the surface has below the shading resolution, 0..1 (water ~0). */
   grain = 0.5;
+  /**
+   * 1 when an outfall painted over the surface below (headwall, trickle, jet, plume): the renderer then
+   * lights underR/G/B and underSpec, the surface as it was, to label the outfall only where it shows.
+   */
+  under = 0;
+  underR = 0;
+  underG = 0;
+  underB = 0;
+  underSpec = 0;
 
   reset(): void {
     this.grain = 0.5;
@@ -34,6 +43,16 @@ export class Surface {
     this.ao = 1;
     this.tag = 0;
     this.incident = 0;
+    this.under = 0;
+  }
+
+  /** Remember (r, g, b, spec) as the surface under what is painted over it (see `under`). */
+  keepUnder(r: number, g: number, b: number, spec: number): void {
+    this.under = 1;
+    this.underR = r;
+    this.underG = g;
+    this.underB = b;
+    this.underSpec = spec;
   }
 
   /**

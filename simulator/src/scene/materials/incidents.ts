@@ -218,10 +218,17 @@ export function paintOutfall(
   const side = shape.side === 0 ? 1 : shape.side;
   const qq = q * side; // > 0 toward the water
   const rp = p.pipeM;
+  // The ground as it was: the outfall is labelled only where it changes the photo's colour by a
+  // just-noticeable difference, which the renderer measures by lighting this too (camera/visibility.ts).
+  const r0 = s.r;
+  const g0 = s.g;
+  const b0 = s.b;
+  const spec0 = s.spec;
   // Headwall: a concrete face along the bank around the mouth, on the land side.
   const wall = rp * 1.6 + 0.6;
   if (Math.abs(sl) < wall && qq > -1.2 && qq < 0.15) {
     s.incident = p.index + 1;
+    s.keepUnder(r0, g0, b0, spec0);
     s.set(CONCRETE, 0.85 + 0.2 * (sh.det4(x, y, 0.02, gsd, headwallGrain)[1] as number));
     s.spec = 0;
     s.objH = 0.8;
@@ -237,6 +244,7 @@ export function paintOutfall(
       s.mix(STAIN, 0.7);
       s.spec = 0.2;
       s.incident = p.index + 1;
+      s.keepUnder(r0, g0, b0, spec0);
     }
     return;
   }
@@ -252,6 +260,7 @@ export function paintOutfall(
       s.mix(FOAM, Math.min(1, k * 1.5));
       s.spec *= 0.3;
       s.incident = p.index + 1;
+      s.keepUnder(r0, g0, b0, spec0);
     }
   }
   if (sl < -1 || sl > shape.lengthM * 1.15) return;
@@ -268,5 +277,8 @@ export function paintOutfall(
   // Turbid or scummy water reflects less sky.
   s.spec *= 1 - 0.6 * Math.min(1, conc);
   if (p.foam && swirl2 > 0.62) s.mix(FOAM, smooth(0.62, 0.75, swirl2) * conc);
-  if (conc > 0.12) s.incident = p.index + 1;
+  if (conc > 0.12) {
+    s.incident = p.index + 1;
+    s.keepUnder(r0, g0, b0, spec0);
+  }
 }
