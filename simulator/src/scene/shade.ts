@@ -64,6 +64,10 @@ const VEHICLE_COLOURS: RGB[] = [
   [0.25, 0.45, 0.3],
   [0.15, 0.15, 0.16],
 ];
+/** A vehicle_dust hard negative's vehicle: 4.6 × 2 m, 2 m tall (paintDistractors draws it, objectHeight stands it). */
+const VEHICLE_HALF_LENGTH_M = 2.3;
+const VEHICLE_HALF_WIDTH_M = 1;
+const VEHICLE_HEIGHT_M = 2;
 
 /** The ground a site's muddy apron is drawn over: fields, tracks and roads, not trees, houses or water. */
 const apronCovers = (cls: number): boolean =>
@@ -157,11 +161,11 @@ export class Shader {
   /** Ground patches with trees or houses (their heights cast shadows). */
   private readonly patches: PreparedDistractor[] = [];
   /**
-   * Ground hard negatives that replace what stands below them (patches, construction sites, streams), in
-   * paint order: the shadow heights follow the one painted on top (see objectHeight).
+   * Ground hard negatives that replace what stands below them (patches, construction sites, streams,
+   * vehicles), in paint order: the shadow heights follow the one painted on top (see objectHeight).
    */
   private readonly overlays: PreparedDistractor[] = [];
-  /** Whether any overlay is a site or a stream (else the patches alone decide, as they always did). */
+  /** Whether any overlay is a site, a stream or a vehicle (else the patches alone decide, as they always did). */
   private hasFlatOverlays = false;
   private readonly grids = new Map<number, PlotGrid>();
   private readonly bgGrid: PlotGrid;
@@ -391,6 +395,9 @@ export class Shader {
           break;
         case 'vehicle_dust': {
           this.grounds.push(prep);
+          // The vehicle stands 2 m tall where it is painted: it casts a shadow like a site's objects.
+          this.overlays.push(prep);
+          this.hasFlatOverlays = true;
           // Dust trails behind the vehicle (opposite its heading), low and brownish.
           volumes.push(
             withBox({
@@ -687,10 +694,10 @@ export class Shader {
           s.tag = Shader.tagOf[d.kind];
         }
       } else if (d.kind === 'vehicle_dust') {
-        if (Math.abs(a) < 2.3 && Math.abs(q) < 1.0) {
+        if (Math.abs(a) < VEHICLE_HALF_LENGTH_M && Math.abs(q) < VEHICLE_HALF_WIDTH_M) {
           const c = VEHICLE_COLOURS[(p.salt >>> 0) % VEHICLE_COLOURS.length] as RGB;
           s.set(c, a > 0.9 ? 0.8 : 1);
-          s.objH = 2;
+          s.objH = VEHICLE_HEIGHT_M;
           s.spec = 0.2;
           s.tag = Shader.tagOf.vehicle_dust;
         }
@@ -877,6 +884,11 @@ export class Shader {
         if (ph >= 0) {
           h = ph;
           patchOnTop = true;
+        }
+      } else if (d.kind === 'vehicle_dust') {
+        if (Math.abs(a) < VEHICLE_HALF_LENGTH_M && Math.abs(q) < VEHICLE_HALF_WIDTH_M) {
+          h = VEHICLE_HEIGHT_M;
+          patchOnTop = false;
         }
       } else if (a >= 0 && a <= d.lengthM) {
         // A stream: water and its scrubby verge (paintDistractors' band, its wiggle at the mask's finest lattice).
