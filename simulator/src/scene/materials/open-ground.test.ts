@@ -34,6 +34,24 @@ describe('open woodland and dry scrub', () => {
     expect(drawOpenLook('sparse_canopy', 1)).not.toEqual(drawOpenLook('sparse_canopy', 2));
   });
 
+  it('draw bare soil neutral to warm grey, never lilac or pink (real sand: OSBS)', () => {
+    let lightest = 0;
+    let darkest = 1;
+    for (const kind of KINDS)
+      for (let seed = 0; seed < 500; seed++) {
+        const [r, g, b] = drawOpenLook(kind, seed).soil;
+        // Red first, then green, then blue: no channel lifts the sand toward lilac (B over G) or pink
+        // (G well below R); a channel-wise jitter did so in about a quarter of patches.
+        expect(g).toBeLessThanOrEqual(r);
+        expect(b).toBeLessThan(g);
+        expect(g / r).toBeGreaterThan(0.94);
+        lightest = Math.max(lightest, r);
+        darkest = Math.min(darkest, r);
+      }
+    // Patches still differ in brightness (±6 %).
+    expect(lightest - darkest).toBeGreaterThan(0.08);
+  });
+
   it.each(KINDS)('%s shows pale bare ground and things standing on it with heights (shadows)', (kind) => {
     const sh = shaderWith(kind);
     const y0 = demoRiverY(0) + 150;

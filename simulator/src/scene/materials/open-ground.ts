@@ -57,6 +57,19 @@ const tone = (r: Rng, c: RGB, k: number): RGB => {
   return [c[0] * f, c[1] * f, c[2] * f];
 };
 
+/**
+ * Bare soil's colour from `c`: brighter or darker by up to ±`k` and up to a little warmer, never tinted. The
+ * channel-wise jitter it replaces gave pale sand G well below R or B above G in a quarter of patches, which
+ * the camera's saturation turned pink or lilac (real sand is pale grey, slightly warm: OSBS). Three draws, as
+ * that jitter took, so the draws after it keep their values.
+ */
+const soilTone = (r: Rng, c: RGB, k: number): RGB => {
+  const f = r.range(1 - k, 1 + k);
+  const warm = r.next();
+  r.next();
+  return [c[0] * f, c[1] * f * (1 - 0.015 * warm), c[2] * f * (1 - 0.05 * warm)];
+};
+
 const SAND: RGB = [0.68, 0.68, 0.66];
 const DRY_EARTH: RGB = [0.64, 0.62, 0.56];
 const LITTER: RGB = [0.5, 0.46, 0.38];
@@ -67,7 +80,7 @@ const GRANITE: RGB = [0.7, 0.68, 0.64];
 /** The look of one sparse-canopy or dry-scrub patch, from its seed. */
 export function drawOpenLook(kind: OpenLook['kind'], seed: number): OpenLook {
   const r = new Rng(seed);
-  const soil = jitterChannels(r, lerp(SAND, DRY_EARTH, r.next()), 0.06);
+  const soil = soilTone(r, lerp(SAND, DRY_EARTH, r.next()), 0.06);
   if (kind === 'sparse_canopy') {
     return {
       kind,
