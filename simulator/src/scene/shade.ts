@@ -665,14 +665,26 @@ export class Shader {
 
   private readonly grad = new Float64Array(3);
 
+  /** (a, q) of the last {@link toLocal}: metres along and across the hard negative's heading. */
+  private localA = 0;
+  private localQ = 0;
+
+  /** Whether (x, y) lies within the bound of `p`; if so its frame's (a, q) are in localA, localQ. */
+  private toLocal(p: PreparedDistractor, x: number, y: number): boolean {
+    const ex = x - p.d.x;
+    const ny = y - p.d.y;
+    if (ex > p.boundM || ex < -p.boundM || ny > p.boundM || ny < -p.boundM) return false;
+    this.localA = ex * p.sinH + ny * p.cosH;
+    this.localQ = ex * p.cosH - ny * p.sinH;
+    return true;
+  }
+
   private paintDistractors(x: number, y: number, gsd: number, cls: number, slope2: number, s: Surface): void {
     for (const p of this.grounds) {
       const d = p.d;
-      const ex = x - d.x;
-      const ny = y - d.y;
-      if (ex > p.boundM || ex < -p.boundM || ny > p.boundM || ny < -p.boundM) continue;
-      const a = ex * p.sinH + ny * p.cosH;
-      const q = ex * p.cosH - ny * p.sinH;
+      if (!this.toLocal(p, x, y)) continue;
+      const a = this.localA;
+      const q = this.localQ;
       if (d.kind === 'construction_site') {
         const plan = p.site as SitePlan;
         if (Math.abs(a) <= d.lengthM / 2 && Math.abs(q) <= d.widthM / 2)
@@ -841,11 +853,9 @@ export class Shader {
 
   private patchHeightIf(p: PreparedDistractor, x: number, y: number, cls: number): number {
     const d = p.d;
-    const ex = x - d.x;
-    const ny = y - d.y;
-    if (ex > p.boundM || ex < -p.boundM || ny > p.boundM || ny < -p.boundM) return -1;
-    const a = ex * p.sinH + ny * p.cosH;
-    const q = ex * p.cosH - ny * p.sinH;
+    if (!this.toLocal(p, x, y)) return -1;
+    const a = this.localA;
+    const q = this.localQ;
     if (!insidePatch(this, x, y, a, q, d.lengthM, d.widthM, p.salt)) return -1;
     let slope2 = 0;
     if (this.scene.dem) {
@@ -865,11 +875,9 @@ export class Shader {
     let patchOnTop = false;
     for (const p of this.overlays) {
       const d = p.d;
-      const ex = x - d.x;
-      const ny = y - d.y;
-      if (ex > p.boundM || ex < -p.boundM || ny > p.boundM || ny < -p.boundM) continue;
-      const a = ex * p.sinH + ny * p.cosH;
-      const q = ex * p.cosH - ny * p.sinH;
+      if (!this.toLocal(p, x, y)) continue;
+      const a = this.localA;
+      const q = this.localQ;
       if (p.site) {
         if (Math.abs(a) <= d.lengthM / 2 && Math.abs(q) <= d.widthM / 2) {
           h = siteHeight(p.site, a, q);
