@@ -31,8 +31,8 @@ import type { SampleJob } from './write-sample.ts';
  * dry scrub and dark forest over a level ground (December 2026).
  * 4: construction sites as Chinese building sites (hoarding, dust netting, concrete, offices); nothing hidden by a
  * site or stream casts a shadow (December 2026).
- * 5: vehicles cast shadows; open-woodland and scrub soil neutral-to-warm grey instead of lilac or pink
- * (December 2026).
+ * 5: vehicles cast shadows; open-woodland and scrub soil, fallen logs and boulders neutral-to-warm grey
+ * instead of lilac or pink; open-woodland pines muted olive instead of lime (December 2026).
  */
 export const RENDERER_VERSION = 'xuncha-sim-camera/5';
 

@@ -34,22 +34,35 @@ describe('open woodland and dry scrub', () => {
     expect(drawOpenLook('sparse_canopy', 1)).not.toEqual(drawOpenLook('sparse_canopy', 2));
   });
 
-  it('draw bare soil neutral to warm grey, never lilac or pink (real sand: OSBS)', () => {
+  it('draw bare soil, logs and boulders neutral to warm grey, never lilac, pink or green (OSBS, SJER)', () => {
     let lightest = 0;
     let darkest = 1;
     for (const kind of KINDS)
       for (let seed = 0; seed < 500; seed++) {
-        const [r, g, b] = drawOpenLook(kind, seed).soil;
-        // Red first, then green, then blue: no channel lifts the sand toward lilac (B over G) or pink
-        // (G well below R); a channel-wise jitter did so in about a quarter of patches.
-        expect(g).toBeLessThanOrEqual(r);
-        expect(b).toBeLessThan(g);
-        expect(g / r).toBeGreaterThan(0.94);
-        lightest = Math.max(lightest, r);
-        darkest = Math.min(darkest, r);
+        const look = drawOpenLook(kind, seed);
+        for (const [r, g, b] of [look.soil, look.itemColour]) {
+          // Red first, then green, then blue: no channel lifts the grey toward lilac (B over G), pink
+          // (G well below R) or green (G over R); a channel-wise jitter did so in about a quarter of patches.
+          expect(g).toBeLessThanOrEqual(r);
+          expect(b).toBeLessThan(g);
+          expect(g / r).toBeGreaterThan(0.94);
+        }
+        lightest = Math.max(lightest, look.soil[0]);
+        darkest = Math.min(darkest, look.soil[0]);
       }
     // Patches still differ in brightness (±6 %).
     expect(lightest - darkest).toBeGreaterThan(0.08);
+  });
+
+  it('draw open-woodland pines a muted olive, not lime (OSBS sunlit crowns: G/R 1.08, B/R 0.77)', () => {
+    for (let seed = 0; seed < 500; seed++) {
+      const [r, g, b] = drawOpenLook('sparse_canopy', seed).crown;
+      // The lime green before (G/R 1.25-1.33, B/R 0.56) rendered far more saturated than the real needles.
+      expect(g / r).toBeGreaterThan(1.05);
+      expect(g / r).toBeLessThan(1.2);
+      expect(b / r).toBeGreaterThan(0.75);
+      expect(b).toBeLessThan(g);
+    }
   });
 
   it.each(KINDS)('%s shows pale bare ground and things standing on it with heights (shadows)', (kind) => {

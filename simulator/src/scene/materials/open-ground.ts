@@ -58,12 +58,13 @@ const tone = (r: Rng, c: RGB, k: number): RGB => {
 };
 
 /**
- * Bare soil's colour from `c`: brighter or darker by up to ±`k` and up to a little warmer, never tinted. The
- * channel-wise jitter it replaces gave pale sand G well below R or B above G in a quarter of patches, which
- * the camera's saturation turned pink or lilac (real sand is pale grey, slightly warm: OSBS). Three draws, as
- * that jitter took, so the draws after it keep their values.
+ * A pale grey's colour from `c` (bare soil, weathered wood, granite): brighter or darker by up to ±`k` and up
+ * to a little warmer, never tinted. The channel-wise jitter it replaces gave pale sand G well below R or B
+ * above G in a quarter of patches, which the camera's saturation turned pink or lilac (real sand, snags and
+ * boulders are pale grey, slightly warm: OSBS, SJER). Three draws, as that jitter took, so the draws after it
+ * keep their values.
  */
-const soilTone = (r: Rng, c: RGB, k: number): RGB => {
+const greyTone = (r: Rng, c: RGB, k: number): RGB => {
   const f = r.range(1 - k, 1 + k);
   const warm = r.next();
   r.next();
@@ -80,7 +81,7 @@ const GRANITE: RGB = [0.7, 0.68, 0.64];
 /** The look of one sparse-canopy or dry-scrub patch, from its seed. */
 export function drawOpenLook(kind: OpenLook['kind'], seed: number): OpenLook {
   const r = new Rng(seed);
-  const soil = soilTone(r, lerp(SAND, DRY_EARTH, r.next()), 0.06);
+  const soil = greyTone(r, lerp(SAND, DRY_EARTH, r.next()), 0.06);
   if (kind === 'sparse_canopy') {
     return {
       kind,
@@ -88,8 +89,9 @@ export function drawOpenLook(kind: OpenLook['kind'], seed: number): OpenLook {
       cover: jitterChannels(r, lerp(LITTER, DRY_GRASS, r.next()), 0.08),
       bareShare: r.range(0.3, 0.7),
       bareTexelM: 0.25,
-      // Pine needles in sun are a light yellow-green (OSBS), lighter than broadleaf forest.
-      crown: tone(r, lerp([0.3, 0.4, 0.17], [0.36, 0.45, 0.2], r.next()), 0.1),
+      // Pine needles in sun are a muted olive to yellow-green, lighter than broadleaf forest (OSBS_029
+      // sunlit crowns G/R 1.08, B/R 0.77, saturation 0.28; the lime before rendered 1.21, 0.56, 0.53).
+      crown: tone(r, lerp([0.42, 0.48, 0.355], [0.49, 0.55, 0.4], r.next()), 0.1),
       density: r.range(0.3, 0.6),
       crownScale: r.range(0.7, 1.1),
       // Short trees: the long shadows of tall ones at low sun streak the sand like tracks.
@@ -98,7 +100,7 @@ export function drawOpenLook(kind: OpenLook['kind'], seed: number): OpenLook {
       itemCellM: r.range(12, 20),
       itemShare: r.range(0.15, 0.4),
       itemSize: [6, r.range(10, 18)],
-      itemColour: jitterChannels(r, GREY_WOOD, 0.06),
+      itemColour: greyTone(r, GREY_WOOD, 0.06),
     };
   }
   return {
@@ -118,7 +120,7 @@ export function drawOpenLook(kind: OpenLook['kind'], seed: number): OpenLook {
     itemCellM: r.range(6, 12),
     itemShare: r.range(0.2, 0.45),
     itemSize: [0.8, r.range(1.8, 3)],
-    itemColour: jitterChannels(r, GRANITE, 0.05),
+    itemColour: greyTone(r, GRANITE, 0.05),
   };
 }
 
