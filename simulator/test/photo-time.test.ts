@@ -10,6 +10,7 @@ import { createCamera, type PhotoRecord } from '../src/camera/camera.ts';
 import { DEMO_ORIGIN, demoLayers } from '../src/scene/demo-world.ts';
 import { parseScenario } from '../src/scenario/load.ts';
 import { startSimulation, type RunningSimulation } from '../src/runner/start-simulation.ts';
+import { testCamera } from '../src/camera/test-camera.ts';
 
 let sim: RunningSimulation | null = null;
 afterEach(async () => {
@@ -34,14 +35,7 @@ const scenario = parseScenario({
     },
   ],
 });
-const cam = {
-  name: 'small',
-  sensorWidthMm: 16,
-  sensorHeightMm: 12,
-  focalLengthMm: 10,
-  imageWidthPx: 320,
-  imageHeightPx: 240,
-};
+const cam = testCamera(320);
 
 /** 'YYYY:MM:DD HH:MM:SS' + '+08:00' as an instant. */
 function exifInstant(dateTime: string, offset: string, subSec?: string): number {

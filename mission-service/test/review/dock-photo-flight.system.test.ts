@@ -13,20 +13,14 @@ import { parseScenario } from '../../../simulator/src/scenario/load.ts';
 import { DEMO_ORIGIN, demoLayers } from '../../../simulator/src/scene/demo-world.ts';
 import { startSimulation } from '../../../simulator/src/runner/start-simulation.ts';
 import { startHarness, type Harness } from '../service/harness.ts';
+import { testCamera } from '../../../simulator/src/camera/test-camera.ts';
 
 const [lon, lat] = DEMO_ORIGIN;
 const scenario = parseScenario({
   startTime: '2025-10-28T10:30:00+08:00',
   drones: [{ home: { lon, lat, altAmslM: 0 }, gimbalPitchDeg: -90 }],
 });
-const cam = {
-  name: 'small',
-  sensorWidthMm: 16,
-  sensorHeightMm: 12,
-  focalLengthMm: 10,
-  imageWidthPx: 320,
-  imageHeightPx: 240,
-};
+const cam = testCamera(320);
 const camera = createCamera({ layers: demoLayers(), incidents: [], camera: cam });
 
 let h: Harness;

@@ -8,19 +8,12 @@ import { DEMO_ORIGIN, demoDem, demoLayers, demoRiverY } from '../scene/demo-worl
 import type { Incident } from '../scene/incident-schema.ts';
 import { localFrame } from '../scene/local-frame.ts';
 import { createCamera } from './camera.ts';
-import type { CameraModel } from './camera-model.ts';
 import { CaptureError, type CaptureRequest } from './capture-request.ts';
 import { GroundTruthSchema } from './ground-truth.ts';
 import { sidecarPathFor } from './photo.ts';
+import { testCamera } from './test-camera.ts';
 
-const cam: CameraModel = {
-  name: 'small',
-  sensorWidthMm: 16,
-  sensorHeightMm: 12,
-  focalLengthMm: 10,
-  imageWidthPx: 400,
-  imageHeightPx: 300,
-};
+const cam = testCamera(400);
 const frame = localFrame(DEMO_ORIGIN[0], DEMO_ORIGIN[1]);
 const at = (x: number, y: number) => frame.toLonLat(x, y);
 

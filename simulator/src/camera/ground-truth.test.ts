@@ -3,19 +3,12 @@ import type { Incident } from '../scene/incident-schema.ts';
 import { DEFAULT_WEATHER } from '../scene/incident-schema.ts';
 import { resolveIncidentShape } from '../scene/incident-shape.ts';
 import { localFrame } from '../scene/local-frame.ts';
-import type { CameraModel } from './camera-model.ts';
 import { parseCaptureRequest } from './capture-request.ts';
 import { footprint, groundTruth, projectIncident } from './ground-truth.ts';
 import { poseGeometry } from './pose-geometry.ts';
+import { testCamera } from './test-camera.ts';
 
-const cam: CameraModel = {
-  name: 'test',
-  sensorWidthMm: 16,
-  sensorHeightMm: 12,
-  focalLengthMm: 10,
-  imageWidthPx: 1600,
-  imageHeightPx: 1200,
-};
+const cam = testCamera(1600, 1200, 'test');
 const LON = 119.14;
 const LAT = 28.07;
 const f = localFrame(LON, LAT);

@@ -7,19 +7,12 @@ import { DISCHARGE_COLOURS } from '../scene/materials/incidents.ts';
 import { buildScene } from '../scene/scene.ts';
 import { Shader } from '../scene/shade.ts';
 import { Surface } from '../scene/surface.ts';
-import type { CameraModel } from './camera-model.ts';
 import { renderRaw } from './render.ts';
 import { JND_DELTA_E, PhotoColour, srgbToLab } from './visibility.ts';
 import { drawEffects } from './effects.ts';
+import { testCamera } from './test-camera.ts';
 
-const cam: CameraModel = {
-  name: 'small',
-  sensorWidthMm: 16,
-  sensorHeightMm: 12,
-  focalLengthMm: 10,
-  imageWidthPx: 320,
-  imageHeightPx: 240,
-};
+const cam = testCamera(320);
 const frame = localFrame(DEMO_ORIGIN[0], DEMO_ORIGIN[1]);
 const [lon, lat] = frame.toLonLat(-300, demoRiverY(-300) + 20);
 

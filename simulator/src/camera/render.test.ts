@@ -3,19 +3,12 @@ import { DEMO_ORIGIN, demoDem, demoLayers, demoRiverY } from '../scene/demo-worl
 import type { Incident } from '../scene/incident-schema.ts';
 import { localFrame } from '../scene/local-frame.ts';
 import { buildScene } from '../scene/scene.ts';
-import type { CameraModel } from './camera-model.ts';
 import type { CaptureRequest } from './capture-request.ts';
 import { renderRaw, type RawImage } from './render.ts';
 import { StageClock } from './stage-clock.ts';
+import { testCamera } from './test-camera.ts';
 
-const cam: CameraModel = {
-  name: 'small',
-  sensorWidthMm: 16,
-  sensorHeightMm: 12,
-  focalLengthMm: 10,
-  imageWidthPx: 480,
-  imageHeightPx: 360,
-};
+const cam = testCamera(480);
 const frame = localFrame(DEMO_ORIGIN[0], DEMO_ORIGIN[1]);
 const fireY = demoRiverY(0) + 100;
 const [fireLon, fireLat] = frame.toLonLat(0, fireY);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCamera, type PhotoRecord } from '../camera/camera.ts';
 import { DEMO_ORIGIN, demoLayers } from '../scene/demo-world.ts';
 import { deliverPhotos, DockFlights } from './deliver.ts';
+import { testCamera } from '../camera/test-camera.ts';
 
 const dirs: string[] = [];
 const tmp = async () => {
@@ -24,14 +25,7 @@ beforeAll(async () => {
     layers: demoLayers(),
     incidents: [],
     imagesDir,
-    camera: {
-      name: 't',
-      sensorWidthMm: 16,
-      sensorHeightMm: 12,
-      focalLengthMm: 10,
-      imageWidthPx: 96,
-      imageHeightPx: 72,
-    },
+    camera: testCamera(96, 72, 't'),
   });
   for (let index = 0; index < 3; index++)
     photos.push(
