@@ -458,11 +458,8 @@ function develop(
   cy: number,
   shader: Shader,
 ): void {
-  const { scale: exposure, lut } = toneTable(effects);
-  const sat = effects.saturation;
-  const wbR = (1 + effects.wbR) * exposure;
-  const wbG = exposure;
-  const wbB = (1 + effects.wbB) * exposure;
+  const { lut } = toneTable(effects);
+  const colour = new PhotoColour(effects);
   const vig = effects.vignette;
   const invR2 = 1 / (cx * cx + cy * cy);
   const tex = grainField(shader.detail4);
@@ -470,15 +467,7 @@ function develop(
   // the grain and the vignetting (one factor for all channels) that follow: applied to the shading
   // samples, a quarter of the pixels in a two-scale photo, instead of to every pixel.
   const nLin = sw * shh * 3;
-  for (let k = 0; k < nLin; k += 3) {
-    const r = (lin[k] as number) * wbR;
-    const g = (lin[k + 1] as number) * wbG;
-    const bl = (lin[k + 2] as number) * wbB;
-    const lum = 0.3 * r + 0.59 * g + 0.11 * bl;
-    lin[k] = lum + (r - lum) * sat;
-    lin[k + 1] = lum + (g - lum) * sat;
-    lin[k + 2] = lum + (bl - lum) * sat;
-  }
+  for (let k = 0; k < nLin; k += 3) colour.balance(lin, k);
   // Per-column source texels and weights: the same on every row.
   const colI0 = new Int32Array(width);
   const colI1 = new Int32Array(width);

@@ -71,15 +71,29 @@ export class PhotoColour {
     this.lut = lut;
   }
 
+  /**
+   * White balance with exposure, then saturation, of the linear colour at `c[k..k+2]`, in place: the
+   * photo's colour before vignetting and the tone curve (render.ts `develop` runs it on every sample).
+   */
+  balance(c: Float32Array | Float64Array, k: number): void {
+    const r = (c[k] as number) * this.wbR;
+    const g = (c[k + 1] as number) * this.wbG;
+    const b = (c[k + 2] as number) * this.wbB;
+    const lum = 0.3 * r + 0.59 * g + 0.11 * b;
+    c[k] = lum + (r - lum) * this.sat;
+    c[k + 1] = lum + (g - lum) * this.sat;
+    c[k + 2] = lum + (b - lum) * this.sat;
+  }
+
   /** The photo's 0–255 colour of a linear shading sample (as develop makes it, before vignetting). */
   toPhoto(r: number, g: number, b: number, out: Float64Array): void {
-    r *= this.wbR;
-    g *= this.wbG;
-    b *= this.wbB;
-    const lum = 0.3 * r + 0.59 * g + 0.11 * b;
-    out[0] = this.tone(lum + (r - lum) * this.sat);
-    out[1] = this.tone(lum + (g - lum) * this.sat);
-    out[2] = this.tone(lum + (b - lum) * this.sat);
+    out[0] = r;
+    out[1] = g;
+    out[2] = b;
+    this.balance(out, 0);
+    out[0] = this.tone(out[0] as number);
+    out[1] = this.tone(out[1] as number);
+    out[2] = this.tone(out[2] as number);
   }
 
   private tone(v: number): number {
