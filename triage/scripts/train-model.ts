@@ -29,8 +29,8 @@
  * named classes are trained; all thresholds are chosen as usual (round 9; off by default).
  * --init-head starts every head that is fitted from a head file's weights instead of a fresh draw (a warm
  * start: with a few --epochs at a small --learning-rate it fine-tunes that head; --hard-negative-epochs is
- * the refit after mining), and --extra-negatives adds the `train` photos of a rendered set of negative
- * photos only (`render:dataset -- --aim none`) to the training photos, not to the negative photos the
+ * the refit after mining), and --extra-negatives adds the `train` photos of rendered sets of negative
+ * photos only (`render:dataset -- --aim none`; one folder or several, comma-separated) to the training photos, not to the negative photos the
  * operating points are checked on (round 10; both off by default).
  * --outfall-water-gate multiplies the `sewage_outfall` score by the water gate (`water-gate.ts`: no
  * water-like cell within 9×9 cells, no outfall), in the graph and before the operating points are chosen
@@ -164,25 +164,32 @@ if (
 }
 
 const extraDir = given('extra-negatives');
-if (extraDir === '') {
+// One folder or several, comma-separated (e.g. all negatives and forest-aimed ones, round 22).
+const extraDirs = extraDir
+  ?.split(',')
+  .map((d) => d.trim())
+  .filter(Boolean);
+if (extraDir !== undefined && !extraDirs?.length) {
   console.error('--extra-negatives 需要数据集目录 / --extra-negatives needs the folder of a rendered set');
   process.exit(2);
 }
 let extraNegatives: DatasetItem[] = [];
-if (extraDir !== undefined) {
+for (const dir of extraDirs ?? []) {
+  let items: DatasetItem[];
   try {
-    extraNegatives = await readDatasetSplit(path.resolve(extraDir), 'train');
+    items = await readDatasetSplit(path.resolve(dir), 'train');
   } catch (e) {
     console.error((e as Error).message);
     process.exit(2);
   }
-  const labelled = extraNegatives.filter((e) => e.classes.size > 0).length;
+  const labelled = items.filter((e) => e.classes.size > 0).length;
   if (labelled) {
     console.error(
-      `--extra-negatives 的 train 部分有 ${labelled} 张带事件的照片，应只有负样本（render:dataset -- --aim none）/ --extra-negatives: ${labelled} photos of its train split show incidents; it must hold negative photos only (render:dataset -- --aim none)`,
+      `--extra-negatives ${dir} 的 train 部分有 ${labelled} 张带事件的照片，应只有负样本（render:dataset -- --aim none）/ --extra-negatives ${dir}: ${labelled} photos of its train split show incidents; it must hold negative photos only (render:dataset -- --aim none)`,
     );
     process.exit(2);
   }
+  extraNegatives = extraNegatives.concat(items);
 }
 
 // Switches: a value after one would be a typo of another option, not something to ignore.
@@ -290,8 +297,13 @@ const options = {
   ...(initHead ? { initHead } : {}),
   ...(limitSeeds === '' ? { modelLimitSeedCells: true } : {}),
   ...(waterGate === '' ? { waterGate: { classes: ['sewage_outfall'], ...DEFAULT_WATER_GATE } } : {}),
-  ...(extraDir !== undefined
-    ? { extraNegatives: { dataset: path.relative(repo, path.resolve(extraDir)), photos: extraNegatives.length } }
+  ...(extraDirs?.length
+    ? {
+        extraNegatives: {
+          dataset: extraDirs.map((d) => path.relative(repo, path.resolve(d))).join(','),
+          photos: extraNegatives.length,
+        },
+      }
     : {}),
 };
 log(`options: ${JSON.stringify(options)}; ${os.availableParallelism()} cores`);

@@ -49,6 +49,8 @@ export interface PhotoSpec {
   altAglM: number;
   /** The class the camera was aimed at ('none' for a negative photo). */
   aim: IncidentClass | 'none';
+  /** The hard-negative patch a negative photo is aimed at, when it is aimed at one. */
+  focus?: PatchKind;
 }
 
 /** Drone cameras photos are drawn with (sensor width, focal length; the height follows the image). */
@@ -469,6 +471,7 @@ export function photoSpec(datasetSeed: number, split: Split, index: number, opts
     quality: opts.quality ?? rng.int(75, 95),
     altAglM: aimed.altAglM,
     aim,
+    ...(focus ? { focus: focus.kind } : {}),
   };
 }
 

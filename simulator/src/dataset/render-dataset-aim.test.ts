@@ -25,4 +25,36 @@ describe('render:dataset --aim', () => {
       /--aim 须为 .*--aim must be straw_burning, sewage_outfall, exposed_slope or none/,
     );
   });
+
+  it('with --focus keeps only the negatives aimed at those patches, each the photo of its index', () => {
+    const focused = photoIndices(11, 'train', 6, spec, 'none', ['sparse_canopy', 'dark_forest']);
+    expect(focused).toHaveLength(6);
+    const negatives = photoIndices(11, 'train', focused.at(-1)! + 1, spec, 'none').filter((i) => i <= focused.at(-1)!);
+    const expected = negatives.filter((i) => {
+      const s = photoSpec(11, 'train', i, spec);
+      return s.focus === 'sparse_canopy' || s.focus === 'dark_forest';
+    });
+    expect(focused).toEqual(expected);
+    // most negatives look elsewhere: the filter skipped some
+    expect(negatives.length).toBeGreaterThan(focused.length);
+    for (const i of focused) {
+      const s = photoSpec(11, 'train', i, spec);
+      // the patch aimed at is the first hard negative planted, and it is in the scene
+      expect(s.distractors[0]?.kind).toBe(s.focus);
+    }
+  });
+
+  it('refuses a focus that is not a patch kind, or without --aim none', async () => {
+    expect(
+      parseArgs(['--aim', 'none', '--focus', 'dark_forest,sparse_canopy', '--count', '1', '--out', 'x']),
+    ).toMatchObject({
+      focus: 'dark_forest,sparse_canopy',
+    });
+    await expect(renderDataset({ count: 1, out: '/nonexistent/x', aim: 'none', focus: 'pine_forest' })).rejects.toThrow(
+      /--focus 须为 .*--focus must be dark_forest, town_roofs, dirt_lanes, sparse_canopy, dry_scrub/,
+    );
+    await expect(renderDataset({ count: 1, out: '/nonexistent/x', focus: 'dark_forest' })).rejects.toThrow(
+      /--focus needs --aim none/,
+    );
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * `npm run render:dataset -- --count N --out DIR [--seed S] [--split train|val|test] [--val-count M]
- *  [--width 640] [--height 480] [--workers 2] [--photos-per-place 8] [--quality Q] [--aim none]`
+ *  [--width 640] [--height 480] [--workers 2] [--photos-per-place 8] [--quality Q] [--aim none] [--focus KIND,…]`
  *
  * Renders N training photos (and optionally M held-out photos into `val`) with YOLO labels and a
  * manifest (format: ./README.md). Work is spread over child processes; every photo is a pure function
@@ -20,6 +20,7 @@ import {
 } from './dataset-format.ts';
 import { photoSpec, SPLITS, type PhotoSpecOptions, type Split } from './photo-spec.ts';
 import { INCIDENT_CLASSES } from '../scene/incident-schema.ts';
+import { PATCH_KINDS, type PatchKind } from '../scene/distractor-schema.ts';
 import { parseArgs as parseKv } from './cli-args.ts';
 import { runPool } from './pool.ts';
 import type { SampleJob } from './write-sample.ts';
@@ -60,6 +61,20 @@ export const DatasetOptionsSchema = z.object({
     .enum([...INCIDENT_CLASSES, 'none'], {
       error: `--aim 须为 ${INCIDENT_CLASSES.join('、')} 或 none / --aim must be ${INCIDENT_CLASSES.join(', ')} or none`,
     })
+    .optional(),
+  /** With `--aim none`: only the negative photos aimed at one of these hard-negative patches. */
+  focus: z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((k) => k.trim()).filter(Boolean))
+    .pipe(
+      z
+        .array(
+          z.enum(PATCH_KINDS, {
+            error: `--focus 须为 ${PATCH_KINDS.join('、')} / --focus must be ${PATCH_KINDS.join(', ')} (comma-separated)`,
+          }),
+        )
+        .min(1, '--focus 不能为空 / --focus must name at least one patch kind'),
+    )
     .optional(),
 });
 export type DatasetOptions = z.input<typeof DatasetOptionsSchema>;
@@ -106,8 +121,9 @@ function progress(done: number, total: number, started: number): void {
 
 /**
  * The first `n` photo indices of a split, or with `aim` the first `n` whose photo is aimed so (`none`: the
- * negative photos only, e.g. extra hard negatives for a head). A photo stays a pure function of its index,
- * so an aimed set holds exactly the photos of those indices in the full set; drawing a spec costs ~2 ms.
+ * negative photos only, e.g. extra hard negatives for a head; with `focus`, only those aimed at one of
+ * these patches). A photo stays a pure function of its index, so an aimed set holds exactly the photos
+ * of those indices in the full set; drawing a spec costs ~2 ms.
  */
 export function photoIndices(
   seed: number,
@@ -115,14 +131,18 @@ export function photoIndices(
   n: number,
   spec: PhotoSpecOptions,
   aim?: (typeof INCIDENT_CLASSES)[number] | 'none',
+  focus?: readonly PatchKind[],
 ): number[] {
   if (!aim) return Array.from({ length: n }, (_, i) => i);
+  const wanted = (s: ReturnType<typeof photoSpec>): boolean =>
+    s.aim === aim && (!focus || (s.focus !== undefined && focus.includes(s.focus)));
+  const what = focus ? `${aim} (${focus.join(',')})` : aim;
   const out: number[] = [];
   // A place without slopes turns a slope aim into straw, so give up rather than loop for ever.
   for (let i = 0; out.length < n; i++) {
     if (i > 100 * n + 1000)
-      throw new Error(`找不到足够的 ${aim} 照片 / found only ${out.length} photos aimed at ${aim} in ${i} indices`);
-    if (photoSpec(seed, split, i, spec).aim === aim) out.push(i);
+      throw new Error(`找不到足够的 ${what} 照片 / found only ${out.length} photos aimed at ${what} in ${i} indices`);
+    if (wanted(photoSpec(seed, split, i, spec))) out.push(i);
   }
   return out;
 }
@@ -133,6 +153,7 @@ export async function renderDataset(input: DatasetOptions): Promise<DatasetRepor
   if (!parsed.success)
     throw new Error(`参数无效 / invalid options: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   const o = parsed.data;
+  if (o.focus && o.aim !== 'none') throw new Error('--focus 只能与 --aim none 同用 / --focus needs --aim none');
   const width = o.width;
   const height = o.height ?? Math.round((width * 3) / 4);
   const workers = o.workers ?? Math.max(1, Math.min(2, os.availableParallelism()));
@@ -164,7 +185,7 @@ export async function renderDataset(input: DatasetOptions): Promise<DatasetRepor
   };
   const jobs: SampleJob[] = [];
   for (const [split, n] of plan)
-    for (const index of photoIndices(o.seed, split, n, spec, o.aim))
+    for (const index of photoIndices(o.seed, split, n, spec, o.aim, o.focus))
       jobs.push({ datasetSeed: o.seed, split, index, spec });
 
   const t0 = Date.now();
