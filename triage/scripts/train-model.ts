@@ -8,6 +8,7 @@
  *                        [--init-head triage/model/heads/round4-base.json] [--learning-rate 2e-4]
  *                        [--hard-negative-epochs 2] [--extra-negatives data/training/hardneg-today]
  *                        [--outfall-water-gate] [--limit-seed-cells] [--workers 2]
+ *                        [--min-seed-cells straw_burning=8,exposed_slope=8]
  *
  * Renders the training set with the simulator (`npm run render:dataset`: `train` and `val` splits with
  * --seed, the held-out `test` split with another seed, other places) into data/training/ unless --data
@@ -36,6 +37,8 @@
  * water-like cell within 9×9 cells, no outfall), in the graph and before the operating points are chosen
  * (round 11; off by default). --limit-seed-cells lets the whole-model negative limit also change a
  * class's seed count, not only raise its threshold (`limitModelNegatives`, round 14; off by default).
+ * --min-seed-cells puts a floor under a class's seed count: its operating point (per class and under the
+ * whole-model limit) only uses counts at or above it (round 22; off by default).
  * --workers: feature-extraction sessions at once (2; 1 on a shared machine).
  */
 import { execFileSync } from 'node:child_process';
@@ -57,6 +60,7 @@ import { parseManifest } from '../src/model/manifest.ts';
 import { parseClassFeatures } from '../src/training/class-feature-sets.ts';
 import type { ClassFeatureSets } from '../src/training/class-feature-sets.ts';
 import { parseClassOptions } from '../src/training/class-head-options.ts';
+import { parseSeedFloor } from '../src/training/choose-thresholds.ts';
 import type { ClassHeadOptions } from '../src/training/class-head-options.ts';
 import { keptHeadMlp } from '../src/training/kept-head.ts';
 import type { KeptHeadFile } from '../src/training/kept-head.ts';
@@ -127,7 +131,10 @@ async function headFile(
     source: { file: path.relative(repo, path.resolve(file)), sha256: createHash('sha256').update(bytes).digest('hex') },
   };
 }
+let minSeedFloor: ReturnType<typeof parseSeedFloor> | undefined;
 try {
+  const floor = given('min-seed-cells');
+  minSeedFloor = floor === undefined ? undefined : parseSeedFloor(floor);
   const text = given('class-options');
   classOptions = text === undefined ? undefined : parseClassOptions(text);
   const start = await headFile('init-head');
@@ -296,6 +303,7 @@ const options = {
   ...(keepHead ? { keepHead } : {}),
   ...(initHead ? { initHead } : {}),
   ...(limitSeeds === '' ? { modelLimitSeedCells: true } : {}),
+  ...(minSeedFloor ? { minSeedFloor } : {}),
   ...(waterGate === '' ? { waterGate: { classes: ['sewage_outfall'], ...DEFAULT_WATER_GATE } } : {}),
   ...(extraDirs?.length
     ? {

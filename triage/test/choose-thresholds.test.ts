@@ -2,7 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../src/model/manifest.ts';
 import type { TriageClass } from '../src/model/manifest.ts';
-import { chooseThresholds, firingRate, limitModelNegatives } from '../src/training/choose-thresholds.ts';
+import {
+  chooseThresholds,
+  firingRate,
+  limitModelNegatives,
+  parseSeedFloor,
+  seedGridFor,
+} from '../src/training/choose-thresholds.ts';
 
 const w = 8;
 const h = 4;
@@ -215,5 +221,66 @@ describe('limitModelNegatives (the negative limit for the whole model)', () => {
     const noisy = [...val, withPatch(0, 0.9), withPatch(0, 0.9)]; // two unlabelled patches: precision 0.5
     const strict = limitModelNegatives(points, noisy, negatives, all3, grid, 0, () => {}, seedGrid);
     expect(strict['straw_burning']!.minSeedCells).toBe(1);
+  });
+
+  it('with a seed floor a class never moves to a smaller region than its floor', () => {
+    // Burns: a 4-cell patch at 0.9 with one cell at 0.99; a negative: a 4-cell patch at 0.92. Straw's point
+    // (0.5 at 4 cells) fires on it; at 4 cells any threshold above 0.92 loses both burns, but one seed cell
+    // at 0.96 finds both and not the negative. A floor of 4 rules that smaller region out.
+    const burn = () => {
+      const p = withPatch(0, 0.9, ['straw_burning']);
+      p.scores[1 * w + 1] = 0.99;
+      return p;
+    };
+    const val = [burn(), burn()];
+    const negatives = [withPatch(0, 0.92), photo([])];
+    const points = { straw_burning: { ...point(0.5), minSeedCells: 4 } };
+    const seedGrid = { grid: [1, 2, 4], targetPrecision: 0.9 };
+    const free = limitModelNegatives(points, val, negatives, all3, grid, 0, () => {}, seedGrid);
+    expect(free['straw_burning']).toMatchObject({ threshold: 0.96, minSeedCells: 1, recall: 1, negativeRate: 0 });
+    const floored = limitModelNegatives(points, val, negatives, all3, grid, 0, () => {}, {
+      ...seedGrid,
+      floor: { straw_burning: 4 },
+    });
+    expect(floored['straw_burning']!.minSeedCells).toBe(4);
+    expect(floored['straw_burning']!.recall).toBe(0);
+  });
+});
+
+describe('seed-cell floors (round 22)', () => {
+  // A large burn (4 cells), a small one (2 cells), a negative with one stray cell.
+  const small: [number, number, number][] = [
+    [5, 1, 0.9],
+    [6, 1, 0.9],
+  ];
+  const val = [photo(patch(0.9), ['straw_burning']), photo(small, ['straw_burning']), photo([[3, 3, 0.95]])];
+  const negatives = val.slice(2);
+
+  it('the per-class rule only looks at seed counts at or above the floor', () => {
+    const free = chooseThresholds(val, negatives, manifestFor, { ...targets, minSeedGrid: [1, 2, 4] });
+    expect(free.straw_burning).toMatchObject({ threshold: 0.5, minSeedCells: 2, recall: 1, negativeRate: 0 });
+    const floored = chooseThresholds(val, negatives, manifestFor, {
+      ...targets,
+      minSeedGrid: [1, 2, 4],
+      minSeedFloor: { straw_burning: 4 },
+    });
+    // the small burn is given up: a region must now cover 4 cells at the threshold
+    expect(floored.straw_burning).toMatchObject({ threshold: 0.5, minSeedCells: 4, recall: 0.5 });
+    // other classes keep the whole grid
+    expect(floored.exposed_slope!.minSeedCells).toBe(free.exposed_slope!.minSeedCells);
+  });
+
+  it('seedGridFor keeps the counts at or above the floor, or the floor alone', () => {
+    expect(seedGridFor([1, 2, 3, 4, 6, 8], 4)).toEqual([4, 6, 8]);
+    expect(seedGridFor([1, 2], 8)).toEqual([8]);
+    expect(seedGridFor([1, 2, 3], undefined)).toEqual([1, 2, 3]);
+  });
+
+  it('parseSeedFloor reads class=cells and refuses unknown classes and bad counts', () => {
+    expect(parseSeedFloor('straw_burning=8, exposed_slope=4')).toEqual({ straw_burning: 8, exposed_slope: 4 });
+    expect(() => parseSeedFloor('smoke=8')).toThrow(/unknown class smoke/);
+    expect(() => parseSeedFloor('exposed_slope=0')).toThrow(/integer 1–64, got 0/);
+    expect(() => parseSeedFloor('exposed_slope=2.5')).toThrow(/integer 1–64/);
+    expect(() => parseSeedFloor('')).toThrow(/needs class=cells/);
   });
 });

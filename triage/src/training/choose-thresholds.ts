@@ -27,6 +27,8 @@ export type ChosenThresholds = Record<
 export interface ThresholdTargets {
   grid: number[];
   minSeedGrid: number[];
+  /** Per class, the fewest seed cells a region may need (`seedGridFor`; absent = the whole grid). */
+  minSeedFloor?: Partial<Record<TriageClass, number>>;
   targetPrecision: number;
   maxNegativeRate: number;
   /** Only these classes (absent = all): a head answering for some classes need not choose the others'. */
@@ -53,7 +55,7 @@ export function chooseThresholds(
     type Point = ChosenThresholds[string] & { f1: number };
     let best: Point | null = null;
     let chosen: Point | null = null;
-    for (const k of targets.minSeedGrid) {
+    for (const k of seedGridFor(targets.minSeedGrid, targets.minSeedFloor?.[cls])) {
       for (const t of targets.grid) {
         const m = manifestFor(cls, t, k);
         const only = { ...m, classMap: { [String(ci)]: cls } };
@@ -95,6 +97,39 @@ export function chooseThresholds(
       `threshold ${cls}: ${pick.threshold}, regions of at least ${pick.minSeedCells} seed cells (validation precision ${pick.precision.toFixed(3)}, recall ${pick.recall.toFixed(3)}; ${(pick.negativeRate * 100).toFixed(1)} % of ${negatives.length} negative photos fire${chosen ? '' : `; precision ${targets.targetPrecision} not reached, ${pick.negativeRate <= targets.maxNegativeRate ? 'best F1 within the negative limit used' : 'no threshold keeps the negative limit: the quietest used'}`})`,
     );
   }
+  return out;
+}
+
+/**
+ * The seed counts a class may use: the grid's at or above its floor, or the floor alone when the grid has
+ * none. A floor says a class's real incidents are large, coherent regions (round 22: real look-alikes —
+ * canopy gaps, shrub shadows, a town's lanes — fire as scattered small regions, which renders do not show).
+ */
+export function seedGridFor(grid: readonly number[], floor: number | undefined): number[] {
+  if (!floor) return [...grid];
+  const kept = grid.filter((k) => k >= floor);
+  return kept.length ? kept : [floor];
+}
+
+/** `--min-seed-cells straw_burning=8,exposed_slope=8`: a floor per class (1–64 cells). */
+export function parseSeedFloor(text: string): Partial<Record<TriageClass, number>> {
+  const out: Partial<Record<TriageClass, number>> = {};
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [cls, value] = part.split('=');
+    if (!(TRIAGE_CLASSES as readonly string[]).includes(cls ?? ''))
+      throw new Error(`--min-seed-cells: 未知类别 ${cls} / unknown class ${cls} (one of ${TRIAGE_CLASSES.join(', ')})`);
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > 64)
+      throw new Error(
+        `--min-seed-cells: ${cls} 的种子格数须为 1–64 的整数 / the seed cells of ${cls} must be an integer 1–64, got ${value}`,
+      );
+    out[cls as TriageClass] = n;
+  }
+  if (!Object.keys(out).length)
+    throw new Error('--min-seed-cells 需要 类别=格数 / --min-seed-cells needs class=cells, e.g. exposed_slope=8');
   return out;
 }
 
@@ -149,7 +184,7 @@ export function limitModelNegatives(
   grid: number[],
   maxRate: number,
   log: (line: string) => void = () => {},
-  otherSeeds?: { grid: number[]; targetPrecision: number },
+  otherSeeds?: { grid: number[]; targetPrecision: number; floor?: Partial<Record<TriageClass, number>> },
 ): ChosenThresholds {
   const allowed = Math.floor(maxRate * negatives.length + 1e-9);
   const classes = TRIAGE_CLASSES.filter((c) => points[c]);
@@ -185,7 +220,7 @@ export function limitModelNegatives(
   const candidates = classes.map((c) => {
     const { threshold, minSeedCells } = points[c]!;
     const list = chain(c, firing(c, threshold, minSeedCells));
-    for (const k of otherSeeds?.grid ?? []) {
+    for (const k of otherSeeds ? seedGridFor(otherSeeds.grid, otherSeeds.floor?.[c]) : []) {
       if (k === minSeedCells) continue;
       for (const t of grid) {
         const x = firing(c, t, k);

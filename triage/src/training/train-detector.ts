@@ -4,7 +4,7 @@
  * renders, and the whole graph exported as one ONNX model with its manifest.
  */
 import { TRIAGE_CLASSES, parseManifest } from '../model/manifest.ts';
-import type { ModelManifestInput } from '../model/manifest.ts';
+import type { ModelManifestInput, TriageClass } from '../model/manifest.ts';
 import { SessionPool } from '../model/session-pool.ts';
 import { drawAugmentation } from './augment.ts';
 import { cellTargets, type MaskTarget } from './cell-targets.ts';
@@ -99,6 +99,11 @@ export interface TrainDetectorOptions {
    * threshold reaches the targets at the highest validation recall (ties: the smallest). [1] = no rule.
    */
   minSeedGrid: number[];
+  /**
+   * Per class, the fewest seed cells of `minSeedGrid` its point may use (round 22, `--min-seed-cells`;
+   * absent = any): the per-class rule and the whole-model limit only look at counts at or above it.
+   */
+  minSeedFloor?: Partial<Record<TriageClass, number>>;
   /**
    * Also count the training split's photos without incidents (unaugmented) as negatives when checking
    * `maxNegativeRatePerClass`: `val` alone holds too few negative photos for a rate of 1.5 %. The head has
@@ -729,6 +734,7 @@ export function headThresholds(
     {
       grid: THRESHOLD_GRID,
       minSeedGrid: o.minSeedGrid,
+      ...(o.minSeedFloor ? { minSeedFloor: o.minSeedFloor } : {}),
       targetPrecision: o.targetPrecision,
       maxNegativeRate: o.maxNegativeRatePerClass,
       ...(classes ? { classes } : {}),
@@ -805,7 +811,13 @@ function finishDetector(
         THRESHOLD_GRID,
         o.maxNegativeRateModel,
         hooks.log,
-        o.modelLimitSeedCells ? { grid: o.minSeedGrid, targetPrecision: o.targetPrecision } : undefined,
+        o.modelLimitSeedCells
+          ? {
+              grid: o.minSeedGrid,
+              targetPrecision: o.targetPrecision,
+              ...(o.minSeedFloor ? { floor: o.minSeedFloor } : {}),
+            }
+          : undefined,
       )
     : perClassThresholds;
   const manifest = defaultManifest(
