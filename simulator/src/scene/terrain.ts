@@ -141,15 +141,32 @@ export function demTerrain(dem: DemLike, frame: LocalFrame): Terrain {
       out[c] = ga + (gb - ga) * fy;
     }
   };
-  const tmp = new Float64Array(3);
-  return {
-    flat: false,
-    sample,
-    heightAt: (x, y) => {
-      sample(x, y, tmp);
-      return tmp[0] as number;
-    },
+  // Height alone, as `sample` works out out[0] (the ray marcher calls it ~30 times a ray): skips the
+  // two gradient channels.
+  const heightAt = (x: number, y: number): number => {
+    const gx = x / SPACING_M;
+    const gy = y / SPACING_M;
+    const ix = Math.floor(gx);
+    const iy = Math.floor(gy);
+    const tx = Math.floor(ix / (NODES - 1));
+    const ty = Math.floor(iy / (NODES - 1));
+    if (tx !== lastKx || ty !== lastKy) {
+      lastTile = tileAt(tx, ty);
+      lastKx = tx;
+      lastKy = ty;
+    }
+    const fx = gx - ix;
+    const fy = gy - iy;
+    const k = (iy - ty * (NODES - 1)) * NODES + (ix - tx * (NODES - 1));
+    const h00 = lastTile[k] as number;
+    const h10 = lastTile[k + 1] as number;
+    const h01 = lastTile[k + NODES] as number;
+    const h11 = lastTile[k + NODES + 1] as number;
+    const a = h00 + (h10 - h00) * fx;
+    const b = h01 + (h11 - h01) * fx;
+    return a + (b - a) * fy;
   };
+  return { flat: false, sample, heightAt };
 }
 
 /** Steepest terrain slope (rise over run) the ray marcher assumes; tan 63°. */
