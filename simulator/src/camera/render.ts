@@ -458,7 +458,9 @@ function develop(
   cy: number,
   shader: Shader,
 ): void {
-  const { lut } = toneTable(effects);
+  // The tone table as the bytes a store of its levels into the image makes (ToUint8: their floor),
+  // so the per-pixel store is a byte copy rather than a float-to-integer conversion.
+  const lut = new Uint8Array(toneTable(effects).lut);
   const colour = new PhotoColour(effects);
   const vig = effects.vignette;
   const invR2 = 1 / (cx * cx + cy * cy);
@@ -473,7 +475,8 @@ function develop(
   const colI1 = new Int32Array(width);
   const colFu = new Float64Array(width);
   const colOmFu = new Float64Array(width);
-  const colDu2 = new Float64Array(width);
+  // Vignetting's column term vig · du² / r², multiplied in the order the per-pixel expression did.
+  const colVig = new Float64Array(width);
   for (let i = 0; i < width; i++) {
     let u = (i + 0.5) / scale - 0.5;
     if (u < 0) u = 0;
@@ -484,7 +487,7 @@ function develop(
     colFu[i] = fu;
     colOmFu[i] = 1 - fu;
     const du = i + 0.5 - cx;
-    colDu2[i] = du * du;
+    colVig[i] = vig * (du * du) * invR2;
   }
   // A plain Uint8Array view: stores through a Buffer keep the loop from optimising.
   const out = new Uint8Array(data.buffer, data.byteOffset, width * height * 3);
@@ -529,7 +532,7 @@ function develop(
       const row0 = j0 * sw;
       for (let i = 0; i < width; i++) {
         const k = (row0 + i) * 3;
-        const vv = vRow - vig * (colDu2[i] as number) * invR2;
+        const vv = vRow - (colVig[i] as number);
         const r = (lin[k] as number) * vv;
         const g = (lin[k + 1] as number) * vv;
         const bl = (lin[k + 2] as number) * vv;
@@ -574,7 +577,7 @@ function develop(
           f = 1 + amp * grainAt(tex, gx * perTexel + 311.3, gy * perTexel + 97.7);
         }
       }
-      const vv = (vRow - vig * (colDu2[i] as number) * invR2) * f;
+      const vv = (vRow - (colVig[i] as number)) * f;
       r *= vv;
       g *= vv;
       bl *= vv;
