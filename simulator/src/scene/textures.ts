@@ -282,10 +282,17 @@ export function samplePacked(tex: PackedTexture, u: number, v: number, footTexel
   const i1 = (iu + 1) & mask;
   const j0 = iv & mask;
   const j1 = (iv + 1) & mask;
-  const a = data[tiled(i0, j0, n)] as number;
-  const b = data[tiled(i1, j0, n)] as number;
-  const c = data[tiled(i0, j1, n)] as number;
-  const d = data[tiled(i1, j1, n)] as number;
+  // tiled(i, j, n) as a row part plus a column part (disjoint bits), two of each instead of four calls.
+  const sh = n < 32 ? 31 - Math.clz32(n) : TILE_SHIFT;
+  const m = (1 << sh) - 1;
+  const c0 = ((i0 >> sh) << (2 * sh)) | (i0 & m);
+  const c1 = ((i1 >> sh) << (2 * sh)) | (i1 & m);
+  const r0 = (((j0 >> sh) * (n >> sh)) << (2 * sh)) | ((j0 & m) << sh);
+  const r1 = (((j1 >> sh) * (n >> sh)) << (2 * sh)) | ((j1 & m) << sh);
+  const a = data[r0 + c0] as number;
+  const b = data[r0 + c1] as number;
+  const c = data[r1 + c0] as number;
+  const d = data[r1 + c1] as number;
   const w00 = (1 - fu) * (1 - fv);
   const w10 = fu * (1 - fv);
   const w01 = (1 - fu) * fv;
