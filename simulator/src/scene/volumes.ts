@@ -158,6 +158,8 @@ export function fireFineDetail(x: number, y: number, z: number): number {
  * added on top). Sun direction (ux, uy, uz) toward the sun.
  */
 export function density(v: Volume, px: number, py: number, pz: number, ux: number, uy: number, uz: number): void {
+  // Kept small, so it is inlined into the ray marches: most steps leave in these tests, and a call
+  // that is not inlined boxes each of its number arguments (a heap allocation per step).
   sample.density = 0;
   sample.core = 0;
   sample.glow = 0;
@@ -165,12 +167,7 @@ export function density(v: Volume, px: number, py: number, pz: number, ux: numbe
   const dy = py - v.sy;
   const dz = pz - v.sz;
   if (v.kind === 'mist') {
-    const d2 = (dx * dx + dy * dy) / (v.sigmaQ0 * v.sigmaQ0);
-    if (d2 > 4.5 || dz < -2) return;
-    const n = valueNoise(px / 40, py / 40, v.seed) * 0.7 + valueNoise(px / 12 + dz / 8, py / 12, v.seed + 1) * 0.6;
-    sample.density = v.beta * Math.exp(-d2) * Math.exp(-Math.max(0, dz) / v.ceilM) * Math.max(0, n - 0.25);
-    sample.light = 0.85 + 0.15 * Math.min(1, dz / v.ceilM);
-    sample.s = 0;
+    mistDensity(v, px, py, dx, dy, dz);
     return;
   }
   const s = dx * v.wx + dy * v.wy;
@@ -189,10 +186,37 @@ export function density(v: Volume, px: number, py: number, pz: number, ux: numbe
   const zq = dz - hc;
   const r2 = rq2 + (zq * zq) / (sigZ * sigZ);
   if (r2 > 9) return;
-  if (v.kind === 'fire') {
-    fireDensity(v, s, sp + climb, q, zq, dz, r2, sigQ, sigZ, ux, uy, uz);
-    return;
-  }
+  if (v.kind === 'fire') fireDensity(v, s, sp + climb, q, zq, dz, r2, sigQ, sigZ, ux, uy, uz);
+  else billowDensity(v, s, sp, q, zq, r2, sigQ, sigZ, ux, uy, uz);
+}
+
+/** A mist bank's density at (px, py), (dx, dy, dz) from its centre (see density). */
+function mistDensity(v: Volume, px: number, py: number, dx: number, dy: number, dz: number): void {
+  const d2 = (dx * dx + dy * dy) / (v.sigmaQ0 * v.sigmaQ0);
+  if (d2 > 4.5 || dz < -2) return;
+  const n = valueNoise(px / 40, py / 40, v.seed) * 0.7 + valueNoise(px / 12 + dz / 8, py / 12, v.seed + 1) * 0.6;
+  sample.density = v.beta * Math.exp(-d2) * Math.exp(-Math.max(0, dz) / v.ceilM) * Math.max(0, n - 0.25);
+  sample.light = 0.85 + 0.15 * Math.min(1, dz / v.ceilM);
+  sample.s = 0;
+}
+
+/**
+ * Cooking smoke's and dust's density at plume coordinates (s downwind, sp = max(s, 0), q cross-wind,
+ * zq above the centreline; r2 = squared Gaussian radius), past density's tests.
+ */
+function billowDensity(
+  v: Volume,
+  s: number,
+  sp: number,
+  q: number,
+  zq: number,
+  r2: number,
+  sigQ: number,
+  sigZ: number,
+  ux: number,
+  uy: number,
+  uz: number,
+): void {
   // Billows: three octaves of 3-D value noise in plume coordinates; they also roughen the
   // plume's outline (the Gaussian radius), so its edge is cauliflower-like, not a smooth tube.
   const a = s / sigZ;
