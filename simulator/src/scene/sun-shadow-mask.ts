@@ -112,26 +112,29 @@ export class SunShadowMask {
     const j = Math.floor(v);
     const fu = u - i;
     const fv = v - j;
-    let t00: number;
-    let t10: number;
-    let t01: number;
-    let t11: number;
     const li = i & TILE_MASK;
     const lj = j & TILE_MASK;
-    if (li < TILE_MASK && lj < TILE_MASK) {
-      // All four nodes in one tile (most reads): one tile look-up, then plain reads.
-      const t = this.topTile(level, L, i >> TILE_SHIFT, j >> TILE_SHIFT);
-      const k = lj * TILE + li;
-      t00 = t[k] as number;
-      t10 = t[k + 1] as number;
-      t01 = t[k + TILE] as number;
-      t11 = t[k + TILE + 1] as number;
-    } else {
-      t00 = this.topNode(level, L, i, j);
-      t10 = this.topNode(level, L, i + 1, j);
-      t01 = this.topNode(level, L, i, j + 1);
-      t11 = this.topNode(level, L, i + 1, j + 1);
-    }
+    // Nodes on a tile's last row or column: their neighbours are in the next tile (a path of its own,
+    // so that this one stays small enough to be inlined into the shader's per-sample calls).
+    if (li === TILE_MASK || lj === TILE_MASK) return this.topAcross(level, L, i, j, fu, fv);
+    // All four nodes in one tile (most reads): one tile look-up, then plain reads.
+    const t = this.topTile(level, L, i >> TILE_SHIFT, j >> TILE_SHIFT);
+    const k = lj * TILE + li;
+    const t00 = t[k] as number;
+    const t10 = t[k + 1] as number;
+    const t01 = t[k + TILE] as number;
+    const t11 = t[k + TILE + 1] as number;
+    const a = t00 + (t10 - t00) * fu;
+    const b = t01 + (t11 - t01) * fu;
+    return a + (b - a) * fv;
+  }
+
+  /** `top` for nodes (i, j) … (i + 1, j + 1) that span two or four tiles. */
+  private topAcross(level: number, L: Level, i: number, j: number, fu: number, fv: number): number {
+    const t00 = this.topNode(level, L, i, j);
+    const t10 = this.topNode(level, L, i + 1, j);
+    const t01 = this.topNode(level, L, i, j + 1);
+    const t11 = this.topNode(level, L, i + 1, j + 1);
     const a = t00 + (t10 - t00) * fu;
     const b = t01 + (t11 - t01) * fu;
     return a + (b - a) * fv;
@@ -144,6 +147,11 @@ export class SunShadowMask {
   private topTile(level: number, L: Level, ti: number, tj: number): Float32Array {
     const key = ((level * KEY_SPAN + ti + KEY_OFF) * KEY_SPAN + tj + KEY_OFF) | 0;
     if (key === this.lastKey && this.last) return this.last;
+    return this.topTileLookUp(level, L, ti, tj, key);
+  }
+
+  /** topTile past its one-entry memo: the tile map, filling the tile on first read. */
+  private topTileLookUp(level: number, L: Level, ti: number, tj: number, key: number): Float32Array {
     let t = L.tops.get(key);
     if (!t) {
       const c0 = this.timed ? process.cpuUsage() : null;
