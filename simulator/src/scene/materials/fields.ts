@@ -108,6 +108,17 @@ function locate(sh: Shader, x: number, y: number, grid: PlotGrid, gsd: number): 
   return plot;
 }
 
+/** The last plot shadeFarmland picked a crop state for (a grid is one shader's: it stands for the scene). */
+const cropMemo = {
+  grid: null as PlotGrid | null,
+  iu: Number.NaN,
+  iv: Number.NaN,
+  stripL: Number.NaN,
+  off: Number.NaN,
+  h: Number.NaN,
+  state: 0 as CropState,
+};
+
 function isWild(sh: Shader, x: number, y: number, gsd: number, h: number): boolean {
   return sh.tex(x, y, 4, gsd, 12) > 0.5 + sh.look.backgroundFields * 0.35 || h > 0.93;
 }
@@ -174,14 +185,29 @@ export function shadeFarmland(
     s.gy = side * 0.3 * grid.sin;
     return;
   }
-  let state: CropState = pickCrop(look, h);
-  if (sh.hasForcedCrops) {
-    const uc = (p.iu + 0.5) * grid.widthM;
-    const vc = (p.iv + 0.5) * p.stripL - p.off;
-    const forced = sh.forcedCrop(uc * grid.cos - vc * grid.sin, uc * grid.sin + vc * grid.cos);
-    if (forced >= 0) state = forced;
-    // A long plot a burn reaches into may have its centre beyond the stubble margin: it is stubble too.
-    else if (sh.plotBurns()) state = CROP.stubble;
+  // The plot's crop state is a function of the plot alone (of what the memo's key holds): worked out
+  // once for the run of samples in it instead of per sample.
+  const m = cropMemo;
+  let state: CropState;
+  if (m.grid === grid && m.iu === p.iu && m.iv === p.iv && m.stripL === p.stripL && m.off === p.off && m.h === h)
+    state = m.state;
+  else {
+    state = pickCrop(look, h);
+    if (sh.hasForcedCrops) {
+      const uc = (p.iu + 0.5) * grid.widthM;
+      const vc = (p.iv + 0.5) * p.stripL - p.off;
+      const forced = sh.forcedCrop(uc * grid.cos - vc * grid.sin, uc * grid.sin + vc * grid.cos);
+      if (forced >= 0) state = forced;
+      // A long plot a burn reaches into may have its centre beyond the stubble margin: it is stubble too.
+      else if (sh.plotBurns()) state = CROP.stubble;
+    }
+    m.grid = grid;
+    m.iu = p.iu;
+    m.iv = p.iv;
+    m.stripL = p.stripL;
+    m.off = p.off;
+    m.h = h;
+    m.state = state;
   }
   shadeCrop(sh, s, x, y, gsd, p.u, p.v, state, h2, dEdge, grid, d);
 }
