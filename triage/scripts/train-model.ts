@@ -8,7 +8,7 @@
  *                        [--init-head triage/model/heads/round4-base.json] [--learning-rate 2e-4]
  *                        [--hard-negative-epochs 2] [--extra-negatives data/training/hardneg-today]
  *                        [--outfall-water-gate] [--limit-seed-cells] [--workers 2]
- *                        [--min-seed-cells straw_burning=8,exposed_slope=8]
+ *                        [--min-seed-cells straw_burning=8,exposed_slope=8] [--pick f1]
  *
  * Renders the training set with the simulator (`npm run render:dataset`: `train` and `val` splits with
  * --seed, the held-out `test` split with another seed, other places) into data/training/ unless --data
@@ -38,7 +38,8 @@
  * (round 11; off by default). --limit-seed-cells lets the whole-model negative limit also change a
  * class's seed count, not only raise its threshold (`limitModelNegatives`, round 14; off by default).
  * --min-seed-cells puts a floor under a class's seed count: its operating point (per class and under the
- * whole-model limit) only uses counts at or above it (round 22; off by default).
+ * whole-model limit) only uses counts at or above it, and --pick f1 picks each class's point among those
+ * meeting the targets by the best `val` F1 instead of the highest recall (round 22; both off by default).
  * --workers: feature-extraction sessions at once (2; 1 on a shared machine).
  */
 import { execFileSync } from 'node:child_process';
@@ -132,6 +133,12 @@ async function headFile(
   };
 }
 let minSeedFloor: ReturnType<typeof parseSeedFloor> | undefined;
+const pickText = given('pick');
+if (pickText !== undefined && pickText !== 'f1' && pickText !== 'recall') {
+  console.error(`--pick 须为 f1 或 recall / --pick must be f1 or recall, got ${pickText || '(nothing)'}`);
+  process.exit(2);
+}
+const pick = pickText as 'f1' | 'recall' | undefined;
 try {
   const floor = given('min-seed-cells');
   minSeedFloor = floor === undefined ? undefined : parseSeedFloor(floor);
@@ -304,6 +311,7 @@ const options = {
   ...(initHead ? { initHead } : {}),
   ...(limitSeeds === '' ? { modelLimitSeedCells: true } : {}),
   ...(minSeedFloor ? { minSeedFloor } : {}),
+  ...(pick ? { pointPick: pick } : {}),
   ...(waterGate === '' ? { waterGate: { classes: ['sewage_outfall'], ...DEFAULT_WATER_GATE } } : {}),
   ...(extraDirs?.length
     ? {

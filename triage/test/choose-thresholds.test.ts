@@ -283,4 +283,25 @@ describe('seed-cell floors (round 22)', () => {
     expect(() => parseSeedFloor('exposed_slope=2.5')).toThrow(/integer 1–64/);
     expect(() => parseSeedFloor('')).toThrow(/needs class=cells/);
   });
+
+  it("pick 'f1': one more photo found at a lower precision no longer beats a clean point", () => {
+    // Twelve burns at 0.9, one at 0.62, one unlabelled look-alike patch at 0.6. At 0.6 every burn is found
+    // and the look-alike fires (precision 13/14 = 0.93, F1 0.963); at 0.61 every burn, nothing else (F1 1).
+    const few = [
+      ...Array.from({ length: 12 }, () => photo(patch(0.9), ['straw_burning'])),
+      photo(patch(0.62), ['straw_burning']),
+      photo(patch(0.6)),
+    ];
+    const negs = [photo([]), photo([])];
+    const fine = { ...targets, grid: [0.6, 0.61, 0.7], minSeedGrid: [4] };
+    const byRecall = chooseThresholds(few, negs, manifestFor, fine);
+    expect(byRecall.straw_burning).toMatchObject({ threshold: 0.6, recall: 1 });
+    expect(byRecall.straw_burning!.precision).toBeCloseTo(13 / 14, 3);
+    const byF1 = chooseThresholds(few, negs, manifestFor, { ...fine, pick: 'f1' });
+    expect(byF1.straw_burning).toMatchObject({ threshold: 0.61, recall: 1, precision: 1 });
+    // where the clean point costs recall F1 weighs it: without 0.61 on the grid, 0.7 loses the 0.62 burn
+    // (F1 0.96) and 0.6 (F1 0.963) stays
+    const coarse = chooseThresholds(few, negs, manifestFor, { ...fine, grid: [0.6, 0.7], pick: 'f1' });
+    expect(coarse.straw_burning!.threshold).toBe(0.6);
+  });
 });

@@ -2,7 +2,10 @@
  * Per-class operating points of the segmentation detector: a threshold and the seed cells a region needs
  * (`minSeedCells`), chosen on validation score maps. Per class and candidate seed count: the lowest
  * threshold whose image-level precision reaches the target while firing on at most `maxNegativeRate` of
- * the negative photos; of those, the one with the highest recall (ties: the smaller seed count). When no
+ * the negative photos; of those, the one with the highest recall (ties: the smaller seed count). With
+ * `pick: 'f1'` (round 22) every threshold meeting those targets is a candidate and the best F1 wins (ties:
+ * higher recall, the smaller seed count, the lower threshold): one more validation photo found at a much
+ * lower threshold and a lower precision no longer outweighs a clean point. When no
  * candidate reaches the precision, the best F1 among those that keep the negative limit: a class the head
  * cannot separate must stay quiet (a flood of false leads buries the review queue), not fire on most
  * negative photos for a better F1. When none keeps the limit either, the quietest candidate.
@@ -28,6 +31,8 @@ export interface ThresholdTargets {
   grid: number[];
   minSeedGrid: number[];
   /** Per class, the fewest seed cells a region may need (`seedGridFor`; absent = the whole grid). */
+  /** How a point is picked among those meeting the targets: the highest recall (default) or the best F1. */
+  pick?: 'recall' | 'f1';
   minSeedFloor?: Partial<Record<TriageClass, number>>;
   targetPrecision: number;
   maxNegativeRate: number;
@@ -78,8 +83,12 @@ export function chooseThresholds(
         const r = { threshold: t, minSeedCells: k, precision, recall, f1, negativeRate };
         if (!best || betterFallback(r, best, targets.maxNegativeRate)) best = r;
         if (precision >= targets.targetPrecision && negativeRate <= targets.maxNegativeRate && tp > 0) {
-          if (!chosen || recall > chosen.recall) chosen = r;
-          break; // higher thresholds at this seed count can only lose recall
+          if (targets.pick !== 'f1') {
+            if (!chosen || recall > chosen.recall) chosen = r;
+            break; // higher thresholds at this seed count can only lose recall
+          }
+          if (!chosen || r.f1 > chosen.f1 + 1e-12 || (Math.abs(r.f1 - chosen.f1) <= 1e-12 && recall > chosen.recall))
+            chosen = r;
         }
       }
     }

@@ -104,6 +104,8 @@ export interface TrainDetectorOptions {
    * absent = any): the per-class rule and the whole-model limit only look at counts at or above it.
    */
   minSeedFloor?: Partial<Record<TriageClass, number>>;
+  /** Per-class points: the highest `val` recall meeting the targets (default) or the best F1 (round 22, `--pick f1`). */
+  pointPick?: 'recall' | 'f1';
   /**
    * Also count the training split's photos without incidents (unaugmented) as negatives when checking
    * `maxNegativeRatePerClass`: `val` alone holds too few negative photos for a rate of 1.5 %. The head has
@@ -735,6 +737,7 @@ export function headThresholds(
       grid: THRESHOLD_GRID,
       minSeedGrid: o.minSeedGrid,
       ...(o.minSeedFloor ? { minSeedFloor: o.minSeedFloor } : {}),
+      ...(o.pointPick ? { pick: o.pointPick } : {}),
       targetPrecision: o.targetPrecision,
       maxNegativeRate: o.maxNegativeRatePerClass,
       ...(classes ? { classes } : {}),
