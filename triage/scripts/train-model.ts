@@ -31,8 +31,8 @@
  * --init-head starts every head that is fitted from a head file's weights instead of a fresh draw (a warm
  * start: with a few --epochs at a small --learning-rate it fine-tunes that head; --hard-negative-epochs is
  * the refit after mining), and --extra-negatives adds the `train` photos of rendered sets of negative
- * photos only (`render:dataset -- --aim none`; one folder or several, comma-separated) to the training photos, not to the negative photos the
- * operating points are checked on (round 10; both off by default).
+ * photos only (`render:dataset -- --aim none`; one folder or several, comma-separated) to the training
+ * photos, not to the negative photos the operating points are checked on (round 10; both off by default).
  * --outfall-water-gate multiplies the `sewage_outfall` score by the water gate (`water-gate.ts`: no
  * water-like cell within 9×9 cells, no outfall), in the graph and before the operating points are chosen
  * (round 11; off by default). --limit-seed-cells lets the whole-model negative limit also change a

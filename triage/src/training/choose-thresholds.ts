@@ -31,9 +31,9 @@ export interface ThresholdTargets {
   grid: number[];
   minSeedGrid: number[];
   /** Per class, the fewest seed cells a region may need (`seedGridFor`; absent = the whole grid). */
+  minSeedFloor?: Partial<Record<TriageClass, number>>;
   /** How a point is picked among those meeting the targets: the highest recall (default) or the best F1. */
   pick?: 'recall' | 'f1';
-  minSeedFloor?: Partial<Record<TriageClass, number>>;
   targetPrecision: number;
   maxNegativeRate: number;
   /** Only these classes (absent = all): a head answering for some classes need not choose the others'. */
