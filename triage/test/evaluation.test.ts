@@ -124,6 +124,7 @@ describe('scoring', () => {
     expect(r.confusion['none']).toMatchObject({ none: 1, straw_burning: 1 });
     expect(r.confusion['straw_burning']).toMatchObject({ straw_burning: 2, sewage_outfall: 1 });
     expect(r.negativeFalsePositiveRate).toBe(0.5);
+    expect(r.negativeImages).toBe(2);
     expect(r.worstFalsePositives[0]).toMatchObject({ image: 'roof.jpg', cls: 'straw_burning' });
     const table = formatReport(r);
     expect(table).toMatch(/straw_burning\s+2\s+2\s+1\s+0\s+0\.667\s+1\.000/);

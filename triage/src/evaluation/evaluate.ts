@@ -48,6 +48,8 @@ export interface EvaluationReport {
   confusion: Record<string, Record<string, number>>;
   /** Share of negative images (no class labelled) with any detection. */
   negativeFalsePositiveRate: number | null;
+  /** How many scored images are negative (no class labelled). */
+  negativeImages: number;
   /** Per hard-negative tag of a rendered set: share of its negative images with a detection. */
   hardNegatives: Record<string, { images: number; falsePositiveRate: number }>;
   worstFalsePositives: { image: string; cls: TriageClass; score: number }[];
@@ -226,6 +228,7 @@ export async function evaluateModel(o: EvaluateOptions): Promise<EvaluationRepor
     perClass,
     confusion,
     negativeFalsePositiveRate: round3(negatives ? negativesHit / negatives : null),
+    negativeImages: negatives,
     hardNegatives: Object.fromEntries(
       Object.entries(hard).map(([t, h]) => [t, { images: h.images, falsePositiveRate: round3(h.hits / h.images)! }]),
     ),

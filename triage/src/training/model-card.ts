@@ -84,7 +84,8 @@ export function modelCardMarkdown(
       '',
       scoreTable(real),
       '',
-      `False-positive rate on the ${real.confusion['none'] ? Object.values(real.confusion['none']).reduce((a, b) => a + b, 0) : 0} negative photos: ${f3(real.negativeFalsePositiveRate)}.`,
+      // The confusion's `none` row counts a photo once per class it fires, so not the photos themselves.
+      `False-positive rate on the ${real.negativeImages ?? '?'} negative photos: ${f3(real.negativeFalsePositiveRate)}.`,
       '',
       confusionTable(real),
       '',
