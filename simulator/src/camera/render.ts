@@ -31,6 +31,8 @@ import { MAX_RANGE_M, cameraYawDeg } from './pose-geometry.ts';
 import { makeView } from './view.ts';
 import { shadeAdaptive } from './adaptive-shading.ts';
 import { labelGrid, type LabelGrid } from './label-grid.ts';
+import { BuildingRays } from './building-rays.ts';
+import { shadeWall, wallSkyLight } from '../scene/materials/walls.ts';
 import { JND_DELTA_E, PhotoColour } from './visibility.ts';
 import type { StageClock } from './stage-clock.ts';
 
@@ -87,6 +89,10 @@ const VOLUME_STEPS = 24;
 const FINE_DEPTH = 0.9;
 const FINE_SHADE = 0.15;
 const SHADOW_STEPS = 8;
+/** A wall's sun test is made this far (m) out from it plus two lattice cells, clear of its own building. */
+const WALL_OUT_M = 0.3;
+/** Walls read the shadow lattice no coarser than for this footprint (m): shadows across lanes stay. */
+const WALL_FOOT_M = 0.5;
 
 /**
  * Render the scene as `cam` sees it from `req` into a `width` × `height` RGB image (the camera's
@@ -123,6 +129,8 @@ export function renderRaw(
   const under = new Float64Array(3);
   const flat = terrain.flat;
   const z0 = flat ? terrain.heightAt(0, 0) : 0;
+  const buildings = new BuildingRays(shader, flat ? () => z0 : (x, y) => terrain.heightAt(x, y));
+  const wallAo = wallSkyLight(shader.direct, shader.ambient, shader.sunZ);
 
   if (clock) shader.shadowMask.timed = true;
   clock?.lap('setup');
@@ -230,24 +238,51 @@ export function renderRaw(
         shader.sky(ux, uy, uz, col);
         gxy[o * 3] = Number.NaN;
       } else {
-        const gx = ox + t * dx;
-        const gy = oy + t * dy;
-        const dist = t * len;
-        // Pixel footprint on the ground, stretched by the incidence angle (capped for grazing rays).
-        const gsd = (dist / fx) * scale * Math.min(4, 1 / Math.max(1e-3, -uz));
+        // A house on the way to the ground stops the ray at its roof or wall (building-rays.ts).
+        const tb = buildings.hit(ox, oy, oz, dx, dy, dz, t);
+        const onBuilding = tb === tb;
+        const wall = onBuilding && buildings.wall;
+        const gx = onBuilding ? buildings.x : ox + t * dx;
+        const gy = onBuilding ? buildings.y : oy + t * dy;
+        const dist = (onBuilding ? tb : t) * len;
+        const nx = buildings.nx;
+        const ny = buildings.ny;
+        // Pixel footprint on the surface, stretched by the incidence angle (capped for grazing rays).
+        const cosI = wall ? -(ux * nx + uy * ny) : -uz;
+        const gsd = (dist / fx) * scale * Math.min(4, 1 / Math.max(1e-3, cosI));
         let gz: number;
         let hx = 0;
         let hy = 0;
         if (flat) gz = z0;
         else {
           // demRayT's last Newton step mostly sampled this very point already.
-          if (samp[3] !== 1) terrain.sample(gx, gy, samp);
+          if (onBuilding || samp[3] !== 1) terrain.sample(gx, gy, samp);
           gz = samp[0] as number;
           hx = samp[1] as number;
           hy = samp[2] as number;
         }
         shader.surface(gx, gy, gz, hx, hy, gsd, surf);
-        const vis = shader.sunVisibility(gx, gy, surf.objH, gsd);
+        let vis: number;
+        if (wall) {
+          // The wall under what the shader painted on the building's top there (its label tag stays).
+          shadeWall(
+            surf,
+            buildings.hash,
+            gy * nx - gx * ny,
+            buildings.aboveM,
+            buildings.topM,
+            nx,
+            ny,
+            hx,
+            hy,
+            gsd,
+            wallAo,
+          );
+          // Out past the shadow lattice's next node: a node inside the house would shade its own wall.
+          const foot = Math.min(gsd, WALL_FOOT_M);
+          const out = WALL_OUT_M + 2 * foot;
+          vis = shader.sunVisibility(gx + out * nx, gy + out * ny, surf.objH, foot);
+        } else vis = shader.sunVisibility(gx, gy, surf.objH, gsd);
         const bk = ((j / block) | 0) * nbx + ((i / block) | 0);
         let cloud = cloudG[bk] as number;
         if (cloud !== cloud) {

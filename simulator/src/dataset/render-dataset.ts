@@ -35,7 +35,7 @@ import type { SampleJob } from './write-sample.ts';
  * 5: vehicles cast shadows; open-woodland and scrub soil, fallen logs and boulders neutral-to-warm grey
  * instead of lilac or pink; open-woodland pines muted olive instead of lime (December 2026).
  */
-export const RENDERER_VERSION = 'xuncha-sim-camera/5';
+export const RENDERER_VERSION = 'xuncha-sim-camera/6';
 
 const int = (what: string, min: number, max: number) =>
   z.coerce

@@ -17,13 +17,14 @@ import { SOIL_COLOURS, drawSlopeForm, paintSlope, slopeOutline } from './materia
 import { drawPatchLook, insidePatch, patchHeight, shadePatch, type PatchLook } from './materials/built-and-dark.ts';
 import { farmlandHeight, pixelPlot, plotGrid, shadeFarmland, type PlotGrid } from './materials/fields.ts';
 import { canopyHeight, forestHeight, shadeBamboo, shadeForest, shadeScrub, shadeTea } from './materials/vegetation.ts';
-import { lotAt, shadeVillage } from './materials/village.ts';
+import { houseRoofHeight, lotAt, shadeVillage } from './materials/village.ts';
 import { shadeBank, shadeRoad, shadeTrack, shadeWater } from './materials/water-and-built.ts';
 import {
   APRON_M,
   inApron,
   shadeConstruction,
   shadeSiteApron,
+  siteBuiltHeight,
   siteHeight,
   sitePlan,
   type SitePlan,
@@ -739,6 +740,63 @@ export class Shader {
     }
   }
 
+  /** While set, the heights asked for are of buildings only (builtHeight): patches stand no trees. */
+  builtOnly = false;
+  /** A hash in [0, 1) of the building builtHeight last found (its walls' colour and windows). */
+  builtHash = 0;
+  /** One horizontal axis (unit) of that building's walls; the other is perpendicular to it. */
+  builtAx = 1;
+  builtAy = 0;
+  private builtAxis(ax: number, ay: number): void {
+    this.builtAx = ax;
+    this.builtAy = ay;
+  }
+  private readonly memo3 = new RasterMemo();
+
+  /**
+   * Height (m) of the building at (x, y) above the ground, 0 where none stands: village houses (to the
+   * roof ridge), town-block houses, site hoarding and offices. Outlines are exact (no dither, unlike
+   * objectHeight's): camera rays meet them as walls (camera/building-rays.ts).
+   */
+  builtHeight(x: number, y: number): number {
+    if (this.inClearing(x, y)) return 0;
+    const k = this.lookup(this.memo3, x, y, 1);
+    const tile = this.memo3.tile as GroundTile;
+    const cls = tile.cls[k] as number;
+    this.builtOnly = true;
+    const over = this.hasFlatOverlays ? this.overlayHeight(x, y, cls) : this.patchHeightAt(x, y, cls);
+    this.builtOnly = false;
+    if (over >= 0) return over;
+    if (cls === GROUND.village) {
+      const L = lotAt(this, x, y, tile.feat[k] as number);
+      if (L.kind !== 1) return 0;
+      this.builtHash = L.hash;
+      this.builtAxis(L.cos, L.sin);
+      return houseRoofHeight(this, L);
+    }
+    if (cls === GROUND.construction) {
+      const ax = this.scene.raster.feature(tile.feat[k] as number)?.axisRad ?? 0;
+      const [u, v, plan] = this.layerSite(x, y, tile.feat[k] as number, Math.cos(ax), Math.sin(ax));
+      this.builtHash = 0.5;
+      this.builtAxis(Math.cos(ax), Math.sin(ax));
+      return siteBuiltHeight(plan, u, v);
+    }
+    return 0;
+  }
+
+  /** Whether (x, y) lies in an exposed slope's scar (nothing stands there any more). */
+  private inClearing(x: number, y: number): boolean {
+    for (const p of this.clearings) {
+      const e = x - p.cx;
+      const n = y - p.cy;
+      if (e > p.boundM || e < -p.boundM || n > p.boundM || n < -p.boundM) continue;
+      const sl = e * p.sinH + n * p.cosH;
+      const q = e * p.cosH - n * p.sinH;
+      if (slopeOutline(this, p, sl, q, x, y, 0.3) <= 1) return true;
+    }
+    return false;
+  }
+
   /** Shadows of trees and houses in ground coordinates, filled as the photo's samples read them (public for the renderer's stage timing). */
   readonly shadowMask: SunShadowMask;
 
@@ -862,7 +920,9 @@ export class Shader {
       this.scene.dem.sample(x, y, this.grad);
       slope2 = (this.grad[1] as number) ** 2 + (this.grad[2] as number) ** 2;
     }
-    return this.patchCovers(p, cls, slope2) ? patchHeight(this, x, y, a, q, p.look as PatchLook, p.salt) : -1;
+    if (!this.patchCovers(p, cls, slope2)) return -1;
+    if (this.builtOnly) this.builtAxis(p.sinH, p.cosH);
+    return patchHeight(this, x, y, a, q, p.look as PatchLook, p.salt);
   }
 
   /**
@@ -880,7 +940,8 @@ export class Shader {
       const q = this.localQ;
       if (p.site) {
         if (Math.abs(a) <= d.lengthM / 2 && Math.abs(q) <= d.widthM / 2) {
-          h = siteHeight(p.site, a, q);
+          h = this.builtOnly ? siteBuiltHeight(p.site, a, q) : siteHeight(p.site, a, q);
+          if (this.builtOnly) this.builtAxis(p.sinH, p.cosH);
           patchOnTop = false;
         } else if (apronCovers(cls) && inApron(p.site, a, q)) {
           h = 0;
@@ -895,7 +956,7 @@ export class Shader {
         }
       } else if (d.kind === 'vehicle_dust') {
         if (Math.abs(a) < VEHICLE_HALF_LENGTH_M && Math.abs(q) < VEHICLE_HALF_WIDTH_M) {
-          h = VEHICLE_HEIGHT_M;
+          h = this.builtOnly ? 0 : VEHICLE_HEIGHT_M;
           patchOnTop = false;
         }
       } else if (a >= 0 && a <= d.lengthM) {

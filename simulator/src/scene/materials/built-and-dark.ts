@@ -190,6 +190,13 @@ export function patchHeight(
   look: PatchLook,
   salt: number,
 ): number {
+  // Buildings only (Shader.builtHeight): the patch stands nothing but its houses.
+  if (sh.builtOnly) {
+    if (look.kind === 'dark_forest' || isOpenLook(look)) return 0;
+    const B = blockLot(sh, x, y, a, q, look, salt);
+    sh.builtHash = B.hash;
+    return B.kind === 1 ? B.heightM : 0;
+  }
   if (look.kind === 'dark_forest') return canopyHeight(sh, x, y, look.density, look.crownScale, look.heightM);
   if (isOpenLook(look)) return openGroundHeight(sh, x, y, look, salt);
   const L = blockLot(sh, x, y, a, q, look, salt);

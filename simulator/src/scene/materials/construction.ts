@@ -267,6 +267,13 @@ export function siteHeight(p: SitePlan, u: number, v: number): number {
   return h;
 }
 
+/** Height (m) of what is built at (u, v) on the site (hoarding, offices): what camera rays meet as walls. */
+export function siteBuiltHeight(p: SitePlan, u: number, v: number): number {
+  if (onHoarding(p, u, v)) return HOARD_H;
+  if (inBox(p.offices, u, v)) return officeRoof(p, u, v) ? UNIT_STOREY_M * p.storeys : 0;
+  return 0;
+}
+
 /** Whether (u, v) in the office box is a roof (not the gap between units or the walkway between rows). */
 function officeRoof(p: SitePlan, u: number, v: number): boolean {
   const o = p.offices;

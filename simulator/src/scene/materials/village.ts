@@ -121,6 +121,16 @@ export function villageHeight(sh: Shader, x: number, y: number, feat: number): n
   return lotAt(sh, x, y, feat).heightM;
 }
 
+/** Height of a house's roof at the lot point `lotAt` found (kind 1): flat, or from the eaves up to the ridge. */
+export function houseRoofHeight(sh: Shader, L: Lot): number {
+  if (pickRoof(sh, L.hash).flat) return L.heightM;
+  const span = L.ridgeAlongU ? L.depthM : L.widthM;
+  return L.heightM + GABLE_PITCH * Math.max(0, span / 2 - Math.abs(L.across - 0.5) * span);
+}
+
+/** Rise of a gable roof per metre across (shadeVillage's roof planes). */
+const GABLE_PITCH = 0.48;
+
 export function shadeVillage(sh: Shader, s: Surface, x: number, y: number, gsd: number, feat: number): void {
   const look = sh.look;
   const L = lotAt(sh, x, y, feat);

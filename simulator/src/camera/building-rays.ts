@@ -1,0 +1,289 @@
+/**
+ * Buildings as a 2.5D heightfield standing on the terrain, met by camera rays: a ray that reaches the
+ * ground may first have passed through a house, whose roof it then shows (displaced from its
+ * footprint by parallax) or whose wall (in oblique views). The shader paints roofs on the ground; this
+ * finds where the ray really stops.
+ *
+ * A ray can meet a building only in its last stretch above the ground, below MAX_BUILT_H_M. That stretch
+ * is marched in half-metre steps against a lattice of building heights every half metre (filled per
+ * 32 m tile on first read; a tile with no building is skipped whole), so most steps cost a few array
+ * reads; where the lattice around a step stands above the ray the exact height is asked for, and the
+ * crossing is found exactly (roofs) or by bisection (walls), so walls and roof edges stay sharp at any
+ * resolution.
+ */
+
+/** Buildings are at most this tall (m); higher up a ray meets none. */
+export const MAX_BUILT_H_M = 22;
+/** Longest horizontal stretch (m) marched before the ground hit: rays nearer the horizon meet only lower parts. */
+const MAX_RUN_M = 60;
+/** Horizontal march step (m), and the spacing of the height lattice the march reads. */
+const STEP_M = 0.5;
+const LATTICE_M = 0.5;
+const INV_STEP = 1 / LATTICE_M;
+/** Tiles are 32 m (64 lattice steps) square; NP lattice points a side. */
+const TILE_M = 32;
+const NP = TILE_M / LATTICE_M + 1;
+/** Blocks of the lattice (m) whose tallest height lets a ray high above them skip them. */
+const BLOCK_M = 4;
+const BLOCKS = TILE_M / BLOCK_M;
+/** Headroom (m) over a block's lattice maximum: a roof ridge or corner between lattice points. */
+const BLOCK_MARGIN_M = 0.5;
+const KEY_OFF = 1 << 14;
+const KEY_SPAN = 1 << 15;
+/** How far (m) past a tile's edge a ray skipping it resumes. */
+const EXIT_EPS_M = 1e-3;
+/** Rays lower than this (m) over the ground are at it (the ground hit's tolerance is 1–2 cm). */
+const MIN_ABOVE_M = 0.05;
+/** Fixed-point steps onto a roof, and how near (m) in height they must land. */
+const ROOF_STEPS = 3;
+const ROOF_TOL_M = 0.01;
+/** Bisection stops within this (m) of the crossing (a wall 1–2 cm off is not seen), or after BISECT halvings. */
+const BISECT_M = 0.02;
+const BISECT = 16;
+/** Probe radius (m) around a wall point for the side of the building it lies on. */
+const PROBE_M = 0.12;
+
+export interface BuildingSource {
+  /** Building height (m) above the ground at a scene point, 0 where none stands; sets the axis fields. */
+  builtHeight(x: number, y: number): number;
+  /** Hash and one wall axis of the building the last positive builtHeight found. */
+  builtHash: number;
+  builtAx: number;
+  builtAy: number;
+}
+
+export class BuildingRays {
+  /** The last hit: scene point, whether it is a wall, its height above the ground (m) and outward normal. */
+  x = 0;
+  y = 0;
+  wall = false;
+  aboveM = 0;
+  nx = 0;
+  ny = 0;
+  /** Height of the building where the wall was met (its eaves or gable there), and its hash. */
+  topM = 0;
+  hash = 0;
+  private readonly tiles = new Map<number, Float32Array>();
+  private lastKey = -1;
+  private last: Float32Array | null = null;
+
+  constructor(
+    private readonly src: BuildingSource,
+    /** Terrain height (m) at a scene point. */
+    private readonly groundAt: (x: number, y: number) => number,
+  ) {}
+
+  /**
+   * Ray parameter where the ray o + t·d (d pointing down) first meets a building before `tGround`, its
+   * ground hit; NaN where it meets none. The hit's details are left in the fields.
+   */
+  hit(ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tGround: number): number {
+    if (!(dz < 0)) return Number.NaN;
+    const hs = Math.sqrt(dx * dx + dy * dy);
+    let t0 = tGround - MAX_BUILT_H_M / -dz;
+    if (hs * (tGround - t0) > MAX_RUN_M) t0 = tGround - MAX_RUN_M / hs;
+    if (t0 < 0) t0 = 0;
+    const dt = hs > 1e-9 ? STEP_M / hs : tGround - t0;
+    let tPrev = t0;
+    for (let t = t0; ;) {
+      if (t > tGround) t = tGround;
+      const x = ox + t * dx;
+      const y = oy + t * dy;
+      const near = this.nearMax(x, y);
+      if (this.tileEmpty) {
+        // No building in this 32 m tile: on to where the ray leaves it.
+        if (t >= tGround) return Number.NaN;
+        const x0 = this.tileX0;
+        const y0 = this.tileY0;
+        const tx = dx > 0 ? (x0 + TILE_M - ox) / dx : dx < 0 ? (x0 - ox) / dx : Number.POSITIVE_INFINITY;
+        const ty = dy > 0 ? (y0 + TILE_M - oy) / dy : dy < 0 ? (y0 - oy) / dy : Number.POSITIVE_INFINITY;
+        tPrev = t;
+        t = Math.max(t + 1e-6, Math.min(tx, ty) + EXIT_EPS_M / hs);
+        continue;
+      }
+      // Clamped: the ground hit is found to centimetres, and a ray at the ground is in no building.
+      const above = Math.max(MIN_ABOVE_M, oz + t * dz - this.groundAt(x, y));
+      const bi = Math.min(BLOCKS - 1, Math.floor((x - this.tileX0) / BLOCK_M));
+      const bj = Math.min(BLOCKS - 1, Math.floor((y - this.tileY0) / BLOCK_M));
+      const top = ((this.last as Float32Array)[NP * NP + bj * BLOCKS + bi] as number) + BLOCK_MARGIN_M;
+      if (top < above && t < tGround) {
+        // Above every building of this 4 m block: on to where the ray leaves it or comes down to them.
+        const x0 = this.tileX0 + bi * BLOCK_M;
+        const y0 = this.tileY0 + bj * BLOCK_M;
+        const tx = dx > 0 ? (x0 + BLOCK_M - ox) / dx : dx < 0 ? (x0 - ox) / dx : Number.POSITIVE_INFINITY;
+        const ty = dy > 0 ? (y0 + BLOCK_M - oy) / dy : dy < 0 ? (y0 - oy) / dy : Number.POSITIVE_INFINITY;
+        const tDown = t + (above - top) / -dz;
+        tPrev = t;
+        t = Math.max(t + 1e-6, Math.min(Math.min(tx, ty) + EXIT_EPS_M / hs, tDown));
+        continue;
+      }
+      if (near > above && this.src.builtHeight(x, y) > above) {
+        if (!this.onRoof(ox, oy, oz, dx, dy, dz, tPrev, t)) this.refine(ox, oy, oz, dx, dy, dz, tPrev, t);
+        return this.tHit;
+      }
+      if (t >= tGround) return Number.NaN;
+      tPrev = t;
+      t += dt;
+    }
+  }
+
+  private tHit = 0;
+
+  /**
+   * Most hits are roofs: where the ray comes down to the height of the roof under it (a few fixed-point
+   * steps, exact on flat roofs), if that point lies on the same roof after tOut. False leaves it to refine.
+   */
+  private onRoof(
+    ox: number,
+    oy: number,
+    oz: number,
+    dx: number,
+    dy: number,
+    dz: number,
+    tOut: number,
+    tIn: number,
+  ): boolean {
+    let t = tIn;
+    let h = this.src.builtHeight(ox + t * dx, oy + t * dy);
+    for (let k = 0; k < ROOF_STEPS; k++) {
+      const x = ox + t * dx;
+      const y = oy + t * dy;
+      const g = this.groundAt(x, y);
+      const tn = (oz - g - h) / -dz;
+      if (!(tn > tOut && tn <= tIn)) return false;
+      const xn = ox + tn * dx;
+      const yn = oy + tn * dy;
+      const hn = this.src.builtHeight(xn, yn);
+      if (Math.abs(hn - h) < ROOF_TOL_M) {
+        this.topM = hn;
+        this.hash = this.src.builtHash;
+        this.x = xn;
+        this.y = yn;
+        this.aboveM = hn;
+        this.tHit = tn;
+        this.wall = false;
+        return true;
+      }
+      if (!(hn > 0)) return false;
+      t = tn;
+      h = hn;
+    }
+    return false;
+  }
+
+  /** Bisect between tOut (outside every building) and tIn (inside one), then classify the hit. */
+  private refine(
+    ox: number,
+    oy: number,
+    oz: number,
+    dx: number,
+    dy: number,
+    dz: number,
+    tOut: number,
+    tIn: number,
+  ): void {
+    const len = Math.sqrt(dx * dx + dy * dy + dz * dz);
+    for (let k = 0; k < BISECT && (tIn - tOut) * len > BISECT_M; k++) {
+      const t = (tOut + tIn) / 2;
+      const x = ox + t * dx;
+      const y = oy + t * dy;
+      if (this.src.builtHeight(x, y) > Math.max(MIN_ABOVE_M, oz + t * dz - this.groundAt(x, y))) tIn = t;
+      else tOut = t;
+    }
+    const x = ox + tIn * dx;
+    const y = oy + tIn * dy;
+    const above = oz + tIn * dz - this.groundAt(x, y);
+    // Just outside: a ray that came in through a roof had the roof just under it there, one that came
+    // through a wall had open air down to the ground (or a lower roof).
+    const hOut = this.src.builtHeight(ox + tOut * dx, oy + tOut * dy);
+    this.topM = this.src.builtHeight(x, y);
+    this.hash = this.src.builtHash;
+    this.x = x;
+    this.y = y;
+    this.aboveM = Math.max(0, above);
+    this.tHit = tIn;
+    this.wall = hOut < above - 0.05;
+    if (this.wall) this.wallNormal(x, y, above, dx, dy);
+  }
+
+  /**
+   * Outward normal of the wall at (x, y): of the building's faces (± either axis) that face the camera, the
+   * one a probe just outside of finds open air (the nearer-facing one at a corner).
+   */
+  private wallNormal(x: number, y: number, above: number, dx: number, dy: number): void {
+    const ax = this.src.builtAx;
+    const ay = this.src.builtAy;
+    // The faces toward the camera: one along each axis.
+    const sa = ax * dx + ay * dy > 0 ? -1 : 1;
+    const sb = -ay * dx + ax * dy > 0 ? -1 : 1;
+    const anx = sa * ax;
+    const any = sa * ay;
+    const bnx = -sb * ay;
+    const bny = sb * ax;
+    const aOut = this.src.builtHeight(x + PROBE_M * anx, y + PROBE_M * any) < above;
+    const bOut = this.src.builtHeight(x + PROBE_M * bnx, y + PROBE_M * bny) < above;
+    const aFaces = -(anx * dx + any * dy);
+    const bFaces = -(bnx * dx + bny * dy);
+    const useA = aOut && bOut ? aFaces >= bFaces : aOut || (!bOut && aFaces >= bFaces);
+    this.nx = useA ? anx : bnx;
+    this.ny = useA ? any : bny;
+  }
+
+  /** Whether the tile nearMax last read has no building at all, and its corner (m). */
+  private tileEmpty = false;
+  private tileX0 = 0;
+  private tileY0 = 0;
+
+  /** Tallest of the four lattice heights around (x, y) (m): a building there is at least about that tall. */
+  nearMax(x: number, y: number): number {
+    const ti = Math.floor(x / TILE_M);
+    const tj = Math.floor(y / TILE_M);
+    const key = (ti + KEY_OFF) * KEY_SPAN + tj + KEY_OFF;
+    let t = key === this.lastKey ? this.last : null;
+    if (!t) {
+      t = this.tiles.get(key) ?? null;
+      if (!t) {
+        t = this.fill(ti, tj);
+        this.tiles.set(key, t);
+      }
+      this.lastKey = key;
+      this.last = t;
+      this.tileEmpty = t.length === 0;
+      this.tileX0 = ti * TILE_M;
+      this.tileY0 = tj * TILE_M;
+    }
+    if (this.tileEmpty) return 0;
+    const u = Math.min(NP - 2, Math.floor((x - this.tileX0) * INV_STEP));
+    const v = Math.min(NP - 2, Math.floor((y - this.tileY0) * INV_STEP));
+    const k = v * NP + u;
+    return Math.max(t[k] as number, t[k + 1] as number, t[k + NP] as number, t[k + NP + 1] as number);
+  }
+
+  /** Building heights of tile (ti, tj) on its lattice, or EMPTY where none stands. */
+  private fill(ti: number, tj: number): Float32Array {
+    const pts = new Float32Array(NP * NP + BLOCKS * BLOCKS);
+    const x0 = ti * TILE_M;
+    const y0 = tj * TILE_M;
+    let any = false;
+    for (let b = 0; b < NP; b++)
+      for (let a = 0; a < NP; a++) {
+        const h = this.src.builtHeight(x0 + a * LATTICE_M, y0 + b * LATTICE_M);
+        pts[b * NP + a] = h;
+        if (h > 0) any = true;
+      }
+    // An empty tile is an empty array (rays skip it whole).
+    if (!any) return EMPTY;
+    // Then the tallest lattice height of each 4 m block, its edges included.
+    const per = BLOCK_M / LATTICE_M;
+    for (let bj = 0; bj < BLOCKS; bj++)
+      for (let bi = 0; bi < BLOCKS; bi++) {
+        let m = 0;
+        for (let b = bj * per; b <= bj * per + per; b++)
+          for (let a = bi * per; a <= bi * per + per; a++) m = Math.max(m, pts[b * NP + a] as number);
+        pts[NP * NP + bj * BLOCKS + bi] = m;
+      }
+    return pts;
+  }
+}
+
+const EMPTY = new Float32Array(0);
