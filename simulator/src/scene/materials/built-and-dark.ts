@@ -195,7 +195,7 @@ export function patchHeight(
     if (look.kind === 'dark_forest' || isOpenLook(look)) return 0;
     const B = blockLot(sh, x, y, a, q, look, salt);
     sh.builtHash = B.hash;
-    return B.kind === 1 ? B.heightM : 0;
+    return B.kind === 1 ? blockRoofHeight(B, look) : 0;
   }
   if (look.kind === 'dark_forest') return canopyHeight(sh, x, y, look.density, look.crownScale, look.heightM);
   if (isOpenLook(look)) return openGroundHeight(sh, x, y, look, salt);
@@ -224,6 +224,17 @@ function shadeDarkForest(sh: Shader, s: Surface, x: number, y: number, gsd: numb
   s.set(look.floor, (0.7 + 0.4 * (sh.hn[0] as number)) * look.dim);
   s.ao = 0.35;
 }
+
+/** Height of a block house's roof at its lot point: flat, or from the eaves up to the ridge (shadeBlock's planes). */
+function blockRoofHeight(L: BlockLot, look: BlockLook): number {
+  if ((L.hash * 3.31) % 1 < look.flatShare) return L.heightM;
+  const alongU = L.widthM >= L.depthM;
+  const span = alongU ? L.depthM : L.widthM;
+  const acrossM = ((alongU ? L.fv : L.fu) - 0.5) * span;
+  return L.heightM + BLOCK_PITCH * Math.max(0, span / 2 - Math.abs(acrossM));
+}
+
+const BLOCK_PITCH = 0.45;
 
 /** The lot under a point of a block patch (reused object: read before the next call). */
 interface BlockLot {
@@ -340,7 +351,7 @@ function shadeBlock(
   const span = alongU ? L.depthM : L.widthM;
   const acrossM = (across - 0.5) * span;
   const side = acrossM < 0 ? -1 : 1;
-  const pitch = 0.45;
+  const pitch = BLOCK_PITCH;
   // Roof planes fall across the ridge: along the patch's q axis (scene (cosH, -sinH)) when the ridge
   // runs along a (scene (sinH, cosH)), and the other way round.
   const ax = alongU ? cosH : sinH;
