@@ -46,6 +46,8 @@ const PROBE_M = 0.12;
 export interface BuildingSource {
   /** Building height (m) above the ground at a scene point, 0 where none stands; sets the axis fields. */
   builtHeight(x: number, y: number): number;
+  /** Whether a building may stand in a square (x0, y0, side): false lets a tile skip its heights. */
+  mayBuild?(x0: number, y0: number, size: number): boolean;
   /** Hash and one wall axis of the building the last positive builtHeight found. */
   builtHash: number;
   builtAx: number;
@@ -261,9 +263,10 @@ export class BuildingRays {
 
   /** Building heights of tile (ti, tj) on its lattice, or EMPTY where none stands. */
   private fill(ti: number, tj: number): Float32Array {
-    const pts = new Float32Array(NP * NP + BLOCKS * BLOCKS);
     const x0 = ti * TILE_M;
     const y0 = tj * TILE_M;
+    if (this.src.mayBuild && !this.src.mayBuild(x0, y0, TILE_M)) return EMPTY;
+    const pts = new Float32Array(NP * NP + BLOCKS * BLOCKS);
     let any = false;
     for (let b = 0; b < NP; b++)
       for (let a = 0; a < NP; a++) {

@@ -784,6 +784,31 @@ export class Shader {
     return 0;
   }
 
+  /**
+   * Whether a building may stand in the square [x0, x0 + size] × [y0, y0 + size]: a village or construction
+   * cell of the class raster, or a patch or site, in or over it. Where not, builtHeight is 0 all over it.
+   */
+  mayBuild(x0: number, y0: number, size: number): boolean {
+    const cx = x0 + size / 2;
+    const cy = y0 + size / 2;
+    for (const list of [this.patches, this.overlays])
+      for (const p of list)
+        if (Math.abs(p.d.x - cx) <= p.boundM + size / 2 && Math.abs(p.d.y - cy) <= p.boundM + size / 2) return true;
+    const cell = LEVEL_CELL_M[1];
+    for (let y = Math.floor(y0 / cell) * cell; y <= y0 + size; y += cell)
+      for (let x = Math.floor(x0 / cell) * cell; x <= x0 + size; x += cell) {
+        const c = this.classAt(x + cell / 2, y + cell / 2);
+        if (c === GROUND.village || c === GROUND.construction) return true;
+      }
+    return false;
+  }
+
+  /** Class of the raster's 1 m cell under (x, y) (builtHeight's lookup). */
+  private classAt(x: number, y: number): number {
+    const k = this.lookup(this.memo3, x, y, 1);
+    return (this.memo3.tile as GroundTile).cls[k] as number;
+  }
+
   /** Whether (x, y) lies in an exposed slope's scar (nothing stands there any more). */
   private inClearing(x: number, y: number): boolean {
     for (const p of this.clearings) {
