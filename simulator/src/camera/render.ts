@@ -168,7 +168,15 @@ export function renderRaw(
   };
 
   clock?.lap('demGrid');
-  const vol = shader.volumes.length ? volumeGrid(shader, width, height, view, groundT) : null;
+  // Smoke and mist end where the ray does: at a house in front of the ground too, so a house hides the
+  // smoke behind it (and a fire's column label there).
+  const surfaceT = (i: number, j: number, dx: number, dy: number, dz: number): number => {
+    const t = groundT(i, j, dx, dy, dz);
+    if (Number.isNaN(t)) return t;
+    const tb = buildings.hit(ox, oy, oz, dx, dy, dz, t);
+    return Number.isNaN(tb) ? t : tb;
+  };
+  const vol = shader.volumes.length ? volumeGrid(shader, width, height, view, surfaceT) : null;
   clock?.lap('volumes');
 
   // Large photos are shaded at half resolution and developed at full resolution with per-pixel
