@@ -145,30 +145,34 @@ export class BuildingRays {
     tOut: number,
     tIn: number,
   ): boolean {
-    let t = tIn;
-    let h = this.src.builtHeight(ox + t * dx, oy + t * dy);
+    // g(t) = the ray's height over the roof under it: a fixed-point step first (exact on a flat roof), then
+    // secant steps (exact on a roof plane).
+    let t1 = tIn;
+    const h = this.src.builtHeight(ox + t1 * dx, oy + t1 * dy);
+    let g1 = oz + t1 * dz - this.groundAt(ox + t1 * dx, oy + t1 * dy) - h;
+    let t = (oz - this.groundAt(ox + t1 * dx, oy + t1 * dy) - h) / -dz;
     for (let k = 0; k < ROOF_STEPS; k++) {
+      if (!(t > tOut && t <= tIn)) return false;
       const x = ox + t * dx;
       const y = oy + t * dy;
-      const g = this.groundAt(x, y);
-      const tn = (oz - g - h) / -dz;
-      if (!(tn > tOut && tn <= tIn)) return false;
-      const xn = ox + tn * dx;
-      const yn = oy + tn * dy;
-      const hn = this.src.builtHeight(xn, yn);
-      if (Math.abs(hn - h) < ROOF_TOL_M) {
+      const hn = this.src.builtHeight(x, y);
+      if (!(hn > 0)) return false;
+      const g = oz + t * dz - this.groundAt(x, y) - hn;
+      if (Math.abs(g) < ROOF_TOL_M) {
         this.topM = hn;
         this.hash = this.src.builtHash;
-        this.x = xn;
-        this.y = yn;
+        this.x = x;
+        this.y = y;
         this.aboveM = hn;
-        this.tHit = tn;
+        this.tHit = t;
         this.wall = false;
         return true;
       }
-      if (!(hn > 0)) return false;
+      if (g === g1) return false;
+      const tn = t - (g * (t - t1)) / (g - g1);
+      t1 = t;
+      g1 = g;
       t = tn;
-      h = hn;
     }
     return false;
   }
