@@ -34,6 +34,8 @@ import type { SampleJob } from './write-sample.ts';
  * site or stream casts a shadow (December 2026).
  * 5: vehicles cast shadows; open-woodland and scrub soil, fallen logs and boulders neutral-to-warm grey
  * instead of lilac or pink; open-woodland pines muted olive instead of lime (December 2026).
+ * 6: buildings stand as a 2.5D heightfield: camera rays meet walls (render, concrete or brick, window rows per
+ * storey) and roofs at their height, which hide the ground, smoke and labels behind them (December 2026).
  */
 export const RENDERER_VERSION = 'xuncha-sim-camera/6';
 
