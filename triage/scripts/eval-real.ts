@@ -7,7 +7,7 @@
  * figures beside the model (`eval-real-photos.json`) and rewrites the model card. Exit 1 when the folder
  * is missing or a photo could not be scored.
  */
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -16,6 +16,7 @@ import { readCsvLabels } from '../src/evaluation/labels.ts';
 import { DEFAULT_MODEL_MANIFEST } from '../src/model/default-model.ts';
 import { Detector } from '../src/model/detector.ts';
 import { writeModelCard } from '../src/training/model-card.ts';
+import { writeFormatted } from '../src/training/write-formatted.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
@@ -57,7 +58,7 @@ for (const o of report.outcomes)
 if (argv.includes('--write')) {
   const modelDir = path.dirname(manifest);
   const { outcomes, ...summary } = report;
-  await writeFile(
+  await writeFormatted(
     path.join(modelDir, 'eval-real-photos.json'),
     `${JSON.stringify({ ...summary, perPhoto: outcomes.map((o) => ({ image: o.image, labelled: o.labelled, detected: o.detected.map((d) => ({ cls: d.cls, score: d.score })) })), note: 'PNG files re-encoded as JPEG q95 in memory.' }, null, 2)}\n`,
   );

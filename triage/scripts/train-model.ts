@@ -62,6 +62,7 @@ import { parseClassFeatures } from '../src/training/class-feature-sets.ts';
 import type { ClassFeatureSets } from '../src/training/class-feature-sets.ts';
 import { parseClassOptions } from '../src/training/class-head-options.ts';
 import { parseSeedFloor } from '../src/training/choose-thresholds.ts';
+import { writeFormatted } from '../src/training/write-formatted.ts';
 import type { ClassHeadOptions } from '../src/training/class-head-options.ts';
 import { keptHeadMlp } from '../src/training/kept-head.ts';
 import type { KeptHeadFile } from '../src/training/kept-head.ts';
@@ -349,7 +350,7 @@ const modelFile = path.join(outDir, 'xuncha-default.onnx');
 const manifestFile = path.join(outDir, 'xuncha-default.json');
 await writeFile(modelFile, trained.onnx);
 const sha256 = createHash('sha256').update(trained.onnx).digest('hex');
-await writeFile(manifestFile, `${JSON.stringify({ ...trained.manifest, sha256 }, null, 2)}\n`);
+await writeFormatted(manifestFile, `${JSON.stringify({ ...trained.manifest, sha256 }, null, 2)}\n`);
 const trainS = (performance.now() - started) / 1000;
 log(
   `model written: ${path.relative(repo, modelFile)} (${(trained.onnx.length / 1e6).toFixed(2)} MB), training took ${trainS.toFixed(0)} s`,
@@ -366,7 +367,7 @@ const report = await evaluateModel({
 await detector.close();
 log(`held-out test split of ${path.relative(repo, data)}:\n${formatReport(report)}`);
 const { outcomes: _outcomes, ...summary } = report;
-await writeFile(path.join(outDir, 'eval-heldout.json'), `${JSON.stringify(summary, null, 2)}\n`);
+await writeFormatted(path.join(outDir, 'eval-heldout.json'), `${JSON.stringify(summary, null, 2)}\n`);
 /** The commit this run's trainer and renderer came from, and whether tracked files differed from it: the same command
  * gives the same model only from the same code (round 8 found the trainer's output drifted between commits). */
 function sourceRevision(): { commit: string; modified: boolean } | null {
@@ -377,7 +378,7 @@ function sourceRevision(): { commit: string; modified: boolean } | null {
     return null; // not a git checkout (an exported copy)
   }
 }
-await writeFile(
+await writeFormatted(
   path.join(outDir, 'training-report.json'),
   `${JSON.stringify(
     {

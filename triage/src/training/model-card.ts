@@ -2,10 +2,11 @@
  * Writes `MODEL_CARD.md` beside the model from what training and evaluation left there
  * (`training-report.json`, `eval-heldout.json`, and `eval-real-photos.json` when the sanity set was scored).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EvaluationReport } from '../evaluation/evaluate.ts';
 import { BACKBONE_PROVENANCE } from './pretrained-backbone.ts';
+import { writeFormatted } from './write-formatted.ts';
 
 type Summary = Omit<EvaluationReport, 'outcomes'>;
 
@@ -126,5 +127,5 @@ export async function writeModelCard(modelDir: string): Promise<void> {
       body: `${body}\n\nBackbone provenance: ${BACKBONE_PROVENANCE.architecture}, ${BACKBONE_PROVENANCE.file} of the npm package \`${BACKBONE_PROVENANCE.package}\`, ${BACKBONE_PROVENANCE.licence}. ${BACKBONE_PROVENANCE.note}\n`,
     },
   );
-  await writeFile(path.join(modelDir, 'MODEL_CARD.md'), `${md.trimEnd()}\n`);
+  await writeFormatted(path.join(modelDir, 'MODEL_CARD.md'), `${md.trimEnd()}\n`);
 }
