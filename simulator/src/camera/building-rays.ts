@@ -97,8 +97,8 @@ export class BuildingRays {
         if (t >= tGround) return Number.NaN;
         const x0 = this.tileX0;
         const y0 = this.tileY0;
-        const tx = dx > 0 ? (x0 + TILE_M - ox) / dx : dx < 0 ? (x0 - ox) / dx : Number.POSITIVE_INFINITY;
-        const ty = dy > 0 ? (y0 + TILE_M - oy) / dy : dy < 0 ? (y0 - oy) / dy : Number.POSITIVE_INFINITY;
+        const tx = exitT(x0, TILE_M, ox, dx);
+        const ty = exitT(y0, TILE_M, oy, dy);
         tPrev = t;
         t = Math.max(t + 1e-6, Math.min(tx, ty) + EXIT_EPS_M / hs);
         continue;
@@ -112,8 +112,8 @@ export class BuildingRays {
         // Above every building of this 4 m block: on to where the ray leaves it or comes down to them.
         const x0 = this.tileX0 + bi * BLOCK_M;
         const y0 = this.tileY0 + bj * BLOCK_M;
-        const tx = dx > 0 ? (x0 + BLOCK_M - ox) / dx : dx < 0 ? (x0 - ox) / dx : Number.POSITIVE_INFINITY;
-        const ty = dy > 0 ? (y0 + BLOCK_M - oy) / dy : dy < 0 ? (y0 - oy) / dy : Number.POSITIVE_INFINITY;
+        const tx = exitT(x0, BLOCK_M, ox, dx);
+        const ty = exitT(y0, BLOCK_M, oy, dy);
         const tDown = t + (above - top) / -dz;
         tPrev = t;
         t = Math.max(t + 1e-6, Math.min(Math.min(tx, ty) + EXIT_EPS_M / hs, tDown));
@@ -294,3 +294,8 @@ export class BuildingRays {
 }
 
 const EMPTY = new Float32Array(0);
+
+/** Ray parameter where o + t·d leaves the interval [lo, lo + size] along one axis (∞ when d is 0). */
+function exitT(lo: number, size: number, o: number, d: number): number {
+  return d > 0 ? (lo + size - o) / d : d < 0 ? (lo - o) / d : Number.POSITIVE_INFINITY;
+}

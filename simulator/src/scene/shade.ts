@@ -809,7 +809,7 @@ export class Shader {
     return (this.memo3.tile as GroundTile).cls[k] as number;
   }
 
-  /** Whether (x, y) lies in an exposed slope's scar (nothing stands there any more). */
+  /** Whether (x, y) lies in an exposed slope's scar, by its own outline (paintSlope's): nothing stands there. */
   private inClearing(x: number, y: number): boolean {
     for (const p of this.clearings) {
       const e = x - p.cx;
@@ -827,16 +827,8 @@ export class Shader {
 
   /** Height of trees and houses at (x, y) above the ground (m), for shadow tests. */
   objectHeight(x: number, y: number): number {
-    // Exposed slopes are bare: no trees stand there any more.
-    for (const p of this.clearings) {
-      const e = x - p.cx;
-      const n = y - p.cy;
-      if (e > p.boundM || e < -p.boundM || n > p.boundM || n < -p.boundM) continue;
-      const sl = e * p.sinH + n * p.cosH;
-      const q = e * p.cosH - n * p.sinH;
-      // The scar's own outline (paintSlope's), so no tree left standing inside it casts a shadow there.
-      if (slopeOutline(this, p, sl, q, x, y, 0.3) <= 1) return 0;
-    }
+    // Exposed slopes are bare: no tree left standing inside a scar casts a shadow there.
+    if (this.inClearing(x, y)) return 0;
     // The class raster has 1 m cells here: dither the lookup so tree-line shadows get ragged edges
     // instead of 1 m stair steps.
     const ix = Math.floor(x * 2.5);
