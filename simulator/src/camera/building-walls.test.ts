@@ -5,6 +5,9 @@ import { localFrame } from '../scene/local-frame.ts';
 import { buildScene } from '../scene/scene.ts';
 import { Shader } from '../scene/shade.ts';
 import type { CaptureRequest } from './capture-request.ts';
+import { projectIncident } from './ground-truth.ts';
+import { renderPhoto } from './photo.ts';
+import { poseGeometry } from './pose-geometry.ts';
 import { renderRaw, type RawImage } from './render.ts';
 import { testCamera } from './test-camera.ts';
 
@@ -78,5 +81,31 @@ describe('building walls in the render', () => {
     const walls = render(req);
     const flat = renderFlat(req);
     expect(walls.data.equals(flat.data)).toBe(true);
+  });
+
+  it('paints no burn on the roofs standing in it (straight down: roofs hide the scar under them)', () => {
+    const req = request({});
+    const houses = render(req);
+    const flat = renderFlat(req);
+    const seen = houses.stats.incidentPixels[0] as number;
+    const painted = flat.stats.incidentPixels[0] as number;
+    expect(painted).toBeGreaterThan(1000);
+    // Straight down walls barely show: what the scar loses is the roofs over it.
+    expect(seen).toBeLessThan(painted * 0.9);
+    expect(seen).toBeGreaterThan(painted * 0.2);
+  });
+
+  it("counts the part hidden by houses out of the ground truth's visible share", async () => {
+    const scene = buildScene({ layers: demoLayers(), incidents, seed: 7 });
+    const shape = scene.incidents[0]!.shape;
+    const geometry = poseGeometry(scene, cam, oblique);
+    const open = projectIncident(geometry, shape)!;
+    const photo = await renderPhoto(scene, oblique, { camera: cam });
+    const gt = photo.groundTruth.incidents.find((i) => i.id === 'scar')!;
+    expect(open.visibleFraction).toBeGreaterThan(0.5);
+    // The houses in front hide a good part of the ground samples; the box is the outline's as before.
+    expect(gt.visibleFraction).toBeLessThan(open.visibleFraction * 0.9);
+    expect(gt.visibleFraction).toBeGreaterThan(0);
+    expect(gt.bboxPx).toEqual(open.bboxPx.map((v) => Math.round(v * 100) / 100));
   });
 });

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { detailStatsOfPixels } from '../dataset/detail-stats.ts';
-import { drawEffects, finishImage, softSharpTaps, softenSharpenNoise, type CameraEffects } from './effects.ts';
+import {
+  drawEffects,
+  finishImage,
+  METER_TARGET,
+  meteredEv,
+  softSharpTaps,
+  softenSharpenNoise,
+  type CameraEffects,
+} from './effects.ts';
 
 const W = 96;
 const H = 64;
@@ -134,5 +142,17 @@ describe('camera effects', () => {
     expect(sdOf(0.15, 5).sd).toBeLessThan(sharpened.sd);
     expect(Array.from(sdOf(s, 5).img)).toEqual(Array.from(sharpened.img));
     expect(Array.from(sdOf(s, 6).img)).not.toEqual(Array.from(sharpened.img));
+  });
+});
+
+describe('auto exposure (metering)', () => {
+  it('brings the metered mean to the target within the camera’s range, and never from a black frame to NaN', () => {
+    expect(meteredEv(METER_TARGET)).toBeCloseTo(0, 12);
+    expect(meteredEv(METER_TARGET / 2)).toBeCloseTo(1, 12);
+    expect(meteredEv(METER_TARGET * 1.5)).toBeCloseTo(-Math.log2(1.5), 12);
+    // Night-dark or blinding scenes: the camera runs out of range.
+    expect(meteredEv(0.01)).toBe(1.5);
+    expect(meteredEv(0)).toBe(1.5);
+    expect(meteredEv(5)).toBe(-1);
   });
 });

@@ -8,7 +8,10 @@
 import { Rng, mixSeed } from '../scene/random.ts';
 
 export interface CameraEffects {
-  /** Exposure bias in stops (auto exposure already brings flat sunlit ground to its albedo). */
+  /**
+   * Exposure in stops over the one that makes sunlit white ground white: drawn as the camera's bias, and
+   * the metered stops added per photo (render.ts; meteredEv), which the rendered photo's effects carry.
+   */
   exposureEv: number;
   contrast: number;
   saturation: number;
@@ -37,7 +40,7 @@ export function drawEffects(seed: number, widthPx: number): CameraEffects {
   return {
     exposureEv: r.range(-0.45, 0.35),
     contrast: r.range(0.92, 1.2),
-    saturation: r.range(0.95, 1.3),
+    saturation: r.range(0.8, 1.1),
     wbR: r.range(-0.05, 0.05),
     wbB: r.range(-0.06, 0.05),
     vignette: r.range(0.02, 0.3),
@@ -48,6 +51,25 @@ export function drawEffects(seed: number, widthPx: number): CameraEffects {
     // photos, whose detail is denser: they get more.
     sharpen: large ? r.range(0.1, 0.3) : r.range(0.15, 0.4),
   };
+}
+
+/**
+ * Auto exposure: the linear level (before the tone curve, about 112 of 255 after it) a drone camera's
+ * centre-weighted metering brings the scene's mean to. Real drone frames of farmland and villages average
+ * 96–124 grey levels; with the exposure that only made sunlit white ground white, renders averaged ~85.
+ */
+export const METER_TARGET = 0.44;
+/** How far (stops) metering may move the exposure, as a camera's range for bright and dark scenes. */
+const METER_MIN_EV = -1;
+const METER_MAX_EV = 1.5;
+
+/**
+ * Stops the camera's auto exposure adds for a metered mean linear luminance (centre-weighted, before the
+ * camera's bias `exposureEv`, which still applies on top): the mean brought to METER_TARGET.
+ */
+export function meteredEv(meanLuminance: number): number {
+  if (!(meanLuminance > 0)) return METER_MAX_EV;
+  return Math.max(METER_MIN_EV, Math.min(METER_MAX_EV, Math.log2(METER_TARGET / meanLuminance)));
 }
 
 /** Exposure scale and tone lookup table: linear value v ∈ [0, 2) → 8-bit level at index ⌊v·2048⌋. */

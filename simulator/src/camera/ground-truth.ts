@@ -6,7 +6,8 @@
  * corner of the image; see view.ts) of the incident's nominal ground outline (incident-shape.ts)
  * projected through the pinhole, clipped to the camera's near plane and then to the image.
  * visibleFraction = share of points spread evenly over the outline's ground area that project inside
- * the image and are not hidden behind terrain. groundLonLat = the incident's anchor as planted
+ * the image and are not hidden behind terrain or a house (when the renderer says where houses stand).
+ * groundLonLat = the incident's anchor as planted
  * (a sewage plume's outfall). Incidents with visibleFraction 0 are left out.
  */
 import { z } from 'zod';
@@ -108,10 +109,14 @@ function clipRect(poly: [number, number][], w: number, h: number): [number, numb
   return cur;
 }
 
+/** Whether a house stands between the camera and a point (lon, lat, metres AMSL): the render's `hiddenByBuilding`. */
+export type BuildingOcclusion = (lon: number, lat: number, z: number) => boolean;
+
 /** Pixel box and visible share of one incident, or null when none of it is in the photo. */
 export function projectIncident(
   g: PoseGeometry,
   shape: IncidentShape,
+  hiddenByBuilding?: BuildingOcclusion,
 ): { bboxPx: [number, number, number, number]; visibleFraction: number; centerPx: [number, number] | null } | null {
   const { view, frame, terrain } = g;
   const [ax, ay] = frame.toLocal(shape.lon, shape.lat);
@@ -149,6 +154,10 @@ export function projectIncident(
       // Hidden when the ray toward p meets the terrain well before p.
       const t = intersectTerrain(terrain, ox, oy, oz, p[0] - ox, p[1] - oy, p[2] - oz, MAX_RANGE_M);
       if (Number.isFinite(t) && t < 0.98) continue;
+    }
+    if (hiddenByBuilding) {
+      const [lon, lat] = frame.toLonLat(p[0], p[1]);
+      if (hiddenByBuilding(lon, lat, p[2])) continue;
     }
     seen++;
   }
@@ -217,10 +226,11 @@ export function groundTruth(
   req: CaptureRequest,
   camera: CameraModel,
   shapes: readonly IncidentShape[],
+  hiddenByBuilding?: BuildingOcclusion,
 ): GroundTruth {
   const incidents: GroundTruthIncident[] = [];
   for (const shape of shapes) {
-    const p = projectIncident(g, shape);
+    const p = projectIncident(g, shape, hiddenByBuilding);
     if (!p) continue;
     incidents.push({
       id: shape.id,

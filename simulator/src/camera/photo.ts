@@ -103,10 +103,9 @@ export async function renderPhoto(scene: Scene, request: unknown, opts: RenderPh
     .filter((i) => incidentActiveAt(i.incident, req.sceneTime ?? req.time))
     .map((i) => i.shape);
   const name = opts.photoName ?? photoFileName(req);
-  const gt = groundTruth(geometry, name, req, cam, shapes);
-
   const { width, height } = renderSize(cam, opts.renderPixelBudget);
   const raw = renderRaw(scene, cam, req, shapes, width, height, opts.effects ? { effects: opts.effects } : {});
+  const gt = groundTruth(geometry, name, req, cam, shapes, raw.hiddenByBuilding);
   let img = sharp(raw.data, { raw: { width, height, channels: 3 } });
   if (width !== cam.imageWidthPx || height !== cam.imageHeightPx)
     img = img.resize(cam.imageWidthPx, cam.imageHeightPx, { fit: 'fill', kernel: 'cubic' });

@@ -155,3 +155,40 @@ describe('renderRaw adaptive shading', () => {
     expect(clock.ms.shading).toBeGreaterThan(0);
   });
 });
+
+describe('auto exposure', () => {
+  const mean = (img: RawImage): number => img.data.reduce((a, v) => a + v, 0) / img.data.length;
+  // The demo world's forested north hill (dark canopy) and the fields by the river, nadir at 60 m.
+  const [forestLon, forestLat] = frame.toLonLat(0, 1000);
+
+  it('meters each photo toward mid grey: the bias still applies, and the photo records the stops it added', () => {
+    const scene = buildScene({ layers: demoLayers(), incidents: [], seed: 3 });
+    for (const [lon, lat] of [
+      [fireLon, fireLat],
+      [forestLon, forestLat],
+    ] as const) {
+      const req = request({ lon, lat });
+      const fixed = renderRaw(scene, cam, req, [], cam.imageWidthPx, cam.imageHeightPx, { meter: false });
+      const metered = renderRaw(scene, cam, req, [], cam.imageWidthPx, cam.imageHeightPx);
+      const added = metered.effects.exposureEv - fixed.effects.exposureEv;
+      // Brighter where the unmetered photo was darker than mid grey, and by what the effects say.
+      expect(Math.sign(added)).toBe(Math.sign(112 - mean(fixed)));
+      expect(Math.abs(mean(metered) - 112 * 2 ** fixed.effects.exposureEv)).toBeLessThan(
+        Math.abs(mean(fixed) - 112 * 2 ** fixed.effects.exposureEv),
+      );
+      // The same scene shaded: only the exposure differs, so pixel order of brightness is kept.
+      expect(metered.stats.incidentPixels).toEqual(fixed.stats.incidentPixels);
+      expect(metered.stats.hardNegativePixels).toEqual(fixed.stats.hardNegativePixels);
+    }
+  });
+
+  it('brings a dark forest and open fields to within a stop of each other', () => {
+    const scene = buildScene({ layers: demoLayers(), incidents: [], seed: 3 });
+    const shot = (lon: number, lat: number, meter: boolean) =>
+      mean(renderRaw(scene, cam, request({ lon, lat }), [], cam.imageWidthPx, cam.imageHeightPx, { meter }));
+    const ratioFixed = shot(fireLon, fireLat, false) / shot(forestLon, forestLat, false);
+    const ratioMetered = shot(fireLon, fireLat, true) / shot(forestLon, forestLat, true);
+    expect(Math.abs(Math.log2(ratioMetered))).toBeLessThan(Math.abs(Math.log2(ratioFixed)));
+    expect(Math.abs(Math.log2(ratioMetered))).toBeLessThan(1);
+  });
+});

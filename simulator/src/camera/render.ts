@@ -26,13 +26,13 @@ import { density, fireFineDetail, sample, type Volume } from '../scene/volumes.t
 import type { CameraModel } from './camera-model.ts';
 import type { CaptureRequest } from './capture-request.ts';
 import { grainAt, grainField } from '../scene/textures.ts';
-import { drawEffects, finishImage, toneTable, type CameraEffects } from './effects.ts';
+import { drawEffects, finishImage, meteredEv, toneTable, type CameraEffects } from './effects.ts';
 import { MAX_RANGE_M, cameraYawDeg } from './pose-geometry.ts';
 import { makeView } from './view.ts';
 import { shadeAdaptive } from './adaptive-shading.ts';
 import { labelGrid, type LabelGrid } from './label-grid.ts';
 import { BuildingRays } from './building-rays.ts';
-import { shadeWall, wallSkyLight } from '../scene/materials/walls.ts';
+import { shadeWall, WALL_SKY_SEEN } from '../scene/materials/walls.ts';
 import { JND_DELTA_E, PhotoColour } from './visibility.ts';
 import type { StageClock } from './stage-clock.ts';
 
@@ -66,6 +66,8 @@ export interface RawImage {
   stats: RenderStats;
   /** The camera effects the photo was taken with (its EXIF exposure follows them). */
   effects: CameraEffects;
+  /** Whether a house stands between the camera and a point (lon, lat, metres AMSL) (ground truth's visible share). */
+  hiddenByBuilding(lon: number, lat: number, z: number): boolean;
 }
 
 export interface RenderOptions {
@@ -79,9 +81,13 @@ export interface RenderOptions {
   coarseLattice?: boolean;
   /** When given, CPU time per stage of the render is summed into it (render-profile --stages). */
   clock?: StageClock;
+  /** Meter the scene and add its stops to the effects' exposure (default true; false: the bias alone). */
+  meter?: boolean;
 }
 
 const GRID = 8;
+/** A house stopping the ray this far (m) before a scene point hides it. */
+const HIDDEN_BY_BUILDING_M = 0.1;
 /** Photos above this many pixels are shaded at half resolution and developed at full resolution. */
 export const FULL_SHADING_MAX_PX = 2_100_000;
 const VOLUME_STEPS = 24;
@@ -117,20 +123,21 @@ export function renderRaw(
   const [ox, oy, oz] = view.pos;
   // One camera, one picture style: effects follow the scene seed; only the sensor noise is per photo.
   const photoSeed = (scene.seed * 7919 + req.index * 104729 + req.sysId) | 0;
-  const effects = opts.effects ?? drawEffects(scene.seed, width);
+  const bias = opts.effects ?? drawEffects(scene.seed, width);
+  // Set by metering below (the camera's auto exposure) before anything is shaded for the photo.
+  let effects = bias;
   const data = Buffer.allocUnsafe(width * height * 3);
   const col = new Float64Array(3);
   // Terrain at a point ([h, ∂h/∂x, ∂h/∂y]); samp[3] = 1 when demRayT left the hit point's sample in it.
   const samp = new Float64Array(4);
   const surf = new Surface();
   // Outfalls are labelled where they show (visibility.ts): per sample the ΔE*ab they make.
-  const colour = new PhotoColour(effects);
+  let colour = new PhotoColour(effects);
   const isOutfall = shapes.map((sh) => sh.cls === 'sewage_outfall');
   const under = new Float64Array(3);
   const flat = terrain.flat;
   const z0 = flat ? terrain.heightAt(0, 0) : 0;
   const buildings = new BuildingRays(shader, flat ? () => z0 : (x, y) => terrain.heightAt(x, y));
-  const wallAo = wallSkyLight(shader.direct, shader.ambient, shader.sunZ);
 
   if (clock) shader.shadowMask.timed = true;
   clock?.lap('setup');
@@ -269,7 +276,8 @@ export function renderRaw(
           hx = samp[1] as number;
           hy = samp[2] as number;
         }
-        shader.surface(gx, gy, gz, hx, hy, gsd, surf);
+        // A roof or wall carries none of the incident painted on the ground under it.
+        shader.surface(gx, gy, gz, hx, hy, gsd, surf, onBuilding);
         let vis: number;
         if (wall) {
           // The wall under what the shader painted on the building's top there (its label tag stays).
@@ -284,7 +292,7 @@ export function renderRaw(
             hx,
             hy,
             gsd,
-            wallAo,
+            WALL_SKY_SEEN,
           );
           // Out past the shadow lattice's next node: a node inside the house would shade its own wall.
           const foot = Math.min(gsd, WALL_FOOT_M);
@@ -357,6 +365,17 @@ export function renderRaw(
     }
     clock?.lap('shading');
   };
+
+  // Auto exposure, as the camera meters before it shoots: a sparse grid of samples shaded first gives the
+  // scene's centre-weighted mean luminance; the exposure (and the colour the outfall labels are judged
+  // in) follow it. Then every buffer starts clean, so the photo is shaded as if the grid never was.
+  if (opts.meter ?? true) {
+    effects = { ...bias, exposureEv: bias.exposureEv + meterScene(sw, shh, shadeList, lin) };
+    colour = new PhotoColour(effects);
+    for (const a of [lin, gxy, grainBuf, label, contrast, fine]) a.fill(0);
+    cloudG.fill(Number.NaN);
+    shaded = 0;
+  }
 
   // Hierarchical adaptive shading (adaptive-shading.ts): a coarse lattice first, refined where its
   // samples differ; interpolated samples then get the ground's grain at their own footprint.
@@ -468,6 +487,12 @@ export function renderRaw(
     width,
     height,
     effects,
+    hiddenByBuilding: (lon, lat, z) => {
+      const [x, y] = scene.frame.toLocal(lon, lat);
+      const tb = buildings.hit(ox, oy, oz, x - ox, y - oy, z - oz, 1);
+      // Stopped short of the point (10 cm: a ray grazing a wall's foot still sees it).
+      return tb === tb && (1 - tb) * Math.hypot(x - ox, y - oy, z - oz) > HIDDEN_BY_BUILDING_M;
+    },
     stats: {
       incidents,
       incidentPixels: incPixels.map((n) => n * s2),
@@ -479,6 +504,43 @@ export function renderRaw(
       labelGrid: grid,
     },
   };
+}
+
+/** Metering grid: samples across and down the frame. */
+const METER_COLS = 24;
+const METER_ROWS = 18;
+
+/**
+ * The stops auto exposure adds for the scene (meteredEv): the mean luminance of a METER_COLS × METER_ROWS
+ * grid of shading samples, weighted toward the centre as a drone camera's default metering is.
+ */
+function meterScene(
+  sw: number,
+  shh: number,
+  shadeList: (list: Int32Array, count: number) => void,
+  lin: Float32Array,
+): number {
+  const list = new Int32Array(METER_COLS * METER_ROWS);
+  const weight = new Float64Array(list.length);
+  let q = 0;
+  for (let b = 0; b < METER_ROWS; b++)
+    for (let a = 0; a < METER_COLS; a++, q++) {
+      const u = (a + 0.5) / METER_COLS;
+      const v = (b + 0.5) / METER_ROWS;
+      list[q] = Math.min(shh - 1, (v * shh) | 0) * sw + Math.min(sw - 1, (u * sw) | 0);
+      const r2 = ((u - 0.5) ** 2 + (v - 0.5) ** 2) / 0.5;
+      weight[q] = 1 - 0.6 * r2;
+    }
+  shadeList(list, list.length);
+  let sum = 0;
+  let wsum = 0;
+  for (let k = 0; k < list.length; k++) {
+    const o = (list[k] as number) * 3;
+    const lum = 0.3 * (lin[o] as number) + 0.59 * (lin[o + 1] as number) + 0.11 * (lin[o + 2] as number);
+    sum += (weight[k] as number) * lum;
+    wsum += weight[k] as number;
+  }
+  return meteredEv(sum / wsum);
 }
 
 /**

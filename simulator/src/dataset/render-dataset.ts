@@ -36,8 +36,11 @@ import type { SampleJob } from './write-sample.ts';
  * instead of lilac or pink; open-woodland pines muted olive instead of lime (December 2026).
  * 6: buildings stand as a 2.5D heightfield: camera rays meet walls (render, concrete or brick, window rows per
  * storey) and roofs at their height, which hide the ground, smoke and labels behind them (December 2026).
+ * 7: auto exposure meters each photo (centre-weighted mean to mid grey: renders were ~0.7× as bright as real
+ * frames); picture-style saturation 0.8–1.1 instead of 0.95–1.3; walls lit by the ground's bounce (warm grey
+ * shade sides); burns, slopes and outfalls no longer painted on roofs and walls (December 2026).
  */
-export const RENDERER_VERSION = 'xuncha-sim-camera/6';
+export const RENDERER_VERSION = 'xuncha-sim-camera/7';
 
 const int = (what: string, min: number, max: number) =>
   z.coerce

@@ -49,6 +49,9 @@ import { withBox, type Volume } from './volumes.ts';
 
 const DEG = Math.PI / 180;
 
+/** Mean albedo of the ground around houses (soil, grass, paving): what lights the shade side of walls. */
+const GROUND_ALBEDO: RGB = [0.34, 0.31, 0.25];
+
 /** Dense straw smoke near the source, by the incident's smoke colour: grey-brown to yellow-brown. */
 const SMOKE_CORE: Record<string, RGB> = {
   white: [0.8, 0.76, 0.66],
@@ -145,6 +148,8 @@ export class Shader {
   readonly direct: number;
   readonly ambient: number;
   private readonly norm: number;
+  /** Light the sunlit ground bounces onto a wall facing it (Surface.bounce), per channel. */
+  readonly bounceCol: RGB;
   /** Per-channel 1 / exposure of a lit white ground, the camera's white balance (see the constructor). */
   private readonly balance: RGB;
   readonly overcast: number;
@@ -217,6 +222,12 @@ export class Shader {
     this.ambient = 0.42 + 0.45 * o + 0.1 * w.haze;
     const lit = this.direct * Math.max(0.2, this.sunZ);
     this.norm = this.ambient + lit;
+    // Light the ground bounces sideways: what falls on it (sun and sky) times a warm-grey mean albedo,
+    // half of a wall's view being ground. It keeps the shade side of a house warm grey, not sky blue.
+    const onGround = this.direct * Math.max(0, this.sunZ);
+    const bounce = (c: 0 | 1 | 2) =>
+      0.5 * GROUND_ALBEDO[c] * (onGround * this.sunCol[c] + this.ambient * this.skyCol[c]);
+    this.bounceCol = [bounce(0), bounce(1), bounce(2)];
     // White balance: a lit white ground keeps the colour it had under the near-white sky the looks were tuned
     // on ([0.8, 0.88, 1] clear), so only the shade turns blue (the sun's own colour, warmer when low, is kept).
     const tuned: RGB = [0.8 + 0.2 * o, 0.88 + 0.1 * o, 1];
@@ -587,9 +598,10 @@ export class Shader {
 
   /**
    * The surface at scene point (x, y) (terrain elevation z, slope hx = ∂z/∂x, hy = ∂z/∂y) seen with a
-   * pixel footprint of gsd metres, written into `s`.
+   * pixel footprint of gsd metres, written into `s`. `onBuilding`: the camera ray stopped on a house
+   * there (building-rays.ts), so what is painted on the ground (burns, slopes, outfalls) is not on it.
    */
-  surface(x: number, y: number, z: number, hx: number, hy: number, gsd: number, s: Surface): void {
+  surface(x: number, y: number, z: number, hx: number, hy: number, gsd: number, s: Surface, onBuilding = false): void {
     s.reset();
     this.pixelPlot.on = false;
     // Small domain warp so class edges of the raster look organic rather than stair-stepped.
@@ -649,7 +661,7 @@ export class Shader {
         break;
     }
     if (this.grounds.length) this.paintDistractors(x, y, gsd, cls, hx * hx + hy * hy, s);
-    if (this.incidents.length) this.paintIncidents(x, y, z, hx, hy, gsd, cls, s);
+    if (this.incidents.length && !onBuilding) this.paintIncidents(x, y, z, hx, hy, gsd, cls, s);
   }
 
   /**
@@ -1047,9 +1059,11 @@ export class Shader {
     const amb = this.ambient * s.ao * (0.7 + 0.3 * nz) * (0.85 + 0.15 * cloud);
     const n = 1 / this.norm;
     const wb = this.balance;
-    let r = s.r * (sun * this.sunCol[0] + amb * this.skyCol[0]) * n * wb[0];
-    let g = s.g * (sun * this.sunCol[1] + amb * this.skyCol[1]) * n * wb[1];
-    let b = s.b * (sun * this.sunCol[2] + amb * this.skyCol[2]) * n * wb[2];
+    const bl = s.bounce;
+    const bc = this.bounceCol;
+    let r = s.r * (sun * this.sunCol[0] + amb * this.skyCol[0] + bl * bc[0]) * n * wb[0];
+    let g = s.g * (sun * this.sunCol[1] + amb * this.skyCol[1] + bl * bc[1]) * n * wb[1];
+    let b = s.b * (sun * this.sunCol[2] + amb * this.skyCol[2] + bl * bc[2]) * n * wb[2];
     if (s.emit > 0) {
       const e = s.emit;
       r += (s.r * 1.5 - r) * e;

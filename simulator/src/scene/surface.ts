@@ -21,6 +21,8 @@ export class Surface {
   emit = 0;
   /** Ambient occlusion 0..1 (gaps between crowns, narrow lanes). */
   ao = 1;
+  /** Share 0..1 of the sunlit ground's bounced light this surface gets (walls: Shader.bounceCol). */
+  bounce = 0;
   /** Hard-negative kind index + 1 seen here, 0 = none. */
   tag = 0;
   /** Incident index + 1 seen here, 0 = none. */
@@ -41,6 +43,7 @@ export class Surface {
     this.grain = 0.5;
     this.level();
     this.ao = 1;
+    this.bounce = 0;
     this.tag = 0;
     this.incident = 0;
     this.under = 0;

@@ -28,7 +28,7 @@ const WALL_SLOPE = 25;
  * Shade a wall point into `s` (which holds what the shader painted on top of the building there): `hash`
  * the building's, `along` metres along the wall, `z` metres above the ground, `topM` the wall's height
  * there, (nx, ny) its outward normal, (hx, hy) the terrain slope, `gsd` the sample's footprint (m),
- * `ao` the sky light it gets (wallSkyLight).
+ * `ao` the sky light it gets (WALL_SKY_SEEN).
  */
 export function shadeWall(
   s: Surface,
@@ -50,6 +50,7 @@ export function shadeWall(
   s.incident = 0;
   s.grain = 0.25;
   s.ao = ao;
+  s.bounce = 1;
   if (topM < MIN_HOUSE_M) {
     s.mul(0.92);
     return;
@@ -89,15 +90,8 @@ export function shadeWall(
 }
 
 /**
- * The ambient factor of a wall (Surface.ao): the open sky it sees (less than the ground does) plus light
- * the sunlit ground bounces onto it, which the shader's sky light leaves out. Shaded walls are then lit as
- * in photos, where the shade side of a house is dim but not black. `direct`, `ambient` and `sunZ` are
- * the shader's.
+ * The sky light a wall gets (Surface.ao): less open sky than the ground sees. The light the sunlit ground
+ * bounces onto it comes on top (Surface.bounce = 1, Shader.bounceCol), so the shade side of a house is dim
+ * warm grey as in photos, not black or sky blue.
  */
-export function wallSkyLight(direct: number, ambient: number, sunZ: number): number {
-  // Ground albedo ~0.25, half of a wall's view is ground.
-  return SKY_SEEN + (GROUND_BOUNCE * (direct * Math.max(0, sunZ) + ambient)) / Math.max(1e-6, ambient);
-}
-
-const SKY_SEEN = 0.85;
-const GROUND_BOUNCE = 0.25 * 0.5;
+export const WALL_SKY_SEEN = 0.85;
