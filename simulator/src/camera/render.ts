@@ -368,11 +368,17 @@ export function renderRaw(
 
   // Auto exposure, as the camera meters before it shoots: a sparse grid of samples shaded first gives the
   // scene's centre-weighted mean luminance; the exposure (and the colour the outfall labels are judged
-  // in) follow it. Then every buffer starts clean, so the photo is shaded as if the grid never was.
+  // in) follow it. Then the grid's samples are cleared, so the photo is shaded as if the grid never was.
   if (opts.meter ?? true) {
-    effects = { ...bias, exposureEv: bias.exposureEv + meterScene(sw, shh, shadeList, lin) };
+    const grid = meterGrid(sw, shh);
+    shadeList(grid.list, grid.list.length);
+    effects = { ...bias, exposureEv: bias.exposureEv + meteredEv(grid.meanLuminance(lin)) };
     colour = new PhotoColour(effects);
-    for (const a of [lin, gxy, grainBuf, label, contrast, fine]) a.fill(0);
+    for (const o of grid.list) {
+      lin.fill(0, o * 3, o * 3 + 3);
+      gxy.fill(0, o * 3, o * 3 + 3);
+      grainBuf[o] = label[o] = contrast[o] = fine[o] = 0;
+    }
     cloudG.fill(Number.NaN);
     shaded = 0;
   }
@@ -511,15 +517,11 @@ const METER_COLS = 24;
 const METER_ROWS = 18;
 
 /**
- * The stops auto exposure adds for the scene (meteredEv): the mean luminance of a METER_COLS × METER_ROWS
- * grid of shading samples, weighted toward the centre as a drone camera's default metering is.
+ * Auto exposure's metering grid: METER_COLS × METER_ROWS shading samples (indices j·sw + i) across the frame,
+ * and once they are shaded, their mean luminance weighted toward the centre as a drone camera's default
+ * metering is.
  */
-function meterScene(
-  sw: number,
-  shh: number,
-  shadeList: (list: Int32Array, count: number) => void,
-  lin: Float32Array,
-): number {
+function meterGrid(sw: number, shh: number): { list: Int32Array; meanLuminance(lin: Float32Array): number } {
   const list = new Int32Array(METER_COLS * METER_ROWS);
   const weight = new Float64Array(list.length);
   let q = 0;
@@ -531,16 +533,20 @@ function meterScene(
       const r2 = ((u - 0.5) ** 2 + (v - 0.5) ** 2) / 0.5;
       weight[q] = 1 - 0.6 * r2;
     }
-  shadeList(list, list.length);
-  let sum = 0;
-  let wsum = 0;
-  for (let k = 0; k < list.length; k++) {
-    const o = (list[k] as number) * 3;
-    const lum = 0.3 * (lin[o] as number) + 0.59 * (lin[o + 1] as number) + 0.11 * (lin[o + 2] as number);
-    sum += (weight[k] as number) * lum;
-    wsum += weight[k] as number;
-  }
-  return meteredEv(sum / wsum);
+  return {
+    list,
+    meanLuminance(lin: Float32Array): number {
+      let sum = 0;
+      let wsum = 0;
+      for (let k = 0; k < list.length; k++) {
+        const o = (list[k] as number) * 3;
+        const lum = 0.3 * (lin[o] as number) + 0.59 * (lin[o + 1] as number) + 0.11 * (lin[o + 2] as number);
+        sum += (weight[k] as number) * lum;
+        wsum += weight[k] as number;
+      }
+      return sum / wsum;
+    },
+  };
 }
 
 /**
