@@ -68,9 +68,10 @@ describe('the simulator answers like the real ArduCopter, message by message', (
       }
       const relevant = (h: Heard) =>
         // Boot-time chatter of the real vehicle (sensors and their calibration, e.g. "Calibrating barometer" that
-        // a loaded machine delays into the transfer, RC switch positions such as "RC7: SaveWaypoint LOW").
+        // a loaded machine delays into the transfer, RC switch positions such as "RC7: SaveWaypoint LOW", and
+        // SITL's RC input finding its source, "RCInput: decoding UDP (Pulses)").
         h.type !== 'StatusText' ||
-        !/^(EKF|GPS|AHRS|Field|ArduPilot|PreArm|Barometer|Calibrating|Updating barometer|RC\d+:)/.test(
+        !/^(EKF|GPS|AHRS|Field|ArduPilot|PreArm|Barometer|Calibrating|Updating barometer|RC\d+:|RCInput:)/.test(
           String(h.fields.text),
         );
       expect(ours.heard.filter(relevant).map(shape)).toEqual(real.heard.filter(relevant).map(shape));

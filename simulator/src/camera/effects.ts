@@ -56,7 +56,7 @@ export function drawEffects(seed: number, widthPx: number): CameraEffects {
 /**
  * Auto exposure: the linear level (before the tone curve, about 112 of 255 after it) a drone camera's
  * centre-weighted metering brings the scene's mean to. Real drone frames of farmland and villages average
- * 96–124 grey levels; with the exposure that only made sunlit white ground white, renders averaged ~85.
+ * 96–124 grey levels; with the exposure that only made sunlit white ground white, renders had a median of ~80.
  */
 export const METER_TARGET = 0.44;
 /** How far (stops) metering may move the exposure, as a camera's range for bright and dark scenes. */
