@@ -32,7 +32,7 @@ import { makeView } from './view.ts';
 import { shadeAdaptive } from './adaptive-shading.ts';
 import { labelGrid, type LabelGrid } from './label-grid.ts';
 import { BuildingRays } from './building-rays.ts';
-import { shadeWall, WALL_SKY_SEEN } from '../scene/materials/walls.ts';
+import { shadeWall } from '../scene/materials/walls.ts';
 import { JND_DELTA_E, PhotoColour } from './visibility.ts';
 import type { StageClock } from './stage-clock.ts';
 
@@ -281,19 +281,7 @@ export function renderRaw(
         let vis: number;
         if (wall) {
           // The wall under what the shader painted on the building's top there (its label tag stays).
-          shadeWall(
-            surf,
-            buildings.hash,
-            gy * nx - gx * ny,
-            buildings.aboveM,
-            buildings.topM,
-            nx,
-            ny,
-            hx,
-            hy,
-            gsd,
-            WALL_SKY_SEEN,
-          );
+          shadeWall(surf, buildings.hash, gy * nx - gx * ny, buildings.aboveM, buildings.topM, nx, ny, hx, hy, gsd);
           // Out past the shadow lattice's next node: a node inside the house would shade its own wall.
           const foot = Math.min(gsd, WALL_FOOT_M);
           const out = WALL_OUT_M + 2 * foot;

@@ -25,10 +25,16 @@ const MIN_HOUSE_M = 2.8;
 const WALL_SLOPE = 25;
 
 /**
+ * The sky light a wall gets (Surface.ao): less open sky than the ground sees. The light the sunlit ground
+ * bounces onto it comes on top (Surface.bounce = 1, Shader.bounceCol), so the shade side of a house is dim
+ * warm grey as in photos, not black or sky blue.
+ */
+export const WALL_SKY_SEEN = 0.85;
+
+/**
  * Shade a wall point into `s` (which holds what the shader painted on top of the building there): `hash`
  * the building's, `along` metres along the wall, `z` metres above the ground, `topM` the wall's height
- * there, (nx, ny) its outward normal, (hx, hy) the terrain slope, `gsd` the sample's footprint (m),
- * `ao` the sky light it gets (WALL_SKY_SEEN).
+ * there, (nx, ny) its outward normal, (hx, hy) the terrain slope, `gsd` the sample's footprint (m).
  */
 export function shadeWall(
   s: Surface,
@@ -41,7 +47,6 @@ export function shadeWall(
   hx: number,
   hy: number,
   gsd: number,
-  ao: number,
 ): void {
   s.level();
   s.gx = -nx * WALL_SLOPE - hx;
@@ -49,7 +54,7 @@ export function shadeWall(
   s.objH = z;
   s.incident = 0;
   s.grain = 0.25;
-  s.ao = ao;
+  s.ao = WALL_SKY_SEEN;
   s.bounce = 1;
   if (topM < MIN_HOUSE_M) {
     s.mul(0.92);
@@ -88,10 +93,3 @@ export function shadeWall(
   s.b += (GLASS[2] - s.b) * w;
   s.spec = 0.25 * w;
 }
-
-/**
- * The sky light a wall gets (Surface.ao): less open sky than the ground sees. The light the sunlit ground
- * bounces onto it comes on top (Surface.bounce = 1, Shader.bounceCol), so the shade side of a house is dim
- * warm grey as in photos, not black or sky blue.
- */
-export const WALL_SKY_SEEN = 0.85;
