@@ -79,4 +79,34 @@ describe('BuildingRays', () => {
     expect(60 - 60 * t).toBeCloseTo(6, 2);
     expect(rays.wall).toBe(false);
   });
+
+  describe('on the lattice alone (tree crowns)', () => {
+    /** A round crown 4 m in radius, 8 m tall at its rim and 10 m at its top, centred on the origin. */
+    const crown: BuildingSource = {
+      builtHash: 0,
+      builtAx: 1,
+      builtAy: 0,
+      builtHeight: (x, y) => {
+        const r2 = (x * x + y * y) / 16;
+        return r2 < 1 ? 8 + 2 * Math.sqrt(1 - r2) : 0;
+      },
+    };
+
+    it('meets the crown where it stands, within a lattice step of its outline and height', () => {
+      const rays = new BuildingRays(crown, () => 0, true, 1);
+      // Straight down onto the top.
+      const top = rays.hit(0.3, 0.2, 50, 0, 0, -1, 50);
+      expect(50 - top).toBeCloseTo(10, 0);
+      expect(rays.wall).toBe(false);
+      // Low from the south: the crown's south side, facing the camera.
+      const t = cast(rays, [0, -40, 6], 0, 10);
+      expect(t).toBeGreaterThan(0);
+      expect(rays.wall).toBe(true);
+      expect(Math.abs(Math.hypot(rays.x, rays.y) - 4)).toBeLessThan(0.75);
+      expect(rays.ny).toBeLessThan(-0.7);
+      // Past it to the side, and over its top, the ground is seen.
+      expect(cast(rays, [0, -40, 6], 8, 10)).toBeNaN();
+      expect(cast(rays, [0, -40, 30], 0, 30)).toBeNaN();
+    });
+  });
 });

@@ -1,28 +1,29 @@
 /**
- * Buildings as a 2.5D heightfield standing on the terrain, met by camera rays: a ray that reaches the
- * ground may first have passed through a house, whose roof it then shows (displaced from its
- * footprint by parallax) or whose wall (in oblique views). The shader paints roofs on the ground; this
- * finds where the ray really stops.
+ * Buildings (or tree crowns) as a 2.5D heightfield standing on the terrain, met by camera rays: a ray
+ * that reaches the ground may first have passed through a house, whose roof it then shows (displaced
+ * from its footprint by parallax) or whose wall (in oblique views). The shader paints roofs and crowns on
+ * the ground; this finds where the ray really stops.
  *
  * A ray can meet a building only in its last stretch above the ground, below MAX_BUILT_H_M. That stretch
  * is marched in half-metre steps against a lattice of building heights every half metre (filled per
- * 32 m tile on first read; a tile with no building is skipped whole), so most steps cost a few array
- * reads; where the lattice around a step stands above the ray the exact height is asked for, and the
- * crossing is found exactly (roofs) or by bisection (walls), so walls and roof edges stay sharp at any
- * resolution.
+ * 32 m tile on first read; a tile with no building is skipped whole, and a ray above a tile's or a 4 m
+ * block's tallest height skips down to it), so most steps cost a few array reads; where the lattice
+ * around a step stands above the ray the exact height is asked for, and the crossing is found exactly
+ * (roofs) or by bisection (walls), so walls and roof edges stay sharp at any resolution.
+ *
+ * Tree crowns (`latticeOnly`) are met on a coarser lattice's own surface instead: round things whose
+ * exact heights cost most of a photo to ask for, with sheer edges half-way between lattice points and
+ * walls where the surface is steep.
  */
 
 /** Buildings are at most this tall (m); higher up a ray meets none. */
 export const MAX_BUILT_H_M = 22;
 /** Longest horizontal stretch (m) marched before the ground hit: rays nearer the horizon meet only lower parts. */
 const MAX_RUN_M = 60;
-/** Horizontal march step (m), and the spacing of the height lattice the march reads. */
-const STEP_M = 0.5;
+/** Horizontal march step and spacing of the height lattice the march reads (m), unless told otherwise. */
 const LATTICE_M = 0.5;
-const INV_STEP = 1 / LATTICE_M;
-/** Tiles are 32 m (64 lattice steps) square; NP lattice points a side. */
+/** Tiles are 32 m square. */
 const TILE_M = 32;
-const NP = TILE_M / LATTICE_M + 1;
 /** Blocks of the lattice (m) whose tallest height lets a ray high above them skip them. */
 const BLOCK_M = 4;
 const BLOCKS = TILE_M / BLOCK_M;
@@ -30,6 +31,12 @@ const BLOCKS = TILE_M / BLOCK_M;
 const BLOCK_MARGIN_M = 0.5;
 const KEY_OFF = 1 << 14;
 const KEY_SPAN = 1 << 15;
+/**
+ * A ray skipping down to a tile's or block's top resumes this far (m) below it (still above every lattice
+ * height there, by BLOCK_MARGIN_M less this): over ground falling away about as steeply as the ray, landing
+ * exactly on the top would leave it a hair above it again, step after step.
+ */
+const DOWN_SLACK_M = 0.25;
 /** How far (m) past a tile's edge a ray skipping it resumes. */
 const EXIT_EPS_M = 1e-3;
 /** Rays lower than this (m) over the ground are at it (the ground hit's tolerance is 1–2 cm). */
@@ -40,6 +47,8 @@ const ROOF_TOL_M = 0.01;
 /** Bisection stops within this (m) of the crossing (a wall 1–2 cm off is not seen), or after BISECT halvings. */
 const BISECT_M = 0.02;
 const BISECT = 16;
+/** On the lattice's own surface (latticeOnly), slopes steeper than this (rise over run) are walls. */
+const WALL_SLOPE = 2;
 /** Probe radius (m) around a wall point for the side of the building it lies on. */
 const PROBE_M = 0.12;
 
@@ -73,7 +82,96 @@ export class BuildingRays {
     private readonly src: BuildingSource,
     /** Terrain height (m) at a scene point. */
     private readonly groundAt: (x: number, y: number) => number,
-  ) {}
+    /**
+     * Meet the lattice's bilinear surface instead of asking the source for exact heights: for smooth,
+     * rounded things (tree crowns), where half-metre facets do not show and exact heights cost most.
+     */
+    private readonly latticeOnly = false,
+    /** Lattice spacing and march step (m): coarser for big, rounded things, whose lattice is costly to fill. */
+    private readonly latticeM = LATTICE_M,
+  ) {
+    this.inv = 1 / latticeM;
+    this.np = TILE_M / latticeM + 1;
+  }
+
+  /** Lattice points per metre, and lattice points along a tile's side. */
+  private readonly inv: number;
+  private readonly np: number;
+
+  /**
+   * On the lattice's surface a hit is a wall at a sheer edge (refine) or where it is steeper than
+   * WALL_SLOPE; a wall faces down the bilinear gradient of the corner heights.
+   */
+  private slopeWall(): void {
+    this.selectTile(this.x, this.y);
+    const t = this.last as Float32Array;
+    const np = this.np;
+    const fx = (this.x - this.tileX0) * this.inv;
+    const fy = (this.y - this.tileY0) * this.inv;
+    const u = Math.min(np - 2, Math.floor(fx));
+    const v = Math.min(np - 2, Math.floor(fy));
+    const a = fx - u;
+    const b = fy - v;
+    const k = v * np + u;
+    const h00 = t[k] as number;
+    const h10 = t[k + 1] as number;
+    const h01 = t[k + np] as number;
+    const h11 = t[k + np + 1] as number;
+    const gx = ((h10 - h00) * (1 - b) + (h11 - h01) * b) * this.inv;
+    const gy = ((h01 - h00) * (1 - a) + (h11 - h10) * a) * this.inv;
+    const g = Math.sqrt(gx * gx + gy * gy);
+    // refine found a sheer edge, or the crown's surface is this steep here.
+    this.wall ||= g > WALL_SLOPE;
+    if (this.wall && g > 0) {
+      this.nx = -gx / g;
+      this.ny = -gy / g;
+    }
+  }
+
+  /** Height (m) the rays meet at (x, y): the source's, or the lattice's bilinear one. */
+  private height(x: number, y: number): number {
+    if (!this.latticeOnly) return this.src.builtHeight(x, y);
+    this.selectTile(x, y);
+    const t = this.last as Float32Array;
+    if (this.tileEmpty) return 0;
+    const fx = (x - this.tileX0) * this.inv;
+    const fy = (y - this.tileY0) * this.inv;
+    const u = Math.min(this.np - 2, Math.floor(fx));
+    const v = Math.min(this.np - 2, Math.floor(fy));
+    const a = fx - u;
+    const b = fy - v;
+    const k = v * this.np + u;
+    // Where something stands (its bilinear share of the corners at least a half) the mean height of the
+    // corners it stands on; elsewhere nothing: sheer edges half-way between lattice points, not ramps
+    // reaching a lattice step out past them.
+    let share = 0;
+    let sum = 0;
+    const h00 = t[k] as number;
+    const h10 = t[k + 1] as number;
+    const h01 = t[k + this.np] as number;
+    const h11 = t[k + this.np + 1] as number;
+    if (h00 > 0) {
+      const w = (1 - a) * (1 - b);
+      share += w;
+      sum += w * h00;
+    }
+    if (h10 > 0) {
+      const w = a * (1 - b);
+      share += w;
+      sum += w * h10;
+    }
+    if (h01 > 0) {
+      const w = (1 - a) * b;
+      share += w;
+      sum += w * h01;
+    }
+    if (h11 > 0) {
+      const w = a * b;
+      share += w;
+      sum += w * h11;
+    }
+    return share >= 0.5 ? sum / share : 0;
+  }
 
   /**
    * Ray parameter where the ray o + t·d (d pointing down) first meets a building before `tGround`, its
@@ -85,13 +183,13 @@ export class BuildingRays {
     let t0 = tGround - MAX_BUILT_H_M / -dz;
     if (hs * (tGround - t0) > MAX_RUN_M) t0 = tGround - MAX_RUN_M / hs;
     if (t0 < 0) t0 = 0;
-    const dt = hs > 1e-9 ? STEP_M / hs : tGround - t0;
+    const dt = hs > 1e-9 ? this.latticeM / hs : tGround - t0;
     let tPrev = t0;
     for (let t = t0; ;) {
       if (t > tGround) t = tGround;
       const x = ox + t * dx;
       const y = oy + t * dy;
-      const near = this.nearMax(x, y);
+      this.selectTile(x, y);
       if (this.tileEmpty) {
         // No building in this 32 m tile: on to where the ray leaves it.
         if (t >= tGround) return Number.NaN;
@@ -105,22 +203,38 @@ export class BuildingRays {
       }
       // Clamped: the ground hit is found to centimetres, and a ray at the ground is in no building.
       const above = Math.max(MIN_ABOVE_M, oz + t * dz - this.groundAt(x, y));
+      const last = this.last as Float32Array;
+      const nn = this.np * this.np;
+      const tileTop = (last[nn + BLOCKS * BLOCKS] as number) + BLOCK_MARGIN_M;
+      if (tileTop < above && t < tGround) {
+        // Above everything in this tile: on to where the ray leaves it or comes down to its top.
+        const tx = exitT(this.tileX0, TILE_M, ox, dx);
+        const ty = exitT(this.tileY0, TILE_M, oy, dy);
+        const tDown = t + (above - tileTop + DOWN_SLACK_M) / -dz;
+        tPrev = t;
+        t = Math.max(t + 1e-6, Math.min(Math.min(tx, ty) + EXIT_EPS_M / hs, tDown));
+        continue;
+      }
       const bi = Math.min(BLOCKS - 1, Math.floor((x - this.tileX0) / BLOCK_M));
       const bj = Math.min(BLOCKS - 1, Math.floor((y - this.tileY0) / BLOCK_M));
-      const top = ((this.last as Float32Array)[NP * NP + bj * BLOCKS + bi] as number) + BLOCK_MARGIN_M;
+      const top = (last[nn + bj * BLOCKS + bi] as number) + BLOCK_MARGIN_M;
       if (top < above && t < tGround) {
         // Above every building of this 4 m block: on to where the ray leaves it or comes down to them.
         const x0 = this.tileX0 + bi * BLOCK_M;
         const y0 = this.tileY0 + bj * BLOCK_M;
         const tx = exitT(x0, BLOCK_M, ox, dx);
         const ty = exitT(y0, BLOCK_M, oy, dy);
-        const tDown = t + (above - top) / -dz;
+        const tDown = t + (above - top + DOWN_SLACK_M) / -dz;
         tPrev = t;
         t = Math.max(t + 1e-6, Math.min(Math.min(tx, ty) + EXIT_EPS_M / hs, tDown));
         continue;
       }
-      if (near > above && this.src.builtHeight(x, y) > above) {
+      // On the lattice alone its surface is the test; else the lattice says where exact heights are worth asking.
+      if (
+        this.latticeOnly ? this.height(x, y) > above : this.nearMax(x, y) > above && this.src.builtHeight(x, y) > above
+      ) {
         if (!this.onRoof(ox, oy, oz, dx, dy, dz, tPrev, t)) this.refine(ox, oy, oz, dx, dy, dz, tPrev, t);
+        if (this.latticeOnly) this.slopeWall();
         return this.tHit;
       }
       if (t >= tGround) return Number.NaN;
@@ -148,14 +262,14 @@ export class BuildingRays {
     // g(t) = the ray's height over the roof under it: a fixed-point step first (exact on a flat roof), then
     // secant steps (exact on a roof plane).
     let t1 = tIn;
-    const h = this.src.builtHeight(ox + t1 * dx, oy + t1 * dy);
+    const h = this.height(ox + t1 * dx, oy + t1 * dy);
     let g1 = oz + t1 * dz - this.groundAt(ox + t1 * dx, oy + t1 * dy) - h;
     let t = (oz - this.groundAt(ox + t1 * dx, oy + t1 * dy) - h) / -dz;
     for (let k = 0; k < ROOF_STEPS; k++) {
       if (!(t > tOut && t <= tIn)) return false;
       const x = ox + t * dx;
       const y = oy + t * dy;
-      const hn = this.src.builtHeight(x, y);
+      const hn = this.height(x, y);
       if (!(hn > 0)) return false;
       const g = oz + t * dz - this.groundAt(x, y) - hn;
       if (Math.abs(g) < ROOF_TOL_M) {
@@ -193,7 +307,7 @@ export class BuildingRays {
       const t = (tOut + tIn) / 2;
       const x = ox + t * dx;
       const y = oy + t * dy;
-      if (this.src.builtHeight(x, y) > Math.max(MIN_ABOVE_M, oz + t * dz - this.groundAt(x, y))) tIn = t;
+      if (this.height(x, y) > Math.max(MIN_ABOVE_M, oz + t * dz - this.groundAt(x, y))) tIn = t;
       else tOut = t;
     }
     const x = ox + tIn * dx;
@@ -201,8 +315,8 @@ export class BuildingRays {
     const above = oz + tIn * dz - this.groundAt(x, y);
     // Just outside: a ray that came in through a roof had the roof just under it there, one that came
     // through a wall had open air down to the ground (or a lower roof).
-    const hOut = this.src.builtHeight(ox + tOut * dx, oy + tOut * dy);
-    this.topM = this.src.builtHeight(x, y);
+    const hOut = this.height(ox + tOut * dx, oy + tOut * dy);
+    this.topM = this.height(x, y);
     this.hash = this.src.builtHash;
     this.x = x;
     this.y = y;
@@ -226,8 +340,8 @@ export class BuildingRays {
     const any = sa * ay;
     const bnx = -sb * ay;
     const bny = sb * ax;
-    const aOut = this.src.builtHeight(x + PROBE_M * anx, y + PROBE_M * any) < above;
-    const bOut = this.src.builtHeight(x + PROBE_M * bnx, y + PROBE_M * bny) < above;
+    const aOut = this.height(x + PROBE_M * anx, y + PROBE_M * any) < above;
+    const bOut = this.height(x + PROBE_M * bnx, y + PROBE_M * bny) < above;
     const aFaces = -(anx * dx + any * dy);
     const bFaces = -(bnx * dx + bny * dy);
     const useA = aOut && bOut ? aFaces >= bFaces : aOut || (!bOut && aFaces >= bFaces);
@@ -242,6 +356,17 @@ export class BuildingRays {
 
   /** Tallest of the four lattice heights around (x, y) (m): a building there is at least about that tall. */
   nearMax(x: number, y: number): number {
+    this.selectTile(x, y);
+    if (this.tileEmpty) return 0;
+    const t = this.last as Float32Array;
+    const u = Math.min(this.np - 2, Math.floor((x - this.tileX0) * this.inv));
+    const v = Math.min(this.np - 2, Math.floor((y - this.tileY0) * this.inv));
+    const k = v * this.np + u;
+    return Math.max(t[k] as number, t[k + 1] as number, t[k + this.np] as number, t[k + this.np + 1] as number);
+  }
+
+  /** Make the tile under (x, y) the current one (`last`, tileEmpty, tileX0/Y0), filling it on first read. */
+  private selectTile(x: number, y: number): void {
     const ti = Math.floor(x / TILE_M);
     const tj = Math.floor(y / TILE_M);
     const key = (ti + KEY_OFF) * KEY_SPAN + tj + KEY_OFF;
@@ -258,11 +383,6 @@ export class BuildingRays {
       this.tileX0 = ti * TILE_M;
       this.tileY0 = tj * TILE_M;
     }
-    if (this.tileEmpty) return 0;
-    const u = Math.min(NP - 2, Math.floor((x - this.tileX0) * INV_STEP));
-    const v = Math.min(NP - 2, Math.floor((y - this.tileY0) * INV_STEP));
-    const k = v * NP + u;
-    return Math.max(t[k] as number, t[k + 1] as number, t[k + NP] as number, t[k + NP + 1] as number);
   }
 
   /** Building heights of tile (ti, tj) on its lattice, or EMPTY where none stands. */
@@ -270,25 +390,55 @@ export class BuildingRays {
     const x0 = ti * TILE_M;
     const y0 = tj * TILE_M;
     if (this.src.mayBuild && !this.src.mayBuild(x0, y0, TILE_M)) return EMPTY;
-    const pts = new Float32Array(NP * NP + BLOCKS * BLOCKS);
+    const np = this.np;
+    // Heights at the lattice points, then the tallest per 4 m block, then the tallest in the tile.
+    const pts = new Float32Array(np * np + BLOCKS * BLOCKS + 1);
     let any = false;
-    for (let b = 0; b < NP; b++)
-      for (let a = 0; a < NP; a++) {
-        const h = this.src.builtHeight(x0 + a * LATTICE_M, y0 + b * LATTICE_M);
-        pts[b * NP + a] = h;
-        if (h > 0) any = true;
-      }
+    if (this.latticeOnly) {
+      // Coarse first: every other lattice point, then the points between only in cells where something
+      // stands at a corner (a thing narrower than two lattice steps may be missed: it stays on the ground).
+      for (let b = 0; b < np; b += 2)
+        for (let a = 0; a < np; a += 2) {
+          const h = this.src.builtHeight(x0 + a * this.latticeM, y0 + b * this.latticeM);
+          pts[b * np + a] = h;
+          if (h > 0) any = true;
+        }
+      if (!any) return EMPTY;
+      for (let b = 0; b < np; b++)
+        for (let a = b & 1 ? 0 : 1; a < np; a += b & 1 ? 1 : 2) {
+          const a0 = a & ~1;
+          const b0 = b & ~1;
+          const a1 = Math.min(np - 1, a0 + 2);
+          const b1 = Math.min(np - 1, b0 + 2);
+          if (
+            (pts[b0 * np + a0] as number) > 0 ||
+            (pts[b0 * np + a1] as number) > 0 ||
+            (pts[b1 * np + a0] as number) > 0 ||
+            (pts[b1 * np + a1] as number) > 0
+          )
+            pts[b * np + a] = this.src.builtHeight(x0 + a * this.latticeM, y0 + b * this.latticeM);
+        }
+    } else
+      for (let b = 0; b < np; b++)
+        for (let a = 0; a < np; a++) {
+          const h = this.src.builtHeight(x0 + a * this.latticeM, y0 + b * this.latticeM);
+          pts[b * np + a] = h;
+          if (h > 0) any = true;
+        }
     // An empty tile is an empty array (rays skip it whole).
     if (!any) return EMPTY;
     // Then the tallest lattice height of each 4 m block, its edges included.
-    const per = BLOCK_M / LATTICE_M;
+    const per = BLOCK_M / this.latticeM;
+    let tallest = 0;
     for (let bj = 0; bj < BLOCKS; bj++)
       for (let bi = 0; bi < BLOCKS; bi++) {
         let m = 0;
         for (let b = bj * per; b <= bj * per + per; b++)
-          for (let a = bi * per; a <= bi * per + per; a++) m = Math.max(m, pts[b * NP + a] as number);
-        pts[NP * NP + bj * BLOCKS + bi] = m;
+          for (let a = bi * per; a <= bi * per + per; a++) m = Math.max(m, pts[b * this.np + a] as number);
+        pts[np * np + bj * BLOCKS + bi] = m;
+        tallest = Math.max(tallest, m);
       }
+    pts[np * np + BLOCKS * BLOCKS] = tallest;
     return pts;
   }
 }

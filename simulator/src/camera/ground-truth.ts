@@ -109,14 +109,14 @@ function clipRect(poly: [number, number][], w: number, h: number): [number, numb
   return cur;
 }
 
-/** Whether a house stands between the camera and a point (lon, lat, metres AMSL): the render's `hiddenByBuilding`. */
-export type BuildingOcclusion = (lon: number, lat: number, z: number) => boolean;
+/** Whether a house or tree stands between the camera and the ground at (lon, lat): the render's `occluded`. */
+export type Occlusion = (lon: number, lat: number) => boolean;
 
 /** Pixel box and visible share of one incident, or null when none of it is in the photo. */
 export function projectIncident(
   g: PoseGeometry,
   shape: IncidentShape,
-  hiddenByBuilding?: BuildingOcclusion,
+  occluded?: Occlusion,
 ): { bboxPx: [number, number, number, number]; visibleFraction: number; centerPx: [number, number] | null } | null {
   const { view, frame, terrain } = g;
   const [ax, ay] = frame.toLocal(shape.lon, shape.lat);
@@ -155,9 +155,9 @@ export function projectIncident(
       const t = intersectTerrain(terrain, ox, oy, oz, p[0] - ox, p[1] - oy, p[2] - oz, MAX_RANGE_M);
       if (Number.isFinite(t) && t < 0.98) continue;
     }
-    if (hiddenByBuilding) {
+    if (occluded) {
       const [lon, lat] = frame.toLonLat(p[0], p[1]);
-      if (hiddenByBuilding(lon, lat, p[2])) continue;
+      if (occluded(lon, lat)) continue;
     }
     seen++;
   }
@@ -226,11 +226,11 @@ export function groundTruth(
   req: CaptureRequest,
   camera: CameraModel,
   shapes: readonly IncidentShape[],
-  hiddenByBuilding?: BuildingOcclusion,
+  occluded?: Occlusion,
 ): GroundTruth {
   const incidents: GroundTruthIncident[] = [];
   for (const shape of shapes) {
-    const p = projectIncident(g, shape, hiddenByBuilding);
+    const p = projectIncident(g, shape, occluded);
     if (!p) continue;
     incidents.push({
       id: shape.id,

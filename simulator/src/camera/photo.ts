@@ -105,7 +105,7 @@ export async function renderPhoto(scene: Scene, request: unknown, opts: RenderPh
   const name = opts.photoName ?? photoFileName(req);
   const { width, height } = renderSize(cam, opts.renderPixelBudget);
   const raw = renderRaw(scene, cam, req, shapes, width, height, opts.effects ? { effects: opts.effects } : {});
-  const gt = groundTruth(geometry, name, req, cam, shapes, raw.hiddenByBuilding);
+  const gt = groundTruth(geometry, name, req, cam, shapes, raw.occluded);
   let img = sharp(raw.data, { raw: { width, height, channels: 3 } });
   if (width !== cam.imageWidthPx || height !== cam.imageHeightPx)
     img = img.resize(cam.imageWidthPx, cam.imageHeightPx, { fit: 'fill', kernel: 'cubic' });

@@ -1,7 +1,7 @@
 /**
  * Inverse-mapping renderer at the photo's own resolution: for each pixel cast the camera ray, land it
- * on the terrain, ask the shader for the surface and its light, then composite smoke and mist,
- * haze, exposure and the picture style. Rays are cast in the scene frame so textures agree between
+ * on the terrain (or on a house or tree crown standing in its way: building-rays.ts), ask the shader for
+ * the surface and its light, then composite smoke and mist, haze, exposure and the picture style. Rays are cast in the scene frame so textures agree between
  * photos. With a DEM the landing point is found exactly on an 8-px grid and refined per pixel with
  * Newton steps on the ray. Slowly varying terms are computed on coarser grids: tree and house shadows
  * once per photo in ground coordinates (sun-shadow-mask.ts, read per sample), cloud shadows on blocks
@@ -33,6 +33,7 @@ import { shadeAdaptive } from './adaptive-shading.ts';
 import { labelGrid, type LabelGrid } from './label-grid.ts';
 import { BuildingRays } from './building-rays.ts';
 import { shadeWall } from '../scene/materials/walls.ts';
+import { shadeCrownSide } from '../scene/materials/vegetation.ts';
 import { JND_DELTA_E, PhotoColour } from './visibility.ts';
 import type { StageClock } from './stage-clock.ts';
 
@@ -66,8 +67,8 @@ export interface RawImage {
   stats: RenderStats;
   /** The camera effects the photo was taken with (its EXIF exposure follows them). */
   effects: CameraEffects;
-  /** Whether a house stands between the camera and a point (lon, lat, metres AMSL) (ground truth's visible share). */
-  hiddenByBuilding(lon: number, lat: number, z: number): boolean;
+  /** Whether a house or tree stands between the camera and the ground at (lon, lat) (ground truth's visible share). */
+  occluded(lon: number, lat: number): boolean;
 }
 
 export interface RenderOptions {
@@ -86,8 +87,17 @@ export interface RenderOptions {
 }
 
 const GRID = 8;
-/** A house stopping the ray this far (m) before a scene point hides it. */
-const HIDDEN_BY_BUILDING_M = 0.1;
+/** A house or crown stopping the ray this far (m) before a scene point hides it. */
+const OCCLUDED_M = 0.1;
+/** A crown hit stands if the shader paints something at least this share of its height there. */
+const TREE_PAINTED = 0.5;
+/** Spacing (m) of the crowns' height lattice: crowns are metres wide, and finer lattices cost most of a small photo. */
+const TREE_LATTICE_M = 1;
+/**
+ * A crown's side hangs this far (m) below its top there; lower, a ray passes under it (the heightfield's
+ * sheer sides would otherwise stand crowns on pillars down to the ground).
+ */
+const CROWN_SKIRT_M = 2;
 /** Photos above this many pixels are shaded at half resolution and developed at full resolution. */
 export const FULL_SHADING_MAX_PX = 2_100_000;
 const VOLUME_STEPS = 24;
@@ -137,7 +147,21 @@ export function renderRaw(
   const under = new Float64Array(3);
   const flat = terrain.flat;
   const z0 = flat ? terrain.heightAt(0, 0) : 0;
-  const buildings = new BuildingRays(shader, flat ? () => z0 : (x, y) => terrain.heightAt(x, y));
+  const groundAt = flat ? () => z0 : (x: number, y: number) => terrain.heightAt(x, y);
+  const buildings = new BuildingRays(shader, groundAt);
+  // Tree crowns stand up as well: the same march over the crowns' heightfield, so trees hide what is
+  // behind them in oblique views and shift with parallax (their sides are the crowns' own edges).
+  const trees = new BuildingRays(
+    { builtHeight: (x, y) => shader.treeHeight(x, y), builtHash: 0, builtAx: 1, builtAy: 0 },
+    groundAt,
+    true,
+    TREE_LATTICE_M,
+  );
+  /** Where the ray meets a crown before tGround, NaN where none; under a crown's side it passes on. */
+  const crownT = (px: number, py: number, pz: number, dx: number, dy: number, dz: number, tGround: number): number => {
+    const tt = trees.hit(px, py, pz, dx, dy, dz, tGround);
+    return tt === tt && trees.wall && trees.aboveM < trees.topM - CROWN_SKIRT_M ? Number.NaN : tt;
+  };
 
   if (clock) shader.shadowMask.timed = true;
   clock?.lap('setup');
@@ -181,7 +205,8 @@ export function renderRaw(
     const t = groundT(i, j, dx, dy, dz);
     if (Number.isNaN(t)) return t;
     const tb = buildings.hit(ox, oy, oz, dx, dy, dz, t);
-    return Number.isNaN(tb) ? t : tb;
+    const tt = crownT(ox, oy, oz, dx, dy, dz, Number.isNaN(tb) ? t : tb);
+    return Number.isNaN(tt) ? (Number.isNaN(tb) ? t : tb) : tt;
   };
   const vol = shader.volumes.length ? volumeGrid(shader, width, height, view, surfaceT) : null;
   clock?.lap('volumes');
@@ -253,31 +278,58 @@ export function renderRaw(
         shader.sky(ux, uy, uz, col);
         gxy[o * 3] = Number.NaN;
       } else {
-        // A house on the way to the ground stops the ray at its roof or wall (building-rays.ts).
+        // A house or a tree crown on the way to the ground stops the ray at its roof, wall or crown
+        // (building-rays.ts marches both heightfields; the nearer hit wins).
         const tb = buildings.hit(ox, oy, oz, dx, dy, dz, t);
-        const onBuilding = tb === tb;
-        const wall = onBuilding && buildings.wall;
-        const gx = onBuilding ? buildings.x : ox + t * dx;
-        const gy = onBuilding ? buildings.y : oy + t * dy;
-        const dist = (onBuilding ? tb : t) * len;
-        const nx = buildings.nx;
-        const ny = buildings.ny;
-        // Pixel footprint on the surface, stretched by the incidence angle (capped for grazing rays).
-        const cosI = wall ? -(ux * nx + uy * ny) : -uz;
-        const gsd = (dist / fx) * scale * Math.min(4, 1 / Math.max(1e-3, cosI));
-        let gz: number;
+        const tt = crownT(ox, oy, oz, dx, dy, dz, tb === tb ? tb : t);
+        let onTree = tt === tt;
+        let onBuilding = !onTree && tb === tb;
+        let gx = 0;
+        let gy = 0;
+        let dist = 0;
+        let gsd = 0;
+        let gz = z0;
         let hx = 0;
         let hy = 0;
-        if (flat) gz = z0;
-        else {
-          // demRayT's last Newton step mostly sampled this very point already.
-          if (onBuilding || samp[3] !== 1) terrain.sample(gx, gy, samp);
-          gz = samp[0] as number;
-          hx = samp[1] as number;
-          hy = samp[2] as number;
+        for (let pass = 0; ; pass++) {
+          const stand = onTree ? trees : buildings;
+          const onTop = onTree || onBuilding;
+          const tHit = onTree ? tt : onBuilding ? tb : t;
+          gx = onTop ? stand.x : ox + t * dx;
+          gy = onTop ? stand.y : oy + t * dy;
+          dist = tHit * len;
+          // Pixel footprint on the surface, stretched by the incidence angle (capped for grazing rays).
+          const cosI = onBuilding && buildings.wall ? -(ux * buildings.nx + uy * buildings.ny) : -uz;
+          gsd = (dist / fx) * scale * Math.min(4, 1 / Math.max(1e-3, cosI));
+          if (!flat) {
+            // demRayT's last Newton step mostly sampled this very point already.
+            if (onTop || pass > 0 || samp[3] !== 1) terrain.sample(gx, gy, samp);
+            gz = samp[0] as number;
+            hx = samp[1] as number;
+            hy = samp[2] as number;
+          }
+          if (onTree) {
+            const run = trees.aboveM / -dz;
+            shader.leafDx = run * dx;
+            shader.leafDy = run * dy;
+          }
+          // A roof, wall or crown carries none of the incident painted on the ground under it.
+          shader.surface(gx, gy, gz, hx, hy, gsd, surf, onTop);
+          shader.leafDx = shader.leafDy = 0;
+          // The crowns' lattice and the shader's outlines (dithered, by footprint) differ by up to a lattice
+          // step: where the shader paints a gap between crowns or no crown at all, the ray goes on to the
+          // house or ground.
+          if (!onTree) break;
+          if (!shader.canopyGap && surf.objH >= TREE_PAINTED * trees.aboveM) {
+            if (trees.wall) shadeCrownSide(surf, gx, gy, trees.aboveM, trees.topM, trees.nx, trees.ny, gsd);
+            break;
+          }
+          onTree = false;
+          onBuilding = tb === tb;
         }
-        // A roof or wall carries none of the incident painted on the ground under it.
-        shader.surface(gx, gy, gz, hx, hy, gsd, surf, onBuilding);
+        const wall = onBuilding && buildings.wall;
+        const nx = buildings.nx;
+        const ny = buildings.ny;
         let vis: number;
         if (wall) {
           // The wall under what the shader painted on the building's top there (its label tag stays).
@@ -481,11 +533,16 @@ export function renderRaw(
     width,
     height,
     effects,
-    hiddenByBuilding: (lon, lat, z) => {
+    occluded: (lon, lat) => {
+      // On the render's own ground (the caller's terrain may be a plane through the take-off point).
       const [x, y] = scene.frame.toLocal(lon, lat);
-      const tb = buildings.hit(ox, oy, oz, x - ox, y - oy, z - oz, 1);
+      const z = groundAt(x, y);
+      const len = Math.hypot(x - ox, y - oy, z - oz);
       // Stopped short of the point (10 cm: a ray grazing a wall's foot still sees it).
-      return tb === tb && (1 - tb) * Math.hypot(x - ox, y - oy, z - oz) > HIDDEN_BY_BUILDING_M;
+      const tb = buildings.hit(ox, oy, oz, x - ox, y - oy, z - oz, 1);
+      const th = crownT(ox, oy, oz, x - ox, y - oy, z - oz, tb === tb ? tb : 1);
+      const tFirst = th === th ? th : tb;
+      return tFirst === tFirst && (1 - tFirst) * len > OCCLUDED_M;
     },
     stats: {
       incidents,

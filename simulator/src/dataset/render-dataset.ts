@@ -40,7 +40,7 @@ import type { SampleJob } from './write-sample.ts';
  * frames); picture-style saturation 0.8–1.1 instead of 0.95–1.3; walls lit by the ground's bounce (warm grey
  * shade sides); burns, slopes and outfalls no longer painted on roofs and walls (December 2026).
  */
-export const RENDERER_VERSION = 'xuncha-sim-camera/7';
+export const RENDERER_VERSION = 'xuncha-sim-camera/8';
 
 const int = (what: string, min: number, max: number) =>
   z.coerce

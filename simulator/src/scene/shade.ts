@@ -12,7 +12,14 @@ import type { IncidentShape } from './incident-shape.ts';
 import { GROUND, type SceneFeature } from './layers.ts';
 import { hash2 } from './noise.ts';
 import { CROP, drawLook, type CropState, type RGB, type SceneLook } from './look.ts';
-import { burnsPlot, DISCHARGE_COLOURS, paintBurn, paintOutfall, type PreparedIncident } from './materials/incidents.ts';
+import {
+  burnsPlot,
+  DISCHARGE_COLOURS,
+  inBurnReach,
+  paintBurn,
+  paintOutfall,
+  type PreparedIncident,
+} from './materials/incidents.ts';
 import { SOIL_COLOURS, drawSlopeForm, paintSlope, slopeOutline } from './materials/exposed-slope.ts';
 import { drawPatchLook, insidePatch, patchHeight, shadePatch, type PatchLook } from './materials/built-and-dark.ts';
 import { farmlandHeight, pixelPlot, plotGrid, shadeFarmland, type PlotGrid } from './materials/fields.ts';
@@ -72,6 +79,8 @@ const VEHICLE_COLOURS: RGB[] = [
 const VEHICLE_HALF_LENGTH_M = 2.3;
 const VEHICLE_HALF_WIDTH_M = 1;
 const VEHICLE_HEIGHT_M = 2;
+/** Crowns at least this tall (m) stand up for camera rays (treeHeight); lower things stay painted on the ground. */
+const TREE_MIN_M = 2;
 
 /** The ground a site's muddy apron is drawn over: fields, tracks and roads, not trees, houses or water. */
 const apronCovers = (cls: number): boolean =>
@@ -121,6 +130,8 @@ export class Shader {
   readonly hn = new Float64Array(4);
   readonly detail4: PackedTexture;
   /** Centre of the last crown shadeCanopy drew (scene frame). */
+  /** Whether the last surface was a gap between crowns (shadeCanopy drew none there, among trees). */
+  canopyGap = false;
   crownX = 0;
   crownY = 0;
   /** Whether any hard negative forces a crop state (skip the test otherwise). */
@@ -603,6 +614,7 @@ export class Shader {
    */
   surface(x: number, y: number, z: number, hx: number, hy: number, gsd: number, s: Surface, onBuilding = false): void {
     s.reset();
+    this.canopyGap = false;
     this.pixelPlot.on = false;
     // Small domain warp so class edges of the raster look organic rather than stair-stepped.
     const wob = 0.35 * Math.min(1, Math.max(0, (0.6 - gsd) / 0.2));
@@ -821,6 +833,17 @@ export class Shader {
     return (this.memo3.tile as GroundTile).cls[k] as number;
   }
 
+  /** Whether (x, y) lies within a straw burn's reach (a burn is painted over the crowns standing there). */
+  private inBurn(x: number, y: number): boolean {
+    for (const p of this.burns) {
+      const e = x - p.cx;
+      const n = y - p.cy;
+      if (e > p.boundM || e < -p.boundM || n > p.boundM || n < -p.boundM) continue;
+      if (inBurnReach(p.shape, e * p.sinH + n * p.cosH, e * p.cosH - n * p.sinH)) return true;
+    }
+    return false;
+  }
+
   /** Whether (x, y) lies in an exposed slope's scar, by its own outline (paintSlope's): nothing stands there. */
   private inClearing(x: number, y: number): boolean {
     for (const p of this.clearings) {
@@ -845,7 +868,36 @@ export class Shader {
     // instead of 1 m stair steps.
     const ix = Math.floor(x * 2.5);
     const iy = Math.floor(y * 2.5);
-    const k = this.lookup(this.memo2, x + (hash2(ix, iy, 107) - 0.5) * 1.4, y + (hash2(iy, ix, 109) - 0.5) * 1.4, 1);
+    return this.standingHeight(x, y, x + (hash2(ix, iy, 107) - 0.5) * 1.4, y + (hash2(iy, ix, 109) - 0.5) * 1.4);
+  }
+
+  /**
+   * Offset (m) of the leaf texture's lookup from the point shaded: where a camera ray met a crown above the
+   * ground, the horizontal run of the ray from there down to the ground (set by the renderer), so the
+   * leaves on a crown's side are spread as the camera sees them instead of streaked down it.
+   */
+  leafDx = 0;
+  leafDy = 0;
+
+  /** While set, the heights asked for are of trees only (treeHeight): no houses, site machines or vehicles. */
+  treesOnly = false;
+
+  /**
+   * Height (m) of the tree crown at (x, y) above the ground, 0 where none stands: what camera rays meet
+   * as crowns (camera/render.ts). The class lookup is exact (objectHeight dithers its own for ragged
+   * shadows), and houses, sites, vehicles and anything lower than TREE_MIN_M (logs, boulders) are left out.
+   */
+  treeHeight(x: number, y: number): number {
+    if (this.inClearing(x, y) || this.inBurn(x, y)) return 0;
+    this.treesOnly = true;
+    const h = this.standingHeight(x, y, x, y);
+    this.treesOnly = false;
+    return h >= TREE_MIN_M ? h : 0;
+  }
+
+  /** objectHeight's heights at (x, y), the class raster read at (lx, ly). */
+  private standingHeight(x: number, y: number, lx: number, ly: number): number {
+    const k = this.lookup(this.memo2, lx, ly, 1);
     const tile = this.memo2.tile as GroundTile;
     const cls = tile.cls[k] as number;
     const over = this.hasFlatOverlays ? this.overlayHeight(x, y, cls) : this.patchHeightAt(x, y, cls);
@@ -857,11 +909,12 @@ export class Shader {
         return canopyHeight(this, x, y, 1, 0.5, 11);
       case GROUND.village: {
         const L = lotAt(this, x, y, tile.feat[k] as number);
-        if (L.kind === 1) return L.heightM + 1.5;
+        if (L.kind === 1) return this.treesOnly ? 0 : L.heightM + 1.5;
         if (L.kind === 4) return canopyHeight(this, x, y, 0.9, 0.7, 9);
         return 0;
       }
       case GROUND.construction: {
+        if (this.treesOnly) return 0;
         const ax = this.scene.raster.feature(tile.feat[k] as number)?.axisRad ?? 0;
         const [u, v, plan] = this.layerSite(x, y, tile.feat[k] as number, Math.cos(ax), Math.sin(ax));
         return siteHeight(plan, u, v);
@@ -969,7 +1022,7 @@ export class Shader {
       const q = this.localQ;
       if (p.site) {
         if (Math.abs(a) <= d.lengthM / 2 && Math.abs(q) <= d.widthM / 2) {
-          h = this.builtOnly ? siteBuiltHeight(p.site, a, q) : siteHeight(p.site, a, q);
+          h = this.builtOnly ? siteBuiltHeight(p.site, a, q) : this.treesOnly ? 0 : siteHeight(p.site, a, q);
           if (this.builtOnly) this.builtAxis(p.sinH, p.cosH);
           patchOnTop = false;
         } else if (apronCovers(cls) && inApron(p.site, a, q)) {
@@ -985,7 +1038,7 @@ export class Shader {
         }
       } else if (d.kind === 'vehicle_dust') {
         if (Math.abs(a) < VEHICLE_HALF_LENGTH_M && Math.abs(q) < VEHICLE_HALF_WIDTH_M) {
-          h = this.builtOnly ? 0 : VEHICLE_HEIGHT_M;
+          h = this.builtOnly || this.treesOnly ? 0 : VEHICLE_HEIGHT_M;
           patchOnTop = false;
         }
       } else if (a >= 0 && a <= d.lengthM) {

@@ -200,7 +200,7 @@ export function patchHeight(
   if (look.kind === 'dark_forest') return canopyHeight(sh, x, y, look.density, look.crownScale, look.heightM);
   if (isOpenLook(look)) return openGroundHeight(sh, x, y, look, salt);
   const L = blockLot(sh, x, y, a, q, look, salt);
-  if (L.kind === 1) return L.heightM;
+  if (L.kind === 1) return sh.treesOnly ? 0 : L.heightM;
   if (L.kind === 3) return canopyHeight(sh, x, y, 0.9, 0.6, 8);
   return 0;
 }

@@ -123,7 +123,10 @@ function isWild(sh: Shader, x: number, y: number, gsd: number, h: number): boole
   return sh.tex(x, y, 4, gsd, 12) > 0.5 + sh.look.backgroundFields * 0.35 || h > 0.93;
 }
 
-/** Ridge trees stand on some ridges: those whose crown centre is within 2 m of the ridge line. */
+/** Ridge trees are the crowns centred this near (m) to a ridge line. */
+const RIDGE_CROWN_M = 1.8;
+
+/** Whether (x, y)'s plot `p` is by a ridge with trees, near enough (5 m) for a crown centred by it to reach. */
 function ridgeTrees(sh: Shader, grid: PlotGrid, p: typeof plot): boolean {
   return hash2(p.iu, grid.salt + 9, sh.seed) < sh.look.treeDensity * 0.35 && Math.min(p.du, p.dv) < 5;
 }
@@ -167,7 +170,7 @@ export function shadeFarmland(
     const cx = sh.crownX;
     const cy = sh.crownY;
     const q = locate(sh, cx, cy, grid, gsd);
-    if (Math.min(q.du, q.dv) < 1.8) {
+    if (Math.min(q.du, q.dv) < RIDGE_CROWN_M) {
       pp.on = false;
       return;
     }
@@ -216,8 +219,12 @@ export function shadeFarmland(
 export function farmlandHeight(sh: Shader, x: number, y: number, grid: PlotGrid, background: boolean): number {
   const p = locate(sh, x, y, grid, 0.3);
   if (background && isWild(sh, x, y, 0.3, p.h)) return p.h2 < 0.45 ? canopyHeight(sh, x, y, 0.85, 0.55, 9) : 0;
-  if (ridgeTrees(sh, grid, p)) return canopyHeight(sh, x, y, 0.5, 0.45, 7);
-  return 0;
+  if (!ridgeTrees(sh, grid, p)) return 0;
+  // Only the crowns shadeFarmland draws: those centred near the ridge.
+  const h = canopyHeight(sh, x, y, 0.5, 0.45, 7);
+  if (h === 0) return 0;
+  const q = locate(sh, sh.crownX, sh.crownY, grid, 0.3);
+  return Math.min(q.du, q.dv) < RIDGE_CROWN_M ? h : 0;
 }
 
 /** Shade a plot in `state`; (u, v) plot-grid coordinates, `d` the pixel's four detail channels. */

@@ -75,6 +75,16 @@ function rho(shape: IncidentShape, s: number, q: number): number {
     : Math.max(Math.abs(s) / (shape.lengthM / 2), Math.abs(q) / (shape.widthM / 2));
 }
 
+/**
+ * Whether incident-local (s, q) lies within a burn's reach (its nominal outline and the ragged margin
+ * paintBurn may draw out to): trees there do not stand up over the scar painted on the ground.
+ */
+export function inBurnReach(shape: IncidentShape, s: number, q: number): boolean {
+  return rho(shape, s, q) <= BURN_REACH;
+}
+/** paintBurn draws nothing past this normalised radius (its outline plus the ragged edge). */
+const BURN_REACH = 1.1 + 0.35 + 0.125;
+
 /** Share of the plots a burn only reaches into (not over most of their width) that it burns all the same. */
 const JUMP_CHANCE = 0.3;
 

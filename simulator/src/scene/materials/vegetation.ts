@@ -7,6 +7,7 @@
 import type { RGB } from '../look.ts';
 import type { Shader } from '../shade.ts';
 import { smooth, type Surface } from '../surface.ts';
+import { valueNoise3 } from '../noise.ts';
 import { detailBuffer, samplePacked, texelAt } from '../textures.ts';
 
 // det4 results, one buffer per read, so no read overwrites another that is still being used (see Shader.det4).
@@ -16,6 +17,8 @@ const bambooCulms = detailBuffer();
 const teaLeaves = detailBuffer();
 
 const FLOOR: RGB = [0.16, 0.17, 0.11];
+/** Height (m) of a crown's dome over its rim at crown scale 1: about its radius. */
+const CROWN_DOME_M = 3.5;
 
 /**
  * Shade a tree crown at (x, y) if one stands there: `density` 0..1 keeps that share of crowns,
@@ -50,12 +53,18 @@ export function shadeCanopy(
   let present = 1;
   if (density < 1) {
     if (foot < 6) {
-      if (id >= density) return false;
+      if (id >= density) {
+        sh.canopyGap = true;
+        return false;
+      }
     } else present = density; // coarse pixels: a blend of crowns and ground
   }
   samplePacked(c.hn, u, v, foot, sh.hn);
   const hgt = sh.hn[0] as number;
-  if (hgt < 0.03) return false;
+  if (hgt < 0.03) {
+    sh.canopyGap = true;
+    return false;
+  }
   sh.crownX = x + (c.centreDu[k] as number) * tm;
   sh.crownY = y + (c.centreDv[k] as number) * tm;
   const look = sh.look;
@@ -75,7 +84,7 @@ export function shadeCanopy(
   // Leaf clumps (~40 and 80 cm) with dark pockets between them, tilted every which way: a crown seen
   // from above is a heap of sprays, not a smooth dome, and the pockets stay dark in shade too. The
   // lookup is footprint-filtered, so far crowns fade to their mean colour instead of shimmering.
-  const leaf = sh.det4(x, y, 0.05, gsd, leafClumps);
+  const leaf = sh.det4(x + sh.leafDx, y + sh.leafDy, 0.05, gsd, leafClumps);
   const clump = (leaf[1] as number) * 0.6 + (leaf[3] as number) * 0.4;
   s.set(col, (0.62 + 0.55 * hgt + 0.18 * (idv - 0.5)) * (0.55 + 0.9 * clump));
   s.gx = -nx / nz + ((leaf[3] as number) - 0.5) * 1.6;
@@ -86,7 +95,10 @@ export function shadeCanopy(
   return true;
 }
 
-/** Height (m) of the crown `shadeCanopy` would draw at (x, y), 0 where there is none (for shadows). */
+/**
+ * Height (m) of the crown `shadeCanopy` would draw at (x, y), 0 where there is none (for shadows); sets
+ * the crown's centre (Shader.crownX, crownY) as shadeCanopy does.
+ */
 export function canopyHeight(
   sh: Shader,
   x: number,
@@ -103,7 +115,14 @@ export function canopyHeight(
   if (density < 1 && texelAt(c.crownId, c.size, u, v) >= density) return 0;
   samplePacked(c.hn, u, v, 0.2 / tm, sh.hn);
   const h = sh.hn[0] as number;
-  return h < 0.03 ? 0 : heightM * (0.55 + 0.45 * h);
+  if (h < 0.03) return 0;
+  const k = ((Math.floor(v) & (c.size - 1)) * c.size + (Math.floor(u) & (c.size - 1))) | 0;
+  sh.crownX = x + (c.centreDu[k] as number) * tm;
+  sh.crownY = y + (c.centreDv[k] as number) * tm;
+  // Camera rays (Shader.treeHeight) meet crowns as round domes CROWN_DOME_M high over walls of leaves,
+  // so crowns read round at oblique views and the gaps between them are deep; shadows keep their outline.
+  if (sh.treesOnly) return heightM - CROWN_DOME_M * crownScale * (1 - h);
+  return heightM * (0.55 + 0.45 * h);
 }
 
 /** Closed forest: crowns everywhere, dark floor in the gaps. */
@@ -145,7 +164,7 @@ export function shadeScrub(sh: Shader, s: Surface, x: number, y: number, gsd: nu
 /** Bamboo grove: small, bright, feathery crowns packed tight. */
 export function shadeBamboo(sh: Shader, s: Surface, x: number, y: number, gsd: number): void {
   if (shadeCanopy(sh, s, x, y, gsd, 1, 0.5, 11)) {
-    const f = sh.det4(x, y, 0.02, gsd, bambooCulms)[1] as number;
+    const f = sh.det4(x + sh.leafDx, y + sh.leafDy, 0.02, gsd, bambooCulms)[1] as number;
     const h = s.objH;
     s.set(sh.look.bamboo, 0.7 + 0.5 * f + 0.2 * (h / 11));
     return;
@@ -201,4 +220,33 @@ export function shadeTea(
     s.set(look.dirt, 0.8 + 0.2 * leaf);
     s.ao = 0.7;
   }
+}
+
+/** Crown sides: their slope (outward), and how they darken with depth below the crown's top (per m, floor). */
+const CROWN_SIDE_SLOPE = 1.2;
+const CROWN_DARK_PER_M = 0.06;
+const CROWN_DEEP_DARK = 0.4;
+
+/**
+ * The side of a crown where a camera ray met it `aboveM` over the ground, below the crowns' top there
+ * (`topM`), facing out along (nx, ny): turned out and darker the deeper below the top (less light gets
+ * in), with leaf clumps in three dimensions (the crown's top texture, read here, would streak down it).
+ */
+export function shadeCrownSide(
+  s: Surface,
+  x: number,
+  y: number,
+  aboveM: number,
+  topM: number,
+  nx: number,
+  ny: number,
+  gsd: number,
+): void {
+  const wc = Math.min(1, Math.max(0, (1.2 - gsd) / 0.8));
+  const wf = Math.min(1, Math.max(0, (0.5 - gsd) / 0.4));
+  const nc = valueNoise3(x * 2.5, y * 2.5, aboveM * 2.5, 0x51de) - 0.5;
+  const nf = wf > 0 ? valueNoise3(x * 7, y * 7, aboveM * 7, 0x51df) - 0.5 : 0;
+  s.gx = -nx * CROWN_SIDE_SLOPE + nf * 2 * wf;
+  s.gy = -ny * CROWN_SIDE_SLOPE + nc * 2 * wc;
+  s.mul(Math.max(CROWN_DEEP_DARK, 1 - CROWN_DARK_PER_M * (topM - aboveM)) * (1 + 1.1 * nc * wc + 0.6 * nf * wf));
 }

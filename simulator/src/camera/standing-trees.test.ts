@@ -1,0 +1,133 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEMO_ORIGIN, demoLayers } from '../scene/demo-world.ts';
+import type { Incident } from '../scene/incident-schema.ts';
+import { localFrame } from '../scene/local-frame.ts';
+import { buildScene } from '../scene/scene.ts';
+import { Shader } from '../scene/shade.ts';
+import { Surface } from '../scene/surface.ts';
+import type { CaptureRequest } from './capture-request.ts';
+import { projectIncident } from './ground-truth.ts';
+import { renderPhoto } from './photo.ts';
+import { poseGeometry } from './pose-geometry.ts';
+import { renderRaw, type RawImage } from './render.ts';
+import { testCamera } from './test-camera.ts';
+
+const cam = testCamera(320);
+const frame = localFrame(DEMO_ORIGIN[0], DEMO_ORIGIN[1]);
+// An exposed slope cut into the forest on the demo world's southern hillside (the world flat here).
+const SLOPE: [number, number] = [600, -600];
+const [sLon, sLat] = frame.toLonLat(...SLOPE);
+const incidents: Incident[] = [{ id: 'slope', class: 'exposed_slope', lon: sLon, lat: sLat, lengthM: 40, widthM: 25 }];
+
+function request(over: Partial<CaptureRequest>): CaptureRequest {
+  return {
+    sysId: 1,
+    index: 0,
+    time: new Date('2025-10-20T02:00:00Z'),
+    lon: sLon,
+    lat: sLat,
+    altAmslM: 250,
+    altRelM: 60,
+    headingDeg: 0,
+    gimbalPitchDeg: -90,
+    ...over,
+  };
+}
+
+const scene = () => buildScene({ layers: demoLayers(), incidents, seed: 7 });
+
+function render(req: CaptureRequest): RawImage {
+  const s = scene();
+  return renderRaw(
+    s,
+    cam,
+    req,
+    s.incidents.map((i) => i.shape),
+    cam.imageWidthPx,
+    cam.imageHeightPx,
+  );
+}
+
+/** The same photo with the trees painted flat on the ground (as before they stood up). */
+function renderFlat(req: CaptureRequest): RawImage {
+  const spy = vi.spyOn(Shader.prototype, 'treeHeight').mockReturnValue(0);
+  try {
+    return render(req);
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('trees standing in the render', () => {
+  // 70 m north of the scar, 60 m up, looking south 35° down across the forest in front of it.
+  const oblique = request({
+    lon: frame.toLonLat(SLOPE[0], SLOPE[1] + 70)[0],
+    lat: frame.toLonLat(SLOPE[0], SLOPE[1] + 70)[1],
+    headingDeg: 180,
+    gimbalPitchDeg: -35,
+  });
+
+  it('hides the part of a slope that the forest in front of it stands over in an oblique view', () => {
+    const trees = render(oblique);
+    const flat = renderFlat(oblique);
+    const seen = trees.stats.incidentPixels[0] as number;
+    const painted = flat.stats.incidentPixels[0] as number;
+    expect(painted).toBeGreaterThan(1000);
+    expect(seen).toBeLessThan(painted * 0.9);
+    expect(seen).toBeGreaterThan(0);
+  });
+
+  it("counts the part hidden by trees out of the ground truth's visible share", async () => {
+    const s = scene();
+    const geometry = poseGeometry(s, cam, oblique);
+    const open = projectIncident(geometry, s.incidents[0]!.shape)!;
+    const photo = await renderPhoto(s, oblique, { camera: cam });
+    const gt = photo.groundTruth.incidents.find((i) => i.id === 'slope')!;
+    expect(open.visibleFraction).toBeGreaterThan(0.9);
+    expect(gt.visibleFraction).toBeLessThan(open.visibleFraction * 0.9);
+    expect(gt.visibleFraction).toBeGreaterThan(0);
+  });
+
+  it('stands no tree in the slope scar, and crowns in the forest round it', () => {
+    const sh = new Shader(
+      scene(),
+      scene().incidents.map((i) => i.shape),
+      () => 0,
+    );
+    expect(sh.treeHeight(SLOPE[0], SLOPE[1])).toBe(0);
+    let standing = 0;
+    for (let k = 0; k < 100; k++)
+      if (sh.treeHeight(SLOPE[0] + 60 + (k % 10), SLOPE[1] + Math.floor(k / 10)) > 0) standing++;
+    expect(standing).toBeGreaterThan(60);
+  });
+
+  it('stands crowns only where the shader draws one: the heights rays meet agree with the picture', () => {
+    // Forest, farmland with ridge trees and village trees round the demo world's fields and village.
+    const sh = new Shader(scene(), [], () => 0);
+    const s = new Surface();
+    let standing = 0;
+    let drawn = 0;
+    for (const [x0, y0] of [
+      [600, -640],
+      [0, 200],
+      [-1700, -300],
+      [300, 150],
+    ] as const)
+      for (let j = 0; j < 60; j++)
+        for (let i = 0; i < 60; i++) {
+          const x = x0 + i * 0.5;
+          const y = y0 + j * 0.5;
+          const h = sh.treeHeight(x, y);
+          if (!(h > 0)) continue;
+          standing++;
+          sh.surface(x, y, 0, 0, 0, 0.05, s, true);
+          if (!sh.canopyGap && s.objH >= 0.5 * h) drawn++;
+        }
+    expect(standing).toBeGreaterThan(1000);
+    expect(drawn / standing).toBeGreaterThan(0.99);
+  });
+});
