@@ -1,14 +1,14 @@
 /**
- * Inverse-mapping renderer at the photo's own resolution: for each pixel cast the camera ray, land it
- * on the terrain (or on a house or tree crown standing in its way: building-rays.ts), ask the shader for
- * the surface and its light, then composite smoke and mist, haze, exposure and the picture style. Rays are cast in the scene frame so textures agree between
- * photos. With a DEM the landing point is found exactly on an 8-px grid and refined per pixel with
- * Newton steps on the ray. Slowly varying terms are computed on coarser grids: tree and house shadows
- * once per photo in ground coordinates (sun-shadow-mask.ts, read per sample), cloud shadows on blocks
- * of up to 3×3 pixels (sized to ~30 cm of ground), volumes (smoke, dust, mist banks) and
- * their shadows on a grid of ~320 columns, interpolated. Shading itself is adaptive and hierarchical
- * (adaptive-shading.ts): every 4th sample of every 4th row first; a 4 × 4 cell whose corners agree is
- * interpolated whole (never near an incident or in smoke); elsewhere every other sample, then the
+ * Inverse-mapping renderer at the photo's own resolution: for each pixel cast the camera ray, land it on
+ * the terrain (or on a house or tree crown standing in its way: building-rays.ts), ask the shader for the
+ * surface and its light, then composite smoke and mist, haze, exposure and the picture style. Rays are cast
+ * in the scene frame so textures agree between photos. With a DEM the landing point is found exactly on an
+ * 8-px grid and refined per pixel with Newton steps on the ray. Slowly varying terms are computed on
+ * coarser grids: tree and house shadows once per photo in ground coordinates (sun-shadow-mask.ts, read per
+ * sample), cloud shadows on blocks of up to 3×3 pixels (sized to ~30 cm of ground), volumes (smoke, dust,
+ * mist banks) and their shadows on a grid of ~320 columns, interpolated. Shading itself is adaptive and
+ * hierarchical (adaptive-shading.ts): every 4th sample of every 4th row first; a 4 × 4 cell whose corners
+ * agree is interpolated whole (never near an incident or in smoke); elsewhere every other sample, then the
  * samples between those only where the ones they lie between differ in colour or label. Interpolated
  * samples get the ground's fine grain.
  *
