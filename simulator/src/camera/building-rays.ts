@@ -103,16 +103,12 @@ export class BuildingRays {
    * WALL_SLOPE; a wall faces down the bilinear gradient of the corner heights.
    */
   private slopeWall(): void {
-    this.selectTile(this.x, this.y);
-    const t = this.last as Float32Array;
+    const t = this.cellAt(this.x, this.y);
+    if (!t) return;
     const np = this.np;
-    const fx = (this.x - this.tileX0) * this.inv;
-    const fy = (this.y - this.tileY0) * this.inv;
-    const u = Math.min(np - 2, Math.floor(fx));
-    const v = Math.min(np - 2, Math.floor(fy));
-    const a = fx - u;
-    const b = fy - v;
-    const k = v * np + u;
+    const a = this.cellA;
+    const b = this.cellB;
+    const k = this.cellK;
     const h00 = t[k] as number;
     const h10 = t[k + 1] as number;
     const h01 = t[k + np] as number;
@@ -128,19 +124,33 @@ export class BuildingRays {
     }
   }
 
-  /** Height (m) the rays meet at (x, y): the source's, or the lattice's bilinear one. */
-  private height(x: number, y: number): number {
-    if (!this.latticeOnly) return this.src.builtHeight(x, y);
+  /** Where (x, y) lies in its lattice cell: fractions along x and y, and the index of its lower corner. */
+  private cellA = 0;
+  private cellB = 0;
+  private cellK = 0;
+
+  /** The lattice of the tile under (x, y), with the cell fields set, or null where the tile is empty. */
+  private cellAt(x: number, y: number): Float32Array | null {
     this.selectTile(x, y);
-    const t = this.last as Float32Array;
-    if (this.tileEmpty) return 0;
+    if (this.tileEmpty) return null;
     const fx = (x - this.tileX0) * this.inv;
     const fy = (y - this.tileY0) * this.inv;
     const u = Math.min(this.np - 2, Math.floor(fx));
     const v = Math.min(this.np - 2, Math.floor(fy));
-    const a = fx - u;
-    const b = fy - v;
-    const k = v * this.np + u;
+    this.cellA = fx - u;
+    this.cellB = fy - v;
+    this.cellK = v * this.np + u;
+    return this.last;
+  }
+
+  /** Height (m) the rays meet at (x, y): the source's, or the lattice's bilinear one. */
+  private height(x: number, y: number): number {
+    if (!this.latticeOnly) return this.src.builtHeight(x, y);
+    const t = this.cellAt(x, y);
+    if (!t) return 0;
+    const a = this.cellA;
+    const b = this.cellB;
+    const k = this.cellK;
     // Where something stands (its bilinear share of the corners at least a half) the mean height of the
     // corners it stands on; elsewhere nothing: sheer edges half-way between lattice points, not ramps
     // reaching a lattice step out past them.

@@ -3,12 +3,12 @@ import { DEMO_ORIGIN, demoLayers, demoRiverY } from '../scene/demo-world.ts';
 import type { Incident } from '../scene/incident-schema.ts';
 import { localFrame } from '../scene/local-frame.ts';
 import { buildScene } from '../scene/scene.ts';
-import { Shader } from '../scene/shade.ts';
 import type { CaptureRequest } from './capture-request.ts';
 import { projectIncident } from './ground-truth.ts';
 import { renderPhoto } from './photo.ts';
 import { poseGeometry } from './pose-geometry.ts';
-import { renderRaw, type RawImage } from './render.ts';
+import type { RawImage } from './render.ts';
+import { renderTest } from './test-render.ts';
 import { testCamera } from './test-camera.ts';
 
 const cam = testCamera(320);
@@ -32,21 +32,10 @@ function request(over: Partial<CaptureRequest>): CaptureRequest {
   };
 }
 
-function render(req: CaptureRequest): RawImage {
-  const scene = buildScene({ layers: demoLayers(), incidents, seed: 7 });
-  const shapes = scene.incidents.map((i) => i.shape);
-  return renderRaw(scene, cam, req, shapes, cam.imageWidthPx, cam.imageHeightPx);
-}
-
+const scene = () => buildScene({ layers: demoLayers(), incidents, seed: 7 });
+const render = (req: CaptureRequest): RawImage => renderTest(scene, cam, req);
 /** The same photo with no buildings standing (roofs painted on the ground, as before walls). */
-function renderFlat(req: CaptureRequest): RawImage {
-  const spy = vi.spyOn(Shader.prototype, 'builtHeight').mockReturnValue(0);
-  try {
-    return render(req);
-  } finally {
-    spy.mockRestore();
-  }
-}
+const renderFlat = (req: CaptureRequest): RawImage => renderTest(scene, cam, req, 'builtHeight');
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -9,7 +9,8 @@ import type { CaptureRequest } from './capture-request.ts';
 import { projectIncident } from './ground-truth.ts';
 import { renderPhoto } from './photo.ts';
 import { poseGeometry } from './pose-geometry.ts';
-import { renderRaw, type RawImage } from './render.ts';
+import type { RawImage } from './render.ts';
+import { renderTest } from './test-render.ts';
 import { testCamera } from './test-camera.ts';
 
 const cam = testCamera(320);
@@ -36,27 +37,9 @@ function request(over: Partial<CaptureRequest>): CaptureRequest {
 
 const scene = () => buildScene({ layers: demoLayers(), incidents, seed: 7 });
 
-function render(req: CaptureRequest): RawImage {
-  const s = scene();
-  return renderRaw(
-    s,
-    cam,
-    req,
-    s.incidents.map((i) => i.shape),
-    cam.imageWidthPx,
-    cam.imageHeightPx,
-  );
-}
-
+const render = (req: CaptureRequest): RawImage => renderTest(scene, cam, req);
 /** The same photo with the trees painted flat on the ground (as before they stood up). */
-function renderFlat(req: CaptureRequest): RawImage {
-  const spy = vi.spyOn(Shader.prototype, 'treeHeight').mockReturnValue(0);
-  try {
-    return render(req);
-  } finally {
-    spy.mockRestore();
-  }
-}
+const renderFlat = (req: CaptureRequest): RawImage => renderTest(scene, cam, req, 'treeHeight');
 
 afterEach(() => {
   vi.restoreAllMocks();
