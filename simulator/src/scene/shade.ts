@@ -129,9 +129,9 @@ export class Shader {
   /** Scratch for canopy samples (height, normal x, normal y; the fourth channel is unused). */
   readonly hn = new Float64Array(4);
   readonly detail4: PackedTexture;
-  /** Centre of the last crown shadeCanopy drew (scene frame). */
   /** Whether the last surface was a gap between crowns (shadeCanopy drew none there, among trees). */
   canopyGap = false;
+  /** Centre of the last crown shadeCanopy drew or canopyHeight found (scene frame). */
   crownX = 0;
   crownY = 0;
   /** Whether any hard negative forces a crop state (skip the test otherwise). */
