@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PATCH_KINDS } from '../distractor-schema.ts';
-import { drawPatchLook, type BlockLook, type ForestLook } from './built-and-dark.ts';
+import { demoLayers } from '../demo-world.ts';
+import { buildScene } from '../scene.ts';
+import { Shader } from '../shade.ts';
+import { drawPatchLook, patchHeight, type BlockLook, type ForestLook } from './built-and-dark.ts';
 import { isOpenLook } from './open-ground.ts';
 
 const colours = (look: ReturnType<typeof drawPatchLook>): (readonly number[])[] =>
@@ -49,5 +52,25 @@ describe('drawPatchLook', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it("stands dirt-lane houses on straight rows: where a house stands does not follow the lanes' wander", () => {
+    const sh = new Shader(buildScene({ layers: demoLayers(), incidents: [], seed: 7 }), [], () => 0);
+    const look = drawPatchLook('dirt_lanes', 5) as BlockLook;
+    expect(look.wander).toBeGreaterThan(0);
+    // The same patch-frame point (a, q) read at two scene points: the lanes' wander noise differs there.
+    sh.builtOnly = true;
+    let houses = 0;
+    let differ = 0;
+    for (let a = 0; a < 60; a += 0.5)
+      for (let q = 0; q < 60; q += 0.5) {
+        const here = patchHeight(sh, a, q, a, q, look, 11) > 0;
+        const there = patchHeight(sh, a + 537, q + 211, a, q, look, 11) > 0;
+        if (here) houses++;
+        if (here !== there) differ++;
+      }
+    sh.builtOnly = false;
+    expect(houses).toBeGreaterThan(1000);
+    expect(differ).toBe(0);
   });
 });

@@ -251,8 +251,22 @@ interface BlockLot {
 const blot: BlockLot = { kind: 0, fu: 0, fv: 0, hash: 0, heightM: 0, widthM: 1, depthM: 1, laneOff: 0 };
 
 function blockLot(sh: Shader, x: number, y: number, a: number, q: number, look: BlockLook, salt: number): BlockLot {
-  // Bare-earth lanes wander: shift the row boundaries by slow noise.
-  const qq = look.wander ? q + (sh.tex(x, y, 0.25, 0.3, salt + 5) - 0.5) * look.laneM * 2 * look.wander : q;
+  if (!look.wander) return rowLot(a, q, look, salt);
+  // Bare-earth lanes wander (the row boundaries shifted by slow noise), but houses stand on the rows' straight
+  // lattice: a wandering row boundary through a house bent its walls and roof edge. Where the straight rows
+  // put no house, the wandering ones say lane, yard or tree.
+  rowLot(a, q, look, salt);
+  if (blot.kind === 1) return blot;
+  rowLot(a, q + (sh.tex(x, y, 0.25, 0.3, salt + 5) - 0.5) * look.laneM * 2 * look.wander, look, salt);
+  if (blot.kind === 1) {
+    blot.kind = 2;
+    blot.heightM = 0;
+  }
+  return blot;
+}
+
+/** The lot of the rows at row coordinate qq (across the rows) and a (along them), into `blot`. */
+function rowLot(a: number, qq: number, look: BlockLook, salt: number): BlockLot {
   const pitch = look.rowM + look.laneM;
   const jv = Math.floor(qq / pitch);
   const inRow = qq - jv * pitch;
