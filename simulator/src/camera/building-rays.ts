@@ -100,9 +100,10 @@ export class BuildingRays {
 
   /**
    * On the lattice's surface a hit is a wall at a sheer edge (refine) or where it is steeper than
-   * WALL_SLOPE; a wall faces down the bilinear gradient of the corner heights.
+   * WALL_SLOPE; a wall faces down the bilinear gradient of the corner heights (toward the ray (dx, dy) where
+   * there is none).
    */
-  private slopeWall(): void {
+  private slopeWall(dx: number, dy: number): void {
     const t = this.cellAt(this.x, this.y);
     if (!t) return;
     const np = this.np;
@@ -118,9 +119,15 @@ export class BuildingRays {
     const g = Math.sqrt(gx * gx + gy * gy);
     // refine found a sheer edge, or the crown's surface is this steep here.
     this.wall ||= g > WALL_SLOPE;
-    if (this.wall && g > 0) {
+    if (!this.wall) return;
+    if (g > 0) {
       this.nx = -gx / g;
       this.ny = -gy / g;
+    } else {
+      // No gradient (a sheer edge between equal corners): face the ray, as a wall it came in through does.
+      const hs = Math.sqrt(dx * dx + dy * dy) || 1;
+      this.nx = -dx / hs;
+      this.ny = -dy / hs;
     }
   }
 
@@ -156,10 +163,11 @@ export class BuildingRays {
     // reaching a lattice step out past them.
     let share = 0;
     let sum = 0;
+    const np = this.np;
     const h00 = t[k] as number;
     const h10 = t[k + 1] as number;
-    const h01 = t[k + this.np] as number;
-    const h11 = t[k + this.np + 1] as number;
+    const h01 = t[k + np] as number;
+    const h11 = t[k + np + 1] as number;
     if (h00 > 0) {
       const w = (1 - a) * (1 - b);
       share += w;
@@ -244,7 +252,7 @@ export class BuildingRays {
         this.latticeOnly ? this.height(x, y) > above : this.nearMax(x, y) > above && this.src.builtHeight(x, y) > above
       ) {
         if (!this.onRoof(ox, oy, oz, dx, dy, dz, tPrev, t)) this.refine(ox, oy, oz, dx, dy, dz, tPrev, t);
-        if (this.latticeOnly) this.slopeWall();
+        if (this.latticeOnly) this.slopeWall(dx, dy);
         return this.tHit;
       }
       if (t >= tGround) return Number.NaN;
@@ -333,7 +341,8 @@ export class BuildingRays {
     this.aboveM = Math.max(0, above);
     this.tHit = tIn;
     this.wall = hOut < above - 0.05;
-    if (this.wall) this.wallNormal(x, y, above, dx, dy);
+    // On the lattice alone slopeWall faces the wall down the lattice's gradient instead.
+    if (this.wall && !this.latticeOnly) this.wallNormal(x, y, above, dx, dy);
   }
 
   /**
@@ -444,7 +453,7 @@ export class BuildingRays {
       for (let bi = 0; bi < BLOCKS; bi++) {
         let m = 0;
         for (let b = bj * per; b <= bj * per + per; b++)
-          for (let a = bi * per; a <= bi * per + per; a++) m = Math.max(m, pts[b * this.np + a] as number);
+          for (let a = bi * per; a <= bi * per + per; a++) m = Math.max(m, pts[b * np + a] as number);
         pts[np * np + bj * BLOCKS + bi] = m;
         tallest = Math.max(tallest, m);
       }

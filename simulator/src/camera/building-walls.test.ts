@@ -1,14 +1,11 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_ORIGIN, demoLayers, demoRiverY } from '../scene/demo-world.ts';
 import type { Incident } from '../scene/incident-schema.ts';
 import { localFrame } from '../scene/local-frame.ts';
 import { buildScene } from '../scene/scene.ts';
 import type { CaptureRequest } from './capture-request.ts';
-import { projectIncident } from './ground-truth.ts';
-import { renderPhoto } from './photo.ts';
-import { poseGeometry } from './pose-geometry.ts';
 import type { RawImage } from './render.ts';
-import { renderTest } from './test-render.ts';
+import { renderTest, visibleShares } from './test-render.ts';
 import { testCamera } from './test-camera.ts';
 
 const cam = testCamera(320);
@@ -36,10 +33,6 @@ const scene = () => buildScene({ layers: demoLayers(), incidents, seed: 7 });
 const render = (req: CaptureRequest): RawImage => renderTest(scene, cam, req);
 /** The same photo with no buildings standing (roofs painted on the ground, as before walls). */
 const renderFlat = (req: CaptureRequest): RawImage => renderTest(scene, cam, req, 'builtHeight');
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
 
 describe('building walls in the render', () => {
   // 80 m south-west of the village centre along the heading, 45° down: the village fills the frame.
@@ -85,12 +78,7 @@ describe('building walls in the render', () => {
   });
 
   it("counts the part hidden by houses out of the ground truth's visible share", async () => {
-    const scene = buildScene({ layers: demoLayers(), incidents, seed: 7 });
-    const shape = scene.incidents[0]!.shape;
-    const geometry = poseGeometry(scene, cam, oblique);
-    const open = projectIncident(geometry, shape)!;
-    const photo = await renderPhoto(scene, oblique, { camera: cam });
-    const gt = photo.groundTruth.incidents.find((i) => i.id === 'scar')!;
+    const { open, seen: gt } = await visibleShares(scene, cam, oblique, 'scar');
     expect(open.visibleFraction).toBeGreaterThan(0.5);
     // The houses in front hide a good part of the ground samples; the box is the outline's as before.
     expect(gt.visibleFraction).toBeLessThan(open.visibleFraction * 0.9);

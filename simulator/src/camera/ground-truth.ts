@@ -6,8 +6,8 @@
  * corner of the image; see view.ts) of the incident's nominal ground outline (incident-shape.ts)
  * projected through the pinhole, clipped to the camera's near plane and then to the image.
  * visibleFraction = share of points spread evenly over the outline's ground area that project inside
- * the image and are not hidden behind terrain or a house (when the renderer says where houses stand).
- * groundLonLat = the incident's anchor as planted
+ * the image and are not hidden behind terrain, a house or a tree crown (when the renderer says where they
+ * stand). groundLonLat = the incident's anchor as planted
  * (a sewage plume's outfall). Incidents with visibleFraction 0 are left out.
  */
 import { z } from 'zod';

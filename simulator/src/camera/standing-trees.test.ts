@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_ORIGIN, demoLayers } from '../scene/demo-world.ts';
 import type { Incident } from '../scene/incident-schema.ts';
 import { localFrame } from '../scene/local-frame.ts';
@@ -6,11 +6,8 @@ import { buildScene } from '../scene/scene.ts';
 import { Shader } from '../scene/shade.ts';
 import { Surface } from '../scene/surface.ts';
 import type { CaptureRequest } from './capture-request.ts';
-import { projectIncident } from './ground-truth.ts';
-import { renderPhoto } from './photo.ts';
-import { poseGeometry } from './pose-geometry.ts';
 import type { RawImage } from './render.ts';
-import { renderTest } from './test-render.ts';
+import { renderTest, visibleShares } from './test-render.ts';
 import { testCamera } from './test-camera.ts';
 
 const cam = testCamera(320);
@@ -41,18 +38,10 @@ const render = (req: CaptureRequest): RawImage => renderTest(scene, cam, req);
 /** The same photo with the trees painted flat on the ground (as before they stood up). */
 const renderFlat = (req: CaptureRequest): RawImage => renderTest(scene, cam, req, 'treeHeight');
 
-afterEach(() => {
-  vi.restoreAllMocks();
-});
-
 describe('trees standing in the render', () => {
   // 70 m north of the scar, 60 m up, looking south 35° down across the forest in front of it.
-  const oblique = request({
-    lon: frame.toLonLat(SLOPE[0], SLOPE[1] + 70)[0],
-    lat: frame.toLonLat(SLOPE[0], SLOPE[1] + 70)[1],
-    headingDeg: 180,
-    gimbalPitchDeg: -35,
-  });
+  const [oLon, oLat] = frame.toLonLat(SLOPE[0], SLOPE[1] + 70);
+  const oblique = request({ lon: oLon, lat: oLat, headingDeg: 180, gimbalPitchDeg: -35 });
 
   it('hides the part of a slope that the forest in front of it stands over in an oblique view', () => {
     const trees = render(oblique);
@@ -65,20 +54,17 @@ describe('trees standing in the render', () => {
   });
 
   it("counts the part hidden by trees out of the ground truth's visible share", async () => {
-    const s = scene();
-    const geometry = poseGeometry(s, cam, oblique);
-    const open = projectIncident(geometry, s.incidents[0]!.shape)!;
-    const photo = await renderPhoto(s, oblique, { camera: cam });
-    const gt = photo.groundTruth.incidents.find((i) => i.id === 'slope')!;
+    const { open, seen: gt } = await visibleShares(scene, cam, oblique, 'slope');
     expect(open.visibleFraction).toBeGreaterThan(0.9);
     expect(gt.visibleFraction).toBeLessThan(open.visibleFraction * 0.9);
     expect(gt.visibleFraction).toBeGreaterThan(0);
   });
 
   it('stands no tree in the slope scar, and crowns in the forest round it', () => {
+    const s = scene();
     const sh = new Shader(
-      scene(),
-      scene().incidents.map((i) => i.shape),
+      s,
+      s.incidents.map((i) => i.shape),
       () => 0,
     );
     expect(sh.treeHeight(SLOPE[0], SLOPE[1])).toBe(0);

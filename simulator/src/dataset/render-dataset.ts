@@ -39,6 +39,9 @@ import type { SampleJob } from './write-sample.ts';
  * 7: auto exposure meters each photo (centre-weighted mean to mid grey: renders were ~0.7× as bright as real
  * frames); picture-style saturation 0.8–1.1 instead of 0.95–1.3; walls lit by the ground's bounce (warm grey
  * shade sides); burns, slopes and outfalls no longer painted on roofs and walls (December 2026).
+ * 8: tree crowns stand up: camera rays meet them on a lattice of their heights, so they hide what is behind
+ * them (labels too) and shift with parallax; ridge-tree shadows only from the crowns drawn; dirt-lane houses on
+ * straight rows (December 2026).
  */
 export const RENDERER_VERSION = 'xuncha-sim-camera/8';
 

@@ -609,10 +609,10 @@ export class Shader {
 
   /**
    * The surface at scene point (x, y) (terrain elevation z, slope hx = ∂z/∂x, hy = ∂z/∂y) seen with a
-   * pixel footprint of gsd metres, written into `s`. `onBuilding`: the camera ray stopped on a house
-   * there (building-rays.ts), so what is painted on the ground (burns, slopes, outfalls) is not on it.
+   * pixel footprint of gsd metres, written into `s`. `onTop`: the camera ray stopped on a house or a tree
+   * crown there (building-rays.ts), so what is painted on the ground (burns, slopes, outfalls) is not on it.
    */
-  surface(x: number, y: number, z: number, hx: number, hy: number, gsd: number, s: Surface, onBuilding = false): void {
+  surface(x: number, y: number, z: number, hx: number, hy: number, gsd: number, s: Surface, onTop = false): void {
     s.reset();
     this.canopyGap = false;
     this.pixelPlot.on = false;
@@ -673,7 +673,7 @@ export class Shader {
         break;
     }
     if (this.grounds.length) this.paintDistractors(x, y, gsd, cls, hx * hx + hy * hy, s);
-    if (this.incidents.length && !onBuilding) this.paintIncidents(x, y, z, hx, hy, gsd, cls, s);
+    if (this.incidents.length && !onTop) this.paintIncidents(x, y, z, hx, hy, gsd, cls, s);
   }
 
   /**
