@@ -4,8 +4,7 @@ import type { Incident } from '../scene/incident-schema.ts';
 import { localFrame } from '../scene/local-frame.ts';
 import { buildScene } from '../scene/scene.ts';
 import type { CaptureRequest } from './capture-request.ts';
-import type { RawImage } from './render.ts';
-import { renderTest, visibleShares } from './test-render.ts';
+import { standingAndFlat, visibleShares } from './test-render.ts';
 import { testCamera } from './test-camera.ts';
 
 const cam = testCamera(320);
@@ -30,9 +29,6 @@ function request(over: Partial<CaptureRequest>): CaptureRequest {
 }
 
 const scene = () => buildScene({ layers: demoLayers(), incidents, seed: 7 });
-const render = (req: CaptureRequest): RawImage => renderTest(scene, cam, req);
-/** The same photo with no buildings standing (roofs painted on the ground, as before walls). */
-const renderFlat = (req: CaptureRequest): RawImage => renderTest(scene, cam, req, 'builtHeight');
 
 describe('building walls in the render', () => {
   // 80 m south-west of the village centre along the heading, 45° down: the village fills the frame.
@@ -41,10 +37,7 @@ describe('building walls in the render', () => {
   const oblique = request({ gimbalPitchDeg: -45, lon: bLon, lat: bLat });
 
   it('hides the part of an incident that houses stand in front of in an oblique view', () => {
-    const walls = render(oblique);
-    const flat = renderFlat(oblique);
-    const seen = walls.stats.incidentPixels[0] as number;
-    const painted = flat.stats.incidentPixels[0] as number;
+    const { standing: walls, flat, seen, painted } = standingAndFlat(scene, cam, oblique, 'builtHeight');
     expect(painted).toBeGreaterThan(1000);
     // Walls carry no incident, so the scar loses the pixels they cover.
     expect(seen).toBeLessThan(painted * 0.9);
@@ -60,17 +53,13 @@ describe('building walls in the render', () => {
     // Farmland by the river, no village in sight.
     const [fLon, fLat] = frame.toLonLat(0, demoRiverY(0) + 100);
     const req = request({ lon: fLon, lat: fLat });
-    const walls = render(req);
-    const flat = renderFlat(req);
-    expect(walls.data.equals(flat.data)).toBe(true);
+    // With and without buildings standing (roofs painted on the ground, as before walls).
+    const { standing, flat } = standingAndFlat(scene, cam, req, 'builtHeight');
+    expect(standing.data.equals(flat.data)).toBe(true);
   });
 
   it('paints no burn on the roofs standing in it (straight down: roofs hide the scar under them)', () => {
-    const req = request({});
-    const houses = render(req);
-    const flat = renderFlat(req);
-    const seen = houses.stats.incidentPixels[0] as number;
-    const painted = flat.stats.incidentPixels[0] as number;
+    const { seen, painted } = standingAndFlat(scene, cam, request({}), 'builtHeight');
     expect(painted).toBeGreaterThan(1000);
     // Straight down walls barely show: what the scar loses is the roofs over it.
     expect(seen).toBeLessThan(painted * 0.9);

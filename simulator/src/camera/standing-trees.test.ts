@@ -6,8 +6,7 @@ import { buildScene } from '../scene/scene.ts';
 import { Shader } from '../scene/shade.ts';
 import { Surface } from '../scene/surface.ts';
 import type { CaptureRequest } from './capture-request.ts';
-import type { RawImage } from './render.ts';
-import { renderTest, visibleShares } from './test-render.ts';
+import { standingAndFlat, visibleShares } from './test-render.ts';
 import { testCamera } from './test-camera.ts';
 
 const cam = testCamera(320);
@@ -34,20 +33,13 @@ function request(over: Partial<CaptureRequest>): CaptureRequest {
 
 const scene = () => buildScene({ layers: demoLayers(), incidents, seed: 7 });
 
-const render = (req: CaptureRequest): RawImage => renderTest(scene, cam, req);
-/** The same photo with the trees painted flat on the ground (as before they stood up). */
-const renderFlat = (req: CaptureRequest): RawImage => renderTest(scene, cam, req, 'treeHeight');
-
 describe('trees standing in the render', () => {
   // 70 m north of the scar, 60 m up, looking south 35° down across the forest in front of it.
   const [oLon, oLat] = frame.toLonLat(SLOPE[0], SLOPE[1] + 70);
   const oblique = request({ lon: oLon, lat: oLat, headingDeg: 180, gimbalPitchDeg: -35 });
 
   it('hides the part of a slope that the forest in front of it stands over in an oblique view', () => {
-    const trees = render(oblique);
-    const flat = renderFlat(oblique);
-    const seen = trees.stats.incidentPixels[0] as number;
-    const painted = flat.stats.incidentPixels[0] as number;
+    const { seen, painted } = standingAndFlat(scene, cam, oblique, 'treeHeight');
     expect(painted).toBeGreaterThan(1000);
     expect(seen).toBeLessThan(painted * 0.9);
     expect(seen).toBeGreaterThan(0);

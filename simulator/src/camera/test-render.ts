@@ -31,6 +31,26 @@ export function renderTest(
 }
 
 /**
+ * The photo from `req` with things standing and with `flatten`'s held flat, and the first incident's
+ * labelled pixels in each (`seen`, `painted`).
+ */
+export function standingAndFlat(
+  makeScene: () => Scene,
+  cam: CameraModel,
+  req: CaptureRequest,
+  flatten: 'builtHeight' | 'treeHeight',
+): { standing: RawImage; flat: RawImage; seen: number; painted: number } {
+  const standing = renderTest(makeScene, cam, req);
+  const flat = renderTest(makeScene, cam, req, flatten);
+  return {
+    standing,
+    flat,
+    seen: standing.stats.incidentPixels[0] as number,
+    painted: flat.stats.incidentPixels[0] as number,
+  };
+}
+
+/**
  * Incident `id`'s projection (box, visible share) with terrain alone in the way (`open`) and its ground
  * truth in the photo rendered from `req` (`seen`: houses and crowns in front count too).
  */
