@@ -151,7 +151,7 @@ export class BuildingRays {
   }
 
   /** Height (m) the rays meet at (x, y): the source's, or the lattice's bilinear one. */
-  private height(x: number, y: number): number {
+  height(x: number, y: number): number {
     if (!this.latticeOnly) return this.src.builtHeight(x, y);
     const t = this.cellAt(x, y);
     if (!t) return 0;

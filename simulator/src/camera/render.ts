@@ -98,6 +98,8 @@ const TREE_LATTICE_M = 1;
  * sheer sides would otherwise stand crowns on pillars down to the ground).
  */
 const CROWN_SKIRT_M = 2;
+/** Share of the sky the foliage and ground under a standing crown see (the crown hides the rest). */
+const UNDER_CROWN_SKY = 0.6;
 /** Photos above this many pixels are shaded at half resolution and developed at full resolution. */
 export const FULL_SHADING_MAX_PX = 2_100_000;
 const VOLUME_STEPS = 24;
@@ -161,6 +163,17 @@ export function renderRaw(
   const crownT = (px: number, py: number, pz: number, dx: number, dy: number, dz: number, tGround: number): number => {
     const tt = trees.hit(px, py, pz, dx, dy, dz, tGround);
     return tt === tt && trees.wall && trees.aboveM < trees.topM - CROWN_SKIRT_M ? Number.NaN : tt;
+  };
+
+  /**
+   * Whether the ray that met the ground at (x, y) came there under a standing crown, a lattice step or more
+   * beneath its side. The crown the shader paints flat there is then its lower foliage, in its own shade:
+   * lit as at the crown's top it was a bright twin of each crown beside it (oblique and nadir views). A
+   * steep ray that slipped down a crown's side close to where it met the ground shows that side, lit.
+   */
+  const passedUnderCrown = (x: number, y: number, dx: number, dy: number, dz: number): boolean => {
+    const h = trees.height(x, y);
+    return h > CROWN_SKIRT_M && (h - CROWN_SKIRT_M) * Math.sqrt(dx * dx + dy * dy) >= TREE_LATTICE_M * -dz;
   };
 
   if (clock) shader.shadowMask.timed = true;
@@ -315,6 +328,11 @@ export function renderRaw(
           }
           // A roof, wall or crown carries none of the incident painted on the ground under it.
           shader.surface(gx, gy, gz, hx, hy, gsd, surf, onTop);
+          if (pass === 0 && !onTop && surf.objH > 0 && passedUnderCrown(gx, gy, dx, dy, dz)) {
+            // Lower foliage under a standing crown: lit from the ground, under the crown, a share of the sky.
+            surf.objH = 0;
+            surf.ao *= UNDER_CROWN_SKY;
+          }
           shader.leafDx = shader.leafDy = 0;
           // The crowns' lattice and the shader's outlines (dithered, by footprint) differ by up to a lattice
           // step: where the shader paints a gap between crowns or no crown at all, the ray goes on to the

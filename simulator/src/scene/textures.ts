@@ -152,12 +152,20 @@ export function noiseTexture(): MipTexture {
   return noiseTex;
 }
 
+/**
+ * crownId of a texel between crowns: above every crown's, so a thinned stand (keeping crowns whose id is
+ * under its density) never keeps one there. With 0 there, the filtered height's fringe of a thinned-out
+ * crown, read where the nearest texel was bare ground, was kept: broken rings of dark, steep crown rim
+ * in open ground around every crown a sparse stand left out.
+ */
+export const NO_CROWN_ID = 1;
+
 export interface CanopyTexture {
   /** Metres per level-0 texel. */
   texelM: number;
   /** Height (0..1) and surface normal x, y (−1..1), packed, with mips. */
   hn: PackedTexture;
-  /** Per-crown random number (level 0 only, nearest read). */
+  /** Per-crown random number in [0, 1) (level 0 only, nearest read); NO_CROWN_ID between crowns. */
   crownId: Float32Array;
   /** Offset from each texel to its crown's centre, in texels (level 0, nearest read). */
   centreDu: Float32Array;
@@ -381,7 +389,7 @@ export function canopyTexture(): CanopyTexture {
   const size = 1024;
   const texelM = 0.125;
   const h = new Float32Array(size * size);
-  const id = new Float32Array(size * size);
+  const id = new Float32Array(size * size).fill(NO_CROWN_ID);
   const cdu = new Float32Array(size * size);
   const cdv = new Float32Array(size * size);
   // Crowns on a jittered grid of 3.2 m cells (some empty, some doubled), radius 1.3–3.8 m.

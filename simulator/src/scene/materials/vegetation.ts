@@ -8,7 +8,7 @@ import type { RGB } from '../look.ts';
 import type { Shader } from '../shade.ts';
 import { smooth, type Surface } from '../surface.ts';
 import { valueNoise3 } from '../noise.ts';
-import { detailBuffer, samplePacked, texelAt } from '../textures.ts';
+import { NO_CROWN_ID, detailBuffer, samplePacked, texelAt } from '../textures.ts';
 
 // det4 results, one buffer per read, so no read overwrites another that is still being used (see Shader.det4).
 const leafClumps = detailBuffer();
@@ -49,11 +49,13 @@ export function shadeCanopy(
   const v = (y + oy) / tm + sh.canopyOffV;
   const foot = gsd / tm;
   const k = ((Math.floor(v) & (c.size - 1)) * c.size + (Math.floor(u) & (c.size - 1))) | 0;
-  const id = c.crownId[k] as number;
+  const texelId = c.crownId[k] as number;
+  // The fringe of a crown read from a bare texel takes a crown's colour as it always did (id 0 there).
+  const id = texelId < NO_CROWN_ID ? texelId : 0;
   let present = 1;
   if (density < 1) {
     if (foot < 6) {
-      if (id >= density) {
+      if (texelId >= density) {
         sh.canopyGap = true;
         return false;
       }

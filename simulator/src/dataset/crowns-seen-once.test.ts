@@ -1,0 +1,54 @@
+/**
+ * Open woodland with its trees standing shows each crown once: a ray that reached the ground under a
+ * standing crown, past its side, met the crown painted flat on the ground there again, lit as at its top,
+ * so in oblique and even nadir views every crown had a bright twin beside it (a third more lit foliage
+ * than the same photo with the crowns painted flat). Rendered from the gallery's open-woodland patch.
+ */
+import { describe, expect, it } from 'vitest';
+import { renderTest } from '../camera/test-render.ts';
+import { buildScene } from '../scene/scene.ts';
+import { gallerySpec } from './gallery-spec.ts';
+import { placeFor } from './photo-spec.ts';
+
+/** Pixels of sunlit foliage: green above red and blue, and bright. */
+function litFoliage(rgb: Buffer): number {
+  let n = 0;
+  for (let k = 0; k < rgb.length; k += 3) {
+    const r = rgb[k] as number;
+    const g = rgb[k + 1] as number;
+    const b = rgb[k + 2] as number;
+    if (g > r && g > b && g > 120) n++;
+  }
+  return n;
+}
+
+describe('standing crowns in open woodland', () => {
+  it.each([-90, -45])('are seen once at %i° pitch: as much lit foliage as with the crowns painted flat', (pitchDeg) => {
+    const spec = gallerySpec({
+      subject: 'sparse_canopy',
+      season: 'autumn',
+      weather: 'clear',
+      pitchDeg,
+      widthPx: 400,
+      heightPx: 300,
+      seed: 7,
+    });
+    const k = Number(spec.place.id.slice(spec.place.id.lastIndexOf('p') + 1));
+    const place = placeFor(spec.split, k, spec.place.seed);
+    const scene = () =>
+      buildScene({
+        layers: place.layers,
+        ...(place.dem ? { dem: place.dem } : {}),
+        incidents: spec.incidents,
+        distractors: spec.distractors,
+        weather: spec.weather,
+        seed: spec.seed,
+      });
+    const standing = litFoliage(renderTest(scene, spec.camera, spec.request).data);
+    const flat = litFoliage(renderTest(scene, spec.camera, spec.request, 'treeHeight').data);
+    expect(flat).toBeGreaterThan(5000);
+    // With the twins: 1.21 at 45°, 1.29 straight down.
+    expect(standing / flat).toBeLessThan(1.1);
+    expect(standing / flat).toBeGreaterThan(0.85);
+  });
+});
