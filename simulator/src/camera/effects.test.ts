@@ -7,6 +7,7 @@ import {
   meteredEv,
   softSharpTaps,
   softenSharpenNoise,
+  toneTable,
   type CameraEffects,
 } from './effects.ts';
 
@@ -154,5 +155,25 @@ describe('auto exposure (metering)', () => {
     expect(meteredEv(0.01)).toBe(1.5);
     expect(meteredEv(0)).toBe(1.5);
     expect(meteredEv(5)).toBe(-1);
+  });
+});
+
+describe('tone curve', () => {
+  const level = (lut: Float32Array, v: number): number => lut[Math.floor(v * 2048)] as number;
+
+  it('rolls the shadows off toward black at the strongest contrast instead of clipping them', () => {
+    // Clipped, contrast 1.2 turned every level under 0.077 black: deep shade was one flat black.
+    const { lut } = toneTable({ ...plain, contrast: 1.2 });
+    const shades = [0.01, 0.03, 0.05, 0.07, 0.09].map((v) => level(lut, v));
+    for (let k = 1; k < shades.length; k++) expect(shades[k]).toBeGreaterThan((shades[k - 1] as number) + 0.5);
+    expect(level(lut, 0)).toBeLessThan(6);
+  });
+
+  it('leaves the mid tones and highlights as they were', () => {
+    for (const contrast of [0.92, 1, 1.2]) {
+      const { lut } = toneTable({ ...plain, contrast });
+      expect(level(lut, 0.46)).toBeCloseTo(0.46 * 255, 0);
+      expect(level(lut, 0.3)).toBeCloseTo((0.46 + (0.3 - 0.46) * contrast) * 255, 0);
+    }
   });
 });

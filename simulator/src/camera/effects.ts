@@ -72,14 +72,19 @@ export function meteredEv(meanLuminance: number): number {
   return Math.max(METER_MIN_EV, Math.min(METER_MAX_EV, Math.log2(METER_TARGET / meanLuminance)));
 }
 
+/** Level (of 1) under which the tone curve's toe bends the shadows toward black. */
+const TOE = 0.08;
+
 /** Exposure scale and tone lookup table: linear value v ∈ [0, 2) → 8-bit level at index ⌊v·2048⌋. */
 export function toneTable(e: CameraEffects): { scale: number; lut: Float32Array } {
   const lut = new Float32Array(4096);
   for (let i = 0; i < 4096; i++) {
     const v = i / 2048;
-    // Contrast around mid grey, then a soft shoulder so highlights roll off instead of clipping.
+    // Contrast around mid grey, then a soft toe and shoulder so shadows and highlights roll off instead
+    // of clipping. Clipped, a contrast of 1.2 turned every level under 0.077 black: forest gaps and deep
+    // shade came out flat black, where real drone frames keep 1 % or less of their pixels under level 8.
     let y = 0.46 + (v - 0.46) * e.contrast;
-    if (y < 0) y = 0;
+    if (y < TOE) y = TOE * Math.exp((y - TOE) / TOE);
     const knee = 0.82;
     if (y > knee) y = knee + (1 - knee) * (1 - Math.exp(-(y - knee) / (1 - knee)));
     lut[i] = Math.min(255, y * 255);

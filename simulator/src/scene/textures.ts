@@ -160,6 +160,9 @@ export function noiseTexture(): MipTexture {
  */
 export const NO_CROWN_ID = 1;
 
+/** Texels (1/8 m at crown scale 1) a crown's rim frays out or in by, at most. */
+const CROWN_FRAY = 2.5;
+
 export interface CanopyTexture {
   /** Metres per level-0 texel. */
   texelM: number;
@@ -396,6 +399,9 @@ export function canopyTexture(): CanopyTexture {
   const cellTex = Math.round(3.2 / texelM);
   const cells = Math.floor(size / cellTex);
   const step = size / cells;
+  // Rims fray at the scale of leaf sprays, up to CROWN_FRAY texels out or in.
+  const fray = periodicValueNoise(size, 2, 0xf4a1);
+  const fray2 = periodicValueNoise(size, 4, 0xf4a2);
   for (let cj = 0; cj < cells; cj++)
     for (let ci = 0; ci < cells; ci++)
       for (let k = 0; k < 2; k++) {
@@ -406,20 +412,22 @@ export function canopyTexture(): CanopyTexture {
         const rad = (1.3 + 2.5 * Math.pow(hash2(ci, cj, 104 + k * 13), 1.5)) / texelM;
         const top = 0.55 + 0.45 * hash2(ci, cj, 105 + k * 13);
         const crown = hash2(ci, cj, 106 + k * 13);
-        const ir = Math.ceil(rad);
+        // The lobes reach 1.2 radii: a square of one radius cut them off straight (polygonal crowns).
+        const ir = Math.ceil(rad * 1.2 + CROWN_FRAY);
         for (let dy = -ir; dy <= ir; dy++)
           for (let dx = -ir; dx <= ir; dx++) {
             const x = Math.floor(cx) + dx;
             const y = Math.floor(cy) + dy;
             const ddx = x + 0.5 - cx;
             const ddy = y + 0.5 - cy;
-            // Slightly lobed outline so crowns are not perfect discs.
+            const kk = ((y + size) % size) * size + ((x + size) % size);
+            // Slightly lobed outline so crowns are not perfect discs, frayed by leaf sprays.
             const ang = Math.atan2(ddy, ddx);
             const lobe = 1 + 0.12 * Math.sin(5 * ang + crown * 20) + 0.08 * Math.sin(3 * ang + crown * 9);
-            const q = (ddx * ddx + ddy * ddy) / (rad * rad * lobe * lobe);
+            const rim = rad * lobe + CROWN_FRAY * ((fray[kk] as number) + (fray2[kk] as number) - 1);
+            const q = (ddx * ddx + ddy * ddy) / (rim * rim);
             if (q >= 1) continue;
             const hh = top * Math.sqrt(1 - q);
-            const kk = ((y + size) % size) * size + ((x + size) % size);
             if (hh > (h[kk] as number)) {
               h[kk] = hh;
               id[kk] = crown;
