@@ -75,7 +75,7 @@ export async function writeScarModel(dataDir: string): Promise<string> {
   const modelDir = path.join(dataDir, 'model');
   await mkdir(modelDir, { recursive: true });
   await writeFile(path.join(modelDir, 'scar.onnx'), scarDetectorOnnx({ inputPx: 256, windowPx: 32, stridePx: 8 }));
-  await writeFile(path.join(modelDir, 'manifest.json'), JSON.stringify(scarDetectorManifest(256, 0.04)));
+  await writeFile(path.join(modelDir, 'manifest.json'), JSON.stringify(scarDetectorManifest(256)));
   return path.join(modelDir, 'manifest.json');
 }
 

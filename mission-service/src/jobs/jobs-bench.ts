@@ -38,7 +38,7 @@ const r2 = (x: number) => Math.round(x * 100) / 100;
 const t = await createTestDb();
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'xuncha-jobs-bench-'));
 const detector = await Detector.create(
-  scarDetectorManifest(640, 0.04),
+  scarDetectorManifest(640),
   scarDetectorOnnx({ inputPx: 640, windowPx: 32, stridePx: 8 }),
 );
 try {

@@ -60,7 +60,7 @@ beforeAll(async () => {
     orphan: await shoot({ ...AWAY, t: 50 }, START_A, 7),
   };
   detector = await Detector.create(
-    scarDetectorManifest(256, 0.04),
+    scarDetectorManifest(256),
     scarDetectorOnnx({ inputPx: 256, windowPx: 32, stridePx: 8 }),
     {
       size: 1,

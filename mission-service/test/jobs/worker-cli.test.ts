@@ -84,7 +84,7 @@ if (testBackends.includes('postgres')) {
 
     it('takes the jobs an API instance queued and files the case', async () => {
       await writeFile(path.join(dataDir, 'scar.onnx'), scarDetectorOnnx({ inputPx: 256, windowPx: 32, stridePx: 8 }));
-      await writeFile(path.join(dataDir, 'scar.json'), JSON.stringify(scarDetectorManifest(256, 0.04)));
+      await writeFile(path.join(dataDir, 'scar.json'), JSON.stringify(scarDetectorManifest(256)));
       await t.db.query(`INSERT INTO flights (id) VALUES ('flt_worker')`);
       // a fire files itself at any score here (the review queue is tested in test/review)
       await t.db.query(`UPDATE case_categories SET auto_file_min_score = 0 WHERE category = 'straw_burning'`);

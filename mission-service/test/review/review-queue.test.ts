@@ -55,7 +55,7 @@ async function get(token: string | null, url: string, headers: Record<string, st
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'xuncha-review-'));
   detector = await Detector.create(
-    scarDetectorManifest(256, 0.04),
+    scarDetectorManifest(256),
     scarDetectorOnnx({ inputPx: 256, windowPx: 32, stridePx: 8 }),
     { size: 1 },
   );
