@@ -3,7 +3,7 @@
  * and hard negatives, take the photo, and turn what is visible into YOLO objects and a manifest entry.
  */
 import { renderPhoto } from '../camera/photo.ts';
-import { buildScene } from '../scene/scene.ts';
+import { buildScene, type Scene } from '../scene/scene.ts';
 import type { DatasetPhoto } from './dataset-format.ts';
 import { labelMask, type LabelMask } from './label-mask.ts';
 import type { PhotoSpec } from './photo-spec.ts';
@@ -21,6 +21,20 @@ export interface RenderedSample {
   mask: LabelMask;
 }
 
+/** The scene `spec` is photographed in: its place with its weather, incidents and hard negatives. */
+export function sceneOf(spec: PhotoSpec): Scene {
+  const k = Number(spec.place.id.slice(spec.place.id.lastIndexOf('p') + 1));
+  const place = placeFor(spec.split, k, spec.place.seed);
+  return buildScene({
+    layers: place.layers,
+    ...(place.dem ? { dem: place.dem } : {}),
+    incidents: spec.incidents,
+    distractors: spec.distractors,
+    weather: spec.weather,
+    seed: spec.seed,
+  });
+}
+
 /**
  * Render `spec`; `image`/`label`/`mask` are the paths the caller will write, relative to the dataset
  * folder (no `mask`: the entry names none).
@@ -31,16 +45,7 @@ export async function renderSample(
   label: string,
   mask?: string,
 ): Promise<RenderedSample> {
-  const k = Number(spec.place.id.slice(spec.place.id.lastIndexOf('p') + 1));
-  const place = placeFor(spec.split, k, spec.place.seed);
-  const scene = buildScene({
-    layers: place.layers,
-    ...(place.dem ? { dem: place.dem } : {}),
-    incidents: spec.incidents,
-    distractors: spec.distractors,
-    weather: spec.weather,
-    seed: spec.seed,
-  });
+  const scene = sceneOf(spec);
   const photo = await renderPhoto(scene, spec.request, {
     camera: spec.camera,
     quality: spec.quality,

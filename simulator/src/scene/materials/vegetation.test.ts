@@ -75,7 +75,7 @@ describe('a thinned stand (density < 1)', () => {
 
   it('paints no crown fringe in the open ground where a crown was left out', () => {
     // The fringe of a left-out crown, read where the nearest texel is bare, drew broken rings of lone
-    // dark crown points around it (hundreds per 40 m square at this density).
+    // dark crown points around it (about 200 in this 40 m square).
     const s = new Surface();
     const { crowns, lone } = speckles((x, y) => shadeCanopy(sh, s, x, y, 0.04, 0.35, 0.6, 4));
     expect(crowns).toBeGreaterThan(20_000);
