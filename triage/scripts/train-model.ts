@@ -9,6 +9,7 @@
  *                        [--hard-negative-epochs 2] [--extra-negatives data/training/hardneg-today]
  *                        [--outfall-water-gate] [--limit-seed-cells] [--workers 2]
  *                        [--min-seed-cells straw_burning=8,exposed_slope=8] [--pick f1]
+ *                        [--shifted-negatives 2]
  *
  * Renders the training set with the simulator (`npm run render:dataset`: `train` and `val` splits with
  * --seed, the held-out `test` split with another seed, other places) into data/training/ unless --data
@@ -40,6 +41,9 @@
  * --min-seed-cells puts a floor under a class's seed count: its operating point (per class and under the
  * whole-model limit) only uses counts at or above it, and --pick f1 picks each class's point among those
  * meeting the targets by the best `val` F1 instead of the highest recall (round 22; both off by default).
+ * --shifted-negatives N also checks the operating points on N copies of every negative photo they are
+ * checked on, each as another camera would take it (less detail, duller colour, stronger JPEG;
+ * `drawCameraShift`): real photos score higher than clean renders (round 27; off by default).
  * --workers: feature-extraction sessions at once (2; 1 on a shared machine).
  */
 import { execFileSync } from 'node:child_process';
@@ -224,6 +228,13 @@ if (waterGate) {
 }
 
 const seed = num('seed', 1);
+const shiftedNegatives = opt('shifted-negatives') === undefined ? 0 : num('shifted-negatives', 0);
+if (!Number.isInteger(shiftedNegatives)) {
+  console.error(
+    `参数 --shifted-negatives 应为整数（每张负样本的副本数）/ --shifted-negatives must be a whole number of copies per negative photo, got ${shiftedNegatives}`,
+  );
+  process.exit(2);
+}
 const learningRate = num('learning-rate', DEFAULT_TRAIN_OPTIONS.learningRate);
 const hardNegativeEpochs = num('hard-negative-epochs', DEFAULT_TRAIN_OPTIONS.hardNegativeEpochs);
 const count = num('count', 700);
@@ -313,6 +324,7 @@ const options = {
   ...(limitSeeds === '' ? { modelLimitSeedCells: true } : {}),
   ...(minSeedFloor ? { minSeedFloor } : {}),
   ...(pick ? { pointPick: pick } : {}),
+  ...(shiftedNegatives ? { shiftedNegatives } : {}),
   ...(waterGate === '' ? { waterGate: { classes: ['sewage_outfall'], ...DEFAULT_WATER_GATE } } : {}),
   ...(extraDirs?.length
     ? {

@@ -96,6 +96,12 @@ describe('train:model refuses bad round-9 and round-10 options before it renders
     [['--learning-rate', '0'], /--learning-rate must be a positive number, got 0/],
     // round 14: a switch
     [['--limit-seed-cells', 'yes'], /--limit-seed-cells takes no value, got yes/],
+    // round 27: copies of the negative photos
+    [
+      ['--shifted-negatives', '1.5'],
+      /--shifted-negatives must be a whole number of copies per negative photo, got 1.5/,
+    ],
+    [['--shifted-negatives', '0'], /--shifted-negatives must be a positive number, got 0/],
   ])(
     '%j',
     (args, message) => {

@@ -11,7 +11,7 @@ import { CUE_NAMES } from '../src/training/detector-graph.ts';
 import type { DatasetItem } from '../src/training/dataset.ts';
 import { loadPretrainedMobileNet } from '../src/training/pretrained-backbone.ts';
 import type { PretrainedMobileNet } from '../src/training/pretrained-backbone.ts';
-import { DEFAULT_TRAIN_OPTIONS, extractFeatures } from '../src/training/train-detector.ts';
+import { DEFAULT_TRAIN_OPTIONS, extractFeatures, thresholdNegatives } from '../src/training/train-detector.ts';
 
 let net: PretrainedMobileNet;
 let train: DatasetItem[];
@@ -71,5 +71,27 @@ describe('extractFeatures', () => {
     };
     const ex = await extractFeatures(net, train, train.slice(0, 1), o, hooks);
     expect(ex.trainNegatives).toHaveLength(0);
+    expect(ex.shiftedNegatives).toBeUndefined();
+  });
+
+  it('adds camera-shifted copies of every negative photo to those the operating points are checked on', async () => {
+    const o = { ...DEFAULT_TRAIN_OPTIONS, spec, augmentCopies: 0, workers: 1, negativesPerPhoto: 4, negativePool: 4 };
+    // val: the burn and the green field; negatives: val's field, then train's two fields
+    const val = train.slice(0, 2);
+    const plain = await extractFeatures(net, train, val, o, hooks);
+    const ex = await extractFeatures(net, train, val, { ...o, shiftedNegatives: 2 }, hooks);
+    expect(ex.shiftedNegatives).toHaveLength(3 * 2);
+    expect(thresholdNegatives(plain, val)).toHaveLength(3);
+    expect(thresholdNegatives(ex, val)).toHaveLength(3 + 6);
+    // the training cells and the unshifted maps are those of a run without copies
+    expect(ex.samples.x).toEqual(plain.samples.x);
+    expect(ex.trainNegatives.map((f) => f.values)).toEqual(plain.trainNegatives.map((f) => f.values));
+    // each copy is its photo, changed: the two copies of val's green field still read green, and differ
+    const cue = (f: { values: Float32Array; h: number; w: number }, name: (typeof CUE_NAMES)[number]): number =>
+      f.values[(96 + CUE_NAMES.indexOf(name)) * f.h * f.w + (f.h * f.w) / 2]!;
+    const [a, b] = ex.shiftedNegatives!;
+    for (const f of [a!, b!]) expect(cue(f, 'meanG')).toBeGreaterThan(cue(f, 'meanR'));
+    expect(a!.values).not.toEqual(b!.values);
+    expect(a!.values).not.toEqual(plain.valFeatures[1]!.values);
   });
 });

@@ -18,6 +18,11 @@ export interface Augmentation {
   blurSigma: number;
   noiseSigma: number;
   jpegQuality: number;
+  /**
+   * Resampled to this share of the width and back (absent = not): a lens and sensor that resolve less
+   * than the renderer draws, before the blur.
+   */
+  resample?: number;
 }
 
 /**
@@ -42,10 +47,42 @@ export function drawAugmentation(rnd: () => number): Augmentation {
   };
 }
 
+/**
+ * Draws how another camera would take the same scene (`--shifted-negatives`): less resolved detail,
+ * duller colour, a softer lens and stronger JPEG than the renders; milder on colour than the training
+ * augmentation, whose wide ranges teach invariance rather than model one camera.
+ */
+export function drawCameraShift(rnd: () => number): Augmentation {
+  const u = (a: number, b: number): number => a + (b - a) * rnd();
+  const warmth = u(-0.06, 0.06);
+  return {
+    flip: false,
+    brightness: u(0.95, 1.15),
+    saturation: u(0.7, 1),
+    hueDeg: u(-6, 6),
+    contrast: u(0.85, 1.05),
+    gains: [1 + warmth, 1, 1 - warmth],
+    haze: rnd() < 0.3 ? u(0, 0.15) : 0,
+    blurSigma: u(0.3, 1),
+    noiseSigma: rnd() < 0.5 ? u(1, 5) : 0,
+    jpegQuality: Math.round(u(45, 75)),
+    resample: u(0.45, 0.8),
+  };
+}
+
 /** Applies `a` to an encoded photo; returns a JPEG (re-encoded at `a.jpegQuality`). */
 export async function augmentPhoto(bytes: Uint8Array, a: Augmentation, seed: number): Promise<Buffer> {
   let img = sharp(bytes).removeAlpha().toColourspace('srgb');
   if (a.flip) img = img.flop();
+  if (a.resample !== undefined && a.resample < 1) {
+    const { width = 0, height = 0 } = await sharp(bytes).metadata();
+    const small = await img
+      .resize(Math.max(1, Math.round(width * a.resample)))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const { width: w, height: h, channels } = small.info;
+    img = sharp(small.data, { raw: { width: w, height: h, channels } }).resize(width, height, { fit: 'fill' });
+  }
   img = img.modulate({ brightness: a.brightness, saturation: a.saturation, hue: Math.round(a.hueDeg) });
   // white balance gains, contrast about mid-grey, then haze towards (200, 200, 205)
   const k = a.gains.map((g) => g * a.contrast * (1 - a.haze));

@@ -6,7 +6,7 @@
 import { TRIAGE_CLASSES, parseManifest } from '../model/manifest.ts';
 import type { ModelManifestInput, TriageClass } from '../model/manifest.ts';
 import { SessionPool } from '../model/session-pool.ts';
-import { drawAugmentation } from './augment.ts';
+import { drawAugmentation, drawCameraShift } from './augment.ts';
 import { cellTargets, type MaskTarget } from './cell-targets.ts';
 import { chooseThresholds, firingRate, limitModelNegatives } from './choose-thresholds.ts';
 import type { ChosenThresholds } from './choose-thresholds.ts';
@@ -112,6 +112,14 @@ export interface TrainDetectorOptions {
    * seen some of their cells, so they can only make the check stricter, never excuse a threshold.
    */
   trainNegativesForThresholds: boolean;
+  /**
+   * Copies of each of those negative photos (`val`'s and, when asked, `train`'s), as another camera would
+   * take them (`drawCameraShift`: less detail, duller colour, stronger JPEG), also counted as negative
+   * photos when the operating points are checked (round 27, `--shifted-negatives`; 0 = off). The real
+   * photos' scores run higher than the clean renders', as these copies' do: a point that keeps them quiet
+   * is less likely to fire on real ground.
+   */
+  shiftedNegatives?: number;
   /** Image-level precision each class's threshold must reach on the validation split. */
   targetPrecision: number;
   /** Largest share of negative validation photos one class may fire on (three classes add up). */
@@ -399,6 +407,8 @@ export interface ExtractedFeatures {
   valFeatures: PhotoFeatures[];
   /** Whole feature maps of the training photos without incidents (unaugmented), for the negative rate. */
   trainNegatives: PhotoFeatures[];
+  /** Whole feature maps of camera-shifted copies of the negative photos (`shiftedNegatives`), in photo order. */
+  shiftedNegatives?: PhotoFeatures[];
   positives: Record<string, number>;
   trainPhotos: number;
 }
@@ -502,6 +512,23 @@ export async function extractFeatures(
     hooks.progress('features (validation)', ++done, val.length);
     return f;
   });
+  // Their own generator: the training photos' draws stay those of a run without shifted copies.
+  const shiftRnd = seededRandom((o.seed ^ 0x5eed_cafe) >>> 0);
+  const shifted = [
+    ...val.filter((item) => item.classes.size === 0),
+    ...(o.trainNegativesForThresholds ? train.filter((item) => item.classes.size === 0) : []),
+  ].flatMap((item, i) =>
+    Array.from({ length: o.shiftedNegatives ?? 0 }, (_, a) => ({
+      item,
+      aug: { params: drawCameraShift(shiftRnd), seed: (o.seed * 7_919 + i * 31 + a) >>> 0 },
+    })),
+  );
+  done = 0;
+  const shiftedNegatives = await mapLimit(shifted, o.workers, async (job) => {
+    const f = await photoFeatures(pool, manifest0, job.item, job.aug);
+    hooks.progress('features (camera-shifted negatives)', ++done, shifted.length);
+    return f;
+  });
   await pool.close();
   if (!buffer || !candidates) throw new Error('没有训练图像 / no training photos');
   return {
@@ -511,6 +538,7 @@ export async function extractFeatures(
     samplePhoto: Uint32Array.from(samplePhoto),
     valFeatures,
     trainNegatives: [...trainNegatives.entries()].sort((a, b) => a[0] - b[0]).map(([, f]) => f),
+    ...(shifted.length ? { shiftedNegatives } : {}),
     positives,
     trainPhotos: train.length,
   };
@@ -707,6 +735,18 @@ export function fitHead(
 }
 
 /**
+ * The negative photos the operating points are checked on: `val`'s, the training split's (when asked;
+ * `val` alone has too few) and their camera-shifted copies (when asked).
+ */
+export function thresholdNegatives(ex: ExtractedFeatures, val: DatasetItem[]): PhotoFeatures[] {
+  return [
+    ...ex.valFeatures.filter((_, i) => val[i]!.classes.size === 0),
+    ...ex.trainNegatives,
+    ...(ex.shiftedNegatives ?? []),
+  ];
+}
+
+/**
  * Thresholds of a head: per class (of `classes`, default all) and candidate `minSeedCells`, the lowest
  * threshold whose image-level precision on the validation share reaches the target while firing on few
  * negative photos; then the candidate with the highest validation recall.
@@ -723,14 +763,13 @@ export function headThresholds(
   const gate = colourGateFor(o, ex.samples.d);
   const water = waterGateFor(o, ex.samples.d);
   const valScores = valFeatures.map((f) => headScores(head, f, gate, water));
-  // Negative photos: val's, and (when asked) the training split's, which val alone has too few of.
-  const negatives = [
-    ...valFeatures.flatMap((f, i) => (val[i]!.classes.size === 0 ? [{ f, s: valScores[i]! }] : [])),
-    ...ex.trainNegatives.map((f) => ({ f, s: headScores(head, f, gate, water) })),
-  ];
+  const negatives = thresholdNegatives(ex, val).map((f) => {
+    const i = valFeatures.indexOf(f);
+    return { scores: i >= 0 ? valScores[i]! : headScores(head, f, gate, water), h: f.h, w: f.w };
+  });
   return chooseThresholds(
     valFeatures.map((f, i) => ({ scores: valScores[i]!, h: f.h, w: f.w, classes: val[i]!.classes })),
-    negatives.map(({ f, s }) => ({ scores: s, h: f.h, w: f.w })),
+    negatives,
     (cls, t, k) =>
       parseManifest(defaultManifest(o.spec, 'x.onnx', { [cls]: t }, o.minAreaCells, o.regionGrow, { [cls]: k })),
     {
@@ -803,7 +842,7 @@ function finishDetector(
 ): TrainedDetector {
   const water = waterGateFor({ ...o, spec }, ex.samples.d);
   const scored = (f: PhotoFeatures) => ({ scores: headScores(head, f, gate, water), h: f.h, w: f.w });
-  const negatives = [...ex.valFeatures.filter((_, i) => val[i]!.classes.size === 0), ...ex.trainNegatives].map(scored);
+  const negatives = thresholdNegatives(ex, val).map(scored);
   const thresholds = o.maxNegativeRateModel
     ? limitModelNegatives(
         perClassThresholds,
@@ -838,6 +877,14 @@ function finishDetector(
   hooks.log(
     `whole model: fires on ${(negativeRate.rate * 100).toFixed(1)} % of ${negatives.length} negative photos (all classes at their operating points; limits ${(o.maxNegativeRatePerClass * 100).toFixed(1)} % per class, ${o.maxNegativeRateModel ? `${(o.maxNegativeRateModel * 100).toFixed(1)} % for the model` : 'none for the model'})`,
   );
+  const shifted = ex.shiftedNegatives?.length ?? 0;
+  if (shifted) {
+    // Apart: whether the shifted copies fire more than the photos they were made from is the point of them.
+    const rate = (n: typeof negatives) => (firingRate(parseManifest(manifest), n) * 100).toFixed(1);
+    hooks.log(
+      `whole model: ${rate(negatives.slice(0, -shifted))} % of the ${negatives.length - shifted} rendered negatives, ${rate(negatives.slice(-shifted))} % of their ${shifted} camera-shifted copies`,
+    );
+  }
   const onnx = detectorOnnx(
     net,
     spec,
@@ -947,6 +994,7 @@ async function trainComposedDetector(
       pool: selectColumns(ex.pool, inputs),
       valFeatures: ex.valFeatures.map((f) => selectChannels(f, inputs)),
       trainNegatives: ex.trainNegatives.map((f) => selectChannels(f, inputs)),
+      ...(ex.shiftedNegatives ? { shiftedNegatives: ex.shiftedNegatives.map((f) => selectChannels(f, inputs)) } : {}),
     };
     let fitted: FittedHead;
     if (g === 'kept') {
