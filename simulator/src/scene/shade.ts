@@ -1063,7 +1063,7 @@ export class Shader {
    */
   sunVisibility(x: number, y: number, objH: number, footM = SHADOW_CELL_M): number {
     if (this.direct < 0.02 || objH >= MAX_OBJECT_H_M) return 1;
-    const over = this.shadowMask.top(x, y, SunShadowMask.levelFor(2 * footM)) - objH;
+    const over = this.shadowMask.top(x, y, SunShadowMask.levelFor(2 * footM), objH <= 0) - objH;
     return over <= 0 ? 1 : over >= 0.8 ? 0 : 1 - over / 0.8;
   }
 

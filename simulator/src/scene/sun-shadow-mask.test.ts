@@ -40,6 +40,22 @@ describe('SunShadowMask', () => {
     expect(top).toBeLessThan(5);
   });
 
+  it('lets a shrub shorter than its own skip cast a shadow on bare ground, not on itself', () => {
+    // Sun 68° up (tan 2.5): a 1.6 m shrub 2 m wide shades the ground up to 0.64 m behind it. Points on an
+    // object skip the nodes within 0.75 m toward the sun, which would leave that shadow out.
+    const sx = 0.6;
+    const sy = 0.8;
+    const mask = new SunShadowMask(block(1.6, 1), sx, sy, 2.5);
+    const behind = (d: number, ground: boolean) => mask.top(-sx * (1 + d), -sy * (1 + d), 0, ground);
+    expect(behind(0.3, true)).toBeGreaterThan(0.5);
+    expect(behind(0.3, false)).toBeLessThan(0);
+    // past the shadow's end, and on the sun's side of the shrub: lit either way
+    expect(behind(1.2, true)).toBeLessThan(0);
+    expect(mask.top(sx * 1.5, sy * 1.5, 0, true)).toBeLessThan(0);
+    // a point on the shrub's top stays in the sun (its own nodes are skipped)
+    expect(mask.top(0, 0, 0)).toBeLessThan(1.6);
+  });
+
   it('drops a lone node made tall by noise, keeps crowns metres wide', () => {
     // One lattice node's worth of pole (dithered class raster) casts no streak; a 2 m crown does.
     const pole = new SunShadowMask(block(8, SHADOW_CELL_M / 3), 0, 1, 1);

@@ -23,7 +23,9 @@ export const MAX_OBJECT_H_M = 20;
 const MAX_REACH_M = 45;
 /**
  * Objects nearer than this toward the sun (m) are left to the surface's own modelling: a crown is not
- * darkened by the next lattice node of the same crown (its normals already light it).
+ * darkened by the next lattice node of the same crown (its normals already light it). Bare ground has
+ * no such self: it reads the tops of every node from the next one on (`top`'s `ground`), or objects
+ * shorter than this times the sun's tangent (a 1.8 m shrub at 68°) would cast no shadow at all.
  */
 const SELF_M = 0.75;
 /**
@@ -37,6 +39,8 @@ const LEVELS = 6;
 const TILE_SHIFT = 6;
 const TILE = 1 << TILE_SHIFT;
 const TILE_MASK = TILE - 1;
+/** Offset of the bare-ground tops in a tile of tops. */
+const NEAR = TILE * TILE;
 /** Offset keeping tile coordinates positive in the map key (±2^11 tiles: ±32 km on the finest lattice). */
 const KEY_OFF = 1 << 11;
 const KEY_SPAN = 1 << 12;
@@ -103,8 +107,12 @@ export class SunShadowMask {
     return level;
   }
 
-  /** Shadow top (m above the ground) at scene point (x, y) on lattice `level`, bilinear. */
-  top(x: number, y: number, level: number): number {
+  /**
+   * Shadow top (m above the ground) at scene point (x, y) on lattice `level`, bilinear. `ground`: for a
+   * point of bare ground, which objects from the next node toward the sun on shade (SELF_M is for points
+   * on an object).
+   */
+  top(x: number, y: number, level: number, ground = false): number {
     const L = this.levels[level] as Level;
     const u = (x * this.ux + y * this.uy) * L.inv;
     const v = (y * this.ux - x * this.uy) * L.inv;
@@ -116,10 +124,11 @@ export class SunShadowMask {
     const lj = j & TILE_MASK;
     // Nodes on a tile's last row or column: their neighbours are in the next tile (a path of its own,
     // so that this one stays small enough to be inlined into the shader's per-sample calls).
-    if (li === TILE_MASK || lj === TILE_MASK) return this.topAcross(level, L, i, j, fu, fv);
+    const near = ground ? NEAR : 0;
+    if (li === TILE_MASK || lj === TILE_MASK) return this.topAcross(level, L, i, j, fu, fv, near);
     // All four nodes in one tile (most reads): one tile look-up, then plain reads.
     const t = this.topTile(level, L, i >> TILE_SHIFT, j >> TILE_SHIFT);
-    const k = lj * TILE + li;
+    const k = lj * TILE + li + near;
     const t00 = t[k] as number;
     const t10 = t[k + 1] as number;
     const t01 = t[k + TILE] as number;
@@ -130,18 +139,19 @@ export class SunShadowMask {
   }
 
   /** `top` for nodes (i, j) … (i + 1, j + 1) that span two or four tiles. */
-  private topAcross(level: number, L: Level, i: number, j: number, fu: number, fv: number): number {
-    const t00 = this.topNode(level, L, i, j);
-    const t10 = this.topNode(level, L, i + 1, j);
-    const t01 = this.topNode(level, L, i, j + 1);
-    const t11 = this.topNode(level, L, i + 1, j + 1);
+  private topAcross(level: number, L: Level, i: number, j: number, fu: number, fv: number, near: number): number {
+    const t00 = this.topNode(level, L, i, j, near);
+    const t10 = this.topNode(level, L, i + 1, j, near);
+    const t01 = this.topNode(level, L, i, j + 1, near);
+    const t11 = this.topNode(level, L, i + 1, j + 1, near);
     const a = t00 + (t10 - t00) * fu;
     const b = t01 + (t11 - t01) * fu;
     return a + (b - a) * fv;
   }
 
-  private topNode(level: number, L: Level, i: number, j: number): number {
-    return this.topTile(level, L, i >> TILE_SHIFT, j >> TILE_SHIFT)[(j & TILE_MASK) * TILE + (i & TILE_MASK)] as number;
+  private topNode(level: number, L: Level, i: number, j: number, near: number): number {
+    const t = this.topTile(level, L, i >> TILE_SHIFT, j >> TILE_SHIFT);
+    return t[(j & TILE_MASK) * TILE + (i & TILE_MASK) + near] as number;
   }
 
   private topTile(level: number, L: Level, ti: number, tj: number): Float32Array {
@@ -169,10 +179,11 @@ export class SunShadowMask {
 
   /**
    * Tops of tile (ti, tj): per row across the sun, a running maximum from `reach` nodes toward the sun
-   * down to the tile (run[i] is the top node i casts on the next one, its own height included).
+   * down to the tile (run[i] is the top node i casts on the next one, its own height included). The
+   * tile holds the tops for points on objects, then (from NEAR) those for bare ground.
    */
   private fillTops(level: number, L: Level, ti: number, tj: number): Float32Array {
-    const t = new Float32Array(TILE * TILE);
+    const t = new Float32Array(2 * TILE * TILE);
     const i0 = ti << TILE_SHIFT;
     const n = TILE + L.self + L.reach;
     const drop = L.drop;
@@ -205,7 +216,10 @@ export class SunShadowMask {
         run[m] = r;
       }
       const row = lj * TILE;
-      for (let m = 0; m < TILE; m++) t[row + m] = Math.max(-1, (run[m + L.self] as number) - selfDrop);
+      for (let m = 0; m < TILE; m++) {
+        t[row + m] = Math.max(-1, (run[m + L.self] as number) - selfDrop);
+        t[NEAR + row + m] = Math.max(-1, (run[m + 1] as number) - drop);
+      }
     }
     return t;
   }

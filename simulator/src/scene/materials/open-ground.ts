@@ -111,8 +111,10 @@ export function drawOpenLook(kind: OpenLook['kind'], seed: number): OpenLook {
     // negative exists.
     bareShare: r.range(0.36, 0.46),
     bareTexelM: 0.18,
-    // Oaks and shrubs of dry hills are dark purple-grey-green (SJER), not the olive of a wet forest.
-    crown: tone(r, lerp([0.19, 0.2, 0.19], [0.25, 0.26, 0.23], r.next()), 0.1),
+    // Oaks and shrubs of dry hills are a dark grey olive (SJER, the dry Agung slope), duller than a wet
+    // forest. Not darker: lit from above they read as near-black blots (grey level of the darkest 15 %
+    // of a nadir frame 0.23 of its median; Agung's drone frame 0.29, SJER 0.59), which is a burn scar's look.
+    crown: tone(r, lerp([0.24, 0.28, 0.2], [0.32, 0.36, 0.25], r.next()), 0.1),
     density: r.range(0.12, 0.28),
     crownScale: r.range(0.45, 0.7),
     heightM: r.range(1.2, 2.5),
