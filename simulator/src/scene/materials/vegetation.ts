@@ -77,7 +77,7 @@ export function shadeCanopy(
   if (present < 1) {
     s.mix(col, present);
     s.mul(1 - 0.25 * present);
-    s.objH = heightM * hgt * present;
+    s.objH = heightM * (0.55 + 0.45 * hgt) * present;
     return true;
   }
   const nx = sh.hn[1] as number;

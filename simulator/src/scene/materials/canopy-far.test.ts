@@ -1,0 +1,49 @@
+/**
+ * A stand of crowns seen from far off (pixels wider than six canopy texels, where a pixel becomes a blend
+ * of crowns and ground) stands as high as the same stand seen close, and its sun test reads it so. Its
+ * height was the filtered height times the density, without the crown's base: a dense dark forest stood a
+ * fifth lower there on average, much of it in the shadow of its own nodes in the sun-shadow mask, and oblique
+ * photos showed an arc beyond which the forest turned dark (issue 15, gallery `dark_forest` at 1/4 size).
+ */
+import { describe, expect, it } from 'vitest';
+import { demoLonLat, demoShader } from '../demo-shader.ts';
+import { demoRiverY } from '../demo-world.ts';
+import { Surface } from '../surface.ts';
+
+const Y0 = demoRiverY(0) + 150;
+
+/** Mean height of what stands, and mean sun, over a dark_forest patch's points at footprint `gsd`. */
+function stand(seed: number, gsd: number): { height: number; sun: number } {
+  const [lon, lat] = demoLonLat(0, Y0);
+  const sh = demoShader({
+    distractors: [{ id: 'f', kind: 'dark_forest', lon, lat, lengthM: 200, widthM: 150, headingDeg: 0 }],
+    weather: { sunElevationDeg: 45, sunAzimuthDeg: 150, haze: 0.2, season: 'summer' },
+    seed,
+  });
+  const s = new Surface();
+  let h = 0;
+  let sun = 0;
+  let n = 0;
+  for (let x = -40; x <= 40; x += 0.93)
+    for (let y = Y0 - 40; y <= Y0 + 40; y += 1.07) {
+      sh.surface(x, y, 0, 0, 0, gsd, s);
+      h += s.objH;
+      sun += sh.sunVisibility(x, y, s.objH, gsd);
+      n++;
+    }
+  return { height: h / n, sun: sun / n };
+}
+
+describe('crowns seen from far off', () => {
+  it('stand as high and as much in the sun as the same crowns seen close', () => {
+    for (const seed of [3, 8]) {
+      const near = stand(seed, 0.05);
+      const far = stand(seed, 1.2);
+      // seed 3: 8.1 m and 0.90 of the sun close; far off 8.3 m and 0.98 (a blend has no gaps in shade),
+      // before 6.3 m and 0.59
+      expect(far.height).toBeGreaterThan(0.9 * near.height);
+      expect(far.height).toBeLessThan(1.15 * near.height);
+      expect(far.sun).toBeGreaterThan(0.9 * near.sun);
+    }
+  });
+});
