@@ -18,7 +18,7 @@ import { Rng } from '../random.ts';
 import type { Shader } from '../shade.ts';
 import { smooth, type Surface } from '../surface.ts';
 import { type Detail4, detailBuffer } from '../textures.ts';
-import { canopyHeight, shadeCanopy } from './vegetation.ts';
+import { BLEND_FOOT_TEXELS, canopyHeight, shadeCanopy } from './vegetation.ts';
 
 // det4 results, one buffer per read (see Shader.det4).
 const groundDetail = detailBuffer();
@@ -219,7 +219,7 @@ export function shadeOpenGround(
   const gg = s.g;
   const gb = s.b;
   if (shadeCanopy(sh, s, x, y, gsd, look.density, look.crownScale, look.heightM, -1, look.crown)) {
-    if (gsd / (sh.canopy.texelM * look.crownScale) >= 6) {
+    if (gsd / (sh.canopy.texelM * look.crownScale) >= BLEND_FOOT_TEXELS) {
       // Pixels wider than a crown: the ground blended with this patch's crowns and their shade.
       s.r = gr;
       s.g = gg;

@@ -19,6 +19,14 @@ const teaLeaves = detailBuffer();
 const FLOOR: RGB = [0.16, 0.17, 0.11];
 /** Height (m) of a crown's dome over its rim at crown scale 1: about its radius. */
 const CROWN_DOME_M = 3.5;
+/**
+ * Pixels at least this many canopy texels wide (2 m at crown scale 1) draw a thinned stand as a blend of
+ * crowns and ground by its density: the crown id read at one texel would alias there. Crowns are 10–30
+ * texels in radius, so below it each crown is still drawn where it stands. At the 6 texels used before,
+ * an open stand's crowns gave way to the blend a couple of hundred metres off in oblique photos while
+ * their shadows (the sun mask reads crowns one by one) stayed: shadows without trees.
+ */
+export const BLEND_FOOT_TEXELS = 16;
 
 /**
  * Shade a tree crown at (x, y) if one stands there: `density` 0..1 keeps that share of crowns,
@@ -54,7 +62,7 @@ export function shadeCanopy(
   const id = texelId < NO_CROWN_ID ? texelId : 0;
   let present = 1;
   if (density < 1) {
-    if (foot < 6) {
+    if (foot < BLEND_FOOT_TEXELS) {
       if (texelId >= density) {
         sh.canopyGap = true;
         return false;
@@ -73,7 +81,7 @@ export function shadeCanopy(
   // Species and health vary by crown and by stand.
   const pick = (id * 7.31 + st * 2.3) % 1;
   const col: RGB = colour ?? (pick < 0.55 ? look.forest : pick < 0.88 ? look.forestAlt : look.forestAutumn);
-  const idv = foot < 6 ? id : 0.5;
+  const idv = foot < BLEND_FOOT_TEXELS ? id : 0.5;
   if (present < 1) {
     s.mix(col, present);
     s.mul(1 - 0.25 * present);
