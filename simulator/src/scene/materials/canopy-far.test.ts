@@ -13,14 +13,19 @@ import { Surface } from '../surface.ts';
 
 const Y0 = demoRiverY(0) + 150;
 
-/** Mean height of what stands, and mean sun, over a dark_forest patch's points at footprint `gsd`. */
-function stand(seed: number, gsd: number): { height: number; sun: number } {
+/** The demo world with a 200 × 150 m patch of `kind` at (0, Y0), sun 45° up. */
+function patchShader(kind: 'dark_forest' | 'sparse_canopy', seed: number) {
   const [lon, lat] = demoLonLat(0, Y0);
-  const sh = demoShader({
-    distractors: [{ id: 'f', kind: 'dark_forest', lon, lat, lengthM: 200, widthM: 150, headingDeg: 0 }],
+  return demoShader({
+    distractors: [{ id: 'p', kind, lon, lat, lengthM: 200, widthM: 150, headingDeg: 0 }],
     weather: { sunElevationDeg: 45, sunAzimuthDeg: 150, haze: 0.2, season: 'summer' },
     seed,
   });
+}
+
+/** Mean height of what stands, and mean sun, over a dark_forest patch's points at footprint `gsd`. */
+function stand(seed: number, gsd: number): { height: number; sun: number } {
+  const sh = patchShader('dark_forest', seed);
   const s = new Surface();
   let h = 0;
   let sun = 0;
@@ -51,12 +56,7 @@ describe('crowns seen from far off', () => {
 
 /** Per point of a sparse_canopy patch: whether a crown stands there (objH ≥ 2 m) at footprint `gsd`. */
 function openCrowns(seed: number, gsd: number): boolean[] {
-  const [lon, lat] = demoLonLat(0, Y0);
-  const sh = demoShader({
-    distractors: [{ id: 'w', kind: 'sparse_canopy', lon, lat, lengthM: 200, widthM: 150, headingDeg: 0 }],
-    weather: { sunElevationDeg: 45, sunAzimuthDeg: 150, haze: 0.2, season: 'summer' },
-    seed,
-  });
+  const sh = patchShader('sparse_canopy', seed);
   const s = new Surface();
   const out: boolean[] = [];
   for (let x = -40; x <= 40; x += 1.9)
