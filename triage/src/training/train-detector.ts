@@ -763,10 +763,13 @@ export function headThresholds(
   const gate = colourGateFor(o, ex.samples.d);
   const water = waterGateFor(o, ex.samples.d);
   const valScores = valFeatures.map((f) => headScores(head, f, gate, water));
-  const negatives = thresholdNegatives(ex, val).map((f) => {
-    const i = valFeatures.indexOf(f);
-    return { scores: i >= 0 ? valScores[i]! : headScores(head, f, gate, water), h: f.h, w: f.w };
-  });
+  // val's negatives are scored above already.
+  const scored = new Map(valFeatures.map((f, i) => [f, valScores[i]!]));
+  const negatives = thresholdNegatives(ex, val).map((f) => ({
+    scores: scored.get(f) ?? headScores(head, f, gate, water),
+    h: f.h,
+    w: f.w,
+  }));
   return chooseThresholds(
     valFeatures.map((f, i) => ({ scores: valScores[i]!, h: f.h, w: f.w, classes: val[i]!.classes })),
     negatives,
