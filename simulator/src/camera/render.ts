@@ -304,6 +304,7 @@ export function renderRaw(
         let gz = z0;
         let hx = 0;
         let hy = 0;
+        let underCrown = false;
         for (let pass = 0; ; pass++) {
           const stand = onTree ? trees : buildings;
           const onTop = onTree || onBuilding;
@@ -329,9 +330,11 @@ export function renderRaw(
           // A roof, wall or crown carries none of the incident painted on the ground under it.
           shader.surface(gx, gy, gz, hx, hy, gsd, surf, onTop);
           if (pass === 0 && !onTop && surf.objH > 0 && passedUnderCrown(gx, gy, dx, dy, dz)) {
-            // Lower foliage under a standing crown: lit from the ground, under the crown, a share of the sky.
+            // Lower foliage under a standing crown: in the crown's shade (whose shadow on the ground may lie
+            // off its trunk: a crown's base), lit from under the crown by a share of the sky.
             surf.objH = 0;
             surf.ao *= UNDER_CROWN_SKY;
+            underCrown = true;
           }
           shader.leafDx = shader.leafDy = 0;
           // The crowns' lattice and the shader's outlines (dithered, by footprint) differ by up to a lattice
@@ -356,7 +359,7 @@ export function renderRaw(
           const foot = Math.min(gsd, WALL_FOOT_M);
           const out = WALL_OUT_M + 2 * foot;
           vis = shader.sunVisibility(gx + out * nx, gy + out * ny, surf.objH, foot);
-        } else vis = shader.sunVisibility(gx, gy, surf.objH, gsd);
+        } else vis = underCrown ? 0 : shader.sunVisibility(gx, gy, surf.objH, gsd);
         const bk = ((j / block) | 0) * nbx + ((i / block) | 0);
         let cloud = cloudG[bk] as number;
         if (cloud !== cloud) {

@@ -217,7 +217,13 @@ export class Shader {
     this.sunY = Math.cos(el) * Math.cos(az);
     this.sunZ = Math.sin(el);
     this.tanSun = Math.tan(el);
-    this.shadowMask = new SunShadowMask((x, y) => this.objectHeight(x, y), this.sunX, this.sunY, this.tanSun);
+    this.shadowMask = new SunShadowMask(
+      (x, y) => this.objectHeight(x, y),
+      this.sunX,
+      this.sunY,
+      this.tanSun,
+      () => this.objectBaseM,
+    );
     this.overcast = w.overcast ?? 0;
     this.haze = w.haze;
     this.cloudCover = w.clouds ?? 0;
@@ -860,8 +866,15 @@ export class Shader {
   /** Shadows of trees and houses in ground coordinates, filled as the photo's samples read them (public for the renderer's stage timing). */
   readonly shadowMask: SunShadowMask;
 
+  /**
+   * Height (m) of the bottom of what objectHeight's last call found standing: a crown's base where only a
+   * trunk stands below it (canopyHeight), 0 for what stands on the ground.
+   */
+  objectBaseM = 0;
+
   /** Height of trees and houses at (x, y) above the ground (m), for shadow tests. */
   objectHeight(x: number, y: number): number {
+    this.objectBaseM = 0;
     // Exposed slopes are bare: no tree left standing inside a scar casts a shadow there.
     if (this.inClearing(x, y)) return 0;
     // The class raster has 1 m cells here: dither the lookup so tree-line shadows get ragged edges
@@ -1117,6 +1130,14 @@ export class Shader {
     let r = s.r * (sun * this.sunCol[0] + amb * this.skyCol[0] + bl * bc[0]) * n * wb[0];
     let g = s.g * (sun * this.sunCol[1] + amb * this.skyCol[1] + bl * bc[1]) * n * wb[1];
     let b = s.b * (sun * this.sunCol[2] + amb * this.skyCol[2] + bl * bc[2]) * n * wb[2];
+    if (s.translucent > 0) {
+      // Sunlight through leaves: filtered by a leaf on the way (tinted by its own colour), so shaded
+      // foliage glows a deep green instead of going black.
+      const t = (s.translucent * this.direct * cloud * this.sunZ * n) / Math.max(1e-6, s.r, s.g, s.b);
+      r += s.r * s.r * t * this.sunCol[0] * wb[0];
+      g += s.g * s.g * t * this.sunCol[1] * wb[1];
+      b += s.b * s.b * t * this.sunCol[2] * wb[2];
+    }
     if (s.emit > 0) {
       const e = s.emit;
       r += (s.r * 1.5 - r) * e;

@@ -56,6 +56,27 @@ describe('SunShadowMask', () => {
     expect(mask.top(0, 0, 0)).toBeLessThan(1.6);
   });
 
+  it('casts a crown on bare trunks as a blob a trunk’s length off, not a streak from the foot', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 2 * Math.PI, noNaN: true }), (az) => {
+        // Sun 45° up (tan 1): a crown from 5 to 8 m over a 2 m wide square shades the ground 5–8 m behind
+        // its edge (plus its width), not under the crown or right behind it, where the trunk stands.
+        const sx = Math.sin(az);
+        const sy = Math.cos(az);
+        const mask = new SunShadowMask(block(8, 1), sx, sy, 1, () => 5);
+        const ground = (d: number) => mask.top(-sx * d, -sy * d, 0, true);
+        expect(ground(0)).toBeLessThan(0);
+        expect(ground(3)).toBeLessThan(0);
+        expect(ground(6.5)).toBeGreaterThan(0.5);
+        expect(ground(8)).toBeGreaterThan(0.5);
+        expect(ground(11)).toBeLessThan(0);
+        // Points on objects still read it as a solid column: 3 m behind, up to ~6 m.
+        expect(mask.top(-sx * 3, -sy * 3, 0)).toBeGreaterThan(4);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('drops a lone node made tall by noise, keeps crowns metres wide', () => {
     // One lattice node's worth of pole (dithered class raster) casts no streak; a 2 m crown does.
     const pole = new SunShadowMask(block(8, SHADOW_CELL_M / 3), 0, 1, 1);

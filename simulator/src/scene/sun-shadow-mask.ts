@@ -8,6 +8,13 @@
  * tan), so a tile costs one object height per node plus a few additions per node of the margin
  * upstream.
  *
+ * A tree's crown floats: it stands between its base and its top, with only a trunk below. Bare ground
+ * reads it as such (`top`'s `ground`): each node's crown is cast as a column of its own depth (top −
+ * base), moved base / tan(elevation) away from the sun, which shades exactly the ground that the crown
+ * shades (the ray from a ground point d metres away meets the crown where base ≤ d · tan ≤ top). A
+ * pine's shadow lies a trunk's length off its foot as a blob, not a streak from the trunk's foot. Points
+ * on objects read the nodes as solid columns.
+ *
  * Tiles are filled when first read, so the mask covers the photo's footprint (and the strip toward the
  * sun whose objects cast into it) and nothing else. The lattice spacing follows the ground footprint of
  * the samples that read it: 0.25 m near the camera, doubling far off in oblique views (memory stays
@@ -78,6 +85,8 @@ export class SunShadowMask {
     sunX: number,
     sunY: number,
     tanSun: number,
+    /** Height (m) of the bottom of what heightAt's last call found (a crown's base; 0: it stands on the ground). */
+    private readonly baseOfLast: () => number = () => 0,
   ) {
     const len = Math.hypot(sunX, sunY);
     this.ux = len > 1e-9 ? sunX / len : 0;
@@ -192,40 +201,79 @@ export class SunShadowMask {
     let prev = new Float64Array(n);
     let cur = new Float64Array(n);
     let next = new Float64Array(n);
+    let basePrev = new Float64Array(n);
+    let baseCur = new Float64Array(n);
+    let baseNext = new Float64Array(n);
     const run = new Float64Array(n);
+    const onGround = new Float64Array(n);
     const j0 = tj << TILE_SHIFT;
     if (L.erode) {
-      this.column(level, L, j0 - 1, i0, n, prev);
-      this.column(level, L, j0, i0, n, cur);
+      this.column(level, L, j0 - 1, i0, n, prev, basePrev);
+      this.column(level, L, j0, i0, n, cur, baseCur);
     }
     for (let lj = 0; lj < TILE; lj++) {
       const j = j0 + lj;
+      let base = baseCur;
       if (L.erode) {
         // Narrowed across the sun by one node each side on the finest lattice: a lone node made tall by
         // the class raster's dither would otherwise cast a one-node streak the length of a shadow.
-        this.column(level, L, j + 1, i0, n, next);
+        this.column(level, L, j + 1, i0, n, next, baseNext);
         for (let m = 0; m < n; m++) run[m] = Math.min(prev[m] as number, cur[m] as number, next[m] as number);
         const spare = prev;
         prev = cur;
         cur = next;
         next = spare;
-      } else this.column(level, L, j, i0, n, run);
+        const spareBase = basePrev;
+        basePrev = baseCur;
+        baseCur = baseNext;
+        baseNext = spareBase;
+      } else {
+        this.column(level, L, j, i0, n, run, baseCur);
+        base = baseCur;
+      }
+      // What bare ground sees: each node's crown as a column of its depth, moved off by its base.
+      onGround.fill(Number.NEGATIVE_INFINITY);
+      for (let m = 0; m < n; m++) {
+        const h = run[m] as number;
+        const b = base[m] as number;
+        if (b <= 0) {
+          if (h > (onGround[m] as number)) onGround[m] = h;
+          continue;
+        }
+        if (h <= b) continue;
+        const to = m - Math.round(b / drop);
+        if (to >= 0 && h - b > (onGround[to] as number)) onGround[to] = h - b;
+      }
       let r = Number.NEGATIVE_INFINITY;
+      let rg = Number.NEGATIVE_INFINITY;
       for (let m = n - 1; m >= 0; m--) {
         r = Math.max(run[m] as number, r - drop);
         run[m] = r;
+        rg = Math.max(onGround[m] as number, rg - drop);
+        onGround[m] = rg;
       }
       const row = lj * TILE;
       for (let m = 0; m < TILE; m++) {
         t[row + m] = Math.max(-1, (run[m + L.self] as number) - selfDrop);
-        t[NEAR + row + m] = Math.max(-1, (run[m + 1] as number) - drop);
+        t[NEAR + row + m] = Math.max(-1, (onGround[m + 1] as number) - drop);
       }
     }
     return t;
   }
 
-  /** Object heights of nodes i0 … i0 + n − 1 of lattice column j into out, each evaluated once. */
-  private column(level: number, L: Level, j: number, i0: number, n: number, out: Float64Array): void {
+  /**
+   * Object heights of nodes i0 … i0 + n − 1 of lattice column j into out, and their bases into outBase,
+   * each evaluated once (a tile of heights holds the bases from NEAR on).
+   */
+  private column(
+    level: number,
+    L: Level,
+    j: number,
+    i0: number,
+    n: number,
+    out: Float64Array,
+    outBase: Float64Array,
+  ): void {
     const tj = j >> TILE_SHIFT;
     const row = (j & TILE_MASK) * TILE;
     const b = j * L.cell;
@@ -234,7 +282,7 @@ export class SunShadowMask {
       const key = ((level * KEY_SPAN + ti + KEY_OFF) * KEY_SPAN + tj + KEY_OFF) | 0;
       let t = L.heights.get(key);
       if (!t) {
-        t = new Float32Array(TILE * TILE).fill(Number.NaN);
+        t = new Float32Array(2 * TILE * TILE).fill(Number.NaN);
         L.heights.set(key, t);
       }
       for (const stop = Math.min(end, (ti + 1) << TILE_SHIFT); i < stop; i++) {
@@ -243,10 +291,12 @@ export class SunShadowMask {
         if (h !== h) {
           const a = i * L.cell;
           t[k] = this.heightAt(a * this.ux - b * this.uy, a * this.uy + b * this.ux);
+          t[NEAR + k] = t[k] > 0 ? this.baseOfLast() : 0;
           // Float32 storage: use what was stored, so a node reads the same whether fresh or cached.
           h = t[k] as number;
         }
         out[i - i0] = h;
+        outBase[i - i0] = t[NEAR + k] as number;
       }
     }
   }

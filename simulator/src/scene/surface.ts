@@ -23,6 +23,11 @@ export class Surface {
   ao = 1;
   /** Share 0..1 of the sunlit ground's bounced light this surface gets (walls: Shader.bounceCol). */
   bounce = 0;
+  /**
+   * Share of the sun's light on the crown that reaches this surface through leaves whatever way it faces
+   * and whatever shades it (foliage: light passes through leaves and scatters inside the crown), 0..1.
+   */
+  translucent = 0;
   /** Hard-negative kind index + 1 seen here, 0 = none. */
   tag = 0;
   /** Incident index + 1 seen here, 0 = none. */
@@ -44,6 +49,7 @@ export class Surface {
     this.level();
     this.ao = 1;
     this.bounce = 0;
+    this.translucent = 0;
     this.tag = 0;
     this.incident = 0;
     this.under = 0;

@@ -8,8 +8,13 @@ import { demoRiverY } from '../demo-world.ts';
 import { Shader } from '../shade.ts';
 import { Surface } from '../surface.ts';
 import { drawOpenLook, type OpenLook, openGroundHeight, shadeOpenGround } from './open-ground.ts';
+import { canopyHeight } from './vegetation.ts';
 
 const KINDS = ['sparse_canopy', 'dry_scrub'] as const;
+
+/** The whole crown's height at (x, y), its gaps included (the shadow heights leave a pine's gaps out). */
+const crownHeight = (sh: Shader, x: number, y: number, look: OpenLook): number =>
+  canopyHeight(sh, x, y, look.density, look.crownScale, look.heightM);
 
 function shaderWith(kind: OpenLook['kind']): Shader {
   const [lon, lat] = demoLonLat(0, demoRiverY(0) + 150);
@@ -104,7 +109,7 @@ describe('open woodland and dry scrub', () => {
         s.gy = -0.6;
         s.objH = 15;
         shadeOpenGround(sh, s, x, y, 0.05, look, 77);
-        if (openGroundHeight(sh, x, y, look, 77) > 0) continue;
+        if (openGroundHeight(sh, x, y, look, 77) > 0 || crownHeight(sh, x, y, look) > 0) continue;
         ground++;
         expect([s.gx, s.gy, s.objH]).toEqual([0, 0, 0]);
       }
@@ -119,7 +124,7 @@ describe('open woodland and dry scrub', () => {
     const rim = { n: 0, gap: 0 };
     for (let x = 0; x < 60; x += 0.13)
       for (let y = 0; y < 60; y += 0.17) {
-        const h = openGroundHeight(sh, x, y, look, 77) / look.heightM;
+        const h = crownHeight(sh, x, y, look) / look.heightM;
         if (h === 0) continue;
         s.reset();
         shadeOpenGround(sh, s, x, y, 0.05, look, 77);

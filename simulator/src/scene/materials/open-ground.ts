@@ -22,6 +22,8 @@ import { BLEND_FOOT_TEXELS, canopyHeight, shadeCanopy } from './vegetation.ts';
 
 // det4 results, one buffer per read (see Shader.det4).
 const groundDetail = detailBuffer();
+/** The ground detail read by the shadow heights (their own buffer: the sun mask fills while shading). */
+const shadowDetail = detailBuffer();
 
 export interface OpenLook {
   kind: 'sparse_canopy' | 'dry_scrub';
@@ -168,6 +170,23 @@ function itemAt(x: number, y: number, look: OpenLook, salt: number): typeof item
 const LOG_RADIUS_M = 0.25;
 /** Boulder height over its radius: granite boulders are rounded but lie low. */
 const BOULDER_RISE = 0.3;
+/**
+ * Share of the sky the ground seen through a pine's gaps sees: a pine's crown is open, so that ground is
+ * about as bright as the crown's cast shadow beside it (OSBS), not a black hole in the crown.
+ */
+const PINE_GAP_SKY = 0.85;
+/**
+ * Share of a pine's height under its crown: open-grown pines (OSBS longleaf) carry their crowns on bare
+ * trunks from about half their height.
+ */
+const PINE_BASE_SHARE = 0.45;
+/**
+ * How much wider a pine's tufts are for the sun than from straight above: a slanting ray crosses the
+ * crown's depth, and tufts above and below one another close a gap that shows from above.
+ */
+const SHADOW_TUFT_WIDEN = 1.6;
+/** Footprint (m) the shadow heights draw a pine's gaps at: fine enough for every gap to be open. */
+const SHADOW_DETAIL_M = 0.1;
 
 export function shadeOpenGround(
   sh: Shader,
@@ -237,6 +256,7 @@ export function shadeOpenGround(
       s.g = gg;
       s.b = gb;
       s.mix(look.itemColour, 0.35 + 0.5 * twig);
+      s.translucent = 0;
     } else if (look.kind === 'sparse_canopy') {
       // A pine from above is a star of needle tufts on branches from the top, with gaps towards the
       // rim (OSBS): where the star leaves a gap, the ground under the crown shows, in its shade.
@@ -244,15 +264,16 @@ export function shadeOpenGround(
       // Needles in sun: a tuft is lighter than the clump shading alone makes it.
       s.mul(1 + 0.2 * (1 - gap));
       if (gap > 0) {
-        s.r += (gr * 0.75 - s.r) * gap;
-        s.g += (gg * 0.75 - s.g) * gap;
-        s.b += (gb * 0.75 - s.b) * gap;
+        s.r += (gr - s.r) * gap;
+        s.g += (gg - s.g) * gap;
+        s.b += (gb - s.b) * gap;
         if (gap > 0.5) {
           s.gx = 0;
           s.gy = 0;
           s.objH = 0;
-          s.ao = 0.6;
+          s.ao = PINE_GAP_SKY;
           s.grain = 0.7;
+          s.translucent = 0;
         }
       }
     }
@@ -264,7 +285,7 @@ export function shadeOpenGround(
  * `shadeCanopy` just drew (its centre in `sh.crownX/Y`, its dome height in `sh.hn[0]`). Fades out where
  * pixels grow wider than a tuft, so far crowns keep their mean colour instead of shimmering.
  */
-function pineGap(sh: Shader, x: number, y: number, gsd: number, d: Detail4, salt: number): number {
+function pineGap(sh: Shader, x: number, y: number, gsd: number, d: Detail4, salt: number, widen = 1): number {
   const fade = smooth(0.45, 0.15, gsd);
   if (fade <= 0) return 0;
   const ex = x - sh.crownX;
@@ -277,7 +298,7 @@ function pineGap(sh: Shader, x: number, y: number, gsd: number, d: Detail4, salt
   const across = Math.abs(turn - Math.round(turn)) * ((2 * Math.PI) / n) * rM;
   // Tufts are widest near the top and come in clumps along a branch, about every 0.7 m.
   const along = 0.5 + 0.5 * Math.cos(2 * Math.PI * (rM / 0.7 + 5 * hc));
-  const width = (0.06 + 0.4 * (sh.hn[0] as number)) * (0.3 + 1.2 * (d[1] as number)) * (0.5 + 0.7 * along);
+  const width = (0.06 + 0.4 * (sh.hn[0] as number)) * (0.3 + 1.2 * (d[1] as number)) * (0.5 + 0.7 * along) * widen;
   return fade * smooth(width - 0.07, width + 0.07, across);
 }
 
@@ -285,7 +306,17 @@ function pineGap(sh: Shader, x: number, y: number, gsd: number, d: Detail4, salt
 export function openGroundHeight(sh: Shader, x: number, y: number, look: OpenLook, salt: number): number {
   const it = itemAt(x, y, look, salt);
   if (look.kind === 'dry_scrub' && it.d < it.size) return it.size * BOULDER_RISE * Math.sqrt(1 - (it.d / it.size) ** 2);
-  const tree = canopyHeight(sh, x, y, look.density, look.crownScale, look.heightM);
-  if (look.kind === 'sparse_canopy' && it.d < LOG_RADIUS_M) return Math.max(tree, LOG_RADIUS_M);
-  return tree;
+  if (look.kind !== 'sparse_canopy') return canopyHeight(sh, x, y, look.density, look.crownScale, look.heightM);
+  const tree = canopyHeight(sh, x, y, look.density, look.crownScale, look.heightM, PINE_BASE_SHARE);
+  if (it.d < LOG_RADIUS_M) {
+    sh.objectBaseM = 0; // the log lies on the ground
+    return Math.max(tree, LOG_RADIUS_M);
+  }
+  if (tree <= 0 || sh.treesOnly) return tree;
+  // The sun passes where the eye does: through a pine's gaps and a snag's bare branches (as shadeOpenGround
+  // draws them, at the finest footprint), so their shadows are dappled, not solid blots.
+  const d = sh.det4(x, y, 0.06, SHADOW_DETAIL_M, shadowDetail);
+  const crownHash = hash2(Math.floor(sh.crownX * 3), Math.floor(sh.crownY * 3), salt + 41);
+  if (crownHash < look.snagShare) return (d[3] as number) > 0.55 ? tree : 0;
+  return pineGap(sh, x, y, SHADOW_DETAIL_M, d, salt, SHADOW_TUFT_WIDEN) > 0.5 ? 0 : tree;
 }

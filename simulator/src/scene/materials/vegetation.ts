@@ -29,6 +29,12 @@ const CROWN_DOME_M = 3.5;
 export const BLEND_FOOT_TEXELS = 16;
 
 /**
+ * Share of the sun on a crown that reaches any leaf in it through the leaves above (Surface.translucent):
+ * leaves pass on about 40 % of green light and the crown scatters it.
+ */
+export const FOLIAGE_TRANSLUCENT = 0.25;
+
+/**
  * Shade a tree crown at (x, y) if one stands there: `density` 0..1 keeps that share of crowns,
  * `crownScale` shrinks (<1) or grows crowns, `heightM` is the tallest tree. False = ground between.
  */
@@ -102,6 +108,7 @@ export function shadeCanopy(
   s.objH = heightM * (0.55 + 0.45 * hgt);
   s.ao = 0.75 + 0.25 * hgt;
   s.grain = 0.85;
+  s.translucent = FOLIAGE_TRANSLUCENT;
   return true;
 }
 
@@ -116,6 +123,8 @@ export function canopyHeight(
   density: number,
   crownScale: number,
   heightM: number,
+  /** Share of the height under the crown's base (bare trunks below), for shadows on the ground. */
+  baseShare = 0,
 ): number {
   const c = sh.canopy;
   const tm = c.texelM * crownScale;
@@ -132,6 +141,7 @@ export function canopyHeight(
   // Camera rays (Shader.treeHeight) meet crowns as round domes CROWN_DOME_M high over walls of leaves,
   // so crowns read round at oblique views and the gaps between them are deep; shadows keep their outline.
   if (sh.treesOnly) return heightM - CROWN_DOME_M * crownScale * (1 - h);
+  sh.objectBaseM = baseShare * heightM;
   return heightM * (0.55 + 0.45 * h);
 }
 

@@ -1,0 +1,122 @@
+/**
+ * Woodland in shade (issue 15). Real drone frames of woodland keep under 4 % of their pixels below grey
+ * level 25 (Agung, Freetown, UDD; the DeepForest orthophotos none), and their shaded leaves read deep
+ * green: light passes through leaves and scatters inside a crown. Our crowns were lit as opaque
+ * surfaces, so every leaf the crown itself shaded went near-black, and the ground seen through a pine's
+ * gaps was drawn darker than the crown's cast shadow beside it: a nadir sparse_canopy frame had 18.5 %
+ * of its pixels below level 25, a dark_forest frame 21 %. And a pine's shadow was solid where its crown,
+ * seen from above, is a star of tufts with the ground showing between: the shadows of open woodland were
+ * black blankets larger than the crowns drawn. (The crown's base, which moves its shadow off the trunk's
+ * foot, is tested with the sun-shadow mask.)
+ */
+import { describe, expect, it } from 'vitest';
+import { demoLonLat, demoShader } from '../demo-shader.ts';
+import { demoRiverY } from '../demo-world.ts';
+import { DEFAULT_WEATHER } from '../incident-schema.ts';
+import { Surface } from '../surface.ts';
+import { drawOpenLook, openGroundHeight, shadeOpenGround } from './open-ground.ts';
+import { canopyHeight, FOLIAGE_TRANSLUCENT } from './vegetation.ts';
+
+const Y0 = demoRiverY(0) + 150;
+const LEAF: [number, number, number] = [0.3, 0.4, 0.18];
+
+/** A leaf surface of LEAF's colour, translucent or not, lit with sun visibility `vis`, seen from above. */
+function leaf(overcast: number, vis: number, translucent: number): [number, number, number] {
+  const sh = demoShader({ weather: { ...DEFAULT_WEATHER, sunElevationDeg: 60, overcast } });
+  const s = new Surface();
+  s.set(LEAF);
+  s.translucent = translucent;
+  const out = new Float64Array(3);
+  sh.light(s, 0, 0, vis, 1, 0, 0, -1, out);
+  return [out[0]!, out[1]!, out[2]!];
+}
+
+describe('a leaf in its crown’s shade', () => {
+  it('gets the sun through the leaves above it: brighter and greener than an opaque surface of its colour', () => {
+    const opaque = leaf(0, 0, 0);
+    const lit = leaf(0, 0, FOLIAGE_TRANSLUCENT);
+    expect(lit[1]).toBeGreaterThan(1.3 * opaque[1]);
+    // Green, not the sky's blue-grey.
+    expect(lit[2] / lit[1]).toBeLessThan(0.9 * (opaque[2] / opaque[1]));
+    // Still well under the same leaf in the sun.
+    const sunlit = leaf(0, 1, FOLIAGE_TRANSLUCENT);
+    expect(lit[1]).toBeLessThan(0.6 * sunlit[1]);
+  });
+
+  it('gets next to nothing more under overcast, where there is no sun to pass through', () => {
+    const opaque = leaf(1, 0, 0);
+    const lit = leaf(1, 0, FOLIAGE_TRANSLUCENT);
+    expect(lit[1]).toBeLessThan(1.05 * opaque[1]);
+  });
+});
+
+/** Share of a patch's points (seen from straight above, 5 cm pixels) whose lit grey level is under `level` (0..1). */
+function darkShare(kind: 'sparse_canopy' | 'dark_forest', seed: number, level: number, crownsOnly: boolean): number {
+  const [lon, lat] = demoLonLat(0, Y0);
+  const sh = demoShader({
+    distractors: [{ id: 'p', kind, lon, lat, lengthM: 200, widthM: 150, headingDeg: 0 }],
+    weather: { sunElevationDeg: 68, sunAzimuthDeg: 150, haze: 0.2, season: 'summer' },
+    seed,
+  });
+  const s = new Surface();
+  const out = new Float64Array(3);
+  let dark = 0;
+  let n = 0;
+  for (let x = -30; x <= 30; x += 0.37)
+    for (let y = Y0 - 30; y <= Y0 + 30; y += 0.41) {
+      sh.surface(x, y, 0, 0, 0, 0.05, s);
+      if (crownsOnly && s.objH <= 0) continue;
+      const vis = sh.sunVisibility(x, y, s.objH, 0.05);
+      sh.light(s, 0, 0, vis, 1, 0, 0, -1, out);
+      const grey = 0.299 * out[0]! + 0.587 * out[1]! + 0.114 * out[2]!;
+      if (grey < level) dark++;
+      n++;
+    }
+  return dark / n;
+}
+
+describe('woodland from above in a summer sun', () => {
+  it('has few near-black points: shaded leaves and the ground under a pine’s crown keep some light', () => {
+    for (const seed of [3, 8]) {
+      // Points of an open pine stand under grey 0.08 (the tone curve's toe); seed 3: 0.166 before, none now.
+      expect(darkShare('sparse_canopy', seed, 0.08, false)).toBeLessThan(0.03);
+      // A dense forest's crowns under 0.06; seed 3: 0.205 before, 0.089 now (its gaps stay dark).
+      expect(darkShare('dark_forest', seed, 0.06, true)).toBeLessThan(0.13);
+    }
+  });
+});
+
+/**
+ * Shares of an open pine stand's points (look from `seed`) drawn as crown from straight above, standing as
+ * crown for the sun (the shadow heights), and inside a crown's outline, its gaps included.
+ */
+function crownShares(seed: number): { drawn: number; casting: number; outline: number } {
+  const sh = demoShader({ weather: { ...DEFAULT_WEATHER, sunElevationDeg: 50, sunAzimuthDeg: 150 } });
+  const look = { ...drawOpenLook('sparse_canopy', seed), snagShare: 0, itemShare: 0 };
+  const s = new Surface();
+  let drawn = 0;
+  let casting = 0;
+  let outline = 0;
+  let n = 0;
+  for (let x = 0; x < 60; x += 0.37)
+    for (let y = 0; y < 60; y += 0.41) {
+      s.reset();
+      shadeOpenGround(sh, s, x, y, 0.05, look, 77);
+      if (s.objH > 0) drawn++;
+      if (openGroundHeight(sh, x, y, look, 77) > 0) casting++;
+      if (canopyHeight(sh, x, y, look.density, look.crownScale, look.heightM) > 0) outline++;
+      n++;
+    }
+  return { drawn: drawn / n, casting: casting / n, outline: outline / n };
+}
+
+describe('a pine’s shadow', () => {
+  it('lets some sun through the gaps between its tufts, though fewer than show from straight above', () => {
+    for (const seed of [3, 8]) {
+      // seed 3: 0.29 of the points drawn as crown, 0.37 casting (0.53 before: the whole outline), outline 0.53
+      const { drawn, casting, outline } = crownShares(seed);
+      expect(casting).toBeGreaterThan(drawn);
+      expect(casting).toBeLessThan(0.85 * outline);
+    }
+  });
+});
