@@ -156,8 +156,10 @@ export function drawLook(seed: number, season: Season): SceneLook {
     soilDark: jitter(rng, [soilBase[0] * 0.6, soilBase[1] * 0.6, soilBase[2] * 0.6], 0.1),
     grass: jitter(rng, lerp(green, [0.5, 0.48, 0.32], season === 'winter' ? 0.6 : 0.15), 0.1),
     grassDry: jitter(rng, [0.55, 0.5, 0.36], 0.1),
-    forest: jitter(rng, season === 'winter' ? [0.2, 0.27, 0.16] : [0.18, 0.3, 0.13], 0.15),
-    forestAlt: jitter(rng, season === 'winter' ? [0.24, 0.3, 0.18] : [0.25, 0.36, 0.16], 0.15),
+    // Crowns seen from the air are olive rather than emerald: sunlit vegetation in real drone frames has
+    // G/R 1.0–1.33 and saturation under 0.57 (Agung, Freetown, UDD, the USGS slides' hillsides).
+    forest: jitter(rng, season === 'winter' ? [0.2, 0.26, 0.16] : [0.19, 0.265, 0.135], 0.15),
+    forestAlt: jitter(rng, season === 'winter' ? [0.24, 0.29, 0.18] : [0.26, 0.325, 0.165], 0.15),
     forestAutumn: jitter(
       rng,
       season === 'autumn' ? [0.44, 0.37, 0.2] : season === 'winter' ? [0.36, 0.33, 0.24] : [0.3, 0.38, 0.18],
