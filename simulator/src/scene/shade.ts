@@ -725,9 +725,12 @@ export class Shader {
         if (a < 0 || a > d.lengthM) continue;
         const wig = (this.tex(x, y, 0.2, gsd, p.salt) - 0.5) * 6;
         const dq = Math.abs(q - wig * Math.min(1, a / 10));
+        // Water and grass drawn over whatever crowns were there: none of their leaves lights them.
         if (dq < d.widthM / 2) {
+          s.translucent = 0;
           shadeWater(this, s, x, y, gsd, dq / (d.widthM / 2), STREAM);
         } else if (dq < d.widthM / 2 + 1.2 && cls !== GROUND.water) {
+          s.translucent = 0;
           shadeScrub(this, s, x, y, gsd);
           s.mul(0.85);
         }
@@ -741,6 +744,7 @@ export class Shader {
           const c = VEHICLE_COLOURS[(p.salt >>> 0) % VEHICLE_COLOURS.length] as RGB;
           s.set(c, a > 0.9 ? 0.8 : 1);
           s.objH = VEHICLE_HEIGHT_M;
+          s.translucent = 0;
           s.spec = 0.2;
           s.tag = Shader.tagOf.vehicle_dust;
         }

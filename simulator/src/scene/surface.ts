@@ -49,7 +49,6 @@ export class Surface {
     this.level();
     this.ao = 1;
     this.bounce = 0;
-    this.translucent = 0;
     this.tag = 0;
     this.incident = 0;
     this.under = 0;
@@ -65,10 +64,11 @@ export class Surface {
   }
 
   /**
-   * Level and empty: no tilt, nothing standing, no mirror, no glow. For a patch drawn over a ground class
+   * Level and empty: no tilt, nothing standing, no mirror, no glow, no leaves. For a patch drawn over a ground class
    * whose crown domes, furrows and heights would otherwise light and shadow it.
    */
   level(): void {
+    this.translucent = 0;
     this.gx = 0;
     this.gy = 0;
     this.objH = 0;

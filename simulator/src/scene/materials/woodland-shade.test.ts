@@ -120,3 +120,38 @@ describe('a pine’s shadow', () => {
     }
   });
 });
+
+describe('ground drawn over a forest', () => {
+  it('takes none of the leaves’ light: an exposed slope’s soil and a town’s roofs are not translucent', () => {
+    const [lon, lat] = demoLonLat(0, 700);
+    const [tLon, tLat] = demoLonLat(300, 700);
+    const sh = demoShader({
+      incidents: [{ id: 'slope', class: 'exposed_slope', lon, lat, lengthM: 60, widthM: 30 }],
+      distractors: [{ id: 't', kind: 'town_roofs', lon: tLon, lat: tLat, lengthM: 80, widthM: 80, headingDeg: 0 }],
+      seed: 5,
+    });
+    const s = new Surface();
+    let soil = 0;
+    let leaves = 0;
+    for (let x = -40; x <= 40; x += 0.7)
+      for (let y = 660; y <= 740; y += 0.7) {
+        sh.surface(x, y, 0, 0, 0, 0.05, s);
+        if (s.incident > 0) {
+          soil++;
+          expect(s.translucent).toBe(0);
+        } else if (s.translucent > 0) leaves++;
+      }
+    // The slope is there, and the forest around it still has its leaves.
+    expect(soil).toBeGreaterThan(500);
+    expect(leaves).toBeGreaterThan(500);
+    let town = 0;
+    for (let x = 270; x <= 330; x += 0.9)
+      for (let y = 670; y <= 730; y += 0.9) {
+        sh.surface(x, y, 0, 0, 0, 0.05, s);
+        if (s.objH > 2 && s.translucent === 0) town++;
+        // Only crowns (yard trees) may carry leaves in the town.
+        if (s.translucent > 0) expect(s.objH).toBeGreaterThan(0);
+      }
+    expect(town).toBeGreaterThan(500);
+  });
+});
