@@ -23,7 +23,15 @@ import {
 import { SOIL_COLOURS, drawSlopeForm, paintSlope, slopeOutline } from './materials/exposed-slope.ts';
 import { drawPatchLook, insidePatch, patchHeight, shadePatch, type PatchLook } from './materials/built-and-dark.ts';
 import { farmlandHeight, pixelPlot, plotGrid, shadeFarmland, type PlotGrid } from './materials/fields.ts';
-import { canopyHeight, forestHeight, shadeBamboo, shadeForest, shadeScrub, shadeTea } from './materials/vegetation.ts';
+import {
+  canopyHeight,
+  forestHeight,
+  shadeBamboo,
+  shadeForest,
+  shadeScrub,
+  shadeTea,
+  TREE_BASE_SHARE,
+} from './materials/vegetation.ts';
 import { houseRoofHeight, lotAt, shadeVillage } from './materials/village.ts';
 import { shadeBank, shadeRoad, shadeTrack, shadeWater } from './materials/water-and-built.ts';
 import {
@@ -927,7 +935,7 @@ export class Shader {
       case GROUND.village: {
         const L = lotAt(this, x, y, tile.feat[k] as number);
         if (L.kind === 1) return this.treesOnly ? 0 : L.heightM + 1.5;
-        if (L.kind === 4) return canopyHeight(this, x, y, 0.9, 0.7, 9);
+        if (L.kind === 4) return canopyHeight(this, x, y, 0.9, 0.7, 9, TREE_BASE_SHARE);
         return 0;
       }
       case GROUND.construction: {

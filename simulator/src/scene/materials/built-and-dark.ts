@@ -21,7 +21,7 @@ import { Rng } from '../random.ts';
 import type { Shader } from '../shade.ts';
 import { periodicAmp, smooth, type Surface } from '../surface.ts';
 import { drawOpenLook, isOpenLook, openGroundHeight, shadeOpenGround, type OpenLook } from './open-ground.ts';
-import { canopyHeight, shadeCanopy } from './vegetation.ts';
+import { canopyHeight, shadeCanopy, TREE_BASE_SHARE } from './vegetation.ts';
 
 import { detailBuffer } from '../textures.ts';
 
@@ -203,7 +203,7 @@ export function patchHeight(
   if (isOpenLook(look)) return openGroundHeight(sh, x, y, look, salt);
   const L = blockLot(sh, x, y, a, q, look, salt);
   if (L.kind === 1) return sh.treesOnly ? 0 : L.heightM;
-  if (L.kind === 3) return canopyHeight(sh, x, y, 0.9, 0.6, 8);
+  if (L.kind === 3) return canopyHeight(sh, x, y, 0.9, 0.6, 8, TREE_BASE_SHARE);
   return 0;
 }
 

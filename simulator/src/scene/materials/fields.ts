@@ -11,7 +11,7 @@ import { CROP, pickCrop, type CropState, type RGB } from '../look.ts';
 import { hash2 } from '../noise.ts';
 import type { Shader } from '../shade.ts';
 import { periodicAmp, smooth, type Surface } from '../surface.ts';
-import { canopyHeight, shadeCanopy, shadeScrub } from './vegetation.ts';
+import { canopyHeight, shadeCanopy, shadeScrub, TREE_BASE_SHARE } from './vegetation.ts';
 
 import { detailBuffer } from '../textures.ts';
 
@@ -221,7 +221,7 @@ export function farmlandHeight(sh: Shader, x: number, y: number, grid: PlotGrid,
   if (background && isWild(sh, x, y, 0.3, p.h)) return p.h2 < 0.45 ? canopyHeight(sh, x, y, 0.85, 0.55, 9) : 0;
   if (!ridgeTrees(sh, grid, p)) return 0;
   // Only the crowns shadeFarmland draws: those centred near the ridge.
-  const h = canopyHeight(sh, x, y, 0.5, 0.45, 7);
+  const h = canopyHeight(sh, x, y, 0.5, 0.45, 7, TREE_BASE_SHARE);
   if (h === 0) return 0;
   const q = locate(sh, sh.crownX, sh.crownY, grid, 0.3);
   return Math.min(q.du, q.dv) < RIDGE_CROWN_M ? h : 0;

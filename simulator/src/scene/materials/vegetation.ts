@@ -35,6 +35,13 @@ export const BLEND_FOOT_TEXELS = 16;
 export const FOLIAGE_TRANSLUCENT = 0.25;
 
 /**
+ * Share of a broadleaf tree's height under its crown, for trees standing alone or in groves (field
+ * ridges, villages, yards): camphor and the like carry their crowns on trunks from about a third of
+ * their height, so their shadows lie off their feet (canopyHeight's baseShare). Forests stay solid.
+ */
+export const TREE_BASE_SHARE = 0.3;
+
+/**
  * Shade a tree crown at (x, y) if one stands there: `density` 0..1 keeps that share of crowns,
  * `crownScale` shrinks (<1) or grows crowns, `heightM` is the tallest tree. False = ground between.
  */
