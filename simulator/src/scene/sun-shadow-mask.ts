@@ -213,7 +213,8 @@ export class SunShadowMask {
     }
     for (let lj = 0; lj < TILE; lj++) {
       const j = j0 + lj;
-      let base = baseCur;
+      // Column j's bases (in the erode path, filled a row ago: the rotation below moves on to j + 1's).
+      const base = baseCur;
       if (L.erode) {
         // Narrowed across the sun by one node each side on the finest lattice: a lone node made tall by
         // the class raster's dither would otherwise cast a one-node streak the length of a shadow.
@@ -227,10 +228,7 @@ export class SunShadowMask {
         basePrev = baseCur;
         baseCur = baseNext;
         baseNext = spareBase;
-      } else {
-        this.column(level, L, j, i0, n, run, baseCur);
-        base = baseCur;
-      }
+      } else this.column(level, L, j, i0, n, run, base);
       // What bare ground sees: each node's crown as a column of its depth, moved off by its base.
       onGround.fill(Number.NEGATIVE_INFINITY);
       for (let m = 0; m < n; m++) {
