@@ -4,7 +4,7 @@
  *                        [--fine-layer block_5_add] [--context-max 9]
  *                        [--class-features exposed_slope=context-max-9,sewage_outfall=fine]
  *                        [--class-options "sewage_outfall:weight=4,core=0.5,keep=0.5,hidden=32,mask=0.3"]
- *                        [--keep-head triage/model/heads/round4-base.json]
+ *                        [--keep-head triage/model/heads/round4-base.json[,HEAD.json…]] [--keep-points]
  *                        [--init-head triage/model/heads/round4-base.json] [--learning-rate 2e-4]
  *                        [--hard-negative-epochs 2] [--extra-negatives data/training/hardneg-today]
  *                        [--outfall-water-gate] [--limit-seed-cells] [--workers 2]
@@ -28,7 +28,11 @@
  * outside (with mask, 1: the box's cells it covers none of are negatives); `;` between classes (round 9; off by default).
  * --keep-head takes every class not named in --class-features or --class-options from a head file
  * (`triage/src/training/kept-head.ts`, written by `triage/scripts/extract-head.ts`) as it is: only the
- * named classes are trained; all thresholds are chosen as usual (round 9; off by default).
+ * named classes are trained; all thresholds are chosen as usual (round 9; off by default). Several head
+ * files, comma-separated, answer each for the classes they name (`extract-head.ts --classes`; one file may
+ * name none and take the rest), so heads fitted in different rounds make one model; --keep-points keeps
+ * the operating points those files carry instead of choosing new ones, and the whole-model limit then
+ * moves only the other classes (round 30; both off by default).
  * --init-head starts every head that is fitted from a head file's weights instead of a fresh draw (a warm
  * start: with a few --epochs at a small --learning-rate it fine-tunes that head; --hard-negative-epochs is
  * the refit after mining), and --extra-negatives adds the `train` photos of rendered sets of negative
@@ -60,7 +64,7 @@ import { writeModelCard } from '../src/training/model-card.ts';
 import { progressBar } from '../src/training/progress.ts';
 import { DEFAULT_REGION_VERIFIER, fitRegionVerifiers } from '../src/training/fit-verifier.ts';
 import { scoreMaps } from '../src/training/score-maps.ts';
-import { DEFAULT_TRAIN_OPTIONS, trainDetector } from '../src/training/train-detector.ts';
+import { DEFAULT_TRAIN_OPTIONS, keptHeadOfClass, trainDetector } from '../src/training/train-detector.ts';
 import { parseManifest } from '../src/model/manifest.ts';
 import { parseClassFeatures } from '../src/training/class-feature-sets.ts';
 import type { ClassFeatureSets } from '../src/training/class-feature-sets.ts';
@@ -69,7 +73,7 @@ import { parseSeedFloor } from '../src/training/choose-thresholds.ts';
 import { writeFormatted } from '../src/training/write-formatted.ts';
 import type { ClassHeadOptions } from '../src/training/class-head-options.ts';
 import { keptHeadMlp } from '../src/training/kept-head.ts';
-import type { KeptHeadFile } from '../src/training/kept-head.ts';
+import type { KeptHead, KeptHeadFile } from '../src/training/kept-head.ts';
 import type { FeatureSetName } from '../src/training/class-feature-sets.ts';
 import type { Mlp } from '../src/training/mlp.ts';
 import { TRIAGE_CLASSES } from '../src/model/manifest.ts';
@@ -109,17 +113,19 @@ const given = (name: string): string | undefined => {
   return v === undefined || v.startsWith('--') ? '' : v;
 };
 let classOptions: ClassHeadOptions | undefined;
-let kept: { head: Mlp; set: FeatureSetName } | undefined;
-let keepHead: { file: string; sha256: string } | undefined;
+let kept: KeptHead[] = [];
+let keepHeads: { file: string; sha256: string }[] = [];
 let init: { head: Mlp; set: FeatureSetName } | undefined;
 let initHead: { file: string; sha256: string } | undefined;
-/** A head file named by --`flag` (undefined: not given): its weights and where they came from. */
-async function headFile(
-  flag: string,
-): Promise<{ mlp: { head: Mlp; set: FeatureSetName }; source: { file: string; sha256: string } } | undefined> {
-  const file = given(flag);
-  if (file === '') throw new Error(`--${flag} 需要头文件路径 / --${flag} needs the path of a head file`);
-  if (file === undefined) return undefined;
+/** The head files named by --`flag` (comma-separated; empty: not given): weights and where they came from. */
+async function headFiles(flag: string): Promise<{ mlp: KeptHead; source: { file: string; sha256: string } }[]> {
+  const files = given(flag);
+  if (files === '') throw new Error(`--${flag} 需要头文件路径 / --${flag} needs the path of a head file`);
+  if (files === undefined) return [];
+  return Promise.all(files.split(',').map((f) => headFile(f.trim())));
+}
+/** A head file: its weights and where they came from. */
+async function headFile(file: string): Promise<{ mlp: KeptHead; source: { file: string; sha256: string } }> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -149,7 +155,9 @@ try {
   minSeedFloor = floor === undefined ? undefined : parseSeedFloor(floor);
   const text = given('class-options');
   classOptions = text === undefined ? undefined : parseClassOptions(text);
-  const start = await headFile('init-head');
+  const starts = await headFiles('init-head');
+  if (starts.length > 1) throw new Error('--init-head 只能给一个头文件 / --init-head takes one head file');
+  const start = starts[0];
   if (start) {
     init = start.mlp;
     initHead = start.source;
@@ -158,22 +166,28 @@ try {
         `--init-head 的头读特征集 ${init.set}，但没有头读这个特征集 / the --init-head head reads feature set ${init.set}, which no head trained here reads`,
       );
   }
-  const keptFile = await headFile('keep-head');
-  if (keptFile) {
-    kept = keptFile.mlp;
-    keepHead = keptFile.source;
+  const keptFiles = await headFiles('keep-head');
+  kept = keptFiles.map((k) => k.mlp);
+  keepHeads = keptFiles.map((k) => k.source);
+  if (kept.length) {
     const trained = TRIAGE_CLASSES.filter((c) => classFeatures?.[c] || classOptions?.[c]);
-    if (!trained.length)
+    // One head file and nothing trained would only give back the model it came from.
+    if (!trained.length && kept.length === 1)
       throw new Error(
-        '--keep-head 需要至少一个类别由 --class-features 或 --class-options 训练 / --keep-head needs a class to train, named in --class-features or --class-options',
+        '--keep-head 需要至少一个类别由 --class-features 或 --class-options 训练 / --keep-head needs a class to train, named in --class-features or --class-options (or a second head file)',
       );
+    keptHeadOfClass(kept, classFeatures ?? {}, classOptions ?? {});
   }
+  if (argv.includes('--keep-points') && !kept.some((k) => k.points))
+    throw new Error(
+      '--keep-points 需要带工作点的保留头 / --keep-points needs a --keep-head file that carries operating points (extract-head.ts --classes, with the model manifest beside it)',
+    );
 } catch (e) {
   console.error((e as Error).message);
   process.exit(2);
 }
 if (
-  (classFeatures || classOptions || kept || init) &&
+  (classFeatures || classOptions || kept.length || init) &&
   (opt('fine-layer') !== undefined || opt('context-max') !== undefined)
 ) {
   console.error(
@@ -319,7 +333,8 @@ const options = {
   workers: num('workers', DEFAULT_TRAIN_OPTIONS.workers),
   ...(classFeatures ? { classFeatures } : {}),
   ...(classOptions ? { classOptions } : {}),
-  ...(keepHead ? { keepHead } : {}),
+  ...(keepHeads.length ? { keepHeads } : {}),
+  ...(argv.includes('--keep-points') ? { keepPoints: true } : {}),
   ...(initHead ? { initHead } : {}),
   ...(limitSeeds === '' ? { modelLimitSeedCells: true } : {}),
   ...(minSeedFloor ? { minSeedFloor } : {}),

@@ -88,6 +88,13 @@ describe('chooseThresholds', () => {
     expect(t.straw_burning).toEqual({ threshold: 0.5, minSeedCells: 2, precision: 1, recall: 1, negativeRate: 0 });
   });
 
+  it('a kept point (round 30) is measured where it is, not moved to the point the rule would choose', () => {
+    const fixed = { straw_burning: { threshold: 0.7, minSeedCells: 1 } };
+    const t = chooseThresholds(val, valNegatives, manifestFor, { ...targets, minSeedGrid: [1, 2, 4], fixed });
+    // the rule alone takes 0.5 at 2 seed cells (previous test); kept at 0.7 and 1 cell, both strays fire
+    expect(t.straw_burning).toEqual({ threshold: 0.7, minSeedCells: 1, precision: 0.5, recall: 1, negativeRate: 1 });
+  });
+
   it('more negative photos make the choice stricter, never looser', () => {
     const more = [...valNegatives, photo(patch(0.75))];
     const t = chooseThresholds(val, more, manifestFor, { ...targets, minSeedGrid: [1, 2, 4] });
@@ -164,6 +171,51 @@ describe('limitModelNegatives (the negative limit for the whole model)', () => {
     expect(
       firingRate({ ...m, thresholds: { straw_burning: 0.5, sewage_outfall: 0.5, exposed_slope: 0.5 } }, negatives),
     ).toBeCloseTo(4 / 6, 6);
+  });
+
+  it('a kept class does not move: the others give up what the whole model must', () => {
+    // The first case with straw kept at 0.5 (round 30, --keep-points): straw's two photos stay, so slopes
+    // must rise past 0.85 to keep the model on 2 of 6, at the cost of the slope.
+    const negatives = [
+      withPatch(0, 0.75),
+      withPatch(0, 0.75),
+      withPatch(2, 0.6),
+      withPatch(2, 0.85),
+      photo([]),
+      photo([]),
+    ];
+    const val = [withPatch(0, 0.95, ['straw_burning']), withPatch(2, 0.65, ['exposed_slope'])];
+    const points = { straw_burning: point(0.5), exposed_slope: point(0.5) };
+    const out = limitModelNegatives(
+      points,
+      val,
+      negatives,
+      all3,
+      grid,
+      2 / 6,
+      () => {},
+      undefined,
+      new Set(['straw_burning']),
+    );
+    expect(out['straw_burning']).toEqual(points.straw_burning);
+    expect(out['exposed_slope']!.threshold).toBe(0.9);
+    expect(out['exposed_slope']!.recall).toBe(0);
+    const lines: string[] = [];
+    const still = limitModelNegatives(
+      points,
+      val,
+      negatives,
+      all3,
+      grid,
+      0,
+      (l) => lines.push(l),
+      undefined,
+      new Set(['straw_burning', 'exposed_slope']),
+    );
+    expect(still).toEqual(points);
+    expect(lines.at(-1)).toMatch(
+      /4 of 6 negative photos fire at the kept points, which do not move \(at most 0 allowed\)/,
+    );
   });
 
   it('with a tighter limit it raises the costly class too, and says when the grid cannot keep it', () => {

@@ -83,6 +83,30 @@ describe('train:model refuses bad round-9 and round-10 options before it renders
       ['--keep-head', 'triage/model/heads/round4-base.json'],
       /needs a class to train, named in --class-features or --class-options/,
     ],
+    // round 30: heads from several files, their points kept
+    [
+      [
+        '--keep-head',
+        'triage/model/heads/round30-g13-slope.json,triage/model/heads/round30-g13-slope.json',
+        '--class-options',
+        'sewage_outfall:weight=2',
+      ],
+      /exposed_slope is answered by two kept heads \(1 and 2\)/,
+    ],
+    [
+      [
+        '--keep-head',
+        'triage/model/heads/round4-base.json',
+        '--class-options',
+        'sewage_outfall:weight=2',
+        '--keep-points',
+      ],
+      /--keep-points needs a --keep-head file that carries operating points/,
+    ],
+    [
+      ['--init-head', 'triage/model/heads/round4-base.json,triage/model/heads/round4-base.json'],
+      /--init-head takes one head file/,
+    ],
     [
       ['--class-options', 'sewage_outfall:weight=2', '--context-max', '9'],
       /cannot be combined with --fine-layer or --context-max/,

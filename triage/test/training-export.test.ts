@@ -20,7 +20,8 @@ import { featureIndices } from '../src/training/class-feature-sets.ts';
 import { composeHeads, selectChannels, selectColumns } from '../src/training/composed-head.ts';
 import { seededRandom } from '../src/training/random.ts';
 import { headFromOnnx, keptHeadMlp } from '../src/training/kept-head.ts';
-import type { KeptHeadFile } from '../src/training/kept-head.ts';
+import type { HeadPick, KeptHeadFile } from '../src/training/kept-head.ts';
+import type { TriageClass } from '../src/model/manifest.ts';
 import { createHash } from 'node:crypto';
 
 let net: PretrainedMobileNet;
@@ -316,6 +317,66 @@ describe('exported detector equals the trainer', () => {
     expect(Math.max(...old.subarray(plane, 2 * plane).map((v, i) => Math.abs(v - got[plane + i]!)))).toBeGreaterThan(
       0.01,
     );
+    // Round 30: each head taken back out of a composed model scores as it did in it (outfalls on the fine
+    // set, straw and slopes on base), with its classes and the points the model's manifest gives them.
+    const fineOnly: FeatureGraphSpec = { ...SHIPPED_SPEC, fineLayer: 'block_5_add' };
+    const fineFeatures = await features(fineOnly);
+    const fineOutfall = fit(samplesOf(fineFeatures, 5), 11);
+    const both = composeHeads(
+      [
+        { head: kept.head, inputs: featureIndices(fineOnly, SHIPPED_SPEC, 96, 32), classes: [0, 2] },
+        { head: fineOutfall, inputs: Array.from({ length: fineFeatures.d }, (_, i) => i), classes: [1] },
+      ],
+      fineFeatures.d,
+      3,
+    );
+    const bothOnnx = detectorOnnx(net, fineOnly, both, {
+      'xuncha.fine_layer': 'block_5_add',
+      'xuncha.class_features': JSON.stringify({ sewage_outfall: 'fine' }),
+    });
+    const pick = (classes: TriageClass[], fine = 32): HeadPick => ({
+      classes,
+      baseSpec: SHIPPED_SPEC,
+      channels: { backbone: 96, fine },
+      manifest: {
+        thresholds: { straw_burning: 0.8, sewage_outfall: 0.9 },
+        output: { minSeedCells: { sewage_outfall: 3 } },
+      },
+    });
+    const bothScores = await scores(bothOnnx);
+    const outfallFile = headFromOnnx(bothOnnx, 'both.onnx', pick(['sewage_outfall']));
+    expect(outfallFile).toMatchObject({
+      set: 'fine',
+      answers: ['sewage_outfall'],
+      points: { sewage_outfall: { threshold: 0.9, minSeedCells: 3 } },
+      hiddenSize: fineOutfall.hiddenSize,
+    });
+    const outfallBack = keptHeadMlp(JSON.parse(JSON.stringify(outfallFile)) as KeptHeadFile);
+    expect(outfallBack.answers).toEqual(['sewage_outfall']);
+    const outfallScores = headScores(outfallBack.head, fineFeatures);
+    for (let i = 0; i < plane; i++)
+      expect(Math.abs(outfallScores[plane + i]! - bothScores[plane + i]!)).toBeLessThan(1e-4);
+    const baseFile = headFromOnnx(bothOnnx, 'both.onnx', pick(['straw_burning', 'exposed_slope']));
+    expect(baseFile).toMatchObject({ set: 'base', answers: ['straw_burning', 'exposed_slope'] });
+    expect(baseFile.points).toBeUndefined(); // straw has a threshold but no seed count in that manifest
+    const baseScores = headScores(keptHeadMlp(baseFile).head, shippedFeatures);
+    for (const c of [0, 2])
+      for (let i = 0; i < plane; i++)
+        expect(Math.abs(baseScores[c * plane + i]! - bothScores[c * plane + i]!)).toBeLessThan(1e-4);
+    expect(() => headFromOnnx(bothOnnx, 'both.onnx', pick(['straw_burning', 'sewage_outfall']))).toThrow(
+      /read different feature sets \(base, fine\)/,
+    );
+    expect(() => headFromOnnx(bothOnnx, 'both.onnx', pick(['straw_burning']))).toThrow(/also feeds exposed_slope/);
+    expect(() => headFromOnnx(bothOnnx, 'both.onnx', pick(['sewage_outfall'], 16))).toThrow(
+      /its head reads 336 features, its feature spec gives 272/,
+    );
+    expect(() => keptHeadMlp({ ...outfallFile, answers: ['smoke'] })).toThrow(/answers must list distinct classes/);
+    expect(() =>
+      keptHeadMlp({ ...outfallFile, points: { straw_burning: { threshold: 0.5, minSeedCells: 1 } } }),
+    ).toThrow(/a point for straw_burning, which it does not answer for/);
+    expect(() =>
+      keptHeadMlp({ ...outfallFile, points: { sewage_outfall: { threshold: 1.5, minSeedCells: 1 } } }),
+    ).toThrow(/the point of sewage_outfall needs a threshold in \(0, 1\)/);
     // a model that is not a single base head is refused
     expect(() =>
       headFromOnnx(detectorOnnx(net, FINE_SPEC, composed, { 'xuncha.fine_layer': 'block_5_add' }), 'c.onnx'),

@@ -38,6 +38,14 @@ export interface ThresholdTargets {
   maxNegativeRate: number;
   /** Only these classes (absent = all): a head answering for some classes need not choose the others'. */
   classes?: readonly TriageClass[];
+  /** Classes whose point is given (a kept head's, `--keep-points`): measured here, not searched for. */
+  fixed?: Partial<Record<TriageClass, OperatingPoint>>;
+}
+
+/** Where a class fires: its score threshold and the seed cells a region needs. */
+export interface OperatingPoint {
+  threshold: number;
+  minSeedCells: number;
 }
 
 /**
@@ -60,8 +68,9 @@ export function chooseThresholds(
     type Point = ChosenThresholds[string] & { f1: number };
     let best: Point | null = null;
     let chosen: Point | null = null;
-    for (const k of seedGridFor(targets.minSeedGrid, targets.minSeedFloor?.[cls])) {
-      for (const t of targets.grid) {
+    const fixed = targets.fixed?.[cls];
+    for (const k of fixed ? [fixed.minSeedCells] : seedGridFor(targets.minSeedGrid, targets.minSeedFloor?.[cls])) {
+      for (const t of fixed ? [fixed.threshold] : targets.grid) {
         const m = manifestFor(cls, t, k);
         const only = { ...m, classMap: { [String(ci)]: cls } };
         let tp = 0;
@@ -82,7 +91,8 @@ export function chooseThresholds(
         const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
         const r = { threshold: t, minSeedCells: k, precision, recall, f1, negativeRate };
         if (!best || betterFallback(r, best, targets.maxNegativeRate)) best = r;
-        if (precision >= targets.targetPrecision && negativeRate <= targets.maxNegativeRate && tp > 0) {
+        if (fixed) chosen = r;
+        else if (precision >= targets.targetPrecision && negativeRate <= targets.maxNegativeRate && tp > 0) {
           if (targets.pick !== 'f1') {
             if (!chosen || recall > chosen.recall) chosen = r;
             break; // higher thresholds at this seed count can only lose recall
@@ -103,7 +113,7 @@ export function chooseThresholds(
       negativeRate: round(pick.negativeRate),
     };
     log(
-      `threshold ${cls}: ${pick.threshold}, regions of at least ${pick.minSeedCells} seed cells (validation precision ${pick.precision.toFixed(3)}, recall ${pick.recall.toFixed(3)}; ${(pick.negativeRate * 100).toFixed(1)} % of ${negatives.length} negative photos fire${chosen ? '' : `; precision ${targets.targetPrecision} not reached, ${pick.negativeRate <= targets.maxNegativeRate ? 'best F1 within the negative limit used' : 'no threshold keeps the negative limit: the quietest used'}`})`,
+      `threshold ${cls}: ${pick.threshold}${fixed ? ' (kept)' : ''}, regions of at least ${pick.minSeedCells} seed cells (validation precision ${pick.precision.toFixed(3)}, recall ${pick.recall.toFixed(3)}; ${(pick.negativeRate * 100).toFixed(1)} % of ${negatives.length} negative photos fire${chosen ? '' : `; precision ${targets.targetPrecision} not reached, ${pick.negativeRate <= targets.maxNegativeRate ? 'best F1 within the negative limit used' : 'no threshold keeps the negative limit: the quietest used'}`})`,
     );
   }
   return out;
@@ -184,6 +194,9 @@ export function firingRate(m: ModelManifest, photos: ScoredPhoto[]): number {
  * points at the other counts, within the whole model's budget. Raising the threshold at a fixed count
  * often costs more recall than a larger region at a lower one (three classes, each firing on a different
  * negative photo, must give up photos to a 2-photo limit).
+ *
+ * `fixed`: classes whose point was kept from another model (`--keep-points`); they stay where they are and
+ * the others share what is left of the budget.
  */
 export function limitModelNegatives(
   points: ChosenThresholds,
@@ -194,6 +207,7 @@ export function limitModelNegatives(
   maxRate: number,
   log: (line: string) => void = () => {},
   otherSeeds?: { grid: number[]; targetPrecision: number; floor?: Partial<Record<TriageClass, number>> },
+  fixed: ReadonlySet<string> = new Set(),
 ): ChosenThresholds {
   const allowed = Math.floor(maxRate * negatives.length + 1e-9);
   const classes = TRIAGE_CLASSES.filter((c) => points[c]);
@@ -228,6 +242,8 @@ export function limitModelNegatives(
   };
   const candidates = classes.map((c) => {
     const { threshold, minSeedCells } = points[c]!;
+    // A kept point does not move; its firing photos still count against the whole model's budget.
+    if (fixed.has(c)) return [firing(c, threshold, minSeedCells)];
     const list = chain(c, firing(c, threshold, minSeedCells));
     for (const k of otherSeeds ? seedGridFor(otherSeeds.grid, otherSeeds.floor?.[c]) : []) {
       if (k === minSeedCells) continue;
@@ -292,7 +308,9 @@ export function limitModelNegatives(
   log(
     chosen.fired <= allowed
       ? `whole-model negative limit: the model fires on ${chosen.fired} of ${negatives.length} negative photos (${before} at the per-class points; at most ${allowed} allowed)`
-      : `whole-model negative limit: ${chosen.fired} of ${negatives.length} negative photos still fire and no threshold of the grid removes them (at most ${allowed} allowed)`,
+      : classes.every((c) => fixed.has(c))
+        ? `whole-model negative limit: ${chosen.fired} of ${negatives.length} negative photos fire at the kept points, which do not move (at most ${allowed} allowed)`
+        : `whole-model negative limit: ${chosen.fired} of ${negatives.length} negative photos still fire and no threshold of the grid removes them (at most ${allowed} allowed)`,
   );
   return out;
 }

@@ -4,12 +4,19 @@
  * from that head's weights, taken out of its ONNX file once and committed beside the model, while only
  * the other classes' heads are trained. The file holds the head with its standardisation folded in (as
  * the graph does), the feature set it reads and the SHA-256 of the model it came from.
+ *
+ * Issue 16, round 30: a head file may also be one class's head (or a few classes') taken out of a composed
+ * model, with the classes it answers for and, when the model's manifest is at hand, their operating
+ * points; several such files side by side make one model of heads fitted in different rounds.
  */
 import { createHash } from 'node:crypto';
 import { readOnnx } from '../onnx/onnx-reader.ts';
 import { TRIAGE_CLASSES } from '../model/manifest.ts';
-import { FEATURE_SET_NAMES } from './class-feature-sets.ts';
-import type { FeatureSetName } from './class-feature-sets.ts';
+import type { TriageClass } from '../model/manifest.ts';
+import { FEATURE_SET_NAMES, featureChannelNames, featureIndices, specFor } from './class-feature-sets.ts';
+import type { ClassFeatureSets, FeatureSetName } from './class-feature-sets.ts';
+import type { OperatingPoint } from './choose-thresholds.ts';
+import type { FeatureGraphSpec } from './detector-graph.ts';
 import type { Mlp } from './mlp.ts';
 
 export const KEPT_HEAD_FORMAT = 'xuncha-head/1';
@@ -29,6 +36,18 @@ export interface KeptHeadFile {
   /** `[hiddenSize × outputSize]`. */
   w2: string;
   b2: string;
+  /** The classes this head answers for (absent: every class the run does not fit itself). */
+  answers?: string[];
+  /** Their operating points in the model the head came from (`--keep-points` keeps them). */
+  points?: Record<string, OperatingPoint>;
+}
+
+/** A head file read and checked. */
+export interface KeptHead {
+  head: Mlp;
+  set: FeatureSetName;
+  answers?: TriageClass[];
+  points?: Partial<Record<TriageClass, OperatingPoint>>;
 }
 
 const toBase64 = (a: Float32Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
@@ -43,7 +62,8 @@ function fromBase64(s: string, n: number, what: string): Float32Array {
  * The head of a detector ONNX written by `train:model` (`head.w1`, `head.b1`, `head.w2`, `head.b2`),
  * as an `Mlp` with identity standardisation; refuses a model whose features are not the `base` set.
  */
-export function headFromOnnx(bytes: Uint8Array, modelName: string): KeptHeadFile {
+export function headFromOnnx(bytes: Uint8Array, modelName: string, pick?: HeadPick): KeptHeadFile {
+  if (pick) return classHeadFromOnnx(bytes, modelName, pick);
   const { initializers, metadata } = readOnnx(bytes);
   if (metadata['xuncha.fine_layer'] || metadata['xuncha.context_max_cells'] || metadata['xuncha.class_features'])
     throw new Error(
@@ -80,8 +100,96 @@ export function headFromOnnx(bytes: Uint8Array, modelName: string): KeptHeadFile
   };
 }
 
+/** Which classes to take out of a composed model, and what reading its feature map needs. */
+export interface HeadPick {
+  classes: TriageClass[];
+  /** The base feature spec the model's sets were built on (the trainer's default). */
+  baseSpec: FeatureGraphSpec;
+  /** Channels of the backbone's feature layer and of its fine layer (0 without one). */
+  channels: { backbone: number; fine: number };
+  /** The model's manifest, for the classes' operating points. */
+  manifest?: { thresholds?: Record<string, number>; output?: { minSeedCells?: Record<string, number> } };
+}
+
+/**
+ * The head that answers for `pick.classes` in a detector ONNX written by `train:model` with a head per
+ * feature set or class (`composed-head.ts`): the hidden units wired to those classes, read on their set's
+ * channels of the model's feature map. Refuses classes that read different sets or share hidden units with
+ * a class not picked, and a head that reads channels outside its set: what comes out must score exactly as
+ * it did in its model.
+ */
+function classHeadFromOnnx(bytes: Uint8Array, modelName: string, pick: HeadPick): KeptHeadFile {
+  const { initializers, metadata } = readOnnx(bytes);
+  const refuse = (why: string): never => {
+    throw new Error(`无法从 ${modelName} 取出头 / cannot take a head out of ${modelName}: ${why}`);
+  };
+  if (!pick.classes.length) refuse('no class named');
+  const classFeatures = JSON.parse(metadata['xuncha.class_features'] ?? '{}') as ClassFeatureSets;
+  const sets = [...new Set(pick.classes.map((c) => classFeatures[c] ?? 'base'))];
+  if (sets.length !== 1) refuse(`${pick.classes.join(', ')} read different feature sets (${sets.join(', ')})`);
+  const set = sets[0]!;
+  const union: FeatureGraphSpec = {
+    ...pick.baseSpec,
+    featureLayer: metadata['xuncha.feature_layer'] ?? pick.baseSpec.featureLayer,
+    ...(metadata['xuncha.fine_layer'] ? { fineLayer: metadata['xuncha.fine_layer'] } : {}),
+    ...(metadata['xuncha.context_max_cells'] ? { contextMaxCells: Number(metadata['xuncha.context_max_cells']) } : {}),
+  };
+  const get = (name: string) => initializers.get(name) ?? refuse(`no initializer ${name}`);
+  const w1 = get('head.w1');
+  const w2 = get('head.w2');
+  const [hiddenAll, d] = w1.dims as [number, number];
+  const k = TRIAGE_CLASSES.length;
+  const { backbone, fine } = pick.channels;
+  if (featureChannelNames(union, backbone, fine).length !== d)
+    refuse(`its head reads ${d} features, its feature spec gives ${featureChannelNames(union, backbone, fine).length}`);
+  const inputs = featureIndices(union, specFor(pick.baseSpec, set), backbone, fine);
+  const picked = pick.classes.map((c) => TRIAGE_CLASSES.indexOf(c));
+  const units = Array.from({ length: hiddenAll }, (_, j) => j).filter((j) =>
+    picked.some((c) => w2.data[c * hiddenAll + j] !== 0),
+  );
+  for (const j of units)
+    for (let c = 0; c < k; c++)
+      if (!picked.includes(c) && w2.data[c * hiddenAll + j] !== 0)
+        refuse(`hidden unit ${j} also feeds ${TRIAGE_CLASSES[c]}, which was not named`);
+  const own = new Set(inputs);
+  for (const j of units)
+    for (let i = 0; i < d; i++)
+      if (!own.has(i) && w1.data[j * d + i] !== 0) refuse(`hidden unit ${j} reads channel ${i}, outside set ${set}`);
+  const h = units.length;
+  const mw1 = new Float32Array(inputs.length * h);
+  units.forEach((j, u) => inputs.forEach((ch, i) => (mw1[i * h + u] = w1.data[j * d + ch]!)));
+  const mw2 = new Float32Array(h * k);
+  const b2 = new Float32Array(k);
+  for (const c of picked) {
+    units.forEach((j, u) => (mw2[u * k + c] = w2.data[c * hiddenAll + j]!));
+    b2[c] = get('head.b2').data[c]!;
+  }
+  const b1All = get('head.b1').data;
+  const points: Record<string, OperatingPoint> = {};
+  for (const c of pick.classes) {
+    const threshold = pick.manifest?.thresholds?.[c];
+    const minSeedCells = pick.manifest?.output?.minSeedCells?.[c];
+    if (threshold !== undefined && minSeedCells !== undefined) points[c] = { threshold, minSeedCells };
+  }
+  return {
+    format: KEPT_HEAD_FORMAT,
+    set,
+    classes: [...TRIAGE_CLASSES],
+    source: { model: modelName, sha256: createHash('sha256').update(bytes).digest('hex') },
+    inputSize: inputs.length,
+    hiddenSize: h,
+    outputSize: k,
+    w1: toBase64(mw1),
+    b1: toBase64(Float32Array.from(units, (j) => b1All[j]!)),
+    w2: toBase64(mw2),
+    b2: toBase64(b2),
+    answers: [...pick.classes],
+    ...(Object.keys(points).length ? { points } : {}),
+  };
+}
+
 /** The head of a head file, checked (format, set, classes, sizes). */
-export function keptHeadMlp(file: KeptHeadFile): { head: Mlp; set: FeatureSetName } {
+export function keptHeadMlp(file: KeptHeadFile): KeptHead {
   if (file.format !== KEPT_HEAD_FORMAT)
     throw new Error(
       `头文件格式应为 ${KEPT_HEAD_FORMAT} / head file format must be ${KEPT_HEAD_FORMAT}, got ${String(file.format)}`,
@@ -104,8 +212,12 @@ export function keptHeadMlp(file: KeptHeadFile): { head: Mlp; set: FeatureSetNam
     throw new Error(
       `头文件应有 ${TRIAGE_CLASSES.length} 个输出 / head file: outputSize must be ${TRIAGE_CLASSES.length}, got ${k}`,
     );
+  const answers = file.answers === undefined ? undefined : checkedAnswers(file.answers);
+  const points = file.points === undefined ? undefined : checkedPoints(file.points, answers);
   return {
     set: file.set,
+    ...(answers ? { answers } : {}),
+    ...(points ? { points } : {}),
     head: {
       inputSize: d,
       hiddenSize: h,
@@ -118,4 +230,37 @@ export function keptHeadMlp(file: KeptHeadFile): { head: Mlp; set: FeatureSetNam
       b2: fromBase64(file.b2, k, 'b2'),
     },
   };
+}
+
+function checkedAnswers(answers: unknown): TriageClass[] {
+  if (
+    !Array.isArray(answers) ||
+    !answers.length ||
+    answers.some((c) => !(TRIAGE_CLASSES as readonly unknown[]).includes(c)) ||
+    new Set(answers).size !== answers.length
+  )
+    throw new Error(
+      `头文件的 answers 应为不重复的类别 / head file: answers must list distinct classes of ${TRIAGE_CLASSES.join(', ')}, got ${JSON.stringify(answers)}`,
+    );
+  return answers as TriageClass[];
+}
+
+function checkedPoints(
+  points: unknown,
+  answers: TriageClass[] | undefined,
+): Partial<Record<TriageClass, OperatingPoint>> {
+  if (!points || typeof points !== 'object' || Array.isArray(points))
+    throw new Error('头文件的 points 应为对象 / head file: points must be an object of class → point');
+  for (const [c, p] of Object.entries(points as Record<string, Partial<OperatingPoint>>)) {
+    if (!answers?.includes(c as TriageClass))
+      throw new Error(
+        `头文件给了 ${c} 的工作点，但不负责该类 / head file: a point for ${c}, which it does not answer for`,
+      );
+    const { threshold: t, minSeedCells: k } = p ?? {};
+    if (typeof t !== 'number' || !(t > 0 && t < 1) || !Number.isInteger(k) || (k as number) < 1)
+      throw new Error(
+        `头文件中 ${c} 的工作点无效 / head file: the point of ${c} needs a threshold in (0, 1) and minSeedCells ≥ 1, got ${JSON.stringify(p)}`,
+      );
+  }
+  return points as Partial<Record<TriageClass, OperatingPoint>>;
 }

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { GraphBuilder } from '../onnx/graph-builder.ts';
+import { GraphBuilder } from '../onnx/graph-builder.ts';
 import { kerasToOnnx, readTfjsWeights } from './keras-to-onnx.ts';
 import type { ConvertedBackbone, TfjsLayersModel, Weight } from './keras-to-onnx.ts';
 
@@ -67,4 +67,16 @@ export function appendBackbone(
   taps: readonly string[] = [],
 ): ConvertedBackbone {
   return kerasToOnnx(g, net.model, net.weights, input, layer, taps);
+}
+
+/** Channels of the backbone at `layer` and at `fineLayer` (0 without one): what a feature map's layout needs. */
+export function backboneChannels(
+  net: PretrainedMobileNet,
+  layer: string,
+  fineLayer?: string,
+): { backbone: number; fine: number } {
+  const g = new GraphBuilder();
+  const input = g.reserve('images');
+  const bb = appendBackbone(g, net, input, layer, fineLayer ? [fineLayer] : []);
+  return { backbone: bb.channels, fine: fineLayer ? bb.taps[fineLayer]!.channels : 0 };
 }

@@ -9,7 +9,7 @@ import { SessionPool } from '../model/session-pool.ts';
 import { drawAugmentation, drawCameraShift } from './augment.ts';
 import { cellTargets, type MaskTarget } from './cell-targets.ts';
 import { chooseThresholds, firingRate, limitModelNegatives } from './choose-thresholds.ts';
-import type { ChosenThresholds } from './choose-thresholds.ts';
+import type { ChosenThresholds, OperatingPoint } from './choose-thresholds.ts';
 import { applyGate } from './colour-gate.ts';
 import type { ColourGate } from './colour-gate.ts';
 import { applyWaterGate } from './water-gate.ts';
@@ -21,13 +21,13 @@ import type { ClassFeatureSets, FeatureSetName } from './class-feature-sets.ts';
 import { composeHeads, selectChannels, selectColumns } from './composed-head.ts';
 import type { HeadPart } from './composed-head.ts';
 import type { ClassHeadOptions } from './class-head-options.ts';
-import { GraphBuilder } from '../onnx/graph-builder.ts';
 import type { DatasetItem } from './dataset.ts';
 import { photoFeatures } from './features.ts';
 import type { PhotoFeatures } from './features.ts';
+import type { KeptHead } from './kept-head.ts';
 import { mlpForward, standardisation, trainMlp, withStandardisation } from './mlp.ts';
 import type { Mlp, Samples } from './mlp.ts';
-import { appendBackbone, BACKBONE_PROVENANCE, loadPretrainedMobileNet } from './pretrained-backbone.ts';
+import { BACKBONE_PROVENANCE, backboneChannels, loadPretrainedMobileNet } from './pretrained-backbone.ts';
 import type { PretrainedMobileNet } from './pretrained-backbone.ts';
 import { seededRandom } from './random.ts';
 
@@ -147,10 +147,16 @@ export interface TrainDetectorOptions {
    */
   classOptions?: ClassHeadOptions;
   /**
-   * Where the head kept as it is came from (`kept-head.ts`; the weights are passed to `trainDetector`):
-   * every class not named in `classFeatures` or `classOptions` takes its score from it.
+   * Where the heads kept as they are came from (`kept-head.ts`; the weights are passed to `trainDetector`):
+   * a head file that names the classes it answers for answers for those; the one that names none, for
+   * every other class not named in `classFeatures` or `classOptions`.
    */
-  keepHead?: { file: string; sha256: string };
+  keepHeads?: { file: string; sha256: string }[];
+  /**
+   * Kept heads keep the operating points their files carry (round 30): those classes are measured on this
+   * run's photos, not given new points, and the whole-model limit moves only the others.
+   */
+  keepPoints?: boolean;
   /**
    * Where every fitted head starts from instead of a fresh draw (round 10's warm start: keep what a shipped
    * head learned and teach it new false alarms at a small learning rate); the weights are passed to
@@ -167,8 +173,8 @@ export interface TrainDetectorOptions {
 
 /** Weights handed to `trainDetector` beside the options that name where they came from. */
 export interface TrainInputs {
-  /** The head kept as it is (`o.keepHead`). */
-  kept?: { head: Mlp; set: FeatureSetName };
+  /** The heads kept as they are (`o.keepHeads`, in that order). */
+  kept?: KeptHead[];
   /** The head fitting starts from (`o.initHead`). */
   init?: { head: Mlp; set: FeatureSetName };
   /** The extra negative photos (`o.extraNegatives`). */
@@ -227,7 +233,7 @@ export interface TrainedDetector {
   /** With `classFeatures`: each head's feature set, classes, feature count and history. */
   heads?: {
     set: FeatureSetName;
-    /** `kept`: taken from `keepHead` as it is; `own`: fitted with its class's own options. */
+    /** `kept`: taken from a head file as it is; `own`: fitted with its class's own options. */
     kind?: 'kept' | 'own';
     classes: string[];
     features: number;
@@ -758,6 +764,7 @@ export function headThresholds(
   head: Mlp,
   log: (line: string) => void,
   classes?: readonly (typeof TRIAGE_CLASSES)[number][],
+  fixed?: Partial<Record<TriageClass, OperatingPoint>>,
 ): ChosenThresholds {
   const { valFeatures } = ex;
   const gate = colourGateFor(o, ex.samples.d);
@@ -783,6 +790,7 @@ export function headThresholds(
       targetPrecision: o.targetPrecision,
       maxNegativeRate: o.maxNegativeRatePerClass,
       ...(classes ? { classes } : {}),
+      ...(fixed ? { fixed } : {}),
     },
     log,
   );
@@ -794,7 +802,7 @@ export async function trainDetector(
   val: DatasetItem[],
   o: TrainDetectorOptions,
   hooks: TrainHooks,
-  kept?: { head: Mlp; set: FeatureSetName },
+  kept?: KeptHead[],
   inputs: Omit<TrainInputs, 'kept'> = {},
 ): Promise<TrainedDetector> {
   const extra = inputs.extraNegatives ?? [];
@@ -802,12 +810,13 @@ export async function trainDetector(
     `photos: ${train.length} training${extra.length ? ` (+ ${extra.length} extra negatives)` : ''}, ${val.length} validation (seed ${o.seed})`,
   );
   const net = await loadPretrainedMobileNet();
-  if (o.keepHead && !kept) throw new Error('keepHead given without the kept head');
+  if ((o.keepHeads?.length ?? 0) !== (kept?.length ?? 0))
+    throw new Error('keepHeads given without the kept heads (or the other way round)');
   if (o.initHead && !inputs.init) throw new Error('initHead given without the head to start from');
   if (extra.some((e) => e.classes.size > 0 || (e.boxes?.length ?? 0) > 0))
     throw new Error('额外负样本中有带标注的照片 / the extra negative photos must hold no labelled object');
-  if (o.classFeatures || o.classOptions || kept)
-    return trainComposedDetector(net, train, val, o, hooks, { ...inputs, ...(kept ? { kept } : {}) });
+  if (o.classFeatures || o.classOptions || kept?.length)
+    return trainComposedDetector(net, train, val, o, hooks, { ...inputs, ...(kept?.length ? { kept } : {}) });
   hooks.log(`backbone: MobileNetV2 from nsfwjs ${net.version} up to ${o.spec.featureLayer}`);
   const ex = await extractFeatures(net, train, val, o, hooks, extra);
   hooks.log(
@@ -842,6 +851,7 @@ function finishDetector(
   history: TrainedDetector['history'],
   samples: number,
   hooks: Pick<TrainHooks, 'log'>,
+  fixed: Partial<Record<TriageClass, OperatingPoint>> = {},
 ): TrainedDetector {
   const water = waterGateFor({ ...o, spec }, ex.samples.d);
   const scored = (f: PhotoFeatures) => ({ scores: headScores(head, f, gate, water), h: f.h, w: f.w });
@@ -863,6 +873,7 @@ function finishDetector(
               ...(o.minSeedFloor ? { floor: o.minSeedFloor } : {}),
             }
           : undefined,
+        new Set(Object.keys(fixed)),
       )
     : perClassThresholds;
   const manifest = defaultManifest(
@@ -899,7 +910,7 @@ function finishDetector(
       ...(spec.contextMaxCells ? { 'xuncha.context_max_cells': String(spec.contextMaxCells) } : {}),
       ...(o.classFeatures ? { 'xuncha.class_features': JSON.stringify(o.classFeatures) } : {}),
       ...(o.classOptions ? { 'xuncha.class_options': JSON.stringify(o.classOptions) } : {}),
-      ...(o.keepHead ? { 'xuncha.kept_head_sha256': o.keepHead.sha256 } : {}),
+      ...(o.keepHeads?.length ? { 'xuncha.kept_head_sha256': o.keepHeads.map((k) => k.sha256).join(',') } : {}),
       ...(o.initHead ? { 'xuncha.init_head_sha256': o.initHead.sha256 } : {}),
       ...(o.waterGate ? { 'xuncha.water_gate': JSON.stringify(o.waterGate) } : {}),
       'xuncha.seed': String(o.seed),
@@ -920,10 +931,7 @@ function finishDetector(
 
 /** Backbone and stride-8 channel counts of a spec (to lay out its feature map). */
 function channelCounts(net: PretrainedMobileNet, spec: FeatureGraphSpec): { backbone: number; fine: number } {
-  const g = new GraphBuilder();
-  g.reserve(INPUT_NAME);
-  const bb = appendBackbone(g, net, INPUT_NAME, spec.featureLayer, spec.fineLayer ? [spec.fineLayer] : []);
-  return { backbone: bb.channels, fine: spec.fineLayer ? bb.taps[spec.fineLayer]!.channels : 0 };
+  return backboneChannels(net, spec.featureLayer, spec.fineLayer);
 }
 
 /**
@@ -940,20 +948,31 @@ async function trainComposedDetector(
   hooks: TrainHooks,
   inputs: TrainInputs,
 ): Promise<TrainedDetector> {
-  const { kept, init } = inputs;
+  const { init } = inputs;
+  const kept = inputs.kept ?? [];
   const classFeatures = o.classFeatures ?? {};
   const classOptions = o.classOptions ?? {};
   const byClass = setsByClass(classFeatures);
-  // Which head answers for each class: the kept one, the class's own (with options), or its set's shared one.
+  const keptFor = keptHeadOfClass(kept, classFeatures, classOptions);
+  // Which head answers for each class: a kept one, the class's own (with options), or its set's shared one.
   const group = TRIAGE_CLASSES.map((c, i) =>
-    kept && !classFeatures[c] && !classOptions[c] ? 'kept' : classOptions[c] ? `${byClass[i]}:${c}` : byClass[i]!,
+    keptFor[i]! >= 0 ? `kept#${keptFor[i]}` : classOptions[c] ? `${byClass[i]}:${c}` : byClass[i]!,
   );
-  const setOf = (g: string): FeatureSetName => (g === 'kept' ? kept!.set : (g.split(':')[0] as FeatureSetName));
+  const keptOf = (g: string): KeptHead | undefined =>
+    g.startsWith('kept#') ? kept[Number(g.slice('kept#'.length))] : undefined;
+  const setOf = (g: string): FeatureSetName => keptOf(g)?.set ?? (g.split(':')[0] as FeatureSetName);
   const groups = [...new Set(group)];
   const union = unionSpec(o.spec, [...new Set(groups.map(setOf))]);
   hooks.log(
-    `heads per class: ${TRIAGE_CLASSES.map((c, i) => `${c}=${group[i] === 'kept' ? `kept (${kept!.set})` : group[i]}`).join(', ')}; union ${JSON.stringify(union)}`,
+    `heads per class: ${TRIAGE_CLASSES.map((c, i) => `${c}=${keptOf(group[i]!) ? `${group[i]} (${setOf(group[i]!)})` : group[i]}`).join(', ')}; union ${JSON.stringify(union)}`,
   );
+  // Classes whose kept head brings its operating point (`--keep-points`).
+  const fixed: Partial<Record<TriageClass, OperatingPoint>> = {};
+  if (o.keepPoints)
+    TRIAGE_CLASSES.forEach((c, i) => {
+      const point = keptOf(group[i]!)?.points?.[c];
+      if (point) fixed[c] = point;
+    });
   // A tighter target (`core`) is a property of the boxes, so it is applied when the cells are sampled.
   const core = Object.fromEntries(
     Object.entries(classOptions).flatMap(([c, opt]) => (opt.core !== undefined ? [[c, opt.core]] : [])),
@@ -1000,14 +1019,15 @@ async function trainComposedDetector(
       ...(ex.shiftedNegatives ? { shiftedNegatives: ex.shiftedNegatives.map((f) => selectChannels(f, inputs)) } : {}),
     };
     let fitted: FittedHead;
-    if (g === 'kept') {
-      if (kept!.head.inputSize !== inputs.length)
+    const keptHead = keptOf(g);
+    if (keptHead) {
+      if (keptHead.head.inputSize !== inputs.length)
         throw new Error(
-          `保留的头读 ${kept!.head.inputSize} 个特征，特征集 ${set} 有 ${inputs.length} 个 / the kept head reads ${kept!.head.inputSize} features, its set ${set} has ${inputs.length}`,
+          `保留的头读 ${keptHead.head.inputSize} 个特征，特征集 ${set} 有 ${inputs.length} 个 / the kept head reads ${keptHead.head.inputSize} features, its set ${set} has ${inputs.length}`,
         );
       hooks.log(`head kept as it is (${names.join(', ')}): ${inputs.length} features`);
-      const t = headThresholds(own, val, { ...o, spec }, kept!.head, hooks.log, names);
-      fitted = { head: kept!.head, thresholds: t, history: [], samples: 0 };
+      const t = headThresholds(own, val, { ...o, spec }, keptHead.head, hooks.log, names, fixed);
+      fitted = { head: keptHead.head, thresholds: t, history: [], samples: 0 };
     } else {
       const opt = classes.length === 1 ? classOptions[names[0]!] : undefined;
       hooks.log(
@@ -1027,7 +1047,7 @@ async function trainComposedDetector(
     for (const c of names) thresholds[c] = fitted.thresholds[c]!;
     heads.push({
       set,
-      ...(g === 'kept' ? { kind: 'kept' as const } : g.includes(':') ? { kind: 'own' as const } : {}),
+      ...(keptHead ? { kind: 'kept' as const } : g.includes(':') ? { kind: 'own' as const } : {}),
       classes: names,
       features: inputs.length,
       samples: fitted.samples,
@@ -1038,7 +1058,43 @@ async function trainComposedDetector(
   const gate = colourGateFor({ ...o, spec: union }, ex.samples.d);
   const history = heads.flatMap((h) => h.history);
   const samples = heads.reduce((n, h) => n + h.samples, 0);
-  return { ...finishDetector(net, o, union, ex, val, head, gate, thresholds, history, samples, hooks), heads };
+  const moved = finishDetector(net, o, union, ex, val, head, gate, thresholds, history, samples, hooks, fixed);
+  return { ...moved, heads };
+}
+
+/**
+ * For each class (in `TRIAGE_CLASSES` order), the index of the kept head answering for it, or −1: a head
+ * file naming its classes answers for those, the one naming none for every class not fitted here.
+ * Refuses what cannot be meant: two heads for one class, a kept head for a class fitted here, two heads
+ * naming no class, a kept head answering for nothing.
+ */
+export function keptHeadOfClass(
+  kept: readonly KeptHead[],
+  classFeatures: ClassFeatureSets,
+  classOptions: ClassHeadOptions,
+): number[] {
+  const fitted = (c: TriageClass): boolean => Boolean(classFeatures[c] || classOptions[c]);
+  const open = kept.flatMap((k, i) => (k.answers ? [] : [i]));
+  if (open.length > 1)
+    throw new Error(
+      '最多一个保留头可以不指明类别 / at most one kept head may leave its classes unnamed: take the others out with --classes',
+    );
+  const owner = TRIAGE_CLASSES.map((c) => {
+    const named = kept.flatMap((k, i) => (k.answers?.includes(c) ? [i] : []));
+    if (named.length > 1)
+      throw new Error(
+        `${c} 由两个保留头负责 / ${c} is answered by two kept heads (${named.map((i) => i + 1).join(' and ')})`,
+      );
+    if (named.length && fitted(c))
+      throw new Error(
+        `${c} 既由保留头负责又在此训练 / ${c} is answered by a kept head and also named in --class-features or --class-options`,
+      );
+    return named[0] ?? (open.length && !fitted(c) ? open[0]! : -1);
+  });
+  kept.forEach((_, i) => {
+    if (!owner.includes(i)) throw new Error(`保留头 ${i + 1} 不负责任何类别 / kept head ${i + 1} answers for no class`);
+  });
+  return owner;
 }
 
 /**
