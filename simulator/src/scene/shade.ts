@@ -733,12 +733,14 @@ export class Shader {
         if (a < 0 || a > d.lengthM) continue;
         const wig = (this.tex(x, y, 0.2, gsd, p.salt) - 0.5) * 6;
         const dq = Math.abs(q - wig * Math.min(1, a / 10));
-        // Water and grass drawn over whatever crowns were there: none of their leaves lights them.
+        // Water and grass drawn over whatever crowns were there: none of their leaves, heights or shade.
         if (dq < d.widthM / 2) {
-          s.translucent = 0;
+          s.level();
+          s.ao = 1;
           shadeWater(this, s, x, y, gsd, dq / (d.widthM / 2), STREAM);
         } else if (dq < d.widthM / 2 + 1.2 && cls !== GROUND.water) {
-          s.translucent = 0;
+          s.level();
+          s.ao = 1;
           shadeScrub(this, s, x, y, gsd);
           s.mul(0.85);
         }

@@ -324,6 +324,10 @@ function shadeBlock(
   sinH: number,
   cosH: number,
 ): void {
+  // The patch lies over whatever ground class drew first: a forest's crown tilt, heights and shade left on
+  // flat roofs, yards and lanes drew crowns in roof and lane colours (shadeDarkForest's fault, fixed there).
+  s.level();
+  s.ao = 1;
   const L = blockLot(sh, x, y, a, q, look, salt);
   const d = sh.det4(x, y, 0.05, gsd, blockDetail);
   const grain = d[1] as number;

@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { demoLonLat, demoShader } from '../demo-shader.ts';
 import { demoRiverY } from '../demo-world.ts';
 import { DEFAULT_WEATHER } from '../incident-schema.ts';
+import { Shader } from '../shade.ts';
 import { Surface } from '../surface.ts';
 import { drawOpenLook, openGroundHeight, shadeOpenGround } from './open-ground.ts';
 import { canopyHeight, FOLIAGE_TRANSLUCENT } from './vegetation.ts';
@@ -153,5 +154,46 @@ describe('ground drawn over a forest', () => {
         if (s.translucent > 0) expect(s.objH).toBeGreaterThan(0);
       }
     expect(town).toBeGreaterThan(500);
+  });
+
+  it('takes none of the crowns’ tilt or shade: a town’s flat roofs, yards and lanes lie level and open', () => {
+    const [tLon, tLat] = demoLonLat(300, 700);
+    const sh = demoShader({
+      distractors: [{ id: 't', kind: 'town_roofs', lon: tLon, lat: tLat, lengthM: 80, widthM: 80, headingDeg: 0 }],
+      seed: 5,
+    });
+    const s = new Surface();
+    const tilts = new Set<number>();
+    let open = 0;
+    for (let x = 270; x <= 330; x += 0.9)
+      for (let y = 670; y <= 730; y += 0.9) {
+        sh.surface(x, y, 0, 0, 0, 0.05, s);
+        if (s.tag !== Shader.tagOf.town_roofs || s.translucent > 0) continue; // yard trees keep their crowns
+        // Level, or a roof plane at the town's one pitch: never a crown dome's tilt.
+        tilts.add(Math.round(Math.hypot(s.gx, s.gy) * 100) / 100);
+        // Roofs and yards open to the sky, lanes a little shut in by the houses: not the forest floor's shade.
+        expect(s.ao).toBeGreaterThanOrEqual(0.7);
+        open++;
+      }
+    expect(open).toBeGreaterThan(1000);
+    expect([...tilts].sort()).toEqual([0, 0.45]);
+  });
+
+  it('nor a stream’s water: it lies level, standing nothing, open to the sky', () => {
+    const [sLon, sLat] = demoLonLat(300, 660);
+    const sh = demoShader({
+      distractors: [{ id: 's', kind: 'clean_tributary', lon: sLon, lat: sLat, lengthM: 80, widthM: 3, headingDeg: 0 }],
+      seed: 5,
+    });
+    const s = new Surface();
+    let water = 0;
+    for (let x = 290; x <= 310; x += 0.3)
+      for (let y = 670; y <= 730; y += 0.9) {
+        sh.surface(x, y, 0, 0, 0, 0.05, s);
+        if (s.tag !== Shader.tagOf.clean_tributary) continue;
+        expect([s.objH, s.ao, s.translucent]).toEqual([0, 1, 0]);
+        water++;
+      }
+    expect(water).toBeGreaterThan(200);
   });
 });
