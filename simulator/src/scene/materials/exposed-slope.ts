@@ -251,8 +251,8 @@ export function paintSlope(
   s.ao = 1;
   s.spec = 0;
   s.grain = 0.75;
-  s.gx = s.gx * 0.2 + (clod - mottle) * (1.1 + fan) + crumbs * 0.8;
-  s.gy = s.gy * 0.2 + (clod + mottle) * (1.1 + fan) - crumbs * 0.8;
+  s.gx = (clod - mottle) * (1.1 + fan) + crumbs * 0.8;
+  s.gy = (clod + mottle) * (1.1 + fan) - crumbs * 0.8;
   // Bench terraces along the contours: each bench drops benchM; its riser (a 1:0.5 face) takes a
   // share of the plan that grows with the ground's slope, the rest is a nearly level bench.
   let onBench = true;
