@@ -7,6 +7,7 @@
  * the file names them, and carries their operating points when the model's manifest (MODEL.json) is beside
  * it, for `train:model -- --keep-points`.
  */
+import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TRIAGE_CLASSES } from '../src/model/manifest.ts';
@@ -37,13 +38,20 @@ async function pickFor(bytes: Uint8Array, classes: string[]): Promise<HeadPick> 
   const layer = metadata['xuncha.feature_layer'] ?? DEFAULT_TRAIN_OPTIONS.spec.featureLayer;
   const channels = backboneChannels(await loadPretrainedMobileNet(), layer, metadata['xuncha.fine_layer']);
   const manifestPath = model!.replace(/\.onnx$/, '.json');
-  let manifest: HeadPick['manifest'];
+  let manifest: (HeadPick['manifest'] & { sha256?: string }) | undefined;
   try {
-    manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as HeadPick['manifest'];
+    manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as typeof manifest;
   } catch {
     console.error(
       `${manifestPath}: 无清单，不带工作点 / no manifest beside the model: the head file carries no points`,
     );
+  }
+  // Points of another model's manifest would be kept as this head's: only the manifest of these bytes counts.
+  if (manifest?.sha256 && manifest.sha256 !== createHash('sha256').update(bytes).digest('hex')) {
+    console.error(
+      `${manifestPath}: 清单属于另一个模型，不带工作点 / the manifest is another model's (checksum differs): the head file carries no points`,
+    );
+    manifest = undefined;
   }
   return {
     classes: classes as TriageClass[],

@@ -363,9 +363,13 @@ describe('exported detector equals the trainer', () => {
     for (const c of [0, 2])
       for (let i = 0; i < plane; i++)
         expect(Math.abs(baseScores[c * plane + i]! - bothScores[c * plane + i]!)).toBeLessThan(1e-4);
-    expect(() => headFromOnnx(bothOnnx, 'both.onnx', pick(['straw_burning', 'sewage_outfall']))).toThrow(
-      /read different feature sets \(base, fine\)/,
-    );
+    // A model composed of kept heads names no --class-features: the weights say which set a head reads.
+    const keptOnly = detectorOnnx(net, fineOnly, both, { 'xuncha.fine_layer': 'block_5_add' });
+    expect(headFromOnnx(keptOnly, 'kept.onnx', pick(['sewage_outfall'])).w1).toBe(outfallFile.w1);
+    expect(headFromOnnx(keptOnly, 'kept.onnx', pick(['straw_burning', 'exposed_slope'])).set).toBe('base');
+    expect(() =>
+      headFromOnnx(bothOnnx, 'both.onnx', pick(['straw_burning', 'sewage_outfall', 'exposed_slope'])),
+    ).toThrow(/read different feature sets \(base, fine\)/);
     expect(() => headFromOnnx(bothOnnx, 'both.onnx', pick(['straw_burning']))).toThrow(/also feeds exposed_slope/);
     expect(() => headFromOnnx(bothOnnx, 'both.onnx', pick(['sewage_outfall'], 16))).toThrow(
       /its head reads 336 features, its feature spec gives 272/,

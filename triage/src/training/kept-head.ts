@@ -14,7 +14,7 @@ import { readOnnx } from '../onnx/onnx-reader.ts';
 import { TRIAGE_CLASSES } from '../model/manifest.ts';
 import type { TriageClass } from '../model/manifest.ts';
 import { FEATURE_SET_NAMES, featureChannelNames, featureIndices, specFor } from './class-feature-sets.ts';
-import type { ClassFeatureSets, FeatureSetName } from './class-feature-sets.ts';
+import type { FeatureSetName } from './class-feature-sets.ts';
 import type { OperatingPoint } from './choose-thresholds.ts';
 import type { FeatureGraphSpec } from './detector-graph.ts';
 import type { Mlp } from './mlp.ts';
@@ -115,8 +115,7 @@ export interface HeadPick {
  * The head that answers for `pick.classes` in a detector ONNX written by `train:model` with a head per
  * feature set or class (`composed-head.ts`): the hidden units wired to those classes, read on their set's
  * channels of the model's feature map. Refuses classes that read different sets or share hidden units with
- * a class not picked, and a head that reads channels outside its set: what comes out must score exactly as
- * it did in its model.
+ * a class not picked: what comes out must score exactly as it did in its model.
  */
 function classHeadFromOnnx(bytes: Uint8Array, modelName: string, pick: HeadPick): KeptHeadFile {
   const { initializers, metadata } = readOnnx(bytes);
@@ -124,10 +123,6 @@ function classHeadFromOnnx(bytes: Uint8Array, modelName: string, pick: HeadPick)
     throw new Error(`无法从 ${modelName} 取出头 / cannot take a head out of ${modelName}: ${why}`);
   };
   if (!pick.classes.length) refuse('no class named');
-  const classFeatures = JSON.parse(metadata['xuncha.class_features'] ?? '{}') as ClassFeatureSets;
-  const sets = [...new Set(pick.classes.map((c) => classFeatures[c] ?? 'base'))];
-  if (sets.length !== 1) refuse(`${pick.classes.join(', ')} read different feature sets (${sets.join(', ')})`);
-  const set = sets[0]!;
   const union: FeatureGraphSpec = {
     ...pick.baseSpec,
     featureLayer: metadata['xuncha.feature_layer'] ?? pick.baseSpec.featureLayer,
@@ -142,19 +137,35 @@ function classHeadFromOnnx(bytes: Uint8Array, modelName: string, pick: HeadPick)
   const { backbone, fine } = pick.channels;
   if (featureChannelNames(union, backbone, fine).length !== d)
     refuse(`its head reads ${d} features, its feature spec gives ${featureChannelNames(union, backbone, fine).length}`);
-  const inputs = featureIndices(union, specFor(pick.baseSpec, set), backbone, fine);
   const picked = pick.classes.map((c) => TRIAGE_CLASSES.indexOf(c));
-  const units = Array.from({ length: hiddenAll }, (_, j) => j).filter((j) =>
-    picked.some((c) => w2.data[c * hiddenAll + j] !== 0),
-  );
+  const unitsOf = (classes: number[]): number[] =>
+    Array.from({ length: hiddenAll }, (_, j) => j).filter((j) => classes.some((c) => w2.data[c * hiddenAll + j] !== 0));
+  const units = unitsOf(picked);
   for (const j of units)
     for (let c = 0; c < k; c++)
       if (!picked.includes(c) && w2.data[c * hiddenAll + j] !== 0)
         refuse(`hidden unit ${j} also feeds ${TRIAGE_CLASSES[c]}, which was not named`);
-  const own = new Set(inputs);
-  for (const j of units)
-    for (let i = 0; i < d; i++)
-      if (!own.has(i) && w1.data[j * d + i] !== 0) refuse(`hidden unit ${j} reads channel ${i}, outside set ${set}`);
+  // The set a class's head reads: the smallest named set holding every channel its units read. The
+  // weights say it, not the metadata: a head kept from a head file is not among `--class-features`.
+  const setOf = (c: number): { set: FeatureSetName; inputs: number[] } => {
+    const read = new Set<number>();
+    for (const j of unitsOf([c])) for (let i = 0; i < d; i++) if (w1.data[j * d + i] !== 0) read.add(i);
+    for (const set of FEATURE_SET_NAMES) {
+      let inputs: number[];
+      try {
+        inputs = featureIndices(union, specFor(pick.baseSpec, set), backbone, fine);
+      } catch {
+        continue; // a set this model's features do not hold
+      }
+      const own = new Set(inputs);
+      if ([...read].every((i) => own.has(i))) return { set, inputs };
+    }
+    return refuse(`the head of ${TRIAGE_CLASSES[c]} reads channels no named feature set holds`);
+  };
+  const found = picked.map(setOf);
+  const sets = [...new Set(found.map((f) => f.set))];
+  if (sets.length !== 1) refuse(`${pick.classes.join(', ')} read different feature sets (${sets.join(', ')})`);
+  const { set, inputs } = found[0]!;
   const h = units.length;
   const mw1 = new Float32Array(inputs.length * h);
   units.forEach((j, u) => inputs.forEach((ch, i) => (mw1[i * h + u] = w1.data[j * d + ch]!)));
