@@ -32,7 +32,7 @@
  * files, comma-separated, answer each for the classes they name (`extract-head.ts --classes`; one file may
  * name none and take the rest), so heads fitted in different rounds make one model; --keep-points keeps
  * the operating points those files carry instead of choosing new ones, and the whole-model limit then
- * moves only the other classes (round 30; both off by default).
+ * moves and counts only the other classes (round 30; both off by default).
  * --init-head starts every head that is fitted from a head file's weights instead of a fresh draw (a warm
  * start: with a few --epochs at a small --learning-rate it fine-tunes that head; --hard-negative-epochs is
  * the refit after mining), and --extra-negatives adds the `train` photos of rendered sets of negative

@@ -173,9 +173,10 @@ describe('limitModelNegatives (the negative limit for the whole model)', () => {
     ).toBeCloseTo(4 / 6, 6);
   });
 
-  it('a kept class does not move: the others give up what the whole model must', () => {
-    // The first case with straw kept at 0.5 (round 30, --keep-points): straw's two photos stay, so slopes
-    // must rise past 0.85 to keep the model on 2 of 6, at the cost of the slope.
+  it('a kept class neither moves nor counts: the classes chosen here keep the limit among themselves', () => {
+    // The first case with straw kept at 0.5 (round 30, --keep-points): its two photos stay and are not
+    // counted, so the slopes keep their point (with straw counted, they would rise past 0.85 and lose the
+    // slope to a budget straw alone has spent).
     const negatives = [
       withPatch(0, 0.75),
       withPatch(0, 0.75),
@@ -186,21 +187,16 @@ describe('limitModelNegatives (the negative limit for the whole model)', () => {
     ];
     const val = [withPatch(0, 0.95, ['straw_burning']), withPatch(2, 0.65, ['exposed_slope'])];
     const points = { straw_burning: point(0.5), exposed_slope: point(0.5) };
-    const out = limitModelNegatives(
-      points,
-      val,
-      negatives,
-      all3,
-      grid,
-      2 / 6,
-      () => {},
-      undefined,
-      new Set(['straw_burning']),
-    );
-    expect(out['straw_burning']).toEqual(points.straw_burning);
-    expect(out['exposed_slope']!.threshold).toBe(0.9);
-    expect(out['exposed_slope']!.recall).toBe(0);
     const lines: string[] = [];
+    const kept = new Set(['straw_burning']);
+    const out = limitModelNegatives(points, val, negatives, all3, grid, 2 / 6, (l) => lines.push(l), undefined, kept);
+    expect(out).toEqual(points);
+    expect(lines.at(-1)).toMatch(/fires on 2 of 6 negative photos .*kept points of straw_burning left out/);
+    // with a tighter limit the slopes still give way, to their own photos only
+    const tight = limitModelNegatives(points, val, negatives, all3, grid, 0, () => {}, undefined, kept);
+    expect(tight['straw_burning']).toEqual(points.straw_burning);
+    expect(tight['exposed_slope']!.threshold).toBe(0.9);
+    const all: string[] = [];
     const still = limitModelNegatives(
       points,
       val,
@@ -208,14 +204,12 @@ describe('limitModelNegatives (the negative limit for the whole model)', () => {
       all3,
       grid,
       0,
-      (l) => lines.push(l),
+      (l) => all.push(l),
       undefined,
       new Set(['straw_burning', 'exposed_slope']),
     );
     expect(still).toEqual(points);
-    expect(lines.at(-1)).toMatch(
-      /4 of 6 negative photos fire at the kept points, which do not move \(at most 0 allowed\)/,
-    );
+    expect(all).toEqual(['whole-model negative limit: every point is kept, none moves']);
   });
 
   it('with a tighter limit it raises the costly class too, and says when the grid cannot keep it', () => {

@@ -196,7 +196,7 @@ export function firingRate(m: ModelManifest, photos: ScoredPhoto[]): number {
  * negative photo, must give up photos to a 2-photo limit).
  *
  * `fixed`: classes whose point was kept from another model (`--keep-points`); they stay where they are and
- * the others share what is left of the budget.
+ * are left out of the count, so the other classes keep the limit among themselves.
  */
 export function limitModelNegatives(
   points: ChosenThresholds,
@@ -210,7 +210,14 @@ export function limitModelNegatives(
   fixed: ReadonlySet<string> = new Set(),
 ): ChosenThresholds {
   const allowed = Math.floor(maxRate * negatives.length + 1e-9);
-  const classes = TRIAGE_CLASSES.filter((c) => points[c]);
+  // Kept points neither move nor count: the classes chosen here keep the limit among themselves (were the
+  // kept classes' photos counted, a kept class already over the limit would silence every other class).
+  const classes = TRIAGE_CLASSES.filter((c) => points[c] && !fixed.has(c));
+  if (!classes.length) {
+    log('whole-model negative limit: every point is kept, none moves');
+    return structuredClone(points);
+  }
+  const kept = fixed.size ? `, kept points of ${[...fixed].join(', ')} left out` : '';
   type Candidate = { threshold: number; minSeedCells: number; neg: Set<number>; tp: number; fp: number; fn: number };
   const firing = (cls: TriageClass, t: number, k: number): Candidate => {
     const ci = TRIAGE_CLASSES.indexOf(cls);
@@ -242,8 +249,6 @@ export function limitModelNegatives(
   };
   const candidates = classes.map((c) => {
     const { threshold, minSeedCells } = points[c]!;
-    // A kept point does not move; its firing photos still count against the whole model's budget.
-    if (fixed.has(c)) return [firing(c, threshold, minSeedCells)];
     const list = chain(c, firing(c, threshold, minSeedCells));
     for (const k of otherSeeds ? seedGridFor(otherSeeds.grid, otherSeeds.floor?.[c]) : []) {
       if (k === minSeedCells) continue;
@@ -307,10 +312,8 @@ export function limitModelNegatives(
   });
   log(
     chosen.fired <= allowed
-      ? `whole-model negative limit: the model fires on ${chosen.fired} of ${negatives.length} negative photos (${before} at the per-class points; at most ${allowed} allowed)`
-      : classes.every((c) => fixed.has(c))
-        ? `whole-model negative limit: ${chosen.fired} of ${negatives.length} negative photos fire at the kept points, which do not move (at most ${allowed} allowed)`
-        : `whole-model negative limit: ${chosen.fired} of ${negatives.length} negative photos still fire and no threshold of the grid removes them (at most ${allowed} allowed)`,
+      ? `whole-model negative limit: the model fires on ${chosen.fired} of ${negatives.length} negative photos (${before} at the per-class points; at most ${allowed} allowed${kept})`
+      : `whole-model negative limit: ${chosen.fired} of ${negatives.length} negative photos still fire and no threshold of the grid removes them (at most ${allowed} allowed${kept})`,
   );
   return out;
 }

@@ -154,7 +154,7 @@ export interface TrainDetectorOptions {
   keepHeads?: { file: string; sha256: string }[];
   /**
    * Kept heads keep the operating points their files carry (round 30): those classes are measured on this
-   * run's photos, not given new points, and the whole-model limit moves only the others.
+   * run's photos, not given new points, and the whole-model limit moves and counts only the others.
    */
   keepPoints?: boolean;
   /**
