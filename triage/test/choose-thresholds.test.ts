@@ -141,19 +141,17 @@ describe('limitModelNegatives (the negative limit for the whole model)', () => {
   };
   const point = (threshold: number) => ({ threshold, minSeedCells: 1, precision: 1, recall: 1, negativeRate: 0 });
   const grid = [0.5, 0.7, 0.8, 0.9, 0.96];
+  /**
+   * Six negatives: straw fires on two (0.75), slopes on two (0.6 and 0.85); each class within a 2-of-6
+   * limit, the model on 4. Val: a burn at 0.95 and a slope at 0.65: raising slopes past 0.6 would lose it.
+   */
+  const twoEach = () => ({
+    negatives: [withPatch(0, 0.75), withPatch(0, 0.75), withPatch(2, 0.6), withPatch(2, 0.85), photo([]), photo([])],
+    val: [withPatch(0, 0.95, ['straw_burning']), withPatch(2, 0.65, ['exposed_slope'])],
+  });
 
   it('raises the classes whose steps cost the least recall until the union of firing photos keeps the limit', () => {
-    // Six negatives: straw fires on two (0.75), slopes on two (0.6 and 0.85); each class within a 2-of-6
-    // limit, the model on 4. Val: a burn at 0.95 and a slope at 0.65: raising slopes past 0.6 would lose it.
-    const negatives = [
-      withPatch(0, 0.75),
-      withPatch(0, 0.75),
-      withPatch(2, 0.6),
-      withPatch(2, 0.85),
-      photo([]),
-      photo([]),
-    ];
-    const val = [withPatch(0, 0.95, ['straw_burning']), withPatch(2, 0.65, ['exposed_slope'])];
+    const { negatives, val } = twoEach();
     const points = { straw_burning: point(0.5), sewage_outfall: point(0.5), exposed_slope: point(0.5) };
     const lines: string[] = [];
     const out = limitModelNegatives(points, val, negatives, all3, grid, 2 / 6, (l) => lines.push(l));
@@ -177,15 +175,7 @@ describe('limitModelNegatives (the negative limit for the whole model)', () => {
     // The first case with straw kept at 0.5 (round 30, --keep-points): its two photos stay and are not
     // counted, so the slopes keep their point (with straw counted, they would rise past 0.85 and lose the
     // slope to a budget straw alone has spent).
-    const negatives = [
-      withPatch(0, 0.75),
-      withPatch(0, 0.75),
-      withPatch(2, 0.6),
-      withPatch(2, 0.85),
-      photo([]),
-      photo([]),
-    ];
-    const val = [withPatch(0, 0.95, ['straw_burning']), withPatch(2, 0.65, ['exposed_slope'])];
+    const { negatives, val } = twoEach();
     const points = { straw_burning: point(0.5), exposed_slope: point(0.5) };
     const lines: string[] = [];
     const kept = new Set(['straw_burning']);

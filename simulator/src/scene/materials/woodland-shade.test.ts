@@ -210,7 +210,7 @@ describe('ground drawn over a forest', () => {
       ss += (v - ms) ** 2;
       cc += (crown[i]! - mc) ** 2;
     });
-    // With a fifth of the crowns' tilt kept, the soil’s tilt followed the crowns (correlation 0.52).
+    // With a fifth of the crowns’ tilt kept, the soil’s tilt followed the crowns (correlation 0.52).
     expect(Math.abs(sc / Math.sqrt(ss * cc))).toBeLessThan(0.05);
   });
 
