@@ -1058,8 +1058,8 @@ async function trainComposedDetector(
   const gate = colourGateFor({ ...o, spec: union }, ex.samples.d);
   const history = heads.flatMap((h) => h.history);
   const samples = heads.reduce((n, h) => n + h.samples, 0);
-  const moved = finishDetector(net, o, union, ex, val, head, gate, thresholds, history, samples, hooks, fixed);
-  return { ...moved, heads };
+  const detector = finishDetector(net, o, union, ex, val, head, gate, thresholds, history, samples, hooks, fixed);
+  return { ...detector, heads };
 }
 
 /**
