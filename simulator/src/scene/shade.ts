@@ -90,6 +90,12 @@ const VEHICLE_HEIGHT_M = 2;
 /** Crowns at least this tall (m) stand up for camera rays (treeHeight); lower things stay painted on the ground. */
 const TREE_MIN_M = 2;
 
+/**
+ * Width of a glossy glint's lobe (cosine power of the angle between the normal and the half vector): narrow
+ * enough that the glint falls on the leaf clumps turned toward it, not on whole crowns.
+ */
+const GLOSS_LOBE = 32;
+
 /** The ground a site's muddy apron is drawn over: fields, tracks and roads, not trees, houses or water. */
 const apronCovers = (cls: number): boolean =>
   cls === GROUND.farmland || cls === GROUND.background || cls === GROUND.track || cls === GROUND.road;
@@ -754,7 +760,7 @@ export class Shader {
           const c = VEHICLE_COLOURS[(p.salt >>> 0) % VEHICLE_COLOURS.length] as RGB;
           s.set(c, a > 0.9 ? 0.8 : 1);
           s.objH = VEHICLE_HEIGHT_M;
-          s.translucent = 0;
+          s.dropLeaves();
           s.spec = 0.2;
           s.tag = Shader.tagOf.vehicle_dust;
         }
@@ -1151,6 +1157,19 @@ export class Shader {
       r += s.r * s.r * t * this.sunCol[0] * wb[0];
       g += s.g * s.g * t * this.sunCol[1] * wb[1];
       b += s.b * s.b * t * this.sunCol[2] * wb[2];
+    }
+    if (s.gloss > 0 && sun > 0) {
+      // A glint off the leaf's surface where it faces halfway between sun and eye: the sun's colour.
+      const hx = this.sunX - vx;
+      const hy = this.sunY - vy;
+      const hz = this.sunZ - vz;
+      const ndh = (nx * hx + ny * hy + nz * hz) / Math.sqrt(hx * hx + hy * hy + hz * hz);
+      if (ndh > 0) {
+        const k = s.gloss * sun * n * Math.pow(ndh, GLOSS_LOBE);
+        r += k * this.sunCol[0] * wb[0];
+        g += k * this.sunCol[1] * wb[1];
+        b += k * this.sunCol[2] * wb[2];
+      }
     }
     if (s.emit > 0) {
       const e = s.emit;

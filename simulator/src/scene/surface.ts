@@ -28,6 +28,11 @@ export class Surface {
    * and whatever shades it (foliage: light passes through leaves and scatters inside the crown), 0..1.
    */
   translucent = 0;
+  /**
+   * Share of the direct sun a glossy surface sends back unfiltered where it faces halfway between the sun
+   * and the eye (a leaf's waxy cuticle): sunlit crowns glint pale, in the sun's colour, not the leaf's.
+   */
+  gloss = 0;
   /** Hard-negative kind index + 1 seen here, 0 = none. */
   tag = 0;
   /** Incident index + 1 seen here, 0 = none. */
@@ -68,12 +73,18 @@ export class Surface {
    * whose crown domes, furrows and heights would otherwise light and shadow it.
    */
   level(): void {
-    this.translucent = 0;
+    this.dropLeaves();
     this.gx = 0;
     this.gy = 0;
     this.objH = 0;
     this.spec = 0;
     this.emit = 0;
+  }
+
+  /** No leaves here: soil, water or a roof painted over crowns takes neither their light nor their glint. */
+  dropLeaves(): void {
+    this.translucent = 0;
+    this.gloss = 0;
   }
 
   set(c: RGB, k = 1): void {

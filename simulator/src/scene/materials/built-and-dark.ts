@@ -176,7 +176,7 @@ export function shadePatch(
   cosH: number,
 ): void {
   // No leaves of the ground class under the patch light it (its own crowns set their own).
-  s.translucent = 0;
+  s.dropLeaves();
   if (look.kind === 'dark_forest') shadeDarkForest(sh, s, x, y, gsd, look);
   else if (isOpenLook(look)) shadeOpenGround(sh, s, x, y, gsd, look, salt);
   else shadeBlock(sh, s, x, y, a, q, gsd, look, salt, sinH, cosH);

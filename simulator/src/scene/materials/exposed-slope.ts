@@ -247,7 +247,7 @@ export function paintSlope(
       edgeDark,
   );
   s.objH = 0;
-  s.translucent = 0;
+  s.dropLeaves();
   s.ao = 1;
   s.spec = 0;
   s.grain = 0.75;

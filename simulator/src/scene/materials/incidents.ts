@@ -169,7 +169,7 @@ export function paintBurn(
   s.r = (CHAR[0] + (ASH[0] - CHAR[0]) * k) * texture;
   s.g = (CHAR[1] + (ASH[1] - CHAR[1]) * k) * texture;
   s.b = (CHAR[2] + (ASH[2] - CHAR[2]) * k) * texture;
-  s.translucent = 0;
+  s.dropLeaves();
   // Unburnt tufts and islands.
   const keep = smooth(0.68, 0.8, (d[3] as number) * 0.6 + (d[2] as number) * 0.4) * 0.8;
   if (keep > 0) {
@@ -242,7 +242,7 @@ export function paintOutfall(
     s.keepUnder(r0, g0, b0, spec0);
     s.set(CONCRETE, 0.85 + 0.2 * (sh.det4(x, y, 0.02, gsd, headwallGrain)[1] as number));
     s.spec = 0;
-    s.translucent = 0;
+    s.dropLeaves();
     s.objH = 0.8;
     const open = p.culvert === 'round' ? Math.hypot(sl, (qq + 0.1) * 2) < rp : Math.abs(sl) < rp * 1.2 && qq > -0.45;
     if (open) s.set(PIPE_DARK, 1);

@@ -256,7 +256,7 @@ export function shadeOpenGround(
       s.g = gg;
       s.b = gb;
       s.mix(look.itemColour, 0.35 + 0.5 * twig);
-      s.translucent = 0;
+      s.dropLeaves();
     } else if (look.kind === 'sparse_canopy') {
       // A pine from above is a star of needle tufts on branches from the top, with gaps towards the
       // rim (OSBS): where the star leaves a gap, the ground under the crown shows, in its shade.
@@ -273,7 +273,7 @@ export function shadeOpenGround(
           s.objH = 0;
           s.ao = PINE_GAP_SKY;
           s.grain = 0.7;
-          s.translucent = 0;
+          s.dropLeaves();
         }
       }
     }

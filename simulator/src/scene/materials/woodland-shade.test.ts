@@ -16,7 +16,7 @@ import { DEFAULT_WEATHER } from '../incident-schema.ts';
 import { Shader } from '../shade.ts';
 import { Surface } from '../surface.ts';
 import { drawOpenLook, openGroundHeight, shadeOpenGround } from './open-ground.ts';
-import { canopyHeight, FOLIAGE_TRANSLUCENT } from './vegetation.ts';
+import { canopyHeight, FOLIAGE_TRANSLUCENT, LEAF_GLOSS } from './vegetation.ts';
 
 const Y0 = demoRiverY(0) + 150;
 const LEAF: [number, number, number] = [0.3, 0.4, 0.18];
@@ -48,6 +48,38 @@ describe('a leaf in its crown’s shade', () => {
     const opaque = leaf(1, 0, 0);
     const lit = leaf(1, 0, FOLIAGE_TRANSLUCENT);
     expect(lit[1]).toBeLessThan(1.05 * opaque[1]);
+  });
+});
+
+/**
+ * A sunlit leaf of LEAF's colour seen from straight above, glossy or not, tilted `tiltDeg` from level toward
+ * the sun (negative: away from it): saturation and green of its lit colour.
+ */
+function glint(gloss: number, tiltDeg: number): { sat: number; g: number } {
+  const sh = demoShader({ weather: { ...DEFAULT_WEATHER, sunElevationDeg: 60, overcast: 0 } });
+  const s = new Surface();
+  s.set(LEAF);
+  s.gloss = gloss;
+  // light() takes the normal (−gx, −gy, 1): a tilt toward the sun's azimuth.
+  const horiz = Math.hypot(sh.sunX, sh.sunY);
+  const t = Math.tan((tiltDeg * Math.PI) / 180);
+  s.gx = (-t * sh.sunX) / horiz;
+  s.gy = (-t * sh.sunY) / horiz;
+  const out = new Float64Array(3);
+  sh.light(s, 0, 0, 1, 1, 0, 0, -1, out);
+  const [r, g, b] = [out[0]!, out[1]!, out[2]!];
+  return { sat: (Math.max(r, g, b) - Math.min(r, g, b)) / Math.max(r, g, b), g };
+}
+
+describe('a sunlit leaf', () => {
+  it('glints pale where it faces halfway between sun and eye, and not where it faces away', () => {
+    // Sun 60° up, eye straight above: the half vector leans 15° toward the sun.
+    const matte = glint(0, 15);
+    const glossy = glint(LEAF_GLOSS, 15);
+    expect(glossy.sat).toBeLessThan(0.75 * matte.sat);
+    expect(glossy.g).toBeGreaterThan(matte.g);
+    // Turned 30° away from the sun, the glint is gone: the leaf keeps its own colour.
+    expect(glint(LEAF_GLOSS, -30).sat).toBeGreaterThan(0.98 * glint(0, -30).sat);
   });
 });
 
@@ -140,6 +172,7 @@ describe('ground drawn over a forest', () => {
         if (s.incident > 0) {
           soil++;
           expect(s.translucent).toBe(0);
+          expect(s.gloss).toBe(0);
         } else if (s.translucent > 0) leaves++;
       }
     // The slope is there, and the forest around it still has its leaves.
