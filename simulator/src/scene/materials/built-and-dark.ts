@@ -25,6 +25,9 @@ import { canopyHeight, shadeCanopy, TREE_BASE_SHARE } from './vegetation.ts';
 
 import { detailBuffer } from '../textures.ts';
 
+/** Share of the leaves' gloss (LEAF_GLOSS) a dark conifer stand keeps. */
+const CONIFER_GLOSS_SHARE = 0.3;
+
 // det4 results, one buffer per read, so no read overwrites another that is still being used (see Shader.det4).
 const blockDetail = detailBuffer();
 
@@ -220,6 +223,9 @@ function shadeDarkForest(sh: Shader, s: Surface, x: number, y: number, gsd: numb
     s.r *= (c[0] / look.crown[0]) * look.dim;
     s.g *= (c[1] / look.crown[1]) * look.dim;
     s.b *= (c[2] / look.crown[2]) * look.dim;
+    // Needles in tight, rough crowns: small glints, most of them shaded by the needles around them
+    // (at the leaves' gloss the dark crowns read as wet foil).
+    s.gloss *= CONIFER_GLOSS_SHARE;
     s.ao = 0.55 + 0.35 * hg;
     return;
   }

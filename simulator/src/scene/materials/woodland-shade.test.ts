@@ -81,6 +81,24 @@ describe('a sunlit leaf', () => {
     // Turned 30° away from the sun, the glint is gone: the leaf keeps its own colour.
     expect(glint(LEAF_GLOSS, -30).sat).toBeGreaterThan(0.98 * glint(0, -30).sat);
   });
+
+  it('glints less in a dark conifer stand, whose needles shade most of their glints', () => {
+    const [lon, lat] = demoLonLat(0, Y0);
+    const sh = demoShader({
+      distractors: [{ id: 'p', kind: 'dark_forest', lon, lat, lengthM: 200, widthM: 150, headingDeg: 0 }],
+      seed: 3,
+    });
+    const s = new Surface();
+    const gloss = new Set<number>();
+    for (let x = -40; x <= 40; x += 1.3)
+      for (let y = Y0 - 40; y <= Y0 + 40; y += 1.3) {
+        sh.surface(x, y, 0, 0, 0, 0.05, s);
+        if (s.tag === Shader.tagOf.dark_forest && s.translucent > 0) gloss.add(s.gloss);
+      }
+    expect([...gloss]).toHaveLength(1);
+    expect([...gloss][0]).toBeGreaterThan(0);
+    expect([...gloss][0]).toBeLessThan(0.5 * LEAF_GLOSS);
+  });
 });
 
 /** Share of a patch's points (seen from straight above, 5 cm pixels) whose lit grey level is under `level` (0..1). */
