@@ -331,7 +331,7 @@ function shadeBlock(
   cosH: number,
 ): void {
   // The patch lies over whatever ground class drew first: a forest's crown tilt, heights and shade left on
-  // flat roofs, yards and lanes drew crowns in roof and lane colours (shadeDarkForest's fault, fixed there).
+  // flat roofs, yards and lanes drew crowns in roof and lane colours (as shadeDarkForest once drew them).
   s.level();
   s.ao = 1;
   const L = blockLot(sh, x, y, a, q, look, salt);
