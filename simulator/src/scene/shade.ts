@@ -739,14 +739,13 @@ export class Shader {
         if (a < 0 || a > d.lengthM) continue;
         const wig = (this.tex(x, y, 0.2, gsd, p.salt) - 0.5) * 6;
         const dq = Math.abs(q - wig * Math.min(1, a / 10));
+        const water = dq < d.widthM / 2;
+        if (!water && (dq >= d.widthM / 2 + 1.2 || cls === GROUND.water)) continue;
         // Water and grass drawn over whatever crowns were there: none of their leaves, heights or shade.
-        if (dq < d.widthM / 2) {
-          s.level();
-          s.ao = 1;
-          shadeWater(this, s, x, y, gsd, dq / (d.widthM / 2), STREAM);
-        } else if (dq < d.widthM / 2 + 1.2 && cls !== GROUND.water) {
-          s.level();
-          s.ao = 1;
+        s.level();
+        s.ao = 1;
+        if (water) shadeWater(this, s, x, y, gsd, dq / (d.widthM / 2), STREAM);
+        else {
           shadeScrub(this, s, x, y, gsd);
           s.mul(0.85);
         }
