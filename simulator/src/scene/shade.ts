@@ -1036,7 +1036,7 @@ export class Shader {
     }
     if (!this.patchCovers(p, cls, slope2)) return -1;
     if (this.builtOnly) this.builtAxis(p.sinH, p.cosH);
-    return patchHeight(this, x, y, a, q, p.look as PatchLook, p.salt);
+    return patchHeight(this, x, y, a, q, p.look as PatchLook, p.salt, p.sinH, p.cosH);
   }
 
   /**

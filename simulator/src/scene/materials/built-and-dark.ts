@@ -20,8 +20,9 @@ import { hash2 } from '../noise.ts';
 import { Rng } from '../random.ts';
 import type { Shader } from '../shade.ts';
 import { periodicAmp, smooth, type Surface } from '../surface.ts';
+import { BARE_ROOF, paintRoofItem, roofItemAt, type RoofItem } from './roof-furniture.ts';
 import { drawOpenLook, isOpenLook, openGroundHeight, shadeOpenGround, type OpenLook } from './open-ground.ts';
-import { canopyHeight, shadeCanopy, TREE_BASE_SHARE } from './vegetation.ts';
+import { canopyHeight, crownHeight, paintCrown, shadeCanopy, TREE_BASE_SHARE } from './vegetation.ts';
 
 import { detailBuffer } from '../textures.ts';
 
@@ -63,6 +64,14 @@ export interface BlockLook {
   yard: RGB;
   /** Lanes wander (bare-earth tracks) instead of running straight. */
   wander: number;
+  /** Flat roofs carry stairwells, heaters and tanks (roof-furniture.ts); this share a steel shed. -1: bare roofs. */
+  shedShare: number;
+  /** After this many rows the lane is an avenue `avenueM` wide with street trees `streetTreeM` tall; 0: none. */
+  avenueEvery: number;
+  avenueM: number;
+  streetTreeM: number;
+  /** Street trees' crown radius (m). */
+  streetCrownM: number;
 }
 
 export type PatchLook = ForestLook | BlockLook | OpenLook;
@@ -127,6 +136,11 @@ export function drawPatchLook(kind: PatchKind, seed: number): PatchLook {
       lane: jitterChannels(r, r.chance(0.5) ? [0.36, 0.36, 0.36] : [0.58, 0.57, 0.54], 0.1),
       yard: jitterChannels(r, [0.6, 0.59, 0.56], 0.08),
       wander: 0,
+      shedShare: r.range(0.08, 0.25),
+      avenueEvery: r.int(2, 5),
+      avenueM: r.range(7, 14),
+      streetTreeM: r.range(6, 10),
+      streetCrownM: r.range(2.2, 3.4),
     };
   }
   const earth = jitterChannels(r, lerp(EARTH_RED, EARTH_OCHRE, r.next()), 0.08);
@@ -145,6 +159,12 @@ export function drawPatchLook(kind: PatchKind, seed: number): PatchLook {
     lane: earth,
     yard: jitterChannels(r, lerp(earth, [0.5, 0.4, 0.3], r.range(0, 0.4)), 0.06),
     wander: r.range(0.4, 1.2),
+    // Tin and sheet roofs of one or two storeys: nothing stands on them.
+    shedShare: -1,
+    avenueEvery: 0,
+    avenueM: 0,
+    streetTreeM: 0,
+    streetCrownM: 0,
   };
 }
 
@@ -194,6 +214,9 @@ export function patchHeight(
   q: number,
   look: PatchLook,
   salt: number,
+  /** The patch heading's sine and cosine (street trees stand along its avenues). */
+  sinH: number,
+  cosH: number,
 ): number {
   // Buildings only (Shader.builtHeight): the patch stands nothing but its houses.
   if (sh.builtOnly) {
@@ -205,6 +228,10 @@ export function patchHeight(
   if (look.kind === 'dark_forest') return canopyHeight(sh, x, y, look.density, look.crownScale, look.heightM);
   if (isOpenLook(look)) return openGroundHeight(sh, x, y, look, salt);
   const L = blockLot(sh, x, y, a, q, look, salt);
+  if (L.kind === 0)
+    return L.avenueQ === L.avenueQ && streetCrown(a, q, L, look, salt, sinH, cosH)
+      ? crownHeight(sh, crown.hgt, look.streetTreeM, 1, TREE_BASE_SHARE)
+      : 0;
   if (L.kind === 1) return sh.treesOnly ? 0 : L.heightM;
   if (L.kind === 3) return canopyHeight(sh, x, y, 0.9, 0.6, 8, TREE_BASE_SHARE);
   return 0;
@@ -233,9 +260,58 @@ function shadeDarkForest(sh: Shader, s: Surface, x: number, y: number, gsd: numb
   s.ao = 0.35;
 }
 
+/** Street trees: a crown every STREET_SPACING_M along a row this far (m) in from each avenue edge. */
+const STREET_SPACING_M = 6.5;
+const STREET_ROW_M = 1.8;
+/** Share of planting spots with a tree (the rest lost or never planted). */
+const STREET_PLANTED = 0.85;
+
+/** The street-tree crown under a point (reused object): 0..1 up its dome, its outward normal, its tone. */
+const crown = { hgt: 0, nx: 0, ny: 0, id: 0 };
+
+/**
+ * The street-tree crown over (a, q) in the avenue of lot `L` (blockLot there) into `crown`; false where
+ * none. Crowns are round with a lobed rim, on a row along each edge; where two meet the nearer centre wins.
+ */
+function streetCrown(
+  a: number,
+  q: number,
+  L: BlockLot,
+  look: BlockLook,
+  salt: number,
+  sinH: number,
+  cosH: number,
+): boolean {
+  const qa = q - L.avenueQ;
+  const side = qa < look.avenueM / 2 ? 0 : 1;
+  const dq = qa - (side === 0 ? STREET_ROW_M : look.avenueM - STREET_ROW_M);
+  const row = Math.floor(L.avenueQ) * 2 + side;
+  const k0 = Math.floor(a / STREET_SPACING_M);
+  let best = 1;
+  for (let k = k0 - 1; k <= k0 + 1; k++) {
+    const id = hash2(k, row, salt + 21);
+    if (id > STREET_PLANTED) continue;
+    const da = a - (k + 0.5 + 0.3 * (hash2(k, row, salt + 22) - 0.5)) * STREET_SPACING_M;
+    const ang = Math.atan2(dq, da);
+    const lobe = 1 + 0.1 * Math.sin(5 * ang + id * 40) + 0.07 * Math.sin(3 * ang + id * 17);
+    const r = look.streetCrownM * (0.8 + 0.4 * hash2(k, row, salt + 23)) * lobe;
+    const d2 = (da * da + dq * dq) / (r * r);
+    if (d2 >= best) continue;
+    best = d2;
+    crown.hgt = Math.sqrt(1 - d2);
+    // The dome's outward normal, from the patch frame (a along (sinH, cosH), q along (cosH, −sinH)).
+    const ex = (da * sinH + dq * cosH) / r;
+    const ey = (da * cosH - dq * sinH) / r;
+    crown.nx = 0.7 * ex;
+    crown.ny = 0.7 * ey;
+    crown.id = id / STREET_PLANTED;
+  }
+  return best < 1;
+}
+
 /** Height of a block house's roof at its lot point: flat, or from the eaves up to the ridge (shadeBlock's planes). */
 function blockRoofHeight(L: BlockLot, look: BlockLook): number {
-  if ((L.hash * 3.31) % 1 < look.flatShare) return L.heightM;
+  if ((L.hash * 3.31) % 1 < look.flatShare) return L.heightM + blockRoofItem(L, look).heightM;
   const alongU = L.widthM >= L.depthM;
   const span = alongU ? L.depthM : L.widthM;
   const acrossM = ((alongU ? L.fv : L.fu) - 0.5) * span;
@@ -243,6 +319,12 @@ function blockRoofHeight(L: BlockLot, look: BlockLook): number {
 }
 
 const BLOCK_PITCH = 0.45;
+
+/** What stands on a flat block roof at the lot point (nothing where the look has bare roofs). */
+function blockRoofItem(L: BlockLot, look: BlockLook): Readonly<RoofItem> {
+  if (look.shedShare < 0) return BARE_ROOF;
+  return roofItemAt(L.fu * L.widthM, L.fv * L.depthM, L.widthM, L.depthM, L.hash, look.shedShare);
+}
 
 /** The lot under a point of a block patch (reused object: read before the next call). */
 interface BlockLot {
@@ -255,8 +337,20 @@ interface BlockLot {
   widthM: number;
   depthM: number;
   laneOff: number;
+  /** In an avenue: the row coordinate (q) where it begins; NaN elsewhere. */
+  avenueQ: number;
 }
-const blot: BlockLot = { kind: 0, fu: 0, fv: 0, hash: 0, heightM: 0, widthM: 1, depthM: 1, laneOff: 0 };
+const blot: BlockLot = {
+  kind: 0,
+  fu: 0,
+  fv: 0,
+  hash: 0,
+  heightM: 0,
+  widthM: 1,
+  depthM: 1,
+  laneOff: 0,
+  avenueQ: Number.NaN,
+};
 
 function blockLot(sh: Shader, x: number, y: number, a: number, q: number, look: BlockLook, salt: number): BlockLot {
   if (!look.wander) return rowLot(a, q, look, salt);
@@ -276,8 +370,29 @@ function blockLot(sh: Shader, x: number, y: number, a: number, q: number, look: 
 /** The lot of the rows at row coordinate qq (across the rows) and a (along them), into `blot`. */
 function rowLot(a: number, qq: number, look: BlockLook, salt: number): BlockLot {
   const pitch = look.rowM + look.laneM;
-  const jv = Math.floor(qq / pitch);
-  const inRow = qq - jv * pitch;
+  blot.avenueQ = Number.NaN;
+  let jv: number;
+  let inRow: number;
+  if (look.avenueEvery > 0) {
+    // Groups of rows with narrow lanes between them; the lane after a group is an avenue.
+    const rowsM = look.avenueEvery * pitch - look.laneM;
+    const groupM = rowsM + look.avenueM;
+    const g = Math.floor(qq / groupM);
+    const r = qq - g * groupM;
+    if (r >= rowsM) {
+      blot.kind = 0;
+      blot.heightM = 0;
+      blot.laneOff = (r - rowsM) / look.avenueM;
+      blot.avenueQ = qq - r + rowsM;
+      return blot;
+    }
+    const k = Math.floor(r / pitch);
+    jv = g * look.avenueEvery + k;
+    inRow = r - k * pitch;
+  } else {
+    jv = Math.floor(qq / pitch);
+    inRow = qq - jv * pitch;
+  }
   if (inRow > look.rowM) {
     blot.kind = 0;
     blot.heightM = 0;
@@ -340,6 +455,12 @@ function shadeBlock(
   const blot2 = d[0] as number;
   const earth = look.kind === 'dirt_lanes';
   if (L.kind === 0) {
+    // A street tree's crown over the avenue.
+    if (L.avenueQ === L.avenueQ && streetCrown(a, q, L, look, salt, sinH, cosH)) {
+      const col = crown.id < 0.6 ? sh.look.forest : crown.id < 0.9 ? sh.look.forestAlt : sh.look.forestAutumn;
+      paintCrown(sh, s, x, y, gsd, col, crown.hgt, crown.nx, crown.ny, crown.id, look.streetTreeM);
+      return;
+    }
     s.set(look.lane, 0.85 + 0.22 * grain + 0.12 * (blot2 - 0.5));
     if (earth) {
       // Wheel ruts along the lane, darker and damp.
@@ -370,6 +491,10 @@ function shadeBlock(
   if (flat) {
     s.set(roof, tone * (0.9 + 0.15 * blot2 + 0.08 * (grain - 0.5)));
     if (edge < 0.3) s.mul(0.85);
+    if (look.shedShare < 0) return;
+    const it = blockRoofItem(L, look);
+    paintRoofItem(s, it, L.fu * L.widthM, L.fv * L.depthM, L.hash, grain, gsd);
+    s.objH = L.heightM + it.heightM;
     return;
   }
   const alongU = L.widthM >= L.depthM;

@@ -109,8 +109,27 @@ export function shadeCanopy(
     s.objH = heightM * (0.55 + 0.45 * hgt) * present;
     return true;
   }
-  const nx = sh.hn[1] as number;
-  const ny = sh.hn[2] as number;
+  paintCrown(sh, s, x, y, gsd, col, hgt, sh.hn[1] as number, sh.hn[2] as number, idv, heightM);
+  return true;
+}
+
+/**
+ * Paint a crown's leaves at (x, y): `col` its colour, `hgt` 0..1 up its dome, (nx, ny) the dome's outward
+ * normal there (scene frame), `idv` 0..1 the crown's own tone, `heightM` the tree's height.
+ */
+export function paintCrown(
+  sh: Shader,
+  s: Surface,
+  x: number,
+  y: number,
+  gsd: number,
+  col: RGB,
+  hgt: number,
+  nx: number,
+  ny: number,
+  idv: number,
+  heightM: number,
+): void {
   const nz = Math.sqrt(Math.max(0.05, 1 - nx * nx - ny * ny));
   // Leaf clumps (~40 and 80 cm) with dark pockets between them, tilted every which way: a crown seen
   // from above is a heap of sprays, not a smooth dome, and the pockets stay dark in shade too. The
@@ -125,7 +144,6 @@ export function shadeCanopy(
   s.grain = 0.85;
   s.translucent = FOLIAGE_TRANSLUCENT;
   s.gloss = LEAF_GLOSS;
-  return true;
 }
 
 /**
@@ -154,11 +172,19 @@ export function canopyHeight(
   const k = ((Math.floor(v) & (c.size - 1)) * c.size + (Math.floor(u) & (c.size - 1))) | 0;
   sh.crownX = x + (c.centreDu[k] as number) * tm;
   sh.crownY = y + (c.centreDv[k] as number) * tm;
+  return crownHeight(sh, h, heightM, crownScale, baseShare);
+}
+
+/**
+ * Height (m) of a crown `hgt` (0..1) up its dome, of a tree `heightM` tall, its crown `crownScale` of the
+ * canopy texture's size and `baseShare` of its height bare trunk (Shader.objectBaseM).
+ */
+export function crownHeight(sh: Shader, hgt: number, heightM: number, crownScale: number, baseShare: number): number {
   // Camera rays (Shader.treeHeight) meet crowns as round domes CROWN_DOME_M high over walls of leaves,
   // so crowns read round at oblique views and the gaps between them are deep; shadows keep their outline.
-  if (sh.treesOnly) return heightM - CROWN_DOME_M * crownScale * (1 - h);
+  if (sh.treesOnly) return heightM - CROWN_DOME_M * crownScale * (1 - hgt);
   sh.objectBaseM = baseShare * heightM;
-  return heightM * (0.55 + 0.45 * h);
+  return heightM * (0.55 + 0.45 * hgt);
 }
 
 /** Closed forest: crowns everywhere, dark floor in the gaps. */

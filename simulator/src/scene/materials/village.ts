@@ -8,6 +8,7 @@ import { CROP, type RGB } from '../look.ts';
 import { hash2 } from '../noise.ts';
 import type { Shader } from '../shade.ts';
 import { periodicAmp, smooth, type Surface } from '../surface.ts';
+import { paintRoofItem, roofItemAt } from './roof-furniture.ts';
 import { shadeCanopy } from './vegetation.ts';
 
 import { detailBuffer } from '../textures.ts';
@@ -16,8 +17,8 @@ import { detailBuffer } from '../textures.ts';
 const villageDetail = detailBuffer();
 
 const LANE_M = 3;
-const SOLAR: RGB = [0.14, 0.17, 0.26];
-const TANK: RGB = [0.85, 0.85, 0.83];
+/** Share of flat village roofs with a steel shed built over part of them. */
+const VILLAGE_SHED_SHARE = 0.08;
 const PARAPET: RGB = [0.5, 0.5, 0.48];
 /** Moss and soot on old roof tiles (a constant: not an array built per pixel). */
 const MOSS: RGB = [0.2, 0.24, 0.16];
@@ -123,7 +124,10 @@ export function villageHeight(sh: Shader, x: number, y: number, feat: number): n
 
 /** Height of a house's roof at the lot point `lotAt` found (kind 1): flat, or from the eaves up to the ridge. */
 export function houseRoofHeight(sh: Shader, L: Lot): number {
-  if (pickRoof(sh, L.hash).flat) return L.heightM;
+  if (pickRoof(sh, L.hash).flat)
+    return (
+      L.heightM + roofItemAt(L.fu * L.widthM, L.fv * L.depthM, L.widthM, L.depthM, L.hash, VILLAGE_SHED_SHARE).heightM
+    );
   const span = L.ridgeAlongU ? L.depthM : L.widthM;
   return L.heightM + GABLE_PITCH * Math.max(0, span / 2 - Math.abs(L.across - 0.5) * span);
 }
@@ -165,18 +169,14 @@ export function shadeVillage(sh: Shader, s: Surface, x: number, y: number, gsd: 
   const edgeV = Math.min(L.fv, 1 - L.fv) * L.depthM;
   if (roof.flat) {
     s.set(roof.colour, 0.85 + 0.18 * wear + 0.1 * (grain - 0.5));
-    // Parapet, water tank and solar water heater on many flat roofs.
+    // A parapet round the edge; stairwell, solar water heaters and tanks inside it.
     if (Math.min(edge, edgeV) < 0.35) s.set(PARAPET, 0.95 + 0.1 * grain);
-    else if (L.hash > 0.5) {
+    else {
       const tu = L.fu * L.widthM;
       const tv = L.fv * L.depthM;
-      const sx = 1.5 + 2 * ((L.hash * 13.7) % 1);
-      if (tu > sx && tu < sx + 2 && tv > 1 && tv < 2.6) {
-        s.set(SOLAR, 0.9 + 0.2 * grain);
-        s.spec = 0.25;
-        s.objH += 1.2;
-        if (tv > 2.3) s.set(TANK, 1);
-      }
+      const it = roofItemAt(tu, tv, L.widthM, L.depthM, L.hash, VILLAGE_SHED_SHARE);
+      paintRoofItem(s, it, tu, tv, L.hash, grain, gsd);
+      s.objH += it.heightM;
     }
     return;
   }
