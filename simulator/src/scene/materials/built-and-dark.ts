@@ -22,7 +22,8 @@ import type { Shader } from '../shade.ts';
 import { periodicAmp, smooth, type Surface } from '../surface.ts';
 import { BARE_ROOF, paintRoofItem, roofItemAt, type RoofItem } from './roof-furniture.ts';
 import { drawOpenLook, isOpenLook, openGroundHeight, shadeOpenGround, type OpenLook } from './open-ground.ts';
-import { canopyHeight, crownHeight, paintCrown, shadeCanopy, TREE_BASE_SHARE } from './vegetation.ts';
+import { rowCrown, rowCrownAt } from './tree-rows.ts';
+import { canopyHeight, crownHeight, paintCrown, rowCrownColour, shadeCanopy, TREE_BASE_SHARE } from './vegetation.ts';
 
 import { detailBuffer } from '../textures.ts';
 
@@ -230,7 +231,7 @@ export function patchHeight(
   const L = blockLot(sh, x, y, a, q, look, salt);
   if (L.kind === 0)
     return L.avenueQ === L.avenueQ && streetCrown(a, q, L, look, salt, sinH, cosH)
-      ? crownHeight(sh, crown.hgt, look.streetTreeM, 1, TREE_BASE_SHARE)
+      ? crownHeight(sh, rowCrown.hgt, look.streetTreeM, 1, TREE_BASE_SHARE)
       : 0;
   if (L.kind === 1) return sh.treesOnly ? 0 : L.heightM;
   if (L.kind === 3) return canopyHeight(sh, x, y, 0.9, 0.6, 8, TREE_BASE_SHARE);
@@ -266,12 +267,9 @@ const STREET_ROW_M = 1.8;
 /** Share of planting spots with a tree (the rest lost or never planted). */
 const STREET_PLANTED = 0.85;
 
-/** The street-tree crown under a point (reused object): 0..1 up its dome, its outward normal, its tone. */
-const crown = { hgt: 0, nx: 0, ny: 0, id: 0 };
-
 /**
- * The street-tree crown over (a, q) in the avenue of lot `L` (blockLot there) into `crown`; false where
- * none. Crowns are round with a lobed rim, on a row along each edge; where two meet the nearer centre wins.
+ * The street-tree crown over (a, q) in the avenue of lot `L` (blockLot there) into rowCrown; false where
+ * none: a row along each edge (the patch's a axis is (sinH, cosH) in the scene, q (cosH, −sinH)).
  */
 function streetCrown(
   a: number,
@@ -284,29 +282,9 @@ function streetCrown(
 ): boolean {
   const qa = q - L.avenueQ;
   const side = qa < look.avenueM / 2 ? 0 : 1;
-  const dq = qa - (side === 0 ? STREET_ROW_M : look.avenueM - STREET_ROW_M);
+  const across = qa - (side === 0 ? STREET_ROW_M : look.avenueM - STREET_ROW_M);
   const row = Math.floor(L.avenueQ) * 2 + side;
-  const k0 = Math.floor(a / STREET_SPACING_M);
-  let best = 1;
-  for (let k = k0 - 1; k <= k0 + 1; k++) {
-    const id = hash2(k, row, salt + 21);
-    if (id > STREET_PLANTED) continue;
-    const da = a - (k + 0.5 + 0.3 * (hash2(k, row, salt + 22) - 0.5)) * STREET_SPACING_M;
-    const ang = Math.atan2(dq, da);
-    const lobe = 1 + 0.1 * Math.sin(5 * ang + id * 40) + 0.07 * Math.sin(3 * ang + id * 17);
-    const r = look.streetCrownM * (0.8 + 0.4 * hash2(k, row, salt + 23)) * lobe;
-    const d2 = (da * da + dq * dq) / (r * r);
-    if (d2 >= best) continue;
-    best = d2;
-    crown.hgt = Math.sqrt(1 - d2);
-    // The dome's outward normal, from the patch frame (a along (sinH, cosH), q along (cosH, −sinH)).
-    const ex = (da * sinH + dq * cosH) / r;
-    const ey = (da * cosH - dq * sinH) / r;
-    crown.nx = 0.7 * ex;
-    crown.ny = 0.7 * ey;
-    crown.id = id / STREET_PLANTED;
-  }
-  return best < 1;
+  return rowCrownAt(a, across, row, STREET_SPACING_M, look.streetCrownM, STREET_PLANTED, salt, sinH, cosH, cosH, -sinH);
 }
 
 /** Height of a block house's roof at its lot point: flat, or from the eaves up to the ridge (shadeBlock's planes). */
@@ -457,8 +435,8 @@ function shadeBlock(
   if (L.kind === 0) {
     // A street tree's crown over the avenue.
     if (L.avenueQ === L.avenueQ && streetCrown(a, q, L, look, salt, sinH, cosH)) {
-      const col = crown.id < 0.6 ? sh.look.forest : crown.id < 0.9 ? sh.look.forestAlt : sh.look.forestAutumn;
-      paintCrown(sh, s, x, y, gsd, col, crown.hgt, crown.nx, crown.ny, crown.id, look.streetTreeM);
+      const c = rowCrown;
+      paintCrown(sh, s, x, y, gsd, rowCrownColour(sh, c.id), c.hgt, c.nx, c.ny, c.id, look.streetTreeM);
       return;
     }
     s.set(look.lane, 0.85 + 0.22 * grain + 0.12 * (blot2 - 0.5));

@@ -11,7 +11,16 @@ import { CROP, pickCrop, type CropState, type RGB } from '../look.ts';
 import { hash2 } from '../noise.ts';
 import type { Shader } from '../shade.ts';
 import { periodicAmp, smooth, type Surface } from '../surface.ts';
-import { canopyHeight, shadeCanopy, shadeScrub, TREE_BASE_SHARE } from './vegetation.ts';
+import { rowCrown, rowCrownAt } from './tree-rows.ts';
+import {
+  canopyHeight,
+  crownHeight,
+  paintCrown,
+  rowCrownColour,
+  shadeCanopy,
+  shadeScrub,
+  TREE_BASE_SHARE,
+} from './vegetation.ts';
 
 import { detailBuffer } from '../textures.ts';
 
@@ -123,12 +132,35 @@ function isWild(sh: Shader, x: number, y: number, gsd: number, h: number): boole
   return sh.tex(x, y, 4, gsd, 12) > 0.5 + sh.look.backgroundFields * 0.35 || h > 0.93;
 }
 
-/** Ridge trees are the crowns centred this near (m) to a ridge line. */
-const RIDGE_CROWN_M = 1.8;
+/** Trees along ridges: 7 m tall, a crown of ~2 m radius every 6 m, a third of the spots empty. */
+const RIDGE_TREE_M = 7;
+const RIDGE_CROWN_M = 2;
+const RIDGE_SPACING_M = 6;
+const RIDGE_PLANTED = 0.65;
 
-/** Whether (x, y)'s plot `p` is by a ridge with trees, near enough (5 m) for a crown centred by it to reach. */
-function ridgeTrees(sh: Shader, grid: PlotGrid, p: typeof plot): boolean {
-  return hash2(p.iu, grid.salt + 9, sh.seed) < sh.look.treeDensity * 0.35 && Math.min(p.du, p.dv) < 5;
+/**
+ * The ridge-tree crown over (x, y) into rowCrown, false where none: rows along some of the long ridges
+ * between the grid's strips (on the grid's straight lines; the ridges wander about them by a metre at most).
+ */
+function ridgeCrown(sh: Shader, x: number, y: number, grid: PlotGrid): boolean {
+  const u = x * grid.cos + y * grid.sin;
+  const e = Math.round(u / grid.widthM);
+  if (hash2(e, grid.salt + 9, sh.seed) >= sh.look.treeDensity * 0.35) return false;
+  const v = -x * grid.sin + y * grid.cos;
+  const across = u - e * grid.widthM;
+  return rowCrownAt(
+    v,
+    across,
+    e,
+    RIDGE_SPACING_M,
+    RIDGE_CROWN_M,
+    RIDGE_PLANTED,
+    grid.salt,
+    -grid.sin,
+    grid.cos,
+    grid.cos,
+    grid.sin,
+  );
 }
 
 /** Shade farmland at (x, y); `background` = unmapped ground (plots mixed with scrub and trees). */
@@ -165,17 +197,12 @@ export function shadeFarmland(
     return;
   }
   const d = sh.det4(x, y, 0.08, gsd, farmDetail); // blobs ~2.5 m, 60 cm, grain 16 cm
-  // Trees along some ridges (whole crowns: the test is at the crown's centre).
-  if (ridgeTrees(sh, grid, p) && shadeCanopy(sh, s, x, y, gsd, 0.5, 0.45, 7)) {
-    const cx = sh.crownX;
-    const cy = sh.crownY;
-    const q = locate(sh, cx, cy, grid, gsd);
-    if (Math.min(q.du, q.dv) < RIDGE_CROWN_M) {
-      pp.on = false;
-      return;
-    }
-    locate(sh, x, y, grid, gsd);
-    s.reset();
+  // Trees along some ridges.
+  if (ridgeCrown(sh, x, y, grid)) {
+    const c = rowCrown;
+    paintCrown(sh, s, x, y, gsd, rowCrownColour(sh, c.id), c.hgt, c.nx, c.ny, c.id, RIDGE_TREE_M);
+    pp.on = false;
+    return;
   }
   // Ridges (田埂) between plots: grass, a beaten path down the middle of the wider ones.
   const dEdge = Math.min(p.du, p.dv);
@@ -219,12 +246,7 @@ export function shadeFarmland(
 export function farmlandHeight(sh: Shader, x: number, y: number, grid: PlotGrid, background: boolean): number {
   const p = locate(sh, x, y, grid, 0.3);
   if (background && isWild(sh, x, y, 0.3, p.h)) return p.h2 < 0.45 ? canopyHeight(sh, x, y, 0.85, 0.55, 9) : 0;
-  if (!ridgeTrees(sh, grid, p)) return 0;
-  // Only the crowns shadeFarmland draws: those centred near the ridge.
-  const h = canopyHeight(sh, x, y, 0.5, 0.45, 7, TREE_BASE_SHARE);
-  if (h === 0) return 0;
-  const q = locate(sh, sh.crownX, sh.crownY, grid, 0.3);
-  return Math.min(q.du, q.dv) < RIDGE_CROWN_M ? h : 0;
+  return ridgeCrown(sh, x, y, grid) ? crownHeight(sh, rowCrown.hgt, RIDGE_TREE_M, 1, TREE_BASE_SHARE) : 0;
 }
 
 /** Shade a plot in `state`; (u, v) plot-grid coordinates, `d` the pixel's four detail channels. */

@@ -113,6 +113,12 @@ export function shadeCanopy(
   return true;
 }
 
+/** A planted tree's colour by its own tone (tree-rows.ts): mostly the forest's greens, a few turning. */
+export function rowCrownColour(sh: Shader, id: number): RGB {
+  const look = sh.look;
+  return id < 0.6 ? look.forest : id < 0.9 ? look.forestAlt : look.forestAutumn;
+}
+
 /**
  * Paint a crown's leaves at (x, y): `col` its colour, `hgt` 0..1 up its dome, (nx, ny) the dome's outward
  * normal there (scene frame), `idv` 0..1 the crown's own tone, `heightM` the tree's height.
