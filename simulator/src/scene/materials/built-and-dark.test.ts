@@ -10,7 +10,7 @@ import { isOpenLook } from './open-ground.ts';
 
 const colours = (look: ReturnType<typeof drawPatchLook>): (readonly number[])[] =>
   look.kind === 'dark_forest'
-    ? [look.crown, look.crownAlt, look.floor]
+    ? [look.crown, look.crownAlt, look.floor, look.crownBlue, look.litter, look.deadWood]
     : isOpenLook(look)
       ? [look.soil, look.cover, look.crown, look.itemColour]
       : [...look.roofs, look.lane, look.yard];
