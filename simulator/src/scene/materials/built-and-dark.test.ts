@@ -5,7 +5,8 @@ import { demoLayers } from '../demo-world.ts';
 import { buildScene } from '../scene.ts';
 import { Shader } from '../shade.ts';
 import { Surface } from '../surface.ts';
-import { drawPatchLook, patchHeight, shadePatch, type BlockLook, type ForestLook } from './built-and-dark.ts';
+import { drawPatchLook, patchHeight, shadePatch, type BlockLook } from './built-and-dark.ts';
+import type { ForestLook } from './dark-forest.ts';
 import { isOpenLook } from './open-ground.ts';
 
 const colours = (look: ReturnType<typeof drawPatchLook>): (readonly number[])[] =>
