@@ -328,7 +328,7 @@ export function renderRaw(
             shader.leafDy = run * dy;
           }
           // A roof, wall or crown carries none of the incident painted on the ground under it.
-          shader.surface(gx, gy, gz, hx, hy, gsd, surf, onTop);
+          shader.surface(gx, gy, gz, hx, hy, gsd, surf, onTop, (dist / fx) * scale);
           if (pass === 0 && !onTop && surf.objH > 0 && passedUnderCrown(gx, gy, dx, dy, dz)) {
             // Lower foliage under a standing crown: in the crown's shade (whose shadow on the ground may lie
             // off its trunk: a crown's base), lit from under the crown by a share of the sky.

@@ -87,6 +87,8 @@ const VEHICLE_COLOURS: RGB[] = [
 const VEHICLE_HALF_LENGTH_M = 2.3;
 const VEHICLE_HALF_WIDTH_M = 1;
 const VEHICLE_HEIGHT_M = 2;
+/** Metres per texel of the cloud layer's larger octave: cumulus a few hundred metres to kilometres across. */
+const CLOUD_TEXEL_M = 8;
 /** Crowns at least this tall (m) stand up for camera rays (treeHeight); lower things stay painted on the ground. */
 const TREE_MIN_M = 2;
 
@@ -632,7 +634,21 @@ export class Shader {
    * pixel footprint of gsd metres, written into `s`. `onTop`: the camera ray stopped on a house or a tree
    * crown there (building-rays.ts), so what is painted on the ground (burns, slopes, outfalls) is not on it.
    */
-  surface(x: number, y: number, z: number, hx: number, hy: number, gsd: number, s: Surface, onTop = false): void {
+  surface(
+    x: number,
+    y: number,
+    z: number,
+    hx: number,
+    hy: number,
+    gsd: number,
+    s: Surface,
+    onTop = false,
+    /**
+     * The footprint (m) across the ray, for the class raster's level: `gsd` is stretched along the ray at
+     * oblique incidence, and a level picked by it drew class edges across the ray in steps of 4 pixels.
+     */
+    lodGsd = gsd,
+  ): void {
     s.reset();
     this.canopyGap = false;
     this.pixelPlot.on = false;
@@ -647,7 +663,7 @@ export class Shader {
       wx += (hash2(ix, iy, 101) - 0.5) * wob * 2;
       wy += (hash2(iy, ix, 103) - 0.5) * wob * 2;
     }
-    const k = this.lookup(this.memo, wx, wy, levelForGsd(gsd));
+    const k = this.lookup(this.memo, wx, wy, levelForGsd(lodGsd));
     const tile = this.memo.tile as GroundTile;
     const cls = tile.cls[k] as number;
     const featIndex = tile.feat[k] as number;
@@ -1223,9 +1239,17 @@ export class Shader {
     }
     const cover = Math.max(this.cloudCover, this.overcast);
     if (cover > 0 && dz > 0.01) {
-      // Clouds on a layer at 1.2 km, fading into the haze toward the horizon.
+      // Clouds on a layer at 1.2 km, fading into the haze toward the horizon. Two octaves on turned axes at
+      // an irrational ratio of scales: one texture's repeat (512 texels) lined its cloudlets up in a grid
+      // toward the horizon, where kilometres of the layer fall into a few pixels.
       const k = 1200 / dz;
-      const c = this.tex(dx * k, dy * k, 3, 3 * k * 0.002, 202);
+      const cx = dx * k;
+      const cy = dy * k;
+      const foot = 0.006 * k;
+      const c1 = this.tex(cx, cy, CLOUD_TEXEL_M, foot, 202);
+      const c2 = this.tex(0.8 * cx - 0.6 * cy, 0.6 * cx + 0.8 * cy, CLOUD_TEXEL_M / 3.7, foot, 204);
+      // Renormalised to the one texture's spread, so the cover's threshold means what it did.
+      const c = 0.5 + (0.65 * (c1 - 0.5) + 0.35 * (c2 - 0.5)) / 0.738;
       const cl = smooth(1 - cover * 0.6 - 0.1, 1 - cover * 0.6 + 0.12, c) * smooth(0.01, 0.15, dz);
       const lit = 0.78 + 0.2 * (1 - this.overcast) + 0.1 * (c - 0.5);
       out[0] = (out[0] as number) + (lit - (out[0] as number)) * cl;

@@ -65,3 +65,30 @@ describe('walls in shade', () => {
     expect(r + g + b).toBeLessThan(0.6 * (lit[0] + lit[1] + lit[2]));
   });
 });
+
+describe('clouds', () => {
+  it('do not repeat across the layer: no grid of cloudlets toward the horizon', () => {
+    const sh = shaderIn({ clouds: 0.5 });
+    const out = new Float64Array(3);
+    // The sky's brightness toward a point (x, y) of the cloud layer, 1.2 km up, seen from near the ground.
+    const at = (x: number, y: number): number => {
+      const n = Math.hypot(x, y, 1200);
+      sh.sky(x / n, y / n, 1200 / n, out);
+      return out[0] as number;
+    };
+    let seed = 1;
+    const rnd = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 20000 - 10000;
+    const pts: [number, number][] = [];
+    for (let i = 0; i < 400; i++) pts.push([rnd(), rnd()]);
+    const meanDiff = (sx: number, sy: number): number =>
+      pts.reduce((a, [x, y]) => a + Math.abs(at(x, y) - at(x + sx, y + sy)), 0) / pts.length;
+    // Two unrelated points differ by this much on average. A shift by one texture's repeat (1.5 km when the
+    // layer was one octave: 0.13 of it) leaves at most one octave alike; the other still differs.
+    const apart = meanDiff(3737, -5151);
+    expect(apart).toBeGreaterThan(0.01);
+    for (const shift of [1536, 3072, 4096, 8192]) {
+      expect(meanDiff(shift, 0)).toBeGreaterThan(0.3 * apart);
+      expect(meanDiff(0, shift)).toBeGreaterThan(0.3 * apart);
+    }
+  });
+});
