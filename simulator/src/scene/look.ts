@@ -128,7 +128,9 @@ export function drawLook(seed: number, season: Season): SceneLook {
     wet_soil: jitter(rng, [0.2, 0.17, 0.14], 0.15),
     fallow: jitter(rng, season === 'winter' ? [0.47, 0.43, 0.33] : [0.4, 0.42, 0.28], 0.12),
     rapeseed: jitter(rng, [0.78, 0.72, 0.24], 0.06),
-    milk_vetch: jitter(rng, [0.42, 0.38, 0.38], 0.12),
+    // Milk vetch (紫云英), sown into the rice stubble in autumn: a low green cover through the winter,
+    // pink-purple only when it flowers in April.
+    milk_vetch: jitter(rng, season === 'spring' ? [0.42, 0.38, 0.38] : [0.27, 0.37, 0.19], 0.12),
     vegetables: jitter(rng, [0.3, 0.44, 0.22], 0.12),
   };
   const crops = CROP_STATES.map((c) => cropColours[c]);

@@ -302,7 +302,7 @@ export function shadeCrop(
         s.gx = 0.2 * amp * row * grid.cos;
         s.gy = 0.2 * amp * row * grid.sin;
       }
-      if (state === CROP.milk_vetch) s.mix(VETCH_FLOWER, smooth(0.45, 0.65, blob) * 0.45);
+      if (state === CROP.milk_vetch && look.season === 'spring') s.mix(VETCH_FLOWER, smooth(0.45, 0.65, blob) * 0.45);
       if (state === CROP.rapeseed) s.mix(WEED, smooth(0.58, 0.75, blob) * 0.4);
       // Lodged (flattened) patches read lighter in ripe rice; thin patches show the ground.
       if (state === CROP.golden_rice && alt > 0.66) s.mul(1.08);
