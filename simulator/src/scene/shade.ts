@@ -1203,7 +1203,11 @@ export class Shader {
       const k = s.spec * Math.min(1, f + 0.03);
       this.skyGradient(rx, ry, Math.max(0.02, rz), this.refl);
       const rs = rx * this.sunX + ry * this.sunY + rz * this.sunZ;
-      const glint = rs > 0.995 ? this.direct * vis * cloud * Math.pow((rs - 0.995) / 0.005, 4) * 1.2 * s.spec : 0;
+      // The sun's own disc mirrored: gone under an overcast, whose light comes from the whole sky (the direct
+      // light left under it, 8 %, is the cloud's glow, not a disc; it drew a glint blob on paddy water).
+      const disc = (1 - this.overcast) * (1 - this.overcast);
+      const glint =
+        rs > 0.995 ? this.direct * disc * vis * cloud * Math.pow((rs - 0.995) / 0.005, 4) * 1.2 * s.spec : 0;
       r = r * (1 - k) + (this.refl[0] as number) * k + glint;
       g = g * (1 - k) + (this.refl[1] as number) * k + glint;
       b = b * (1 - k) + (this.refl[2] as number) * k + glint * 0.95;

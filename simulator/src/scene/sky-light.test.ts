@@ -92,3 +92,32 @@ describe('clouds', () => {
     }
   });
 });
+
+describe('sun glint', () => {
+  /** A still water surface seen along the sun's mirror direction, and 10° off it. */
+  const glint = (sh: Shader): [number, number] => {
+    const s = new Surface();
+    const out = new Float64Array(3);
+    const look = (tilt: number): number => {
+      s.reset();
+      s.r = s.g = s.b = 0.2;
+      s.spec = 0.8;
+      // The view ray that mirrors into the sun: (sunX, sunY, −sunZ), tilted in its vertical plane.
+      const h = Math.hypot(sh.sunX, sh.sunY);
+      const el = Math.atan2(sh.sunZ, h) + tilt;
+      const vx = (sh.sunX / h) * Math.cos(el);
+      const vy = (sh.sunY / h) * Math.cos(el);
+      sh.light(s, 0, 0, 1, 1, vx, vy, -Math.sin(el), out);
+      return out[1] as number;
+    };
+    return [look(0), look((10 * Math.PI) / 180)];
+  };
+
+  it('mirrors the sun on water under a clear sky, and nothing of it under an overcast', () => {
+    const [onClear, offClear] = glint(shaderIn({}));
+    expect(onClear).toBeGreaterThan(offClear * 1.5);
+    const [onOvercast, offOvercast] = glint(shaderIn({ overcast: 1 }));
+    // Only the sky's gradient differs 10° apart under an overcast: no disc.
+    expect(Math.abs(onOvercast - offOvercast)).toBeLessThan(0.05 * offOvercast);
+  });
+});
