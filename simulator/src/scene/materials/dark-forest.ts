@@ -4,14 +4,13 @@
  * fallen grey logs; the crowns stand 8–18 m tall, so the shadow tests cut deep shade into the gaps.
  */
 import { jitterChannels, lerp, type RGB } from '../look.ts';
-import { hash2 } from '../noise.ts';
 import type { Rng } from '../random.ts';
 import type { Shader } from '../shade.ts';
 import { smooth, type Surface } from '../surface.ts';
 import { LOG_RADIUS_M, logAt, SNAG_CORE_DOME, SNAG_MEAN_COVER, snagCover, type LogField } from './dead-wood.ts';
-import { BLEND_FOOT_TEXELS, canopyHeight, shadeCanopy, standAt } from './vegetation.ts';
+import { BLEND_FOOT_TEXELS, canopyHeight, crownKey, keyHash, shadeCanopy, standAt } from './vegetation.ts';
 
-import { detailBuffer, NO_CROWN_ID } from '../textures.ts';
+import { detailBuffer } from '../textures.ts';
 
 /** Share of the leaves' gloss (LEAF_GLOSS) a dark conifer stand keeps. */
 const CONIFER_GLOSS_SHARE = 0.3;
@@ -90,38 +89,11 @@ export function drawForestLook(r: Rng): ForestLook {
       share: r.range(0.25, 0.6),
       lengthM: [3, r.range(7, 12)],
       headingRad: r.range(0, Math.PI),
+      // Most fell with the wind, some across it.
+      alignedShare: 0.7,
     },
   };
 }
-
-/**
- * Which crown of the canopy texture stands at (x, y) for stand noise `st`, read as shadeCanopy and
- * canopyHeight read it: `key` a hash of the crown's own centre (not the centre in scene metres, which
- * moves with the footprint the stand noise is read at: hashed, it striped the side of a crown with two
- * crowns' colours), -1 on a crown's frayed rim, where the texel holds none. Reused object.
- */
-const crownOf = { key: -1 };
-function crownAt(sh: Shader, x: number, y: number, st: number, look: ForestLook, salt: number): typeof crownOf {
-  const c = sh.canopy;
-  const tm = c.texelM * look.crownScale;
-  const wa = st * 3;
-  const u = Math.floor((x + Math.cos(wa) * 4) / tm + sh.canopyOffU);
-  const v = Math.floor((y + Math.sin(wa) * 4) / tm + sh.canopyOffV);
-  const k = ((v & (c.size - 1)) * c.size + (u & (c.size - 1))) | 0;
-  // The centre, unwrapped (one key per copy of the texture), is the same from every texel of the crown.
-  crownOf.key =
-    (c.crownId[k] as number) < NO_CROWN_ID
-      ? hash2(
-          Math.floor(u + 0.5 + (c.centreDu[k] as number)),
-          Math.floor(v + 0.5 + (c.centreDv[k] as number)),
-          salt + 79,
-        )
-      : -1;
-  return crownOf;
-}
-
-/** Per-crown hashes from a crown's key, one per use. */
-const keyHash = (key: number, i: number): number => hash2(Math.floor(key * 4294967296) | 0, i, 0x7f4);
 
 /** Whether the crown of `key` is a dead snag (shading and heights ask alike). */
 const isSnag = (key: number, look: ForestLook): boolean => key >= 0 && keyHash(key, 1) < look.snagShare;
@@ -158,7 +130,7 @@ export function shadeDarkForest(
       s.mix(look.deadWood, look.snagShare * SNAG_MEAN_COVER * 0.8);
       return;
     }
-    const key = crownAt(sh, x, y, st, look, salt).key;
+    const key = crownKey(sh, x, y, st, look.crownScale, salt);
     if (isSnag(key, look)) {
       shadeSnag(sh, s, x, y, gsd, look, salt, key);
       return;
@@ -285,7 +257,7 @@ export function darkForestHeight(sh: Shader, x: number, y: number, look: ForestL
   if (tree > 0) {
     if ((sh.hn[0] as number) >= SNAG_CORE_DOME) return tree;
     // canopyHeight reads the stand noise at 0.3 m.
-    return isSnag(crownAt(sh, x, y, standAt(sh, x, y, 0.3), look, salt).key, look) ? 0 : tree;
+    return isSnag(crownKey(sh, x, y, standAt(sh, x, y, 0.3), look.crownScale, salt), look) ? 0 : tree;
   }
   if (sh.treesOnly) return 0;
   const lg = logAt(x, y, look.logs, salt);

@@ -1,5 +1,5 @@
 /**
- * Dead wood of a dense conifer stand (dark_forest). Real stands (DeepForest SOAP, YELL) hold standing dead
+ * Dead wood of a dense conifer stand (dark_forest), and the logs of open woodland (open-ground.ts). Real stands (DeepForest SOAP, YELL) hold standing dead
  * snags, whose bare grey branches read from above as a pale star with a dense core, and weathered grey logs
  * lying on the floor between the crowns, most of them fallen the same way (wind). Logs and a snag's
  * branches come from position hashes only, so the shading and the heights find the same ones.
@@ -16,6 +16,8 @@ export interface LogField {
   share: number;
   lengthM: [number, number];
   headingRad: number;
+  /** Share of logs fallen with the wind (within ±0.3 rad of headingRad); the rest lie within ±1.5 rad. */
+  alignedShare: number;
 }
 
 /** The log nearest (x, y) (reused object: read before the next call). */
@@ -37,7 +39,7 @@ export function logAt(x: number, y: number, f: LogField, salt: number): typeof l
   const cx = (i + m + (1 - 2 * m) * hash2(i, j, salt + 63)) * c;
   const cy = (j + m + (1 - 2 * m) * hash2(i, j, salt + 64)) * c;
   // Most fell with the wind, some across it.
-  const a = f.headingRad + (hash2(i, j, salt + 65) - 0.5) * (hash2(i, j, salt + 66) < 0.7 ? 0.6 : 3);
+  const a = f.headingRad + (hash2(i, j, salt + 65) - 0.5) * (hash2(i, j, salt + 66) < f.alignedShare ? 0.6 : 3);
   const sin = Math.sin(a);
   const cos = Math.cos(a);
   const ex = x - cx;

@@ -18,7 +18,8 @@ import { Rng } from '../random.ts';
 import type { Shader } from '../shade.ts';
 import { smooth, type Surface } from '../surface.ts';
 import { type Detail4, detailBuffer } from '../textures.ts';
-import { BLEND_FOOT_TEXELS, canopyHeight, shadeCanopy } from './vegetation.ts';
+import { LOG_RADIUS_M, logAt, type LogField } from './dead-wood.ts';
+import { BLEND_FOOT_TEXELS, canopyHeight, crownKey, keyHash, shadeCanopy, standAt } from './vegetation.ts';
 
 // det4 results, one buffer per read (see Shader.det4).
 const groundDetail = detailBuffer();
@@ -46,6 +47,8 @@ export interface OpenLook {
   /** Log length or boulder radius range (m). */
   itemSize: [number, number];
   itemColour: RGB;
+  /** Where the fallen logs lie (sparse_canopy; none in dry_scrub), from the item fields above. */
+  logs: LogField;
 }
 
 /** Whether a patch look is one of these (the other patch looks have other fields). */
@@ -82,6 +85,19 @@ const GRANITE: RGB = [0.7, 0.68, 0.64];
 
 /** The look of one sparse-canopy or dry-scrub patch, from its seed. */
 export function drawOpenLook(kind: OpenLook['kind'], seed: number): OpenLook {
+  const look = drawItems(kind, seed);
+  // Logs lie every which way in open woodland (no windthrow), one in a share of the item cells.
+  const logs: LogField = {
+    cellM: look.itemCellM,
+    share: kind === 'sparse_canopy' ? look.itemShare : 0,
+    lengthM: look.itemSize,
+    headingRad: 0,
+    alignedShare: 0,
+  };
+  return { ...look, logs };
+}
+
+function drawItems(kind: OpenLook['kind'], seed: number): Omit<OpenLook, 'logs'> {
   const r = new Rng(seed);
   const soil = greyTone(r, lerp(SAND, DRY_EARTH, r.next()), 0.06);
   if (kind === 'sparse_canopy') {
@@ -128,14 +144,17 @@ export function drawOpenLook(kind: OpenLook['kind'], seed: number): OpenLook {
   };
 }
 
-/** A log or boulder near (x, y) (reused object: read before the next call). */
+/** Whether the crown of `key` (crownKey) is a dead snag: the painter and the shadow heights ask alike. */
+const isSnag = (key: number, look: OpenLook): boolean => key >= 0 && keyHash(key, 1) < look.snagShare;
+
+/** The boulder near (x, y) (reused object: read before the next call). */
 const item = { d: 0, cx: 0, cy: 0, size: 0, hash: 0 };
 
 /**
- * The log or boulder of the cell under (x, y), if any: `d` is the distance from its axis (log) or
- * centre (boulder) in metres, Infinity where the cell has none.
+ * The boulder of the cell under (x, y), if any (dry_scrub): `d` is the distance from its centre in metres,
+ * stretched where its lumpy rim is pulled in; Infinity where the cell has none. Logs are dead-wood.ts's.
  */
-function itemAt(x: number, y: number, look: OpenLook, salt: number): typeof item {
+function boulderAt(x: number, y: number, look: OpenLook, salt: number): typeof item {
   const c = look.itemCellM;
   const i = Math.floor(x / c);
   const j = Math.floor(y / c);
@@ -144,7 +163,7 @@ function itemAt(x: number, y: number, look: OpenLook, salt: number): typeof item
   if (h >= look.itemShare) return item;
   const [s0, s1] = look.itemSize;
   const size = s0 + (s1 - s0) * hash2(i, j, salt + 22);
-  // Centre kept away from the cell edge so a log or boulder never spills into the next cell.
+  // Centre kept away from the cell edge so a boulder never spills into the next cell.
   const m = Math.min(0.45, size / c + 0.05);
   const cx = (i + m + (1 - 2 * m) * hash2(i, j, salt + 23)) * c;
   const cy = (j + m + (1 - 2 * m) * hash2(i, j, salt + 24)) * c;
@@ -154,20 +173,13 @@ function itemAt(x: number, y: number, look: OpenLook, salt: number): typeof item
   item.cx = cx;
   item.cy = cy;
   item.hash = h / look.itemShare;
-  if (look.kind === 'dry_scrub') {
-    // A lumpy outline, not a disc: the distance is stretched where the rim is pulled in.
-    const th = Math.atan2(ey, ex);
-    const p = 6.283 * hash2(i, j, salt + 26);
-    item.d = Math.hypot(ex, ey) / (0.8 + 0.15 * Math.sin(2 * th + p) + 0.08 * Math.sin(5 * th + 2 * p));
-    return item;
-  }
-  const a = Math.PI * hash2(i, j, salt + 25);
-  const along = ex * Math.cos(a) + ey * Math.sin(a);
-  item.d = Math.abs(along) <= size / 2 ? Math.abs(-ex * Math.sin(a) + ey * Math.cos(a)) : Infinity;
+  // A lumpy outline, not a disc: the distance is stretched where the rim is pulled in.
+  const th = Math.atan2(ey, ex);
+  const p = 6.283 * hash2(i, j, salt + 26);
+  item.d = Math.hypot(ex, ey) / (0.8 + 0.15 * Math.sin(2 * th + p) + 0.08 * Math.sin(5 * th + 2 * p));
   return item;
 }
 
-const LOG_RADIUS_M = 0.25;
 /** Boulder height over its radius: granite boulders are rounded but lie low. */
 const BOULDER_RISE = 0.3;
 /**
@@ -214,13 +226,14 @@ export function shadeOpenGround(
   s.mix(look.soil, bare * (0.85 + 0.15 * (d[0] as number)));
   s.ao = 0.9;
   s.grain = 0.7;
-  const it = itemAt(x, y, look, salt);
-  if (look.kind === 'sparse_canopy' && it.d < LOG_RADIUS_M) {
+  const lg = logAt(x, y, look.logs, salt);
+  const it = look.kind === 'dry_scrub' ? boulderAt(x, y, look, salt) : null;
+  if (lg.d < LOG_RADIUS_M) {
     // A fallen log: grey weathered wood, round across.
-    const t = it.d / LOG_RADIUS_M;
+    const t = lg.d / LOG_RADIUS_M;
     s.set(look.itemColour, 0.95 + 0.1 * grain);
     s.objH = LOG_RADIUS_M * Math.sqrt(1 - t * t);
-  } else if (look.kind === 'dry_scrub' && it.d < it.size) {
+  } else if (it && it.d < it.size) {
     // A granite boulder: a dome, so the sun lights one side and it casts its own shadow.
     const t = it.d / it.size;
     const h = it.size * BOULDER_RISE * Math.sqrt(1 - t * t);
@@ -237,7 +250,8 @@ export function shadeOpenGround(
   const gr = s.r;
   const gg = s.g;
   const gb = s.b;
-  if (shadeCanopy(sh, s, x, y, gsd, look.density, look.crownScale, look.heightM, -1, look.crown)) {
+  const st = standAt(sh, x, y, gsd);
+  if (shadeCanopy(sh, s, x, y, gsd, look.density, look.crownScale, look.heightM, st, look.crown)) {
     if (gsd / (sh.canopy.texelM * look.crownScale) >= BLEND_FOOT_TEXELS) {
       // Pixels wider than a crown: the ground blended with this patch's crowns and their shade.
       s.r = gr;
@@ -248,8 +262,8 @@ export function shadeOpenGround(
       return;
     }
     // The crown keeps the leaf clumps shadeCanopy drew, in this patch's colour.
-    const crownHash = hash2(Math.floor(sh.crownX * 3), Math.floor(sh.crownY * 3), salt + 41);
-    if (crownHash < look.snagShare) {
+    const key = crownKey(sh, x, y, st, look.crownScale, salt);
+    if (isSnag(key, look)) {
       // A dead snag: bare grey branches over the ground, mostly ground showing through.
       const twig = (d[3] as number) > 0.55 ? 1 : 0;
       s.r = gr;
@@ -260,7 +274,7 @@ export function shadeOpenGround(
     } else if (look.kind === 'sparse_canopy') {
       // A pine from above is a star of needle tufts on branches from the top, with gaps towards the
       // rim (OSBS): where the star leaves a gap, the ground under the crown shows, in its shade.
-      const gap = pineGap(sh, x, y, gsd, d, salt);
+      const gap = pineGap(sh, x, y, gsd, d, key);
       // Needles in sun: a tuft is lighter than the clump shading alone makes it.
       s.mul(1 + 0.2 * (1 - gap));
       if (gap > 0) {
@@ -285,13 +299,13 @@ export function shadeOpenGround(
  * `shadeCanopy` just drew (its centre in `sh.crownX/Y`, its dome height in `sh.hn[0]`). Fades out where
  * pixels grow wider than a tuft, so far crowns keep their mean colour instead of shimmering.
  */
-function pineGap(sh: Shader, x: number, y: number, gsd: number, d: Detail4, salt: number, widen = 1): number {
+function pineGap(sh: Shader, x: number, y: number, gsd: number, d: Detail4, key: number, widen = 1): number {
   const fade = smooth(0.45, 0.15, gsd);
   if (fade <= 0) return 0;
   const ex = x - sh.crownX;
   const ey = y - sh.crownY;
   const rM = Math.hypot(ex, ey);
-  const hc = hash2(Math.floor(sh.crownX * 3), Math.floor(sh.crownY * 3), salt + 43);
+  const hc = keyHash(key, 7);
   const n = 6 + Math.floor(5 * hc);
   // Branches bend a little along their length, so the star is not a pinwheel of straight spokes.
   const turn = (Math.atan2(ey, ex) / (2 * Math.PI)) * n + 7 * hc + 0.2 * Math.sin(1.7 * rM + 9 * hc);
@@ -304,19 +318,22 @@ function pineGap(sh: Shader, x: number, y: number, gsd: number, d: Detail4, salt
 
 /** Height of what stands in the patch at (x, y), for shadows. */
 export function openGroundHeight(sh: Shader, x: number, y: number, look: OpenLook, salt: number): number {
-  const it = itemAt(x, y, look, salt);
-  if (look.kind === 'dry_scrub' && it.d < it.size) return it.size * BOULDER_RISE * Math.sqrt(1 - (it.d / it.size) ** 2);
-  if (look.kind !== 'sparse_canopy') return canopyHeight(sh, x, y, look.density, look.crownScale, look.heightM);
+  if (look.kind === 'dry_scrub') {
+    const it = boulderAt(x, y, look, salt);
+    if (it.d < it.size) return it.size * BOULDER_RISE * Math.sqrt(1 - (it.d / it.size) ** 2);
+    return canopyHeight(sh, x, y, look.density, look.crownScale, look.heightM);
+  }
   const tree = canopyHeight(sh, x, y, look.density, look.crownScale, look.heightM, PINE_BASE_SHARE);
-  if (it.d < LOG_RADIUS_M) {
+  const lg = logAt(x, y, look.logs, salt);
+  if (lg.d < LOG_RADIUS_M) {
     sh.objectBaseM = 0; // the log lies on the ground
-    return Math.max(tree, LOG_RADIUS_M);
+    return Math.max(tree, LOG_RADIUS_M * Math.sqrt(1 - (lg.d / LOG_RADIUS_M) ** 2));
   }
   if (tree <= 0 || sh.treesOnly) return tree;
   // The sun passes where the eye does: through a pine's gaps and a snag's bare branches (as shadeOpenGround
   // draws them, at the finest footprint), so their shadows are dappled, not solid blots.
   const d = sh.det4(x, y, 0.06, SHADOW_DETAIL_M, shadowDetail);
-  const crownHash = hash2(Math.floor(sh.crownX * 3), Math.floor(sh.crownY * 3), salt + 41);
-  if (crownHash < look.snagShare) return (d[3] as number) > 0.55 ? tree : 0;
-  return pineGap(sh, x, y, SHADOW_DETAIL_M, d, salt, SHADOW_TUFT_WIDEN) > 0.5 ? 0 : tree;
+  const key = crownKey(sh, x, y, standAt(sh, x, y, 0.3), look.crownScale, salt);
+  if (isSnag(key, look)) return (d[3] as number) > 0.55 ? tree : 0;
+  return pineGap(sh, x, y, SHADOW_DETAIL_M, d, key, SHADOW_TUFT_WIDEN) > 0.5 ? 0 : tree;
 }

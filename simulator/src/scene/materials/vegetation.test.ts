@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { demoShader } from '../demo-shader.ts';
 import { Surface } from '../surface.ts';
-import { shadeCanopy } from './vegetation.ts';
+import { canopyHeight, crownKey, shadeCanopy, standAt } from './vegetation.ts';
 
 const sh = demoShader({ seed: 5 });
 
@@ -80,5 +80,38 @@ describe('a thinned stand (density < 1)', () => {
     const { crowns, lone } = speckles((x, y) => shadeCanopy(sh, s, x, y, 0.04, 0.35, 0.6, 4));
     expect(crowns).toBeGreaterThan(20_000);
     expect(lone).toBeLessThan(crowns * 1e-4);
+  });
+});
+
+describe('crownKey', () => {
+  it('names a crown the same from every point of it, where its centre in metres wobbles by a texel', () => {
+    const sh = demoShader();
+    let pairs = 0;
+    let keyFlips = 0;
+    let metreFlips = 0;
+    for (let x = 0; x < 200; x += 0.37)
+      for (let y = 0; y < 60; y += 0.41) {
+        if (canopyHeight(sh, x, y, 1, 0.7, 10) <= 0) continue;
+        const cx = sh.crownX;
+        const cy = sh.crownY;
+        // A point 6 cm on, in the same crown (its centre within a texel of this one's).
+        if (canopyHeight(sh, x + 0.06, y, 1, 0.7, 10) <= 0) continue;
+        if (Math.hypot(sh.crownX - cx, sh.crownY - cy) > 0.15) continue;
+        pairs++;
+        // Read as canopyHeight reads the texture (the stand noise at a 30 cm footprint).
+        const key = (px: number): number => crownKey(sh, px, y, standAt(sh, px, y, 0.3), 0.7, 5);
+        const [a, b] = [key(x), key(x + 0.06)];
+        // -1 on the frayed rim, where the texel holds no crown (the painter draws it as the crown's fringe).
+        if (a >= 0 && b >= 0 && a !== b) keyFlips++;
+        // What open woodland hashed before: the centre in metres, in 33 cm cells.
+        if (Math.floor(cx * 3) !== Math.floor(sh.crownX * 3) || Math.floor(cy * 3) !== Math.floor(sh.crownY * 3))
+          metreFlips++;
+      }
+    expect(pairs).toBeGreaterThan(5000);
+    // Only where two crowns' centres lie within a texel of each other (doubled crowns) may the key change.
+    expect(keyFlips).toBeLessThan(pairs / 5000);
+    // The old choice flipped between neighbouring points of one crown (12 % of them here): snag and live
+    // wood in stripes across a crown, and shadows that did not match it.
+    expect(metreFlips).toBeGreaterThan(pairs / 20);
   });
 });

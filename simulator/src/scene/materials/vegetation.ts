@@ -7,7 +7,7 @@
 import type { RGB } from '../look.ts';
 import type { Shader } from '../shade.ts';
 import { smooth, type Surface } from '../surface.ts';
-import { valueNoise3 } from '../noise.ts';
+import { hash2, valueNoise3 } from '../noise.ts';
 import { NO_CROWN_ID, detailBuffer, samplePacked, texelAt } from '../textures.ts';
 
 // det4 results, one buffer per read, so no read overwrites another that is still being used (see Shader.det4).
@@ -151,6 +151,29 @@ export function paintCrown(
   s.translucent = FOLIAGE_TRANSLUCENT;
   s.gloss = LEAF_GLOSS;
 }
+
+/**
+ * Which crown of the canopy texture (at `crownScale`) stands at (x, y) for stand noise `st`, read as
+ * shadeCanopy and canopyHeight read it: a hash of the crown's own centre in the texture, or -1 on a crown's
+ * frayed rim, where the texel holds none. Not the centre in scene metres (Shader.crownX, crownY): that moves
+ * with the footprint the stand noise is read at, so a choice hashed from it striped the side of a crown with
+ * two crowns' colours and let the painter and the shadow heights pick differently.
+ */
+export function crownKey(sh: Shader, x: number, y: number, st: number, crownScale: number, salt: number): number {
+  const c = sh.canopy;
+  const tm = c.texelM * crownScale;
+  const wa = st * 3;
+  const u = Math.floor((x + Math.cos(wa) * 4) / tm + sh.canopyOffU);
+  const v = Math.floor((y + Math.sin(wa) * 4) / tm + sh.canopyOffV);
+  const k = ((v & (c.size - 1)) * c.size + (u & (c.size - 1))) | 0;
+  // The centre, unwrapped (one key per copy of the texture), is the same from every texel of the crown.
+  return (c.crownId[k] as number) < NO_CROWN_ID
+    ? hash2(Math.floor(u + 0.5 + (c.centreDu[k] as number)), Math.floor(v + 0.5 + (c.centreDv[k] as number)), salt + 79)
+    : -1;
+}
+
+/** Per-crown random numbers from a crown's key (crownKey), one per use `i`. */
+export const keyHash = (key: number, i: number): number => hash2(Math.floor(key * 4294967296) | 0, i, 0x7f4);
 
 /**
  * Height (m) of the crown `shadeCanopy` would draw at (x, y), 0 where there is none (for shadows); sets
