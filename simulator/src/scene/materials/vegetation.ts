@@ -155,9 +155,10 @@ export function paintCrown(
 /**
  * Which crown of the canopy texture (at `crownScale`) stands at (x, y) for stand noise `st`, read as
  * shadeCanopy and canopyHeight read it: a hash of the crown's own centre in the texture, or -1 on a crown's
- * frayed rim, where the texel holds none. Not the centre in scene metres (Shader.crownX, crownY): that moves
- * with the footprint the stand noise is read at, so a choice hashed from it striped the side of a crown with
- * two crowns' colours and let the painter and the shadow heights pick differently.
+ * frayed rim, where the texel holds none. Not the centre in scene metres (Shader.crownX, crownY): that is
+ * kept per texel and wobbles by a texel across the crown (and moves with the footprint the stand noise is read
+ * at, for pixels over 2.4 m), so a choice hashed from it striped a crown with two crowns' colours and let the
+ * painter and the shadow heights pick differently.
  */
 export function crownKey(sh: Shader, x: number, y: number, st: number, crownScale: number, salt: number): number {
   const c = sh.canopy;
