@@ -23,7 +23,7 @@ import { BARE_ROOF, paintRoofItem, roofItemAt, type RoofItem } from './roof-furn
 import { drawOpenLook, isOpenLook, openGroundHeight, shadeOpenGround, type OpenLook } from './open-ground.ts';
 import { darkForestHeight, drawForestLook, shadeDarkForest, type ForestLook } from './dark-forest.ts';
 import { rowCrown, rowCrownAt } from './tree-rows.ts';
-import { canopyHeight, crownHeight, paintCrown, rowCrownColour, shadeCanopy, TREE_BASE_SHARE } from './vegetation.ts';
+import { canopyHeight, crownHeight, paintCrown, crownColour, shadeCanopy, TREE_BASE_SHARE } from './vegetation.ts';
 
 import { detailBuffer } from '../textures.ts';
 
@@ -383,7 +383,7 @@ function shadeBlock(
     // A street tree's crown over the avenue.
     if (L.avenueQ === L.avenueQ && streetCrown(a, q, L, look, salt, sinH, cosH)) {
       const c = rowCrown;
-      paintCrown(sh, s, x, y, gsd, rowCrownColour(sh, c.id), c.hgt, c.nx, c.ny, c.id, look.streetTreeM);
+      paintCrown(sh, s, x, y, gsd, crownColour(sh, c.id), c.hgt, c.nx, c.ny, c.id, look.streetTreeM);
       return;
     }
     s.set(look.lane, 0.85 + 0.22 * grain + 0.12 * (blot2 - 0.5));

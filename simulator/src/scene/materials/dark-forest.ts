@@ -7,8 +7,16 @@ import { jitterChannels, lerp, type RGB } from '../look.ts';
 import type { Rng } from '../random.ts';
 import type { Shader } from '../shade.ts';
 import { smooth, type Surface } from '../surface.ts';
-import { LOG_RADIUS_M, logAt, SNAG_CORE_DOME, SNAG_MEAN_COVER, snagCover, type LogField } from './dead-wood.ts';
-import { BLEND_FOOT_TEXELS, canopyHeight, crownKey, keyHash, shadeCanopy, standAt } from './vegetation.ts';
+import {
+  LOG_RADIUS_M,
+  logAt,
+  logRise,
+  SNAG_CORE_DOME,
+  SNAG_MEAN_COVER,
+  snagCover,
+  type LogField,
+} from './dead-wood.ts';
+import { BLEND_FOOT_TEXELS, canopyHeight, crownKey, isSnag, keyHash, shadeCanopy, standAt } from './vegetation.ts';
 
 import { detailBuffer } from '../textures.ts';
 
@@ -95,9 +103,6 @@ export function drawForestLook(r: Rng): ForestLook {
   };
 }
 
-/** Whether the crown of `key` is a dead snag (shading and heights ask alike). */
-const isSnag = (key: number, look: ForestLook): boolean => key >= 0 && keyHash(key, 1) < look.snagShare;
-
 export function shadeDarkForest(
   sh: Shader,
   s: Surface,
@@ -131,7 +136,7 @@ export function shadeDarkForest(
       return;
     }
     const key = crownKey(sh, x, y, st, look.crownScale, salt);
-    if (isSnag(key, look)) {
+    if (isSnag(key, look.snagShare)) {
       shadeSnag(sh, s, x, y, gsd, look, salt, key);
       return;
     }
@@ -196,7 +201,7 @@ function forestFloor(sh: Shader, s: Surface, x: number, y: number, gsd: number, 
   const slope = -u / Math.max(0.4, Math.sqrt(1 - u * u));
   s.gx = -slope * lg.sin;
   s.gy = slope * lg.cos;
-  s.objH = LOG_RADIUS_M * Math.sqrt(1 - u * u);
+  s.objH = logRise(lg.d);
   s.ao = 0.8;
 }
 
@@ -257,9 +262,9 @@ export function darkForestHeight(sh: Shader, x: number, y: number, look: ForestL
   if (tree > 0) {
     if ((sh.hn[0] as number) >= SNAG_CORE_DOME) return tree;
     // canopyHeight reads the stand noise at 0.3 m.
-    return isSnag(crownKey(sh, x, y, standAt(sh, x, y, 0.3), look.crownScale, salt), look) ? 0 : tree;
+    return isSnag(crownKey(sh, x, y, standAt(sh, x, y, 0.3), look.crownScale, salt), look.snagShare) ? 0 : tree;
   }
   if (sh.treesOnly) return 0;
   const lg = logAt(x, y, look.logs, salt);
-  return lg.d < LOG_RADIUS_M ? LOG_RADIUS_M * Math.sqrt(1 - (lg.d / LOG_RADIUS_M) ** 2) : 0;
+  return lg.d < LOG_RADIUS_M ? logRise(lg.d) : 0;
 }

@@ -10,6 +10,9 @@ import { smooth } from '../surface.ts';
 /** Radius (m) of a fallen log: a thin trunk, as in the real frames' grey lines. */
 export const LOG_RADIUS_M = 0.2;
 
+/** Height (m) of a log's round top `d` metres off its axis (d < LOG_RADIUS_M). */
+export const logRise = (d: number): number => LOG_RADIUS_M * Math.sqrt(1 - (d / LOG_RADIUS_M) ** 2);
+
 /** Where logs lie: a cell grid, a share of cells holding one, lengths, and the wind's direction (rad). */
 export interface LogField {
   cellM: number;

@@ -16,7 +16,7 @@ import {
   canopyHeight,
   crownHeight,
   paintCrown,
-  rowCrownColour,
+  crownColour,
   shadeCanopy,
   shadeScrub,
   TREE_BASE_SHARE,
@@ -200,7 +200,7 @@ export function shadeFarmland(
   // Trees along some ridges.
   if (ridgeCrown(sh, x, y, grid)) {
     const c = rowCrown;
-    paintCrown(sh, s, x, y, gsd, rowCrownColour(sh, c.id), c.hgt, c.nx, c.ny, c.id, RIDGE_TREE_M);
+    paintCrown(sh, s, x, y, gsd, crownColour(sh, c.id), c.hgt, c.nx, c.ny, c.id, RIDGE_TREE_M);
     pp.on = false;
     return;
   }

@@ -18,8 +18,8 @@ import { Rng } from '../random.ts';
 import type { Shader } from '../shade.ts';
 import { smooth, type Surface } from '../surface.ts';
 import { type Detail4, detailBuffer } from '../textures.ts';
-import { LOG_RADIUS_M, logAt, type LogField } from './dead-wood.ts';
-import { BLEND_FOOT_TEXELS, canopyHeight, crownKey, keyHash, shadeCanopy, standAt } from './vegetation.ts';
+import { LOG_RADIUS_M, logAt, logRise, type LogField } from './dead-wood.ts';
+import { BLEND_FOOT_TEXELS, canopyHeight, crownKey, isSnag, keyHash, shadeCanopy, standAt } from './vegetation.ts';
 
 // det4 results, one buffer per read (see Shader.det4).
 const groundDetail = detailBuffer();
@@ -144,9 +144,6 @@ function drawItems(kind: OpenLook['kind'], seed: number): Omit<OpenLook, 'logs'>
   };
 }
 
-/** Whether the crown of `key` (crownKey) is a dead snag: the painter and the shadow heights ask alike. */
-const isSnag = (key: number, look: OpenLook): boolean => key >= 0 && keyHash(key, 1) < look.snagShare;
-
 /** The boulder near (x, y) (reused object: read before the next call). */
 const item = { d: 0, cx: 0, cy: 0, size: 0, hash: 0 };
 
@@ -230,9 +227,8 @@ export function shadeOpenGround(
   const it = look.kind === 'dry_scrub' ? boulderAt(x, y, look, salt) : null;
   if (lg.d < LOG_RADIUS_M) {
     // A fallen log: grey weathered wood, round across.
-    const t = lg.d / LOG_RADIUS_M;
     s.set(look.itemColour, 0.95 + 0.1 * grain);
-    s.objH = LOG_RADIUS_M * Math.sqrt(1 - t * t);
+    s.objH = logRise(lg.d);
   } else if (it && it.d < it.size) {
     // A granite boulder: a dome, so the sun lights one side and it casts its own shadow.
     const t = it.d / it.size;
@@ -263,7 +259,7 @@ export function shadeOpenGround(
     }
     // The crown keeps the leaf clumps shadeCanopy drew, in this patch's colour.
     const key = crownKey(sh, x, y, st, look.crownScale, salt);
-    if (isSnag(key, look)) {
+    if (isSnag(key, look.snagShare)) {
       // A dead snag: bare grey branches over the ground, mostly ground showing through.
       const twig = (d[3] as number) > 0.55 ? 1 : 0;
       s.r = gr;
@@ -327,13 +323,13 @@ export function openGroundHeight(sh: Shader, x: number, y: number, look: OpenLoo
   const lg = logAt(x, y, look.logs, salt);
   if (lg.d < LOG_RADIUS_M) {
     sh.objectBaseM = 0; // the log lies on the ground
-    return Math.max(tree, LOG_RADIUS_M * Math.sqrt(1 - (lg.d / LOG_RADIUS_M) ** 2));
+    return Math.max(tree, logRise(lg.d));
   }
   if (tree <= 0 || sh.treesOnly) return tree;
   // The sun passes where the eye does: through a pine's gaps and a snag's bare branches (as shadeOpenGround
   // draws them, at the finest footprint), so their shadows are dappled, not solid blots.
   const d = sh.det4(x, y, 0.06, SHADOW_DETAIL_M, shadowDetail);
   const key = crownKey(sh, x, y, standAt(sh, x, y, 0.3), look.crownScale, salt);
-  if (isSnag(key, look)) return (d[3] as number) > 0.55 ? tree : 0;
+  if (isSnag(key, look.snagShare)) return (d[3] as number) > 0.55 ? tree : 0;
   return pineGap(sh, x, y, SHADOW_DETAIL_M, d, key, SHADOW_TUFT_WIDEN) > 0.5 ? 0 : tree;
 }

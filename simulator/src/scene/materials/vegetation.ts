@@ -98,10 +98,9 @@ export function shadeCanopy(
   }
   sh.crownX = x + (c.centreDu[k] as number) * tm;
   sh.crownY = y + (c.centreDv[k] as number) * tm;
-  const look = sh.look;
   // Species and health vary by crown and by stand.
   const pick = (id * 7.31 + st * 2.3) % 1;
-  const col: RGB = colour ?? (pick < 0.55 ? look.forest : pick < 0.88 ? look.forestAlt : look.forestAutumn);
+  const col: RGB = colour ?? crownColour(sh, pick);
   const idv = foot < BLEND_FOOT_TEXELS ? id : 0.5;
   if (present < 1) {
     s.mix(col, present);
@@ -113,10 +112,10 @@ export function shadeCanopy(
   return true;
 }
 
-/** A planted tree's colour by its own tone (tree-rows.ts): mostly the forest's greens, a few turning. */
-export function rowCrownColour(sh: Shader, id: number): RGB {
+/** A broadleaf crown's colour by its species pick (0..1): mostly the forest's greens, a few turning. */
+export function crownColour(sh: Shader, pick: number): RGB {
   const look = sh.look;
-  return id < 0.6 ? look.forest : id < 0.9 ? look.forestAlt : look.forestAutumn;
+  return pick < 0.55 ? look.forest : pick < 0.88 ? look.forestAlt : look.forestAutumn;
 }
 
 /**
@@ -175,6 +174,9 @@ export function crownKey(sh: Shader, x: number, y: number, st: number, crownScal
 
 /** Per-crown random numbers from a crown's key (crownKey), one per use `i`. */
 export const keyHash = (key: number, i: number): number => hash2(Math.floor(key * 4294967296) | 0, i, 0x7f4);
+
+/** Whether the crown of `key` (crownKey) is a dead snag, `snagShare` of them: painters and heights ask alike. */
+export const isSnag = (key: number, snagShare: number): boolean => key >= 0 && keyHash(key, 1) < snagShare;
 
 /**
  * Height (m) of the crown `shadeCanopy` would draw at (x, y), 0 where there is none (for shadows); sets
