@@ -36,10 +36,12 @@ describe('standing crowns in open woodland', () => {
     const standing = litFoliage(renderTest(scene, spec.camera, spec.request).data);
     const flat = litFoliage(renderTest(scene, spec.camera, spec.request, 'treeHeight').data);
     expect(flat).toBeGreaterThan(5000);
-    // With the twins: 1.21 at 45°, 1.29 straight down. Without: 0.98 straight down and 1.13 at 45°, since far
-    // crowns are drawn one by one (standing, they hide the ground behind them; BLEND_FOOT_TEXELS). Foliage
-    // under a standing crown lit as if in the sun (its shadow now lies off the trunk) measured 1.26 at 45°.
-    expect(standing / flat).toBeLessThan(1.15);
+    // With the twins: 1.26 straight down, 1.42 at 45°. Without: 1.03 straight down and 1.18 at 45°, since far
+    // crowns are drawn one by one (standing, they hide the ground behind them; BLEND_FOOT_TEXELS). Measured
+    // with light applied to display colours as light^(1/2.2) (shade.ts, displayGain); with light multiplied
+    // in straight the figures were 1.29 / 1.21 and 0.98 / 1.13, and foliage under a standing crown lit as
+    // if in the sun (its shadow now lies off the trunk) 1.26 at 45°.
+    expect(standing / flat).toBeLessThan(1.22);
     expect(standing / flat).toBeGreaterThan(0.85);
   });
 });

@@ -42,8 +42,12 @@ import type { SampleJob } from './write-sample.ts';
  * 8: tree crowns stand up: camera rays meet them on a lattice of their heights, so they hide what is behind
  * them (labels too) and shift with parallax; ridge-tree shadows only from the crowns drawn; dirt-lane houses on
  * straight rows (December 2026).
+ * 9: light scales the display colours as light^(1/2.2): clear-sky shade about half the lit level and blue-grey,
+ * not near-black; with the changes since 8 (flat-roof furniture, town avenues, ridge trees as round crowns,
+ * dark-forest tones and snags, two-octave clouds, milk vetch green in winter, no glint under overcast)
+ * (December 2026).
  */
-export const RENDERER_VERSION = 'xuncha-sim-camera/8';
+export const RENDERER_VERSION = 'xuncha-sim-camera/9';
 
 const int = (what: string, min: number, max: number) =>
   z.coerce

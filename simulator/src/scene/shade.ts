@@ -97,6 +97,21 @@ const TREE_MIN_M = 2;
  * enough that the glint falls on the leaf clumps turned toward it, not on whole crowns.
  */
 const GLOSS_LOBE = 32;
+/** displayGain's table: light 0..DISPLAY_GAIN_MAX in DISPLAY_GAIN_STEPS steps. */
+const DISPLAY_GAIN_MAX = 4;
+const DISPLAY_GAIN_STEPS = 4096;
+const DISPLAY_GAIN = new Float64Array(DISPLAY_GAIN_STEPS + 2);
+for (let i = 0; i <= DISPLAY_GAIN_STEPS + 1; i++)
+  DISPLAY_GAIN[i] = Math.pow((i * DISPLAY_GAIN_MAX) / DISPLAY_GAIN_STEPS, 1 / 2.2);
+
+/** What a linear light level does to a display-encoded colour: light^(1/2.2), from a table (hot path). */
+export function displayGain(light: number): number {
+  if (!(light > 0)) return 0;
+  const x = (Math.min(light, DISPLAY_GAIN_MAX) * DISPLAY_GAIN_STEPS) / DISPLAY_GAIN_MAX;
+  const i = x | 0;
+  const a = DISPLAY_GAIN[i]!;
+  return a + (DISPLAY_GAIN[i + 1]! - a) * (x - i);
+}
 
 /** The ground a site's muddy apron is drawn over: fields, tracks and roads, not trees, houses or water. */
 const apronCovers = (cls: number): boolean =>
@@ -248,11 +263,14 @@ export class Shader {
     this.sunCol = [1, 0.95 - 0.15 * warm, 0.88 - 0.35 * warm];
     const o = this.overcast;
     // Clear-sky light is blue (shade under trees reads blue-grey in real photos: B/R ≈ 1.8 in SOAP_031's tree
-    // shadows, 1.25 here with a near-white sky); cloud light is white.
-    this.skyCol = [0.56 + 0.44 * o, 0.8 + 0.18 * o, 1];
-    // Direct sun weakens under cloud and haze and near the horizon; sky light grows under cloud.
+    // shadows, 1.25 here with a near-white sky); cloud light is white. Linear light: in display values
+    // (light^(1/2.2), see displayGain) a sky three times as blue as red shades a grey ground B/R ≈ 1.6.
+    this.skyCol = [0.3 + 0.7 * o, 0.6 + 0.38 * o, 1];
+    // Direct sun weakens under cloud and haze and near the horizon; sky light grows under cloud. A clear
+    // sky gives flat shade a quarter of the light of flat sunlit ground at a 50° sun (real clear days:
+    // a fifth to a third), half its display level.
     this.direct = (1 - 0.92 * o) * (1 - 0.35 * w.haze) * smooth(-2, 12, w.sunElevationDeg);
-    this.ambient = 0.42 + 0.45 * o + 0.1 * w.haze;
+    this.ambient = 0.26 + 0.61 * o + 0.1 * w.haze;
     const lit = this.direct * Math.max(0.2, this.sunZ);
     this.norm = this.ambient + lit;
     // Light the ground bounces sideways: what falls on it (sun and sky) times a warm-grey mean albedo,
@@ -1162,17 +1180,24 @@ export class Shader {
     const wb = this.balance;
     const bl = s.bounce;
     const bc = this.bounceCol;
-    let r = s.r * (sun * this.sunCol[0] + amb * this.skyCol[0] + bl * bc[0]) * n * wb[0];
-    let g = s.g * (sun * this.sunCol[1] + amb * this.skyCol[1] + bl * bc[1]) * n * wb[1];
-    let b = s.b * (sun * this.sunCol[2] + amb * this.skyCol[2] + bl * bc[2]) * n * wb[2];
+    // Light falling on the surface per channel, linear, 1 on flat sunlit ground.
+    let ir = (sun * this.sunCol[0] + amb * this.skyCol[0] + bl * bc[0]) * n * wb[0];
+    let ig = (sun * this.sunCol[1] + amb * this.skyCol[1] + bl * bc[1]) * n * wb[1];
+    let ib = (sun * this.sunCol[2] + amb * this.skyCol[2] + bl * bc[2]) * n * wb[2];
     if (s.translucent > 0) {
       // Sunlight through leaves: filtered by a leaf on the way (tinted by its own colour), so shaded
       // foliage glows a deep green instead of going black.
       const t = (s.translucent * this.direct * cloud * this.sunZ * n) / Math.max(1e-6, s.r, s.g, s.b);
-      r += s.r * s.r * t * this.sunCol[0] * wb[0];
-      g += s.g * s.g * t * this.sunCol[1] * wb[1];
-      b += s.b * s.b * t * this.sunCol[2] * wb[2];
+      ir += s.r * t * this.sunCol[0] * wb[0];
+      ig += s.g * t * this.sunCol[1] * wb[1];
+      ib += s.b * t * this.sunCol[2] * wb[2];
     }
+    // Surface colours are display (sRGB-like) values and light is linear: a display value scales by the
+    // light to the power 1/2.2. Multiplied in straight, a shadow with a fifth of the light came out a fifth
+    // as bright, where real frames keep shade at about half the level of the lit ground beside it.
+    let r = s.r * displayGain(ir);
+    let g = s.g * displayGain(ig);
+    let b = s.b * displayGain(ib);
     if (s.gloss > 0 && sun > 0) {
       // A glint off the leaf's surface where it faces halfway between sun and eye: the sun's colour.
       const hx = this.sunX - vx;

@@ -30,6 +30,18 @@ describe('sky light and white balance', () => {
     }
   });
 
+  it('shade on flat ground under a clear sky is about half as bright as the sunlit ground, not a fifth', () => {
+    // Real frames: darkest tenth / median grey level 0.38–0.64 (shade and dark leaves among it). Light
+    // multiplied straight into display colours left shade at 0.3 of the lit ground: black blots.
+    for (const sunElevationDeg of [30, 50, 70]) {
+      const sh = shaderIn({ sunElevationDeg, overcast: 0 });
+      const luma = ([r, g, b]: [number, number, number]): number => 0.299 * r + 0.587 * g + 0.114 * b;
+      const ratio = luma(colour(sh, 0)) / luma(colour(sh, 1));
+      expect(ratio, `sun ${sunElevationDeg}°`).toBeGreaterThan(0.4);
+      expect(ratio, `sun ${sunElevationDeg}°`).toBeLessThan(0.65);
+    }
+  });
+
   it('shade is blue under a clear sky (B/R ≥ 1.5) and grey under overcast', () => {
     const [r, , b] = colour(shaderIn({ sunElevationDeg: 50, overcast: 0 }), 0);
     expect(b / r).toBeGreaterThan(1.5);
