@@ -97,6 +97,8 @@ const TREE_MIN_M = 2;
  * enough that the glint falls on the leaf clumps turned toward it, not on whole crowns.
  */
 const GLOSS_LOBE = 32;
+/** Clear-sky fill smoke is lit with (volumeLight), relative to the sun: the ground's before renderer 9. */
+const VOLUME_FILL = 0.42;
 /** displayGain's table: light 0..DISPLAY_GAIN_MAX in DISPLAY_GAIN_STEPS steps. */
 const DISPLAY_GAIN_MAX = 4;
 const DISPLAY_GAIN_STEPS = 4096;
@@ -1310,9 +1312,12 @@ export class Shader {
 
   /** Lit colour factor for volume samples (sun side vs shade), 0..1 light → brightness. */
   volumeLight(light: number): number {
-    const d = this.direct / (this.direct + this.ambient);
+    // Smoke's look was tuned on real plumes with light multiplied straight into display colours and the
+    // sky fill of then; it keeps both (its sky fill is VOLUME_FILL's, not the ground's ambient).
+    const amb = VOLUME_FILL + 0.45 * this.overcast + 0.1 * this.haze;
+    const d = this.direct / (this.direct + amb);
     // Sunlit billows a little brighter than flat ground, shaded ones well below it: smoke in sun keeps
     // its modelling instead of clipping to a white sheet.
-    return ((this.ambient + this.direct * (0.2 + 0.8 * light)) / this.norm) * (1 + 0.1 * d);
+    return ((amb + this.direct * (0.2 + 0.8 * light)) / (amb + this.direct * Math.max(0.2, this.sunZ))) * (1 + 0.1 * d);
   }
 }
