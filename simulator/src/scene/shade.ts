@@ -269,8 +269,8 @@ export class Shader {
     // (light^(1/2.2), see displayGain) a sky three times as blue as red shades a grey ground B/R ≈ 1.6.
     this.skyCol = [0.3 + 0.7 * o, 0.6 + 0.38 * o, 1];
     // Direct sun weakens under cloud and haze and near the horizon; sky light grows under cloud. A clear
-    // sky gives flat shade a quarter of the light of flat sunlit ground at a 50° sun (real clear days:
-    // a fifth to a third), half its display level.
+    // sky gives flat shade about a fifth of the luminance of flat sunlit ground at a 50° sun (on clear days
+    // the sky's diffuse light is a tenth to a quarter of the whole), a bit under half its display level.
     this.direct = (1 - 0.92 * o) * (1 - 0.35 * w.haze) * smooth(-2, 12, w.sunElevationDeg);
     this.ambient = 0.26 + 0.61 * o + 0.1 * w.haze;
     const lit = this.direct * Math.max(0.2, this.sunZ);
