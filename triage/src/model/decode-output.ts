@@ -1,7 +1,7 @@
 /**
  * Model outputs → detections in model-input pixels, per output kind.
  */
-import { thresholdFor } from './manifest.ts';
+import { boxGrowFor, thresholdFor } from './manifest.ts';
 import type { ModelManifest, TriageClass } from './manifest.ts';
 import type { PixelDetection } from './nms.ts';
 import { regionDescriptor, verifierScore } from './region-verifier.ts';
@@ -163,10 +163,46 @@ export function cellRegions(
 }
 
 /**
+ * The bounding cells of `r` grown over connected cells at or above `level` (4-neighbour; cells `prob` gives 0
+ * never join): a kept region's box taking in the rest of its object (`output.boxGrow`).
+ */
+export function grownBounds(
+  prob: (p: number) => number,
+  r: CellRegion,
+  h: number,
+  w: number,
+  level: number,
+): { minX: number; minY: number; maxX: number; maxY: number } {
+  const b = { minX: r.minX, minY: r.minY, maxX: r.maxX, maxY: r.maxY };
+  const seen = new Uint8Array(w * h);
+  const stack = [...r.cells];
+  for (const p of stack) seen[p] = 1;
+  while (stack.length) {
+    const p = stack.pop()!;
+    const x = p % w;
+    const y = (p - x) / w;
+    if (x < b.minX) b.minX = x;
+    if (x > b.maxX) b.maxX = x;
+    if (y < b.minY) b.minY = y;
+    if (y > b.maxY) b.maxY = y;
+    for (const q of [x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1, y > 0 ? p - w : -1, y < h - 1 ? p + w : -1]) {
+      if (q >= 0 && !seen[q] && prob(q) >= level && prob(q) > 0) {
+        seen[q] = 1;
+        stack.push(q);
+      }
+    }
+  }
+  return b;
+}
+
+/**
  * Segmentation: connected regions (4-neighbour) per mapped class → boxes. A region is seeded by cells at or
  * above the threshold and grows over connected cells at or above threshold × `regionGrow`; it is kept when it
  * has at least `minAreaCells` cells and at least the class's `minSeedCells` seeds. Score = mean of its seed
  * cells (so it passes the threshold). Cells outside `content` (letterbox padding) are never part of a region.
+ *
+ * A kept region's box then extends over connected cells down to threshold × the class's `boxGrow` (when below
+ * `regionGrow`): the box takes in more of the object, what is kept and its score do not change.
  *
  * A class with a region verifier (`output.verifier`) is proposed at the verifier's lower threshold and seed
  * count instead, and a proposal is kept when the verifier scores it at or above the verifier's threshold;
@@ -200,15 +236,17 @@ export function decodeSegmentation(
         score = verifierScore(verifier, regionDescriptor(probs, m.numClasses, h, w, r, onPhoto));
         if (score < verifier.threshold) continue;
       }
+      const boxGrow = boxGrowFor(m, cls);
+      const b = boxGrow < m.output.regionGrow ? grownBounds(prob, r, h, w, thr * boxGrow) : r;
       out.push({
         cls,
         modelClass: idx,
         score,
         box: {
-          x: r.minX * sx,
-          y: r.minY * sy,
-          width: (r.maxX - r.minX + 1) * sx,
-          height: (r.maxY - r.minY + 1) * sy,
+          x: b.minX * sx,
+          y: b.minY * sy,
+          width: (b.maxX - b.minX + 1) * sx,
+          height: (b.maxY - b.minY + 1) * sy,
         },
       });
     }

@@ -76,6 +76,14 @@ export const modelManifestSchema = z
        */
       regionGrow: z.number().gt(0).max(1).default(1),
       /**
+       * Segmentation: per class, the factor of its threshold a kept region's box extends down to, over the
+       * connected cells at or above threshold × boxGrow (below regionGrow). Which regions are kept and their
+       * scores stay regionGrow's; only the boxes, and the outlines cases get, take in more of the object: a
+       * slide's track scores lower toward its ends (`npm run tune:region-grow`). A class left out: the
+       * region's own box.
+       */
+      boxGrow: z.partialRecord(triageClassSchema, z.number().gt(0).max(1)).default({}),
+      /**
        * Segmentation: a region is kept only with at least this many cells at or above its class threshold
        * (per class; 1 when not given): a coherent patch, not a few stray bright cells.
        */
@@ -182,4 +190,9 @@ export async function loadManifest(file: string): Promise<{ manifest: ModelManif
 /** Score threshold for one of our classes. */
 export function thresholdFor(m: ModelManifest, cls: TriageClass): number {
   return m.thresholds[cls] ?? m.defaultThreshold;
+}
+
+/** The factor of its threshold a kept segmentation region of `cls` extends its box down to (`output.boxGrow`). */
+export function boxGrowFor(m: ModelManifest, cls: TriageClass): number {
+  return Math.min(m.output.boxGrow[cls] ?? 1, m.output.regionGrow);
 }
