@@ -2,11 +2,11 @@
  * npm run tune:region-grow -- --dataset DIR [--split val] [--model MANIFEST] [--write] [--concurrency N]
  *
  * Chooses a segmentation model's box growth per class (`output.boxGrow`, see `src/evaluation/region-grow.ts`)
- * on a split of a rendered set with box labels: scores AP@0.5 with every factor of GROW_GRID at or below the
- * model's regionGrow, for all classes at once, prints the table and per class the factor with the highest
- * AP where it beats the region's own box by MIN_AP_GAIN, and with --write puts that into the manifest (the ONNX file and its checksum are untouched; which
- * regions are kept does not change). Choose on `val`, then score `test` with `eval:model`. Exit 2 for bad
- * arguments, 3 for a model that cannot be loaded.
+ * on a split of a rendered set with box labels: scores AP@0.5 with the region's own box and every factor of
+ * GROW_GRID below the model's regionGrow, for all classes at once, prints the table and per class the factor
+ * with the highest AP where it beats the region's own box by MIN_AP_GAIN, and with --write puts that into the
+ * manifest (the ONNX file and its checksum are untouched; which regions are kept does not change). Choose on
+ * `val`, then score `test` with `eval:model`. Exit 2 for bad arguments, 3 for a model that cannot be loaded.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';

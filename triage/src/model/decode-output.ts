@@ -117,6 +117,32 @@ export function contentCells(m: ModelManifest, h: number, w: number, content?: I
 }
 
 /**
+ * Depth-first flood over 4-neighbours from the cells on `stack` (already marked in `seen`) into the cells
+ * `joins` takes; `visit` sees every cell reached once, in the order they leave the stack.
+ */
+function flood(
+  stack: number[],
+  seen: Uint8Array,
+  h: number,
+  w: number,
+  joins: (q: number) => boolean,
+  visit: (p: number, x: number, y: number) => void,
+): void {
+  while (stack.length) {
+    const p = stack.pop()!;
+    const x = p % w;
+    const y = (p - x) / w;
+    visit(p, x, y);
+    for (const q of [x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1, y > 0 ? p - w : -1, y < h - 1 ? p + w : -1]) {
+      if (q >= 0 && !seen[q] && joins(q)) {
+        seen[q] = 1;
+        stack.push(q);
+      }
+    }
+  }
+}
+
+/**
  * Connected regions (4-neighbour) of one channel of a score map: seeded by cells at or above `seed`, grown
  * over connected cells at or above `grow`; cells that `prob` gives 0 (letterbox padding) never join one.
  */
@@ -130,33 +156,29 @@ export function cellRegions(
 ): CellRegion[] {
   const out: CellRegion[] = [];
   const seen = new Uint8Array(w * h);
-  const stack: number[] = [];
   for (let p0 = 0; p0 < w * h; p0++) {
     if (seen[p0] || prob(p0) < seed) continue;
     const r: CellRegion = { channel, cells: [], seeds: 0, seedSum: 0, minX: w, minY: h, maxX: -1, maxY: -1 };
     seen[p0] = 1;
-    stack.push(p0);
-    while (stack.length) {
-      const p = stack.pop()!;
-      const x = p % w;
-      const y = (p - x) / w;
-      const v = prob(p);
-      if (v >= seed) {
-        r.seedSum += v;
-        r.seeds++;
-      }
-      r.cells.push(p);
-      if (x < r.minX) r.minX = x;
-      if (x > r.maxX) r.maxX = x;
-      if (y < r.minY) r.minY = y;
-      if (y > r.maxY) r.maxY = y;
-      for (const q of [x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1, y > 0 ? p - w : -1, y < h - 1 ? p + w : -1]) {
-        if (q >= 0 && !seen[q] && prob(q) >= grow) {
-          seen[q] = 1;
-          stack.push(q);
+    flood(
+      [p0],
+      seen,
+      h,
+      w,
+      (q) => prob(q) >= grow,
+      (p, x, y) => {
+        const v = prob(p);
+        if (v >= seed) {
+          r.seedSum += v;
+          r.seeds++;
         }
-      }
-    }
+        r.cells.push(p);
+        if (x < r.minX) r.minX = x;
+        if (x > r.maxX) r.maxX = x;
+        if (y < r.minY) r.minY = y;
+        if (y > r.maxY) r.maxY = y;
+      },
+    );
     out.push(r);
   }
   return out;
@@ -175,23 +197,20 @@ export function grownBounds(
 ): { minX: number; minY: number; maxX: number; maxY: number } {
   const b = { minX: r.minX, minY: r.minY, maxX: r.maxX, maxY: r.maxY };
   const seen = new Uint8Array(w * h);
-  const stack = [...r.cells];
-  for (const p of stack) seen[p] = 1;
-  while (stack.length) {
-    const p = stack.pop()!;
-    const x = p % w;
-    const y = (p - x) / w;
-    if (x < b.minX) b.minX = x;
-    if (x > b.maxX) b.maxX = x;
-    if (y < b.minY) b.minY = y;
-    if (y > b.maxY) b.maxY = y;
-    for (const q of [x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1, y > 0 ? p - w : -1, y < h - 1 ? p + w : -1]) {
-      if (q >= 0 && !seen[q] && prob(q) >= level && prob(q) > 0) {
-        seen[q] = 1;
-        stack.push(q);
-      }
-    }
-  }
+  for (const p of r.cells) seen[p] = 1;
+  flood(
+    [...r.cells],
+    seen,
+    h,
+    w,
+    (q) => prob(q) >= level && prob(q) > 0,
+    (_p, x, y) => {
+      if (x < b.minX) b.minX = x;
+      if (x > b.maxX) b.maxX = x;
+      if (y < b.minY) b.minY = y;
+      if (y > b.maxY) b.maxY = y;
+    },
+  );
   return b;
 }
 
