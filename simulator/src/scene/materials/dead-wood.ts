@@ -1,8 +1,9 @@
 /**
- * Dead wood of a dense conifer stand (dark_forest), and the logs of open woodland (open-ground.ts). Real stands (DeepForest SOAP, YELL) hold standing dead
- * snags, whose bare grey branches read from above as a pale star with a dense core, and weathered grey logs
- * lying on the floor between the crowns, most of them fallen the same way (wind). Logs and a snag's
- * branches come from position hashes only, so the shading and the heights find the same ones.
+ * Dead wood of a dense conifer stand (dark_forest), and the logs of open woodland (open-ground.ts). Real
+ * stands (DeepForest SOAP, YELL) hold standing dead snags, whose bare grey branches read from above as a pale
+ * star with a dense core, and weathered grey logs lying on the floor between the crowns, most of them fallen
+ * the same way (wind). Logs and a snag's branches come from position hashes only, so the shading and the
+ * heights find the same ones.
  */
 import { hash2 } from '../noise.ts';
 import { smooth } from '../surface.ts';
