@@ -45,7 +45,8 @@ import {
   type SitePlan,
 } from './materials/construction.ts';
 import { Rng, mixSeed } from './random.ts';
-import { LEVEL_CELL_M, TILE_CELLS, levelForGsd, type GroundTile } from './raster.ts';
+import { LEVEL_CELL_M, levelForGsd, type GroundTile } from './raster.ts';
+import { BLEND_CELL_PX, RasterMemo, edgeWarp, lookupBlended, lookupCell } from './raster-lookup.ts';
 import type { DistractorShape, Scene } from './scene.ts';
 import { smooth, type Surface } from './surface.ts';
 import {
@@ -145,16 +146,6 @@ interface PreparedDistractor {
   site?: SitePlan;
 }
 
-class RasterMemo {
-  tile: GroundTile | null = null;
-  x0 = 0;
-  y0 = 0;
-  cell = 1;
-  level = -1;
-  tx = 0;
-  ty = 0;
-}
-
 export class Shader {
   readonly look: SceneLook;
   readonly seed: number;
@@ -220,6 +211,7 @@ export class Shader {
   private readonly grids = new Map<number, PlotGrid>();
   private readonly bgGrid: PlotGrid;
   private readonly memo = new RasterMemo();
+  private readonly blendOut = { aux: 0 };
   private readonly memo2 = new RasterMemo();
   /** Index + 1 of each hard-negative kind (for Surface.tag). */
   static readonly tagOf: Record<HardNegativeKind, number> = Object.fromEntries(
@@ -631,22 +623,41 @@ export class Shader {
   }
 
   private lookup(m: RasterMemo, x: number, y: number, level: number): number {
-    const cell = LEVEL_CELL_M[level] ?? 16;
-    const span = cell * TILE_CELLS;
-    const tx = Math.floor(x / span);
-    const ty = Math.floor(y / span);
-    if (level !== m.level || tx !== m.tx || ty !== m.ty || !m.tile) {
-      m.tile = this.scene.raster.tile(level, tx, ty);
-      m.level = level;
-      m.tx = tx;
-      m.ty = ty;
-      m.x0 = tx * span;
-      m.y0 = ty * span;
-      m.cell = cell;
+    return lookupCell(this.scene.raster, m, x, y, level);
+  }
+
+  /** The auxiliary value (0–255) of the last groundCell read. */
+  private groundAux = 0;
+
+  /**
+   * The ground-class raster cell the shader reads at (x, y) for a pixel footprint of `gsd` (m; `lodGsd`
+   * across the ray picks the raster's level): its index in `memo.tile`, its auxiliary value in
+   * `groundAux`. Class edges are warped smoothly, so they wander as real field edges and banks do, and
+   * read blended where a cell spans a pixel or two and more, where its steps would show (raster-lookup.ts).
+   */
+  private groundCell(x: number, y: number, gsd: number, lodGsd: number): number {
+    const wob = 0.35 * Math.min(1, Math.max(0, (0.6 - gsd) / 0.2));
+    let wx = x;
+    let wy = y;
+    if (wob) {
+      wx += edgeWarp(x, y, 0) * wob;
+      wy += edgeWarp(x, y, 1) * wob;
     }
-    const i = Math.min(TILE_CELLS - 1, Math.floor((x - m.x0) / m.cell));
-    const j = Math.min(TILE_CELLS - 1, Math.floor((y - m.y0) / m.cell));
-    return j * TILE_CELLS + i;
+    const level = levelForGsd(lodGsd);
+    if ((LEVEL_CELL_M[level] ?? 16) > BLEND_CELL_PX * lodGsd) {
+      const k = lookupBlended(this.scene.raster, this.memo, wx, wy, level, this.blendOut);
+      this.groundAux = this.blendOut.aux;
+      return k;
+    }
+    const k = this.lookup(this.memo, wx, wy, level);
+    this.groundAux = (this.memo.tile as GroundTile).aux[k] as number;
+    return k;
+  }
+
+  /** The ground class (GROUND.*) the shader reads at (x, y) for a footprint of `gsd` metres. */
+  groundClassAt(x: number, y: number, gsd: number): number {
+    const k = this.groundCell(x, y, gsd, gsd);
+    return (this.memo.tile as GroundTile).cls[k] as number;
   }
 
   /**
@@ -672,22 +683,11 @@ export class Shader {
     s.reset();
     this.canopyGap = false;
     this.pixelPlot.on = false;
-    // Small domain warp so class edges of the raster look organic rather than stair-stepped.
-    const wob = 0.35 * Math.min(1, Math.max(0, (0.6 - gsd) / 0.2));
-    let wx = x;
-    let wy = y;
-    if (wob) {
-      // A hashed jitter on a 0.4 m lattice: cheap, and enough to dither the raster's cell edges.
-      const ix = Math.floor(x * 2.5);
-      const iy = Math.floor(y * 2.5);
-      wx += (hash2(ix, iy, 101) - 0.5) * wob * 2;
-      wy += (hash2(iy, ix, 103) - 0.5) * wob * 2;
-    }
-    const k = this.lookup(this.memo, wx, wy, levelForGsd(lodGsd));
+    const k = this.groundCell(x, y, gsd, lodGsd);
     const tile = this.memo.tile as GroundTile;
     const cls = tile.cls[k] as number;
     const featIndex = tile.feat[k] as number;
-    const aux = (tile.aux[k] as number) / 255;
+    const aux = this.groundAux / 255;
     const feat = featIndex ? this.scene.raster.feature(featIndex) : undefined;
     switch (cls) {
       case GROUND.forest:
