@@ -3,13 +3,15 @@
  * (hierarchical adaptive shading). Three levels:
  * 1. the coarse lattice, every 4th sample of every 4th row (and the last row and column), is shaded;
  * 2. a coarse cell whose four corners agree (ground, one label, colours within COARSE_REL, none
- *    flagged `fine` by the shader: near an incident or in smoke) and whose neighbours' corners show
+ *    flagged `fine` by the shader: near an incident, in smoke, near a thin line such as a field ridge
+ *    that could pass between them) and whose neighbours' corners show
  *    the same label is interpolated whole; elsewhere the samples of the every-other lattice inside it
  *    are shaded;
  * 3. in those cells, the samples between every-other-lattice samples are shaded only where those
  *    differ: a cell's centre when its four corners do, a sample on a cell edge when the edge's two
  *    ends do too (only between cells with no incident corner: an incident's rim is shaded sample by
- *    sample, so its box and pixel count are those of shading every sample).
+ *    sample, so its box and pixel count are those of shading every sample; nor in cells a thin line
+ *    passes by, which a line one sample wide would slip through).
  * Interpolated samples take the label of a corner they are interpolated from; the caller adds the
  * ground's fine grain to them (`interpolated`), since their corners must stay without it.
  */
@@ -26,11 +28,18 @@ export interface ShadingBuffers {
   grain: Float32Array;
   /** Per sample: incident index + 1 > 0, −(hard-negative kind + 1) < 0, 0 none. */
   label: Int16Array;
-  /** Per sample, set by the shader: 1 where a coarse cell must be refined (near an incident, in smoke). */
+  /**
+   * Per sample, set by the shader: 1 where a coarse cell must be refined (near an incident, in smoke, a
+   * thin line within the coarse spacing), 2 (THIN) where a thin line passes within the every-other
+   * lattice's spacing: the cells around it are shaded sample by sample.
+   */
   fine: Uint8Array;
   /** Per sample, optional: a value that goes with the label (an outfall's contrast), copied like it. */
   contrast?: Float32Array;
 }
+
+/** `fine` value of a sample a thin line passes within two samples of. */
+export const THIN = 2;
 
 export interface AdaptiveOptions {
   /** false: shade every sample. */
@@ -183,8 +192,12 @@ export function shadeAdaptive(
       const x0 = 2 * ci;
       const x1 = Math.min(2 * ci + 2, sw - 1);
       const k = cj * (cw - 1) + ci;
-      smoothCell[k] = cornersAgree(lin, gxy, label, r0, r1, x0, x1) ? 1 : 0;
+      // A thin line passes by (fine 2): every sample of the cell is shaded, or a line narrower than the
+      // lattice's spacing that slips between its samples would be interpolated away.
+      const thin = fine[r0 + x0] === THIN || fine[r0 + x1] === THIN || fine[r1 + x0] === THIN || fine[r1 + x1] === THIN;
+      smoothCell[k] = !thin && cornersAgree(lin, gxy, label, r0, r1, x0, x1) ? 1 : 0;
       clearCell[k] =
+        !thin &&
         (label[r0 + x0] as number) <= 0 &&
         (label[r0 + x1] as number) <= 0 &&
         (label[r1 + x0] as number) <= 0 &&

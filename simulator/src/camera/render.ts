@@ -390,6 +390,8 @@ export function renderRaw(
             contrast[o] = colour.deltaE(col, under);
           } else contrast[o] = Infinity;
         }
+        // Near a line thinner than the coarse lattice (a field ridge): shaded, not interpolated across.
+        if (surf.nearThin > (fine[o] as number)) fine[o] = surf.nearThin;
         grain = surf.grain * (1 - mist);
         gxy[o * 3] = gx;
         gxy[o * 3 + 1] = gy;
@@ -397,7 +399,7 @@ export function renderRaw(
         for (let k = 0; k < incBounds.length; k += 3) {
           const b = incBounds[k + 2] as number;
           if (Math.abs(gx - (incBounds[k] as number)) < b && Math.abs(gy - (incBounds[k + 1] as number)) < b)
-            fine[o] = 1;
+            fine[o] ||= 1;
         }
         // Grain texel: a power of two near the full-resolution pixel's footprint, so the texture
         // is not stretched by a varying scale (computed here, once per shading sample). Kept as its
@@ -409,7 +411,7 @@ export function renderRaw(
         if (alpha > 0) {
           // Smoke dense enough to change a label (hide an incident, be a fire's column or a hard
           // negative: opacity 0.2 and up) is refined; thin haze downwind is not.
-          if (alpha > 0.15) fine[o] = 1;
+          if (alpha > 0.15) fine[o] ||= 1;
           grain *= 1 - alpha;
           // Dense smoke hides what is under it, and a fire's own column counts as the fire.
           if (alpha > 0.6) incident = 0;

@@ -6,6 +6,25 @@
  */
 import type { RGB } from './look.ts';
 
+/** The shading lattices' spacings in samples (camera/adaptive-shading.ts): every fourth, then every other. */
+const COARSE_SPACING = 4;
+const FINE_SPACING = 2;
+
+/**
+ * `Surface.nearThin` for a sample `dist` samples from the middle of a line `width` samples wide: a line
+ * narrower than a lattice's spacing can pass between its samples, so every cell of that lattice it
+ * crosses needs a marked corner. A cell's nearest corner is at most half its diagonal (0.71 of its side)
+ * from any point in it: 2 (shade the every-other lattice's cells sample by sample) within 0.75 of its
+ * spacing of a line narrower than it; 1 (refine the coarse cells) within 0.75 of the coarse spacing of a
+ * line narrower than that; else 0.
+ */
+export function thinLineMark(width: number, dist: number): number {
+  const edge = dist - width / 2;
+  if (width < FINE_SPACING && edge < 0.75 * FINE_SPACING) return 2;
+  if (width < COARSE_SPACING && edge < 0.75 * COARSE_SPACING) return 1;
+  return 0;
+}
+
 export class Surface {
   r = 0;
   g = 0;
@@ -37,6 +56,11 @@ export class Surface {
   tag = 0;
   /** Incident index + 1 seen here, 0 = none. */
   incident = 0;
+  /**
+   * A line thinner than the shading lattices (a field ridge) passes close by (`thinLineMark`: 2, 1, else 0):
+   * the renderer shades around it rather than interpolating across it (camera/adaptive-shading.ts).
+   */
+  nearThin = 0;
   /** How much fine grain the surface has below the shading resolution, 0..1 (water ~0). */
   grain = 0.5;
   /**
@@ -56,6 +80,7 @@ export class Surface {
     this.bounce = 0;
     this.tag = 0;
     this.incident = 0;
+    this.nearThin = 0;
     this.under = 0;
   }
 

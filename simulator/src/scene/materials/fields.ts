@@ -10,7 +10,7 @@ import type { SceneFeature } from '../layers.ts';
 import { CROP, pickCrop, type CropState, type RGB } from '../look.ts';
 import { hash2 } from '../noise.ts';
 import type { Shader } from '../shade.ts';
-import { periodicAmp, smooth, type Surface } from '../surface.ts';
+import { periodicAmp, smooth, thinLineMark, type Surface } from '../surface.ts';
 import { rowCrown, rowCrownAt } from './tree-rows.ts';
 import {
   canopyHeight,
@@ -190,6 +190,10 @@ export function shadeFarmland(
   pp.fu = p.fu;
   pp.fv = p.fv;
   pp.ridgeHalf = ridgeHalf;
+  // Ridges (田埂) between plots, a pixel or two wide from afar: a shading lattice wider than a ridge would
+  // step over it and interpolate the plots' colour across, leaving it dashed (surface.ts, thinLineMark).
+  const dEdge = Math.min(p.du, p.dv);
+  s.nearThin = thinLineMark((2 * ridgeHalf) / gsd + 0.7, dEdge / gsd);
   if (background && isWild(sh, x, y, gsd, h)) {
     // Whole plots go to scrub or trees where the slow noise says the land is not farmed.
     if (h2 < 0.45 && shadeCanopy(sh, s, x, y, gsd, 0.85, 0.55, 9)) return;
@@ -204,8 +208,7 @@ export function shadeFarmland(
     pp.on = false;
     return;
   }
-  // Ridges (田埂) between plots: grass, a beaten path down the middle of the wider ones.
-  const dEdge = Math.min(p.du, p.dv);
+  // Ridges between plots: grass, a beaten path down the middle of the wider ones.
   if (dEdge < ridgeHalf + gsd * 0.35) {
     s.set(look.ridge, 0.78 + 0.5 * (d[1] as number) + 0.2 * ((d[2] as number) - 0.5));
     if (ridgeHalf > 0.6 && dEdge > ridgeHalf * 0.55) s.mix(look.dirt, 0.6);
