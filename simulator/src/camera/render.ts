@@ -22,7 +22,7 @@ import type { Scene } from '../scene/scene.ts';
 import { Shader } from '../scene/shade.ts';
 import { Surface } from '../scene/surface.ts';
 import { flatTerrain, intersectTerrain, type Terrain } from '../scene/terrain.ts';
-import { density, fireFineDetail, sample, type Volume } from '../scene/volumes.ts';
+import { density, fireFineDetail, plumeMidT, sample, type Volume } from '../scene/volumes.ts';
 import type { CameraModel } from './camera-model.ts';
 import type { CaptureRequest } from './capture-request.ts';
 import { grainAt, grainField } from '../scene/textures.ts';
@@ -883,10 +883,12 @@ function volumeGrid(
         if (nSpans === 0) continue;
         const spanSum = spansLength(nSpans);
         if (vo.kind === 'fire') {
-          // The middle of the ray's stretch through the plume's boxes: a point that moves smoothly across
-          // the image (a point weighted by opacity jumps from puff to puff and folds the fine noise
-          // into contour lines).
-          const tm = ((spans[0] as number) + (spans[2 * nSpans - 1] as number)) / 2;
+          // Where the ray passes closest to the plume's axis (volumes.ts, plumeMidT): a point in the smoke
+          // that moves smoothly across the image. A point weighted by opacity jumps from puff to puff and
+          // folds the fine noise into contour lines; the middle of the ray's stretch through the tighter
+          // boxes jumped where it entered or left one, which drew the boxes' faces across the smoke as
+          // straight seams.
+          const tm = plumeMidT(vo, ox, oy, oz, dx, dy, dz, h0, Math.min(h1, tEnd));
           const f = k * 5;
           fineG[f] = (fineG[f] as number) + ox + tm * dx;
           fineG[f + 1] = (fineG[f + 1] as number) + oy + tm * dy;

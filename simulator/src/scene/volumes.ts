@@ -137,6 +137,36 @@ function plumeParts(v: Omit<Volume, 'box' | 'parts'>): number[][] {
   return out;
 }
 
+/**
+ * Ray parameter in [tLo, tHi] where the ray o + t·d passes closest to a plume's axis, in units of the
+ * plume's spread (cross-wind over σq, vertical over σz, as `density` measures it): the spread and the
+ * axis's height taken where the ray crosses the plume's vertical mid-plane, then the closest point of the
+ * ray to the axis there. It moves smoothly as the ray does (a point for per-pixel detail inside the smoke).
+ */
+export function plumeMidT(
+  v: Volume,
+  ox: number,
+  oy: number,
+  oz: number,
+  dx: number,
+  dy: number,
+  dz: number,
+  tLo: number,
+  tHi: number,
+): number {
+  const clamp = (t: number): number => (t < tLo ? tLo : t > tHi ? tHi : t);
+  const q0 = -(ox - v.sx) * v.wy + (oy - v.sy) * v.wx;
+  const qd = -dx * v.wy + dy * v.wx;
+  const t1 = clamp(Math.abs(qd) > 1e-9 ? -q0 / qd : (tLo + tHi) / 2);
+  const s1 = Math.min(v.lengthM, Math.max(0, (ox + t1 * dx - v.sx) * v.wx + (oy + t1 * dy - v.sy) * v.wy));
+  const sigQ = v.sigmaQ0 + v.growth * s1;
+  const sigZ = v.sigmaZ0 + v.growth * s1;
+  const hc = v.ceilM * (1 - Math.exp((-s1 * v.rise) / Math.max(1, v.ceilM))) + sigZ * 0.6;
+  const z0 = oz - v.sz - hc;
+  const a = (qd * qd) / (sigQ * sigQ) + (dz * dz) / (sigZ * sigZ);
+  return a > 1e-12 ? clamp(-((q0 * qd) / (sigQ * sigQ) + (z0 * dz) / (sigZ * sigZ)) / a) : t1;
+}
+
 /** Result of one density evaluation (reused). */
 export const sample = { density: 0, light: 0, s: 0, core: 0, glow: 0 };
 
@@ -231,8 +261,7 @@ function billowDensity(
   const dilute = (v.sigmaQ0 * v.sigmaZ0) / (sigQ * sigZ);
   // Upwind of the source the plume fades out smoothly instead of ending at a plane.
   const back = s < 0 ? Math.exp((-2 * s * s) / (v.sigmaQ0 * v.sigmaQ0)) : 1;
-  sample.density =
-    v.beta * Math.sqrt(dilute) * Math.exp(-0.5 * rough) * Math.exp(-1.2 * (sp / v.lengthM)) * puff * back;
+  sample.density = v.beta * Math.sqrt(dilute) * Math.exp(-0.5 * rough) * downwind(sp / v.lengthM) * puff * back;
   // Lit side: the offset from the axis along the sun direction (cross-wind and up).
   const sq = -ux * v.wy + uy * v.wx;
   const lit = (q * sq) / sigQ + (zq * uz) / sigZ;
@@ -289,7 +318,7 @@ function fireDensity(
   // Upwind of the source the plume fades out smoothly instead of ending at a plane.
   const back = s < 0 ? Math.exp((-2 * s * s) / (v.sigmaQ0 * v.sigmaQ0)) : 1;
   const body = Math.exp(-0.5 * rough);
-  sample.density = v.beta * Math.sqrt(dilute) * body * Math.exp(-1.2 * f) * puff * back;
+  sample.density = v.beta * Math.sqrt(dilute) * body * downwind(f) * puff * back;
   // Colour: dense young smoke keeps the core's grey-brown; thin or old smoke turns to haze.
   sample.core = Math.exp(-sp(s) / v.ageM) * Math.min(1, 0.3 + 0.7 * body * puff);
   // Flame light from below: strongest low over the front, fading with height and distance.
@@ -306,6 +335,17 @@ function fireDensity(
     Math.min(1, Math.max(0, 0.5 + 0.45 * lit - 2.2 * toSun + 0.2 * (n2 - 0.5) + 0.15 * (n3 - 0.5))) *
     (1 - v.darkening * Math.exp(-0.5 * r2) * (0.4 + 0.6 * n1));
   sample.s = s;
+}
+
+/**
+ * How a plume's density falls off downwind, at `f` of its length: thinning as it spreads (e^−1.2f), and over
+ * its last 30 % to nothing. Cut at its length where a third of it was left, it ended at a plane across the
+ * wind, which a photo showed as a straight edge through the haze.
+ */
+function downwind(f: number): number {
+  if (f <= 0.7) return Math.exp(-1.2 * f);
+  const t = Math.min(1, (f - 0.7) / 0.3);
+  return Math.exp(-1.2 * f) * (1 - t * t * (3 - 2 * t));
 }
 
 /** Downwind distance, 0 upwind of the source. */
