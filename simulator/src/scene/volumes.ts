@@ -108,7 +108,7 @@ function plumeParts(v: Omit<Volume, 'box' | 'parts'>): number[][] {
   const centre = (s: number): number => {
     const sp = s > 0 ? s : 0;
     const sigZ = v.sigmaZ0 + v.growth * sp;
-    return v.ceilM * (1 - Math.exp((-sp * v.rise) / Math.max(1, v.ceilM))) + sigZ * 0.6;
+    return climbAt(v, sp) + sigZ * 0.6;
   };
   let sa = -2 * v.sigmaQ0;
   for (let k = 0; k <= PLUME_PARTS; k++) {
@@ -161,7 +161,7 @@ export function plumeMidT(
   const s1 = Math.min(v.lengthM, Math.max(0, (ox + t1 * dx - v.sx) * v.wx + (oy + t1 * dy - v.sy) * v.wy));
   const sigQ = v.sigmaQ0 + v.growth * s1;
   const sigZ = v.sigmaZ0 + v.growth * s1;
-  const hc = v.ceilM * (1 - Math.exp((-s1 * v.rise) / Math.max(1, v.ceilM))) + sigZ * 0.6;
+  const hc = climbAt(v, s1) + sigZ * 0.6;
   const z0 = oz - v.sz - hc;
   const a = (qd * qd) / (sigQ * sigQ) + (dz * dz) / (sigZ * sigZ);
   return a > 1e-12 ? clamp(-((q0 * qd) / (sigQ * sigQ) + (z0 * dz) / (sigZ * sigZ)) / a) : t1;
@@ -211,7 +211,7 @@ export function density(v: Volume, px: number, py: number, pz: number, ux: numbe
   if (rq2 > 9) return;
   const sigZ = v.sigmaZ0 + v.growth * sp;
   // Centreline height: rises steeply near the source, then levels off toward the ceiling.
-  const climb = v.ceilM * (1 - Math.exp((-sp * v.rise) / Math.max(1, v.ceilM)));
+  const climb = climbAt(v, sp);
   const hc = climb + sigZ * 0.6;
   const zq = dz - hc;
   const r2 = rq2 + (zq * zq) / (sigZ * sigZ);
@@ -346,6 +346,14 @@ function downwind(f: number): number {
   if (f <= 0.7) return Math.exp(-1.2 * f);
   const t = Math.min(1, (f - 0.7) / 0.3);
   return Math.exp(-1.2 * f) * (1 - t * t * (3 - 2 * t));
+}
+
+/**
+ * How high a plume's centreline has climbed `sp` metres downwind (the axis is this plus 0.6 σz): steeply near
+ * the source, levelling off toward the ceiling.
+ */
+function climbAt(v: Pick<Volume, 'ceilM' | 'rise'>, sp: number): number {
+  return v.ceilM * (1 - Math.exp((-sp * v.rise) / Math.max(1, v.ceilM)));
 }
 
 /** Downwind distance, 0 upwind of the source. */
