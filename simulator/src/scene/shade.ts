@@ -654,6 +654,13 @@ export class Shader {
     return k;
   }
 
+  /** The raster cell under a roof or crown at (x, y), as the height functions read it (see surface). */
+  private onTopCell(x: number, y: number): number {
+    const k = this.lookup(this.memo, x, y, 1);
+    this.groundAux = (this.memo.tile as GroundTile).aux[k] as number;
+    return k;
+  }
+
   /** The ground class (GROUND.*) the shader reads at (x, y) for a footprint of `gsd` metres. */
   groundClassAt(x: number, y: number, gsd: number): number {
     const k = this.groundCell(x, y, gsd, gsd);
@@ -683,7 +690,10 @@ export class Shader {
     s.reset();
     this.canopyGap = false;
     this.pixelPlot.on = false;
-    const k = this.groundCell(x, y, gsd, lodGsd);
+    // On a roof or a crown the class is read as the heights that stood it up read it (the 1 m raster, no
+    // warp: builtHeight, standingHeight): read the photo's way, a house by a road or lane had the road
+    // painted over its roof, dark in the house's own shadow between fragments of its walls.
+    const k = onTop ? this.onTopCell(x, y) : this.groundCell(x, y, gsd, lodGsd);
     const tile = this.memo.tile as GroundTile;
     const cls = tile.cls[k] as number;
     const featIndex = tile.feat[k] as number;
@@ -886,6 +896,15 @@ export class Shader {
         if (c === GROUND.village || c === GROUND.construction) return true;
       }
     return false;
+  }
+
+  private readonly memoLot = new RasterMemo();
+
+  /** Whether the raster's 1 m cell under (x, y) is village feature `feat` (a house must stand wholly on it). */
+  onVillage(x: number, y: number, feat: number): boolean {
+    const k = this.lookup(this.memoLot, x, y, 1);
+    const t = this.memoLot.tile as GroundTile;
+    return t.cls[k] === GROUND.village && t.feat[k] === feat;
   }
 
   /** Class of the raster's 1 m cell under (x, y) (builtHeight's lookup). */

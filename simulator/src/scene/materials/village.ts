@@ -55,6 +55,40 @@ const lot: Lot = {
   depthM: 1,
 };
 
+/** The last footprint houseFits checked, and its answer: a pixel's neighbours are mostly in the same lot. */
+const fitMemo = { sh: null as Shader | null, feat: -1, u0: Number.NaN, v0: Number.NaN, fits: false };
+
+/**
+ * Whether the house footprint [u0, u1] × [v0, v1] (lot axes: x = u·c − v·s, y = u·s + v·c) lies on village
+ * feature `feat` of the class raster: its corners, the middles of its sides and its centre.
+ */
+function houseFits(
+  sh: Shader,
+  feat: number,
+  c: number,
+  s: number,
+  u0: number,
+  u1: number,
+  v0: number,
+  v1: number,
+): boolean {
+  const m = fitMemo;
+  if (m.sh === sh && m.feat === feat && m.u0 === u0 && m.v0 === v0) return m.fits;
+  let fits = true;
+  for (let i = 0; i <= 2 && fits; i++)
+    for (let j = 0; j <= 2 && fits; j++) {
+      const u = u0 + ((u1 - u0) * i) / 2;
+      const v = v0 + ((v1 - v0) * j) / 2;
+      fits = sh.onVillage(u * c - v * s, u * s + v * c, feat);
+    }
+  m.sh = sh;
+  m.feat = feat;
+  m.u0 = u0;
+  m.v0 = v0;
+  m.fits = fits;
+  return fits;
+}
+
 /** Which lot (x, y) falls in, for village feature `feat`. */
 export function lotAt(sh: Shader, x: number, y: number, feat: number): Lot {
   const a = hash2(feat, 9, sh.seed) * Math.PI;
@@ -102,6 +136,16 @@ export function lotAt(sh: Shader, x: number, y: number, feat: number): Lot {
   const pu = (lot.fu - ou) / w;
   const pv = (lot.fv - ov) / d;
   if (pu < 0 || pu > 1 || pv < 0 || pv > 1) {
+    lot.kind = 2;
+    lot.heightM = 0;
+    return lot;
+  }
+  // A house stands wholly on its village or not at all: the lot grid runs on past the village's outline and
+  // across the roads through it, where the class raster cut houses into ragged slivers (torn walls and
+  // roofs standing in the road). A lot whose house would not fit is a yard.
+  const u0 = (iu + ou) * lotM - (uu - u);
+  const v0 = jv * (rowM + LANE_M) + ov * rowM;
+  if (!houseFits(sh, feat, c, s, u0, u0 + w * lotM, v0, v0 + d * rowM)) {
     lot.kind = 2;
     lot.heightM = 0;
     return lot;
