@@ -691,8 +691,8 @@ export class Shader {
     this.canopyGap = false;
     this.pixelPlot.on = false;
     // On a roof or a crown the class is read as the heights that stood it up read it (the 1 m raster, no
-    // warp: builtHeight, standingHeight): read the photo's way, a house by a road or lane had the road
-    // painted over its roof, dark in the house's own shadow between fragments of its walls.
+    // warp: builtHeight, standingHeight): read the photo's finer, warped way, the edge of a roof beside a
+    // road could take the road's paint.
     const k = onTop ? this.onTopCell(x, y) : this.groundCell(x, y, gsd, lodGsd);
     const tile = this.memo.tile as GroundTile;
     const cls = tile.cls[k] as number;
