@@ -38,7 +38,7 @@ export interface ShadingBuffers {
   contrast?: Float32Array;
 }
 
-/** `fine` value of a sample a thin line passes within two samples of. */
+/** `fine` value of a sample close to a line narrower than two samples (scene/surface.ts, thinLineMark's 2). */
 export const THIN = 2;
 
 export interface AdaptiveOptions {

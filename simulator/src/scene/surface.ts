@@ -14,7 +14,7 @@ const FINE_SPACING = 2;
  * `Surface.nearThin` for a sample `dist` samples from the middle of a line `width` samples wide: a line
  * narrower than a lattice's spacing can pass between its samples, so every cell of that lattice it
  * crosses needs a marked corner. A cell's nearest corner is at most half its diagonal (0.71 of its side)
- * from any point in it: 2 (shade the every-other lattice's cells sample by sample) within 0.75 of its
+ * from any point in it: 2 (`THIN`: shade the every-other lattice's cells sample by sample) within 0.75 of its
  * spacing of a line narrower than it; 1 (refine the coarse cells) within 0.75 of the coarse spacing of a
  * line narrower than that; else 0.
  */
