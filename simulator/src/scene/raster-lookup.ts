@@ -2,9 +2,9 @@
  * Reading the ground-class raster at a scene point. A cell read as it is draws class edges (a field's,
  * a river bank's, a road's) as stair steps of the cell: at 25 cm cells that is 10–20 pixels a step in a
  * full-resolution photo from a low drone. Where a cell spans more than a pixel or two the read is
- * blended instead: of the four cells whose centres surround the point, the class with the most bilinear
- * weight wins, so an edge runs as a smooth line between cell centres, and a smooth warp of the point
- * (`edgeWarp`) bends that line the way a real field edge or bank wanders.
+ * blended instead (`lookupBlended`): across an edge, the class with the most weight under a cubic B-spline
+ * of the cells around the point wins, so the edge runs as a smooth line near the polygon's own, and a
+ * smooth warp of the point (`edgeWarp`) bends that line the way a real field edge or bank wanders.
  */
 import { valueNoise } from './noise.ts';
 import { LEVEL_CELL_M, TILE_CELLS, type GroundRaster, type GroundTile } from './raster.ts';
