@@ -13,6 +13,7 @@
 import type { HardNegativeKind } from './distractor-schema.ts';
 import type { RGB } from './look.ts';
 import { valueNoise, valueNoise3 } from './noise.ts';
+import { smooth } from './surface.ts';
 
 export type VolumeKind = 'fire' | 'cooking' | 'dust' | 'mist';
 
@@ -340,12 +341,10 @@ function fireDensity(
 /**
  * How a plume's density falls off downwind, at `f` of its length: thinning as it spreads (e^−1.2f), and over
  * its last 30 % to nothing. Cut at its length where a third of it was left, it ended at a plane across the
- * wind, which a photo showed as a straight edge through the haze.
+ * wind: a straight edge wherever a photo sees the plume's end.
  */
 function downwind(f: number): number {
-  if (f <= 0.7) return Math.exp(-1.2 * f);
-  const t = Math.min(1, (f - 0.7) / 0.3);
-  return Math.exp(-1.2 * f) * (1 - t * t * (3 - 2 * t));
+  return Math.exp(-1.2 * f) * (1 - smooth(0.7, 1, f));
 }
 
 /**
