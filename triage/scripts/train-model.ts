@@ -4,7 +4,7 @@
  *                        [--fine-layer block_5_add] [--context-max 9]
  *                        [--class-features exposed_slope=context-max-9,sewage_outfall=fine]
  *                        [--class-options "sewage_outfall:weight=4,core=0.5,keep=0.5,hidden=32,mask=0.3"]
- *                        [--keep-head triage/model/heads/round4-base.json[,HEAD.json…]] [--keep-points]
+ *                        [--keep-head triage/model/heads/round4-base.json[,HEAD.json…]] [--keep-points [CLASSES]]
  *                        [--init-head triage/model/heads/round4-base.json] [--learning-rate 2e-4]
  *                        [--hard-negative-epochs 2] [--extra-negatives data/training/hardneg-today]
  *                        [--outfall-water-gate] [--limit-seed-cells] [--workers 2]
@@ -32,7 +32,8 @@
  * files, comma-separated, answer each for the classes they name (`extract-head.ts --classes`; one file may
  * name none and take the rest), so heads fitted in different rounds make one model; --keep-points keeps
  * the operating points those files carry instead of choosing new ones, and the whole-model limit then
- * moves and counts only the other classes (round 30; both off by default).
+ * moves and counts only the other classes (round 30; both off by default); --keep-points CLASSES
+ * (comma-separated) keeps only those classes' points and chooses the others' on `val` (round 37).
  * --init-head starts every head that is fitted from a head file's weights instead of a fresh draw (a warm
  * start: with a few --epochs at a small --learning-rate it fine-tunes that head; --hard-negative-epochs is
  * the refit after mining), and --extra-negatives adds the `train` photos of rendered sets of negative
@@ -77,6 +78,7 @@ import type { KeptHead, KeptHeadFile } from '../src/training/kept-head.ts';
 import type { FeatureSetName } from '../src/training/class-feature-sets.ts';
 import type { Mlp } from '../src/training/mlp.ts';
 import { TRIAGE_CLASSES } from '../src/model/manifest.ts';
+import type { TriageClass } from '../src/model/manifest.ts';
 import { DEFAULT_WATER_GATE } from '../src/training/water-gate.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -115,6 +117,8 @@ const given = (name: string): string | undefined => {
 let classOptions: ClassHeadOptions | undefined;
 let kept: KeptHead[] = [];
 let keepHeads: { file: string; sha256: string }[] = [];
+/** `--keep-points CLASSES`: only these kept points stay (round 37); bare `--keep-points` keeps them all. */
+let keepPointClasses: TriageClass[] | undefined;
 let init: { head: Mlp; set: FeatureSetName } | undefined;
 let initHead: { file: string; sha256: string } | undefined;
 /** The head files named by --`flag` (comma-separated; empty: not given): weights and where they came from. */
@@ -182,6 +186,17 @@ try {
     throw new Error(
       '--keep-points 需要带工作点的保留头 / --keep-points needs a --keep-head file that carries operating points (extract-head.ts --classes, with the model manifest beside it)',
     );
+  const listed = opt('keep-points');
+  if (listed !== undefined && !listed.startsWith('--')) {
+    const classes = listed.split(',');
+    const carried = new Set(kept.flatMap((k) => Object.keys(k.points ?? {})));
+    const unknown = classes.filter((c) => !carried.has(c));
+    if (unknown.length)
+      throw new Error(
+        `--keep-points 中的类别没有保留的工作点: ${unknown.join(', ')} / --keep-points names classes no --keep-head file carries a point for: ${unknown.join(', ')} (carried: ${[...carried].join(', ') || 'none'})`,
+      );
+    keepPointClasses = classes as TriageClass[];
+  }
 } catch (e) {
   console.error((e as Error).message);
   process.exit(2);
@@ -334,7 +349,7 @@ const options = {
   ...(classFeatures ? { classFeatures } : {}),
   ...(classOptions ? { classOptions } : {}),
   ...(keepHeads.length ? { keepHeads } : {}),
-  ...(argv.includes('--keep-points') ? { keepPoints: true } : {}),
+  ...(argv.includes('--keep-points') ? { keepPoints: keepPointClasses ?? true } : {}),
   ...(initHead ? { initHead } : {}),
   ...(limitSeeds === '' ? { modelLimitSeedCells: true } : {}),
   ...(minSeedFloor ? { minSeedFloor } : {}),

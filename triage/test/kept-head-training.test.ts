@@ -105,6 +105,12 @@ describe('heads from different rounds side by side (round 30)', () => {
     // without --keep-points the rule chooses straw's point afresh
     const b = await trainDetector(photos, photos, { ...options, keepPoints: false }, QUIET_HOOKS, heads);
     expect([b.thresholds.straw_burning!.threshold, b.thresholds.straw_burning!.minSeedCells]).not.toEqual([0.7, 2]);
+    // --keep-points sewage_outfall: the outfall point stays, straw's is chosen as without the flag
+    const c = await trainDetector(photos, photos, { ...options, keepPoints: ['sewage_outfall'] }, QUIET_HOOKS, heads);
+    expect([b.thresholds.sewage_outfall!.threshold, b.thresholds.sewage_outfall!.minSeedCells]).not.toEqual([0.6, 1]);
+    expect(c.manifest.thresholds).toMatchObject({ sewage_outfall: 0.6 });
+    expect(c.manifest.output).toMatchObject({ minSeedCells: { sewage_outfall: 1 } });
+    expect(c.thresholds.straw_burning).toEqual(b.thresholds.straw_burning);
   }, 120_000);
 
   it('refuses heads that cannot be meant together', () => {

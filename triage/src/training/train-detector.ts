@@ -154,9 +154,10 @@ export interface TrainDetectorOptions {
   keepHeads?: { file: string; sha256: string }[];
   /**
    * Kept heads keep the operating points their files carry (round 30): those classes are measured on this
-   * run's photos, not given new points, and the whole-model limit moves and counts only the others.
+   * run's photos, not given new points, and the whole-model limit moves and counts only the others. A list
+   * keeps only those classes' points; the other kept heads get points chosen on this run's `val` (round 37).
    */
-  keepPoints?: boolean;
+  keepPoints?: boolean | TriageClass[];
   /**
    * Where every fitted head starts from instead of a fresh draw (round 10's warm start: keep what a shipped
    * head learned and teach it new false alarms at a small learning rate); the weights are passed to
@@ -971,7 +972,7 @@ async function trainComposedDetector(
   if (o.keepPoints)
     TRIAGE_CLASSES.forEach((c, i) => {
       const point = keptOf(group[i]!)?.points?.[c];
-      if (point) fixed[c] = point;
+      if (point && (!Array.isArray(o.keepPoints) || o.keepPoints.includes(c))) fixed[c] = point;
     });
   // A tighter target (`core`) is a property of the boxes, so it is applied when the cells are sampled.
   const core = Object.fromEntries(
