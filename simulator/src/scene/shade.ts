@@ -28,12 +28,13 @@ import {
   forestHeight,
   shadeBamboo,
   shadeForest,
-  shadeScrub,
   shadeTea,
   TREE_BASE_SHARE,
 } from './materials/vegetation.ts';
 import { houseRoofHeight, lotAt, shadeVillage } from './materials/village.ts';
 import { shadeBank, shadeRoad, shadeTrack, shadeWater } from './materials/water-and-built.ts';
+import { bankHeight, planStream, shadeStream, streamEdgeDistance, streamReachM } from './materials/stream.ts';
+import type { StreamCourse } from './materials/stream.ts';
 import {
   APRON_M,
   inApron,
@@ -120,9 +121,6 @@ export function displayGain(light: number): number {
 const apronCovers = (cls: number): boolean =>
   cls === GROUND.farmland || cls === GROUND.background || cls === GROUND.track || cls === GROUND.road;
 
-/** A stand-in feature for planted tributaries: clean stream water. */
-const STREAM = { water: 'stream', rand: 0.9 } as SceneFeature;
-
 interface FieldForce {
   x: number;
   y: number;
@@ -144,6 +142,8 @@ interface PreparedDistractor {
   look?: PatchLook;
   /** A construction site's plan, drawn once from the salt. */
   site?: SitePlan;
+  /** A planted stream's course, drawn once from the salt. */
+  stream?: StreamCourse;
 }
 
 export class Shader {
@@ -433,6 +433,9 @@ export class Shader {
           this.hasFlatOverlays = true;
           break;
         case 'clean_tributary':
+          prep.stream = planStream(prep.salt, d.lengthM, d.widthM);
+          // It runs from its anchor, not about it: the bound reaches its head and its meanders.
+          prep.boundM = d.lengthM + streamReachM(prep.stream) + 2;
           this.grounds.push(prep);
           this.overlays.push(prep);
           this.hasFlatOverlays = true;
@@ -781,20 +784,13 @@ export class Shader {
         if (Math.abs(a) <= d.lengthM / 2 && Math.abs(q) <= d.widthM / 2)
           shadeConstruction(this, s, x, y, gsd, a, q, plan, p.sinH, p.cosH, p.cosH, -p.sinH);
         else if (apronCovers(cls)) shadeSiteApron(this, s, x, y, gsd, a, q, plan);
-      } else if (d.kind === 'clean_tributary') {
-        if (a < 0 || a > d.lengthM) continue;
-        const wig = (this.tex(x, y, 0.2, gsd, p.salt) - 0.5) * 6;
-        const dq = Math.abs(q - wig * Math.min(1, a / 10));
-        const water = dq < d.widthM / 2;
-        if (!water && (dq >= d.widthM / 2 + 1.2 || cls === GROUND.water)) continue;
-        // Water and grass drawn over whatever crowns were there: none of their leaves, heights or shade.
+      } else if (p.stream) {
+        const edge = streamEdgeDistance(p.stream, a, q);
+        if (!(edge < 0) && !(edge >= 0 && cls !== GROUND.water)) continue;
+        // Water and bank drawn over whatever crowns were there: none of their leaves, heights or shade.
         s.level();
         s.ao = 1;
-        if (water) shadeWater(this, s, x, y, gsd, dq / (d.widthM / 2), STREAM);
-        else {
-          shadeScrub(this, s, x, y, gsd);
-          s.mul(0.85);
-        }
+        shadeStream(this, s, x, y, gsd, edge, p.stream);
       } else if (p.look) {
         if (this.patchCovers(p, cls, slope2) && insidePatch(this, x, y, a, q, d.lengthM, d.widthM, p.salt)) {
           shadePatch(this, s, x, y, a, q, gsd, p.look, p.salt, p.sinH, p.cosH);
@@ -1128,12 +1124,11 @@ export class Shader {
           h = this.builtOnly || this.treesOnly ? 0 : VEHICLE_HEIGHT_M;
           patchOnTop = false;
         }
-      } else if (a >= 0 && a <= d.lengthM) {
-        // A stream: water and its scrubby verge (paintDistractors' band, its wiggle at the mask's finest lattice).
-        const wig = (this.tex(x, y, 0.2, SHADOW_CELL_M, p.salt) - 0.5) * 6;
-        const dq = Math.abs(q - wig * Math.min(1, a / 10));
-        if (dq < d.widthM / 2 || (dq < d.widthM / 2 + 1.2 && cls !== GROUND.water)) {
-          h = 0;
+      } else if (p.stream) {
+        // A stream: its water and its banks (paintDistractors' band); the banks shade the water.
+        const edge = streamEdgeDistance(p.stream, a, q);
+        if (edge < 0 || (edge >= 0 && cls !== GROUND.water)) {
+          h = this.builtOnly || this.treesOnly ? 0 : bankHeight(p.stream, edge);
           patchOnTop = false;
         }
       }

@@ -57,6 +57,11 @@ const FILM: RGB = [0.84, 0.85, 0.86];
 const WEED: RGB = [0.32, 0.4, 0.2];
 /** Purple-pink milk vetch in flower (a constant: not an array built per pixel). */
 const VETCH_FLOWER: RGB = [0.5, 0.35, 0.45];
+/** Green rice by growth stage: young plots yellow-green, rice given much nitrogen a deep blue-green. */
+const RICE_YOUNG: RGB = [0.4, 0.46, 0.15];
+const RICE_LUSH: RGB = [0.13, 0.3, 0.14];
+/** Paddy water between young rice rows. */
+const PADDY_GAP: RGB = [0.24, 0.26, 0.2];
 
 /**
  * The plot the last shaded pixel lies in, for what is painted over the ground after it (a straw burn stops
@@ -297,6 +302,9 @@ export function shadeCrop(
     case CROP.golden_rice:
     case CROP.rapeseed:
     case CROP.milk_vetch: {
+      // Neighbouring paddies are planted weeks apart and fed differently: each plot its own stage and tint
+      // (one saturated green over every summer plot read as a lawn).
+      if (state === CROP.green_rice) greenRiceStage(s, rnd, across, gsd);
       s.mul(0.8 + 0.3 * patch + 0.22 * (blob - 0.5) + 0.2 * (mid - 0.5) + 0.2 * (grain - 0.5));
       const amp = periodicAmp(0.3, gsd);
       if (amp > 0) {
@@ -384,4 +392,20 @@ export function shadeCrop(
   }
   // Plot margins are trodden and a little darker.
   if (edge < 0.8) s.mul(0.92 + 0.1 * (edge / 0.8));
+}
+
+/**
+ * A green-rice plot's growth stage from its random value: young plots yellow-green with the water showing
+ * between their rows, older ones greener, the most fed a deep blue-green.
+ */
+function greenRiceStage(s: Surface, rnd: number, across: number, gsd: number): void {
+  const stage = rnd * 7.31 - Math.floor(rnd * 7.31);
+  if (stage < 0.3) {
+    s.mix(RICE_YOUNG, 0.55 - stage);
+    // Water between the rows, where they can be told apart; a darker, glossier plot where not.
+    const amp = periodicAmp(0.3, gsd);
+    const gap = smooth(0.4, 0.9, Math.cos((TAU * across) / 0.3)) * (0.6 - stage);
+    s.mix(PADDY_GAP, gap * amp + 0.25 * (0.6 - stage) * (1 - amp));
+    s.spec = 0.3 * (gap * amp + 0.3 * (1 - amp));
+  } else if (stage > 0.72) s.mix(RICE_LUSH, (stage - 0.72) * 1.6);
 }

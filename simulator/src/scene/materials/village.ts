@@ -9,9 +9,9 @@ import { hash2 } from '../noise.ts';
 import type { Shader } from '../shade.ts';
 import { periodicAmp, smooth, type Surface } from '../surface.ts';
 import { paintRoofItem, roofItemAt } from './roof-furniture.ts';
-import { shadeCanopy } from './vegetation.ts';
+import { shadeCanopy, shadeScrub } from './vegetation.ts';
 
-import { detailBuffer } from '../textures.ts';
+import { detailBuffer, type Detail4 } from '../textures.ts';
 
 // det4 results, one buffer per read, so no read overwrites another that is still being used (see Shader.det4).
 const villageDetail = detailBuffer();
@@ -22,10 +22,14 @@ const VILLAGE_SHED_SHARE = 0.08;
 const PARAPET: RGB = [0.5, 0.5, 0.48];
 /** Moss and soot on old roof tiles (a constant: not an array built per pixel). */
 const MOSS: RGB = [0.2, 0.24, 0.16];
+/** Damp and grime on old yard concrete. */
+const STAIN: RGB = [0.3, 0.3, 0.27];
+/** Dark leafy greens (cabbage, greens, beans) in kitchen gardens. */
+const GARDEN_DARK: RGB = [0.14, 0.27, 0.12];
 
 /** The house lot under a point (reused object: read it before the next call). */
 export interface Lot {
-  /** 0 = lane, 1 = house, 2 = yard, 3 = garden, 4 = tree. */
+  /** 0 = lane, 1 = house, 2 = yard, 3 = garden, 4 = tree, 5 = open lot (no house: kitchen garden, weeds or bare earth). */
   kind: number;
   /** Position inside the lot / house footprint, 0..1. */
   fu: number;
@@ -114,7 +118,7 @@ export function lotAt(sh: Shader, x: number, y: number, feat: number): Lot {
   lot.fu = uu / lotM - iu;
   lot.fv = (fvRow * (rowM + LANE_M)) / rowM;
   if (h < 0.1) {
-    lot.kind = 2;
+    lot.kind = 5;
     lot.heightM = 0;
     return lot;
   }
@@ -146,7 +150,7 @@ export function lotAt(sh: Shader, x: number, y: number, feat: number): Lot {
   const u0 = (iu + ou) * lotM - (uu - u);
   const v0 = jv * (rowM + LANE_M) + ov * rowM;
   if (!houseFits(sh, feat, c, s, u0, u0 + w * lotM, v0, v0 + d * rowM)) {
-    lot.kind = 2;
+    lot.kind = 5;
     lot.heightM = 0;
     return lot;
   }
@@ -190,16 +194,14 @@ export function shadeVillage(sh: Shader, s: Surface, x: number, y: number, gsd: 
       s.ao = 0.8;
       return;
     case 2:
-      s.set(look.concrete, 0.82 + 0.2 * grain + 0.12 * ((d[0] as number) - 0.5));
-      if (L.hash < 0.05) s.mix(look.dirt, 0.6);
+      shadeYard(sh, s, x, y, gsd, L, d);
       return;
-    case 3: {
-      const amp = periodicAmp(1.2, gsd);
-      const row = Math.sin((Math.PI * 2 * (x * L.cos + y * L.sin)) / 1.2);
-      s.set(look.soil, 0.9 + 0.2 * grain);
-      s.mix(look.crops[CROP.vegetables] as RGB, (0.55 + 0.35 * row * amp) * (0.7 + 0.3 * grain));
+    case 5:
+      shadeOpenLot(sh, s, x, y, gsd, L, d);
       return;
-    }
+    case 3:
+      shadeKitchenGarden(sh, s, x, y, gsd, L, d);
+      return;
     case 4:
       if (!shadeCanopy(sh, s, x, y, gsd, 0.9, 0.7, 9)) s.set(look.concrete, 0.75 + 0.2 * grain);
       return;
@@ -258,4 +260,62 @@ function pickRoof(sh: Shader, h: number): { colour: RGB; flat: boolean } {
     if (acc < 0) return r;
   }
   return roofs[0] as { colour: RGB; flat: boolean };
+}
+
+/**
+ * A house's yard: concrete gone grey with age, stained under the eaves' drip and where water stands, weeds
+ * along its cracks; one in four is beaten earth. Before, every yard was the lanes' clean pale concrete and a
+ * village read as a car park with houses on it.
+ */
+function shadeYard(sh: Shader, s: Surface, x: number, y: number, gsd: number, L: Lot, d: Detail4): void {
+  const look = sh.look;
+  const grain = d[1] as number;
+  const stain = d[0] as number;
+  if (L.hash * 13.7 - Math.floor(L.hash * 13.7) < 0.25) {
+    s.set(look.dirt, 0.8 + 0.25 * grain);
+    s.mix(look.grass, 0.5 * smooth(0.6, 0.8, d[3] as number));
+    return;
+  }
+  s.set(look.concrete, 0.7 + 0.18 * grain + 0.1 * (stain - 0.5));
+  s.mix(STAIN, 0.35 * smooth(0.35, 0.15, stain));
+  // Hairline cracks every few metres with weeds in them, where they can still be seen.
+  const amp = periodicAmp(3.4, gsd);
+  if (amp > 0) {
+    const crack = Math.abs((((((x * L.cos + y * L.sin) / 3.4) % 1) + 1) % 1) - 0.5) * 3.4;
+    if (crack < 0.05) s.mix(look.grass, 0.5 * amp * (d[3] as number));
+  }
+}
+
+/** A lot with no house: a kitchen garden, weeds and shrubs, or bare earth. Village fringes are mostly these. */
+function shadeOpenLot(sh: Shader, s: Surface, x: number, y: number, gsd: number, L: Lot, d: Detail4): void {
+  const look = sh.look;
+  const grain = d[1] as number;
+  const pick = L.hash * 29.3 - Math.floor(L.hash * 29.3);
+  if (pick < 0.3) {
+    shadeScrub(sh, s, x, y, gsd);
+    s.objH = 0;
+    return;
+  }
+  if (pick < 0.42) s.set(look.dirt, 0.78 + 0.3 * grain);
+  else shadeKitchenGarden(sh, s, x, y, gsd, L, d);
+}
+
+/** A kitchen garden (菜地): beds a metre or so wide, each its own crop or bare, furrows between. */
+function shadeKitchenGarden(sh: Shader, s: Surface, x: number, y: number, gsd: number, L: Lot, d: Detail4): void {
+  const look = sh.look;
+  const grain = d[1] as number;
+  // Beds run along the lot's axis; which crop a bed carries comes from its index.
+  const bedM = 1.1 + 0.5 * (L.hash * 5.3 - Math.floor(L.hash * 5.3));
+  const w = (x * L.cos + y * L.sin) / bedM;
+  const bed = Math.floor(w);
+  const fw = w - bed;
+  const amp = periodicAmp(bedM, gsd);
+  const crop = hash2(bed, Math.floor(L.hash * 4096), sh.seed + 11);
+  s.set(look.soil, 0.85 + 0.25 * grain);
+  if (crop > 0.2) {
+    const green = crop < 0.55 ? look.crops[CROP.vegetables] : crop < 0.8 ? look.grass : GARDEN_DARK;
+    // Leaves cover the bed's middle, thinly where the crop is young.
+    const cover = (0.55 + 0.45 * crop) * smooth(0.08, 0.2, Math.min(fw, 1 - fw));
+    s.mix(green as RGB, (amp * cover + (1 - amp) * 0.6) * (0.75 + 0.35 * (d[2] as number)));
+  }
 }

@@ -39,16 +39,18 @@ export function shadeWater(
     s.mul(0.85);
   }
   // Shallow water near the banks shows sediment and the bed; small streams are shallow throughout.
-  const shallow = kind === 'stream' ? 0.6 : kind === 'pond' ? 0.15 * rel : Math.pow(rel, 4) * 0.8;
+  const shallow = kind === 'stream' ? 0.2 + 0.4 * rel * rel : kind === 'pond' ? 0.15 * rel : Math.pow(rel, 4) * 0.8;
   const swirl = sh.tex(x, y, 0.12, gsd, 61);
   s.mix(look.waterShallow, shallow + (swirl - 0.5) * 0.25);
   // Wind ripples tilt the mirror a little; they decide how much sky and sun glint each pixel sees.
   const d = sh.det4(x, y, 0.03, gsd, waterRipples);
   s.gx = ((d[1] as number) - 0.5 + ((d[3] as number) - 0.5) * 0.5) * 0.5 * sh.ripple;
   s.gy = ((d[2] as number) - 0.5 + ((d[0] as number) - 0.5) * 0.5) * 0.5 * sh.ripple;
-  s.spec = kind === 'stream' ? 0.35 : 0.85;
+  // A stream mirrors less than open water (its banks and bed show) but still the sky: at 0.35 and dimmed
+  // it read as a grey lane.
+  s.spec = kind === 'stream' ? 0.78 : 0.85;
   s.grain = 0.08;
-  if (kind === 'stream') s.mul(0.75);
+  if (kind === 'stream') s.mul(0.9);
   if (kind === 'stream') sh.tagIfNegative(s, 'clean_tributary');
 }
 
