@@ -121,6 +121,9 @@ export function displayGain(light: number): number {
 const apronCovers = (cls: number): boolean =>
   cls === GROUND.farmland || cls === GROUND.background || cls === GROUND.track || cls === GROUND.road;
 
+/** Where a planted stream is drawn (`edge` from streamEdgeDistance): its water anywhere, its banks off the river. */
+const streamCovers = (edge: number, cls: number): boolean => edge < 0 || (edge >= 0 && cls !== GROUND.water);
+
 interface FieldForce {
   x: number;
   y: number;
@@ -786,7 +789,7 @@ export class Shader {
         else if (apronCovers(cls)) shadeSiteApron(this, s, x, y, gsd, a, q, plan);
       } else if (p.stream) {
         const edge = streamEdgeDistance(p.stream, a, q);
-        if (!(edge < 0) && !(edge >= 0 && cls !== GROUND.water)) continue;
+        if (!streamCovers(edge, cls)) continue;
         // Water and bank drawn over whatever crowns were there: none of their leaves, heights or shade.
         s.level();
         s.ao = 1;
@@ -1127,7 +1130,7 @@ export class Shader {
       } else if (p.stream) {
         // A stream: its water and its banks (paintDistractors' band); the banks shade the water.
         const edge = streamEdgeDistance(p.stream, a, q);
-        if (edge < 0 || (edge >= 0 && cls !== GROUND.water)) {
+        if (streamCovers(edge, cls)) {
           h = this.builtOnly || this.treesOnly ? 0 : bankHeight(p.stream, edge);
           patchOnTop = false;
         }

@@ -263,8 +263,8 @@ function pickRoof(sh: Shader, h: number): { colour: RGB; flat: boolean } {
 }
 
 /**
- * A house's yard: concrete gone grey with age, stained under the eaves' drip and where water stands, weeds
- * along its cracks; one in four is beaten earth. Before, every yard was the lanes' clean pale concrete and a
+ * A house's yard: concrete gone grey with age, stained in blotches, weeds along its cracks; one in four is
+ * beaten earth. Before, every yard was the lanes' clean pale concrete and a
  * village read as a car park with houses on it.
  */
 function shadeYard(sh: Shader, s: Surface, x: number, y: number, gsd: number, L: Lot, d: Detail4): void {
@@ -293,7 +293,7 @@ function shadeOpenLot(sh: Shader, s: Surface, x: number, y: number, gsd: number,
   const pick = L.hash * 29.3 - Math.floor(L.hash * 29.3);
   if (pick < 0.3) {
     shadeScrub(sh, s, x, y, gsd);
-    s.objH = 0;
+    s.objH = 0; // its shrubs stand in no height (villageHeight is 0 here), so they stand in none here either
     return;
   }
   if (pick < 0.42) s.set(look.dirt, 0.78 + 0.3 * grain);
