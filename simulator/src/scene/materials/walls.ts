@@ -1,12 +1,13 @@
 /**
  * Walls of houses as oblique drone photos of southern-Chinese villages and towns show them: white or
- * cream render, grey concrete, red-brown or old grey brick, with rows of dark windows, one row per
- * 3 m storey (none in the gable), dirt splashed along the foot. Low walls (site hoarding) keep the colour
+ * cream render, grey concrete, red-brown or old grey brick, with rows of framed windows of dark or tinted
+ * glass, one row per 3 m storey (none in the gable), a band at each floor slab, roller shutters on half the
+ * ground floors, dirt splashed along the foot. Low walls (site hoarding) keep the colour
  * painted on their top.
  */
 import type { RGB } from '../look.ts';
 import { hash2 } from '../noise.ts';
-import type { Surface } from '../surface.ts';
+import { periodicAmp, type Surface } from '../surface.ts';
 
 const WALLS: { colour: RGB; weight: number }[] = [
   { colour: [0.74, 0.73, 0.69], weight: 0.35 }, // white render / tiles
@@ -16,8 +17,20 @@ const WALLS: { colour: RGB; weight: number }[] = [
   { colour: [0.4, 0.39, 0.37], weight: 0.1 }, // old grey brick
 ];
 const WALL_TOTAL = WALLS.reduce((a, w) => a + w.weight, 0);
-// Glass in daylight: dark, a little blue (it mirrors the sky as well, Surface.spec).
-const GLASS: RGB = [0.09, 0.1, 0.12];
+// Glass in daylight: dark, a little blue (it mirrors the sky as well, Surface.spec); many village houses
+// have blue-green or blue tinted, mirrored panes.
+const GLASSES: RGB[] = [
+  [0.09, 0.1, 0.12],
+  [0.09, 0.1, 0.12],
+  [0.12, 0.22, 0.23],
+  [0.1, 0.15, 0.24],
+];
+/** Window frames: white or grey aluminium. */
+const FRAME: RGB = [0.78, 0.78, 0.76];
+/** Roller shutters of ground-floor shops and garages: grey steel. */
+const SHUTTER: RGB = [0.55, 0.56, 0.56];
+/** Width of a window's frame (m). */
+const FRAME_M = 0.08;
 const STOREY_M = 3;
 /** Walls lower than this are not storeys (hoarding, garden walls): no windows, their top's colour. */
 const MIN_HOUSE_M = 2.8;
@@ -82,14 +95,33 @@ export function shadeWall(
   const period = 2.8 + 0.9 * ((hash * 17.1) % 1);
   const width = 1.2 + 0.7 * ((hash * 5.3) % 1);
   const f = along / period + ((hash * 29.7) % 1);
-  const inRow = zr > 0.9 && zr < 2.2;
-  const inCol = (f - Math.floor(f)) * period < width;
   const sharp = Math.min(1, Math.max(0, (1.2 - gsd) / 0.6));
+  // A floor slab shows as a band round the house at each storey (seen only where a pixel is well under it).
+  const fine = Math.min(1, Math.max(0, (0.25 - gsd) / 0.15));
+  if (k > 0 && zr < 0.18) s.mul(1 - 0.1 * fine);
+  // Half the houses have a shop or garage on the ground floor: a roller shutter in each bay.
+  const across = (f - Math.floor(f)) * period;
+  if (k === 0 && (hash * 41.3) % 1 < 0.5) {
+    const shutterW = Math.min(period - 0.5, 2.6);
+    const inDoor = zr < 2.5 && across < shutterW;
+    const wd = sharp * (inDoor ? 1 : 0) + (1 - sharp) * (2.5 / STOREY_M) * (shutterW / period) * 0.6;
+    s.mix(SHUTTER, wd * (0.85 + 0.15 * periodicAmp(0.1, gsd) * Math.cos((2 * Math.PI * zr) / 0.1)));
+    return;
+  }
+  const inRow = zr > 0.9 && zr < 2.2;
+  const inCol = across < width;
   const mean = (1.3 / STOREY_M) * (width / period);
   const w = sharp * (inRow && inCol ? 1 : 0) + (1 - sharp) * mean;
   if (w <= 0) return;
-  s.r += (GLASS[0] - s.r) * w;
-  s.g += (GLASS[1] - s.g) * w;
-  s.b += (GLASS[2] - s.b) * w;
-  s.spec = 0.25 * w;
+  // The frame: where the pane's edge is within a frame's width and the pixel can tell it apart.
+  const edge = Math.min(zr - 0.9, 2.2 - zr, across, width - across);
+  if (inRow && inCol && edge < FRAME_M && fine > 0) {
+    s.mix(FRAME, w * fine);
+    if (fine >= 1) return;
+  }
+  const glass = GLASSES[Math.floor(((hash * 53.9) % 1) * GLASSES.length)] as RGB;
+  s.r += (glass[0] - s.r) * w;
+  s.g += (glass[1] - s.g) * w;
+  s.b += (glass[2] - s.b) * w;
+  s.spec = (glass === GLASSES[0] ? 0.25 : 0.4) * w;
 }
