@@ -2,8 +2,8 @@
  * Walls of houses as oblique drone photos of southern-Chinese villages and towns show them: white or
  * cream render, grey concrete, red-brown or old grey brick, with rows of framed windows of dark or tinted
  * glass, one row per 3 m storey (none in the gable), a band at each floor slab, roller shutters on half the
- * ground floors, dirt splashed along the foot. Low walls (site hoarding) keep the colour
- * painted on their top.
+ * ground floors, dirt splashed along the foot. Low walls (site hoarding) keep the colour painted on their
+ * top.
  */
 import type { RGB } from '../look.ts';
 import { hash2 } from '../noise.ts';
@@ -18,12 +18,13 @@ const WALLS: { colour: RGB; weight: number }[] = [
 ];
 const WALL_TOTAL = WALLS.reduce((a, w) => a + w.weight, 0);
 // Glass in daylight: dark, a little blue (it mirrors the sky as well, Surface.spec); many village houses
-// have blue-green or blue tinted, mirrored panes.
-const GLASSES: RGB[] = [
-  [0.09, 0.1, 0.12],
-  [0.09, 0.1, 0.12],
-  [0.12, 0.22, 0.23],
-  [0.1, 0.15, 0.24],
+// have blue-green or blue tinted panes, more mirrored. Half the houses have the dark glass (listed twice).
+const DARK_GLASS = { colour: [0.09, 0.1, 0.12] as RGB, spec: 0.25 };
+const GLASSES: { colour: RGB; spec: number }[] = [
+  DARK_GLASS,
+  DARK_GLASS,
+  { colour: [0.12, 0.22, 0.23], spec: 0.4 },
+  { colour: [0.1, 0.15, 0.24], spec: 0.4 },
 ];
 /** Window frames: white or grey aluminium. */
 const FRAME: RGB = [0.78, 0.78, 0.76];
@@ -104,7 +105,7 @@ export function shadeWall(
   if (k === 0 && (hash * 41.3) % 1 < 0.5) {
     const shutterW = Math.min(period - 0.5, 2.6);
     const inDoor = zr < 2.5 && across < shutterW;
-    const wd = sharp * (inDoor ? 1 : 0) + (1 - sharp) * (2.5 / STOREY_M) * (shutterW / period) * 0.6;
+    const wd = sharp * (inDoor ? 1 : 0) + (1 - sharp) * (2.5 / STOREY_M) * (shutterW / period);
     s.mix(SHUTTER, wd * (0.85 + 0.15 * periodicAmp(0.1, gsd) * Math.cos((2 * Math.PI * zr) / 0.1)));
     return;
   }
@@ -119,9 +120,9 @@ export function shadeWall(
     s.mix(FRAME, w * fine);
     if (fine >= 1) return;
   }
-  const glass = GLASSES[Math.floor(((hash * 53.9) % 1) * GLASSES.length)] as RGB;
-  s.r += (glass[0] - s.r) * w;
-  s.g += (glass[1] - s.g) * w;
-  s.b += (glass[2] - s.b) * w;
-  s.spec = (glass === GLASSES[0] ? 0.25 : 0.4) * w;
+  const glass = GLASSES[Math.floor(((hash * 53.9) % 1) * GLASSES.length)]!;
+  s.r += (glass.colour[0] - s.r) * w;
+  s.g += (glass.colour[1] - s.g) * w;
+  s.b += (glass.colour[2] - s.b) * w;
+  s.spec = glass.spec * w;
 }
