@@ -5,27 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GROUND } from '../scene/layers.ts';
-import { Shader } from '../scene/shade.ts';
 import { Surface } from '../scene/surface.ts';
-import { gallerySpec } from './gallery-spec.ts';
-import { sceneOf } from './render-sample.ts';
+import { galleryShader } from './gallery-shader.ts';
 
 /** Shares of the village's open ground (no house, no crown) that are pale grey and that are green. */
 function openGround(season: 'summer' | 'winter'): { grey: number; green: number } {
   // The gallery's cooking-smoke place: the middle of a village.
-  const spec = gallerySpec({
-    subject: 'cooking_smoke',
-    season,
-    weather: 'clear',
-    pitchDeg: -90,
-    widthPx: 320,
-    heightPx: 240,
-    seed: 7,
-  });
-  const scene = sceneOf({ ...spec, distractors: [] });
-  const sh = new Shader(scene, [], () => 0);
-  const d = spec.distractors[0]!;
-  const [cx, cy] = scene.frame.toLocal(d.lon, d.lat);
+  const { sh, cx, cy } = galleryShader('cooking_smoke', season);
   const s = new Surface();
   let open = 0;
   let grey = 0;

@@ -1,24 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Shader } from '../scene/shade.ts';
-import { gallerySpec } from './gallery-spec.ts';
-import { sceneOf } from './render-sample.ts';
+import { galleryShader } from './gallery-shader.ts';
 
 describe('village houses', () => {
   it('stand whole or not at all where a road crosses the village', () => {
     // The gallery's vehicle-dust place: a track through a village, houses on both sides of it.
-    const spec = gallerySpec({
-      subject: 'vehicle_dust',
-      season: 'autumn',
-      weather: 'clear',
-      pitchDeg: -90,
-      widthPx: 320,
-      heightPx: 240,
-      seed: 7,
-    });
-    const scene = sceneOf({ ...spec, distractors: [] });
-    const sh = new Shader(scene, [], () => 0);
-    const d = spec.distractors[0]!;
-    const [cx, cy] = scene.frame.toLocal(d.lon, d.lat);
+    const { sh, cx, cy } = galleryShader('vehicle_dust', 'autumn');
     // Where houses stand, 0.25 m apart over 70 m × 70 m, with their wall axes.
     const n = 280;
     const step = 0.25;
