@@ -35,6 +35,7 @@ import { houseRoofHeight, lotAt, shadeVillage } from './materials/village.ts';
 import { shadeBank, shadeRoad, shadeTrack, shadeWater } from './materials/water-and-built.ts';
 import { bankHeight, planStream, shadeStream, streamEdgeDistance, streamReachM } from './materials/stream.ts';
 import type { StreamCourse } from './materials/stream.ts';
+import { paintVehicle, vehicleHeight } from './materials/vehicle.ts';
 import {
   APRON_M,
   inApron,
@@ -78,17 +79,6 @@ const SMOKE_CORE: Record<string, RGB> = {
 };
 /** Lightness of the thin haze downwind, by smoke colour (it turns bluish-white to grey). */
 const SMOKE_HAZE: Record<string, number> = { white: 0.9, grey: 0.8, brown: 0.78, dark: 0.62 };
-const VEHICLE_COLOURS: RGB[] = [
-  [0.85, 0.85, 0.84],
-  [0.2, 0.35, 0.6],
-  [0.6, 0.15, 0.12],
-  [0.25, 0.45, 0.3],
-  [0.15, 0.15, 0.16],
-];
-/** A vehicle_dust hard negative's vehicle: 4.6 × 2 m, 2 m tall (paintDistractors draws it, objectHeight stands it). */
-const VEHICLE_HALF_LENGTH_M = 2.3;
-const VEHICLE_HALF_WIDTH_M = 1;
-const VEHICLE_HEIGHT_M = 2;
 /** Metres per texel of the cloud layer's larger octave: cumulus a few hundred metres to kilometres across. */
 const CLOUD_TEXEL_M = 8;
 /** Crowns at least this tall (m) stand up for camera rays (treeHeight); lower things stay painted on the ground. */
@@ -800,12 +790,9 @@ export class Shader {
           s.tag = Shader.tagOf[d.kind];
         }
       } else if (d.kind === 'vehicle_dust') {
-        if (Math.abs(a) < VEHICLE_HALF_LENGTH_M && Math.abs(q) < VEHICLE_HALF_WIDTH_M) {
-          const c = VEHICLE_COLOURS[(p.salt >>> 0) % VEHICLE_COLOURS.length] as RGB;
-          s.set(c, a > 0.9 ? 0.8 : 1);
-          s.objH = VEHICLE_HEIGHT_M;
+        if (vehicleHeight(a, q, p.salt) > 0) {
           s.dropLeaves();
-          s.spec = 0.2;
+          paintVehicle(s, a, q, p.salt);
           s.tag = Shader.tagOf.vehicle_dust;
         }
       }
@@ -1123,8 +1110,9 @@ export class Shader {
           patchOnTop = true;
         }
       } else if (d.kind === 'vehicle_dust') {
-        if (Math.abs(a) < VEHICLE_HALF_LENGTH_M && Math.abs(q) < VEHICLE_HALF_WIDTH_M) {
-          h = this.builtOnly || this.treesOnly ? 0 : VEHICLE_HEIGHT_M;
+        const hv = vehicleHeight(a, q, p.salt);
+        if (hv > 0) {
+          h = this.builtOnly || this.treesOnly ? 0 : hv;
           patchOnTop = false;
         }
       } else if (p.stream) {

@@ -1,6 +1,7 @@
 /**
- * A vehicle_dust hard negative draws a vehicle 2 m tall (issue 15): it stands in the shadow test too, so in
- * sun it casts a shadow on the side away from the sun instead of floating over the ground.
+ * A vehicle_dust hard negative draws a light truck (issue 15: a 2 m cab, a lower cargo bed): it stands in the
+ * shadow test too, so in sun it casts a shadow on the side away from the sun instead of floating over the
+ * ground.
  */
 import { describe, expect, it } from 'vitest';
 import { demoLonLat, demoShader } from './demo-shader.ts';
@@ -39,19 +40,26 @@ function sunBeside(sh: Shader, side: 1 | -1): number {
 }
 
 describe('vehicle (vehicle_dust)', () => {
-  it('stands as tall as it is drawn where it is drawn, and nowhere beside it', () => {
+  it('stands as tall as it is drawn where it is drawn: a 2 m cab in front, a lower bed behind', () => {
     const sh = vehicleShader(3);
     const s = new Surface();
     let body = 0;
+    const cab: number[] = [];
+    const bed: number[] = [];
     for (let x = -2; x <= 2; x += 0.2)
       for (let y = -3.5; y <= 3.5; y += 0.2) {
         sh.surface(x, Y0 + y, 0, 0, 0, 0.05, s);
         if (s.tag !== Shader.tagOf.vehicle_dust) continue;
         body++;
-        expect(s.objH).toBe(2);
-        expect(sh.objectHeight(x, Y0 + y)).toBe(2);
+        expect(s.objH).toBeGreaterThan(0);
+        expect(sh.objectHeight(x, Y0 + y)).toBe(s.objH);
+        // Heading 0: the truck faces north, its cab the last 1.55 m.
+        (y > 0.8 ? cab : y < 0.5 ? bed : []).push(s.objH);
       }
     expect(body).toBeGreaterThan(150);
+    expect(Math.min(...cab)).toBe(2);
+    expect(Math.max(...bed)).toBeLessThan(2);
+    expect(Math.min(...bed)).toBeGreaterThanOrEqual(0.9);
   });
 
   it('casts a shadow away from the sun, none toward it', () => {
