@@ -111,7 +111,10 @@ export function displayGain(light: number): number {
 const apronCovers = (cls: number): boolean =>
   cls === GROUND.farmland || cls === GROUND.background || cls === GROUND.track || cls === GROUND.road;
 
-/** Where a planted stream is drawn (`edge` from streamEdgeDistance): its water anywhere, its banks off the river. */
+/**
+ * Where a planted stream is drawn (`edge` from streamEdgeDistance, NaN off it): its water anywhere, its banks
+ * off the river.
+ */
 const streamCovers = (edge: number, cls: number): boolean => edge < 0 || (edge >= 0 && cls !== GROUND.water);
 
 interface FieldForce {
@@ -790,11 +793,7 @@ export class Shader {
           s.tag = Shader.tagOf[d.kind];
         }
       } else if (d.kind === 'vehicle_dust') {
-        if (vehicleHeight(a, q, p.salt) > 0) {
-          s.dropLeaves();
-          paintVehicle(s, a, q, p.salt);
-          s.tag = Shader.tagOf.vehicle_dust;
-        }
+        if (paintVehicle(s, a, q, p.salt)) s.tag = Shader.tagOf.vehicle_dust;
       }
     }
   }

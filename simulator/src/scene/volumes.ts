@@ -109,7 +109,7 @@ function plumeParts(v: Omit<Volume, 'box' | 'parts'>): number[][] {
   const centre = (s: number): number => {
     const sp = s > 0 ? s : 0;
     const sigZ = v.sigmaZ0 + v.growth * sp;
-    return climbAt(v, sp) + sigZ * 0.6;
+    return climbAt(v, sp) + sigZ * AXIS_LIFT;
   };
   let sa = -2 * v.sigmaQ0;
   for (let k = 0; k <= PLUME_PARTS; k++) {
@@ -162,7 +162,7 @@ export function plumeMidT(
   const s1 = Math.min(v.lengthM, Math.max(0, (ox + t1 * dx - v.sx) * v.wx + (oy + t1 * dy - v.sy) * v.wy));
   const sigQ = v.sigmaQ0 + v.growth * s1;
   const sigZ = v.sigmaZ0 + v.growth * s1;
-  const hc = climbAt(v, s1) + sigZ * 0.6;
+  const hc = climbAt(v, s1) + sigZ * AXIS_LIFT;
   const z0 = oz - v.sz - hc;
   const a = (qd * qd) / (sigQ * sigQ) + (dz * dz) / (sigZ * sigZ);
   return a > 1e-12 ? clamp(-((q0 * qd) / (sigQ * sigQ) + (z0 * dz) / (sigZ * sigZ)) / a) : t1;
@@ -213,7 +213,7 @@ export function density(v: Volume, px: number, py: number, pz: number, ux: numbe
   const sigZ = v.sigmaZ0 + v.growth * sp;
   // Centreline height: rises steeply near the source, then levels off toward the ceiling.
   const climb = climbAt(v, sp);
-  const hc = climb + sigZ * 0.6;
+  const hc = climb + sigZ * AXIS_LIFT;
   const zq = dz - hc;
   const r2 = rq2 + (zq * zq) / (sigZ * sigZ);
   if (r2 > 9) return;
@@ -346,6 +346,9 @@ function fireDensity(
 function downwind(f: number): number {
   return Math.exp(-1.2 * f) * (1 - smooth(0.7, 1, f));
 }
+
+/** A plume's axis lies this many σz above its climbed centreline (`climbAt`): its body sits on the ground. */
+const AXIS_LIFT = 0.6;
 
 /**
  * How high a plume's centreline has climbed `sp` metres downwind (the axis is this plus 0.6 σz): steeply near

@@ -45,9 +45,11 @@ export function vehicleHeight(a: number, q: number, salt: number): number {
   return loaded(salt) && Math.abs(q) < 0.7 && a > -2 && a < 0.3 ? LOAD_HEIGHT_M : BED_FLOOR_M;
 }
 
-/** Paint the truck `salt` at (a, q) into `s` (only where vehicleHeight is above 0), at its height. */
-export function paintVehicle(s: Surface, a: number, q: number, salt: number): void {
+/** Paint the truck `salt` at (a, q) into `s`, at its height; false (nothing painted) off the truck. */
+export function paintVehicle(s: Surface, a: number, q: number, salt: number): boolean {
   const h = vehicleHeight(a, q, salt);
+  if (h === 0) return false;
+  s.dropLeaves();
   const body = COLOURS[(salt >>> 0) % COLOURS.length] as RGB;
   s.spec = 0.1;
   if (h === CAB_HEIGHT_M) {
@@ -63,4 +65,5 @@ export function paintVehicle(s: Surface, a: number, q: number, salt: number): vo
   } else if (a > BED_FRONT_M) s.set(CHASSIS);
   else s.set(BED, 0.9 + 0.1 * Math.cos(q * 40));
   s.objH = h;
+  return true;
 }

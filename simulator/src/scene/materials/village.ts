@@ -146,7 +146,7 @@ export function lotAt(sh: Shader, x: number, y: number, feat: number): Lot {
   }
   // A house stands wholly on its village or not at all: the lot grid runs on past the village's outline and
   // across the roads through it, where the class raster cut houses into ragged slivers (torn walls and
-  // roofs standing in the road). A lot whose house would not fit is a yard.
+  // roofs standing in the road). A lot whose house would not fit is left open (kind 5).
   const u0 = (iu + ou) * lotM - (uu - u);
   const v0 = jv * (rowM + LANE_M) + ov * rowM;
   if (!houseFits(sh, feat, c, s, u0, u0 + w * lotM, v0, v0 + d * rowM)) {
