@@ -23,15 +23,8 @@ import {
 import { SOIL_COLOURS, drawSlopeForm, paintSlope, slopeOutline } from './materials/exposed-slope.ts';
 import { drawPatchLook, insidePatch, patchHeight, shadePatch, type PatchLook } from './materials/built-and-dark.ts';
 import { farmlandHeight, pixelPlot, plotGrid, shadeFarmland, type PlotGrid } from './materials/fields.ts';
-import {
-  canopyHeight,
-  forestHeight,
-  shadeBamboo,
-  shadeForest,
-  shadeTea,
-  TREE_BASE_SHARE,
-} from './materials/vegetation.ts';
-import { houseRoofHeight, lotAt, shadeVillage } from './materials/village.ts';
+import { canopyHeight, forestHeight, shadeBamboo, shadeForest, shadeTea } from './materials/vegetation.ts';
+import { houseRoofHeight, lotAt, shadeVillage, villageCrownSeenAt, villageTreeHeight } from './materials/village.ts';
 import { shadeBank, shadeRoad, shadeTrack, shadeWater } from './materials/water-and-built.ts';
 import { bankHeight, planStream, shadeStream, streamEdgeDistance, streamReachM } from './materials/stream.ts';
 import type { StreamCourse } from './materials/stream.ts';
@@ -660,6 +653,12 @@ export class Shader {
     return k;
   }
 
+  /** The class raster's feature index at (x, y) as the height functions read it (1 m cells, no warp). */
+  groundFeatureAt(x: number, y: number): number {
+    const k = this.lookup(this.memo3, x, y, 1);
+    return (this.memo3.tile as GroundTile).feat[k] as number;
+  }
+
   /** The ground class (GROUND.*) the shader reads at (x, y) for a footprint of `gsd` metres. */
   groundClassAt(x: number, y: number, gsd: number): number {
     const k = this.groundCell(x, y, gsd, gsd);
@@ -980,10 +979,15 @@ export class Shader {
       case GROUND.bamboo:
         return canopyHeight(this, x, y, 1, 0.5, 11);
       case GROUND.village: {
-        const L = lotAt(this, x, y, tile.feat[k] as number);
-        if (L.kind === 1) return this.treesOnly ? 0 : L.heightM + 1.5;
-        if (L.kind === 4) return canopyHeight(this, x, y, 0.9, 0.7, 9, TREE_BASE_SHARE);
-        return 0;
+        const feat = tile.feat[k] as number;
+        // Camera rays: the trees as the shading shows them (over open ground, above roofs).
+        if (this.treesOnly) return villageCrownSeenAt(this, x, y, feat);
+        const L = lotAt(this, x, y, feat);
+        const house = L.kind === 1 ? L.heightM + 1.5 : 0;
+        const tree = villageTreeHeight(this, x, y, feat);
+        if (tree > house) return tree;
+        this.objectBaseM = 0;
+        return house;
       }
       case GROUND.construction: {
         if (this.treesOnly) return 0;

@@ -2,14 +2,15 @@
  * Villages: rows of house lots along concrete lanes. A lot holds a house (gable roof of grey, dark
  * or red tiles with tile courses and a ridge line, a flat concrete roof with parapet, water tank and
  * solar water heater, or blue steel sheet), a concrete yard, a vegetable patch or a tree. Houses are
- * 2–4 storeys: their height casts shadows across lanes and yards.
+ * 2–4 storeys: their height casts shadows across lanes and yards. Trees stand between the houses, in
+ * yards and gardens, their crowns over lanes and lower roofs.
  */
 import { CROP, type RGB } from '../look.ts';
 import { hash2 } from '../noise.ts';
 import type { Shader } from '../shade.ts';
 import { periodicAmp, smooth, type Surface } from '../surface.ts';
 import { paintRoofItem, roofItemAt } from './roof-furniture.ts';
-import { shadeCanopy, shadeScrub } from './vegetation.ts';
+import { canopyHeight, shadeCanopy, shadeScrub, TREE_BASE_SHARE } from './vegetation.ts';
 
 import { detailBuffer, type Detail4 } from '../textures.ts';
 
@@ -93,14 +94,91 @@ function houseFits(
   return fits;
 }
 
-/** Which lot (x, y) falls in, for village feature `feat`. */
+/** Where lot `i` of row `row` begins (m along the row): moved off the even spacing by up to a quarter lot. */
+function lotEdge(sh: Shader, i: number, row: number, lotM: number): number {
+  return (i + 0.25 * (hash2(i, row, sh.seed + 8) - 0.5)) * lotM;
+}
+
+/** Most a house turns from its row (rad): about 7°. */
+const HOUSE_TURN = 0.12;
+
+/**
+ * The layout lotAt last read, per village, row and lot: a pixel's neighbours are mostly in the same lot,
+ * and hashing its plan afresh for each of them was most of a village's cost.
+ */
+const plan = {
+  sh: null as Shader | null,
+  feat: -1,
+  // The village: its rows' axis and depth.
+  c: 1,
+  s: 0,
+  rowM: 0,
+  // The row: its lot width and the lots' shift along it.
+  jv: Number.NaN,
+  lotM: 0,
+  shift: 0,
+  // The lot: where it runs along the row, its hash; its house's half sizes, turn and centre.
+  iu: 0,
+  e0: Number.NaN,
+  e1: Number.NaN,
+  h: 0,
+  hw: 0,
+  hd: 0,
+  ct: 1,
+  st: 0,
+  bu: 0,
+  bv: 0,
+  uc: 0,
+  vc: 0,
+  heightM: 0,
+};
+
+/** Read lot `iu` of row `jv` into `plan` (its village and row read already). */
+function planLot(sh: Shader, feat: number, jv: number, iu: number): void {
+  const p = plan;
+  const row = jv * 7 + feat;
+  p.iu = iu;
+  p.e0 = lotEdge(sh, iu, row, p.lotM);
+  p.e1 = lotEdge(sh, iu + 1, row, p.lotM);
+  p.h = hash2(iu * 131 + jv, feat, sh.seed + 3);
+  // The house: its size, turn and place in the lot; its turned outline's bounding box stays inside the
+  // lot, a metre or more from the lane it backs onto (the front yard faces the next lane).
+  const lotW = p.e1 - p.e0;
+  p.hw = ((0.6 + 0.28 * hash2(iu, jv, sh.seed + 4)) * lotW) / 2;
+  p.hd = ((0.52 + 0.26 * hash2(iu, jv, sh.seed + 5)) * p.rowM) / 2;
+  const turn = (2 * hash2(iu, jv, sh.seed + 12) - 1) * HOUSE_TURN;
+  p.ct = Math.cos(turn);
+  p.st = Math.sin(turn);
+  p.bu = p.hw * p.ct + p.hd * Math.abs(p.st);
+  p.bv = p.hw * Math.abs(p.st) + p.hd * p.ct;
+  const margin = 0.03 * lotW;
+  p.uc = margin + p.bu + Math.max(0, lotW - 2 * (margin + p.bu)) * hash2(iu, jv, sh.seed + 6);
+  const back = 1 + 0.2 * p.rowM * hash2(iu, jv, sh.seed + 14);
+  p.vc = Math.min(back + p.bv, p.rowM - p.bv);
+  p.heightM = 3 * (2 + Math.floor(3 * hash2(iu, jv, sh.seed + 7))) + 1;
+}
+
+/**
+ * Which lot (x, y) falls in, for village feature `feat`. Rows of lots run along lanes; lots are 0.75–1.25
+ * of the row's lot width, and a house stands turned up to ~7° from its row and set back from its lane by
+ * its own amount, so fronts and gaps do not line up the length of a row as on a surveyed grid.
+ */
 export function lotAt(sh: Shader, x: number, y: number, feat: number): Lot {
-  const a = hash2(feat, 9, sh.seed) * Math.PI;
-  const c = Math.cos(a);
-  const s = Math.sin(a);
+  const p = plan;
+  if (p.sh !== sh || p.feat !== feat) {
+    const a = hash2(feat, 9, sh.seed) * Math.PI;
+    p.sh = sh;
+    p.feat = feat;
+    p.c = Math.cos(a);
+    p.s = Math.sin(a);
+    p.rowM = 15 + 4 * hash2(feat, 10, sh.seed);
+    p.jv = Number.NaN;
+  }
+  const c = p.c;
+  const s = p.s;
+  const rowM = p.rowM;
   const u = x * c + y * s;
   const v = -x * s + y * c;
-  const rowM = 15 + 4 * hash2(feat, 10, sh.seed);
   const jv = Math.floor(v / (rowM + LANE_M));
   const fvRow = v / (rowM + LANE_M) - jv;
   lot.cos = c;
@@ -110,12 +188,25 @@ export function lotAt(sh: Shader, x: number, y: number, feat: number): Lot {
     lot.heightM = 0;
     return lot;
   }
-  const lotM = 11 + 5 * hash2(jv, feat, sh.seed + 1);
-  const uu = u + hash2(jv, feat, sh.seed + 2) * lotM;
-  const iu = Math.floor(uu / lotM);
-  const h = hash2(iu * 131 + jv, feat, sh.seed + 3);
+  if (jv !== p.jv) {
+    p.jv = jv;
+    p.lotM = 11 + 5 * hash2(jv, feat, sh.seed + 1);
+    p.shift = hash2(jv, feat, sh.seed + 2) * p.lotM;
+    p.e0 = p.e1 = Number.NaN;
+  }
+  const uu = u + p.shift;
+  if (!(uu >= p.e0 && uu < p.e1)) {
+    // Lot i runs from lotEdge(i) to lotEdge(i + 1).
+    const row = jv * 7 + feat;
+    let iu = Math.floor(uu / p.lotM);
+    if (uu < lotEdge(sh, iu, row, p.lotM)) iu--;
+    else if (uu >= lotEdge(sh, iu + 1, row, p.lotM)) iu++;
+    planLot(sh, feat, jv, iu);
+  }
+  const lotW = p.e1 - p.e0;
+  const h = p.h;
   lot.hash = h;
-  lot.fu = uu / lotM - iu;
+  lot.fu = (uu - p.e0) / lotW;
   lot.fv = (fvRow * (rowM + LANE_M)) / rowM;
   if (h < 0.1) {
     lot.kind = 5;
@@ -132,14 +223,11 @@ export function lotAt(sh: Shader, x: number, y: number, feat: number): Lot {
     lot.heightM = 0;
     return lot;
   }
-  // House footprint inside the lot, front yard toward the lane.
-  const w = 0.62 + 0.3 * hash2(iu, jv, sh.seed + 4);
-  const d = 0.55 + 0.3 * hash2(iu, jv, sh.seed + 5);
-  const ou = 0.04 + (0.92 - w) * hash2(iu, jv, sh.seed + 6);
-  const ov = 0.05;
-  const pu = (lot.fu - ou) / w;
-  const pv = (lot.fv - ov) / d;
-  if (pu < 0 || pu > 1 || pv < 0 || pv > 1) {
+  const du = lot.fu * lotW - p.uc;
+  const dv = lot.fv * rowM - p.vc;
+  const hu = du * p.ct + dv * p.st;
+  const hv = -du * p.st + dv * p.ct;
+  if (Math.abs(hu) > p.hw || Math.abs(hv) > p.hd) {
     lot.kind = 2;
     lot.heightM = 0;
     return lot;
@@ -147,21 +235,24 @@ export function lotAt(sh: Shader, x: number, y: number, feat: number): Lot {
   // A house stands wholly on its village or not at all: the lot grid runs on past the village's outline and
   // across the roads through it, where the class raster cut houses into ragged slivers (torn walls and
   // roofs standing in the road). A lot whose house would not fit is left open (kind 5).
-  const u0 = (iu + ou) * lotM - (uu - u);
-  const v0 = jv * (rowM + LANE_M) + ov * rowM;
-  if (!houseFits(sh, feat, c, s, u0, u0 + w * lotM, v0, v0 + d * rowM)) {
+  const u0 = p.e0 - p.shift + p.uc - p.bu;
+  const v0 = jv * (rowM + LANE_M) + p.vc - p.bv;
+  if (!houseFits(sh, feat, c, s, u0, u0 + 2 * p.bu, v0, v0 + 2 * p.bv)) {
     lot.kind = 5;
     lot.heightM = 0;
     return lot;
   }
   lot.kind = 1;
-  lot.fu = pu;
-  lot.fv = pv;
-  lot.widthM = w * lotM;
-  lot.depthM = d * rowM;
+  // The house's own axes: the row's, turned.
+  lot.cos = c * p.ct - s * p.st;
+  lot.sin = s * p.ct + c * p.st;
+  lot.widthM = 2 * p.hw;
+  lot.depthM = 2 * p.hd;
+  lot.fu = (hu + p.hw) / lot.widthM;
+  lot.fv = (hv + p.hd) / lot.depthM;
   lot.ridgeAlongU = lot.widthM >= lot.depthM;
-  lot.across = lot.ridgeAlongU ? pv : pu;
-  lot.heightM = 3 * (2 + Math.floor(3 * hash2(iu, jv, sh.seed + 7))) + 1;
+  lot.across = lot.ridgeAlongU ? lot.fv : lot.fu;
+  lot.heightM = p.heightM;
   return lot;
 }
 
@@ -183,8 +274,103 @@ export function houseRoofHeight(sh: Shader, L: Lot): number {
 /** Rise of a gable roof per metre across (shadeVillage's roof planes). */
 const GABLE_PITCH = 0.48;
 
+/** The trees of a village: a tree lot's grove (kind 4) and the trees standing between the houses. */
+interface TreeLayer {
+  density: number;
+  /** Crown size against the canopy texture's. */
+  scale: number;
+  heightM: number;
+}
+const GROVE: TreeLayer = { density: 0.9, scale: 0.7, heightM: 9 };
+/**
+ * The trees between the houses of village `feat` (one object, rewritten per call): 10–30 % of the canopy
+ * texture's crowns, 7.5–10.5 m tall (above a 2-storey house's eaves). Villages in Zhejiang have camphor,
+ * osmanthus and fruit trees in their yards and gardens; before, the only trees in a village were whole
+ * tree lots.
+ */
+const yardLayer: TreeLayer = { density: 0, scale: 0.8, heightM: 0 };
+function yardTrees(sh: Shader, feat: number): TreeLayer {
+  yardLayer.density = 0.1 + 0.2 * hash2(feat, 12, sh.seed);
+  yardLayer.heightM = 7.5 + 3 * hash2(feat, 13, sh.seed);
+  return yardLayer;
+}
+
+/** The last trunk trunkKind looked up, and its lot's kind: a crown's samples share their trunk. */
+const trunkMemo = { sh: null as Shader | null, feat: -1, qx: 0, qy: 0, kind: 0 };
+
+/**
+ * The kind of lot the trunk of the crown canopyHeight last found stands in (its centre, on a 25 cm grid so
+ * that a crown's samples, whose centres differ by up to half a texel, share one lookup).
+ */
+function trunkKind(sh: Shader, feat: number): number {
+  const qx = Math.round(sh.crownX * 4);
+  const qy = Math.round(sh.crownY * 4);
+  const m = trunkMemo;
+  if (m.qx === qx && m.qy === qy && m.feat === feat && m.sh === sh) return m.kind;
+  m.sh = sh;
+  m.feat = feat;
+  m.qx = qx;
+  m.qy = qy;
+  m.kind = lotAt(sh, qx / 4, qy / 4, feat).kind;
+  return m.kind;
+}
+
+/** The layer of the crown villageTreeHeight last found. */
+let treeFound: TreeLayer = GROVE;
+
+/**
+ * Height (m) of a village tree at (x, y), 0 where none stands; canopyHeight's heights (with `sh.treesOnly`,
+ * the crown's dome). A crown stands where its trunk (the crown's centre) does: a grove's in its tree lot, a
+ * yard tree's in a yard, a garden or an open lot, never in a house or a lane. Crowns overhang lanes, yards
+ * and roofs round them; the grove's were cut off straight at its lot's edges. Reuses lotAt's lot: read a
+ * lot again after this.
+ */
+export function villageTreeHeight(sh: Shader, x: number, y: number, feat: number): number {
+  let best = 0;
+  let base = 0;
+  const g = GROVE;
+  const hg = canopyHeight(sh, x, y, g.density, g.scale, g.heightM, TREE_BASE_SHARE);
+  if (hg > 0 && trunkKind(sh, feat) === 4) {
+    best = hg;
+    base = sh.objectBaseM;
+    treeFound = g;
+  }
+  const t = yardTrees(sh, feat);
+  const ht = canopyHeight(sh, x, y, t.density, t.scale, t.heightM, TREE_BASE_SHARE);
+  if (ht > best) {
+    const trunk = trunkKind(sh, feat);
+    if (trunk === 2 || trunk === 3 || trunk === 5) {
+      best = ht;
+      base = sh.objectBaseM;
+      treeFound = t;
+    }
+  }
+  sh.objectBaseM = base;
+  return best;
+}
+
+/**
+ * The height (m) at which a camera ray coming down meets a village tree at (x, y), 0 where it meets none
+ * there: the crown's dome where it stands over open ground or above the roof under it. Camera rays
+ * (objectHeight with treesOnly) and the shading read this one rule. Reuses lotAt's lot.
+ */
+export function villageCrownSeenAt(sh: Shader, x: number, y: number, feat: number): number {
+  const was = sh.treesOnly;
+  sh.treesOnly = true;
+  const dome = villageTreeHeight(sh, x, y, feat);
+  sh.treesOnly = was;
+  if (dome === 0) return 0;
+  const L = lotAt(sh, x, y, feat);
+  return L.kind !== 1 || dome > houseRoofHeight(sh, L) ? dome : 0;
+}
+
 export function shadeVillage(sh: Shader, s: Surface, x: number, y: number, gsd: number, feat: number): void {
   const look = sh.look;
+  // A tree's crown over the yard, lane or roof (the crown was chosen above: all the texture's crowns here).
+  if (villageCrownSeenAt(sh, x, y, feat) > 0) {
+    const t = treeFound;
+    if (shadeCanopy(sh, s, x, y, gsd, 1, t.scale, t.heightM)) return;
+  }
   const L = lotAt(sh, x, y, feat);
   const d = sh.det4(x, y, 0.05, gsd, villageDetail);
   const grain = d[1] as number;
@@ -203,7 +389,10 @@ export function shadeVillage(sh: Shader, s: Surface, x: number, y: number, gsd: 
       shadeKitchenGarden(sh, s, x, y, gsd, L, d);
       return;
     case 4:
-      if (!shadeCanopy(sh, s, x, y, gsd, 0.9, 0.7, 9)) s.set(look.concrete, 0.75 + 0.2 * grain);
+      // The floor of a tree lot, between and under its crowns: grass and leaf litter on earth.
+      s.set(look.dirt, 0.75 + 0.25 * grain);
+      s.mix(look.grass, 0.4 + 0.4 * (d[3] as number));
+      s.ao = 0.8;
       return;
   }
   // A house roof.
@@ -304,13 +493,17 @@ function shadeOpenLot(sh: Shader, s: Surface, x: number, y: number, gsd: number,
 function shadeKitchenGarden(sh: Shader, s: Surface, x: number, y: number, gsd: number, L: Lot, d: Detail4): void {
   const look = sh.look;
   const grain = d[1] as number;
-  // Beds run along the lot's axis; which crop a bed carries comes from its index.
+  // Beds run along the lot's axis, cut across every few metres into plots of their own crop (a garden is
+  // a patchwork, not long stripes), each plot's crop from its indices.
   const bedM = 1.1 + 0.5 * (L.hash * 5.3 - Math.floor(L.hash * 5.3));
   const w = (x * L.cos + y * L.sin) / bedM;
   const bed = Math.floor(w);
   const fw = w - bed;
   const amp = periodicAmp(bedM, gsd);
-  const crop = hash2(bed, Math.floor(L.hash * 4096), sh.seed + 11);
+  const plotM = 2.5 + 3 * hash2(bed, 17, sh.seed);
+  const along = (y * L.cos - x * L.sin) / plotM + hash2(bed, 19, sh.seed);
+  const plot = Math.floor(along);
+  const crop = hash2(bed * 61 + plot, Math.floor(L.hash * 4096), sh.seed + 11);
   s.set(look.soil, 0.85 + 0.25 * grain);
   if (crop > 0.2) {
     const green = crop < 0.55 ? look.crops[CROP.vegetables] : crop < 0.8 ? look.grass : GARDEN_DARK;
