@@ -29,6 +29,7 @@ import { shadeBank, shadeRoad, shadeTrack, shadeWater } from './materials/water-
 import { bankHeight, planStream, shadeStream, streamEdgeDistance, streamReachM } from './materials/stream.ts';
 import type { StreamCourse } from './materials/stream.ts';
 import { paintVehicle, vehicleHeight } from './materials/vehicle.ts';
+import { burnPlace, crewHeight, crewSunShare, paintCrew, planCrew, type BurnCrew } from './materials/burn-crew.ts';
 import {
   APRON_M,
   inApron,
@@ -159,6 +160,8 @@ export class Shader {
   private readonly clearings: PreparedIncident[];
   /** Straw burns, whose plots are stubble. */
   private readonly burns: PreparedIncident[];
+  /** The people and trucks beside the burns (burn-crew.ts). */
+  readonly crews: BurnCrew[];
   readonly volumes: Volume[];
   /** Wind ripple strength on water, 0..1. */
   readonly ripple: number;
@@ -318,11 +321,13 @@ export class Shader {
           shape.cls === 'exposed_slope'
             ? drawSlopeForm(r.fork(0x51), SOIL_COLOURS[soil] as RGB, terraced, shape.lengthM, shape.widthM)
             : null,
+        crew: shape.cls === 'straw_burning' ? planCrew(r.fork(0xc2e), burnPlace(shape, cx, cy)) : null,
       };
     });
 
     this.clearings = this.incidents.filter((p) => p.shape.cls === 'exposed_slope');
     this.burns = this.incidents.filter((p) => p.shape.cls === 'straw_burning');
+    this.crews = this.burns.flatMap((p) => (p.crew ? [p.crew] : []));
     const downwind = ((w.windDirDeg ?? 0) + 180) * DEG;
     const wx = Math.sin(downwind);
     const wy = Math.cos(downwind);
@@ -810,12 +815,15 @@ export class Shader {
     for (const p of this.incidents) {
       const e = x - p.cx;
       const n = y - p.cy;
-      if (e > p.boundM || e < -p.boundM || n > p.boundM || n < -p.boundM) continue;
-      const sl = e * p.sinH + n * p.cosH;
-      const q = e * p.cosH - n * p.sinH;
-      if (p.shape.cls === 'straw_burning') paintBurn(this, s, p, sl, q, x, y, gsd);
-      else if (p.shape.cls === 'exposed_slope') paintSlope(this, s, p, sl, q, x, y, z, hx, hy, gsd);
-      else paintOutfall(this, s, p, sl, q, x, y, gsd, cls === GROUND.water);
+      if (e <= p.boundM && e >= -p.boundM && n <= p.boundM && n >= -p.boundM) {
+        const sl = e * p.sinH + n * p.cosH;
+        const q = e * p.cosH - n * p.sinH;
+        if (p.shape.cls === 'straw_burning') paintBurn(this, s, p, sl, q, x, y, gsd);
+        else if (p.shape.cls === 'exposed_slope') paintSlope(this, s, p, sl, q, x, y, z, hx, hy, gsd);
+        else paintOutfall(this, s, p, sl, q, x, y, gsd, cls === GROUND.water);
+      }
+      // The people and truck by a fire stand on its scar or beside it: painted over it.
+      if (p.crew) paintCrew(s, p.crew, x, y, gsd);
     }
   }
 
@@ -933,6 +941,10 @@ export class Shader {
   /** Height of trees and houses at (x, y) above the ground (m), for shadow tests. */
   objectHeight(x: number, y: number): number {
     this.objectBaseM = 0;
+    for (const c of this.crews) {
+      const h = crewHeight(c, x, y);
+      if (h > 0) return h;
+    }
     // Exposed slopes are bare: no tree left standing inside a scar casts a shadow there.
     if (this.inClearing(x, y)) return 0;
     // The class raster has 1 m cells here: dither the lookup so tree-line shadows get ragged edges
@@ -1140,7 +1152,13 @@ export class Shader {
   sunVisibility(x: number, y: number, objH: number, footM = SHADOW_CELL_M): number {
     if (this.direct < 0.02 || objH >= MAX_OBJECT_H_M) return 1;
     const over = this.shadowMask.top(x, y, SunShadowMask.levelFor(2 * footM), objH <= 0) - objH;
-    return over <= 0 ? 1 : over >= 0.8 ? 0 : 1 - over / 0.8;
+    const vis = over <= 0 ? 1 : over >= 0.8 ? 0 : 1 - over / 0.8;
+    if (vis === 0 || !this.crews.length) return vis;
+    // People by a fire: narrower than the mask keeps, their shadows are traced (burn-crew.ts).
+    const h = Math.hypot(this.sunX, this.sunY) || 1;
+    for (const c of this.crews)
+      if (crewSunShare(c, x, y, objH, this.sunX / h, this.sunY / h, this.tanSun) === 0) return 0;
+    return vis;
   }
 
   /** Cloud shadows on the ground at (x, y): 1 = none, lower = shaded. */

@@ -44,6 +44,7 @@ function prepared(form: SlopeForm, lengthM: number, widthM: number): PreparedInc
     discharge: [0, 0, 0],
     foam: false,
     slope: form,
+    crew: null,
   };
 }
 

@@ -16,6 +16,7 @@ import type { Shader } from '../shade.ts';
 import { smooth, type Surface } from '../surface.ts';
 
 import { detailBuffer } from '../textures.ts';
+import type { BurnCrew } from './burn-crew.ts';
 import type { SlopeForm } from './exposed-slope.ts';
 import type { PixelPlot, PlotGrid } from './fields.ts';
 
@@ -45,6 +46,8 @@ export interface PreparedIncident {
   foam: boolean;
   /** Exposed slopes: the scar's drawn form (exposed-slope.ts); null for the other classes. */
   slope: SlopeForm | null;
+  /** Straw burns: the people and truck beside the fire (burn-crew.ts); null for none and the other classes. */
+  crew: BurnCrew | null;
 }
 
 const FLAME_CORE: RGB = [1.0, 0.86, 0.45];

@@ -1,0 +1,131 @@
+/**
+ * The people and truck beside a straw fire (issue 15: real frames of field burns show "vehicles and
+ * people nearby"). They stand out of the smoke, paint what they stand for, and cast shadows off their feet
+ * as long as they are tall.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { demoLonLat, demoShader } from '../demo-shader.ts';
+import { demoRiverY } from '../demo-world.ts';
+import { Rng } from '../random.ts';
+import { Surface } from '../surface.ts';
+import { burnPlace, crewSunShare, paintCrew, planCrew, type BurnCrew, type Tender } from './burn-crew.ts';
+import type { IncidentShape } from '../incident-shape.ts';
+
+function burn(headingDeg: number, radiusM: number): IncidentShape {
+  return {
+    id: 'b',
+    cls: 'straw_burning',
+    lon: 0,
+    lat: 0,
+    shape: 'disc',
+    headingDeg,
+    radiusM,
+    lengthM: 0,
+    widthM: 0,
+    side: 0,
+    intensity: 0.8,
+  };
+}
+
+/** A crew with at least one person, from the first seed at or after `seed` that gives one. */
+function crewWithPerson(seed: number, headingDeg = 0): { crew: BurnCrew; t: Tender } {
+  for (let k = seed; ; k++) {
+    const crew = planCrew(new Rng(k), burnPlace(burn(headingDeg, 15), 0, 0));
+    if (crew?.tenders.length) return { crew, t: crew.tenders[0] as Tender };
+  }
+}
+
+describe('a straw burn’s crew', () => {
+  it('is there at seven burns in ten, with a truck at a third, and no one stands downwind in the smoke', () => {
+    let people = 0;
+    let trucks = 0;
+    const n = 600;
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 359 }), fc.integer({ min: 5, max: 40 }), fc.nat(), (hd, radius, seed) => {
+        const crew = planCrew(new Rng(seed), burnPlace(burn(hd, radius), 100, -50));
+        const dx = Math.sin((hd * Math.PI) / 180);
+        const dy = Math.cos((hd * Math.PI) / 180);
+        for (const t of crew?.tenders ?? []) {
+          const ex = t.x - 100;
+          const ny = t.y + 50;
+          const dist = Math.hypot(ex, ny);
+          // 100–260° from downwind: the along-wind part is at most cos 100° of the distance.
+          expect(ex * dx + ny * dy).toBeLessThanOrEqual(Math.cos((100 * Math.PI) / 180) * dist + 1e-9);
+          // Just outside the outline, or on the burnt ground behind the front.
+          expect(dist).toBeLessThanOrEqual(1.3 * radius + 1e-9);
+          expect(dist).toBeGreaterThanOrEqual(0.5 * radius - 1e-9);
+          expect(dist <= 0.85 * radius + 1e-9 || dist >= 1.08 * radius - 1e-9).toBe(true);
+        }
+      }),
+    );
+    for (let seed = 0; seed < n; seed++) {
+      const crew = planCrew(new Rng(seed), burnPlace(burn(30, 15), 0, 0));
+      if (crew?.tenders.length) people++;
+      if (crew?.truck) trucks++;
+    }
+    expect(people / n).toBeGreaterThan(0.62);
+    expect(people / n).toBeLessThan(0.78);
+    expect(trucks / n).toBeGreaterThan(0.26);
+    expect(trucks / n).toBeLessThan(0.4);
+  });
+
+  it('paints a person where they stand, and a share of a pixel coarser than them', () => {
+    const { crew, t } = crewWithPerson(1);
+    const s = new Surface();
+    s.set([0.5, 0.5, 0.5]);
+    expect(paintCrew(s, crew, t.x, t.y, 0.02)).toBe(true);
+    expect(s.objH).toBeGreaterThanOrEqual(1.45);
+    s.reset();
+    s.set([0.5, 0.5, 0.5]);
+    expect(paintCrew(s, crew, t.x + 0.6, t.y + 0.6, 0.02)).toBe(false);
+    // A 1 m pixel over them: tinted by their shoulders' area (0.1 m²), not painted over.
+    s.reset();
+    s.set([1, 1, 1]);
+    expect(paintCrew(s, crew, t.x + 0.2, t.y - 0.3, 1)).toBe(true);
+    const share = (1 - s.r) / (1 - t.clothes[0]);
+    expect(share).toBeGreaterThan(0.08);
+    expect(share).toBeLessThan(0.12);
+  });
+
+  it('casts a shadow away from the sun as long as a person is tall over the sun’s tangent', () => {
+    const { crew, t } = crewWithPerson(3);
+    const tan30 = Math.tan(Math.PI / 6);
+    // Sun in the east, 30° up: the shadow runs west.
+    const lit = (dx: number, dy: number) => crewSunShare(crew, t.x + dx, t.y + dy, 0, 1, 0, tan30);
+    expect(lit(-1.5, 0)).toBe(0);
+    expect(lit(1.5, 0)).toBe(1);
+    expect(lit(-1.5, 0.5)).toBe(1);
+    let end = 0;
+    for (let d = 0; d < 5; d += 0.01) if (lit(-d, 0) === 0) end = d;
+    const tall = t.hat ? 1.7 : 1.65;
+    expect(Math.abs(end - tall / tan30)).toBeLessThan(0.03);
+    // The sun higher, the shadow shorter.
+    const tan60 = Math.tan(Math.PI / 3);
+    expect(crewSunShare(crew, t.x - 1.5, t.y, 0, 1, 0, tan60)).toBe(1);
+    expect(crewSunShare(crew, t.x - 0.8, t.y, 0, 1, 0, tan60)).toBe(0);
+  });
+
+  it('stands in a rendered scene: a shader’s sun visibility is its shadow', () => {
+    const y0 = demoRiverY(0) + 150;
+    const [lon, lat] = demoLonLat(0, y0);
+    for (let seed = 1; seed < 40; seed++) {
+      const sh = demoShader({
+        incidents: [{ id: 'b', class: 'straw_burning', lon, lat, radiusM: 20, intensity: 0.8 }],
+        seed,
+      });
+      const t = sh.crews[0]?.tenders[0];
+      if (!t || sh.tanSun < 0.2) continue;
+      const h = Math.hypot(sh.sunX, sh.sunY);
+      const ux = sh.sunX / h;
+      const uy = sh.sunY / h;
+      // A metre from their feet away from the sun: in their shadow; toward the sun: lit by them.
+      const away = sh.sunVisibility(t.x - ux, t.y - uy, 0, 0.05);
+      const toward = sh.sunVisibility(t.x + ux, t.y + uy, 0, 0.05);
+      expect(away).toBe(0);
+      expect(toward).toBeGreaterThan(0);
+      return;
+    }
+    throw new Error('no seed gave a burn with a person under a sun above 11°');
+  });
+});

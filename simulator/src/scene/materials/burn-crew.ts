@@ -1,0 +1,280 @@
+/**
+ * The people, and sometimes the truck, beside a straw fire. Real frames of field burns show them: the
+ * farmers who lit it stand at its flanks or behind it with rakes, out of its smoke, and some came in a
+ * light truck parked upwind. From the air a person is a head or a straw hat (斗笠) over the shoulders, a
+ * rake's handle, and a shadow longer than the person is wide. Painted flat on the ground (camera rays do
+ * not meet them) with heights for their sun shadows.
+ */
+import type { IncidentShape } from '../incident-shape.ts';
+import type { RGB } from '../look.ts';
+import type { Rng } from '../random.ts';
+import type { Surface } from '../surface.ts';
+import { paintVehicle, VEHICLE_HALF_LENGTH_M, vehicleHeight } from './vehicle.ts';
+
+/** One person: where they stand (scene frame), which way they face, what they wear. */
+export interface Tender {
+  x: number;
+  y: number;
+  cos: number;
+  sin: number;
+  clothes: RGB;
+  /** A straw hat over the head, or bare dark hair. */
+  hat: boolean;
+  /** Holding a rake (handle forward and to the right). */
+  rake: boolean;
+}
+
+/** A parked truck: its centre, heading (forward unit vector) and vehicle.ts salt. */
+export interface ParkedTruck {
+  x: number;
+  y: number;
+  cos: number;
+  sin: number;
+  salt: number;
+}
+
+export interface BurnCrew {
+  tenders: Tender[];
+  truck: ParkedTruck | null;
+  /** Centre and half-size (m) of a square holding all of them. */
+  cx: number;
+  cy: number;
+  boundM: number;
+}
+
+/** The burn a crew stands round: its centre, its downwind heading and its outline's size along a direction. */
+export interface BurnPlace {
+  cx: number;
+  cy: number;
+  /** Unit vector downwind (the fire's head), scene frame: (east, north). */
+  sinH: number;
+  cosH: number;
+  /** Distance (m) from the centre to the nominal outline at `angle` (rad) from downwind. */
+  reachM: (angle: number) => number;
+}
+
+/** Straw burn `shape` at scene point (cx, cy) as a crew's place. */
+export function burnPlace(shape: IncidentShape, cx: number, cy: number): BurnPlace {
+  const rad = shape.headingDeg * (Math.PI / 180);
+  return {
+    cx,
+    cy,
+    sinH: Math.sin(rad),
+    cosH: Math.cos(rad),
+    // At `angle` from downwind a direction is (cos, −sin) in the burn's (along, across) frame; a
+    // rectangle's outline is where the larger of its two normalised coordinates reaches 1.
+    reachM: (angle) =>
+      shape.shape === 'disc'
+        ? shape.radiusM
+        : 1 /
+          Math.max(
+            Math.abs(Math.cos(angle)) / (shape.lengthM / 2),
+            Math.abs(Math.sin(angle)) / (shape.widthM / 2),
+            1e-9,
+          ),
+  };
+}
+
+const SHOULDER_HALF_M = 0.23;
+const CHEST_HALF_M = 0.14;
+const HEAD_M = 0.11;
+const HAT_M = 0.27;
+const SHOULDER_HEIGHT_M = 1.45;
+const HEAD_HEIGHT_M = 1.65;
+const HAT_HEIGHT_M = 1.7;
+/** The rake's handle: from the hands (forward, right) out to its head, held at about waist height. */
+const RAKE_FROM: [number, number] = [0.15, 0.2];
+const RAKE_TO: [number, number] = [1.7, 0.45];
+const RAKE_HALF_M = 0.025;
+const RAKE_HEIGHT_M = 0.9;
+/** A person's area seen from above (m²): shoulders' ellipse, for the share of a coarse pixel they cover. */
+const PERSON_AREA_M2 = Math.PI * SHOULDER_HALF_M * CHEST_HALF_M;
+
+/** Work clothes: dark blue, grey, black, faded green, white shirts, and a few orange or red jackets. */
+const CLOTHES: RGB[] = [
+  [0.12, 0.16, 0.3],
+  [0.35, 0.35, 0.34],
+  [0.08, 0.08, 0.08],
+  [0.28, 0.32, 0.2],
+  [0.78, 0.78, 0.75],
+  [0.8, 0.35, 0.08],
+  [0.6, 0.1, 0.08],
+];
+const HAIR: RGB = [0.05, 0.045, 0.04];
+const STRAW_HAT: RGB = [0.74, 0.64, 0.44];
+const HANDLE: RGB = [0.5, 0.4, 0.26];
+
+/**
+ * Draw a burn's crew: none for three burns in ten, else one to three people at its flanks and back, just
+ * outside its outline or (one in four) on the burnt ground behind the front, facing the fire; a truck
+ * upwind 6–14 m off the outline for a third of the burns.
+ */
+export function planCrew(r: Rng, b: BurnPlace): BurnCrew | null {
+  const tenders: Tender[] = [];
+  let truck: ParkedTruck | null = null;
+  const n = r.chance(0.3) ? 0 : r.int(1, 3);
+  let far = 0;
+  for (let i = 0; i < n; i++) {
+    const behind = r.chance(0.25);
+    // Angles from downwind: sides and back (100–260°), out of the smoke; behind the front, upwind (150–210°).
+    const ang = (behind ? r.range(150, 210) : r.range(100, 260)) * (Math.PI / 180);
+    const reach = b.reachM(ang) * (behind ? r.range(0.5, 0.85) : r.range(1.08, 1.3));
+    const [x, y] = at(b, ang, reach);
+    // Facing the fire's centre, give or take 40°.
+    const face = Math.atan2(b.cy - y, b.cx - x) + r.range(-0.7, 0.7);
+    tenders.push({
+      x,
+      y,
+      cos: Math.cos(face),
+      sin: Math.sin(face),
+      clothes: r.pick(CLOTHES),
+      hat: r.chance(0.35),
+      rake: r.chance(0.6),
+    });
+    far = Math.max(far, reach + 2);
+  }
+  if (r.chance(0.33)) {
+    const ang = r.range(140, 220) * (Math.PI / 180);
+    const reach = b.reachM(ang) + r.range(6, 14);
+    const [x, y] = at(b, ang, reach);
+    const heading = r.range(0, 2 * Math.PI);
+    truck = { x, y, cos: Math.cos(heading), sin: Math.sin(heading), salt: r.int(0, 1 << 20) };
+    far = Math.max(far, reach + VEHICLE_HALF_LENGTH_M + 1);
+  }
+  if (!tenders.length && !truck) return null;
+  return { tenders, truck, cx: b.cx, cy: b.cy, boundM: far };
+}
+
+/** The scene point `reach` metres from the burn's centre at `ang` from downwind. */
+function at(b: BurnPlace, ang: number, reach: number): [number, number] {
+  // Heading (sinH, cosH) is the unit vector downwind in (east, north); turn it by ang.
+  const c = Math.cos(ang);
+  const s = Math.sin(ang);
+  const ex = b.sinH * c - b.cosH * s;
+  const ny = b.cosH * c + b.sinH * s;
+  return [b.cx + ex * reach, b.cy + ny * reach];
+}
+
+/** Whether (x, y) is near enough the crew's square to hold one of them. */
+const near = (c: BurnCrew, x: number, y: number): boolean =>
+  Math.abs(x - c.cx) <= c.boundM && Math.abs(y - c.cy) <= c.boundM;
+
+/**
+ * Height (m) of the crew's truck at (x, y), 0 where none stands: for the sun-shadow mask. People are
+ * narrower than the mask keeps (it drops features under 0.75 m); their shadows are crewSunShare's.
+ */
+export function crewHeight(c: BurnCrew, x: number, y: number): number {
+  const k = c.truck;
+  if (!k || !near(c, x, y)) return 0;
+  const dx = x - k.x;
+  const dy = y - k.y;
+  return vehicleHeight(dx * k.cos + dy * k.sin, -dx * k.sin + dy * k.cos, k.salt);
+}
+
+/** Radius (m) of a standing person's column at height z: body, then head (or hat), nothing above. */
+function bodyRadius(t: Tender, z: number): number {
+  if (z < 0) return 0;
+  if (z <= SHOULDER_HEIGHT_M) return SHOULDER_HALF_M * 0.85;
+  if (t.hat) return z <= HAT_HEIGHT_M ? (z > HAT_HEIGHT_M - 0.1 ? HAT_M : HEAD_M) : 0;
+  return z <= HEAD_HEIGHT_M ? HEAD_M : 0;
+}
+
+/**
+ * Share of direct sun reaching (x, y) at height objH past the crew's people: 0 where a person stands
+ * between it and the sun. The sun is toward the unit (ux, uy) across the ground, tanSun its rise per metre.
+ * A person is a column (body, head or hat), so the shadow is a long narrow figure off their feet.
+ */
+export function crewSunShare(
+  c: BurnCrew,
+  x: number,
+  y: number,
+  objH: number,
+  ux: number,
+  uy: number,
+  tanSun: number,
+): number {
+  if (!c.tenders.length || tanSun <= 0.05) return 1;
+  const reach = (HAT_HEIGHT_M - objH) / tanSun;
+  if (reach <= 0) return 1;
+  if (Math.abs(x - c.cx) > c.boundM + reach || Math.abs(y - c.cy) > c.boundM + reach) return 1;
+  for (const t of c.tenders) {
+    const fx = t.x - x;
+    const fy = t.y - y;
+    // How far toward the sun the person's axis passes, and how near the ray toward the sun.
+    const s = fx * ux + fy * uy;
+    if (s < 0 || s > reach) continue;
+    const px = fx - s * ux;
+    const py = fy - s * uy;
+    const r = bodyRadius(t, objH + s * tanSun);
+    if (r > 0 && px * px + py * py <= r * r) return 0;
+  }
+  return 1;
+}
+
+/** Height of person `t` at offset (dx, dy) from where they stand. */
+function personHeight(t: Tender, dx: number, dy: number): number {
+  if (dx > 1.8 || dx < -1.8 || dy > 1.8 || dy < -1.8) return 0;
+  const a = dx * t.cos + dy * t.sin;
+  const c = dx * t.sin - dy * t.cos;
+  const r2 = a * a + c * c;
+  if (t.hat && r2 <= HAT_M * HAT_M) return HAT_HEIGHT_M;
+  if (r2 <= HEAD_M * HEAD_M) return HEAD_HEIGHT_M;
+  if ((c / SHOULDER_HALF_M) ** 2 + (a / CHEST_HALF_M) ** 2 <= 1) return SHOULDER_HEIGHT_M;
+  if (t.rake && onHandle(a, c)) return RAKE_HEIGHT_M;
+  return 0;
+}
+
+/** Whether person-frame (a forward, c right) lies on the rake's handle. */
+function onHandle(a: number, c: number): boolean {
+  const [a0, c0] = RAKE_FROM;
+  const da = RAKE_TO[0] - a0;
+  const dc = RAKE_TO[1] - c0;
+  const t = Math.max(0, Math.min(1, ((a - a0) * da + (c - c0) * dc) / (da * da + dc * dc)));
+  const ea = a - (a0 + t * da);
+  const ec = c - (c0 + t * dc);
+  return ea * ea + ec * ec <= RAKE_HALF_M * RAKE_HALF_M;
+}
+
+/**
+ * Paint the crew at (x, y) over the ground in `s`, seen with pixels `gsd` metres across; false where
+ * none of them is. A person smaller than a pixel tints the pixel they stand in by the share they cover.
+ */
+export function paintCrew(s: Surface, c: BurnCrew, x: number, y: number, gsd: number): boolean {
+  if (!near(c, x, y)) return false;
+  const k = c.truck;
+  if (k) {
+    const dx = x - k.x;
+    const dy = y - k.y;
+    if (paintVehicle(s, dx * k.cos + dy * k.sin, -dx * k.sin + dy * k.cos, k.salt)) return true;
+  }
+  for (const t of c.tenders) {
+    const dx = x - t.x;
+    const dy = y - t.y;
+    const h = personHeight(t, dx, dy);
+    if (gsd > 2 * SHOULDER_HALF_M) {
+      // Coarser than the person: the pixel whose footprint holds them takes their share of its area.
+      if (Math.abs(dx) <= gsd / 2 && Math.abs(dy) <= gsd / 2) {
+        s.mix(t.clothes, Math.min(1, PERSON_AREA_M2 / (gsd * gsd)));
+        return true;
+      }
+      continue;
+    }
+    if (h === 0) continue;
+    s.dropLeaves();
+    s.spec = 0.05;
+    s.gx = 0;
+    s.gy = 0;
+    if (h === HAT_HEIGHT_M) s.set(STRAW_HAT, 0.9 + 0.25 * Math.cos(Math.hypot(dx, dy) * 60));
+    else if (h === HEAD_HEIGHT_M) s.set(HAIR);
+    else if (h === RAKE_HEIGHT_M) s.set(HANDLE);
+    else {
+      // Shoulders: lit on top, darker toward the arms.
+      const a = dx * t.cos + dy * t.sin;
+      const cc = dx * t.sin - dy * t.cos;
+      s.set(t.clothes, 1 - 0.35 * ((cc / SHOULDER_HALF_M) ** 2 + (a / CHEST_HALF_M) ** 2));
+    }
+    s.objH = h;
+    return true;
+  }
+  return false;
+}
