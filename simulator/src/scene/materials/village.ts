@@ -282,13 +282,13 @@ interface TreeLayer {
   heightM: number;
 }
 const GROVE: TreeLayer = { density: 0.9, scale: 0.7, heightM: 9 };
+const yardLayer: TreeLayer = { density: 0, scale: 0.8, heightM: 0 };
 /**
  * The trees between the houses of village `feat` (one object, rewritten per call): 10–30 % of the canopy
  * texture's crowns, 7.5–10.5 m tall (above a 2-storey house's eaves). Villages in Zhejiang have camphor,
  * osmanthus and fruit trees in their yards and gardens; before, the only trees in a village were whole
  * tree lots.
  */
-const yardLayer: TreeLayer = { density: 0, scale: 0.8, heightM: 0 };
 function yardTrees(sh: Shader, feat: number): TreeLayer {
   yardLayer.density = 0.1 + 0.2 * hash2(feat, 12, sh.seed);
   yardLayer.heightM = 7.5 + 3 * hash2(feat, 13, sh.seed);
@@ -322,8 +322,8 @@ let treeFound: TreeLayer = GROVE;
  * Height (m) of a village tree at (x, y), 0 where none stands; canopyHeight's heights (with `sh.treesOnly`,
  * the crown's dome). A crown stands where its trunk (the crown's centre) does: a grove's in its tree lot, a
  * yard tree's in a yard, a garden or an open lot, never in a house or a lane. Crowns overhang lanes, yards
- * and roofs round them; the grove's were cut off straight at its lot's edges. Reuses lotAt's lot: read a
- * lot again after this.
+ * and roofs round them (a grove's crowns used to be cut off straight at its lot's edges). Reuses lotAt's
+ * lot: read a lot again after this.
  */
 export function villageTreeHeight(sh: Shader, x: number, y: number, feat: number): number {
   let best = 0;
