@@ -22,7 +22,14 @@ import {
 } from './materials/incidents.ts';
 import { SOIL_COLOURS, drawSlopeForm, paintSlope, slopeOutline } from './materials/exposed-slope.ts';
 import { drawPatchLook, insidePatch, patchHeight, shadePatch, type PatchLook } from './materials/built-and-dark.ts';
-import { farmlandHeight, pixelPlot, plotGrid, shadeFarmland, type PlotGrid } from './materials/fields.ts';
+import {
+  farmlandHeight,
+  pixelPlot,
+  plotGrid,
+  shadeFarmland,
+  type PixelPlot,
+  type PlotGrid,
+} from './materials/fields.ts';
 import { canopyHeight, forestHeight, shadeBamboo, shadeForest, shadeTea } from './materials/vegetation.ts';
 import { houseRoofHeight, lotAt, shadeVillage, villageCrownSeenAt, villageTreeHeight } from './materials/village.ts';
 import { shadeBank, shadeRoad, shadeTrack, shadeWater } from './materials/water-and-built.ts';
@@ -598,9 +605,9 @@ export class Shader {
     return -1;
   }
 
-  /** Whether a straw burn burns the plot in `pixelPlot` (see burnsPlot). */
-  plotBurns(): boolean {
-    for (const p of this.burns) if (burnsPlot(p, this.pixelPlot)) return true;
+  /** Whether a straw burn burns the plot in `pp` (the pixel's plot unless told; see burnsPlot). */
+  plotBurns(pp: PixelPlot = this.pixelPlot): boolean {
+    for (const p of this.burns) if (burnsPlot(p, pp)) return true;
     return false;
   }
 

@@ -22,6 +22,7 @@ import {
   TREE_BASE_SHARE,
 } from './vegetation.ts';
 
+import { paintTunnels, tunnelHeight, tunnelRow, type TunnelRow } from './greenhouse.ts';
 import { detailBuffer } from '../textures.ts';
 
 // det4 results, one buffer per read, so no read overwrites another that is still being used (see Shader.det4).
@@ -223,38 +224,73 @@ export function shadeFarmland(
     s.gy = side * 0.3 * grid.sin;
     return;
   }
-  // The plot's crop state is a function of the plot alone (of what the memo's key holds): worked out
-  // once for the run of samples in it instead of per sample.
-  const m = cropMemo;
-  let state: CropState;
-  if (m.grid === grid && m.iu === p.iu && m.iv === p.iv && m.stripL === p.stripL && m.off === p.off && m.h === h)
-    state = m.state;
-  else {
-    state = pickCrop(look, h);
-    if (sh.hasForcedCrops) {
-      const uc = (p.iu + 0.5) * grid.widthM;
-      const vc = (p.iv + 0.5) * p.stripL - p.off;
-      const forced = sh.forcedCrop(uc * grid.cos - vc * grid.sin, uc * grid.sin + vc * grid.cos);
-      if (forced >= 0) state = forced;
-      // A long plot a burn reaches into may have its centre beyond the stubble margin: it is stubble too.
-      else if (sh.plotBurns()) state = CROP.stubble;
-    }
-    m.grid = grid;
-    m.iu = p.iu;
-    m.iv = p.iv;
-    m.stripL = p.stripL;
-    m.off = p.off;
-    m.h = h;
-    m.state = state;
-  }
+  const state = plotCrop(sh, grid, p, pp);
   shadeCrop(sh, s, x, y, gsd, p.u, p.v, state, h2, dEdge, grid, d);
 }
 
-/** Height of the trees `shadeFarmland` would draw at (x, y) (for shadows), 0 elsewhere. */
+/**
+ * The crop state of the plot `locate` found (`p`). It is a function of the plot alone (of what the memo's
+ * key holds): worked out once for the run of samples in it instead of per sample.
+ */
+function plotCrop(sh: Shader, grid: PlotGrid, p: typeof plot, pp: PixelPlot): CropState {
+  const m = cropMemo;
+  const h = p.h;
+  if (m.grid === grid && m.iu === p.iu && m.iv === p.iv && m.stripL === p.stripL && m.off === p.off && m.h === h)
+    return m.state;
+  let state = pickCrop(sh.look, h);
+  if (sh.hasForcedCrops) {
+    const uc = (p.iu + 0.5) * grid.widthM;
+    const vc = (p.iv + 0.5) * p.stripL - p.off;
+    const forced = sh.forcedCrop(uc * grid.cos - vc * grid.sin, uc * grid.sin + vc * grid.cos);
+    if (forced >= 0) state = forced;
+    // A long plot a burn reaches into may have its centre beyond the stubble margin: it is stubble too.
+    else if (sh.plotBurns(pp)) state = CROP.stubble;
+  }
+  m.grid = grid;
+  m.iu = p.iu;
+  m.iv = p.iv;
+  m.stripL = p.stripL;
+  m.off = p.off;
+  m.h = h;
+  m.state = state;
+  return state;
+}
+
+const heightPlot = pixelPlot();
+
+/** Share of vegetable plots under plastic tunnels (greenhouse.ts): those whose second hash is below it. */
+const TUNNEL_SHARE = 0.3;
+
+/** The last plot plotTunnels laid out: a plot's samples share it. */
+const tunnelMemo = { h2: Number.NaN, widthM: Number.NaN, row: null as TunnelRow | null };
+
+/** The tunnels of a plot in `state` with second hash `h2` and width `widthM`, or null for none. */
+function plotTunnels(state: CropState, h2: number, widthM: number): TunnelRow | null {
+  if (state !== CROP.vegetables || h2 >= TUNNEL_SHARE) return null;
+  const m = tunnelMemo;
+  if (m.h2 !== h2 || m.widthM !== widthM) {
+    m.h2 = h2;
+    m.widthM = widthM;
+    m.row = tunnelRow(widthM, h2 / TUNNEL_SHARE);
+  }
+  return m.row;
+}
+
+/** Height of the trees and greenhouses `shadeFarmland` would draw at (x, y) (for shadows), 0 elsewhere. */
 export function farmlandHeight(sh: Shader, x: number, y: number, grid: PlotGrid, background: boolean): number {
   const p = locate(sh, x, y, grid, 0.3);
   if (background && isWild(sh, x, y, 0.3, p.h)) return p.h2 < 0.45 ? canopyHeight(sh, x, y, 0.85, 0.55, 9) : 0;
-  return ridgeCrown(sh, x, y, grid) ? crownHeight(sh, rowCrown.hgt, RIDGE_TREE_M, 1, TREE_BASE_SHARE) : 0;
+  if (ridgeCrown(sh, x, y, grid)) return crownHeight(sh, rowCrown.hgt, RIDGE_TREE_M, 1, TREE_BASE_SHARE);
+  if (sh.treesOnly) return 0;
+  // The plot as plotCrop reads it, apart from the pixel's (heights are asked for while a pixel is shaded).
+  const hp = heightPlot;
+  hp.grid = grid;
+  hp.iu = p.iu;
+  hp.iv = p.iv;
+  hp.stripL = p.stripL;
+  hp.off = p.off;
+  const row = plotTunnels(plotCrop(sh, grid, p, hp), p.h2, grid.widthM);
+  return row ? tunnelHeight(row, p.fu * grid.widthM, p.fv * p.stripL, p.stripL) : 0;
 }
 
 /** Shade a plot in `state`; (u, v) plot-grid coordinates, `d` the pixel's four detail channels. */
@@ -376,6 +412,18 @@ export function shadeCrop(
       break;
     }
     case CROP.vegetables: {
+      // Some plots under plastic tunnels (the plot `locate` found, in sh.pixelPlot).
+      const pp = sh.pixelPlot;
+      const row = plotTunnels(state, rnd, grid.widthM);
+      if (row) {
+        const fu = pp.fu * grid.widthM;
+        if (!paintTunnels(s, row, fu, pp.fv * pp.stripL, pp.stripL, grid.cos, grid.sin, gsd, grain)) {
+          // Trodden earth paths between and round the tunnels.
+          s.set(look.soil, 0.8 + 0.25 * grain);
+          s.mix(look.dirt, 0.5);
+        }
+        break;
+      }
       // Raised beds with furrows; some plots under silver-white mulch film.
       const bed = 1.3;
       const amp = periodicAmp(bed, gsd);
