@@ -328,7 +328,10 @@ export class Shader {
           shape.cls === 'exposed_slope'
             ? drawSlopeForm(r.fork(0x51), SOIL_COLOURS[soil] as RGB, terraced, shape.lengthM, shape.widthM)
             : null,
-        crew: shape.cls === 'straw_burning' ? planCrew(r.fork(0xc2e), burnPlace(shape, cx, cy)) : null,
+        crew:
+          shape.cls === 'straw_burning'
+            ? planCrew(r.fork(0xc2e), burnPlace(shape, cx, cy, ((w.windDirDeg ?? 0) + 180) * DEG))
+            : null,
       };
     });
 

@@ -12,55 +12,68 @@ import { Surface } from '../surface.ts';
 import { burnPlace, crewSunShare, paintCrew, planCrew, type BurnCrew, type Tender } from './burn-crew.ts';
 import type { IncidentShape } from '../incident-shape.ts';
 
-function burn(headingDeg: number, radiusM: number): IncidentShape {
+function burn(headingDeg: number, radiusM: number, lengthM = 0, widthM = 0): IncidentShape {
   return {
     id: 'b',
     cls: 'straw_burning',
     lon: 0,
     lat: 0,
-    shape: 'disc',
+    shape: lengthM > 0 ? 'rect' : 'disc',
     headingDeg,
     radiusM,
-    lengthM: 0,
-    widthM: 0,
+    lengthM,
+    widthM,
     side: 0,
     intensity: 0.8,
   };
 }
 
+const DEG = Math.PI / 180;
+
 /** A crew with at least one person, from the first seed at or after `seed` that gives one. */
 function crewWithPerson(seed: number, headingDeg = 0): { crew: BurnCrew; t: Tender } {
   for (let k = seed; ; k++) {
-    const crew = planCrew(new Rng(k), burnPlace(burn(headingDeg, 15), 0, 0));
+    const crew = planCrew(new Rng(k), burnPlace(burn(headingDeg, 15), 0, 0, headingDeg * DEG));
     if (crew?.tenders.length) return { crew, t: crew.tenders[0] as Tender };
   }
 }
 
 describe('a straw burn’s crew', () => {
   it('is there at seven burns in ten, with a truck at a third, and no one stands downwind in the smoke', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 359 }),
+        fc.integer({ min: 0, max: 359 }),
+        fc.boolean(),
+        fc.integer({ min: 5, max: 40 }),
+        fc.nat(),
+        (wind, hd, rect, size, seed) => {
+          // A disc's head is downwind; a whole field's burn lies along its field, whatever the wind.
+          const shape = rect ? burn(hd, 0, 2 * size, size) : burn(wind, size);
+          const crew = planCrew(new Rng(seed), burnPlace(shape, 100, -50, wind * DEG));
+          const dx = Math.sin(wind * DEG);
+          const dy = Math.cos(wind * DEG);
+          for (const t of crew?.tenders ?? []) {
+            const ex = t.x - 100;
+            const ny = t.y + 50;
+            const dist = Math.hypot(ex, ny);
+            // 100–260° from downwind: the downwind part is at most cos 100° of the distance.
+            expect(ex * dx + ny * dy).toBeLessThanOrEqual(Math.cos(100 * DEG) * dist + 1e-9);
+            // Just outside the outline, or on the burnt ground behind the front (normalised to the outline).
+            const h = shape.headingDeg * DEG;
+            const along = ex * Math.sin(h) + ny * Math.cos(h);
+            const across = ex * Math.cos(h) - ny * Math.sin(h);
+            const rho = rect ? Math.max(Math.abs(along) / size, Math.abs(across) / (size / 2)) : dist / size;
+            expect(rho <= 0.85 + 1e-9 ? rho >= 0.5 - 1e-9 : rho >= 1.08 - 1e-9 && rho <= 1.3 + 1e-9).toBe(true);
+          }
+        },
+      ),
+    );
     let people = 0;
     let trucks = 0;
     const n = 600;
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 359 }), fc.integer({ min: 5, max: 40 }), fc.nat(), (hd, radius, seed) => {
-        const crew = planCrew(new Rng(seed), burnPlace(burn(hd, radius), 100, -50));
-        const dx = Math.sin((hd * Math.PI) / 180);
-        const dy = Math.cos((hd * Math.PI) / 180);
-        for (const t of crew?.tenders ?? []) {
-          const ex = t.x - 100;
-          const ny = t.y + 50;
-          const dist = Math.hypot(ex, ny);
-          // 100–260° from downwind: the along-wind part is at most cos 100° of the distance.
-          expect(ex * dx + ny * dy).toBeLessThanOrEqual(Math.cos((100 * Math.PI) / 180) * dist + 1e-9);
-          // Just outside the outline, or on the burnt ground behind the front.
-          expect(dist).toBeLessThanOrEqual(1.3 * radius + 1e-9);
-          expect(dist).toBeGreaterThanOrEqual(0.5 * radius - 1e-9);
-          expect(dist <= 0.85 * radius + 1e-9 || dist >= 1.08 * radius - 1e-9).toBe(true);
-        }
-      }),
-    );
     for (let seed = 0; seed < n; seed++) {
-      const crew = planCrew(new Rng(seed), burnPlace(burn(30, 15), 0, 0));
+      const crew = planCrew(new Rng(seed), burnPlace(burn(30, 15), 0, 0, 30 * DEG));
       if (crew?.tenders.length) people++;
       if (crew?.truck) trucks++;
     }

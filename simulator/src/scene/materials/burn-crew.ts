@@ -42,37 +42,50 @@ export interface BurnCrew {
   boundM: number;
 }
 
-/** The burn a crew stands round: its centre, its downwind heading and its outline's size along a direction. */
+/** The burn a crew stands round: its centre, the way its smoke goes, its outline's size along a direction. */
 export interface BurnPlace {
   cx: number;
   cy: number;
-  /** Unit vector downwind (the fire's head), scene frame: (east, north). */
+  /** Unit vector downwind (where the smoke goes), scene frame: (east, north). */
   sinH: number;
   cosH: number;
   /** Distance (m) from the centre to the nominal outline at `angle` (rad) from downwind. */
   reachM: (angle: number) => number;
 }
 
-/** Straw burn `shape` at scene point (cx, cy) as a crew's place. */
-export function burnPlace(shape: IncidentShape, cx: number, cy: number): BurnPlace {
-  const rad = shape.headingDeg * (Math.PI / 180);
+/**
+ * Straw burn `shape` at scene point (cx, cy), the wind blowing toward `downwindRad` (clockwise from north),
+ * as a crew's place. A disc's fire head is downwind; a whole field's burn lies along the field, whatever
+ * the wind, so its outline is measured in its own frame.
+ */
+export function burnPlace(shape: IncidentShape, cx: number, cy: number, downwindRad: number): BurnPlace {
+  const sinH = Math.sin(downwindRad);
+  const cosH = Math.cos(downwindRad);
+  const own = shape.headingDeg * (Math.PI / 180);
+  const sinS = Math.sin(own);
+  const cosS = Math.cos(own);
   return {
     cx,
     cy,
-    sinH: Math.sin(rad),
-    cosH: Math.cos(rad),
-    // At `angle` from downwind a direction is (cos, −sin) in the burn's (along, across) frame; a
-    // rectangle's outline is where the larger of its two normalised coordinates reaches 1.
-    reachM: (angle) =>
-      shape.shape === 'disc'
-        ? shape.radiusM
-        : 1 /
-          Math.max(
-            Math.abs(Math.cos(angle)) / (shape.lengthM / 2),
-            Math.abs(Math.sin(angle)) / (shape.widthM / 2),
-            1e-9,
-          ),
+    sinH,
+    cosH,
+    reachM: (angle) => {
+      if (shape.shape === 'disc') return shape.radiusM;
+      // The direction at `angle` from downwind, in the burn's (along, across) frame; a rectangle's outline
+      // is where the larger of its two normalised coordinates reaches 1.
+      const [ex, ny] = turn(sinH, cosH, angle);
+      const along = ex * sinS + ny * cosS;
+      const across = ex * cosS - ny * sinS;
+      return 1 / Math.max(Math.abs(along) / (shape.lengthM / 2), Math.abs(across) / (shape.widthM / 2), 1e-9);
+    },
   };
+}
+
+/** The unit vector (east, north) at `ang` (rad, clockwise) from the unit vector (sinH, cosH). */
+function turn(sinH: number, cosH: number, ang: number): [number, number] {
+  const c = Math.cos(ang);
+  const s = Math.sin(ang);
+  return [sinH * c + cosH * s, cosH * c - sinH * s];
 }
 
 const SHOULDER_HALF_M = 0.23;
@@ -147,11 +160,7 @@ export function planCrew(r: Rng, b: BurnPlace): BurnCrew | null {
 
 /** The scene point `reach` metres from the burn's centre at `ang` from downwind. */
 function at(b: BurnPlace, ang: number, reach: number): [number, number] {
-  // Heading (sinH, cosH) is the unit vector downwind in (east, north); turn it by ang.
-  const c = Math.cos(ang);
-  const s = Math.sin(ang);
-  const ex = b.sinH * c - b.cosH * s;
-  const ny = b.cosH * c + b.sinH * s;
+  const [ex, ny] = turn(b.sinH, b.cosH, ang);
   return [b.cx + ex * reach, b.cy + ny * reach];
 }
 

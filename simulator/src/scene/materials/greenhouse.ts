@@ -2,7 +2,8 @@
  * Plastic tunnel greenhouses (塑料大棚): rows of arched tunnels 6–8 m wide and 2.2–3 m high under white
  * film, a narrow path between them, over a vegetable plot. Zhejiang's vegetable and strawberry land is
  * full of them. From the air they are long bright, low-saturation shapes with soft shading across: what
- * a smoke detector must not take for smoke or ash. A quarter carry a black shade net over their middle.
+ * a smoke detector must not take for smoke or ash. A quarter of the plots' tunnels carry a black shade net
+ * over their crests.
  * The painter and the heights (sun shadows in the paths) read the one layout below, in the plot's frame:
  * `across` metres over the plot's width, `along` metres down its length.
  */
@@ -17,7 +18,7 @@ export interface TunnelRow {
   pitchM: number;
   count: number;
   heightM: number;
-  /** Shade net over the tunnels' middle (its colour's share). */
+  /** A black shade net over the tunnels' crests. */
   net: boolean;
   /** How weathered the film is, 0 clean … 1 grey. */
   dust: number;
@@ -34,8 +35,9 @@ const CROP_UNDER: RGB = [0.3, 0.45, 0.22];
 
 /** The tunnels of a plot `plotWidthM` wide, from its hash `h` (0..1); null where not even one fits. */
 export function tunnelRow(plotWidthM: number, h: number): TunnelRow | null {
-  const widthM = 6 + 2 * hash2(Math.floor(h * 65536), 1, 0x6e1);
-  const gap = 0.8 + 0.5 * hash2(Math.floor(h * 65536), 2, 0x6e1);
+  const key = Math.floor(h * 65536);
+  const widthM = 6 + 2 * hash2(key, 1, 0x6e1);
+  const gap = 0.8 + 0.5 * hash2(key, 2, 0x6e1);
   const pitchM = widthM + gap;
   const count = Math.floor((plotWidthM - 2 * MARGIN_M + gap) / pitchM);
   if (count < 1) return null;
@@ -45,9 +47,9 @@ export function tunnelRow(plotWidthM: number, h: number): TunnelRow | null {
     widthM,
     pitchM,
     count,
-    heightM: 2.2 + 0.8 * hash2(Math.floor(h * 65536), 3, 0x6e1),
-    net: hash2(Math.floor(h * 65536), 4, 0x6e1) < 0.25,
-    dust: hash2(Math.floor(h * 65536), 5, 0x6e1),
+    heightM: 2.2 + 0.8 * hash2(key, 3, 0x6e1),
+    net: hash2(key, 4, 0x6e1) < 0.25,
+    dust: hash2(key, 5, 0x6e1),
   };
 }
 
@@ -96,16 +98,17 @@ export function paintTunnels(
   s.mix(DUSTY_FILM, 0.6 * row.dust);
   // The crop shows faintly through the film.
   s.mix(CROP_UNDER, 0.12);
-  // Film sags between the hoops and is taut over each: a soft band across the tunnel every metre (soft, so
-  // that shading every other sample does not break it into dashes), where it can be seen.
+  // Film sags between the hoops and is taut over each: a soft band across the tunnel every metre, where it
+  // can be seen (soft: a hard 6 cm line came out dashed where every other sample is shaded).
   const amp = periodicAmp(HOOP_M, gsd);
   if (amp > 0) {
     const f = along / HOOP_M - Math.floor(along / HOOP_M);
     s.mul(1 - 0.1 * amp * smooth(0.18, 0, Math.min(f, 1 - f) * HOOP_M));
   }
-  // A black shade net over the middle of the arch, its mesh averaging to dark grey.
-  if (row.net && Math.abs(rise) < 1.2) s.mix(SHADE_NET, 0.85);
-  s.spec = row.net && Math.abs(rise) < 1.2 ? 0.05 : 0.35;
+  // A black shade net over the middle of the arch, its mesh averaging to dark grey; film has a sheen.
+  const netted = row.net && Math.abs(rise) < 1.2;
+  if (netted) s.mix(SHADE_NET, 0.85);
+  s.spec = netted ? 0.05 : 0.35;
   // The arch's normal: the surface falls away from the tunnel's crest (gx, gy: the normal's tilt).
   s.gx = -rise * ax;
   s.gy = -rise * ay;
