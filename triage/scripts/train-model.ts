@@ -14,7 +14,8 @@
  * Renders the training set with the simulator (`npm run render:dataset`: `train` and `val` splits with
  * --seed, the held-out `test` split with another seed, other places) into data/training/ unless --data
  * names a rendered set, trains the default detector (thresholds chosen on `val`), writes the ONNX model,
- * its manifest, the training log and report to --out, scores `test` and rewrites the model card.
+ * its manifest, the training log and report to --out, scores `test` (when the set has one; the log says
+ * how to score a set rendered apart) and rewrites the model card.
  * --verifier also fits the region verifier (`triage/src/model/region-verifier.ts`) on the model's score
  * maps of `train` and `val` and writes it into the manifest for the classes where it raises `val` recall.
  * --fine-layer adds a stride-8 backbone layer pooled to each cell (mean and max) and --context-max a
@@ -60,6 +61,7 @@ import { fileURLToPath } from 'node:url';
 import { Detector } from '../src/model/detector.ts';
 import { evaluateModel, formatReport } from '../src/evaluation/evaluate.ts';
 import { readDatasetSplit } from '../src/training/dataset.ts';
+import { LabelsError } from '../src/evaluation/labels.ts';
 import type { DatasetItem } from '../src/training/dataset.ts';
 import { writeModelCard } from '../src/training/model-card.ts';
 import { progressBar } from '../src/training/progress.ts';
@@ -398,18 +400,28 @@ log(
   `model written: ${path.relative(repo, modelFile)} (${(trained.onnx.length / 1e6).toFixed(2)} MB), training took ${trainS.toFixed(0)} s`,
 );
 
-const heldout = await readDatasetSplit(data, 'test');
-const detector = await Detector.fromManifestFile(manifestFile);
-const report = await evaluateModel({
-  detector,
-  labels: heldout,
-  root: data,
-  onProgress: (d, t) => progressBar()('held-out evaluation', d, t),
+// The held-out split scored here when the data has one; without it (rendered to a folder of its own) the
+// model, its report and card are still written: a run of many minutes is not lost to a missing folder.
+const heldout = await readDatasetSplit(data, 'test').catch((e: unknown) => {
+  if (!(e instanceof LabelsError)) throw e;
+  log(
+    `未评估留出集 / held-out split not scored: ${e.message}. Score one with npm run eval:model -- --dataset DIR --split test --model ${path.relative(repo, manifestFile)}`,
+  );
+  return [] as DatasetItem[];
 });
-await detector.close();
-log(`held-out test split of ${path.relative(repo, data)}:\n${formatReport(report)}`);
-const { outcomes: _outcomes, ...summary } = report;
-await writeFormatted(path.join(outDir, 'eval-heldout.json'), `${JSON.stringify(summary, null, 2)}\n`);
+if (heldout.length) {
+  const detector = await Detector.fromManifestFile(manifestFile);
+  const report = await evaluateModel({
+    detector,
+    labels: heldout,
+    root: data,
+    onProgress: (d, t) => progressBar()('held-out evaluation', d, t),
+  });
+  await detector.close();
+  log(`held-out test split of ${path.relative(repo, data)}:\n${formatReport(report)}`);
+  const { outcomes: _outcomes, ...summary } = report;
+  await writeFormatted(path.join(outDir, 'eval-heldout.json'), `${JSON.stringify(summary, null, 2)}\n`);
+}
 /** The commit this run's trainer and renderer came from, and whether tracked files differed from it: the same command
  * gives the same model only from the same code (round 8 found the trainer's output drifted between commits). */
 function sourceRevision(): { commit: string; modified: boolean } | null {
