@@ -175,6 +175,9 @@ export class Shader {
   // Sun and sky light.
   readonly sunX: number;
   readonly sunY: number;
+  /** The sun's way across the ground (unit, east and north). */
+  private readonly sunUx: number;
+  private readonly sunUy: number;
   readonly sunZ: number;
   readonly tanSun: number;
   readonly sunCol: RGB;
@@ -239,6 +242,9 @@ export class Shader {
     const az = w.sunAzimuthDeg * DEG;
     this.sunX = Math.cos(el) * Math.sin(az);
     this.sunY = Math.cos(el) * Math.cos(az);
+    const across = Math.hypot(this.sunX, this.sunY) || 1;
+    this.sunUx = this.sunX / across;
+    this.sunUy = this.sunY / across;
     this.sunZ = Math.sin(el);
     this.tanSun = Math.tan(el);
     this.shadowMask = new SunShadowMask(
@@ -289,6 +295,8 @@ export class Shader {
     this.bgGrid = plotGrid(this, undefined);
 
     const lookRng = new Rng(mixSeed(scene.seed, 0x1c1d));
+    // Where the wind carries smoke (clockwise from north): the plumes' way, and the crews keep out of it.
+    const downwind = ((w.windDirDeg ?? 0) + 180) * DEG;
     this.incidents = shapes.map((shape, index) => {
       const [cx, cy] = scene.frame.toLocal(shape.lon, shape.lat);
       const bound =
@@ -328,17 +336,13 @@ export class Shader {
           shape.cls === 'exposed_slope'
             ? drawSlopeForm(r.fork(0x51), SOIL_COLOURS[soil] as RGB, terraced, shape.lengthM, shape.widthM)
             : null,
-        crew:
-          shape.cls === 'straw_burning'
-            ? planCrew(r.fork(0xc2e), burnPlace(shape, cx, cy, ((w.windDirDeg ?? 0) + 180) * DEG))
-            : null,
+        crew: shape.cls === 'straw_burning' ? planCrew(r.fork(0xc2e), burnPlace(shape, cx, cy, downwind)) : null,
       };
     });
 
     this.clearings = this.incidents.filter((p) => p.shape.cls === 'exposed_slope');
     this.burns = this.incidents.filter((p) => p.shape.cls === 'straw_burning');
     this.crews = this.burns.flatMap((p) => (p.crew ? [p.crew] : []));
-    const downwind = ((w.windDirDeg ?? 0) + 180) * DEG;
     const wx = Math.sin(downwind);
     const wy = Math.cos(downwind);
     const windMps = Math.max(0.3, w.windMps ?? 2);
@@ -1165,9 +1169,7 @@ export class Shader {
     const vis = over <= 0 ? 1 : over >= 0.8 ? 0 : 1 - over / 0.8;
     if (vis === 0 || !this.crews.length) return vis;
     // People by a fire: narrower than the mask keeps, their shadows are traced (burn-crew.ts).
-    const h = Math.hypot(this.sunX, this.sunY) || 1;
-    for (const c of this.crews)
-      if (crewSunShare(c, x, y, objH, this.sunX / h, this.sunY / h, this.tanSun) === 0) return 0;
+    for (const c of this.crews) if (crewSunShare(c, x, y, objH, this.sunUx, this.sunUy, this.tanSun) === 0) return 0;
     return vis;
   }
 

@@ -351,7 +351,7 @@ function downwind(f: number): number {
 const AXIS_LIFT = 0.6;
 
 /**
- * How high a plume's centreline has climbed `sp` metres downwind (the axis is this plus 0.6 σz): steeply near
+ * How high a plume's centreline has climbed `sp` metres downwind (the axis is this plus AXIS_LIFT σz): steeply near
  * the source, levelling off toward the ceiling.
  */
 function climbAt(v: Pick<Volume, 'ceilM' | 'rise'>, sp: number): number {

@@ -3,7 +3,8 @@
  * farmers who lit it stand at its flanks or behind it with rakes, out of its smoke, and some came in a
  * light truck parked upwind. From the air a person is a head or a straw hat (斗笠) over the shoulders, a
  * rake's handle, and a shadow longer than the person is wide. Painted flat on the ground (camera rays do
- * not meet them) with heights for their sun shadows.
+ * not meet them); the truck stands in the sun-shadow mask (crewHeight), people's shadows are traced
+ * (crewSunShare).
  */
 import type { IncidentShape } from '../incident-shape.ts';
 import type { RGB } from '../look.ts';
