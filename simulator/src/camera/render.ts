@@ -284,6 +284,12 @@ export function renderRaw(
       const ux = dx / len;
       const uy = dy / len;
       const uz = dz / len;
+      // Toward the camera across the ground, and the ray's rise per metre (people stand up in it).
+      const across = Math.sqrt(dx * dx + dy * dy);
+      const view = shader.view;
+      view.ux = across > 0 ? -dx / across : 0;
+      view.uy = across > 0 ? -dy / across : 0;
+      view.tan = across > 0 ? -dz / across : Infinity;
       let incident = 0;
       let tag = 0;
       let grain = 0;
@@ -359,7 +365,7 @@ export function renderRaw(
           const foot = Math.min(gsd, WALL_FOOT_M);
           const out = WALL_OUT_M + 2 * foot;
           vis = shader.sunVisibility(gx + out * nx, gy + out * ny, surf.objH, foot);
-        } else vis = underCrown ? 0 : shader.sunVisibility(gx, gy, surf.objH, gsd);
+        } else vis = underCrown ? 0 : shader.sunVisibility(gx + surf.sunAtDx, gy + surf.sunAtDy, surf.objH, gsd);
         const bk = ((j / block) | 0) * nbx + ((i / block) | 0);
         let cloud = cloudG[bk] as number;
         if (cloud !== cloud) {

@@ -31,12 +31,28 @@ import {
   type PlotGrid,
 } from './materials/fields.ts';
 import { canopyHeight, forestHeight, shadeBamboo, shadeForest, shadeTea } from './materials/vegetation.ts';
-import { houseRoofHeight, lotAt, shadeVillage, villageCrownSeenAt, villageTreeHeight } from './materials/village.ts';
+import {
+  houseRoofHeight,
+  lotAt,
+  shadeVillage,
+  shadeVillageCrownOver,
+  villageCrownOver,
+  villageCrownSeenAt,
+  villageTreeHeight,
+} from './materials/village.ts';
 import { shadeBank, shadeRoad, shadeTrack, shadeWater } from './materials/water-and-built.ts';
 import { bankHeight, planStream, shadeStream, streamEdgeDistance, streamReachM } from './materials/stream.ts';
 import type { StreamCourse } from './materials/stream.ts';
 import { paintVehicle, vehicleHeight } from './materials/vehicle.ts';
-import { burnPlace, crewHeight, crewSunShare, paintCrew, planCrew, type BurnCrew } from './materials/burn-crew.ts';
+import {
+  burnPlace,
+  crewHeight,
+  crewSunShare,
+  paintCrew,
+  planCrew,
+  type BurnCrew,
+  type ViewToward,
+} from './materials/burn-crew.ts';
 import {
   APRON_M,
   inApron,
@@ -672,6 +688,13 @@ export class Shader {
     return k;
   }
 
+  /** The village feature at (x, y) as the height functions read the raster, 0 where no village is. */
+  villageAt(x: number, y: number): number {
+    const k = this.lookup(this.memo3, x, y, 1);
+    const tile = this.memo3.tile as GroundTile;
+    return tile.cls[k] === GROUND.village ? (tile.feat[k] as number) : 0;
+  }
+
   /** The class raster's feature index at (x, y) as the height functions read it (1 m cells, no warp). */
   groundFeatureAt(x: number, y: number): number {
     const k = this.lookup(this.memo3, x, y, 1);
@@ -730,10 +753,10 @@ export class Shader {
         shadeBank(this, s, x, y, gsd, aux, feat);
         break;
       case GROUND.road:
-        shadeRoad(this, s, x, y, gsd, aux, feat);
+        if (!shadeVillageCrownOver(this, s, x, y, gsd)) shadeRoad(this, s, x, y, gsd, aux, feat);
         break;
       case GROUND.track:
-        shadeTrack(this, s, x, y, gsd, aux);
+        if (!shadeVillageCrownOver(this, s, x, y, gsd)) shadeTrack(this, s, x, y, gsd, aux);
         break;
       case GROUND.village:
         shadeVillage(this, s, x, y, gsd, featIndex);
@@ -837,9 +860,15 @@ export class Shader {
         else paintOutfall(this, s, p, sl, q, x, y, gsd, cls === GROUND.water);
       }
       // The people and truck by a fire stand on its scar or beside it: painted over it.
-      if (p.crew) paintCrew(s, p.crew, x, y, gsd);
+      if (p.crew) paintCrew(s, p.crew, x, y, gsd, this.view, this.sunUx, this.sunUy);
     }
   }
+
+  /**
+   * The camera as seen from the point being shaded (set by the renderer per sample; straight above by
+   * default): people by a fire stand up in oblique views (burn-crew.ts).
+   */
+  readonly view: ViewToward = { ux: 0, uy: 0, tan: Infinity };
 
   /** While set, the heights asked for are of buildings only (builtHeight): patches stand no trees. */
   builtOnly = false;
@@ -1015,6 +1044,10 @@ export class Shader {
         this.objectBaseM = 0;
         return house;
       }
+      case GROUND.road:
+      case GROUND.track:
+        // The trees of a village beside or round it, over it.
+        return villageCrownOver(this, x, y);
       case GROUND.construction: {
         if (this.treesOnly) return 0;
         const ax = this.scene.raster.feature(tile.feat[k] as number)?.axisRad ?? 0;

@@ -52,6 +52,12 @@ export class Surface {
    * and the eye (a leaf's waxy cuticle): sunlit crowns glint pale, in the sun's colour, not the leaf's.
    */
   gloss = 0;
+  /**
+   * Where the surface really is, from the ground point shaded (m, scene frame): a person standing up in an
+   * oblique view is met above and before the ground point the ray would have reached; sunlight is read there.
+   */
+  sunAtDx = 0;
+  sunAtDy = 0;
   /** Hard-negative kind index + 1 seen here, 0 = none. */
   tag = 0;
   /** Incident index + 1 seen here, 0 = none. */
@@ -82,6 +88,7 @@ export class Surface {
     this.incident = 0;
     this.nearThin = 0;
     this.under = 0;
+    this.sunAtDx = this.sunAtDy = 0;
   }
 
   /** Remember (r, g, b, spec) as the surface under what is painted over it (see `under`). */

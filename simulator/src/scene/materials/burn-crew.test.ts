@@ -9,7 +9,15 @@ import { demoLonLat, demoShader } from '../demo-shader.ts';
 import { demoRiverY } from '../demo-world.ts';
 import { Rng } from '../random.ts';
 import { Surface } from '../surface.ts';
-import { burnPlace, crewSunShare, paintCrew, planCrew, type BurnCrew, type Tender } from './burn-crew.ts';
+import {
+  burnPlace,
+  crewSunShare,
+  paintCrew,
+  planCrew,
+  type BurnCrew,
+  type Tender,
+  type ViewToward,
+} from './burn-crew.ts';
 import type { IncidentShape } from '../incident-shape.ts';
 
 function burn(headingDeg: number, radiusM: number, lengthM = 0, widthM = 0): IncidentShape {
@@ -31,6 +39,11 @@ function burn(headingDeg: number, radiusM: number, lengthM = 0, widthM = 0): Inc
 const DEG = Math.PI / 180;
 
 /** A crew with at least one person, from the first seed at or after `seed` that gives one. */
+/** A camera straight above, and the sun in the east. */
+const NADIR: ViewToward = { ux: 0, uy: 0, tan: Infinity };
+const paintNadir = (s: Surface, crew: BurnCrew, x: number, y: number, gsd: number): boolean =>
+  paintCrew(s, crew, x, y, gsd, NADIR, 1, 0);
+
 function crewWithPerson(seed: number, headingDeg = 0): { crew: BurnCrew; t: Tender } {
   for (let k = seed; ; k++) {
     const crew = planCrew(new Rng(k), burnPlace(burn(headingDeg, 15), 0, 0, headingDeg * DEG));
@@ -87,18 +100,56 @@ describe('a straw burn’s crew', () => {
     const { crew, t } = crewWithPerson(1);
     const s = new Surface();
     s.set([0.5, 0.5, 0.5]);
-    expect(paintCrew(s, crew, t.x, t.y, 0.02)).toBe(true);
+    expect(paintNadir(s, crew, t.x, t.y, 0.02)).toBe(true);
     expect(s.objH).toBeGreaterThanOrEqual(1.45);
     s.reset();
     s.set([0.5, 0.5, 0.5]);
-    expect(paintCrew(s, crew, t.x + 0.6, t.y + 0.6, 0.02)).toBe(false);
+    expect(paintNadir(s, crew, t.x + 0.6, t.y + 0.6, 0.02)).toBe(false);
     // A 1 m pixel over them: tinted by their shoulders' area (0.1 m²), not painted over.
     s.reset();
     s.set([1, 1, 1]);
-    expect(paintCrew(s, crew, t.x + 0.2, t.y - 0.3, 1)).toBe(true);
+    expect(paintNadir(s, crew, t.x + 0.2, t.y - 0.3, 1)).toBe(true);
     const share = (1 - s.r) / (1 - t.clothes[0]);
     expect(share).toBeGreaterThan(0.08);
     expect(share).toBeLessThan(0.12);
+  });
+
+  it('stands a person up in an oblique view: legs, body and head over the ground behind them', () => {
+    // One bareheaded person in an orange jacket at the origin, facing east; the camera 45° up in the south,
+    // so a ray reaching the ground d metres north of them passed over their feet at height d.
+    const t: Tender = { x: 0, y: 0, cos: 1, sin: 0, clothes: [0.8, 0.35, 0.08], hat: false, rake: false };
+    const crew: BurnCrew = { tenders: [t], truck: null, cx: 0, cy: 0, boundM: 1 };
+    const south: ViewToward = { ux: 0, uy: -1, tan: 1 };
+    const s = new Surface();
+    const seen = (x: number, y: number): boolean => {
+      s.reset();
+      s.set([0.5, 0.5, 0.5]);
+      return paintCrew(s, crew, x, y, 0.02, south, 1, 0);
+    };
+    // Met at the height of the run back to their axis: trousers, then the jacket, then the head.
+    expect(seen(0, 0.5)).toBe(true);
+    expect(s.objH).toBeCloseTo(0.5 + 0.196, 1);
+    expect(s.r).toBeLessThan(0.15);
+    expect(seen(0, 1.1)).toBe(true);
+    expect(s.r).toBeGreaterThan(s.b * 3);
+    // Its sunlight is read on the jacket's south face, 5 cm out of it (0.246 m south of their axis), not on
+    // the ground 1.1 m north of them.
+    expect(s.sunAtDx).toBeCloseTo(0, 6);
+    expect(1.1 + s.sunAtDy).toBeCloseTo(-0.246, 2);
+    expect(seen(0, 1.55)).toBe(true);
+    expect(s.objH).toBeGreaterThan(1.45);
+    // Above their head, beside them and in front of them the ground shows.
+    expect(seen(0, 1.95)).toBe(false);
+    expect(seen(0.3, 1)).toBe(false);
+    expect(seen(0, -0.5)).toBe(false);
+    // The side toward the sun (east) is lit, the other in its own shade.
+    seen(0.15, 1.1);
+    const east = s.r;
+    seen(-0.15, 1.1);
+    expect(east).toBeGreaterThan(s.r * 1.3);
+    // Seen from straight above, the same person is their shoulders' top, 0.23 m across.
+    expect(paintNadir(s, crew, 0, 0.5, 0.02)).toBe(false);
+    expect(paintNadir(s, crew, 0, 0.2, 0.02)).toBe(true);
   });
 
   it('casts a shadow away from the sun as long as a person is tall over the sun’s tangent', () => {

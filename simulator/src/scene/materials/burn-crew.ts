@@ -2,9 +2,10 @@
  * The people, and sometimes the truck, beside a straw fire. Real frames of field burns show them: the
  * farmers who lit it stand at its flanks or behind it with rakes, out of its smoke, and some came in a
  * light truck parked upwind. From the air a person is a head or a straw hat (斗笠) over the shoulders, a
- * rake's handle, and a shadow longer than the person is wide. Painted flat on the ground (camera rays do
- * not meet them); the truck stands in the sun-shadow mask (crewHeight), people's shadows are traced
- * (crewSunShare).
+ * rake's handle, and a shadow longer than the person is wide. Painted on the ground: a camera ray reaching
+ * the ground behind a person (seen from the camera) is traced back up to where it met them (personHit), so
+ * at oblique views they stand up, legs, body and head; the truck stands in the sun-shadow mask
+ * (crewHeight), people's shadows are traced (crewSunShare).
  */
 import type { IncidentShape } from '../incident-shape.ts';
 import type { RGB } from '../look.ts';
@@ -165,9 +166,68 @@ function at(b: BurnPlace, ang: number, reach: number): [number, number] {
   return [b.cx + ex * reach, b.cy + ny * reach];
 }
 
-/** Whether (x, y) is near enough the crew's square to hold one of them. */
-const near = (c: BurnCrew, x: number, y: number): boolean =>
-  Math.abs(x - c.cx) <= c.boundM && Math.abs(y - c.cy) <= c.boundM;
+/** Whether (x, y) is within `more` metres of the crew's square. */
+const near = (c: BurnCrew, x: number, y: number, more = 0): boolean =>
+  Math.abs(x - c.cx) <= c.boundM + more && Math.abs(y - c.cy) <= c.boundM + more;
+
+/** The camera as seen from a ground point: the unit vector toward it across the ground, and the ray's rise per metre. */
+export interface ViewToward {
+  ux: number;
+  uy: number;
+  tan: number;
+}
+
+/** How far (m) out of a person's side its sunlight is read. */
+const SIDE_OUT_M = 0.05;
+/** Rays steeper than this (rise per metre, about 7° from the vertical) see people from above, as at nadir. */
+const TOP_VIEW_TAN = 8;
+/** Below this height (m) a standing person shows trousers, above it their jacket or shirt. */
+const WAIST_M = 0.85;
+const TROUSERS: RGB = [0.1, 0.1, 0.11];
+const SKIN: RGB = [0.55, 0.4, 0.3];
+/** A person's columns, from the top down: radius (m), bottom and top height (m), and what each is. */
+const HATTED: [number, number, number, string][] = [
+  [HAT_M, HAT_HEIGHT_M - 0.1, HAT_HEIGHT_M, 'hat'],
+  [HEAD_M, SHOULDER_HEIGHT_M, HAT_HEIGHT_M - 0.1, 'head'],
+  [SHOULDER_HALF_M * 0.85, 0, SHOULDER_HEIGHT_M, 'body'],
+];
+const BAREHEADED: [number, number, number, string][] = [
+  [HEAD_M, SHOULDER_HEIGHT_M, HEAD_HEIGHT_M, 'head'],
+  [SHOULDER_HALF_M * 0.85, 0, SHOULDER_HEIGHT_M, 'body'],
+];
+
+/** What personHit found: the part met, whether on its top, the height (m) and the outward normal of its side. */
+const met = { part: '', top: false, z: 0, nx: 0, ny: 0 };
+
+/**
+ * Whether the camera ray that reaches the ground at (x, y) met person `t` on its way down (the person a
+ * column, as for their shadow: body, then head or hat); the first part it met is in `met`. The ray passes
+ * the person's axis `s` metres from (x, y) toward the camera; it is inside a column of radius r while
+ * within √(r² − d²) of that point, d its distance from the axis, at the height its run times `v.tan`.
+ */
+function personHit(t: Tender, x: number, y: number, v: ViewToward): boolean {
+  const fx = t.x - x;
+  const fy = t.y - y;
+  const s = fx * v.ux + fy * v.uy;
+  const px = fx - s * v.ux;
+  const py = fy - s * v.uy;
+  const d2 = px * px + py * py;
+  for (const [r, z0, z1, part] of t.hat ? HATTED : BAREHEADED) {
+    if (d2 > r * r) continue;
+    const half = Math.sqrt(r * r - d2);
+    const top = z1 / v.tan;
+    // The highest point of the ray inside this column (the first the ray reaches), if any.
+    const w = Math.min(s + half, top);
+    if (w < Math.max(s - half, z0 / v.tan, 0)) continue;
+    met.part = part;
+    met.top = w === top;
+    met.z = w * v.tan;
+    met.nx = (w * v.ux - fx) / r;
+    met.ny = (w * v.uy - fy) / r;
+    return true;
+  }
+  return false;
+}
 
 /**
  * Height (m) of the crew's truck at (x, y), 0 where none stands: for the sun-shadow mask. People are
@@ -246,17 +306,29 @@ function onHandle(a: number, c: number): boolean {
 }
 
 /**
- * Paint the crew at (x, y) over the ground in `s`, seen with pixels `gsd` metres across; false where
- * none of them is. A person smaller than a pixel tints the pixel they stand in by the share they cover.
+ * Paint the crew at (x, y) over the ground in `s`, seen with pixels `gsd` metres across by a camera toward
+ * `view`, the sun toward (sunUx, sunUy) across the ground; false where none of them is. A person smaller
+ * than a pixel tints the pixel they stand in by the share they cover.
  */
-export function paintCrew(s: Surface, c: BurnCrew, x: number, y: number, gsd: number): boolean {
-  if (!near(c, x, y)) return false;
+export function paintCrew(
+  s: Surface,
+  c: BurnCrew,
+  x: number,
+  y: number,
+  gsd: number,
+  view: ViewToward,
+  sunUx: number,
+  sunUy: number,
+): boolean {
+  const standing = view.tan < TOP_VIEW_TAN && gsd <= 2 * SHOULDER_HALF_M;
+  if (!near(c, x, y, standing ? HAT_HEIGHT_M / view.tan : 0)) return false;
   const k = c.truck;
   if (k) {
     const dx = x - k.x;
     const dy = y - k.y;
     if (paintVehicle(s, dx * k.cos + dy * k.sin, -dx * k.sin + dy * k.cos, k.salt)) return true;
   }
+  if (standing) return paintStanding(s, c, x, y, view, sunUx, sunUy);
   for (const t of c.tenders) {
     const dx = x - t.x;
     const dy = y - t.y;
@@ -287,4 +359,58 @@ export function paintCrew(s: Surface, c: BurnCrew, x: number, y: number, gsd: nu
     return true;
   }
   return false;
+}
+
+/**
+ * The crew's people at an oblique view: where the ray to (x, y) met one of them, their side (trousers,
+ * jacket, face or hair, hat), lit on the side toward the sun, or the top of their shoulders, head or hat.
+ * Rakes are too thin to show standing up.
+ */
+function paintStanding(
+  s: Surface,
+  c: BurnCrew,
+  x: number,
+  y: number,
+  view: ViewToward,
+  sunUx: number,
+  sunUy: number,
+): boolean {
+  let best: Tender | null = null;
+  let bestZ = -1;
+  let part = '';
+  let top = false;
+  let nx = 0;
+  let ny = 0;
+  let w = 0;
+  // The person the ray met first, where two stand one behind the other: the one met highest up.
+  for (const t of c.tenders)
+    if (personHit(t, x, y, view) && met.z > bestZ) {
+      best = t;
+      bestZ = met.z;
+      part = met.part;
+      top = met.top;
+      nx = met.nx;
+      ny = met.ny;
+      w = met.z / view.tan;
+    }
+  if (!best) return false;
+  // Sunlight is read where the ray met them (a side a few centimetres out of the column, so a side toward
+  // the sun is not shaded by the person themself and a side away from it is), not on the ground behind.
+  const out = top ? 0 : SIDE_OUT_M;
+  s.sunAtDx = w * view.ux + out * nx;
+  s.sunAtDy = w * view.uy + out * ny;
+  s.dropLeaves();
+  s.spec = 0.05;
+  s.gx = 0;
+  s.gy = 0;
+  s.objH = bestZ;
+  // Sides toward the sun are lit, the others in their own shade; tops face the sky.
+  const lit = top ? 1 : 0.55 + 0.45 * Math.max(0, nx * sunUx + ny * sunUy);
+  if (part === 'hat') s.set(STRAW_HAT, (top ? 1 : 0.8) * lit);
+  else if (part === 'head') {
+    // The face toward where they look, hair behind and on top.
+    const facing = nx * best.cos + ny * best.sin;
+    s.set(!top && facing > 0.2 ? SKIN : HAIR, lit);
+  } else s.set(bestZ < WAIST_M ? TROUSERS : best.clothes, lit * (top ? 1 : 0.9));
+  return true;
 }

@@ -311,7 +311,8 @@ function trunkKind(sh: Shader, feat: number): number {
   m.feat = feat;
   m.qx = qx;
   m.qy = qy;
-  m.kind = lotAt(sh, qx / 4, qy / 4, feat).kind;
+  // A trunk outside the village (in a road through it, or past its edge) stands no tree of it.
+  m.kind = sh.groundFeatureAt(qx / 4, qy / 4) === feat ? lotAt(sh, qx / 4, qy / 4, feat).kind : -1;
   return m.kind;
 }
 
@@ -362,6 +363,58 @@ export function villageCrownSeenAt(sh: Shader, x: number, y: number, feat: numbe
   if (dome === 0) return 0;
   const L = lotAt(sh, x, y, feat);
   return L.kind !== 1 || dome > houseRoofHeight(sh, L) ? dome : 0;
+}
+
+/** How far (m) a village crown reaches from its trunk: the canopy texture's largest lobed crown at yard scale. */
+const CROWN_REACH_M = 3.6;
+/** Directions in which villageNear looks for a village, a crown's reach away. */
+const REACH_DX = [1, 0.7071, 0, -0.7071, -1, -0.7071, 0, 0.7071].map((d) => d * CROWN_REACH_M);
+const REACH_DY = [0, 0.7071, 1, 0.7071, 0, -0.7071, -1, -0.7071].map((d) => d * CROWN_REACH_M);
+/** The last 1 m cell villageNear looked round, and the village it found there. */
+const nearMemo = { sh: null as Shader | null, ix: 0, iy: 0, feat: 0 };
+
+/**
+ * The village feature whose trees may overhang (x, y), a point outside any village (a road or track through
+ * or past one), 0 where no village lies within a crown's reach. Looked up once per metre cell.
+ */
+function villageNear(sh: Shader, x: number, y: number): number {
+  const ix = Math.floor(x);
+  const iy = Math.floor(y);
+  const m = nearMemo;
+  if (m.ix === ix && m.iy === iy && m.sh === sh) return m.feat;
+  m.sh = sh;
+  m.ix = ix;
+  m.iy = iy;
+  m.feat = 0;
+  for (let k = 0; k < 8; k++) {
+    const px = ix + 0.5 + (REACH_DX[k] as number);
+    const py = iy + 0.5 + (REACH_DY[k] as number);
+    m.feat = sh.villageAt(px, py);
+    if (m.feat) break;
+  }
+  return m.feat;
+}
+
+/**
+ * Height (m) of a village tree whose crown overhangs (x, y), a point on a road or track beside or through
+ * a village, 0 where none does (with `sh.treesOnly`, the crown's dome): roads through villages ran
+ * between straight walls of cut-off crowns. The crown is villageTreeHeight's, so its trunk is in the
+ * village; crownOverFound() gives its layer for the shading.
+ */
+export function villageCrownOver(sh: Shader, x: number, y: number): number {
+  const feat = villageNear(sh, x, y);
+  return feat ? villageTreeHeight(sh, x, y, feat) : 0;
+}
+
+/** Shade a village crown overhanging a road or track at (x, y); false where none does. */
+export function shadeVillageCrownOver(sh: Shader, s: Surface, x: number, y: number, gsd: number): boolean {
+  const was = sh.treesOnly;
+  sh.treesOnly = true;
+  const dome = villageCrownOver(sh, x, y);
+  sh.treesOnly = was;
+  if (dome === 0) return false;
+  const t = treeFound;
+  return shadeCanopy(sh, s, x, y, gsd, 1, t.scale, t.heightM);
 }
 
 export function shadeVillage(sh: Shader, s: Surface, x: number, y: number, gsd: number, feat: number): void {
@@ -467,13 +520,27 @@ function shadeYard(sh: Shader, s: Surface, x: number, y: number, gsd: number, L:
   }
   s.set(look.concrete, 0.7 + 0.18 * grain + 0.1 * (stain - 0.5));
   s.mix(STAIN, 0.35 * smooth(0.35, 0.15, stain));
-  // Hairline cracks every few metres with weeds in them, where they can still be seen.
-  const amp = periodicAmp(3.4, gsd);
+  // Joints between the slabs, both ways every few metres: dark lines of dirt, weeds along some stretches.
+  // A joint is 6 cm wide; a coarser pixel gets it as its share of the pixel (a 10 cm line sampled by 20 cm
+  // pixels was a row of dashes, and weeds read per sample from a 5 cm texture were hatch marks).
+  const amp = periodicAmp(YARD_SLAB_M, gsd);
   if (amp > 0) {
-    const crack = Math.abs((((((x * L.cos + y * L.sin) / 3.4) % 1) + 1) % 1) - 0.5) * 3.4;
-    if (crack < 0.05) s.mix(look.grass, 0.5 * amp * (d[3] as number));
+    const half = Math.max(0.5 * gsd, YARD_JOINT_M / 2);
+    const u = (x * L.cos + y * L.sin) / YARD_SLAB_M;
+    const v = (y * L.cos - x * L.sin) / YARD_SLAB_M;
+    const ju = Math.abs(u - Math.floor(u) - 0.5) * YARD_SLAB_M;
+    const jv = Math.abs(v - Math.floor(v) - 0.5) * YARD_SLAB_M;
+    if (ju < half || jv < half) {
+      const cover = amp * Math.min(1, YARD_JOINT_M / (2 * half));
+      s.mul(1 - 0.4 * cover);
+      s.mix(look.grass, 0.7 * cover * smooth(0.5, 0.7, sh.tex(x, y, 0.8, gsd, 163)));
+    }
   }
 }
+
+/** Yard slabs' size (m), and the width (m) of the joints between them. */
+const YARD_SLAB_M = 3.4;
+const YARD_JOINT_M = 0.06;
 
 /** A lot with no house: a kitchen garden, weeds and shrubs, or bare earth. Village fringes are mostly these. */
 function shadeOpenLot(sh: Shader, s: Surface, x: number, y: number, gsd: number, L: Lot, d: Detail4): void {
