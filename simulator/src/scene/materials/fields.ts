@@ -25,6 +25,28 @@ import {
 import { paintTunnels, tunnelHeight, tunnelRow, type TunnelRow } from './greenhouse.ts';
 import { detailBuffer } from '../textures.ts';
 
+/** A path's colour between tunnels, for pixels over film and path (reused buffer). */
+const PATH: [number, number, number] = [0, 0, 0];
+/** A furrow's colour between raised beds (reused buffer), and the furrows' share of the beds' pitch. */
+const FURROW: [number, number, number] = [0, 0, 0];
+const FURROW_SHARE = 0.22;
+
+/**
+ * Share of a footprint `width` wide centred at `u` (both in periods of a stripe pattern) covered by the
+ * stripes [k, k + share): the pattern box-filtered over the pixel.
+ */
+export function stripeShare(u: number, width: number, share: number): number {
+  // Footprints far under a millimetre are points (their difference of lengths would be rounding error).
+  if (!(width > 1e-6)) return u - Math.floor(u) < share ? 1 : 0;
+  return (stripesUpTo(u + width / 2, share) - stripesUpTo(u - width / 2, share)) / width;
+}
+
+/** Length of the stripes [k, k + share) from 0 up to x (periods). */
+function stripesUpTo(x: number, share: number): number {
+  const k = Math.floor(x);
+  return k * share + Math.min(x - k, share);
+}
+
 // det4 results, one buffer per read, so no read overwrites another that is still being used (see Shader.det4).
 const farmDetail = detailBuffer();
 
@@ -417,24 +439,36 @@ export function shadeCrop(
       const row = plotTunnels(state, rnd, grid.widthM);
       if (row) {
         const fu = pp.fu * grid.widthM;
-        if (!paintTunnels(s, row, fu, pp.fv * pp.stripL, pp.stripL, grid.cos, grid.sin, gsd, grain)) {
+        const film = paintTunnels(s, row, fu, pp.fv * pp.stripL, pp.stripL, grid.cos, grid.sin, gsd, grain);
+        if (film === 0) {
           // Trodden earth paths between and round the tunnels.
           s.set(look.soil, 0.8 + 0.25 * grain);
           s.mix(look.dirt, 0.5);
+        } else if (film < 1) {
+          // A pixel over film and path: the path's share of it.
+          const k = 0.4 + 0.125 * grain;
+          for (let c = 0; c < 3; c++) PATH[c] = k * (look.soil[c] as number) + 0.5 * (look.dirt[c] as number);
+          s.mix(PATH, 1 - film);
         }
         break;
       }
       // Raised beds with furrows; some plots under silver-white mulch film.
       const bed = 1.3;
       const amp = periodicAmp(bed, gsd);
-      const f = across / bed - Math.floor(across / bed);
-      s.set(look.soil, 0.9 + 0.2 * patch);
-      if (f >= 0.22 || amp === 0) {
-        if (rnd > 0.55) {
-          s.mix(FILM, 0.85 * amp + 0.35 * (1 - amp));
-          s.spec = 0.3 * amp;
-        } else s.mix(base, (0.5 + 0.5 * smooth(0.35, 0.6, mid)) * (amp + 0.5 * (1 - amp)));
-      } else s.mul(0.8);
+      const soilK = 0.9 + 0.2 * patch;
+      s.set(look.soil, soilK);
+      if (rnd > 0.55) {
+        s.mix(FILM, 0.85 * amp + 0.35 * (1 - amp));
+        s.spec = 0.3 * amp;
+      } else s.mix(base, (0.5 + 0.5 * smooth(0.35, 0.6, mid)) * (amp + 0.5 * (1 - amp)));
+      // The furrows between the beds, bare soil a little darker: their share of the pixel's footprint (a
+      // point sample drew them as dashes across white film at coarse pixels), faded with the beds.
+      const furrow = amp * stripeShare(across / bed, gsd / bed, FURROW_SHARE);
+      if (furrow > 0) {
+        for (let c = 0; c < 3; c++) FURROW[c] = 0.8 * soilK * (look.soil[c] as number);
+        s.mix(FURROW, furrow);
+        s.spec *= 1 - furrow;
+      }
       break;
     }
   }

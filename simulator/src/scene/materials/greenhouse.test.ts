@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { galleryShader } from '../../dataset/gallery-shader.ts';
 import { GROUND } from '../layers.ts';
 import { Surface } from '../surface.ts';
-import { tunnelHeight, tunnelRow } from './greenhouse.ts';
+import { filmCover, paintTunnels, tunnelHeight, tunnelRow } from './greenhouse.ts';
 
 describe('tunnel greenhouses', () => {
   it('stand inside their plot, paths between them, as arches 6–8 m wide and 2.2–3 m high', () => {
@@ -54,6 +54,37 @@ describe('tunnel greenhouses', () => {
     tunnelHeight(row, t, 10, 40, slope);
     const num = (tunnelHeight(row, t + 1e-4, 10, 40) - tunnelHeight(row, t - 1e-4, 10, 40)) / 2e-4;
     expect(slope[0]).toBeCloseTo(num, 3);
+  });
+
+  it('are a coarse pixel’s share of film and path, lit by the arch’s mean slope under it', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0.3, max: 3, noNaN: true }),
+        (h, gsd) => {
+          const row = tunnelRow(60, h * 0.3);
+          if (!row || row.count < 3) return;
+          const gap = row.pitchM - row.widthM;
+          // Centred on the path between the first two tunnels: film on both sides of it, by the share outside it.
+          const mid = row.start + row.widthM + gap / 2;
+          const s = new Surface();
+          const film = paintTunnels(s, row, mid, 20, 40, 1, 0, gsd, 0.5);
+          expect(film).toBeCloseTo(Math.max(0, 1 - gap / gsd), 9);
+          // Over a whole pitch the shares average to the film's share of it.
+          let sum = 0;
+          for (let k = 0; k < 200; k++) sum += filmCover(row, row.start + row.pitchM * (1 + (k + 0.5) / 200), gsd);
+          expect(sum / 200).toBeCloseTo(Math.min(1, row.widthM / row.pitchM), 1);
+        },
+      ),
+    );
+    // At a tunnel's edge a 2 cm pixel sees the film almost upright; a metre-wide one its mean slope.
+    const row = tunnelRow(30, 0.4)!;
+    const s = new Surface();
+    paintTunnels(s, row, row.start + 0.01, 20, 40, 1, 0, 0.02, 0.5);
+    expect(Math.abs(s.gx)).toBe(3);
+    paintTunnels(s, row, row.start + 0.5, 20, 40, 1, 0, 1, 0.5);
+    expect(Math.abs(s.gx)).toBeLessThan(2);
+    expect(Math.abs(s.gx)).toBeCloseTo(tunnelHeight(row, row.start + 1, 20, 40), 9);
   });
 
   it('read white from the air and stand at the heights they are painted at, in a gallery scene', () => {

@@ -75,9 +75,27 @@ export function tunnelHeight(row: TunnelRow, across: number, along: number, leng
 const slopeOut = [0];
 
 /**
+ * Share of a footprint `gsd` wide across the tunnels, centred at `across`, that is film (the rest is path):
+ * a path a metre wide seen by coarser pixels is their share, not a dashed line where a sample falls in it.
+ */
+export function filmCover(row: TunnelRow, across: number, gsd: number): number {
+  const lo = across - row.start - gsd / 2;
+  const hi = lo + gsd;
+  const k0 = Math.max(0, Math.floor(lo / row.pitchM));
+  const k1 = Math.min(row.count - 1, Math.floor(hi / row.pitchM));
+  let cover = 0;
+  for (let k = k0; k <= k1; k++) {
+    const t0 = k * row.pitchM;
+    cover += Math.max(0, Math.min(hi, t0 + row.widthM) - Math.max(lo, t0));
+  }
+  return Math.min(1, cover / gsd);
+}
+
+/**
  * Paint the tunnels at (across, along) into `s`, the plot's across axis the unit (ax, ay) in the scene
- * frame, seen with pixels `gsd` m across, `grain` the ground's fine detail (0..1); false in the paths (the
- * caller paints the ground there).
+ * frame, seen with pixels `gsd` m across, `grain` the ground's fine detail (0..1). Returns the share of the
+ * pixel that is film: 0 where it shows only path (nothing painted: the caller paints the ground there),
+ * between 0 and 1 where the caller mixes its path into the film by the rest.
  */
 export function paintTunnels(
   s: Surface,
@@ -89,10 +107,25 @@ export function paintTunnels(
   ay: number,
   gsd: number,
   grain: number,
-): boolean {
+): number {
+  if (along < MARGIN_M || along > lengthM - MARGIN_M) return 0;
+  const cover = filmCover(row, across, gsd);
+  if (cover <= 0) return 0;
   const h = tunnelHeight(row, across, along, lengthM, slopeOut);
-  if (h <= 0) return false;
-  const rise = slopeOut[0] as number;
+  // The arch's tilt across the pixel: its slope where the pixel is a point on it, else the mean slope over
+  // the footprint (a coarse sample at a tunnel's edge took the edge's near-vertical film for the pixel's).
+  const rise =
+    h > 0 && gsd <= FINE_GSD_M
+      ? (slopeOut[0] as number)
+      : Math.max(
+          -3,
+          Math.min(
+            3,
+            (tunnelHeight(row, across + gsd / 2, along, lengthM) -
+              tunnelHeight(row, across - gsd / 2, along, lengthM)) /
+              gsd,
+          ),
+        );
   s.dropLeaves();
   s.set(FILM, 0.93 + 0.1 * grain);
   s.mix(DUSTY_FILM, 0.6 * row.dust);
@@ -106,12 +139,15 @@ export function paintTunnels(
     s.mul(1 - 0.1 * amp * smooth(0.18, 0, Math.min(f, 1 - f) * HOOP_M));
   }
   // A black shade net over the middle of the arch, its mesh averaging to dark grey; film has a sheen.
-  const netted = row.net && Math.abs(rise) < 1.2;
-  if (netted) s.mix(SHADE_NET, 0.85);
-  s.spec = netted ? 0.05 : 0.35;
+  const netted = row.net && h > 0 && Math.abs(rise) < 1.2;
+  if (netted) s.mix(SHADE_NET, 0.85 * cover);
+  s.spec = (netted ? 0.05 : 0.35) * cover;
   // The arch's normal: the surface falls away from the tunnel's crest (gx, gy: the normal's tilt).
   s.gx = -rise * ax;
   s.gy = -rise * ay;
   s.objH = h;
-  return true;
+  return cover;
 }
+
+/** Pixels up to this size (m) see the arch's slope where they sample it. */
+const FINE_GSD_M = 0.05;
