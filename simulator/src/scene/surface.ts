@@ -147,6 +147,35 @@ export function smooth(a: number, b: number, x: number): number {
   return t * t * (3 - 2 * t);
 }
 
+/**
+ * Share of a pixel `gsd` m across, its centre `d` m (across the line) from the middle of a line `widthM`
+ * wide, that the line covers: a joint or marking thinner than a pixel is its share of the pixel, not a
+ * point sample that draws it as dashes.
+ */
+export function lineShare(d: number, widthM: number, gsd: number): number {
+  const half = widthM / 2;
+  if (!(gsd > 1e-6)) return Math.abs(d) < half ? 1 : 0;
+  const lo = Math.max(d - gsd / 2, -half);
+  const hi = Math.min(d + gsd / 2, half);
+  return hi > lo ? Math.min(1, (hi - lo) / gsd) : 0;
+}
+
+/**
+ * Share of a footprint `width` wide centred at `u` (both in periods of a stripe pattern) covered by the
+ * stripes [k, k + share): the pattern box-filtered over the pixel.
+ */
+export function stripeShare(u: number, width: number, share: number): number {
+  // Footprints far under a millimetre are points (their difference of lengths would be rounding error).
+  if (!(width > 1e-6)) return u - Math.floor(u) < share ? 1 : 0;
+  return (stripesUpTo(u + width / 2, share) - stripesUpTo(u - width / 2, share)) / width;
+}
+
+/** Length of the stripes [k, k + share) from 0 up to x (periods). */
+function stripesUpTo(x: number, share: number): number {
+  const k = Math.floor(x);
+  return k * share + Math.min(x - k, share);
+}
+
 /** Contrast of a periodic pattern of `periodM` seen with `gsdM` pixels: fades out before it aliases. */
 export function periodicAmp(periodM: number, gsdM: number): number {
   const k = (periodM / gsdM - 2) / 3;

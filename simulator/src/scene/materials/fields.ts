@@ -10,7 +10,7 @@ import type { SceneFeature } from '../layers.ts';
 import { CROP, pickCrop, type CropState, type RGB } from '../look.ts';
 import { hash2 } from '../noise.ts';
 import type { Shader } from '../shade.ts';
-import { periodicAmp, smooth, thinLineMark, type Surface } from '../surface.ts';
+import { periodicAmp, stripeShare, smooth, thinLineMark, type Surface } from '../surface.ts';
 import { rowCrown, rowCrownAt } from './tree-rows.ts';
 import {
   canopyHeight,
@@ -30,22 +30,6 @@ const PATH: [number, number, number] = [0, 0, 0];
 /** A furrow's colour between raised beds (reused buffer), and the furrows' share of the beds' pitch. */
 const FURROW: [number, number, number] = [0, 0, 0];
 const FURROW_SHARE = 0.22;
-
-/**
- * Share of a footprint `width` wide centred at `u` (both in periods of a stripe pattern) covered by the
- * stripes [k, k + share): the pattern box-filtered over the pixel.
- */
-export function stripeShare(u: number, width: number, share: number): number {
-  // Footprints far under a millimetre are points (their difference of lengths would be rounding error).
-  if (!(width > 1e-6)) return u - Math.floor(u) < share ? 1 : 0;
-  return (stripesUpTo(u + width / 2, share) - stripesUpTo(u - width / 2, share)) / width;
-}
-
-/** Length of the stripes [k, k + share) from 0 up to x (periods). */
-function stripesUpTo(x: number, share: number): number {
-  const k = Math.floor(x);
-  return k * share + Math.min(x - k, share);
-}
 
 // det4 results, one buffer per read, so no read overwrites another that is still being used (see Shader.det4).
 const farmDetail = detailBuffer();

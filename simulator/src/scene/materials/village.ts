@@ -8,7 +8,7 @@
 import { CROP, type RGB } from '../look.ts';
 import { hash2 } from '../noise.ts';
 import type { Shader } from '../shade.ts';
-import { periodicAmp, smooth, type Surface } from '../surface.ts';
+import { lineShare, periodicAmp, smooth, type Surface } from '../surface.ts';
 import { paintRoofItem, roofItemAt } from './roof-furniture.ts';
 import { canopyHeight, shadeCanopy, shadeScrub, TREE_BASE_SHARE } from './vegetation.ts';
 
@@ -525,13 +525,12 @@ function shadeYard(sh: Shader, s: Surface, x: number, y: number, gsd: number, L:
   // pixels was a row of dashes, and weeds read per sample from a 5 cm texture were hatch marks).
   const amp = periodicAmp(YARD_SLAB_M, gsd);
   if (amp > 0) {
-    const half = Math.max(0.5 * gsd, YARD_JOINT_M / 2);
     const u = (x * L.cos + y * L.sin) / YARD_SLAB_M;
     const v = (y * L.cos - x * L.sin) / YARD_SLAB_M;
     const ju = Math.abs(u - Math.floor(u) - 0.5) * YARD_SLAB_M;
     const jv = Math.abs(v - Math.floor(v) - 0.5) * YARD_SLAB_M;
-    if (ju < half || jv < half) {
-      const cover = amp * Math.min(1, YARD_JOINT_M / (2 * half));
+    const cover = amp * Math.max(lineShare(ju, YARD_JOINT_M, gsd), lineShare(jv, YARD_JOINT_M, gsd));
+    if (cover > 0) {
       s.mul(1 - 0.4 * cover);
       s.mix(look.grass, 0.7 * cover * smooth(0.5, 0.7, sh.tex(x, y, 0.8, gsd, 163)));
     }

@@ -8,7 +8,7 @@ import type { SceneFeature } from '../layers.ts';
 import type { RGB } from '../look.ts';
 import { hash2 } from '../noise.ts';
 import type { Shader } from '../shade.ts';
-import { periodicAmp, smooth, type Surface } from '../surface.ts';
+import { lineShare, periodicAmp, smooth, type Surface } from '../surface.ts';
 
 import { detailBuffer } from '../textures.ts';
 
@@ -95,7 +95,12 @@ export function shadeBank(
     const fx = (((x / slab) % 1) + 1) % 1;
     const fy = (((y / slab) % 1) + 1) % 1;
     s.set(look.concrete, 0.82 + 0.2 * grain + 0.12 * ((d[0] as number) - 0.5));
-    if (Math.min(fx, 1 - fx, fy, 1 - fy) * slab < 0.05) s.mul(1 - 0.3 * amp);
+    // Joints 10 cm wide, as their share of a coarser pixel.
+    const joint = Math.max(
+      lineShare(Math.min(fx, 1 - fx) * slab, 0.1, gsd),
+      lineShare(Math.min(fy, 1 - fy) * slab, 0.1, gsd),
+    );
+    if (joint > 0) s.mul(1 - 0.3 * amp * joint);
   }
   // Wet, algae-stained toe at the waterline; weeds growing through.
   if (rel < 0.3) s.mix(ALGAE, (0.3 - rel) * 1.5);
@@ -133,7 +138,10 @@ export function shadeRoad(
     // Slab joints: one along the centre, one across every ~5 m.
     const amp = periodicAmp(5, gsd);
     const j = (((along / 5) % 1) + 1) % 1;
-    if (rel < 0.02 || Math.min(j, 1 - j) * 5 < 0.04) s.mul(1 - 0.35 * amp);
+    // The joints across are 8 cm wide: their share of a coarser pixel.
+    const across = lineShare(Math.min(j, 1 - j) * 5, 0.08, gsd);
+    if (rel < 0.02) s.mul(1 - 0.35 * amp);
+    else if (across > 0) s.mul(1 - 0.35 * amp * across);
   }
   // Tyre wear and dirt at the shoulders.
   if (rel > 0.4 && rel < 0.65) s.mul(0.95);
