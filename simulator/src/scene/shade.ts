@@ -744,7 +744,8 @@ export class Shader {
         shadeForest(this, s, x, y, gsd);
         break;
       case GROUND.farmland:
-        shadeFarmland(this, s, x, y, gsd, this.fieldGrid(featIndex, feat), false);
+        if (!shadeVillageCrownOver(this, s, x, y, gsd))
+          shadeFarmland(this, s, x, y, gsd, this.fieldGrid(featIndex, feat), false);
         break;
       case GROUND.water:
         shadeWater(this, s, x, y, gsd, aux, feat);
@@ -775,7 +776,7 @@ export class Shader {
         break;
       }
       default:
-        shadeFarmland(this, s, x, y, gsd, this.bgGrid, true);
+        if (!shadeVillageCrownOver(this, s, x, y, gsd)) shadeFarmland(this, s, x, y, gsd, this.bgGrid, true);
         break;
     }
     if (this.grounds.length) this.paintDistractors(x, y, gsd, cls, hx * hx + hy * hy, s);
@@ -1055,10 +1056,18 @@ export class Shader {
         return siteHeight(plan, u, v);
       }
       case GROUND.background:
-        return farmlandHeight(this, x, y, this.bgGrid, true);
       case GROUND.farmland: {
+        // The trees of a village at the fields' edge reach over them too.
+        const crown = villageCrownOver(this, x, y);
+        const base = this.objectBaseM;
         const f = tile.feat[k] as number;
-        return farmlandHeight(this, x, y, this.fieldGrid(f, this.scene.raster.feature(f)), false);
+        const h =
+          cls === GROUND.background
+            ? farmlandHeight(this, x, y, this.bgGrid, true)
+            : farmlandHeight(this, x, y, this.fieldGrid(f, this.scene.raster.feature(f)), false);
+        if (crown <= h) return h;
+        this.objectBaseM = base;
+        return crown;
       }
       default:
         return 0;

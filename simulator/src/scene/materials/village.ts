@@ -375,7 +375,8 @@ const nearMemo = { sh: null as Shader | null, ix: 0, iy: 0, feat: 0 };
 
 /**
  * The village feature whose trees may overhang (x, y), a point outside any village (a road or track through
- * or past one), 0 where no village lies within a crown's reach. Looked up once per metre cell.
+ * or past one, a field at its edge), 0 where no village lies within a crown's reach. Looked up once per metre
+ * cell.
  */
 function villageNear(sh: Shader, x: number, y: number): number {
   const ix = Math.floor(x);
@@ -396,9 +397,9 @@ function villageNear(sh: Shader, x: number, y: number): number {
 }
 
 /**
- * Height (m) of a village tree whose crown overhangs (x, y), a point on a road or track beside or through
- * a village, 0 where none does (with `sh.treesOnly`, the crown's dome): roads through villages ran
- * between straight walls of cut-off crowns. The crown is villageTreeHeight's, so its trunk is in the
+ * Height (m) of a village tree whose crown overhangs (x, y), a point on a road, track or field beside or
+ * through a village, 0 where none does (with `sh.treesOnly`, the crown's dome): roads through villages ran
+ * between straight walls of cut-off crowns, and villages ended at their fields the same way. The crown is villageTreeHeight's, so its trunk is in the
  * village, and its layer is left in treeFound for the shading.
  */
 export function villageCrownOver(sh: Shader, x: number, y: number): number {
@@ -406,7 +407,7 @@ export function villageCrownOver(sh: Shader, x: number, y: number): number {
   return feat ? villageTreeHeight(sh, x, y, feat) : 0;
 }
 
-/** Shade a village crown overhanging a road or track at (x, y); false where none does. */
+/** Shade a village crown overhanging a road, track or field at (x, y); false where none does. */
 export function shadeVillageCrownOver(sh: Shader, s: Surface, x: number, y: number, gsd: number): boolean {
   const was = sh.treesOnly;
   sh.treesOnly = true;
