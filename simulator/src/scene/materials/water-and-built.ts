@@ -21,6 +21,34 @@ const trackDetail = detailBuffer();
 const MORTAR: RGB = [0.38, 0.37, 0.34];
 const ALGAE: RGB = [0.25, 0.36, 0.16];
 const WHITE_LINE: RGB = [0.88, 0.88, 0.85];
+/** Road markings: the centre line's and the edge lines' paint, their width (m) and where the edge lines run. */
+const WHITE_CENTRE: RGB = [0.95 * WHITE_LINE[0], 0.95 * WHITE_LINE[1], 0.95 * WHITE_LINE[2]];
+const WHITE_EDGE: RGB = [0.9 * WHITE_LINE[0], 0.9 * WHITE_LINE[1], 0.9 * WHITE_LINE[2]];
+const MARKING_M = 0.15;
+const EDGE_LINE_AT = 0.88;
+
+/** Distance (m) from (x, y) to the nearest of a feature's centre lines (flat [x0, y0, x1, y1, …] polylines). */
+export function centreLineDistance(lines: readonly Float64Array[], x: number, y: number): number {
+  let best = Infinity;
+  for (const l of lines)
+    for (let k = 0; k + 3 < l.length; k += 2) {
+      const ax = l[k] as number;
+      const ay = l[k + 1] as number;
+      const bx = l[k + 2] as number;
+      const by = l[k + 3] as number;
+      // A segment whose box lies further off than the best so far cannot be nearer.
+      if (x < Math.min(ax, bx) - best || x > Math.max(ax, bx) + best) continue;
+      if (y < Math.min(ay, by) - best || y > Math.max(ay, by) + best) continue;
+      const vx = bx - ax;
+      const vy = by - ay;
+      const len2 = vx * vx + vy * vy || 1e-12;
+      let t = ((x - ax) * vx + (y - ay) * vy) / len2;
+      t = t < 0 ? 0 : t > 1 ? 1 : t;
+      const d = Math.hypot(x - ax - t * vx, y - ay - t * vy);
+      if (d < best) best = d;
+    }
+  return best;
+}
 
 export function shadeWater(
   sh: Shader,
@@ -129,10 +157,15 @@ export function shadeRoad(
   const along = x * ax + y * ay;
   if (asphalt) {
     s.set(look.asphalt, 0.85 + 0.25 * grain + 0.15 * (stain - 0.5));
-    // Dashed centre line and solid edge lines.
+    // Dashed centre line and solid edge lines, 15 cm wide, at their exact distance from the road's centre line
+    // (the raster's cells are 25 cm: a line read from them was a staircase) and as their share of a coarser pixel.
+    const hw = feat?.halfWidthM ?? 3;
+    const dc = feat?.lines.length ? centreLineDistance(feat.lines, x, y) : rel * hw;
     const dash = (((along / 6) % 1) + 1) % 1;
-    if (rel < 0.04 && dash < 0.5) s.set(WHITE_LINE, 0.95);
-    if (rel > 0.86 && rel < 0.9) s.set(WHITE_LINE, 0.9);
+    const centre = dash < 0.5 ? lineShare(dc, MARKING_M, gsd) : 0;
+    if (centre > 0) s.mix(WHITE_CENTRE, centre);
+    const edge = lineShare(dc - EDGE_LINE_AT * hw, MARKING_M, gsd);
+    if (edge > 0) s.mix(WHITE_EDGE, edge);
   } else {
     s.set(look.concrete, 0.84 + 0.18 * grain + 0.14 * (stain - 0.5));
     // Slab joints: one along the centre, one across every ~5 m.
