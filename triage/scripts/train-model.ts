@@ -54,7 +54,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -421,6 +421,10 @@ if (heldout.length) {
   log(`held-out test split of ${path.relative(repo, data)}:\n${formatReport(report)}`);
   const { outcomes: _outcomes, ...summary } = report;
   await writeFormatted(path.join(outDir, 'eval-heldout.json'), `${JSON.stringify(summary, null, 2)}\n`);
+} else {
+  // An earlier model's held-out scores in --out (the shipped model's folder has them) would be read into this
+  // model's card as its own.
+  await rm(path.join(outDir, 'eval-heldout.json'), { force: true });
 }
 /** The commit this run's trainer and renderer came from, and whether tracked files differed from it: the same command
  * gives the same model only from the same code (round 8 found the trainer's output drifted between commits). */

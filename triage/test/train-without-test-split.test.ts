@@ -2,6 +2,7 @@
  * train:model on a rendered set without a `test` split (the held-out split rendered to a folder of its own,
  * as the training rounds do): the model, its report and its card are written and the log says how to
  * score a held-out split. It used to throw after minutes of training, and the training report was lost.
+ * An earlier run's held-out scores in the folder are removed, not read into the new model's card.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
@@ -44,6 +45,9 @@ describe('train:model without a held-out split in its data', () => {
   it('writes the model, its report and card, and says how to score a held-out split', async () => {
     const data = await setWithoutTest();
     const out = path.join(data, 'run');
+    // An earlier model's held-out scores in the folder: not this model's, so not left for its card.
+    await mkdir(out);
+    await writeFile(path.join(out, 'eval-heldout.json'), '{"model":"an earlier one"}\n');
     const r = spawnSync(
       path.join(repo, 'node_modules/.bin/tsx'),
       [
