@@ -244,9 +244,9 @@ export function crewHeight(c: BurnCrew, x: number, y: number): number {
 /** Radius (m) of a standing person's column at height z: body, then head (or hat), nothing above. */
 function bodyRadius(t: Tender, z: number): number {
   if (z < 0) return 0;
-  if (z <= SHOULDER_HEIGHT_M) return SHOULDER_HALF_M * 0.85;
-  if (t.hat) return z <= HAT_HEIGHT_M ? (z > HAT_HEIGHT_M - 0.1 ? HAT_M : HEAD_M) : 0;
-  return z <= HEAD_HEIGHT_M ? HEAD_M : 0;
+  // The columns personHit meets, read from the top down: the first whose span holds z (the body's from the ground).
+  for (const [r, z0, z1] of t.hat ? HATTED : BAREHEADED) if (z <= z1 && (z > z0 || z0 === 0)) return r;
+  return 0;
 }
 
 /**
