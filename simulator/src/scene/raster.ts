@@ -5,6 +5,7 @@
  * far oblique horizon reads 16 m cells without rasterising kilometres at 25 cm.
  */
 import { GROUND, type SceneFeature } from './layers.ts';
+import { segmentDistance } from './segment-distance.ts';
 
 export const TILE_CELLS = 256;
 export const LEVEL_CELL_M = [0.25, 1, 4, 16] as const;
@@ -93,22 +94,14 @@ function strokeLines(tile: GroundTile, x0: number, y0: number, cell: number, f: 
       const by = l[s + 3] as number;
       if (Math.max(ax, bx) + reach < x0 || Math.min(ax, bx) - reach > x1) continue;
       if (Math.max(ay, by) + reach < y0 || Math.min(ay, by) - reach > y1) continue;
-      const vx = bx - ax;
-      const vy = by - ay;
-      const len2 = vx * vx + vy * vy || 1e-12;
       const i0 = Math.max(0, Math.floor((Math.min(ax, bx) - reach - x0) / cell));
       const i1 = Math.min(n - 1, Math.floor((Math.max(ax, bx) + reach - x0) / cell));
       const j0 = Math.max(0, Math.floor((Math.min(ay, by) - reach - y0) / cell));
       const j1 = Math.min(n - 1, Math.floor((Math.max(ay, by) + reach - y0) / cell));
       for (let j = j0; j <= j1; j++) {
-        const py = y0 + (j + 0.5) * cell - ay;
+        const y = y0 + (j + 0.5) * cell;
         for (let i = i0; i <= i1; i++) {
-          const px = x0 + (i + 0.5) * cell - ax;
-          let t = (px * vx + py * vy) / len2;
-          t = t < 0 ? 0 : t > 1 ? 1 : t;
-          const ex = px - t * vx;
-          const ey = py - t * vy;
-          const d = Math.sqrt(ex * ex + ey * ey);
+          const d = segmentDistance(x0 + (i + 0.5) * cell, y, ax, ay, bx, by);
           if (d > reach) continue;
           const k = j * n + i;
           if (d <= hw) {

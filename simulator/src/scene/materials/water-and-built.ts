@@ -8,6 +8,7 @@ import type { SceneFeature } from '../layers.ts';
 import type { RGB } from '../look.ts';
 import { hash2 } from '../noise.ts';
 import type { Shader } from '../shade.ts';
+import { segmentDistance } from '../segment-distance.ts';
 import { lineShare, periodicAmp, smooth, type Surface } from '../surface.ts';
 
 import { detailBuffer } from '../textures.ts';
@@ -39,12 +40,7 @@ export function centreLineDistance(lines: readonly Float64Array[], x: number, y:
       // A segment whose box lies further off than the best so far cannot be nearer.
       if (x < Math.min(ax, bx) - best || x > Math.max(ax, bx) + best) continue;
       if (y < Math.min(ay, by) - best || y > Math.max(ay, by) + best) continue;
-      const vx = bx - ax;
-      const vy = by - ay;
-      const len2 = vx * vx + vy * vy || 1e-12;
-      let t = ((x - ax) * vx + (y - ay) * vy) / len2;
-      t = t < 0 ? 0 : t > 1 ? 1 : t;
-      const d = Math.hypot(x - ax - t * vx, y - ay - t * vy);
+      const d = segmentDistance(x, y, ax, ay, bx, by);
       if (d < best) best = d;
     }
   return best;
