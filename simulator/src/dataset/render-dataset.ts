@@ -47,7 +47,7 @@ import type { SampleJob } from './write-sample.ts';
  * dark-forest tones and snags, two-octave clouds, milk vetch green in winter, no glint under overcast)
  * (December 2026).
  */
-export const RENDERER_VERSION = 'xuncha-sim-camera/14';
+export const RENDERER_VERSION = 'xuncha-sim-camera/15';
 
 const int = (what: string, min: number, max: number) =>
   z.coerce

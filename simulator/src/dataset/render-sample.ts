@@ -5,6 +5,7 @@
 import { renderPhoto } from '../camera/photo.ts';
 import { buildScene, type Scene } from '../scene/scene.ts';
 import type { DatasetPhoto } from './dataset-format.ts';
+import { clearOfCover } from './camera-clearance.ts';
 import { labelMask, type LabelMask } from './label-mask.ts';
 import type { PhotoSpec } from './photo-spec.ts';
 import { placeFor } from './photo-spec.ts';
@@ -40,12 +41,14 @@ export function sceneOf(spec: PhotoSpec): Scene {
  * folder (no `mask`: the entry names none).
  */
 export async function renderSample(
-  spec: PhotoSpec,
+  drawn: PhotoSpec,
   image: string,
   label: string,
   mask?: string,
 ): Promise<RenderedSample> {
-  const scene = sceneOf(spec);
+  const scene = sceneOf(drawn);
+  // The camera as a drone would hold it: clear of the crowns and roofs round it.
+  const spec = clearOfCover(drawn, scene);
   const photo = await renderPhoto(scene, spec.request, {
     camera: spec.camera,
     quality: spec.quality,
