@@ -161,6 +161,17 @@ export function lineShare(d: number, widthM: number, gsd: number): number {
 }
 
 /**
+ * lineShare of a joint or marking, with `s` marked near it (`Surface.nearThin`, thinLineMark) so that the
+ * renderer shades round the line rather than interpolating across it: a line narrower than the shading
+ * lattices was otherwise left only where a lattice sample fell on it, in dashes and crosses.
+ */
+export function thinLineShare(s: Surface, d: number, widthM: number, gsd: number): number {
+  const mark = thinLineMark(widthM / gsd + 0.7, Math.abs(d) / gsd);
+  if (mark > s.nearThin) s.nearThin = mark;
+  return lineShare(d, widthM, gsd);
+}
+
+/**
  * Share of a footprint `width` wide centred at `u` (both in periods of a stripe pattern) covered by the
  * stripes [k, k + share): the pattern box-filtered over the pixel.
  */

@@ -10,7 +10,7 @@ import { buildScene } from '../scene.ts';
 import type { Distractor } from '../distractor-schema.ts';
 import { Shader } from '../shade.ts';
 import { Surface } from '../surface.ts';
-import { siteHeight, sitePlan } from './construction.ts';
+import { shadeConstruction, siteHeight, sitePlan } from './construction.ts';
 
 const Y0 = demoRiverY(0) + 150;
 const HIGH_SUN = { sunElevationDeg: 80, sunAzimuthDeg: 150, haze: 0.2, season: 'summer' as const };
@@ -164,6 +164,43 @@ describe('construction site', () => {
     expect(green / n).toBeGreaterThan(0.15);
     expect(grey / n).toBeGreaterThan(0.03);
     expect(roof / n).toBeGreaterThan(0.005);
+  });
+
+  it('draws slab joints and hoarding posts as their share of a coarse pixel, not as dashes', () => {
+    const sh = siteOverWoodland(3);
+    const s = new Surface();
+    // A site with a plain slab (kind 0) inside a hoarding.
+    let p = sitePlan(sh, 0, 60, 40);
+    for (let salt = 1; p.concreteKind !== 0 || !p.panel; salt++) p = sitePlan(sh, salt, 60, 40);
+    const c = p.concrete;
+    const brightness = (u: number, v: number, gsd: number): number => {
+      shadeConstruction(sh, s, u, v, gsd, u, v, p, 1, 0, 0, 1);
+      return s.r + s.g + s.b;
+    };
+    // Across the slab's bays (mid-bay in v) and along the hoarding's north side, 5 cm at a time.
+    const vMid = c.v0 + 3;
+    const wallV = p.w / 2 - 0.8;
+    for (const [v, u0, u1, dark] of [
+      [vMid, c.u0 + 1, c.u1 - 1, 0.3],
+      [wallV, -p.l / 4, p.l / 4, 0.25],
+    ] as const) {
+      // At 1 cm pixels the lines are there: samples darker by their whole darkening.
+      const fine: number[] = [];
+      for (let u = u0; u <= u1; u += 0.01) fine.push(brightness(u, v, 0.01));
+      const median = [...fine].sort((a, b) => a - b)[fine.length >> 1]!;
+      expect(fine.filter((b) => b < median * (1 - dark * 0.8)).length).toBeGreaterThan(10);
+      // At half-metre pixels stepping 5 cm moves a pixel by a tenth of a line's share at most: no jump from
+      // a pixel on a line to one beside it, and no pixel as dark as the line itself.
+      let prev = Number.NaN;
+      let jump = 0;
+      for (let u = u0; u <= u1; u += 0.05) {
+        const b = brightness(u, v, 0.5);
+        expect(b).toBeGreaterThan(median * (1 - dark * 0.6));
+        if (prev === prev) jump = Math.max(jump, Math.abs(b - prev) / prev);
+        prev = b;
+      }
+      expect(jump).toBeLessThan(dark * 0.25);
+    }
   });
 
   it('draws a geodata construction layer as lots of 60 × 40 m, each its own site without hoarding', () => {

@@ -15,7 +15,7 @@ import type { RGB } from '../look.ts';
 import { hash2 } from '../noise.ts';
 import { Rng } from '../random.ts';
 import type { Shader } from '../shade.ts';
-import { periodicAmp, smooth, type Surface } from '../surface.ts';
+import { periodicAmp, smooth, stripeShare, thinLineShare, type Surface } from '../surface.ts';
 import { detailBuffer } from '../textures.ts';
 import { SOIL_COLOURS } from './exposed-slope.ts';
 
@@ -319,8 +319,11 @@ export function shadeConstruction(
     s.set(p.panel as RGB, 0.92 + 0.1 * grain);
     // Along the wall: u on the long sides (near ±w/2), v on the short ones.
     const along = p.l / 2 - Math.abs(u) < p.w / 2 - Math.abs(v) ? v : u;
+    // The posts, 24 cm wide, as their share of a coarser pixel (point samples drew them as dashes).
     const f = (((along / 2) % 1) + 1) % 1;
-    if (Math.min(f, 1 - f) < 0.06) s.mul(1 - 0.25 * periodicAmp(2, gsd));
+    const amp = periodicAmp(2, gsd);
+    const post = amp > 0 ? thinLineShare(s, Math.min(f, 1 - f) * 2, 0.24, gsd) : 0;
+    if (post > 0) s.mul(1 - 0.25 * amp * post);
     s.objH = HOARD_H;
     return;
   }
@@ -328,8 +331,7 @@ export function shadeConstruction(
     if (officeRoof(p, u, v)) {
       // Corrugated steel roof: ribs across each unit, a darker ridge line along the row.
       s.set(p.roof, 0.9 + 0.12 * grain);
-      const rib = (((u * 4) % 1) + 1) % 1;
-      s.mul(1 - 0.16 * periodicAmp(0.25, gsd) * (rib < 0.3 ? 1 : 0));
+      s.mul(1 - 0.16 * periodicAmp(0.25, gsd) * stripeShare(u * 4, gsd * 4, 0.3));
       s.objH = UNIT_STOREY_M * p.storeys;
       return;
     }
@@ -366,15 +368,16 @@ export function shadeConstruction(
     if (!inBox(st, u, v)) continue;
     if (st.rebar) {
       // Bundles of bars along the stack: rust lines on timber bearers.
-      const bar = (((v * 12) % 1) + 1) % 1;
       s.set(RUST, 0.85 + 0.3 * grain);
-      s.mul(1 - 0.3 * periodicAmp(0.08, gsd) * (bar < 0.35 ? 1 : 0));
+      s.mul(1 - 0.3 * periodicAmp(0.08, gsd) * stripeShare(v * 12, gsd * 12, 0.35));
       s.objH = 0.8;
     } else {
       // Formwork panels stacked in piles.
       const pile = Math.floor((u - st.u0) / 2.4);
       s.set(PLYWOOD, 0.85 + 0.2 * hash2(pile, 3, p.salt));
-      if (((u - st.u0) / 2.4 - pile) * 2.4 < 0.15) s.mul(1 - 0.4 * periodicAmp(2.4, gsd));
+      // The dark 15 cm gap at the start of each pile, its share of a coarser pixel.
+      const gap = stripeShare((u - st.u0) / 2.4, gsd / 2.4, 0.15 / 2.4);
+      if (gap > 0) s.mul(1 - 0.4 * periodicAmp(2.4, gsd) * gap);
       s.objH = 1.2;
     }
     return;
@@ -455,14 +458,21 @@ function shadeConcrete(s: Surface, u: number, v: number, gsd: number, grain: num
   const amp = periodicAmp(6, gsd);
   const fu = (((u - c.u0) / 6) % 1) * 6;
   const fv = (((v - c.v0) / 6) % 1) * 6;
-  if (Math.min(fu, 6 - fu, fv, 6 - fv) < 0.08) s.mul(1 - 0.3 * amp);
+  // Joints 16 cm wide, their share of a coarser pixel (point samples broke them into dashes).
+  const joint =
+    amp > 0
+      ? Math.max(thinLineShare(s, Math.min(fu, 6 - fu), 0.16, gsd), thinLineShare(s, Math.min(fv, 6 - fv), 0.16, gsd))
+      : 0;
+  if (joint > 0) s.mul(1 - 0.3 * amp * joint);
   if (Math.min(u - c.u0, c.u1 - u, v - c.v0, c.v1 - v) < 0.25) s.set(PLYWOOD, 0.8);
   if (p.concreteKind === 2) {
     // Rebar mat: a 0.2 m grid of rust-brown bars over the slab's blinding.
     const m = periodicAmp(0.2, gsd);
-    const gu = (((u / 0.2) % 1) + 1) % 1;
-    const gv = (((v / 0.2) % 1) + 1) % 1;
-    if (m > 0 && (gu < 0.15 || gv < 0.15)) s.mix(RUST, 0.8 * m);
+    if (m > 0) {
+      const bu = stripeShare(u / 0.2, gsd / 0.2, 0.15);
+      const bv = stripeShare(v / 0.2, gsd / 0.2, 0.15);
+      s.mix(RUST, 0.8 * m * (bu + bv - bu * bv));
+    }
     if (m < 1) s.mix(RUST, 0.3 * (1 - m));
   }
 }
@@ -504,7 +514,8 @@ function shadeNet(
   // wrinkle it where it was dragged over the ground (sharp ridges of a metre-scale noise).
   const f = (((v / 4) % 1) + 1) % 1;
   const amp = periodicAmp(4, gsd);
-  if (Math.min(f, 1 - f) * 4 < 0.08) s.mul(1 - 0.15 * amp);
+  const seam = amp > 0 ? thinLineShare(s, Math.min(f, 1 - f) * 4, 0.16, gsd) : 0;
+  if (seam > 0) s.mul(1 - 0.15 * amp * seam);
   const sag = 0.12 * amp * Math.cos(f * Math.PI * 2);
   const crease = sh.tex(x, y, 0.012, gsd, p.salt + 74);
   const ridge = Math.max(0, 1 - Math.abs(crease - 0.5) * 12);

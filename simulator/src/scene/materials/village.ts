@@ -8,7 +8,7 @@
 import { CROP, type RGB } from '../look.ts';
 import { hash2 } from '../noise.ts';
 import type { Shader } from '../shade.ts';
-import { lineShare, periodicAmp, smooth, type Surface } from '../surface.ts';
+import { periodicAmp, smooth, thinLineShare, type Surface } from '../surface.ts';
 import { paintRoofItem, roofItemAt } from './roof-furniture.ts';
 import { canopyHeight, shadeCanopy, shadeScrub, TREE_BASE_SHARE } from './vegetation.ts';
 
@@ -530,7 +530,7 @@ function shadeYard(sh: Shader, s: Surface, x: number, y: number, gsd: number, L:
     const v = (y * L.cos - x * L.sin) / YARD_SLAB_M;
     const ju = Math.abs(u - Math.floor(u) - 0.5) * YARD_SLAB_M;
     const jv = Math.abs(v - Math.floor(v) - 0.5) * YARD_SLAB_M;
-    const cover = amp * Math.max(lineShare(ju, YARD_JOINT_M, gsd), lineShare(jv, YARD_JOINT_M, gsd));
+    const cover = amp * Math.max(thinLineShare(s, ju, YARD_JOINT_M, gsd), thinLineShare(s, jv, YARD_JOINT_M, gsd));
     if (cover > 0) {
       s.mul(1 - 0.4 * cover);
       s.mix(look.grass, 0.7 * cover * smooth(0.5, 0.7, sh.tex(x, y, 0.8, gsd, 163)));

@@ -9,7 +9,7 @@ import type { RGB } from '../look.ts';
 import { hash2 } from '../noise.ts';
 import type { Shader } from '../shade.ts';
 import { segmentDistance } from '../segment-distance.ts';
-import { lineShare, periodicAmp, smooth, type Surface } from '../surface.ts';
+import { periodicAmp, smooth, thinLineShare, type Surface } from '../surface.ts';
 
 import { detailBuffer } from '../textures.ts';
 
@@ -120,10 +120,13 @@ export function shadeBank(
     const fy = (((y / slab) % 1) + 1) % 1;
     s.set(look.concrete, 0.82 + 0.2 * grain + 0.12 * ((d[0] as number) - 0.5));
     // Joints 10 cm wide, as their share of a coarser pixel.
-    const joint = Math.max(
-      lineShare(Math.min(fx, 1 - fx) * slab, 0.1, gsd),
-      lineShare(Math.min(fy, 1 - fy) * slab, 0.1, gsd),
-    );
+    const joint =
+      amp > 0
+        ? Math.max(
+            thinLineShare(s, Math.min(fx, 1 - fx) * slab, 0.1, gsd),
+            thinLineShare(s, Math.min(fy, 1 - fy) * slab, 0.1, gsd),
+          )
+        : 0;
     if (joint > 0) s.mul(1 - 0.3 * amp * joint);
   }
   // Wet, algae-stained toe at the waterline; weeds growing through.
@@ -158,19 +161,23 @@ export function shadeRoad(
     const hw = feat?.halfWidthM ?? 3;
     const dc = feat?.lines.length ? centreLineDistance(feat.lines, x, y) : rel * hw;
     const dash = (((along / 6) % 1) + 1) % 1;
-    const centre = dash < 0.5 ? lineShare(dc, MARKING_M, gsd) : 0;
+    const centre = dash < 0.5 ? thinLineShare(s, dc, MARKING_M, gsd) : 0;
     if (centre > 0) s.mix(WHITE_CENTRE, centre);
-    const edge = lineShare(dc - EDGE_LINE_AT * hw, MARKING_M, gsd);
+    const edge = thinLineShare(s, dc - EDGE_LINE_AT * hw, MARKING_M, gsd);
     if (edge > 0) s.mix(WHITE_EDGE, edge);
   } else {
     s.set(look.concrete, 0.84 + 0.18 * grain + 0.14 * (stain - 0.5));
     // Slab joints: one along the centre, one across every ~5 m.
     const amp = periodicAmp(5, gsd);
     const j = (((along / 5) % 1) + 1) % 1;
-    // The joints across are 8 cm wide: their share of a coarser pixel.
-    const across = lineShare(Math.min(j, 1 - j) * 5, 0.08, gsd);
-    if (rel < 0.02) s.mul(1 - 0.35 * amp);
-    else if (across > 0) s.mul(1 - 0.35 * amp * across);
+    // The joints are 8 cm wide: their share of a coarser pixel. The one along the centre at its exact
+    // distance from the centre line where the road has one (the raster's 25 cm cells drew a staircase).
+    const across = amp > 0 ? thinLineShare(s, Math.min(j, 1 - j) * 5, 0.08, gsd) : 0;
+    const hw = feat?.halfWidthM ?? 3;
+    const dc = feat?.lines.length ? centreLineDistance(feat.lines, x, y) : rel * hw;
+    const centreJoint = amp > 0 ? thinLineShare(s, dc, 0.08, gsd) : 0;
+    const joint = Math.max(across, centreJoint);
+    if (joint > 0) s.mul(1 - 0.35 * amp * joint);
   }
   // Tyre wear and dirt at the shoulders.
   if (rel > 0.4 && rel < 0.65) s.mul(0.95);
