@@ -106,11 +106,18 @@ export function shadeBank(
     const jx = Math.floor(px + (jy % 2) * 0.5);
     const fx = px + (jy % 2) * 0.5 - jx;
     const fy = py - jy;
-    const joint = Math.min(fx, 1 - fx, fy, 1 - fy);
     const stone = hash2(jx, jy, sh.seed + 65);
     s.set(look.bankStone, 0.75 + 0.4 * stone + 0.15 * (grain - 0.5));
     const amp = periodicAmp(cell, gsd);
-    if (joint < 0.08) s.mix(MORTAR, 0.8 * amp);
+    // Mortar lines (7 and 5 cm: 0.16 of a block each way), their share of a coarser pixel.
+    const joint =
+      amp > 0
+        ? Math.max(
+            thinLineShare(s, Math.min(fx, 1 - fx) * cell, 0.16 * cell, gsd),
+            thinLineShare(s, Math.min(fy, 1 - fy) * cell * 0.7, 0.16 * cell * 0.7, gsd),
+          )
+        : 0;
+    if (joint > 0) s.mix(MORTAR, 0.8 * amp * joint);
     if (amp < 1) s.mix(MORTAR, 0.12 * (1 - amp));
   } else {
     // Concrete slabs in a grid.
