@@ -21,7 +21,7 @@ const PROBE_M = 1;
 const DEG = Math.PI / 180;
 
 /** The highest point (m, the scene's heights) of the ground and what stands on it within AROUND_M of (cx, cy). */
-export function highestTopAround(scene: Scene, sh: Shader, cx: number, cy: number, groundZ: number): number {
+function highestTopAround(scene: Scene, sh: Shader, cx: number, cy: number, groundZ: number): number {
   let top = -Infinity;
   const r2 = AROUND_M * AROUND_M;
   for (let dy = -AROUND_M; dy <= AROUND_M; dy += PROBE_M)

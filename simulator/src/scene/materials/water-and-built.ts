@@ -161,12 +161,13 @@ export function shadeRoad(
   const ax = feat ? Math.cos(feat.axisRad) : 1;
   const ay = feat ? Math.sin(feat.axisRad) : 0;
   const along = x * ax + y * ay;
+  // Distance (m) from the road's centre line: exact where the road has one (the raster's 25 cm cells drew
+  // lines along it as staircases), else from the raster.
+  const hw = feat?.halfWidthM ?? 3;
+  const dc = feat?.lines.length ? centreLineDistance(feat.lines, x, y) : rel * hw;
   if (asphalt) {
     s.set(look.asphalt, 0.85 + 0.25 * grain + 0.15 * (stain - 0.5));
-    // Dashed centre line and solid edge lines, 15 cm wide, at their exact distance from the road's centre line
-    // (the raster's cells are 25 cm: a line read from them was a staircase) and as their share of a coarser pixel.
-    const hw = feat?.halfWidthM ?? 3;
-    const dc = feat?.lines.length ? centreLineDistance(feat.lines, x, y) : rel * hw;
+    // Dashed centre line and solid edge lines, 15 cm wide, as their share of a coarser pixel.
     const dash = (((along / 6) % 1) + 1) % 1;
     const centre = dash < 0.5 ? thinLineShare(s, dc, MARKING_M, gsd) : 0;
     if (centre > 0) s.mix(WHITE_CENTRE, centre);
@@ -177,11 +178,8 @@ export function shadeRoad(
     // Slab joints: one along the centre, one across every ~5 m.
     const amp = periodicAmp(5, gsd);
     const j = (((along / 5) % 1) + 1) % 1;
-    // The joints are 8 cm wide: their share of a coarser pixel. The one along the centre at its exact
-    // distance from the centre line where the road has one (the raster's 25 cm cells drew a staircase).
+    // The joints are 8 cm wide, their share of a coarser pixel.
     const across = amp > 0 ? thinLineShare(s, Math.min(j, 1 - j) * 5, 0.08, gsd) : 0;
-    const hw = feat?.halfWidthM ?? 3;
-    const dc = feat?.lines.length ? centreLineDistance(feat.lines, x, y) : rel * hw;
     const centreJoint = amp > 0 ? thinLineShare(s, dc, 0.08, gsd) : 0;
     const joint = Math.max(across, centreJoint);
     if (joint > 0) s.mul(1 - 0.35 * amp * joint);
