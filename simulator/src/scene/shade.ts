@@ -108,6 +108,8 @@ const TREE_MIN_M = 2;
 const GLOSS_LOBE = 32;
 /** Clear-sky fill smoke is lit with (volumeLight), relative to the sun: the ground's before renderer 9. */
 const VOLUME_FILL = 0.42;
+/** How white the sky light turns under the thickest haze (0: a clear sky's blue, 1: overcast white). */
+const HAZE_WHITE_SKY = 0.7;
 /** displayGain's table: light 0..DISPLAY_GAIN_MAX in DISPLAY_GAIN_STEPS steps. */
 const DISPLAY_GAIN_MAX = 4;
 const DISPLAY_GAIN_STEPS = 4096;
@@ -280,7 +282,10 @@ export class Shader {
     // Clear-sky light is blue (shade under trees reads blue-grey in real photos: B/R ≈ 1.8 in SOAP_031's tree
     // shadows, 1.25 here with a near-white sky); cloud light is white. Linear light: in display values
     // (light^(1/2.2), see displayGain) a sky three times as blue as red shades a grey ground B/R ≈ 1.6.
-    this.skyCol = [0.3 + 0.7 * o, 0.6 + 0.38 * o, 1];
+    // Haze whitens it too: thick haze scatters all colours alike (a pale, milky sky), so shade on a hazy day is
+    // grey, not the blue of a clear day's (a slide in a hazy winter valley came out slate-blue).
+    const white = Math.max(o, HAZE_WHITE_SKY * smooth(0.2, 0.8, w.haze));
+    this.skyCol = [0.3 + 0.7 * white, 0.6 + 0.38 * white, 1];
     // Direct sun weakens under cloud and haze and near the horizon; sky light grows under cloud. A clear
     // sky gives flat shade about a fifth of the luminance of flat sunlit ground at a 50° sun (on clear days
     // the sky's diffuse light is a tenth to a quarter of the whole), a bit under half its display level.
@@ -296,7 +301,7 @@ export class Shader {
     this.bounceCol = [bounce(0), bounce(1), bounce(2)];
     // White balance: a lit white ground keeps the colour it had under the near-white sky the looks were tuned
     // on ([0.8, 0.88, 1] clear), so only the shade turns blue (the sun's own colour, warmer when low, is kept).
-    const tuned: RGB = [0.8 + 0.2 * o, 0.88 + 0.1 * o, 1];
+    const tuned: RGB = [0.8 + 0.2 * white, 0.88 + 0.1 * white, 1];
     const gain = (c: 0 | 1 | 2) =>
       (lit * this.sunCol[c] + this.ambient * tuned[c]) / (lit * this.sunCol[c] + this.ambient * this.skyCol[c]);
     this.balance = [gain(0), gain(1), gain(2)];

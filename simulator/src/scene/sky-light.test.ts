@@ -48,6 +48,25 @@ describe('sky light and white balance', () => {
     const [ro, , bo] = colour(shaderIn({ sunElevationDeg: 50, overcast: 1 }), 0);
     expect(Math.abs(bo / ro - 1)).toBeLessThan(0.03);
   });
+
+  it('shade turns from blue to grey as haze thickens, and lit ground stays neutral', () => {
+    // A hazy sky is milky: its light scatters all colours alike. Measured B/R: haze 0.1 1.61, 0.2 1.61, 0.3 1.53,
+    // 0.5 1.25, 0.85 1.08.
+    const shadeBR = (haze: number): number => {
+      const [r, , b] = colour(shaderIn({ sunElevationDeg: 50, overcast: 0, haze }), 0);
+      return b / r;
+    };
+    expect(shadeBR(0.1)).toBeGreaterThan(1.5);
+    expect(Math.abs(shadeBR(0.1) - shadeBR(0.2))).toBeLessThan(0.02);
+    expect(shadeBR(0.5)).toBeLessThan(1.35);
+    expect(shadeBR(0.85)).toBeLessThan(1.15);
+    expect(shadeBR(0.85)).toBeGreaterThan(1);
+    for (const haze of [0.5, 0.85]) {
+      const [r, g, b] = colour(shaderIn({ sunElevationDeg: 50, overcast: 0, haze }), 1);
+      expect(Math.abs(b / r - 1), `haze ${haze}`).toBeLessThan(0.03);
+      expect(Math.abs(g / r - 1), `haze ${haze}`).toBeLessThan(0.03);
+    }
+  });
 });
 
 describe('walls in shade', () => {
