@@ -1,11 +1,12 @@
 /**
  * Thin lines as their share of a pixel (issue 15). Furrows between raised vegetable beds (a fifth of their 1.3 m
  * pitch), slab joints in roads, banks and yards were sampled at a point: pixels coarser than them drew them
- * as rows of dark dashes (on white mulch film most of all). Now a pixel takes their share of its footprint.
+ * as rows of dark dashes (on white mulch film most of all). Now a pixel takes their share of its footprint, and
+ * a joint marks the samples near it (thinLineShare) so the adaptive shading does not interpolate across it.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lineShare, stripeShare } from './surface.ts';
+import { lineShare, stripeShare, Surface, thinLineMark, thinLineShare } from './surface.ts';
 
 describe('a thin line’s share of a pixel', () => {
   it('of furrows between raised beds: between 0 and 1, a point where the pixel is, their width over a period', () => {
@@ -60,6 +61,29 @@ describe('a thin line’s share of a pixel', () => {
         },
       ),
       { numRuns: 40 },
+    );
+  });
+
+  it('of a joint marks the samples near it so adaptive shading shades round it, and never lowers a mark', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -3, max: 3, noNaN: true }),
+        fc.double({ min: 0.02, max: 0.3, noNaN: true }),
+        fc.double({ min: 0.005, max: 1, noNaN: true }),
+        fc.constantFrom(0, 1, 2),
+        (d, width, gsd, before) => {
+          const s = new Surface();
+          s.nearThin = before;
+          // The share is lineShare's; the mark thinLineMark's for the line in samples, kept if higher.
+          expect(thinLineShare(s, d, width, gsd)).toBe(lineShare(d, width, gsd));
+          const mark = thinLineMark(width / gsd + 0.7, Math.abs(d) / gsd);
+          expect(s.nearThin).toBe(Math.max(before, mark));
+          // A line narrower than a sample, less than a sample away, is always marked for the finest lattice.
+          if (width < gsd && Math.abs(d) < gsd) expect(s.nearThin).toBe(2);
+          // Far off (over 4 samples past its edge) nothing is marked.
+          if (Math.abs(d) - width / 2 > 4 * gsd) expect(s.nearThin).toBe(before);
+        },
+      ),
     );
   });
 });
