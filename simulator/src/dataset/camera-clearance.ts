@@ -21,7 +21,7 @@ const PROBE_M = 1;
 const DEG = Math.PI / 180;
 
 /** The highest point (m, the scene's heights) of the ground and what stands on it within AROUND_M of (cx, cy). */
-function highestTopAround(scene: Scene, sh: Shader, cx: number, cy: number, groundZ: number): number {
+function highestTopAround(sh: Shader, groundAt: (x: number, y: number) => number, cx: number, cy: number): number {
   let top = -Infinity;
   const r2 = AROUND_M * AROUND_M;
   for (let dy = -AROUND_M; dy <= AROUND_M; dy += PROBE_M)
@@ -29,9 +29,8 @@ function highestTopAround(scene: Scene, sh: Shader, cx: number, cy: number, grou
       if (dx * dx + dy * dy > r2) continue;
       const x = cx + dx;
       const y = cy + dy;
-      const z = scene.dem ? scene.dem.heightAt(x, y) : groundZ;
-      const h = Math.max(sh.treeHeight(x, y), sh.builtHeight(x, y));
-      if (z + h > top) top = z + h;
+      const h = groundAt(x, y) + Math.max(sh.treeHeight(x, y), sh.builtHeight(x, y));
+      if (h > top) top = h;
     }
   return top;
 }
@@ -89,7 +88,7 @@ export function clearOfCover(spec: PhotoSpec, scene: Scene): PhotoSpec {
   const flatZ = req.altAmslM - req.altRelM;
   const groundAt = (px: number, py: number): number => (scene.dem ? scene.dem.heightAt(px, py) : flatZ);
   const sh = new Shader(scene, [], () => 0);
-  const lift = highestTopAround(scene, sh, x, y, flatZ) + CLEARANCE_M - req.altAmslM;
+  const lift = highestTopAround(sh, groundAt, x, y) + CLEARANCE_M - req.altAmslM;
   if (lift <= 0) return spec;
   const z = Math.ceil((req.altAmslM + lift) * 100) / 100;
   let pitchDeg = req.gimbalPitchDeg;

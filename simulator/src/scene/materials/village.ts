@@ -399,8 +399,8 @@ function villageNear(sh: Shader, x: number, y: number): number {
 /**
  * Height (m) of a village tree whose crown overhangs (x, y), a point on a road, track or field beside or
  * through a village, 0 where none does (with `sh.treesOnly`, the crown's dome): roads through villages ran
- * between straight walls of cut-off crowns, and villages ended at their fields the same way. The crown is villageTreeHeight's, so its trunk is in the
- * village, and its layer is left in treeFound for the shading.
+ * between straight walls of cut-off crowns, and villages ended at their fields the same way. The crown is
+ * villageTreeHeight's, so its trunk is in the village, and its layer is left in treeFound for the shading.
  */
 export function villageCrownOver(sh: Shader, x: number, y: number): number {
   const feat = villageNear(sh, x, y);
