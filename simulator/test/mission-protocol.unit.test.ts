@@ -136,6 +136,18 @@ describe('ArduPilot storage, checked against a real ArduCopter 4.7 SITL (recorde
     expect(ok.texts).toEqual(['Flight plan received']);
   });
 
+  test('refuses a rally point in the MISSION frame (it has no altitude frame) as UNSUPPORTED_FRAME', () => {
+    const rally = (seq: number, frame: number): WireItem => ({
+      ...wp(seq, 28.071, 119.141, 30, MavCmd.NAV_RALLY_POINT, frame),
+      missionType: MavMissionType.RALLY,
+    });
+    const r = rig();
+    r.p.handleCount(GCS, 2, MavMissionType.RALLY);
+    r.p.handleItem(GCS, rally(0, MavFrame.GLOBAL_TERRAIN_ALT_INT), true);
+    r.p.handleItem(GCS, rally(1, MavFrame.MISSION), true);
+    expect(r.acks()).toEqual([R.UNSUPPORTED_FRAME]);
+  });
+
   test('holds at most 650 items, home included, and says so', () => {
     const r = rig();
     r.p.handleCount(GCS, 651, MavMissionType.MISSION);

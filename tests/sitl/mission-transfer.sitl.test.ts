@@ -81,7 +81,7 @@ describe('the simulator answers like the real ArduCopter, message by message', (
     }
   });
 
-  it('both refuse NaN where ArduPilot does, and a list longer than 650, the same way', async () => {
+  it('both refuse NaN where ArduPilot does, a rally point in the MISSION frame and a list longer than 650, the same way', async () => {
     const real = await connectRawGcs(sitl.port);
     const ours = await connectRawGcs(sim.vehicles[0]!.port);
     try {
@@ -96,6 +96,13 @@ describe('the simulator answers like the real ArduCopter, message by message', (
         z: 0,
       };
       expect(await ours.upload(nan, MavMissionType.MISSION)).toEqual(await real.upload(nan, MavMissionType.MISSION));
+      // A rally point has an altitude frame; MISSION (no position) is refused as UNSUPPORTED_FRAME (2).
+      const frameless = asItems(corpus.rally.slice(0, 2));
+      frameless[1] = { ...frameless[1]!, frame: MavFrame.MISSION };
+      const refusedReal = await real.upload(frameless, MavMissionType.RALLY);
+      expect(refusedReal.ack).toBe(2);
+      expect(await ours.upload(frameless, MavMissionType.RALLY)).toEqual(refusedReal);
+      expect(await ours.download(MavMissionType.RALLY)).toEqual(await real.download(MavMissionType.RALLY));
       const many = asItems(Array.from({ length: 651 }, () => corpus.mission[2]!));
       expect(await ours.upload(many, MavMissionType.MISSION)).toEqual(await real.upload(many, MavMissionType.MISSION));
       const texts = (g: typeof real) => g.heard.filter((h) => h.type === 'StatusText').map((h) => h.fields.text);

@@ -185,10 +185,13 @@ export function arduPilotStore(type: number, item: MissionItemState, isInt: bool
     const pos = latLon(item, isInt);
     if (typeof pos === 'number') return pos;
     if (type === MavMissionType.RALLY) {
+      // A rally point keeps its altitude frame (absolute, above home or above terrain); it has no MISSION frame.
+      const frame = plainFrame(item.frame) === MavFrame.MISSION ? null : locationFrame(item.frame);
+      if (frame === null) return MavMissionResult.UNSUPPORTED_FRAME;
       return {
         ...base,
         ...pos,
-        frame: plainFrame(item.frame) === MavFrame.GLOBAL ? MavFrame.GLOBAL : MavFrame.GLOBAL_RELATIVE_ALT,
+        frame,
         autocontinue: 0,
         param1: 0,
         param2: 0,
