@@ -1,9 +1,9 @@
 /**
  * Triage benchmark: N simulator photos (default 200 at 4000×3000) through the whole pipeline on this
- * machine with the shipped default model, with the stage breakdown, next to the decode-only rate of the
+ * machine with the shipped default model (or --model, or XUNCHA_MODEL, as the triage CLI takes it), with the stage breakdown, next to the decode-only rate of the
  * same files; and the georeferencing accuracy against the simulator's ground truth.
  *
- *   npm run bench:triage -- [--photos 200] [--width 4000] [--height 3000] [--concurrency n]
+ *   npm run bench:triage -- [--photos 200] [--width 4000] [--height 3000] [--concurrency n] [--model MANIFEST]
  *
  * Photos are rendered once (at about 1 MP, upscaled to the camera size) and made real-like before they
  * are cached under bench-out/triage-<w>x<h>/ (git-ignored): sensor noise at full resolution and JPEG
@@ -158,7 +158,10 @@ function metres(a: readonly number[], b: readonly number[]): number {
 const files = await ensurePhotos();
 const bytes = await Promise.all(files.map((f) => readFile(f)));
 const inputs: PhotoInput[] = files.map((f, i) => ({ source: f, read: async () => bytes[i]! }));
-const detector = await Detector.fromManifestFile(DEFAULT_MODEL_MANIFEST);
+const modelAt = process.argv.indexOf('--model');
+const detector = await Detector.fromManifestFile(
+  modelAt > 0 ? process.argv[modelAt + 1]! : (process.env.XUNCHA_MODEL ?? DEFAULT_MODEL_MANIFEST),
+);
 const { widthPx: IW, heightPx: IH } = detector.manifest.input;
 const meanBytes = bytes.reduce((n, b) => n + b.length, 0) / bytes.length;
 

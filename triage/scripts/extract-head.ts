@@ -14,7 +14,7 @@ import { TRIAGE_CLASSES } from '../src/model/manifest.ts';
 import type { TriageClass } from '../src/model/manifest.ts';
 import { headFromOnnx } from '../src/training/kept-head.ts';
 import type { HeadPick } from '../src/training/kept-head.ts';
-import { backboneChannels, loadPretrainedMobileNet } from '../src/training/pretrained-backbone.ts';
+import { backboneChannels, backboneOfModel, loadPretrainedBackbone } from '../src/training/pretrained-backbone.ts';
 import { readOnnx } from '../src/onnx/onnx-reader.ts';
 import { DEFAULT_TRAIN_OPTIONS } from '../src/training/train-detector.ts';
 
@@ -36,7 +36,8 @@ async function pickFor(bytes: Uint8Array, classes: string[]): Promise<HeadPick> 
     );
   const { metadata } = readOnnx(bytes);
   const layer = metadata['xuncha.feature_layer'] ?? DEFAULT_TRAIN_OPTIONS.spec.featureLayer;
-  const channels = backboneChannels(await loadPretrainedMobileNet(), layer, metadata['xuncha.fine_layer']);
+  const net = await loadPretrainedBackbone(backboneOfModel(metadata));
+  const channels = backboneChannels(net, layer, metadata['xuncha.fine_layer']);
   const manifestPath = model!.replace(/\.onnx$/, '.json');
   let manifest: (HeadPick['manifest'] & { sha256?: string }) | undefined;
   try {

@@ -17,7 +17,7 @@ import type { DatasetItem } from '../src/training/dataset.ts';
 import { CUE_NAMES, featureCopies, featureModelOnnx } from '../src/training/detector-graph.ts';
 import { photoFeatures } from '../src/training/features.ts';
 import type { PhotoFeatures } from '../src/training/features.ts';
-import { loadPretrainedMobileNet } from '../src/training/pretrained-backbone.ts';
+import { loadPretrainedBackbone } from '../src/training/pretrained-backbone.ts';
 import { DEFAULT_TRAIN_OPTIONS, defaultManifest } from '../src/training/train-detector.ts';
 import { waterFactors } from '../src/training/water-gate.ts';
 import type { WaterGate } from '../src/training/water-gate.ts';
@@ -36,7 +36,7 @@ if (!Number.isInteger(trainCount) || trainCount <= 0) {
 }
 
 const o = DEFAULT_TRAIN_OPTIONS;
-const net = await loadPretrainedMobileNet();
+const net = await loadPretrainedBackbone();
 const pool = await SessionPool.create(featureModelOnnx(net, o.spec), { size: 1, intraOpThreads: 1 });
 const manifest = parseManifest(defaultManifest(o.spec, 'features.onnx', {}, o.minAreaCells, o.regionGrow));
 const C = CUE_NAMES.length;

@@ -1,7 +1,7 @@
 /**
  * npm run train:model -- [--count 700] [--val-count 150] [--test-count 120] [--width 512] [--seed 1]
  *                        [--data DIR] [--out triage/model] [--epochs N] [--verifier]
- *                        [--fine-layer block_5_add] [--context-max 9]
+ *                        [--fine-layer block_5_add] [--context-max 9] [--backbone inception_v3] [--context 5]
  *                        [--class-features exposed_slope=context-max-9,sewage_outfall=fine]
  *                        [--class-options "sewage_outfall:weight=4,core=0.5,keep=0.5,hidden=32,mask=0.3"]
  *                        [--keep-head triage/model/heads/round4-base.json[,HEAD.json…]] [--keep-points [CLASSES]]
@@ -18,6 +18,9 @@
  * how to score a set rendered apart) and rewrites the model card.
  * --verifier also fits the region verifier (`triage/src/model/region-verifier.ts`) on the model's score
  * maps of `train` and `val` and writes it into the manifest for the classes where it raises `val` recall.
+ * --backbone picks the frozen ImageNet backbone (mobilenet_v2, the default, up to block_10; inception_v3 up to
+ * mixed5: 768 channels instead of 96, round 42) and --context the side (cells) of the averaged neighbourhood
+ * (5; 0 = none).
  * --fine-layer adds a stride-8 backbone layer pooled to each cell (mean and max) and --context-max a
  * max-pooled neighbourhood of that many cells a side (round 7's tries; off by default, see the model card).
  * --class-features gives a class its own head on a named feature set (base, context-max-9, fine,
@@ -82,6 +85,8 @@ import type { Mlp } from '../src/training/mlp.ts';
 import { TRIAGE_CLASSES } from '../src/model/manifest.ts';
 import type { TriageClass } from '../src/model/manifest.ts';
 import { DEFAULT_WATER_GATE } from '../src/training/water-gate.ts';
+import { BACKBONES } from '../src/training/pretrained-backbone.ts';
+import type { BackboneName } from '../src/training/pretrained-backbone.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
@@ -331,6 +336,18 @@ if (fineLayer !== undefined && !/^block_\d+_[a-z_]+$/.test(fineLayer)) {
   );
   process.exit(2);
 }
+const backbone = opt('backbone') ?? 'mobilenet_v2';
+if (!(backbone in BACKBONES)) {
+  console.error(
+    `参数 --backbone 应为 ${Object.keys(BACKBONES).join(' 或 ')} / --backbone must be one of ${Object.keys(BACKBONES).join(', ')}, got ${backbone}`,
+  );
+  process.exit(2);
+}
+const context = opt('context') === undefined ? DEFAULT_TRAIN_OPTIONS.spec.contextCells : Number(opt('context'));
+if (!Number.isInteger(context) || context < 0 || (context && context % 2 === 0)) {
+  console.error(`参数 --context 应为奇数或 0 / --context must be an odd whole number or 0, got ${context}`);
+  process.exit(2);
+}
 const contextMax = opt('context-max') === undefined ? 0 : num('context-max', 0);
 if (contextMax && (!Number.isInteger(contextMax) || contextMax % 2 === 0)) {
   console.error(`参数 --context-max 应为奇数 / --context-max must be an odd whole number, got ${contextMax}`);
@@ -340,6 +357,10 @@ const options = {
   ...DEFAULT_TRAIN_OPTIONS,
   spec: {
     ...DEFAULT_TRAIN_OPTIONS.spec,
+    ...(backbone === 'mobilenet_v2'
+      ? {}
+      : { backbone: backbone as BackboneName, featureLayer: BACKBONES[backbone as BackboneName].defaultLayer }),
+    contextCells: context,
     ...(fineLayer ? { fineLayer } : {}),
     ...(contextMax ? { contextMaxCells: contextMax } : {}),
   },

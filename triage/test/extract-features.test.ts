@@ -9,14 +9,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { syntheticPhoto } from '../src/testing/synthetic-photo.ts';
 import { CUE_NAMES } from '../src/training/detector-graph.ts';
 import type { DatasetItem } from '../src/training/dataset.ts';
-import { loadPretrainedMobileNet } from '../src/training/pretrained-backbone.ts';
-import type { PretrainedMobileNet } from '../src/training/pretrained-backbone.ts';
+import { loadPretrainedBackbone } from '../src/training/pretrained-backbone.ts';
+import type { PretrainedBackbone } from '../src/training/pretrained-backbone.ts';
 import { DEFAULT_TRAIN_OPTIONS, extractFeatures, thresholdNegatives } from '../src/training/train-detector.ts';
 
-let net: PretrainedMobileNet;
+let net: PretrainedBackbone;
 let train: DatasetItem[];
 beforeAll(async () => {
-  net = await loadPretrainedMobileNet();
+  net = await loadPretrainedBackbone();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'xuncha-extract-'));
   const photo = async (name: string, colour: string): Promise<string> => {
     const file = path.join(dir, name);

@@ -11,8 +11,9 @@ import { detectorOnnx, featureCopies, featureModelOnnx } from '../src/training/d
 import type { FeatureGraphSpec } from '../src/training/detector-graph.ts';
 import { mlpForward, standardisation, trainMlp, withStandardisation } from '../src/training/mlp.ts';
 import type { Samples } from '../src/training/mlp.ts';
-import { appendBackbone, loadPretrainedMobileNet } from '../src/training/pretrained-backbone.ts';
-import type { PretrainedMobileNet } from '../src/training/pretrained-backbone.ts';
+import { appendBackbone, loadPretrainedBackbone } from '../src/training/pretrained-backbone.ts';
+import { kerasToOnnx } from '../src/training/keras-to-onnx.ts';
+import type { PretrainedBackbone } from '../src/training/pretrained-backbone.ts';
 import { gateFactor } from '../src/training/colour-gate.ts';
 import type { ColourGate } from '../src/training/colour-gate.ts';
 import { headScores, keepConfidentPositives, withHardNegatives } from '../src/training/train-detector.ts';
@@ -24,9 +25,9 @@ import type { HeadPick, KeptHeadFile } from '../src/training/kept-head.ts';
 import type { TriageClass } from '../src/model/manifest.ts';
 import { createHash } from 'node:crypto';
 
-let net: PretrainedMobileNet;
+let net: PretrainedBackbone;
 beforeAll(async () => {
-  net = await loadPretrainedMobileNet();
+  net = await loadPretrainedBackbone();
   await tf.setBackend('cpu');
 });
 
@@ -36,52 +37,80 @@ function randomInput(n: number, seed: number): Float32Array {
 }
 
 describe('pretrained backbone conversion', () => {
-  it('ONNX Runtime on the converted MobileNetV2 equals TensorFlow.js on the original (block_10, 224×224)', async () => {
-    const layer = 'block_10_project_BN';
+  it.each([
+    ['MobileNetV2', 'mobilenet_v2', 'block_10_project_BN', 224, 96, 14],
+    ['InceptionV3 (max and average pooling, concatenation)', 'inception_v3', 'mixed5', 299, 768, 17],
+  ] as const)(
+    'ONNX Runtime on the converted %s equals TensorFlow.js on the original',
+    async (_title, name, layer, size, channels, side) => {
+      const model = name === 'mobilenet_v2' ? net : await loadPretrainedBackbone(name);
+      const g = new GraphBuilder();
+      g.reserve('images');
+      // The converter itself, without the input padding appendBackbone adds for InceptionV3.
+      const bb = kerasToOnnx(g, model.model, model.weights, 'images', layer);
+      expect(bb).toMatchObject({ channels, stride: 16 });
+      const onnx = encodeOnnxModel({
+        nodes: g.nodes,
+        initializers: g.initializers,
+        inputs: [{ name: 'images', dims: [1, 3, size, size] }],
+        outputs: [{ name: bb.output, dims: [1, channels, side, side] }],
+      });
+      // TensorFlow.js reads the same dequantised weights through its own Keras implementation.
+      const specs = model.model.weightsManifest.flatMap((gr) => gr.weights);
+      const all = new Float32Array(specs.reduce((n, s) => n + model.weights.get(s.name)!.values.length, 0));
+      let o = 0;
+      for (const s of specs) {
+        all.set(model.weights.get(s.name)!.values, o);
+        o += model.weights.get(s.name)!.values.length;
+      }
+      const keras = await tf.loadLayersModel({
+        load: async () => ({
+          modelTopology: model.model.modelTopology as unknown as tf.io.ModelArtifacts['modelTopology'],
+          weightSpecs: specs.map((s) => ({ name: s.name, shape: s.shape, dtype: 'float32' as const })),
+          weightData: all.buffer,
+        }),
+      });
+      const sub = tf.model({ inputs: keras.inputs, outputs: keras.getLayer(layer).output as tf.SymbolicTensor });
+      const nhwc = randomInput(size * size * 3, 7);
+      const ref = tf.tidy(() => (sub.predict(tf.tensor4d(nhwc, [1, size, size, 3])) as tf.Tensor).dataSync());
+      keras.dispose();
+      const plane = size * size;
+      const nchw = new Float32Array(nhwc.length);
+      for (let p = 0; p < plane; p++) for (let c = 0; c < 3; c++) nchw[c * plane + p] = nhwc[p * 3 + c]!;
+      const session = await ort.InferenceSession.create(onnx);
+      const out = (await session.run({ images: new ort.Tensor('float32', nchw, [1, 3, size, size]) }))[bb.output]!;
+      await session.release();
+      expect(out.dims).toEqual([1, channels, side, side]);
+      const got = out.data as Float32Array;
+      const cells = side * side;
+      let maxDiff = 0;
+      let maxAbs = 0;
+      for (let p = 0; p < cells; p++)
+        for (let c = 0; c < channels; c++) {
+          maxDiff = Math.max(maxDiff, Math.abs(ref[p * channels + c]! - got[c * cells + p]!));
+          maxAbs = Math.max(maxAbs, Math.abs(ref[p * channels + c]!));
+        }
+      expect(maxAbs).toBeGreaterThan(1); // a real activation, not zeros
+      expect(maxDiff).toBeLessThan(1e-4);
+    },
+    120_000,
+  );
+
+  it('pads InceptionV3 so that a photo still gets one cell per 16 pixels', async () => {
+    const inception = await loadPretrainedBackbone('inception_v3');
     const g = new GraphBuilder();
     g.reserve('images');
-    const bb = appendBackbone(g, net, 'images', layer);
-    expect(bb).toMatchObject({ channels: 96, stride: 16 });
+    const bb = appendBackbone(g, inception, 'images');
     const onnx = encodeOnnxModel({
       nodes: g.nodes,
       initializers: g.initializers,
-      inputs: [{ name: 'images', dims: [1, 3, 224, 224] }],
-      outputs: [{ name: bb.output, dims: [1, 96, 14, 14] }],
+      inputs: [{ name: 'images', dims: [1, 3, 96, 128] }],
+      outputs: [{ name: bb.output, dims: [1, 768, 'h', 'w'] }],
     });
-    // TensorFlow.js reads the same dequantised weights through its own Keras implementation.
-    const specs = net.model.weightsManifest.flatMap((gr) => gr.weights);
-    const all = new Float32Array(specs.reduce((n, s) => n + net.weights.get(s.name)!.values.length, 0));
-    let o = 0;
-    for (const s of specs) {
-      all.set(net.weights.get(s.name)!.values, o);
-      o += net.weights.get(s.name)!.values.length;
-    }
-    const keras = await tf.loadLayersModel({
-      load: async () => ({
-        modelTopology: net.model.modelTopology as unknown as tf.io.ModelArtifacts['modelTopology'],
-        weightSpecs: specs.map((s) => ({ name: s.name, shape: s.shape, dtype: 'float32' as const })),
-        weightData: all.buffer,
-      }),
-    });
-    const sub = tf.model({ inputs: keras.inputs, outputs: keras.getLayer(layer).output as tf.SymbolicTensor });
-    const nhwc = randomInput(224 * 224 * 3, 7);
-    const ref = tf.tidy(() => (sub.predict(tf.tensor4d(nhwc, [1, 224, 224, 3])) as tf.Tensor).dataSync());
-    const nchw = new Float32Array(nhwc.length);
-    for (let p = 0; p < 224 * 224; p++) for (let c = 0; c < 3; c++) nchw[c * 224 * 224 + p] = nhwc[p * 3 + c]!;
     const session = await ort.InferenceSession.create(onnx);
-    const out = (await session.run({ images: new ort.Tensor('float32', nchw, [1, 3, 224, 224]) }))[bb.output]!;
+    const out = await session.run({ images: new ort.Tensor('float32', randomInput(3 * 96 * 128, 3), [1, 3, 96, 128]) });
     await session.release();
-    expect(out.dims).toEqual([1, 96, 14, 14]);
-    const got = out.data as Float32Array;
-    let maxDiff = 0;
-    let maxAbs = 0;
-    for (let p = 0; p < 196; p++)
-      for (let c = 0; c < 96; c++) {
-        maxDiff = Math.max(maxDiff, Math.abs(ref[p * 96 + c]! - got[c * 196 + p]!));
-        maxAbs = Math.max(maxAbs, Math.abs(ref[p * 96 + c]!));
-      }
-    expect(maxAbs).toBeGreaterThan(1); // a real activation, not zeros
-    expect(maxDiff).toBeLessThan(1e-4);
+    expect(out[bb.output]!.dims).toEqual([1, 768, 96 / 16, 128 / 16]);
   }, 60_000);
 
   it('refuses a layer kind it does not know, naming it', () => {
@@ -102,14 +131,26 @@ const SHIPPED_SPEC: FeatureGraphSpec = {
 };
 // Round 7's options: stride-8 detail pooled per cell (mean and max) and a max-pooled context.
 const FINE_SPEC: FeatureGraphSpec = { ...SHIPPED_SPEC, fineLayer: 'block_5_add', contextMaxCells: 3 };
+// Round 42: InceptionV3's mixed5 instead of MobileNetV2's block_10, without context.
+const INCEPTION_SPEC: FeatureGraphSpec = {
+  ...SHIPPED_SPEC,
+  backbone: 'inception_v3',
+  featureLayer: 'mixed5',
+  contextCells: 0,
+};
+let inception: PretrainedBackbone | undefined;
+const netFor = async (spec: FeatureGraphSpec): Promise<PretrainedBackbone> =>
+  spec.backbone === 'inception_v3' ? (inception ??= await loadPretrainedBackbone('inception_v3')) : net;
 
 describe('exported detector equals the trainer', () => {
   it.each([
     ['backbone + cues + context', SHIPPED_SPEC, 2 * (96 + 8)],
     ['backbone + stride-8 mean/max + cues + mean and max context', FINE_SPEC, 3 * (96 + 64 + 8)],
+    ['InceptionV3 + cues', INCEPTION_SPEC, 768 + 8],
   ])(
     'full ONNX graph (%s + head) = trainer head over the feature model, within 1e-4',
     async (_, spec, channels) => {
+      const net = await netFor(spec);
       const features = await ort.InferenceSession.create(featureModelOnnx(net, spec));
       const input = randomInput(3 * 96 * 128, 11);
       const fOut = (await features.run({ images: new ort.Tensor('float32', input, [1, 3, 96, 128]) }))['features']!;

@@ -14,12 +14,14 @@ import { appendWaterGate } from './water-gate.ts';
 import type { WaterGate } from './water-gate.ts';
 import type { Mlp } from './mlp.ts';
 import { appendBackbone } from './pretrained-backbone.ts';
-import type { PretrainedMobileNet } from './pretrained-backbone.ts';
+import type { BackboneName, PretrainedBackbone } from './pretrained-backbone.ts';
 
 /** Shape of the feature graph. */
 export interface FeatureGraphSpec {
   inputWidthPx: number;
   inputHeightPx: number;
+  /** Pretrained backbone (absent: MobileNetV2, every model up to round 41). */
+  backbone?: BackboneName;
   /** Backbone layer whose output is read (stride 16). */
   featureLayer: string;
   /** Side (cells) of the neighbourhood averaged into the context features; 0 = none. */
@@ -114,7 +116,7 @@ function appendCues(g: GraphBuilder, rgb: string, cell: number): string {
 /** Appends the feature part; returns the feature tensor and its channel count. */
 export function appendFeatures(
   g: GraphBuilder,
-  net: PretrainedMobileNet,
+  net: PretrainedBackbone,
   spec: FeatureGraphSpec,
   input: string,
 ): { features: string; channels: number; cellPx: number } {
@@ -218,7 +220,7 @@ function finish(
 }
 
 /** The feature model training runs over the data: output `features` `[1, D, H/16, W/16]`. */
-export function featureModelOnnx(net: PretrainedMobileNet, spec: FeatureGraphSpec): Uint8Array {
+export function featureModelOnnx(net: PretrainedBackbone, spec: FeatureGraphSpec): Uint8Array {
   const g = new GraphBuilder();
   g.reserve(INPUT_NAME);
   g.reserve(FEATURES_NAME);
@@ -228,7 +230,7 @@ export function featureModelOnnx(net: PretrainedMobileNet, spec: FeatureGraphSpe
 
 /** The whole detector: output `scores` `[1, classes, H/16, W/16]` in [0, 1]. */
 export function detectorOnnx(
-  net: PretrainedMobileNet,
+  net: PretrainedBackbone,
   spec: FeatureGraphSpec,
   head: Mlp,
   metadata: Record<string, string> = {},

@@ -17,6 +17,7 @@ import { FEATURE_SET_NAMES, featureChannelNames, featureIndices, specFor } from 
 import type { FeatureSetName } from './class-feature-sets.ts';
 import type { OperatingPoint } from './choose-thresholds.ts';
 import type { FeatureGraphSpec } from './detector-graph.ts';
+import { backboneOfModel } from './pretrained-backbone.ts';
 import type { Mlp } from './mlp.ts';
 
 export const KEPT_HEAD_FORMAT = 'xuncha-head/1';
@@ -125,7 +126,9 @@ function classHeadFromOnnx(bytes: Uint8Array, modelName: string, pick: HeadPick)
   if (!pick.classes.length) refuse('no class named');
   const union: FeatureGraphSpec = {
     ...pick.baseSpec,
+    ...(backboneOfModel(metadata) === 'mobilenet_v2' ? {} : { backbone: backboneOfModel(metadata) }),
     featureLayer: metadata['xuncha.feature_layer'] ?? pick.baseSpec.featureLayer,
+    ...(metadata['xuncha.context_cells'] ? { contextCells: Number(metadata['xuncha.context_cells']) } : {}),
     ...(metadata['xuncha.fine_layer'] ? { fineLayer: metadata['xuncha.fine_layer'] } : {}),
     ...(metadata['xuncha.context_max_cells'] ? { contextMaxCells: Number(metadata['xuncha.context_max_cells']) } : {}),
   };

@@ -263,6 +263,45 @@ export function kerasToOnnx(
         produced.set(l.name, { ...ins[0]!, tensor: out });
         break;
       }
+      case 'MaxPooling2D':
+      case 'AveragePooling2D': {
+        const [src0] = inputsOf(l);
+        const [kh, kw] = pair(c.pool_size, 'pool_size');
+        const [sh, sw] = pair(c.strides ?? c.pool_size, 'strides');
+        const padding = c.padding as string;
+        let src = src0!;
+        const attrs: Parameters<GraphBuilder['op']>[2] = [
+          { name: 'kernel_shape', ints: [kh, kw] },
+          { name: 'strides', ints: [sh, sw] },
+        ];
+        // Keras's 'same' average leaves the padding out of the mean, as ONNX does by default (count_include_pad 0).
+        if (padding === 'valid') src = materialise(src);
+        else if (padding === 'same') {
+          src = materialise(src);
+          attrs.push({ name: 'auto_pad', string: 'SAME_UPPER' });
+        } else throw new Error(`layer ${l.name}: padding ${padding} not supported`);
+        const kind = l.class_name === 'MaxPooling2D' ? 'MaxPool' : 'AveragePool';
+        const out = g.op(kind, [src.tensor], attrs, l.name);
+        produced.set(l.name, { tensor: out, channels: src.channels, stride: src.stride * sh });
+        break;
+      }
+      case 'Concatenate': {
+        const ins = inputsOf(l).map(materialise);
+        if (Number(c.axis ?? -1) !== 3 && Number(c.axis ?? -1) !== -1)
+          throw new Error(`layer ${l.name}: concatenation on axis ${String(c.axis)} not supported`);
+        const out = g.op(
+          'Concat',
+          ins.map((x) => x.tensor),
+          [{ name: 'axis', int: 1 }],
+          l.name,
+        );
+        produced.set(l.name, {
+          tensor: out,
+          channels: ins.reduce((n, x) => n + x.channels, 0),
+          stride: ins[0]!.stride,
+        });
+        break;
+      }
       default:
         throw new Error(`layer ${l.name}: kind ${l.class_name} not supported by the converter`);
     }

@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EvaluationReport } from '../evaluation/evaluate.ts';
-import { BACKBONE_PROVENANCE } from './pretrained-backbone.ts';
+import { BACKBONES } from './pretrained-backbone.ts';
+import type { BackboneName } from './pretrained-backbone.ts';
 import { writeFormatted } from './write-formatted.ts';
 
 type Summary = Omit<EvaluationReport, 'outcomes'>;
@@ -119,12 +120,17 @@ export async function writeModelCard(modelDir: string): Promise<void> {
   const body = (
     await readFile(path.join(modelDir, 'model-card-body.md'), 'utf8').catch(() => '# Model card\n')
   ).trimEnd();
+  const report = await readJson<{ options?: { spec?: { backbone?: BackboneName } } }>(
+    path.join(modelDir, 'training-report.json'),
+  );
+  // The backbone the report says the model was trained on (MobileNetV2 up to round 41, where it says none).
+  const p = BACKBONES[report?.options?.spec?.backbone ?? 'mobilenet_v2'].provenance;
   const md = modelCardMarkdown(
-    await readJson(path.join(modelDir, 'training-report.json')),
+    report,
     await readJson(path.join(modelDir, 'eval-heldout.json')),
     await readJson(path.join(modelDir, 'eval-real-photos.json')),
     {
-      body: `${body}\n\nBackbone provenance: ${BACKBONE_PROVENANCE.architecture}, ${BACKBONE_PROVENANCE.file} of the npm package \`${BACKBONE_PROVENANCE.package}\`, ${BACKBONE_PROVENANCE.licence}. ${BACKBONE_PROVENANCE.note}\n`,
+      body: `${body}\n\nBackbone provenance: ${p.architecture}, ${p.file} of the npm package \`${p.package}\`, ${p.licence}. ${p.note}\n`,
     },
   );
   await writeFormatted(path.join(modelDir, 'MODEL_CARD.md'), `${md.trimEnd()}\n`);

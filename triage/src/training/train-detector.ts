@@ -27,8 +27,8 @@ import type { PhotoFeatures } from './features.ts';
 import type { KeptHead } from './kept-head.ts';
 import { mlpForward, standardisation, trainMlp, withStandardisation } from './mlp.ts';
 import type { Mlp, Samples } from './mlp.ts';
-import { BACKBONE_PROVENANCE, backboneChannels, loadPretrainedMobileNet } from './pretrained-backbone.ts';
-import type { PretrainedMobileNet } from './pretrained-backbone.ts';
+import { BACKBONES, backboneChannels, loadPretrainedBackbone } from './pretrained-backbone.ts';
+import type { PretrainedBackbone } from './pretrained-backbone.ts';
 import { seededRandom } from './random.ts';
 
 /** Everything that decides the model; the same options give the same model. */
@@ -422,7 +422,7 @@ export interface ExtractedFeatures {
 
 /** Runs the frozen feature model over the training photos (and augmented copies) and `val`. */
 export async function extractFeatures(
-  net: PretrainedMobileNet,
+  net: PretrainedBackbone,
   train: DatasetItem[],
   val: DatasetItem[],
   o: TrainDetectorOptions,
@@ -810,7 +810,7 @@ export async function trainDetector(
   hooks.log(
     `photos: ${train.length} training${extra.length ? ` (+ ${extra.length} extra negatives)` : ''}, ${val.length} validation (seed ${o.seed})`,
   );
-  const net = await loadPretrainedMobileNet();
+  const net = await loadPretrainedBackbone(o.spec.backbone);
   if ((o.keepHeads?.length ?? 0) !== (kept?.length ?? 0))
     throw new Error('keepHeads given without the kept heads (or the other way round)');
   if (o.initHead && !inputs.init) throw new Error('initHead given without the head to start from');
@@ -818,7 +818,9 @@ export async function trainDetector(
     throw new Error('额外负样本中有带标注的照片 / the extra negative photos must hold no labelled object');
   if (o.classFeatures || o.classOptions || kept?.length)
     return trainComposedDetector(net, train, val, o, hooks, { ...inputs, ...(kept?.length ? { kept } : {}) });
-  hooks.log(`backbone: MobileNetV2 from nsfwjs ${net.version} up to ${o.spec.featureLayer}`);
+  hooks.log(
+    `backbone: ${BACKBONES[net.name].provenance.architecture} from nsfwjs ${net.version} up to ${o.spec.featureLayer}`,
+  );
   const ex = await extractFeatures(net, train, val, o, hooks, extra);
   hooks.log(
     `samples: ${ex.samples.n} cells × ${ex.samples.d} features (+ ${ex.pool.n} candidate negatives); positive cells ${JSON.stringify(ex.positives)}`,
@@ -841,7 +843,7 @@ function initFor(init: { head: Mlp; set: FeatureSetName }, set: FeatureSetName |
 
 /** Manifest, whole-model negative rate and ONNX graph of a fitted head over `spec`'s features. */
 function finishDetector(
-  net: PretrainedMobileNet,
+  net: PretrainedBackbone,
   o: TrainDetectorOptions,
   spec: FeatureGraphSpec,
   ex: ExtractedFeatures,
@@ -905,8 +907,9 @@ function finishDetector(
     spec,
     head,
     {
-      'xuncha.backbone': `MobileNetV2 (ImageNet) from npm nsfwjs@${net.version}, ${BACKBONE_PROVENANCE.licence}`,
+      'xuncha.backbone': `${BACKBONES[net.name].title} (ImageNet) from npm nsfwjs@${net.version}, ${BACKBONES[net.name].provenance.licence}`,
       'xuncha.feature_layer': spec.featureLayer,
+      'xuncha.context_cells': String(spec.contextCells),
       ...(spec.fineLayer ? { 'xuncha.fine_layer': spec.fineLayer } : {}),
       ...(spec.contextMaxCells ? { 'xuncha.context_max_cells': String(spec.contextMaxCells) } : {}),
       ...(o.classFeatures ? { 'xuncha.class_features': JSON.stringify(o.classFeatures) } : {}),
@@ -931,7 +934,7 @@ function finishDetector(
 }
 
 /** Backbone and stride-8 channel counts of a spec (to lay out its feature map). */
-function channelCounts(net: PretrainedMobileNet, spec: FeatureGraphSpec): { backbone: number; fine: number } {
+function channelCounts(net: PretrainedBackbone, spec: FeatureGraphSpec): { backbone: number; fine: number } {
   return backboneChannels(net, spec.featureLayer, spec.fineLayer);
 }
 
@@ -942,7 +945,7 @@ function channelCounts(net: PretrainedMobileNet, spec: FeatureGraphSpec): { back
  * would be, and the heads are composed into one head over the union (`composed-head.ts`).
  */
 async function trainComposedDetector(
-  net: PretrainedMobileNet,
+  net: PretrainedBackbone,
   train: DatasetItem[],
   val: DatasetItem[],
   o: TrainDetectorOptions,
