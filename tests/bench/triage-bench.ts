@@ -1,7 +1,8 @@
 /**
  * Triage benchmark: N simulator photos (default 200 at 4000×3000) through the whole pipeline on this
- * machine with the shipped default model (or --model, or XUNCHA_MODEL, as the triage CLI takes it), with the stage breakdown, next to the decode-only rate of the
- * same files; and the georeferencing accuracy against the simulator's ground truth.
+ * machine with the shipped default model (or the manifest --model or XUNCHA_MODEL names), with the stage
+ * breakdown, next to the decode-only rate of the same files; and the georeferencing accuracy against the
+ * simulator's ground truth.
  *
  *   npm run bench:triage -- [--photos 200] [--width 4000] [--height 3000] [--concurrency n] [--model MANIFEST]
  *

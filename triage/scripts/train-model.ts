@@ -343,6 +343,12 @@ if (!(backbone in BACKBONES)) {
   );
   process.exit(2);
 }
+if (fineLayer !== undefined && backbone !== 'mobilenet_v2') {
+  console.error(
+    `参数 --fine-layer 只用于 mobilenet_v2 / --fine-layer names a MobileNetV2 layer; it cannot be used with --backbone ${backbone}`,
+  );
+  process.exit(2);
+}
 const context = opt('context') === undefined ? DEFAULT_TRAIN_OPTIONS.spec.contextCells : Number(opt('context'));
 if (!Number.isInteger(context) || context < 0 || (context && context % 2 === 0)) {
   console.error(`参数 --context 应为奇数或 0 / --context must be an odd whole number or 0, got ${context}`);
