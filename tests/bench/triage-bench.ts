@@ -160,9 +160,12 @@ const files = await ensurePhotos();
 const bytes = await Promise.all(files.map((f) => readFile(f)));
 const inputs: PhotoInput[] = files.map((f, i) => ({ source: f, read: async () => bytes[i]! }));
 const modelAt = process.argv.indexOf('--model');
-const detector = await Detector.fromManifestFile(
-  modelAt > 0 ? process.argv[modelAt + 1]! : (process.env.XUNCHA_MODEL ?? DEFAULT_MODEL_MANIFEST),
-);
+const modelArg = modelAt > 0 ? process.argv[modelAt + 1] : undefined;
+if (modelAt > 0 && (!modelArg || modelArg.startsWith('--'))) {
+  process.stderr.write('--model 需要模型清单路径 / --model needs the path of a model manifest (.json)\n');
+  process.exit(2);
+}
+const detector = await Detector.fromManifestFile(modelArg ?? process.env.XUNCHA_MODEL ?? DEFAULT_MODEL_MANIFEST);
 const { widthPx: IW, heightPx: IH } = detector.manifest.input;
 const meanBytes = bytes.reduce((n, b) => n + b.length, 0) / bytes.length;
 

@@ -336,10 +336,10 @@ if (fineLayer !== undefined && !/^block_\d+_[a-z_]+$/.test(fineLayer)) {
   );
   process.exit(2);
 }
-const backbone = opt('backbone') ?? 'mobilenet_v2';
+const backbone = given('backbone') ?? 'mobilenet_v2';
 if (!(backbone in BACKBONES)) {
   console.error(
-    `参数 --backbone 应为 ${Object.keys(BACKBONES).join(' 或 ')} / --backbone must be one of ${Object.keys(BACKBONES).join(', ')}, got ${backbone}`,
+    `参数 --backbone 应为 ${Object.keys(BACKBONES).join(' 或 ')} / --backbone must be one of ${Object.keys(BACKBONES).join(', ')}, got ${backbone || '(nothing)'}`,
   );
   process.exit(2);
 }
@@ -349,9 +349,12 @@ if (fineLayer !== undefined && backbone !== 'mobilenet_v2') {
   );
   process.exit(2);
 }
-const context = opt('context') === undefined ? DEFAULT_TRAIN_OPTIONS.spec.contextCells : Number(opt('context'));
-if (!Number.isInteger(context) || context < 0 || (context && context % 2 === 0)) {
-  console.error(`参数 --context 应为奇数或 0 / --context must be an odd whole number or 0, got ${context}`);
+const contextArg = given('context');
+const context = contextArg === undefined ? DEFAULT_TRAIN_OPTIONS.spec.contextCells : Number(contextArg);
+if ((contextArg !== undefined && !/^\d+$/.test(contextArg)) || (context && context % 2 === 0)) {
+  console.error(
+    `参数 --context 应为奇数或 0 / --context must be an odd whole number or 0, got ${contextArg || '(nothing)'}`,
+  );
   process.exit(2);
 }
 const contextMax = opt('context-max') === undefined ? 0 : num('context-max', 0);
