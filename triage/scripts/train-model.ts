@@ -277,6 +277,54 @@ const count = num('count', 700);
 const valCount = num('val-count', 150);
 const testCount = num('test-count', 120);
 const width = num('width', 512);
+// The backbone and feature flags are checked before anything is written, rendered or read.
+const fineLayer = opt('fine-layer');
+if (fineLayer !== undefined && !/^block_\d+_[a-z_]+$/.test(fineLayer)) {
+  console.error(
+    `参数 --fine-layer 应为骨干网络的层名，如 block_5_add / --fine-layer must name a backbone layer such as block_5_add, got ${fineLayer}`,
+  );
+  process.exit(2);
+}
+const backbone = given('backbone') ?? 'mobilenet_v2';
+if (!Object.hasOwn(BACKBONES, backbone)) {
+  console.error(
+    `参数 --backbone 应为 ${Object.keys(BACKBONES).join(' 或 ')} / --backbone must be one of ${Object.keys(BACKBONES).join(', ')}, got ${backbone || '(nothing)'}`,
+  );
+  process.exit(2);
+}
+if (fineLayer !== undefined && backbone !== 'mobilenet_v2') {
+  console.error(
+    `参数 --fine-layer 只用于 mobilenet_v2 / --fine-layer names a MobileNetV2 layer; it cannot be used with --backbone ${backbone}`,
+  );
+  process.exit(2);
+}
+const contextArg = given('context');
+const context = contextArg === undefined ? DEFAULT_TRAIN_OPTIONS.spec.contextCells : Number(contextArg);
+if ((contextArg !== undefined && !/^\d+$/.test(contextArg)) || (context && context % 2 === 0)) {
+  console.error(
+    `参数 --context 应为奇数或 0 / --context must be an odd whole number or 0, got ${contextArg || '(nothing)'}`,
+  );
+  process.exit(2);
+}
+const contextMax = opt('context-max') === undefined ? 0 : num('context-max', 0);
+if (contextMax && (!Number.isInteger(contextMax) || contextMax % 2 === 0)) {
+  console.error(`参数 --context-max 应为奇数 / --context-max must be an odd whole number, got ${contextMax}`);
+  process.exit(2);
+}
+
+type Photos = Awaited<ReturnType<typeof readDatasetSplit>>;
+/** The `train` and `val` photos of a rendered set; a set that cannot be read ends the run with its reason. */
+async function readTrainVal(dir: string): Promise<{ train: Photos; val: Photos }> {
+  try {
+    return { train: await readDatasetSplit(dir, 'train'), val: await readDatasetSplit(dir, 'val') };
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(2);
+  }
+}
+// A set named by --data is read before --out is touched: a wrong path leaves that folder (by default the
+// shipped model's, whose training log is rewritten below) as it was.
+const givenSet = opt('data') === undefined ? undefined : await readTrainVal(path.resolve(opt('data') as string));
 const work = path.resolve(opt('work') ?? path.join(repo, 'data/training'));
 const outDir = path.resolve(opt('out') ?? path.join(repo, 'triage/model'));
 await mkdir(outDir, { recursive: true });
@@ -326,42 +374,8 @@ if (!opt('data')) {
   else log(`reusing rendered test split in ${path.relative(repo, data)}`);
 }
 
-const train = await readDatasetSplit(data, 'train');
-const val = await readDatasetSplit(data, 'val');
+const { train, val } = givenSet ?? (await readTrainVal(data));
 log(`rendered set ${path.relative(repo, data)}: ${train.length} train, ${val.length} val photos`);
-const fineLayer = opt('fine-layer');
-if (fineLayer !== undefined && !/^block_\d+_[a-z_]+$/.test(fineLayer)) {
-  console.error(
-    `参数 --fine-layer 应为骨干网络的层名，如 block_5_add / --fine-layer must name a backbone layer such as block_5_add, got ${fineLayer}`,
-  );
-  process.exit(2);
-}
-const backbone = given('backbone') ?? 'mobilenet_v2';
-if (!(backbone in BACKBONES)) {
-  console.error(
-    `参数 --backbone 应为 ${Object.keys(BACKBONES).join(' 或 ')} / --backbone must be one of ${Object.keys(BACKBONES).join(', ')}, got ${backbone || '(nothing)'}`,
-  );
-  process.exit(2);
-}
-if (fineLayer !== undefined && backbone !== 'mobilenet_v2') {
-  console.error(
-    `参数 --fine-layer 只用于 mobilenet_v2 / --fine-layer names a MobileNetV2 layer; it cannot be used with --backbone ${backbone}`,
-  );
-  process.exit(2);
-}
-const contextArg = given('context');
-const context = contextArg === undefined ? DEFAULT_TRAIN_OPTIONS.spec.contextCells : Number(contextArg);
-if ((contextArg !== undefined && !/^\d+$/.test(contextArg)) || (context && context % 2 === 0)) {
-  console.error(
-    `参数 --context 应为奇数或 0 / --context must be an odd whole number or 0, got ${contextArg || '(nothing)'}`,
-  );
-  process.exit(2);
-}
-const contextMax = opt('context-max') === undefined ? 0 : num('context-max', 0);
-if (contextMax && (!Number.isInteger(contextMax) || contextMax % 2 === 0)) {
-  console.error(`参数 --context-max 应为奇数 / --context-max must be an odd whole number, got ${contextMax}`);
-  process.exit(2);
-}
 const options = {
   ...DEFAULT_TRAIN_OPTIONS,
   spec: {

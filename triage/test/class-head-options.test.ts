@@ -126,6 +126,15 @@ describe('train:model refuses bad round-9 and round-10 options before it renders
       /--shifted-negatives must be a whole number of copies per negative photo, got 1.5/,
     ],
     [['--shifted-negatives', '0'], /--shifted-negatives must be a positive number, got 0/],
+    // round 42: the backbone and its context, checked before a set is rendered or read
+    [['--backbone', 'resnet50'], /--backbone must be one of mobilenet_v2, inception_v3, got resnet50/],
+    [['--backbone', 'toString'], /--backbone must be one of mobilenet_v2, inception_v3, got toString/],
+    [['--backbone', '--context', '5'], /--backbone must be one of .*got \(nothing\)/],
+    [['--backbone', 'inception_v3', '--fine-layer', 'block_5_add'], /--fine-layer names a MobileNetV2 layer/],
+    [['--context', '4'], /--context must be an odd whole number or 0, got 4/],
+    [['--context', '--epochs', '3'], /--context must be an odd whole number or 0, got \(nothing\)/],
+    // a set that is not there: a message, not a stack trace
+    [[], /cannot read dataset manifest/],
   ])(
     '%j',
     (args, message) => {

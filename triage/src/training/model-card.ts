@@ -124,7 +124,13 @@ export async function writeModelCard(modelDir: string): Promise<void> {
     path.join(modelDir, 'training-report.json'),
   );
   // The backbone the report says the model was trained on (MobileNetV2 up to round 41, where it says none).
-  const p = BACKBONES[report?.options?.spec?.backbone ?? 'mobilenet_v2'].provenance;
+  const backbone = report?.options?.spec?.backbone ?? 'mobilenet_v2';
+  if (!Object.hasOwn(BACKBONES, backbone))
+    throw new Error(
+      `训练报告中的主干网络未知 / ${path.join(modelDir, 'training-report.json')} names an unknown backbone ` +
+        `"${String(backbone)}" (known: ${Object.keys(BACKBONES).join(', ')}); the model card was not written`,
+    );
+  const p = BACKBONES[backbone].provenance;
   const md = modelCardMarkdown(
     report,
     await readJson(path.join(modelDir, 'eval-heldout.json')),
