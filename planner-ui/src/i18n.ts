@@ -462,7 +462,8 @@ export const fmt = {
     const m = Math.round((s % 3600) / 60);
     return lang === 'zh' ? (h ? `${h} 小时 ${m} 分` : `${m} 分钟`) : h ? `${h} h ${m} min` : `${m} min`;
   },
-  dateTime: (iso: string | Date) =>
+  /** In China time whatever the browser's zone; `seconds` where photos a second apart must be told apart. */
+  dateTime: (iso: string | Date, seconds = false) =>
     new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', {
       timeZone: 'Asia/Shanghai',
       year: 'numeric',
@@ -470,5 +471,6 @@ export const fmt = {
       day: '2-digit',
       hour: '2-digit',
       minute: '2-digit',
+      ...(seconds ? { second: '2-digit' } : {}),
     }),
 };

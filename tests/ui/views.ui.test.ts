@@ -350,6 +350,26 @@ describe('planner UI in Chromium', () => {
     await page.getByLabel('无人机').first().selectOption(droneId);
     expect(await events.count()).toBeGreaterThan(0);
     await shotAndAxe(page, 'schedule');
+
+    // An hourly patrol (paused, so it never flies here) fills every hour of a week, not only its next 100.
+    const hourly = await s.api('demo-operator', 'POST', '/api/schedules', {
+      name: '每小时巡查',
+      planId,
+      droneIds: [droneId],
+      rrule: 'FREQ=HOURLY;BYMINUTE=10',
+    });
+    expect(hourly.status, JSON.stringify(hourly.body)).toBe(201);
+    expect((await s.api('demo-operator', 'POST', `/api/schedules/${hourly.body.id}/pause`)).status).toBe(200);
+    await page.reload();
+    await page.locator(`[data-schedule-row="${hourly.body.id}"]`).waitFor({ timeout: 120_000 });
+    const hours = page.locator(`.cal-event[data-schedule="${hourly.body.id}"]`);
+    // Two weeks ahead, then five: each week shows its own 168 hours, greyed as paused.
+    for (const clicks of [2, 3]) {
+      for (let k = 0; k < clicks; k++) await page.getByRole('button', { name: /下一周/ }).click();
+      await expect.poll(() => hours.count(), { timeout: 60_000 }).toBe(7 * 24);
+    }
+    expect(await page.locator(`.cal-event.paused[data-schedule="${hourly.body.id}"]`).count()).toBe(7 * 24);
+    expect((await s.api('demo-operator', 'DELETE', `/api/schedules/${hourly.body.id}`)).status).toBe(204);
     await context.close();
   });
 

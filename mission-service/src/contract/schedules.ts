@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdSchema, realColumn, TextSchema } from './common.ts';
+import { instantQuery } from './paging.ts';
 
 export const ScheduleInputSchema = z.object({
   name: TextSchema(200),
@@ -46,4 +47,39 @@ export const ScheduleSchema = z.object({
 });
 export type Schedule = z.infer<typeof ScheduleSchema>;
 
-export const NextQuerySchema = z.object({ count: z.coerce.number().int().min(1).max(100).default(10) });
+/** The longest window `GET /schedules/{id}/next?from&to` lists (a calendar month view and a little more). */
+export const NEXT_WINDOW_MAX_DAYS = 42;
+/** The most occurrences one window lists (an hourly rule over 42 days has 1,008); more are cut and flagged. */
+export const NEXT_WINDOW_MAX_OCCURRENCES = 2_000;
+
+/**
+ * The next `count` occurrences from now; or, given `from` and `to` (dates in China time, `to` included, or
+ * date-times with offset, `to` excluded), every occurrence in that window that is still to come: what a calendar
+ * shows for a week, however often the rule fires.
+ */
+export const NextQuerySchema = z
+  .object({
+    count: z.coerce.number().int().min(1).max(100).default(10),
+    from: instantQuery().optional(),
+    to: instantQuery(true).optional(),
+  })
+  .strict()
+  .refine((q) => (q.from === undefined) === (q.to === undefined), {
+    message: '起止须同时给出 / give from and to together',
+    path: ['to'],
+  })
+  .refine((q) => !q.from || !q.to || q.from < q.to, {
+    message: '开始须早于结束 / from must be before to',
+    path: ['from'],
+  })
+  .refine((q) => !q.from || !q.to || q.to.getTime() - q.from.getTime() <= NEXT_WINDOW_MAX_DAYS * 86_400_000, {
+    message: `时间窗最长 ${NEXT_WINDOW_MAX_DAYS} 天 / the window spans at most ${NEXT_WINDOW_MAX_DAYS} days`,
+    path: ['to'],
+  });
+
+export const NextOccurrencesSchema = z.object({
+  timezone: z.string(),
+  next: z.array(z.string()),
+  /** A window held more than NEXT_WINDOW_MAX_OCCURRENCES: the list stops there. */
+  truncated: z.boolean(),
+});

@@ -146,6 +146,12 @@ describe('nothing deleted by surprise (19.6)', () => {
     expect(ds.body.archivedAt).toBeTruthy();
     const occ = await h.call('GET', `/api/schedules/${scheduleId}/occurrences`, { token: h.tokens.operator });
     expect(occ.body.items).toHaveLength(1);
+    // It never fires again, so it has nothing to come, asked by count or for a calendar's week.
+    for (const q of ['count=5', 'from=2030-01-07&to=2030-01-13']) {
+      const n = await h.call('GET', `/api/schedules/${scheduleId}/next?${q}`, { token: h.tokens.operator });
+      expect(n.status, q).toBe(200);
+      expect(n.body, q).toMatchObject({ next: [], truncated: false });
+    }
     const listed = await h.call('GET', '/api/schedules', { token: h.tokens.operator });
     expect(listed.body.items.map((x: { id: string }) => x.id)).not.toContain(scheduleId);
     expect((await h.call('POST', `/api/schedules/${scheduleId}/resume`, { token: h.tokens.operator })).status).toBe(

@@ -339,6 +339,67 @@ describe('mission service API', () => {
       }
     });
 
+    it("lists a calendar week's occurrences however often the rule fires, and refuses a bad window", async () => {
+      const r = await h.call('POST', '/api/schedules', {
+        token: h.tokens.operator,
+        body: {
+          name: '每小时巡查',
+          planId,
+          droneIds: [droneId],
+          rrule: 'FREQ=HOURLY;BYMINUTE=40',
+          dtstart: '2030-01-01T00:40',
+        },
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      const next = (query: string) =>
+        h.call('GET', `/api/schedules/${r.body.id}/next?${query}`, { token: h.tokens.officer });
+      // Dates are China time and both included: Monday 00:00 to Sunday 24:00 (UTC+8) holds 7 × 24 occurrences.
+      const week = await next('from=2030-01-07&to=2030-01-13');
+      expect(week.status, JSON.stringify(week.body)).toBe(200);
+      expect(week.body.truncated).toBe(false);
+      expect(week.body.next).toHaveLength(168);
+      expect(week.body.next[0]).toBe('2030-01-06T16:40:00.000Z');
+      expect(week.body.next.at(-1)).toBe('2030-01-13T15:40:00.000Z');
+      // Date-times: `from` included, `to` excluded.
+      const hour = await next('from=2030-01-07T08:40:00%2B08:00&to=2030-01-07T10:40:00%2B08:00');
+      expect(hour.body.next).toEqual(['2030-01-07T00:40:00.000Z', '2030-01-07T01:40:00.000Z']);
+      // Only what is still to come: a window in the past is empty.
+      expect((await next('from=2020-01-06&to=2020-01-12')).body.next).toEqual([]);
+      // Without a window, `count` as before.
+      expect((await next('count=3')).body.next).toHaveLength(3);
+
+      const dense = await h.call('POST', '/api/schedules', {
+        token: h.tokens.operator,
+        body: {
+          name: '半小时',
+          planId,
+          droneIds: [droneId],
+          rrule: 'FREQ=HOURLY;BYMINUTE=0,30',
+          dtstart: '2030-01-01T00:00',
+        },
+      });
+      const full = await h.call('GET', `/api/schedules/${dense.body.id}/next?from=2030-01-01&to=2030-02-11`, {
+        token: h.tokens.officer,
+      });
+      expect(full.status, JSON.stringify(full.body)).toBe(200);
+      expect(full.body).toMatchObject({ truncated: true });
+      expect(full.body.next).toHaveLength(2000);
+
+      for (const [bad, field] of [
+        ['from=2030-01-07', 'to'],
+        ['to=2030-01-13', 'to'],
+        ['from=2030-01-13&to=2030-01-07', 'from'],
+        ['from=2030-01-01&to=2030-02-12', 'to'],
+        ['from=2030-01-07&to=next-week', 'to'],
+        ['form=2030-01-07&to=2030-01-13', ''],
+      ] as const) {
+        const res = await next(bad);
+        expect(res.status, bad).toBe(400);
+        expect(res.body.error.code, bad).toBe('invalid_input');
+        if (field) expect(JSON.stringify(res.body.error), bad).toContain(field);
+      }
+    });
+
     it('instantiates a mission and moves it only through allowed states', async () => {
       const r = await h.call('POST', '/api/missions', {
         token: h.tokens.operator,

@@ -344,9 +344,10 @@ export const setSchedulePaused = (id: string, paused: boolean): Promise<Schedule
   json('POST', `/api/schedules/${encodeURIComponent(id)}/${paused ? 'pause' : 'resume'}`, ScheduleSchema);
 export const deleteSchedule = (id: string): Promise<void> =>
   json('DELETE', `/api/schedules/${encodeURIComponent(id)}`, null);
-export const scheduleNext = (id: string, count = 100): Promise<string[]> =>
+/** Every occurrence still to come between two China-time dates (both included), as a calendar shows them. */
+export const scheduleBetween = (id: string, fromDate: string, toDate: string): Promise<string[]> =>
   json('GET', `/api/schedules/${encodeURIComponent(id)}/next`, z.object({ next: z.array(z.string()) }), {
-    query: { count },
+    query: { from: fromDate, to: toDate },
   }).then((r) => r.next);
 export const occurrences = (id: string): Promise<Occurrence[]> =>
   allPages(`/api/schedules/${encodeURIComponent(id)}/occurrences`, OccurrenceSchema);

@@ -1,7 +1,7 @@
 import { area as turfArea, polygon } from '@turf/turf';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { localize } from '../i18n.ts';
+import { fmt, localize } from '../i18n.ts';
 import type { CaseState } from '../api/types.ts';
 import { caseActionsFor, CASE_RULES, viewsFor } from '../roles.ts';
 import { polygonAreaM2 } from './geometry.ts';
@@ -145,5 +145,13 @@ describe('review queue filters', () => {
     expect(filterFromQuery(bad)).toEqual(DEFAULT_REVIEW_FILTER);
     expect(filterFromQuery(new URLSearchParams('state=all&minScore=-0.2')).state).toBe('all');
     expect(filterFromQuery(new URLSearchParams('minScore=abc')).minScore).toBe(0);
+  });
+});
+
+describe('dates shown to users', () => {
+  it("are China time in the language of the page, with seconds where asked, whatever the machine's zone", () => {
+    // 16:41:08 UTC is 00:41:08 the next day in Longquan; the test machine runs in UTC.
+    expect(fmt.dateTime('2026-12-06T16:41:08Z', true)).toBe('2026/12/07 00:41:08');
+    expect(fmt.dateTime('2026-12-06T16:41:08Z')).toBe('2026/12/07 00:41');
   });
 });

@@ -7,7 +7,7 @@
 import type { GeoJSONSource, LngLatBoundsLike } from 'maplibre-gl';
 import * as api from '../api/client.ts';
 import { CASE_CATEGORIES } from '../api/types.ts';
-import { localize, t, type StringKey } from '../i18n.ts';
+import { fmt, localize, t, type StringKey } from '../i18n.ts';
 import { createMap } from '../map/create-map.ts';
 import { navigate } from '../router.ts';
 import { field, h, render } from '../ui/dom.ts';
@@ -156,7 +156,7 @@ const view: View = async (root, ctx) => {
               onclick: () => void select(i),
             },
             h('b', {}, category(it.class)),
-            ` ${percent(it.confidence)} · ${new Date(it.lastSeenAt).toLocaleString()}`,
+            ` ${percent(it.confidence)} · ${fmt.dateTime(it.lastSeenAt, true)}`,
             filter.state === 'to_review' ? null : ` · ${t(`review.state.${it.reviewState}` as StringKey)}`,
           ),
         ),
@@ -248,7 +248,7 @@ const view: View = async (root, ctx) => {
         h('dt', {}, t('review.confidence')),
         h('dd', {}, percent(detail.confidence)),
         h('dt', {}, t('review.seen')),
-        h('dd', {}, new Date(detail.lastSeenAt).toLocaleString()),
+        h('dd', {}, fmt.dateTime(detail.lastSeenAt, true)),
         h('dt', {}, t('review.location')),
         h(
           'dd',
@@ -513,7 +513,7 @@ const view: View = async (root, ctx) => {
         .flat()
         .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
         .slice(0, 200)
-        .map((f) => ({ id: f.id, label: `${f.drone} · ${new Date(f.startedAt).toLocaleString()}` }));
+        .map((f) => ({ id: f.id, label: `${f.drone} · ${fmt.dateTime(f.startedAt)}` }));
       if (!disposed) paintFilters();
     } catch {
       // the filter still takes a flight from the URL; the list of choices is a convenience

@@ -28,8 +28,11 @@ const view: View = async (root, ctx) => {
   let drones: Drone[] = [];
   let plans: PlanSummary[] = [];
   let schedules: Schedule[] = [];
-  const next = new Map<string, string[]>();
+  /** Each schedule's occurrences still to come in the week on show (an hourly rule has 168). */
+  let next = new Map<string, string[]>();
   const past = new Map<string, Occurrence[]>();
+  /** Counts week loads, so that only the last one asked for is drawn. */
+  let weekLoads = 0;
   let droneFilter = '';
   let weekStart = mondayOf(new Date());
   let editing: Schedule | null = null;
@@ -42,18 +45,36 @@ const view: View = async (root, ctx) => {
   async function load(): Promise<void> {
     try {
       [drones, plans, schedules] = await Promise.all([api.drones(), api.plans(), api.schedules()]);
-      await Promise.all(
-        schedules.map(async (s) => {
-          const [n, o] = await Promise.all([api.scheduleNext(s.id, 100), api.occurrences(s.id)]);
-          next.set(s.id, n);
-          past.set(s.id, o);
-        }),
-      );
-      if (disposed) return;
+      const ticket = ++weekLoads;
+      const [week] = await Promise.all([
+        upcomingIn(weekStart),
+        ...schedules.map(async (s) => past.set(s.id, await api.occurrences(s.id))),
+      ]);
+      if (disposed || ticket !== weekLoads) return;
+      next = week;
       renderCalendar();
       renderForm();
     } catch (err) {
       showError(err, () => void load());
+    }
+  }
+
+  async function upcomingIn(monday: string): Promise<Map<string, string[]>> {
+    const sunday = addDays(monday, 6);
+    const lists = await Promise.all(schedules.map((s) => api.scheduleBetween(s.id, monday, sunday)));
+    return new Map(schedules.map((s, i) => [s.id, lists[i]!]));
+  }
+
+  async function showWeek(monday: string): Promise<void> {
+    weekStart = monday;
+    const ticket = ++weekLoads;
+    try {
+      const week = await upcomingIn(monday);
+      if (disposed || ticket !== weekLoads) return;
+      next = week;
+      renderCalendar();
+    } catch (err) {
+      showError(err, () => void showWeek(monday));
     }
   }
 
@@ -143,17 +164,17 @@ const view: View = async (root, ctx) => {
         droneSel,
         h(
           'button',
-          { type: 'button', class: 'btn', onclick: () => ((weekStart = addDays(weekStart, -7)), renderCalendar()) },
+          { type: 'button', class: 'btn', onclick: () => void showWeek(addDays(weekStart, -7)) },
           `‹ ${t('schedule.prevWeek')}`,
         ),
         h(
           'button',
-          { type: 'button', class: 'btn', onclick: () => ((weekStart = mondayOf(new Date())), renderCalendar()) },
+          { type: 'button', class: 'btn', onclick: () => void showWeek(mondayOf(new Date())) },
           t('schedule.thisWeek'),
         ),
         h(
           'button',
-          { type: 'button', class: 'btn', onclick: () => ((weekStart = addDays(weekStart, 7)), renderCalendar()) },
+          { type: 'button', class: 'btn', onclick: () => void showWeek(addDays(weekStart, 7)) },
           `${t('schedule.nextWeek')} ›`,
         ),
         h('span', { class: 'muted' }, `${weekStart} – ${addDays(weekStart, 6)} (Asia/Shanghai)`),

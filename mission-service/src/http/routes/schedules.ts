@@ -1,7 +1,13 @@
-import { z } from 'zod';
 import { canSee } from '../../auth/index.ts';
-import { NextQuerySchema, OccurrenceSchema, ScheduleInputSchema, ScheduleSchema } from '../../contract/schedules.ts';
-import { nextOccurrences } from '../../schedules/recurrence.ts';
+import {
+  NEXT_WINDOW_MAX_OCCURRENCES,
+  NextOccurrencesSchema,
+  NextQuerySchema,
+  OccurrenceSchema,
+  ScheduleInputSchema,
+  ScheduleSchema,
+} from '../../contract/schedules.ts';
+import { nextOccurrences, occurrencesBetween } from '../../schedules/recurrence.ts';
 import { deleteOrArchiveSchedule } from '../../schedules/schedule-deletion.ts';
 import { listOccurrences, listSchedules, setPaused } from '../../schedules/schedule-repository.ts';
 import {
@@ -54,10 +60,23 @@ export function scheduleRoutes(d: RouteDeps): Route[] {
       roles: [],
       object: { kind: 'schedule' },
       query: NextQuerySchema,
-      response: z.object({ timezone: z.string(), next: z.array(z.string()) }),
+      response: NextOccurrencesSchema,
       handler({ object: s, query }) {
+        // An archived schedule never fires again; a paused one lists what it would fly once resumed.
+        if (s.archivedAt) return { timezone: s.timezone, next: [], truncated: false };
         const after = new Date(Math.max(clock().getTime(), s.activeFrom.getTime()));
-        return { timezone: s.timezone, next: nextOccurrences(s, after, query.count).map((x) => x.toISOString()) };
+        if (!query.from || !query.to) {
+          const next = nextOccurrences(s, after, query.count);
+          return { timezone: s.timezone, next: next.map((x) => x.toISOString()), truncated: false };
+        }
+        // The window is [from, to); occurrencesBetween takes (a, b], hence a millisecond earlier at both ends.
+        const lower = new Date(Math.max(after.getTime(), query.from.getTime() - 1));
+        const inWindow = occurrencesBetween(s, lower, new Date(query.to.getTime() - 1));
+        return {
+          timezone: s.timezone,
+          next: inWindow.slice(0, NEXT_WINDOW_MAX_OCCURRENCES).map((x) => x.toISOString()),
+          truncated: inWindow.length > NEXT_WINDOW_MAX_OCCURRENCES,
+        };
       },
     }),
     defineRoute({
