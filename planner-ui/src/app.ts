@@ -17,6 +17,7 @@ const VIEWS: Record<ViewName, () => Promise<{ default: View }>> = {
   review: () => import('./views/review.ts'),
   cases: () => import('./views/cases.ts'),
   stats: () => import('./views/stats.ts'),
+  calendar: () => import('./views/calendar.ts'),
 };
 
 let disposeView: (() => void) | null = null;

@@ -1,17 +1,17 @@
 /** What each role sees and may do in the app. Case actions come from the contract's rule table; the service still decides. */
 import type { SessionUser } from '@xuncha/mission-service/contract';
 
-export type ViewName = 'plan' | 'schedule' | 'fleet' | 'review' | 'cases' | 'stats';
+export type ViewName = 'plan' | 'schedule' | 'fleet' | 'review' | 'cases' | 'stats' | 'calendar';
 export type Role = SessionUser['roles'][number];
 
 /** The views in the navigation of each role, the first being where the role lands after login. */
 const VIEWS: Record<Role, ViewName[]> = {
   operator: ['plan', 'schedule', 'fleet', 'cases'],
   officer: ['review', 'cases', 'stats', 'fleet'],
-  dispatcher: ['cases', 'stats', 'fleet', 'schedule'],
-  admin: ['plan', 'schedule', 'fleet', 'review', 'cases', 'stats'],
+  dispatcher: ['cases', 'stats', 'fleet', 'schedule', 'calendar'],
+  admin: ['plan', 'schedule', 'fleet', 'review', 'cases', 'stats', 'calendar'],
 };
-const ORDER: ViewName[] = ['plan', 'schedule', 'fleet', 'review', 'cases', 'stats'];
+const ORDER: ViewName[] = ['plan', 'schedule', 'fleet', 'review', 'cases', 'stats', 'calendar'];
 
 export function viewsFor(user: Pick<SessionUser, 'roles'>): ViewName[] {
   const set = new Set(user.roles.flatMap((r) => VIEWS[r] ?? []));

@@ -24,6 +24,13 @@ async function shotAndAxe(page: Page, name: string): Promise<void> {
   expect(v, describeViolations(v)).toEqual([]);
 }
 
+/** `n` consecutive dates from `first` (`YYYY-MM-DD`). */
+function dayRangeOf(first: string, n: number): string[] {
+  return Array.from({ length: n }, (_, i) =>
+    new Date(Date.parse(`${first}T00:00:00Z`) + i * 86_400_000).toISOString().slice(0, 10),
+  );
+}
+
 /** Clicks the confirm button of the open dialog. */
 async function confirmDialog(page: Page): Promise<void> {
   await page.locator('dialog[open] button[type=submit]').click();
@@ -97,7 +104,7 @@ describe('planner UI in Chromium', () => {
     await page.click('form.login-form button[type=submit]');
     await page.waitForFunction(() => location.pathname === '/stats', null, { timeout: 120_000 });
     // The dispatcher's navigation: no Plan, no Review.
-    expect(await page.locator('nav .nav-link').allTextContents()).toEqual(['排班', '机队', '案件', '统计']);
+    expect(await page.locator('nav .nav-link').allTextContents()).toEqual(['排班', '机队', '案件', '统计', '日历']);
     await ctx.close();
   });
 
@@ -670,6 +677,14 @@ describe('planner UI in Chromium', () => {
       .and(officer.page.locator('[data-state=dispatched]'))
       .waitFor({ timeout: 30_000 });
     expect(await officer.page.evaluate(() => (window as unknown as { blanked: boolean }).blanked)).toBe(false);
+    // Dispatched: the resolve deadline the service set, in China time, said to be estimated when it falls in a year
+    // whose holidays are not entered yet (late December, before next year is published).
+    const due = (await s.api('demo-officer', 'GET', `/api/cases/${id}`)).body.case;
+    const china = new Date(Date.parse(due.resolveDueAt) + 8 * 3_600_000).toISOString();
+    const estimated = due.resolveDueEstimated ? ' （按周一至周五估算：该年节假日安排尚未录入）' : '';
+    await expect
+      .poll(() => officer.page.locator('[data-testid=case-resolve-due]').innerText(), { timeout: 30_000 })
+      .toBe(`${china.slice(0, 10).replaceAll('-', '/')} ${china.slice(11, 16)}${estimated}`);
     expect(await actionsOf(officer.page)).toEqual(['start', 'return']);
     await act(officer.page, 'start', 'in_progress');
     await act(officer.page, 'resolve', 'resolved');
@@ -729,6 +744,60 @@ describe('planner UI in Chromium', () => {
     expect(readFileSync((await download.path())!, 'utf8').length).toBeGreaterThan(50);
     await shotAndAxe(page, 'stats');
     await context.close();
+  });
+
+  it("日历 Calendar: an admin enters next year's holidays and publishes them; a dispatcher reads them", async () => {
+    // Next year (China time) is past the calendar shipped with Xuncha: deadlines there are estimated until entered.
+    const next = Number(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 4)) + 1;
+    const before = await s.api('demo-admin', 'GET', `/api/calendar/${next}`);
+    expect(before.body).toMatchObject({ published: false, days: [] });
+    const { context, page } = await s.loggedIn('demo-admin', '/calendar');
+    await page.locator('[data-testid=calendar-year]').waitFor({ timeout: 120_000 });
+    await page.getByRole('button', { name: /下一年/ }).click();
+    await expect.poll(() => page.locator('[data-testid=calendar-year]').innerText()).toBe(String(next));
+    expect(await page.locator('[data-testid=calendar-status]').innerText()).toContain('尚未录入');
+    const day = (d: string) => page.locator(`button[data-day="${next}-${d}"]`);
+    const name = page.getByLabel('名称（如 春节）');
+    // One day, then a range by Shift-click (picked from its end backwards), then an adjusted working day.
+    await day('01-01').click();
+    await name.fill('元旦');
+    await page.getByRole('button', { name: '设为放假' }).click();
+    await day('02-13').click();
+    await day('02-07').click({ modifiers: ['Shift'] });
+    expect(await page.locator('[data-testid=calendar-selection]').innerText()).toContain('共 7 天');
+    await name.fill('春节');
+    await page.getByRole('button', { name: '设为放假' }).click();
+    await day('02-20').click();
+    await page.getByRole('button', { name: '设为调休上班' }).click();
+    expect(await day('02-10').getAttribute('data-kind')).toBe('holiday');
+    expect(await page.locator('[data-testid=calendar-overrides] li').count()).toBe(9);
+    await page.getByRole('button', { name: `保存并发布 ${next} 年安排` }).click();
+    expect(await page.locator('dialog[open]').innerText()).toContain('9 个调整日');
+    await confirmDialog(page);
+    await page
+      .locator('.toast-ok')
+      .filter({ hasText: `${next} 年工作日历已发布` })
+      .waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.locator('[data-testid=calendar-status]').innerText()).toContain('已发布');
+    const after = await s.api('demo-admin', 'GET', `/api/calendar/${next}`);
+    expect(after.body).toMatchObject({ published: true, source: 'admin' });
+    expect(after.body.days).toEqual([
+      { day: `${next}-01-01`, isWorkday: false, name: '元旦', source: 'admin' },
+      ...dayRangeOf(`${next}-02-07`, 7).map((d) => ({ day: d, isWorkday: false, name: '春节', source: 'admin' })),
+      { day: `${next}-02-20`, isWorkday: true, name: null, source: 'admin' },
+    ]);
+    await shotAndAxe(page, 'calendar');
+    await context.close();
+
+    const reader = await s.loggedIn('demo-dispatcher', `/calendar`);
+    await reader.page.getByRole('button', { name: /下一年/ }).click();
+    await expect.poll(() => reader.page.locator('[data-testid=calendar-year]').innerText()).toBe(String(next));
+    expect(await reader.page.locator(`span.year-day[data-day="${next}-01-01"]`).getAttribute('data-kind')).toBe(
+      'holiday',
+    );
+    expect(await reader.page.locator('button[data-day]').count()).toBe(0);
+    expect(await reader.page.getByRole('button', { name: /保存并发布/ }).count()).toBe(0);
+    await reader.context.close();
   });
 
   it('a session that ends while the page is open asks to log in again over the page', async () => {

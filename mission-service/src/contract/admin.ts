@@ -16,6 +16,7 @@ export const CalendarYearSchema = z.object({
   source: z.string().nullable(),
   days: z.array(z.object({ day: z.string(), isWorkday: z.boolean(), name: z.string().nullable(), source: z.string() })),
 });
+export type CalendarYear = z.infer<typeof CalendarYearSchema>;
 
 export const SlaBodySchema = z
   .object({

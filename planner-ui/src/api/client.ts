@@ -14,6 +14,7 @@ import type {
 import '../zod-csp.ts';
 import {
   AreaCollectionSchema,
+  CalendarYearSchema,
   CaseDetailSchema,
   CaseMapSchema,
   CaseStatsSchema,
@@ -39,6 +40,7 @@ import {
   ScheduleSchema,
   SessionUserSchema,
   type AreaInput,
+  type CalendarYear,
   type CaseViewDto,
   type Drone,
   type LoginResponse,
@@ -349,6 +351,16 @@ export const scheduleBetween = (id: string, fromDate: string, toDate: string): P
   json('GET', `/api/schedules/${encodeURIComponent(id)}/next`, z.object({ next: z.array(z.string()) }), {
     query: { from: fromDate, to: toDate },
   }).then((r) => r.next);
+// ── working calendar ──────────────────────────────────────────────────────────────────────────────────────
+export const calendarYear = (year: number): Promise<CalendarYear> =>
+  json('GET', `/api/calendar/${year}`, CalendarYearSchema);
+/** Replaces every override of the year and marks its schedule published (admins). */
+export const publishCalendarYear = (
+  year: number,
+  body: { days: { day: string; isWorkday: boolean; name: string | null }[] },
+): Promise<CalendarYear> =>
+  json('PUT', `/api/calendar/${year}`, CalendarYearSchema, { query: { replace: 'true' }, body });
+
 export const occurrences = (id: string): Promise<Occurrence[]> =>
   allPages(`/api/schedules/${encodeURIComponent(id)}/occurrences`, OccurrenceSchema);
 

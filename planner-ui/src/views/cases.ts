@@ -575,6 +575,17 @@ const view: View = async (root, ctx) => {
           ? row(t('cases.assist'), c.assistDepartmentIds.map((id) => deptName(id)).join('、'))
           : [],
         row(t('cases.created'), fmt.dateTime(c.createdAt)),
+        c.resolveDueAt
+          ? row(
+              t('cases.resolveDue'),
+              h(
+                'span',
+                { 'data-testid': 'case-resolve-due' },
+                fmt.dateTime(c.resolveDueAt),
+                c.resolveDueEstimated ? ` ${t('cases.dueEstimated')}` : '',
+              ),
+            )
+          : [],
         row(t('cases.escalation'), String(c.escalationLevel)),
         c.address ? row(t('cases.address'), c.address) : [],
         c.description ? row(t('cases.note'), c.description) : [],

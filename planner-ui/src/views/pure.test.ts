@@ -33,8 +33,8 @@ describe('case actions per role', () => {
   it('give each role its own navigation', () => {
     expect(viewsFor({ roles: ['operator'] })).toEqual(['plan', 'schedule', 'fleet', 'cases']);
     expect(viewsFor({ roles: ['officer'] })).toEqual(['fleet', 'review', 'cases', 'stats']);
-    expect(viewsFor({ roles: ['dispatcher'] })).toEqual(['schedule', 'fleet', 'cases', 'stats']);
-    expect(viewsFor({ roles: ['admin'] })).toHaveLength(6);
+    expect(viewsFor({ roles: ['dispatcher'] })).toEqual(['schedule', 'fleet', 'cases', 'stats', 'calendar']);
+    expect(viewsFor({ roles: ['admin'] })).toHaveLength(7);
   });
 });
 
