@@ -426,8 +426,8 @@ const STRINGS = {
   'calendar.publish': ['保存并发布 {year} 年安排', 'Save and publish {year}'],
   'calendar.publishTitle': ['发布 {year} 年工作日历', 'Publish the {year} calendar'],
   'calendar.publishBody': [
-    '以下列 {n} 个调整日替换 {year} 年的全部安排；此后该年的办结时限按此计算。',
-    'All of {year} is replaced by the {n} adjusted days listed; resolve deadlines in {year} are then counted on it.',
+    '以下列 {n} 个调整日替换 {year} 年的全部安排；此后该年的办结时限按此计算，按周一至周五估算的时限随之重算。',
+    'All of {year} is replaced by the {n} adjusted days listed; deadlines in {year} are counted on it, and those estimated on Mon–Fri are counted again.',
   ],
   'calendar.publishedOk': ['{year} 年工作日历已发布', 'The {year} calendar is published'],
   'calendar.discard': ['放弃修改', 'Discard changes'],

@@ -119,14 +119,21 @@ export async function getCalendarYear(db: Db, year: number): Promise<CalendarYea
 }
 
 /**
+ * What else a year's replacement changes, in its transaction: given the calendar before and after it (the cases
+ * module counts deadlines that were estimated again; the calendar knows nothing of cases).
+ */
+export type CalendarReplaced = (tx: Queryable, before: WorkingCalendar, after: WorkingCalendar) => Promise<unknown>;
+
+/**
  * Admin edit: replaces the overrides of `year` with `days` and marks the year published (the State Council
- * publishes late and has changed a schedule mid-year). One transaction.
+ * publishes late and has changed a schedule mid-year). One transaction, `onReplaced` included.
  */
 export async function setCalendarYear(
   db: Db,
   year: number,
   days: { day: string; isWorkday: boolean; name?: string | null }[],
   actor?: AuthUser,
+  onReplaced?: CalendarReplaced,
 ): Promise<CalendarYear> {
   const seen = new Set<string>();
   for (const d of days) {
@@ -145,6 +152,7 @@ export async function setCalendarYear(
   await loadWorkingCalendar(db);
   const before = actor ? (await getCalendarYear(db, year)).days : [];
   await db.transaction(async (tx) => {
+    const calendarBefore = onReplaced ? await readCalendar(tx) : null;
     await tx.query('DELETE FROM working_calendar WHERE day >= make_date($1, 1, 1) AND day < make_date($1 + 1, 1, 1)', [
       year,
     ]);
@@ -160,6 +168,7 @@ export async function setCalendarYear(
        ON CONFLICT (year) DO UPDATE SET source = 'admin', updated_at = now()`,
       [year],
     );
+    if (onReplaced && calendarBefore) await onReplaced(tx, calendarBefore, await readCalendar(tx));
   });
   invalidateWorkingCalendar(db);
   return getCalendarYear(db, year);

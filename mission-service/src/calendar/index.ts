@@ -13,4 +13,5 @@ export {
   getCalendarYear,
   setCalendarYear,
   type CalendarYear,
+  type CalendarReplaced,
 } from './calendar-repository.ts';

@@ -80,6 +80,13 @@ export class WorkingCalendar {
     return { day: d, estimated };
   }
 
+  /** How many working days lie after the Shanghai date `from` up to and including `to` (0 when `to` ≤ `from`). */
+  workingDaysBetween(from: string, to: string): number {
+    let n = 0;
+    for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) if (this.isWorkday(d)) n += 1;
+    return n;
+  }
+
   /**
    * An instant plus `n` working days, keeping the Shanghai time of day: filed Friday 10:00, due on the third
    * working day after it at 10:00.

@@ -67,4 +67,18 @@ describe('working-day calendar (mainland China, Asia/Shanghai, 调休 included)'
       { numRuns: 200 },
     );
   });
+
+  it('counts back the working days it added: workingDaysBetween undoes addWorkingDays (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 8000 }), fc.integer({ min: 0, max: 15 }), (offset, n) => {
+        const start = addDays('2005-01-01', offset);
+        expect(cal.workingDaysBetween(start, cal.addWorkingDays(start, n).day)).toBe(n);
+        expect(cal.workingDaysBetween(start, start)).toBe(0);
+        expect(cal.workingDaysBetween(addDays(start, 1), start)).toBe(0);
+      }),
+      { numRuns: 200 },
+    );
+    // Spring Festival 2026: Friday 13 February to Wednesday 25 February holds 3 working days (14th, 24th, 25th).
+    expect(cal.workingDaysBetween('2026-02-13', '2026-02-25')).toBe(3);
+  });
 });

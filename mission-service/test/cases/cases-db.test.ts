@@ -20,6 +20,7 @@ import {
   transitionCase,
   type CaseActor,
 } from '../../src/cases/index.ts';
+import { publishCalendarYear } from '../../src/cases/deadline-recount.ts';
 import type { Db } from '../../src/db/db.ts';
 import {
   createSubscription,
@@ -283,6 +284,63 @@ describe('SLA deadlines on the working-day calendar', () => {
     );
     expect(r.case.resolveDueAt).toBe(new Date('2031-03-12T09:00:00+08:00').toISOString());
     expect(r.case.resolveDueEstimated).toBe(true);
+  });
+
+  it('counts estimated deadlines again when their year is published: the same working days from the same start', async () => {
+    const admin = { id: 'u-cal-admin', username: 'cal-admin', roles: ['admin' as const], departmentId: null };
+    // Three categories, so that no filing joins another's case (重复诉求并单) or an earlier test's.
+    const file = async (at: string, severity: 'urgent' | 'normal', category: string) => {
+      const r = await fileCase(
+        db,
+        { category, point: east(inside['jur-jianchi-hualou']!, 600), source: 'hotline', severity },
+        { now: new Date(at) },
+      );
+      expect(r.outcome).toBe('created');
+      return r;
+    };
+    // 2033 is not published here: Friday 4 March + 3 working days, Monday to Friday, is Wednesday 9 March.
+    const normal = await file('2033-03-04T09:00:00+08:00', 'normal', 'straw_burning');
+    expect(normal.case).toMatchObject({ resolveDueAt: '2033-03-09T01:00:00.000Z', resolveDueEstimated: true });
+    const urgent = await file('2033-03-04T09:00:00+08:00', 'urgent', 'exposed_slope');
+    expect(urgent.case).toMatchObject({ resolveDueAt: '2033-03-05T01:00:00.000Z', resolveDueEstimated: false });
+    // Reopened on Monday 7 March at 14:00: counted from there, due Thursday 10 March at 14:00.
+    const reopened = await file('2033-03-01T10:00:00+08:00', 'normal', 'sewage_outfall');
+    const act = (action: Parameters<typeof transitionCase>[2], at: string, note?: string) =>
+      transitionCase(db, reopened.caseId, action, admin, { now: new Date(at), note });
+    await act('accept', '2033-03-01T10:01:00+08:00');
+    await act('dispatch', '2033-03-01T10:02:00+08:00');
+    await act('start', '2033-03-01T11:00:00+08:00');
+    await act('resolve', '2033-03-02T11:00:00+08:00');
+    const again = await act('reopen', '2033-03-07T14:00:00+08:00', '复查仍有排污');
+    expect(again.case).toMatchObject({ resolveDueAt: '2033-03-10T06:00:00.000Z', resolveDueEstimated: true });
+
+    // Published with Tuesday 8 March a holiday: each deadline moves one working day on.
+    const year = await publishCalendarYear(
+      db,
+      2033,
+      [{ day: '2033-03-08', isWorkday: false, name: '测试假日' }],
+      admin,
+    );
+    expect(year).toMatchObject({ published: true, source: 'admin' });
+    expect((await getCase(db, normal.caseId))!).toMatchObject({
+      resolveDueAt: '2033-03-10T01:00:00.000Z',
+      resolveDueEstimated: false,
+    });
+    expect((await getCase(db, reopened.caseId))!).toMatchObject({
+      resolveDueAt: '2033-03-11T06:00:00.000Z',
+      resolveDueEstimated: false,
+    });
+    expect((await getCase(db, urgent.caseId))!.resolveDueAt).toBe('2033-03-05T01:00:00.000Z');
+    const audit = await db.query<{ object_id: string; details: { before: string; after: string } }>(
+      `SELECT object_id, details FROM audit_log WHERE action = 'case.deadline.recount' AND object_id = ANY($1)`,
+      [[normal.caseId, reopened.caseId, urgent.caseId]],
+    );
+    expect(audit.rows.map((r) => [r.object_id, r.details.before, r.details.after]).sort()).toEqual(
+      [
+        [normal.caseId, '2033-03-09T01:00:00.000Z', '2033-03-10T01:00:00.000Z'],
+        [reopened.caseId, '2033-03-10T06:00:00.000Z', '2033-03-11T06:00:00.000Z'],
+      ].sort(),
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../app-error.ts';
-import { getCalendarYear, setCalendarYear } from '../../calendar/index.ts';
+import { getCalendarYear } from '../../calendar/index.ts';
+import { publishCalendarYear } from '../../cases/deadline-recount.ts';
 import { listSlaPolicies, upsertSlaPolicy } from '../../cases/sla.ts';
 import {
   CalendarBodySchema,
@@ -54,7 +55,7 @@ export function caseAdminRoutes(d: RouteDeps): Route[] {
       method: 'put',
       path: '/calendar/{year}',
       summary:
-        '替换一年的工作日历（须 ?replace=true；改单日用 /calendar/days/{date}）/ replace a year’s overrides (needs ?replace=true; one day: /calendar/days/{date})',
+        '替换一年的工作日历并发布（须 ?replace=true；改单日用 /calendar/days/{date}），估算的办结时限随之重算 / replace and publish a year’s overrides (needs ?replace=true; one day: /calendar/days/{date}); estimated resolve deadlines are counted again',
       tag: 'admin',
       roles: ['admin'],
       params: YearParams,
@@ -71,7 +72,7 @@ export function caseAdminRoutes(d: RouteDeps): Route[] {
             `日期 ${wrong.day} 不在 ${year} 年 / day ${wrong.day} is not in ${year}`,
             [{ in: 'body', field: 'days', message: `${wrong.day} is not in ${year}` }],
           );
-        return setCalendarYear(db, year, body.days, user);
+        return publishCalendarYear(db, year, body.days, user);
       },
     }),
     defineRoute({
