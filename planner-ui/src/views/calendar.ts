@@ -235,8 +235,9 @@ const view: View = async (root, ctx) => {
       })();
     });
     const changed = dirty();
-    // Nothing to publish: the year on show is already published as it stands.
-    publish.disabled = !changed && Boolean(saved?.published);
+    // Nothing to publish: the year is published as it stands, or has no holiday yet (no year in China has none;
+    // publishing it empty would end the "estimated" flag on deadlines still counted without its holidays).
+    publish.disabled = (!changed && Boolean(saved?.published)) || body.days.length === 0;
     return h(
       'div',
       { class: 'btn-row' },

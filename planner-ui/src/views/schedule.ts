@@ -50,9 +50,12 @@ const view: View = async (root, ctx) => {
         upcomingIn(weekStart),
         ...schedules.map(async (s) => past.set(s.id, await api.occurrences(s.id))),
       ]);
-      if (disposed || ticket !== weekLoads) return;
-      next = week;
-      renderCalendar();
+      if (disposed) return;
+      // A week asked for meanwhile (the buttons) is drawn by its own load.
+      if (ticket === weekLoads) {
+        next = week;
+        renderCalendar();
+      }
       renderForm();
     } catch (err) {
       showError(err, () => void load());
@@ -61,8 +64,9 @@ const view: View = async (root, ctx) => {
 
   async function upcomingIn(monday: string): Promise<Map<string, string[]>> {
     const sunday = addDays(monday, 6);
-    const lists = await Promise.all(schedules.map((s) => api.scheduleBetween(s.id, monday, sunday)));
-    return new Map(schedules.map((s, i) => [s.id, lists[i]!]));
+    const asked = schedules; // `schedules` may be read again while the answers come
+    const lists = await Promise.all(asked.map((s) => api.scheduleBetween(s.id, monday, sunday)));
+    return new Map(asked.map((s, i) => [s.id, lists[i]!]));
   }
 
   async function showWeek(monday: string): Promise<void> {
