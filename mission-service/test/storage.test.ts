@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadWorkingCalendar } from '../src/calendar/index.ts';
 import { appliedMigrations, loadMigrations, migrate } from '../src/db/migrate.ts';
 import { createTestDb, testBackends, type TestDb } from '../src/testing/test-db.ts';
 
@@ -15,6 +16,22 @@ describe.each(testBackends)(`storage on %s`, (backend) => {
     const applied = await appliedMigrations(t.db);
     expect(applied.map((m) => m.version)).toEqual(loadMigrations().map((m) => m.version));
     expect(await migrate(t.db)).toEqual([]);
+  });
+
+  it('names a seeded adjusted working day by its holiday alone, also in a database seeded before (migration 15)', async () => {
+    await loadWorkingCalendar(t.db);
+    const named = await t.db.query<{ name: string; is_workday: boolean }>(
+      `SELECT name, is_workday FROM working_calendar WHERE day = '2026-02-14'`,
+    );
+    expect(named.rows).toEqual([{ name: '春节 / Spring Festival', is_workday: true }]);
+    // A row as the seeding wrote it before: the migration's statement turns it into the same form.
+    await t.db.query(
+      `UPDATE working_calendar SET name = '春节 / Spring Festival 调休上班 / adjusted working day' WHERE day = '2026-02-14'`,
+    );
+    await t.db.query(loadMigrations().find((m) => m.version === 15)!.sql);
+    expect((await t.db.query(`SELECT name FROM working_calendar WHERE day = '2026-02-14'`)).rows).toEqual([
+      { name: '春节 / Spring Festival' },
+    ]);
   });
 
   it('creates the core tables with GiST indexes on their geometry', async () => {

@@ -26,7 +26,8 @@ export function chineseDaysData(): { overrides: CalendarOverride[]; years: numbe
     years.add(Number(day.slice(0, 4)));
   }
   for (const [day, v] of Object.entries(data.workdays)) {
-    overrides.push({ day, isWorkday: true, name: `${label(v)} 调休上班 / adjusted working day` });
+    // Named by its holiday, as the holiday's days are; isWorkday says it is the weekend worked for it (调休上班).
+    overrides.push({ day, isWorkday: true, name: label(v) });
     years.add(Number(day.slice(0, 4)));
   }
   return { overrides, years: [...years].sort() };

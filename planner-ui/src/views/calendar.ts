@@ -5,7 +5,7 @@
  */
 import type { CalendarYear } from '@xuncha/mission-service/contract';
 import * as api from '../api/client.ts';
-import { currentLang, t, type StringKey } from '../i18n.ts';
+import { currentLang, localize, t, type StringKey } from '../i18n.ts';
 import { hasRole } from '../roles.ts';
 import { field, h, render } from '../ui/dom.ts';
 import { askConfirm, showError, toast, withButton } from '../ui/feedback.ts';
@@ -85,7 +85,7 @@ const view: View = async (root, ctx) => {
   }
 
   function dayLabel(day: string, kind: DayKind, o: DayOverride | undefined): string {
-    return `${day} ${t(`calendar.kind.${kind}` as StringKey)}${o?.name ? ` · ${o.name}` : ''}`;
+    return `${day} ${t(`calendar.kind.${kind}` as StringKey)}${o?.name ? ` · ${localize(o.name)}` : ''}`;
   }
 
   function month(m: number): HTMLElement {
@@ -264,7 +264,7 @@ const view: View = async (root, ctx) => {
           'li',
           { 'data-day': d.day },
           h('span', { class: `year-day swatch ${kindOf(d.day, d)}`, 'aria-hidden': 'true' }),
-          ` ${d.day} ${t(d.isWorkday ? 'calendar.kind.makeup' : 'calendar.kind.holiday')}${d.name ? ` · ${d.name}` : ''}`,
+          ` ${d.day} ${t(d.isWorkday ? 'calendar.kind.makeup' : 'calendar.kind.holiday')}${d.name ? ` · ${localize(d.name)}` : ''}`,
         ),
       ),
     );
