@@ -367,6 +367,7 @@ const STRINGS = {
   'event.escalate': ['督办升级', 'escalated'],
   'event.reassign': ['改派', 'reassigned'],
   'event.level': ['升级处置层级', 'level raised'],
+  'event.deadline': ['办结时限重算', 'deadline counted again'],
   'source.drone': ['无人机巡查', 'drone patrol'],
   'source.hotline': ['12345 热线', '12345 hotline'],
   'source.citizen': ['群众上报', 'citizen'],

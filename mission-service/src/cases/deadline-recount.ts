@@ -9,6 +9,13 @@ import { auditChange } from '../audit/audit-log.ts';
 import type { AuthUser } from '../auth/index.ts';
 import { setCalendarYear, shanghaiDay, type CalendarYear, type WorkingCalendar } from '../calendar/index.ts';
 import type { Db, Queryable } from '../db/db.ts';
+import { chinaWallClock } from '../time/china-time.ts';
+import type { CaseState } from '../contract/cases.ts';
+import { appendCaseEvent } from './repository.ts';
+import { systemActor } from './state-machine.ts';
+
+/** `2027-01-04 10:00` in China time, as a person reads a deadline. */
+const chinaMinute = (at: Date) => chinaWallClock(at).toISOString().slice(0, 16).replace('T', ' ');
 
 export interface RecountedDeadline {
   caseId: string;
@@ -27,8 +34,18 @@ export async function recountEstimatedDeadlines(
   after: WorkingCalendar,
   actor?: AuthUser,
 ): Promise<RecountedDeadline[]> {
-  const rows = await tx.query<{ id: string; created_at: Date; resolve_due_at: Date; reopened_at: Date | null }>(
-    `SELECT c.id, c.created_at, c.resolve_due_at,
+  const rows = await tx.query<{
+    id: string;
+    created_at: Date;
+    resolve_due_at: Date;
+    reopened_at: Date | null;
+    state: CaseState;
+    level: string;
+    department_id: string | null;
+    source: string;
+    category: string;
+  }>(
+    `SELECT c.id, c.created_at, c.resolve_due_at, c.state, c.level, c.department_id, c.source, c.category,
        (SELECT max(e.at) FROM case_events e WHERE e.case_id = c.id AND e.action = 'reopen') AS reopened_at
      FROM cases c WHERE c.resolve_due_estimated AND c.resolve_due_at IS NOT NULL
      ORDER BY c.id FOR UPDATE OF c`,
@@ -48,6 +65,20 @@ export async function recountEstimatedDeadlines(
     );
     const change = { caseId: r.id, before: due.toISOString(), after: next.at.toISOString(), estimated: next.estimated };
     if (actor) await auditChange(tx, actor, 'case.deadline.recount', 'case', r.id, change);
+    // In the case's own log too (its timeline, the change stream, webhooks): the state is unchanged.
+    await appendCaseEvent(tx, {
+      caseId: r.id,
+      at: new Date(),
+      actor: actor ?? systemActor('calendar'),
+      kind: 'deadline',
+      fromState: r.state,
+      toState: r.state,
+      level: r.level,
+      departmentId: r.department_id,
+      note: `办结时限按发布的工作日历重算 / resolve deadline counted again on the published calendar: ${chinaMinute(due)} → ${chinaMinute(next.at)}`,
+      source: r.source,
+      category: r.category,
+    });
     out.push(change);
   }
   return out;

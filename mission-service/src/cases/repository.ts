@@ -169,7 +169,8 @@ export interface NewEvent {
     | 'escalate_level'
     | 'overdue'
     | 'reinspection'
-    | 'publicity';
+    | 'publicity'
+    | 'deadline';
   action?: string | null;
   fromState: CaseState | null;
   toState: CaseState;

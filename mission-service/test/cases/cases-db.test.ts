@@ -331,6 +331,13 @@ describe('SLA deadlines on the working-day calendar', () => {
       resolveDueEstimated: false,
     });
     expect((await getCase(db, urgent.caseId))!.resolveDueAt).toBe('2033-03-05T01:00:00.000Z');
+    // Each moved deadline is a step in its case's log, by the admin, the state unchanged (the log still replays).
+    const log = await listCaseEvents(db, normal.caseId);
+    expect(log.at(-1)).toMatchObject({ kind: 'deadline', actor: admin.id, fromState: 'new', toState: 'new' });
+    expect(log.at(-1)!.note).toContain('2033-03-09 09:00 → 2033-03-10 09:00');
+    expect(replayStates(log)).toBe('new');
+    expect((await listCaseEvents(db, reopened.caseId)).at(-1)!.note).toContain('2033-03-10 14:00 → 2033-03-11 14:00');
+    expect((await listCaseEvents(db, urgent.caseId)).map((e) => e.kind)).not.toContain('deadline');
     const audit = await db.query<{ object_id: string; details: { before: string; after: string } }>(
       `SELECT object_id, details FROM audit_log WHERE action = 'case.deadline.recount' AND object_id = ANY($1)`,
       [[normal.caseId, reopened.caseId, urgent.caseId]],
