@@ -114,6 +114,19 @@ async function show(root: HTMLElement, route: Route): Promise<void> {
     );
     return;
   }
+  if (!allowed.includes(name)) {
+    // A deep link to another role's page: say so, instead of loading a page whose requests the service refuses.
+    document.title = `${t('notYourPage')} · ${t('appName')}`;
+    main.append(
+      h(
+        'div',
+        { class: 'empty-page', 'data-testid': 'not-your-page' },
+        h('h1', {}, t('notYourPage')),
+        h('p', {}, t('notYourPageBody', { page: t(`nav.${name}` as StringKey) })),
+      ),
+    );
+    return;
+  }
   document.title = `${t(`nav.${name}` as StringKey)} · ${t('appName')}`;
   main.append(h('p', { class: 'loading' }, t('loading')));
   try {

@@ -50,6 +50,11 @@ const STRINGS = {
   forbidden: ['权限不足：此操作需要其他角色', 'Not allowed: this needs another role'],
   notFound: ['页面不存在', 'Page not found'],
   notFoundBody: ['地址 {path} 没有对应的页面。', 'There is no page at {path}.'],
+  notYourPage: ['此页面不对您的角色开放', 'This page is not for your role'],
+  notYourPageBody: [
+    '“{page}”由其他角色使用；您可用的页面在上方导航中。',
+    '“{page}” is used by other roles; the pages for yours are in the navigation above.',
+  ],
   'map.label': ['地图', 'Map'],
   'map.basemap': ['底图', 'Basemap'],
   'map.basemapOffline': ['离线（项目图层）', 'Offline (project layers)'],

@@ -105,6 +105,15 @@ describe('planner UI in Chromium', () => {
     await page.waitForFunction(() => location.pathname === '/stats', null, { timeout: 120_000 });
     // The dispatcher's navigation: no Plan, no Review.
     expect(await page.locator('nav .nav-link').allTextContents()).toEqual(['排班', '机队', '案件', '统计', '日历']);
+    // A link to another role's page says so, and asks the service nothing that it would refuse.
+    const refused: string[] = [];
+    page.on('response', (r) => r.status() === 403 && refused.push(r.url()));
+    await page.goto(`${s.base}/review`);
+    await page.locator('[data-testid=not-your-page]').waitFor({ timeout: 60_000 });
+    expect(await page.locator('[data-testid=not-your-page] h1').innerText()).toBe('此页面不对您的角色开放');
+    expect(await page.locator('[data-testid=not-your-page] p').innerText()).toContain('研判');
+    await page.waitForTimeout(500);
+    expect(refused).toEqual([]);
     await ctx.close();
   });
 
