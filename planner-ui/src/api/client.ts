@@ -33,6 +33,7 @@ import {
   DroneSchema,
   LoginResponseSchema,
   MissionSchema,
+  NextOccurrencesSchema,
   OccurrenceSchema,
   pageOf,
   PlanSchema,
@@ -348,7 +349,7 @@ export const deleteSchedule = (id: string): Promise<void> =>
   json('DELETE', `/api/schedules/${encodeURIComponent(id)}`, null);
 /** Every occurrence still to come between two China-time dates (both included), as a calendar shows them. */
 export const scheduleBetween = (id: string, fromDate: string, toDate: string): Promise<string[]> =>
-  json('GET', `/api/schedules/${encodeURIComponent(id)}/next`, z.object({ next: z.array(z.string()) }), {
+  json('GET', `/api/schedules/${encodeURIComponent(id)}/next`, NextOccurrencesSchema, {
     query: { from: fromDate, to: toDate },
   }).then((r) => r.next);
 // ── working calendar ──────────────────────────────────────────────────────────────────────────────────────

@@ -15,6 +15,7 @@ import {
   dayRange,
   kindOf,
   monthWeeks,
+  sameOverride,
   sameOverrides,
   withEdit,
   yearBody,
@@ -121,8 +122,7 @@ const view: View = async (root, ctx) => {
                 if (!day) return h('td', {});
                 const o = draft.get(day);
                 const kind = kindOf(day, o);
-                const before = savedOverrides.get(day);
-                const changed = before?.isWorkday !== o?.isWorkday || (before?.name ?? null) !== (o?.name ?? null);
+                const changed = !sameOverride(savedOverrides.get(day), o);
                 const attrs = {
                   class: `year-day ${kind}${changed ? ' changed' : ''}${chosen.has(day) ? ' chosen' : ''}${day === today ? ' today' : ''}`,
                   'data-day': day,
@@ -259,14 +259,16 @@ const view: View = async (root, ctx) => {
     return h(
       'ul',
       { class: 'calendar-overrides', 'data-testid': 'calendar-overrides' },
-      days.map((d) =>
-        h(
+      days.map((d) => {
+        // A working-day override on a weekday changes nothing: listed as the working day it is, like its cell.
+        const kind = kindOf(d.day, d);
+        return h(
           'li',
           { 'data-day': d.day },
-          h('span', { class: `year-day swatch ${kindOf(d.day, d)}`, 'aria-hidden': 'true' }),
-          ` ${d.day} ${t(d.isWorkday ? 'calendar.kind.makeup' : 'calendar.kind.holiday')}${d.name ? ` · ${localize(d.name)}` : ''}`,
-        ),
-      ),
+          h('span', { class: `year-day swatch ${kind}`, 'aria-hidden': 'true' }),
+          ` ${dayLabel(d.day, kind, d)}`,
+        );
+      }),
     );
   }
 

@@ -5,6 +5,7 @@ import {
   dayRange,
   kindOf,
   monthWeeks,
+  sameOverride,
   sameOverrides,
   weekdayOf,
   withEdit,
@@ -84,6 +85,14 @@ describe('working year', () => {
     expect(kindOf('2027-01-02', { isWorkday: false, name: '元旦' })).toBe('holiday');
     expect(kindOf('2026-09-20', { isWorkday: true, name: null })).toBe('makeup'); // Sunday
     expect(kindOf('2026-09-21', { isWorkday: true, name: null })).toBe('work');
+  });
+
+  it('a day is unchanged when absent from both versions or the same in both; a name or kind moved is a change', () => {
+    expect(sameOverride(undefined, undefined)).toBe(true);
+    expect(sameOverride({ isWorkday: false, name: '元旦' }, { isWorkday: false, name: '元旦' })).toBe(true);
+    expect(sameOverride({ isWorkday: false, name: null }, undefined)).toBe(false);
+    expect(sameOverride({ isWorkday: false, name: '元旦' }, { isWorkday: true, name: '元旦' })).toBe(false);
+    expect(sameOverride({ isWorkday: false, name: '元旦' }, { isWorkday: false, name: null })).toBe(false);
   });
 
   it("the year's body lists every override once in date order; a changed name is a change", () => {

@@ -74,12 +74,14 @@ export function yearBody(overrides: ReadonlyMap<string, DayOverride>): {
   };
 }
 
+/** Whether a day's override is the same in two versions (absent in both counts as the same). */
+export function sameOverride(a: DayOverride | undefined, b: DayOverride | undefined): boolean {
+  return a?.isWorkday === b?.isWorkday && (a?.name ?? null) === (b?.name ?? null);
+}
+
 /** Whether two sets of overrides say the same (the draft has nothing to save). */
 export function sameOverrides(a: ReadonlyMap<string, DayOverride>, b: ReadonlyMap<string, DayOverride>): boolean {
   if (a.size !== b.size) return false;
-  for (const [day, o] of a) {
-    const p = b.get(day);
-    if (!p || p.isWorkday !== o.isWorkday || p.name !== o.name) return false;
-  }
+  for (const [day, o] of a) if (!b.has(day) || !sameOverride(o, b.get(day))) return false;
   return true;
 }
